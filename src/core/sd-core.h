@@ -1,0 +1,20 @@
+/* sd-core.h: the whole public API of the ShelterDesk core library (no GTK).
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "sd-csv.h"
+#include "sd-date.h"
+#include "sd-desk.h"
+#include "sd-error.h"
+#include "sd-hlc.h"
+#include "sd-person.h"
+#include "sd-seed.h"
+#include "sd-shelter.h"
+#include "sd-staff.h"
+#include "sd-store.h"
+#include "sd-support.h"
+#include "sd-text.h"
+#include "sd-uuid.h"

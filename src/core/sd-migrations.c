@@ -1,0 +1,379 @@
+/* sd-migrations.c: the database schema, one step per PRAGMA user_version, and op-log capture.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each migration runs in its own BEGIN IMMEDIATE transaction that also
+ * sets user_version, so a crash leaves the file at the old version or the
+ * new one, never between.  Steps are never edited once released: a change
+ * is a new step.
+ *
+ * Capture.  Every synced table has triggers that append one op-log row
+ * per field written: (origin site, per-site sequence, HLC, table, row id,
+ * field, value), in the same transaction as the write.  The triggers call
+ * three SQL functions that only a connection opened by SdStore defines:
+ *
+ *   sd_site()     this site's id
+ *   sd_hlc()      the next tick of the site's hybrid logical clock
+ *   sd_capture()  1, or 0 while importing another site's operations
+ *
+ * So a program that opens the file with plain SQLite (the sqlite3 shell,
+ * say) cannot write a synced table at all: the trigger fails with "no such
+ * function".  Dropping the triggers to get round that is caught on the
+ * next open (_sd_check_capture_triggers) and rows without op-log entries
+ * are caught by sd_store_check().
+ *
+ * The sequence number is computed inside each INSERT from the op-log
+ * itself rather than from a counter in memory, so a rolled-back statement
+ * or savepoint can never leave a gap that a receiver would take for lost
+ * operations.
+ */
+#include "sd-store-private.h"
+
+#include <glib/gi18n-lib.h>
+
+typedef struct {
+  const char *table;
+  const char *const *columns;  /* every column but "id" */
+  gboolean append_only;        /* events: rows are never updated or deleted */
+} CaptureSpec;
+
+/* ---- version 1: sites, shelters, households, persons, events, staff, support list ---- */
+
+static const char schema_v1[] =
+  "PRAGMA application_id = 1396984625;"  /* SD_APPLICATION_ID */
+
+  /* This site's identity and settings: local, never synced. */
+  "CREATE TABLE site ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  site_id TEXT NOT NULL,"
+  "  site_name TEXT NOT NULL,"
+  "  is_demo INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE oplog ("
+  "  site_id TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL,"
+  "  tbl TEXT NOT NULL,"
+  "  row_id TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  value,"
+  "  PRIMARY KEY (site_id, seq)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX oplog_hlc ON oplog (hlc);"
+  "CREATE INDEX oplog_row ON oplog (tbl, row_id);"
+
+  /* No UNIQUE constraints on synced tables: two kiosks may each create a
+   * row the other also has, and the merge must be able to fold both in
+   * (codes are checked by the core API instead). */
+  "CREATE TABLE shelters ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('designated', 'welfare', 'temporary')),"
+  "  capacity INTEGER NOT NULL DEFAULT 0 CHECK (capacity >= 0),"
+  "  address TEXT,"
+  "  is_open INTEGER NOT NULL DEFAULT 0 CHECK (is_open IN (0, 1)),"
+  "  opened_at INTEGER"
+  ");"
+  "CREATE INDEX shelters_code ON shelters (code);"
+
+  "CREATE TABLE households ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  shelter_id TEXT REFERENCES shelters (id),"
+  "  stay TEXT NOT NULL CHECK (stay IN ('shelter', 'home', 'vehicle', 'relatives')),"
+  "  vehicle_plate TEXT,"
+  "  address TEXT,"
+  "  phone TEXT,"
+  "  representative_id TEXT,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE persons ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  household_id TEXT NOT NULL REFERENCES households (id),"
+  "  name TEXT NOT NULL,"
+  "  kana TEXT,"
+  "  birth_date TEXT,"
+  "  sex TEXT NOT NULL DEFAULT 'unknown'"
+  "    CHECK (sex IN ('unknown', 'male', 'female', 'not_applicable')),"
+  "  address TEXT,"
+  "  phone TEXT,"
+  "  consent_disclose INTEGER NOT NULL DEFAULT 0 CHECK (consent_disclose IN (0, 1)),"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX persons_household ON persons (household_id);"
+
+  /* Facts over time, never changed: a person's status is their newest
+   * status-changing event, ordered by HLC. */
+  "CREATE TABLE person_events ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  person_id TEXT NOT NULL REFERENCES persons (id),"
+  "  shelter_id TEXT REFERENCES shelters (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('arrive', 'go_out', 'return', 'leave', 'supply')),"
+  "  at INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL,"
+  "  staff_id TEXT"
+  ");"
+  "CREATE INDEX person_events_person ON person_events (person_id, hlc);"
+  "CREATE INDEX person_events_shelter ON person_events (shelter_id);"
+
+  /* Each person's newest status-changing event: where they are now.
+   * Ties between sites on the same HLC are broken by the event id so every
+   * replica derives the same status. */
+  "CREATE VIEW person_latest AS"
+  "  SELECT e.person_id, e.kind, e.shelter_id, e.at, e.hlc FROM person_events e"
+  "  WHERE e.kind != 'supply' AND NOT EXISTS ("
+  "    SELECT 1 FROM person_events n"
+  "    WHERE n.person_id = e.person_id AND n.kind != 'supply' AND (n.hlc, n.id) > (e.hlc, e.id));"
+
+  "CREATE TABLE staff ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  staff_no TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  kana TEXT,"
+  "  department TEXT,"
+  "  section TEXT,"
+  "  rank TEXT,"
+  "  role TEXT NOT NULL CHECK (role IN ('volunteer', 'lead', 'hq')),"
+  "  pin_hash TEXT,"
+  "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))"
+  ");"
+  "CREATE INDEX staff_no ON staff (staff_no);"
+
+  /* Wrong-PIN counting is this kiosk's own business: never synced. */
+  "CREATE TABLE signin_state ("
+  "  staff_id TEXT PRIMARY KEY NOT NULL,"
+  "  failures INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0"
+  ");"
+
+  "CREATE TABLE support_persons ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  external_id TEXT,"
+  "  name TEXT NOT NULL,"
+  "  kana TEXT,"
+  "  sex TEXT NOT NULL DEFAULT 'unknown'"
+  "    CHECK (sex IN ('unknown', 'male', 'female', 'not_applicable')),"
+  "  birth_date TEXT,"
+  "  address TEXT,"
+  "  phone TEXT,"
+  "  reason TEXT,"
+  "  consent_share INTEGER NOT NULL DEFAULT 0 CHECK (consent_share IN (0, 1)),"
+  "  created_at INTEGER NOT NULL"
+  ");";
+
+static const char *const shelters_v1[] = {
+  "code", "name", "kind", "capacity", "address", "is_open", "opened_at", NULL };
+static const char *const households_v1[] = {
+  "shelter_id", "stay", "vehicle_plate", "address", "phone", "representative_id", "created_at", NULL };
+static const char *const persons_v1[] = {
+  "household_id", "name", "kana", "birth_date", "sex", "address", "phone",
+  "consent_disclose", "created_at", NULL };
+static const char *const person_events_v1[] = {
+  "person_id", "shelter_id", "kind", "at", "hlc", "staff_id", NULL };
+static const char *const staff_v1[] = {
+  "staff_no", "name", "kana", "department", "section", "rank", "role", "pin_hash", "active", NULL };
+static const char *const support_persons_v1[] = {
+  "external_id", "name", "kana", "sex", "birth_date", "address", "phone", "reason",
+  "consent_share", "created_at", NULL };
+
+static const CaptureSpec capture_v1[] = {
+  { "shelters", shelters_v1, FALSE },
+  { "households", households_v1, FALSE },
+  { "persons", persons_v1, FALSE },
+  { "person_events", person_events_v1, TRUE },
+  { "staff", staff_v1, FALSE },
+  { "support_persons", support_persons_v1, FALSE },
+};
+
+/* The synced tables of the newest schema, for the check on open. */
+static const CaptureSpec *const capture_latest = capture_v1;
+static const guint n_capture_latest = G_N_ELEMENTS (capture_v1);
+
+#define OPLOG_INSERT \
+  "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
+#define NEXT_SEQ \
+  "(SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site_id = sd_site ())"
+
+static char *
+capture_sql (const CaptureSpec *spec)
+{
+  GString *sql = g_string_new (NULL);
+  const char *t = spec->table;
+
+  /* Every field of a new row, so a replica can build it from the log. */
+  g_string_append_printf (sql,
+                          "DROP TRIGGER IF EXISTS capture_%s_insert;"
+                          "CREATE TRIGGER capture_%s_insert AFTER INSERT ON %s WHEN sd_capture () BEGIN ",
+                          t, t, t);
+  for (guint i = 0; spec->columns[i] != NULL; i++)
+    g_string_append_printf (sql,
+                            OPLOG_INSERT "VALUES (sd_site (), " NEXT_SEQ ", sd_hlc (), '%s', NEW.id, '%s', NEW.%s);",
+                            t, spec->columns[i], spec->columns[i]);
+  g_string_append (sql, "END;");
+
+  g_string_append_printf (sql,
+                          "DROP TRIGGER IF EXISTS guard_%s_id;"
+                          "CREATE TRIGGER guard_%s_id BEFORE UPDATE OF id ON %s "
+                          "BEGIN SELECT RAISE (ABORT, 'row ids never change'); END;",
+                          t, t, t);
+
+  if (spec->append_only)
+    {
+      g_string_append_printf (sql,
+                              "DROP TRIGGER IF EXISTS capture_%s_update;"
+                              "CREATE TRIGGER capture_%s_update BEFORE UPDATE ON %s "
+                              "BEGIN SELECT RAISE (ABORT, 'events are never changed'); END;"
+                              "DROP TRIGGER IF EXISTS capture_%s_delete;"
+                              "CREATE TRIGGER capture_%s_delete BEFORE DELETE ON %s "
+                              "BEGIN SELECT RAISE (ABORT, 'events are never deleted'); END;",
+                              t, t, t, t, t, t);
+      return g_string_free (sql, FALSE);
+    }
+
+  /* Only the fields that really changed: per-field last-writer-wins. */
+  g_string_append_printf (sql,
+                          "DROP TRIGGER IF EXISTS capture_%s_update;"
+                          "CREATE TRIGGER capture_%s_update AFTER UPDATE ON %s WHEN sd_capture () BEGIN ",
+                          t, t, t);
+  for (guint i = 0; spec->columns[i] != NULL; i++)
+    g_string_append_printf (sql,
+                            OPLOG_INSERT "SELECT sd_site (), " NEXT_SEQ ", sd_hlc (), '%s', NEW.id, '%s', NEW.%s "
+                            "WHERE OLD.%s IS NOT NEW.%s;",
+                            t, spec->columns[i], spec->columns[i], spec->columns[i], spec->columns[i]);
+  g_string_append (sql, "END;");
+
+  /* A deletion is an operation too: field "" with no value. */
+  g_string_append_printf (sql,
+                          "DROP TRIGGER IF EXISTS capture_%s_delete;"
+                          "CREATE TRIGGER capture_%s_delete AFTER DELETE ON %s WHEN sd_capture () BEGIN "
+                          OPLOG_INSERT "VALUES (sd_site (), " NEXT_SEQ ", sd_hlc (), '%s', OLD.id, '', NULL);"
+                          "END;",
+                          t, t, t, t);
+  return g_string_free (sql, FALSE);
+}
+
+static gboolean
+exec_sql (sqlite3     *db,
+          const char  *sql,
+          GError     **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not update the database structure: %s"), msg ? msg : "?");
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+install_capture (sqlite3           *db,
+                 const CaptureSpec *specs,
+                 guint              n_specs,
+                 GError           **error)
+{
+  for (guint i = 0; i < n_specs; i++)
+    {
+      g_autofree char *sql = capture_sql (&specs[i]);
+
+      if (!exec_sql (db, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate_to_1 (sqlite3  *db,
+              GError  **error)
+{
+  return exec_sql (db, schema_v1, error) &&
+         install_capture (db, capture_v1, G_N_ELEMENTS (capture_v1), error);
+}
+
+typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
+
+/* migrations[N - 1] takes a database from version N - 1 to N. */
+static const MigrationFunc migrations[] = {
+  migrate_to_1,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);
+
+gboolean
+_sd_migrate (sqlite3  *db,
+             int       from_version,
+             int       to_version,
+             GError  **error)
+{
+  g_return_val_if_fail (to_version <= SD_SCHEMA_VERSION, FALSE);
+
+  for (int v = from_version + 1; v <= to_version; v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d;", v);
+
+      if (!exec_sql (db, "BEGIN IMMEDIATE;", error))
+        return FALSE;
+      if (!migrations[v - 1] (db, error) || !exec_sql (db, set_version, error))
+        {
+          sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
+          g_prefix_error (error, _("Upgrading the database to version %d failed: "), v);
+          return FALSE;
+        }
+      if (!exec_sql (db, "COMMIT;", error))
+        {
+          sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+_sd_check_capture_triggers (sqlite3  *db,
+                            GError  **error)
+{
+  static const char *const suffixes[] = { "insert", "update", "delete" };
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not read the database structure: %s"), sqlite3_errmsg (db));
+      return FALSE;
+    }
+
+  for (guint i = 0; ok && i < n_capture_latest; i++)
+    for (guint j = 0; ok && j < G_N_ELEMENTS (suffixes); j++)
+      {
+        g_autofree char *name = g_strdup_printf ("capture_%s_%s", capture_latest[i].table, suffixes[j]);
+
+        sqlite3_reset (stmt);
+        sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step (stmt) != SQLITE_ROW)
+          {
+            g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                         _("This database was changed outside ShelterDesk (the record of changes "
+                           "for “%s” was switched off), so changes may be missing from what is sent "
+                           "to HQ. Do not use it; ask HQ for help."),
+                         capture_latest[i].table);
+            ok = FALSE;
+          }
+      }
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+const char *
+_sd_synced_table (guint index)
+{
+  return index < n_capture_latest ? capture_latest[index].table : NULL;
+}

@@ -1,0 +1,88 @@
+/* sd-store-private.h: what the core's own files share about SdStore; not for the app.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Writes: every domain write is
+ *
+ *     g_autoptr(SdTxn) txn = _sd_store_begin (store, error);
+ *     if (txn == NULL) return FALSE;
+ *     ...statements from _sd_store_prepare()...
+ *     return _sd_txn_commit (g_steal_pointer (&txn), error);
+ *
+ * A transaction that goes out of scope uncommitted is rolled back, so an
+ * early "return FALSE" can never leave half a write behind.  Transactions
+ * nest (the inner ones are savepoints), which lets sd_seed_load() wrap a
+ * thousand domain writes into one.  The op-log entries are written by
+ * triggers inside the same transaction (see sd-migrations.c).
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SdTxn SdTxn;
+
+SdTxn        *_sd_store_begin        (SdStore     *self,
+                                      GError     **error);
+gboolean      _sd_txn_commit         (SdTxn       *txn,
+                                      GError     **error);
+void          _sd_txn_rollback       (SdTxn       *txn);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTxn, _sd_txn_rollback)
+
+sqlite3      *_sd_store_get_db       (SdStore     *self);
+
+/* A statement from the store's cache, reset and with its bindings
+ * cleared.  SQL must be a string literal (its address is the key). */
+sqlite3_stmt *_sd_store_prepare      (SdStore     *self,
+                                      const char  *sql,
+                                      GError     **error);
+
+/* sqlite3_step() that turns a failure into a GError (SQLITE_ROW and
+ * SQLITE_DONE are success); WHAT names the action for the message. */
+int           _sd_store_step         (SdStore      *self,
+                                      sqlite3_stmt *stmt,
+                                      const char   *what,
+                                      GError      **error);
+
+/* Runs a statement that returns no rows. */
+gboolean      _sd_store_exec         (SdStore      *self,
+                                      sqlite3_stmt *stmt,
+                                      const char   *what,
+                                      GError      **error);
+
+void          _sd_store_set_error    (SdStore     *self,
+                                      int          rc,
+                                      const char  *what,
+                                      GError     **error);
+
+/* A new UUIDv7 made from the store's clock. */
+char         *_sd_store_new_id       (SdStore     *self);
+
+/* Turns op-log capture off for what this connection writes next (import
+ * of another site's operations must not be captured again). */
+void          _sd_store_set_capture  (SdStore     *self,
+                                      gboolean     capture);
+
+/* Binding helpers: NULL or "" binds SQL NULL. */
+void          _sd_bind_text          (sqlite3_stmt *stmt,
+                                      int           index,
+                                      const char   *text);
+const char   *_sd_column_text        (sqlite3_stmt *stmt,
+                                      int           index);
+
+/* Migrations (sd-migrations.c) */
+gboolean      _sd_migrate            (sqlite3     *db,
+                                      int          from_version,
+                                      int          to_version,
+                                      GError     **error);
+gboolean      _sd_check_capture_triggers (sqlite3 *db,
+                                          GError **error);
+/* The synced (captured) tables of the newest schema; NULL past the last. */
+const char   *_sd_synced_table       (guint        index);
+
+G_END_DECLS

@@ -1,0 +1,905 @@
+/* sd-store.c: one site's database: opening, migrations, identity, clock, transactions.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Durability: WAL with synchronous=FULL, so a write is on disk when its
+ * COMMIT returns and "acknowledged" means it survives power loss.  Every
+ * write is BEGIN IMMEDIATE so it takes the write lock up front and cannot
+ * fail half-way through with SQLITE_BUSY.
+ *
+ * The clock: self->hlc is the newest HLC this site has handed out or
+ * seen.  It is seeded on open from the newest op-log entry, which is
+ * written in the same transaction as the data, so it survives restarts
+ * without a separate write; sd_hlc() in the capture triggers advances it.
+ *
+ * Threads: an SdStore belongs to the thread that opened it.  Work that
+ * must not block the main loop opens its own SdStore on the same file in
+ * a worker thread (SQLite's WAL lets readers and one writer share it).
+ */
+#include "sd-store-private.h"
+#include "sd-uuid.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+
+struct _SdTxn
+{
+  SdStore *store;
+  guint    depth;  /* 1 for the outermost transaction, then savepoints */
+};
+
+struct _SdStore
+{
+  GObject      parent_instance;
+
+  sqlite3     *db;
+  char        *path;
+  char        *site_id;
+  char        *site_name;
+  gboolean     is_demo;
+  gboolean     read_only;
+  int          schema_version;
+
+  GHashTable  *statements;  /* SQL text address → sqlite3_stmt* */
+  guint        txn_depth;
+  GHashTable  *touched;     /* tables changed in the open transaction (interned) */
+
+  SdHlc        hlc;
+  gboolean     capture;
+  SdClockFunc  clock;
+  gpointer     clock_data;
+};
+
+G_DEFINE_FINAL_TYPE (SdStore, sd_store, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+sd_store_finalize (GObject *object)
+{
+  SdStore *self = SD_STORE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->touched, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->site_id, g_free);
+  g_clear_pointer (&self->site_name, g_free);
+
+  G_OBJECT_CLASS (sd_store_parent_class)->finalize (object);
+}
+
+static void
+sd_store_class_init (SdStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sd_store_finalize;
+
+  /**
+   * SdStore::changed:
+   * @table: the table that changed
+   *
+   * Emitted after a write that changed @table has been committed; the
+   * signal's detail is the table name too ("changed::persons").
+   */
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+finalize_statement (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+static void
+sd_store_init (SdStore *self)
+{
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
+  self->touched = g_hash_table_new (NULL, NULL);
+  self->capture = TRUE;
+}
+
+static gint64
+wall_clock_ms (gpointer user_data)
+{
+  return g_get_real_time () / 1000;
+}
+
+/* ---- SQL functions the capture triggers call (see sd-migrations.c) ---- */
+
+static void
+sql_site_cb (sqlite3_context *ctx,
+             int              argc,
+             sqlite3_value  **argv)
+{
+  SdStore *self = sqlite3_user_data (ctx);
+
+  if (self->site_id == NULL)
+    sqlite3_result_error (ctx, "site identity not set up", -1);
+  else
+    sqlite3_result_text (ctx, self->site_id, -1, SQLITE_STATIC);
+}
+
+static void
+sql_hlc_cb (sqlite3_context *ctx,
+            int              argc,
+            sqlite3_value  **argv)
+{
+  SdStore *self = sqlite3_user_data (ctx);
+
+  self->hlc = sd_hlc_tick (self->hlc, sd_store_now_ms (self));
+  sqlite3_result_int64 (ctx, self->hlc);
+}
+
+static void
+sql_capture_cb (sqlite3_context *ctx,
+                int              argc,
+                sqlite3_value  **argv)
+{
+  SdStore *self = sqlite3_user_data (ctx);
+
+  sqlite3_result_int (ctx, self->capture);
+}
+
+static void
+update_hook_cb (void          *user_data,
+                int            op,
+                const char    *db_name,
+                const char    *table,
+                sqlite3_int64  rowid)
+{
+  SdStore *self = user_data;
+
+  g_hash_table_add (self->touched, (gpointer) g_intern_string (table));
+}
+
+/* ---- errors ---- */
+
+void
+_sd_store_set_error (SdStore     *self,
+                     int          rc,
+                     const char  *what,
+                     GError     **error)
+{
+  const char *detail = self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_READONLY:
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
+                   _("Could not %s: the database cannot be written. Check that the disk is not "
+                     "write-protected or full."), what);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_BUSY,
+                   _("Could not %s: another program is using the database. Close it and try again."),
+                   what);
+      break;
+    case SQLITE_CORRUPT:
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_CORRUPT,
+                   _("Could not %s: the database file is damaged. Stop using this copy and "
+                     "restore the newest backup."), what);
+      break;
+    case SQLITE_NOTADB:
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE,
+                   _("Could not %s: the file is not a ShelterDesk database."), what);
+      break;
+    case SQLITE_FULL:
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not %s: the disk is full. Free some space and try again."), what);
+      break;
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID,
+                   _("Could not %s: a value is not acceptable (%s)."), what, detail);
+      break;
+    default:
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not %s: %s"), what, detail);
+      break;
+    }
+}
+
+/* ---- statements ---- */
+
+sqlite3 *
+_sd_store_get_db (SdStore *self)
+{
+  return self->db;
+}
+
+sqlite3_stmt *
+_sd_store_prepare (SdStore     *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      /* A statement that does not prepare is a bug in ShelterDesk, not bad input. */
+      g_critical ("Preparing a statement failed: %s", sqlite3_errmsg (self->db));
+      _sd_store_set_error (self, rc, _("read the database"), error);
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+int
+_sd_store_step (SdStore      *self,
+                sqlite3_stmt *stmt,
+                const char   *what,
+                GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _sd_store_set_error (self, rc, what, error);
+      sqlite3_reset (stmt);
+    }
+  return rc;
+}
+
+gboolean
+_sd_store_exec (SdStore      *self,
+                sqlite3_stmt *stmt,
+                const char   *what,
+                GError      **error)
+{
+  int rc = _sd_store_step (self, stmt, what, error);
+
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+void
+_sd_bind_text (sqlite3_stmt *stmt,
+               int           index,
+               const char   *text)
+{
+  if (text == NULL || *text == '\0')
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+const char *
+_sd_column_text (sqlite3_stmt *stmt,
+                 int           index)
+{
+  return (const char *) sqlite3_column_text (stmt, index);
+}
+
+/* ---- transactions ---- */
+
+static gboolean
+exec_simple (SdStore     *self,
+             const char  *sql,
+             const char  *what,
+             GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      _sd_store_set_error (self, rc, what, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SdTxn *
+_sd_store_begin (SdStore  *self,
+                 GError  **error)
+{
+  SdTxn *txn;
+
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+
+  if (self->read_only)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
+                   _("This database was opened read-only; nothing can be saved."));
+      return NULL;
+    }
+
+  if (self->txn_depth == 0)
+    {
+      g_hash_table_remove_all (self->touched);
+      if (!exec_simple (self, "BEGIN IMMEDIATE", _("start saving"), error))
+        return NULL;
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("SAVEPOINT sd_%u", self->txn_depth);
+
+      if (!exec_simple (self, sql, _("start saving"), error))
+        return NULL;
+    }
+
+  txn = g_new0 (SdTxn, 1);
+  txn->store = g_object_ref (self);
+  txn->depth = ++self->txn_depth;
+  return txn;
+}
+
+static void
+emit_changed (SdStore *self)
+{
+  g_autoptr(GPtrArray) tables = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  /* Copy first: a handler may write again and refill the set. */
+  g_hash_table_iter_init (&iter, self->touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (tables, key);
+  g_hash_table_remove_all (self->touched);
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *table = g_ptr_array_index (tables, i);
+      g_signal_emit (self, signals[CHANGED], g_quark_from_static_string (table), table);
+    }
+}
+
+static void
+txn_free (SdTxn *txn)
+{
+  g_object_unref (txn->store);
+  g_free (txn);
+}
+
+gboolean
+_sd_txn_commit (SdTxn   *txn,
+                GError **error)
+{
+  SdStore *self = txn->store;
+  gboolean ok;
+
+  g_return_val_if_fail (txn->depth == self->txn_depth, FALSE);
+
+  if (txn->depth == 1)
+    {
+      ok = exec_simple (self, "COMMIT", _("save"), error);
+      if (!ok)
+        {
+          _sd_txn_rollback (txn);
+          return FALSE;
+        }
+      self->txn_depth = 0;
+      emit_changed (self);
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("RELEASE sd_%u", txn->depth - 1);
+
+      ok = exec_simple (self, sql, _("save"), error);
+      if (!ok)
+        {
+          _sd_txn_rollback (txn);
+          return FALSE;
+        }
+      self->txn_depth--;
+    }
+
+  txn_free (txn);
+  return TRUE;
+}
+
+void
+_sd_txn_rollback (SdTxn *txn)
+{
+  SdStore *self = txn->store;
+
+  g_return_if_fail (txn->depth == self->txn_depth);
+
+  if (txn->depth == 1)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_hash_table_remove_all (self->touched);
+    }
+  else
+    {
+      g_autofree char *sql = g_strdup_printf ("ROLLBACK TO sd_%u; RELEASE sd_%u",
+                                              txn->depth - 1, txn->depth - 1);
+      sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+    }
+  self->txn_depth--;
+  txn_free (txn);
+}
+
+/* ---- opening ---- */
+
+static gboolean
+query_int (sqlite3     *db,
+           const char  *sql,
+           int         *out_value,
+           int         *out_rc)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out_value = sqlite3_column_int (stmt, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  *out_rc = rc;
+  return rc == SQLITE_OK;
+}
+
+static gboolean
+check_writable (const char  *path,
+                gboolean     exists,
+                GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+
+  /* SQLite would quietly open a read-only file read-only and fail on the
+   * first save, after a volunteer has typed a whole household: say it now.
+   * WAL also needs to create files beside the database. */
+  if ((exists && g_access (path, W_OK) != 0) || g_access (dir, W_OK) != 0)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
+                   _("The database “%s” cannot be written (the file or its folder is read-only). "
+                     "Copy it to a writable folder, or open it read-only."),
+                   name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_or_create_site (SdStore  *self,
+                     GError  **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _sd_store_prepare (self, "SELECT site_id, site_name, is_demo FROM site WHERE id = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = _sd_store_step (self, stmt, _("read the site identity"), error);
+  if (rc == SQLITE_ROW)
+    {
+      self->site_id = g_strdup (_sd_column_text (stmt, 0));
+      self->site_name = g_strdup (_sd_column_text (stmt, 1));
+      self->is_demo = sqlite3_column_int (stmt, 2);
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  if (self->read_only)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_CORRUPT,
+                   _("The database has no site identity and is open read-only."));
+      return FALSE;
+    }
+
+  {
+    guint8 raw[16];
+    char hex[33];
+    g_autoptr(SdTxn) txn = NULL;
+
+    /* 128 random bits: two kiosks set up apart never share an id, and a
+     * cloned disk image, which would, is caught when batches are merged. */
+    randombytes_buf (raw, sizeof raw);
+    sodium_bin2hex (hex, sizeof hex, raw, sizeof raw);
+
+    txn = _sd_store_begin (self, error);
+    if (txn == NULL)
+      return FALSE;
+    stmt = _sd_store_prepare (self,
+                              "INSERT INTO site (id, site_id, site_name, is_demo, created_at) "
+                              "VALUES (1, ?1, ?2, 0, ?3)", error);
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_text (stmt, 1, hex, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, 2, g_get_host_name (), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (stmt, 3, sd_store_now_ms (self));
+    if (!_sd_store_exec (self, stmt, _("create the site identity"), error) ||
+        !_sd_txn_commit (g_steal_pointer (&txn), error))
+      return FALSE;
+
+    self->site_id = g_strdup (hex);
+    self->site_name = g_strdup (g_get_host_name ());
+  }
+  return TRUE;
+}
+
+static gboolean
+seed_clock (SdStore  *self,
+            GError  **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (self, "SELECT coalesce (max (hlc), 0) FROM oplog", error);
+
+  if (stmt == NULL || _sd_store_step (self, stmt, _("read the clock"), error) != SQLITE_ROW)
+    return FALSE;
+  self->hlc = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+open_file (SdStore          *self,
+           SdStoreOpenFlags  flags,
+           GError          **error)
+{
+  g_autofree char *name = g_path_get_basename (self->path);
+  gboolean exists = g_file_test (self->path, G_FILE_TEST_EXISTS);
+  int sqlite_flags;
+  int user_version = 0, app_id = 0, n_tables = 0;
+  int rc;
+
+  if (!exists && !(flags & SD_STORE_OPEN_CREATE))
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND,
+                   _("There is no database “%s”. Check the path, or create it with "
+                     "“shelterdesk-cli --db FILE init”."), name);
+      return FALSE;
+    }
+  if (exists && !g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE,
+                   _("“%s” is not a file."), name);
+      return FALSE;
+    }
+  if (!self->read_only && !check_writable (self->path, exists, error))
+    return FALSE;
+
+  sqlite_flags = self->read_only ? SQLITE_OPEN_READONLY
+                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  rc = sqlite3_open_v2 (self->path, &self->db, sqlite_flags | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _sd_store_set_error (self, rc, _("open the database"), error);
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* The first read of the schema is where a file that is not SQLite at
+   * all, or whose header is damaged, shows itself. */
+  if (!query_int (self->db, "SELECT count(*) FROM sqlite_schema", &n_tables, &rc) ||
+      !query_int (self->db, "PRAGMA user_version", &user_version, &rc) ||
+      !query_int (self->db, "PRAGMA application_id", &app_id, &rc))
+    {
+      if ((rc & 0xff) == SQLITE_NOTADB)
+        g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE,
+                     _("“%s” is not a ShelterDesk database (it is not a database file at all)."), name);
+      else
+        _sd_store_set_error (self, rc, _("open the database"), error);
+      return FALSE;
+    }
+
+  if (n_tables > 0 && (guint32) app_id != SD_APPLICATION_ID)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE,
+                   _("“%s” is a database of another program, not of ShelterDesk."), name);
+      return FALSE;
+    }
+  if (user_version > SD_SCHEMA_VERSION)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TOO_NEW,
+                   _("“%s” was written by a newer ShelterDesk (database version %d; this one "
+                     "knows up to %d). Update ShelterDesk on this computer to open it."),
+                   name, user_version, SD_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (user_version < SD_SCHEMA_VERSION && self->read_only)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
+                   _("“%s” needs an upgrade, which cannot be done read-only."), name);
+      return FALSE;
+    }
+
+  if (!self->read_only &&
+      !exec_simple (self, "PRAGMA journal_mode = WAL", _("open the database"), error))
+    return FALSE;
+  if (!exec_simple (self, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                    _("open the database"), error))
+    return FALSE;
+
+  sqlite3_create_function (self->db, "sd_site", 0, SQLITE_UTF8, self, sql_site_cb, NULL, NULL);
+  sqlite3_create_function (self->db, "sd_hlc", 0, SQLITE_UTF8, self, sql_hlc_cb, NULL, NULL);
+  sqlite3_create_function (self->db, "sd_capture", 0, SQLITE_UTF8, self, sql_capture_cb, NULL, NULL);
+  sqlite3_update_hook (self->db, update_hook_cb, self);
+
+  if (user_version < SD_SCHEMA_VERSION)
+    {
+      g_debug ("Migrating database from version %d to %d", user_version, SD_SCHEMA_VERSION);
+      if (!_sd_migrate (self->db, user_version, SD_SCHEMA_VERSION, error))
+        return FALSE;
+    }
+  self->schema_version = SD_SCHEMA_VERSION;
+
+  return _sd_check_capture_triggers (self->db, error) &&
+         load_or_create_site (self, error) &&
+         seed_clock (self, error);
+}
+
+/**
+ * sd_store_open:
+ * @path: the database file
+ * @flags: whether to create it, or to open it read-only
+ * @error: a #SD_STORE_ERROR for a missing, damaged, foreign, newer or
+ *   read-only file
+ *
+ * Opens a site's database, upgrading its schema when this build is newer
+ * and creating the site identity on first open.
+ *
+ * Returns: (transfer full): the store, or %NULL
+ */
+SdStore *
+sd_store_open (const char        *path,
+               SdStoreOpenFlags   flags,
+               GError           **error)
+{
+  g_autoptr(SdStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (SD_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->read_only = (flags & SD_STORE_OPEN_READ_ONLY) != 0;
+  self->clock = wall_clock_ms;
+
+  if (!open_file (self, flags, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const char *
+sd_store_get_path (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  return self->path;
+}
+
+const char *
+sd_store_get_site_id (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  return self->site_id;
+}
+
+const char *
+sd_store_get_site_name (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  return self->site_name;
+}
+
+static gboolean
+update_site (SdStore     *self,
+             const char  *sql,
+             const char  *text,
+             int          number,
+             GError     **error)
+{
+  g_autoptr(SdTxn) txn = _sd_store_begin (self, error);
+  sqlite3_stmt *stmt;
+
+  if (txn == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (text != NULL)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int (stmt, 1, number);
+  if (!_sd_store_exec (self, stmt, _("save the site settings"), error))
+    return FALSE;
+  return _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
+gboolean
+sd_store_set_site_name (SdStore     *self,
+                        const char  *name,
+                        GError     **error)
+{
+  g_autofree char *tidy = NULL;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+
+  tidy = g_strstrip (g_strdup (name ? name : ""));
+  if (*tidy == '\0' || !g_utf8_validate (tidy, -1, NULL) || g_utf8_strlen (tidy, -1) > 100)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID,
+                   _("A site name must be 1 to 100 characters of text."));
+      return FALSE;
+    }
+  if (!update_site (self, "UPDATE site SET site_name = ?1 WHERE id = 1", tidy, 0, error))
+    return FALSE;
+  g_free (self->site_name);
+  self->site_name = g_steal_pointer (&tidy);
+  return TRUE;
+}
+
+gboolean
+sd_store_get_is_demo (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  return self->is_demo;
+}
+
+gboolean
+sd_store_set_is_demo (SdStore   *self,
+                      gboolean   is_demo,
+                      GError   **error)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+
+  if (!update_site (self, "UPDATE site SET is_demo = ?1 WHERE id = 1", NULL, !!is_demo, error))
+    return FALSE;
+  self->is_demo = !!is_demo;
+  return TRUE;
+}
+
+int
+sd_store_get_schema_version (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), 0);
+  return self->schema_version;
+}
+
+gboolean
+sd_store_get_counts (SdStore       *self,
+                     SdStoreCounts *counts,
+                     GError       **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  stmt = _sd_store_prepare (self,
+                            "SELECT (SELECT count(*) FROM shelters),"
+                            "       (SELECT count(*) FROM households),"
+                            "       (SELECT count(*) FROM persons),"
+                            "       (SELECT count(*) FROM person_events),"
+                            "       (SELECT count(*) FROM staff),"
+                            "       (SELECT count(*) FROM support_persons),"
+                            "       (SELECT count(*) FROM oplog)", error);
+  if (stmt == NULL || _sd_store_step (self, stmt, _("count records"), error) != SQLITE_ROW)
+    return FALSE;
+  counts->shelters = sqlite3_column_int (stmt, 0);
+  counts->households = sqlite3_column_int (stmt, 1);
+  counts->persons = sqlite3_column_int (stmt, 2);
+  counts->events = sqlite3_column_int (stmt, 3);
+  counts->staff = sqlite3_column_int (stmt, 4);
+  counts->support_persons = sqlite3_column_int (stmt, 5);
+  counts->oplog = sqlite3_column_int (stmt, 6);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/**
+ * sd_store_check:
+ *
+ * A full check, for the CLI and for support: SQLite's integrity check,
+ * the capture triggers, and that every row of a synced table has entries
+ * in the op-log (a row without them was written behind the core's back
+ * and would never reach HQ).  Reads the whole file: not for the main loop.
+ */
+gboolean
+sd_store_check (SdStore  *self,
+                GError  **error)
+{
+  sqlite3_stmt *stmt;
+  const char *table;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+
+  stmt = _sd_store_prepare (self, "PRAGMA integrity_check", error);
+  if (stmt == NULL || _sd_store_step (self, stmt, _("check the database"), error) != SQLITE_ROW)
+    return FALSE;
+  if (g_strcmp0 (_sd_column_text (stmt, 0), "ok") != 0)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_CORRUPT,
+                   _("The database file is damaged. Stop using this copy and restore the newest backup."));
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+
+  if (!_sd_check_capture_triggers (self->db, error))
+    return FALSE;
+
+  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
+    {
+      /* Table names come from our own schema list, never from input. */
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT count(*) FROM %s t WHERE NOT EXISTS "
+        "(SELECT 1 FROM oplog o WHERE o.tbl = '%s' AND o.row_id = t.id)", table, table);
+      sqlite3_stmt *check = NULL;
+      int missing = -1;
+
+      if (sqlite3_prepare_v2 (self->db, sql, -1, &check, NULL) == SQLITE_OK &&
+          sqlite3_step (check) == SQLITE_ROW)
+        missing = sqlite3_column_int (check, 0);
+      sqlite3_finalize (check);
+
+      if (missing != 0)
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                       _("%d records in “%s” were written outside ShelterDesk and are missing from "
+                         "the record of changes, so HQ would never receive them. Ask HQ for help."),
+                       missing, table);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+void
+sd_store_set_clock (SdStore     *self,
+                    SdClockFunc  clock,
+                    gpointer     user_data)
+{
+  g_return_if_fail (SD_IS_STORE (self));
+
+  self->clock = clock ? clock : wall_clock_ms;
+  self->clock_data = user_data;
+}
+
+gint64
+sd_store_now_ms (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), 0);
+  return self->clock (self->clock_data);
+}
+
+SdHlc
+sd_store_get_hlc (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), 0);
+  return self->hlc;
+}
+
+char *
+_sd_store_new_id (SdStore *self)
+{
+  return sd_uuid7_new (sd_store_now_ms (self));
+}
+
+void
+_sd_store_set_capture (SdStore  *self,
+                       gboolean  capture)
+{
+  self->capture = !!capture;
+}

@@ -1,0 +1,33 @@
+/* sd-text.h: tidying and folding Japanese text for storage and search.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Checks text from outside before it is stored: valid UTF-8, no control
+ * characters (tab and newline only where MULTILINE), at most MAX_CHARS
+ * characters.  FIELD_LABEL names the field in the message. */
+gboolean  sd_text_validate       (const char  *text,
+                                  const char  *field_label,
+                                  guint        max_chars,
+                                  gboolean     multiline,
+                                  GError     **error);
+
+/* For storage: NFKC (half-width katakana become full-width, full-width
+ * digits and latin become ASCII), spaces (U+3000 too) trimmed at both ends
+ * and runs of them folded into one ASCII space.  NULL or "" gives NULL. */
+char     *sd_text_tidy           (const char  *text);
+
+/* For search keys: sd_text_tidy, then hiragana to katakana, latin to
+ * lower case, every space and the middle dot (・) removed. */
+char     *sd_text_fold           (const char  *text);
+
+/* Phone numbers: the digits only (full-width digits too); NULL if none. */
+char     *sd_text_phone_digits   (const char  *text);
+
+G_END_DECLS
