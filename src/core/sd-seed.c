@@ -1,0 +1,1170 @@
+/* sd-seed.c: loads a seed folder (manifest.json and its CSV/JSON files) into a store.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The same loader reads the embedded demo (seeds/) and a municipality's
+ * own exports, so it is written for the second: CSV files may come from a
+ * welfare system in CP932 with their own Japanese headers (the manifest's
+ * "columns" maps them to our field names), half-width kana, full-width
+ * digits and era dates.  Every value goes through the same public domain
+ * functions the desk uses, so the seed can never hold a row the desk could
+ * not have written, and every write is captured in the op-log as usual.
+ *
+ * Invariants:
+ *  - All files are loaded inside one transaction (the domain writes nest
+ *    as savepoints), so any error leaves the database as it was.
+ *  - Every error names the file as the manifest gives it and the line (a
+ *    CSV file's line, or an evacuees file's household, counting from 1).
+ *  - Messages never quote a name, address or other personal value; they
+ *    name the column instead.  Codes and enumerated values are quoted,
+ *    since those are what the person has to correct.
+ */
+#include "sd-seed.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "sd-csv.h"
+#include "sd-date.h"
+#include "sd-person.h"
+#include "sd-shelter.h"
+#include "sd-staff.h"
+#include "sd-store-private.h"
+#include "sd-support.h"
+#include "sd-text.h"
+
+#define SEED_FORMAT   1
+#define MANIFEST_NAME "manifest.json"
+#define MAX_FIELDS    12
+
+/* Everything one call of sd_seed_load() shares between files. */
+typedef struct {
+  SdStore       *store;
+  const char    *dir;
+  GDate          today;         /* birth dates after this are refused */
+  GHashTable    *shelter_ids;   /* code → id of the shelters loaded so far */
+  SdSeedSummary  summary;
+} SeedLoad;
+
+/* ---- CSV tables: a reader plus the map from our fields to its columns ---- */
+
+typedef struct {
+  const char *name;      /* our field name, as in seeds/README.md */
+  gboolean    required;  /* the column must exist and the value be non-empty */
+} SeedField;
+
+typedef struct {
+  SdCsvReader     *reader;
+  const SeedField *fields;
+  guint            n_fields;
+  int              column[MAX_FIELDS];   /* field → column index, -1 when absent */
+  char            *header[MAX_FIELDS];   /* field → the file's own header, for messages */
+  GPtrArray       *row;
+} SeedTable;
+
+static void
+seed_table_clear (SeedTable *table)
+{
+  g_clear_pointer (&table->reader, sd_csv_reader_free);
+  g_clear_pointer (&table->row, g_ptr_array_unref);
+  for (guint i = 0; i < MAX_FIELDS; i++)
+    g_clear_pointer (&table->header[i], g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SeedTable, seed_table_clear)
+
+/* Header names are compared after NFKC, so a map that says "フリガナ" still
+ * finds the half-width "ﾌﾘｶﾞﾅ" a welfare system wrote, and the other way. */
+static char *
+header_key (const char *text)
+{
+  char *key = sd_text_tidy (text);
+
+  return key != NULL ? key : g_strdup ("");
+}
+
+/* The field a header names: through COLUMNS when the manifest has a map,
+ * else the header itself.  -1 for a column we do not use. */
+static int
+seed_table_field_for_header (SeedTable  *table,
+                             JsonObject *columns,
+                             const char *header)
+{
+  g_autofree char *key = header_key (header);
+  const char *field = key;
+
+  if (columns != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (columns);
+
+      field = NULL;
+      for (GList *l = members; l != NULL && field == NULL; l = l->next)
+        {
+          g_autofree char *name_key = header_key (l->data);
+          JsonNode *node = json_object_get_member (columns, l->data);
+
+          if (g_str_equal (name_key, key) && JSON_NODE_HOLDS_VALUE (node) &&
+              json_node_get_value_type (node) == G_TYPE_STRING)
+            field = json_node_get_string (node);
+        }
+      if (field == NULL)
+        return -1;
+    }
+
+  for (guint i = 0; i < table->n_fields; i++)
+    if (g_str_equal (table->fields[i].name, field))
+      return i;
+  return -1;
+}
+
+/* The name a person would look for when a column is missing: the file's
+ * own header that the manifest maps to FIELD, if there is one. */
+static const char *
+expected_header (JsonObject *columns,
+                 const char *field)
+{
+  g_autoptr(GList) members = NULL;
+
+  if (columns == NULL)
+    return field;
+
+  members = json_object_get_members (columns);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (columns, l->data);
+
+      if (JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING &&
+          g_str_equal (json_node_get_string (node), field))
+        return l->data;
+    }
+  return field;
+}
+
+static gboolean
+seed_table_open (SeedTable        *table,
+                 const char       *path,
+                 const char       *file,
+                 const char       *encoding,
+                 JsonObject       *columns,
+                 const SeedField  *fields,
+                 guint             n_fields,
+                 GError          **error)
+{
+  g_autoptr(GPtrArray) headers = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_assert (n_fields <= MAX_FIELDS);
+
+  table->fields = fields;
+  table->n_fields = n_fields;
+  for (guint i = 0; i < MAX_FIELDS; i++)
+    table->column[i] = -1;
+
+  table->reader = sd_csv_reader_new_from_file (path, encoding, &local_error);
+  if (table->reader != NULL)
+    headers = sd_csv_reader_read_row (table->reader, &local_error);
+  if (headers == NULL)
+    {
+      /* The reader's own messages already name the line. */
+      if (local_error == NULL)
+        g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                     _("%s: the file is empty: it needs a header row"), file);
+      else
+        {
+          g_prefix_error (&local_error, _("%s: "), file);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+        }
+      return FALSE;
+    }
+
+  for (guint c = 0; c < headers->len; c++)
+    {
+      int f = seed_table_field_for_header (table, columns, g_ptr_array_index (headers, c));
+
+      /* The first of two columns for one field wins, as a person reading
+       * the file from the left would expect. */
+      if (f >= 0 && table->column[f] < 0)
+        {
+          table->column[f] = c;
+          table->header[f] = g_strdup (g_ptr_array_index (headers, c));
+        }
+    }
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      if (table->header[i] == NULL)
+        table->header[i] = g_strdup (expected_header (columns, fields[i].name));
+      if (fields[i].required && table->column[i] < 0)
+        {
+          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                       _("%s, line %u: there is no “%s” column"),
+                       file, sd_csv_reader_get_line (table->reader), table->header[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+row_is_blank (GPtrArray *row)
+{
+  for (guint i = 0; i < row->len; i++)
+    {
+      const char *field = g_ptr_array_index (row, i);
+
+      for (const char *p = field; *p != '\0'; p = g_utf8_next_char (p))
+        if (!g_unichar_isspace (g_utf8_get_char (p)))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* Moves to the next row that is not blank (Excel leaves rows of empty
+ * cells at the end).  FALSE at the end, or with ERROR set. */
+static gboolean
+seed_table_next (SeedTable  *table,
+                 GError    **error)
+{
+  while (TRUE)
+    {
+      g_clear_pointer (&table->row, g_ptr_array_unref);
+      table->row = sd_csv_reader_read_row (table->reader, error);
+      if (table->row == NULL)
+        return FALSE;
+      if (!row_is_blank (table->row))
+        return TRUE;
+    }
+}
+
+/* FIELD tidied for storage, or NULL when the column is absent or empty. */
+static char *
+seed_table_text (SeedTable *table,
+                 guint      field)
+{
+  int c = table->column[field];
+
+  /* Excel drops the empty cells at the end of a row, so a short row
+   * means empty fields rather than a broken file. */
+  if (c < 0 || (guint) c >= table->row->len)
+    return NULL;
+  return sd_text_tidy (g_ptr_array_index (table->row, c));
+}
+
+static char *
+seed_table_required (SeedTable  *table,
+                     guint       field,
+                     GError    **error)
+{
+  char *text = seed_table_text (table, field);
+
+  if (text == NULL)
+    g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                 _("the “%s” field is empty"), table->header[field]);
+  return text;
+}
+
+static guint
+seed_table_get_line (SeedTable *table)
+{
+  return sd_csv_reader_get_line (table->reader);
+}
+
+/* ---- values ---- */
+
+/* ISO 5218 codes as our own files write them, and 男/女 as welfare systems
+ * do.  TEXT is already tidied (full-width digits are ASCII). */
+static gboolean
+parse_sex (const char  *text,
+           const char  *label,
+           SdSex       *out_sex,
+           GError     **error)
+{
+  static const struct { const char *text; SdSex sex; } names[] = {
+    { "0", SD_SEX_UNKNOWN }, { "不明", SD_SEX_UNKNOWN },
+    { "1", SD_SEX_MALE }, { "男", SD_SEX_MALE }, { "男性", SD_SEX_MALE },
+    { "2", SD_SEX_FEMALE }, { "女", SD_SEX_FEMALE }, { "女性", SD_SEX_FEMALE },
+    { "9", SD_SEX_NOT_APPLICABLE },
+  };
+
+  *out_sex = SD_SEX_UNKNOWN;
+  if (text == NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (text, names[i].text))
+      {
+        *out_sex = names[i].sex;
+        return TRUE;
+      }
+  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+               _("“%s” in the “%s” field is not a sex: write 1 or 男, 2 or 女, 9, or 0 when unknown"),
+               text, label);
+  return FALSE;
+}
+
+/* 1/0 as our files write it, 有/無 as welfare systems do; empty is no
+ * consent, since consent is never assumed. */
+static gboolean
+parse_consent (const char  *text,
+               const char  *label,
+               gboolean    *out_consent,
+               GError     **error)
+{
+  static const char *const yes[] = { "1", "有", "あり", "同意", "true", NULL };
+  static const char *const no[] = { "0", "無", "なし", "不同意", "false", NULL };
+
+  *out_consent = FALSE;
+  if (text == NULL || g_strv_contains (no, text))
+    return TRUE;
+  if (g_strv_contains (yes, text))
+    {
+      *out_consent = TRUE;
+      return TRUE;
+    }
+  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+               _("“%s” in the “%s” field is neither 1 (有) nor 0 (無)"), text, label);
+  return FALSE;
+}
+
+/* A birth date in any form sd_date_parse_iso() reads; NULL when empty
+ * (unknown), or NULL with ERROR set. */
+static gboolean
+parse_birth_date (SeedLoad    *load,
+                  const char  *text,
+                  const char  *label,
+                  char       **out_iso,
+                  GError     **error)
+{
+  *out_iso = NULL;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  *out_iso = sd_date_parse_iso (text, &load->today, error);
+  if (*out_iso == NULL)
+    {
+      g_prefix_error (error, _("“%s”: "), label);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_capacity (const char  *text,
+                const char  *label,
+                int         *out_capacity,
+                GError     **error)
+{
+  guint64 value = 0;
+
+  *out_capacity = 0;
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT, &value, NULL))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” in the “%s” field is not a number of people"), text, label);
+      return FALSE;
+    }
+  *out_capacity = (int) value;
+  return TRUE;
+}
+
+/* ---- shelters.csv ---- */
+
+enum {
+  SHELTER_CODE,
+  SHELTER_NAME,
+  SHELTER_KIND,
+  SHELTER_CAPACITY,
+  SHELTER_ADDRESS,
+  N_SHELTER_FIELDS
+};
+
+static const SeedField shelter_fields[N_SHELTER_FIELDS] = {
+  [SHELTER_CODE] = { "code", TRUE },
+  [SHELTER_NAME] = { "name", TRUE },
+  [SHELTER_KIND] = { "kind", TRUE },
+  [SHELTER_CAPACITY] = { "capacity", FALSE },
+  [SHELTER_ADDRESS] = { "address", FALSE },
+};
+
+static gboolean
+load_shelter_row (SeedLoad   *load,
+                  SeedTable  *t,
+                  GError    **error)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *capacity = seed_table_text (t, SHELTER_CAPACITY);
+  g_autofree char *address = seed_table_text (t, SHELTER_ADDRESS);
+  g_autoptr(SdShelter) shelter = NULL;
+  SdShelterSpec spec = { 0 };
+
+  if ((code = seed_table_required (t, SHELTER_CODE, error)) == NULL ||
+      (name = seed_table_required (t, SHELTER_NAME, error)) == NULL ||
+      (kind = seed_table_required (t, SHELTER_KIND, error)) == NULL)
+    return FALSE;
+
+  if (!sd_shelter_kind_from_string (kind, &spec.kind))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” in the “%s” field is not a kind of shelter: write designated, welfare or temporary"),
+                   kind, t->header[SHELTER_KIND]);
+      return FALSE;
+    }
+  if (!parse_capacity (capacity, t->header[SHELTER_CAPACITY], &spec.capacity, error))
+    return FALSE;
+
+  spec.code = code;
+  spec.name = name;
+  spec.address = address;
+  shelter = sd_store_add_shelter (load->store, &spec, error);
+  if (shelter == NULL)
+    return FALSE;
+
+  g_hash_table_replace (load->shelter_ids, g_strdup (code), g_strdup (sd_shelter_get_id (shelter)));
+  load->summary.shelters++;
+  return TRUE;
+}
+
+/* ---- staff.csv ---- */
+
+enum {
+  STAFF_NO,
+  STAFF_NAME,
+  STAFF_KANA,
+  STAFF_DEPARTMENT,
+  STAFF_SECTION,
+  STAFF_RANK,
+  STAFF_ROLE,
+  STAFF_PIN,
+  N_STAFF_FIELDS
+};
+
+/* A municipal roster has no role column: everyone starts as a volunteer
+ * and HQ promotes the few who lead. */
+static const SeedField staff_fields[N_STAFF_FIELDS] = {
+  [STAFF_NO] = { "staff_no", TRUE },
+  [STAFF_NAME] = { "name", TRUE },
+  [STAFF_KANA] = { "kana", FALSE },
+  [STAFF_DEPARTMENT] = { "department", FALSE },
+  [STAFF_SECTION] = { "section", FALSE },
+  [STAFF_RANK] = { "rank", FALSE },
+  [STAFF_ROLE] = { "role", FALSE },
+  [STAFF_PIN] = { "pin", FALSE },
+};
+
+static gboolean
+load_staff_row (SeedLoad   *load,
+                SeedTable  *t,
+                GError    **error)
+{
+  g_autofree char *staff_no = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *kana = seed_table_text (t, STAFF_KANA);
+  g_autofree char *department = seed_table_text (t, STAFF_DEPARTMENT);
+  g_autofree char *section = seed_table_text (t, STAFF_SECTION);
+  g_autofree char *rank = seed_table_text (t, STAFF_RANK);
+  g_autofree char *role = seed_table_text (t, STAFF_ROLE);
+  g_autofree char *pin = seed_table_text (t, STAFF_PIN);
+  g_autoptr(SdStaff) staff = NULL;
+  SdStaffSpec spec = { 0 };
+
+  if ((staff_no = seed_table_required (t, STAFF_NO, error)) == NULL ||
+      (name = seed_table_required (t, STAFF_NAME, error)) == NULL)
+    return FALSE;
+
+  spec.role = SD_ROLE_VOLUNTEER;
+  if (role != NULL && !sd_role_from_string (role, &spec.role))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” in the “%s” field is not a role: write volunteer, lead or hq"),
+                   role, t->header[STAFF_ROLE]);
+      return FALSE;
+    }
+
+  spec.staff_no = staff_no;
+  spec.name = name;
+  spec.kana = kana;
+  spec.department = department;
+  spec.section = section;
+  spec.rank = rank;
+  staff = sd_store_add_staff (load->store, &spec, pin, error);
+  if (staff == NULL)
+    return FALSE;
+
+  load->summary.staff++;
+  return TRUE;
+}
+
+/* ---- support lists ---- */
+
+enum {
+  SUPPORT_EXTERNAL_ID,
+  SUPPORT_NAME,
+  SUPPORT_KANA,
+  SUPPORT_SEX,
+  SUPPORT_BIRTH_DATE,
+  SUPPORT_ADDRESS,
+  SUPPORT_PHONE,
+  SUPPORT_REASON,
+  SUPPORT_CONSENT_SHARE,
+  N_SUPPORT_FIELDS
+};
+
+static const SeedField support_fields[N_SUPPORT_FIELDS] = {
+  [SUPPORT_EXTERNAL_ID] = { "external_id", FALSE },
+  [SUPPORT_NAME] = { "name", TRUE },
+  [SUPPORT_KANA] = { "kana", FALSE },
+  [SUPPORT_SEX] = { "sex", FALSE },
+  [SUPPORT_BIRTH_DATE] = { "birth_date", FALSE },
+  [SUPPORT_ADDRESS] = { "address", FALSE },
+  [SUPPORT_PHONE] = { "phone", FALSE },
+  [SUPPORT_REASON] = { "reason", FALSE },
+  [SUPPORT_CONSENT_SHARE] = { "consent_share", FALSE },
+};
+
+static gboolean
+load_support_row (SeedLoad   *load,
+                  SeedTable  *t,
+                  GError    **error)
+{
+  g_autofree char *external_id = seed_table_text (t, SUPPORT_EXTERNAL_ID);
+  g_autofree char *name = NULL;
+  g_autofree char *kana = seed_table_text (t, SUPPORT_KANA);
+  g_autofree char *sex = seed_table_text (t, SUPPORT_SEX);
+  g_autofree char *birth_text = seed_table_text (t, SUPPORT_BIRTH_DATE);
+  g_autofree char *birth_date = NULL;
+  g_autofree char *address = seed_table_text (t, SUPPORT_ADDRESS);
+  g_autofree char *phone = seed_table_text (t, SUPPORT_PHONE);
+  g_autofree char *reason = seed_table_text (t, SUPPORT_REASON);
+  g_autofree char *consent = seed_table_text (t, SUPPORT_CONSENT_SHARE);
+  g_autofree char *id = NULL;
+  SdSupportPersonSpec spec = { 0 };
+
+  if ((name = seed_table_required (t, SUPPORT_NAME, error)) == NULL ||
+      !parse_sex (sex, t->header[SUPPORT_SEX], &spec.sex, error) ||
+      !parse_birth_date (load, birth_text, t->header[SUPPORT_BIRTH_DATE], &birth_date, error) ||
+      !parse_consent (consent, t->header[SUPPORT_CONSENT_SHARE], &spec.consent_share, error))
+    return FALSE;
+
+  spec.external_id = external_id;
+  spec.name = name;
+  spec.kana = kana;
+  spec.birth_date = birth_date;
+  spec.address = address;
+  spec.phone = phone;
+  spec.reason = reason;
+  id = sd_store_add_support_person (load->store, &spec, error);
+  if (id == NULL)
+    return FALSE;
+
+  load->summary.support_persons++;
+  return TRUE;
+}
+
+/* ---- CSV files ---- */
+
+typedef gboolean (*SeedRowFunc) (SeedLoad   *load,
+                                 SeedTable  *table,
+                                 GError    **error);
+
+typedef struct {
+  const char      *kind;
+  const SeedField *fields;
+  guint            n_fields;
+  SeedRowFunc      load_row;
+} SeedCsvKind;
+
+static const SeedCsvKind csv_kinds[] = {
+  { "shelters", shelter_fields, N_SHELTER_FIELDS, load_shelter_row },
+  { "staff", staff_fields, N_STAFF_FIELDS, load_staff_row },
+  { "support", support_fields, N_SUPPORT_FIELDS, load_support_row },
+};
+
+static gboolean
+load_csv (SeedLoad           *load,
+          const SeedCsvKind  *kind,
+          const char         *path,
+          const char         *file,
+          const char         *encoding,
+          JsonObject         *columns,
+          GError            **error)
+{
+  g_auto(SeedTable) table = { 0 };
+  g_autoptr(GError) local_error = NULL;
+
+  if (!seed_table_open (&table, path, file, encoding, columns, kind->fields, kind->n_fields, error))
+    return FALSE;
+
+  while (seed_table_next (&table, &local_error))
+    {
+      if (!kind->load_row (load, &table, &local_error))
+        {
+          g_prefix_error (&local_error, _("%s, line %u: "), file, seed_table_get_line (&table));
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (local_error != NULL)
+    {
+      /* The reader's own message already names the line. */
+      g_prefix_error (&local_error, _("%s: "), file);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- evacuees.json ---- */
+
+static JsonNode *
+load_json_file (const char  *path,
+                const char  *file,
+                GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                     _("%s: the file is not in the seed folder"), file);
+      else
+        g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
+                     _("%s: not valid JSON: %s"), file, local_error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
+                   _("%s: the file must hold one JSON object"), file);
+      return NULL;
+    }
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* MEMBER of OBJECT as a string, tidied; NULL when absent, null or empty.
+ * Whole numbers are taken too, since "sex": 1 is an easy slip. */
+static gboolean
+json_text (JsonObject  *object,
+           const char  *member,
+           gboolean     required,
+           char       **out_text,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  GType type = G_TYPE_INVALID;
+
+  *out_text = NULL;
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    type = json_node_get_value_type (node);
+
+  if (type == G_TYPE_STRING)
+    *out_text = sd_text_tidy (json_node_get_string (node));
+  else if (type == G_TYPE_INT64)
+    *out_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” must be text"), member);
+      return FALSE;
+    }
+
+  if (*out_text == NULL && required)
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                   _("“%s” is missing or empty"), member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+json_flag (JsonObject  *object,
+           const char  *member,
+           gboolean    *out_flag,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out_flag = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” must be true or false"), member);
+      return FALSE;
+    }
+  *out_flag = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* MEMBER of OBJECT as an array; *OUT_LIST is NULL when it is absent. */
+static gboolean
+json_list (JsonObject  *object,
+           const char  *member,
+           gboolean     required,
+           JsonArray  **out_list,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out_list = NULL;
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      *out_list = json_node_get_array (node);
+      return TRUE;
+    }
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” must be a list"), member);
+      return FALSE;
+    }
+  if (required)
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                   _("“%s” is missing"), member);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The id of the shelter with CODE: one loaded from this seed, else one
+ * the database already has (a deployment may load evacuees later). */
+static const char *
+lookup_shelter (SeedLoad    *load,
+                const char  *code,
+                GError     **error)
+{
+  const char *id = g_hash_table_lookup (load->shelter_ids, code);
+  g_autoptr(SdShelter) shelter = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (id != NULL)
+    return id;
+
+  shelter = sd_store_find_shelter (load->store, code, &local_error);
+  if (shelter == NULL)
+    {
+      if (local_error != NULL && !g_error_matches (local_error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("there is no shelter with the code “%s”"), code);
+      return NULL;
+    }
+
+  g_hash_table_replace (load->shelter_ids, g_strdup (code), g_strdup (sd_shelter_get_id (shelter)));
+  return g_hash_table_lookup (load->shelter_ids, code);
+}
+
+/* Keeps TEXT alive in POOL until the household is written. */
+static const char *
+keep (GPtrArray *pool,
+      char      *text)
+{
+  if (text != NULL)
+    g_ptr_array_add (pool, text);
+  return text;
+}
+
+/* Fills SPEC from one member, with strings owned by POOL. */
+static gboolean
+read_member (SeedLoad     *load,
+             JsonNode     *node,
+             GPtrArray    *pool,
+             SdPersonSpec *spec,
+             GError      **error)
+{
+  JsonObject *member;
+  g_autofree char *name = NULL;
+  g_autofree char *kana = NULL;
+  g_autofree char *birth_text = NULL;
+  g_autofree char *birth_date = NULL;
+  g_autofree char *sex = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *phone = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
+                           _("not a JSON object"));
+      return FALSE;
+    }
+  member = json_node_get_object (node);
+
+  if (!json_text (member, "name", TRUE, &name, error) ||
+      !json_text (member, "kana", FALSE, &kana, error) ||
+      !json_text (member, "birth_date", FALSE, &birth_text, error) ||
+      !json_text (member, "sex", FALSE, &sex, error) ||
+      !json_text (member, "address", FALSE, &address, error) ||
+      !json_text (member, "phone", FALSE, &phone, error) ||
+      !parse_sex (sex, "sex", &spec->sex, error) ||
+      !parse_birth_date (load, birth_text, "birth_date", &birth_date, error) ||
+      !json_flag (member, "consent_disclose", &spec->consent_disclose, error))
+    return FALSE;
+
+  spec->name = keep (pool, g_steal_pointer (&name));
+  spec->kana = keep (pool, g_steal_pointer (&kana));
+  spec->birth_date = keep (pool, g_steal_pointer (&birth_date));
+  spec->address = keep (pool, g_steal_pointer (&address));
+  spec->phone = keep (pool, g_steal_pointer (&phone));
+  return TRUE;
+}
+
+static gboolean
+record_events (SeedLoad   *load,
+               JsonArray  *events,
+               GPtrArray  *person_ids,
+               const char *shelter_id,
+               GError    **error)
+{
+  guint n_events = events != NULL ? json_array_get_length (events) : 0;
+
+  /* Event by event for the whole household, as a family arrives and goes
+   * out together: each member's newest event is then the last listed. */
+  for (guint e = 0; e < n_events; e++)
+    {
+      JsonNode *node = json_array_get_element (events, e);
+      const char *text = NULL;
+      SdEventKind kind;
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        text = json_node_get_string (node);
+      if (text == NULL || !sd_event_kind_from_string (text, &kind))
+        {
+          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                       _("event %u is not one of arrive, go_out, return, leave, supply"), e + 1);
+          return FALSE;
+        }
+
+      /* People arrive only where a shelter has been opened for them. */
+      if (kind == SD_EVENT_ARRIVE && !sd_store_set_shelter_open (load->store, shelter_id, TRUE, error))
+        return FALSE;
+
+      for (guint p = 0; p < person_ids->len; p++)
+        {
+          g_autofree char *event_id = sd_store_record_event (load->store, g_ptr_array_index (person_ids, p),
+                                                             kind, shelter_id, NULL, error);
+          if (event_id == NULL)
+            return FALSE;
+          load->summary.events++;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+load_household (SeedLoad   *load,
+                JsonNode   *node,
+                GError    **error)
+{
+  JsonObject *object;
+  g_autofree char *code = NULL;
+  g_autofree char *stay = NULL;
+  g_autofree char *plate = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *household_id = NULL;
+  g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) person_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree SdPersonSpec *members = NULL;
+  SdHouseholdSpec spec = { 0 };
+  JsonArray *list, *events;
+  guint n_members;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
+                           _("the household is not a JSON object"));
+      return FALSE;
+    }
+  object = json_node_get_object (node);
+
+  if (!json_text (object, "shelter", TRUE, &code, error) ||
+      !json_text (object, "stay", TRUE, &stay, error) ||
+      !json_text (object, "vehicle_plate", FALSE, &plate, error) ||
+      !json_text (object, "address", FALSE, &address, error) ||
+      !json_text (object, "phone", FALSE, &phone, error))
+    return FALSE;
+
+  if (!sd_stay_from_string (stay, &spec.stay))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” is not a stay: write shelter, home, vehicle or relatives"), stay);
+      return FALSE;
+    }
+  spec.shelter_id = lookup_shelter (load, code, error);
+  if (spec.shelter_id == NULL)
+    return FALSE;
+
+  if (!json_list (object, "members", TRUE, &list, error) ||
+      !json_list (object, "events", FALSE, &events, error))
+    return FALSE;
+  n_members = json_array_get_length (list);
+  if (n_members == 0)
+    {
+      g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                           _("the household has no members"));
+      return FALSE;
+    }
+
+  members = g_new0 (SdPersonSpec, n_members);
+  for (guint i = 0; i < n_members; i++)
+    {
+      if (!read_member (load, json_array_get_element (list, i), pool, &members[i], error))
+        {
+          g_prefix_error (error, _("member %u: "), i + 1);
+          return FALSE;
+        }
+      /* A member without their own address or phone lives at the household's. */
+      if (members[i].address == NULL)
+        members[i].address = address;
+      if (members[i].phone == NULL)
+        members[i].phone = phone;
+    }
+
+  spec.vehicle_plate = plate;
+  spec.address = address;
+  spec.phone = phone;
+  household_id = sd_store_add_household (load->store, &spec, members, n_members, person_ids, error);
+  if (household_id == NULL)
+    return FALSE;
+  load->summary.households++;
+  load->summary.persons += n_members;
+
+  return record_events (load, events, person_ids, spec.shelter_id, error);
+}
+
+static gboolean
+load_evacuees (SeedLoad    *load,
+               const char  *path,
+               const char  *file,
+               GError     **error)
+{
+  g_autoptr(JsonNode) root = load_json_file (path, file, error);
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *households;
+
+  if (root == NULL)
+    return FALSE;
+
+  if (!json_list (json_node_get_object (root), "households", TRUE, &households, &local_error))
+    {
+      g_prefix_error (&local_error, _("%s: "), file);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (households); i++)
+    if (!load_household (load, json_array_get_element (households, i), &local_error))
+      {
+        g_prefix_error (&local_error, _("%s, household %u: "), file, i + 1);
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* ---- the manifest ---- */
+
+/* The file an entry names, which must stay inside the seed folder: a
+ * manifest is data, and data must not send us reading elsewhere. */
+static char *
+resolve_path (SeedLoad    *load,
+              const char  *file,
+              guint        index,
+              GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  char *path;
+
+  parts = g_strsplit_set (file, "/\\", -1);
+  if (g_path_is_absolute (file) || g_strv_contains ((const char *const *) parts, ".."))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("%s, file %u: “%s” is outside the seed folder"), MANIFEST_NAME, index, file);
+      return NULL;
+    }
+
+  path = g_build_filename (load->dir, file, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                   _("%s, file %u: “%s” is not in the seed folder"), MANIFEST_NAME, index, file);
+      g_free (path);
+      return NULL;
+    }
+  return path;
+}
+
+static gboolean
+load_entry (SeedLoad    *load,
+            JsonNode    *node,
+            guint        index,
+            GError     **error)
+{
+  JsonObject *entry;
+  g_autofree char *kind = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *encoding = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *columns = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
+                   _("%s, file %u: not a JSON object"), MANIFEST_NAME, index);
+      return FALSE;
+    }
+  entry = json_node_get_object (node);
+
+  if (!json_text (entry, "kind", TRUE, &kind, &local_error) ||
+      !json_text (entry, "path", TRUE, &file, &local_error) ||
+      !json_text (entry, "encoding", FALSE, &encoding, &local_error))
+    {
+      g_prefix_error (&local_error, _("%s, file %u: "), MANIFEST_NAME, index);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (json_object_has_member (entry, "columns"))
+    {
+      JsonNode *map = json_object_get_member (entry, "columns");
+
+      if (!JSON_NODE_HOLDS_OBJECT (map))
+        {
+          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                       _("%s, file %u: “columns” must map the file’s headers to field names"),
+                       MANIFEST_NAME, index);
+          return FALSE;
+        }
+      columns = json_node_get_object (map);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (csv_kinds); i++)
+    if (g_str_equal (kind, csv_kinds[i].kind))
+      {
+        path = resolve_path (load, file, index, error);
+        return path != NULL &&
+               load_csv (load, &csv_kinds[i], path, file, encoding, columns, error);
+      }
+
+  if (g_str_equal (kind, "evacuees"))
+    {
+      path = resolve_path (load, file, index, error);
+      return path != NULL && load_evacuees (load, path, file, error);
+    }
+
+  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+               _("%s, file %u: “%s” is not a kind of seed file: write shelters, staff, support or evacuees"),
+               MANIFEST_NAME, index, kind);
+  return FALSE;
+}
+
+static JsonNode *
+load_manifest (SeedLoad  *load,
+               GError   **error)
+{
+  g_autofree char *path = g_build_filename (load->dir, MANIFEST_NAME, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *format;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                   _("There is no %s in the seed folder “%s”"), MANIFEST_NAME, load->dir);
+      return NULL;
+    }
+  root = load_json_file (path, MANIFEST_NAME, error);
+  if (root == NULL)
+    return NULL;
+
+  format = json_object_get_member (json_node_get_object (root), "format");
+  if (format == NULL || !JSON_NODE_HOLDS_VALUE (format) ||
+      json_node_get_value_type (format) != G_TYPE_INT64 ||
+      json_node_get_int (format) != SEED_FORMAT)
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("%s: this version of ShelterDesk reads “format”: %d only"),
+                   MANIFEST_NAME, SEED_FORMAT);
+      return NULL;
+    }
+  return g_steal_pointer (&root);
+}
+
+static void
+set_today (SeedLoad *load)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (sd_store_now_ms (load->store) / 1000);
+
+  g_date_clear (&load->today, 1);
+  g_date_set_dmy (&load->today,
+                  g_date_time_get_day_of_month (now),
+                  g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+}
+
+gboolean
+sd_seed_load (SdStore        *store,
+              const char     *dir,
+              SdSeedSummary  *summary,
+              GError        **error)
+{
+  g_autoptr(GHashTable) shelter_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonNode) manifest = NULL;
+  g_autoptr(SdTxn) txn = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *site_name = NULL;
+  SeedLoad load = { 0 };
+  JsonArray *files;
+
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  load.store = store;
+  load.dir = dir;
+  load.shelter_ids = shelter_ids;
+  set_today (&load);
+
+  manifest = load_manifest (&load, error);
+  if (manifest == NULL)
+    return FALSE;
+
+  if (!json_list (json_node_get_object (manifest), "files", TRUE, &files, &local_error) ||
+      !json_text (json_node_get_object (manifest), "site_name", FALSE, &site_name, &local_error))
+    {
+      g_prefix_error (&local_error, _("%s: "), MANIFEST_NAME);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  txn = _sd_store_begin (store, error);
+  if (txn == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    if (!load_entry (&load, json_array_get_element (files, i), i + 1, error))
+      return FALSE;
+
+  if (site_name != NULL && !sd_store_set_site_name (store, site_name, error))
+    return FALSE;
+  if (!sd_store_set_is_demo (store, TRUE, error))
+    return FALSE;
+
+  if (!_sd_txn_commit (g_steal_pointer (&txn), error))
+    return FALSE;
+
+  if (summary != NULL)
+    *summary = load.summary;
+  return TRUE;
+}
