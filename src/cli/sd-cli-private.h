@@ -1,0 +1,111 @@
+/* sd-cli-private.h: what the files of shelterdesk-cli share: the command table, output, PIN input.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every command is a function that parses its own options, does one
+ * thing through the core API and returns FALSE with a GError when it
+ * fails.  main() turns an error into one line on stderr and an exit
+ * status: 2 for a usage error (SD_CLI_ERROR_USAGE or a GOptionError),
+ * 1 for everything else.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "sd-core.h"
+
+G_BEGIN_DECLS
+
+#define SD_CLI_EXIT_OK      0
+#define SD_CLI_EXIT_FAILED  1
+#define SD_CLI_EXIT_USAGE   2
+
+#define SD_CLI_ERROR (sd_cli_error_quark ())
+
+typedef enum {
+  SD_CLI_ERROR_USAGE,   /* the command line is wrong: exit status 2 */
+  SD_CLI_ERROR_FAILED,  /* anything else the CLI itself finds wrong */
+} SdCliError;
+
+GQuark sd_cli_error_quark (void);
+
+typedef struct _SdCli SdCli;
+typedef struct _SdCliCommand SdCliCommand;
+
+/* ARGS starts with the command's own name (as argv[0] would) and is owned
+ * by the caller; option parsing may shorten it in place. */
+typedef gboolean (*SdCliRunFunc) (SdCli   *cli,
+                                  GStrv   *args,
+                                  GError **error);
+
+struct _SdCliCommand {
+  const char   *group;    /* "shelter", or NULL for a command of its own */
+  const char   *name;     /* "list" */
+  const char   *params;   /* positional parameters for --help, or NULL */
+  const char   *summary;  /* N_() */
+  SdCliRunFunc  run;
+};
+
+struct _SdCli {
+  char               *db_path;  /* owned; from --db, else SHELTERDESK_DB at open time */
+  const SdCliCommand *command;  /* the command being run */
+};
+
+/* sd-cli.c */
+gboolean  sd_cli_parse_args   (SdCli              *cli,
+                               const GOptionEntry *entries,
+                               GStrv              *args,
+                               guint               min_params,
+                               guint               max_params,
+                               GError            **error);
+gboolean  sd_cli_require_option (const char       *value,
+                                 const char       *option,
+                                 GError          **error);
+SdStore  *sd_cli_open_store   (SdCli              *cli,
+                               gboolean            writes,
+                               GError            **error);
+const char *sd_cli_get_db_path (SdCli             *cli);
+
+/* sd-cli-site.c, sd-cli-shelter.c, sd-cli-staff.c */
+gboolean  sd_cli_run_init         (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_info         (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_check        (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_seed_load    (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_shelter_list (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_shelter_add  (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_shelter_open (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_shelter_close (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_staff_add    (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_staff_list   (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_staff_set_pin (SdCli *cli, GStrv *args, GError **error);
+
+/* sd-cli-output.c: aligned text tables, and JSON to stdout */
+typedef struct _SdCliTable SdCliTable;
+
+SdCliTable *sd_cli_table_new        (guint        n_columns,
+                                     const char  *const *headings);
+void        sd_cli_table_free       (SdCliTable  *table);
+void        sd_cli_table_align_right (SdCliTable *table,
+                                     guint        column);
+/* N_COLUMNS strings; NULL prints as an empty cell. */
+void        sd_cli_table_add_row    (SdCliTable  *table,
+                                     ...);
+void        sd_cli_table_print      (SdCliTable  *table);
+
+void        sd_cli_print_json       (JsonNode    *root);
+const char *sd_cli_yes_no           (gboolean     value);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCliTable, sd_cli_table_free)
+
+/* sd-cli-pin.c */
+#define SD_CLI_PIN_BUFFER_SIZE 64
+
+/* Reads one PIN from standard input into BUFFER (SD_CLI_PIN_BUFFER_SIZE
+ * bytes): the first line, trimmed, or typed without echo at a terminal
+ * (twice when CONFIRM).  The caller wipes BUFFER with sodium_memzero(). */
+gboolean    sd_cli_read_pin         (char        *buffer,
+                                     gboolean     confirm,
+                                     GError     **error);
+
+G_END_DECLS

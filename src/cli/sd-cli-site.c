@@ -1,0 +1,285 @@
+/* sd-cli-site.c: the commands about a whole site's database: init, info, check, seed load.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "sd-cli-private.h"
+
+/* ---- init ---- */
+
+/* "init" must never turn somebody's file into a database: only a file
+ * that already is a ShelterDesk database is opened, and an empty one,
+ * which SQLite would happily fill, is refused. */
+static gboolean
+check_can_create (const char  *path,
+                  GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+  GStatBuf st;
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
+                   _("The folder for “%s” does not exist. Create it first."), name);
+      return FALSE;
+    }
+  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_size == 0)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
+                   _("“%s” already exists and is empty, not a ShelterDesk database. "
+                     "Remove it or choose another name."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_init (SdCli   *cli,
+                 GStrv   *args,
+                 GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *site_name = NULL;
+  g_autofree char *name = NULL;
+  const char *path;
+  gboolean existed;
+  const GOptionEntry entries[] = {
+    { "site-name", 0, 0, G_OPTION_ARG_STRING, &site_name, N_("The site’s name, as people will see it"), N_("NAME") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error))
+    return FALSE;
+  path = sd_cli_get_db_path (cli);
+  if (path == NULL)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("No database given: use “--db FILE” or set SHELTERDESK_DB."));
+      return FALSE;
+    }
+  name = g_path_get_basename (path);
+  existed = g_file_test (path, G_FILE_TEST_EXISTS);
+
+  if (!check_can_create (path, error))
+    return FALSE;
+  store = sd_store_open (path, existed ? SD_STORE_OPEN_DEFAULT : SD_STORE_OPEN_CREATE, error);
+  if (store == NULL)
+    {
+      if (existed)
+        g_prefix_error (error, _("Nothing was created: "));
+      return FALSE;
+    }
+
+  if (site_name != NULL && !sd_store_set_site_name (store, site_name, error))
+    return FALSE;
+
+  if (existed && site_name != NULL)
+    g_print (_("“%s” is already a ShelterDesk database; its site name is now “%s”.\n"),
+             name, sd_store_get_site_name (store));
+  else if (existed)
+    g_print (_("“%s” is already a ShelterDesk database; nothing was changed.\n"), name);
+  else
+    g_print (_("Created the database “%s” for the site “%s”.\n"), name, sd_store_get_site_name (store));
+  return TRUE;
+}
+
+/* ---- info ---- */
+
+static JsonNode *
+build_info_json (SdStore             *store,
+                 const SdStoreCounts *counts,
+                 const char          *hlc)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "site_id");
+  json_builder_add_string_value (builder, sd_store_get_site_id (store));
+  json_builder_set_member_name (builder, "site_name");
+  json_builder_add_string_value (builder, sd_store_get_site_name (store));
+  json_builder_set_member_name (builder, "schema_version");
+  json_builder_add_int_value (builder, sd_store_get_schema_version (store));
+  json_builder_set_member_name (builder, "is_demo");
+  json_builder_add_boolean_value (builder, sd_store_get_is_demo (store));
+  json_builder_set_member_name (builder, "hlc");
+  json_builder_add_string_value (builder, hlc);
+
+  json_builder_set_member_name (builder, "counts");
+  json_builder_begin_object (builder);
+#define ADD_COUNT(field) \
+  json_builder_set_member_name (builder, #field); \
+  json_builder_add_int_value (builder, counts->field);
+  ADD_COUNT (shelters)
+  ADD_COUNT (households)
+  ADD_COUNT (persons)
+  ADD_COUNT (events)
+  ADD_COUNT (staff)
+  ADD_COUNT (support_persons)
+  ADD_COUNT (oplog)
+#undef ADD_COUNT
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+add_count_row (SdCliTable *table,
+               const char *label,
+               guint       count)
+{
+  g_autofree char *text = g_strdup_printf ("%u", count);
+
+  sd_cli_table_add_row (table, label, text);
+}
+
+static void
+print_info_text (SdStore             *store,
+                 const SdStoreCounts *counts,
+                 const char          *hlc)
+{
+  g_autoptr(SdCliTable) table = sd_cli_table_new (2, NULL);
+  g_autofree char *version = g_strdup_printf ("%d", sd_store_get_schema_version (store));
+
+  sd_cli_table_add_row (table, _("Site id:"), sd_store_get_site_id (store));
+  sd_cli_table_add_row (table, _("Site name:"), sd_store_get_site_name (store));
+  sd_cli_table_add_row (table, _("Schema version:"), version);
+  sd_cli_table_add_row (table, _("Demo data:"), sd_cli_yes_no (sd_store_get_is_demo (store)));
+  sd_cli_table_add_row (table, _("Clock (HLC):"), hlc);
+  add_count_row (table, _("Shelters:"), counts->shelters);
+  add_count_row (table, _("Households:"), counts->households);
+  add_count_row (table, _("Persons:"), counts->persons);
+  add_count_row (table, _("Events:"), counts->events);
+  add_count_row (table, _("Staff:"), counts->staff);
+  add_count_row (table, _("Support list:"), counts->support_persons);
+  add_count_row (table, _("Changes to send:"), counts->oplog);
+  sd_cli_table_print (table);
+}
+
+gboolean
+sd_cli_run_info (SdCli   *cli,
+                 GStrv   *args,
+                 GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *hlc = NULL;
+  SdStoreCounts counts = { 0 };
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
+      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      !sd_store_get_counts (store, &counts, error))
+    return FALSE;
+
+  hlc = sd_hlc_to_string (sd_store_get_hlc (store));
+  if (json)
+    {
+      g_autoptr(JsonNode) root = build_info_json (store, &counts, hlc);
+      sd_cli_print_json (root);
+    }
+  else
+    print_info_text (store, &counts, hlc);
+  return TRUE;
+}
+
+/* ---- check ---- */
+
+gboolean
+sd_cli_run_check (SdCli   *cli,
+                  GStrv   *args,
+                  GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+
+  if (!sd_cli_parse_args (cli, NULL, args, 0, 0, error) ||
+      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      !sd_store_check (store, error))
+    return FALSE;
+
+  g_print ("ok\n");
+  return TRUE;
+}
+
+/* ---- seed load ---- */
+
+static JsonNode *
+build_summary_json (const SdSeedSummary *summary)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+#define ADD_COUNT(field) \
+  json_builder_set_member_name (builder, #field); \
+  json_builder_add_int_value (builder, summary->field);
+  ADD_COUNT (shelters)
+  ADD_COUNT (staff)
+  ADD_COUNT (support_persons)
+  ADD_COUNT (households)
+  ADD_COUNT (persons)
+  ADD_COUNT (events)
+#undef ADD_COUNT
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+print_summary_text (const char          *dir,
+                    const SdSeedSummary *summary)
+{
+  g_autoptr(SdCliTable) table = sd_cli_table_new (2, NULL);
+
+  g_print (_("Loaded “%s”:\n"), dir);
+  sd_cli_table_align_right (table, 1);
+  add_count_row (table, _("Shelters:"), summary->shelters);
+  add_count_row (table, _("Staff:"), summary->staff);
+  add_count_row (table, _("Support list:"), summary->support_persons);
+  add_count_row (table, _("Households:"), summary->households);
+  add_count_row (table, _("Persons:"), summary->persons);
+  add_count_row (table, _("Events:"), summary->events);
+  sd_cli_table_print (table);
+}
+
+gboolean
+sd_cli_run_seed_load (SdCli   *cli,
+                      GStrv   *args,
+                      GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  SdSeedSummary summary = { 0 };
+  gboolean json = FALSE;
+  const char *dir;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error))
+    return FALSE;
+  dir = (*args)[1];
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED, _("“%s” is not a folder."), dir);
+      return FALSE;
+    }
+
+  if ((store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
+      !sd_seed_load (store, dir, &summary, error))
+    return FALSE;
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = build_summary_json (&summary);
+      sd_cli_print_json (root);
+    }
+  else
+    print_summary_text (dir, &summary);
+  return TRUE;
+}

@@ -1,0 +1,381 @@
+/* sd-cli.c: shelterdesk-cli, the ShelterDesk core without a screen: global options and dispatch.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * shelterdesk-cli [--db FILE] COMMAND [ARGS]: the global options are
+ * parsed up to the first word that is not an option (the command), and
+ * the command then parses the rest itself, so "shelter add --help" shows
+ * that command's own options.  --db is accepted after the command too,
+ * because that is where people put it the second time they type it.
+ *
+ * The command line is checked to be UTF-8 before anything else reads it:
+ * names and addresses go into the database as they are typed, and a
+ * Shift_JIS terminal would otherwise store text no other kiosk can read.
+ */
+#include <locale.h>
+
+#include <glib/gi18n.h>
+#include <sodium.h>
+
+#include "sd-cli-private.h"
+
+G_DEFINE_QUARK (sd-cli-error-quark, sd_cli_error)
+
+static const SdCliCommand commands[] = {
+  { NULL, "init", NULL, N_("Create a database, or name an existing one"), sd_cli_run_init },
+  { NULL, "info", NULL, N_("Show the site, its schema and how many records it holds"), sd_cli_run_info },
+  { NULL, "check", NULL, N_("Check the database for damage and for changes made outside ShelterDesk"), sd_cli_run_check },
+  { "seed", "load", N_("DIR"), N_("Load a seed folder (shelters, staff, support list, evacuees)"), sd_cli_run_seed_load },
+  { "shelter", "list", NULL, N_("List the shelters"), sd_cli_run_shelter_list },
+  { "shelter", "add", NULL, N_("Add a shelter"), sd_cli_run_shelter_add },
+  { "shelter", "open", N_("CODE"), N_("Open a shelter"), sd_cli_run_shelter_open },
+  { "shelter", "close", N_("CODE"), N_("Close a shelter"), sd_cli_run_shelter_close },
+  { "staff", "add", NULL, N_("Add a staff member"), sd_cli_run_staff_add },
+  { "staff", "list", NULL, N_("List the staff"), sd_cli_run_staff_list },
+  { "staff", "set-pin", N_("STAFF_NO"), N_("Set a staff member’s PIN, read from standard input"), sd_cli_run_staff_set_pin },
+};
+
+static char *
+describe_command (const SdCliCommand *command)
+{
+  GString *str = g_string_new (NULL);
+
+  if (command->group != NULL)
+    g_string_append_printf (str, "%s ", command->group);
+  g_string_append (str, command->name);
+  if (command->params != NULL)
+    g_string_append_printf (str, " %s", _(command->params));
+  return g_string_free (str, FALSE);
+}
+
+static char *
+describe_commands (const char *group)
+{
+  GString *str = g_string_new (_("Commands:"));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  guint width = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      char *name = describe_command (&commands[i]);
+
+      width = MAX (width, (guint) g_utf8_strlen (name, -1));
+      g_ptr_array_add (names, name);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      if (group != NULL && g_strcmp0 (commands[i].group, group) != 0)
+        continue;
+      g_string_append_printf (str, "\n  %s%*s  %s", name,
+                              (int) (width - g_utf8_strlen (name, -1)), "",
+                              _(commands[i].summary));
+    }
+  g_string_append_c (str, '\n');
+  g_string_append (str, _("Run “shelterdesk-cli COMMAND --help” for a command’s options."));
+  return g_string_free (str, FALSE);
+}
+
+static void
+add_db_option (GOptionContext  *context,
+               char           **db)
+{
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, db,
+      N_("The database file (default: $SHELTERDESK_DB)"), N_("FILE") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+static void
+take_db (SdCli *cli,
+         char  *db)
+{
+  if (db != NULL)
+    {
+      g_free (cli->db_path);
+      cli->db_path = db;
+    }
+}
+
+gboolean
+sd_cli_parse_args (SdCli               *cli,
+                   const GOptionEntry  *entries,
+                   GStrv               *args,
+                   guint                min_params,
+                   guint                max_params,
+                   GError             **error)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autofree char *usage = describe_command (cli->command);
+  char *db = NULL;
+  guint n_params;
+
+  context = g_option_context_new (usage);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(cli->command->summary));
+  add_db_option (context, &db);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse_strv (context, args, error))
+    {
+      g_free (db);
+      return FALSE;
+    }
+  take_db (cli, db);
+
+  n_params = g_strv_length (*args) - 1;
+  if (n_params < min_params || n_params > max_params)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   n_params < min_params ? _("Too few arguments. Usage: shelterdesk-cli [--db FILE] %s")
+                                         : _("Too many arguments. Usage: shelterdesk-cli [--db FILE] %s"),
+                   usage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sd_cli_require_option (const char  *value,
+                       const char  *option,
+                       GError     **error)
+{
+  if (value == NULL || *value == '\0')
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("The option %s is required."), option);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+sd_cli_get_db_path (SdCli *cli)
+{
+  if (cli->db_path == NULL)
+    {
+      const char *env = g_getenv ("SHELTERDESK_DB");
+
+      /* The environment is not checked with the command line. */
+      if (env != NULL && *env != '\0' && g_utf8_validate (env, -1, NULL))
+        cli->db_path = g_strdup (env);
+    }
+  return cli->db_path;
+}
+
+SdStore *
+sd_cli_open_store (SdCli     *cli,
+                   gboolean   writes,
+                   GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *path = sd_cli_get_db_path (cli);
+  SdStore *store;
+
+  if (path == NULL)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("No database given: use “--db FILE” or set SHELTERDESK_DB."));
+      return NULL;
+    }
+
+  /* Open for writing even to read, so that an older database is brought
+   * up to date; a read-only file is still good for looking at. */
+  store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &local_error);
+  if (store == NULL && !writes &&
+      g_error_matches (local_error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY))
+    return sd_store_open (path, SD_STORE_OPEN_READ_ONLY, error);
+  if (store == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return store;
+}
+
+static gboolean
+check_utf8 (char   **args,
+            GError **error)
+{
+  for (guint i = 1; args[i] != NULL; i++)
+    if (!g_utf8_validate (args[i], -1, NULL))
+      {
+        g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                     _("Argument %u is not valid UTF-8 text. Set your terminal to UTF-8 and type it again."),
+                     i);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static const SdCliCommand *
+find_command (char   **args,
+              guint   *out_words,
+              GError **error)
+{
+  const char *first = args[0];
+  const char *second = first ? args[1] : NULL;
+  gboolean is_group = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const SdCliCommand *command = &commands[i];
+
+      if (command->group == NULL && g_strcmp0 (command->name, first) == 0)
+        {
+          *out_words = 1;
+          return command;
+        }
+      if (g_strcmp0 (command->group, first) == 0)
+        {
+          is_group = TRUE;
+          if (g_strcmp0 (command->name, second) == 0)
+            {
+              *out_words = 2;
+              return command;
+            }
+        }
+    }
+
+  if (first == NULL)
+    {
+      g_autofree char *list = describe_commands (NULL);
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("No command given.\n%s"), list);
+    }
+  else if (is_group && (g_strcmp0 (second, "--help") == 0 || g_strcmp0 (second, "-h") == 0))
+    {
+      g_autofree char *list = describe_commands (first);
+
+      g_print ("%s\n", list);
+      exit (SD_CLI_EXIT_OK);
+    }
+  else if (is_group && second != NULL)
+    {
+      g_autofree char *list = describe_commands (first);
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("Unknown command “%s %s”.\n%s"), first, second, list);
+    }
+  else if (is_group)
+    {
+      g_autofree char *list = describe_commands (first);
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("“%s” needs a command.\n%s"), first, list);
+    }
+  else
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("Unknown command “%s”. Run “shelterdesk-cli --help” for the list."), first);
+    }
+  return NULL;
+}
+
+static gboolean
+parse_global (SdCli   *cli,
+              GStrv   *args,
+              GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("COMMAND [ARGS…]"));
+  g_autofree char *description = describe_commands (NULL);
+  gboolean version = FALSE;
+  char *db = NULL;
+  const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version and exit"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("ShelterDesk without a screen: set up and inspect a site’s database."));
+  g_option_context_set_description (context, description);
+  /* Stop at the command: what follows is the command's business. */
+  g_option_context_set_strict_posix (context, TRUE);
+  add_db_option (context, &db);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse_strv (context, args, error))
+    {
+      g_free (db);
+      return FALSE;
+    }
+  take_db (cli, db);
+
+  if (version)
+    {
+      g_print ("shelterdesk-cli %s\n", SD_VERSION);
+      exit (SD_CLI_EXIT_OK);
+    }
+  return TRUE;
+}
+
+static gboolean
+run (SdCli   *cli,
+     GStrv   *args,
+     GError **error)
+{
+  g_auto(GStrv) command_args = NULL;
+  guint n_words = 0;
+
+  if (!check_utf8 (*args, error) || !parse_global (cli, args, error))
+    return FALSE;
+
+  cli->command = find_command (*args + 1, &n_words, error);
+  if (cli->command == NULL)
+    return FALSE;
+
+  /* The command sees itself as argv[0]: ["shelter add", "--code", ...]. */
+  command_args = g_new0 (char *, g_strv_length (*args) - n_words + 1);
+  command_args[0] = describe_command (cli->command);
+  for (guint i = 1 + n_words, j = 1; (*args)[i] != NULL; i++, j++)
+    command_args[j] = g_strdup ((*args)[i]);
+
+  return cli->command->run (cli, &command_args, error);
+}
+
+static void
+setup_i18n (void)
+{
+  const char *localedir = g_getenv ("SD_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : SD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+  SdCli cli = { 0 };
+  int status = SD_CLI_EXIT_OK;
+
+  setup_i18n ();
+  g_set_prgname ("shelterdesk-cli");
+
+#ifdef G_OS_WIN32
+  args = g_win32_get_command_line ();
+#else
+  args = g_strdupv (argv);
+#endif
+
+  /* PIN hashing picks its fastest implementation here. */
+  if (sodium_init () < 0)
+    {
+      g_printerr ("shelterdesk-cli: %s\n", _("Could not start the cryptography library."));
+      return SD_CLI_EXIT_FAILED;
+    }
+
+  if (!run (&cli, &args, &error))
+    {
+      gboolean usage = g_error_matches (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE) ||
+                       error->domain == G_OPTION_ERROR;
+
+      g_printerr ("shelterdesk-cli: %s\n", error->message);
+      status = usage ? SD_CLI_EXIT_USAGE : SD_CLI_EXIT_FAILED;
+    }
+
+  g_free (cli.db_path);
+  return status;
+}

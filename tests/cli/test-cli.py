@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+# test-cli.py: shelterdesk-cli run as a person or a script runs it, reporting TAP.
+#
+# Copyright 2026 The ShelterDesk authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli.py PATH/TO/shelterdesk-cli PATH/TO/seeds
+# Every test runs in a fresh temporary folder; Python's standard library only.
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import traceback
+
+CLI = os.path.abspath(sys.argv[1])
+SEEDS = os.path.abspath(sys.argv[2])
+
+
+class Skip(Exception):
+    pass
+
+
+class Result:
+    def __init__(self, proc):
+        self.status = proc.returncode
+        self.out = proc.stdout.decode('utf-8')
+        self.err = proc.stderr.decode('utf-8', errors='replace')
+
+    def __repr__(self):
+        return f'exit {self.status}\nstdout: {self.out!r}\nstderr: {self.err!r}'
+
+
+def env_without_db():
+    env = dict(os.environ)
+    env.pop('SHELTERDESK_DB', None)
+    # Untranslated messages, so that the tests can look for words in them.
+    env['LANGUAGE'] = 'C'
+    env.setdefault('LC_ALL', 'C.UTF-8')
+    return env
+
+
+def cli(*args, db=None, stdin=b'', env=None):
+    argv = [CLI]
+    if db is not None:
+        argv += ['--db', db]
+    argv += list(args)
+    proc = subprocess.run(argv, input=stdin, capture_output=True,
+                          env=env if env is not None else env_without_db(),
+                          timeout=120)
+    return Result(proc)
+
+
+def ok(result, what):
+    assert result.status == 0, f'{what} failed: {result!r}'
+    return result
+
+
+def fails(result, status, what):
+    assert result.status == status, f'{what}: expected exit {status}: {result!r}'
+    assert result.err.startswith('shelterdesk-cli: '), f'{what}: no message on stderr: {result!r}'
+    return result
+
+
+def info(db):
+    return json.loads(ok(cli('info', '--json', db=db), 'info').out)
+
+
+def init(db, *extra):
+    return ok(cli('init', *extra, db=db), 'init')
+
+
+def seeded(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    ok(cli('seed', 'load', SEEDS, db=db), 'seed load')
+    return db
+
+
+def read_bytes(path):
+    with open(path, 'rb') as f:
+        return f.read()
+
+
+# ---- the tests ----
+
+def test_init_info(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db, '--site-name', '港町地区センター')
+    data = info(db)
+    assert re.fullmatch(r'[0-9a-f]{32}', data['site_id']), data
+    assert data['schema_version'] == 1, data
+    assert data['site_name'] == '港町地区センター', data
+    assert data['is_demo'] is False, data
+    assert all(v == 0 for k, v in data['counts'].items() if k != 'oplog'), data
+    assert isinstance(data['hlc'], str) and data['hlc'], data
+    text = ok(cli('info', db=db), 'info').out
+    assert data['site_id'] in text and '港町地区センター' in text, text
+
+
+def test_env_fallback(tmp):
+    db = os.path.join(tmp, 'site.db')
+    env = env_without_db()
+    env['SHELTERDESK_DB'] = db
+    ok(cli('init', env=env), 'init with SHELTERDESK_DB')
+    assert os.path.exists(db)
+    ok(cli(f'--db={db}', 'info'), 'info with --db=FILE')
+    ok(cli('info', '--db', db), 'info with --db after the command')
+
+
+def test_init_twice(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db, '--site-name', 'First')
+    site_id = info(db)['site_id']
+    second = init(db)
+    assert 'already' in second.out, second
+    third = init(db, '--site-name', 'Second')
+    assert 'already' in third.out, third
+    data = info(db)
+    assert data['site_id'] == site_id, 'init twice made a new site'
+    assert data['site_name'] == 'Second', data
+
+
+def test_init_refuses_other_files(tmp):
+    path = os.path.join(tmp, 'notes.txt')
+    with open(path, 'wb') as f:
+        f.write(b'meeting at 10\n' * 100)
+    before = read_bytes(path)
+    r = fails(cli('init', db=path), 1, 'init over a text file')
+    assert 'not a ShelterDesk database' in r.err, r
+    assert read_bytes(path) == before, 'init changed a file that was not a database'
+
+    empty = os.path.join(tmp, 'empty.db')
+    open(empty, 'wb').close()
+    fails(cli('init', db=empty), 1, 'init over an empty file')
+    assert os.path.getsize(empty) == 0
+
+
+def test_seed_load(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    r = ok(cli('seed', 'load', SEEDS, '--json', db=db), 'seed load --json')
+    summary = json.loads(r.out)
+    assert summary['shelters'] == 12, summary
+    counts = info(db)['counts']
+    assert counts['shelters'] == 12, counts
+    assert counts['staff'] >= 250, counts
+    assert counts['support_persons'] >= 100, counts
+    assert counts['oplog'] > 0, counts
+    assert info(db)['is_demo'] is True
+
+
+def test_shelter_list(tmp):
+    db = seeded(tmp)
+    shelters = json.loads(ok(cli('shelter', 'list', '--json', db=db), 'shelter list').out)
+    assert isinstance(shelters, list) and len(shelters) == 12, shelters
+    assert sorted(s['code'] for s in shelters) == [f'S{i:02d}' for i in range(1, 13)], shelters
+    for s in shelters:
+        assert s['kind'] in ('designated', 'welfare', 'temporary'), s
+        assert isinstance(s['capacity'], int) and isinstance(s['occupancy'], int), s
+        assert isinstance(s['open'], bool), s
+    text = ok(cli('shelter', 'list', db=db), 'shelter list (text)').out
+    assert text.count('\n') >= 14 and 'S12' in text, text
+
+
+def test_shelter_add_open_close(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    ok(cli('shelter', 'add', '--code', 'T01', '--name', '臨時避難所', '--kind', 'temporary',
+           '--capacity', '50', '--address', 'みなと川市1-1', db=db), 'shelter add')
+    ok(cli('shelter', 'open', 'T01', db=db), 'shelter open')
+    [s] = json.loads(ok(cli('shelter', 'list', '--json', db=db), 'shelter list').out)
+    assert (s['code'], s['name'], s['kind'], s['capacity'], s['open']) == \
+        ('T01', '臨時避難所', 'temporary', 50, True), s
+    ok(cli('shelter', 'close', 'T01', db=db), 'shelter close')
+    [s] = json.loads(ok(cli('shelter', 'list', '--json', db=db), 'shelter list').out)
+    assert s['open'] is False, s
+    fails(cli('shelter', 'open', 'T99', db=db), 1, 'opening a shelter that does not exist')
+    fails(cli('shelter', 'add', '--code', 'T02', '--name', 'x', '--kind', 'castle',
+              '--capacity', '1', db=db), 2, 'a kind that does not exist')
+    fails(cli('shelter', 'add', '--code', 'T01', '--name', 'x', '--kind', 'welfare',
+              '--capacity', '1', db=db), 1, 'a code used twice')
+
+
+def test_staff_add_with_pin(tmp):
+    db = seeded(tmp)
+    pin = '73915'
+    ok(cli('staff', 'add', '--staff-no', '9001', '--name', '試験 花子', '--kana', 'シケン ハナコ',
+           '--department', '総務部', '--section', '危機管理課', '--rank', '主事',
+           '--role', 'volunteer', '--pin-stdin', db=db, stdin=f'{pin}\n'.encode()), 'staff add')
+    r = ok(cli('staff', 'list', '--json', db=db), 'staff list')
+    staff = json.loads(r.out)
+    assert isinstance(staff, list) and len(staff) >= 251, len(staff)
+    [me] = [s for s in staff if s['staff_no'] == '9001']
+    assert me['has_pin'] is True, me
+    assert (me['name'], me['role'], me['section']) == ('試験 花子', 'volunteer', '危機管理課'), me
+    text = ok(cli('staff', 'list', db=db), 'staff list (text)').out
+    for output in (r.out, r.err, text):
+        assert pin not in output, 'the PIN was printed'
+        assert '$argon2' not in output, 'a PIN hash was printed'
+    assert not any('pin_hash' in s or 'pin' in s for s in staff), staff[0]
+
+
+def test_staff_set_pin(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    ok(cli('staff', 'add', '--staff-no', '42', '--name', 'N', '--role', 'lead', db=db), 'staff add')
+    [s] = json.loads(ok(cli('staff', 'list', '--json', db=db), 'staff list').out)
+    assert s['has_pin'] is False, s
+    fails(cli('staff', 'set-pin', '42', db=db, stdin=b'12\n'), 1, 'a PIN that is too short')
+    fails(cli('staff', 'set-pin', '42', db=db, stdin=b''), 1, 'no PIN at all')
+    ok(cli('staff', 'set-pin', '42', db=db, stdin=b'  2468\r\nignored\n'), 'set-pin')
+    [s] = json.loads(ok(cli('staff', 'list', '--json', db=db), 'staff list').out)
+    assert s['has_pin'] is True, s
+    fails(cli('staff', 'set-pin', '43', db=db, stdin=b'2468\n'), 1, 'set-pin for nobody')
+
+
+def test_staff_duplicate(tmp):
+    db = seeded(tmp)
+    r = fails(cli('staff', 'add', '--staff-no', '1001', '--name', '重複 一郎', '--role', 'lead', db=db),
+              1, 'a staff number used twice')
+    assert '重複' not in r.err, 'a name went to stderr'
+
+
+def test_unknown_command(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    fails(cli('frobnicate', db=db), 2, 'unknown command')
+    fails(cli('shelter', 'demolish', db=db), 2, 'unknown subcommand')
+    fails(cli('info', '--bogus', db=db), 2, 'unknown option')
+    fails(cli('shelter', 'open', db=db), 2, 'missing argument')
+    fails(cli(db=db), 2, 'no command')
+
+
+def test_missing_db(tmp):
+    r = fails(cli('info'), 2, 'no --db')
+    assert '--db' in r.err, r
+
+
+def test_help(tmp):
+    r = ok(cli('--help'), '--help')
+    assert 'shelter add' in r.out, r
+    r = ok(cli('staff', 'add', '--help'), 'staff add --help')
+    assert '--pin-stdin' in r.out, r
+
+
+def test_garbage_file(tmp):
+    db = os.path.join(tmp, 'garbage.db')
+    with open(db, 'wb') as f:
+        f.write(os.urandom(4096))
+    before = read_bytes(db)
+    r = fails(cli('info', db=db), 1, 'a file of random bytes')
+    assert 'not a ShelterDesk database' in r.err, r
+    fails(cli('shelter', 'add', '--code', 'X', '--name', 'x', '--kind', 'welfare',
+              '--capacity', '1', db=db), 1, 'writing to a file of random bytes')
+    assert read_bytes(db) == before, 'the file was changed'
+    assert sorted(os.listdir(tmp)) == ['garbage.db'], os.listdir(tmp)
+
+
+def test_read_only(tmp):
+    if os.geteuid() == 0:
+        raise Skip('running as root')
+    db = seeded(tmp)
+    os.chmod(db, 0o444)
+    before = read_bytes(db)
+    data = info(db)
+    assert data['counts']['shelters'] == 12, data
+    r = fails(cli('shelter', 'open', 'S01', db=db), 1, 'writing a read-only database')
+    assert 'read-only' in r.err or 'cannot be written' in r.err, r
+    assert read_bytes(db) == before
+
+
+def test_newer_version(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    subprocess.run(['sqlite3', db, 'PRAGMA user_version=99'], check=True)
+    r = fails(cli('info', db=db), 1, 'a database from a newer ShelterDesk')
+    assert 'newer' in r.err, r
+
+
+def test_bad_seed(tmp):
+    seeds = os.path.join(tmp, 'seeds')
+    shutil.copytree(SEEDS, seeds)
+    path = os.path.join(seeds, 'support-list.csv')
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    header = lines[0].split(',')
+    col = header.index('birth_date')
+    row = lines[5].split(',')          # line 6 of the file: the fifth record
+    row[col] = '1950-02-30'
+    lines[5] = ','.join(row)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(lines))
+
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    r = fails(cli('seed', 'load', seeds, db=db), 1, 'a seed folder with a bad date')
+    assert 'support-list.csv' in r.err, r
+    assert re.search(r'\b6\b', r.err), f'no line number: {r!r}'
+    data = info(db)
+    assert all(v == 0 for v in data['counts'].values()), f'half a load was kept: {data}'
+    assert data['is_demo'] is False, data
+
+
+def test_invalid_utf8(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    argv = [CLI.encode(), b'--db', db.encode(), b'shelter', b'add', b'--code', b'X1',
+            b'--name', b'\xff', b'--kind', b'welfare', b'--capacity', b'1']
+    r = Result(subprocess.run(argv, capture_output=True, env=env_without_db(), timeout=60))
+    assert r.status in (1, 2), r
+    assert 'UTF-8' in r.err, r
+    assert info(db)['counts']['shelters'] == 0
+
+
+def test_check(tmp):
+    db = seeded(tmp)
+    r = ok(cli('check', db=db), 'check')
+    assert r.out.strip() == 'ok', r
+
+
+def test_write_behind_the_core(tmp):
+    db = seeded(tmp)
+    con = sqlite3.connect(db)
+    try:
+        try:
+            con.execute("INSERT INTO shelters (id, code, name, kind) VALUES ('x','X1','x','designated')")
+            con.commit()
+        except sqlite3.Error as e:
+            assert 'sd_capture' in str(e), e
+        else:
+            raise AssertionError('plain SQLite wrote a synced table')
+        con.execute('DROP TRIGGER capture_shelters_insert')
+        con.execute("INSERT INTO shelters (id, code, name, kind) VALUES ('x','X1','x','designated')")
+        con.commit()
+    finally:
+        con.close()
+    r = fails(cli('info', db=db), 1, 'a database changed outside ShelterDesk')
+    assert 'outside ShelterDesk' in r.err, r
+    r = fails(cli('check', db=db), 1, 'check of a database changed outside ShelterDesk')
+    assert 'outside ShelterDesk' in r.err, r
+
+
+TESTS = [
+    ('init and info --json', test_init_info),
+    ('SHELTERDESK_DB and --db=FILE', test_env_fallback),
+    ('init twice keeps the site', test_init_twice),
+    ('init refuses files that are not databases', test_init_refuses_other_files),
+    ('seed load and counts', test_seed_load),
+    ('shelter list --json', test_shelter_list),
+    ('shelter add, open, close', test_shelter_add_open_close),
+    ('staff add with a PIN on stdin', test_staff_add_with_pin),
+    ('staff set-pin', test_staff_set_pin),
+    ('staff add with a duplicate number', test_staff_duplicate),
+    ('unknown command is a usage error', test_unknown_command),
+    ('missing --db is a usage error', test_missing_db),
+    ('--help', test_help),
+    ('a file of random bytes is refused and left alone', test_garbage_file),
+    ('a read-only database', test_read_only),
+    ('a database from a newer version', test_newer_version),
+    ('a bad seed row loads nothing', test_bad_seed),
+    ('invalid UTF-8 in an argument', test_invalid_utf8),
+    ('check on a seeded database', test_check),
+    ('a write behind the core is caught', test_write_behind_the_core),
+]
+
+
+def main():
+    print(f'1..{len(TESTS)}', flush=True)
+    failed = 0
+    for n, (name, func) in enumerate(TESTS, 1):
+        tmp = tempfile.mkdtemp(prefix='sd-cli-test-')
+        try:
+            func(tmp)
+        except Skip as e:
+            print(f'ok {n} - {name} # SKIP {e}')
+        except Exception:
+            failed += 1
+            print(f'not ok {n} - {name}')
+            for line in traceback.format_exc().rstrip().split('\n'):
+                print(f'# {line}')
+        else:
+            print(f'ok {n} - {name}')
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
