@@ -1,0 +1,222 @@
+/* sd-application.c: the desk's GtkApplication: options, the site database, windows.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Options: --db FILE (the site's database; else the "database" setting),
+ * --kiosk (full screen, leaving needs a shelter lead's PIN, idle sign-out)
+ * and --demo (on a database made by "seed load", sign in as its demo
+ * shelter lead so a newcomer can look round at once).  A database that
+ * cannot be opened is explained in a window of its own rather than on a
+ * terminal nobody at a kiosk will see.
+ */
+#include "sd-application.h"
+#include "sd-window.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+struct _SdApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;  /* NULL when the schema is not installed */
+  char           *db_path;
+  gboolean        kiosk;
+  gboolean        demo;
+};
+
+G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
+
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* An uninstalled build without GSETTINGS_SCHEMA_DIR still runs, on defaults. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SD_APP_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+/**
+ * sd_application_setup_i18n:
+ *
+ * Japanese is the desk's first language: unless the environment asks for
+ * another (LANGUAGE), the desk speaks the "language" setting, Japanese by
+ * default.  gettext ignores LANGUAGE under the "C" locale, so a kiosk
+ * without a configured locale gets C.UTF-8 for messages.
+ */
+void
+sd_application_setup_i18n (void)
+{
+  const char *localedir = g_getenv ("SD_LOCALEDIR");
+  const char *messages;
+
+  setlocale (LC_ALL, "");
+  messages = setlocale (LC_MESSAGES, NULL);
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    setlocale (LC_MESSAGES, "C.UTF-8");
+
+  if (g_getenv ("LANGUAGE") == NULL)
+    {
+      g_autoptr(GSettings) settings = open_settings ();
+      g_autofree char *language = settings ? g_settings_get_string (settings, "language") : g_strdup ("ja");
+
+      if (language != NULL && *language != '\0')
+        g_setenv ("LANGUAGE", language, TRUE);
+    }
+
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : SD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static void
+sd_application_finalize (GObject *object)
+{
+  SdApplication *self = SD_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->db_path, g_free);
+
+  G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
+}
+
+static gint
+sd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  SdApplication *self = SD_APPLICATION (app);
+  const char *db = NULL;
+
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db))
+    self->db_path = g_strdup (db);
+  self->kiosk = g_variant_dict_contains (options, "kiosk");
+  self->demo = g_variant_dict_contains (options, "demo");
+
+  return -1;  /* go on */
+}
+
+static void
+show_open_error (SdApplication *self,
+                 const GError  *error)
+{
+  GtkWidget *dialog;
+
+  /* No window to be transient for yet: this dialog is the whole desk. */
+  dialog = adw_message_dialog_new (NULL, _("The database could not be opened"), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "quit", _("_Quit"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sd_application_activate (GApplication *app)
+{
+  SdApplication *self = SD_APPLICATION (app);
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  path = g_strdup (self->db_path);
+  if (path == NULL && self->settings != NULL)
+    path = g_settings_get_string (self->settings, "database");
+  if (path == NULL || *path == '\0')
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "shelterdesk", NULL);
+
+      g_mkdir_with_parents (dir, 0700);
+      g_free (path);
+      path = g_build_filename (dir, "site.sqlite", NULL);
+    }
+
+  store = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+  if (store == NULL)
+    {
+      show_open_error (self, error);
+      return;
+    }
+
+  window = GTK_WINDOW (sd_window_new (self, store, self->kiosk));
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "idle-timeout", window, "idle-timeout", G_SETTINGS_BIND_GET);
+  if (self->demo && !sd_window_sign_in_demo (SD_WINDOW (window), &error))
+    g_warning ("Demo sign-in is not available: %s", error->message);
+  gtk_window_present (window);
+}
+
+/* The desk's large, touch-friendly look; also used by the UI tests. */
+void
+sd_application_load_style (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/io/github/shelterdesk/ShelterDesk/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+sd_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
+  sd_application_load_style ();
+}
+
+static void
+sd_application_class_init (SdApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = sd_application_finalize;
+  app_class->handle_local_options = sd_application_handle_local_options;
+  app_class->startup = sd_application_startup;
+  app_class->activate = sd_application_activate;
+}
+
+static void
+sd_application_init (SdApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The site's database file"), N_("FILE") },
+    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Full screen; leaving needs a shelter lead's PIN"), NULL },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("On a demo database, sign in as its demo shelter lead"), NULL },
+    { NULL }
+  };
+
+  self->settings = open_settings ();
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("ShelterDesk: the desk of an evacuation shelter."));
+}
+
+SdApplication *
+sd_application_new (void)
+{
+  return g_object_new (SD_TYPE_APPLICATION,
+                       "application-id", SD_APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/shelterdesk/ShelterDesk",
+                       NULL);
+}
+
+GSettings *
+sd_application_get_settings (SdApplication *self)
+{
+  g_return_val_if_fail (SD_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

@@ -1,0 +1,502 @@
+/* sd-window.c: the desk's main window: sign-in, then the desks the role allows.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window is a stack of two: the sign-in page, and the desks with
+ * their sidebar.  Which desks show is decided by the core's role policy
+ * (sd_role_allows_desk), and win.show-desk refuses the others, so a
+ * volunteer cannot reach HQ by a keyboard shortcut either.
+ *
+ * Kiosk mode: the window is full screen and cannot be closed; closing
+ * asks for a shelter lead's PIN (SdUnlockDialog).  Any input — key,
+ * touch, click, pointer motion — counts as activity; after idle-timeout
+ * seconds without any, the window signs out and every page forgets what
+ * it showed, so the next person at the kiosk never sees the last one's
+ * data.  (A real kiosk also runs it under a kiosk session such as cage,
+ * so that the compositor offers no way round the window: see the README.)
+ */
+#include "sd-shelters-page.h"
+#include "sd-unlock-dialog.h"
+#include "sd-window.h"
+
+#include <glib/gi18n.h>
+
+struct _SdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template Widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkLabel             *staff_label;
+  GtkWidget            *sign_out_button;
+  GtkWidget            *leave_button;
+  GtkRevealer          *demo_banner;
+  GtkStack             *main_stack;
+  GtkStack             *desk_stack;
+  SdSigninPage         *signin_page;
+  SdSheltersPage       *shelters_page;
+
+  /* Owned References */
+  SdStore              *store;
+  SdStaff              *staff;
+
+  gboolean              kiosk;
+  gboolean              unlocked;
+  guint                 idle_timeout;
+  guint                 idle_source;
+  gint64                last_activity;
+};
+
+G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_KIOSK,
+  PROP_STAFF,
+  PROP_IDLE_TIMEOUT,
+  PROP_VISIBLE_DESK,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- desks ---- */
+
+static void
+apply_role (SdWindow *self)
+{
+  for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
+    {
+      GtkWidget *child = gtk_stack_get_child_by_name (self->desk_stack, sd_desk_to_string (desk));
+      gboolean allowed = self->staff != NULL && sd_role_allows_desk (sd_staff_get_role (self->staff), desk);
+
+      gtk_stack_page_set_visible (gtk_stack_get_page (self->desk_stack, child), allowed);
+    }
+}
+
+static gboolean
+desk_allowed (SdWindow   *self,
+              const char *name)
+{
+  SdDesk desk;
+
+  if (self->staff == NULL)
+    return FALSE;
+  if (g_strcmp0 (name, "home") == 0)
+    return TRUE;
+  return sd_desk_from_string (name, &desk) && sd_role_allows_desk (sd_staff_get_role (self->staff), desk);
+}
+
+static void
+show_desk_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (!desk_allowed (self, name))
+    {
+      if (self->staff != NULL)
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     adw_toast_new (_("Your role cannot use this desk.")));
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->desk_stack, name);
+}
+
+static void
+desk_changed_cb (SdWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
+}
+
+/* ---- signing in and out ---- */
+
+static void
+update_header (SdWindow *self)
+{
+  gboolean signed_in = self->staff != NULL;
+
+  adw_window_title_set_title (self->window_title, sd_store_get_site_name (self->store));
+  adw_window_title_set_subtitle (self->window_title, self->kiosk ? _("Kiosk") : NULL);
+  gtk_widget_set_visible (self->sign_out_button, signed_in);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_label), signed_in);
+  if (signed_in)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s (%s)"), sd_staff_get_name (self->staff),
+                                               sd_role_get_label (sd_staff_get_role (self->staff)));
+      gtk_label_set_text (self->staff_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->demo_banner, sd_store_get_is_demo (self->store));
+}
+
+void
+sd_window_sign_in (SdWindow *self,
+                   SdStaff  *staff)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (SD_IS_STAFF (staff));
+
+  g_set_object (&self->staff, staff);
+  apply_role (self);
+  update_header (self);
+  gtk_stack_set_visible_child_name (self->desk_stack, "home");
+  gtk_stack_set_visible_child_name (self->main_stack, "desks");
+  self->last_activity = g_get_monotonic_time ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
+}
+
+static void
+signed_in_cb (SdWindow *self,
+              SdStaff  *staff)
+{
+  sd_window_sign_in (self, staff);
+}
+
+/* Back to the start, with nothing of the last person left on screen. */
+static void
+reset (SdWindow *self)
+{
+  g_clear_object (&self->staff);
+  apply_role (self);
+  update_header (self);
+  sd_signin_page_reset (self->signin_page);
+  gtk_stack_set_visible_child_name (self->desk_stack, "home");
+  gtk_stack_set_visible_child_name (self->main_stack, "signin");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  reset (SD_WINDOW (widget));
+}
+
+/**
+ * sd_window_sign_in_demo:
+ *
+ * On a database made from the demo seeds (and only there), signs in as
+ * its first shelter lead without a PIN, so a newcomer sees the desk at once.
+ */
+gboolean
+sd_window_sign_in_demo (SdWindow  *self,
+                        GError   **error)
+{
+  g_autoptr(GListModel) staff = NULL;
+
+  g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
+
+  if (!sd_store_get_is_demo (self->store))
+    {
+      g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_NOT_ALLOWED,
+                   _("Signing in without a PIN is only for the demo database."));
+      return FALSE;
+    }
+  staff = sd_store_list_staff (self->store, error);
+  if (staff == NULL)
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (staff); i++)
+    {
+      g_autoptr(SdStaff) member = g_list_model_get_item (staff, i);
+
+      if (sd_staff_get_role (member) == SD_ROLE_LEAD)
+        {
+          sd_window_sign_in (self, member);
+          return TRUE;
+        }
+    }
+  g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_UNKNOWN_STAFF, _("The demo has no shelter lead."));
+  return FALSE;
+}
+
+/* ---- kiosk ---- */
+
+static void
+unlocked_cb (SdWindow *self,
+             SdStaff  *staff)
+{
+  self->unlocked = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+leave_kiosk_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  SdUnlockDialog *dialog;
+
+  if (!self->kiosk)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  dialog = sd_unlock_dialog_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (dialog, "unlocked", G_CALLBACK (unlocked_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+sd_window_close_request (GtkWindow *window)
+{
+  SdWindow *self = SD_WINDOW (window);
+
+  if (self->kiosk && !self->unlocked)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.leave-kiosk", NULL);
+      return TRUE;  /* stay open until a lead unlocks */
+    }
+  return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
+}
+
+static gboolean
+activity_cb (GtkEventControllerLegacy *controller,
+             GdkEvent                 *event,
+             SdWindow                 *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+idle_check_cb (gpointer user_data)
+{
+  SdWindow *self = user_data;
+  gint64 idle_us = g_get_monotonic_time () - self->last_activity;
+  gboolean showing_something = self->staff != NULL ||
+                               g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "signin") != 0;
+
+  if (showing_something && idle_us >= (gint64) self->idle_timeout * G_USEC_PER_SEC)
+    {
+      g_debug ("Idle for %u s: back to sign-in", self->idle_timeout);
+      reset (self);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_idle_source (SdWindow *self)
+{
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (self->kiosk && self->idle_timeout > 0)
+    self->idle_source = g_timeout_add_seconds (1, idle_check_cb, self);
+}
+
+void
+sd_window_set_idle_timeout (SdWindow *self,
+                            guint     seconds)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  if (self->idle_timeout == seconds)
+    return;
+  self->idle_timeout = seconds;
+  self->last_activity = g_get_monotonic_time ();
+  update_idle_source (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
+}
+
+/* ---- GObject ---- */
+
+static void
+sd_window_constructed (GObject *object)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  G_OBJECT_CLASS (sd_window_parent_class)->constructed (object);
+
+  sd_signin_page_set_store (self->signin_page, self->store);
+  sd_shelters_page_set_store (self->shelters_page, self->store);
+  apply_role (self);
+  update_header (self);
+
+  if (self->kiosk)
+    {
+      gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
+      gtk_window_fullscreen (GTK_WINDOW (self));
+    }
+  gtk_widget_set_visible (self->leave_button, self->kiosk);
+  update_idle_source (self);
+}
+
+static void
+sd_window_dispose (GObject *object)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
+  g_clear_object (&self->staff);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
+}
+
+static void
+sd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE: g_value_set_object (value, self->store); break;
+    case PROP_KIOSK: g_value_set_boolean (value, self->kiosk); break;
+    case PROP_STAFF: g_value_set_object (value, self->staff); break;
+    case PROP_IDLE_TIMEOUT: g_value_set_uint (value, self->idle_timeout); break;
+    case PROP_VISIBLE_DESK: g_value_set_string (value, sd_window_get_visible_desk (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE: self->store = g_value_dup_object (value); break;
+    case PROP_KIOSK: self->kiosk = g_value_get_boolean (value); break;
+    case PROP_IDLE_TIMEOUT: sd_window_set_idle_timeout (self, g_value_get_uint (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_window_class_init (SdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = sd_window_constructed;
+  object_class->dispose = sd_window_dispose;
+  object_class->get_property = sd_window_get_property;
+  object_class->set_property = sd_window_set_property;
+  window_class->close_request = sd_window_close_request;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIOSK] =
+    g_param_spec_boolean ("kiosk", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STAFF] =
+    g_param_spec_object ("staff", NULL, NULL, SD_TYPE_STAFF,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 0, 3600, 120,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_VISIBLE_DESK] =
+    g_param_spec_string ("visible-desk", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SD_TYPE_SIGNIN_PAGE);
+  g_type_ensure (SD_TYPE_SHELTERS_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, staff_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, sign_out_button);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, leave_button);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, desk_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, signin_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, shelters_page);
+  gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, desk_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activity_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.show-desk", "s", show_desk_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.leave-kiosk", NULL, leave_kiosk_action);
+
+  /* Keyboard-complete: Ctrl+0 home, Ctrl+1..7 the desks in sidebar order. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.show-desk", "s", "home");
+  for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + desk, GDK_CONTROL_MASK,
+                                         "win.show-desk", "s", sd_desk_to_string (desk));
+}
+
+static void
+sd_window_init (SdWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->last_activity = g_get_monotonic_time ();
+}
+
+SdWindow *
+sd_window_new (SdApplication *app,
+               SdStore       *store,
+               gboolean       kiosk)
+{
+  return g_object_new (SD_TYPE_WINDOW,
+                       "application", app,
+                       "store", store,
+                       "kiosk", kiosk,
+                       NULL);
+}
+
+SdStore *
+sd_window_get_store (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return self->store;
+}
+
+SdStaff *
+sd_window_get_staff (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return self->staff;
+}
+
+gboolean
+sd_window_get_kiosk (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), FALSE);
+  return self->kiosk;
+}
+
+/* The desk on screen ("home", "intake", …), or NULL on the sign-in page. */
+const char *
+sd_window_get_visible_desk (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  if (self->staff == NULL)
+    return NULL;
+  return gtk_stack_get_visible_child_name (self->desk_stack);
+}
+
+SdSigninPage *
+sd_window_get_signin_page (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return self->signin_page;
+}
+
+GtkWidget *
+sd_window_get_desk_page (SdWindow   *self,
+                         const char *desk)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return gtk_stack_get_child_by_name (self->desk_stack, desk);
+}

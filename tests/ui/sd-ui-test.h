@@ -1,0 +1,73 @@
+/* sd-ui-test.h: what the UI tests share: waiting on the main loop, screenshots.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+typedef gboolean (*SdUiCondition) (gpointer user_data);
+
+/* Runs the main loop until CONDITION holds; fails the test after 20 s. */
+static inline void
+sd_ui_wait_for (SdUiCondition condition,
+                gpointer      user_data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (user_data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Runs the main loop for MS milliseconds (layout, timers). */
+static inline void
+sd_ui_run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* Saves what WIDGET's window shows as SD_SCREENSHOT_DIR/NAME.png, so a
+ * person can look at every screen the tests reached. */
+static inline void
+sd_ui_screenshot (GtkWidget  *widget,
+                  const char *name)
+{
+  const char *dir = g_getenv ("SD_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkNative *native;
+  int w, h;
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  sd_ui_run_for (300);  /* let transitions finish */
+
+  native = gtk_widget_get_native (widget);
+  w = gtk_widget_get_width (GTK_WIDGET (native));
+  h = gtk_widget_get_height (GTK_WIDGET (native));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (native));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}

@@ -1,0 +1,270 @@
+/* test-window.c: the desk in a real window: sign-in, every desk by role, kiosk mode.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Drives the window through its own actions (win.show-desk, signin.submit,
+ * pin-pad.digit …), as the buttons and shortcuts do, on a database loaded
+ * from the demo seeds.  Each screen reached is saved as a screenshot.
+ */
+#include "sd-application.h"
+#include "sd-ui-test.h"
+#include "sd-unlock-dialog.h"
+#include "sd-window.h"
+
+#include <glib/gstdio.h>
+
+static char *db_path;
+
+static SdStore *
+open_demo (void)
+{
+  g_autoptr(GError) error = NULL;
+  SdStore *store = sd_store_open (db_path, SD_STORE_OPEN_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static SdWindow *
+new_window (gboolean kiosk)
+{
+  g_autoptr(SdStore) store = open_demo ();
+  SdWindow *window = sd_window_new (NULL, store, kiosk);
+
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static gboolean
+page_idle (gpointer page)
+{
+  return !sd_signin_page_get_busy (page);
+}
+
+/* Types STAFF_NO and PIN the way a person does, and presses Sign in. */
+static void
+sign_in (SdSigninPage *page,
+         const char   *staff_no,
+         const char   *pin)
+{
+  GtkWidget *pad = sd_signin_page_get_pin_pad (page);
+  /* Signing in may close the page's window (the kiosk unlock dialog). */
+  g_autoptr(SdSigninPage) hold = g_object_ref (page);
+
+  sd_signin_page_set_staff_no (page, staff_no);
+  gtk_widget_activate_action (pad, "pin-pad.clear", NULL);
+  for (const char *d = pin; *d; d++)
+    {
+      char digit[2] = { *d, 0 };
+      gtk_widget_activate_action (pad, "pin-pad.digit", "s", digit);
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "signin.submit", NULL));
+  sd_ui_wait_for (page_idle, page);
+}
+
+static void
+close_window (SdWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_sign_in_wrong_then_right (void)
+{
+  SdWindow *window = new_window (FALSE);
+  SdSigninPage *page = sd_window_get_signin_page (window);
+
+  g_assert_null (sd_window_get_visible_desk (window));
+  sd_ui_screenshot (GTK_WIDGET (window), "signin");
+
+  sign_in (page, "1001", "0000");
+  g_assert_null (sd_window_get_staff (window));
+  g_assert_nonnull (sd_signin_page_get_message (page));
+  g_assert_nonnull (strstr (sd_signin_page_get_message (page), "4"));  /* tries left */
+  sd_ui_screenshot (GTK_WIDGET (window), "signin-wrong-pin");
+
+  sign_in (page, "1001", "1234");
+  g_assert_nonnull (sd_window_get_staff (window));
+  g_assert_cmpint (sd_staff_get_role (sd_window_get_staff (window)), ==, SD_ROLE_LEAD);
+  g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
+  sd_ui_screenshot (GTK_WIDGET (window), "home");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  g_assert_null (sd_window_get_staff (window));
+  g_assert_null (sd_signin_page_get_message (page));
+
+  close_window (window);
+}
+
+static void
+check_desks (SdWindow *window,
+             SdRole    role,
+             gboolean  screenshots)
+{
+  for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
+    {
+      const char *name = sd_desk_to_string (desk);
+
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "home");
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", name);
+      if (sd_role_allows_desk (role, desk))
+        {
+          g_autofree char *shot = g_strdup_printf ("desk-%s", name);
+
+          g_assert_cmpstr (sd_window_get_visible_desk (window), ==, name);
+          g_assert_true (gtk_widget_get_visible (sd_window_get_desk_page (window, name)));
+          if (screenshots)
+            sd_ui_screenshot (GTK_WIDGET (window), shot);
+        }
+      else
+        {
+          /* Refused, whether by the sidebar (hidden) or by a shortcut. */
+          g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
+          g_assert_false (gtk_stack_page_get_visible (
+            gtk_stack_get_page (GTK_STACK (gtk_widget_get_parent (sd_window_get_desk_page (window, name))),
+                                sd_window_get_desk_page (window, name))));
+        }
+    }
+}
+
+static void
+test_desks_by_role (void)
+{
+  static const struct {
+    const char *staff_no;
+    const char *pin;
+    SdRole role;
+  } accounts[] = {
+    { "1002", "1111", SD_ROLE_VOLUNTEER },
+    { "1001", "1234", SD_ROLE_LEAD },
+    { "1003", "9999", SD_ROLE_HQ },
+  };
+  SdWindow *window = new_window (FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
+    {
+      sign_in (sd_window_get_signin_page (window), accounts[i].staff_no, accounts[i].pin);
+      g_assert_nonnull (sd_window_get_staff (window));
+      g_assert_cmpint (sd_staff_get_role (sd_window_get_staff (window)), ==, accounts[i].role);
+      check_desks (window, accounts[i].role, accounts[i].role == SD_ROLE_HQ);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+    }
+
+  close_window (window);
+}
+
+static void
+test_keyboard_shortcuts (void)
+{
+  SdWindow *window = new_window (FALSE);
+
+  sign_in (sd_window_get_signin_page (window), "1003", "9999");
+  /* Ctrl+2 is the second desk, Ctrl+0 home: the bindings run the same action. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "checkin"));
+  g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "checkin");
+  close_window (window);
+}
+
+static gboolean
+signed_out (gpointer window)
+{
+  return sd_window_get_staff (window) == NULL;
+}
+
+static void
+test_kiosk_idle_returns_to_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  SdWindow *window = new_window (TRUE);
+
+  g_assert_true (sd_window_get_kiosk (window));
+  g_assert_true (sd_window_sign_in_demo (window, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
+  sd_ui_screenshot (GTK_WIDGET (window), "kiosk-home");
+
+  sd_window_set_idle_timeout (window, 1);
+  sd_ui_wait_for (signed_out, window);
+  g_assert_null (sd_window_get_visible_desk (window));
+  g_assert_null (sd_signin_page_get_message (sd_window_get_signin_page (window)));
+
+  {
+    /* Closing asks for a lead's PIN instead of closing. */
+    GtkWindow *dialog = NULL;
+    GList *toplevels;
+
+    gtk_window_close (GTK_WINDOW (window));
+    sd_ui_run_for (100);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l; l = l->next)
+      if (SD_IS_UNLOCK_DIALOG (l->data))
+        dialog = l->data;
+    g_list_free (toplevels);
+    g_assert_nonnull (dialog);
+    sd_ui_screenshot (GTK_WIDGET (dialog), "kiosk-unlock");
+
+    /* A volunteer's right PIN does not open the kiosk. */
+    sign_in (sd_unlock_dialog_get_signin_page (SD_UNLOCK_DIALOG (dialog)), "1002", "1111");
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+    sign_in (sd_unlock_dialog_get_signin_page (SD_UNLOCK_DIALOG (dialog)), "1001", "1234");
+    sd_ui_run_for (100);
+    g_assert_null (dialog);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  }
+  g_assert_finalize_object (window);
+}
+
+static void
+test_demo_sign_in_only_on_demo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sd-ui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "real.sqlite", NULL);
+  g_autoptr(SdStore) store = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+  SdWindow *window = sd_window_new (NULL, store, FALSE);
+
+  g_object_ref_sink (window);
+  g_assert_false (sd_window_sign_in_demo (window, &error));
+  g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_NOT_ALLOWED);
+  g_assert_null (sd_window_get_staff (window));
+  close_window (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *dir = NULL;
+  int rc;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  sd_application_load_style ();
+
+  dir = g_dir_make_tmp ("sd-ui-XXXXXX", NULL);
+  db_path = g_build_filename (dir, "demo.sqlite", NULL);
+  store = sd_store_open (db_path, SD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_seed_load (store, g_getenv ("SD_SEEDS_DIR"), NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_test_add_func ("/ui/sign-in/wrong-then-right", test_sign_in_wrong_then_right);
+  g_test_add_func ("/ui/desks/by-role", test_desks_by_role);
+  g_test_add_func ("/ui/desks/keyboard", test_keyboard_shortcuts);
+  g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
+  g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
+  rc = g_test_run ();
+
+  g_free (db_path);
+  return rc;
+}
