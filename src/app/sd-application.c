@@ -114,6 +114,27 @@ show_open_error (SdApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* For bench-startup: report when the first frame has been painted, then quit. */
+static void
+first_frame_painted_cb (GdkFrameClock *clock,
+                        GtkWindow     *window)
+{
+  gint64 launched = g_ascii_strtoll (g_getenv ("SD_BENCH_LAUNCHED_US"), NULL, 10);
+
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, window);
+  g_print ("first-frame-ms: %.1f\n", (g_get_monotonic_time () - launched) / 1000.0);
+  gtk_window_destroy (window);
+}
+
+static gboolean
+first_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_painted_cb), widget);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 sd_application_activate (GApplication *app)
 {
@@ -154,6 +175,8 @@ sd_application_activate (GApplication *app)
     g_settings_bind (self->settings, "idle-timeout", window, "idle-timeout", G_SETTINGS_BIND_GET);
   if (self->demo && !sd_window_sign_in_demo (SD_WINDOW (window), &error))
     g_warning ("Demo sign-in is not available: %s", error->message);
+  if (g_getenv ("SD_BENCH_LAUNCHED_US") != NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (window), first_tick_cb, NULL, NULL);
   gtk_window_present (window);
 }
 

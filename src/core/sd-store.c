@@ -672,6 +672,14 @@ sd_store_open (const char        *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  /* Idempotent and thread-safe; the PIN hashes and ids need it. */
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("The cryptography library could not start on this computer."));
+      return NULL;
+    }
+
   self = g_object_new (SD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   self->read_only = (flags & SD_STORE_OPEN_READ_ONLY) != 0;

@@ -246,6 +246,8 @@ main (int argc, char *argv[])
   g_autofree char *dir = NULL;
   int rc;
 
+  /* As the desk does: Japanese first (the test environment sets LANGUAGE=ja). */
+  sd_application_setup_i18n ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   sd_application_load_style ();
