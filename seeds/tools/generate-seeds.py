@@ -514,6 +514,7 @@ def write_csv_utf8(out, filename, header, rows):
 def write_manifest(out):
     manifest = {
         "format": 1,
+        "demo": True,
         "city": CITY,
         "site_name": SITE_NAME,
         "files": [

@@ -1158,7 +1158,10 @@ sd_seed_load (SdStore        *store,
 
   if (site_name != NULL && !sd_store_set_site_name (store, site_name, error))
     return FALSE;
-  if (!sd_store_set_is_demo (store, TRUE, error))
+  /* Only the demo's manifest says "demo": a municipality's own roster
+   * loaded this way is real data, and the desk must treat it so. */
+  if (json_object_get_boolean_member_with_default (json_node_get_object (manifest), "demo", FALSE) &&
+      !sd_store_set_is_demo (store, TRUE, error))
     return FALSE;
 
   if (!_sd_txn_commit (g_steal_pointer (&txn), error))

@@ -24,6 +24,8 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+static void reload_site (SdStore *self);
+
 struct _SdTxn
 {
   SdStore *store;
@@ -422,6 +424,9 @@ _sd_txn_rollback (SdTxn *txn)
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       g_hash_table_remove_all (self->touched);
+      /* A site setting changed inside the rolled-back transaction must
+       * not live on in memory. */
+      reload_site (self);
     }
   else
     {
@@ -431,6 +436,23 @@ _sd_txn_rollback (SdTxn *txn)
     }
   self->txn_depth--;
   txn_free (txn);
+}
+
+static void
+reload_site (SdStore *self)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (self->site_id == NULL ||
+      sqlite3_prepare_v2 (self->db, "SELECT site_name, is_demo FROM site WHERE id = 1", -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_free (self->site_name);
+      self->site_name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      self->is_demo = sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
 }
 
 /* ---- opening ---- */
@@ -609,6 +631,15 @@ open_file (SdStore          *self,
     {
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE,
                    _("“%s” is a database of another program, not of ShelterDesk."), name);
+      return FALSE;
+    }
+  if (n_tables == 0 && !(flags & SD_STORE_OPEN_CREATE))
+    {
+      /* An empty file where a site's database should be: do not quietly
+       * turn it into a new, empty site. */
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE,
+                   _("“%s” is empty, not a ShelterDesk database. Create a database with "
+                     "“shelterdesk-cli --db FILE init”."), name);
       return FALSE;
     }
   if (user_version > SD_SCHEMA_VERSION)

@@ -179,6 +179,23 @@ test_not_a_database (Fixture *f, gconstpointer data)
 }
 
 static void
+test_empty_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+
+  g_assert_true (g_file_set_contents (f->path, "", 0, NULL));
+  store = sd_store_open (f->path, SD_STORE_OPEN_DEFAULT, &error);
+  g_assert_null (store);
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE);
+  g_clear_error (&error);
+
+  /* Asked to create, an empty file becomes a new site. */
+  store = sd_store_open (f->path, SD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_foreign_database (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -299,7 +316,8 @@ test_migrate_from_every_version (Fixture *f, gconstpointer data)
       g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, from);
       sqlite3_close (db);
 
-      store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+      /* Version 0 is an empty file: only a create may take it on. */
+      store = sd_store_open (path, from == 0 ? SD_STORE_OPEN_CREATE : SD_STORE_OPEN_DEFAULT, &error);
       g_assert_no_error (error);
       g_assert_cmpint (sd_store_get_schema_version (store), ==, SD_SCHEMA_VERSION);
       g_assert_true (sd_store_check (store, &error));
@@ -685,6 +703,7 @@ main (int argc, char *argv[])
   ADD ("/store/pragmas", test_pragmas);
   ADD ("/store/missing-file", test_missing_file);
   ADD ("/store/not-a-database", test_not_a_database);
+  ADD ("/store/empty-file", test_empty_file);
   ADD ("/store/foreign-database", test_foreign_database);
   ADD ("/store/newer-database", test_newer_database);
   ADD ("/store/read-only", test_read_only);
