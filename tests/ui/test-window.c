@@ -238,6 +238,51 @@ test_demo_sign_in_only_on_demo (void)
   close_window (window);
 }
 
+static gboolean
+check_error_dialog_cb (gpointer user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (window));
+  /* The message says what is wrong with the file, in words a person reads. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (window)), "ShelterDesk"));
+  sd_ui_screenshot (GTK_WIDGET (window), "open-error");
+  gtk_window_destroy (window);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+window_added_cb (GtkApplication *app, GtkWindow *window)
+{
+  g_timeout_add (300, check_error_dialog_cb, app);
+}
+
+static void
+test_app_explains_a_bad_database (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-ui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "garbage.sqlite", NULL);
+  g_autoptr(SdApplication) app = sd_application_new ();
+  g_autofree char *after = NULL;
+  gsize after_len;
+  char *argv[] = { "shelterdesk", "--db", path, NULL };
+  char junk[8192];
+
+  for (gsize i = 0; i < sizeof junk; i++)
+    junk[i] = (char) (i * 7 + 3);
+  g_assert_true (g_file_set_contents (path, junk, sizeof junk, NULL));
+
+  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, argv), ==, 0);
+
+  /* Refusing the file did not touch it. */
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, junk, sizeof junk);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -265,6 +310,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/desks/keyboard", test_keyboard_shortcuts);
   g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
   g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
+  g_test_add_func ("/ui/app/explains-a-bad-database", test_app_explains_a_bad_database);
   rc = g_test_run ();
 
   g_free (db_path);
