@@ -11,6 +11,7 @@
 #include "sd-error.h"
 #include "sd-hlc.h"
 #include "sd-person.h"
+#include "sd-report.h"
 #include "sd-seed.h"
 #include "sd-shelter.h"
 #include "sd-staff.h"

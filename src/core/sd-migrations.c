@@ -189,9 +189,121 @@ static const CaptureSpec capture_v1[] = {
   { "support_persons", support_persons_v1, FALSE },
 };
 
+/* ---- version 2: needs, derived state and search keys, shelter conditions ---- */
+
+static const char schema_v2[] =
+  "ALTER TABLE persons ADD COLUMN allergies TEXT;"
+  "ALTER TABLE persons ADD COLUMN illness TEXT;"
+  "ALTER TABLE persons ADD COLUMN pregnant INTEGER NOT NULL DEFAULT 0 CHECK (pregnant IN (0, 1));"
+  "ALTER TABLE persons ADD COLUMN disability TEXT;"
+  "ALTER TABLE persons ADD COLUMN care_level TEXT NOT NULL DEFAULT 'none'"
+  "  CHECK (care_level IN ('none', 'support1', 'support2', 'care1', 'care2', 'care3', 'care4', 'care5'));"
+  "ALTER TABLE persons ADD COLUMN mobility TEXT;"
+  "ALTER TABLE persons ADD COLUMN language TEXT;"
+  "ALTER TABLE households ADD COLUMN house_damage TEXT NOT NULL DEFAULT 'unknown'"
+  "  CHECK (house_damage IN ('unknown', 'none', 'partial', 'semi_half', 'half', 'medium_half',"
+  "                          'major_half', 'total'));"
+  "ALTER TABLE households ADD COLUMN pets TEXT;"
+  "ALTER TABLE households ADD COLUMN pets_count INTEGER NOT NULL DEFAULT 0 CHECK (pets_count >= 0);"
+  "CREATE INDEX households_shelter ON households (shelter_id, stay);"
+
+  /* Where each person is now, kept by a trigger from their events: the
+   * newest status-changing event by (hlc, id), whatever order events
+   * arrive in (here or from another kiosk), so occupancy and reports read
+   * one row per person instead of searching every event.  Derived and
+   * local: never captured, never synced. */
+  "CREATE TABLE person_state ("
+  "  person_id TEXT PRIMARY KEY NOT NULL,"
+  "  event_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  shelter_id TEXT,"
+  "  at INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX person_state_shelter ON person_state (shelter_id, kind);"
+  "INSERT INTO person_state (person_id, event_id, kind, shelter_id, at, hlc)"
+  "  SELECT person_id, id, kind, shelter_id, at, hlc FROM ("
+  "    SELECT e.*, row_number () OVER (PARTITION BY person_id ORDER BY hlc DESC, id DESC) AS n"
+  "    FROM person_events e WHERE kind != 'supply') WHERE n = 1;"
+  "CREATE TRIGGER person_state_follow AFTER INSERT ON person_events WHEN NEW.kind != 'supply' BEGIN"
+  "  INSERT INTO person_state (person_id, event_id, kind, shelter_id, at, hlc)"
+  "    VALUES (NEW.person_id, NEW.id, NEW.kind, NEW.shelter_id, NEW.at, NEW.hlc)"
+  "  ON CONFLICT (person_id) DO UPDATE SET event_id = excluded.event_id, kind = excluded.kind,"
+  "    shelter_id = excluded.shelter_id, at = excluded.at, hlc = excluded.hlc"
+  "  WHERE (excluded.hlc, excluded.event_id) > (person_state.hlc, person_state.event_id);"
+  "END;"
+  "DROP VIEW person_latest;"
+  "CREATE VIEW person_latest AS SELECT person_id, kind, shelter_id, at, hlc FROM person_state;"
+
+  /* Search keys, kept by triggers through sd_search_keys() (see
+   * sd-person.c): folded names and kana and their parts, phone digits and
+   * their last four, the birth date.  Derived and local too. */
+  "CREATE TABLE person_keys ("
+  "  key TEXT NOT NULL,"
+  "  person_id TEXT NOT NULL,"
+  "  PRIMARY KEY (key, person_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX person_keys_person ON person_keys (person_id);"
+  "CREATE TRIGGER person_keys_insert AFTER INSERT ON persons BEGIN"
+  "  INSERT OR IGNORE INTO person_keys (key, person_id)"
+  "    SELECT value, NEW.id FROM json_each (sd_search_keys (NEW.name, NEW.kana,"
+  "      coalesce (NEW.phone, (SELECT phone FROM households WHERE id = NEW.household_id)), NEW.birth_date));"
+  "END;"
+  "CREATE TRIGGER person_keys_update AFTER UPDATE OF name, kana, phone, birth_date, household_id ON persons BEGIN"
+  "  DELETE FROM person_keys WHERE person_id = OLD.id;"
+  "  INSERT OR IGNORE INTO person_keys (key, person_id)"
+  "    SELECT value, NEW.id FROM json_each (sd_search_keys (NEW.name, NEW.kana,"
+  "      coalesce (NEW.phone, (SELECT phone FROM households WHERE id = NEW.household_id)), NEW.birth_date));"
+  "END;"
+  "CREATE TRIGGER person_keys_delete AFTER DELETE ON persons BEGIN"
+  "  DELETE FROM person_keys WHERE person_id = OLD.id;"
+  "END;"
+  "INSERT OR IGNORE INTO person_keys (key, person_id)"
+  "  SELECT k.value, p.id FROM persons p LEFT JOIN households h ON h.id = p.household_id,"
+  "    json_each (sd_search_keys (p.name, p.kana, coalesce (p.phone, h.phone), p.birth_date)) k;"
+
+  /* What the shelter lead judges for the status report: lifelines and
+   * supply requests.  Kept as records over time, never overwritten. */
+  "CREATE TABLE shelter_conditions ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  shelter_id TEXT NOT NULL REFERENCES shelters (id),"
+  "  at INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL,"
+  "  electricity TEXT NOT NULL DEFAULT 'unknown',"
+  "  water TEXT NOT NULL DEFAULT 'unknown',"
+  "  gas TEXT NOT NULL DEFAULT 'unknown',"
+  "  communications TEXT NOT NULL DEFAULT 'unknown',"
+  "  toilets TEXT NOT NULL DEFAULT 'unknown',"
+  "  supply_requests TEXT,"
+  "  note TEXT,"
+  "  staff_id TEXT"
+  ");"
+  "CREATE INDEX shelter_conditions_shelter ON shelter_conditions (shelter_id, hlc);";
+
+static const char *const households_v2[] = {
+  "shelter_id", "stay", "vehicle_plate", "address", "phone", "representative_id", "created_at",
+  "house_damage", "pets", "pets_count", NULL };
+static const char *const persons_v2[] = {
+  "household_id", "name", "kana", "birth_date", "sex", "address", "phone",
+  "consent_disclose", "created_at", "allergies", "illness", "pregnant", "disability",
+  "care_level", "mobility", "language", NULL };
+static const char *const shelter_conditions_v2[] = {
+  "shelter_id", "at", "hlc", "electricity", "water", "gas", "communications", "toilets",
+  "supply_requests", "note", "staff_id", NULL };
+
+static const CaptureSpec capture_v2[] = {
+  { "shelters", shelters_v1, FALSE },
+  { "households", households_v2, FALSE },
+  { "persons", persons_v2, FALSE },
+  { "person_events", person_events_v1, TRUE },
+  { "staff", staff_v1, FALSE },
+  { "support_persons", support_persons_v1, FALSE },
+  { "shelter_conditions", shelter_conditions_v2, TRUE },
+};
+
 /* The synced tables of the newest schema, for the check on open. */
-static const CaptureSpec *const capture_latest = capture_v1;
-static const guint n_capture_latest = G_N_ELEMENTS (capture_v1);
+static const CaptureSpec *const capture_latest = capture_v2;
+static const guint n_capture_latest = G_N_ELEMENTS (capture_v2);
 
 #define OPLOG_INSERT \
   "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
@@ -297,11 +409,27 @@ migrate_to_1 (sqlite3  *db,
          install_capture (db, capture_v1, G_N_ELEMENTS (capture_v1), error);
 }
 
+static gboolean
+migrate_to_2 (sqlite3  *db,
+              GError  **error)
+{
+  /* Only the tables whose columns changed get new capture triggers. */
+  static const CaptureSpec changed[] = {
+    { "households", households_v2, FALSE },
+    { "persons", persons_v2, FALSE },
+    { "shelter_conditions", shelter_conditions_v2, TRUE },
+  };
+
+  return exec_sql (db, schema_v2, error) &&
+         install_capture (db, changed, G_N_ELEMENTS (changed), error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
 static const MigrationFunc migrations[] = {
   migrate_to_1,
+  migrate_to_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);

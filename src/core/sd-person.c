@@ -11,11 +11,12 @@
  * the volunteer at this desk, not an invariant of the merged data.
  */
 #include "sd-date.h"
-#include "sd-person.h"
+#include "sd-person-private.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 struct _SdPerson
 {
@@ -29,9 +30,18 @@ struct _SdPerson
   char           *address;
   char           *phone;
   char           *shelter_id;
+  char           *shelter_name;
+  char           *allergies;
+  char           *illness;
+  char           *disability;
+  char           *mobility;
+  char           *language;
   SdSex           sex;
+  SdStay          stay;
+  SdCareLevel     care_level;
   SdPersonStatus  status;
   gboolean        consent_disclose;
+  gboolean        pregnant;
 };
 
 G_DEFINE_FINAL_TYPE (SdPerson, sd_person, G_TYPE_OBJECT)
@@ -61,6 +71,12 @@ sd_person_finalize (GObject *object)
   g_free (self->address);
   g_free (self->phone);
   g_free (self->shelter_id);
+  g_free (self->shelter_name);
+  g_free (self->allergies);
+  g_free (self->illness);
+  g_free (self->disability);
+  g_free (self->mobility);
+  g_free (self->language);
 
   G_OBJECT_CLASS (sd_person_parent_class)->finalize (object);
 }
@@ -117,6 +133,15 @@ const char *sd_person_get_phone (SdPerson *self) { g_return_val_if_fail (SD_IS_P
 gboolean sd_person_get_consent_disclose (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), FALSE); return self->consent_disclose; }
 SdPersonStatus sd_person_get_status (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), 0); return self->status; }
 const char *sd_person_get_shelter_id (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->shelter_id; }
+const char *sd_person_get_shelter_name (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->shelter_name; }
+const char *sd_person_get_allergies (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->allergies; }
+const char *sd_person_get_illness (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->illness; }
+gboolean sd_person_get_pregnant (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), FALSE); return self->pregnant; }
+const char *sd_person_get_disability (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->disability; }
+SdCareLevel sd_person_get_care_level (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), 0); return self->care_level; }
+const char *sd_person_get_mobility (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->mobility; }
+const char *sd_person_get_language (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->language; }
+SdStay sd_person_get_stay (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), 0); return self->stay; }
 
 /* ---- enumerations as stored ---- */
 
@@ -124,6 +149,10 @@ static const char *const sexes[] = { "unknown", "male", "female", "not_applicabl
 static const char *const stays[] = { "shelter", "home", "vehicle", "relatives", NULL };
 static const char *const event_kinds[] = { "arrive", "go_out", "return", "leave", "supply", NULL };
 static const char *const statuses[] = { "none", "in", "out", "left", NULL };
+static const char *const care_levels[] = {
+  "none", "support1", "support2", "care1", "care2", "care3", "care4", "care5", NULL };
+static const char *const damages[] = {
+  "unknown", "none", "partial", "semi_half", "half", "medium_half", "major_half", "total", NULL };
 
 static gboolean
 lookup (const char *const *names,
@@ -143,6 +172,32 @@ const char *sd_sex_to_string (SdSex sex) { g_return_val_if_fail (sex <= SD_SEX_N
 const char *sd_stay_to_string (SdStay stay) { g_return_val_if_fail (stay <= SD_STAY_RELATIVES, NULL); return stays[stay]; }
 const char *sd_event_kind_to_string (SdEventKind kind) { g_return_val_if_fail (kind <= SD_EVENT_SUPPLY, NULL); return event_kinds[kind]; }
 const char *sd_person_status_to_string (SdPersonStatus status) { g_return_val_if_fail (status <= SD_PERSON_STATUS_LEFT, NULL); return statuses[status]; }
+const char *sd_care_level_to_string (SdCareLevel level) { g_return_val_if_fail (level <= SD_CARE_5, NULL); return care_levels[level]; }
+const char *sd_house_damage_to_string (SdHouseDamage damage) { g_return_val_if_fail (damage <= SD_DAMAGE_TOTAL, NULL); return damages[damage]; }
+
+gboolean
+sd_care_level_from_string (const char  *text,
+                           SdCareLevel *out_level)
+{
+  int value;
+
+  if (!lookup (care_levels, text, &value))
+    return FALSE;
+  *out_level = value;
+  return TRUE;
+}
+
+gboolean
+sd_house_damage_from_string (const char    *text,
+                             SdHouseDamage *out_damage)
+{
+  int value;
+
+  if (!lookup (damages, text, &value))
+    return FALSE;
+  *out_damage = value;
+  return TRUE;
+}
 
 gboolean
 sd_sex_from_string (const char *text,
@@ -192,12 +247,18 @@ sd_event_kind_from_string (const char  *text,
 
 /* ---- registration ---- */
 
+/* One member's fields after validation and tidying, ready to bind. */
 typedef struct {
   char *name;
   char *kana;
   char *birth_date;
   char *address;
   char *phone;
+  char *allergies;
+  char *illness;
+  char *disability;
+  char *mobility;
+  char *language;
 } TidyPerson;
 
 static void
@@ -208,9 +269,38 @@ tidy_person_clear (TidyPerson *p)
   g_free (p->birth_date);
   g_free (p->address);
   g_free (p->phone);
+  g_free (p->allergies);
+  g_free (p->illness);
+  g_free (p->disability);
+  g_free (p->mobility);
+  g_free (p->language);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TidyPerson, tidy_person_clear)
+
+static GDate *
+today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_new_dmy (g_date_time_get_day_of_month (now),
+                         g_date_time_get_month (now),
+                         g_date_time_get_year (now));
+}
+
+static gboolean
+language_is_valid (const char *tag)
+{
+  /* BCP 47 in the small: letters, digits and hyphens, as "vi" or "pt-BR". */
+  gsize len = strlen (tag);
+
+  if (len < 2 || len > 35 || !g_ascii_isalpha (tag[0]))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (tag[i]) && tag[i] != '-')
+      return FALSE;
+  return TRUE;
+}
 
 static gboolean
 tidy_person (const SdPersonSpec  *spec,
@@ -218,35 +308,49 @@ tidy_person (const SdPersonSpec  *spec,
              TidyPerson          *out,
              GError             **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDate) today = g_date_new_dmy (g_date_time_get_day_of_month (now),
-                                           g_date_time_get_month (now),
-                                           g_date_time_get_year (now));
-
   if (!sd_text_validate (spec->name, _("The name"), 100, FALSE, error) ||
       !sd_text_validate (spec->kana, _("The kana"), 100, FALSE, error) ||
       !sd_text_validate (spec->address, _("The address"), 200, FALSE, error) ||
-      !sd_text_validate (spec->phone, _("The phone number"), 30, FALSE, error))
+      !sd_text_validate (spec->phone, _("The phone number"), 30, FALSE, error) ||
+      !sd_text_validate (spec->allergies, _("The allergies"), 200, FALSE, error) ||
+      !sd_text_validate (spec->illness, _("The illness and medication"), 500, TRUE, error) ||
+      !sd_text_validate (spec->disability, _("The disability"), 200, FALSE, error) ||
+      !sd_text_validate (spec->mobility, _("The mobility aids"), 200, FALSE, error) ||
+      !sd_text_validate (spec->language, _("The language"), 35, FALSE, error))
     goto fail;
 
   out->name = sd_text_tidy (spec->name);
   out->kana = sd_text_tidy (spec->kana);
   out->address = sd_text_tidy (spec->address);
   out->phone = sd_text_tidy (spec->phone);
-  if (out->name == NULL)
+  out->allergies = sd_text_tidy (spec->allergies);
+  out->illness = sd_text_tidy (spec->illness);
+  out->disability = sd_text_tidy (spec->disability);
+  out->mobility = sd_text_tidy (spec->mobility);
+  out->language = sd_text_tidy (spec->language);
+
+  if (out->name == NULL && spec->existing_id == NULL)
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, _("Every person needs a name."));
       goto fail;
     }
   if (spec->birth_date != NULL && *spec->birth_date != '\0')
     {
-      out->birth_date = sd_date_parse_iso (spec->birth_date, today, error);
+      g_autoptr(GDate) latest = today ();
+
+      out->birth_date = sd_date_parse_iso (spec->birth_date, latest, error);
       if (out->birth_date == NULL)
         goto fail;
     }
-  if (spec->sex > SD_SEX_NOT_APPLICABLE)
+  if (out->language != NULL && !language_is_valid (out->language))
     {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, _("The sex is not valid."));
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("The language is a code such as “vi” or “pt-BR”."));
+      goto fail;
+    }
+  if (spec->sex > SD_SEX_NOT_APPLICABLE || spec->care_level > SD_CARE_5)
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, _("The sex or care level is not valid."));
       goto fail;
     }
   return TRUE;
@@ -255,6 +359,27 @@ fail:
   /* Which member, but not their name: messages may end up in logs. */
   g_prefix_error (error, _("Member %u: "), index + 1);
   return FALSE;
+}
+
+static void
+bind_person (sqlite3_stmt       *stmt,
+             const TidyPerson   *p,
+             const SdPersonSpec *spec)
+{
+  _sd_bind_text (stmt, 3, p->name);
+  _sd_bind_text (stmt, 4, p->kana);
+  _sd_bind_text (stmt, 5, p->birth_date);
+  _sd_bind_text (stmt, 6, spec->sex != SD_SEX_UNKNOWN ? sd_sex_to_string (spec->sex) : NULL);
+  _sd_bind_text (stmt, 7, p->address);
+  _sd_bind_text (stmt, 8, p->phone);
+  sqlite3_bind_int (stmt, 9, !!spec->consent_disclose);
+  _sd_bind_text (stmt, 10, p->allergies);
+  _sd_bind_text (stmt, 11, p->illness);
+  sqlite3_bind_int (stmt, 12, !!spec->pregnant);
+  _sd_bind_text (stmt, 13, p->disability);
+  _sd_bind_text (stmt, 14, spec->care_level != SD_CARE_NONE ? sd_care_level_to_string (spec->care_level) : NULL);
+  _sd_bind_text (stmt, 15, p->mobility);
+  _sd_bind_text (stmt, 16, p->language);
 }
 
 static gboolean
@@ -268,30 +393,61 @@ insert_person (SdStore            *store,
 {
   sqlite3_stmt *stmt = _sd_store_prepare (store,
     "INSERT INTO persons (id, household_id, name, kana, birth_date, sex, address, phone, "
-    "consent_disclose, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+    "consent_disclose, allergies, illness, pregnant, disability, care_level, mobility, language, "
+    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, coalesce (?6, 'unknown'), ?7, ?8, ?9, ?10, ?11, ?12, "
+    "?13, coalesce (?14, 'none'), ?15, ?16, ?17)", error);
 
   if (stmt == NULL)
     return FALSE;
   _sd_bind_text (stmt, 1, id);
   _sd_bind_text (stmt, 2, household_id);
-  _sd_bind_text (stmt, 3, p->name);
-  _sd_bind_text (stmt, 4, p->kana);
-  _sd_bind_text (stmt, 5, p->birth_date);
-  _sd_bind_text (stmt, 6, sd_sex_to_string (spec->sex));
-  _sd_bind_text (stmt, 7, p->address);
-  _sd_bind_text (stmt, 8, p->phone);
-  sqlite3_bind_int (stmt, 9, !!spec->consent_disclose);
-  sqlite3_bind_int64 (stmt, 10, now);
+  bind_person (stmt, p, spec);
+  sqlite3_bind_int64 (stmt, 17, now);
   return _sd_store_exec (store, stmt, _("save the person"), error);
+}
+
+/* "Same person": the existing record joins the household; what the
+ * volunteer typed now is written over it, what they left blank is kept.
+ * The capture triggers log only the fields that really change. */
+static gboolean
+merge_person (SdStore            *store,
+              const char         *household_id,
+              const TidyPerson   *p,
+              const SdPersonSpec *spec,
+              GError            **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store,
+    "UPDATE persons SET household_id = ?2, name = coalesce (?3, name), kana = coalesce (?4, kana), "
+    "birth_date = coalesce (?5, birth_date), sex = coalesce (?6, sex), address = coalesce (?7, address), "
+    "phone = coalesce (?8, phone), consent_disclose = ?9, allergies = coalesce (?10, allergies), "
+    "illness = coalesce (?11, illness), pregnant = ?12, disability = coalesce (?13, disability), "
+    "care_level = coalesce (?14, care_level), mobility = coalesce (?15, mobility), "
+    "language = coalesce (?16, language) WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  _sd_bind_text (stmt, 1, spec->existing_id);
+  _sd_bind_text (stmt, 2, household_id);
+  bind_person (stmt, p, spec);
+  if (!_sd_store_exec (store, stmt, _("save the person"), error))
+    return FALSE;
+  if (sqlite3_changes (_sd_store_get_db (store)) == 0)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND,
+                   _("The person chosen as the same person is no longer on this desk."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
  * sd_store_add_household:
- * @out_person_ids: (nullable) (element-type utf8): receives the new
- *   persons' ids, in the order of @members
+ * @out_person_ids: (nullable) (element-type utf8): receives the persons'
+ *   ids, in the order of @members
  *
  * Registers a household and its members in one transaction; the first
- * member is the household's representative.
+ * member is the household's representative.  A member with existing_id
+ * set is an existing person who joins this household (see merge_person).
  *
  * Returns: (transfer full): the new household's id, or %NULL
  */
@@ -309,6 +465,7 @@ sd_store_add_household (SdStore                *store,
   g_autofree char *plate = NULL;
   g_autofree char *address = NULL;
   g_autofree char *phone = NULL;
+  g_autofree char *pets = NULL;
   sqlite3_stmt *stmt;
   gint64 now;
 
@@ -322,18 +479,22 @@ sd_store_add_household (SdStore                *store,
                    _("A household needs at least one member."));
       return NULL;
     }
-  if (household->stay > SD_STAY_RELATIVES ||
-      !sd_text_validate (household->vehicle_plate, _("The number plate"), 40, FALSE, error) ||
+  if (!sd_text_validate (household->vehicle_plate, _("The number plate"), 40, FALSE, error) ||
       !sd_text_validate (household->address, _("The address"), 200, FALSE, error) ||
-      !sd_text_validate (household->phone, _("The phone number"), 30, FALSE, error))
+      !sd_text_validate (household->phone, _("The phone number"), 30, FALSE, error) ||
+      !sd_text_validate (household->pets, _("The pets"), 100, FALSE, error))
+    return NULL;
+  if (household->stay > SD_STAY_RELATIVES || household->house_damage > SD_DAMAGE_TOTAL ||
+      household->pets_count > 100)
     {
-      if (error && *error == NULL)
-        g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, _("Where the household stays is not valid."));
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("Where the household stays, the house damage or the number of pets is not valid."));
       return NULL;
     }
   plate = sd_text_tidy (household->vehicle_plate);
   address = sd_text_tidy (household->address);
   phone = sd_text_tidy (household->phone);
+  pets = sd_text_tidy (household->pets);
 
   txn = _sd_store_begin (store, error);
   if (txn == NULL)
@@ -342,11 +503,13 @@ sd_store_add_household (SdStore                *store,
   now = sd_store_now_ms (store);
   household_id = _sd_store_new_id (store);
   for (guint i = 0; i < n_members; i++)
-    g_ptr_array_add (ids, _sd_store_new_id (store));
+    g_ptr_array_add (ids, members[i].existing_id ? g_strdup (members[i].existing_id)
+                                                 : _sd_store_new_id (store));
 
   stmt = _sd_store_prepare (store,
                             "INSERT INTO households (id, shelter_id, stay, vehicle_plate, address, phone, "
-                            "representative_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+                            "representative_id, created_at, house_damage, pets, pets_count) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, household_id);
@@ -357,15 +520,22 @@ sd_store_add_household (SdStore                *store,
   _sd_bind_text (stmt, 6, phone);
   _sd_bind_text (stmt, 7, g_ptr_array_index (ids, 0));
   sqlite3_bind_int64 (stmt, 8, now);
+  _sd_bind_text (stmt, 9, sd_house_damage_to_string (household->house_damage));
+  _sd_bind_text (stmt, 10, pets);
+  sqlite3_bind_int (stmt, 11, pets != NULL ? MAX (household->pets_count, 1) : household->pets_count);
   if (!_sd_store_exec (store, stmt, _("save the household"), error))
     return NULL;
 
   for (guint i = 0; i < n_members; i++)
     {
       g_auto(TidyPerson) p = { 0 };
+      const SdPersonSpec *spec = &members[i];
 
-      if (!tidy_person (&members[i], i, &p, error) ||
-          !insert_person (store, g_ptr_array_index (ids, i), household_id, &p, &members[i], now, error))
+      if (!tidy_person (spec, i, &p, error))
+        return NULL;
+      if (spec->existing_id != NULL
+          ? !merge_person (store, household_id, &p, spec, error)
+          : !insert_person (store, g_ptr_array_index (ids, i), household_id, &p, spec, now, error))
         return NULL;
     }
 
@@ -380,6 +550,47 @@ sd_store_add_household (SdStore                *store,
 
 /* ---- reading ---- */
 
+static SdPersonStatus
+status_from_kind (const char *kind)
+{
+  SdEventKind event = SD_EVENT_ARRIVE;
+
+  if (kind == NULL)
+    return SD_PERSON_STATUS_NONE;
+  sd_event_kind_from_string (kind, &event);
+  return event == SD_EVENT_GO_OUT ? SD_PERSON_STATUS_OUT
+       : event == SD_EVENT_LEAVE ? SD_PERSON_STATUS_LEFT
+       : SD_PERSON_STATUS_IN;
+}
+
+SdPerson *
+_sd_person_new_from_row (sqlite3_stmt *stmt)
+{
+  SdPerson *self = g_object_new (SD_TYPE_PERSON, NULL);
+
+  self->id = g_strdup (_sd_column_text (stmt, 0));
+  self->household_id = g_strdup (_sd_column_text (stmt, 1));
+  self->name = g_strdup (_sd_column_text (stmt, 2));
+  self->kana = g_strdup (_sd_column_text (stmt, 3));
+  self->birth_date = g_strdup (_sd_column_text (stmt, 4));
+  sd_sex_from_string (_sd_column_text (stmt, 5), &self->sex);
+  self->address = g_strdup (_sd_column_text (stmt, 6));
+  self->phone = g_strdup (_sd_column_text (stmt, 7));
+  self->consent_disclose = sqlite3_column_int (stmt, 8);
+  self->status = status_from_kind (_sd_column_text (stmt, 9));
+  self->shelter_id = g_strdup (_sd_column_text (stmt, 10));
+  self->allergies = g_strdup (_sd_column_text (stmt, 11));
+  self->illness = g_strdup (_sd_column_text (stmt, 12));
+  self->pregnant = sqlite3_column_int (stmt, 13);
+  self->disability = g_strdup (_sd_column_text (stmt, 14));
+  sd_care_level_from_string (_sd_column_text (stmt, 15), &self->care_level);
+  self->mobility = g_strdup (_sd_column_text (stmt, 16));
+  self->language = g_strdup (_sd_column_text (stmt, 17));
+  sd_stay_from_string (_sd_column_text (stmt, 18), &self->stay);
+  self->shelter_name = g_strdup (_sd_column_text (stmt, 19));
+  return self;
+}
+
 SdPerson *
 sd_store_get_person (SdStore     *store,
                      const char  *person_id,
@@ -387,16 +598,11 @@ sd_store_get_person (SdStore     *store,
 {
   sqlite3_stmt *stmt;
   SdPerson *self;
-  int status = SD_PERSON_STATUS_NONE;
   int rc;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
 
-  stmt = _sd_store_prepare (store,
-                            "SELECT p.id, p.household_id, p.name, p.kana, p.birth_date, p.sex, p.address, "
-                            "p.phone, p.consent_disclose, l.kind, l.shelter_id "
-                            "FROM persons p LEFT JOIN person_latest l ON l.person_id = p.id "
-                            "WHERE p.id = ?1", error);
+  stmt = _sd_store_prepare (store, SD_PERSON_SELECT "WHERE p.id = ?1", error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, person_id);
@@ -408,30 +614,37 @@ sd_store_get_person (SdStore     *store,
                      _("There is no such person. The record may not have reached this desk yet."));
       return NULL;
     }
-
-  self = g_object_new (SD_TYPE_PERSON, NULL);
-  self->id = g_strdup (_sd_column_text (stmt, 0));
-  self->household_id = g_strdup (_sd_column_text (stmt, 1));
-  self->name = g_strdup (_sd_column_text (stmt, 2));
-  self->kana = g_strdup (_sd_column_text (stmt, 3));
-  self->birth_date = g_strdup (_sd_column_text (stmt, 4));
-  sd_sex_from_string (_sd_column_text (stmt, 5), &self->sex);
-  self->address = g_strdup (_sd_column_text (stmt, 6));
-  self->phone = g_strdup (_sd_column_text (stmt, 7));
-  self->consent_disclose = sqlite3_column_int (stmt, 8);
-  if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
-    {
-      SdEventKind kind = SD_EVENT_ARRIVE;
-
-      sd_event_kind_from_string (_sd_column_text (stmt, 9), &kind);
-      status = kind == SD_EVENT_GO_OUT ? SD_PERSON_STATUS_OUT
-             : kind == SD_EVENT_LEAVE ? SD_PERSON_STATUS_LEFT
-             : SD_PERSON_STATUS_IN;
-      self->shelter_id = g_strdup (_sd_column_text (stmt, 10));
-    }
-  self->status = status;
+  self = _sd_person_new_from_row (stmt);
   sqlite3_reset (stmt);
   return self;
+}
+
+GListModel *
+sd_store_list_household_members (SdStore     *store,
+                                 const char  *household_id,
+                                 GError     **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_PERSON);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  stmt = _sd_store_prepare (store,
+                            SD_PERSON_SELECT "WHERE p.household_id = ?1 "
+                            "ORDER BY p.id = h.representative_id DESC, p.created_at, p.id", error);
+  if (stmt == NULL)
+    return NULL;
+  _sd_bind_text (stmt, 1, household_id);
+  while ((rc = _sd_store_step (store, stmt, _("list the household"), error)) == SQLITE_ROW)
+    {
+      g_autoptr(SdPerson) person = _sd_person_new_from_row (stmt);
+      g_list_store_append (list, person);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return G_LIST_MODEL (g_steal_pointer (&list));
 }
 
 /* ---- events ---- */
@@ -541,20 +754,71 @@ sd_store_count_occupancy (SdStore     *store,
                           const char  *shelter_id,
                           GError     **error)
 {
+  SdStayCounts counts;
+
+  if (!sd_store_count_stays (store, shelter_id, &counts, error))
+    return 0;
+  return counts.in_shelter + counts.out_now;
+}
+
+/**
+ * sd_store_count_stays:
+ * @shelter_id: (nullable): one shelter, or %NULL for all
+ *
+ * People staying at the shelter (in, or out for now) from their events,
+ * and those registered through it who stay elsewhere: at home, in a
+ * vehicle, at relatives' (and have not left).
+ */
+gboolean
+sd_store_count_stays (SdStore       *store,
+                      const char    *shelter_id,
+                      SdStayCounts  *counts,
+                      GError       **error)
+{
   sqlite3_stmt *stmt;
-  guint count;
+  int rc;
 
-  g_return_val_if_fail (SD_IS_STORE (store), 0);
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
 
-  stmt = _sd_store_prepare (store,
-                            "SELECT count(*) FROM person_latest WHERE shelter_id = ?1 "
-                            "AND kind IN ('arrive', 'return', 'go_out')", error);
+  memset (counts, 0, sizeof *counts);
+
+  /* Two shapes of the same question, so the one-shelter case can use the
+   * (shelter_id, …) indexes. */
+  stmt = shelter_id != NULL
+    ? _sd_store_prepare (store,
+        "SELECT kind, count(*) FROM person_state WHERE shelter_id = ?1 "
+        "AND kind IN ('arrive', 'return', 'go_out') GROUP BY kind = 'go_out' "
+        "UNION ALL SELECT h.stay, count(*) FROM households h JOIN persons p ON p.household_id = h.id "
+        "LEFT JOIN person_state s ON s.person_id = p.id "
+        "WHERE h.shelter_id = ?1 AND h.stay != 'shelter' AND s.kind IS NOT 'leave' GROUP BY h.stay", error)
+    : _sd_store_prepare (store,
+        "SELECT kind, count(*) FROM person_state "
+        "WHERE kind IN ('arrive', 'return', 'go_out') GROUP BY kind = 'go_out' "
+        "UNION ALL SELECT h.stay, count(*) FROM households h JOIN persons p ON p.household_id = h.id "
+        "LEFT JOIN person_state s ON s.person_id = p.id "
+        "WHERE h.stay != 'shelter' AND s.kind IS NOT 'leave' GROUP BY h.stay", error);
   if (stmt == NULL)
-    return 0;
-  _sd_bind_text (stmt, 1, shelter_id);
-  if (_sd_store_step (store, stmt, _("count the people"), error) != SQLITE_ROW)
-    return 0;
-  count = sqlite3_column_int (stmt, 0);
+    return FALSE;
+  if (shelter_id != NULL)
+    _sd_bind_text (stmt, 1, shelter_id);
+
+  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
+    {
+      const char *what = _sd_column_text (stmt, 0);
+      guint n = sqlite3_column_int (stmt, 1);
+
+      if (g_strcmp0 (what, "go_out") == 0)
+        counts->out_now += n;
+      else if (g_strcmp0 (what, "home") == 0)
+        counts->at_home += n;
+      else if (g_strcmp0 (what, "vehicle") == 0)
+        counts->in_vehicle += n;
+      else if (g_strcmp0 (what, "relatives") == 0)
+        counts->at_relatives += n;
+      else
+        counts->in_shelter += n;
+    }
   sqlite3_reset (stmt);
-  return count;
+  return rc == SQLITE_DONE;
 }

@@ -82,6 +82,13 @@ gboolean      _sd_migrate            (sqlite3     *db,
                                       GError     **error);
 gboolean      _sd_check_capture_triggers (sqlite3 *db,
                                           GError **error);
+/* The search keys of one person, as the JSON array sd_search_keys()
+ * gives the person_keys triggers (sd-person.c). */
+char         *_sd_person_search_keys (const char  *name,
+                                      const char  *kana,
+                                      const char  *phone,
+                                      const char  *birth_date);
+
 /* The synced (captured) tables of the newest schema; NULL past the last. */
 const char   *_sd_synced_table       (guint        index);
 

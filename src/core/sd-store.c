@@ -157,6 +157,19 @@ sql_capture_cb (sqlite3_context *ctx,
 }
 
 static void
+sql_search_keys_cb (sqlite3_context *ctx,
+                    int              argc,
+                    sqlite3_value  **argv)
+{
+  g_autofree char *keys = _sd_person_search_keys ((const char *) sqlite3_value_text (argv[0]),
+                                                  (const char *) sqlite3_value_text (argv[1]),
+                                                  (const char *) sqlite3_value_text (argv[2]),
+                                                  (const char *) sqlite3_value_text (argv[3]));
+
+  sqlite3_result_text (ctx, keys, -1, SQLITE_TRANSIENT);
+}
+
+static void
 update_hook_cb (void          *user_data,
                 int            op,
                 const char    *db_name,
@@ -667,6 +680,8 @@ open_file (SdStore          *self,
   sqlite3_create_function (self->db, "sd_site", 0, SQLITE_UTF8, self, sql_site_cb, NULL, NULL);
   sqlite3_create_function (self->db, "sd_hlc", 0, SQLITE_UTF8, self, sql_hlc_cb, NULL, NULL);
   sqlite3_create_function (self->db, "sd_capture", 0, SQLITE_UTF8, self, sql_capture_cb, NULL, NULL);
+  sqlite3_create_function (self->db, "sd_search_keys", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                           sql_search_keys_cb, NULL, NULL);
   sqlite3_update_hook (self->db, update_hook_cb, self);
 
   if (user_version < SD_SCHEMA_VERSION)

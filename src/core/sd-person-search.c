@@ -1,0 +1,360 @@
+/* sd-person-search.c: finding people again: search as you type, duplicates, the enquiry desk.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Search keys.  Each person has rows in person_keys, kept by triggers
+ * (sd-migrations.c, version 2) through sd_search_keys(), which calls
+ * _sd_person_search_keys() below.  A key is a one-letter kind and a
+ * folded text (sd_text_fold: NFKC, hiragana to katakana, latin lower
+ * case, no spaces), so that one index answers every form of the same
+ * name:
+ *
+ *   n<name>   the whole name, and every tail of it after a space
+ *   k<kana>   the same for the kana
+ *   p<digits> the phone number's digits; q<last four> its last four
+ *   b<date>   the birth date, ISO 8601
+ *
+ * A search is then a few range scans on the primary key (key, person_id):
+ * prefix ranges for names, kana and phone digits, exact keys for the last
+ * four digits and the birth date.  Nothing scans the persons table.
+ */
+#include "sd-date.h"
+#include "sd-person-private.h"
+#include "sd-store-private.h"
+#include "sd-text.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* Greater than any UTF-8 text that starts with the same prefix. */
+#define PREFIX_END "\xf4\x8f\xbf\xbf"
+
+static void
+add_name_keys (JsonBuilder *builder,
+               char         kind,
+               const char  *text)
+{
+  g_autofree char *tidy = sd_text_tidy (text);
+  g_autofree char *whole = sd_text_fold (tidy);
+  g_auto(GStrv) parts = NULL;
+
+  g_autofree char *key = NULL;
+
+  if (whole == NULL)
+    return;
+  key = g_strdup_printf ("%c%s", kind, whole);
+  json_builder_add_string_value (builder, key);
+
+  /* Every tail of the name is searched too: "太郎" finds 山田 太郎,
+   * "van an" finds NGUYEN VAN AN. */
+  parts = g_strsplit (tidy, " ", -1);
+  for (guint i = 1; parts[0] != NULL && parts[i] != NULL; i++)
+    {
+      g_autofree char *tail = g_strjoinv (" ", &parts[i]);
+      g_autofree char *folded = sd_text_fold (tail);
+      g_autofree char *part_key = NULL;
+
+      if (folded == NULL)
+        continue;
+      part_key = g_strdup_printf ("%c%s", kind, folded);
+      json_builder_add_string_value (builder, part_key);
+    }
+}
+
+char *
+_sd_person_search_keys (const char *name,
+                        const char *kana,
+                        const char *phone,
+                        const char *birth_date)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *digits = sd_text_phone_digits (phone);
+
+  json_builder_begin_array (builder);
+  add_name_keys (builder, 'n', name);
+  add_name_keys (builder, 'k', kana);
+  if (digits != NULL)
+    {
+      g_autofree char *p = g_strconcat ("p", digits, NULL);
+
+      json_builder_add_string_value (builder, p);
+      if (strlen (digits) >= 4)
+        {
+          g_autofree char *q = g_strconcat ("q", digits + strlen (digits) - 4, NULL);
+          json_builder_add_string_value (builder, q);
+        }
+    }
+  if (birth_date != NULL && *birth_date != '\0')
+    {
+      g_autofree char *b = g_strconcat ("b", birth_date, NULL);
+      json_builder_add_string_value (builder, b);
+    }
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+typedef struct {
+  char *from;
+  char *to;  /* NULL: the key must equal FROM */
+} KeyRange;
+
+static void
+key_range_clear (KeyRange *r)
+{
+  g_free (r->from);
+  g_free (r->to);
+}
+
+static void
+add_prefix (GArray     *ranges,
+            char        kind,
+            const char *text)
+{
+  KeyRange r = { g_strdup_printf ("%c%s", kind, text), g_strdup_printf ("%c%s" PREFIX_END, kind, text) };
+  g_array_append_val (ranges, r);
+}
+
+static void
+add_exact (GArray     *ranges,
+           char        kind,
+           const char *text)
+{
+  KeyRange r = { g_strdup_printf ("%c%s", kind, text), NULL };
+  g_array_append_val (ranges, r);
+}
+
+static gboolean
+looks_like_phone (const char *folded)
+{
+  for (const char *c = folded; *c; c++)
+    if (!g_ascii_isdigit (*c) && *c != '-' && *c != '(' && *c != ')' && *c != '+')
+      return FALSE;
+  return TRUE;
+}
+
+/* Which key ranges a query asks for (see the comment at the top). */
+static GArray *
+query_ranges (const char *query)
+{
+  GArray *ranges = g_array_new (FALSE, TRUE, sizeof (KeyRange));
+  g_autofree char *folded = sd_text_fold (query);
+  g_autofree char *date = NULL;
+
+  g_array_set_clear_func (ranges, (GDestroyNotify) key_range_clear);
+  if (folded == NULL)
+    return ranges;
+
+  if (looks_like_phone (folded))
+    {
+      g_autofree char *digits = sd_text_phone_digits (folded);
+
+      if (digits != NULL)
+        {
+          add_prefix (ranges, 'p', digits);
+          if (strlen (digits) == 4)
+            add_exact (ranges, 'q', digits);
+        }
+    }
+  else
+    {
+      add_prefix (ranges, 'n', folded);
+      add_prefix (ranges, 'k', folded);
+    }
+
+  /* 19500106, S25.1.6 and 昭和25年1月6日 are dates as well as text. */
+  date = sd_date_parse_iso (query, NULL, NULL);
+  if (date != NULL)
+    add_exact (ranges, 'b', date);
+  return ranges;
+}
+
+static GListModel *
+persons_from_ids (SdStore    *store,
+                  GPtrArray  *ids,
+                  gboolean    consented_only,
+                  GError    **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_PERSON);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(SdPerson) person = sd_store_get_person (store, g_ptr_array_index (ids, i), error);
+
+      if (person == NULL)
+        return NULL;
+      if (consented_only && !sd_person_get_consent_disclose (person))
+        continue;
+      g_list_store_append (list, person);
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+static GPtrArray *
+search_ids (SdStore     *store,
+            const char  *query,
+            guint        limit,
+            GError     **error)
+{
+  g_autoptr(GArray) ranges = query_ranges (query);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint r = 0; r < ranges->len && ids->len < limit; r++)
+    {
+      KeyRange *range = &g_array_index (ranges, KeyRange, r);
+      sqlite3_stmt *stmt;
+      int rc;
+
+      stmt = range->to != NULL
+        ? _sd_store_prepare (store, "SELECT person_id FROM person_keys WHERE key >= ?1 AND key < ?2 "
+                                    "ORDER BY key LIMIT ?3", error)
+        : _sd_store_prepare (store, "SELECT person_id FROM person_keys WHERE key = ?1 LIMIT ?3", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, range->from, -1, SQLITE_TRANSIENT);
+      if (range->to != NULL)
+        sqlite3_bind_text (stmt, 2, range->to, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 3, limit);
+
+      while (ids->len < limit && (rc = _sd_store_step (store, stmt, _("search"), error)) == SQLITE_ROW)
+        {
+          const char *id = _sd_column_text (stmt, 0);
+
+          if (g_hash_table_add (seen, g_strdup (id)))
+            g_ptr_array_add (ids, g_strdup (id));
+        }
+      sqlite3_reset (stmt);
+      if (error != NULL && *error != NULL)
+        return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+/**
+ * sd_store_search_persons:
+ * @limit: the most results wanted (a list a person reads: 50 is plenty)
+ *
+ * Returns: (transfer full): matching #SdPerson, names before kana before
+ *   phone numbers before birth dates, each in key order; or %NULL
+ */
+GListModel *
+sd_store_search_persons (SdStore     *store,
+                         const char  *query,
+                         guint        limit,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  if (query == NULL || !g_utf8_validate (query, -1, NULL))
+    return G_LIST_MODEL (g_list_store_new (SD_TYPE_PERSON));
+  ids = search_ids (store, query, limit > 0 ? limit : 50, error);
+  if (ids == NULL)
+    return NULL;
+  return persons_from_ids (store, ids, FALSE, error);
+}
+
+GListModel *
+sd_store_enquire (SdStore     *store,
+                  const char  *query,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  if (query == NULL || !g_utf8_validate (query, -1, NULL))
+    return G_LIST_MODEL (g_list_store_new (SD_TYPE_PERSON));
+  ids = search_ids (store, query, 200, error);
+  if (ids == NULL)
+    return NULL;
+  return persons_from_ids (store, ids, TRUE, error);
+}
+
+static gboolean
+same_folded (const char *a,
+             const char *b)
+{
+  g_autofree char *fa = sd_text_fold (a);
+  g_autofree char *fb = sd_text_fold (b);
+
+  return fa != NULL && g_strcmp0 (fa, fb) == 0;
+}
+
+/**
+ * sd_store_find_duplicates:
+ * @household_address: (nullable): the household's address, for a member
+ *   who has none of their own
+ *
+ * Never merges anything: it only lists who a person may be, for the
+ * volunteer to decide.
+ *
+ * Returns: (transfer full): possible duplicates (#SdPerson), or %NULL
+ */
+GListModel *
+sd_store_find_duplicates (SdStore             *store,
+                          const SdPersonSpec  *spec,
+                          const char          *household_address,
+                          GError             **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_PERSON);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *birth = NULL;
+  g_autofree char *name_key = NULL;
+  g_autofree char *kana_key = NULL;
+  g_autofree char *name_fold = NULL;
+  g_autofree char *kana_fold = NULL;
+  const char *address = spec->address && *spec->address ? spec->address : household_address;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  /* Both rules need the birth date: without it, a common name alone
+   * would flag half the town. */
+  birth = spec->birth_date ? sd_date_parse_iso (spec->birth_date, NULL, NULL) : NULL;
+  if (birth == NULL)
+    return G_LIST_MODEL (g_steal_pointer (&list));
+  name_fold = sd_text_fold (spec->name);
+  kana_fold = sd_text_fold (spec->kana);
+  name_key = name_fold ? g_strconcat ("n", name_fold, NULL) : NULL;
+  kana_key = kana_fold ? g_strconcat ("k", kana_fold, NULL) : NULL;
+
+  stmt = _sd_store_prepare (store,
+                            SD_PERSON_SELECT "WHERE p.birth_date = ?1 AND p.id IN "
+                            "(SELECT person_id FROM person_keys WHERE key IN (?2, ?3)) "
+                            "ORDER BY p.created_at", error);
+  if (stmt == NULL)
+    return NULL;
+  _sd_bind_text (stmt, 1, birth);
+  _sd_bind_text (stmt, 2, name_key);
+  _sd_bind_text (stmt, 3, kana_key);
+
+  while ((rc = _sd_store_step (store, stmt, _("look for duplicates"), error)) == SQLITE_ROW)
+    {
+      g_autoptr(SdPerson) person = _sd_person_new_from_row (stmt);
+      gboolean same_name = same_folded (sd_person_get_name (person), spec->name);
+      gboolean same_kana_and_address = same_folded (sd_person_get_kana (person), spec->kana) &&
+                                        same_folded (sd_person_get_address (person), address);
+
+      /* A part of a name (key "n太郎") matched the index; check the whole. */
+      if (g_strcmp0 (sd_person_get_id (person), spec->existing_id) == 0 ||
+          !(same_name || same_kana_and_address))
+        continue;
+      if (g_hash_table_add (seen, (gpointer) g_intern_string (sd_person_get_id (person))))
+        g_list_store_append (list, person);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
