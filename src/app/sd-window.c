@@ -16,6 +16,8 @@
  * data.  (A real kiosk also runs it under a kiosk session such as cage,
  * so that the compositor offers no way round the window: see the README.)
  */
+#include "sd-checkin-page.h"
+#include "sd-intake-page.h"
 #include "sd-shelters-page.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
@@ -37,10 +39,13 @@ struct _SdWindow
   GtkStack             *desk_stack;
   SdSigninPage         *signin_page;
   SdSheltersPage       *shelters_page;
+  SdIntakePage         *intake_page;
+  SdCheckinPage        *checkin_page;
 
   /* Owned References */
   SdStore              *store;
   SdStaff              *staff;
+  AdwToast             *toast;  /* the last one shown, dismissed on sign-out */
 
   gboolean              kiosk;
   gboolean              unlocked;
@@ -101,8 +106,11 @@ show_desk_action (GtkWidget  *widget,
   if (!desk_allowed (self, name))
     {
       if (self->staff != NULL)
-        adw_toast_overlay_add_toast (self->toast_overlay,
-                                     adw_toast_new (_("Your role cannot use this desk.")));
+        {
+          g_clear_object (&self->toast);
+          self->toast = adw_toast_new (_("Your role cannot use this desk."));
+          adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->toast));
+        }
       return;
     }
   gtk_stack_set_visible_child_name (self->desk_stack, name);
@@ -142,6 +150,8 @@ sd_window_sign_in (SdWindow *self,
   g_return_if_fail (SD_IS_STAFF (staff));
 
   g_set_object (&self->staff, staff);
+  sd_intake_page_set_staff (self->intake_page, staff);
+  sd_checkin_page_set_staff (self->checkin_page, staff);
   apply_role (self);
   update_header (self);
   gtk_stack_set_visible_child_name (self->desk_stack, "home");
@@ -163,6 +173,13 @@ static void
 reset (SdWindow *self)
 {
   g_clear_object (&self->staff);
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  g_clear_object (&self->toast);
+  sd_intake_page_set_staff (self->intake_page, NULL);
+  sd_checkin_page_set_staff (self->checkin_page, NULL);
+  sd_intake_page_reset (self->intake_page);
+  sd_checkin_page_reset (self->checkin_page);
   apply_role (self);
   update_header (self);
   sd_signin_page_reset (self->signin_page);
@@ -316,6 +333,11 @@ sd_window_constructed (GObject *object)
 
   sd_signin_page_set_store (self->signin_page, self->store);
   sd_shelters_page_set_store (self->shelters_page, self->store);
+  sd_intake_page_set_store (self->intake_page, self->store);
+  sd_checkin_page_set_store (self->checkin_page, self->store);
+  /* Both desks always work for the same shelter. */
+  g_object_bind_property (self->intake_page, "shelter-id", self->checkin_page, "shelter-id",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   apply_role (self);
   update_header (self);
 
@@ -336,6 +358,7 @@ sd_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->staff);
+  g_clear_object (&self->toast);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
@@ -409,6 +432,8 @@ sd_window_class_init (SdWindowClass *klass)
 
   g_type_ensure (SD_TYPE_SIGNIN_PAGE);
   g_type_ensure (SD_TYPE_SHELTERS_PAGE);
+  g_type_ensure (SD_TYPE_INTAKE_PAGE);
+  g_type_ensure (SD_TYPE_CHECKIN_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
@@ -420,6 +445,8 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, desk_stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, signin_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, shelters_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, intake_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, checkin_page);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, desk_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activity_cb);
@@ -428,7 +455,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.leave-kiosk", NULL, leave_kiosk_action);
 
-  /* Keyboard-complete: Ctrl+0 home, Ctrl+1..7 the desks in sidebar order. */
+  /* Keyboard-complete: Ctrl+0 home, Ctrl+1..9 the desks in sidebar order. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.show-desk", "s", "home");
   for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + desk, GDK_CONTROL_MASK,

@@ -24,6 +24,8 @@ static const struct {
 } desks[] = {
   [SD_DESK_INTAKE] = { "intake", N_("Intake"), 0x7 },
   [SD_DESK_CHECKIN] = { "checkin", N_("Check-in"), 0x7 },
+  [SD_DESK_ENQUIRY] = { "enquiry", N_("Enquiries"), 0x7 },
+  [SD_DESK_REPORT] = { "report", N_("Status report"), 0x6 },
   [SD_DESK_STAFF_SAFETY] = { "staff-safety", N_("Staff safety"), 0x6 },
   [SD_DESK_SUPPORT] = { "support", N_("Support list"), 0x6 },
   [SD_DESK_HQ] = { "hq", N_("HQ"), 0x4 },

@@ -539,6 +539,24 @@ sd_store_add_household (SdStore                *store,
         return NULL;
     }
 
+  if (household->check_in)
+    for (guint i = 0; i < ids->len; i++)
+      {
+        g_autoptr(SdPerson) member = sd_store_get_person (store, g_ptr_array_index (ids, i), error);
+        g_autofree char *event = NULL;
+
+        if (member == NULL)
+          return NULL;
+        /* A "same person" who is already staying here stays checked in. */
+        if ((member->status == SD_PERSON_STATUS_IN || member->status == SD_PERSON_STATUS_OUT) &&
+            g_strcmp0 (member->shelter_id, household->shelter_id) == 0)
+          continue;
+        event = sd_store_record_event (store, g_ptr_array_index (ids, i), SD_EVENT_ARRIVE,
+                                       household->shelter_id, household->staff_id, error);
+        if (event == NULL)
+          return NULL;
+      }
+
   if (!_sd_txn_commit (g_steal_pointer (&txn), error))
     return NULL;
 

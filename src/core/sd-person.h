@@ -96,6 +96,11 @@ typedef struct {
   SdHouseDamage house_damage;
   const char *pets;              /* kind of pets, e.g. "犬", NULL when none */
   guint       pets_count;
+
+  /* Check every member in at shelter_id in the same transaction, as the
+   * intake desk does for people who arrive to stay. */
+  gboolean    check_in;
+  const char *staff_id;          /* who registered them, for the events */
 } SdHouseholdSpec;
 
 #define SD_TYPE_PERSON (sd_person_get_type ())

@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sd-signin-page.h"
+
 typedef gboolean (*SdUiCondition) (gpointer user_data);
 
 /* Runs the main loop until CONDITION holds; fails the test after 20 s. */
@@ -60,6 +62,9 @@ sd_ui_screenshot (GtkWidget  *widget,
   native = gtk_widget_get_native (widget);
   w = gtk_widget_get_width (GTK_WIDGET (native));
   h = gtk_widget_get_height (GTK_WIDGET (native));
+  /* Every screen must fit the kiosks' 1366×768. */
+  g_assert_cmpint (w, <=, 1366);
+  g_assert_cmpint (h, <=, 768);
   paintable = gtk_widget_paintable_new (GTK_WIDGET (native));
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
@@ -71,3 +76,31 @@ sd_ui_screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }
+
+static inline gboolean
+page_idle (gpointer page)
+{
+  return !sd_signin_page_get_busy (page);
+}
+
+/* Types STAFF_NO and PIN the way a person does, and presses Sign in. */
+static inline void
+sign_in (SdSigninPage *page,
+         const char   *staff_no,
+         const char   *pin)
+{
+  GtkWidget *pad = sd_signin_page_get_pin_pad (page);
+  /* Signing in may close the page's window (the kiosk unlock dialog). */
+  g_autoptr(SdSigninPage) hold = g_object_ref (page);
+
+  sd_signin_page_set_staff_no (page, staff_no);
+  gtk_widget_activate_action (pad, "pin-pad.clear", NULL);
+  for (const char *d = pin; *d; d++)
+    {
+      char digit[2] = { *d, 0 };
+      gtk_widget_activate_action (pad, "pin-pad.digit", "s", digit);
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "signin.submit", NULL));
+  sd_ui_wait_for (page_idle, page);
+}
+

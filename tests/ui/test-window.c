@@ -37,33 +37,6 @@ new_window (gboolean kiosk)
   return window;
 }
 
-static gboolean
-page_idle (gpointer page)
-{
-  return !sd_signin_page_get_busy (page);
-}
-
-/* Types STAFF_NO and PIN the way a person does, and presses Sign in. */
-static void
-sign_in (SdSigninPage *page,
-         const char   *staff_no,
-         const char   *pin)
-{
-  GtkWidget *pad = sd_signin_page_get_pin_pad (page);
-  /* Signing in may close the page's window (the kiosk unlock dialog). */
-  g_autoptr(SdSigninPage) hold = g_object_ref (page);
-
-  sd_signin_page_set_staff_no (page, staff_no);
-  gtk_widget_activate_action (pad, "pin-pad.clear", NULL);
-  for (const char *d = pin; *d; d++)
-    {
-      char digit[2] = { *d, 0 };
-      gtk_widget_activate_action (pad, "pin-pad.digit", "s", digit);
-    }
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "signin.submit", NULL));
-  sd_ui_wait_for (page_idle, page);
-}
-
 static void
 close_window (SdWindow *window)
 {

@@ -231,6 +231,9 @@ test_role_policy (void)
 {
   g_assert_true (sd_role_allows_desk (SD_ROLE_VOLUNTEER, SD_DESK_INTAKE));
   g_assert_true (sd_role_allows_desk (SD_ROLE_VOLUNTEER, SD_DESK_CHECKIN));
+  g_assert_true (sd_role_allows_desk (SD_ROLE_VOLUNTEER, SD_DESK_ENQUIRY));
+  g_assert_false (sd_role_allows_desk (SD_ROLE_VOLUNTEER, SD_DESK_REPORT));
+  g_assert_true (sd_role_allows_desk (SD_ROLE_LEAD, SD_DESK_REPORT));
   for (SdDesk d = SD_DESK_STAFF_SAFETY; d < SD_N_DESKS; d++)
     g_assert_false (sd_role_allows_desk (SD_ROLE_VOLUNTEER, d));
   g_assert_true (sd_role_allows_desk (SD_ROLE_LEAD, SD_DESK_SYNC));

@@ -1,0 +1,595 @@
+/* sd-checkin-page.c: finding a person and recording arrival, going out, return, leaving (入退所).
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Results appear as the volunteer types (name or kana in any script,
+ * phone, birth date); choosing one shows where they stand now, their
+ * household, needs and history, and only the actions that make sense for
+ * them.  Each action is one event in the core; the page then says in big
+ * letters what was recorded, and warns (never refuses) when the shelter
+ * is over capacity.
+ */
+#include "sd-checkin-page.h"
+#include "sd-shelter-picker.h"
+
+#include <glib/gi18n.h>
+
+struct _SdCheckinPage
+{
+  GtkWidget        parent_instance;
+
+  /* Template Widgets */
+  SdShelterPicker *shelter_picker;
+  GtkLabel        *occupancy_label;
+  GtkSearchEntry  *search_entry;
+  GtkListView     *results_view;
+  GtkStack        *detail_stack;
+  GtkLabel        *name_label;
+  GtkLabel        *kana_label;
+  GtkLabel        *facts_label;
+  GtkLabel        *status_label;
+  GtkLabel        *needs_label;
+  GtkLabel        *household_label;
+  GtkLabel        *message_label;
+  GtkListBox      *history_box;
+
+  /* Owned References */
+  SdStore         *store;
+  SdStaff         *staff;
+  SdPerson        *person;
+  GListStore      *results;
+  GtkSingleSelection *selection;
+  char            *message;
+  char            *last_query;  /* the query the results are for */
+};
+
+G_DEFINE_FINAL_TYPE (SdCheckinPage, sd_checkin_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SHELTER_ID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *
+status_phrase (SdPerson *person)
+{
+  switch (sd_person_get_status (person))
+    {
+    case SD_PERSON_STATUS_IN: return _("Staying at the shelter");
+    case SD_PERSON_STATUS_OUT: return _("Gone out, expected back");
+    case SD_PERSON_STATUS_LEFT: return _("Has left the shelter");
+    case SD_PERSON_STATUS_NONE:
+    default:
+      switch (sd_person_get_stay (person))
+        {
+        case SD_STAY_HOME: return _("Registered, staying at home");
+        case SD_STAY_VEHICLE: return _("Registered, staying in a vehicle");
+        case SD_STAY_RELATIVES: return _("Registered, staying with relatives or friends");
+        case SD_STAY_SHELTER:
+        default: return _("Registered, not checked in");
+        }
+    }
+}
+
+static const char *
+event_phrase (SdEventKind kind)
+{
+  switch (kind)
+    {
+    case SD_EVENT_ARRIVE: return _("Checked in");
+    case SD_EVENT_GO_OUT: return _("Gone out");
+    case SD_EVENT_RETURN: return _("Came back");
+    case SD_EVENT_LEAVE: return _("Left the shelter");
+    case SD_EVENT_SUPPLY: return _("Collected supplies");
+    default: return "";
+    }
+}
+
+static char *
+format_time (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_ms / 1000);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%m/%d %H:%M") : g_strdup ("");
+}
+
+static char *
+birth_text (SdPerson *person)
+{
+  const char *iso = sd_person_get_birth_date (person);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDate) today = g_date_new_dmy (g_date_time_get_day_of_month (now),
+                                           g_date_time_get_month (now), g_date_time_get_year (now));
+  g_autofree char *era = NULL;
+
+  if (iso == NULL)
+    return g_strdup (_("Birth date unknown"));
+  era = sd_date_format_era (iso);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%d year old)", "%s (%d years old)",
+                                       sd_date_age_on (iso, today)),
+                          era, sd_date_age_on (iso, today));
+}
+
+static char *
+needs_text (SdPerson *person)
+{
+  GString *s = g_string_new (NULL);
+  const char *sep = "";
+
+#define NEED(cond, label, value) \
+  if (cond) { g_string_append_printf (s, "%s%s%s%s", sep, label, value ? ": " : "", value ? value : ""); sep = "\n"; }
+
+  NEED (sd_person_get_allergies (person), _("Food allergies"), sd_person_get_allergies (person));
+  NEED (sd_person_get_illness (person), _("Illness and medication"), sd_person_get_illness (person));
+  NEED (sd_person_get_pregnant (person), _("Pregnant"), (const char *) NULL);
+  NEED (sd_person_get_disability (person), _("Disability"), sd_person_get_disability (person));
+  NEED (sd_person_get_care_level (person) != SD_CARE_NONE, _("Care level"),
+        sd_care_level_to_string (sd_person_get_care_level (person)));
+  NEED (sd_person_get_mobility (person), _("Mobility aids"), sd_person_get_mobility (person));
+  NEED (sd_person_get_language (person), _("Language"), sd_person_get_language (person));
+#undef NEED
+
+  if (s->len == 0)
+    g_string_append (s, _("No needs recorded"));
+  return g_string_free (s, FALSE);
+}
+
+static void
+update_occupancy (SdCheckinPage *self)
+{
+  const char *sid = sd_shelter_picker_get_shelter_id (self->shelter_picker);
+  g_autoptr(SdShelter) fresh = NULL;
+  g_autoptr(SdShelter) listed = sd_shelter_picker_get_shelter (self->shelter_picker);
+  SdStayCounts c = { 0 };
+  g_autofree char *text = NULL;
+
+  if (self->store == NULL || sid == NULL || listed == NULL)
+    {
+      gtk_label_set_text (self->occupancy_label, "");
+      return;
+    }
+  fresh = sd_store_find_shelter (self->store, sd_shelter_get_code (listed), NULL);
+  sd_store_count_stays (self->store, sid, &c, NULL);
+  text = g_strdup_printf (_("Staying: %u of %d (out now: %u) · at home: %u · in vehicles: %u"),
+                          c.in_shelter + c.out_now, fresh ? sd_shelter_get_capacity (fresh) : 0,
+                          c.out_now, c.at_home, c.in_vehicle);
+  gtk_label_set_text (self->occupancy_label, text);
+  if (fresh && sd_shelter_get_over_capacity (fresh))
+    gtk_widget_add_css_class (GTK_WIDGET (self->occupancy_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->occupancy_label), "warning");
+}
+
+static void
+set_message (SdCheckinPage *self,
+             const char    *message,
+             const char    *css_class)
+{
+  g_free (self->message);
+  self->message = g_strdup (message);
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "warning");
+  if (css_class)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), css_class);
+}
+
+static void
+update_actions (SdCheckinPage *self)
+{
+  SdPersonStatus status = self->person ? sd_person_get_status (self->person) : SD_PERSON_STATUS_NONE;
+  gboolean here = self->person != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.arrive",
+                                 here && status != SD_PERSON_STATUS_IN && status != SD_PERSON_STATUS_OUT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.go-out", here && status == SD_PERSON_STATUS_IN);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.return", here && status == SD_PERSON_STATUS_OUT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.leave",
+                                 here && (status == SD_PERSON_STATUS_IN || status == SD_PERSON_STATUS_OUT));
+}
+
+static void
+show_person (SdCheckinPage *self,
+             SdPerson      *person)
+{
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(GListModel) members = NULL;
+  g_autofree char *birth = NULL;
+  g_autofree char *needs = NULL;
+  g_autofree char *status = NULL;
+  GtkWidget *child;
+
+  g_set_object (&self->person, person);
+  update_actions (self);
+  if (person == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+      return;
+    }
+
+  gtk_label_set_text (self->name_label, sd_person_get_name (person));
+  gtk_label_set_text (self->kana_label, sd_person_get_kana (person) ? sd_person_get_kana (person) : "");
+  birth = birth_text (person);
+  gtk_label_set_text (self->facts_label, birth);
+  status = sd_person_get_shelter_name (person)
+    ? g_strdup_printf ("%s — %s", status_phrase (person), sd_person_get_shelter_name (person))
+    : g_strdup (status_phrase (person));
+  gtk_label_set_text (self->status_label, status);
+  needs = needs_text (person);
+  gtk_label_set_text (self->needs_label, needs);
+
+  members = sd_store_list_household_members (self->store, sd_person_get_household_id (person), NULL);
+  {
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; members && i < g_list_model_get_n_items (members); i++)
+      {
+        g_autoptr(SdPerson) m = g_list_model_get_item (members, i);
+        g_string_append_printf (s, "%s%s", s->len ? "、" : "", sd_person_get_name (m));
+      }
+    gtk_label_set_text (self->household_label, s->str);
+    g_string_free (s, TRUE);
+  }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_box))) != NULL)
+    gtk_list_box_remove (self->history_box, child);
+  history = sd_store_list_person_events (self->store, sd_person_get_id (person), NULL);
+  for (guint i = 0; history && i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(SdPersonEvent) e = g_list_model_get_item (history, i);
+      g_autofree char *when = format_time (sd_person_event_get_at (e));
+      g_autofree char *line = g_strdup_printf ("%s  %s  %s%s%s", when, event_phrase (sd_person_event_get_kind (e)),
+                                               sd_person_event_get_shelter_code (e) ? sd_person_event_get_shelter_code (e) : "",
+                                               sd_person_event_get_staff_name (e) ? " · " : "",
+                                               sd_person_event_get_staff_name (e) ? sd_person_event_get_staff_name (e) : "");
+      GtkWidget *label = gtk_label_new (line);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_list_box_append (self->history_box, label);
+    }
+  gtk_stack_set_visible_child_name (self->detail_stack, "person");
+}
+
+static void
+run_search (SdCheckinPage *self)
+{
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GListModel) found = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_free (self->last_query);
+  self->last_query = g_strdup (query);
+
+  if (self->store != NULL && *query != '\0')
+    found = sd_store_search_persons (self->store, query, 50, NULL);
+  for (guint i = 0; found && i < g_list_model_get_n_items (found); i++)
+    g_ptr_array_add (items, g_list_model_get_item (found, i));
+  g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                       items->pdata, items->len);
+  /* One match is the person: show them at once. */
+  show_person (self, items->len == 1 ? g_ptr_array_index (items, 0) : NULL);
+}
+
+static void
+search_changed_cb (SdCheckinPage *self)
+{
+  /* The entry reports a moment after typing stops; by then the same query
+   * may have run already and the volunteer acted on it. */
+  if (g_strcmp0 (self->last_query, gtk_editable_get_text (GTK_EDITABLE (self->search_entry))) == 0)
+    return;
+  set_message (self, NULL, NULL);
+  run_search (self);
+}
+
+static void
+selection_changed_cb (SdCheckinPage *self)
+{
+  SdPerson *person = gtk_single_selection_get_selected_item (self->selection);
+
+  if (person != NULL)
+    {
+      set_message (self, NULL, NULL);
+      show_person (self, person);
+    }
+}
+
+static void
+record (SdCheckinPage *self,
+        SdEventKind    kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdPerson) fresh = NULL;
+  g_autofree char *event = NULL;
+  g_autofree char *done = NULL;
+  const char *shelter_id = kind == SD_EVENT_ARRIVE ? sd_shelter_picker_get_shelter_id (self->shelter_picker) : NULL;
+
+  if (self->person == NULL || self->store == NULL)
+    return;
+
+  event = sd_store_record_event (self->store, sd_person_get_id (self->person), kind, shelter_id,
+                                 self->staff ? sd_staff_get_id (self->staff) : NULL, &error);
+  if (event == NULL)
+    {
+      set_message (self, error->message, "error");
+      return;
+    }
+
+  fresh = sd_store_get_person (self->store, sd_person_get_id (self->person), NULL);
+  show_person (self, fresh);
+  done = g_strdup_printf ("%s: %s", event_phrase (kind), sd_person_get_name (fresh));
+  set_message (self, done, "success");
+
+  if (kind == SD_EVENT_ARRIVE)
+    {
+      g_autoptr(SdShelter) listed = sd_shelter_picker_get_shelter (self->shelter_picker);
+      g_autoptr(SdShelter) s = listed ? sd_store_find_shelter (self->store, sd_shelter_get_code (listed), NULL) : NULL;
+
+      if (s != NULL && sd_shelter_get_over_capacity (s))
+        {
+          g_autofree char *warn = g_strdup_printf (_("%s: checked in. This shelter is now over its capacity "
+                                                     "(%u of %d). Tell the shelter lead."),
+                                                   sd_person_get_name (fresh), sd_shelter_get_occupancy (s),
+                                                   sd_shelter_get_capacity (s));
+          set_message (self, warn, "warning");
+        }
+    }
+  update_occupancy (self);
+}
+
+static void
+arrive_action (GtkWidget *w, const char *a, GVariant *p) { record (SD_CHECKIN_PAGE (w), SD_EVENT_ARRIVE); }
+static void
+go_out_action (GtkWidget *w, const char *a, GVariant *p) { record (SD_CHECKIN_PAGE (w), SD_EVENT_GO_OUT); }
+static void
+return_action (GtkWidget *w, const char *a, GVariant *p) { record (SD_CHECKIN_PAGE (w), SD_EVENT_RETURN); }
+static void
+leave_action (GtkWidget *w, const char *a, GVariant *p) { record (SD_CHECKIN_PAGE (w), SD_EVENT_LEAVE); }
+
+static void
+select_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->results)); i++)
+    {
+      g_autoptr(SdPerson) p = g_list_model_get_item (G_LIST_MODEL (self->results), i);
+
+      if (g_strcmp0 (sd_person_get_id (p), id) == 0)
+        gtk_single_selection_set_selected (self->selection, i);
+    }
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  SdPerson *person = gtk_list_item_get_item (item);
+  g_autofree char *birth = birth_text (person);
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>  %s\n<small>%s · %s</small>",
+                                                     sd_person_get_name (person),
+                                                     sd_person_get_kana (person) ? sd_person_get_kana (person) : "",
+                                                     birth, status_phrase (person));
+
+  gtk_label_set_markup (GTK_LABEL (gtk_list_item_get_child (item)), markup);
+}
+
+static void
+store_changed_cb (SdCheckinPage *self)
+{
+  update_occupancy (self);
+}
+
+static void
+shelter_changed_cb (SdCheckinPage *self)
+{
+  update_occupancy (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHELTER_ID]);
+}
+
+static void
+sd_checkin_page_dispose (GObject *object)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (object);
+  GtkWidget *child;
+
+  sd_checkin_page_set_store (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CHECKIN_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->staff);
+  g_clear_object (&self->person);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->results);
+
+  G_OBJECT_CLASS (sd_checkin_page_parent_class)->dispose (object);
+}
+
+static void
+sd_checkin_page_finalize (GObject *object)
+{
+  g_free (SD_CHECKIN_PAGE (object)->message);
+  g_free (SD_CHECKIN_PAGE (object)->last_query);
+
+  G_OBJECT_CLASS (sd_checkin_page_parent_class)->finalize (object);
+}
+
+static void
+sd_checkin_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHELTER_ID: g_value_set_string (value, sd_shelter_picker_get_shelter_id (self->shelter_picker)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_checkin_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHELTER_ID: sd_shelter_picker_set_shelter_id (self->shelter_picker, g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_checkin_page_class_init (SdCheckinPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_checkin_page_dispose;
+  object_class->finalize = sd_checkin_page_finalize;
+  object_class->get_property = sd_checkin_page_get_property;
+  object_class->set_property = sd_checkin_page_set_property;
+
+  properties[PROP_SHELTER_ID] =
+    g_param_spec_string ("shelter-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SD_TYPE_SHELTER_PICKER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/shelterdesk/ShelterDesk/sd-checkin-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, shelter_picker);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, occupancy_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, results_view);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, kana_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, facts_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, needs_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, household_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, history_box);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, shelter_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "checkin.arrive", NULL, arrive_action);
+  gtk_widget_class_install_action (widget_class, "checkin.go-out", NULL, go_out_action);
+  gtk_widget_class_install_action (widget_class, "checkin.return", NULL, return_action);
+  gtk_widget_class_install_action (widget_class, "checkin.leave", NULL, leave_action);
+  gtk_widget_class_install_action (widget_class, "checkin.select", "s", select_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "checkin.arrive", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "checkin.go-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, 0, "checkin.return", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F4, 0, "checkin.leave", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+sd_checkin_page_init (SdCheckinPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->results = g_list_store_new (SD_TYPE_PERSON);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  gtk_list_view_set_factory (self->results_view, factory);
+  gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->selection));
+  update_actions (self);
+}
+
+void
+sd_checkin_page_set_store (SdCheckinPage *self,
+                           SdStore       *store)
+{
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+
+  if (self->store == store)
+    return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_swapped (store, "changed::person_events", G_CALLBACK (store_changed_cb), self);
+  sd_shelter_picker_set_store (self->shelter_picker, store);
+  update_occupancy (self);
+}
+
+void
+sd_checkin_page_set_staff (SdCheckinPage *self,
+                           SdStaff       *staff)
+{
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+  g_set_object (&self->staff, staff);
+}
+
+/* Types QUERY into the search field, as a person does; results follow. */
+void
+sd_checkin_page_set_query (SdCheckinPage *self,
+                           const char    *query)
+{
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query ? query : "");
+  /* The entry waits a moment before "search-changed"; do not. */
+  run_search (self);
+}
+
+GListModel *
+sd_checkin_page_get_results (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
+  return G_LIST_MODEL (self->results);
+}
+
+SdPerson *
+sd_checkin_page_get_person (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
+  return self->person;
+}
+
+const char *
+sd_checkin_page_get_message (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
+  return self->message;
+}
+
+void
+sd_checkin_page_reset (SdCheckinPage *self)
+{
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_list_store_remove_all (self->results);
+  show_person (self, NULL);
+  set_message (self, NULL, NULL);
+}

@@ -1,0 +1,28 @@
+/* sd-checkin-page.h: finding a person and recording arrival, going out, return, leaving (入退所).
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sd-core.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_CHECKIN_PAGE (sd_checkin_page_get_type ())
+G_DECLARE_FINAL_TYPE (SdCheckinPage, sd_checkin_page, SD, CHECKIN_PAGE, GtkWidget)
+
+void        sd_checkin_page_set_store    (SdCheckinPage *self,
+                                          SdStore       *store);
+void        sd_checkin_page_set_staff    (SdCheckinPage *self,
+                                          SdStaff       *staff);
+void        sd_checkin_page_set_query    (SdCheckinPage *self,
+                                          const char    *query);
+GListModel *sd_checkin_page_get_results  (SdCheckinPage *self);
+SdPerson   *sd_checkin_page_get_person   (SdCheckinPage *self);
+const char *sd_checkin_page_get_message  (SdCheckinPage *self);
+void        sd_checkin_page_reset        (SdCheckinPage *self);
+
+G_END_DECLS

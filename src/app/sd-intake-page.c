@@ -1,0 +1,519 @@
+/* sd-intake-page.c: registering a household and its members (受付).
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Household first (where they stay, address, phone, house damage, pets),
+ * then one form per member.  intake.save checks every new member for
+ * possible duplicates and asks the volunteer about each, one dialog at a
+ * time; only when every question is answered is the household written,
+ * in one transaction with its check-in, so a failure leaves nothing
+ * half-saved and the form keeps everything typed for a second try.
+ *
+ * Keyboard: the fields are in reading order; Ctrl+S saves, Ctrl+M adds
+ * a member.
+ */
+#include "sd-duplicate-dialog.h"
+#include "sd-intake-page.h"
+#include "sd-shelter-picker.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+struct _SdIntakePage
+{
+  GtkWidget        parent_instance;
+
+  /* Template Widgets */
+  SdShelterPicker *shelter_picker;
+  GtkCheckButton  *checkin_check;
+  GtkToggleButton *stay_shelter;
+  GtkToggleButton *stay_home;
+  GtkToggleButton *stay_vehicle;
+  GtkToggleButton *stay_relatives;
+  GtkRevealer     *plate_revealer;
+  GtkEditable     *plate_entry;
+  GtkEditable     *address_entry;
+  GtkEditable     *phone_entry;
+  GtkDropDown     *damage_dropdown;
+  GtkEditable     *pets_entry;
+  GtkSpinButton   *pets_spin;
+  GtkBox          *members_box;
+  GtkLabel        *message_label;
+  GtkScrolledWindow *scroller;
+
+  /* Owned References */
+  SdStore         *store;
+  SdStaff         *staff;
+  char            *message;
+  char            *last_household_id;
+};
+
+G_DEFINE_FINAL_TYPE (SdIntakePage, sd_intake_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SHELTER_ID,
+  PROP_MESSAGE,
+  N_PROPS
+};
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void save_continue (SdIntakePage *self);
+
+static void
+set_message (SdIntakePage *self,
+             const char   *message,
+             gboolean      is_error)
+{
+  g_free (self->message);
+  self->message = g_strdup (message);
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+}
+
+static SdStay
+current_stay (SdIntakePage *self)
+{
+  if (gtk_toggle_button_get_active (self->stay_home))
+    return SD_STAY_HOME;
+  if (gtk_toggle_button_get_active (self->stay_vehicle))
+    return SD_STAY_VEHICLE;
+  if (gtk_toggle_button_get_active (self->stay_relatives))
+    return SD_STAY_RELATIVES;
+  return SD_STAY_SHELTER;
+}
+
+static void
+stay_toggled_cb (SdIntakePage *self)
+{
+  SdStay stay = current_stay (self);
+
+  gtk_revealer_set_reveal_child (self->plate_revealer, stay == SD_STAY_VEHICLE);
+  /* Those who stay elsewhere are registered, not checked in. */
+  gtk_check_button_set_active (self->checkin_check, stay == SD_STAY_SHELTER);
+}
+
+static void
+stay_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdIntakePage *self = SD_INTAKE_PAGE (widget);
+  SdStay stay = SD_STAY_SHELTER;
+
+  sd_stay_from_string (g_variant_get_string (parameter, NULL), &stay);
+  gtk_toggle_button_set_active (stay == SD_STAY_HOME ? self->stay_home
+                                : stay == SD_STAY_VEHICLE ? self->stay_vehicle
+                                : stay == SD_STAY_RELATIVES ? self->stay_relatives
+                                : self->stay_shelter, TRUE);
+}
+
+/* ---- members ---- */
+
+static void
+renumber (SdIntakePage *self)
+{
+  guint n = 1;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    sd_member_form_set_number (SD_MEMBER_FORM (child), n++);
+}
+
+static void
+remove_member_cb (SdIntakePage *self,
+                  SdMemberForm *form)
+{
+  gtk_box_remove (self->members_box, GTK_WIDGET (form));
+  renumber (self);
+}
+
+static SdMemberForm *
+add_member (SdIntakePage *self)
+{
+  SdMemberForm *form = sd_member_form_new (sd_intake_page_get_n_members (self) + 1);
+
+  g_signal_connect_object (form, "remove-requested", G_CALLBACK (remove_member_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (self->members_box, GTK_WIDGET (form));
+  return form;
+}
+
+static void
+add_member_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdMemberForm *form = add_member (SD_INTAKE_PAGE (widget));
+
+  sd_member_form_focus (form);
+}
+
+/* ---- saving ---- */
+
+static void
+duplicate_decided_cb (SdIntakePage *self,
+                      const char   *answer,
+                      SdDuplicateDialog *dialog)
+{
+  SdMemberForm *form = g_object_get_data (G_OBJECT (dialog), "member-form");
+
+  if (answer == NULL)
+    {
+      set_message (self, _("Not saved: the duplicate question was cancelled. Nothing was lost; save again when ready."), TRUE);
+      return;
+    }
+  if (*answer == '\0')
+    sd_member_form_set_confirmed_new (form, TRUE);
+  else
+    sd_member_form_set_existing_id (form, answer);
+  save_continue (self);
+}
+
+/* The first member not yet asked about, who may be someone registered. */
+static gboolean
+ask_about_duplicates (SdIntakePage *self)
+{
+  const char *address = gtk_editable_get_text (self->address_entry);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      SdMemberForm *form = SD_MEMBER_FORM (child);
+      g_autoptr(GListModel) candidates = NULL;
+      SdDuplicateDialog *dialog;
+      SdPersonSpec spec;
+
+      if (sd_member_form_get_existing_id (form) != NULL || sd_member_form_get_confirmed_new (form))
+        continue;
+      sd_member_form_get_spec (form, &spec);
+      candidates = sd_store_find_duplicates (self->store, &spec, address, NULL);
+      if (candidates == NULL || g_list_model_get_n_items (candidates) == 0)
+        {
+          sd_member_form_set_confirmed_new (form, TRUE);
+          continue;
+        }
+
+      dialog = sd_duplicate_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), &spec, candidates);
+      g_object_set_data (G_OBJECT (dialog), "member-form", form);
+      g_signal_connect_object (dialog, "decided", G_CALLBACK (duplicate_decided_cb), self, G_CONNECT_SWAPPED);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+save_continue (SdIntakePage *self)
+{
+  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (SdPersonSpec));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *household_id = NULL;
+  g_autofree char *pets = NULL;
+  SdHouseholdSpec household = { 0 };
+
+  if (ask_about_duplicates (self))
+    return;  /* saving goes on when the volunteer answers */
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      SdPersonSpec spec;
+
+      sd_member_form_get_spec (SD_MEMBER_FORM (child), &spec);
+      g_array_append_val (specs, spec);
+    }
+
+  household.shelter_id = sd_shelter_picker_get_shelter_id (self->shelter_picker);
+  household.stay = current_stay (self);
+  household.vehicle_plate = gtk_editable_get_text (self->plate_entry);
+  household.address = gtk_editable_get_text (self->address_entry);
+  household.phone = gtk_editable_get_text (self->phone_entry);
+  household.house_damage = gtk_drop_down_get_selected (self->damage_dropdown);
+  pets = g_strdup (gtk_editable_get_text (self->pets_entry));
+  household.pets = pets;
+  household.pets_count = *pets ? (guint) gtk_spin_button_get_value_as_int (self->pets_spin) : 0;
+  household.check_in = gtk_check_button_get_active (self->checkin_check);
+  household.staff_id = self->staff ? sd_staff_get_id (self->staff) : NULL;
+
+  household_id = sd_store_add_household (self->store, &household, (SdPersonSpec *) specs->data,
+                                         specs->len, ids, &error);
+  if (household_id == NULL)
+    {
+      set_message (self, error->message, TRUE);
+      return;
+    }
+
+  g_free (self->last_household_id);
+  self->last_household_id = g_steal_pointer (&household_id);
+  sd_intake_page_reset (self);
+  {
+    g_autofree char *done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "Registered a household of %u.",
+                                                          "Registered a household of %u.", ids->len),
+                                             ids->len);
+    set_message (self, done, FALSE);
+  }
+  g_signal_emit (self, signals[SAVED], 0, self->last_household_id);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdIntakePage *self = SD_INTAKE_PAGE (widget);
+
+  if (self->store == NULL)
+    return;
+  if (sd_shelter_picker_get_shelter_id (self->shelter_picker) == NULL)
+    {
+      set_message (self, _("Choose the shelter first."), TRUE);
+      return;
+    }
+  set_message (self, NULL, FALSE);
+  save_continue (self);
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  sd_intake_page_reset (SD_INTAKE_PAGE (widget));
+}
+
+/* ---- GObject ---- */
+
+static void
+sd_intake_page_dispose (GObject *object)
+{
+  SdIntakePage *self = SD_INTAKE_PAGE (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_INTAKE_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->store);
+  g_clear_object (&self->staff);
+
+  G_OBJECT_CLASS (sd_intake_page_parent_class)->dispose (object);
+}
+
+static void
+sd_intake_page_finalize (GObject *object)
+{
+  SdIntakePage *self = SD_INTAKE_PAGE (object);
+
+  g_free (self->message);
+  g_free (self->last_household_id);
+
+  G_OBJECT_CLASS (sd_intake_page_parent_class)->finalize (object);
+}
+
+static void
+sd_intake_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  SdIntakePage *self = SD_INTAKE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHELTER_ID: g_value_set_string (value, sd_shelter_picker_get_shelter_id (self->shelter_picker)); break;
+    case PROP_MESSAGE: g_value_set_string (value, self->message); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_intake_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  SdIntakePage *self = SD_INTAKE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHELTER_ID: sd_shelter_picker_set_shelter_id (self->shelter_picker, g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shelter_changed_cb (SdIntakePage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHELTER_ID]);
+}
+
+static void
+sd_intake_page_class_init (SdIntakePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_intake_page_dispose;
+  object_class->finalize = sd_intake_page_finalize;
+  object_class->get_property = sd_intake_page_get_property;
+  object_class->set_property = sd_intake_page_set_property;
+
+  properties[PROP_SHELTER_ID] =
+    g_param_spec_string ("shelter-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_MESSAGE] =
+    g_param_spec_string ("message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SdIntakePage::saved:
+   * @household_id: the household just registered
+   */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  g_type_ensure (SD_TYPE_SHELTER_PICKER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/shelterdesk/ShelterDesk/sd-intake-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, shelter_picker);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, checkin_check);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, stay_shelter);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, stay_home);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, stay_vehicle);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, stay_relatives);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, plate_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, plate_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, address_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, phone_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, damage_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, pets_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, pets_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, members_box);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, SdIntakePage, scroller);
+  gtk_widget_class_bind_template_callback (widget_class, stay_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, shelter_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "intake.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "intake.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "intake.add-member", NULL, add_member_action);
+  gtk_widget_class_install_action (widget_class, "intake.stay", "s", stay_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "intake.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "intake.add-member", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+sd_intake_page_init (SdIntakePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  add_member (self);
+}
+
+void
+sd_intake_page_set_store (SdIntakePage *self,
+                          SdStore      *store)
+{
+  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+
+  g_set_object (&self->store, store);
+  sd_shelter_picker_set_store (self->shelter_picker, store);
+}
+
+void
+sd_intake_page_set_staff (SdIntakePage *self,
+                          SdStaff      *staff)
+{
+  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+  g_set_object (&self->staff, staff);
+}
+
+guint
+sd_intake_page_get_n_members (SdIntakePage *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (SD_IS_INTAKE_PAGE (self), 0);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+SdMemberForm *
+sd_intake_page_get_member (SdIntakePage *self,
+                           guint         index)
+{
+  GtkWidget *child;
+
+  g_return_val_if_fail (SD_IS_INTAKE_PAGE (self), NULL);
+
+  child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+  for (guint i = 0; child != NULL && i < index; i++)
+    child = gtk_widget_get_next_sibling (child);
+  return child ? SD_MEMBER_FORM (child) : NULL;
+}
+
+/* Fills the household's own fields, as a pre-registration code will. */
+void
+sd_intake_page_set_household_text (SdIntakePage *self,
+                                   const char   *address,
+                                   const char   *phone)
+{
+  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+
+  gtk_editable_set_text (self->address_entry, address ? address : "");
+  gtk_editable_set_text (self->phone_entry, phone ? phone : "");
+}
+
+const char *
+sd_intake_page_get_message (SdIntakePage *self)
+{
+  g_return_val_if_fail (SD_IS_INTAKE_PAGE (self), NULL);
+  return self->message;
+}
+
+const char *
+sd_intake_page_get_last_household_id (SdIntakePage *self)
+{
+  g_return_val_if_fail (SD_IS_INTAKE_PAGE (self), NULL);
+  return self->last_household_id;
+}
+
+/**
+ * sd_intake_page_reset:
+ *
+ * An empty form for the next household; the shelter chosen stays.
+ */
+void
+sd_intake_page_reset (SdIntakePage *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box))) != NULL)
+    gtk_box_remove (self->members_box, child);
+  add_member (self);
+
+  gtk_toggle_button_set_active (self->stay_shelter, TRUE);
+  gtk_editable_set_text (self->plate_entry, "");
+  gtk_editable_set_text (self->address_entry, "");
+  gtk_editable_set_text (self->phone_entry, "");
+  gtk_drop_down_set_selected (self->damage_dropdown, 0);
+  gtk_editable_set_text (self->pets_entry, "");
+  gtk_spin_button_set_value (self->pets_spin, 1);
+  set_message (self, NULL, FALSE);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}

@@ -1,0 +1,211 @@
+/* test-intake.c: a volunteer registers a household, meets a duplicate, finds and checks in a person.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Through the desks' own actions (intake.add-member, intake.save,
+ * dup.same, checkin.go-out …) in a real window under Xvfb, on the demo
+ * city, with a screenshot of each screen.
+ */
+#include "sd-application.h"
+#include "sd-checkin-page.h"
+#include "sd-duplicate-dialog.h"
+#include "sd-intake-page.h"
+#include "sd-ui-test.h"
+#include "sd-window.h"
+
+#include <glib/gstdio.h>
+
+static char *db_path;
+
+static SdWindow *
+signed_in_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (db_path, SD_STORE_OPEN_DEFAULT, &error);
+  SdWindow *window;
+
+  g_assert_no_error (error);
+  window = sd_window_new (NULL, store, FALSE);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  sign_in (sd_window_get_signin_page (window), "1002", "1111");  /* a volunteer */
+  g_assert_nonnull (sd_window_get_staff (window));
+  return window;
+}
+
+static guint
+count_persons (SdWindow *window)
+{
+  SdStoreCounts counts;
+
+  g_assert_true (sd_store_get_counts (sd_window_get_store (window), &counts, NULL));
+  return counts.persons;
+}
+
+static SdDuplicateDialog *
+find_duplicate_dialog (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  SdDuplicateDialog *found = NULL;
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (SD_IS_DUPLICATE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+static void
+fill_yamada (SdIntakePage *intake)
+{
+  SdPersonSpec ichiro = { .name = "山田 一郎", .kana = "ﾔﾏﾀﾞ ｲﾁﾛｳ", .birth_date = "昭和55年5月5日",
+                          .sex = SD_SEX_MALE, .consent_disclose = TRUE };
+  SdPersonSpec sachiko = { .name = "山田 幸子", .kana = "やまだ さちこ", .birth_date = "1982-08-08",
+                           .sex = SD_SEX_FEMALE, .allergies = "えび", .care_level = SD_CARE_NONE };
+
+  sd_member_form_fill (sd_intake_page_get_member (intake, 0), &ichiro);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.add-member", NULL));
+  g_assert_cmpuint (sd_intake_page_get_n_members (intake), ==, 2);
+  sd_member_form_fill (sd_intake_page_get_member (intake, 1), &sachiko);
+  sd_intake_page_set_household_text (intake, "みなと川市東町9-9-9", "090-0000-4321");
+}
+
+static void
+test_register_duplicate_find_checkin (void)
+{
+  SdWindow *window = signed_in_window ();
+  SdIntakePage *intake = SD_INTAKE_PAGE (sd_window_get_desk_page (window, "intake"));
+  SdCheckinPage *checkin = SD_CHECKIN_PAGE (sd_window_get_desk_page (window, "checkin"));
+  SdDuplicateDialog *dialog;
+  SdPerson *person;
+  guint before = count_persons (window);
+  g_autofree char *first_household = NULL;
+
+  /* 1. A household of two, through the form. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "intake"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.stay", "s", "shelter"));
+  fill_yamada (intake);
+  sd_ui_screenshot (GTK_WIDGET (window), "intake-filled");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
+  g_assert_null (find_duplicate_dialog ());
+  g_assert_nonnull (sd_intake_page_get_last_household_id (intake));
+  first_household = g_strdup (sd_intake_page_get_last_household_id (intake));
+  g_assert_cmpuint (count_persons (window), ==, before + 2);
+  g_assert_cmpuint (sd_intake_page_get_n_members (intake), ==, 1);  /* a fresh form */
+  sd_ui_screenshot (GTK_WIDGET (window), "intake-saved");
+
+  /* 2. The same man again: the desk asks, the volunteer says "same". */
+  {
+    SdPersonSpec again = { .name = "山田　一郎", .birth_date = "S55.5.5", .sex = SD_SEX_MALE };
+    sd_member_form_fill (sd_intake_page_get_member (intake, 0), &again);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
+  dialog = find_duplicate_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (sd_intake_page_get_last_household_id (intake), ==, first_household);  /* not saved yet */
+  sd_ui_screenshot (GTK_WIDGET (dialog), "intake-duplicate");
+  {
+    g_autoptr(GListModel) found = sd_store_search_persons (sd_window_get_store (window), "山田一郎", 5, NULL);
+    g_autoptr(SdPerson) existing = g_list_model_get_item (found, 0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dup.same", "s", sd_person_get_id (existing)));
+  }
+  sd_ui_run_for (100);
+  g_assert_null (find_duplicate_dialog ());
+  g_assert_cmpstr (sd_intake_page_get_last_household_id (intake), !=, first_household);
+  g_assert_cmpuint (count_persons (window), ==, before + 2);  /* joined, not copied */
+
+  /* 3. Found again by half-width kana, at the check-in desk. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "checkin"));
+  sd_checkin_page_set_query (checkin, "ﾔﾏﾀﾞ ｲﾁ");
+  g_assert_cmpuint (g_list_model_get_n_items (sd_checkin_page_get_results (checkin)), ==, 1);
+  person = sd_checkin_page_get_person (checkin);
+  g_assert_nonnull (person);
+  g_assert_cmpstr (sd_person_get_name (person), ==, "山田 一郎");
+  g_assert_cmpint (sd_person_get_status (person), ==, SD_PERSON_STATUS_IN);  /* checked in at intake */
+
+  /* 4. Out, back, leave and in again, each one action. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (checkin), "checkin.go-out", NULL));
+  g_assert_cmpint (sd_person_get_status (sd_checkin_page_get_person (checkin)), ==, SD_PERSON_STATUS_OUT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (checkin), "checkin.return", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (checkin), "checkin.leave", NULL));
+  g_assert_cmpint (sd_person_get_status (sd_checkin_page_get_person (checkin)), ==, SD_PERSON_STATUS_LEFT);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (checkin), "checkin.arrive", NULL));
+  g_assert_cmpint (sd_person_get_status (sd_checkin_page_get_person (checkin)), ==, SD_PERSON_STATUS_IN);
+  g_assert_nonnull (sd_checkin_page_get_message (checkin));
+  sd_ui_screenshot (GTK_WIDGET (window), "checkin-person");
+
+  /* The history has all five events, with who recorded them. */
+  {
+    g_autoptr(GListModel) history = sd_store_list_person_events (sd_window_get_store (window),
+                                                                 sd_person_get_id (sd_checkin_page_get_person (checkin)), NULL);
+    g_autoptr(SdPersonEvent) newest = g_list_model_get_item (history, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (history), ==, 5);
+    g_assert_nonnull (sd_person_event_get_staff_name (newest));
+  }
+
+  /* Signing out leaves nothing of this person on screen. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+  g_assert_null (sd_checkin_page_get_person (checkin));
+  g_assert_cmpuint (g_list_model_get_n_items (sd_checkin_page_get_results (checkin)), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_bad_input_is_explained (void)
+{
+  SdWindow *window = signed_in_window ();
+  SdIntakePage *intake = SD_INTAKE_PAGE (sd_window_get_desk_page (window, "intake"));
+  guint before = count_persons (window);
+  SdPersonSpec bad = { .name = "山田 二郎", .birth_date = "2001年2月30日" };
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "intake");
+  sd_member_form_fill (sd_intake_page_get_member (intake, 0), &bad);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
+  g_assert_nonnull (sd_intake_page_get_message (intake));
+  g_assert_cmpuint (count_persons (window), ==, before);
+  sd_ui_screenshot (GTK_WIDGET (window), "intake-bad-date");
+
+  /* An empty name: nothing saved, and what was typed is still there. */
+  {
+    SdPersonSpec empty = { .name = "", .birth_date = "1990-01-01" };
+    SdPersonSpec kept;
+    sd_member_form_fill (sd_intake_page_get_member (intake, 0), &empty);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
+    g_assert_cmpuint (count_persons (window), ==, before);
+    sd_member_form_get_spec (sd_intake_page_get_member (intake, 0), &kept);
+    g_assert_cmpstr (kept.birth_date, ==, "1990-01-01");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *dir = NULL;
+  int rc;
+
+  sd_application_setup_i18n ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  sd_application_load_style ();
+
+  dir = g_dir_make_tmp ("sd-ui-intake-XXXXXX", NULL);
+  db_path = g_build_filename (dir, "demo.sqlite", NULL);
+  store = sd_store_open (db_path, SD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_seed_load (store, g_getenv ("SD_SEEDS_DIR"), NULL, &error));
+  g_clear_object (&store);
+
+  g_test_add_func ("/ui/intake/register-duplicate-find-checkin", test_register_duplicate_find_checkin);
+  g_test_add_func ("/ui/intake/bad-input-is-explained", test_bad_input_is_explained);
+  rc = g_test_run ();
+  g_free (db_path);
+  return rc;
+}
