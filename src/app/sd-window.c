@@ -17,6 +17,7 @@
  * so that the compositor offers no way round the window: see the README.)
  */
 #include "sd-checkin-page.h"
+#include "sd-enquiry-page.h"
 #include "sd-intake-page.h"
 #include "sd-shelters-page.h"
 #include "sd-unlock-dialog.h"
@@ -41,6 +42,7 @@ struct _SdWindow
   SdSheltersPage       *shelters_page;
   SdIntakePage         *intake_page;
   SdCheckinPage        *checkin_page;
+  SdEnquiryPage        *enquiry_page;
 
   /* Owned References */
   SdStore              *store;
@@ -180,6 +182,7 @@ reset (SdWindow *self)
   sd_checkin_page_set_staff (self->checkin_page, NULL);
   sd_intake_page_reset (self->intake_page);
   sd_checkin_page_reset (self->checkin_page);
+  sd_enquiry_page_reset (self->enquiry_page);
   apply_role (self);
   update_header (self);
   sd_signin_page_reset (self->signin_page);
@@ -335,6 +338,7 @@ sd_window_constructed (GObject *object)
   sd_shelters_page_set_store (self->shelters_page, self->store);
   sd_intake_page_set_store (self->intake_page, self->store);
   sd_checkin_page_set_store (self->checkin_page, self->store);
+  sd_enquiry_page_set_store (self->enquiry_page, self->store);
   /* Both desks always work for the same shelter. */
   g_object_bind_property (self->intake_page, "shelter-id", self->checkin_page, "shelter-id",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -434,6 +438,7 @@ sd_window_class_init (SdWindowClass *klass)
   g_type_ensure (SD_TYPE_SHELTERS_PAGE);
   g_type_ensure (SD_TYPE_INTAKE_PAGE);
   g_type_ensure (SD_TYPE_CHECKIN_PAGE);
+  g_type_ensure (SD_TYPE_ENQUIRY_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
@@ -447,6 +452,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, shelters_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, intake_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, checkin_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, enquiry_page);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, desk_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activity_cb);

@@ -10,6 +10,7 @@
 #include "sd-application.h"
 #include "sd-checkin-page.h"
 #include "sd-duplicate-dialog.h"
+#include "sd-enquiry-page.h"
 #include "sd-intake-page.h"
 #include "sd-ui-test.h"
 #include "sd-window.h"
@@ -97,7 +98,8 @@ test_register_duplicate_find_checkin (void)
 
   /* 2. The same man again: the desk asks, the volunteer says "same". */
   {
-    SdPersonSpec again = { .name = "山田　一郎", .birth_date = "S55.5.5", .sex = SD_SEX_MALE };
+    SdPersonSpec again = { .name = "山田　一郎", .birth_date = "S55.5.5", .sex = SD_SEX_MALE,
+                           .consent_disclose = TRUE };
     sd_member_form_fill (sd_intake_page_get_member (intake, 0), &again);
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
@@ -142,6 +144,24 @@ test_register_duplicate_find_checkin (void)
     g_autoptr(SdPersonEvent) newest = g_list_model_get_item (history, 0);
     g_assert_cmpuint (g_list_model_get_n_items (history), ==, 5);
     g_assert_nonnull (sd_person_event_get_staff_name (newest));
+  }
+
+  /* 5. The enquiry desk: 一郎 agreed to be found, 幸子 did not. */
+  {
+    SdEnquiryPage *enquiry = SD_ENQUIRY_PAGE (sd_window_get_desk_page (window, "enquiry"));
+    g_autofree char *nobody = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "enquiry"));
+    sd_enquiry_page_set_query (enquiry, "やまだ いちろう");
+    g_assert_cmpuint (g_list_model_get_n_items (sd_enquiry_page_get_results (enquiry)), ==, 1);
+    sd_ui_screenshot (GTK_WIDGET (window), "enquiry-found");
+    sd_enquiry_page_set_query (enquiry, "やまだ さちこ");
+    g_assert_cmpuint (g_list_model_get_n_items (sd_enquiry_page_get_results (enquiry)), ==, 0);
+    nobody = g_strdup (sd_enquiry_page_get_answer (enquiry));
+    /* Not here at all reads exactly the same. */
+    sd_enquiry_page_set_query (enquiry, "だれでもない ひと");
+    g_assert_cmpstr (sd_enquiry_page_get_answer (enquiry), ==, nobody);
+    sd_ui_screenshot (GTK_WIDGET (window), "enquiry-not-disclosed");
   }
 
   /* Signing out leaves nothing of this person on screen. */
