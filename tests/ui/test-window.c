@@ -218,8 +218,8 @@ check_error_dialog_cb (gpointer user_data)
   GtkWindow *window = gtk_application_get_active_window (app);
 
   g_assert_true (ADW_IS_MESSAGE_DIALOG (window));
-  /* The message says what is wrong with the file, in words a person reads. */
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (window)), "ShelterDesk"));
+  /* The message names the file it is about, in words a person reads. */
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (window)), "garbage.sqlite"));
   sd_ui_screenshot (GTK_WIDGET (window), "open-error");
   gtk_window_destroy (window);
   return G_SOURCE_REMOVE;
