@@ -19,6 +19,7 @@
 #include "sd-checkin-page.h"
 #include "sd-enquiry-page.h"
 #include "sd-intake-page.h"
+#include "sd-report-page.h"
 #include "sd-shelters-page.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
@@ -43,11 +44,11 @@ struct _SdWindow
   SdIntakePage         *intake_page;
   SdCheckinPage        *checkin_page;
   SdEnquiryPage        *enquiry_page;
+  SdReportPage         *report_page;
 
   /* Owned References */
   SdStore              *store;
   SdStaff              *staff;
-  AdwToast             *toast;  /* the last one shown, dismissed on sign-out */
 
   gboolean              kiosk;
   gboolean              unlocked;
@@ -109,9 +110,13 @@ show_desk_action (GtkWidget  *widget,
     {
       if (self->staff != NULL)
         {
-          g_clear_object (&self->toast);
-          self->toast = adw_toast_new (_("Your role cannot use this desk."));
-          adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->toast));
+          AdwToast *toast = adw_toast_new (_("Your role cannot use this desk."));
+
+          /* Short-lived, so it is gone before the next person signs in.
+           * (Dismissing it by hand while libadwaita 1.2 still animates it
+           * in is a use-after-free in that version.) */
+          adw_toast_set_timeout (toast, 3);
+          adw_toast_overlay_add_toast (self->toast_overlay, toast);
         }
       return;
     }
@@ -154,6 +159,7 @@ sd_window_sign_in (SdWindow *self,
   g_set_object (&self->staff, staff);
   sd_intake_page_set_staff (self->intake_page, staff);
   sd_checkin_page_set_staff (self->checkin_page, staff);
+  sd_report_page_set_staff (self->report_page, staff);
   apply_role (self);
   update_header (self);
   gtk_stack_set_visible_child_name (self->desk_stack, "home");
@@ -175,11 +181,10 @@ static void
 reset (SdWindow *self)
 {
   g_clear_object (&self->staff);
-  if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
-  g_clear_object (&self->toast);
   sd_intake_page_set_staff (self->intake_page, NULL);
   sd_checkin_page_set_staff (self->checkin_page, NULL);
+  sd_report_page_set_staff (self->report_page, NULL);
+  sd_report_page_reset (self->report_page);
   sd_intake_page_reset (self->intake_page);
   sd_checkin_page_reset (self->checkin_page);
   sd_enquiry_page_reset (self->enquiry_page);
@@ -339,8 +344,11 @@ sd_window_constructed (GObject *object)
   sd_intake_page_set_store (self->intake_page, self->store);
   sd_checkin_page_set_store (self->checkin_page, self->store);
   sd_enquiry_page_set_store (self->enquiry_page, self->store);
+  sd_report_page_set_store (self->report_page, self->store);
   /* Both desks always work for the same shelter. */
   g_object_bind_property (self->intake_page, "shelter-id", self->checkin_page, "shelter-id",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->intake_page, "shelter-id", self->report_page, "shelter-id",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   apply_role (self);
   update_header (self);
@@ -362,7 +370,6 @@ sd_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->staff);
-  g_clear_object (&self->toast);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
@@ -439,6 +446,7 @@ sd_window_class_init (SdWindowClass *klass)
   g_type_ensure (SD_TYPE_INTAKE_PAGE);
   g_type_ensure (SD_TYPE_CHECKIN_PAGE);
   g_type_ensure (SD_TYPE_ENQUIRY_PAGE);
+  g_type_ensure (SD_TYPE_REPORT_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
@@ -453,6 +461,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, intake_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, checkin_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, enquiry_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, report_page);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, desk_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activity_cb);
