@@ -79,6 +79,15 @@ gboolean  sd_cli_run_shelter_close (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_staff_add    (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_staff_list   (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_staff_set_pin (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_evacuee_add  (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_evacuee_search (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_evacuee_show (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_checkin      (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_goout        (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_return       (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_checkout     (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_enquire      (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_report_status (SdCli *cli, GStrv *args, GError **error);
 
 /* sd-cli-output.c: aligned text tables, and JSON to stdout */
 typedef struct _SdCliTable SdCliTable;

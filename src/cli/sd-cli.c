@@ -34,6 +34,15 @@ static const SdCliCommand commands[] = {
   { "staff", "add", NULL, N_("Add a staff member"), sd_cli_run_staff_add },
   { "staff", "list", NULL, N_("List the staff"), sd_cli_run_staff_list },
   { "staff", "set-pin", N_("STAFF_NO"), N_("Set a staff member’s PIN, read from standard input"), sd_cli_run_staff_set_pin },
+  { "evacuee", "add", N_("[FILE|-]"), N_("Register a household from JSON (a file, or standard input)"), sd_cli_run_evacuee_add },
+  { "evacuee", "search", N_("TEXT"), N_("Find people by name, kana, phone or birth date"), sd_cli_run_evacuee_search },
+  { "evacuee", "show", N_("PERSON_ID"), N_("Show a person, their household and history"), sd_cli_run_evacuee_show },
+  { NULL, "checkin", N_("PERSON_ID"), N_("Record an arrival at a shelter"), sd_cli_run_checkin },
+  { NULL, "goout", N_("PERSON_ID"), N_("Record going out"), sd_cli_run_goout },
+  { NULL, "return", N_("PERSON_ID"), N_("Record coming back"), sd_cli_run_return },
+  { NULL, "checkout", N_("PERSON_ID"), N_("Record leaving the shelter"), sd_cli_run_checkout },
+  { NULL, "enquire", N_("TEXT"), N_("Answer an enquiry: only people who agreed to be found"), sd_cli_run_enquire },
+  { "report", "shelter-status", NULL, N_("Write the shelter status report as CSV or PDF"), sd_cli_run_report_status },
 };
 
 static char *

@@ -86,6 +86,113 @@ def read_bytes(path):
         return f.read()
 
 
+# ---- intake: evacuee add, search, show, check-in events, enquiry, report ----
+
+YAMADA = {
+    'shelter': 'S01', 'stay': 'shelter', 'address': 'みなと川市東町9-9', 'phone': '090-0000-2468',
+    'members': [
+        {'name': '試験 太郎', 'kana': 'しけん たろう', 'birth_date': '昭和40年4月4日', 'sex': 'male',
+         'consent_disclose': True, 'care_level': 'care1'},
+        {'name': '試験 花子', 'kana': 'シケン ハナコ', 'birth_date': '1970-07-07', 'sex': '2'},
+    ],
+}
+
+
+def add_household(db, household, *extra):
+    return cli('evacuee', 'add', '--json', *extra, db=db,
+               stdin=json.dumps(household, ensure_ascii=False).encode('utf-8'))
+
+
+def persons(db):
+    return info(db)['counts']['persons']
+
+
+def test_evacuee_add_and_search(tmp):
+    db = seeded(tmp)
+    before = persons(db)
+    added = json.loads(ok(add_household(db, YAMADA), 'evacuee add').out)
+    assert len(added['person_ids']) == 2, added
+    assert persons(db) == before + 2
+    for query in ('ｼｹﾝ', 'しけん たろう', '2468', '昭和40年4月4日', 'S40.4.4'):
+        found = json.loads(ok(cli('evacuee', 'search', query, '--json', db=db), query).out)
+        assert added['person_ids'][0] in [p['id'] for p in found], (query, found)
+    # Checked in at once, because they stay in the shelter.
+    shown = json.loads(ok(cli('evacuee', 'show', added['person_ids'][0], '--json', db=db), 'show').out)
+    assert shown['person']['status'] == 'in', shown
+    assert shown['person']['care_level'] == 'care1', shown
+    assert len(shown['household']) == 2, shown
+
+
+def test_events_and_history(tmp):
+    db = seeded(tmp)
+    pid = json.loads(ok(add_household(db, YAMADA), 'add').out)['person_ids'][1]
+    steps = [('goout', 'out'), ('return', 'in'), ('checkout', 'left')]
+    for command, status in steps:
+        r = json.loads(ok(cli(command, pid, '--staff', '1001', '--json', db=db), command).out)
+        assert r['status'] == status, (command, r)
+    r = json.loads(ok(cli('checkin', pid, '--shelter', 'S02', '--json', db=db), 'checkin').out)
+    assert r['status'] == 'in', r
+    fails(cli('return', pid, db=db), 1, 'return when not out')
+    shown = json.loads(ok(cli('evacuee', 'show', pid, '--json', db=db), 'show').out)
+    kinds = [e['kind'] for e in shown['history']]
+    assert kinds == ['arrive', 'leave', 'return', 'go_out', 'arrive'], kinds
+    assert shown['history'][1]['staff'] is not None, shown
+
+
+def test_duplicates_refused(tmp):
+    db = seeded(tmp)
+    ok(add_household(db, YAMADA), 'first add')
+    before = persons(db)
+    again = {'shelter': 'S01', 'members': [{'name': '試験　太郎', 'birth_date': 'S40.4.4'}]}
+    r = fails(add_household(db, again), 1, 'a duplicate')
+    assert 'allow-duplicates' in r.err, r
+    assert persons(db) == before, 'a refused duplicate saved something'
+    ok(add_household(db, again, '--allow-duplicates'), 'with --allow-duplicates')
+    assert persons(db) == before + 1
+
+
+def test_evacuee_bad_input(tmp):
+    db = seeded(tmp)
+    before = persons(db)
+    bad = [
+        b'{"shelter": "S01", "members": [',                                     # not JSON
+        '{"shelter": "S01", "members": [{"name": ""}]}'.encode(),               # empty name
+        '{"shelter": "S01", "members": [{"name": "甲", "birth_date": "2001年2月30日"}]}'.encode(),
+        '{"shelter": "S01", "members": [{"name": "甲", "birth_date": "令和99年1月1日"}]}'.encode(),
+        b'{"shelter": "S01", "members": [{"name": "\xff\xfe"}]}',                # not UTF-8
+        '{"shelter": "NOPE", "members": [{"name": "甲"}]}'.encode(),
+        '{"shelter": "S01", "members": [{"name": "甲", "sex": "x"}]}'.encode(),
+    ]
+    for data in bad:
+        fails(cli('evacuee', 'add', db=db, stdin=data), 1, repr(data))
+    assert persons(db) == before, 'bad input saved something'
+
+
+def test_enquire_respects_consent(tmp):
+    db = seeded(tmp)
+    ok(add_household(db, YAMADA), 'add')
+    found = json.loads(ok(cli('enquire', 'しけん たろう', '--json', db=db), 'enquire').out)
+    assert len(found) == 1 and found[0]['name'] == '試験 太郎', found
+    hidden = ok(cli('enquire', 'しけん はなこ', db=db), 'not consented').out
+    absent = ok(cli('enquire', 'だれも いない', db=db), 'nobody').out
+    assert hidden == absent, (hidden, absent)
+
+
+def test_report_shelter_status(tmp):
+    db = seeded(tmp)
+    csv_path = os.path.join(tmp, 'status.csv')
+    pdf_path = os.path.join(tmp, 'status.pdf')
+    ok(cli('report', 'shelter-status', '--shelter', 'S01', '--format', 'csv', '--out', csv_path, db=db), 'csv')
+    data = read_bytes(csv_path)
+    assert data.startswith(b'\xef\xbb\xbf') and b'\r\n' in data, data[:40]
+    assert 'S01'.encode() in data
+    ok(cli('report', 'shelter-status', '--all', '--format', 'pdf', '--out', pdf_path, db=db), 'pdf')
+    text = subprocess.run(['pdftotext', pdf_path, '-'], capture_output=True, check=True).stdout.decode()
+    assert 'Shelter status report' in text, text[:200]
+    fails(cli('report', 'shelter-status', '--format', 'pdf', '--out', pdf_path, db=db), 2, 'no shelter')
+    fails(cli('report', 'shelter-status', '--all', '--format', 'doc', '--out', pdf_path, db=db), 2, 'bad format')
+
+
 # ---- the tests ----
 
 def test_init_info(tmp):
@@ -370,6 +477,12 @@ TESTS = [
     ('invalid UTF-8 in an argument', test_invalid_utf8),
     ('check on a seeded database', test_check),
     ('a write behind the core is caught', test_write_behind_the_core),
+    ('evacuee add, then search in every form', test_evacuee_add_and_search),
+    ('check-in events and history', test_events_and_history),
+    ('a possible duplicate is refused, never merged', test_duplicates_refused),
+    ('bad households save nothing', test_evacuee_bad_input),
+    ('enquire respects consent', test_enquire_respects_consent),
+    ('report shelter-status as CSV and PDF', test_report_shelter_status),
 ]
 
 

@@ -1,0 +1,608 @@
+/* sd-cli-evacuee.c: evacuee add, search and show; check-in events; enquiries; the status report.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `evacuee add` reads a household as JSON (see README.md) and, like the
+ * desk, refuses to save a member who may already be registered unless
+ * told --allow-duplicates: it never merges anyone on its own.
+ */
+#include "sd-cli-private.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- JSON out ---- */
+
+static const char *
+status_id (SdPersonStatus status)
+{
+  return sd_person_status_to_string (status);
+}
+
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+person_json (JsonBuilder *b,
+             SdPerson    *p)
+{
+  json_builder_begin_object (b);
+  add_string (b, "id", sd_person_get_id (p));
+  add_string (b, "household_id", sd_person_get_household_id (p));
+  add_string (b, "name", sd_person_get_name (p));
+  add_string (b, "kana", sd_person_get_kana (p));
+  add_string (b, "birth_date", sd_person_get_birth_date (p));
+  add_string (b, "sex", sd_sex_to_string (sd_person_get_sex (p)));
+  add_string (b, "address", sd_person_get_address (p));
+  add_string (b, "phone", sd_person_get_phone (p));
+  json_builder_set_member_name (b, "consent_disclose");
+  json_builder_add_boolean_value (b, sd_person_get_consent_disclose (p));
+  add_string (b, "status", status_id (sd_person_get_status (p)));
+  add_string (b, "stay", sd_stay_to_string (sd_person_get_stay (p)));
+  add_string (b, "shelter", sd_person_get_shelter_name (p));
+  add_string (b, "allergies", sd_person_get_allergies (p));
+  add_string (b, "illness", sd_person_get_illness (p));
+  json_builder_set_member_name (b, "pregnant");
+  json_builder_add_boolean_value (b, sd_person_get_pregnant (p));
+  add_string (b, "disability", sd_person_get_disability (p));
+  add_string (b, "care_level", sd_care_level_to_string (sd_person_get_care_level (p)));
+  add_string (b, "mobility", sd_person_get_mobility (p));
+  add_string (b, "language", sd_person_get_language (p));
+  json_builder_end_object (b);
+}
+
+static void
+print_persons (GListModel *persons,
+               gboolean    json)
+{
+  guint n = g_list_model_get_n_items (persons);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(SdPerson) p = g_list_model_get_item (persons, i);
+          person_json (b, p);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      sd_cli_print_json (root);
+      return;
+    }
+
+  {
+    const char *const headings[] = { N_("Id"), N_("Name"), N_("Kana"), N_("Birth date"), N_("Status"), N_("Shelter"), NULL };
+    g_autoptr(SdCliTable) table = sd_cli_table_new (G_N_ELEMENTS (headings) - 1, headings);
+
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(SdPerson) p = g_list_model_get_item (persons, i);
+        sd_cli_table_add_row (table, sd_person_get_id (p), sd_person_get_name (p),
+                              sd_person_get_kana (p) ? sd_person_get_kana (p) : "",
+                              sd_person_get_birth_date (p) ? sd_person_get_birth_date (p) : "",
+                              status_id (sd_person_get_status (p)),
+                              sd_person_get_shelter_name (p) ? sd_person_get_shelter_name (p) : "");
+      }
+    sd_cli_table_print (table);
+  }
+}
+
+/* ---- evacuee add ---- */
+
+static char *
+read_all (const char  *path,
+          gsize       *length,
+          GError     **error)
+{
+  char *contents = NULL;
+
+  if (path != NULL && strcmp (path, "-") != 0)
+    {
+      if (!g_file_get_contents (path, &contents, length, error))
+        return NULL;
+      return contents;
+    }
+  {
+    GString *s = g_string_new (NULL);
+    char buffer[4096];
+    size_t n;
+
+    while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+      g_string_append_len (s, buffer, n);
+    *length = s->len;
+    return g_string_free (s, FALSE);
+  }
+}
+
+static const char *
+member_text (JsonObject *o,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+member_bool (JsonObject *o,
+             const char *name,
+             gboolean    fallback)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fallback;
+  return json_node_get_boolean (node);
+}
+
+static gboolean
+bad_value (const char *field,
+           const char *value,
+           GError    **error)
+{
+  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+               _("“%s” is not a valid value for “%s”."), value ? value : "", field);
+  return FALSE;
+}
+
+static gboolean
+read_member (JsonObject   *o,
+             SdPersonSpec *spec,
+             GError      **error)
+{
+  const char *sex = member_text (o, "sex");
+  const char *care = member_text (o, "care_level");
+
+  memset (spec, 0, sizeof *spec);
+  spec->name = member_text (o, "name");
+  spec->kana = member_text (o, "kana");
+  spec->birth_date = member_text (o, "birth_date");
+  spec->address = member_text (o, "address");
+  spec->phone = member_text (o, "phone");
+  spec->consent_disclose = member_bool (o, "consent_disclose", FALSE);
+  spec->allergies = member_text (o, "allergies");
+  spec->illness = member_text (o, "illness");
+  spec->pregnant = member_bool (o, "pregnant", FALSE);
+  spec->disability = member_text (o, "disability");
+  spec->mobility = member_text (o, "mobility");
+  spec->language = member_text (o, "language");
+  spec->existing_id = member_text (o, "existing_id");
+  if (sex != NULL && !sd_sex_from_string (sex, &spec->sex))
+    return bad_value ("sex", sex, error);
+  if (care != NULL && !sd_care_level_from_string (care, &spec->care_level))
+    return bad_value ("care_level", care, error);
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_evacuee_add (SdCli   *cli,
+                        GStrv   *args,
+                        GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdShelter) shelter = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (SdPersonSpec));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *input = NULL;
+  g_autofree char *household_id = NULL;
+  SdHouseholdSpec household = { 0 };
+  gboolean json = FALSE, allow_duplicates = FALSE;
+  const char *stay, *damage, *code;
+  JsonObject *root;
+  JsonArray *members;
+  gsize length = 0;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "allow-duplicates", 0, 0, G_OPTION_ARG_NONE, &allow_duplicates,
+      N_("Save even when a member may already be registered (after checking with them)"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 1, error))
+    return FALSE;
+  input = read_all ((*args)[1], &length, error);
+  if (input == NULL)
+    return FALSE;
+  if (!g_utf8_validate (input, length, NULL))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_ENCODING,
+                   _("The household is not UTF-8 text. Save it as UTF-8 and try again."));
+      return FALSE;
+    }
+  if (!json_parser_load_from_data (parser, input, length, error))
+    {
+      g_prefix_error (error, _("The household is not valid JSON: "));
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("The household must be one JSON object."));
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  store = sd_cli_open_store (cli, TRUE, error);
+  if (store == NULL)
+    return FALSE;
+
+  code = member_text (root, "shelter");
+  if (code == NULL || (shelter = sd_store_find_shelter (store, code, error)) == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, _("The household needs a “shelter” code."));
+      return FALSE;
+    }
+  household.shelter_id = sd_shelter_get_id (shelter);
+  stay = member_text (root, "stay");
+  if (stay != NULL && !sd_stay_from_string (stay, &household.stay))
+    return bad_value ("stay", stay, error);
+  damage = member_text (root, "house_damage");
+  if (damage != NULL && !sd_house_damage_from_string (damage, &household.house_damage))
+    return bad_value ("house_damage", damage, error);
+  household.vehicle_plate = member_text (root, "vehicle_plate");
+  household.address = member_text (root, "address");
+  household.phone = member_text (root, "phone");
+  household.pets = member_text (root, "pets");
+  household.pets_count = json_object_has_member (root, "pets_count")
+                         ? (guint) MAX (0, json_object_get_int_member (root, "pets_count")) : 0;
+  household.check_in = member_bool (root, "check_in", household.stay == SD_STAY_SHELTER);
+
+  members = json_object_has_member (root, "members") &&
+            JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "members"))
+            ? json_object_get_array_member (root, "members") : NULL;
+  for (guint i = 0; members != NULL && i < json_array_get_length (members); i++)
+    {
+      JsonNode *node = json_array_get_element (members, i);
+      SdPersonSpec spec;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("Member %u is not a JSON object."), i + 1);
+          return FALSE;
+        }
+      if (!read_member (json_node_get_object (node), &spec, error))
+        {
+          g_prefix_error (error, _("Member %u: "), i + 1);
+          return FALSE;
+        }
+      g_array_append_val (specs, spec);
+    }
+
+  /* Like the desk: a person who may be registered already is a question
+   * for a person, not something to decide here. */
+  if (!allow_duplicates)
+    for (guint i = 0; i < specs->len; i++)
+      {
+        SdPersonSpec *spec = &g_array_index (specs, SdPersonSpec, i);
+        g_autoptr(GListModel) dups = NULL;
+
+        if (spec->existing_id != NULL)
+          continue;
+        dups = sd_store_find_duplicates (store, spec, household.address, error);
+        if (dups == NULL)
+          return FALSE;
+        if (g_list_model_get_n_items (dups) > 0)
+          {
+            GString *who = g_string_new (NULL);
+
+            for (guint d = 0; d < g_list_model_get_n_items (dups); d++)
+              {
+                g_autoptr(SdPerson) p = g_list_model_get_item (dups, d);
+                g_string_append_printf (who, "\n  %s  %s  %s", sd_person_get_id (p), sd_person_get_name (p),
+                                        sd_person_get_birth_date (p) ? sd_person_get_birth_date (p) : "");
+              }
+            g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                         _("Member %u may already be registered, so nothing was saved. If it is the same "
+                           "person, give their id as “existing_id”; if not, run again with "
+                           "--allow-duplicates.%s"), i + 1, who->str);
+            g_string_free (who, TRUE);
+            return FALSE;
+          }
+      }
+
+  household_id = sd_store_add_household (store, &household, (SdPersonSpec *) specs->data, specs->len, ids, error);
+  if (household_id == NULL)
+    return FALSE;
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) out = NULL;
+
+      json_builder_begin_object (b);
+      add_string (b, "household_id", household_id);
+      json_builder_set_member_name (b, "person_ids");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < ids->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (ids, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      out = json_builder_get_root (b);
+      sd_cli_print_json (out);
+    }
+  else
+    {
+      g_print (_("Registered the household %s:\n"), household_id);
+      for (guint i = 0; i < ids->len; i++)
+        g_print ("  %s\n", (char *) g_ptr_array_index (ids, i));
+    }
+  return TRUE;
+}
+
+/* ---- search, show, enquire ---- */
+
+gboolean
+sd_cli_run_evacuee_search (SdCli   *cli,
+                           GStrv   *args,
+                           GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GListModel) found = NULL;
+  gboolean json = FALSE;
+  int limit = 50;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many results"), N_("N") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
+      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      (found = sd_store_search_persons (store, (*args)[1], CLAMP (limit, 1, 1000), error)) == NULL)
+    return FALSE;
+  print_persons (found, json);
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_enquire (SdCli   *cli,
+                    GStrv   *args,
+                    GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GListModel) found = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
+      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      (found = sd_store_enquire (store, (*args)[1], error)) == NULL)
+    return FALSE;
+  if (!json && g_list_model_get_n_items (found) == 0)
+    g_print ("%s\n", _("No one who agreed to be found matches."));
+  else
+    print_persons (found, json);
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_evacuee_show (SdCli   *cli,
+                         GStrv   *args,
+                         GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdPerson) person = NULL;
+  g_autoptr(GListModel) members = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
+      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      (person = sd_store_get_person (store, (*args)[1], error)) == NULL ||
+      (members = sd_store_list_household_members (store, sd_person_get_household_id (person), error)) == NULL ||
+      (history = sd_store_list_person_events (store, sd_person_get_id (person), error)) == NULL)
+    return FALSE;
+
+  if (!json)
+    {
+      g_autoptr(GListStore) one = g_list_store_new (SD_TYPE_PERSON);
+
+      g_list_store_append (one, person);
+      print_persons (G_LIST_MODEL (one), FALSE);
+      g_print ("\n%s\n", _("Household:"));
+      print_persons (members, FALSE);
+      g_print ("\n%s\n", _("History:"));
+      for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+        {
+          g_autoptr(SdPersonEvent) e = g_list_model_get_item (history, i);
+          g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (sd_person_event_get_at (e) / 1000);
+          g_autofree char *when = g_date_time_format (at, "%Y-%m-%d %H:%M");
+
+          g_print ("  %s  %-7s %s  %s\n", when, sd_event_kind_to_string (sd_person_event_get_kind (e)),
+                   sd_person_event_get_shelter_code (e) ? sd_person_event_get_shelter_code (e) : "",
+                   sd_person_event_get_staff_name (e) ? sd_person_event_get_staff_name (e) : "");
+        }
+      return TRUE;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "person");
+  person_json (b, person);
+  json_builder_set_member_name (b, "household");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < g_list_model_get_n_items (members); i++)
+    {
+      g_autoptr(SdPerson) m = g_list_model_get_item (members, i);
+      person_json (b, m);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "history");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(SdPersonEvent) e = g_list_model_get_item (history, i);
+
+      json_builder_begin_object (b);
+      add_string (b, "id", sd_person_event_get_id (e));
+      add_string (b, "kind", sd_event_kind_to_string (sd_person_event_get_kind (e)));
+      json_builder_set_member_name (b, "at_ms");
+      json_builder_add_int_value (b, sd_person_event_get_at (e));
+      add_string (b, "shelter", sd_person_event_get_shelter_code (e));
+      add_string (b, "staff", sd_person_event_get_staff_name (e));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  sd_cli_print_json (root);
+  return TRUE;
+}
+
+/* ---- events ---- */
+
+static gboolean
+record (SdCli       *cli,
+        GStrv       *args,
+        SdEventKind  kind,
+        GError     **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdShelter) shelter = NULL;
+  g_autoptr(SdStaff) staff = NULL;
+  g_autoptr(SdPerson) person = NULL;
+  g_autofree char *event = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *staff_no = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "shelter", 0, 0, G_OPTION_ARG_STRING, &code, N_("The shelter (needed to check in)"), N_("CODE") },
+    { "staff", 0, 0, G_OPTION_ARG_STRING, &staff_no, N_("Who records it"), N_("STAFF_NO") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error))
+    return FALSE;
+  if (kind == SD_EVENT_ARRIVE && !sd_cli_require_option (code, "--shelter", error))
+    return FALSE;
+  store = sd_cli_open_store (cli, TRUE, error);
+  if (store == NULL)
+    return FALSE;
+  if (code != NULL && (shelter = sd_store_find_shelter (store, code, error)) == NULL)
+    return FALSE;
+  if (staff_no != NULL && (staff = sd_store_find_staff (store, staff_no, error)) == NULL)
+    return FALSE;
+
+  event = sd_store_record_event (store, (*args)[1], kind, shelter ? sd_shelter_get_id (shelter) : NULL,
+                                 staff ? sd_staff_get_id (staff) : NULL, error);
+  if (event == NULL)
+    return FALSE;
+  person = sd_store_get_person (store, (*args)[1], error);
+  if (person == NULL)
+    return FALSE;
+
+  if (shelter != NULL)
+    {
+      g_autoptr(SdShelter) now = sd_store_find_shelter (store, code, NULL);
+
+      if (now != NULL && sd_shelter_get_over_capacity (now))
+        g_printerr (_("Warning: %s is over its capacity (%u of %d).\n"), sd_shelter_get_code (now),
+                    sd_shelter_get_occupancy (now), sd_shelter_get_capacity (now));
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      add_string (b, "event_id", event);
+      add_string (b, "person_id", sd_person_get_id (person));
+      add_string (b, "kind", sd_event_kind_to_string (kind));
+      add_string (b, "status", status_id (sd_person_get_status (person)));
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      sd_cli_print_json (root);
+    }
+  else
+    g_print (_("Recorded %s for %s; status now: %s.\n"), sd_event_kind_to_string (kind),
+             sd_person_get_id (person), status_id (sd_person_get_status (person)));
+  return TRUE;
+}
+
+gboolean sd_cli_run_checkin (SdCli *cli, GStrv *args, GError **error) { return record (cli, args, SD_EVENT_ARRIVE, error); }
+gboolean sd_cli_run_checkout (SdCli *cli, GStrv *args, GError **error) { return record (cli, args, SD_EVENT_LEAVE, error); }
+gboolean sd_cli_run_goout (SdCli *cli, GStrv *args, GError **error) { return record (cli, args, SD_EVENT_GO_OUT, error); }
+gboolean sd_cli_run_return (SdCli *cli, GStrv *args, GError **error) { return record (cli, args, SD_EVENT_RETURN, error); }
+
+/* ---- report shelter-status ---- */
+
+gboolean
+sd_cli_run_report_status (SdCli   *cli,
+                          GStrv   *args,
+                          GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdShelter) shelter = NULL;
+  g_autoptr(SdShelterStatus) status = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *out = NULL;
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "shelter", 0, 0, G_OPTION_ARG_STRING, &code, N_("The shelter"), N_("CODE") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("All shelters together"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv or pdf"), N_("FORMAT") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The file to write"), N_("FILE") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
+      !sd_cli_require_option (format, "--format", error) ||
+      !sd_cli_require_option (out, "--out", error))
+    return FALSE;
+  if ((code == NULL) == !all)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("Give either --shelter CODE or --all."));
+      return FALSE;
+    }
+  if (g_strcmp0 (format, "csv") != 0 && g_strcmp0 (format, "pdf") != 0)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("The format is csv or pdf."));
+      return FALSE;
+    }
+  store = sd_cli_open_store (cli, FALSE, error);
+  if (store == NULL || (code != NULL && (shelter = sd_store_find_shelter (store, code, error)) == NULL))
+    return FALSE;
+  status = sd_store_compute_shelter_status (store, shelter ? sd_shelter_get_id (shelter) : NULL, error);
+  if (status == NULL)
+    return FALSE;
+
+  if (g_str_equal (format, "pdf"))
+    return sd_shelter_status_write_pdf (status, out, error);
+  {
+    g_autoptr(GFile) file = g_file_new_for_commandline_arg (out);
+    g_autoptr(GFileOutputStream) stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+
+    return stream != NULL &&
+           sd_shelter_status_write_csv (status, G_OUTPUT_STREAM (stream), NULL, error) &&
+           g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
+  }
+}
