@@ -206,6 +206,7 @@ static const char schema_v2[] =
   "ALTER TABLE households ADD COLUMN pets TEXT;"
   "ALTER TABLE households ADD COLUMN pets_count INTEGER NOT NULL DEFAULT 0 CHECK (pets_count >= 0);"
   "CREATE INDEX households_shelter ON households (shelter_id, stay);"
+  "CREATE INDEX households_stay ON households (stay);"
 
   /* Where each person is now, kept by a trigger from their events: the
    * newest status-changing event by (hlc, id), whatever order events

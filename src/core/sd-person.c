@@ -779,6 +779,48 @@ sd_store_count_occupancy (SdStore     *store,
   return counts.in_shelter + counts.out_now;
 }
 
+/* Registered through SHELTER_ID (NULL: any) but staying elsewhere — at
+ * home, in a vehicle, at relatives' — and not left.  Both shapes use an
+ * index on households, so only those households are read. */
+gboolean
+_sd_person_count_elsewhere (SdStore       *store,
+                            const char    *shelter_id,
+                            SdStayCounts  *counts,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = shelter_id != NULL
+    ? _sd_store_prepare (store,
+        "SELECT h.stay, count(*) FROM households h JOIN persons p ON p.household_id = h.id "
+        "LEFT JOIN person_state s ON s.person_id = p.id "
+        "WHERE h.shelter_id = ?1 AND h.stay IN ('home', 'vehicle', 'relatives') AND s.kind IS NOT 'leave' "
+        "GROUP BY h.stay", error)
+    : _sd_store_prepare (store,
+        "SELECT h.stay, count(*) FROM households h JOIN persons p ON p.household_id = h.id "
+        "LEFT JOIN person_state s ON s.person_id = p.id "
+        "WHERE h.stay IN ('home', 'vehicle', 'relatives') AND s.kind IS NOT 'leave' GROUP BY h.stay", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (shelter_id != NULL)
+    _sd_bind_text (stmt, 1, shelter_id);
+  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
+    {
+      const char *stay = _sd_column_text (stmt, 0);
+      guint n = sqlite3_column_int (stmt, 1);
+
+      if (g_strcmp0 (stay, "home") == 0)
+        counts->at_home += n;
+      else if (g_strcmp0 (stay, "vehicle") == 0)
+        counts->in_vehicle += n;
+      else
+        counts->at_relatives += n;
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
 /**
  * sd_store_count_stays:
  * @shelter_id: (nullable): one shelter, or %NULL for all
@@ -802,41 +844,27 @@ sd_store_count_stays (SdStore       *store,
   memset (counts, 0, sizeof *counts);
 
   /* Two shapes of the same question, so the one-shelter case can use the
-   * (shelter_id, …) indexes. */
+   * (shelter_id, kind) index. */
   stmt = shelter_id != NULL
     ? _sd_store_prepare (store,
-        "SELECT kind, count(*) FROM person_state WHERE shelter_id = ?1 "
-        "AND kind IN ('arrive', 'return', 'go_out') GROUP BY kind = 'go_out' "
-        "UNION ALL SELECT h.stay, count(*) FROM households h JOIN persons p ON p.household_id = h.id "
-        "LEFT JOIN person_state s ON s.person_id = p.id "
-        "WHERE h.shelter_id = ?1 AND h.stay != 'shelter' AND s.kind IS NOT 'leave' GROUP BY h.stay", error)
+        "SELECT kind = 'go_out', count(*) FROM person_state WHERE shelter_id = ?1 "
+        "AND kind IN ('arrive', 'return', 'go_out') GROUP BY kind = 'go_out'", error)
     : _sd_store_prepare (store,
-        "SELECT kind, count(*) FROM person_state "
-        "WHERE kind IN ('arrive', 'return', 'go_out') GROUP BY kind = 'go_out' "
-        "UNION ALL SELECT h.stay, count(*) FROM households h JOIN persons p ON p.household_id = h.id "
-        "LEFT JOIN person_state s ON s.person_id = p.id "
-        "WHERE h.stay != 'shelter' AND s.kind IS NOT 'leave' GROUP BY h.stay", error);
+        "SELECT kind = 'go_out', count(*) FROM person_state "
+        "WHERE kind IN ('arrive', 'return', 'go_out') GROUP BY kind = 'go_out'", error);
   if (stmt == NULL)
     return FALSE;
   if (shelter_id != NULL)
     _sd_bind_text (stmt, 1, shelter_id);
-
   while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
     {
-      const char *what = _sd_column_text (stmt, 0);
-      guint n = sqlite3_column_int (stmt, 1);
-
-      if (g_strcmp0 (what, "go_out") == 0)
-        counts->out_now += n;
-      else if (g_strcmp0 (what, "home") == 0)
-        counts->at_home += n;
-      else if (g_strcmp0 (what, "vehicle") == 0)
-        counts->in_vehicle += n;
-      else if (g_strcmp0 (what, "relatives") == 0)
-        counts->at_relatives += n;
+      if (sqlite3_column_int (stmt, 0))
+        counts->out_now += sqlite3_column_int (stmt, 1);
       else
-        counts->in_shelter += n;
+        counts->in_shelter += sqlite3_column_int (stmt, 1);
     }
   sqlite3_reset (stmt);
-  return rc == SQLITE_DONE;
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  return _sd_person_count_elsewhere (store, shelter_id, counts, error);
 }

@@ -1,0 +1,354 @@
+/* bench-intake.c: registration, search and the status report at 100 000 persons; against bare SQLite.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Builds a city of 100 000 persons in 40 000 households over 20 shelters
+ * (one of them holding 5 000), all checked in, then prints three tables.
+ * Each figure has a floor measured in the same run on the same machine:
+ * the bare SQLite statement that does the irreducible part of the work.
+ * Nothing here asserts on time.
+ */
+#include "sd-core.h"
+#include "sd-store-private.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#define N_PERSONS    100000
+#define N_HOUSEHOLDS 40000
+#define N_SHELTERS   20
+#define BIG_SHELTER  5000
+
+typedef struct { const char *kanji; const char *kana; } Name;
+
+static const Name families[] = {
+  { "佐藤", "サトウ" }, { "鈴木", "スズキ" }, { "高橋", "タカハシ" }, { "田中", "タナカ" }, { "伊藤", "イトウ" },
+  { "渡辺", "ワタナベ" }, { "山本", "ヤマモト" }, { "中村", "ナカムラ" }, { "小林", "コバヤシ" }, { "加藤", "カトウ" },
+  { "吉田", "ヨシダ" }, { "山田", "ヤマダ" }, { "佐々木", "ササキ" }, { "山口", "ヤマグチ" }, { "松本", "マツモト" },
+  { "井上", "イノウエ" }, { "木村", "キムラ" }, { "林", "ハヤシ" }, { "斎藤", "サイトウ" }, { "清水", "シミズ" },
+  { "山崎", "ヤマザキ" }, { "森", "モリ" }, { "池田", "イケダ" }, { "橋本", "ハシモト" }, { "阿部", "アベ" },
+  { "石川", "イシカワ" }, { "山下", "ヤマシタ" }, { "中島", "ナカジマ" }, { "石井", "イシイ" }, { "小川", "オガワ" },
+  { "前田", "マエダ" }, { "岡田", "オカダ" }, { "長谷川", "ハセガワ" }, { "藤田", "フジタ" }, { "後藤", "ゴトウ" },
+  { "近藤", "コンドウ" }, { "村上", "ムラカミ" }, { "遠藤", "エンドウ" }, { "青木", "アオキ" }, { "坂本", "サカモト" },
+};
+static const Name givens[] = {
+  { "太郎", "タロウ" }, { "花子", "ハナコ" }, { "一郎", "イチロウ" }, { "翔太", "ショウタ" }, { "美咲", "ミサキ" },
+  { "健", "ケン" }, { "陽菜", "ヒナ" }, { "大輔", "ダイスケ" }, { "結衣", "ユイ" }, { "蓮", "レン" },
+  { "葵", "アオイ" }, { "悠真", "ユウマ" }, { "さくら", "サクラ" }, { "拓也", "タクヤ" }, { "愛", "アイ" },
+  { "誠", "マコト" }, { "由美", "ユミ" }, { "直樹", "ナオキ" }, { "恵子", "ケイコ" }, { "修", "オサム" },
+  { "和子", "カズコ" }, { "隆", "タカシ" }, { "幸子", "サチコ" }, { "博", "ヒロシ" }, { "明美", "アケミ" },
+  { "清", "キヨシ" }, { "節子", "セツコ" }, { "勇", "イサム" }, { "久美子", "クミコ" }, { "茂", "シゲル" },
+};
+
+static int
+compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+pct (double *v, guint n, double p)
+{
+  qsort (v, n, sizeof *v, compare_double);
+  return v[MIN (n - 1, (guint) (p * n))];
+}
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+static char *dir;
+static GPtrArray *shelter_ids;
+
+static void
+build_city (SdStore *store,
+            GRand   *rand)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTxn) txn = _sd_store_begin (store, &error);
+  guint persons = 0;
+  double t0 = now_ms ();
+
+  g_assert_no_error (error);
+  shelter_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint s = 0; s < N_SHELTERS; s++)
+    {
+      g_autofree char *code = g_strdup_printf ("B%02u", s);
+      SdShelterSpec spec = { code, "試験避難所", SD_SHELTER_KIND_DESIGNATED, s == 0 ? 6000 : 6000, NULL };
+      g_autoptr(SdShelter) shelter = sd_store_add_shelter (store, &spec, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (shelter_ids, g_strdup (sd_shelter_get_id (shelter)));
+    }
+
+  for (guint h = 0; h < N_HOUSEHOLDS; h++)
+    {
+      const Name *fam = &families[g_rand_int_range (rand, 0, G_N_ELEMENTS (families))];
+      guint n = (h < N_HOUSEHOLDS - 1) ? (N_PERSONS - persons) * 2 / (N_HOUSEHOLDS - h) / 2 : N_PERSONS - persons;
+      char names[6][64], kanas[6][64], births[6][16];
+      char phone[32];
+      SdPersonSpec members[6];
+      g_autofree char *id = NULL;
+      /* The first 2 000 households (5 000 people) are the big shelter's. */
+      guint shelter = persons < BIG_SHELTER ? 0 : 1 + h % (N_SHELTERS - 1);
+      SdHouseholdSpec spec = { .shelter_id = g_ptr_array_index (shelter_ids, shelter),
+                               .stay = SD_STAY_SHELTER, .phone = phone, .check_in = TRUE };
+
+      n = CLAMP (n + (h % 3 == 0 ? 1 : 0) - (h % 5 == 0 ? 1 : 0), 1, 6);
+      if (persons + n > N_PERSONS)
+        n = MAX (1, N_PERSONS - persons);
+      g_snprintf (phone, sizeof phone, "090-%04d-%04d", g_rand_int_range (rand, 0, 10000),
+                  g_rand_int_range (rand, 0, 10000));
+      for (guint m = 0; m < n; m++)
+        {
+          const Name *giv = &givens[g_rand_int_range (rand, 0, G_N_ELEMENTS (givens))];
+          g_snprintf (names[m], sizeof names[m], "%s %s", fam->kanji, giv->kanji);
+          g_snprintf (kanas[m], sizeof kanas[m], "%s %s", fam->kana, giv->kana);
+          g_snprintf (births[m], sizeof births[m], "%04d-%02d-%02d", g_rand_int_range (rand, 1925, 2025),
+                      g_rand_int_range (rand, 1, 13), g_rand_int_range (rand, 1, 29));
+          members[m] = (SdPersonSpec) { .name = names[m], .kana = kanas[m], .birth_date = births[m],
+                                        .sex = 1 + m % 2 };
+        }
+      id = sd_store_add_household (store, &spec, members, n, NULL, &error);
+      g_assert_no_error (error);
+      persons += n;
+      if (persons >= N_PERSONS)
+        break;
+    }
+  g_assert_true (_sd_txn_commit (g_steal_pointer (&txn), &error));
+  g_print ("Built %u persons, all checked in, in %.1f s.\n\n", persons, (now_ms () - t0) / 1000);
+}
+
+static sqlite3 *
+bare_copy_of_schema (SdStore *store, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GString *sql = g_string_new ("BEGIN;");
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+
+  sqlite3_prepare_v2 (_sd_store_get_db (store),
+                      "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND type IN ('table', 'index') "
+                      "AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', rowid", -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (sql, "%s;", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_string_append (sql, "COMMIT;");
+  g_assert (sqlite3_open (path, &db) == SQLITE_OK);
+  sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL, NULL, NULL);
+  g_assert (sqlite3_exec (db, sql->str, NULL, NULL, NULL) == SQLITE_OK);
+  g_string_free (sql, TRUE);
+  return db;
+}
+
+static void
+table_head (const char *title, const char *floor_name)
+{
+  g_print ("%s\n\n| %-34s | %18s | %18s | %7s |\n", title, "work", "ShelterDesk", floor_name, "ratio");
+  g_print ("|------------------------------------|--------------------|--------------------|---------|\n");
+}
+
+static void
+table_row (const char *what, const char *stat, double ours, double floor_v)
+{
+  g_print ("| %-34s | %9.3f ms %-4s | %9.3f ms %-4s | %6.2fx |\n", what, ours, stat, floor_v, stat,
+           floor_v > 0 ? ours / floor_v : 0);
+}
+
+static void
+bench_register (SdStore *store, GRand *rand)
+{
+  enum { RUNS = 200 };
+  double ours[RUNS], bare[RUNS];
+  sqlite3 *db = bare_copy_of_schema (store, "bare-register.sqlite");
+  sqlite3_stmt *h = NULL, *p = NULL;
+  SdPersonSpec members[4] = {
+    { .name = "登録 太郎", .kana = "トウロク タロウ", .birth_date = "1975-04-01", .sex = SD_SEX_MALE },
+    { .name = "登録 花子", .kana = "トウロク ハナコ", .birth_date = "1978-09-12", .sex = SD_SEX_FEMALE },
+    { .name = "登録 一郎", .kana = "トウロク イチロウ", .birth_date = "2008-01-20", .sex = SD_SEX_MALE },
+    { .name = "登録 桜", .kana = "トウロク サクラ", .birth_date = "2015-06-30", .sex = SD_SEX_FEMALE },
+  };
+  SdHouseholdSpec hh = { .shelter_id = g_ptr_array_index (shelter_ids, 3), .stay = SD_STAY_SHELTER,
+                         .phone = "090-1111-2222", .address = "みなと川市東町1-2-3" };
+
+  sqlite3_exec (db, "INSERT INTO shelters (id, code, name, kind) VALUES ('s', 'B01', 'x', 'designated')",
+                NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO households (id, shelter_id, stay, address, phone, representative_id, "
+                          "created_at) VALUES (?1, 's', 'shelter', ?2, ?3, ?1, 0)", -1, &h, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO persons (id, household_id, name, kana, birth_date, sex, created_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, 'male', 0)", -1, &p, NULL);
+
+  for (int i = 0; i < RUNS; i++)
+    {
+      g_autofree char *hid = g_strdup_printf ("h%d", i);
+      double t0 = now_ms ();
+      g_autofree char *id = sd_store_add_household (store, &hh, members, 4, NULL, NULL);
+
+      g_assert (id != NULL);
+      ours[i] = now_ms () - t0;
+
+      t0 = now_ms ();
+      sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      sqlite3_reset (h);
+      sqlite3_bind_text (h, 1, hid, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (h, 2, hh.address, -1, SQLITE_STATIC);
+      sqlite3_bind_text (h, 3, hh.phone, -1, SQLITE_STATIC);
+      sqlite3_step (h);
+      for (int m = 0; m < 4; m++)
+        {
+          g_autofree char *pid = g_strdup_printf ("p%d-%d", i, m);
+          sqlite3_reset (p);
+          sqlite3_bind_text (p, 1, pid, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (p, 2, hid, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (p, 3, members[m].name, -1, SQLITE_STATIC);
+          sqlite3_bind_text (p, 4, members[m].kana, -1, SQLITE_STATIC);
+          sqlite3_bind_text (p, 5, members[m].birth_date, -1, SQLITE_STATIC);
+          sqlite3_step (p);
+        }
+      sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      bare[i] = now_ms () - t0;
+    }
+  sqlite3_finalize (h);
+  sqlite3_finalize (p);
+  sqlite3_close (db);
+
+  table_head ("Registering a household of four, durable (WAL, synchronous=FULL), 200 times, "
+              "with 100 000 persons already registered", "bare SQLite, 5 rows");
+  {
+    double ours_copy[RUNS], bare_copy[RUNS];
+    memcpy (ours_copy, ours, sizeof ours);
+    memcpy (bare_copy, bare, sizeof bare);
+    table_row ("household of 4 with its op-log", "p50", pct (ours, RUNS, 0.5), pct (bare, RUNS, 0.5));
+    table_row ("household of 4 with its op-log", "p95", pct (ours_copy, RUNS, 0.95), pct (bare_copy, RUNS, 0.95));
+  }
+  g_print ("target: median under 10 ms\n\n");
+}
+
+typedef struct {
+  const char *what;
+  const char *queries[8];
+  const char *floor_prefix[8];  /* the person_keys prefix the bare query scans */
+} QuerySet;
+
+static void
+bench_search (SdStore *store, GRand *rand)
+{
+  enum { RUNS = 1000 };
+  static const QuerySet sets[] = {
+    { "kanji family name", { "山田", "佐藤", "長谷川", "林", "高橋", NULL },
+      { "n山田", "n佐藤", "n長谷川", "n林", "n高橋", NULL } },
+    { "hiragana, 1–3 characters", { "や", "さと", "はせが", "こば", "い", NULL },
+      { "kヤ", "kサト", "kハセガ", "kコバ", "kイ", NULL } },
+    { "half-width katakana", { "ﾔﾏﾀﾞ", "ｻﾄｳ ﾀ", "ﾊｼﾓﾄ", NULL },
+      { "kヤマダ", "kサトウタ", "kハシモト", NULL } },
+    { "phone number prefix", { "090-12", "0903", "090-9999", NULL },
+      { "p09012", "p0903", "p0909999", NULL } },
+    { "phone, last four digits", { "1234", "0007", "5678", NULL },
+      { "q1234", "q0007", "q5678", NULL } },
+  };
+  sqlite3 *db = _sd_store_get_db (store);
+  sqlite3_stmt *floor_stmt = NULL;
+
+  sqlite3_prepare_v2 (db, "SELECT person_id FROM person_keys WHERE key >= ?1 AND key < ?2 LIMIT 50",
+                      -1, &floor_stmt, NULL);
+  table_head ("Search as you type, 1 000 queries each, 50 results at most, with 100 000 persons",
+              "bare key range scan");
+  for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
+    {
+      double ours[RUNS], bare[RUNS];
+      guint nq = 0;
+
+      while (sets[s].queries[nq] != NULL)
+        nq++;
+      for (int i = 0; i < RUNS; i++)
+        {
+          const char *q = sets[s].queries[i % nq];
+          const char *prefix = sets[s].floor_prefix[i % nq];
+          g_autofree char *end = g_strconcat (prefix, "\xf4\x8f\xbf\xbf", NULL);
+          double t0 = now_ms ();
+          g_autoptr(GListModel) found = sd_store_search_persons (store, q, 50, NULL);
+
+          ours[i] = now_ms () - t0;
+          g_assert (found != NULL);
+
+          t0 = now_ms ();
+          sqlite3_reset (floor_stmt);
+          sqlite3_bind_text (floor_stmt, 1, prefix, -1, SQLITE_STATIC);
+          sqlite3_bind_text (floor_stmt, 2, end, -1, SQLITE_STATIC);
+          while (sqlite3_step (floor_stmt) == SQLITE_ROW)
+            ;
+          bare[i] = now_ms () - t0;
+        }
+      table_row (sets[s].what, "p95", pct (ours, RUNS, 0.95), pct (bare, RUNS, 0.95));
+    }
+  sqlite3_finalize (floor_stmt);
+  g_print ("target: p95 under 10 ms (ShelterDesk also builds each person shown, with their status)\n\n");
+}
+
+static void
+bench_report (SdStore *store)
+{
+  enum { RUNS = 9 };
+  const char *cases[2] = { g_ptr_array_index (shelter_ids, 0), NULL };
+  const char *names[2] = { "one shelter, 5 000 people", "all 20 shelters, 100 000 people" };
+  sqlite3 *db = _sd_store_get_db (store);
+
+  table_head ("Shelter status report, median of 9", "bare GROUP BY sex");
+  for (guint c = 0; c < 2; c++)
+    {
+      double ours[RUNS], bare[RUNS];
+      sqlite3_stmt *stmt = NULL;
+
+      sqlite3_prepare_v2 (db, c == 0
+                          ? "SELECT p.sex, count(*) FROM person_state s JOIN persons p ON p.id = s.person_id "
+                            "WHERE s.shelter_id = ?1 AND s.kind IN ('arrive', 'return', 'go_out') GROUP BY p.sex"
+                          : "SELECT p.sex, count(*) FROM person_state s JOIN persons p ON p.id = s.person_id "
+                            "WHERE s.kind IN ('arrive', 'return', 'go_out') GROUP BY p.sex", -1, &stmt, NULL);
+      for (int i = 0; i < RUNS; i++)
+        {
+          double t0 = now_ms ();
+          g_autoptr(SdShelterStatus) status = sd_store_compute_shelter_status (store, cases[c], NULL);
+
+          ours[i] = now_ms () - t0;
+          g_assert (status != NULL);
+          if (i == 0)
+            g_assert_cmpuint (status->persons, >=, c == 0 ? BIG_SHELTER - 10 : N_PERSONS);
+
+          t0 = now_ms ();
+          sqlite3_reset (stmt);
+          if (c == 0)
+            sqlite3_bind_text (stmt, 1, cases[c], -1, SQLITE_STATIC);
+          while (sqlite3_step (stmt) == SQLITE_ROW)
+            ;
+          bare[i] = now_ms () - t0;
+        }
+      sqlite3_finalize (stmt);
+      table_row (names[c], "p50", pct (ours, RUNS, 0.5), pct (bare, RUNS, 0.5));
+    }
+  g_print ("target: under 100 ms\n");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261122);
+
+  dir = g_dir_make_tmp ("sd-bench-intake-XXXXXX", NULL);
+  path = g_build_filename (dir, "city.sqlite", NULL);
+  store = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+
+  build_city (store, rand);
+  bench_register (store, rand);
+  bench_search (store, rand);
+  bench_report (store);
+  g_ptr_array_unref (shelter_ids);
+  return 0;
+}
