@@ -241,7 +241,7 @@ bench_search (SdStore *store, GRand *rand)
   static const QuerySet sets[] = {
     { "kanji family name", { "山田", "佐藤", "長谷川", "林", "高橋", NULL },
       { "n山田", "n佐藤", "n長谷川", "n林", "n高橋", NULL } },
-    { "hiragana, 1–3 characters", { "や", "さと", "はせが", "こば", "い", NULL },
+    { "hiragana, 1 to 3 characters", { "や", "さと", "はせが", "こば", "い", NULL },
       { "kヤ", "kサト", "kハセガ", "kコバ", "kイ", NULL } },
     { "half-width katakana", { "ﾔﾏﾀﾞ", "ｻﾄｳ ﾀ", "ﾊｼﾓﾄ", NULL },
       { "kヤマダ", "kサトウタ", "kハシモト", NULL } },
