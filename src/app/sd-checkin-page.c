@@ -46,13 +46,6 @@ struct _SdCheckinPage
 
 G_DEFINE_FINAL_TYPE (SdCheckinPage, sd_checkin_page, GTK_TYPE_WIDGET)
 
-enum {
-  PROP_0,
-  PROP_SHELTER_ID,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static const char *
 status_phrase (SdPerson *person)
@@ -404,7 +397,6 @@ static void
 shelter_changed_cb (SdCheckinPage *self)
 {
   update_occupancy (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHELTER_ID]);
 }
 
 static void
@@ -435,30 +427,6 @@ sd_checkin_page_finalize (GObject *object)
 }
 
 static void
-sd_checkin_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  SdCheckinPage *self = SD_CHECKIN_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SHELTER_ID: g_value_set_string (value, sd_shelter_picker_get_shelter_id (self->shelter_picker)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sd_checkin_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  SdCheckinPage *self = SD_CHECKIN_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SHELTER_ID: sd_shelter_picker_set_shelter_id (self->shelter_picker, g_value_get_string (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 sd_checkin_page_class_init (SdCheckinPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -466,13 +434,7 @@ sd_checkin_page_class_init (SdCheckinPageClass *klass)
 
   object_class->dispose = sd_checkin_page_dispose;
   object_class->finalize = sd_checkin_page_finalize;
-  object_class->get_property = sd_checkin_page_get_property;
-  object_class->set_property = sd_checkin_page_set_property;
 
-  properties[PROP_SHELTER_ID] =
-    g_param_spec_string ("shelter-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SD_TYPE_SHELTER_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -592,4 +554,11 @@ sd_checkin_page_reset (SdCheckinPage *self)
   g_list_store_remove_all (self->results);
   show_person (self, NULL);
   set_message (self, NULL, NULL);
+}
+
+SdShelterPicker *
+sd_checkin_page_get_shelter_picker (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
+  return self->shelter_picker;
 }

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-core.h"
+#include "sd-shelter-picker.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,7 @@ GListModel *sd_checkin_page_get_results  (SdCheckinPage *self);
 SdPerson   *sd_checkin_page_get_person   (SdCheckinPage *self);
 const char *sd_checkin_page_get_message  (SdCheckinPage *self);
 void        sd_checkin_page_reset        (SdCheckinPage *self);
+
+SdShelterPicker *sd_checkin_page_get_shelter_picker (SdCheckinPage *self);
 
 G_END_DECLS

@@ -53,7 +53,6 @@ G_DEFINE_FINAL_TYPE (SdIntakePage, sd_intake_page, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
-  PROP_SHELTER_ID,
   PROP_MESSAGE,
   N_PROPS
 };
@@ -327,32 +326,11 @@ sd_intake_page_finalize (GObject *object)
 static void
 sd_intake_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
-  SdIntakePage *self = SD_INTAKE_PAGE (object);
-
   switch (prop_id)
     {
-    case PROP_SHELTER_ID: g_value_set_string (value, sd_shelter_picker_get_shelter_id (self->shelter_picker)); break;
-    case PROP_MESSAGE: g_value_set_string (value, self->message); break;
+    case PROP_MESSAGE: g_value_set_string (value, SD_INTAKE_PAGE (object)->message); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
-}
-
-static void
-sd_intake_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  SdIntakePage *self = SD_INTAKE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SHELTER_ID: sd_shelter_picker_set_shelter_id (self->shelter_picker, g_value_get_string (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-shelter_changed_cb (SdIntakePage *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHELTER_ID]);
 }
 
 static void
@@ -364,11 +342,7 @@ sd_intake_page_class_init (SdIntakePageClass *klass)
   object_class->dispose = sd_intake_page_dispose;
   object_class->finalize = sd_intake_page_finalize;
   object_class->get_property = sd_intake_page_get_property;
-  object_class->set_property = sd_intake_page_set_property;
 
-  properties[PROP_SHELTER_ID] =
-    g_param_spec_string ("shelter-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_MESSAGE] =
     g_param_spec_string ("message", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -401,7 +375,6 @@ sd_intake_page_class_init (SdIntakePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdIntakePage, message_label);
   gtk_widget_class_bind_template_child (widget_class, SdIntakePage, scroller);
   gtk_widget_class_bind_template_callback (widget_class, stay_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, shelter_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "intake.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "intake.clear", NULL, clear_action);
@@ -516,4 +489,11 @@ sd_intake_page_reset (SdIntakePage *self)
   gtk_spin_button_set_value (self->pets_spin, 1);
   set_message (self, NULL, FALSE);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
+SdShelterPicker *
+sd_intake_page_get_shelter_picker (SdIntakePage *self)
+{
+  g_return_val_if_fail (SD_IS_INTAKE_PAGE (self), NULL);
+  return self->shelter_picker;
 }

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-core.h"
+#include "sd-shelter-picker.h"
 #include "sd-member-form.h"
 
 G_BEGIN_DECLS
@@ -28,5 +29,7 @@ void          sd_intake_page_set_household_text (SdIntakePage *self,
 const char   *sd_intake_page_get_message   (SdIntakePage *self);
 const char   *sd_intake_page_get_last_household_id (SdIntakePage *self);
 void          sd_intake_page_reset         (SdIntakePage *self);
+
+SdShelterPicker *sd_intake_page_get_shelter_picker (SdIntakePage *self);
 
 G_END_DECLS

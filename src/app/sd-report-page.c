@@ -41,13 +41,6 @@ struct _SdReportPage
 
 G_DEFINE_FINAL_TYPE (SdReportPage, sd_report_page, GTK_TYPE_WIDGET)
 
-enum {
-  PROP_0,
-  PROP_SHELTER_ID,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void
 set_message (SdReportPage *self,
@@ -379,7 +372,6 @@ static void
 shelter_changed_cb (SdReportPage *self)
 {
   refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHELTER_ID]);
 }
 
 static void
@@ -409,30 +401,6 @@ sd_report_page_finalize (GObject *object)
 }
 
 static void
-sd_report_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  SdReportPage *self = SD_REPORT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SHELTER_ID: g_value_set_string (value, sd_shelter_picker_get_shelter_id (self->shelter_picker)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sd_report_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  SdReportPage *self = SD_REPORT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SHELTER_ID: sd_shelter_picker_set_shelter_id (self->shelter_picker, g_value_get_string (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 sd_report_page_class_init (SdReportPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -440,13 +408,7 @@ sd_report_page_class_init (SdReportPageClass *klass)
 
   object_class->dispose = sd_report_page_dispose;
   object_class->finalize = sd_report_page_finalize;
-  object_class->get_property = sd_report_page_get_property;
-  object_class->set_property = sd_report_page_set_property;
 
-  properties[PROP_SHELTER_ID] =
-    g_param_spec_string ("shelter-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SD_TYPE_SHELTER_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -557,4 +519,11 @@ sd_report_page_reset (SdReportPage *self)
   sd_report_page_set_supplies (self, NULL);
   gtk_editable_set_text (self->note_entry, "");
   set_message (self, NULL, FALSE);
+}
+
+SdShelterPicker *
+sd_report_page_get_shelter_picker (SdReportPage *self)
+{
+  g_return_val_if_fail (SD_IS_REPORT_PAGE (self), NULL);
+  return self->shelter_picker;
 }

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-core.h"
+#include "sd-shelter-picker.h"
 
 G_BEGIN_DECLS
 
@@ -41,5 +42,7 @@ gboolean               sd_report_page_export_finish (SdReportPage    *self,
                                                      GError         **error);
 GtkPrintOperation     *sd_report_page_new_print_operation (SdReportPage *self);
 void                   sd_report_page_reset         (SdReportPage    *self);
+
+SdShelterPicker *sd_report_page_get_shelter_picker (SdReportPage *self);
 
 G_END_DECLS

@@ -345,10 +345,12 @@ sd_window_constructed (GObject *object)
   sd_checkin_page_set_store (self->checkin_page, self->store);
   sd_enquiry_page_set_store (self->enquiry_page, self->store);
   sd_report_page_set_store (self->report_page, self->store);
-  /* Both desks always work for the same shelter. */
-  g_object_bind_property (self->intake_page, "shelter-id", self->checkin_page, "shelter-id",
+  /* The desks always work for the same shelter. */
+  g_object_bind_property (sd_intake_page_get_shelter_picker (self->intake_page), "shelter-id",
+                          sd_checkin_page_get_shelter_picker (self->checkin_page), "shelter-id",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->intake_page, "shelter-id", self->report_page, "shelter-id",
+  g_object_bind_property (sd_intake_page_get_shelter_picker (self->intake_page), "shelter-id",
+                          sd_report_page_get_shelter_picker (self->report_page), "shelter-id",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   apply_role (self);
   update_header (self);
