@@ -606,3 +606,70 @@ sd_cli_run_report_status (SdCli   *cli,
            g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
   }
 }
+
+/* ---- shelter condition ---- */
+
+static gboolean
+record_condition (SdCli       *cli,
+                  const char  *code,
+                  char       **states,
+                  const char  *supplies,
+                  const char  *note,
+                  const char  *staff_no,
+                  GError     **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdShelter) shelter = NULL;
+  g_autoptr(SdStaff) staff = NULL;
+  g_autofree char *id = NULL;
+  SdShelterConditionSpec spec = { 0 };
+
+  for (SdLifeline l = 0; l < SD_N_LIFELINES; l++)
+    if (states[l] != NULL && !sd_lifeline_state_from_string (states[l], &spec.lifelines[l]))
+      {
+        g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                     _("“%s” is not a state: use ok, limited, out or unknown."), states[l]);
+        return FALSE;
+      }
+  store = sd_cli_open_store (cli, TRUE, error);
+  if (store == NULL || (shelter = sd_store_find_shelter (store, code, error)) == NULL)
+    return FALSE;
+  if (staff_no != NULL && (staff = sd_store_find_staff (store, staff_no, error)) == NULL)
+    return FALSE;
+  spec.shelter_id = sd_shelter_get_id (shelter);
+  spec.supply_requests = supplies;
+  spec.note = note;
+  spec.staff_id = staff ? sd_staff_get_id (staff) : NULL;
+  id = sd_store_record_shelter_condition (store, &spec, error);
+  if (id == NULL)
+    return FALSE;
+  g_print (_("Recorded the condition of %s.\n"), sd_shelter_get_code (shelter));
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_shelter_condition (SdCli   *cli,
+                              GStrv   *args,
+                              GError **error)
+{
+  char *states[SD_N_LIFELINES] = { NULL };
+  g_autofree char *supplies = NULL, *note = NULL, *staff_no = NULL;
+  gboolean ok;
+  const GOptionEntry entries[] = {
+    { "electricity", 0, 0, G_OPTION_ARG_STRING, &states[SD_LIFELINE_ELECTRICITY], N_("ok, limited, out or unknown"), N_("STATE") },
+    { "water", 0, 0, G_OPTION_ARG_STRING, &states[SD_LIFELINE_WATER], N_("ok, limited, out or unknown"), N_("STATE") },
+    { "gas", 0, 0, G_OPTION_ARG_STRING, &states[SD_LIFELINE_GAS], N_("ok, limited, out or unknown"), N_("STATE") },
+    { "communications", 0, 0, G_OPTION_ARG_STRING, &states[SD_LIFELINE_COMMUNICATIONS], N_("ok, limited, out or unknown"), N_("STATE") },
+    { "toilets", 0, 0, G_OPTION_ARG_STRING, &states[SD_LIFELINE_TOILETS], N_("ok, limited, out or unknown"), N_("STATE") },
+    { "supplies", 0, 0, G_OPTION_ARG_STRING, &supplies, N_("Supply requests"), N_("TEXT") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note"), N_("TEXT") },
+    { "staff", 0, 0, G_OPTION_ARG_STRING, &staff_no, N_("Who records it"), N_("STAFF_NO") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  ok = sd_cli_parse_args (cli, entries, args, 1, 1, error) &&
+       record_condition (cli, (*args)[1], states, supplies, note, staff_no, error);
+  for (guint l = 0; l < SD_N_LIFELINES; l++)
+    g_free (states[l]);
+  return ok;
+}

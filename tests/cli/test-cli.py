@@ -190,6 +190,14 @@ def test_report_shelter_status(tmp):
     text = subprocess.run(['pdftotext', pdf_path, '-'], capture_output=True, check=True).stdout.decode()
     assert 'Shelter status report' in text, text[:200]
     fails(cli('report', 'shelter-status', '--format', 'pdf', '--out', pdf_path, db=db), 2, 'no shelter')
+    # The lead's condition record shows in the next report.
+    ok(cli('shelter', 'condition', 'S01', '--electricity', 'out', '--water', 'limited',
+           '--supplies', '毛布 50枚', '--staff', '1001', db=db), 'condition')
+    ok(cli('report', 'shelter-status', '--shelter', 'S01', '--format', 'csv', '--out', csv_path, db=db), 'csv 2')
+    data = read_bytes(csv_path).decode('utf-8-sig')
+    assert 'Electricity,Not working' in data and '毛布 50枚' in data, data
+    fails(cli('shelter', 'condition', 'S01', '--gas', 'broken', db=db), 2, 'bad state')
+    fails(cli('shelter', 'condition', 'S01', '--supplies', '毛布\x01', db=db), 1, 'control character')
     fails(cli('report', 'shelter-status', '--all', '--format', 'doc', '--out', pdf_path, db=db), 2, 'bad format')
 
 
