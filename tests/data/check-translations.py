@@ -22,23 +22,23 @@ import pathlib
 import tempfile
 
 root = pathlib.Path(po).resolve().parent.parent
+KEYWORDS = ["--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
+            "--keyword=g_dngettext:2,3", "--keyword=ngettext:1,2"]
+
 with tempfile.TemporaryDirectory() as tmp:
     pot = os.path.join(tmp, "shelterdesk.pot")
     files = [l.strip() for l in (root / "po" / "POTFILES.in").read_text().splitlines()
              if l.strip() and not l.startswith("#")]
-    xg = subprocess.run(["xgettext", "--from-code=UTF-8", "--add-comments=Translators:",
-                         "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
-                         "--keyword=g_dngettext:2,3", "--keyword=ngettext:1,2",
-                         "--its=/usr/share/gettext/its/gschema.its" if False else "--language=C",
-                         "-o", pot] + [f for f in files if f.endswith(".c")],
-                        cwd=root, capture_output=True, text=True)
-    ok = xg.returncode == 0
-    if ok:
-        xg2 = subprocess.run(["xgettext", "--from-code=UTF-8", "-j", "-o", pot] +
-                             [f for f in files if not f.endswith(".c")],
-                            cwd=root, capture_output=True, text=True)
-        ok = xg2.returncode == 0
-    checks.append((ok, "xgettext reads every file in POTFILES.in" + ("" if ok else ": " + xg.stderr + (xg2.stderr if 'xg2' in dir() else ""))))
+    sources = [f for f in files if f.endswith(".c")]
+    others = [f for f in files if not f.endswith(".c")]
+    steps = [["xgettext", "--from-code=UTF-8", "--language=C", *KEYWORDS, "-o", pot, *sources],
+             ["xgettext", "--from-code=UTF-8", "-j", "-o", pot, *others]]
+    errors = ""
+    for step in steps:
+        run = subprocess.run(step, cwd=root, capture_output=True, text=True)
+        if run.returncode != 0:
+            errors += run.stderr
+    checks.append((not errors, "xgettext reads every file in POTFILES.in" + (": " + errors if errors else "")))
     cmp = subprocess.run(["msgcmp", "--use-untranslated", po, pot], capture_output=True, text=True)
     missing = [l for l in cmp.stderr.splitlines() if "this message is used but not defined" in l]
     checks.append((cmp.returncode == 0, f"ja.po has every message of the sources ({len(missing)} missing)"))
