@@ -1,0 +1,44 @@
+/* sd-card-emulator.h: an emulated My Number card, for the tests and the demo's virtual readers.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char       *pin;            /* 4 digits */
+  char       *pin_b;          /* 14 digits */
+  int         tries;          /* left for the PIN; 0 = blocked */
+  int         tries_b;
+  GByteArray *facts;          /* EF 0002 as stored */
+  int         pull_out_after; /* answer this many APDUs, then act pulled out; -1 never */
+
+  /* state */
+  gboolean    selected_ap;
+  guint       current_ef;
+  gboolean    verified;
+  GPtrArray  *log;            /* every APDU received, as hex */
+} SdCardEmulator;
+
+SdCardEmulator *sd_card_emulator_new     (const char *name,
+                                          const char *address,
+                                          const char *birth_yyyymmdd,
+                                          const char *sex,
+                                          const char *pin);
+void            sd_card_emulator_free    (SdCardEmulator *emu);
+/* Answers one APDU (data and SW appended to RESPONSE); FALSE once pulled out. */
+gboolean        sd_card_emulator_process (SdCardEmulator *emu,
+                                          const guint8   *apdu,
+                                          gsize           len,
+                                          GByteArray     *response);
+/* Whether any APDU in the log selected FID (as "00A4020C02xxxx"). */
+gboolean        sd_card_emulator_selected (SdCardEmulator *emu,
+                                           guint           fid);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCardEmulator, sd_card_emulator_free)
+
+G_END_DECLS
