@@ -261,8 +261,16 @@ sd_cli_run_evacuee_add (SdCli   *cli,
   household.address = member_text (root, "address");
   household.phone = member_text (root, "phone");
   household.pets = member_text (root, "pets");
-  household.pets_count = json_object_has_member (root, "pets_count")
-                         ? (guint) MAX (0, json_object_get_int_member (root, "pets_count")) : 0;
+  if (json_object_has_member (root, "pets_count"))
+    {
+      JsonNode *pets = json_object_get_member (root, "pets_count");
+
+      /* A number, nothing else: anything else is refused, not read as 0. */
+      if (!JSON_NODE_HOLDS_VALUE (pets) || json_node_get_value_type (pets) != G_TYPE_INT64 ||
+          json_node_get_int (pets) < 0 || json_node_get_int (pets) > 100)
+        return bad_value ("pets_count", NULL, error);
+      household.pets_count = (guint) json_node_get_int (pets);
+    }
   household.check_in = member_bool (root, "check_in", household.stay == SD_STAY_SHELTER);
 
   members = json_object_has_member (root, "members") &&

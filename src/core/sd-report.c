@@ -505,8 +505,10 @@ sd_shelter_status_write_csv (const SdShelterStatus  *status,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   csv_row (out, _("Shelter status report"), NULL);
-  csv_row (out, _("Site"), status->site_name, NULL);
-  csv_row (out, _("Shelter"), status->shelter_code ? status->shelter_code : "", status->shelter_name, NULL);
+  /* csv_row stops at the first NULL: an absent value is an empty cell. */
+  csv_row (out, _("Site"), status->site_name ? status->site_name : "", NULL);
+  csv_row (out, _("Shelter"), status->shelter_code ? status->shelter_code : "",
+           status->shelter_name ? status->shelter_name : "", NULL);
   csv_row (out, _("Made at"), when, NULL);
   csv_count_row (out, _("People staying"), status->persons);
   csv_count_row (out, _("Households"), status->households);
@@ -548,7 +550,7 @@ sd_shelter_status_write_csv (const SdShelterStatus  *status,
   csv_row (out, _("Lifelines"), NULL);
   for (SdLifeline l = 0; l < SD_N_LIFELINES; l++)
     csv_row (out, sd_lifeline_get_label (l), sd_lifeline_state_get_label (status->lifelines[l]), NULL);
-  csv_row (out, _("Supply requests"), status->supply_requests, NULL);
+  csv_row (out, _("Supply requests"), status->supply_requests ? status->supply_requests : "", NULL);
 
   return g_output_stream_write_all (stream, out->str, out->len, NULL, cancellable, error);
 }

@@ -162,6 +162,8 @@ def test_evacuee_bad_input(tmp):
         b'{"shelter": "S01", "members": [{"name": "\xff\xfe"}]}',                # not UTF-8
         '{"shelter": "NOPE", "members": [{"name": "甲"}]}'.encode(),
         '{"shelter": "S01", "members": [{"name": "甲", "sex": "x"}]}'.encode(),
+        '{"shelter": "S01", "pets_count": [1], "members": [{"name": "甲"}]}'.encode(),
+        '{"shelter": "S01", "pets_count": "two", "members": [{"name": "甲"}]}'.encode(),
     ]
     for data in bad:
         fails(cli('evacuee', 'add', db=db, stdin=data), 1, repr(data))

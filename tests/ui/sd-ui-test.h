@@ -57,18 +57,28 @@ sd_ui_screenshot (GtkWidget  *widget,
   if (dir == NULL)
     return;
   g_mkdir_with_parents (dir, 0755);
+  native = gtk_widget_get_native (widget);
+  /* On a loaded machine the window may not be mapped and sized yet. */
+  for (int i = 0; i < 200 && !(gtk_widget_get_mapped (GTK_WIDGET (native)) &&
+                                gtk_widget_get_width (GTK_WIDGET (native)) > 0); i++)
+    sd_ui_run_for (25);
   sd_ui_run_for (300);  /* let transitions finish */
 
-  native = gtk_widget_get_native (widget);
   w = gtk_widget_get_width (GTK_WIDGET (native));
   h = gtk_widget_get_height (GTK_WIDGET (native));
   /* Every screen must fit the kiosks' 1366×768. */
   g_assert_cmpint (w, <=, 1366);
   g_assert_cmpint (h, <=, 768);
   paintable = gtk_widget_paintable_new (GTK_WIDGET (native));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* The first frame may not be drawn yet: try again for a moment. */
+  for (int i = 0; i < 40 && node == NULL; i++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        sd_ui_run_for (50);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
                                          &GRAPHENE_RECT_INIT (0, 0, w, h));
