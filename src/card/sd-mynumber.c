@@ -32,9 +32,14 @@ transmit (SdApduChannel  *channel,
           GByteArray     *response,
           GError        **error)
 {
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
   g_byte_array_set_size (response, 0);
   channel->n_apdus++;
-  if (!channel->transmit (channel->user_data, apdu, len, response, error))
+  ok = channel->transmit (channel->user_data, apdu, len, response, error);
+  channel->apdu_usec += g_get_monotonic_time () - start;
+  if (!ok)
     return 0;
   if (response->len < 2)
     {
@@ -134,6 +139,17 @@ sd_mynumber_verify (SdApduChannel      *channel,
                     int                *tries_left,
                     GError            **error)
 {
+  return sd_mynumber_verify_selected (channel, kind, pin, -1, tries_left, error);
+}
+
+gboolean
+sd_mynumber_verify_selected (SdApduChannel      *channel,
+                             SdMynumberPinKind   kind,
+                             const char         *pin,
+                             int                 tries_known,
+                             int                *tries_left,
+                             GError            **error)
+{
   g_autoptr(GByteArray) r = g_byte_array_new ();
   gsize len = pin ? strlen (pin) : 0;
   guint8 apdu[5 + 16];
@@ -152,8 +168,9 @@ sd_mynumber_verify (SdApduChannel      *channel,
     }
 
   /* Select the PIN file (VERIFY needs it current) and ask the tries left
-   * without using one: a blocked card gets no VERIFY at all. */
-  tries = sd_mynumber_get_tries (channel, kind, error);
+   * without using one: a blocked card gets no VERIFY at all.  Done
+   * already when the caller just asked. */
+  tries = tries_known >= 0 ? tries_known : sd_mynumber_get_tries (channel, kind, error);
   if (tries < 0)
     return FALSE;
   if (tries_left != NULL)
@@ -167,6 +184,7 @@ sd_mynumber_verify (SdApduChannel      *channel,
 
   apdu[0] = 0x00; apdu[1] = 0x20; apdu[2] = 0x00; apdu[3] = 0x80; apdu[4] = len;
   memcpy (apdu + 5, pin, len);
+  channel->verify_sent = TRUE;
   sw = transmit (channel, apdu, 5 + len, r, error);
   sodium_memzero (apdu, sizeof apdu);
   if (sw == 0)

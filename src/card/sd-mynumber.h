@@ -25,7 +25,9 @@ typedef gboolean (*SdApduTransmit) (gpointer      user_data,
 typedef struct {
   SdApduTransmit transmit;
   gpointer       user_data;
-  guint          n_apdus;   /* how many were sent, for the benchmark and tests */
+  guint          n_apdus;     /* how many were sent, for the benchmark and tests */
+  gint64         apdu_usec;   /* time spent waiting for the card's answers */
+  gboolean       verify_sent; /* a VERIFY with a PIN went out: a try may be spent */
 } SdApduChannel;
 
 typedef enum {
@@ -41,6 +43,14 @@ int      sd_mynumber_get_tries          (SdApduChannel     *channel,
 gboolean sd_mynumber_verify             (SdApduChannel     *channel,
                                          SdMynumberPinKind  kind,
                                          const char        *pin,
+                                         int               *tries_left,
+                                         GError           **error);
+ /* The same, when the PIN file of KIND is current and TRIES_KNOWN was just
+ * asked of the card (sd_mynumber_get_tries()); -1 asks again. */
+gboolean sd_mynumber_verify_selected    (SdApduChannel     *channel,
+                                         SdMynumberPinKind  kind,
+                                         const char        *pin,
+                                         int                tries_known,
                                          int               *tries_left,
                                          GError           **error);
 gboolean sd_mynumber_read_facts         (SdApduChannel     *channel,

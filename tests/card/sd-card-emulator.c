@@ -58,6 +58,7 @@ sd_card_emulator_new (const char *name,
   emu->facts = g_byte_array_new ();
   tlv (emu->facts, 0xFF20, inner->data, inner->len);
 
+  emu->number = g_strdup (SD_CARD_EMULATOR_NUMBER);
   emu->pin = g_strdup (pin);
   emu->pin_b = g_strdup_printf ("%.6s%s%s", birth + 2, "2034", "1234");
   emu->tries = 3;
@@ -67,14 +68,70 @@ sd_card_emulator_new (const char *name,
   return emu;
 }
 
+SdCardEmulator *
+sd_card_emulator_new_from_args (int      *argc,
+                                char   ***argv,
+                                GError  **error)
+{
+  g_autofree char *name = g_strdup ("番号 花子");
+  g_autofree char *address = g_strdup ("みなと川市東町1丁目2-3");
+  g_autofree char *birth = g_strdup ("19500106");
+  g_autofree char *sex = g_strdup ("2");
+  g_autofree char *pin = g_strdup ("4826");
+  g_autofree char *log_path = NULL;
+  gboolean long_address = FALSE;
+  int tries = 3, pull_out_after = -1;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_FILENAME, &name, "the name on the card", "NAME" },
+    { "address", 0, 0, G_OPTION_ARG_FILENAME, &address, "the address on the card", "ADDRESS" },
+    { "birth", 0, 0, G_OPTION_ARG_STRING, &birth, "the birth date, 8 digits", "YYYYMMDD" },
+    { "sex", 0, 0, G_OPTION_ARG_STRING, &sex, "1 male, 2 female, 9 not applicable", "N" },
+    { "pin", 0, 0, G_OPTION_ARG_STRING, &pin, "the card's 4-digit PIN", "NNNN" },
+    { "tries", 0, 0, G_OPTION_ARG_INT, &tries, "PIN tries left (0: blocked)", "N" },
+    { "long-address", 0, 0, G_OPTION_ARG_NONE, &long_address, "make the address 128 bytes or more", NULL },
+    { "pull-out-after", 0, 0, G_OPTION_ARG_INT, &pull_out_after, "take the card away after N APDUs", "N" },
+    { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_path, "append every APDU here", "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+  /* Names and addresses are UTF-8 whatever the locale: taken as bytes. */
+  g_autoptr(GOptionContext) context = g_option_context_new ("PORT-OR-LINK");
+  SdCardEmulator *emu;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return NULL;
+  if (long_address)
+    {
+      g_autofree char *longer = g_strconcat (address, "東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町東町", NULL);
+      g_free (address);
+      address = g_steal_pointer (&longer);
+    }
+  emu = sd_card_emulator_new (name, address, birth, sex, pin);
+  emu->tries = tries;
+  emu->pull_out_after = pull_out_after;
+  if (log_path != NULL)
+    emu->log_file = fopen (log_path, "a");
+  return emu;
+}
+
 void
 sd_card_emulator_free (SdCardEmulator *emu)
 {
+  if (emu->log_file != NULL)
+    fclose (emu->log_file);
+  g_free (emu->number);
   g_free (emu->pin);
   g_free (emu->pin_b);
   g_byte_array_unref (emu->facts);
   g_ptr_array_unref (emu->log);
   g_free (emu);
+}
+
+void
+sd_card_emulator_reset (SdCardEmulator *emu)
+{
+  emu->selected_ap = emu->verified = FALSE;
+  emu->current_ef = 0;
 }
 
 static void
@@ -94,10 +151,18 @@ sd_card_emulator_process (SdCardEmulator *emu,
 
   for (gsize i = 0; i < len; i++)
     g_string_append_printf (hex, "%02X", apdu[i]);
+  /* Taken away: the APDU never reaches the card, so it is not logged. */
+  if (emu->pull_out_after >= 0 && emu->log->len >= (guint) emu->pull_out_after)
+    {
+      g_string_free (hex, TRUE);
+      return FALSE;
+    }
+  if (emu->log_file != NULL)
+    {
+      fprintf (emu->log_file, "%s\n", hex->str);
+      fflush (emu->log_file);
+    }
   g_ptr_array_add (emu->log, g_string_free (hex, FALSE));
-
-  if (emu->pull_out_after >= 0 && emu->log->len > (guint) emu->pull_out_after)
-    return FALSE;
   if (len < 4)
     {
       sw (r, 0x6700);
@@ -143,16 +208,23 @@ sd_card_emulator_process (SdCardEmulator *emu,
       gsize offset = (apdu[2] << 8) | apdu[3];
       gsize want = apdu[4] == 0 ? 256 : apdu[4];
 
-      if (!emu->verified || emu->current_ef != 0x0002)
+      GByteArray *ef = g_byte_array_new ();
+
+      if (emu->current_ef == 0x0001)
+        g_byte_array_append (ef, (const guint8 *) emu->number, strlen (emu->number));
+      else
+        g_byte_array_append (ef, emu->facts->data, emu->facts->len);
+      if (!emu->verified || (emu->current_ef != 0x0002 && emu->current_ef != 0x0001))
         sw (r, 0x6982);
-      else if (offset >= emu->facts->len)
+      else if (offset >= ef->len)
         sw (r, 0x6B00);
       else
         {
-          gsize n = MIN (want, emu->facts->len - offset);
-          g_byte_array_append (r, emu->facts->data + offset, n);
+          gsize n = MIN (want, ef->len - offset);
+          g_byte_array_append (r, ef->data + offset, n);
           sw (r, n < want ? 0x6282 : 0x9000);
         }
+      g_byte_array_unref (ef);
     }
   else
     sw (r, 0x6D00);

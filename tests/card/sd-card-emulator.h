@@ -6,8 +6,11 @@
 #pragma once
 
 #include <glib.h>
+#include <stdio.h>
 
 G_BEGIN_DECLS
+
+#define SD_CARD_EMULATOR_NUMBER "381254607293"
 
 typedef struct {
   char       *pin;            /* 4 digits */
@@ -15,6 +18,8 @@ typedef struct {
   int         tries;          /* left for the PIN; 0 = blocked */
   int         tries_b;
   GByteArray *facts;          /* EF 0002 as stored */
+  char       *number;         /* EF 0001: a 12-digit individual number, there so
+                               * tests can prove it never leaks (SD_CARD_EMULATOR_NUMBER) */
   int         pull_out_after; /* answer this many APDUs, then act pulled out; -1 never */
 
   /* state */
@@ -22,6 +27,7 @@ typedef struct {
   guint       current_ef;
   gboolean    verified;
   GPtrArray  *log;            /* every APDU received, as hex */
+  FILE       *log_file;       /* and appended here, one per line, if set */
 } SdCardEmulator;
 
 SdCardEmulator *sd_card_emulator_new     (const char *name,
@@ -29,7 +35,15 @@ SdCardEmulator *sd_card_emulator_new     (const char *name,
                                           const char *birth_yyyymmdd,
                                           const char *sex,
                                           const char *pin);
+/* For the emulator programs (vpcd-card, pn532-card): a card from the
+ * command line options --name --address --birth --sex --pin --tries
+ * --long-address --pull-out-after --log; removes what it parsed. */
+SdCardEmulator *sd_card_emulator_new_from_args (int      *argc,
+                                                char   ***argv,
+                                                GError  **error);
 void            sd_card_emulator_free    (SdCardEmulator *emu);
+/* Power off or reset: the application and any VERIFY are forgotten. */
+void            sd_card_emulator_reset   (SdCardEmulator *emu);
 /* Answers one APDU (data and SW appended to RESPONSE); FALSE once pulled out. */
 gboolean        sd_card_emulator_process (SdCardEmulator *emu,
                                           const guint8   *apdu,
