@@ -11,6 +11,7 @@
  * terminal nobody at a kiosk will see.
  */
 #include "sd-application.h"
+#include "sd-card.h"
 #include "sd-window.h"
 
 #include <glib/gi18n.h>
@@ -57,6 +58,7 @@ sd_application_setup_i18n (void)
   const char *messages;
 
   setlocale (LC_ALL, "");
+  sd_card_init ();
   messages = setlocale (LC_MESSAGES, NULL);
   if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
     setlocale (LC_MESSAGES, "C.UTF-8");

@@ -27,4 +27,7 @@ typedef enum {
 
 GQuark sd_card_error_quark (void);
 
+/* Call from main() before any thread starts: it sets the environment. */
+void   sd_card_init        (void);
+
 G_END_DECLS

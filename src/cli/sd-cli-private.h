@@ -89,6 +89,8 @@ gboolean  sd_cli_run_checkout     (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_enquire      (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_report_status (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_condition (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_card_readers (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_card_read    (SdCli *cli, GStrv *args, GError **error);
 
 /* sd-cli-output.c: aligned text tables, and JSON to stdout */
 typedef struct _SdCliTable SdCliTable;

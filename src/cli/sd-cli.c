@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "sd-cli-private.h"
+#include "sd-card.h"
 
 G_DEFINE_QUARK (sd-cli-error-quark, sd_cli_error)
 
@@ -43,6 +44,8 @@ static const SdCliCommand commands[] = {
   { NULL, "return", N_("PERSON_ID"), N_("Record coming back"), sd_cli_run_return },
   { NULL, "checkout", N_("PERSON_ID"), N_("Record leaving the shelter"), sd_cli_run_checkout },
   { NULL, "enquire", N_("TEXT"), N_("Answer an enquiry: only people who agreed to be found"), sd_cli_run_enquire },
+  { "card", "readers", NULL, N_("List the card readers"), sd_cli_run_card_readers },
+  { "card", "read", NULL, N_("Read the 4 facts from a My Number card; the PIN from standard input"), sd_cli_run_card_read },
   { "report", "shelter-status", NULL, N_("Write the shelter status report as CSV or PDF"), sd_cli_run_report_status },
 };
 
@@ -347,6 +350,7 @@ setup_i18n (void)
   const char *localedir = g_getenv ("SD_LOCALEDIR");
 
   setlocale (LC_ALL, "");
+  sd_card_init ();
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : SD_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -8,6 +8,7 @@
  * by the fixture (root, CI) or a running one with vpcd is used; otherwise
  * the tests skip and say why.
  */
+#include "sd-card-emulator.h"
 #include "sd-card-fixture.h"
 
 #include <glib/gstdio.h>
@@ -283,6 +284,55 @@ test_list (void)
   g_assert_true (found);
 }
 
+/* shelterdesk-cli card read: PIN on stdin, facts as JSON, and never the
+ * individual number the card holds in EF 0001. */
+static void
+test_cli_read (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = log_path ("cli.log");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out_path = log_path ("cli.json");
+  GPid card = sd_card_fixture_put_card (SD_VPCD_PORT_0, log, NULL);
+  const char *cli = g_getenv ("SD_CLI");
+  g_autofree char *read_ok = g_strdup_printf ("echo 4826 | '%s' card read --timeout 5", cli);
+  g_autofree char *read_wrong = g_strdup_printf ("echo 0000 | '%s' card read --timeout 5", cli);
+  g_autofree char *listing = g_strdup_printf ("'%s' card readers --json", cli);
+  const char *sh_ok[] = { "sh", "-c", read_ok, NULL };
+  const char *sh_wrong[] = { "sh", "-c", read_wrong, NULL };
+  const char *sh_list[] = { "sh", "-c", listing, NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) sh_ok, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "\"name\" : \"番号 花子\""));
+  g_assert_nonnull (strstr (out, "\"birth_date\" : \"1950-01-06\""));
+  g_assert_nonnull (strstr (out, "\"sex\" : \"female\""));
+  g_assert_null (strstr (out, SD_CARD_EMULATOR_NUMBER));
+  g_assert_null (strstr (err, SD_CARD_EMULATOR_NUMBER));
+  g_file_set_contents (out_path, out, -1, NULL);
+  g_assert_false (sd_card_fixture_file_contains (out_path, SD_CARD_EMULATOR_NUMBER));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A wrong PIN: exit status 1, the tries left, nothing on stdout. */
+  g_assert_true (g_spawn_sync (NULL, (char **) sh_wrong, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "2"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) sh_list, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_nonnull (strstr (out, "\"pcsc:Virtual PCD 00 00\""));
+  g_assert_false (sd_card_fixture_log_has (log, "00A4020C020001"));
+  sd_card_fixture_take_card (card, SD_VPCD_PORT_0);
+}
+
 static void
 skip_all (gconstpointer reason)
 {
@@ -312,6 +362,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/card/pcsc/pulled-out-mid-read", test_pulled_out_mid_read);
   g_test_add_func ("/card/pcsc/second-reader", test_second_reader);
   g_test_add_func ("/card/pcsc/cancel-wait", test_cancel_wait);
+  g_test_add_func ("/card/pcsc/cli", test_cli_read);
   g_test_add_func ("/card/pcsc/reader-gone-and-back", test_reader_gone_and_back);
   rc = g_test_run ();
   sd_card_fixture_pcscd_stop ();
