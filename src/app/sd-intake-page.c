@@ -13,6 +13,8 @@
  * Keyboard: the fields are in reading order; Ctrl+S saves, Ctrl+M adds
  * a member.
  */
+#include "sd-application.h"
+#include "sd-card-dialog.h"
 #include "sd-duplicate-dialog.h"
 #include "sd-intake-page.h"
 #include "sd-shelter-picker.h"
@@ -158,6 +160,67 @@ add_member_action (GtkWidget  *widget,
   SdMemberForm *form = add_member (SD_INTAKE_PAGE (widget));
 
   sd_member_form_focus (form);
+}
+
+/* ---- reading a My Number card ---- */
+
+/* The first member nobody has typed a name for, or a new one. */
+static SdMemberForm *
+empty_member (SdIntakePage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      SdPersonSpec spec = { 0 };
+
+      sd_member_form_get_spec (SD_MEMBER_FORM (child), &spec);
+      if (spec.name == NULL || *spec.name == '\0')
+        return SD_MEMBER_FORM (child);
+    }
+  return add_member (self);
+}
+
+static void
+facts_read_cb (SdIntakePage *self,
+               SdCardFacts  *facts)
+{
+  SdMemberForm *form = empty_member (self);
+  SdPersonSpec spec = { 0 };
+
+  /* The 4 facts, for the person to check; what is typed already stays. */
+  sd_member_form_get_spec (form, &spec);
+  spec.name = facts->name;
+  spec.birth_date = facts->birth_date;
+  spec.sex = facts->sex;
+  spec.address = facts->address;
+  sd_member_form_fill (form, &spec);
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->address_entry)) == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->address_entry), facts->address);
+  gtk_label_set_text (self->message_label,
+                      _("Read from the card. Check the details with the person, add kana and needs, then save."));
+  sd_member_form_focus (form);
+}
+
+static void
+read_card_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdIntakePage *self = SD_INTAKE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GApplication *app = g_application_get_default ();
+  GSettings *settings = SD_IS_APPLICATION (app) ? sd_application_get_settings (SD_APPLICATION (app)) : NULL;
+  g_autofree char *spec = settings ? g_settings_get_string (settings, "card-reader") : g_strdup ("pcsc");
+  const char *demo_card = g_getenv ("SD_DEMO_CARD");
+  SdCardDialog *dialog;
+
+  /* The sample card is offered on the demo database only. */
+  if (self->store == NULL || !sd_store_get_is_demo (self->store) ||
+      demo_card == NULL || !g_file_test (demo_card, G_FILE_TEST_IS_EXECUTABLE))
+    demo_card = NULL;
+  dialog = sd_card_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, spec, demo_card);
+  g_signal_connect_object (dialog, "facts-read", G_CALLBACK (facts_read_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- saving ---- */
@@ -379,6 +442,8 @@ sd_intake_page_class_init (SdIntakePageClass *klass)
   gtk_widget_class_install_action (widget_class, "intake.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "intake.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "intake.add-member", NULL, add_member_action);
+  gtk_widget_class_install_action (widget_class, "intake.read-card", NULL, read_card_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "intake.read-card", NULL);
   gtk_widget_class_install_action (widget_class, "intake.stay", "s", stay_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "intake.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "intake.add-member", NULL);
