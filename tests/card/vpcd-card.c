@@ -42,6 +42,7 @@ main (int argc, char *argv[])
   g_autoptr(SdCardEmulator) emu = sd_card_emulator_new_from_args (&argc, &argv, &error);
   GInputStream *in;
   GOutputStream *out;
+  GSocket *socket;
 
   if (emu == NULL || argc != 2)
     {
@@ -57,7 +58,8 @@ main (int argc, char *argv[])
       g_printerr ("vpcd-card: %s\n", error->message);
       return 1;
     }
-  g_socket_set_option (g_socket_connection_get_socket (conn), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  socket = g_socket_connection_get_socket (conn);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
   out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
 
@@ -67,8 +69,14 @@ main (int argc, char *argv[])
       g_autoptr(GByteArray) response = g_byte_array_new ();
       gsize len, got;
 
+      /* vpcd writes the length and the payload apart: with Nagle on its
+       * side and delayed ACKs on ours, each APDU would wait ~40 ms for
+       * nothing.  Quick ACKs are what a reader on a USB bus behaves like.
+       * (Linux forgets TCP_QUICKACK after a while: set it every time.) */
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
       if (!g_input_stream_read_all (in, head, 2, &got, NULL, NULL) || got != 2)
         break;
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
       len = (head[0] << 8) | head[1];
       if (!g_input_stream_read_all (in, buffer, len, &got, NULL, NULL) || got != len)
         break;
