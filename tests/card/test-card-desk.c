@@ -5,8 +5,8 @@
  *
  * A real window under Xvfb, the real pcscd with the emulated card on
  * vpcd: intake.read-card → touch → a wrong PIN (tries shown) → the right
- * PIN → the form filled → saved.  Then a blocked card, and the demo's
- * sample-card button.  The database, the WAL and every log message are
+ * PIN → the form filled → saved.  Then a blocked card read with
+ * 照合番号B instead, and the demo's sample-card button.  The database, the WAL and every log message are
  * scanned for the individual number the card holds.
  */
 #include "sd-application.h"
@@ -151,6 +151,22 @@ test_read_card_into_intake (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label_part)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+      strstr (gtk_button_get_label (GTK_BUTTON (widget)), label_part) != NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label_part);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_blocked_card (void)
 {
@@ -173,26 +189,22 @@ test_blocked_card (void)
   g_assert_true (at_step ("pin"));
   sd_ui_screenshot (GTK_WIDGET (dialog), "card-blocked");
   g_assert_false (sd_card_fixture_log_has (log, "0020008004"));
-  gtk_window_close (GTK_WINDOW (dialog));
+
+  /* 照合番号B instead: birth date YYMMDD, expiry year, security code. */
+  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "照合番号B"), "clicked");
+  sd_ui_wait_for (at_step, "pin");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (sd_card_dialog_get_pin_entry (dialog))));
+  sd_ui_screenshot (GTK_WIDGET (dialog), "card-pin-b");
+  type_pin (dialog, "50010620341234");
   sd_ui_wait_for (no_dialog, NULL);
+  {
+    SdPersonSpec spec = { 0 };
+
+    sd_member_form_get_spec (sd_intake_page_get_member (intake, 0), &spec);
+    g_assert_cmpstr (spec.name, ==, "番号 花子");
+  }
   sd_card_fixture_take_card (card, SD_VPCD_PORT_0);
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label_part)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
-      strstr (gtk_button_get_label (GTK_BUTTON (widget)), label_part) != NULL)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label_part);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static void
