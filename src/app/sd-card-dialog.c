@@ -210,7 +210,10 @@ read_clicked_cb (SdCardDialog *self)
   char *pin;
 
   if (self->tries <= 0)
-    return;
+    {
+      forget_pin (self);  /* a locked card: nothing is sent, nothing kept */
+      return;
+    }
   /* Copied before forget_pin() empties the entry it points into. */
   pin = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->pin_entry)));
   forget_pin (self);
