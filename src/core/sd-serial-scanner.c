@@ -1,0 +1,586 @@
+/* sd-serial-scanner.c: a barcode or QR code scanner on a serial (USB-CDC) port.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The port is opened non-blocking and watched with a GUnixFDSource on the
+ * context that was thread-default when sd_serial_scanner_start() ran;
+ * each wake-up reads what is there and splits it into lines here, so a
+ * line that arrives in pieces is joined and one that stops half-way can
+ * be dropped by its own timer.  Everything (watch, timers, fd) is torn
+ * down synchronously by sd_serial_scanner_stop() and dispose.
+ *
+ * Privacy: a code can carry a person's details, so its text is never
+ * logged, only its length.
+ *
+ * Reentrancy: a handler of ::scanned may stop, restart or drop the
+ * scanner.  self->serial changes whenever the port is closed or opened,
+ * and the reading loop stops as soon as it sees that.
+ */
+#define _GNU_SOURCE  /* cfmakeraw, O_CLOEXEC */
+#include "sd-serial-scanner.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#ifdef G_OS_UNIX
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+#endif
+
+/* Longest code kept; a QR code holds at most 7089 characters. */
+#define MAX_LINE_BYTES     8192
+/* A line with no byte for this long is a scan that broke off. */
+#define PARTIAL_TIMEOUT_MS 300
+#define RETRY_INTERVAL_MS  1000
+
+struct _SdSerialScanner
+{
+  GObject       parent_instance;
+
+  char         *device_path;
+  GMainContext *context;         /* thread-default at start(); NULL when stopped */
+  gboolean      started;
+  gboolean      connected;
+  guint         serial;          /* changes at each open and close */
+
+  int           fd;              /* -1 when closed */
+  GSource      *fd_source;
+  GSource      *partial_source;  /* drops the partial line when it fires */
+  GSource      *retry_source;    /* tries to open the port again */
+
+  GByteArray   *line;            /* bytes of the line so far, no terminator */
+  gsize         dropping;        /* > 0: bytes of a too-long line dropped so far */
+};
+
+G_DEFINE_FINAL_TYPE (SdSerialScanner, sd_serial_scanner, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DEVICE_PATH,
+  PROP_CONNECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SCANNED,
+  PARTIAL,
+  STATE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void stop_internal (SdSerialScanner *self,
+                           gboolean         emit);
+
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
+set_connected (SdSerialScanner *self,
+               gboolean         connected,
+               gboolean         announce)
+{
+  if (self->connected == connected)
+    return;
+
+  self->connected = connected;
+  if (announce && connected)
+    g_message (_("The barcode scanner on %s is connected."), self->device_path);
+  else if (announce)
+    g_message (_("The barcode scanner on %s was disconnected; it will be used again when it is plugged back in."),
+               self->device_path);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+  g_signal_emit (self, signals[STATE_CHANGED], 0);
+}
+
+/* Forgets the partial line, returning how many bytes it had. */
+static guint
+take_partial (SdSerialScanner *self)
+{
+  gsize n = self->dropping > 0 ? self->dropping : self->line->len;
+
+  self->dropping = 0;
+  g_byte_array_set_size (self->line, 0);
+  clear_source (&self->partial_source);
+
+  return (guint) MIN (n, G_MAXUINT);
+}
+
+#ifdef G_OS_UNIX
+
+static gboolean
+partial_timeout_cb (gpointer user_data)
+{
+  SdSerialScanner *self = user_data;
+  guint n = take_partial (self);  /* also destroys this source */
+
+  g_debug ("Dropped %u bytes of a scan that broke off on %s", n, self->device_path);
+  if (n > 0)
+    g_signal_emit (self, signals[PARTIAL], 0, n);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_partial_timer (SdSerialScanner *self)
+{
+  clear_source (&self->partial_source);
+  if (self->line->len == 0 && self->dropping == 0)
+    return;
+
+  self->partial_source = g_timeout_source_new (PARTIAL_TIMEOUT_MS);
+  g_source_set_static_name (self->partial_source, "[shelterdesk] scanner partial line");
+  g_source_set_callback (self->partial_source, partial_timeout_cb, self, NULL);
+  g_source_attach (self->partial_source, self->context);
+}
+
+/* A terminator arrived: emit what came before it, if anything. */
+static void
+finish_line (SdSerialScanner *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->dropping > 0)
+    {
+      guint n = take_partial (self);
+
+      g_debug ("Dropped a line of %u bytes on %s: longer than %d bytes",
+               n, self->device_path, MAX_LINE_BYTES);
+      g_signal_emit (self, signals[PARTIAL], 0, n);
+      return;
+    }
+
+  if (self->line->len == 0)
+    return;
+
+  text = g_utf8_make_valid ((const char *) self->line->data, self->line->len);
+  g_byte_array_set_size (self->line, 0);
+  g_strstrip (text);
+  if (*text == '\0')
+    return;
+
+  g_debug ("Scanned a code of %" G_GSIZE_FORMAT " bytes on %s", strlen (text), self->device_path);
+  g_signal_emit (self, signals[SCANNED], 0, text);
+}
+
+static void
+process_bytes (SdSerialScanner *self,
+               const guint8    *data,
+               gsize            len)
+{
+  guint serial = self->serial;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = data[i];
+
+      if (c == '\r' || c == '\n')
+        {
+          /* CRLF ends a line and then an empty one, which is ignored. */
+          finish_line (self);
+          if (self->serial != serial)
+            return;  /* a handler stopped or restarted the scanner */
+        }
+      else if (self->dropping > 0)
+        {
+          self->dropping++;
+        }
+      else if (self->line->len >= MAX_LINE_BYTES)
+        {
+          self->dropping = self->line->len + 1;
+          g_byte_array_set_size (self->line, 0);
+        }
+      else
+        {
+          g_byte_array_append (self->line, &c, 1);
+        }
+    }
+
+  restart_partial_timer (self);
+}
+
+static void
+close_device (SdSerialScanner *self)
+{
+  self->serial++;
+  clear_source (&self->fd_source);
+  if (self->fd >= 0)
+    {
+      g_close (self->fd, NULL);
+      self->fd = -1;
+    }
+}
+
+static gboolean retry_cb (gpointer user_data);
+
+static void
+schedule_retry (SdSerialScanner *self)
+{
+  if (self->retry_source != NULL || !self->started)
+    return;
+
+  self->retry_source = g_timeout_source_new (RETRY_INTERVAL_MS);
+  g_source_set_static_name (self->retry_source, "[shelterdesk] scanner retry");
+  g_source_set_callback (self->retry_source, retry_cb, self, NULL);
+  g_source_attach (self->retry_source, self->context);
+}
+
+/* The port went away (read error or end of file): unplugged. */
+static void
+lose_device (SdSerialScanner *self,
+             int              errsv)
+{
+  guint serial;
+  guint n;
+
+  g_debug ("Lost the barcode scanner on %s: %s", self->device_path,
+           errsv != 0 ? g_strerror (errsv) : "end of file");
+
+  close_device (self);
+  serial = self->serial;
+  n = take_partial (self);
+  schedule_retry (self);
+
+  if (n > 0)
+    {
+      g_signal_emit (self, signals[PARTIAL], 0, n);
+      if (self->serial != serial)
+        return;
+    }
+  set_connected (self, FALSE, TRUE);
+}
+
+static gboolean
+fd_ready_cb (int          fd,
+             GIOCondition condition,
+             gpointer     user_data)
+{
+  SdSerialScanner *self = user_data;
+  g_autoptr(SdSerialScanner) hold = g_object_ref (self);  /* handlers may drop theirs */
+  guint8 buffer[4096];
+  gssize n;
+  int errsv;
+
+  n = read (fd, buffer, sizeof buffer);
+  errsv = errno;
+
+  if (n > 0)
+    {
+      process_bytes (self, buffer, (gsize) n);
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (n < 0 && errsv == EINTR)
+    return G_SOURCE_CONTINUE;
+  if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) &&
+      (condition & (G_IO_HUP | G_IO_ERR)) == 0)
+    return G_SOURCE_CONTINUE;
+
+  /* 0 (end of file), EIO (a pty whose other side closed, a USB device
+   * that went away) or a hang-up. */
+  lose_device (self, n < 0 ? errsv : 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Opens the port in raw mode; -1 (after a debug line) if it cannot be. */
+static int
+open_port (const char *path)
+{
+  struct stat st;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_debug ("Could not open the barcode scanner on %s: %s", path, g_strerror (errsv));
+      return -1;
+    }
+
+  if (isatty (fd))
+    {
+      struct termios tio;
+
+      if (tcgetattr (fd, &tio) == 0)
+        {
+          /* 8N1, no echo, no CR/LF translation, bytes as they come.  The
+           * speed means nothing to a USB-CDC device but must be valid. */
+          cfmakeraw (&tio);
+          tio.c_cflag |= CLOCAL | CREAD;
+          tio.c_cc[VMIN] = 1;
+          tio.c_cc[VTIME] = 0;
+          cfsetispeed (&tio, B9600);
+          cfsetospeed (&tio, B9600);
+          if (tcsetattr (fd, TCSANOW, &tio) != 0)
+            {
+              int errsv = errno;
+
+              g_debug ("Could not set raw mode on %s: %s", path, g_strerror (errsv));
+            }
+        }
+      /* What a port held while nobody read it is stale: a code scanned
+       * then was meant for another screen. */
+      tcflush (fd, TCIFLUSH);
+    }
+  else if (fstat (fd, &st) != 0 || !(S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode)))
+    {
+      /* A regular file would be read again at each retry. */
+      g_debug ("Not using %s as a barcode scanner: it is not a device", path);
+      g_close (fd, NULL);
+      return -1;
+    }
+
+  return fd;
+}
+
+static gboolean
+try_open (SdSerialScanner *self)
+{
+  int fd = open_port (self->device_path);
+
+  if (fd < 0)
+    return FALSE;
+
+  close_device (self);
+  take_partial (self);
+  self->fd = fd;
+  self->fd_source = g_unix_fd_source_new (fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+  g_source_set_static_name (self->fd_source, "[shelterdesk] scanner port");
+  g_source_set_callback (self->fd_source, G_SOURCE_FUNC (fd_ready_cb), self, NULL);
+  g_source_attach (self->fd_source, self->context);
+
+  g_debug ("Opened the barcode scanner on %s", self->device_path);
+  set_connected (self, TRUE, TRUE);
+
+  return TRUE;
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  SdSerialScanner *self = user_data;
+  g_autoptr(SdSerialScanner) hold = g_object_ref (self);  /* handlers may drop theirs */
+
+  if (!try_open (self))
+    return G_SOURCE_CONTINUE;
+
+  clear_source (&self->retry_source);
+  return G_SOURCE_REMOVE;
+}
+
+#endif /* G_OS_UNIX */
+
+static void
+stop_internal (SdSerialScanner *self,
+               gboolean         emit)
+{
+  self->started = FALSE;
+  self->serial++;
+  clear_source (&self->retry_source);
+  clear_source (&self->partial_source);
+  clear_source (&self->fd_source);
+#ifdef G_OS_UNIX
+  close_device (self);
+#endif
+  if (self->line != NULL)
+    take_partial (self);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  if (emit)
+    set_connected (self, FALSE, FALSE);
+  else
+    self->connected = FALSE;
+}
+
+static void
+sd_serial_scanner_dispose (GObject *object)
+{
+  SdSerialScanner *self = SD_SERIAL_SCANNER (object);
+
+  stop_internal (self, FALSE);
+
+  G_OBJECT_CLASS (sd_serial_scanner_parent_class)->dispose (object);
+}
+
+static void
+sd_serial_scanner_finalize (GObject *object)
+{
+  SdSerialScanner *self = SD_SERIAL_SCANNER (object);
+
+  g_clear_pointer (&self->line, g_byte_array_unref);
+  g_clear_pointer (&self->device_path, g_free);
+
+  G_OBJECT_CLASS (sd_serial_scanner_parent_class)->finalize (object);
+}
+
+static void
+sd_serial_scanner_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SdSerialScanner *self = SD_SERIAL_SCANNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE_PATH: g_value_set_string (value, self->device_path); break;
+    case PROP_CONNECTED: g_value_set_boolean (value, self->connected); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_serial_scanner_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SdSerialScanner *self = SD_SERIAL_SCANNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE_PATH: self->device_path = g_value_dup_string (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_serial_scanner_class_init (SdSerialScannerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sd_serial_scanner_dispose;
+  object_class->finalize = sd_serial_scanner_finalize;
+  object_class->get_property = sd_serial_scanner_get_property;
+  object_class->set_property = sd_serial_scanner_set_property;
+
+  properties[PROP_DEVICE_PATH] =
+    g_param_spec_string ("device-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SdSerialScanner:connected:
+   *
+   * Whether the port is open and being read.
+   */
+  properties[PROP_CONNECTED] =
+    g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SdSerialScanner::scanned:
+   * @code: the code, valid UTF-8, neither empty nor with white space around it
+   *
+   * Emitted once for each complete line the scanner sent.
+   */
+  signals[SCANNED] = g_signal_new ("scanned",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * SdSerialScanner::partial:
+   * @n_bytes: how many bytes were dropped
+   *
+   * Emitted when a line was dropped: it broke off (no byte for 300 ms, or
+   * the scanner was unplugged) or was longer than 8192 bytes.  The person
+   * should scan again.
+   */
+  signals[PARTIAL] = g_signal_new ("partial",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * SdSerialScanner::state-changed:
+   *
+   * Emitted when SdSerialScanner:connected changed.
+   */
+  signals[STATE_CHANGED] = g_signal_new ("state-changed",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
+}
+
+static void
+sd_serial_scanner_init (SdSerialScanner *self)
+{
+  self->fd = -1;
+  self->line = g_byte_array_sized_new (256);
+}
+
+SdSerialScanner *
+sd_serial_scanner_new (const char *device_path)
+{
+  g_return_val_if_fail (device_path != NULL, NULL);
+
+  return g_object_new (SD_TYPE_SERIAL_SCANNER, "device-path", device_path, NULL);
+}
+
+const char *
+sd_serial_scanner_get_device_path (SdSerialScanner *self)
+{
+  g_return_val_if_fail (SD_IS_SERIAL_SCANNER (self), NULL);
+
+  return self->device_path;
+}
+
+gboolean
+sd_serial_scanner_get_connected (SdSerialScanner *self)
+{
+  g_return_val_if_fail (SD_IS_SERIAL_SCANNER (self), FALSE);
+
+  return self->connected;
+}
+
+void
+sd_serial_scanner_start (SdSerialScanner *self)
+{
+  g_return_if_fail (SD_IS_SERIAL_SCANNER (self));
+  g_return_if_fail (self->device_path != NULL);
+
+  if (self->started)
+    return;
+
+  self->started = TRUE;
+  self->context = g_main_context_ref_thread_default ();
+
+#ifdef G_OS_UNIX
+  if (!try_open (self))
+    schedule_retry (self);
+#else
+  /* Windows COM ports (CreateFile on "\\\\.\\COMn", overlapped reads) are
+   * future work: the scanner stays disconnected and emits nothing. */
+  g_debug ("Serial barcode scanners are not supported on this platform");
+  set_connected (self, FALSE, FALSE);
+#endif
+}
+
+void
+sd_serial_scanner_stop (SdSerialScanner *self)
+{
+  g_return_if_fail (SD_IS_SERIAL_SCANNER (self));
+
+  stop_internal (self, TRUE);
+}
