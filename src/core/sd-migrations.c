@@ -425,12 +425,41 @@ migrate_to_2 (sqlite3  *db,
          install_capture (db, changed, G_N_ELEMENTS (changed), error);
 }
 
+/* ---- version 3: evacuee card keys, the check-in desk's scan settings ---- */
+
+static const char schema_v3[] =
+  /* The deployment's card keys (Ed25519): local, never synced; the seed
+   * (secret) is present where this site may issue cards. */
+  "CREATE TABLE card_keys ("
+  "  key_id INTEGER PRIMARY KEY NOT NULL,"
+  "  public_key BLOB NOT NULL CHECK (length (public_key) = 32),"
+  "  seed BLOB CHECK (seed IS NULL OR length (seed) = 32),"
+  "  is_current INTEGER NOT NULL DEFAULT 0 CHECK (is_current IN (0, 1)),"
+  "  added_at INTEGER NOT NULL"
+  ");"
+  /* What a scan at this kiosk records, shared by the desk and the CLI. */
+  "ALTER TABLE site ADD COLUMN scan_mode TEXT NOT NULL DEFAULT 'arrive'"
+  "  CHECK (scan_mode IN ('arrive', 'go_out', 'return', 'leave', 'supply'));"
+  "ALTER TABLE site ADD COLUMN scan_shelter_id TEXT;"
+  "ALTER TABLE site ADD COLUMN scan_repeat_seconds INTEGER NOT NULL DEFAULT 60"
+  "  CHECK (scan_repeat_seconds BETWEEN 0 AND 86400);"
+  /* "Was this person scanned for this moments ago": newest event of a kind. */
+  "CREATE INDEX person_events_kind ON person_events (person_id, kind, at);";
+
+static gboolean
+migrate_to_3 (sqlite3  *db,
+              GError  **error)
+{
+  return exec_sql (db, schema_v3, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
 static const MigrationFunc migrations[] = {
   migrate_to_1,
   migrate_to_2,
+  migrate_to_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);
