@@ -9,8 +9,15 @@
  * them.  Each action is one event in the core; the page then says in big
  * letters what was recorded, and warns (never refuses) when the shelter
  * is over capacity.
+ *
+ * A scanned evacuee card (keyboard-wedge scanner, through the window's
+ * SdScanCatcher, or a serial scanner) records the desk's current mode for
+ * the card's person at once, and the right half shows in big letters what
+ * was recorded, or why nothing was.
  */
 #include "sd-checkin-page.h"
+#include "sd-application.h"
+#include "sd-qr-dialog.h"
 #include "sd-shelter-picker.h"
 
 #include <glib/gi18n.h>
@@ -33,8 +40,28 @@ struct _SdCheckinPage
   GtkLabel        *household_label;
   GtkLabel        *message_label;
   GtkListBox      *history_box;
+  GtkToggleButton *mode_arrive;
+  GtkToggleButton *mode_go_out;
+  GtkToggleButton *mode_return;
+  GtkToggleButton *mode_leave;
+  GtkToggleButton *mode_supply;
+  GtkLabel        *scanner_label;
+  GtkWidget       *scan_box;
+  GtkImage        *scan_icon;
+  GtkLabel        *scan_headline;
+  GtkLabel        *scan_name;
+  GtkLabel        *scan_kana;
+  GtkLabel        *scan_status;
+  GtkLabel        *scan_message;
+  GtkWidget       *readmit_button;
+  GtkWidget       *open_person_button;
 
   /* Owned References */
+  SdPerson        *scanned;       /* the person of the last scan */
+  SdSerialScanner *serial;
+  SdScanOutcome    scan_outcome;
+  guint            scan_count;
+  gboolean         loading_mode;
   SdStore         *store;
   SdStaff         *staff;
   SdPerson        *person;
@@ -186,6 +213,8 @@ update_actions (SdCheckinPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.return", here && status == SD_PERSON_STATUS_OUT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.leave",
                                  here && (status == SD_PERSON_STATUS_IN || status == SD_PERSON_STATUS_OUT));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.supply", here && status != SD_PERSON_STATUS_LEFT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.show-card", here);
 }
 
 static void
@@ -300,7 +329,8 @@ record (SdCheckinPage *self,
   g_autoptr(SdPerson) fresh = NULL;
   g_autofree char *event = NULL;
   g_autofree char *done = NULL;
-  const char *shelter_id = kind == SD_EVENT_ARRIVE ? sd_shelter_picker_get_shelter_id (self->shelter_picker) : NULL;
+  const char *shelter_id = kind == SD_EVENT_ARRIVE || kind == SD_EVENT_SUPPLY
+                           ? sd_shelter_picker_get_shelter_id (self->shelter_picker) : NULL;
 
   if (self->person == NULL || self->store == NULL)
     return;
@@ -335,6 +365,292 @@ record (SdCheckinPage *self,
   update_occupancy (self);
 }
 
+/* ---- one scan, one action ---- */
+
+enum {
+  PREREG_SCANNED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+mode_phrase (SdEventKind kind)
+{
+  switch (kind)
+    {
+    case SD_EVENT_ARRIVE: return _("Checked in");
+    case SD_EVENT_GO_OUT: return _("Going out recorded");
+    case SD_EVENT_RETURN: return _("Welcome back: return recorded");
+    case SD_EVENT_LEAVE: return _("Leaving recorded");
+    case SD_EVENT_SUPPLY: return _("Supplies handed out");
+    default: return "";
+    }
+}
+
+static GtkToggleButton *
+mode_button (SdCheckinPage *self,
+             SdEventKind    kind)
+{
+  GtkToggleButton *buttons[] = { self->mode_arrive, self->mode_go_out, self->mode_return,
+                                 self->mode_leave, self->mode_supply };
+
+  return buttons[MIN (kind, SD_EVENT_SUPPLY)];
+}
+
+static SdEventKind
+current_mode (SdCheckinPage *self)
+{
+  for (SdEventKind k = SD_EVENT_ARRIVE; k <= SD_EVENT_SUPPLY; k++)
+    if (gtk_toggle_button_get_active (mode_button (self, k)))
+      return k;
+  return SD_EVENT_ARRIVE;
+}
+
+static void
+mode_toggled_cb (SdCheckinPage   *self,
+                 GtkToggleButton *button)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_toggle_button_get_active (button) || self->loading_mode || self->store == NULL)
+    return;
+  /* Kept in the database: `shelterdesk-cli qr scan` uses the same mode. */
+  if (!sd_store_set_scan_mode (self->store, current_mode (self), &error))
+    g_warning ("Could not keep the scan mode: %s", error->message);
+}
+
+static void
+scan_mode_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (widget);
+  SdEventKind kind;
+
+  if (sd_event_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
+    gtk_toggle_button_set_active (mode_button (self, kind), TRUE);
+}
+
+static void
+load_scan_mode (SdCheckinPage *self)
+{
+  SdEventKind mode = SD_EVENT_ARRIVE;
+
+  if (self->store != NULL)
+    sd_store_get_scan_settings (self->store, &mode, NULL, NULL, NULL);
+  self->loading_mode = TRUE;
+  gtk_toggle_button_set_active (mode_button (self, mode), TRUE);
+  self->loading_mode = FALSE;
+}
+
+static char *
+time_of_day (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_ms / 1000);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%H:%M") : g_strdup ("");
+}
+
+/* The big answer on the right: OUTCOME picks the colour. */
+static void
+show_scan (SdCheckinPage *self,
+           const char    *css,
+           const char    *icon,
+           const char    *headline,
+           SdPerson      *person,
+           const char    *message)
+{
+  g_autofree char *status = NULL;
+
+  gtk_widget_remove_css_class (self->scan_box, "recorded");
+  gtk_widget_remove_css_class (self->scan_box, "repeated");
+  gtk_widget_remove_css_class (self->scan_box, "refused");
+  gtk_widget_add_css_class (self->scan_box, css);
+  gtk_image_set_from_icon_name (self->scan_icon, icon);
+  gtk_label_set_text (self->scan_headline, headline);
+  g_set_object (&self->scanned, person);
+  gtk_label_set_text (self->scan_name, person ? sd_person_get_name (person) : "");
+  gtk_label_set_text (self->scan_kana, person && sd_person_get_kana (person) ? sd_person_get_kana (person) : "");
+  if (person != NULL)
+    status = sd_person_get_shelter_name (person) && sd_person_get_status (person) != SD_PERSON_STATUS_LEFT
+      ? g_strdup_printf (_("Now: %s — %s"), status_phrase (person), sd_person_get_shelter_name (person))
+      : g_strdup_printf (_("Now: %s"), status_phrase (person));
+  gtk_label_set_text (self->scan_status, status ? status : "");
+  gtk_label_set_text (self->scan_message, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->scan_message), message != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->scan_kana), person && sd_person_get_kana (person));
+  gtk_widget_set_visible (self->open_person_button, person != NULL);
+  gtk_widget_set_visible (self->readmit_button, FALSE);
+  gtk_stack_set_visible_child_name (self->detail_stack, "scan");
+  self->scan_count++;
+}
+
+void
+sd_checkin_page_handle_scan (SdCheckinPage *self,
+                             const char    *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdScanResult) result = NULL;
+  g_autofree char *shelter_id = NULL;
+  SdScanSettings settings = { 0 };
+  guint repeat = 60;
+
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+
+  if (self->store == NULL)
+    return;
+  sd_store_get_scan_settings (self->store, NULL, NULL, &repeat, NULL);
+  settings.mode = current_mode (self);
+  settings.shelter_id = sd_shelter_picker_get_shelter_id (self->shelter_picker);
+  settings.staff_id = self->staff ? sd_staff_get_id (self->staff) : NULL;
+  settings.repeat_seconds = repeat;
+  set_message (self, NULL, NULL);
+
+  if (settings.shelter_id == NULL &&
+      (settings.mode == SD_EVENT_ARRIVE || settings.mode == SD_EVENT_SUPPLY) &&
+      sd_qr_kind_of (text) == SD_QR_KIND_CARD)
+    {
+      show_scan (self, "refused", "dialog-warning-symbolic", _("Not recorded"), NULL,
+                 _("Choose this desk’s shelter first (top left), then scan again."));
+      return;
+    }
+
+  result = sd_store_scan (self->store, text, &settings, &error);
+  if (result == NULL)
+    {
+      /* Never the scanned text in the log: it may be a person's data. */
+      g_debug ("scan refused: %s", error->message);
+      show_scan (self, "refused", "dialog-error-symbolic", _("Not recorded"), NULL, error->message);
+      return;
+    }
+
+  switch (result->outcome)
+    {
+    case SD_SCAN_RECORDED:
+      show_scan (self, "recorded", "object-select-symbolic", mode_phrase (result->kind), result->person, NULL);
+      update_occupancy (self);
+      break;
+    case SD_SCAN_REPEATED:
+      {
+        g_autofree char *when = time_of_day (result->previous_at);
+        g_autofree char *message = g_strdup_printf (_("This card was scanned for the same thing at %s. "
+                                                      "The second scan was ignored: nothing more was recorded."),
+                                                    when);
+        show_scan (self, "repeated", "dialog-information-symbolic", _("Already recorded"), result->person, message);
+      }
+      break;
+    case SD_SCAN_REFUSED:
+      {
+        g_autofree char *when = result->has_left ? time_of_day (result->previous_at) : NULL;
+        /* Translators: when a person left the shelter */
+        g_autofree char *left = when ? g_strdup_printf (_("(Left at %s.)"), when) : NULL;
+        g_autofree char *message = g_strjoin (" ", result->message, left, NULL);
+        show_scan (self, "refused", "dialog-warning-symbolic", _("Not recorded"), result->person, message);
+        gtk_widget_set_visible (self->readmit_button, result->has_left && result->kind == SD_EVENT_ARRIVE);
+      }
+      break;
+    case SD_SCAN_PREREG:
+      g_signal_emit (self, signals[PREREG_SCANNED], 0, result->prereg);
+      break;
+    }
+}
+
+static void
+serial_scanned_cb (SdCheckinPage *self,
+                   const char    *text)
+{
+  /* A serial scan is heard only while the check-in desk is showing. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sd_checkin_page_handle_scan (self, text);
+}
+
+static void
+serial_state_cb (SdCheckinPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->scanner_label == NULL)
+    return;  /* disposed */
+  if (self->serial == NULL)
+    {
+      gtk_label_set_text (self->scanner_label, _("Scan a card with the scanner at any time; no need to click first."));
+      return;
+    }
+  text = sd_serial_scanner_get_connected (self->serial)
+    ? g_strdup_printf (_("Serial scanner ready (%s). Scan a card at any time."),
+                       sd_serial_scanner_get_device_path (self->serial))
+    : g_strdup_printf (_("Serial scanner not connected (%s): check its cable. The keyboard scanner still works."),
+                       sd_serial_scanner_get_device_path (self->serial));
+  gtk_label_set_text (self->scanner_label, text);
+}
+
+void
+sd_checkin_page_set_serial_device (SdCheckinPage *self,
+                                   const char    *path)
+{
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+
+  if (self->serial != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->serial, self);
+      sd_serial_scanner_stop (self->serial);
+      g_clear_object (&self->serial);
+    }
+  if (path != NULL && *path != '\0')
+    {
+      self->serial = sd_serial_scanner_new (path);
+      g_signal_connect_swapped (self->serial, "scanned", G_CALLBACK (serial_scanned_cb), self);
+      g_signal_connect_swapped (self->serial, "notify::connected", G_CALLBACK (serial_state_cb), self);
+      sd_serial_scanner_start (self->serial);
+    }
+  serial_state_cb (self);
+}
+
+static void
+readmit_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (widget);
+
+  if (self->scanned == NULL)
+    return;
+  show_person (self, self->scanned);
+  record (self, SD_EVENT_ARRIVE);
+}
+
+static void
+open_scanned_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (widget);
+
+  if (self->scanned != NULL)
+    {
+      g_autoptr(SdPerson) fresh = sd_store_get_person (self->store, sd_person_get_id (self->scanned), NULL);
+      show_person (self, fresh ? fresh : self->scanned);
+    }
+}
+
+static void
+show_card_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (widget);
+  const char *ids[] = { NULL, NULL };
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->person == NULL || self->store == NULL)
+    return;
+  ids[0] = sd_person_get_id (self->person);
+  gtk_window_present (GTK_WINDOW (sd_qr_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                    self->store, ids)));
+}
+
 static void
 arrive_action (GtkWidget *w, const char *a, GVariant *p) { record (SD_CHECKIN_PAGE (w), SD_EVENT_ARRIVE); }
 static void
@@ -343,6 +659,8 @@ static void
 return_action (GtkWidget *w, const char *a, GVariant *p) { record (SD_CHECKIN_PAGE (w), SD_EVENT_RETURN); }
 static void
 leave_action (GtkWidget *w, const char *a, GVariant *p) { record (SD_CHECKIN_PAGE (w), SD_EVENT_LEAVE); }
+static void
+supply_action (GtkWidget *w, const char *a, GVariant *p) { record (SD_CHECKIN_PAGE (w), SD_EVENT_SUPPLY); }
 
 static void
 select_action (GtkWidget  *widget,
@@ -396,7 +714,14 @@ store_changed_cb (SdCheckinPage *self)
 static void
 shelter_changed_cb (SdCheckinPage *self)
 {
+  const char *sid = sd_shelter_picker_get_shelter_id (self->shelter_picker);
+  g_autofree char *kept = NULL;
+
   update_occupancy (self);
+  /* The CLI's `qr scan` checks arrivals in where this desk does. */
+  if (self->store != NULL && sid != NULL &&
+      sd_store_get_scan_settings (self->store, NULL, &kept, NULL, NULL) && g_strcmp0 (kept, sid) != 0)
+    sd_store_set_scan_shelter (self->store, sid, NULL);
 }
 
 static void
@@ -409,6 +734,8 @@ sd_checkin_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CHECKIN_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  sd_checkin_page_set_serial_device (self, NULL);
+  g_clear_object (&self->scanned);
   g_clear_object (&self->staff);
   g_clear_object (&self->person);
   g_clear_object (&self->selection);
@@ -452,6 +779,22 @@ sd_checkin_page_class_init (SdCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, household_label);
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, history_box);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, mode_arrive);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, mode_go_out);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, mode_return);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, mode_leave);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, mode_supply);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scanner_label);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_box);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_icon);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_headline);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_name);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_kana);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_status);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_message);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, readmit_button);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, open_person_button);
+  gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, shelter_changed_cb);
 
@@ -460,6 +803,21 @@ sd_checkin_page_class_init (SdCheckinPageClass *klass)
   gtk_widget_class_install_action (widget_class, "checkin.return", NULL, return_action);
   gtk_widget_class_install_action (widget_class, "checkin.leave", NULL, leave_action);
   gtk_widget_class_install_action (widget_class, "checkin.select", "s", select_action);
+  gtk_widget_class_install_action (widget_class, "checkin.supply", NULL, supply_action);
+  gtk_widget_class_install_action (widget_class, "checkin.scan-mode", "s", scan_mode_action);
+  gtk_widget_class_install_action (widget_class, "checkin.readmit", NULL, readmit_action);
+  gtk_widget_class_install_action (widget_class, "checkin.open-scanned", NULL, open_scanned_action);
+  gtk_widget_class_install_action (widget_class, "checkin.show-card", NULL, show_card_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "checkin.scan-mode", "s", "arrive");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "checkin.scan-mode", "s", "go_out");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "checkin.scan-mode", "s", "return");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "checkin.scan-mode", "s", "leave");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "checkin.scan-mode", "s", "supply");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q, GDK_CONTROL_MASK, "checkin.show-card", NULL);
+
+  /* A pre-registration code was scanned: the window opens intake with it. */
+  signals[PREREG_SCANNED] = g_signal_new ("prereg-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "checkin.arrive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "checkin.go-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F3, 0, "checkin.return", NULL);
@@ -485,6 +843,7 @@ sd_checkin_page_init (SdCheckinPage *self)
   gtk_list_view_set_factory (self->results_view, factory);
   gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->selection));
   update_actions (self);
+  serial_state_cb (self);
 }
 
 void
@@ -502,6 +861,7 @@ sd_checkin_page_set_store (SdCheckinPage *self,
     g_signal_connect_swapped (store, "changed::person_events", G_CALLBACK (store_changed_cb), self);
   sd_shelter_picker_set_store (self->shelter_picker, store);
   update_occupancy (self);
+  load_scan_mode (self);
 }
 
 void
@@ -561,4 +921,26 @@ sd_checkin_page_get_shelter_picker (SdCheckinPage *self)
 {
   g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
   return self->shelter_picker;
+}
+
+SdEventKind
+sd_checkin_page_get_scan_mode (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), SD_EVENT_ARRIVE);
+  return current_mode (self);
+}
+
+/* What the last scan said, for tests and screen readers: headline and message. */
+char *
+sd_checkin_page_dup_scan_text (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
+  return g_strdup_printf ("%s\n%s", gtk_label_get_text (self->scan_headline), gtk_label_get_text (self->scan_message));
+}
+
+guint
+sd_checkin_page_get_scan_count (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), 0);
+  return self->scan_count;
 }

@@ -28,4 +28,13 @@ void        sd_checkin_page_reset        (SdCheckinPage *self);
 
 SdShelterPicker *sd_checkin_page_get_shelter_picker (SdCheckinPage *self);
 
+/* One scan, one action (see sd-scan.h): records the current mode's event. */
+void          sd_checkin_page_handle_scan       (SdCheckinPage *self,
+                                                 const char    *text);
+void          sd_checkin_page_set_serial_device (SdCheckinPage *self,
+                                                 const char    *path);
+SdEventKind   sd_checkin_page_get_scan_mode     (SdCheckinPage *self);
+char         *sd_checkin_page_dup_scan_text     (SdCheckinPage *self);
+guint         sd_checkin_page_get_scan_count    (SdCheckinPage *self);
+
 G_END_DECLS

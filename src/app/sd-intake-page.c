@@ -17,6 +17,7 @@
 #include "sd-card-dialog.h"
 #include "sd-duplicate-dialog.h"
 #include "sd-intake-page.h"
+#include "sd-qr-dialog.h"
 #include "sd-shelter-picker.h"
 
 #include <adwaita.h>
@@ -68,6 +69,16 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void save_continue (SdIntakePage *self);
+
+static void
+open_cards (SdIntakePage      *self,
+            const char *const *person_ids)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  SdQrDialog *dialog = sd_qr_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->store, person_ids);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 static void
 set_message (SdIntakePage *self,
@@ -223,6 +234,46 @@ read_card_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- a pre-registration code ---- */
+
+void
+sd_intake_page_fill_prereg (SdIntakePage *self,
+                            SdPrereg     *prereg)
+{
+  const SdHouseholdSpec *h;
+  const SdPersonSpec *members;
+  GtkToggleButton *stays[] = { self->stay_shelter, self->stay_home, self->stay_vehicle, self->stay_relatives };
+  GtkWidget *child;
+  guint n;
+
+  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+  g_return_if_fail (prereg != NULL);
+
+  /* A fresh form: what the household wrote, for the volunteer to check with them. */
+  sd_intake_page_reset (self);
+  h = sd_prereg_get_household (prereg);
+  members = sd_prereg_get_members (prereg, &n);
+  gtk_toggle_button_set_active (stays[MIN (h->stay, SD_STAY_RELATIVES)], TRUE);
+  gtk_editable_set_text (self->plate_entry, h->vehicle_plate ? h->vehicle_plate : "");
+  gtk_editable_set_text (self->address_entry, h->address ? h->address : "");
+  gtk_editable_set_text (self->phone_entry, h->phone ? h->phone : "");
+  gtk_drop_down_set_selected (self->damage_dropdown, h->house_damage);
+  gtk_editable_set_text (self->pets_entry, h->pets ? h->pets : "");
+  gtk_spin_button_set_value (self->pets_spin, h->pets_count);
+
+  child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+  for (guint i = 0; i < n; i++)
+    {
+      SdMemberForm *form = child ? SD_MEMBER_FORM (child) : add_member (self);
+
+      sd_member_form_fill (form, &members[i]);
+      child = gtk_widget_get_next_sibling (GTK_WIDGET (form));
+    }
+  set_message (self, _("Filled from the household’s pre-registration code. Check every detail with them, "
+                       "then save."), FALSE);
+  sd_member_form_focus (SD_MEMBER_FORM (gtk_widget_get_first_child (GTK_WIDGET (self->members_box))));
+}
+
 /* ---- saving ---- */
 
 static void
@@ -330,6 +381,32 @@ save_continue (SdIntakePage *self)
     set_message (self, done, FALSE);
   }
   g_signal_emit (self, signals[SAVED], 0, self->last_household_id);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "intake.cards", TRUE);
+
+  /* Registration issues each person's evacuee card, to print or photograph. */
+  g_ptr_array_add (ids, NULL);
+  open_cards (self, (const char *const *) ids->pdata);
+}
+
+static void
+cards_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdIntakePage *self = SD_INTAKE_PAGE (widget);
+  g_autoptr(GListModel) members = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->store == NULL || self->last_household_id == NULL)
+    return;
+  members = sd_store_list_household_members (self->store, self->last_household_id, NULL);
+  for (guint i = 0; members && i < g_list_model_get_n_items (members); i++)
+    {
+      g_autoptr(SdPerson) p = g_list_model_get_item (members, i);
+      g_ptr_array_add (ids, g_strdup (sd_person_get_id (p)));
+    }
+  g_ptr_array_add (ids, NULL);
+  open_cards (self, (const char *const *) ids->pdata);
 }
 
 static void
@@ -443,6 +520,8 @@ sd_intake_page_class_init (SdIntakePageClass *klass)
   gtk_widget_class_install_action (widget_class, "intake.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "intake.add-member", NULL, add_member_action);
   gtk_widget_class_install_action (widget_class, "intake.read-card", NULL, read_card_action);
+  gtk_widget_class_install_action (widget_class, "intake.cards", NULL, cards_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "intake.cards", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "intake.read-card", NULL);
   gtk_widget_class_install_action (widget_class, "intake.stay", "s", stay_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "intake.save", NULL);
@@ -455,6 +534,7 @@ static void
 sd_intake_page_init (SdIntakePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "intake.cards", FALSE);
   add_member (self);
 }
 

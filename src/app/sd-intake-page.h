@@ -29,6 +29,9 @@ void          sd_intake_page_set_household_text (SdIntakePage *self,
 const char   *sd_intake_page_get_message   (SdIntakePage *self);
 const char   *sd_intake_page_get_last_household_id (SdIntakePage *self);
 void          sd_intake_page_reset         (SdIntakePage *self);
+/* Fills the form from a scanned pre-registration, for confirmation. */
+void          sd_intake_page_fill_prereg   (SdIntakePage *self,
+                                            SdPrereg     *prereg);
 
 SdShelterPicker *sd_intake_page_get_shelter_picker (SdIntakePage *self);
 

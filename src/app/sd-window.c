@@ -20,6 +20,7 @@
 #include "sd-enquiry-page.h"
 #include "sd-intake-page.h"
 #include "sd-report-page.h"
+#include "sd-scan-catcher.h"
 #include "sd-shelters-page.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
@@ -49,6 +50,8 @@ struct _SdWindow
   /* Owned References */
   SdStore              *store;
   SdStaff              *staff;
+  GSettings            *settings;
+  SdScanCatcher        *scan_catcher;
 
   gboolean              kiosk;
   gboolean              unlocked;
@@ -123,9 +126,83 @@ show_desk_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->desk_stack, name);
 }
 
+/* ---- scanned codes ---- */
+
+static void
+update_scan_catcher (SdWindow *self)
+{
+  const char *desk = gtk_stack_get_visible_child_name (self->desk_stack);
+
+  /* Scans are heard on the desks that use them, by whoever is signed in. */
+  if (self->scan_catcher != NULL)
+    sd_scan_catcher_set_enabled (self->scan_catcher,
+                                 self->staff != NULL &&
+                                 (g_strcmp0 (desk, "checkin") == 0 || g_strcmp0 (desk, "intake") == 0));
+}
+
+static void
+show_toast (SdWindow   *self,
+            const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+prereg_scanned_cb (SdWindow *self,
+                   SdPrereg *prereg)
+{
+  if (!desk_allowed (self, "intake"))
+    {
+      show_toast (self, _("A pre-registration code: ask a volunteer at the intake desk to register this household."));
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->desk_stack, "intake");
+  sd_intake_page_fill_prereg (self->intake_page, prereg);
+}
+
+static void
+scanned_cb (SdWindow   *self,
+            const char *text)
+{
+  const char *desk = gtk_stack_get_visible_child_name (self->desk_stack);
+
+  if (g_strcmp0 (desk, "checkin") == 0)
+    {
+      sd_checkin_page_handle_scan (self->checkin_page, text);
+      return;
+    }
+  if (sd_qr_kind_of (text) == SD_QR_KIND_PREREG)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdPrereg) prereg = sd_prereg_new_from_text (text, &error);
+
+      if (prereg == NULL)
+        show_toast (self, error->message);
+      else
+        sd_intake_page_fill_prereg (self->intake_page, prereg);
+      return;
+    }
+  show_toast (self, sd_qr_kind_of (text) == SD_QR_KIND_CARD
+                    ? _("An evacuee card: open the check-in desk (Ctrl+2) to record arrivals, returns and supplies.")
+                    : _("That code is not a ShelterDesk code."));
+}
+
+static void
+settings_changed_cb (SdWindow *self)
+{
+  g_autofree char *serial = g_settings_get_string (self->settings, "serial-scanner");
+
+  sd_scan_catcher_set_max_gap (self->scan_catcher, g_settings_get_uint (self->settings, "scan-key-gap"));
+  sd_checkin_page_set_serial_device (self->checkin_page, serial);
+}
+
 static void
 desk_changed_cb (SdWindow *self)
 {
+  update_scan_catcher (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
 }
 
@@ -355,6 +432,20 @@ sd_window_constructed (GObject *object)
   apply_role (self);
   update_header (self);
 
+  {
+    GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+    self->settings = SD_IS_APPLICATION (app) ? g_object_ref (sd_application_get_settings (SD_APPLICATION (app)))
+                                             : g_settings_new (SD_APP_ID);
+  }
+  self->scan_catcher = sd_scan_catcher_new (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->scan_catcher, "scanned", G_CALLBACK (scanned_cb), self);
+  g_signal_connect_swapped (self->checkin_page, "prereg-scanned", G_CALLBACK (prereg_scanned_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::serial-scanner", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::scan-key-gap", G_CALLBACK (settings_changed_cb), self);
+  settings_changed_cb (self);
+  update_scan_catcher (self);
+
   if (self->kiosk)
     {
       gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
@@ -370,6 +461,10 @@ sd_window_dispose (GObject *object)
   SdWindow *self = SD_WINDOW (object);
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->scan_catcher);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->staff);
   g_clear_object (&self->store);
