@@ -40,7 +40,7 @@ typedef gboolean (*SdCliRunFunc) (SdCli   *cli,
                                   GError **error);
 
 struct _SdCliCommand {
-  const char   *group;    /* "shelter", or NULL for a command of its own */
+  const char   *group;    /* "shelter", "qr key" (words apart by one space), or NULL for a command of its own */
   const char   *name;     /* "list" */
   const char   *params;   /* positional parameters for --help, or NULL */
   const char   *summary;  /* N_() */
@@ -91,6 +91,16 @@ gboolean  sd_cli_run_report_status (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_condition (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_card_readers (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_card_read    (SdCli *cli, GStrv *args, GError **error);
+
+/* sd-cli-qr.c */
+gboolean  sd_cli_run_qr_issue     (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_sheet     (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_scan      (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_mode      (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_prereg    (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_key_show  (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_key_export (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_key_import (SdCli *cli, GStrv *args, GError **error);
 
 /* sd-cli-output.c: aligned text tables, and JSON to stdout */
 typedef struct _SdCliTable SdCliTable;

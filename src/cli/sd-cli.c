@@ -14,6 +14,7 @@
  * Shift_JIS terminal would otherwise store text no other kiosk can read.
  */
 #include <locale.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 #include <sodium.h>
@@ -47,6 +48,14 @@ static const SdCliCommand commands[] = {
   { "card", "readers", NULL, N_("List the card readers"), sd_cli_run_card_readers },
   { "card", "read", NULL, N_("Read the 4 facts from a My Number card; the PIN from standard input"), sd_cli_run_card_read },
   { "report", "shelter-status", NULL, N_("Write the shelter status report as CSV or PDF"), sd_cli_run_report_status },
+  { "qr", "issue", N_("PERSON_ID"), N_("Make a person’s evacuee card as a PNG and print its text"), sd_cli_run_qr_issue },
+  { "qr", "sheet", NULL, N_("Print the cards of everyone staying through a shelter on A4 (PDF)"), sd_cli_run_qr_sheet },
+  { "qr", "scan", N_("TEXT|-"), N_("Record what a scanned code means in the current scan mode"), sd_cli_run_qr_scan },
+  { "qr", "mode", N_("[MODE]"), N_("Show or set the scan mode, shelter and repeat interval"), sd_cli_run_qr_mode },
+  { "qr", "prereg", NULL, N_("Make a pre-registration code from a household’s JSON file"), sd_cli_run_qr_prereg },
+  { "qr key", "show", NULL, N_("Show the id of the card key"), sd_cli_run_qr_key_show },
+  { "qr key", "export", NULL, N_("Write the card key to a file, for another kiosk of this deployment"), sd_cli_run_qr_key_export },
+  { "qr key", "import", N_("FILE"), N_("Add a card key exported by another kiosk"), sd_cli_run_qr_key_import },
 };
 
 static char *
@@ -60,6 +69,16 @@ describe_command (const SdCliCommand *command)
   if (command->params != NULL)
     g_string_append_printf (str, " %s", _(command->params));
   return g_string_free (str, FALSE);
+}
+
+/* Whether COMMAND_GROUP is GROUP or one of its own groups ("qr key" is in "qr"). */
+static gboolean
+in_group (const char *command_group,
+          const char *group)
+{
+  return command_group != NULL &&
+         g_str_has_prefix (command_group, group) &&
+         (command_group[strlen (group)] == '\0' || command_group[strlen (group)] == ' ');
 }
 
 static char *
@@ -80,7 +99,7 @@ describe_commands (const char *group)
     {
       const char *name = g_ptr_array_index (names, i);
 
-      if (group != NULL && g_strcmp0 (commands[i].group, group) != 0)
+      if (group != NULL && !in_group (commands[i].group, group))
         continue;
       g_string_append_printf (str, "\n  %s%*s  %s", name,
                               (int) (width - g_utf8_strlen (name, -1)), "",
@@ -223,57 +242,85 @@ check_utf8 (char   **args,
   return TRUE;
 }
 
+/* How many leading words of ARGS spell GROUP ("qr key" is two), or 0. */
+static guint
+match_group (const char  *group,
+             char       **args)
+{
+  g_auto(GStrv) words = NULL;
+  guint n;
+
+  if (group == NULL)
+    return 0;
+  words = g_strsplit (group, " ", -1);
+  for (n = 0; words[n] != NULL; n++)
+    if (g_strcmp0 (args[n], words[n]) != 0)
+      return 0;
+  return n;
+}
+
 static const SdCliCommand *
 find_command (char   **args,
               guint   *out_words,
               GError **error)
 {
   const char *first = args[0];
-  const char *second = first ? args[1] : NULL;
-  gboolean is_group = FALSE;
+  const char *group = NULL;  /* the longest group ARGS start with */
+  guint group_words = 0;
+  const char *next;
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       const SdCliCommand *command = &commands[i];
+      guint n;
 
-      if (command->group == NULL && g_strcmp0 (command->name, first) == 0)
+      if (command->group == NULL)
         {
-          *out_words = 1;
-          return command;
-        }
-      if (g_strcmp0 (command->group, first) == 0)
-        {
-          is_group = TRUE;
-          if (g_strcmp0 (command->name, second) == 0)
+          if (g_strcmp0 (command->name, first) == 0)
             {
-              *out_words = 2;
+              *out_words = 1;
               return command;
             }
+          continue;
+        }
+      n = match_group (command->group, args);
+      if (n == 0)
+        continue;
+      if (g_strcmp0 (command->name, args[n]) == 0)
+        {
+          *out_words = n + 1;
+          return command;
+        }
+      if (n > group_words)
+        {
+          group = command->group;
+          group_words = n;
         }
     }
+  next = group != NULL ? args[group_words] : NULL;
 
   if (first == NULL)
     {
       g_autofree char *list = describe_commands (NULL);
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("No command given.\n%s"), list);
     }
-  else if (is_group && (g_strcmp0 (second, "--help") == 0 || g_strcmp0 (second, "-h") == 0))
+  else if (group != NULL && (g_strcmp0 (next, "--help") == 0 || g_strcmp0 (next, "-h") == 0))
     {
-      g_autofree char *list = describe_commands (first);
+      g_autofree char *list = describe_commands (group);
 
       g_print ("%s\n", list);
       exit (SD_CLI_EXIT_OK);
     }
-  else if (is_group && second != NULL)
+  else if (group != NULL && next != NULL)
     {
-      g_autofree char *list = describe_commands (first);
+      g_autofree char *list = describe_commands (group);
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                   _("Unknown command “%s %s”.\n%s"), first, second, list);
+                   _("Unknown command “%s %s”.\n%s"), group, next, list);
     }
-  else if (is_group)
+  else if (group != NULL)
     {
-      g_autofree char *list = describe_commands (first);
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("“%s” needs a command.\n%s"), first, list);
+      g_autofree char *list = describe_commands (group);
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("“%s” needs a command.\n%s"), group, list);
     }
   else
     {

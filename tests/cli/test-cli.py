@@ -9,6 +9,7 @@
 
 import json
 import os
+import random
 import re
 import shutil
 import sqlite3
@@ -201,6 +202,228 @@ def test_report_shelter_status(tmp):
     fails(cli('shelter', 'condition', 'S01', '--gas', 'broken', db=db), 2, 'bad state')
     fails(cli('shelter', 'condition', 'S01', '--supplies', '毛布\x01', db=db), 1, 'control character')
     fails(cli('report', 'shelter-status', '--all', '--format', 'doc', '--out', pdf_path, db=db), 2, 'bad format')
+
+
+# ---- qr: evacuee cards, the A4 sheet, scans, pre-registrations, the card key ----
+
+def zbar(path):
+    """The texts of the QR codes in the picture at PATH, as the real zbarimg reads them."""
+    r = subprocess.run(['zbarimg', '--raw', '-q', path], capture_output=True, timeout=120)
+    assert r.returncode in (0, 4), f'zbarimg {path}: {r!r}'   # 4: no code found
+    return [line for line in r.stdout.decode('utf-8').split('\n') if line]
+
+
+def qr_site(tmp):
+    """A site of its own (no demo clock, no seeded events) with an open shelter Q01."""
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    ok(cli('shelter', 'add', '--code', 'Q01', '--name', '試験避難所', '--kind', 'designated',
+           '--capacity', '100', db=db), 'shelter add')
+    ok(cli('shelter', 'open', 'Q01', db=db), 'shelter open')
+    return db
+
+
+def household_ids(db, shelter, names, **extra):
+    household = dict({'shelter': shelter, 'stay': 'shelter',
+                      'members': [{'name': n, 'birth_date': f'19{60 + i}-01-0{1 + i % 9}'}
+                                  for i, n in enumerate(names)]}, **extra)
+    return json.loads(ok(add_household(db, household), 'evacuee add').out)['person_ids']
+
+
+def scan(db, text, *extra, stdin=b''):
+    return cli('qr', 'scan', text, *extra, db=db, stdin=stdin)
+
+
+def events(db):
+    return info(db)['counts']['events']
+
+
+def test_qr_issue_and_scan(tmp):
+    db = qr_site(tmp)
+    [pid] = household_ids(db, 'Q01', ['札幌 一郎'], check_in=False)
+    png = os.path.join(tmp, 'card.png')
+    text = ok(cli('qr', 'issue', pid, '--png', png, db=db), 'qr issue').out.strip()
+    assert re.fullmatch(r'SDC1[A-Z2-7]{167}', text), text
+    assert zbar(png) == [text], 'the PNG does not decode to the printed text'
+
+    mode = json.loads(ok(cli('qr', 'mode', 'arrive', '--shelter', 'Q01', db=db), 'qr mode').out)
+    assert mode == {'mode': 'arrive', 'shelter': 'Q01', 'repeat_seconds': mode['repeat_seconds']}, mode
+    assert mode['repeat_seconds'] > 0, mode
+
+    r = ok(scan(db, text), 'scan to arrive')
+    got = json.loads(r.out)
+    assert (got['outcome'], got['kind'], got['person']['id'], got['person']['status']) == \
+        ('recorded', 'arrive', pid, 'in'), got
+    assert got['person']['name'] == '札幌 一郎' and got['person']['shelter'] == '試験避難所', got
+    assert got['event_id'] and got['previous_at'] is None, got
+
+    before = events(db)
+    r = fails(scan(db, text), 1, 'the same scan at once')
+    got = json.loads(r.out)
+    assert got['outcome'] == 'repeated' and got['event_id'] is None, got
+    assert re.match(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d', got['previous_at']), got
+    assert got['message'] in r.err, r
+    assert '札幌' not in r.err, 'a name went to stderr'
+    assert events(db) == before
+
+    ok(cli('qr', 'mode', 'go_out', db=db), 'qr mode go_out')
+    got = json.loads(ok(scan(db, text), 'scan to go out').out)
+    assert (got['outcome'], got['kind'], got['person']['status']) == ('recorded', 'go_out', 'out'), got
+
+    # Refused by the parser or the signature check: a reason, no JSON, nothing recorded.
+    middle = len(text) // 2
+    forged = text[:middle] + ('B' if text[middle] == 'A' else 'A') + text[middle + 1:]
+    before = events(db)
+    for bad, what, word in ((forged, 'a forged card', 'not genuine'),
+                            ('hello', 'garbage', 'not a ShelterDesk'),
+                            (text[:middle], 'half a card', 'part of the code')):
+        r = fails(scan(db, bad), 1, what)
+        assert r.out == '', f'{what} printed JSON: {r!r}'
+        assert word in r.err, r
+    assert events(db) == before, 'a refused code recorded something'
+
+    # From standard input, as a scanner or a pipe gives it.
+    ok(cli('qr', 'mode', 'return', db=db), 'qr mode return')
+    got = json.loads(ok(scan(db, '-', stdin=f'{text}\r\n'.encode()), 'scan from stdin').out)
+    assert (got['kind'], got['person']['status']) == ('return', 'in'), got
+
+    r = fails(cli('qr', 'issue', '00000000-0000-4000-8000-000000000000', '--png', png, db=db),
+              1, 'a card for nobody')
+    assert 'no person' in r.err, r
+    ok(cli('qr', 'mode', 'arrive', '--shelter', '', db=db), 'forget the shelter')
+    r = fails(scan(db, text), 2, 'arrive with no shelter')
+    assert '--shelter' in r.err and 'qr mode' in r.err, r
+
+
+def test_qr_mode(tmp):
+    db = qr_site(tmp)
+    first = json.loads(ok(cli('qr', 'mode', db=db), 'qr mode').out)
+    assert first['shelter'] is None and first['mode'] in ('arrive', 'go_out', 'return', 'leave', 'supply'), first
+    fails(cli('qr', 'mode', 'dance', db=db), 2, 'a mode that does not exist')
+    fails(cli('qr', 'mode', '--repeat', '86401', db=db), 2, 'a repeat over a day')
+    fails(cli('qr', 'mode', 'supply', '--shelter', 'NOPE', db=db), 1, 'a shelter that does not exist')
+    assert json.loads(ok(cli('qr', 'mode', db=db), 'qr mode').out) == first, 'a refused change changed something'
+    got = json.loads(ok(cli('qr', 'mode', 'supply', '--shelter', 'Q01', '--repeat', '0', db=db), 'set').out)
+    assert got == {'mode': 'supply', 'shelter': 'Q01', 'repeat_seconds': 0}, got
+    assert json.loads(ok(cli('qr', 'mode', db=db), 'qr mode').out) == got
+    # The group's help and its nested group.
+    assert 'qr key export' in ok(cli('qr', '--help'), 'qr --help').out
+    fails(cli('qr', 'key', db=db), 2, 'qr key alone')
+    fails(cli('qr', 'key', 'burn', db=db), 2, 'an unknown qr key command')
+
+
+def test_qr_sheet(tmp):
+    db = qr_site(tmp)
+    ok(cli('shelter', 'add', '--code', 'Q02', '--name', '別の避難所', '--kind', 'designated',
+           '--capacity', '10', db=db), 'shelter add Q02')
+    ok(cli('shelter', 'add', '--code', 'Q03', '--name', '空の避難所', '--kind', 'designated',
+           '--capacity', '10', db=db), 'shelter add Q03')
+    ids = []
+    for h in range(3):
+        ids += household_ids(db, 'Q01', [f'試験{h} {m}郎' for m in '一二三四'])
+    ids += household_ids(db, 'Q01', ['在宅 花子'], stay='home')
+    elsewhere = household_ids(db, 'Q02', ['他所 次郎'])
+    ok(cli('checkout', ids.pop(0), db=db), 'checkout')     # who left gets no card
+    pdf = os.path.join(tmp, 'sheet.pdf')
+    r = ok(cli('qr', 'sheet', '--shelter', 'Q01', '--pdf', pdf, db=db), 'qr sheet')
+    assert f'{len(ids)} cards on 2 pages' in r.out, r
+    assert '試験' not in r.out + r.err, 'names were printed'
+
+    subprocess.run(['pdftoppm', '-r', '150', '-gray', '-png', pdf, os.path.join(tmp, 'page')],
+                   check=True, capture_output=True, timeout=120)
+    pages = sorted(f for f in os.listdir(tmp) if f.startswith('page') and f.endswith('.png'))
+    assert len(pages) == 2, pages
+    texts = [t for page in pages for t in zbar(os.path.join(tmp, page))]
+    assert len(texts) == len(ids) == len(set(texts)), (len(texts), len(ids))
+
+    # Each decoded card is genuine and names one of the shelter's people: a pickup for each.
+    ok(cli('qr', 'mode', 'supply', '--shelter', 'Q01', db=db), 'qr mode supply')
+    scanned = set()
+    for text in texts:
+        got = json.loads(ok(scan(db, text), 'scan a card from the sheet').out)
+        assert got['outcome'] == 'recorded' and got['kind'] == 'supply', got
+        scanned.add(got['person']['id'])
+    assert scanned == set(ids) and not scanned & set(elsewhere), scanned
+
+    empty = os.path.join(tmp, 'empty.pdf')
+    r = fails(cli('qr', 'sheet', '--shelter', 'Q03', '--pdf', empty, db=db), 1, 'a shelter with nobody')
+    assert 'Nobody to print' in r.err, r
+    assert not os.path.exists(empty)
+    fails(cli('qr', 'sheet', '--shelter', 'Q99', '--pdf', empty, db=db), 1, 'a shelter that does not exist')
+    fails(cli('qr', 'sheet', '--shelter', 'Q01', db=db), 2, 'no --pdf')
+
+
+PREREG = {
+    'format': 'shelterdesk-prereg', 'version': 1,
+    'household': {'address': 'みなと川市東町1-1', 'phone': '090-0000-1111'},
+    'members': [{'name': '事前 一郎', 'kana': 'じぜん いちろう', 'birth_date': '昭和25年1月6日', 'sex': 'male'}],
+}
+
+
+def test_qr_prereg(tmp):
+    db = qr_site(tmp)
+    path = os.path.join(tmp, 'prereg.json')
+    png = os.path.join(tmp, 'prereg.png')
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(PREREG, f, ensure_ascii=False)
+    text = ok(cli('qr', 'prereg', '--json', path, '--png', png, db=db), 'qr prereg').out.strip()
+    assert re.fullmatch(r'SDP1[A-Z2-7]+', text), text
+    assert zbar(png) == [text]
+    before = events(db)
+    got = json.loads(ok(scan(db, '-', stdin=f'{text}\n'.encode()), 'scan a pre-registration').out)
+    assert got['outcome'] == 'prereg', got
+    [member] = got['prereg']['members']
+    assert (member['name'], member['birth_date']) == ('事前 一郎', '1950-01-06'), got
+    assert events(db) == before
+
+    sjis = os.path.join(tmp, 'sjis.json')
+    with open(sjis, 'wb') as f:
+        f.write(json.dumps(PREREG, ensure_ascii=False).encode('cp932'))
+    os.remove(png)
+    r = fails(cli('qr', 'prereg', '--json', sjis, '--png', png, db=db), 1, 'a Shift_JIS file')
+    assert 'UTF-8' in r.err, r
+    assert not os.path.exists(png)
+
+    # Ten members with long notes of varied kanji: more than one code carries.
+    rng = random.Random(1)
+    big = dict(PREREG, members=[{'name': f'大家族 {i}', 'illness': ''.join(chr(rng.randint(0x4e00, 0x9fff))
+                                                                    for _ in range(300))}
+                                for i in range(10)])
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(big, f, ensure_ascii=False)
+    r = fails(cli('qr', 'prereg', '--json', path, '--png', png, db=db), 1, 'too much for one code')
+    assert 'Too much for one code' in r.err, r
+
+
+def test_qr_card_key(tmp):
+    a = qr_site(tmp)
+    [pid] = household_ids(a, 'Q01', ['鍵 太郎'])
+    text = ok(cli('qr', 'issue', pid, '--png', os.path.join(tmp, 'card.png'), db=a), 'qr issue').out.strip()
+    b = os.path.join(tmp, 'other.db')
+    init(b)
+    assert 'no card key' in ok(cli('qr', 'key', 'show', db=b), 'key show').out
+
+    r = fails(scan(b, text, '--mode', 'go_out'), 1, 'a card of another deployment')
+    assert 'deployment' in r.err and r.out == '', r
+
+    key_id = ok(cli('qr', 'key', 'show', db=a), 'key show').out.strip()
+    assert re.fullmatch(r'[0-9a-f]{8}', key_id), key_id
+    public = os.path.join(tmp, 'public.json')
+    ok(cli('qr', 'key', 'export', '--out', public, '--public', db=a), 'export --public')
+    assert 'seed' not in json.loads(read_bytes(public)), 'the public export holds the secret'
+    exported = os.path.join(tmp, 'key.json')
+    r = ok(cli('qr', 'key', 'export', '--out', exported, db=a), 'key export')
+    assert os.stat(exported).st_mode & 0o777 == 0o600, oct(os.stat(exported).st_mode)
+    data = json.loads(read_bytes(exported))
+    assert data['key_id'] == key_id and 'seed' in data, data.keys()
+    assert data['seed'] not in r.out + r.err, 'the secret was printed'
+
+    assert ok(cli('qr', 'key', 'import', exported, db=b), 'key import').out.strip() == key_id
+    assert ok(cli('qr', 'key', 'show', db=b), 'key show').out.strip() == key_id
+    r = fails(scan(b, text, '--mode', 'go_out'), 1, 'a genuine card of somebody not here')
+    assert 'no record of the person' in r.err and r.out == '', r
+    assert 'deployment' not in r.err, r
+    fails(cli('qr', 'key', 'import', public + '.missing', db=b), 1, 'a key file that is not there')
 
 
 # ---- the tests ----
@@ -493,6 +716,11 @@ TESTS = [
     ('bad households save nothing', test_evacuee_bad_input),
     ('enquire respects consent', test_enquire_respects_consent),
     ('report shelter-status as CSV and PDF', test_report_shelter_status),
+    ('qr issue, then scan it in each mode; forged and half codes refused', test_qr_issue_and_scan),
+    ('qr mode shows and sets the scan settings', test_qr_mode),
+    ('qr sheet: every card on the PDF scans to one of the shelter\'s people', test_qr_sheet),
+    ('qr prereg: era date, Shift_JIS file, too large', test_qr_prereg),
+    ('qr key export and import between two kiosks', test_qr_card_key),
 ]
 
 
