@@ -1,0 +1,301 @@
+/* bench-scan.c: from scanned card text to the confirmation on screen, at 100 000 persons; against bare SQLite.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Builds a city of 100 000 persons in households of 1 to 4 over 5
+ * shelters, nine in ten households checked in, on disk with the store's
+ * own settings (WAL, synchronous=FULL), and issues cards to 1 000 of them
+ * picked at random.  Then 2 000 scans, each recording a real event (arrive
+ * for who was never checked in, go out for who is in, return for who is
+ * out), each followed by what the desk shows: name, kana, status phrase
+ * and shelter.  The floor, measured in the same run on the same database
+ * file through a connection of its own: one transaction that reads the
+ * person with their household and writes one row shaped like an event
+ * into a scratch table, plus the Ed25519 check a card needs.  Prints a
+ * table; nothing here asserts on time.
+ */
+#include "sd-core.h"
+#include "sd-store-private.h"
+
+#include "sd-bench.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#define N_PERSONS  100000
+#define N_SHELTERS 5
+#define N_CARDS    1000
+#define N_SCANS    2000
+
+static char *dir;
+static GPtrArray *shelter_ids;
+
+/* Every person's id, in the order they were registered. */
+static GPtrArray *
+build_city (SdStore *store,
+            GRand   *rand)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTxn) txn = _sd_store_begin (store, &error);
+  GPtrArray *person_ids = g_ptr_array_new_full (N_PERSONS, g_free);
+  guint households = 0, checked_in = 0;
+  double t0 = now_ms ();
+
+  g_assert_no_error (error);
+  shelter_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint s = 0; s < N_SHELTERS; s++)
+    {
+      g_autofree char *code = g_strdup_printf ("Q%02u", s);
+      g_autofree char *name = g_strdup_printf ("みなと川市立第%u小学校", s + 1);
+      SdShelterSpec spec = { code, name, SD_SHELTER_KIND_DESIGNATED, 30000, NULL };
+      g_autoptr(SdShelter) shelter = sd_store_add_shelter (store, &spec, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (shelter_ids, g_strdup (sd_shelter_get_id (shelter)));
+    }
+
+  while (person_ids->len < N_PERSONS)
+    {
+      const Name *fam = &families[g_rand_int_range (rand, 0, G_N_ELEMENTS (families))];
+      guint n = g_rand_int_range (rand, 1, 5);
+      gboolean stays = g_rand_int_range (rand, 0, 10) != 0;
+      char names[4][64], kanas[4][64], births[4][16];
+      char phone[32];
+      SdPersonSpec members[4];
+      SdHouseholdSpec spec = { .shelter_id = g_ptr_array_index (shelter_ids, households % N_SHELTERS),
+                               .stay = stays ? SD_STAY_SHELTER : SD_STAY_HOME,
+                               .phone = phone, .check_in = stays };
+      g_autofree char *id = NULL;
+
+      n = MIN (n, N_PERSONS - person_ids->len);
+      g_snprintf (phone, sizeof phone, "090-%04d-%04d", g_rand_int_range (rand, 0, 10000),
+                  g_rand_int_range (rand, 0, 10000));
+      for (guint m = 0; m < n; m++)
+        {
+          const Name *giv = &givens[g_rand_int_range (rand, 0, G_N_ELEMENTS (givens))];
+          g_snprintf (names[m], sizeof names[m], "%s %s", fam->kanji, giv->kanji);
+          g_snprintf (kanas[m], sizeof kanas[m], "%s %s", fam->kana, giv->kana);
+          g_snprintf (births[m], sizeof births[m], "%04d-%02d-%02d", g_rand_int_range (rand, 1925, 2025),
+                      g_rand_int_range (rand, 1, 13), g_rand_int_range (rand, 1, 29));
+          members[m] = (SdPersonSpec) { .name = names[m], .kana = kanas[m], .birth_date = births[m],
+                                        .sex = 1 + m % 2 };
+        }
+      id = sd_store_add_household (store, &spec, members, n, person_ids, &error);
+      g_assert_no_error (error);
+      households++;
+      if (stays)
+        checked_in += n;
+    }
+  g_assert_true (_sd_txn_commit (g_steal_pointer (&txn), &error));
+  g_print ("Built %u persons in %u households over %u shelters (%u checked in) in %.1f s.\n",
+           person_ids->len, households, N_SHELTERS, checked_in, (now_ms () - t0) / 1000);
+  return person_ids;
+}
+
+/* As the check-in page says it. */
+static const char *
+status_phrase (SdPerson *person)
+{
+  switch (sd_person_get_status (person))
+    {
+    case SD_PERSON_STATUS_IN: return "Staying at the shelter";
+    case SD_PERSON_STATUS_OUT: return "Gone out, expected back";
+    case SD_PERSON_STATUS_LEFT: return "Has left the shelter";
+    case SD_PERSON_STATUS_NONE:
+    default:
+      return sd_person_get_stay (person) == SD_STAY_HOME ? "Registered, staying at home"
+                                                          : "Registered, not checked in";
+    }
+}
+
+/* What a scan should record for someone in STATUS, so that it records. */
+static SdEventKind
+mode_for (SdPersonStatus status)
+{
+  return status == SD_PERSON_STATUS_IN ? SD_EVENT_GO_OUT
+       : status == SD_PERSON_STATUS_OUT ? SD_EVENT_RETURN
+       : SD_EVENT_ARRIVE;
+}
+
+/* WHAT padded to WIDTH columns (g_print counts bytes, not characters). */
+static void
+cell (const char *what, int width)
+{
+  int chars = (int) g_utf8_strlen (what, -1);
+
+  g_print ("| %s%*s ", what, MAX (0, width - chars), "");
+}
+
+static void
+row (const char *what, double *v, guint n)
+{
+  double p50 = pct (v, n, 0.5), p95 = pct (v, n, 0.95), p99 = pct (v, n, 0.99);
+
+  cell (what, 60);
+  g_print ("| %8.3f ms | %8.3f ms | %8.3f ms | %8.3f ms |\n", p50, p95, p99, v[n - 1]);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261123);
+  g_autoptr(GPtrArray) person_ids = NULL;
+  g_autofree char *path = NULL;
+  char *cards[N_CARDS], *card_person[N_CARDS];
+  SdPersonStatus status[N_CARDS];
+  static double ours[N_SCANS], bare[N_SCANS], verify[N_SCANS];
+  double ours_p95;
+  guint n_recorded[SD_EVENT_SUPPLY + 1] = { 0 };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *select = NULL, *insert = NULL;
+  guint8 pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+  guint8 message[4 + 40], signature[crypto_sign_BYTES];
+  SdScanSettings settings = { .repeat_seconds = 60 };
+  double t0;
+
+  setlocale (LC_ALL, "");  /* g_print writes the arrow in the locale's charset */
+  g_assert (sodium_init () >= 0);
+  dir = g_dir_make_tmp ("sd-bench-scan-XXXXXX", NULL);
+  path = g_build_filename (dir, "city.sqlite", NULL);
+  store = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+
+  person_ids = build_city (store, rand);
+  settings.shelter_id = g_ptr_array_index (shelter_ids, 0);
+
+  /* Cards for 1 000 persons picked at random (a partial Fisher–Yates). */
+  t0 = now_ms ();
+  for (guint i = 0; i < N_CARDS; i++)
+    {
+      guint j = g_rand_int_range (rand, i, person_ids->len);
+      gpointer swap = person_ids->pdata[i];
+      g_autoptr(SdPerson) person = NULL;
+
+      person_ids->pdata[i] = person_ids->pdata[j];
+      person_ids->pdata[j] = swap;
+      card_person[i] = g_ptr_array_index (person_ids, i);
+      cards[i] = sd_store_issue_card (store, card_person[i], &error);
+      g_assert_no_error (error);
+      person = sd_store_get_person (store, card_person[i], &error);
+      g_assert_no_error (error);
+      status[i] = sd_person_get_status (person);
+    }
+  g_print ("Issued %u cards in %.1f s.\n", N_CARDS, (now_ms () - t0) / 1000);
+
+  /* The floor's own connection to the same file, with the store's settings,
+   * and its scratch table shaped like person_events. */
+  g_assert (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert (sqlite3_exec (db, "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;"
+                              "CREATE TABLE bench_events (id TEXT PRIMARY KEY NOT NULL, person_id TEXT NOT NULL, "
+                              "shelter_id TEXT, kind TEXT NOT NULL, at INTEGER NOT NULL, hlc INTEGER NOT NULL, "
+                              "staff_id TEXT);"
+                              "CREATE INDEX bench_events_person ON bench_events (person_id, at);",
+                          NULL, NULL, NULL) == SQLITE_OK);
+  g_assert (sqlite3_prepare_v2 (db, "SELECT p.id, p.name, p.kana, h.stay, h.shelter_id FROM persons p "
+                                    "JOIN households h ON h.id = p.household_id WHERE p.id = ?1",
+                                -1, &select, NULL) == SQLITE_OK);
+  g_assert (sqlite3_prepare_v2 (db, "INSERT INTO bench_events (id, person_id, shelter_id, kind, at, hlc, staff_id) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)", -1, &insert, NULL) == SQLITE_OK);
+  crypto_sign_keypair (pk, sk);
+  randombytes_buf (message, sizeof message);
+  crypto_sign_detached (signature, NULL, message, sizeof message, sk);
+
+  /* Start both from an emptied WAL, not from the city's. */
+  g_assert (sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SQLITE_OK);
+
+  for (guint i = 0; i < N_SCANS; i++)
+    {
+      guint c = i % N_CARDS;
+      g_autofree char *event_id = g_strdup_printf ("bench-%06u", i);
+      g_autoptr(SdScanResult) result = NULL;
+      g_autofree char *confirmation = NULL;
+      SdQrCard card;
+      SdPerson *person;
+
+      /* ShelterDesk: the scan, then the strings the desk shows. */
+      settings.mode = mode_for (status[c]);
+      t0 = now_ms ();
+      result = sd_store_scan (store, cards[c], &settings, &error);
+      g_assert_no_error (error);
+      person = result->person;
+      {
+        const char *kana = sd_person_get_kana (person);
+        const char *shelter = sd_person_get_shelter_name (person);
+        g_autofree char *line = shelter != NULL ? g_strdup_printf ("%s — %s", status_phrase (person), shelter)
+                                                : g_strdup (status_phrase (person));
+
+        confirmation = g_strdup_printf ("%s\n%s\n%s", sd_person_get_name (person), kana ? kana : "", line);
+      }
+      ours[i] = now_ms () - t0;
+      g_assert_cmpint (result->outcome, ==, SD_SCAN_RECORDED);
+      g_assert (confirmation[0] != '\0');
+      status[c] = sd_person_get_status (person);
+      n_recorded[settings.mode]++;
+
+      /* The floor: verify, read, write one row, commit. */
+      t0 = now_ms ();
+      g_assert (crypto_sign_verify_detached (signature, message, sizeof message, pk) == 0);
+      g_assert (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+      sqlite3_reset (select);
+      sqlite3_bind_text (select, 1, card_person[c], -1, SQLITE_STATIC);
+      g_assert (sqlite3_step (select) == SQLITE_ROW);
+      sqlite3_reset (insert);
+      sqlite3_bind_text (insert, 1, event_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 2, (const char *) sqlite3_column_text (select, 0), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 3, (const char *) sqlite3_column_text (select, 4), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 4, sd_event_kind_to_string (settings.mode), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 5, g_get_real_time () / 1000);
+      sqlite3_bind_int64 (insert, 6, i);
+      g_assert (sqlite3_step (insert) == SQLITE_DONE);
+      sqlite3_reset (select);
+      g_assert (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
+      bare[i] = now_ms () - t0;
+
+      /* Where the time goes: the card's parse and signature check alone. */
+      t0 = now_ms ();
+      g_assert_true (sd_store_verify_card (store, cards[c], &card, &error));
+      verify[i] = now_ms () - t0;
+      g_assert_no_error (error);
+    }
+
+  g_print ("\nQR scan at the check-in desk, %u scans of %u cards, durable (WAL, synchronous=FULL), "
+           "with %u persons\n(recorded: %u arrive, %u go out, %u return)\n\n",
+           N_SCANS, N_CARDS, person_ids->len, n_recorded[SD_EVENT_ARRIVE], n_recorded[SD_EVENT_GO_OUT],
+           n_recorded[SD_EVENT_RETURN]);
+  cell ("work", 60);
+  g_print ("| %11s | %11s | %11s | %11s |\n", "median", "p95", "p99", "max");
+  g_print ("|--------------------------------------------------------------|-------------|"
+           "-------------|-------------|-------------|\n");
+  row ("scan → confirmation ready (ShelterDesk)", ours, N_SCANS);
+  row ("floor: bare SQLite select + insert + commit + Ed25519 verify", bare, N_SCANS);
+  row ("of which: parse + verify only (sd_store_verify_card)", verify, N_SCANS);
+  ours_p95 = pct (ours, N_SCANS, 0.95);
+  g_print ("\nratio to floor: median %.2fx, p95 %.2fx, p99 %.2fx\n",
+           pct (ours, N_SCANS, 0.5) / pct (bare, N_SCANS, 0.5), ours_p95 / pct (bare, N_SCANS, 0.95),
+           pct (ours, N_SCANS, 0.99) / pct (bare, N_SCANS, 0.99));
+  g_print ("target: p95 < 20 ms with %u persons: %s (p95 %.3f ms)\n", person_ids->len,
+           ours_p95 < 20 ? "met" : "NOT met", ours_p95);
+
+  sqlite3_finalize (select);
+  sqlite3_finalize (insert);
+  sqlite3_close (db);
+  for (guint i = 0; i < N_CARDS; i++)
+    g_free (cards[i]);
+  g_ptr_array_unref (shelter_ids);
+  g_clear_object (&store);
+  /* The city is some 100 MB: leave nothing behind. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+  return 0;
+}
