@@ -944,3 +944,10 @@ sd_checkin_page_get_scan_count (SdCheckinPage *self)
   g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), 0);
   return self->scan_count;
 }
+
+GtkWidget *
+sd_checkin_page_get_search_entry (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
+  return GTK_WIDGET (self->search_entry);
+}

@@ -36,5 +36,6 @@ void          sd_checkin_page_set_serial_device (SdCheckinPage *self,
 SdEventKind   sd_checkin_page_get_scan_mode     (SdCheckinPage *self);
 char         *sd_checkin_page_dup_scan_text     (SdCheckinPage *self);
 guint         sd_checkin_page_get_scan_count    (SdCheckinPage *self);
+GtkWidget    *sd_checkin_page_get_search_entry  (SdCheckinPage *self);
 
 G_END_DECLS

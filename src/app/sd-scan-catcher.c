@@ -148,7 +148,8 @@ key_pressed_cb (GtkEventControllerKey *controller,
   if (!self->enabled || is_modifier (keyval))
     return FALSE;
 
-  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter ||
+      keyval == GDK_KEY_Linefeed)  /* scanners set to end with LF */
     {
       if (self->held->len >= MIN_LENGTH && fast)
         {

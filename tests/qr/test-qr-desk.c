@@ -1,0 +1,413 @@
+/* test-qr-desk.c: scans reaching the check-in desk from a keyboard-wedge scanner and a serial one.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A real window under Xvfb.  The keyboard-wedge scanner is the X server's
+ * own XTEST keyboard driven by xdotool, typing a key every few
+ * milliseconds as a USB scanner does, with the focus in the search field;
+ * a person is the same keyboard at a person's pace.  The serial scanner is
+ * a pseudo-terminal named in the settings.  Both must record the same
+ * events through the same path, and nothing of a scan may land in the
+ * field.  The cards shown on screen are read back with zbarimg.
+ */
+#define _GNU_SOURCE  /* posix_openpt */
+#include "sd-application.h"
+#include "sd-checkin-page.h"
+#include "sd-intake-page.h"
+#include "sd-qr-dialog.h"
+#include "sd-ui-test.h"
+#include "sd-window.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char *dir;
+static char *db_path;
+
+typedef struct {
+  SdWindow      *window;
+  SdCheckinPage *page;
+  SdStore       *store;
+  GArray        *cards;   /* SdQrSheetCard of the shelter's people */
+} Desk;
+
+static void
+desk_open (Desk *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (db_path, SD_STORE_OPEN_DEFAULT, &error);
+  const char *shelter_id;
+
+  g_assert_no_error (error);
+  d->window = sd_window_new (NULL, store, FALSE);
+  g_object_ref_sink (d->window);
+  gtk_window_present (GTK_WINDOW (d->window));
+  sign_in (sd_window_get_signin_page (d->window), "1002", "1111");
+  g_assert_nonnull (sd_window_get_staff (d->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (d->window), "win.show-desk", "s", "checkin"));
+  d->page = SD_CHECKIN_PAGE (sd_window_get_desk_page (d->window, "checkin"));
+  d->store = sd_window_get_store (d->window);
+  shelter_id = sd_shelter_picker_get_shelter_id (sd_checkin_page_get_shelter_picker (d->page));
+  g_assert_nonnull (shelter_id);
+  {
+    /* A household just registered, nobody checked in yet. */
+    SdHouseholdSpec h = { .shelter_id = shelter_id, .stay = SD_STAY_SHELTER, .address = "みなと川市南町7-8" };
+    SdPersonSpec m[] = {
+      { .name = "走査 一郎", .kana = "そうさ いちろう", .birth_date = "1960-02-03", .sex = SD_SEX_MALE },
+      { .name = "走査 二葉", .kana = "そうさ ふたば", .birth_date = "1962-05-06", .sex = SD_SEX_FEMALE },
+      { .name = "走査 三太", .kana = "そうさ さんた", .birth_date = "2015-08-09", .sex = SD_SEX_MALE },
+    };
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *hh = sd_store_add_household (d->store, &h, m, G_N_ELEMENTS (m), ids, &error);
+
+    g_assert_no_error (error);
+    g_ptr_array_add (ids, NULL);
+    d->cards = sd_store_issue_cards (d->store, NULL, (const char *const *) ids->pdata, &error);
+    g_assert_no_error (error);
+  }
+  sd_ui_run_for (200);
+}
+
+static void
+desk_close (Desk *d)
+{
+  g_clear_pointer (&d->cards, g_array_unref);
+  gtk_window_destroy (GTK_WINDOW (d->window));
+  g_clear_object (&d->window);
+}
+
+static const char *
+card_text (Desk *d, guint i)
+{
+  return g_array_index (d->cards, SdQrSheetCard, i).text;
+}
+
+static guint
+n_events (Desk *d)
+{
+  SdStoreCounts c;
+
+  g_assert_true (sd_store_get_counts (d->store, &c, NULL));
+  return c.events;
+}
+
+static SdPersonStatus
+status_of (Desk *d, guint i)
+{
+  g_autoptr(SdPerson) p = sd_store_get_person (d->store, g_array_index (d->cards, SdQrSheetCard, i).person_id, NULL);
+
+  return sd_person_get_status (p);
+}
+
+static void
+xdotool_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* The X server's keyboard, through xdotool: DELAY ms between keys.  The
+ * desk keeps running while the keys arrive, as it does for a scanner. */
+static void
+xdotool_type (const char *text,
+              guint       delay,
+              gboolean    enter)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ms = g_strdup_printf ("%u", delay);
+  /* "type" takes the rest of the line as text; a newline is Return. */
+  g_autofree char *keys = g_strconcat (text, enter ? "\n" : "", NULL);
+  const char *argv[] = { "xdotool", "mousemove", "400", "300", "type", "--delay", ms, "--", keys, NULL };
+  g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (p, NULL, xdotool_done_cb, &done);
+  sd_ui_wait_for (flag_set, &done);
+}
+
+static guint wanted_count;
+
+static gboolean
+scanned (gpointer page)
+{
+  return sd_checkin_page_get_scan_count (page) >= wanted_count;
+}
+
+static const char *
+field_text (Desk *d)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (sd_checkin_page_get_search_entry (d->page)));
+}
+
+static void
+focus_field (Desk *d)
+{
+  GtkWidget *entry = sd_checkin_page_get_search_entry (d->page);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  gtk_widget_grab_focus (entry);
+  sd_ui_run_for (100);
+}
+
+/* A scan from the keyboard-wedge scanner: 4 ms a key, then Enter. */
+static void
+wedge_scan (Desk *d, const char *text)
+{
+  wanted_count = sd_checkin_page_get_scan_count (d->page) + 1;
+  xdotool_type (text, 4, TRUE);
+  sd_ui_wait_for (scanned, d->page);
+  sd_ui_run_for (150);
+}
+
+static void
+set_mode (Desk *d, const char *mode)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (d->page), "checkin.scan-mode", "s", mode));
+}
+
+static void
+test_keyboard_wedge (void)
+{
+  Desk d = { 0 };
+  guint before;
+
+  desk_open (&d);
+  set_mode (&d, "arrive");
+  focus_field (&d);
+
+  /* The volunteer's cursor is in the search field; the scan never lands there. */
+  before = n_events (&d);
+  wedge_scan (&d, card_text (&d, 0));
+  g_assert_cmpstr (field_text (&d), ==, "");
+  g_assert_cmpuint (n_events (&d), ==, before + 1);
+  g_assert_cmpint (status_of (&d, 0), ==, SD_PERSON_STATUS_IN);
+  sd_ui_screenshot (GTK_WIDGET (d.window), "scan-recorded");
+
+  /* The same card again at once: ignored, and said. */
+  wedge_scan (&d, card_text (&d, 0));
+  g_assert_cmpuint (n_events (&d), ==, before + 1);
+  sd_ui_screenshot (GTK_WIDGET (d.window), "scan-repeated");
+
+  /* Go out, from the F6 key's mode. */
+  set_mode (&d, "go_out");
+  g_assert_cmpint (sd_checkin_page_get_scan_mode (d.page), ==, SD_EVENT_GO_OUT);
+  wedge_scan (&d, card_text (&d, 0));
+  g_assert_cmpint (status_of (&d, 0), ==, SD_PERSON_STATUS_OUT);
+  g_assert_cmpuint (n_events (&d), ==, before + 2);
+
+  /* Caps Lock on the scanner: lower case, heard in the field, taken back out. */
+  set_mode (&d, "arrive");
+  {
+    g_autofree char *lower = g_ascii_strdown (card_text (&d, 1), -1);
+    wedge_scan (&d, lower);
+  }
+  g_assert_cmpstr (field_text (&d), ==, "");
+  g_assert_cmpint (status_of (&d, 1), ==, SD_PERSON_STATUS_IN);
+  g_assert_cmpuint (n_events (&d), ==, before + 3);
+
+  /* Someone else's code, half a code, a forged one: said, nothing recorded. */
+  wedge_scan (&d, "https://example.jp/a?b=1");
+  g_assert_cmpstr (field_text (&d), ==, "");
+  {
+    g_autofree char *half = g_strndup (card_text (&d, 2), 80);
+    g_autofree char *forged = g_strdup (card_text (&d, 2));
+    g_autofree char *said = NULL;
+
+    wedge_scan (&d, half);
+    forged[90] = forged[90] == 'Q' ? 'R' : 'Q';
+    wedge_scan (&d, forged);
+    said = sd_checkin_page_dup_scan_text (d.page);
+    g_assert_cmpuint (strlen (said), >, 20);
+    sd_ui_screenshot (GTK_WIDGET (d.window), "scan-forged");
+  }
+  g_assert_cmpuint (n_events (&d), ==, before + 3);
+  g_assert_cmpint (status_of (&d, 2), !=, SD_PERSON_STATUS_IN);
+
+  desk_close (&d);
+}
+
+static void
+test_person_typing (void)
+{
+  Desk d = { 0 };
+  guint count;
+
+  desk_open (&d);
+  focus_field (&d);
+  count = sd_checkin_page_get_scan_count (d.page);
+
+  /* A person's pace, ending with Enter: all of it is theirs. */
+  xdotool_type ("yamada", 120, TRUE);
+  sd_ui_run_for (300);
+  g_assert_cmpstr (field_text (&d), ==, "yamada");
+
+  /* A capital first (held back in case it starts a scan), then a pause. */
+  focus_field (&d);
+  xdotool_type ("Sato", 120, FALSE);
+  sd_ui_run_for (300);
+  g_assert_cmpstr (field_text (&d), ==, "Sato");
+  focus_field (&d);
+  xdotool_type ("S", 10, FALSE);
+  sd_ui_run_for (300);
+  g_assert_cmpstr (field_text (&d), ==, "S");
+
+  /* A fast burst too short to be a code, with Enter: still typing. */
+  focus_field (&d);
+  xdotool_type ("SD12", 4, TRUE);
+  sd_ui_run_for (300);
+  g_assert_cmpstr (field_text (&d), ==, "SD12");
+  g_assert_cmpuint (sd_checkin_page_get_scan_count (d.page), ==, count);
+  desk_close (&d);
+}
+
+static void
+test_serial_scanner (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SD_APP_ID);
+  Desk d = { 0 };
+  int master = posix_openpt (O_RDWR | O_NOCTTY);
+  guint before;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  g_settings_set_string (settings, "serial-scanner", ptsname (master));
+
+  desk_open (&d);
+  {
+    /* In first, by the keyboard scanner, then out by the serial one. */
+    set_mode (&d, "arrive");
+    wedge_scan (&d, card_text (&d, 2));
+    g_assert_cmpint (status_of (&d, 2), ==, SD_PERSON_STATUS_IN);
+    set_mode (&d, "go_out");
+  }
+  sd_ui_run_for (300);
+  before = n_events (&d);
+  wanted_count = sd_checkin_page_get_scan_count (d.page) + 1;
+  {
+    g_autofree char *line = g_strdup_printf ("%s\r\n", card_text (&d, 2));
+    g_assert_cmpint (write (master, line, strlen (line)), ==, (gssize) strlen (line));
+  }
+  sd_ui_wait_for (scanned, d.page);
+  g_assert_cmpuint (n_events (&d), ==, before + 1);
+  g_assert_cmpint (status_of (&d, 2), ==, SD_PERSON_STATUS_OUT);
+
+  /* Supplies by the serial scanner too; garbage from it is refused. */
+  set_mode (&d, "supply");
+  wanted_count++;
+  {
+    g_autofree char *line = g_strdup_printf ("%s\n", card_text (&d, 2));
+    g_assert_cmpint (write (master, line, strlen (line)), ==, (gssize) strlen (line));
+  }
+  sd_ui_wait_for (scanned, d.page);
+  g_assert_cmpuint (n_events (&d), ==, before + 2);
+  wanted_count++;
+  g_assert_cmpint (write (master, "\x01garbage\xff\r\n", 12), ==, 12);
+  sd_ui_wait_for (scanned, d.page);
+  g_assert_cmpuint (n_events (&d), ==, before + 2);
+
+  desk_close (&d);
+  close (master);
+  g_settings_reset (settings, "serial-scanner");
+}
+
+static gboolean
+on_intake (gpointer window)
+{
+  return g_strcmp0 (sd_window_get_visible_desk (window), "intake") == 0;
+}
+
+static void
+test_prereg_and_cards (void)
+{
+  static const char json[] =
+    "{\"household\": {\"address\": \"みなと川市西町4-5-6\", \"stay\": \"home\"},"
+    " \"members\": [{\"name\": \"川口 一郎\", \"kana\": \"かわぐち いちろう\", \"birth_date\": \"昭和25年1月6日\","
+    "                \"sex\": \"male\"},"
+    "               {\"name\": \"川口 春\", \"birth_date\": \"平成2年4月1日\", \"sex\": \"female\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdPrereg) prereg = sd_prereg_new_from_json (json, -1, &error);
+  g_autofree char *text = sd_prereg_to_text (prereg, &error);
+  Desk d = { 0 };
+  SdIntakePage *intake;
+  SdPersonSpec spec;
+  SdQrDialog *dialog = NULL;
+  GList *toplevels;
+
+  g_assert_no_error (error);
+  desk_open (&d);
+  focus_field (&d);
+
+  /* Scanned at check-in: intake opens, filled in. */
+  xdotool_type (text, 2, TRUE);
+  sd_ui_wait_for (on_intake, d.window);
+  g_assert_cmpstr (field_text (&d), ==, "");
+  intake = SD_INTAKE_PAGE (sd_window_get_desk_page (d.window, "intake"));
+  g_assert_cmpuint (sd_intake_page_get_n_members (intake), ==, 2);
+  sd_member_form_get_spec (sd_intake_page_get_member (intake, 0), &spec);
+  g_assert_cmpstr (spec.name, ==, "川口 一郎");
+  g_assert_cmpstr (spec.birth_date, ==, "1950-01-06");
+  sd_member_form_get_spec (sd_intake_page_get_member (intake, 1), &spec);
+  g_assert_cmpstr (spec.birth_date, ==, "1990-04-01");
+  sd_ui_screenshot (GTK_WIDGET (d.window), "prereg-intake");
+
+  /* Registered: the household's cards open, and the code on screen scans. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
+  sd_ui_run_for (500);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l; l = l->next)
+    if (SD_IS_QR_DIALOG (l->data))
+      dialog = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (sd_qr_dialog_get_n_cards (dialog), ==, 2);
+  sd_ui_screenshot (GTK_WIDGET (dialog), "qr-dialog");
+  {
+    g_autofree char *png = g_build_filename (g_getenv ("SD_SCREENSHOT_DIR"), "qr-dialog.png", NULL);
+    const char *argv[] = { "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", png, NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, NULL, &error));
+    g_assert_cmpstr (g_strchomp (out), ==, sd_qr_dialog_get_text (dialog));
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  desk_close (&d);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+
+  sd_application_setup_i18n ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  sd_application_load_style ();
+
+  dir = g_dir_make_tmp ("sd-qr-desk-XXXXXX", NULL);
+  db_path = g_build_filename (dir, "demo.sqlite", NULL);
+  store = sd_store_open (db_path, SD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_seed_load (store, g_getenv ("SD_SEEDS_DIR"), NULL, &error));
+  g_clear_object (&store);
+
+  g_test_add_func ("/qr/desk/keyboard-wedge", test_keyboard_wedge);
+  g_test_add_func ("/qr/desk/person-typing", test_person_typing);
+  g_test_add_func ("/qr/desk/serial-scanner", test_serial_scanner);
+  g_test_add_func ("/qr/desk/prereg-and-cards", test_prereg_and_cards);
+  return g_test_run ();
+}
