@@ -272,7 +272,7 @@ fd_ready_cb (int          fd,
              gpointer     user_data)
 {
   SdSerialScanner *self = user_data;
-  g_autoptr(SdSerialScanner) hold = g_object_ref (self);  /* handlers may drop theirs */
+  G_GNUC_UNUSED g_autoptr(SdSerialScanner) hold = g_object_ref (self);  /* handlers may drop theirs */
   guint8 buffer[4096];
   gssize n;
   int errsv;
@@ -377,7 +377,7 @@ static gboolean
 retry_cb (gpointer user_data)
 {
   SdSerialScanner *self = user_data;
-  g_autoptr(SdSerialScanner) hold = g_object_ref (self);  /* handlers may drop theirs */
+  G_GNUC_UNUSED g_autoptr(SdSerialScanner) hold = g_object_ref (self);  /* handlers may drop theirs */
 
   if (!try_open (self))
     return G_SOURCE_CONTINUE;
