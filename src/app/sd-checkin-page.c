@@ -62,6 +62,7 @@ struct _SdCheckinPage
   SdScanOutcome    scan_outcome;
   guint            scan_count;
   gboolean         loading_mode;
+  guint            occupancy_idle;
   SdStore         *store;
   SdStaff         *staff;
   SdPerson        *person;
@@ -529,8 +530,19 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
   switch (result->outcome)
     {
     case SD_SCAN_RECORDED:
-      show_scan (self, "recorded", "object-select-symbolic", mode_phrase (result->kind), result->person, NULL);
-      update_occupancy (self);
+      {
+        g_autoptr(SdShelter) listed = result->kind == SD_EVENT_ARRIVE
+                                      ? sd_shelter_picker_get_shelter (self->shelter_picker) : NULL;
+        g_autoptr(SdShelter) shelter = listed ? sd_store_find_shelter (self->store, sd_shelter_get_code (listed), NULL)
+                                              : NULL;
+        g_autofree char *warn = NULL;
+
+        /* Warned, never refused (Sahana Eden's rule): the lead decides. */
+        if (shelter != NULL && sd_shelter_get_over_capacity (shelter))
+          warn = g_strdup_printf (_("This shelter is now over its capacity (%u of %d). Tell the shelter lead."),
+                                  sd_shelter_get_occupancy (shelter), sd_shelter_get_capacity (shelter));
+        show_scan (self, "recorded", "object-select-symbolic", mode_phrase (result->kind), result->person, warn);
+      }
       break;
     case SD_SCAN_REPEATED:
       {
@@ -705,10 +717,23 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_markup (GTK_LABEL (gtk_list_item_get_child (item)), markup);
 }
 
+static gboolean
+occupancy_idle_cb (gpointer data)
+{
+  SdCheckinPage *self = data;
+
+  self->occupancy_idle = 0;
+  update_occupancy (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Counting a big shelter takes milliseconds: after the answer is on
+ * screen, and once for a burst of changes. */
 static void
 store_changed_cb (SdCheckinPage *self)
 {
-  update_occupancy (self);
+  if (self->occupancy_idle == 0)
+    self->occupancy_idle = g_idle_add (occupancy_idle_cb, self);
 }
 
 static void
@@ -735,6 +760,7 @@ sd_checkin_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   sd_checkin_page_set_serial_device (self, NULL);
+  g_clear_handle_id (&self->occupancy_idle, g_source_remove);
   g_clear_object (&self->scanned);
   g_clear_object (&self->staff);
   g_clear_object (&self->person);
