@@ -23,6 +23,7 @@ struct _SdQrDialog
   GtkLabel        *shelter_label;
   GtkLabel        *count_label;
   GtkLabel        *message_label;
+  GtkWidget       *demo_button;
 
   /* Owned References */
   GArray          *cards;   /* SdQrSheetCard */
@@ -84,6 +85,23 @@ step_action (GtkWidget  *widget,
   else if (g_str_equal (action_name, "qr.previous") && self->current > 0)
     self->current--;
   show_card (self);
+}
+
+/* The demo has no scanner: hand the code on screen to the check-in desk,
+ * exactly as a scanner would. */
+static void
+demo_scan_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdQrDialog *self = SD_QR_DIALOG (widget);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autofree char *text = g_strdup (sd_qr_dialog_get_text (self));
+
+  if (parent == NULL || text == NULL)
+    return;
+  gtk_window_close (GTK_WINDOW (self));
+  gtk_widget_activate_action (GTK_WIDGET (parent), "win.demo-scan", "s", text);
 }
 
 /* ---- printing ---- */
@@ -195,11 +213,13 @@ sd_qr_dialog_class_init (SdQrDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, shelter_label);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, count_label);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, message_label);
+  gtk_widget_class_bind_template_child (widget_class, SdQrDialog, demo_button);
 
   gtk_widget_class_install_action (widget_class, "qr.previous", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "qr.next", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "qr.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "qr.save-pdf", NULL, save_pdf_action);
+  gtk_widget_class_install_action (widget_class, "qr.demo-scan", NULL, demo_scan_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "qr.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "qr.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "qr.previous", NULL);
@@ -229,6 +249,7 @@ sd_qr_dialog_new (GtkWindow          *parent,
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "qr.save-pdf", FALSE);
       self->cards = g_array_new (FALSE, TRUE, sizeof (SdQrSheetCard));
     }
+  gtk_widget_set_visible (self->demo_button, sd_store_get_is_demo (store) && self->cards->len > 0);
   show_card (self);
   return self;
 }

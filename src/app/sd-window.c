@@ -191,6 +191,19 @@ scanned_cb (SdWindow   *self,
 }
 
 static void
+demo_scan_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->store == NULL || !sd_store_get_is_demo (self->store) || !desk_allowed (self, "checkin"))
+    return;
+  gtk_stack_set_visible_child_name (self->desk_stack, "checkin");
+  sd_checkin_page_handle_scan (self->checkin_page, g_variant_get_string (parameter, NULL));
+}
+
+static void
 settings_changed_cb (SdWindow *self)
 {
   g_autofree char *serial = g_settings_get_string (self->settings, "serial-scanner");
@@ -564,6 +577,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, activity_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-desk", "s", show_desk_action);
+  gtk_widget_class_install_action (widget_class, "win.demo-scan", "s", demo_scan_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.leave-kiosk", NULL, leave_kiosk_action);
 
