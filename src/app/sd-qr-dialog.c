@@ -119,16 +119,15 @@ draw_page_cb (GtkPrintOperation *op,
   sd_qr_sheet_draw_page (cr, (SdQrSheetCard *) self->cards->data, self->cards->len, page);
 }
 
-static void
-print_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+static GtkPrintOperationResult
+run_print (SdQrDialog              *self,
+           GtkPrintOperationAction  action,
+           const char              *export_path,
+           GError                 **error)
 {
-  SdQrDialog *self = SD_QR_DIALOG (widget);
   g_autoptr(GtkPrintOperation) op = gtk_print_operation_new ();
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
   g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
-  g_autoptr(GError) error = NULL;
 
   gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
   gtk_print_operation_set_default_page_setup (op, setup);
@@ -136,10 +135,33 @@ print_action (GtkWidget  *widget,
   gtk_print_operation_set_unit (op, GTK_UNIT_POINTS);
   gtk_print_operation_set_n_pages (op, (int) sd_qr_sheet_n_pages (self->cards->len));
   gtk_print_operation_set_job_name (op, _("Evacuee cards"));
+  if (export_path != NULL)
+    gtk_print_operation_set_export_filename (op, export_path);
   g_signal_connect (op, "draw-page", G_CALLBACK (draw_page_cb), self);
-  if (gtk_print_operation_run (op, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, GTK_WINDOW (self), &error) ==
-      GTK_PRINT_OPERATION_RESULT_ERROR)
+  return gtk_print_operation_run (op, action, GTK_WINDOW (self), error);
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdQrDialog *self = SD_QR_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (run_print (self, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     gtk_label_set_text (self->message_label, error->message);
+}
+
+/* The print path without the dialog: GtkPrintOperation's own PDF export,
+ * so what the printer gets can be checked. */
+gboolean
+sd_qr_dialog_export_print (SdQrDialog  *self,
+                           const char  *path,
+                           GError     **error)
+{
+  g_return_val_if_fail (SD_IS_QR_DIALOG (self), FALSE);
+  return run_print (self, GTK_PRINT_OPERATION_ACTION_EXPORT, path, error) == GTK_PRINT_OPERATION_RESULT_APPLY;
 }
 
 gboolean

@@ -25,4 +25,8 @@ gboolean     sd_qr_dialog_write_pdf    (SdQrDialog         *self,
                                         const char         *path,
                                         GError            **error);
 
+gboolean     sd_qr_dialog_export_print (SdQrDialog         *self,
+                                        const char         *path,
+                                        GError            **error);
+
 G_END_DECLS

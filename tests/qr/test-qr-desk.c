@@ -384,6 +384,32 @@ test_prereg_and_cards (void)
     g_assert_cmpstr (g_strchomp (out), ==, sd_qr_dialog_get_text (dialog));
   }
 
+  /* Printed through GtkPrintOperation (to its PDF export): both cards read back. */
+  {
+    g_autofree char *pdf = g_build_filename (dir, "printed.pdf", NULL);
+    g_autofree char *prefix = g_build_filename (dir, "printed", NULL);
+    g_autofree char *page = g_strconcat (prefix, "-1.png", NULL);
+    const char *render[] = { "pdftoppm", "-r", "150", "-gray", "-png", pdf, prefix, NULL };
+    const char *read[] = { "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", page, NULL };
+    g_autofree char *out = NULL;
+    int status;
+
+    g_assert_true (sd_qr_dialog_export_print (dialog, pdf, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_sync (NULL, (char **) render, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (g_spawn_sync (NULL, (char **) read, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, NULL, &error));
+    g_assert_no_error (error);
+    /* Two codes, one of them the one on screen. */
+    g_assert_nonnull (strstr (out, sd_qr_dialog_get_text (dialog)));
+    {
+      g_auto(GStrv) codes = g_strsplit (g_strchomp (out), "\n", -1);
+      g_assert_cmpuint (g_strv_length (codes), ==, 2);
+      for (guint i = 0; codes[i] != NULL; i++)
+        g_assert_true (sd_store_verify_card (d.store, codes[i], NULL, &error));
+    }
+  }
+
   /* The demo has no scanner: the card on screen is handed to check-in. */
   wanted_count = sd_checkin_page_get_scan_count (d.page) + 1;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "qr.demo-scan", NULL));
