@@ -185,6 +185,15 @@ draw_text (cairo_t    *cr,
   *out_height = (double) h / PANGO_SCALE;
 }
 
+static char *
+both_languages (const char *english,
+                const char *separator)
+{
+  const char *local = _(english);
+
+  return g_strcmp0 (local, english) == 0 ? g_strdup (english) : g_strconcat (local, separator, english, NULL);
+}
+
 static void
 draw_card (cairo_t             *cr,
            const SdQrSheetCard *card,
@@ -193,6 +202,10 @@ draw_card (cairo_t             *cr,
 {
   g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
   g_autoptr(SdQrMatrix) matrix = sd_qr_matrix_new (card->text, NULL);
+  /* The card goes home with the evacuee: in the desk's language and,
+   * for residents who read no Japanese, in English too. */
+  g_autofree char *title = both_languages (N_("Evacuee card"), "  ");
+  g_autofree char *hint = both_languages (N_("Show this card at the shelter desk."), "\n");
   double tx = x + QR_SIDE + PAD;
   double tw = CARD_W - QR_SIDE - 2 * PAD;
   double ty = y + PAD;
@@ -214,15 +227,14 @@ draw_card (cairo_t             *cr,
     sd_qr_matrix_draw (matrix, cr, x + PAD / 2, y + (CARD_H - QR_SIDE) / 2, QR_SIDE);
 
   cairo_set_source_rgb (cr, 0, 0, 0);
-  draw_text (cr, layout, _("Evacuee card"), 8, TRUE, tx, ty, tw, 1, &h);
+  draw_text (cr, layout, title, 8, TRUE, tx, ty, tw, 1, &h);
   ty += h + 4;
   draw_text (cr, layout, card->kana, 8, FALSE, tx, ty, tw, 2, &h);
   ty += h;
   draw_text (cr, layout, card->name, 15, TRUE, tx, ty, tw, 2, &h);
   ty += h + 6;
   draw_text (cr, layout, card->shelter, 9, FALSE, tx, ty, tw, 3, &h);
-  draw_text (cr, layout, _("Show this card at the shelter desk."), 6.5, FALSE,
-             tx, y + CARD_H - PAD - 18, tw, 2, &h);
+  draw_text (cr, layout, hint, 6.5, FALSE, tx, y + CARD_H - PAD - 28, tw, 3, &h);
 }
 
 void
