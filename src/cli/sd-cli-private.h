@@ -101,6 +101,8 @@ gboolean  sd_cli_run_qr_prereg    (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_qr_key_show  (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_qr_key_export (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_qr_key_import (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_key_list   (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_key_remove (SdCli *cli, GStrv *args, GError **error);
 
 /* sd-cli-output.c: aligned text tables, and JSON to stdout */
 typedef struct _SdCliTable SdCliTable;

@@ -617,3 +617,73 @@ sd_cli_run_qr_key_import (SdCli   *cli,
   g_print ("%s\n", key_id);
   return TRUE;
 }
+
+/* ---- qr key list, qr key remove ---- */
+
+gboolean
+sd_cli_run_qr_key_list (SdCli   *cli,
+                        GStrv   *args,
+                        GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GArray) keys = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
+      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      (keys = sd_store_list_card_keys (store, error)) == NULL)
+    return FALSE;
+
+  if (json)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      for (guint i = 0; i < keys->len; i++)
+        {
+          const SdCardKeyInfo *k = &g_array_index (keys, SdCardKeyInfo, i);
+          JsonObject *o = json_object_new ();
+          g_autofree char *added = format_at (k->added_at);
+
+          json_object_set_string_member (o, "key_id", k->key_id);
+          json_object_set_boolean_member (o, "current", k->current);
+          json_object_set_boolean_member (o, "can_issue", k->has_secret);
+          json_object_set_string_member (o, "added_at", added);
+          json_array_add_object_element (array, o);
+        }
+      root = json_node_init_array (json_node_alloc (), array);
+      sd_cli_print_json (root);
+    }
+  else if (keys->len == 0)
+    g_print ("%s\n", _("This database has no card key yet."));
+  else
+    for (guint i = 0; i < keys->len; i++)
+      {
+        const SdCardKeyInfo *k = &g_array_index (keys, SdCardKeyInfo, i);
+
+        g_print ("%s  %s\n", k->key_id,
+                 k->current ? _("issues new cards")
+                 : k->has_secret ? _("checks cards (can issue if made current again by an import)")
+                 : _("checks cards only"));
+      }
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_qr_key_remove (SdCli   *cli,
+                          GStrv   *args,
+                          GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+
+  if (!sd_cli_parse_args (cli, NULL, args, 1, 1, error) ||
+      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      !sd_store_remove_card_key (store, (*args)[1], error))
+    return FALSE;
+  g_print (_("Removed. Cards signed with %s are refused here from now on.\n"), (*args)[1]);
+  return TRUE;
+}

@@ -56,6 +56,8 @@ static const SdCliCommand commands[] = {
   { "qr key", "show", NULL, N_("Show the id of the card key"), sd_cli_run_qr_key_show },
   { "qr key", "export", NULL, N_("Write the card key to a file, for another kiosk of this deployment"), sd_cli_run_qr_key_export },
   { "qr key", "import", N_("FILE"), N_("Add a card key exported by another kiosk"), sd_cli_run_qr_key_import },
+  { "qr key", "list", NULL, N_("List the card keys this database knows"), sd_cli_run_qr_key_list },
+  { "qr key", "remove", N_("KEY_ID"), N_("Forget a card key: its cards are refused from then on"), sd_cli_run_qr_key_remove },
 };
 
 static char *

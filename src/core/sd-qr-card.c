@@ -511,6 +511,86 @@ sd_store_import_card_key (SdStore     *store,
   return ok ? g_strdup_printf ("%08x", key_id) : NULL;
 }
 
+GArray *
+sd_store_list_card_keys (SdStore  *store,
+                         GError  **error)
+{
+  g_autoptr(GArray) keys = g_array_new (FALSE, TRUE, sizeof (SdCardKeyInfo));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  stmt = _sd_store_prepare (store, "SELECT key_id, is_current, seed IS NOT NULL, added_at FROM card_keys "
+                                   "ORDER BY is_current DESC, added_at DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = _sd_store_step (store, stmt, _("read the card keys"), error)) == SQLITE_ROW)
+    {
+      SdCardKeyInfo info = { 0 };
+
+      g_snprintf (info.key_id, sizeof info.key_id, "%08x", (guint32) sqlite3_column_int64 (stmt, 0));
+      info.current = sqlite3_column_int (stmt, 1);
+      info.has_secret = sqlite3_column_int (stmt, 2);
+      info.added_at = sqlite3_column_int64 (stmt, 3);
+      g_array_append_val (keys, info);
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? g_steal_pointer (&keys) : NULL;
+}
+
+gboolean
+sd_store_remove_card_key (SdStore     *store,
+                          const char  *key_id,
+                          GError     **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  sqlite3_stmt *stmt;
+  guint64 id;
+  char *end = NULL;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+
+  id = key_id ? g_ascii_strtoull (key_id, &end, 16) : 0;
+  if (key_id == NULL || strlen (key_id) != 8 || end == NULL || *end != '\0')
+    {
+      g_set_error_literal (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID,
+                           _("A card key id is 8 hexadecimal digits, as “qr key list” shows it."));
+      return FALSE;
+    }
+  txn = _sd_store_begin (store, error);
+  if (txn == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (store, "SELECT is_current FROM card_keys WHERE key_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (gint64) id);
+  rc = _sd_store_step (store, stmt, _("read the card keys"), error);
+  if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 0))
+    {
+      sqlite3_reset (stmt);
+      g_set_error_literal (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID,
+                           _("This is the key new cards are signed with. Import the deployment’s new key "
+                             "first, then remove this one."));
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND,
+                             _("This database has no card key with that id."));
+      return FALSE;
+    }
+  stmt = _sd_store_prepare (store, "DELETE FROM card_keys WHERE key_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (gint64) id);
+  return _sd_store_exec (store, stmt, _("remove the card key"), error) &&
+         _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
 /* ---- issuing and verifying ---- */
 
 char *

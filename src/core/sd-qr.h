@@ -101,6 +101,23 @@ char     *sd_store_import_card_key  (SdStore     *store,
                                      const char  *json,
                                      GError     **error);
 
+typedef struct {
+  char     key_id[9];   /* 8 hex digits */
+  gboolean current;     /* new cards are signed with it */
+  gboolean has_secret;  /* this database may issue cards with it */
+  gint64   added_at;    /* Unix ms */
+} SdCardKeyInfo;
+
+/* Every card key this database knows, the current one first. */
+GArray   *sd_store_list_card_keys   (SdStore     *store,
+                                     GError     **error);
+/* Forgets a key, so cards signed with it are refused from now on: after
+ * a kiosk with the secret is lost, import a new key everywhere, then
+ * remove the old one.  The current key cannot be removed. */
+gboolean  sd_store_remove_card_key  (SdStore     *store,
+                                     const char  *key_id,
+                                     GError     **error);
+
 /* ---- pre-registration ---- */
 
 #define SD_QR_PREREG_PREFIX   "SDP1"

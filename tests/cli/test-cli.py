@@ -425,6 +425,25 @@ def test_qr_card_key(tmp):
     assert 'deployment' not in r.err, r
     fails(cli('qr', 'key', 'import', public + '.missing', db=b), 1, 'a key file that is not there')
 
+    # A kiosk holding the secret is lost: a new key from HQ, the old one removed.
+    hq = os.path.join(tmp, 'hq.db')
+    init(hq)
+    new_key = os.path.join(tmp, 'new-key.json')
+    ok(cli('qr', 'key', 'export', '--out', new_key, db=hq), 'export a new key')
+    new_id = ok(cli('qr', 'key', 'import', new_key, db=a), 'import the new key').out.strip()
+    keys = json.loads(ok(cli('qr', 'key', 'list', '--json', db=a), 'key list').out)
+    assert [k['key_id'] for k in keys] == [new_id, key_id], keys
+    assert keys[0]['current'] and not keys[1]['current'] and keys[1]['can_issue'], keys
+    fails(cli('qr', 'key', 'remove', new_id, db=a), 1, 'removing the key in use')
+    fails(cli('qr', 'key', 'remove', 'zz', db=a), 1, 'a key id that is not one')
+    ok(cli('qr', 'key', 'remove', key_id, db=a), 'remove the old key')
+    r = fails(scan(a, text, '--mode', 'go_out'), 1, 'a card of the removed key')
+    assert r.out == '', r
+    new_text = ok(cli('qr', 'issue', pid, '--png', os.path.join(tmp, 'new.png'), db=a), 'issue anew').out.strip()
+    assert new_text != text
+    ok(cli('qr', 'mode', 'supply', '--shelter', 'Q01', db=a), 'mode')
+    assert json.loads(ok(scan(a, new_text), 'the new card').out)['outcome'] == 'recorded'
+
 
 # ---- the tests ----
 

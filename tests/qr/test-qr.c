@@ -341,6 +341,56 @@ test_card_foreign_and_shared_key (Fixture *f, gconstpointer data)
   }
 }
 
+/* A kiosk with the secret is lost: a new key everywhere, the old one removed. */
+static void
+test_card_key_rotation (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SdStore) hq = open_store (f->dir, "hq.sqlite");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_card = issue (f, 0);
+  g_autofree char *old_id = sd_store_get_card_key_id (f->store);
+  g_autofree char *new_key = NULL;
+  g_autofree char *new_id = NULL;
+  g_autofree char *new_card = NULL;
+  g_autoptr(GArray) keys = NULL;
+
+  /* HQ's fresh key (made by exporting it), imported here with its secret. */
+  new_key = sd_store_export_card_key (hq, TRUE, &error);
+  g_assert_no_error (error);
+  new_id = sd_store_import_card_key (f->store, new_key, &error);
+  g_assert_no_error (error);
+  keys = sd_store_list_card_keys (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 2);
+  g_assert_cmpstr (g_array_index (keys, SdCardKeyInfo, 0).key_id, ==, new_id);
+  g_assert_true (g_array_index (keys, SdCardKeyInfo, 0).current);
+  g_assert_true (g_array_index (keys, SdCardKeyInfo, 1).has_secret);
+  g_assert_false (g_array_index (keys, SdCardKeyInfo, 1).current);
+
+  /* Both kinds of card still pass until the old key goes. */
+  new_card = issue (f, 0);
+  g_assert_true (sd_store_verify_card (f->store, old_card, NULL, &error));
+  g_assert_true (sd_store_verify_card (f->store, new_card, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The key in use cannot go; a wrong id is said to be wrong. */
+  g_assert_false (sd_store_remove_card_key (f->store, new_id, &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sd_store_remove_card_key (f->store, "0000000g", &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sd_store_remove_card_key (f->store, "00000000", &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (sd_store_remove_card_key (f->store, old_id, &error));
+  g_assert_no_error (error);
+  expect_refused (f->store, old_card, SD_QR_ERROR_FOREIGN);
+  g_assert_true (sd_store_verify_card (f->store, new_card, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_card_png (Fixture *f, gconstpointer data)
 {
@@ -727,6 +777,7 @@ main (int argc, char *argv[])
   ADD ("/qr/card/truncated", test_card_truncated);
   ADD ("/qr/card/garbage", test_card_garbage);
   ADD ("/qr/card/foreign-and-shared-key", test_card_foreign_and_shared_key);
+  ADD ("/qr/card/key-rotation", test_card_key_rotation);
   ADD ("/qr/card/png", test_card_png);
   ADD ("/qr/sheet/pdf", test_sheet_pdf);
   ADD ("/qr/scan/modes", test_scan_modes);
