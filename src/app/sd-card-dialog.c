@@ -382,3 +382,11 @@ sd_card_dialog_get_pin_entry (SdCardDialog *self)
 {
   return GTK_EDITABLE (self->pin_entry);
 }
+
+/* Whether the "last try" warning is on screen. */
+gboolean
+sd_card_dialog_get_last_try_warned (SdCardDialog *self)
+{
+  g_return_val_if_fail (SD_IS_CARD_DIALOG (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (self->warning_label));
+}

@@ -22,6 +22,7 @@ SdCardDialog *sd_card_dialog_new          (GtkWindow    *parent,
 /* One of "touch", "pin", "reading", "error": for tests. */
 const char   *sd_card_dialog_get_step     (SdCardDialog *self);
 const char   *sd_card_dialog_get_message  (SdCardDialog *self);
+gboolean      sd_card_dialog_get_last_try_warned (SdCardDialog *self);
 GtkEditable  *sd_card_dialog_get_pin_entry (SdCardDialog *self);
 
 G_END_DECLS

@@ -207,6 +207,46 @@ test_blocked_card (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* One try left, and the card lifted after its tries were read but before
+ * the PIN went: the warning shows, no VERIFY reaches the lifted card, and
+ * the same PIN goes to the card put back, with nothing typed again. */
+static void
+test_last_try_lifted (void)
+{
+  g_autoptr(SdWindow) window = signed_in_window ();
+  SdIntakePage *intake = SD_INTAKE_PAGE (sd_window_get_desk_page (window, "intake"));
+  g_autofree char *log1 = g_build_filename (dir, "lifted-1.log", NULL);
+  g_autofree char *log2 = g_build_filename (dir, "lifted-2.log", NULL);
+  const char *lifting[] = { "--tries", "1", "--pull-out-after", "3", NULL };
+  const char *steady[] = { "--tries", "1", NULL };
+  SdCardDialog *dialog;
+  SdPersonSpec spec = { 0 };
+  GPid card;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "intake"));
+  dialog = open_dialog (intake);
+  card = sd_card_fixture_put_card (SD_VPCD_PORT_0, log1, lifting);
+  sd_ui_wait_for (at_step, "pin");
+  g_assert_true (sd_card_dialog_get_last_try_warned (dialog));
+  sd_ui_screenshot (GTK_WIDGET (dialog), "card-last-try");
+
+  /* The card is gone by now (it answered its 3 probe APDUs): the read
+   * waits for it rather than sending the PIN into the void. */
+  sd_card_fixture_take_card (card, SD_VPCD_PORT_0);
+  type_pin (dialog, "4826");
+  sd_ui_run_for (500);
+  g_assert_false (no_dialog (NULL));
+  g_assert_false (sd_card_fixture_log_has (log1, "0020008004"));
+
+  card = sd_card_fixture_put_card (SD_VPCD_PORT_0, log2, steady);
+  sd_ui_wait_for (no_dialog, NULL);
+  sd_member_form_get_spec (sd_intake_page_get_member (intake, 0), &spec);
+  g_assert_cmpstr (spec.name, ==, "番号 花子");
+  g_assert_true (sd_card_fixture_log_has (log2, "0020008004"));
+  sd_card_fixture_take_card (card, SD_VPCD_PORT_0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_demo_card (void)
 {
@@ -267,6 +307,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/card/desk/read-card-into-intake", test_read_card_into_intake);
   g_test_add_func ("/card/desk/blocked-card", test_blocked_card);
+  g_test_add_func ("/card/desk/last-try-lifted", test_last_try_lifted);
   g_test_add_func ("/card/desk/demo-card", test_demo_card);
   rc = g_test_run ();
   sd_card_fixture_pcscd_stop ();
