@@ -110,13 +110,15 @@ event_phrase (SdEventKind kind)
     }
 }
 
+/* Unix ms in local time, as FORMAT (g_date_time_format). */
 static char *
-format_time (gint64 unix_ms)
+format_local (gint64      unix_ms,
+              const char *format)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_ms / 1000);
   g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
 
-  return local ? g_date_time_format (local, "%m/%d %H:%M") : g_strdup ("");
+  return local ? g_date_time_format (local, format) : g_strdup ("");
 }
 
 static char *
@@ -266,7 +268,7 @@ show_person (SdCheckinPage *self,
   for (guint i = 0; history && i < g_list_model_get_n_items (history); i++)
     {
       g_autoptr(SdPersonEvent) e = g_list_model_get_item (history, i);
-      g_autofree char *when = format_time (sd_person_event_get_at (e));
+      g_autofree char *when = format_local (sd_person_event_get_at (e), "%m/%d %H:%M");
       g_autofree char *line = g_strdup_printf ("%s  %s  %s%s%s", when, event_phrase (sd_person_event_get_kind (e)),
                                                sd_person_event_get_shelter_code (e) ? sd_person_event_get_shelter_code (e) : "",
                                                sd_person_event_get_staff_name (e) ? " · " : "",
@@ -445,15 +447,6 @@ load_scan_mode (SdCheckinPage *self)
   self->loading_mode = FALSE;
 }
 
-static char *
-time_of_day (gint64 unix_ms)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_ms / 1000);
-  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
-
-  return local ? g_date_time_format (local, "%H:%M") : g_strdup ("");
-}
-
 /* The big answer on the right: OUTCOME picks the colour. */
 static void
 show_scan (SdCheckinPage *self,
@@ -546,7 +539,7 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
       break;
     case SD_SCAN_REPEATED:
       {
-        g_autofree char *when = time_of_day (result->previous_at);
+        g_autofree char *when = format_local (result->previous_at, "%H:%M");
         g_autofree char *message = g_strdup_printf (_("This card was scanned for the same thing at %s. "
                                                       "The second scan was ignored: nothing more was recorded."),
                                                     when);
@@ -555,7 +548,7 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
       break;
     case SD_SCAN_REFUSED:
       {
-        g_autofree char *when = result->has_left ? time_of_day (result->previous_at) : NULL;
+        g_autofree char *when = result->has_left ? format_local (result->previous_at, "%H:%M") : NULL;
         /* Translators: when a person left the shelter */
         g_autofree char *left = when ? g_strdup_printf (_("(Left at %s.)"), when) : NULL;
         g_autofree char *message = g_strjoin (" ", result->message, left, NULL);

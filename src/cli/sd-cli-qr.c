@@ -681,7 +681,7 @@ sd_cli_run_qr_key_remove (SdCli   *cli,
   g_autoptr(SdStore) store = NULL;
 
   if (!sd_cli_parse_args (cli, NULL, args, 1, 1, error) ||
-      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      (store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
       !sd_store_remove_card_key (store, (*args)[1], error))
     return FALSE;
   g_print (_("Removed. Cards signed with %s are refused here from now on.\n"), (*args)[1]);

@@ -240,6 +240,13 @@ sd_qr_card_parse (const char  *text,
 
 /* ---- keys ---- */
 
+/* A key id as people see it: 8 hex digits. */
+static char *
+key_id_text (guint32 key_id)
+{
+  return g_strdup_printf ("%08x", key_id);
+}
+
 static guint32
 key_id_of (const guint8 pk[crypto_sign_PUBLICKEYBYTES])
 {
@@ -367,7 +374,7 @@ sd_store_get_card_key_id (SdStore *store)
   char *id = NULL;
 
   if (stmt != NULL && _sd_store_step (store, stmt, NULL, NULL) == SQLITE_ROW)
-    id = g_strdup_printf ("%08x", (guint32) sqlite3_column_int64 (stmt, 0));
+    id = key_id_text ((guint32) sqlite3_column_int64 (stmt, 0));
   if (stmt != NULL)
     sqlite3_reset (stmt);
   return id;
@@ -400,7 +407,7 @@ sd_store_export_card_key (SdStore   *store,
   json_builder_add_int_value (b, 1);
   json_builder_set_member_name (b, "key_id");
   {
-    g_autofree char *hex = g_strdup_printf ("%08x", key_id);
+    g_autofree char *hex = key_id_text (key_id);
     json_builder_add_string_value (b, hex);
   }
   json_builder_set_member_name (b, "public_key");
@@ -508,7 +515,7 @@ sd_store_import_card_key (SdStore     *store,
     }
   ok = add_key (store, pk, has_seed ? seed : NULL, &key_id, error);
   sodium_memzero (seed, sizeof seed);
-  return ok ? g_strdup_printf ("%08x", key_id) : NULL;
+  return ok ? key_id_text (key_id) : NULL;
 }
 
 GArray *

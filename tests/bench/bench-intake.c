@@ -50,9 +50,8 @@ build_city (SdStore *store,
     {
       const Name *fam = &families[g_rand_int_range (rand, 0, G_N_ELEMENTS (families))];
       guint n = (h < N_HOUSEHOLDS - 1) ? (N_PERSONS - persons) * 2 / (N_HOUSEHOLDS - h) / 2 : N_PERSONS - persons;
-      char names[6][64], kanas[6][64], births[6][16];
+      SdBenchHousehold hh;
       char phone[32];
-      SdPersonSpec members[6];
       g_autofree char *id = NULL;
       /* The first 2 000 households (5 000 people) are the big shelter's. */
       guint shelter = persons < BIG_SHELTER ? 0 : 1 + h % (N_SHELTERS - 1);
@@ -64,17 +63,8 @@ build_city (SdStore *store,
         n = MAX (1, N_PERSONS - persons);
       g_snprintf (phone, sizeof phone, "090-%04d-%04d", g_rand_int_range (rand, 0, 10000),
                   g_rand_int_range (rand, 0, 10000));
-      for (guint m = 0; m < n; m++)
-        {
-          const Name *giv = &givens[g_rand_int_range (rand, 0, G_N_ELEMENTS (givens))];
-          g_snprintf (names[m], sizeof names[m], "%s %s", fam->kanji, giv->kanji);
-          g_snprintf (kanas[m], sizeof kanas[m], "%s %s", fam->kana, giv->kana);
-          g_snprintf (births[m], sizeof births[m], "%04d-%02d-%02d", g_rand_int_range (rand, 1925, 2025),
-                      g_rand_int_range (rand, 1, 13), g_rand_int_range (rand, 1, 29));
-          members[m] = (SdPersonSpec) { .name = names[m], .kana = kanas[m], .birth_date = births[m],
-                                        .sex = 1 + m % 2 };
-        }
-      id = sd_store_add_household (store, &spec, members, n, NULL, &error);
+      sd_bench_household_fill (&hh, rand, fam, n);
+      id = sd_store_add_household (store, &spec, hh.members, n, NULL, &error);
       g_assert_no_error (error);
       persons += n;
       if (persons >= N_PERSONS)

@@ -65,9 +65,8 @@ build_city (SdStore *store,
       const Name *fam = &families[g_rand_int_range (rand, 0, G_N_ELEMENTS (families))];
       guint n = g_rand_int_range (rand, 1, 5);
       gboolean stays = g_rand_int_range (rand, 0, 10) != 0;
-      char names[4][64], kanas[4][64], births[4][16];
+      SdBenchHousehold hh;
       char phone[32];
-      SdPersonSpec members[4];
       SdHouseholdSpec spec = { .shelter_id = g_ptr_array_index (shelter_ids, households % N_SHELTERS),
                                .stay = stays ? SD_STAY_SHELTER : SD_STAY_HOME,
                                .phone = phone, .check_in = stays };
@@ -76,17 +75,8 @@ build_city (SdStore *store,
       n = MIN (n, N_PERSONS - person_ids->len);
       g_snprintf (phone, sizeof phone, "090-%04d-%04d", g_rand_int_range (rand, 0, 10000),
                   g_rand_int_range (rand, 0, 10000));
-      for (guint m = 0; m < n; m++)
-        {
-          const Name *giv = &givens[g_rand_int_range (rand, 0, G_N_ELEMENTS (givens))];
-          g_snprintf (names[m], sizeof names[m], "%s %s", fam->kanji, giv->kanji);
-          g_snprintf (kanas[m], sizeof kanas[m], "%s %s", fam->kana, giv->kana);
-          g_snprintf (births[m], sizeof births[m], "%04d-%02d-%02d", g_rand_int_range (rand, 1925, 2025),
-                      g_rand_int_range (rand, 1, 13), g_rand_int_range (rand, 1, 29));
-          members[m] = (SdPersonSpec) { .name = names[m], .kana = kanas[m], .birth_date = births[m],
-                                        .sex = 1 + m % 2 };
-        }
-      id = sd_store_add_household (store, &spec, members, n, person_ids, &error);
+      sd_bench_household_fill (&hh, rand, fam, n);
+      id = sd_store_add_household (store, &spec, hh.members, n, person_ids, &error);
       g_assert_no_error (error);
       households++;
       if (stays)

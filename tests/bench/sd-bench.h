@@ -8,6 +8,8 @@
 #include <glib.h>
 #include <stdlib.h>
 
+#include "sd-person.h"
+
 typedef struct { const char *kanji; const char *kana; } Name;
 
 static const Name G_GNUC_UNUSED families[] = {
@@ -47,4 +49,35 @@ static inline double
 now_ms (void)
 {
   return g_get_monotonic_time () / 1000.0;
+}
+
+#define SD_BENCH_MAX_MEMBERS 6
+
+/* The members of one fictional household and the text they point into. */
+typedef struct {
+  char         names[SD_BENCH_MAX_MEMBERS][64];
+  char         kanas[SD_BENCH_MAX_MEMBERS][64];
+  char         births[SD_BENCH_MAX_MEMBERS][16];
+  SdPersonSpec members[SD_BENCH_MAX_MEMBERS];
+} SdBenchHousehold;
+
+/* N members of family FAM, with given names and birth dates from RAND. */
+static inline void
+sd_bench_household_fill (SdBenchHousehold *h,
+                         GRand            *rand,
+                         const Name       *fam,
+                         guint             n)
+{
+  g_assert (n <= SD_BENCH_MAX_MEMBERS);
+  for (guint m = 0; m < n; m++)
+    {
+      const Name *giv = &givens[g_rand_int_range (rand, 0, G_N_ELEMENTS (givens))];
+
+      g_snprintf (h->names[m], sizeof h->names[m], "%s %s", fam->kanji, giv->kanji);
+      g_snprintf (h->kanas[m], sizeof h->kanas[m], "%s %s", fam->kana, giv->kana);
+      g_snprintf (h->births[m], sizeof h->births[m], "%04d-%02d-%02d", g_rand_int_range (rand, 1925, 2025),
+                  g_rand_int_range (rand, 1, 13), g_rand_int_range (rand, 1, 29));
+      h->members[m] = (SdPersonSpec) { .name = h->names[m], .kana = h->kanas[m], .birth_date = h->births[m],
+                                       .sex = 1 + m % 2 };
+    }
 }
