@@ -185,7 +185,8 @@ export_thread (GTask        *task,
     }
   else
     {
-      g_autoptr(GFileOutputStream) out = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_NONE,
+      g_autoptr(GFileOutputStream) out = g_file_replace (job->file, NULL, FALSE,
+                                                        G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                                                         cancellable, &error);
       ok = out != NULL &&
            sd_shelter_status_write_csv (job->status, G_OUTPUT_STREAM (out), cancellable, &error) &&

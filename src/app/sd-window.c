@@ -52,6 +52,7 @@ struct _SdWindow
   SdStaff              *staff;
   GSettings            *settings;
   SdScanCatcher        *scan_catcher;
+  GCancellable         *verify_cancellable;
 
   gboolean              kiosk;
   gboolean              unlocked;
@@ -126,6 +127,16 @@ show_desk_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->desk_stack, name);
 }
 
+/* The sign-in page or the desks, unless the file is damaged: then the
+ * page that says so stays, whatever else happens (an idle sign-out). */
+static void
+show_main (SdWindow   *self,
+           const char *name)
+{
+  if (!sd_store_get_damaged (self->store))
+    gtk_stack_set_visible_child_name (self->main_stack, name);
+}
+
 /* ---- scanned codes ---- */
 
 static void
@@ -136,7 +147,7 @@ update_scan_catcher (SdWindow *self)
   /* Scans are heard on the desks that use them, by whoever is signed in. */
   if (self->scan_catcher != NULL)
     sd_scan_catcher_set_enabled (self->scan_catcher,
-                                 self->staff != NULL &&
+                                 self->staff != NULL && !sd_store_get_damaged (self->store) &&
                                  (g_strcmp0 (desk, "checkin") == 0 || g_strcmp0 (desk, "intake") == 0));
 }
 
@@ -253,7 +264,7 @@ sd_window_sign_in (SdWindow *self,
   apply_role (self);
   update_header (self);
   gtk_stack_set_visible_child_name (self->desk_stack, "home");
-  gtk_stack_set_visible_child_name (self->main_stack, "desks");
+  show_main (self, "desks");
   self->last_activity = g_get_monotonic_time ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
@@ -282,7 +293,7 @@ reset (SdWindow *self)
   update_header (self);
   sd_signin_page_reset (self->signin_page);
   gtk_stack_set_visible_child_name (self->desk_stack, "home");
-  gtk_stack_set_visible_child_name (self->main_stack, "signin");
+  show_main (self, "signin");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
 }
@@ -420,6 +431,33 @@ sd_window_set_idle_timeout (SdWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
 }
 
+/* ---- damage ---- */
+
+static void
+damaged_cb (SdWindow *self)
+{
+  if (!sd_store_get_damaged (self->store))
+    return;
+  /* Nothing a page shows may be relied on, and nothing can be saved. */
+  gtk_stack_set_visible_child_name (self->main_stack, "damaged");
+  gtk_widget_set_visible (self->sign_out_button, FALSE);
+  update_scan_catcher (self);
+}
+
+static void
+verified_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A damaged file has already said so through SdStore:damaged. */
+  if (!sd_store_verify_finish (SD_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, SD_STORE_ERROR, SD_STORE_ERROR_CORRUPT))
+    g_message ("The database could not be checked: %s", error->message);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -459,6 +497,13 @@ sd_window_constructed (GObject *object)
   settings_changed_cb (self);
   update_scan_catcher (self);
 
+  /* Damage found by any page's read, or by the whole-file check that
+   * runs once the desk is up, stops the desk on a page that says so. */
+  g_signal_connect_swapped (self->store, "notify::damaged", G_CALLBACK (damaged_cb), self);
+  self->verify_cancellable = g_cancellable_new ();
+  sd_store_verify_async (self->store, self->verify_cancellable, verified_cb, NULL);
+  damaged_cb (self);
+
   if (self->kiosk)
     {
       gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
@@ -474,6 +519,10 @@ sd_window_dispose (GObject *object)
   SdWindow *self = SD_WINDOW (object);
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_cancellable_cancel (self->verify_cancellable);
+  g_clear_object (&self->verify_cancellable);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->scan_catcher);
@@ -652,4 +701,11 @@ sd_window_get_desk_page (SdWindow   *self,
 {
   g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
   return gtk_stack_get_child_by_name (self->desk_stack, desk);
+}
+
+const char *
+sd_window_get_visible_page (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
 }

@@ -607,7 +607,8 @@ sd_cli_run_report_status (SdCli   *cli,
     return sd_shelter_status_write_pdf (status, out, error);
   {
     g_autoptr(GFile) file = g_file_new_for_commandline_arg (out);
-    g_autoptr(GFileOutputStream) stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+    g_autoptr(GFileOutputStream) stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE |
+                                                                 G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
 
     return stream != NULL &&
            sd_shelter_status_write_csv (status, G_OUTPUT_STREAM (stream), NULL, error) &&

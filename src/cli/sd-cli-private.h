@@ -66,11 +66,15 @@ SdStore  *sd_cli_open_store   (SdCli              *cli,
                                gboolean            writes,
                                GError            **error);
 const char *sd_cli_get_db_path (SdCli             *cli);
+/* Read-only, and also when the file is damaged: for check and rescue only. */
+SdStore  *sd_cli_open_damaged_store (SdCli        *cli,
+                                     GError      **error);
 
 /* sd-cli-site.c, sd-cli-shelter.c, sd-cli-staff.c */
 gboolean  sd_cli_run_init         (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_info         (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_check        (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_rescue       (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_seed_load    (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_add  (SdCli *cli, GStrv *args, GError **error);

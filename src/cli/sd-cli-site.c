@@ -199,12 +199,110 @@ sd_cli_run_check (SdCli   *cli,
 {
   g_autoptr(SdStore) store = NULL;
 
+  /* Opened even when damaged: saying so is what check is for, and a
+   * sound file that was marked damaged gets its mark lifted. */
   if (!sd_cli_parse_args (cli, NULL, args, 0, 0, error) ||
-      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      (store = sd_cli_open_damaged_store (cli, error)) == NULL ||
       !sd_store_check (store, error))
     return FALSE;
 
   g_print ("ok\n");
+  return TRUE;
+}
+
+/* ---- rescue ---- */
+
+static void
+print_rescue_text (const SdRescueReport *report,
+                   const char           *out)
+{
+  g_autoptr(SdCliTable) table = NULL;
+  const char *headings[] = { _("Table"), _("Saved"), _("Made again from the record of changes"),
+                             _("Damaged parts"), NULL };
+
+  table = sd_cli_table_new (4, headings);
+  sd_cli_table_align_right (table, 1);
+  sd_cli_table_align_right (table, 2);
+  sd_cli_table_align_right (table, 3);
+  for (guint i = 0; i < report->tables->len; i++)
+    {
+      const SdRescueTable *entry = g_ptr_array_index (report->tables, i);
+      g_autofree char *saved = g_strdup_printf ("%" G_GUINT64_FORMAT, entry->saved);
+      g_autofree char *rebuilt = g_strdup_printf ("%" G_GUINT64_FORMAT, entry->rebuilt);
+      g_autofree char *parts = entry->unreadable ? g_strdup (_("all unreadable"))
+                                                 : g_strdup_printf ("%u", entry->damaged_parts);
+
+      sd_cli_table_add_row (table, entry->table, saved, rebuilt, parts);
+    }
+  g_print (_("Rescued into “%s”:\n"), out);
+  sd_cli_table_print (table);
+  if (report->oplog_gaps > 0)
+    g_print (_("%" G_GUINT64_FORMAT " changes of this site could not be saved from the record of changes; "
+               "HQ will see them as missing.\n"), report->oplog_gaps);
+}
+
+static JsonNode *
+build_rescue_json (const SdRescueReport *report,
+                   const char           *out)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "out");
+  json_builder_add_string_value (builder, out);
+  json_builder_set_member_name (builder, "oplog_gaps");
+  json_builder_add_int_value (builder, (gint64) report->oplog_gaps);
+  json_builder_set_member_name (builder, "tables");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < report->tables->len; i++)
+    {
+      const SdRescueTable *entry = g_ptr_array_index (report->tables, i);
+
+      json_builder_set_member_name (builder, entry->table);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "saved");
+      json_builder_add_int_value (builder, (gint64) entry->saved);
+      json_builder_set_member_name (builder, "rebuilt");
+      json_builder_add_int_value (builder, (gint64) entry->rebuilt);
+      json_builder_set_member_name (builder, "damaged_parts");
+      json_builder_add_int_value (builder, entry->damaged_parts);
+      json_builder_set_member_name (builder, "unreadable");
+      json_builder_add_boolean_value (builder, entry->unreadable);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+gboolean
+sd_cli_run_rescue (SdCli   *cli,
+                   GStrv   *args,
+                   GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdRescueReport) report = NULL;
+  g_autofree char *out = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The new database to make"), N_("NEW.sqlite") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
+      !sd_cli_require_option (out, "--out", error) ||
+      (store = sd_cli_open_damaged_store (cli, error)) == NULL ||
+      (report = sd_store_rescue (store, out, error)) == NULL)
+    return FALSE;
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = build_rescue_json (report, out);
+      sd_cli_print_json (root);
+    }
+  else
+    print_rescue_text (report, out);
   return TRUE;
 }
 

@@ -28,6 +28,7 @@ static const SdCliCommand commands[] = {
   { NULL, "init", NULL, N_("Create a database, or name an existing one"), sd_cli_run_init },
   { NULL, "info", NULL, N_("Show the site, its schema and how many records it holds"), sd_cli_run_info },
   { NULL, "check", NULL, N_("Check the database for damage and for changes made outside ShelterDesk"), sd_cli_run_check },
+  { NULL, "rescue", NULL, N_("Copy what a damaged database still holds into a new file"), sd_cli_run_rescue },
   { "seed", "load", N_("DIR"), N_("Load a seed folder (shelters, staff, support list, evacuees)"), sd_cli_run_seed_load },
   { "shelter", "list", NULL, N_("List the shelters"), sd_cli_run_shelter_list },
   { "shelter", "add", NULL, N_("Add a shelter"), sd_cli_run_shelter_add },
@@ -227,6 +228,21 @@ sd_cli_open_store (SdCli     *cli,
   if (store == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return store;
+}
+
+SdStore *
+sd_cli_open_damaged_store (SdCli   *cli,
+                           GError **error)
+{
+  const char *path = sd_cli_get_db_path (cli);
+
+  if (path == NULL)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("No database given: use “--db FILE” or set SHELTERDESK_DB."));
+      return NULL;
+    }
+  return sd_store_open (path, SD_STORE_OPEN_DAMAGED, error);
 }
 
 static gboolean

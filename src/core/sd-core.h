@@ -19,6 +19,8 @@
 #include "sd-serial-scanner.h"
 #include "sd-shelter.h"
 #include "sd-staff.h"
+#include "sd-private-file.h"
+#include "sd-rescue.h"
 #include "sd-store.h"
 #include "sd-support.h"
 #include "sd-text.h"

@@ -27,6 +27,7 @@ typedef enum {
   SD_STORE_ERROR_INVALID,         /* a value the caller passed is not acceptable */
   SD_STORE_ERROR_EXISTS,          /* the code or number is already used */
   SD_STORE_ERROR_TAMPERED,        /* written outside ShelterDesk: op-log capture bypassed */
+  SD_STORE_ERROR_PERMISSIONS,     /* other users of the computer can read or write the file */
   SD_STORE_ERROR_FAILED,          /* anything else SQLite reported */
 } SdStoreError;
 

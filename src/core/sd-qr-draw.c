@@ -7,6 +7,7 @@
  * desk's printing (GtkPrintOperation), so what is printed is what was
  * tested with zbarimg.
  */
+#include "sd-private-file.h"
 #include "sd-qr.h"
 #include "sd-qr-sheet.h"
 
@@ -124,6 +125,9 @@ sd_qr_write_png (const char  *text,
     return FALSE;
   module_px = CLAMP (module_px, 1, 64);
   side = (sd_qr_matrix_get_width (matrix) + 2 * QUIET_ZONE) * module_px;
+  /* The picture names a person's card: for its owner only. */
+  if (!sd_private_file_create (path, error))
+    return FALSE;
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, side, side);
   cr = cairo_create (surface);
   sd_qr_matrix_draw (matrix, cr, 0, 0, side);
@@ -262,9 +266,15 @@ sd_qr_sheet_write_pdf (const SdQrSheetCard *cards,
                        const char          *path,
                        GError             **error)
 {
-  cairo_surface_t *surface = cairo_pdf_surface_create (path, SD_QR_SHEET_A4_WIDTH, SD_QR_SHEET_A4_HEIGHT);
-  cairo_status_t status = cairo_surface_status (surface);
+  cairo_surface_t *surface;
+  cairo_status_t status;
   cairo_t *cr;
+
+  /* Names and kana of a whole shelter: for the file's owner only. */
+  if (!sd_private_file_create (path, error))
+    return FALSE;
+  surface = cairo_pdf_surface_create (path, SD_QR_SHEET_A4_WIDTH, SD_QR_SHEET_A4_HEIGHT);
+  status = cairo_surface_status (surface);
 
   if (status == CAIRO_STATUS_SUCCESS)
     {

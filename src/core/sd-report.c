@@ -11,6 +11,7 @@
  * printer draw the very same page (sd_shelter_status_draw_page).
  */
 #include "sd-person-private.h"
+#include "sd-private-file.h"
 #include "sd-report.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
@@ -753,6 +754,8 @@ sd_shelter_status_write_pdf (const SdShelterStatus  *status,
   /* Written beside the target and renamed at the end, so a failure never
    * leaves a half-written PDF under the name a person asked for. */
   partial = g_strconcat (path, ".part", NULL);
+  if (!sd_private_file_create (partial, error))
+    return FALSE;
   surface = cairo_pdf_surface_create (partial, 595.0, 842.0);
   cr = cairo_create (surface);
   sd_shelter_status_draw_page (status, cr, 595.0, 842.0);

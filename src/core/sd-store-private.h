@@ -63,6 +63,17 @@ void          _sd_store_set_error    (SdStore     *self,
 /* A new UUIDv7 made from the store's clock. */
 char         *_sd_store_new_id       (SdStore     *self);
 
+/* Up to which file size the check at open reads the whole file; for the
+ * tests, which cannot make a 64 MiB file for each case.  -1: the default. */
+void          _sd_store_set_full_check_bytes (gint64 bytes);
+
+/* Makes this (new, empty) database continue SITE_ID's history: the
+ * site's identity becomes SITE_ID and the clock goes on from the op-log.
+ * Only for sd_store_rescue(). */
+gboolean      _sd_store_adopt_site   (SdStore     *self,
+                                      const char  *site_id,
+                                      GError     **error);
+
 /* Turns op-log capture off for what this connection writes next (import
  * of another site's operations must not be captured again). */
 void          _sd_store_set_capture  (SdStore     *self,

@@ -16,15 +16,42 @@
  * Threads: an SdStore belongs to the thread that opened it.  Work that
  * must not block the main loop opens its own SdStore on the same file in
  * a worker thread (SQLite's WAL lets readers and one writer share it).
+ *
+ * Damage.  A file that SQLite finds damaged (at open's check, at any
+ * SQLITE_CORRUPT later, or in sd_store_check()) is never written again:
+ * writing into a damaged b-tree spreads the damage to pages that were
+ * fine.  The store marks it with a file beside it, NAME-damaged, so the
+ * next program to open it refuses it too, until a full check passes
+ * (sd_store_check) or the data is rescued into a new file (sd-rescue.c).
+ * The check at open reads the whole file when it is small (a shelter's
+ * kiosk: up to SD_OPEN_FULL_CHECK_BYTES), and otherwise the small tables
+ * every sign-in and setting reads; the desk then checks the whole file
+ * in a worker thread (sd_store_verify_async), and the big tables are
+ * checked page by page as SQLite reads them (cell_size_check).
+ *
+ * Read-only media.  A file on a write-protected stick or in a folder this
+ * account cannot write is opened immutable: SQLite then takes no locks
+ * and makes no -wal or -shm file, so inspecting a copy leaves nothing
+ * behind.
  */
+#include "sd-private-file.h"
 #include "sd-store-private.h"
 #include "sd-uuid.h"
+
+#include <errno.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sodium.h>
 
 static void reload_site (SdStore *self);
+static void mark_damaged (SdStore *self);
+static gboolean query_int (sqlite3 *db, const char *sql, int *out_value, int *out_rc);
+
+/* The open-time check reads all of a file up to this size: 64 MiB is
+ * checked in well under 100 ms (tests/bench/bench-intake.c). */
+#define SD_OPEN_FULL_CHECK_BYTES (64 * 1024 * 1024)
+static gint64 full_check_bytes = SD_OPEN_FULL_CHECK_BYTES;
 
 struct _SdTxn
 {
@@ -42,6 +69,9 @@ struct _SdStore
   char        *site_name;
   gboolean     is_demo;
   gboolean     read_only;
+  gboolean     immutable;  /* on read-only media: no locks, no -wal or -shm */
+  char        *open_uri;   /* the immutable URI it was opened by, or NULL */
+  gboolean     damaged;
   int          schema_version;
 
   GHashTable  *statements;  /* SQL text address → sqlite3_stmt* */
@@ -63,6 +93,32 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_DAMAGED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+sd_store_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  SdStore *self = SD_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DAMAGED:
+      g_value_set_boolean (value, self->damaged);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 sd_store_finalize (GObject *object)
 {
@@ -73,6 +129,7 @@ sd_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->open_uri, g_free);
   g_clear_pointer (&self->site_id, g_free);
   g_clear_pointer (&self->site_name, g_free);
 
@@ -85,6 +142,18 @@ sd_store_class_init (SdStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = sd_store_finalize;
+  object_class->get_property = sd_store_get_property;
+
+  /**
+   * SdStore:damaged:
+   *
+   * Whether SQLite found the file damaged: nothing is written to it from
+   * then on, and the desk says so.
+   */
+  properties[PROP_DAMAGED] =
+    g_param_spec_boolean ("damaged", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * SdStore::changed:
@@ -205,9 +274,12 @@ _sd_store_set_error (SdStore     *self,
                    what);
       break;
     case SQLITE_CORRUPT:
+      if (self != NULL)
+        mark_damaged (self);
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_CORRUPT,
-                   _("Could not %s: the database file is damaged. Stop using this copy and "
-                     "restore the newest backup."), what);
+                   _("Could not %s: the database file is damaged. ShelterDesk will not write to it "
+                     "again. Rescue what it holds into a new file with “shelterdesk-cli --db FILE "
+                     "rescue --out NEW.sqlite” and use the new file."), what);
       break;
     case SQLITE_NOTADB:
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE,
@@ -335,6 +407,14 @@ _sd_store_begin (SdStore  *self,
 
   g_return_val_if_fail (SD_IS_STORE (self), NULL);
 
+  if (self->damaged)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_CORRUPT,
+                   _("The database file is damaged, so nothing more is saved to it. Rescue what it "
+                     "holds into a new file with “shelterdesk-cli --db FILE rescue --out NEW.sqlite” "
+                     "and use the new file."));
+      return NULL;
+    }
   if (self->read_only)
     {
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
@@ -468,6 +548,114 @@ reload_site (SdStore *self)
   sqlite3_finalize (stmt);
 }
 
+/* ---- damage ---- */
+
+/* Whatever of the site's identity a damaged file still gives. */
+static void
+reload_damaged_site (SdStore *self)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT site_id, site_name, is_demo FROM site WHERE id = 1",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      self->site_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      self->site_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      self->is_demo = sqlite3_column_int (stmt, 2);
+    }
+  sqlite3_finalize (stmt);
+}
+
+static char *
+damage_marker_path (const char *path)
+{
+  return g_strconcat (path, "-damaged", NULL);
+}
+
+static void
+mark_damaged (SdStore *self)
+{
+  if (self->damaged)
+    return;
+  self->damaged = TRUE;
+  g_info ("The database file is damaged; nothing more will be written to it");
+  /* Not even SQLite's checkpoint when the file is closed: what the -wal
+   * holds stays there for the rescue to read. */
+  if (self->db != NULL)
+    sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+
+  /* Read-only media cannot hold the mark: the check at the next open
+   * finds the damage again, or SQLite does when it reads the page. */
+  if (!self->immutable)
+    {
+      g_autofree char *marker = damage_marker_path (self->path);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = g_date_time_format_iso8601 (now);
+      g_autofree char *text = g_strdup_printf ("ShelterDesk found this database damaged at %s.\n"
+                                               "Rescue it: shelterdesk-cli --db FILE rescue --out NEW.sqlite\n",
+                                               stamp);
+
+      g_file_set_contents_full (marker, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DAMAGED]);
+}
+
+static void
+set_damaged_error (const char  *name,
+                   GError     **error)
+{
+  g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_CORRUPT,
+               _("The database “%s” is damaged, so ShelterDesk will not use it. Rescue what it "
+                 "holds into a new file with “shelterdesk-cli --db FILE rescue --out NEW.sqlite”, "
+                 "then use the new file."), name);
+}
+
+/* PRAGMA quick_check over the whole file or over one table: whether it
+ * said "ok".  A check that cannot even run is damage too. */
+static gboolean
+quick_check (sqlite3    *db,
+             const char *table)
+{
+  g_autofree char *sql = table ? g_strdup_printf ("PRAGMA quick_check (%s)", table)
+                               : g_strdup ("PRAGMA quick_check");
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* The tables every sign-in, setting and shelter list reads: small at any
+ * size of city, so they are checked whatever the file's size. */
+static const char *const small_tables[] = {
+  "sqlite_schema", "site", "shelters", "staff", "signin_state", "card_keys",
+};
+
+static gboolean
+check_on_open (SdStore *self,
+               gint64   file_size)
+{
+  if (file_size <= full_check_bytes)
+    return quick_check (self->db, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (small_tables); i++)
+    {
+      /* A table an older schema does not have yet is not damage. */
+      g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM sqlite_schema WHERE name = '%s' "
+                                              "OR '%s' = 'sqlite_schema'",
+                                              small_tables[i], small_tables[i]);
+      int present = 0, rc;
+
+      if (query_int (self->db, sql, &present, &rc) && present && !quick_check (self->db, small_tables[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- opening ---- */
 
 static gboolean
@@ -493,26 +681,50 @@ query_int (sqlite3     *db,
   return rc == SQLITE_OK;
 }
 
+/* Whether this account can write PATH and the folder it is in (WAL
+ * makes its -wal and -shm files there). */
+static gboolean
+is_writable (const char *path,
+             gboolean    exists)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  return (!exists || g_access (path, W_OK) == 0) && g_access (dir, W_OK) == 0;
+}
+
 static gboolean
 check_writable (const char  *path,
                 gboolean     exists,
                 GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *dir = g_path_get_dirname (path);
 
   /* SQLite would quietly open a read-only file read-only and fail on the
-   * first save, after a volunteer has typed a whole household: say it now.
-   * WAL also needs to create files beside the database. */
-  if ((exists && g_access (path, W_OK) != 0) || g_access (dir, W_OK) != 0)
+   * first save, after a volunteer has typed a whole household: say it now. */
+  if (!is_writable (path, exists))
     {
+      gboolean medium = errno == EROFS || (g_access (dir, W_OK) != 0 && errno == EROFS);
+
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
-                   _("The database “%s” cannot be written (the file or its folder is read-only). "
-                     "Copy it to a writable folder, or open it read-only."),
+                   medium ? _("The database “%s” is on a read-only medium (a write-protected stick or "
+                              "disc): it can be looked at, not changed. Copy it to a writable folder "
+                              "to work on it.")
+                          : _("The database “%s” cannot be written (the file or its folder is read-only "
+                              "for this account): it can be looked at, not changed. Copy it to a "
+                              "writable folder to work on it."),
                    name);
       return FALSE;
     }
   return TRUE;
+}
+
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : 0;
 }
 
 static gboolean
@@ -614,10 +826,41 @@ open_file (SdStore          *self,
     }
   if (!self->read_only && !check_writable (self->path, exists, error))
     return FALSE;
+  if (!exists && !sd_private_file_create (self->path, error))
+    return FALSE;
 
-  sqlite_flags = self->read_only ? SQLITE_OPEN_READONLY
-                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  rc = sqlite3_open_v2 (self->path, &self->db, sqlite_flags | SQLITE_OPEN_NOMUTEX, NULL);
+  if (self->read_only && !is_writable (self->path, TRUE))
+    {
+      g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+
+      /* Immutable, so that SQLite makes no -shm or -wal here; but then it
+       * would also ignore a -wal that holds the newest changes. */
+      if (file_size (wal) > 0)
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
+                       _("The newest changes to “%s” are still in “%s-wal”, and this folder cannot be "
+                         "written, so they cannot be read. Copy both files to a writable folder and "
+                         "open the copy."), name, name);
+          return FALSE;
+        }
+      self->immutable = TRUE;
+    }
+
+  if (self->immutable)
+    {
+      g_autofree char *absolute = g_canonicalize_filename (self->path, NULL);
+      g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+      g_autofree char *immutable_uri = g_strconcat (uri, "?immutable=1", NULL);
+
+      self->open_uri = g_strdup (immutable_uri);
+      rc = sqlite3_open_v2 (immutable_uri, &self->db,
+                            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    }
+  else
+    {
+      sqlite_flags = self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+      rc = sqlite3_open_v2 (self->path, &self->db, sqlite_flags | SQLITE_OPEN_NOMUTEX, NULL);
+    }
   if (rc != SQLITE_OK)
     {
       _sd_store_set_error (self, rc, _("open the database"), error);
@@ -625,6 +868,9 @@ open_file (SdStore          *self,
     }
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, 5000);
+  /* Every page is checked as it is read, so damage in a part the open
+   * check skipped is found before anything is built on it. */
+  sqlite3_exec (self->db, "PRAGMA cell_size_check = ON", NULL, NULL, NULL);
 
   /* The first read of the schema is where a file that is not SQLite at
    * all, or whose header is damaged, shows itself. */
@@ -635,6 +881,11 @@ open_file (SdStore          *self,
       if ((rc & 0xff) == SQLITE_NOTADB)
         g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_A_DATABASE,
                      _("“%s” is not a ShelterDesk database (it is not a database file at all)."), name);
+      else if ((rc & 0xff) == SQLITE_CORRUPT)
+        {
+          mark_damaged (self);
+          set_damaged_error (name, error);
+        }
       else
         _sd_store_set_error (self, rc, _("open the database"), error);
       return FALSE;
@@ -663,11 +914,40 @@ open_file (SdStore          *self,
                    name, user_version, SD_SCHEMA_VERSION);
       return FALSE;
     }
-  if (user_version < SD_SCHEMA_VERSION && self->read_only)
+  if (user_version < SD_SCHEMA_VERSION && self->read_only && !(flags & SD_STORE_OPEN_DAMAGED))
     {
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
                    _("“%s” needs an upgrade, which cannot be done read-only."), name);
       return FALSE;
+    }
+
+  /* Personal data: the file must be its owner's alone before anything
+   * is read out of it or written into it.  A copy on read-only media
+   * cannot be changed either way, so it may still be looked at. */
+  if (!self->immutable && !sd_private_file_check (self->path, error))
+    return FALSE;
+
+  {
+    g_autofree char *marker = damage_marker_path (self->path);
+
+    if (g_file_test (marker, G_FILE_TEST_EXISTS) || (n_tables > 0 && !check_on_open (self, file_size (self->path))))
+      {
+        mark_damaged (self);
+        if (!(flags & SD_STORE_OPEN_DAMAGED))
+          {
+            set_damaged_error (name, error);
+            return FALSE;
+          }
+      }
+  }
+  if (flags & SD_STORE_OPEN_DAMAGED)
+    {
+      /* Only what checking and rescuing need: no upgrade, no site set-up. */
+      self->schema_version = user_version;
+      sqlite3_create_function (self->db, "sd_search_keys", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                               sql_search_keys_cb, NULL, NULL);
+      reload_damaged_site (self);
+      return TRUE;
     }
 
   if (!self->read_only &&
@@ -731,7 +1011,7 @@ sd_store_open (const char        *path,
 
   self = g_object_new (SD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
-  self->read_only = (flags & SD_STORE_OPEN_READ_ONLY) != 0;
+  self->read_only = (flags & (SD_STORE_OPEN_READ_ONLY | SD_STORE_OPEN_DAMAGED)) != 0;
   self->clock = wall_clock_ms;
 
   if (!open_file (self, flags, error))
@@ -887,12 +1167,33 @@ sd_store_check (SdStore  *self,
     return FALSE;
   if (g_strcmp0 (_sd_column_text (stmt, 0), "ok") != 0)
     {
+      g_autofree char *name = g_path_get_basename (self->path);
+
       sqlite3_reset (stmt);
-      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_CORRUPT,
-                   _("The database file is damaged. Stop using this copy and restore the newest backup."));
+      mark_damaged (self);
+      set_damaged_error (name, error);
       return FALSE;
     }
   sqlite3_reset (stmt);
+
+  /* The whole file is sound after all (a damaged disk sector that was
+   * rewritten, a marker copied with a restored backup): lift the mark. */
+  if (self->damaged)
+    {
+      g_autofree char *marker = damage_marker_path (self->path);
+
+      if (g_remove (marker) != 0 && g_file_test (marker, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
+                       _("The database is sound, but the mark that it was damaged could not be removed "
+                         "from its folder. Check that the folder can be written and run the check again."));
+          return FALSE;
+        }
+      self->damaged = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DAMAGED]);
+    }
+  if (self->site_id == NULL || self->schema_version != SD_SCHEMA_VERSION)
+    return TRUE;  /* opened only to check: the rest needs the newest schema */
 
   if (!_sd_check_capture_triggers (self->db, error))
     return FALSE;
@@ -921,6 +1222,99 @@ sd_store_check (SdStore  *self,
         }
     }
   return TRUE;
+}
+
+gboolean
+sd_store_get_damaged (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  return self->damaged;
+}
+
+gboolean
+sd_store_get_read_only (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  return self->read_only;
+}
+
+static void
+verify_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  const char *path = task_data;
+  sqlite3 *db = NULL;
+  gboolean sound;
+
+  /* A connection of its own: the store's belongs to the main thread. */
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      sqlite3_close (db);
+      g_task_return_new_error (task, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                               _("Could not open the database to check it."));
+      return;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  sound = quick_check (db, NULL);
+  sqlite3_close (db);
+  g_task_return_boolean (task, sound);
+}
+
+static void
+verify_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  SdStore *self = g_task_get_source_object (outer);
+  g_autoptr(GError) error = NULL;
+  gboolean sound = g_task_propagate_boolean (G_TASK (result), &error);
+
+  if (error != NULL)
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  if (!sound)
+    {
+      g_autofree char *name = g_path_get_basename (self->path);
+
+      /* Marked here, on the store's own thread. */
+      mark_damaged (self);
+      set_damaged_error (name, &error);
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+sd_store_verify_async (SdStore            *self,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) inner = NULL;
+
+  g_return_if_fail (SD_IS_STORE (self));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, sd_store_verify_async);
+  inner = g_task_new (NULL, cancellable, verify_done_cb, g_object_ref (outer));
+  g_task_set_task_data (inner, g_strdup (self->open_uri ? self->open_uri : self->path), g_free);
+  g_task_run_in_thread (inner, verify_thread);
+}
+
+gboolean
+sd_store_verify_finish (SdStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -952,6 +1346,36 @@ char *
 _sd_store_new_id (SdStore *self)
 {
   return sd_uuid7_new (sd_store_now_ms (self));
+}
+
+void
+_sd_store_set_full_check_bytes (gint64 bytes)
+{
+  full_check_bytes = bytes < 0 ? SD_OPEN_FULL_CHECK_BYTES : bytes;
+}
+
+gboolean
+_sd_store_adopt_site (SdStore     *self,
+                      const char  *site_id,
+                      GError     **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  sqlite3_stmt *stmt;
+
+  txn = _sd_store_begin (self, error);
+  if (txn == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (self, "UPDATE site SET site_id = ?1 WHERE id = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
+  if (!_sd_store_exec (self, stmt, _("save the site identity"), error) ||
+      !_sd_txn_commit (g_steal_pointer (&txn), error))
+    return FALSE;
+  g_free (self->site_id);
+  self->site_id = g_strdup (site_id);
+  reload_site (self);
+  return seed_clock (self, error);
 }
 
 void

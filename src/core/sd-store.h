@@ -30,6 +30,7 @@ typedef enum {
   SD_STORE_OPEN_DEFAULT   = 0,
   SD_STORE_OPEN_CREATE    = 1 << 0,  /* make the file when it does not exist */
   SD_STORE_OPEN_READ_ONLY = 1 << 1,  /* never write; fails if migrations are due */
+  SD_STORE_OPEN_DAMAGED   = 1 << 2,  /* with READ_ONLY: open a damaged file to check or rescue it */
 } SdStoreOpenFlags;
 
 typedef struct {
@@ -67,6 +68,18 @@ gboolean     sd_store_get_counts         (SdStore          *self,
                                           GError          **error);
 gboolean     sd_store_check              (SdStore          *self,
                                           GError          **error);
+gboolean     sd_store_get_damaged        (SdStore          *self);
+gboolean     sd_store_get_read_only      (SdStore          *self);
+
+/* The whole file's structure checked in a worker thread, on a connection
+ * of its own; a damaged file is marked as such (SdStore:damaged). */
+void         sd_store_verify_async       (SdStore            *self,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+gboolean     sd_store_verify_finish      (SdStore            *self,
+                                          GAsyncResult       *result,
+                                          GError            **error);
 
 void         sd_store_set_clock          (SdStore          *self,
                                           SdClockFunc       clock,

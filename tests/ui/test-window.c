@@ -12,6 +12,8 @@
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
 
+#include "sd-store-private.h"
+
 #include <glib/gstdio.h>
 
 static char *db_path;
@@ -211,12 +213,15 @@ test_demo_sign_in_only_on_demo (void)
   close_window (window);
 }
 
+static gboolean error_dialog_seen;
+
 static gboolean
 check_error_dialog_cb (gpointer user_data)
 {
   GtkApplication *app = user_data;
   GtkWindow *window = gtk_application_get_active_window (app);
 
+  error_dialog_seen = TRUE;
   g_assert_true (ADW_IS_MESSAGE_DIALOG (window));
   /* The message names the file it is about, in words a person reads. */
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (window)), "garbage.sqlite"));
@@ -246,14 +251,91 @@ test_app_explains_a_bad_database (void)
     junk[i] = (char) (i * 7 + 3);
   g_assert_true (g_file_set_contents (path, junk, sizeof junk, NULL));
 
+  error_dialog_seen = FALSE;
   g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), NULL);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, argv), ==, 0);
+  /* The checks above ran: a desk that showed nothing would pass them. */
+  g_assert_true (error_dialog_seen);
 
   /* Refusing the file did not touch it. */
   g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
   g_assert_cmpmem (after, after_len, junk, sizeof junk);
   g_remove (path);
   g_rmdir (dir);
+}
+
+/* The offset of a leaf page of the persons table, from SQLite's own map. */
+static gint64
+persons_leaf_offset (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 offset;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT (pageno - 1) * 4096 FROM dbstat WHERE name = 'persons' "
+                                           "AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  offset = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return offset;
+}
+
+static gboolean
+damaged_page_shown (gpointer window)
+{
+  return g_strcmp0 (sd_window_get_visible_page (window), "damaged") == 0;
+}
+
+static void
+test_damaged_file_stops_the_desk (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sd-ui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "damaged.sqlite", NULL);
+  g_autofree char *marker = g_strconcat (path, "-damaged", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize len, before_len, after_len;
+  g_autoptr(SdStore) store = NULL;
+  SdWindow *window;
+  gint64 offset;
+
+  g_assert_true (g_file_get_contents (db_path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  offset = persons_leaf_offset (path);
+  for (gint64 i = offset; i < offset + 4096 && (gsize) i < len; i++)
+    contents[i] = (char) (i * 131 + 7);
+  g_assert_true (g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+
+  /* As on a city-sized file, the open check reads only the small tables;
+   * the desk's own whole-file check finds the damage once it is up. */
+  _sd_store_set_full_check_bytes (0);
+  store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+  _sd_store_set_full_check_bytes (-1);
+  g_assert_no_error (error);
+  window = sd_window_new (NULL, store, TRUE);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  sign_in (sd_window_get_signin_page (window), "1001", "1234");
+  sd_ui_wait_for (damaged_page_shown, window);
+  g_assert_true (sd_store_get_damaged (store));
+  sd_ui_screenshot (GTK_WIDGET (window), "damaged");
+
+  /* Nothing takes the desk away from the message, and nothing is saved. */
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "checkin");
+  sd_ui_run_for (100);
+  g_assert_cmpstr (sd_window_get_visible_page (window), ==, "damaged");
+  g_assert_true (g_file_test (marker, G_FILE_TEST_EXISTS));
+  close_window (window);
+  g_clear_object (&store);
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, before, before_len);
 }
 
 int
@@ -284,6 +366,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
   g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
   g_test_add_func ("/ui/app/explains-a-bad-database", test_app_explains_a_bad_database);
+  g_test_add_func ("/ui/damaged-file-stops-the-desk", test_damaged_file_stops_the_desk);
   rc = g_test_run ();
 
   g_free (db_path);

@@ -1,0 +1,430 @@
+/* sd-rescue.c: copying what a damaged database still holds into a new one.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * SQLite's own recovery extension (sqlite3_recover, the shell's
+ * ".recover") needs the sqlite_dbpage table, which Debian 12's libsqlite3
+ * is built without: there ".recover" stops at once with "SQL logic
+ * error".  So the rescue reads the damaged file through SQLite's own
+ * b-tree code, never by parsing pages itself: each table is read in key
+ * order, and where a read stops at a damaged page the reader seeks past
+ * it (doubling the jump until a seek succeeds, then halving back to the
+ * first key that can be read), so only the rows stored on damaged pages
+ * are lost.  Rows of the synced tables that were lost but whose fields
+ * are in the op-log are made again from it (sd-replay.c), so a damaged
+ * table page usually costs nothing at all.
+ *
+ * The new file continues the same site: same site id, the op-log as it
+ * was (gaps where op-log pages were lost are reported, never papered
+ * over), the card keys and the scan settings.  Copies are not captured
+ * again: the op-log already holds every change.
+ */
+#include "sd-rescue.h"
+#include "sd-replay.h"
+#include "sd-store-private.h"
+
+#include <glib/gi18n-lib.h>
+
+void
+sd_rescue_report_free (SdRescueReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->tables, g_ptr_array_unref);
+  g_free (report);
+}
+
+static void
+rescue_table_free (gpointer data)
+{
+  SdRescueTable *table = data;
+
+  g_free (table->table);
+  g_free (table);
+}
+
+static SdRescueTable *
+add_table (SdRescueReport *report,
+           const char     *name)
+{
+  SdRescueTable *table = g_new0 (SdRescueTable, 1);
+
+  table->table = g_strdup (name);
+  g_ptr_array_add (report->tables, table);
+  return table;
+}
+
+/* The columns of TABLE in DB, in order. */
+static GPtrArray *
+table_columns (sqlite3    *db,
+               const char *table)
+{
+  GPtrArray *columns = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT name FROM pragma_table_info (?1)", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+    }
+  sqlite3_finalize (stmt);
+  return columns;
+}
+
+static gboolean
+has_column (GPtrArray  *columns,
+            const char *name)
+{
+  for (guint i = 0; i < columns->len; i++)
+    if (g_str_equal (g_ptr_array_index (columns, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether a read of the keys after AFTER gets past the damage: it
+ * returns a row, or says there are no more. */
+static gboolean
+seek_works (sqlite3    *db,
+            const char *probe_sql,
+            const char *scope,
+            gint64      after)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = SQLITE_ERROR;
+
+  if (sqlite3_prepare_v2 (db, probe_sql, -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, after);
+      if (scope != NULL)
+        sqlite3_bind_text (stmt, 2, scope, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* The first key after AFTER from which reading works again, or FALSE
+ * when nothing past AFTER can be read (the table's root is damaged). */
+static gboolean
+skip_damage (sqlite3    *db,
+             const char *probe_sql,
+             const char *scope,
+             gint64      after,
+             gint64     *out_next)
+{
+  gint64 step = 1, lo, hi;
+
+  while (!seek_works (db, probe_sql, scope, after + step))
+    {
+      if (step > G_MAXINT64 / 4 || after > G_MAXINT64 - 2 * step)
+        return FALSE;
+      step *= 2;
+    }
+  lo = after + step / 2;  /* fails (or is AFTER itself) */
+  hi = after + step;      /* works */
+  while (hi - lo > 1)
+    {
+      gint64 mid = lo + (hi - lo) / 2;
+
+      if (seek_works (db, probe_sql, scope, mid))
+        hi = mid;
+      else
+        lo = mid;
+    }
+  *out_next = hi;
+  return TRUE;
+}
+
+/* Copies the rows READ_SQL gives (key first, then the values INSERT
+ * takes) in key order, reading past damaged pages. */
+static gboolean
+copy_rows (sqlite3       *src,
+           sqlite3       *dst,
+           const char    *read_sql,
+           const char    *probe_sql,
+           const char    *scope,
+           sqlite3_stmt  *insert,
+           SdRescueTable *report,
+           GError       **error)
+{
+  gint64 after = 0;  /* rowids and op-log sequence numbers start at 1 */
+  int n_values = sqlite3_bind_parameter_count (insert);
+
+  for (;;)
+    {
+      sqlite3_stmt *read = NULL;
+      int rc;
+
+      if (sqlite3_prepare_v2 (src, read_sql, -1, &read, NULL) != SQLITE_OK)
+        {
+          /* Not even the table's definition is readable. */
+          report->unreadable = TRUE;
+          return TRUE;
+        }
+      sqlite3_bind_int64 (read, 1, after);
+      if (scope != NULL)
+        sqlite3_bind_text (read, 2, scope, -1, SQLITE_STATIC);
+
+      while ((rc = sqlite3_step (read)) == SQLITE_ROW)
+        {
+          after = sqlite3_column_int64 (read, 0);
+          sqlite3_reset (insert);
+          for (int i = 1; i <= n_values; i++)
+            sqlite3_bind_value (insert, i, sqlite3_column_value (read, i));
+          if (sqlite3_step (insert) == SQLITE_DONE)
+            report->saved++;
+          else
+            report->damaged_parts++;  /* a row whose values damage made unacceptable */
+        }
+      sqlite3_finalize (read);
+      if (rc == SQLITE_DONE)
+        return TRUE;
+      if ((rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB && (rc & 0xff) != SQLITE_ERROR)
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                       _("Could not read the damaged database: %s"), sqlite3_errstr (rc));
+          return FALSE;
+        }
+
+      report->damaged_parts++;
+      if (!skip_damage (src, probe_sql, scope, after, &after))
+        {
+          if (report->saved == 0)
+            report->unreadable = TRUE;
+          return TRUE;
+        }
+    }
+  (void) dst;
+}
+
+static sqlite3_stmt *
+prepare_insert (sqlite3    *dst,
+                const char *table,
+                GPtrArray  *columns)
+{
+  GString *sql = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_string_append_printf (sql, "INSERT OR IGNORE INTO \"%s\" (", table);
+  for (guint i = 0; i < columns->len; i++)
+    g_string_append_printf (sql, "%s\"%s\"", i ? ", " : "", (char *) g_ptr_array_index (columns, i));
+  g_string_append (sql, ") VALUES (");
+  for (guint i = 0; i < columns->len; i++)
+    g_string_append_printf (sql, "%s?%u", i ? ", " : "", i + 1);
+  g_string_append (sql, ")");
+  if (sqlite3_prepare_v2 (dst, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    stmt = NULL;
+  g_string_free (sql, TRUE);
+  return stmt;
+}
+
+/* One rowid table: every column both schemas have. */
+static gboolean
+rescue_rowid_table (sqlite3        *src,
+                    sqlite3        *dst,
+                    const char     *table,
+                    SdRescueReport *report,
+                    GError        **error)
+{
+  g_autoptr(GPtrArray) old_columns = table_columns (src, table);
+  g_autoptr(GPtrArray) new_columns = table_columns (dst, table);
+  g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+  g_autoptr(GString) read_sql = g_string_new ("SELECT rowid");
+  g_autofree char *probe_sql = NULL;
+  SdRescueTable *entry = add_table (report, table);
+  sqlite3_stmt *insert;
+  gboolean ok;
+
+  for (guint i = 0; i < new_columns->len; i++)
+    {
+      const char *column = g_ptr_array_index (new_columns, i);
+
+      /* Names come from ShelterDesk's own schema, in both files. */
+      if (has_column (old_columns, column))
+        {
+          g_ptr_array_add (columns, (gpointer) column);
+          g_string_append_printf (read_sql, ", \"%s\"", column);
+        }
+    }
+  if (columns->len == 0)
+    {
+      entry->unreadable = TRUE;
+      return TRUE;
+    }
+  g_string_append_printf (read_sql, " FROM \"%s\" WHERE rowid > ?1 ORDER BY rowid", table);
+  probe_sql = g_strdup_printf ("SELECT rowid FROM \"%s\" WHERE rowid > ?1 ORDER BY rowid LIMIT 1", table);
+
+  insert = prepare_insert (dst, table, columns);
+  if (insert == NULL)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not write the rescued copy: %s"), sqlite3_errmsg (dst));
+      return FALSE;
+    }
+  ok = copy_rows (src, dst, read_sql->str, probe_sql, NULL, insert, entry, error);
+  sqlite3_finalize (insert);
+  return ok;
+}
+
+/* The op-log, site by site, in sequence order. */
+static gboolean
+rescue_oplog (sqlite3        *src,
+              sqlite3        *dst,
+              const char     *site_id,
+              SdRescueReport *report,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) sites = g_ptr_array_new_with_free_func (g_free);
+  SdRescueTable *entry = add_table (report, "oplog");
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *insert = NULL;
+  gboolean ok = TRUE;
+
+  /* Which sites' operations the file holds; if that cannot be read
+   * through, at least this site's own. */
+  if (site_id != NULL)
+    g_ptr_array_add (sites, g_strdup (site_id));
+  if (sqlite3_prepare_v2 (src, "SELECT DISTINCT site_id FROM oplog", -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        const char *id = (const char *) sqlite3_column_text (stmt, 0);
+
+        if (g_strcmp0 (id, site_id) != 0)
+          g_ptr_array_add (sites, g_strdup (id));
+      }
+  sqlite3_finalize (stmt);
+
+  if (sqlite3_prepare_v2 (dst, "INSERT OR IGNORE INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &insert, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not write the rescued copy: %s"), sqlite3_errmsg (dst));
+      return FALSE;
+    }
+  for (guint i = 0; ok && i < sites->len; i++)
+    ok = copy_rows (src, dst,
+                    "SELECT seq, site_id, seq, hlc, tbl, row_id, field, value FROM oplog "
+                    "WHERE site_id = ?2 AND seq > ?1 ORDER BY seq",
+                    "SELECT seq FROM oplog WHERE site_id = ?2 AND seq > ?1 ORDER BY seq LIMIT 1",
+                    g_ptr_array_index (sites, i), insert, entry, error);
+  sqlite3_finalize (insert);
+  return ok;
+}
+
+static gint64
+count_gaps (sqlite3    *db,
+            const char *site_id)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 gaps = 0;
+
+  if (sqlite3_prepare_v2 (db, "SELECT coalesce (max (seq), 0) - count (*) FROM oplog WHERE site_id = ?1",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        gaps = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  return gaps;
+}
+
+/* The scan settings, and the rest of the site row that is this kiosk's own. */
+static void
+rescue_site_settings (sqlite3 *src,
+                      sqlite3 *dst)
+{
+  sqlite3_stmt *read = NULL;
+  sqlite3_stmt *write = NULL;
+
+  if (sqlite3_prepare_v2 (src, "SELECT site_name, is_demo, scan_mode, scan_shelter_id, scan_repeat_seconds "
+                               "FROM site WHERE id = 1", -1, &read, NULL) == SQLITE_OK &&
+      sqlite3_step (read) == SQLITE_ROW &&
+      sqlite3_prepare_v2 (dst, "UPDATE site SET site_name = ?1, is_demo = ?2, scan_mode = ?3, "
+                               "scan_shelter_id = ?4, scan_repeat_seconds = ?5 WHERE id = 1",
+                          -1, &write, NULL) == SQLITE_OK)
+    {
+      for (int i = 0; i < 5; i++)
+        sqlite3_bind_value (write, i + 1, sqlite3_column_value (read, i));
+      sqlite3_step (write);
+    }
+  sqlite3_finalize (read);
+  sqlite3_finalize (write);
+}
+
+SdRescueReport *
+sd_store_rescue (SdStore     *damaged,
+                 const char  *out_path,
+                 GError     **error)
+{
+  g_autoptr(SdRescueReport) report = NULL;
+  g_autoptr(SdStore) out = NULL;
+  g_autoptr(SdTxn) txn = NULL;
+  const char *site_id = sd_store_get_site_id (damaged);
+  sqlite3 *src = _sd_store_get_db (damaged);
+  sqlite3 *dst;
+  const char *table;
+  static const char *const local_tables[] = { "card_keys" };
+
+  g_return_val_if_fail (SD_IS_STORE (damaged), NULL);
+  g_return_val_if_fail (out_path != NULL, NULL);
+
+  if (g_file_test (out_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                   _("“%s” already exists. Give the rescued copy a new file name."), out_path);
+      return NULL;
+    }
+  out = sd_store_open (out_path, SD_STORE_OPEN_CREATE, error);
+  if (out == NULL)
+    return NULL;
+  if (site_id != NULL && !_sd_store_adopt_site (out, site_id, error))
+    return NULL;
+
+  report = g_new0 (SdRescueReport, 1);
+  report->tables = g_ptr_array_new_with_free_func (rescue_table_free);
+  dst = _sd_store_get_db (out);
+
+  /* Rows come in key order, not in the order they were made: a person
+   * may come before the household, which may be lost altogether and be
+   * made again from the op-log only at the end. */
+  sqlite3_exec (dst, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+  _sd_store_set_capture (out, FALSE);
+  txn = _sd_store_begin (out, error);
+  if (txn == NULL)
+    return NULL;
+
+  rescue_site_settings (src, dst);
+  if (!rescue_oplog (src, dst, site_id, report, error))
+    return NULL;
+  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
+    if (!rescue_rowid_table (src, dst, table, report, error))
+      return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (local_tables); i++)
+    if (!rescue_rowid_table (src, dst, local_tables[i], report, error))
+      return NULL;
+
+  /* What the tables lost, the op-log may still know. */
+  for (guint i = 0; i < report->tables->len; i++)
+    {
+      SdRescueTable *entry = g_ptr_array_index (report->tables, i);
+      gint64 rebuilt;
+
+      if (g_str_equal (entry->table, "oplog") || g_str_equal (entry->table, "card_keys"))
+        continue;
+      rebuilt = _sd_replay_missing_rows (out, entry->table, error);
+      if (rebuilt < 0)
+        return NULL;
+      entry->rebuilt = (guint64) rebuilt;
+    }
+  if (site_id != NULL)
+    report->oplog_gaps = (guint64) count_gaps (dst, site_id);
+
+  if (!_sd_txn_commit (g_steal_pointer (&txn), error))
+    return NULL;
+  _sd_store_set_capture (out, TRUE);
+  sqlite3_exec (dst, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+  return g_steal_pointer (&report);
+}

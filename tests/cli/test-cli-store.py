@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+# test-cli-store.py: the database file under a clumsy operator: damage, read-only media, other users.
+#
+# Copyright 2026 The ShelterDesk authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli-store.py PATH/TO/shelterdesk-cli PATH/TO/seeds
+# Shares its helpers with test-cli.py.  CI runs as root, where file modes
+# stop nothing, so the tests of modes run the CLI as the unprivileged
+# user "nobody" (setpriv), and the read-only medium is a real read-only
+# tmpfs mount in a mount namespace of its own (unshare).
+
+import importlib.util
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+_spec = importlib.util.spec_from_file_location(
+    'sdcli', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'test-cli.py'))
+sdcli = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sdcli)
+
+CLI, Skip, Result = sdcli.CLI, sdcli.Skip, sdcli.Result
+cli, ok, fails, info, init, seeded = sdcli.cli, sdcli.ok, sdcli.fails, sdcli.info, sdcli.init, sdcli.seeded
+read_bytes, add_household, YAMADA = sdcli.read_bytes, sdcli.add_household, sdcli.YAMADA
+
+NOBODY = 65534
+
+
+def damage(path, offset, length=4096):
+    with open(path, 'r+b') as f:
+        f.seek(offset)
+        # The same bytes each run, so a failure can be repeated.
+        f.write(bytes((i * 131 + 7) % 256 for i in range(length)))
+
+
+def page_of(db, table, leaf=1):
+    """The offset of one of TABLE's b-tree leaf pages (dbstat, read before the damage)."""
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+                           (table,)).fetchall()
+        size = con.execute('PRAGMA page_size').fetchone()[0]
+    finally:
+        con.close()
+    assert len(rows) > leaf, (table, rows)
+    return (rows[leaf][0] - 1) * size
+
+
+def checkpointed(db):
+    """Everything in the main file, so that damage to it is damage to the data."""
+    con = sqlite3.connect(db)
+    try:
+        con.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+    finally:
+        con.close()
+
+
+def listing(db):
+    return sorted(os.listdir(os.path.dirname(db)))
+
+
+# ---- damaged files ----
+
+def test_damaged_is_never_written(tmp):
+    db = sdcli.seeded(tmp)
+    checkpointed(db)
+    damage(db, 1509376)           # the review's own damage
+    before = read_bytes(db)
+    for args in (['info'], ['shelter', 'list'], ['evacuee', 'search', 'やまだ']):
+        r = fails(cli(*args, db=db), 1, ' '.join(args) + ' on a damaged file')
+        assert 'damaged' in r.err and 'rescue' in r.err, r
+    r = fails(add_household(db, YAMADA), 1, 'evacuee add on a damaged file')
+    assert 'damaged' in r.err, r
+    fails(cli('shelter', 'open', 'S01', db=db), 1, 'shelter open on a damaged file')
+    r = fails(cli('check', db=db), 1, 'check of a damaged file')
+    assert 'damaged' in r.err, r
+    assert read_bytes(db) == before, 'a damaged file was written'
+    assert os.path.exists(db + '-damaged'), listing(db)
+
+
+def test_rescue(tmp):
+    db = sdcli.seeded(tmp)
+    ok(add_household(db, YAMADA), 'evacuee add')
+    good = info(db)['counts']
+    # A leaf of the persons table and one of the op-log: the people on the
+    # first come back from the op-log; the op-log's own loss is reported.
+    persons_page = page_of(db, 'persons')
+    oplog_page = page_of(db, 'oplog', leaf=3)
+    checkpointed(db)
+    damage(db, persons_page)
+    fails(cli('info', db=db), 1, 'info on a damaged file')
+
+    out = os.path.join(tmp, 'rescued.db')
+    r = ok(cli('rescue', '--out', out, '--json', db=db), 'rescue')
+    report = json.loads(r.out)
+    assert report['tables']['persons']['damaged_parts'] >= 1, report
+    assert report['tables']['persons']['rebuilt'] >= 1, report
+    assert report['oplog_gaps'] == 0, report
+    ok(cli('check', db=out), 'check of the rescued copy')
+    rescued = info(out)
+    assert rescued['counts'] == good, (rescued['counts'], good)
+    assert rescued['site_id'] == info(out)['site_id']
+    found = json.loads(ok(cli('evacuee', 'search', 'しけん たろう', '--json', db=out), 'search').out)
+    assert found, 'a rescued person is not found'
+    fails(cli('rescue', '--out', out, db=db), 1, 'rescue over an existing file')
+
+    # Damage to the op-log itself: reported as changes HQ will miss.
+    db2 = os.path.join(tmp, 'two.db')
+    shutil.copy(out, db2)
+    checkpointed(db2)
+    damage(db2, oplog_page)
+    out2 = os.path.join(tmp, 'rescued2.db')
+    report = json.loads(ok(cli('rescue', '--out', out2, '--json', db=db2), 'rescue 2').out)
+    assert report['oplog_gaps'] > 0, report
+    r = ok(cli('rescue', '--out', os.path.join(tmp, 'r3.db'), db=db2), 'rescue as text')
+    assert 'could not be saved' in r.out, r
+
+
+def test_check_lifts_a_stale_mark(tmp):
+    db = sdcli.seeded(tmp)
+    with open(db + '-damaged', 'w') as f:
+        f.write('copied with a backup\n')
+    fails(cli('info', db=db), 1, 'a marked file')
+    ok(cli('check', db=db), 'check of a sound file')
+    assert not os.path.exists(db + '-damaged')
+    ok(cli('info', db=db), 'info after the mark was lifted')
+
+
+# ---- read-only files and media ----
+
+def as_nobody(*args, db):
+    argv = ['setpriv', f'--reuid={NOBODY}', f'--regid={NOBODY}', '--clear-groups', CLI, '--db', db] + list(args)
+    return Result(subprocess.run(argv, capture_output=True, env=sdcli.env_without_db(), timeout=120))
+
+
+def nobody_owns(tmp):
+    """A folder and seeded database that belong to "nobody"."""
+    if os.geteuid() != 0:
+        raise Skip('needs root to become another user')
+    home = os.path.join(tmp, 'nobody')
+    os.mkdir(home)
+    db = sdcli.seeded(home)
+    checkpointed(db)
+    for p in [home] + [os.path.join(home, n) for n in os.listdir(home)]:
+        os.chown(p, NOBODY, NOBODY)
+    os.chmod(tmp, 0o755)
+    return home, db
+
+
+def test_read_only_file(tmp):
+    home, db = nobody_owns(tmp)
+    os.chmod(db, 0o444)
+    for n in os.listdir(home):
+        if n != os.path.basename(db):
+            os.remove(os.path.join(home, n))
+    outdir = os.path.join(tmp, 'out')
+    os.mkdir(outdir)
+    os.chown(outdir, NOBODY, NOBODY)
+    before = read_bytes(db)
+    r = as_nobody('info', '--json', db=db)
+    assert r.status == 0, r
+    assert json.loads(r.out)['counts']['shelters'] == 12, r
+    for args in (['check'], ['evacuee', 'search', 'ﾔﾏﾀﾞ'], ['shelter', 'list'],
+                 ['report', 'shelter-status', '--shelter', 'S01', '--format', 'csv',
+                  '--out', os.path.join(outdir, 'status.csv')]):
+        r = as_nobody(*args, db=db)
+        assert r.status == 0, (args, r)
+    r = as_nobody('shelter', 'open', 'S01', db=db)
+    assert r.status == 1 and 'cannot be written' in r.err, r
+    assert read_bytes(db) == before
+    assert listing(db) == [os.path.basename(db)], f'left behind: {listing(db)}'
+
+
+def test_read_only_folder(tmp):
+    home, db = nobody_owns(tmp)
+    os.chmod(home, 0o555)
+    r = as_nobody('info', db=db)
+    assert r.status == 0, r
+    r = as_nobody('check', db=db)
+    assert r.status == 0 and r.out.strip() == 'ok', r
+    r = as_nobody('checkin', 'nobody-there', '--shelter', 'S01', db=db)
+    assert r.status == 1 and 'cannot be written' in r.err, r
+
+
+def test_read_only_medium(tmp):
+    db = sdcli.seeded(tmp)
+    checkpointed(db)
+    mnt = os.path.join(tmp, 'stick')
+    os.mkdir(mnt)
+    script = f'''
+set -e
+mount -t tmpfs -o size=16m tmpfs "{mnt}"
+cp -p "{db}" "{mnt}/site.db"
+mount -o remount,ro "{mnt}"
+"{CLI}" --db "{mnt}/site.db" info --json > "{tmp}/info.json"
+"{CLI}" --db "{mnt}/site.db" check > "{tmp}/check.txt"
+set +e
+"{CLI}" --db "{mnt}/site.db" shelter open S01 2> "{tmp}/write.err"
+echo $? > "{tmp}/write.rc"
+ls -A "{mnt}" > "{tmp}/listing.txt"
+'''
+    argv = ['unshare', '-m', 'sh', '-c', script] if os.geteuid() == 0 else \
+           ['unshare', '-rm', 'sh', '-c', script]
+    r = subprocess.run(argv, capture_output=True, env=sdcli.env_without_db(), timeout=120)
+    if r.returncode != 0 and b'mount' in r.stderr and not os.path.exists(os.path.join(tmp, 'info.json')):
+        raise Skip(f'cannot mount here: {r.stderr!r}')
+    assert r.returncode == 0, r
+    with open(os.path.join(tmp, 'info.json')) as f:
+        assert json.load(f)['counts']['shelters'] == 12
+    with open(os.path.join(tmp, 'check.txt')) as f:
+        assert f.read().strip() == 'ok'
+    with open(os.path.join(tmp, 'write.rc')) as f:
+        assert f.read().strip() == '1'
+    with open(os.path.join(tmp, 'write.err')) as f:
+        err = f.read()
+        assert 'read-only medium' in err, err
+    with open(os.path.join(tmp, 'listing.txt')) as f:
+        assert f.read().split() == ['site.db']
+
+
+# ---- other users ----
+
+def test_private_files(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    ok(cli('seed', 'load', sdcli.SEEDS, db=db), 'seed load')
+    for name in os.listdir(tmp):
+        mode = os.stat(os.path.join(tmp, name)).st_mode & 0o777
+        assert mode == 0o600, f'{name} is {oct(mode)}'
+    out = os.path.join(tmp, 'status.csv')
+    ok(cli('report', 'shelter-status', '--shelter', 'S01', '--format', 'csv', '--out', out, db=db), 'report')
+    pdf = os.path.join(tmp, 'status.pdf')
+    ok(cli('report', 'shelter-status', '--shelter', 'S01', '--format', 'pdf', '--out', pdf, db=db), 'report')
+    png = os.path.join(tmp, 'card.png')
+    person = json.loads(ok(add_household(db, YAMADA), 'evacuee add').out)['person_ids'][0]
+    ok(cli('qr', 'issue', person, '--png', png, db=db), 'qr issue')
+    sheet = os.path.join(tmp, 'sheet.pdf')
+    ok(cli('qr', 'sheet', '--shelter', 'S01', '--pdf', sheet, db=db), 'qr sheet')
+    for path in (out, pdf, png, sheet):
+        mode = os.stat(path).st_mode & 0o777
+        assert mode == 0o600, f'{os.path.basename(path)} is {oct(mode)}'
+
+    os.chmod(db, 0o644)
+    before = read_bytes(db)
+    r = fails(cli('info', db=db), 1, 'a database other users can read')
+    assert f'chmod 600 “{db}”' in r.err, r
+    fails(add_household(db, YAMADA), 1, 'writing a database other users can read')
+    assert read_bytes(db) == before
+    os.chmod(db, 0o600)
+    ok(cli('info', db=db), 'info once it is private again')
+
+
+TESTS = [
+    ('a damaged file is never written, and every command says to rescue it', test_damaged_is_never_written),
+    ('rescue copies what is readable and makes lost rows again from the op-log', test_rescue),
+    ('check lifts a damage mark from a sound file', test_check_lifts_a_stale_mark),
+    ('a read-only file is read by an unprivileged user, leaving nothing behind', test_read_only_file),
+    ('a read-only folder: reading works, writing says so', test_read_only_folder),
+    ('a read-only medium: reading works, writing says so', test_read_only_medium),
+    ('databases and exports are private; a shared database is refused', test_private_files),
+]
+
+
+if __name__ == '__main__':
+    sdcli.TESTS = TESTS
+    sys.exit(sdcli.main())
