@@ -197,13 +197,19 @@ sd_cli_run_check (SdCli   *cli,
                   GStrv   *args,
                   GError **error)
 {
+  gboolean deep = FALSE;
+  const GOptionEntry entries[] = {
+    { "deep", 0, 0, G_OPTION_ARG_NONE, &deep,
+      N_("Also SQLite’s full integrity check, and replay the whole record of changes to prove it complete"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
   g_autoptr(SdStore) store = NULL;
 
   /* Opened even when damaged: saying so is what check is for, and a
    * sound file that was marked damaged gets its mark lifted. */
-  if (!sd_cli_parse_args (cli, NULL, args, 0, 0, error) ||
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
       (store = sd_cli_open_damaged_store (cli, error)) == NULL ||
-      !sd_store_check (store, error))
+      !(deep ? sd_store_check_deep (store, error) : sd_store_check (store, error)))
     return FALSE;
 
   g_print ("ok\n");

@@ -20,7 +20,8 @@
  * So a program that opens the file with plain SQLite (the sqlite3 shell,
  * say) cannot write a synced table at all: the trigger fails with "no such
  * function".  Dropping the triggers to get round that is caught on the
- * next open (_sd_check_capture_triggers) and rows without op-log entries
+ * next open (_sd_check_schema, which compares every object with what this
+ * build makes) and rows without op-log entries
  * are caught by sd_store_check().
  *
  * The sequence number is computed inside each INSERT from the op-log
@@ -453,6 +454,48 @@ migrate_to_3 (sqlite3  *db,
   return exec_sql (db, schema_v3, error);
 }
 
+/* ---- version 4: the op-log and the site's identity guarded, site settings captured ---- */
+
+static const char schema_v4[] =
+  /* The op-log is only ever appended to, and only by a connection that
+   * ShelterDesk opened (plain SQLite has no sd_capture () and fails). */
+  "CREATE TRIGGER guard_oplog_insert BEFORE INSERT ON oplog WHEN sd_capture () IS NULL "
+  "BEGIN SELECT RAISE (ABORT, 'the record of changes is written by ShelterDesk only'); END;"
+  "CREATE TRIGGER guard_oplog_update BEFORE UPDATE ON oplog "
+  "BEGIN SELECT RAISE (ABORT, 'the record of changes is never changed'); END;"
+  "CREATE TRIGGER guard_oplog_delete BEFORE DELETE ON oplog "
+  "BEGIN SELECT RAISE (ABORT, 'the record of changes is never deleted from'); END;"
+  /* A site keeps its id for ever: it names its operations everywhere.
+   * Only a rescue, which continues the same site in a new file, sets it
+   * (with capture off). */
+  "CREATE TRIGGER guard_site_id BEFORE UPDATE OF site_id ON site WHEN sd_capture () "
+  "BEGIN SELECT RAISE (ABORT, 'a site never changes its id'); END;"
+  /* The site's name and demo flag are settings a person changes: they
+   * are recorded like any other change, so plain SQLite cannot flip a
+   * real site into a demo that signs in without a PIN. */
+  "CREATE TRIGGER capture_site_update AFTER UPDATE OF site_name, is_demo ON site WHEN sd_capture () BEGIN "
+  OPLOG_INSERT "SELECT sd_site (), " NEXT_SEQ ", sd_hlc (), 'site', NEW.site_id, 'site_name', NEW.site_name "
+  "  WHERE OLD.site_name IS NOT NEW.site_name;"
+  OPLOG_INSERT "SELECT sd_site (), " NEXT_SEQ ", sd_hlc (), 'site', NEW.site_id, 'is_demo', NEW.is_demo "
+  "  WHERE OLD.is_demo IS NOT NEW.is_demo;"
+  "END;"
+  /* A site's first operation names it, so a site id changed behind
+   * ShelterDesk's back is one with no history of its own (check). */
+  "CREATE TRIGGER capture_site_insert AFTER INSERT ON site WHEN sd_capture () BEGIN "
+  OPLOG_INSERT "VALUES (NEW.site_id, (SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site_id = NEW.site_id), "
+  "  sd_hlc (), 'site', NEW.site_id, 'site_name', NEW.site_name);"
+  "END;"
+  "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
+  "  SELECT site_id, (SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE oplog.site_id = site.site_id), "
+  "    sd_hlc (), 'site', site_id, 'site_name', site_name FROM site;";
+
+static gboolean
+migrate_to_4 (sqlite3  *db,
+              GError  **error)
+{
+  return exec_sql (db, schema_v4, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -460,6 +503,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_1,
   migrate_to_2,
   migrate_to_3,
+  migrate_to_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);
@@ -493,41 +537,120 @@ _sd_migrate (sqlite3  *db,
   return TRUE;
 }
 
-gboolean
-_sd_check_capture_triggers (sqlite3  *db,
-                            GError  **error)
+/* The newest schema exactly as this build makes it, from the same
+ * migrations, in a database in memory: "type name" → SQL text ("" for
+ * none).  Made once per process. */
+static void
+stub_search_keys_cb (sqlite3_context *ctx,
+                     int              argc,
+                     sqlite3_value  **argv)
 {
-  static const char *const suffixes[] = { "insert", "update", "delete" };
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = TRUE;
+  sqlite3_result_text (ctx, "[]", -1, SQLITE_STATIC);
+}
 
-  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                          -1, &stmt, NULL) != SQLITE_OK)
+static GHashTable *
+read_schema (sqlite3 *db)
+{
+  GHashTable *schema = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  /* SQLite's own objects (automatic indexes, statistics) follow from ours. */
+  if (sqlite3_prepare_v2 (db, "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' "
+                              "ESCAPE '\\'", -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_hash_table_insert (schema,
+                           g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1)),
+                           g_strdup (sqlite3_column_text (stmt, 2) ? (const char *) sqlite3_column_text (stmt, 2) : ""));
+  sqlite3_finalize (stmt);
+  return schema;
+}
+
+static gpointer
+build_expected_schema (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GHashTable *schema = NULL;
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
+    {
+      /* An empty database: the functions are named, never called. */
+      sqlite3_create_function (db, "sd_search_keys", 4, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+      sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+      sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+      sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+      if (_sd_migrate (db, 0, SD_SCHEMA_VERSION, &error))
+        schema = read_schema (db);
+      else
+        g_critical ("The schema does not build: %s", error->message);
+    }
+  sqlite3_close (db);
+  return schema;
+}
+
+static GHashTable *
+expected_schema (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, build_expected_schema, NULL);
+}
+
+static void
+set_tampered (const char  *object,
+              const char  *how,
+              GError     **error)
+{
+  /* OBJECT is "trigger name": both words are the database's own names. */
+  g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+               _("This database was changed outside ShelterDesk (%s: %s), so changes may be missing "
+                 "from what is sent to HQ or shown wrongly. Do not use it; ask HQ for help."),
+               object, how);
+}
+
+gboolean
+_sd_check_schema (sqlite3  *db,
+                  GError  **error)
+{
+  GHashTable *expected = expected_schema ();
+  g_autoptr(GHashTable) actual = read_schema (db);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (expected == NULL)
     {
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
-                   _("Could not read the database structure: %s"), sqlite3_errmsg (db));
+                   _("Could not read the database structure."));
       return FALSE;
     }
 
-  for (guint i = 0; ok && i < n_capture_latest; i++)
-    for (guint j = 0; ok && j < G_N_ELEMENTS (suffixes); j++)
-      {
-        g_autofree char *name = g_strdup_printf ("capture_%s_%s", capture_latest[i].table, suffixes[j]);
+  /* Every table, index, view and trigger ShelterDesk makes, word for
+   * word: a dropped or edited trigger would let writes bypass the
+   * op-log, or leave derived state (where people are, search keys) stale. */
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *have = g_hash_table_lookup (actual, key);
 
-        sqlite3_reset (stmt);
-        sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step (stmt) != SQLITE_ROW)
-          {
-            g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
-                         _("This database was changed outside ShelterDesk (the record of changes "
-                           "for “%s” was switched off), so changes may be missing from what is sent "
-                           "to HQ. Do not use it; ask HQ for help."),
-                         capture_latest[i].table);
-            ok = FALSE;
-          }
+      if (have == NULL)
+        {
+          set_tampered (key, _("missing"), error);
+          return FALSE;
+        }
+      if (!g_str_equal (have, value))
+        {
+          set_tampered (key, _("changed"), error);
+          return FALSE;
+        }
+    }
+  g_hash_table_iter_init (&iter, actual);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (expected, key))
+      {
+        set_tampered (key, _("not ShelterDesk’s"), error);
+        return FALSE;
       }
-  sqlite3_finalize (stmt);
-  return ok;
+  return TRUE;
 }
 
 const char *

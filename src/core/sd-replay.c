@@ -17,6 +17,8 @@
 #include "sd-store-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 /* The INSERT for one set of fields, made once per set (most rows of a
  * table have the same fields). */
@@ -210,4 +212,185 @@ fail:
   g_ptr_array_unref (row.fields);
   g_ptr_array_unref (row.values);
   return -1;
+}
+
+/* ---- the proof ---- */
+
+/* Whether two values are the same bytes of the same type. */
+static gboolean
+same_value (sqlite3_stmt *a,
+            sqlite3_stmt *b,
+            int           column)
+{
+  int type = sqlite3_column_type (a, column);
+  int n;
+
+  if (type != sqlite3_column_type (b, column))
+    return FALSE;
+  switch (type)
+    {
+    case SQLITE_NULL:
+      return TRUE;
+    case SQLITE_INTEGER:
+      return sqlite3_column_int64 (a, column) == sqlite3_column_int64 (b, column);
+    case SQLITE_FLOAT:
+      return sqlite3_column_double (a, column) == sqlite3_column_double (b, column);
+    default:
+      n = sqlite3_column_bytes (a, column);
+      return n == sqlite3_column_bytes (b, column) &&
+             memcmp (sqlite3_column_blob (a, column), sqlite3_column_blob (b, column), n) == 0;
+    }
+}
+
+/* Steps SQL on both databases in lockstep; whether every row is the same. */
+static gboolean
+same_rows (sqlite3    *a,
+           sqlite3    *b,
+           const char *sql)
+{
+  sqlite3_stmt *sa = NULL, *sb = NULL;
+  gboolean same = FALSE;
+
+  if (sqlite3_prepare_v2 (a, sql, -1, &sa, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (b, sql, -1, &sb, NULL) == SQLITE_OK)
+    for (;;)
+      {
+        int ra = sqlite3_step (sa), rb = sqlite3_step (sb);
+
+        if (ra != rb || (ra != SQLITE_ROW && ra != SQLITE_DONE))
+          break;
+        if (ra == SQLITE_DONE)
+          {
+            same = TRUE;
+            break;
+          }
+        for (int i = 0; i < sqlite3_column_count (sa); i++)
+          if (!same_value (sa, sb, i))
+            goto done;
+      }
+done:
+  sqlite3_finalize (sa);
+  sqlite3_finalize (sb);
+  return same;
+}
+
+static gboolean
+copy_oplog (sqlite3  *src,
+            sqlite3  *dst,
+            GError  **error)
+{
+  sqlite3_stmt *read = NULL, *write = NULL;
+  int rc = SQLITE_ERROR;
+
+  if (sqlite3_prepare_v2 (src, "SELECT site_id, seq, hlc, tbl, row_id, field, value FROM oplog",
+                          -1, &read, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (dst, "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &write, NULL) == SQLITE_OK)
+    {
+      while ((rc = sqlite3_step (read)) == SQLITE_ROW)
+        {
+          for (int i = 0; i < 7; i++)
+            sqlite3_bind_value (write, i + 1, sqlite3_column_value (read, i));
+          if (sqlite3_step (write) != SQLITE_DONE)
+            break;
+          sqlite3_reset (write);
+        }
+    }
+  sqlite3_finalize (read);
+  sqlite3_finalize (write);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not copy the record of changes to check it."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+remove_replica (const char *dir,
+                const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+      g_remove (p);
+    }
+  g_rmdir (dir);
+}
+
+static gboolean
+prove_in (SdStore     *store,
+          SdStore     *replica,
+          GError     **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  sqlite3 *src = _sd_store_get_db (store);
+  sqlite3 *dst = _sd_store_get_db (replica);
+  const char *table;
+  /* What is derived from the synced tables, by the same triggers. */
+  static const char *const derived[][2] = {
+    { "person_state", "SELECT * FROM person_state ORDER BY person_id" },
+    { "person_keys", "SELECT * FROM person_keys ORDER BY key, person_id" },
+  };
+
+  _sd_store_set_capture (replica, FALSE);
+  sqlite3_exec (dst, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+  txn = _sd_store_begin (replica, error);
+  if (txn == NULL || !copy_oplog (src, dst, error))
+    return FALSE;
+  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
+    if (_sd_replay_missing_rows (replica, table, error) < 0)
+      return FALSE;
+  if (!_sd_txn_commit (g_steal_pointer (&txn), error))
+    return FALSE;
+
+  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
+    {
+      /* Table names are ShelterDesk's own. */
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY id", table);
+
+      if (!same_rows (src, dst, sql))
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                       _("“%s” differs from what its record of changes says: it was changed outside "
+                         "ShelterDesk, and HQ would receive something else than this desk shows. "
+                         "Do not use it; ask HQ for help."), table);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (derived); i++)
+    if (!same_rows (src, dst, derived[i][1]))
+      {
+        g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                     _("“%s” differs from what it is derived from: it was changed outside ShelterDesk. "
+                       "Do not use it; ask HQ for help."), derived[i][0]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+_sd_replay_prove (SdStore  *store,
+                  GError  **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shelterdesk-check-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(SdStore) replica = NULL;
+  gboolean ok;
+
+  if (dir == NULL)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not make a folder for the check in the temporary folder."));
+      return FALSE;
+    }
+  path = g_build_filename (dir, "replica.sqlite", NULL);
+  replica = sd_store_open (path, SD_STORE_OPEN_CREATE, error);
+  ok = replica != NULL && prove_in (store, replica, error);
+  g_clear_object (&replica);
+  remove_replica (dir, path);
+  return ok;
 }

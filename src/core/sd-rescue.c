@@ -377,11 +377,11 @@ sd_store_rescue (SdStore     *damaged,
                    _("“%s” already exists. Give the rescued copy a new file name."), out_path);
       return NULL;
     }
-  out = sd_store_open (out_path, SD_STORE_OPEN_CREATE, error);
+  out = _sd_store_create_for_site (out_path, site_id, error);
   if (out == NULL)
     return NULL;
-  if (site_id != NULL && !_sd_store_adopt_site (out, site_id, error))
-    return NULL;
+  /* Copies are not captured again: the op-log already holds them. */
+  _sd_store_set_capture (out, FALSE);
 
   report = g_new0 (SdRescueReport, 1);
   report->tables = g_ptr_array_new_with_free_func (rescue_table_free);
@@ -391,7 +391,6 @@ sd_store_rescue (SdStore     *damaged,
    * may come before the household, which may be lost altogether and be
    * made again from the op-log only at the end. */
   sqlite3_exec (dst, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
-  _sd_store_set_capture (out, FALSE);
   txn = _sd_store_begin (out, error);
   if (txn == NULL)
     return NULL;

@@ -67,12 +67,12 @@ char         *_sd_store_new_id       (SdStore     *self);
  * tests, which cannot make a 64 MiB file for each case.  -1: the default. */
 void          _sd_store_set_full_check_bytes (gint64 bytes);
 
-/* Makes this (new, empty) database continue SITE_ID's history: the
- * site's identity becomes SITE_ID and the clock goes on from the op-log.
- * Only for sd_store_rescue(). */
-gboolean      _sd_store_adopt_site   (SdStore     *self,
-                                      const char  *site_id,
-                                      GError     **error);
+/* A new database at PATH that goes on as SITE_ID (or a new site if
+ * NULL): only for sd_store_rescue(), whose op-log copy already holds the
+ * operation that named the site. */
+SdStore      *_sd_store_create_for_site (const char *path,
+                                         const char *site_id,
+                                         GError    **error);
 
 /* Turns op-log capture off for what this connection writes next (import
  * of another site's operations must not be captured again). */
@@ -91,8 +91,9 @@ gboolean      _sd_migrate            (sqlite3     *db,
                                       int          from_version,
                                       int          to_version,
                                       GError     **error);
-gboolean      _sd_check_capture_triggers (sqlite3 *db,
-                                          GError **error);
+/* Every table, index, view and trigger is exactly what this build makes. */
+gboolean      _sd_check_schema       (sqlite3     *db,
+                                      GError     **error);
 /* The search keys of one person, as the JSON array sd_search_keys()
  * gives the person_keys triggers (sd-person.c). */
 char         *_sd_person_search_keys (const char  *name,

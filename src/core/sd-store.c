@@ -35,10 +35,12 @@
  * behind.
  */
 #include "sd-private-file.h"
+#include "sd-replay.h"
 #include "sd-store-private.h"
 #include "sd-uuid.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -70,6 +72,7 @@ struct _SdStore
   gboolean     is_demo;
   gboolean     read_only;
   gboolean     immutable;  /* on read-only media: no locks, no -wal or -shm */
+  char        *new_site_id;  /* the id a new database takes (rescue), or NULL for a new one */
   char        *open_uri;   /* the immutable URI it was opened by, or NULL */
   gboolean     damaged;
   int          schema_version;
@@ -130,6 +133,7 @@ sd_store_finalize (GObject *object)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->open_uri, g_free);
+  g_clear_pointer (&self->new_site_id, g_free);
   g_clear_pointer (&self->site_id, g_free);
   g_clear_pointer (&self->site_name, g_free);
 
@@ -765,6 +769,13 @@ load_or_create_site (SdStore  *self,
      * cloned disk image, which would, is caught when batches are merged. */
     randombytes_buf (raw, sizeof raw);
     sodium_bin2hex (hex, sizeof hex, raw, sizeof raw);
+    /* A rescued copy goes on as the same site, and its op-log already
+     * holds the operation that named it. */
+    if (self->new_site_id != NULL)
+      {
+        g_strlcpy (hex, self->new_site_id, sizeof hex);
+        self->capture = FALSE;
+      }
 
     txn = _sd_store_begin (self, error);
     if (txn == NULL)
@@ -780,6 +791,7 @@ load_or_create_site (SdStore  *self,
     if (!_sd_store_exec (self, stmt, _("create the site identity"), error) ||
         !_sd_txn_commit (g_steal_pointer (&txn), error))
       return FALSE;
+    self->capture = TRUE;
 
     self->site_id = g_strdup (hex);
     self->site_name = g_strdup (g_get_host_name ());
@@ -975,7 +987,7 @@ open_file (SdStore          *self,
     }
   self->schema_version = SD_SCHEMA_VERSION;
 
-  return _sd_check_capture_triggers (self->db, error) &&
+  return _sd_check_schema (self->db, error) &&
          load_or_create_site (self, error) &&
          seed_clock (self, error);
 }
@@ -992,10 +1004,11 @@ open_file (SdStore          *self,
  *
  * Returns: (transfer full): the store, or %NULL
  */
-SdStore *
-sd_store_open (const char        *path,
-               SdStoreOpenFlags   flags,
-               GError           **error)
+static SdStore *
+store_open (const char        *path,
+            SdStoreOpenFlags   flags,
+            const char        *new_site_id,
+            GError           **error)
 {
   g_autoptr(SdStore) self = NULL;
 
@@ -1013,10 +1026,28 @@ sd_store_open (const char        *path,
   self->path = g_strdup (path);
   self->read_only = (flags & (SD_STORE_OPEN_READ_ONLY | SD_STORE_OPEN_DAMAGED)) != 0;
   self->clock = wall_clock_ms;
+  self->new_site_id = g_strdup (new_site_id);
 
   if (!open_file (self, flags, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+SdStore *
+sd_store_open (const char        *path,
+               SdStoreOpenFlags   flags,
+               GError           **error)
+{
+  return store_open (path, flags, NULL, error);
+}
+
+SdStore *
+_sd_store_create_for_site (const char  *path,
+                           const char  *site_id,
+                           GError     **error)
+{
+  g_return_val_if_fail (site_id == NULL || strlen (site_id) == 32, NULL);
+  return store_open (path, SD_STORE_OPEN_CREATE, site_id, error);
 }
 
 const char *
@@ -1145,24 +1176,120 @@ sd_store_get_counts (SdStore       *self,
   return TRUE;
 }
 
-/**
- * sd_store_check:
- *
- * A full check, for the CLI and for support: SQLite's integrity check,
- * the capture triggers, and that every row of a synced table has entries
- * in the op-log (a row without them was written behind the core's back
- * and would never reach HQ).  Reads the whole file: not for the main loop.
- */
-gboolean
-sd_store_check (SdStore  *self,
-                GError  **error)
+/* The number a query of one row and column gives, or -1. */
+static gint64
+count_of (SdStore    *self,
+          const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* What is derived from the synced tables, recomputed from them and
+ * compared both ways: where each person is, and their search keys. */
+static const struct {
+  const char *table;
+  const char *differences;
+} derived_checks[] = {
+  { "person_state",
+    "SELECT (SELECT count (*) FROM ("
+    "  SELECT person_id, id, kind, shelter_id, at, hlc FROM ("
+    "    SELECT e.*, row_number () OVER (PARTITION BY person_id ORDER BY hlc DESC, id DESC) AS n"
+    "    FROM person_events e WHERE kind != 'supply') WHERE n = 1"
+    "  EXCEPT SELECT person_id, event_id, kind, shelter_id, at, hlc FROM person_state))"
+    " + (SELECT count (*) FROM ("
+    "  SELECT person_id, event_id, kind, shelter_id, at, hlc FROM person_state EXCEPT"
+    "  SELECT person_id, id, kind, shelter_id, at, hlc FROM ("
+    "    SELECT e.*, row_number () OVER (PARTITION BY person_id ORDER BY hlc DESC, id DESC) AS n"
+    "    FROM person_events e WHERE kind != 'supply') WHERE n = 1))" },
+  { "person_keys",
+    "SELECT (SELECT count (*) FROM ("
+    "  SELECT k.value, p.id FROM persons p LEFT JOIN households h ON h.id = p.household_id,"
+    "    json_each (sd_search_keys (p.name, p.kana, coalesce (p.phone, h.phone), p.birth_date)) k"
+    "  EXCEPT SELECT key, person_id FROM person_keys))"
+    " + (SELECT count (*) FROM ("
+    "  SELECT key, person_id FROM person_keys EXCEPT"
+    "  SELECT k.value, p.id FROM persons p LEFT JOIN households h ON h.id = p.household_id,"
+    "    json_each (sd_search_keys (p.name, p.kana, coalesce (p.phone, h.phone), p.birth_date)) k))" },
+};
+
+static gboolean
+check_oplog (SdStore  *self,
+             GError  **error)
+{
+  const char *table;
+  gint64 gaps;
+
+  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
+    {
+      /* Table names come from our own schema list, never from input. */
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT count(*) FROM %s t WHERE NOT EXISTS "
+        "(SELECT 1 FROM oplog o WHERE o.tbl = '%s' AND o.row_id = t.id)", table, table);
+      gint64 missing = count_of (self, sql);
+
+      if (missing != 0)
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                       _("%d records in “%s” were written outside ShelterDesk and are missing from "
+                         "the record of changes, so HQ would never receive them. Ask HQ for help."),
+                       (int) missing, table);
+          return FALSE;
+        }
+    }
+
+  /* The site's own history names it: a site id changed outside
+   * ShelterDesk has none, and would reuse sequence numbers HQ has seen. */
+  if (count_of (self, "SELECT count (*) FROM site s WHERE EXISTS (SELECT 1 FROM oplog o WHERE "
+                      "o.site_id = s.site_id AND o.tbl = 'site' AND o.row_id = s.site_id)") != 1)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                   _("The site’s identity was changed outside ShelterDesk, so HQ could not tell its "
+                     "records from another site’s. Do not use this database; ask HQ for help."));
+      return FALSE;
+    }
+
+  /* Sequence numbers are dense from 1: a hole is a change taken out. */
+  gaps = count_of (self, "SELECT coalesce (sum (n), 0) FROM "
+                         "(SELECT max (seq) - count (*) AS n FROM oplog GROUP BY site_id)");
+  if (gaps != 0)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                   _("%d changes were taken out of the record of changes outside ShelterDesk, so HQ "
+                     "would never receive them. Do not use this database; ask HQ for help."),
+                   (int) gaps);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (derived_checks); i++)
+    if (count_of (self, derived_checks[i].differences) != 0)
+      {
+        g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                     _("“%s” differs from what it is derived from: it was changed outside ShelterDesk. "
+                       "Do not use it; ask HQ for help."), derived_checks[i].table);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+check (SdStore   *self,
+       gboolean   deep,
+       GError   **error)
 {
   sqlite3_stmt *stmt;
-  const char *table;
 
   g_return_val_if_fail (SD_IS_STORE (self), FALSE);
 
-  stmt = _sd_store_prepare (self, "PRAGMA integrity_check", error);
+  /* integrity_check also compares every index with its table. */
+  stmt = deep ? _sd_store_prepare (self, "PRAGMA integrity_check", error)
+              : _sd_store_prepare (self, "PRAGMA quick_check", error);
   if (stmt == NULL || _sd_store_step (self, stmt, _("check the database"), error) != SQLITE_ROW)
     return FALSE;
   if (g_strcmp0 (_sd_column_text (stmt, 0), "ok") != 0)
@@ -1195,33 +1322,39 @@ sd_store_check (SdStore  *self,
   if (self->site_id == NULL || self->schema_version != SD_SCHEMA_VERSION)
     return TRUE;  /* opened only to check: the rest needs the newest schema */
 
-  if (!_sd_check_capture_triggers (self->db, error))
-    return FALSE;
+  return _sd_check_schema (self->db, error) &&
+         check_oplog (self, error) &&
+         (!deep || _sd_replay_prove (self, error));
+}
 
-  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
-    {
-      /* Table names come from our own schema list, never from input. */
-      g_autofree char *sql = g_strdup_printf (
-        "SELECT count(*) FROM %s t WHERE NOT EXISTS "
-        "(SELECT 1 FROM oplog o WHERE o.tbl = '%s' AND o.row_id = t.id)", table, table);
-      sqlite3_stmt *check = NULL;
-      int missing = -1;
+/**
+ * sd_store_check:
+ *
+ * The check for the CLI and for support: SQLite's quick check of every
+ * page, every object of the schema against what this build makes, every
+ * row of a synced table present in the op-log, sequence numbers dense,
+ * and what is derived (where people are, search keys) equal to a
+ * recomputation.  Reads the whole file: not for the main loop.
+ */
+gboolean
+sd_store_check (SdStore  *self,
+                GError  **error)
+{
+  return check (self, FALSE, error);
+}
 
-      if (sqlite3_prepare_v2 (self->db, sql, -1, &check, NULL) == SQLITE_OK &&
-          sqlite3_step (check) == SQLITE_ROW)
-        missing = sqlite3_column_int (check, 0);
-      sqlite3_finalize (check);
-
-      if (missing != 0)
-        {
-          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
-                       _("%d records in “%s” were written outside ShelterDesk and are missing from "
-                         "the record of changes, so HQ would never receive them. Ask HQ for help."),
-                       missing, table);
-          return FALSE;
-        }
-    }
-  return TRUE;
+/**
+ * sd_store_check_deep:
+ *
+ * sd_store_check() with SQLite's full integrity check, and the proof
+ * that the op-log is complete: replayed into an empty database it
+ * makes every synced table exactly (sd-replay.c).
+ */
+gboolean
+sd_store_check_deep (SdStore  *self,
+                     GError  **error)
+{
+  return check (self, TRUE, error);
 }
 
 gboolean
@@ -1352,30 +1485,6 @@ void
 _sd_store_set_full_check_bytes (gint64 bytes)
 {
   full_check_bytes = bytes < 0 ? SD_OPEN_FULL_CHECK_BYTES : bytes;
-}
-
-gboolean
-_sd_store_adopt_site (SdStore     *self,
-                      const char  *site_id,
-                      GError     **error)
-{
-  g_autoptr(SdTxn) txn = NULL;
-  sqlite3_stmt *stmt;
-
-  txn = _sd_store_begin (self, error);
-  if (txn == NULL)
-    return FALSE;
-  stmt = _sd_store_prepare (self, "UPDATE site SET site_id = ?1 WHERE id = 1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
-  if (!_sd_store_exec (self, stmt, _("save the site identity"), error) ||
-      !_sd_txn_commit (g_steal_pointer (&txn), error))
-    return FALSE;
-  g_free (self->site_id);
-  self->site_id = g_strdup (site_id);
-  reload_site (self);
-  return seed_clock (self, error);
 }
 
 void

@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 /* PRAGMA user_version of the newest schema this build knows */
-#define SD_SCHEMA_VERSION 3
+#define SD_SCHEMA_VERSION 4
 
 /* PRAGMA application_id of every ShelterDesk database: "SDK1" */
 #define SD_APPLICATION_ID 0x53444B31
@@ -67,6 +67,8 @@ gboolean     sd_store_get_counts         (SdStore          *self,
                                           SdStoreCounts    *counts,
                                           GError          **error);
 gboolean     sd_store_check              (SdStore          *self,
+                                          GError          **error);
+gboolean     sd_store_check_deep         (SdStore          *self,
                                           GError          **error);
 gboolean     sd_store_get_damaged        (SdStore          *self);
 gboolean     sd_store_get_read_only      (SdStore          *self);

@@ -86,6 +86,7 @@ def test_rescue(tmp):
     db = sdcli.seeded(tmp)
     ok(add_household(db, YAMADA), 'evacuee add')
     good = info(db)['counts']
+    site_id = info(db)['site_id']
     # A leaf of the persons table and one of the op-log: the people on the
     # first come back from the op-log; the op-log's own loss is reported.
     persons_page = page_of(db, 'persons')
@@ -103,7 +104,7 @@ def test_rescue(tmp):
     ok(cli('check', db=out), 'check of the rescued copy')
     rescued = info(out)
     assert rescued['counts'] == good, (rescued['counts'], good)
-    assert rescued['site_id'] == info(out)['site_id']
+    assert rescued['site_id'] == site_id, 'the rescued copy is another site'
     found = json.loads(ok(cli('evacuee', 'search', 'しけん たろう', '--json', db=out), 'search').out)
     assert found, 'a rescued person is not found'
     fails(cli('rescue', '--out', out, db=db), 1, 'rescue over an existing file')
@@ -254,6 +255,88 @@ def test_private_files(tmp):
     ok(cli('info', db=db), 'info once it is private again')
 
 
+# ---- the op-log proves itself ----
+
+def schema_sql(con, name):
+    return con.execute('SELECT sql FROM sqlite_schema WHERE name = ?', (name,)).fetchone()[0]
+
+
+def behind_the_core(db, statements, recreate=()):
+    """Runs STATEMENTS with plain SQLite, as someone with the sqlite3 shell
+    would, first dropping the triggers in RECREATE and then putting them
+    back exactly as they were."""
+    con = sqlite3.connect(db)
+    try:
+        saved = [schema_sql(con, name) for name in recreate]
+        for name in recreate:
+            con.execute(f'DROP TRIGGER {name}')
+        for sql in statements:
+            con.execute(sql)
+        for sql in saved:
+            con.execute(sql)
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_tampering_is_caught(tmp):
+    base = sdcli.seeded(tmp)
+    added = json.loads(ok(add_household(base, YAMADA), 'evacuee add').out)
+    person = added['person_ids'][0]
+    ok(cli('checkout', person, db=base), 'checkout')
+    ok(cli('check', '--deep', db=base), 'deep check of an untouched database')
+
+    cases = [
+        # (what, statements, triggers dropped and put back, dropped for good, needs --deep)
+        ('drop person_state_follow', [], (), ['person_state_follow'], False),
+        ('drop person_keys_insert', [], (), ['person_keys_insert'], False),
+        ('change a name and consent with capture off',
+         [f"UPDATE persons SET consent_disclose = 0, allergies = 'そば' WHERE id = '{person}'"],
+         ('capture_persons_update',), [], True),
+        ('delete the phone numbers from the op-log',
+         ["DELETE FROM oplog WHERE tbl = 'persons' AND field = 'phone'"], ('guard_oplog_delete',), [], False),
+        ('edit an op-log value',
+         [f"UPDATE oplog SET value = '改ざん' WHERE tbl = 'persons' AND row_id = '{person}' AND field = 'name'"],
+         ('guard_oplog_update',), [], True),
+        ('change the site id', ["UPDATE site SET site_id = 'ffffffffffffffffffffffffffffffff'"],
+         ('guard_site_id',), [], False),
+        ('go out after leaving, with person_state frozen',
+         [f"UPDATE person_state SET kind = 'arrive' WHERE person_id = '{person}'"], (), [], False),
+    ]
+    for what, statements, recreate, dropped, deep in cases:
+        db = os.path.join(tmp, 'tampered.db')
+        for suffix in ('', '-wal', '-shm'):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        shutil.copy(base, db)
+        behind_the_core(db, statements + [f'DROP TRIGGER {name}' for name in dropped], recreate)
+        r = cli('check', db=db)
+        if deep:
+            assert r.status == 0, (what, 'the quick check is not expected to see this', r)
+            r = cli('check', '--deep', db=db)
+        assert r.status == 1 and 'outside ShelterDesk' in r.err, (what, r)
+        if dropped:
+            r = fails(cli('evacuee', 'search', 'しけん', db=db), 1, what)
+            assert dropped[0] in r.err, (what, r)
+
+    # Plain SQLite cannot write the op-log or the site's identity at all.
+    con = sqlite3.connect(base)
+    try:
+        for sql in ("DELETE FROM oplog WHERE seq = 2", "UPDATE oplog SET value = 1 WHERE seq = 2",
+                    "INSERT INTO oplog VALUES ('x', 1, 1, 'persons', 'x', 'name', 'x')",
+                    "UPDATE site SET site_id = 'x'", "UPDATE site SET is_demo = 1"):
+            try:
+                con.execute(sql)
+                con.commit()
+            except sqlite3.Error:
+                con.rollback()
+            else:
+                raise AssertionError(f'plain SQLite ran: {sql}')
+    finally:
+        con.close()
+    ok(cli('check', '--deep', db=base), 'deep check after the refused writes')
+
+
 TESTS = [
     ('a damaged file is never written, and every command says to rescue it', test_damaged_is_never_written),
     ('rescue copies what is readable and makes lost rows again from the op-log', test_rescue),
@@ -262,6 +345,7 @@ TESTS = [
     ('a read-only folder: reading works, writing says so', test_read_only_folder),
     ('a read-only medium: reading works, writing says so', test_read_only_medium),
     ('databases and exports are private; a shared database is refused', test_private_files),
+    ('changes made with plain SQLite are refused or caught by check', test_tampering_is_caught),
 ]
 
 
