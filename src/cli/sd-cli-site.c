@@ -243,8 +243,12 @@ print_rescue_text (const SdRescueReport *report,
   g_print (_("Rescued into “%s”:\n"), out);
   sd_cli_table_print (table);
   if (report->oplog_gaps > 0)
-    g_print (_("%" G_GUINT64_FORMAT " changes of this site could not be saved from the record of changes; "
-               "HQ will see them as missing.\n"), report->oplog_gaps);
+    {
+      g_autofree char *gaps = g_strdup_printf ("%" G_GUINT64_FORMAT, report->oplog_gaps);
+
+      g_print (_("%s changes of this site could not be saved from the record of changes; "
+                 "HQ will see them as missing.\n"), gaps);
+    }
 }
 
 static JsonNode *
