@@ -10,14 +10,24 @@
  * case, no spaces), so that one index answers every form of the same
  * name:
  *
- *   n<name>   the whole name, and every tail of it after a space
- *   k<kana>   the same for the kana
- *   p<digits> the phone number's digits; q<last four> its last four
- *   b<date>   the birth date, ISO 8601
+ *   n<name>    the whole name, and every tail of it after a space
+ *   k<kana>    the same for the kana
+ *   r<reading> the romaji reading (sd_text_reading) of the name and of the
+ *              kana, and of their tails, where they have one: kana, and
+ *              names in latin letters
+ *   p<digits>  the phone number's digits; q<last four> its last four
+ *   b<date>    the birth date, ISO 8601
  *
  * A search is then a few range scans on the primary key (key, person_id):
- * prefix ranges for names, kana and phone digits, exact keys for the last
- * four digits and the birth date.  Nothing scans the persons table.
+ * prefix ranges for names, kana, readings and phone digits, exact keys
+ * for the last four digits and the birth date.  Nothing scans the persons
+ * table.  Readings are their own kind, searched after names and kana,
+ * because they are looser (おの and おおの read alike): exact matches
+ * come first in the list.
+ *
+ * The keys stored are a function of sd_text_fold() and sd_text_reading():
+ * a change to either that changes a key needs a migration step that
+ * rebuilds person_keys (sd-migrations.c, version 4 did).
  */
 #include "sd-date.h"
 #include "sd-person-private.h"
@@ -31,35 +41,57 @@
 /* Greater than any UTF-8 text that starts with the same prefix. */
 #define PREFIX_END "\xf4\x8f\xbf\xbf"
 
+/* Each key once: a romaji name and its kana have the same reading. */
+static void
+add_key (JsonBuilder *builder,
+         GHashTable  *added,
+         char         kind,
+         const char  *text)
+{
+  char *key = g_strdup_printf ("%c%s", kind, text);
+
+  if (g_hash_table_add (added, key))
+    json_builder_add_string_value (builder, key);
+}
+
+/* The keys of one tail of a name or kana: folded, and its reading. */
+static void
+add_text_keys (JsonBuilder *builder,
+               GHashTable  *added,
+               char         kind,
+               const char  *text)
+{
+  g_autofree char *folded = sd_text_fold (text);
+  g_autofree char *reading = NULL;
+
+  if (folded == NULL)
+    return;
+  add_key (builder, added, kind, folded);
+  reading = sd_text_reading (text);
+  if (reading != NULL)
+    add_key (builder, added, 'r', reading);
+}
+
 static void
 add_name_keys (JsonBuilder *builder,
+               GHashTable  *added,
                char         kind,
                const char  *text)
 {
   g_autofree char *tidy = sd_text_tidy (text);
-  g_autofree char *whole = sd_text_fold (tidy);
   g_auto(GStrv) parts = NULL;
 
-  g_autofree char *key = NULL;
-
-  if (whole == NULL)
+  if (tidy == NULL)
     return;
-  key = g_strdup_printf ("%c%s", kind, whole);
-  json_builder_add_string_value (builder, key);
 
   /* Every tail of the name is searched too: "太郎" finds 山田 太郎,
-   * "van an" finds NGUYEN VAN AN. */
+   * "van an" finds NGUYEN VAN AN, "taro" finds やまだ たろう. */
   parts = g_strsplit (tidy, " ", -1);
-  for (guint i = 1; parts[0] != NULL && parts[i] != NULL; i++)
+  for (guint i = 0; parts[i] != NULL; i++)
     {
       g_autofree char *tail = g_strjoinv (" ", &parts[i]);
-      g_autofree char *folded = sd_text_fold (tail);
-      g_autofree char *part_key = NULL;
 
-      if (folded == NULL)
-        continue;
-      part_key = g_strdup_printf ("%c%s", kind, folded);
-      json_builder_add_string_value (builder, part_key);
+      add_text_keys (builder, added, kind, tail);
     }
 }
 
@@ -72,11 +104,12 @@ _sd_person_search_keys (const char *name,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *digits = sd_text_phone_digits (phone);
 
   json_builder_begin_array (builder);
-  add_name_keys (builder, 'n', name);
-  add_name_keys (builder, 'k', kana);
+  add_name_keys (builder, added, 'n', name);
+  add_name_keys (builder, added, 'k', kana);
   if (digits != NULL)
     {
       g_autofree char *p = g_strconcat ("p", digits, NULL);
@@ -164,8 +197,13 @@ query_ranges (const char *query)
     }
   else
     {
+      g_autofree char *reading = sd_text_reading (query);
+
       add_prefix (ranges, 'n', folded);
       add_prefix (ranges, 'k', folded);
+      /* "yamada" finds やまだ, "やまだ" finds Yamada Ken. */
+      if (reading != NULL)
+        add_prefix (ranges, 'r', reading);
     }
 
   /* 19500106, S25.1.6 and 昭和25年1月6日 are dates as well as text. */

@@ -94,8 +94,12 @@ gboolean      _sd_migrate            (sqlite3     *db,
 /* Every table, index, view and trigger is exactly what this build makes. */
 gboolean      _sd_check_schema       (sqlite3     *db,
                                       GError     **error);
+/* Computes every person's search keys again, in the caller's transaction:
+ * for a migration that changes what sd_search_keys() returns. */
+gboolean      _sd_rebuild_person_keys (sqlite3    *db,
+                                       GError    **error);
 /* The search keys of one person, as the JSON array sd_search_keys()
- * gives the person_keys triggers (sd-person.c). */
+ * gives the person_keys triggers (sd-person-search.c). */
 char         *_sd_person_search_keys (const char  *name,
                                       const char  *kana,
                                       const char  *phone,

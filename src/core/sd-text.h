@@ -24,8 +24,17 @@ gboolean  sd_text_validate       (const char  *text,
 char     *sd_text_tidy           (const char  *text);
 
 /* For search keys: sd_text_tidy, then hiragana to katakana, latin to
- * lower case, every space and the middle dot (・) removed. */
+ * lower case without accents (Zoé → zoe, Łukasz → lukasz), every space,
+ * the middle dot (・) and variation selectors (葛󠄀 → 葛) removed. */
 char     *sd_text_fold           (const char  *text);
+
+/* For search keys too: the romaji reading of kana, or of a name in latin
+ * letters, in one spelling whatever was typed: Hepburn or kunrei (shi/si,
+ * chi/ti, tsu/tu, fu/hu, ji/zi), long vowels dropped (tarou, taroo, tarō,
+ * タロー → taro), no apostrophe (shin'ichi → shinichi), lower-case ASCII.
+ * A prefix of what is typed reads as a prefix of the whole ("yam").  NULL
+ * for text with kanji or digits, which have no reading we can know. */
+char     *sd_text_reading        (const char  *text);
 
 /* Phone numbers: the digits only (full-width digits too); NULL if none. */
 char     *sd_text_phone_digits   (const char  *text);

@@ -124,6 +124,28 @@ def test_evacuee_add_and_search(tmp):
     assert len(shown['household']) == 2, shown
 
 
+def test_search_romaji_and_accents(tmp):
+    db = seeded(tmp)
+    household = {
+        'shelter': 'S01', 'stay': 'home', 'address': 'みなと川市東町9-9',
+        'members': [
+            {'name': '山田 太郎', 'kana': 'やまだ たろう', 'birth_date': '1950-01-06'},
+            {'name': '葛\U000E0100城 美咲', 'kana': 'かつらぎ みさき', 'birth_date': '1980-02-02'},
+            {'name': 'Zoé Martin', 'birth_date': '1990-03-03'},
+        ],
+    }
+    ids = json.loads(ok(add_household(db, household), 'evacuee add').out)['person_ids']
+    for query, who in (('yamada', 0), ('YAMADA TAROU', 0), ('yam', 0), ('tarō', 0),
+                       ('葛城', 1), ('katuragi', 1), ('Zoe', 2), ('ゾエ', 2)):
+        found = json.loads(ok(cli('evacuee', 'search', query, '--json', db=db), query).out)
+        assert ids[who] in [p['id'] for p in found], (query, found)
+    # As a person reads it: the name as it was stored, variation selector and accent kept.
+    out = ok(cli('evacuee', 'search', 'yamada', db=db), 'search yamada').out
+    assert '山田 太郎' in out, out
+    out = ok(cli('evacuee', 'search', 'zoe', db=db), 'search zoe').out
+    assert 'Zoé Martin' in out, out
+
+
 def test_events_and_history(tmp):
     db = seeded(tmp)
     pid = json.loads(ok(add_household(db, YAMADA), 'add').out)['person_ids'][1]
@@ -732,6 +754,7 @@ TESTS = [
     ('check on a seeded database', test_check),
     ('a write behind the core is caught', test_write_behind_the_core),
     ('evacuee add, then search in every form', test_evacuee_add_and_search),
+    ('evacuee search yamada: romaji, accents and variation selectors', test_search_romaji_and_accents),
     ('check-in events and history', test_events_and_history),
     ('a possible duplicate is refused, never merged', test_duplicates_refused),
     ('bad households save nothing', test_evacuee_bad_input),

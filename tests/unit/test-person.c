@@ -103,13 +103,12 @@ static void
 test_search_every_script (Fixture *f, gconstpointer data)
 {
   static const char *both_yamadas[] = {
-    "山田", "山", "やまだ", "ヤマダ", "ﾔﾏﾀﾞ", "ｙａｍａ" /* no: romaji is not kana */,
+    "山田", "山", "やまだ", "ヤマダ", "ﾔﾏﾀﾞ", "yama", "ｙａｍａ", "YAMADA",
   };
   g_autofree char *name = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (both_yamadas) - 1; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (both_yamadas); i++)
     g_assert_cmpuint (count_hits (f, both_yamadas[i]), ==, 2);
-  g_assert_cmpuint (count_hits (f, "yama"), ==, 0);
 
   /* Given names, in kana of either kind and width. */
   name = first_hit_name (f, "ﾀﾛｳ");
@@ -130,6 +129,102 @@ test_search_every_script (Fixture *f, gconstpointer data)
   /* Spaces typed or not. */
   g_assert_cmpuint (count_hits (f, "やまだ　たろう"), ==, 1);
   g_assert_cmpuint (count_hits (f, "やまだたろう"), ==, 1);
+}
+
+static char *
+add_one (Fixture    *f,
+         const char *name,
+         const char *kana)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *household = NULL;
+  SdHouseholdSpec h = { .shelter_id = sd_shelter_get_id (f->shelter), .stay = SD_STAY_HOME };
+  SdPersonSpec m = { .name = name, .kana = kana, .sex = SD_SEX_UNKNOWN };
+
+  household = sd_store_add_household (f->store, &h, &m, 1, ids, &error);
+  g_assert_no_error (error);
+  return g_strdup (g_ptr_array_index (ids, 0));
+}
+
+/* Whether QUERY finds the person PERSON_ID. */
+static gboolean
+finds (Fixture    *f,
+       const char *query,
+       const char *person_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) hits = sd_store_search_persons (f->store, query, 50, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (hits); i++)
+    {
+      g_autoptr(SdPerson) p = g_list_model_get_item (hits, i);
+
+      if (g_strcmp0 (sd_person_get_id (p), person_id) == 0)
+        return TRUE;
+    }
+  g_test_message ("“%s” does not find %s", query, person_id);
+  return FALSE;
+}
+
+static void
+test_search_however_typed (Fixture *f, gconstpointer data)
+{
+  /* A family register's glyph: 葛 with a variation selector. */
+  g_autofree char *katsuragi = add_one (f, "葛\U000E0100城 美咲", "かつらぎ みさき");
+  g_autofree char *zoe = add_one (f, "Zoé MARTIN", NULL);
+  g_autofree char *ken = add_one (f, "Yamada Ken", NULL);
+  g_autofree char *sato = add_one (f, "佐藤 真一", "ｻﾄｳ ｼﾝｲﾁ");
+  g_autofree char *hattori = add_one (f, "服部 千佳", "はっとり ちか");
+  g_autofree char *junya = add_one (f, "大野 潤也", "おおの じゅんや");
+  const char *taro = g_ptr_array_index (f->yamada, 0);
+  const char *hanako = g_ptr_array_index (f->yamada, 1);
+
+  g_assert_true (finds (f, "葛城", katsuragi));
+  g_assert_true (finds (f, "葛\U000E0100城", katsuragi));
+  g_assert_true (finds (f, "美咲", katsuragi));
+  g_assert_true (finds (f, "katsuragi", katsuragi));
+  g_assert_true (finds (f, "katuragi", katsuragi));
+
+  /* Accents typed or not, and the other way round. */
+  g_assert_true (finds (f, "Zoe", zoe));
+  g_assert_true (finds (f, "zoé", zoe));
+  g_assert_true (finds (f, "ZOE MARTIN", zoe));
+  g_assert_true (finds (f, "martin", zoe));
+
+  /* Romaji finds kana, in Hepburn or kunrei, as it is being typed. */
+  for (const char *const *q = (const char *const[]) { "yamada", "Yamada", "YAMADA", "yam", "ｙａｍ", NULL }; *q; q++)
+    {
+      g_assert_true (finds (f, *q, taro));
+      g_assert_true (finds (f, *q, hanako));
+      g_assert_true (finds (f, *q, ken));
+    }
+  g_assert_true (finds (f, "yamada tarou", taro));
+  g_assert_true (finds (f, "yamada taro", taro));
+  g_assert_true (finds (f, "Tarō", taro));
+  g_assert_true (finds (f, "hanako", hanako));
+  g_assert_cmpuint (count_hits (f, "yamada hanako"), ==, 1);
+  for (const char *const *q = (const char *const[]) { "satou", "sato", "satō", "satoo", "sato shinichi",
+                                                      "shin'ichi", "shinichi", "siniti", NULL }; *q; q++)
+    g_assert_true (finds (f, *q, sato));
+  for (const char *const *q = (const char *const[]) { "hattori", "hattori chika", "tika", "chika", NULL }; *q; q++)
+    g_assert_true (finds (f, *q, hattori));
+  for (const char *const *q = (const char *const[]) { "ohno", "oono", "ōno", "ono junya", "jun'ya",
+                                                      "zyunya", NULL }; *q; q++)
+    g_assert_true (finds (f, *q, junya));
+
+  /* And kana finds a name stored in romaji. */
+  g_assert_true (finds (f, "やまだ", ken));
+  g_assert_true (finds (f, "ヤマダ ケン", ken));
+  g_assert_true (finds (f, "ﾔﾏﾀﾞ", ken));
+  g_assert_true (finds (f, "けん", ken));
+  g_assert_true (finds (f, "ゾエ", zoe));
+
+  /* Still no match where none is meant. */
+  g_assert_cmpuint (count_hits (f, "yamamoto"), ==, 0);
+  g_assert_cmpuint (count_hits (f, "katsuo"), ==, 0);
+  g_assert_true (sd_store_check (f->store, NULL));
 }
 
 static void
@@ -355,6 +450,7 @@ main (int argc, char *argv[])
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/person/search/every-script", test_search_every_script);
+  ADD ("/person/search/however-typed", test_search_however_typed);
   ADD ("/person/search/phone-and-birth", test_search_phone_and_birth);
   ADD ("/person/search/nothing", test_search_nothing);
   ADD ("/person/duplicates", test_duplicates);

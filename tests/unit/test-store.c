@@ -518,10 +518,12 @@ test_corrupt (Fixture *f, gconstpointer data)
 
 /* ---- migrations ---- */
 
+/* A stand-in for one of the SQL functions a store defines: it returns the
+ * text it was created with. */
 static void
-no_search_keys_cb (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+sql_constant_cb (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-  sqlite3_result_text (ctx, "[]", -1, SQLITE_STATIC);
+  sqlite3_result_text (ctx, sqlite3_user_data (ctx), -1, SQLITE_STATIC);
 }
 
 static void
@@ -534,9 +536,12 @@ test_migrate_from_every_version (Fixture *f, gconstpointer data)
       g_autofree char *path = g_strdup_printf ("%s/from-%d.sqlite", f->dir, from);
       sqlite3 *db = raw_open (path);
 
-      /* An old file is made without a store; version 2 indexes existing
-       * people through this function, and there are none yet. */
-      sqlite3_create_function (db, "sd_search_keys", 4, SQLITE_UTF8, NULL, no_search_keys_cb, NULL, NULL);
+      /* An old file is made without a store; versions 2 and 4 name these
+       * functions, and there are no rows yet for them to be called on. */
+      sqlite3_create_function (db, "sd_search_keys", 4, SQLITE_UTF8, "[]", sql_constant_cb, NULL, NULL);
+      sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
+      sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
+      sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
       g_assert_true (_sd_migrate (db, 0, from, &error));
       g_assert_no_error (error);
       g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, from);
@@ -551,6 +556,78 @@ test_migrate_from_every_version (Fixture *f, gconstpointer data)
       g_clear_object (&store);
       g_remove (path);
     }
+}
+
+/* What version 3's sd_search_keys() stored for 山田 太郎 (やまだ たろう,
+ * 090-1234-5678, 1950-01-06): folded kana and names, no romaji readings. */
+static const char v3_keys[] =
+  "[\"n山田太郎\",\"n太郎\",\"kヤマダタロウ\",\"kタロウ\",\"p09012345678\",\"q5678\",\"b1950-01-06\"]";
+
+static void
+v3_hlc_cb (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  static gint64 hlc = (gint64) 1 << 32;
+
+  sqlite3_result_int64 (ctx, ++hlc);
+}
+
+static void
+test_migrate_rebuilds_person_keys (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GListModel) found = NULL;
+  g_autoptr(SdPerson) taro = NULL;
+  sqlite3 *db = raw_open (f->path);
+
+  /* A file as version 3 left it, people and op-log included, made with
+   * stand-ins for the SQL functions a store defines. */
+  sqlite3_create_function (db, "sd_search_keys", 4, SQLITE_UTF8, (void *) v3_keys, sql_constant_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, "0123456789abcdef0123456789abcdef",
+                           sql_constant_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, NULL, v3_hlc_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, "1", sql_constant_cb, NULL, NULL);
+  g_assert_true (_sd_migrate (db, 0, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (db,
+                   "INSERT INTO site (id, site_id, site_name, created_at) "
+                   "  VALUES (1, '0123456789abcdef0123456789abcdef', 'v3', 0);"
+                   "INSERT INTO households (id, stay, phone, created_at) VALUES ('h1', 'home', '090-1234-5678', 0);"
+                   "INSERT INTO persons (id, household_id, name, kana, birth_date, created_at) "
+                   "  VALUES ('p1', 'h1', '山田 太郎', 'やまだ たろう', '1950-01-06', 0);",
+                   NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM person_keys WHERE person_id = 'p1'"), ==, 7);
+  sqlite3_close (db);
+
+  store = sd_store_open (f->path, SD_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_store_get_schema_version (store), ==, SD_SCHEMA_VERSION);
+
+  /* Found by romaji, which version 3's keys could not do... */
+  found = sd_store_search_persons (store, "yamada", 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (found), ==, 1);
+  taro = g_list_model_get_item (found, 0);
+  g_assert_cmpstr (sd_person_get_id (taro), ==, "p1");
+  g_clear_object (&found);
+  /* ...and still by everything else. */
+  for (const char *const *q = (const char *const[]) { "やまだ", "太郎", "5678", "S25.1.6", "taro", NULL }; *q; q++)
+    {
+      found = sd_store_search_persons (store, *q, 50, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (found), ==, 1);
+      g_clear_object (&found);
+    }
+  /* The keys are exactly what a new registration would get. */
+  g_assert_cmpint (raw_int (_sd_store_get_db (store),
+                            "SELECT count(*) FROM person_keys k WHERE k.person_id = 'p1' AND k.key NOT IN "
+                            "(SELECT value FROM persons p JOIN households h ON h.id = p.household_id, "
+                            " json_each (sd_search_keys (p.name, p.kana, coalesce (p.phone, h.phone), p.birth_date)) "
+                            " WHERE p.id = 'p1')"), ==, 0);
+  g_assert_cmpint (raw_int (_sd_store_get_db (store),
+                            "SELECT count(*) FROM person_keys WHERE person_id = 'p1' AND key GLOB 'r*'"), >, 0);
+  g_assert_true (sd_store_check (store, &error));
+  g_assert_no_error (error);
 }
 
 /* ---- the op-log ---- */
@@ -660,12 +737,6 @@ test_bypass_is_impossible (Fixture *f, gconstpointer data)
 }
 
 static void
-sql_zero_cb (sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-  sqlite3_result_int (ctx, 0);
-}
-
-static void
 test_bypass_is_detected (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -679,9 +750,9 @@ test_bypass_is_detected (Fixture *f, gconstpointer data)
    * sd_capture() switching capture off (SQLite resolves the whole trigger
    * body when the statement is prepared, so faking one is not enough). */
   db = raw_open (f->path);
-  sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, NULL, sql_zero_cb, NULL, NULL);
-  sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, NULL, sql_zero_cb, NULL, NULL);
-  sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, NULL, sql_zero_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
   g_assert_cmpint (sqlite3_exec (db, "INSERT INTO shelters (id, code, name, kind) "
                                      "VALUES ('x', 'X1', 'x', 'designated')", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
@@ -942,6 +1013,7 @@ main (int argc, char *argv[])
   ADD ("/store/verify-finds-damage", test_verify_finds_damage);
   ADD ("/store/rescue-rebuilds-from-oplog", test_rescue_rebuilds_from_oplog);
   ADD ("/store/migrate-from-every-version", test_migrate_from_every_version);
+  ADD ("/store/migrate-rebuilds-person-keys", test_migrate_rebuilds_person_keys);
   ADD ("/oplog/captures-insert", test_oplog_captures_insert);
   ADD ("/oplog/captures-changed-fields-only", test_oplog_captures_changed_fields_only);
   ADD ("/oplog/no-gap-after-failure", test_oplog_no_gap_after_failure);

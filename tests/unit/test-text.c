@@ -3,6 +3,7 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <stdarg.h>
 #include <string.h>
 
 #include "sd-error.h"
@@ -101,6 +102,141 @@ test_fold (void)
 }
 
 static void
+test_fold_variation_selectors (void)
+{
+  /* 葛󠄀城 as a family register writes it (U+845B U+E0100), and the
+   * standardized variation selectors: the glyph is kept in what is
+   * stored, but a search typed without it must find it. */
+  assert_tidy ("葛\U000E0100城", "葛\U000E0100城");
+  assert_fold ("葛\U000E0100城", "葛城");
+  assert_fold ("辻\U000E01EF", "辻");
+  assert_fold ("禰\uFE00豆子\uFE0F", "禰豆子");
+}
+
+static void
+test_fold_accents (void)
+{
+  assert_fold ("Zoé", "zoe");
+  assert_fold ("ZOÉ", "zoe");
+  assert_fold ("Zoe\u0301", "zoe");  /* combining acute, composed by NFKC first */
+  assert_fold ("Nguyễn Văn Đức", "nguyenvanduc");
+  assert_fold ("Müller", "muller");
+  assert_fold ("Łukasz Øster", "lukaszoster");
+  assert_fold ("Straße", "strasse");
+  assert_fold ("Tarō", "taro");
+  /* Kana's voicing marks are not accents. */
+  assert_fold ("ガッコウ", "ガッコウ");
+  assert_fold ("ぱぴぷ", "パピプ");
+  assert_fold ("ｶﾞｯｺｳ", "ガッコウ");
+}
+
+static void
+assert_reading (const char *text,
+                const char *expected)
+{
+  g_autofree char *reading = sd_text_reading (text);
+
+  if (g_strcmp0 (reading, expected) != 0)
+    {
+      g_test_message ("reading of “%s” is “%s”, expected “%s”", text, reading, expected);
+      g_test_fail ();
+    }
+}
+
+static void
+assert_readings (const char *expected,
+                 ...)
+{
+  va_list args;
+  const char *text;
+
+  va_start (args, expected);
+  while ((text = va_arg (args, const char *)) != NULL)
+    assert_reading (text, expected);
+  va_end (args);
+}
+
+static void
+test_reading (void)
+{
+  /* Any kind and width of kana, and romaji in any case and width. */
+  assert_readings ("yamada", "やまだ", "ヤマダ", "ﾔﾏﾀﾞ", "yamada", "YAMADA", "Ｙａｍａｄａ", NULL);
+  assert_readings ("yamadataro", "やまだ たろう", "ヤマダ・タロウ", "Yamada Tarō", "yamada taro", NULL);
+
+  /* Hepburn and kunrei (and Nihon-shiki) spellings of the same kana. */
+  assert_readings ("shi", "し", "shi", "si", NULL);
+  assert_readings ("chi", "ち", "chi", "ti", NULL);
+  assert_readings ("tsu", "つ", "tsu", "tu", NULL);
+  assert_readings ("fu", "ふ", "fu", "hu", NULL);
+  assert_readings ("ji", "じ", "ぢ", "ji", "zi", "di", NULL);
+  assert_readings ("zu", "ず", "づ", "zu", "du", NULL);
+  assert_readings ("sha", "しゃ", "sha", "sya", NULL);
+  assert_readings ("chu", "ちゅ", "chu", "tyu", NULL);
+  assert_readings ("jo", "じょ", "jo", "zyo", "jyo", NULL);
+  assert_readings ("fujita", "ふじた", "fujita", "huzita", NULL);
+  assert_readings ("tsubasa", "つばさ", "tsubasa", "tubasa", NULL);
+
+  /* Long vowels: written ou, oo, uu, with a macron, with ー, or not at all. */
+  assert_readings ("taro", "たろう", "タロー", "tarou", "taroo", "tarō", "taro", NULL);
+  assert_readings ("sato", "さとう", "サトー", "satou", "satoo", "satō", "sato", NULL);
+  assert_readings ("ono", "おおの", "oono", "ōno", "ohno", "ono", NULL);
+  assert_readings ("yuko", "ゆうこ", "yuuko", "yūko", "yuko", NULL);
+  assert_readings ("kyoko", "きょうこ", "kyouko", "kyōko", "kyoko", NULL);
+
+  /* Double consonants, Hepburn's tch and kunrei's tt. */
+  assert_readings ("hattori", "はっとり", "ハットリ", "hattori", NULL);
+  assert_readings ("matcha", "まっちゃ", "matcha", "mattya", NULL);
+
+  /* n before a vowel (n'), and Hepburn's m before b, m, p. */
+  assert_readings ("shinichi", "しんいち", "shin'ichi", "shinichi", "sin'iti", NULL);
+  assert_readings ("junya", "じゅんや", "jun'ya", "junya", "zyun'ya", NULL);
+  assert_readings ("sanpei", "さんぺい", "sampei", "sanpei", NULL);
+  assert_readings ("honma", "ほんま", "homma", "honma", NULL);
+
+  /* What is typed so far reads as a prefix of the whole. */
+  assert_reading ("yam", "yam");
+  assert_reading ("やっ", "ya");
+
+  /* Latin names keep their letters, without accents. */
+  assert_reading ("Zoé", "zoe");
+  assert_reading ("NGUYỄN", "nguyen");
+
+  /* Kanji cannot be read without a dictionary: no reading at all, rather
+   * than a reading of the kana around them. */
+  assert_reading ("山田", NULL);
+  assert_reading ("やまだ 太郎", NULL);
+  assert_reading ("090-1234", NULL);
+  assert_reading ("ー", NULL);
+  assert_reading ("・", NULL);
+  assert_reading ("", NULL);
+  assert_reading (NULL, NULL);
+}
+
+static void
+reading_in_thread (gpointer data,
+                   gpointer user_data)
+{
+  g_autofree char *reading = sd_text_reading ("しんいち");
+  g_autofree char *fold = sd_text_fold ("Zoé");
+
+  if (g_strcmp0 (reading, "shinichi") != 0 || g_strcmp0 (fold, "zoe") != 0)
+    g_atomic_int_inc ((int *) user_data);
+}
+
+static void
+test_reading_threads (void)
+{
+  /* The transliterators are not thread-safe; each thread has its own. */
+  int wrong = 0;
+  GThreadPool *pool = g_thread_pool_new (reading_in_thread, &wrong, 4, TRUE, NULL);
+
+  for (guint i = 0; i < 400; i++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  g_assert_cmpint (wrong, ==, 0);
+}
+
+static void
 test_phone_digits (void)
 {
   g_autofree char *a = sd_text_phone_digits ("０９０−１２３４−５６７８");
@@ -195,6 +331,10 @@ main (int   argc,
   g_test_add_func ("/text/tidy/lines", test_tidy_lines);
   g_test_add_func ("/text/tidy/invalid-utf8", test_tidy_invalid_utf8);
   g_test_add_func ("/text/fold", test_fold);
+  g_test_add_func ("/text/fold/variation-selectors", test_fold_variation_selectors);
+  g_test_add_func ("/text/fold/accents", test_fold_accents);
+  g_test_add_func ("/text/reading", test_reading);
+  g_test_add_func ("/text/reading/threads", test_reading_threads);
   g_test_add_func ("/text/phone-digits", test_phone_digits);
   g_test_add_func ("/text/validate", test_validate);
 
