@@ -295,6 +295,71 @@ def test_qr_issue_and_scan(tmp):
     assert '--shelter' in r.err and 'qr mode' in r.err, r
 
 
+def scan_at_once(db, text, n, *extra):
+    """N `qr scan` processes of one code, let go together: each opens the database and reads the
+    desk's settings, then waits for the code on standard input, which all get at the same moment."""
+    procs = [subprocess.Popen([CLI, '--db', db, 'qr', 'scan', '-', *extra], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_without_db())
+             for _ in range(n)]
+    line = f'{text}\n'.encode()
+    for p in procs:
+        p.stdin.write(line)
+    for p in procs:
+        p.stdin.close()
+    results = []
+    for p in procs:
+        p.wait(timeout=120)
+        out, err = p.stdout.read(), p.stderr.read()
+        p.stdout.close()
+        p.stderr.close()
+        results.append(Result(subprocess.CompletedProcess(p.args, p.returncode, out, err)))
+    for r in results:
+        assert r.status in (0, 1) and r.out, f'a scan failed instead of deciding: {r!r}'
+    return [json.loads(r.out)['outcome'] for r in results]
+
+
+def history(db, pid):
+    shown = json.loads(ok(cli('evacuee', 'show', pid, '--json', db=db), 'show').out)
+    return [e['kind'] for e in shown['history']]
+
+
+def test_qr_scan_in_parallel(tmp):
+    db = qr_site(tmp)
+    pids = household_ids(db, 'Q01', [f'並行 {i}' for i in range(5)], check_in=False)
+    cards = [ok(cli('qr', 'issue', pid, '--png', os.path.join(tmp, f'{i}.png'), db=db), 'qr issue').out.strip()
+             for i, pid in enumerate(pids)]
+
+    # A pickup scanned by eight desks (or one scanner's burst) at once within the repeat window:
+    # one event, whichever process wins, the others told it was just recorded.  One person a trial.
+    ok(cli('qr', 'mode', 'supply', '--shelter', 'Q01', '--repeat', '60', db=db), 'qr mode supply')
+    for trial in range(3):
+        outcomes = scan_at_once(db, cards[trial], 8)
+        assert sorted(outcomes) == ['recorded'] + ['repeated'] * 7, (trial, outcomes)
+        assert history(db, pids[trial]) == ['supply'], (trial, history(db, pids[trial]))
+
+    # Arrive and go out with no repeat window: the transition itself admits only one.
+    ok(cli('qr', 'mode', 'arrive', '--repeat', '0', db=db), 'qr mode arrive')
+    outcomes = scan_at_once(db, cards[3], 8)
+    assert sorted(outcomes) == ['recorded'] + ['refused'] * 7, outcomes
+    ok(cli('qr', 'mode', 'go_out', db=db), 'qr mode go_out')
+    outcomes = scan_at_once(db, cards[3], 8)
+    assert sorted(outcomes) == ['recorded'] + ['refused'] * 7, outcomes
+    assert history(db, pids[3]) == ['go_out', 'arrive'], history(db, pids[3])
+
+    # The same through the check-in commands a person types.
+    procs = [subprocess.Popen([CLI, '--db', db, 'checkin', pids[4], '--shelter', 'Q01'],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_without_db())
+             for _ in range(6)]
+    statuses = sorted(p.wait(timeout=120) for p in procs)
+    assert statuses == [0] + [1] * 5, statuses
+    procs = [subprocess.Popen([CLI, '--db', db, 'goout', pids[4]],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_without_db())
+             for _ in range(6)]
+    statuses = sorted(p.wait(timeout=120) for p in procs)
+    assert statuses == [0] + [1] * 5, statuses
+    assert history(db, pids[4]) == ['go_out', 'arrive'], history(db, pids[4])
+
+
 def test_qr_mode(tmp):
     db = qr_site(tmp)
     first = json.loads(ok(cli('qr', 'mode', db=db), 'qr mode').out)
@@ -736,6 +801,7 @@ TESTS = [
     ('enquire respects consent', test_enquire_respects_consent),
     ('report shelter-status as CSV and PDF', test_report_shelter_status),
     ('qr issue, then scan it in each mode; forged and half codes refused', test_qr_issue_and_scan),
+    ('qr scan in parallel: one code, one event', test_qr_scan_in_parallel),
     ('qr mode shows and sets the scan settings', test_qr_mode),
     ('qr sheet: every card on the PDF scans to one of the shelter\'s people', test_qr_sheet),
     ('qr prereg: era date, Shift_JIS file, too large', test_qr_prereg),
