@@ -7,6 +7,7 @@
 # Usage: test-cli.py PATH/TO/shelterdesk-cli PATH/TO/seeds
 # Every test runs in a fresh temporary folder; Python's standard library only.
 
+import csv
 import json
 import os
 import random
@@ -197,11 +198,41 @@ def test_report_shelter_status(tmp):
     ok(cli('shelter', 'condition', 'S01', '--electricity', 'out', '--water', 'limited',
            '--supplies', '毛布 50枚', '--staff', '1001', db=db), 'condition')
     ok(cli('report', 'shelter-status', '--shelter', 'S01', '--format', 'csv', '--out', csv_path, db=db), 'csv 2')
-    data = read_bytes(csv_path).decode('utf-8-sig')
-    assert 'Electricity,Not working' in data and '毛布 50枚' in data, data
+    rows = read_csv(csv_path)
+    assert ['Electricity', 'Not working'] in rows and ['Supply requests', '毛布 50枚'] in rows, rows
     fails(cli('shelter', 'condition', 'S01', '--gas', 'broken', db=db), 2, 'bad state')
     fails(cli('shelter', 'condition', 'S01', '--supplies', '毛布\x01', db=db), 1, 'control character')
     fails(cli('report', 'shelter-status', '--all', '--format', 'doc', '--out', pdf_path, db=db), 2, 'bad format')
+
+
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+
+
+def read_csv(path):
+    with open(path, encoding='utf-8-sig', newline='') as f:
+        return list(csv.reader(f))
+
+
+def test_report_csv_formulas(tmp):
+    """Text a person typed never reaches a spreadsheet as a formula (OWASP's CSV injection)."""
+    db = os.path.join(tmp, 'site.db')
+    init(db, '--site-name', '@SUM(1+1)*cmd|\' /C calc\'!A0')
+    ok(cli('shelter', 'add', '--code', 'F01', '--name', '-2+3+cmd|\' /C calc\'!A0', '--kind', 'designated',
+           '--capacity', '10', db=db), 'shelter add')
+    link = '=HYPERLINK("http://x","y")'
+    ok(cli('shelter', 'condition', 'F01', '--supplies', link, db=db), 'condition')
+    csv_path = os.path.join(tmp, 'status.csv')
+    ok(cli('report', 'shelter-status', '--shelter', 'F01', '--format', 'csv', '--out', csv_path, db=db), 'csv')
+    rows = read_csv(csv_path)
+    cells = {row[0]: row[1:] for row in rows if row}
+    assert cells['Supply requests'] == ["'" + link], rows
+    assert cells['Site'] == ["'@SUM(1+1)*cmd|' /C calc'!A0"], rows
+    assert cells['Shelter'] == ['F01', "'-2+3+cmd|' /C calc'!A0"], rows
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS), f'a cell a spreadsheet would run: {cell!r} in {rows}'
+    # Our own counts stay numbers.
+    assert cells['Capacity'] == ['10'] and cells['People staying'] == ['0'], rows
 
 
 # ---- qr: evacuee cards, the A4 sheet, scans, pre-registrations, the card key ----
@@ -800,6 +831,7 @@ TESTS = [
     ('bad households save nothing', test_evacuee_bad_input),
     ('enquire respects consent', test_enquire_respects_consent),
     ('report shelter-status as CSV and PDF', test_report_shelter_status),
+    ('report CSV: no cell starts a formula', test_report_csv_formulas),
     ('qr issue, then scan it in each mode; forged and half codes refused', test_qr_issue_and_scan),
     ('qr scan in parallel: one code, one event', test_qr_scan_in_parallel),
     ('qr mode shows and sets the scan settings', test_qr_mode),

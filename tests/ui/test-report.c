@@ -5,13 +5,14 @@
  *
  * Printing goes through the real GtkPrintOperation, exported to a PDF
  * file (what "print to file" does), and both PDFs are read back by
- * pdftotext.
+ * pdftotext.  The saved CSV is read back with the core's CSV reader.
  */
 #include "sd-application.h"
 #include "sd-report-page.h"
 #include "sd-ui-test.h"
 #include "sd-window.h"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 static char *dir;
@@ -54,6 +55,26 @@ export (SdReportPage *page, const char *name, SdReportFormat format, GError **er
   g_object_set_data (G_OBJECT (page), "done", NULL);
   sd_report_page_export_async (page, file, format, NULL, export_done_cb, error);
   sd_ui_wait_for (export_done, page);
+}
+
+/* The row of the CSV at PATH whose first cell is FIRST. */
+static GPtrArray *
+csv_row (const char *path,
+         const char *first)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_from_file (path, "UTF-8", &error);
+  GPtrArray *row;
+
+  g_assert_no_error (error);
+  while ((row = sd_csv_reader_read_row (reader, &error)) != NULL)
+    {
+      if (row->len > 0 && g_str_equal (g_ptr_array_index (row, 0), first))
+        return row;
+      g_ptr_array_unref (row);
+    }
+  g_assert_no_error (error);
+  g_error ("no row “%s” in %s", first, path);
 }
 
 static void
@@ -115,6 +136,19 @@ test_record_save_print (void)
     g_assert_no_error (error);
     printed_text = pdf_text (printed);
     g_assert_nonnull (strstr (printed_text, "毛布 30枚"));
+  }
+
+  /* Text typed at the desk never reaches a spreadsheet as a formula. */
+  sd_report_page_set_supplies (page, "=HYPERLINK(\"http://x\",\"y\")");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "report.record", NULL));
+  export (page, "formula.csv", SD_REPORT_FORMAT_CSV, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *path = g_build_filename (dir, "formula.csv", NULL);
+    g_autoptr(GPtrArray) row = csv_row (path, _("Supply requests"));
+
+    g_assert_cmpuint (row->len, ==, 2);
+    g_assert_cmpstr (g_ptr_array_index (row, 1), ==, "'=HYPERLINK(\"http://x\",\"y\")");
   }
 
   /* A file where it cannot be written: a message, no crash. */

@@ -227,12 +227,13 @@ test_csv (Fixture *f, gconstpointer data)
 
   g_assert_true (g_str_has_prefix (text, "\xef\xbb\xbf"));  /* BOM for Excel */
   g_assert_nonnull (strstr (text, "\r\n"));
-  g_assert_nonnull (strstr (text, "E1,東小学校\r\n"));
-  g_assert_nonnull (strstr (text, "People staying,5\r\n"));
-  g_assert_nonnull (strstr (text, "In vehicles (車中泊),2\r\n"));
-  g_assert_nonnull (strstr (text, "0–5,0,0,1,0,1\r\n"));   /* one girl under 6 */
-  g_assert_null (strstr (text, "\n\n"));                   /* no bare LF anywhere */
-  g_assert_nonnull (strstr (text, "Supply requests,\r\n"));  /* none yet: an empty cell, not a short row */
+  /* Text quoted, our counts bare numbers (sd-csv.h). */
+  g_assert_nonnull (strstr (text, "\"Shelter\",\"E1\",\"東小学校\"\r\n"));
+  g_assert_nonnull (strstr (text, "\"People staying\",5\r\n"));
+  g_assert_nonnull (strstr (text, "\"In vehicles (車中泊)\",2\r\n"));
+  g_assert_nonnull (strstr (text, "\"0–5\",0,0,1,0,1\r\n"));   /* one girl under 6 */
+  g_assert_null (strstr (text, "\n\n"));                       /* no bare LF anywhere */
+  g_assert_nonnull (strstr (text, "\"Supply requests\",\"\"\r\n"));  /* none yet: an empty cell, not a short row */
 }
 
 static gboolean
