@@ -163,6 +163,15 @@ test_counts_all_shelters (Fixture *f, gconstpointer data)
   g_assert_cmpuint (s->persons, ==, 6);
   g_assert_cmpuint (s->households, ==, 3);
   g_assert_cmpuint (s->by_sex_age[SD_SEX_UNKNOWN][SD_AGE_UNKNOWN], ==, 1);
+  /* Present and out for now are told apart over every shelter too: east's
+   * three of the family and the wife, and west's one, are in; the boy who
+   * went out is out, not present.  The husband who left is neither. */
+  g_assert_cmpuint (s->stays.in_shelter, ==, 5);
+  g_assert_cmpuint (s->stays.out_now, ==, 1);
+  g_assert_cmpuint (s->stays.at_home, ==, 1);
+  g_assert_cmpuint (s->stays.in_vehicle, ==, 2);
+  g_assert_cmpuint (s->stays.at_relatives, ==, 0);
+  g_assert_cmpuint (s->by_sex_age[SD_SEX_MALE][SD_AGE_75_UP], ==, 0);
 }
 
 static void
