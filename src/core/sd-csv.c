@@ -1,4 +1,4 @@
-/* sd-csv.c: reading CSV files as municipal systems and Excel write them.
+/* sd-csv.c: reading CSV files as municipal systems and Excel write them, and writing ours.
  *
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -26,9 +26,20 @@
  * line is skipped rather than read as a row with one empty field; a quote
  * inside an unquoted field is kept as a character; newlines inside a
  * quoted field come back as LF whatever the file used.
+ *
+ * Writing (SdCsvWriter, at the end of the file) is for spreadsheets more
+ * than for programs, because the people who open our exports at HQ open
+ * them in Excel.  A cell of text beginning with = + - or @ is a formula
+ * to Excel and LibreOffice (=HYPERLINK(...) sends a click to anyone's
+ * server, =cmd|... once ran programs), and a leading tab or CR can hide
+ * one behind whitespace, so such a cell gets a ' in front: the
+ * spreadsheet shows the text and runs nothing.  Every text cell is
+ * quoted, too: Excel in a locale whose list separator is ";" would cut an
+ * unquoted "a;=1+1" into a second cell that begins with =.
  */
 #include "sd-csv.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -490,4 +501,124 @@ sd_csv_reader_read_row (SdCsvReader  *reader,
   skip_line_break (reader);
 
   return g_steal_pointer (&row);
+}
+
+/* ---- writing ---- */
+
+struct _SdCsvWriter
+{
+  GString  *text;
+  gboolean  row_started;
+};
+
+SdCsvWriter *
+sd_csv_writer_new (void)
+{
+  SdCsvWriter *writer = g_new0 (SdCsvWriter, 1);
+
+  /* With the BOM, Excel in Japan reads the file as UTF-8, not CP932. */
+  writer->text = g_string_new (utf8_bom);
+  return writer;
+}
+
+void
+sd_csv_writer_free (SdCsvWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  g_string_free (writer->text, TRUE);
+  g_free (writer);
+}
+
+static void
+start_cell (SdCsvWriter *writer)
+{
+  if (writer->row_started)
+    g_string_append_c (writer->text, ',');
+  writer->row_started = TRUE;
+}
+
+static gboolean
+starts_formula (const char *text)
+{
+  return text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL;
+}
+
+void
+sd_csv_writer_add_text (SdCsvWriter *writer,
+                        const char  *text)
+{
+  g_return_if_fail (writer != NULL);
+
+  if (text == NULL)
+    text = "";
+  start_cell (writer);
+  g_string_append_c (writer->text, '"');
+  if (starts_formula (text))
+    g_string_append_c (writer->text, '\'');
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == '"')
+        g_string_append_c (writer->text, '"');
+      g_string_append_c (writer->text, *c);
+    }
+  g_string_append_c (writer->text, '"');
+}
+
+void
+sd_csv_writer_add_number (SdCsvWriter *writer,
+                          gint64       value)
+{
+  g_return_if_fail (writer != NULL);
+
+  start_cell (writer);
+  g_string_append_printf (writer->text, "%" G_GINT64_FORMAT, value);
+}
+
+void
+sd_csv_writer_end_row (SdCsvWriter *writer)
+{
+  g_return_if_fail (writer != NULL);
+
+  g_string_append (writer->text, "\r\n");
+  writer->row_started = FALSE;
+}
+
+void
+sd_csv_writer_add_row (SdCsvWriter *writer,
+                       const char  *first,
+                       ...)
+{
+  va_list ap;
+
+  g_return_if_fail (writer != NULL);
+
+  va_start (ap, first);
+  for (const char *cell = first; cell != NULL; cell = va_arg (ap, const char *))
+    sd_csv_writer_add_text (writer, cell);
+  va_end (ap);
+  sd_csv_writer_end_row (writer);
+}
+
+const char *
+sd_csv_writer_get_text (SdCsvWriter *writer,
+                        gsize       *length)
+{
+  g_return_val_if_fail (writer != NULL, NULL);
+
+  if (length != NULL)
+    *length = writer->text->len;
+  return writer->text->str;
+}
+
+gboolean
+sd_csv_writer_write (SdCsvWriter    *writer,
+                     GOutputStream  *stream,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  g_return_val_if_fail (writer != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  return g_output_stream_write_all (stream, writer->text->str, writer->text->len, NULL, cancellable, error);
 }

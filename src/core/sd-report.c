@@ -10,6 +10,7 @@
  * desk's printing all present the same SdShelterStatus; the PDF and the
  * printer draw the very same page (sd_shelter_status_draw_page).
  */
+#include "sd-csv.h"
 #include "sd-person-private.h"
 #include "sd-private-file.h"
 #include "sd-report.h"
@@ -443,117 +444,88 @@ stay_rows (const SdShelterStatus  *status,
 /* ---- CSV ---- */
 
 static void
-csv_field (GString    *out,
-           const char *text)
+csv_count_row (SdCsvWriter *csv,
+               const char  *label,
+               guint        value)
 {
-  if (text == NULL)
-    text = "";
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *c = text; *c; c++)
-    {
-      if (*c == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *c);
-    }
-  g_string_append_c (out, '"');
+  sd_csv_writer_add_text (csv, label);
+  sd_csv_writer_add_number (csv, value);
+  sd_csv_writer_end_row (csv);
 }
 
-static void G_GNUC_NULL_TERMINATED
-csv_row (GString *out, ...)
-{
-  va_list ap;
-  const char *field;
-  gboolean first = TRUE;
-
-  va_start (ap, out);
-  while ((field = va_arg (ap, const char *)) != NULL)
-    {
-      if (!first)
-        g_string_append_c (out, ',');
-      csv_field (out, field);
-      first = FALSE;
-    }
-  va_end (ap);
-  g_string_append (out, "\r\n");
-}
-
-static void
-csv_count_row (GString    *out,
-               const char *label,
-               guint       value)
-{
-  g_autofree char *n = g_strdup_printf ("%u", value);
-  csv_row (out, label, n, NULL);
-}
-
+/* Site and shelter names and the supply requests are typed by people, and
+ * translations are not ours either: every text cell goes through
+ * SdCsvWriter, which keeps a spreadsheet from taking one as a formula. */
 gboolean
 sd_shelter_status_write_csv (const SdShelterStatus  *status,
                              GOutputStream          *stream,
                              GCancellable           *cancellable,
                              GError                **error)
 {
-  g_autoptr(GString) out = g_string_new ("\xef\xbb\xbf");  /* BOM: Excel in Japan reads UTF-8 then */
-  g_autofree char *when = format_time (status->generated_at);
+  g_autoptr(SdCsvWriter) csv = sd_csv_writer_new ();
+  g_autofree char *when = NULL;
   const char *stay_labels[N_STAY_ROWS];
   guint stay_values[N_STAY_ROWS];
 
   g_return_val_if_fail (status != NULL, FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
-  csv_row (out, _("Shelter status report"), NULL);
-  /* csv_row stops at the first NULL: an absent value is an empty cell. */
-  csv_row (out, _("Site"), status->site_name ? status->site_name : "", NULL);
-  csv_row (out, _("Shelter"), status->shelter_code ? status->shelter_code : "",
-           status->shelter_name ? status->shelter_name : "", NULL);
-  csv_row (out, _("Made at"), when, NULL);
-  csv_count_row (out, _("People staying"), status->persons);
-  csv_count_row (out, _("Households"), status->households);
-  csv_count_row (out, _("Capacity"), status->capacity);
-  g_string_append (out, "\r\n");
+  when = format_time (status->generated_at);
+  sd_csv_writer_add_row (csv, _("Shelter status report"), NULL);
+  sd_csv_writer_add_text (csv, _("Site"));
+  sd_csv_writer_add_text (csv, status->site_name);
+  sd_csv_writer_end_row (csv);
+  sd_csv_writer_add_text (csv, _("Shelter"));
+  sd_csv_writer_add_text (csv, status->shelter_code);
+  sd_csv_writer_add_text (csv, status->shelter_name);
+  sd_csv_writer_end_row (csv);
+  sd_csv_writer_add_row (csv, _("Made at"), when, NULL);
+  csv_count_row (csv, _("People staying"), status->persons);
+  csv_count_row (csv, _("Households"), status->households);
+  csv_count_row (csv, _("Capacity"), status->capacity);
+  sd_csv_writer_end_row (csv);
 
   /* Sex × age band, with totals. */
-  g_string_append (out, _("Age"));
+  sd_csv_writer_add_text (csv, _("Age"));
   for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
-    {
-      g_string_append_c (out, ',');
-      csv_field (out, sex_label (s));
-    }
-  g_string_append_printf (out, ",%s\r\n", _("Total"));
+    sd_csv_writer_add_text (csv, sex_label (s));
+  sd_csv_writer_add_text (csv, _("Total"));
+  sd_csv_writer_end_row (csv);
   for (SdAgeBand b = 0; b < SD_N_AGE_BANDS; b++)
     {
-      csv_field (out, sd_age_band_get_label (b));
+      sd_csv_writer_add_text (csv, sd_age_band_get_label (b));
       for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
-        g_string_append_printf (out, ",%u", status->by_sex_age[s][b]);
-      g_string_append_printf (out, ",%u\r\n", band_total (status, b));
+        sd_csv_writer_add_number (csv, status->by_sex_age[s][b]);
+      sd_csv_writer_add_number (csv, band_total (status, b));
+      sd_csv_writer_end_row (csv);
     }
-  csv_field (out, _("Total"));
+  sd_csv_writer_add_text (csv, _("Total"));
   for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
-    g_string_append_printf (out, ",%u", sex_total (status, s));
-  g_string_append_printf (out, ",%u\r\n\r\n", status->persons);
+    sd_csv_writer_add_number (csv, sex_total (status, s));
+  sd_csv_writer_add_number (csv, status->persons);
+  sd_csv_writer_end_row (csv);
+  sd_csv_writer_end_row (csv);
 
-  csv_row (out, _("People needing consideration"), NULL);
+  sd_csv_writer_add_row (csv, _("People needing consideration"), NULL);
   for (SdNeed n = 0; n < SD_N_NEEDS; n++)
-    csv_count_row (out, sd_need_get_label (n), status->needs[n]);
-  csv_count_row (out, _("Households with pets"), status->households_with_pets);
-  g_string_append (out, "\r\n");
+    csv_count_row (csv, sd_need_get_label (n), status->needs[n]);
+  csv_count_row (csv, _("Households with pets"), status->households_with_pets);
+  sd_csv_writer_end_row (csv);
 
-  csv_row (out, _("Where people are"), NULL);
+  sd_csv_writer_add_row (csv, _("Where people are"), NULL);
   stay_rows (status, stay_labels, stay_values);
   for (guint i = 0; i < N_STAY_ROWS; i++)
-    csv_count_row (out, stay_labels[i], stay_values[i]);
-  g_string_append (out, "\r\n");
+    csv_count_row (csv, stay_labels[i], stay_values[i]);
+  sd_csv_writer_end_row (csv);
 
-  csv_row (out, _("Lifelines"), NULL);
+  sd_csv_writer_add_row (csv, _("Lifelines"), NULL);
   for (SdLifeline l = 0; l < SD_N_LIFELINES; l++)
-    csv_row (out, sd_lifeline_get_label (l), sd_lifeline_state_get_label (status->lifelines[l]), NULL);
-  csv_row (out, _("Supply requests"), status->supply_requests ? status->supply_requests : "", NULL);
+    sd_csv_writer_add_row (csv, sd_lifeline_get_label (l), sd_lifeline_state_get_label (status->lifelines[l]), NULL);
+  sd_csv_writer_add_text (csv, _("Supply requests"));
+  sd_csv_writer_add_text (csv, status->supply_requests);
+  sd_csv_writer_end_row (csv);
 
-  return g_output_stream_write_all (stream, out->str, out->len, NULL, cancellable, error);
+  return sd_csv_writer_write (csv, stream, cancellable, error);
 }
 
 /* ---- the page ---- */

@@ -162,6 +162,7 @@ sd_store_scan (SdStore              *store,
 {
   g_autoptr(SdScanResult) result = g_new0 (SdScanResult, 1);
   g_autoptr(GError) local = NULL;
+  g_autoptr(SdTxn) txn = NULL;
   SdQrCard card;
   gint64 now, previous;
 
@@ -181,6 +182,16 @@ sd_store_scan (SdStore              *store,
 
   if (!sd_store_verify_card (store, text, &card, error))
     return NULL;
+
+  /* Everything from here to the event is decided under the write lock
+   * (BEGIN IMMEDIATE): two desks, or two processes, scanning the same
+   * card at once must not both find "no recent event" and both record.
+   * The second waits for the first to commit and then sees its event.
+   * A scan that records nothing rolls back, which writes nothing. */
+  txn = _sd_store_begin (store, error);
+  if (txn == NULL)
+    return NULL;
+
   result->person = sd_store_get_person (store, card.person_id, &local);
   if (result->person == NULL)
     {
@@ -219,6 +230,8 @@ sd_store_scan (SdStore              *store,
       return g_steal_pointer (&result);
     }
 
+  /* Nested in our transaction, so this is a savepoint: its own
+   * transition check runs under the same lock as the repeat check. */
   result->event_id = sd_store_record_event (store, card.person_id, settings->mode,
                                             /* Arrivals and pickups happen at this desk's
                                              * shelter; the rest where the person stays. */
@@ -235,6 +248,8 @@ sd_store_scan (SdStore              *store,
       g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
+  if (!_sd_txn_commit (g_steal_pointer (&txn), error))
+    return NULL;
   g_clear_object (&result->person);
   result->person = sd_store_get_person (store, card.person_id, error);
   if (result->person == NULL)

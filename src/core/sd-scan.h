@@ -12,6 +12,11 @@
  * mode makes no sense now, who left, or who was scanned for the same
  * thing moments ago (an SdScanResult saying so).  A pre-registration code
  * is decoded and handed back for the intake form.
+ *
+ * The decision and the write are one BEGIN IMMEDIATE transaction, so any
+ * number of desks or processes scanning one card at once record one
+ * event: the others wait for it and then see it (repeated or refused).
+ * Called inside a caller's transaction, it becomes a savepoint of it.
  */
 #pragma once
 

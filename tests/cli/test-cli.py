@@ -7,6 +7,7 @@
 # Usage: test-cli.py PATH/TO/shelterdesk-cli PATH/TO/seeds
 # Every test runs in a fresh temporary folder; Python's standard library only.
 
+import csv
 import json
 import os
 import random
@@ -219,11 +220,41 @@ def test_report_shelter_status(tmp):
     ok(cli('shelter', 'condition', 'S01', '--electricity', 'out', '--water', 'limited',
            '--supplies', '毛布 50枚', '--staff', '1001', db=db), 'condition')
     ok(cli('report', 'shelter-status', '--shelter', 'S01', '--format', 'csv', '--out', csv_path, db=db), 'csv 2')
-    data = read_bytes(csv_path).decode('utf-8-sig')
-    assert 'Electricity,Not working' in data and '毛布 50枚' in data, data
+    rows = read_csv(csv_path)
+    assert ['Electricity', 'Not working'] in rows and ['Supply requests', '毛布 50枚'] in rows, rows
     fails(cli('shelter', 'condition', 'S01', '--gas', 'broken', db=db), 2, 'bad state')
     fails(cli('shelter', 'condition', 'S01', '--supplies', '毛布\x01', db=db), 1, 'control character')
     fails(cli('report', 'shelter-status', '--all', '--format', 'doc', '--out', pdf_path, db=db), 2, 'bad format')
+
+
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+
+
+def read_csv(path):
+    with open(path, encoding='utf-8-sig', newline='') as f:
+        return list(csv.reader(f))
+
+
+def test_report_csv_formulas(tmp):
+    """Text a person typed never reaches a spreadsheet as a formula (OWASP's CSV injection)."""
+    db = os.path.join(tmp, 'site.db')
+    init(db, '--site-name', '@SUM(1+1)*cmd|\' /C calc\'!A0')
+    ok(cli('shelter', 'add', '--code', 'F01', '--name', '-2+3+cmd|\' /C calc\'!A0', '--kind', 'designated',
+           '--capacity', '10', db=db), 'shelter add')
+    link = '=HYPERLINK("http://x","y")'
+    ok(cli('shelter', 'condition', 'F01', '--supplies', link, db=db), 'condition')
+    csv_path = os.path.join(tmp, 'status.csv')
+    ok(cli('report', 'shelter-status', '--shelter', 'F01', '--format', 'csv', '--out', csv_path, db=db), 'csv')
+    rows = read_csv(csv_path)
+    cells = {row[0]: row[1:] for row in rows if row}
+    assert cells['Supply requests'] == ["'" + link], rows
+    assert cells['Site'] == ["'@SUM(1+1)*cmd|' /C calc'!A0"], rows
+    assert cells['Shelter'] == ['F01', "'-2+3+cmd|' /C calc'!A0"], rows
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS), f'a cell a spreadsheet would run: {cell!r} in {rows}'
+    # Our own counts stay numbers.
+    assert cells['Capacity'] == ['10'] and cells['People staying'] == ['0'], rows
 
 
 # ---- qr: evacuee cards, the A4 sheet, scans, pre-registrations, the card key ----
@@ -315,6 +346,71 @@ def test_qr_issue_and_scan(tmp):
     ok(cli('qr', 'mode', 'arrive', '--shelter', '', db=db), 'forget the shelter')
     r = fails(scan(db, text), 2, 'arrive with no shelter')
     assert '--shelter' in r.err and 'qr mode' in r.err, r
+
+
+def scan_at_once(db, text, n, *extra):
+    """N `qr scan` processes of one code, let go together: each opens the database and reads the
+    desk's settings, then waits for the code on standard input, which all get at the same moment."""
+    procs = [subprocess.Popen([CLI, '--db', db, 'qr', 'scan', '-', *extra], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_without_db())
+             for _ in range(n)]
+    line = f'{text}\n'.encode()
+    for p in procs:
+        p.stdin.write(line)
+    for p in procs:
+        p.stdin.close()
+    results = []
+    for p in procs:
+        p.wait(timeout=120)
+        out, err = p.stdout.read(), p.stderr.read()
+        p.stdout.close()
+        p.stderr.close()
+        results.append(Result(subprocess.CompletedProcess(p.args, p.returncode, out, err)))
+    for r in results:
+        assert r.status in (0, 1) and r.out, f'a scan failed instead of deciding: {r!r}'
+    return [json.loads(r.out)['outcome'] for r in results]
+
+
+def history(db, pid):
+    shown = json.loads(ok(cli('evacuee', 'show', pid, '--json', db=db), 'show').out)
+    return [e['kind'] for e in shown['history']]
+
+
+def test_qr_scan_in_parallel(tmp):
+    db = qr_site(tmp)
+    pids = household_ids(db, 'Q01', [f'並行 {i}' for i in range(5)], check_in=False)
+    cards = [ok(cli('qr', 'issue', pid, '--png', os.path.join(tmp, f'{i}.png'), db=db), 'qr issue').out.strip()
+             for i, pid in enumerate(pids)]
+
+    # A pickup scanned by eight desks (or one scanner's burst) at once within the repeat window:
+    # one event, whichever process wins, the others told it was just recorded.  One person a trial.
+    ok(cli('qr', 'mode', 'supply', '--shelter', 'Q01', '--repeat', '60', db=db), 'qr mode supply')
+    for trial in range(3):
+        outcomes = scan_at_once(db, cards[trial], 8)
+        assert sorted(outcomes) == ['recorded'] + ['repeated'] * 7, (trial, outcomes)
+        assert history(db, pids[trial]) == ['supply'], (trial, history(db, pids[trial]))
+
+    # Arrive and go out with no repeat window: the transition itself admits only one.
+    ok(cli('qr', 'mode', 'arrive', '--repeat', '0', db=db), 'qr mode arrive')
+    outcomes = scan_at_once(db, cards[3], 8)
+    assert sorted(outcomes) == ['recorded'] + ['refused'] * 7, outcomes
+    ok(cli('qr', 'mode', 'go_out', db=db), 'qr mode go_out')
+    outcomes = scan_at_once(db, cards[3], 8)
+    assert sorted(outcomes) == ['recorded'] + ['refused'] * 7, outcomes
+    assert history(db, pids[3]) == ['go_out', 'arrive'], history(db, pids[3])
+
+    # The same through the check-in commands a person types.
+    procs = [subprocess.Popen([CLI, '--db', db, 'checkin', pids[4], '--shelter', 'Q01'],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_without_db())
+             for _ in range(6)]
+    statuses = sorted(p.wait(timeout=120) for p in procs)
+    assert statuses == [0] + [1] * 5, statuses
+    procs = [subprocess.Popen([CLI, '--db', db, 'goout', pids[4]],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_without_db())
+             for _ in range(6)]
+    statuses = sorted(p.wait(timeout=120) for p in procs)
+    assert statuses == [0] + [1] * 5, statuses
+    assert history(db, pids[4]) == ['go_out', 'arrive'], history(db, pids[4])
 
 
 def test_qr_mode(tmp):
@@ -760,7 +856,9 @@ TESTS = [
     ('bad households save nothing', test_evacuee_bad_input),
     ('enquire respects consent', test_enquire_respects_consent),
     ('report shelter-status as CSV and PDF', test_report_shelter_status),
+    ('report CSV: no cell starts a formula', test_report_csv_formulas),
     ('qr issue, then scan it in each mode; forged and half codes refused', test_qr_issue_and_scan),
+    ('qr scan in parallel: one code, one event', test_qr_scan_in_parallel),
     ('qr mode shows and sets the scan settings', test_qr_mode),
     ('qr sheet: every card on the PDF scans to one of the shelter\'s people', test_qr_sheet),
     ('qr prereg: era date, Shift_JIS file, too large', test_qr_prereg),

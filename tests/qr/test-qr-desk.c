@@ -20,6 +20,7 @@
 #include "sd-window.h"
 
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -178,6 +179,15 @@ set_mode (Desk *d, const char *mode)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (d->page), "checkin.scan-mode", "s", mode));
 }
 
+/* Whether the desk's big answer to the last scan begins with HEADLINE. */
+static gboolean
+answered (Desk *d, const char *headline)
+{
+  g_autofree char *said = sd_checkin_page_dup_scan_text (d->page);
+
+  return g_str_has_prefix (said, headline);
+}
+
 static void
 test_keyboard_wedge (void)
 {
@@ -196,9 +206,12 @@ test_keyboard_wedge (void)
   g_assert_cmpint (status_of (&d, 0), ==, SD_PERSON_STATUS_IN);
   sd_ui_screenshot (GTK_WIDGET (d.window), "scan-recorded");
 
-  /* The same card again at once: ignored, and said. */
+  /* The same card again at once: ignored by the repeat window, and said
+   * so.  (Without the window a second arrival would still record nothing,
+   * but refused as "Not recorded": only this answer proves the window.) */
   wedge_scan (&d, card_text (&d, 0));
   g_assert_cmpuint (n_events (&d), ==, before + 1);
+  g_assert_true (answered (&d, _("Already recorded")));
   sd_ui_screenshot (GTK_WIDGET (d.window), "scan-repeated");
 
   /* Go out, from the F6 key's mode. */
@@ -235,6 +248,30 @@ test_keyboard_wedge (void)
   }
   g_assert_cmpuint (n_events (&d), ==, before + 3);
   g_assert_cmpint (status_of (&d, 2), !=, SD_PERSON_STATUS_IN);
+
+  /* A pickup has no state that could refuse a second one: only the repeat
+   * window keeps two scans of one card to one pickup.  With the window set
+   * to 0 (`shelterdesk-cli qr mode --repeat 0`), the second one counts. */
+  set_mode (&d, "supply");
+  wedge_scan (&d, card_text (&d, 1));
+  g_assert_cmpuint (n_events (&d), ==, before + 4);
+  g_assert_false (answered (&d, _("Already recorded")));
+  wedge_scan (&d, card_text (&d, 1));
+  g_assert_cmpuint (n_events (&d), ==, before + 4);
+  g_assert_true (answered (&d, _("Already recorded")));
+  {
+    g_autoptr(GError) error = NULL;
+    guint repeat = 0;
+
+    g_assert_true (sd_store_get_scan_settings (d.store, NULL, NULL, &repeat, &error));
+    g_assert_cmpuint (repeat, >, 0);
+    g_assert_true (sd_store_set_scan_repeat (d.store, 0, &error));
+    wedge_scan (&d, card_text (&d, 1));
+    g_assert_cmpuint (n_events (&d), ==, before + 5);
+    g_assert_false (answered (&d, _("Already recorded")));
+    g_assert_true (sd_store_set_scan_repeat (d.store, repeat, &error));
+    g_assert_no_error (error);
+  }
 
   desk_close (&d);
 }
@@ -410,11 +447,34 @@ test_prereg_and_cards (void)
     }
   }
 
-  /* The demo has no scanner: the card on screen is handed to check-in. */
-  wanted_count = sd_checkin_page_get_scan_count (d.page) + 1;
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "qr.demo-scan", NULL));
-  sd_ui_wait_for (scanned, d.page);
-  g_assert_cmpstr (sd_window_get_visible_desk (d.window), ==, "checkin");
+  /* The demo has no scanner: the card on screen is handed to check-in,
+   * which records the arrival of the person on it. */
+  {
+    SdQrCard card;
+    g_autoptr(SdPerson) person = NULL;
+    g_autoptr(GListModel) history = NULL;
+    g_autoptr(SdPersonEvent) newest = NULL;
+    guint before;
+
+    g_assert_true (sd_store_verify_card (d.store, sd_qr_dialog_get_text (dialog), &card, &error));
+    set_mode (&d, "arrive");
+    before = n_events (&d);
+    wanted_count = sd_checkin_page_get_scan_count (d.page) + 1;
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "qr.demo-scan", NULL));
+    sd_ui_wait_for (scanned, d.page);
+    g_assert_cmpstr (sd_window_get_visible_desk (d.window), ==, "checkin");
+    g_assert_cmpuint (n_events (&d), ==, before + 1);
+    person = sd_store_get_person (d.store, card.person_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (sd_person_get_status (person), ==, SD_PERSON_STATUS_IN);
+    g_assert_cmpstr (sd_person_get_shelter_id (person), ==,
+                     sd_shelter_picker_get_shelter_id (sd_checkin_page_get_shelter_picker (d.page)));
+    history = sd_store_list_person_events (d.store, card.person_id, &error);
+    g_assert_no_error (error);
+    newest = g_list_model_get_item (history, 0);
+    g_assert_cmpint (sd_person_event_get_kind (newest), ==, SD_EVENT_ARRIVE);
+    g_assert_true (answered (&d, _("Checked in")));
+  }
   sd_ui_screenshot (GTK_WIDGET (d.window), "scan-demo");
   desk_close (&d);
 }

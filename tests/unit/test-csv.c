@@ -6,6 +6,8 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include <gio/gio.h>
+
 #include "sd-csv.h"
 #include "sd-error.h"
 
@@ -356,6 +358,128 @@ test_large (void)
   g_assert_cmpuint (sd_csv_reader_get_line (reader), ==, 20001);
 }
 
+/* ---- writing ---- */
+
+/* The rows the writer made, read back by our own reader (skipping the BOM). */
+static SdCsvReader *
+read_back (SdCsvWriter *writer)
+{
+  gsize length = 0;
+  const char *text = sd_csv_writer_get_text (writer, &length);
+
+  g_assert_true (length >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0);
+  return reader_for (text, length, "UTF-8");
+}
+
+/* Every cell that a spreadsheet would take as a formula (OWASP's list:
+ * = + - @ tab CR at the start) comes back with a ' in front, inside a
+ * quoted cell, however much of a formula follows. */
+static void
+test_write_neutralises_formulas (void)
+{
+  static const char *const cells[] = {
+    "=HYPERLINK(\"http://x\",\"y\")", "+81 90", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1", "=",
+  };
+  g_autoptr(SdCsvWriter) writer = sd_csv_writer_new ();
+  g_autoptr(SdCsvReader) reader = NULL;
+  g_autoptr(GPtrArray) row = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    sd_csv_writer_add_text (writer, cells[i]);
+  sd_csv_writer_end_row (writer);
+
+  text = sd_csv_writer_get_text (writer, NULL);
+  g_assert_nonnull (strstr (text, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""));
+
+  reader = read_back (writer);
+  row = sd_csv_reader_read_row (reader, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (row->len, ==, G_N_ELEMENTS (cells));
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      /* The reader gives a CR inside a quoted cell back as LF. */
+      g_autofree char *expected = g_strdelimit (g_strconcat ("'", cells[i], NULL), "\r", '\n');
+      g_assert_cmpstr (g_ptr_array_index (row, i), ==, expected);
+    }
+}
+
+/* Ordinary text, ours or a person's, reads back exactly as it was given;
+ * a separator or quote inside never splits the cell. */
+static void
+test_write_round_trip (void)
+{
+  static const char *const cells[] = {
+    "毛布 50枚", "a=b", "1+1", "say \"hi\"", "one, two", "a;=1+1", "二行\n=目", " -3", "0–5", "'", NULL,
+  };
+  g_autoptr(SdCsvWriter) writer = sd_csv_writer_new ();
+  g_autoptr(SdCsvReader) reader = NULL;
+  const char *text;
+
+  sd_csv_writer_add_row (writer, "見出し", NULL);
+  for (guint i = 0; cells[i] != NULL; i++)
+    sd_csv_writer_add_text (writer, cells[i]);
+  sd_csv_writer_end_row (writer);
+  sd_csv_writer_add_text (writer, NULL);
+  sd_csv_writer_add_text (writer, "");
+  sd_csv_writer_end_row (writer);
+
+  /* Every text cell is quoted: in a locale whose separator is ";" a
+   * spreadsheet would otherwise cut "a;=1+1" into a formula cell. */
+  text = sd_csv_writer_get_text (writer, NULL);
+  g_assert_nonnull (strstr (text, "\"a;=1+1\""));
+  g_assert_true (g_str_has_prefix (text, "\xEF\xBB\xBF\"見出し\"\r\n"));
+  g_assert_true (g_str_has_suffix (text, "\"\",\"\"\r\n"));
+
+  reader = read_back (writer);
+  ROW (reader, 1, "見出し");
+  assert_row (reader, 2, cells);
+  ROW (reader, 4, "", "");
+  assert_end (reader);
+}
+
+/* Our own numbers are numbers, negative ones included; the same text from
+ * a person is neutralised. */
+static void
+test_write_numbers (void)
+{
+  g_autoptr(SdCsvWriter) writer = sd_csv_writer_new ();
+  g_autoptr(SdCsvReader) reader = NULL;
+
+  sd_csv_writer_add_text (writer, "差");
+  sd_csv_writer_add_number (writer, -3);
+  sd_csv_writer_add_number (writer, 100000);
+  sd_csv_writer_add_number (writer, 0);
+  sd_csv_writer_add_text (writer, "-3");
+  sd_csv_writer_end_row (writer);
+
+  g_assert_cmpstr (sd_csv_writer_get_text (writer, NULL), ==, "\xEF\xBB\xBF\"差\",-3,100000,0,\"'-3\"\r\n");
+  reader = read_back (writer);
+  ROW (reader, 1, "差", "-3", "100000", "0", "'-3");
+  assert_end (reader);
+}
+
+/* Written to a stream (a file, for the desk and the CLI) byte for byte. */
+static void
+test_write_stream (void)
+{
+  g_autoptr(SdCsvWriter) writer = sd_csv_writer_new ();
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  const char *text;
+
+  sd_csv_writer_add_row (writer, "=1", "b", NULL);
+  text = sd_csv_writer_get_text (writer, &length);
+  g_assert_true (sd_csv_writer_write (writer, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                   g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
+                   text, length);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +497,10 @@ main (int   argc,
   g_test_add_func ("/csv/syntax-errors", test_syntax_errors);
   g_test_add_func ("/csv/from-file", test_from_file);
   g_test_add_func ("/csv/large", test_large);
+  g_test_add_func ("/csv/write/neutralises-formulas", test_write_neutralises_formulas);
+  g_test_add_func ("/csv/write/round-trip", test_write_round_trip);
+  g_test_add_func ("/csv/write/numbers", test_write_numbers);
+  g_test_add_func ("/csv/write/stream", test_write_stream);
 
   return g_test_run ();
 }

@@ -163,6 +163,15 @@ test_counts_all_shelters (Fixture *f, gconstpointer data)
   g_assert_cmpuint (s->persons, ==, 6);
   g_assert_cmpuint (s->households, ==, 3);
   g_assert_cmpuint (s->by_sex_age[SD_SEX_UNKNOWN][SD_AGE_UNKNOWN], ==, 1);
+  /* Present and out for now are told apart over every shelter too: east's
+   * three of the family and the wife, and west's one, are in; the boy who
+   * went out is out, not present.  The husband who left is neither. */
+  g_assert_cmpuint (s->stays.in_shelter, ==, 5);
+  g_assert_cmpuint (s->stays.out_now, ==, 1);
+  g_assert_cmpuint (s->stays.at_home, ==, 1);
+  g_assert_cmpuint (s->stays.in_vehicle, ==, 2);
+  g_assert_cmpuint (s->stays.at_relatives, ==, 0);
+  g_assert_cmpuint (s->by_sex_age[SD_SEX_MALE][SD_AGE_75_UP], ==, 0);
 }
 
 static void
@@ -227,12 +236,13 @@ test_csv (Fixture *f, gconstpointer data)
 
   g_assert_true (g_str_has_prefix (text, "\xef\xbb\xbf"));  /* BOM for Excel */
   g_assert_nonnull (strstr (text, "\r\n"));
-  g_assert_nonnull (strstr (text, "E1,東小学校\r\n"));
-  g_assert_nonnull (strstr (text, "People staying,5\r\n"));
-  g_assert_nonnull (strstr (text, "In vehicles (車中泊),2\r\n"));
-  g_assert_nonnull (strstr (text, "0–5,0,0,1,0,1\r\n"));   /* one girl under 6 */
-  g_assert_null (strstr (text, "\n\n"));                   /* no bare LF anywhere */
-  g_assert_nonnull (strstr (text, "Supply requests,\r\n"));  /* none yet: an empty cell, not a short row */
+  /* Text quoted, our counts bare numbers (sd-csv.h). */
+  g_assert_nonnull (strstr (text, "\"Shelter\",\"E1\",\"東小学校\"\r\n"));
+  g_assert_nonnull (strstr (text, "\"People staying\",5\r\n"));
+  g_assert_nonnull (strstr (text, "\"In vehicles (車中泊)\",2\r\n"));
+  g_assert_nonnull (strstr (text, "\"0–5\",0,0,1,0,1\r\n"));   /* one girl under 6 */
+  g_assert_null (strstr (text, "\n\n"));                       /* no bare LF anywhere */
+  g_assert_nonnull (strstr (text, "\"Supply requests\",\"\"\r\n"));  /* none yet: an empty cell, not a short row */
 }
 
 static gboolean
