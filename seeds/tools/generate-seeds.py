@@ -246,9 +246,9 @@ def write_staff(out, g):
 
     # The demo accounts, documented in README.md; the only ones with PINs.
     demo = [
-        ("1001", ("中村", "ナカムラ"), "1", 1979, "教育委員会事務局", "生涯学習課", "係長", "lead", "1234"),
+        ("1001", ("中村", "ナカムラ"), "1", 1979, "教育委員会事務局", "生涯学習課", "係長", "lead", "123456"),
         ("1002", ("小川", "オガワ"), "2", 1998, "市民部", "地域振興課", "会計年度任用職員", "volunteer", "1111"),
-        ("1003", ("石田", "イシダ"), "1", 1972, "総務部", "危機管理課", "課長", "hq", "9999"),
+        ("1003", ("石田", "イシダ"), "1", 1972, "総務部", "危機管理課", "課長", "hq", "999999"),
     ]
     for no, family, sex, year, dept, section, rank, role, pin in demo:
         name, kana = g.name(sex, year, family)

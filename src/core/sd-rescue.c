@@ -83,6 +83,17 @@ has_column (GPtrArray  *columns,
   return FALSE;
 }
 
+static gboolean
+is_synced (const char *table)
+{
+  const char *synced;
+
+  for (guint i = 0; (synced = _sd_synced_table (i)) != NULL; i++)
+    if (g_str_equal (synced, table))
+      return TRUE;
+  return FALSE;
+}
+
 /* Whether a read of the keys after AFTER gets past the damage: it
  * returns a row, or says there are no more. */
 static gboolean
@@ -268,6 +279,34 @@ rescue_rowid_table (sqlite3        *src,
   return ok;
 }
 
+/* Before schema 6 the PIN hashes were in staff itself. */
+static gboolean
+rescue_old_pins (sqlite3        *src,
+                 sqlite3        *dst,
+                 SdRescueReport *report,
+                 GError        **error)
+{
+  g_autoptr(GPtrArray) columns = table_columns (src, "staff");
+  sqlite3_stmt *insert = NULL;
+  gboolean ok;
+
+  if (!has_column (columns, "pin_hash"))
+    return TRUE;
+  if (sqlite3_prepare_v2 (dst, "INSERT OR IGNORE INTO staff_pins (staff_id, pin_hash) VALUES (?1, ?2)",
+                          -1, &insert, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not write the rescued copy: %s"), sqlite3_errmsg (dst));
+      return FALSE;
+    }
+  ok = copy_rows (src, dst,
+                  "SELECT rowid, id, pin_hash FROM staff WHERE rowid > ?1 AND pin_hash IS NOT NULL ORDER BY rowid",
+                  "SELECT rowid FROM staff WHERE rowid > ?1 ORDER BY rowid LIMIT 1",
+                  NULL, insert, add_table (report, "staff_pins"), error);
+  sqlite3_finalize (insert);
+  return ok;
+}
+
 /* The op-log, site by site, in sequence order. */
 static gboolean
 rescue_oplog (sqlite3        *src,
@@ -366,7 +405,7 @@ sd_store_rescue (SdStore     *damaged,
   sqlite3 *src = _sd_store_get_db (damaged);
   sqlite3 *dst;
   const char *table;
-  static const char *const local_tables[] = { "card_keys" };
+  static const char *const local_tables[] = { "card_keys", "staff_pins" };
 
   g_return_val_if_fail (SD_IS_STORE (damaged), NULL);
   g_return_val_if_fail (out_path != NULL, NULL);
@@ -402,8 +441,15 @@ sd_store_rescue (SdStore     *damaged,
     if (!rescue_rowid_table (src, dst, table, report, error))
       return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (local_tables); i++)
-    if (!rescue_rowid_table (src, dst, local_tables[i], report, error))
-      return NULL;
+    {
+      g_autoptr(GPtrArray) present = table_columns (src, local_tables[i]);
+
+      /* A file from before the table was made has nothing to lose there. */
+      if (present->len > 0 && !rescue_rowid_table (src, dst, local_tables[i], report, error))
+        return NULL;
+    }
+  if (!rescue_old_pins (src, dst, report, error))
+    return NULL;
 
   /* What the tables lost, the op-log may still know. */
   for (guint i = 0; i < report->tables->len; i++)
@@ -411,7 +457,7 @@ sd_store_rescue (SdStore     *damaged,
       SdRescueTable *entry = g_ptr_array_index (report->tables, i);
       gint64 rebuilt;
 
-      if (g_str_equal (entry->table, "oplog") || g_str_equal (entry->table, "card_keys"))
+      if (!is_synced (entry->table))
         continue;
       rebuilt = _sd_replay_missing_rows (out, entry->table, error);
       if (rebuilt < 0)

@@ -4,11 +4,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A PIN is kept only as an Argon2id hash (libsodium crypto_pwhash_str,
- * interactive limits).  Four digits are few, so the hash alone would not
- * stop someone who copies the file; what protects an account at the desk
- * is the lock after SD_SIGN_IN_MAX_FAILURES wrong PINs, counted in this
- * kiosk's own signin_state table (never synced).  Copies of a PIN are
- * wiped with sodium_memzero() as soon as they are no longer needed.
+ * interactive limits), in the local table staff_pins: never in the
+ * op-log, so no batch ever carries it to another kiosk (docs/security.md).
+ * Four digits are few: every 4-digit PIN falls to one core in about 40
+ * minutes once the file is copied, so a role that reads more than the
+ * front desk (a shelter lead, HQ) needs at least six, which takes that
+ * to some 65 hours.  At the desk what protects an account is the lock
+ * after SD_SIGN_IN_MAX_FAILURES wrong PINs, counted in this kiosk's own
+ * signin_state table (never synced).  Copies of a PIN are wiped with
+ * sodium_memzero() as soon as they are no longer needed.
  *
  * Signing in has three steps: read the account and its lock state (fast,
  * on the caller's thread), verify the hash (slow on purpose: a worker
@@ -150,6 +154,48 @@ check_pin (const char  *pin,
   return TRUE;
 }
 
+guint
+sd_role_min_pin_length (SdRole role)
+{
+  return role == SD_ROLE_VOLUNTEER ? 4 : 6;
+}
+
+/* A new PIN for ROLE: long enough for what the role can read. */
+static gboolean
+check_new_pin (const char  *pin,
+               SdRole       role,
+               GError     **error)
+{
+  if (!check_pin (pin, error))
+    return FALSE;
+  if (strlen (pin) < sd_role_min_pin_length (role))
+    {
+      g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_BAD_PIN,
+                   _("A shelter lead’s or HQ’s PIN is 6 to 8 digits: they can read every evacuee’s "
+                     "record. (A volunteer’s may be 4.)"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+save_pin_hash (SdStore     *store,
+               const char  *staff_id,
+               const char  *hash,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store,
+                                          "INSERT INTO staff_pins (staff_id, pin_hash) VALUES (?1, ?2) "
+                                          "ON CONFLICT (staff_id) DO UPDATE SET pin_hash = excluded.pin_hash",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  _sd_bind_text (stmt, 1, staff_id);
+  _sd_bind_text (stmt, 2, hash);
+  return _sd_store_exec (store, stmt, _("save the PIN"), error);
+}
+
 static char *
 hash_pin (const char  *pin,
           GError     **error)
@@ -169,7 +215,8 @@ hash_pin (const char  *pin,
 
 /* ---- reading ---- */
 
-#define STAFF_COLUMNS "id, staff_no, name, kana, department, section, rank, role, pin_hash IS NOT NULL"
+#define STAFF_COLUMNS "id, staff_no, name, kana, department, section, rank, role, " \
+                      "EXISTS (SELECT 1 FROM staff_pins p WHERE p.staff_id = staff.id)"
 
 static SdStaff *
 staff_from_row (sqlite3_stmt *stmt)
@@ -307,7 +354,7 @@ sd_store_add_staff (SdStore            *store,
 
   if (pin != NULL && *pin != '\0')
     {
-      if (!check_pin (pin, error) || (hash = hash_pin (pin, error)) == NULL)
+      if (!check_new_pin (pin, spec->role, error) || (hash = hash_pin (pin, error)) == NULL)
         return NULL;
     }
 
@@ -326,7 +373,7 @@ sd_store_add_staff (SdStore            *store,
   id = _sd_store_new_id (store);
   stmt = _sd_store_prepare (store,
                             "INSERT INTO staff (id, staff_no, name, kana, department, section, rank, role, "
-                            "pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)", error);
+                            "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)", error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, id);
@@ -337,8 +384,9 @@ sd_store_add_staff (SdStore            *store,
   _sd_bind_text (stmt, 6, section);
   _sd_bind_text (stmt, 7, rank);
   _sd_bind_text (stmt, 8, sd_role_to_string (spec->role));
-  _sd_bind_text (stmt, 9, hash);
   if (!_sd_store_exec (store, stmt, _("save the staff member"), error))
+    return NULL;
+  if (hash != NULL && !save_pin_hash (store, id, hash, error))
     return NULL;
 
   if (!_sd_txn_commit (g_steal_pointer (&txn), error))
@@ -353,30 +401,22 @@ sd_store_set_staff_pin (SdStore     *store,
                         GError     **error)
 {
   g_autoptr(SdTxn) txn = NULL;
+  g_autoptr(SdStaff) staff = NULL;
   g_autofree char *hash = NULL;
-  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (SD_IS_STORE (store), FALSE);
 
-  if (!check_pin (pin, error) || (hash = hash_pin (pin, error)) == NULL)
+  if (!check_pin (pin, error))
     return FALSE;
-
   txn = _sd_store_begin (store, error);
   if (txn == NULL)
     return FALSE;
-  stmt = _sd_store_prepare (store, "UPDATE staff SET pin_hash = ?2 WHERE staff_no = ?1 AND active = 1", error);
-  if (stmt == NULL)
+  staff = sd_store_find_staff (store, staff_no, error);
+  if (staff == NULL)
     return FALSE;
-  _sd_bind_text (stmt, 1, staff_no);
-  _sd_bind_text (stmt, 2, hash);
-  if (!_sd_store_exec (store, stmt, _("save the PIN"), error))
+  if (!check_new_pin (pin, staff->role, error) || (hash = hash_pin (pin, error)) == NULL ||
+      !save_pin_hash (store, staff->id, hash, error))
     return FALSE;
-  if (sqlite3_changes (_sd_store_get_db (store)) == 0)
-    {
-      g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_UNKNOWN_STAFF,
-                   _("There is no staff member with the number “%s”."), staff_no ? staff_no : "");
-      return FALSE;
-    }
   return _sd_txn_commit (g_steal_pointer (&txn), error);
 }
 
@@ -424,7 +464,8 @@ sign_in_prepare (SdStore     *store,
     return NULL;
 
   stmt = _sd_store_prepare (store,
-                            "SELECT s.pin_hash, coalesce (g.locked_until, 0) FROM staff s "
+                            "SELECT p.pin_hash, coalesce (g.locked_until, 0) FROM staff s "
+                            "LEFT JOIN staff_pins p ON p.staff_id = s.id "
                             "LEFT JOIN signin_state g ON g.staff_id = s.id WHERE s.id = ?1", error);
   if (stmt == NULL)
     return NULL;

@@ -43,6 +43,9 @@ SdRole      sd_staff_get_role       (SdStaff *self);
 gboolean    sd_staff_get_has_pin    (SdStaff *self);
 
 gboolean    sd_pin_is_well_formed   (const char *pin);
+/* The fewest digits a new PIN of ROLE may have: 6 for a role that reads
+ * every evacuee's record (lead, HQ), 4 for a volunteer. */
+guint       sd_role_min_pin_length  (SdRole      role);
 
 SdStaff    *sd_store_add_staff      (SdStore           *store,
                                      const SdStaffSpec *spec,

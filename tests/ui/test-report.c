@@ -179,7 +179,7 @@ test_record_save_print (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "report");
   g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
-  sign_in (sd_window_get_signin_page (window), "1001", "1234");
+  sign_in (sd_window_get_signin_page (window), "1001", "123456");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "report"));
   g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "report");
   page = SD_REPORT_PAGE (sd_window_get_desk_page (window, "report"));

@@ -61,7 +61,7 @@ test_sign_in_wrong_then_right (void)
   g_assert_nonnull (strstr (sd_signin_page_get_message (page), "4"));  /* tries left */
   sd_ui_screenshot (GTK_WIDGET (window), "signin-wrong-pin");
 
-  sign_in (page, "1001", "1234");
+  sign_in (page, "1001", "123456");
   g_assert_nonnull (sd_window_get_staff (window));
   g_assert_cmpint (sd_staff_get_role (sd_window_get_staff (window)), ==, SD_ROLE_LEAD);
   g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
@@ -114,8 +114,8 @@ test_desks_by_role (void)
     SdRole role;
   } accounts[] = {
     { "1002", "1111", SD_ROLE_VOLUNTEER },
-    { "1001", "1234", SD_ROLE_LEAD },
-    { "1003", "9999", SD_ROLE_HQ },
+    { "1001", "123456", SD_ROLE_LEAD },
+    { "1003", "999999", SD_ROLE_HQ },
   };
   SdWindow *window = new_window (FALSE);
 
@@ -136,7 +136,7 @@ test_keyboard_shortcuts (void)
 {
   SdWindow *window = new_window (FALSE);
 
-  sign_in (sd_window_get_signin_page (window), "1003", "9999");
+  sign_in (sd_window_get_signin_page (window), "1003", "999999");
   /* Ctrl+2 is the second desk, Ctrl+0 home: the bindings run the same action. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "checkin"));
   g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "checkin");
@@ -189,7 +189,7 @@ test_kiosk_idle_returns_to_start (void)
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
 
     g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-    sign_in (sd_unlock_dialog_get_signin_page (SD_UNLOCK_DIALOG (dialog)), "1001", "1234");
+    sign_in (sd_unlock_dialog_get_signin_page (SD_UNLOCK_DIALOG (dialog)), "1001", "123456");
     sd_ui_run_for (100);
     g_assert_null (dialog);
     g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
@@ -320,7 +320,7 @@ test_damaged_file_stops_the_desk (void)
   window = sd_window_new (NULL, store, TRUE);
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));
-  sign_in (sd_window_get_signin_page (window), "1001", "1234");
+  sign_in (sd_window_get_signin_page (window), "1001", "123456");
   sd_ui_wait_for (damaged_page_shown, window);
   g_assert_true (sd_store_get_damaged (store));
   sd_ui_screenshot (GTK_WIDGET (window), "damaged");

@@ -331,9 +331,9 @@ test_demo_sign_in (Fixture       *f,
 
   load_demo (f, NULL);
 
-  assert_sign_in (f->store, "1001", "1234", SD_ROLE_LEAD);
+  assert_sign_in (f->store, "1001", "123456", SD_ROLE_LEAD);
   assert_sign_in (f->store, "1002", "1111", SD_ROLE_VOLUNTEER);
-  assert_sign_in (f->store, "1003", "9999", SD_ROLE_HQ);
+  assert_sign_in (f->store, "1003", "999999", SD_ROLE_HQ);
 
   wrong = sd_store_sign_in (f->store, "1001", "4321", &error);
   g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_WRONG_PIN);
@@ -342,8 +342,8 @@ test_demo_sign_in (Fixture       *f,
 
   /* Only the three demo accounts can sign in at all. */
   g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (f->store),
-                                       "SELECT count(*), (SELECT staff_no FROM staff WHERE pin_hash IS NULL LIMIT 1) "
-                                       "FROM staff WHERE pin_hash IS NOT NULL",
+                                       "SELECT count(*), (SELECT staff_no FROM staff WHERE id NOT IN "
+                                       "  (SELECT staff_id FROM staff_pins) LIMIT 1) FROM staff_pins",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);

@@ -66,7 +66,7 @@ static void
 test_add_and_list (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_LEAD, "4826");
+  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_LEAD, "482615");
   g_autoptr(SdStaff) b = add (f, "20", SD_ROLE_VOLUNTEER, NULL);
   g_autoptr(SdStaff) dup = NULL;
   g_autoptr(GListModel) list = NULL;
@@ -96,7 +96,7 @@ test_pin_is_hashed (Fixture *f, gconstpointer data)
   g_autofree char *contents = NULL;
   gsize len;
 
-  sqlite3_prepare_v2 (db, "SELECT pin_hash FROM staff", -1, &stmt, NULL);
+  sqlite3_prepare_v2 (db, "SELECT pin_hash FROM staff_pins", -1, &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_true (g_str_has_prefix ((const char *) sqlite3_column_text (stmt, 0), "$argon2id$"));
   sqlite3_finalize (stmt);
@@ -111,8 +111,8 @@ static void
 test_sign_in (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_LEAD, "4826");
-  g_autoptr(SdStaff) signed_in = sd_store_sign_in (f->store, "1001", "4826", &error);
+  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_LEAD, "482615");
+  g_autoptr(SdStaff) signed_in = sd_store_sign_in (f->store, "1001", "482615", &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (sd_staff_get_id (signed_in), ==, sd_staff_get_id (a));
@@ -123,11 +123,11 @@ static void
 test_sign_in_errors (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_LEAD, "4826");
+  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_LEAD, "482615");
   g_autoptr(SdStaff) b = add (f, "1002", SD_ROLE_VOLUNTEER, NULL);
   SdStaff *s;
 
-  s = sd_store_sign_in (f->store, "9999", "4826", &error);
+  s = sd_store_sign_in (f->store, "9999", "482615", &error);
   g_assert_null (s);
   g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_UNKNOWN_STAFF);
   g_clear_error (&error);
@@ -153,7 +153,7 @@ static void
 test_lock_after_wrong_pins (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_LEAD, "4826");
+  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_LEAD, "482615");
   g_autoptr(SdStaff) ok = NULL;
 
   for (int i = 1; i < SD_SIGN_IN_MAX_FAILURES; i++)
@@ -167,12 +167,12 @@ test_lock_after_wrong_pins (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* Locked: even the right PIN waits. */
-  g_assert_null (sd_store_sign_in (f->store, "1001", "4826", &error));
+  g_assert_null (sd_store_sign_in (f->store, "1001", "482615", &error));
   g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_LOCKED);
   g_clear_error (&error);
 
   f->now += (SD_SIGN_IN_LOCK_SECONDS + 1) * 1000;
-  ok = sd_store_sign_in (f->store, "1001", "4826", &error);
+  ok = sd_store_sign_in (f->store, "1001", "482615", &error);
   g_assert_no_error (error);
   g_assert_nonnull (ok);
 
@@ -192,11 +192,11 @@ static void
 test_sign_in_async (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_HQ, "4826");
+  g_autoptr(SdStaff) a = add (f, "1001", SD_ROLE_HQ, "482615");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SdStaff) staff = NULL;
 
-  sd_store_sign_in_async (f->store, "1001", "4826", NULL, sign_in_done_cb, &result);
+  sd_store_sign_in_async (f->store, "1001", "482615", NULL, sign_in_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   staff = sd_store_sign_in_finish (f->store, result, &error);
@@ -224,6 +224,47 @@ test_set_pin (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_false (sd_store_set_staff_pin (f->store, "7777", "5555", &error));
   g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_UNKNOWN_STAFF);
+}
+
+/* Six digits for a role that reads every evacuee's record, four for a
+ * volunteer; and the hash stays on this site, out of the op-log. */
+static void
+test_pin_length_by_role (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  SdStaffSpec lead = { "2001", "責任者", NULL, NULL, NULL, NULL, SD_ROLE_LEAD };
+  SdStaffSpec hq = { "2002", "本部", NULL, NULL, NULL, NULL, SD_ROLE_HQ };
+  g_autoptr(SdStaff) v = add (f, "2003", SD_ROLE_VOLUNTEER, "1357");
+  g_autoptr(SdStaff) l = NULL;
+  g_autoptr(SdStaff) h = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_null (sd_store_add_staff (f->store, &lead, "1357", &error));
+  g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_BAD_PIN);
+  g_clear_error (&error);
+  g_assert_null (sd_store_add_staff (f->store, &hq, "13579", &error));
+  g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_BAD_PIN);
+  g_clear_error (&error);
+  l = sd_store_add_staff (f->store, &lead, "135791", &error);
+  g_assert_no_error (error);
+  h = sd_store_add_staff (f->store, &hq, "13579135", &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_store_set_staff_pin (f->store, "2001", "2468", &error));
+  g_assert_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_BAD_PIN);
+  g_clear_error (&error);
+  g_assert_true (sd_store_set_staff_pin (f->store, "2003", "2468", &error));
+  g_assert_cmpuint (sd_role_min_pin_length (SD_ROLE_VOLUNTEER), ==, 4);
+  g_assert_cmpuint (sd_role_min_pin_length (SD_ROLE_LEAD), ==, 6);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (f->store),
+                   "SELECT (SELECT count (*) FROM oplog WHERE field = 'pin_hash' OR value LIKE '$argon2%'),"
+                   "       (SELECT count (*) FROM staff_pins)", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 3);
+  sqlite3_finalize (stmt);
+  g_assert_true (sd_store_check_deep (f->store, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -265,6 +306,7 @@ main (int argc, char *argv[])
   ADD ("/staff/lock-after-wrong-pins", test_lock_after_wrong_pins);
   ADD ("/staff/sign-in-async", test_sign_in_async);
   ADD ("/staff/set-pin", test_set_pin);
+  ADD ("/staff/pin-length-by-role", test_pin_length_by_role);
 #undef ADD
   g_test_add_func ("/staff/role-policy", test_role_policy);
 
