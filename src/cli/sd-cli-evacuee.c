@@ -22,22 +22,18 @@ status_id (SdPersonStatus status)
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
+add_string (json_t     *o,
+            const char *name,
+            const char *value)
 {
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
+  json_object_set_new (o, name, sd_json_text (value));
 }
 
-static void
-person_json (JsonBuilder *b,
-             SdPerson    *p)
+static json_t *
+person_json (SdPerson *p)
 {
-  json_builder_begin_object (b);
+  json_t *b = json_object ();
+
   add_string (b, "id", sd_person_get_id (p));
   add_string (b, "household_id", sd_person_get_household_id (p));
   add_string (b, "name", sd_person_get_name (p));
@@ -46,20 +42,18 @@ person_json (JsonBuilder *b,
   add_string (b, "sex", sd_sex_to_string (sd_person_get_sex (p)));
   add_string (b, "address", sd_person_get_address (p));
   add_string (b, "phone", sd_person_get_phone (p));
-  json_builder_set_member_name (b, "consent_disclose");
-  json_builder_add_boolean_value (b, sd_person_get_consent_disclose (p));
+  json_object_set_new (b, "consent_disclose", json_boolean (sd_person_get_consent_disclose (p)));
   add_string (b, "status", status_id (sd_person_get_status (p)));
   add_string (b, "stay", sd_stay_to_string (sd_person_get_stay (p)));
   add_string (b, "shelter", sd_person_get_shelter_name (p));
   add_string (b, "allergies", sd_person_get_allergies (p));
   add_string (b, "illness", sd_person_get_illness (p));
-  json_builder_set_member_name (b, "pregnant");
-  json_builder_add_boolean_value (b, sd_person_get_pregnant (p));
+  json_object_set_new (b, "pregnant", json_boolean (sd_person_get_pregnant (p)));
   add_string (b, "disability", sd_person_get_disability (p));
   add_string (b, "care_level", sd_care_level_to_string (sd_person_get_care_level (p)));
   add_string (b, "mobility", sd_person_get_mobility (p));
   add_string (b, "language", sd_person_get_language (p));
-  json_builder_end_object (b);
+  return b;
 }
 
 static void
@@ -70,17 +64,13 @@ print_persons (GListModel *persons,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(json_t) root = json_array ();
 
-      json_builder_begin_array (b);
       for (guint i = 0; i < n; i++)
         {
           g_autoptr(SdPerson) p = g_list_model_get_item (persons, i);
-          person_json (b, p);
+          json_array_append_new (root, person_json (p));
         }
-      json_builder_end_array (b);
-      root = json_builder_get_root (b);
       sd_cli_print_json (root);
       return;
     }
@@ -130,26 +120,22 @@ read_all (const char  *path,
 }
 
 static const char *
-member_text (JsonObject *o,
+member_text (json_t     *o,
              const char *name)
 {
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return json_string_value (json_object_get (o, name));
 }
 
 static gboolean
-member_bool (JsonObject *o,
+member_bool (json_t     *o,
              const char *name,
              gboolean    fallback)
 {
-  JsonNode *node = json_object_get_member (o, name);
+  json_t *node = json_object_get (o, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (!json_is_boolean (node))
     return fallback;
-  return json_node_get_boolean (node);
+  return json_is_true (node);
 }
 
 static gboolean
@@ -163,7 +149,7 @@ bad_value (const char *field,
 }
 
 static gboolean
-read_member (JsonObject   *o,
+read_member (json_t       *o,
              SdPersonSpec *spec,
              GError      **error)
 {
@@ -198,7 +184,7 @@ sd_cli_run_evacuee_add (SdCli   *cli,
 {
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdShelter) shelter = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(json_t) root = NULL;
   g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (SdPersonSpec));
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *input = NULL;
@@ -206,8 +192,7 @@ sd_cli_run_evacuee_add (SdCli   *cli,
   SdHouseholdSpec household = { 0 };
   gboolean json = FALSE, allow_duplicates = FALSE;
   const char *stay, *damage, *code;
-  JsonObject *root;
-  JsonArray *members;
+  json_t *members;
   gsize length = 0;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
@@ -227,17 +212,17 @@ sd_cli_run_evacuee_add (SdCli   *cli,
                    _("The household is not UTF-8 text. Save it as UTF-8 and try again."));
       return FALSE;
     }
-  if (!json_parser_load_from_data (parser, input, length, error))
+  root = sd_json_parse (input, length, 0, error);
+  if (root == NULL)
     {
-      g_prefix_error (error, _("The household is not valid JSON: "));
+      g_prefix_error (error, _("The household was not read: "));
       return FALSE;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!json_is_object (root))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("The household must be one JSON object."));
       return FALSE;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
 
   store = sd_cli_open_store (cli, TRUE, error);
   if (store == NULL)
@@ -261,32 +246,29 @@ sd_cli_run_evacuee_add (SdCli   *cli,
   household.address = member_text (root, "address");
   household.phone = member_text (root, "phone");
   household.pets = member_text (root, "pets");
-  if (json_object_has_member (root, "pets_count"))
+  if (json_object_get (root, "pets_count") != NULL)
     {
-      JsonNode *pets = json_object_get_member (root, "pets_count");
+      json_t *pets = json_object_get (root, "pets_count");
 
       /* A number, nothing else: anything else is refused, not read as 0. */
-      if (!JSON_NODE_HOLDS_VALUE (pets) || json_node_get_value_type (pets) != G_TYPE_INT64 ||
-          json_node_get_int (pets) < 0 || json_node_get_int (pets) > 100)
+      if (!json_is_integer (pets) || json_integer_value (pets) < 0 || json_integer_value (pets) > 100)
         return bad_value ("pets_count", NULL, error);
-      household.pets_count = (guint) json_node_get_int (pets);
+      household.pets_count = (guint) json_integer_value (pets);
     }
   household.check_in = member_bool (root, "check_in", household.stay == SD_STAY_SHELTER);
 
-  members = json_object_has_member (root, "members") &&
-            JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "members"))
-            ? json_object_get_array_member (root, "members") : NULL;
-  for (guint i = 0; members != NULL && i < json_array_get_length (members); i++)
+  members = json_is_array (json_object_get (root, "members")) ? json_object_get (root, "members") : NULL;
+  for (guint i = 0; members != NULL && i < json_array_size (members); i++)
     {
-      JsonNode *node = json_array_get_element (members, i);
+      json_t *node = json_array_get (members, i);
       SdPersonSpec spec;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (!json_is_object (node))
         {
           g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("Member %u is not a JSON object."), i + 1);
           return FALSE;
         }
-      if (!read_member (json_node_get_object (node), &spec, error))
+      if (!read_member (node, &spec, error))
         {
           g_prefix_error (error, _("Member %u: "), i + 1);
           return FALSE;
@@ -332,18 +314,13 @@ sd_cli_run_evacuee_add (SdCli   *cli,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) out = NULL;
+      g_autoptr(json_t) out = json_object ();
+      json_t *list = json_array ();
 
-      json_builder_begin_object (b);
-      add_string (b, "household_id", household_id);
-      json_builder_set_member_name (b, "person_ids");
-      json_builder_begin_array (b);
+      add_string (out, "household_id", household_id);
+      json_object_set_new (out, "person_ids", list);
       for (guint i = 0; i < ids->len; i++)
-        json_builder_add_string_value (b, g_ptr_array_index (ids, i));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      out = json_builder_get_root (b);
+        json_array_append_new (list, sd_json_text (g_ptr_array_index (ids, i)));
       sd_cli_print_json (out);
     }
   else
@@ -413,8 +390,8 @@ sd_cli_run_evacuee_show (SdCli   *cli,
   g_autoptr(SdPerson) person = NULL;
   g_autoptr(GListModel) members = NULL;
   g_autoptr(GListModel) history = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) root = json_object ();
+  json_t *household, *events;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
@@ -450,35 +427,28 @@ sd_cli_run_evacuee_show (SdCli   *cli,
       return TRUE;
     }
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "person");
-  person_json (b, person);
-  json_builder_set_member_name (b, "household");
-  json_builder_begin_array (b);
+  json_object_set_new (root, "person", person_json (person));
+  household = json_array ();
+  json_object_set_new (root, "household", household);
   for (guint i = 0; i < g_list_model_get_n_items (members); i++)
     {
       g_autoptr(SdPerson) m = g_list_model_get_item (members, i);
-      person_json (b, m);
+      json_array_append_new (household, person_json (m));
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "history");
-  json_builder_begin_array (b);
+  events = json_array ();
+  json_object_set_new (root, "history", events);
   for (guint i = 0; i < g_list_model_get_n_items (history); i++)
     {
       g_autoptr(SdPersonEvent) e = g_list_model_get_item (history, i);
+      json_t *b = json_object ();
 
-      json_builder_begin_object (b);
       add_string (b, "id", sd_person_event_get_id (e));
       add_string (b, "kind", sd_event_kind_to_string (sd_person_event_get_kind (e)));
-      json_builder_set_member_name (b, "at_ms");
-      json_builder_add_int_value (b, sd_person_event_get_at (e));
+      json_object_set_new (b, "at_ms", json_integer (sd_person_event_get_at (e)));
       add_string (b, "shelter", sd_person_event_get_shelter_code (e));
       add_string (b, "staff", sd_person_event_get_staff_name (e));
-      json_builder_end_object (b);
+      json_array_append_new (events, b);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
   sd_cli_print_json (root);
   return TRUE;
 }
@@ -537,16 +507,12 @@ record (SdCli       *cli,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(json_t) root = json_object ();
 
-      json_builder_begin_object (b);
-      add_string (b, "event_id", event);
-      add_string (b, "person_id", sd_person_get_id (person));
-      add_string (b, "kind", sd_event_kind_to_string (kind));
-      add_string (b, "status", status_id (sd_person_get_status (person)));
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
+      add_string (root, "event_id", event);
+      add_string (root, "person_id", sd_person_get_id (person));
+      add_string (root, "kind", sd_event_kind_to_string (kind));
+      add_string (root, "status", status_id (sd_person_get_status (person)));
       sd_cli_print_json (root);
     }
   else

@@ -20,21 +20,21 @@
  * four digits and the birth date.  Nothing scans the persons table.
  */
 #include "sd-date.h"
+#include "sd-json.h"
 #include "sd-person-private.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 /* Greater than any UTF-8 text that starts with the same prefix. */
 #define PREFIX_END "\xf4\x8f\xbf\xbf"
 
 static void
-add_name_keys (JsonBuilder *builder,
-               char         kind,
-               const char  *text)
+add_name_keys (json_t     *keys,
+               char        kind,
+               const char *text)
 {
   g_autofree char *tidy = sd_text_tidy (text);
   g_autofree char *whole = sd_text_fold (tidy);
@@ -45,7 +45,7 @@ add_name_keys (JsonBuilder *builder,
   if (whole == NULL)
     return;
   key = g_strdup_printf ("%c%s", kind, whole);
-  json_builder_add_string_value (builder, key);
+  json_array_append_new (keys, sd_json_text (key));
 
   /* Every tail of the name is searched too: "太郎" finds 山田 太郎,
    * "van an" finds NGUYEN VAN AN. */
@@ -59,7 +59,7 @@ add_name_keys (JsonBuilder *builder,
       if (folded == NULL)
         continue;
       part_key = g_strdup_printf ("%c%s", kind, folded);
-      json_builder_add_string_value (builder, part_key);
+      json_array_append_new (keys, sd_json_text (part_key));
     }
 }
 
@@ -69,35 +69,29 @@ _sd_person_search_keys (const char *name,
                         const char *phone,
                         const char *birth_date)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) keys = json_array ();
   g_autofree char *digits = sd_text_phone_digits (phone);
 
-  json_builder_begin_array (builder);
-  add_name_keys (builder, 'n', name);
-  add_name_keys (builder, 'k', kana);
+  add_name_keys (keys, 'n', name);
+  add_name_keys (keys, 'k', kana);
   if (digits != NULL)
     {
       g_autofree char *p = g_strconcat ("p", digits, NULL);
 
-      json_builder_add_string_value (builder, p);
+      json_array_append_new (keys, sd_json_text (p));
       if (strlen (digits) >= 4)
         {
           g_autofree char *q = g_strconcat ("q", digits + strlen (digits) - 4, NULL);
-          json_builder_add_string_value (builder, q);
+          json_array_append_new (keys, sd_json_text (q));
         }
     }
   if (birth_date != NULL && *birth_date != '\0')
     {
       g_autofree char *b = g_strconcat ("b", birth_date, NULL);
-      json_builder_add_string_value (builder, b);
+      json_array_append_new (keys, sd_json_text (b));
     }
-  json_builder_end_array (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return sd_json_to_compact (keys);
 }
 
 typedef struct {

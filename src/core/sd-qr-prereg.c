@@ -12,9 +12,9 @@
 #include "sd-qr.h"
 #include "sd-qr-private.h"
 #include "sd-date.h"
+#include "sd-json.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #define PREREG_FORMAT "shelterdesk-prereg"
@@ -69,25 +69,25 @@ set_invalid (GError    **error,
 /* A member string: NULL when absent or empty; FALSE when not a string or too long. */
 static gboolean
 get_text (SdPrereg    *self,
-          JsonObject  *o,
+          json_t      *o,
           const char  *name,
           const char  *where,
           const char **out,
           GError     **error)
 {
-  JsonNode *node = json_object_get_member (o, name);
+  json_t *node = json_object_get (o, name);
   const char *text;
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (node == NULL || json_is_null (node))
     return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (!json_is_string (node))
     {
       g_autofree char *what = g_strdup_printf (_("“%s” must be text"), name);
       set_invalid (error, where, what);
       return FALSE;
     }
-  text = json_node_get_string (node);
+  text = json_string_value (node);
   if (g_utf8_strlen (text, -1) > MAX_FIELD_CHARS)
     {
       g_autofree char *what = g_strdup_printf (_("“%s” is too long"), name);
@@ -104,24 +104,24 @@ get_text (SdPrereg    *self,
 }
 
 static gboolean
-get_bool (JsonObject  *o,
+get_bool (json_t      *o,
           const char  *name,
           const char  *where,
           gboolean    *out,
           GError     **error)
 {
-  JsonNode *node = json_object_get_member (o, name);
+  json_t *node = json_object_get (o, name);
 
   *out = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (node == NULL || json_is_null (node))
     return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (!json_is_boolean (node))
     {
       g_autofree char *what = g_strdup_printf (_("“%s” must be true or false"), name);
       set_invalid (error, where, what);
       return FALSE;
     }
-  *out = json_node_get_boolean (node);
+  *out = json_is_true (node);
   return TRUE;
 }
 
@@ -129,7 +129,7 @@ typedef gboolean (*FromStringFunc) (const char *text, gpointer out);
 
 static gboolean
 get_enum (SdPrereg       *self,
-          JsonObject     *o,
+          json_t         *o,
           const char     *name,
           const char     *where,
           FromStringFunc  from_string,
@@ -151,12 +151,12 @@ get_enum (SdPrereg       *self,
 
 static gboolean
 read_household (SdPrereg    *self,
-                JsonObject  *o,
+                json_t      *o,
                 GError     **error)
 {
   const char *where = _("household");
   SdHouseholdSpec *h = &self->household;
-  JsonNode *count;
+  json_t *count;
 
   if (!get_text (self, o, "address", where, &h->address, error) ||
       !get_text (self, o, "phone", where, &h->phone, error) ||
@@ -166,11 +166,10 @@ read_household (SdPrereg    *self,
                  &h->house_damage, error) ||
       !get_text (self, o, "pets", where, &h->pets, error))
     return FALSE;
-  count = json_object_get_member (o, "pets_count");
-  if (count != NULL && !JSON_NODE_HOLDS_NULL (count))
+  count = json_object_get (o, "pets_count");
+  if (count != NULL && !json_is_null (count))
     {
-      gint64 n = JSON_NODE_HOLDS_VALUE (count) && json_node_get_value_type (count) == G_TYPE_INT64
-               ? json_node_get_int (count) : -1;
+      json_int_t n = json_is_integer (count) ? json_integer_value (count) : -1;
 
       if (n < 0 || n > 99)
         {
@@ -184,7 +183,7 @@ read_household (SdPrereg    *self,
 
 static gboolean
 read_member (SdPrereg    *self,
-             JsonObject  *o,
+             json_t      *o,
              guint        index,
              GError     **error)
 {
@@ -244,34 +243,32 @@ sd_prereg_new_from_json (const char  *json,
                          gssize       length,
                          GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(json_t) root = NULL;
   g_autoptr(SdPrereg) self = prereg_new ();
-  JsonObject *root;
-  JsonNode *node;
-  JsonArray *members;
+  json_t *node;
+  json_t *members;
 
   g_return_val_if_fail (json != NULL, NULL);
 
   if (length < 0)
     length = strlen (json);
-  if (length > MAX_JSON_BYTES || !g_utf8_validate (json, length, NULL) ||
-      !json_parser_load_from_data (parser, json, length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (length <= MAX_JSON_BYTES && g_utf8_validate (json, length, NULL))
+    root = sd_json_parse (json, length, 0, NULL);
+  if (!json_is_object (root))
     {
       g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
                            _("This is not a pre-registration: it is not a JSON object in UTF-8."));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
-  node = json_object_get_member (root, "format");
-  if (node != NULL && g_strcmp0 (json_object_get_string_member_with_default (root, "format", ""),
-                                 PREREG_FORMAT) != 0)
+  node = json_object_get (root, "format");
+  if (node != NULL && g_strcmp0 (json_string_value (node), PREREG_FORMAT) != 0)
     {
       g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
                            _("This is not a pre-registration: its “format” is not “shelterdesk-prereg”."));
       return NULL;
     }
-  if (json_object_get_int_member_with_default (root, "version", 1) != 1)
+  node = json_object_get (root, "version");
+  if (node != NULL && (!json_is_integer (node) || json_integer_value (node) != 1))
     {
       g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_NEWER,
                            _("This pre-registration was made for a newer version of ShelterDesk. "
@@ -279,43 +276,41 @@ sd_prereg_new_from_json (const char  *json,
       return NULL;
     }
 
-  node = json_object_get_member (root, "household");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  node = json_object_get (root, "household");
+  if (node != NULL && !json_is_null (node))
     {
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (!json_is_object (node))
         {
           set_invalid (error, _("household"), _("must be an object"));
           return NULL;
         }
-      if (!read_household (self, json_node_get_object (node), error))
+      if (!read_household (self, node, error))
         return NULL;
     }
 
-  node = json_object_get_member (root, "members");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
-      json_array_get_length (json_node_get_array (node)) == 0)
+  members = json_object_get (root, "members");
+  if (!json_is_array (members) || json_array_size (members) == 0)
     {
       set_invalid (error, _("members"), _("there must be at least one member"));
       return NULL;
     }
-  members = json_node_get_array (node);
-  if (json_array_get_length (members) > SD_QR_PREREG_MAX_MEMBERS)
+  if (json_array_size (members) > SD_QR_PREREG_MAX_MEMBERS)
     {
       g_autofree char *what = g_strdup_printf (_("at most %d people fit one code"), SD_QR_PREREG_MAX_MEMBERS);
       set_invalid (error, _("members"), what);
       return NULL;
     }
-  for (guint i = 0; i < json_array_get_length (members); i++)
+  for (guint i = 0; i < json_array_size (members); i++)
     {
-      JsonNode *m = json_array_get_element (members, i);
+      json_t *m = json_array_get (members, i);
 
-      if (!JSON_NODE_HOLDS_OBJECT (m))
+      if (!json_is_object (m))
         {
           g_autofree char *where = g_strdup_printf (_("member %u"), i + 1);
           set_invalid (error, where, _("must be an object"));
           return NULL;
         }
-      if (!read_member (self, json_node_get_object (m), i, error))
+      if (!read_member (self, m, i, error))
         return NULL;
     }
   return g_steal_pointer (&self);
@@ -324,45 +319,40 @@ sd_prereg_new_from_json (const char  *json,
 /* ---- to JSON ---- */
 
 static void
-add_text (JsonBuilder *b,
-          const char  *name,
-          const char  *value)
+add_text (json_t     *o,
+          const char *name,
+          const char *value)
 {
   if (value == NULL || *value == '\0')
     return;
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
+  json_object_set_new (o, name, sd_json_text (value));
 }
 
 static void
-add_true (JsonBuilder *b,
-          const char  *name,
-          gboolean     value)
+add_true (json_t     *o,
+          const char *name,
+          gboolean    value)
 {
   if (!value)
     return;
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, TRUE);
+  json_object_set_new (o, name, json_true ());
 }
 
 static char *
 to_json (SdPrereg *self,
          gboolean  for_code)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) root = json_object ();
+  json_t *b = json_object ();
+  json_t *list = json_array ();
   const SdHouseholdSpec *h = &self->household;
 
-  json_builder_begin_object (b);
   if (!for_code)
     {
-      add_text (b, "format", PREREG_FORMAT);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, 1);
+      add_text (root, "format", PREREG_FORMAT);
+      json_object_set_new (root, "version", json_integer (1));
     }
-  json_builder_set_member_name (b, "household");
-  json_builder_begin_object (b);
+  json_object_set_new (root, "household", b);
   add_text (b, "address", h->address);
   add_text (b, "phone", h->phone);
   if (h->stay != SD_STAY_SHELTER)
@@ -372,19 +362,15 @@ to_json (SdPrereg *self,
     add_text (b, "house_damage", sd_house_damage_to_string (h->house_damage));
   add_text (b, "pets", h->pets);
   if (h->pets_count > 0)
-    {
-      json_builder_set_member_name (b, "pets_count");
-      json_builder_add_int_value (b, h->pets_count);
-    }
-  json_builder_end_object (b);
+    json_object_set_new (b, "pets_count", json_integer (h->pets_count));
 
-  json_builder_set_member_name (b, "members");
-  json_builder_begin_array (b);
+  json_object_set_new (root, "members", list);
   for (guint i = 0; i < self->members->len; i++)
     {
       const SdPersonSpec *m = &g_array_index (self->members, SdPersonSpec, i);
 
-      json_builder_begin_object (b);
+      b = json_object ();
+      json_array_append_new (list, b);
       add_text (b, "name", m->name);
       add_text (b, "kana", m->kana);
       add_text (b, "birth_date", m->birth_date);
@@ -401,15 +387,9 @@ to_json (SdPrereg *self,
         add_text (b, "care_level", sd_care_level_to_string (m->care_level));
       add_text (b, "mobility", m->mobility);
       add_text (b, "language", m->language);
-      json_builder_end_object (b);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, !for_code);
-  return json_generator_to_data (gen, NULL);
+  return for_code ? sd_json_to_compact (root) : sd_json_to_pretty (root);
 }
 
 char *

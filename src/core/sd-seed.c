@@ -23,10 +23,10 @@
 #include "sd-seed.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "sd-csv.h"
 #include "sd-date.h"
+#include "sd-json.h"
 #include "sd-person.h"
 #include "sd-shelter.h"
 #include "sd-staff.h"
@@ -88,7 +88,7 @@ header_key (const char *text)
  * else the header itself.  -1 for a column we do not use. */
 static int
 seed_table_field_for_header (SeedTable  *table,
-                             JsonObject *columns,
+                             json_t     *columns,
                              const char *header)
 {
   g_autofree char *key = header_key (header);
@@ -96,17 +96,19 @@ seed_table_field_for_header (SeedTable  *table,
 
   if (columns != NULL)
     {
-      g_autoptr(GList) members = json_object_get_members (columns);
+      const char *name;
+      json_t *node;
 
       field = NULL;
-      for (GList *l = members; l != NULL && field == NULL; l = l->next)
+      json_object_foreach (columns, name, node)
         {
-          g_autofree char *name_key = header_key (l->data);
-          JsonNode *node = json_object_get_member (columns, l->data);
+          g_autofree char *name_key = header_key (name);
 
-          if (g_str_equal (name_key, key) && JSON_NODE_HOLDS_VALUE (node) &&
-              json_node_get_value_type (node) == G_TYPE_STRING)
-            field = json_node_get_string (node);
+          if (g_str_equal (name_key, key) && json_is_string (node))
+            {
+              field = json_string_value (node);
+              break;
+            }
         }
       if (field == NULL)
         return -1;
@@ -121,24 +123,18 @@ seed_table_field_for_header (SeedTable  *table,
 /* The name a person would look for when a column is missing: the file's
  * own header that the manifest maps to FIELD, if there is one. */
 static const char *
-expected_header (JsonObject *columns,
+expected_header (json_t     *columns,
                  const char *field)
 {
-  g_autoptr(GList) members = NULL;
+  const char *name;
+  json_t *node;
 
   if (columns == NULL)
     return field;
 
-  members = json_object_get_members (columns);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (columns, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) &&
-          json_node_get_value_type (node) == G_TYPE_STRING &&
-          g_str_equal (json_node_get_string (node), field))
-        return l->data;
-    }
+  json_object_foreach (columns, name, node)
+    if (g_strcmp0 (json_string_value (node), field) == 0)
+      return name;
   return field;
 }
 
@@ -147,7 +143,7 @@ seed_table_open (SeedTable        *table,
                  const char       *path,
                  const char       *file,
                  const char       *encoding,
-                 JsonObject       *columns,
+                 json_t           *columns,
                  const SeedField  *fields,
                  guint             n_fields,
                  GError          **error)
@@ -589,7 +585,7 @@ load_csv (SeedLoad           *load,
           const char         *path,
           const char         *file,
           const char         *encoding,
-          JsonObject         *columns,
+          json_t             *columns,
           GError            **error)
 {
   g_auto(SeedTable) table = { 0 };
@@ -620,54 +616,59 @@ load_csv (SeedLoad           *load,
 
 /* ---- evacuees.json ---- */
 
-static JsonNode *
+static json_t *
 load_json_file (const char  *path,
                 const char  *file,
                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(json_t) root = NULL;
+  gsize length = 0;
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
                      _("%s: the file is not in the seed folder"), file);
       else
         g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
-                     _("%s: not valid JSON: %s"), file, local_error->message);
+                     _("%s: %s"), file, local_error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = sd_json_parse (contents, length, 0, &local_error);
+  if (root == NULL)
+    {
+      g_prefix_error (&local_error, _("%s: "), file);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!json_is_object (root))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
                    _("%s: the file must hold one JSON object"), file);
       return NULL;
     }
-  return json_node_ref (json_parser_get_root (parser));
+  return g_steal_pointer (&root);
 }
 
 /* MEMBER of OBJECT as a string, tidied; NULL when absent, null or empty.
  * Whole numbers are taken too, since "sex": 1 is an easy slip. */
 static gboolean
-json_text (JsonObject  *object,
+json_text (json_t      *object,
            const char  *member,
            gboolean     required,
            char       **out_text,
            GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  GType type = G_TYPE_INVALID;
+  json_t *node = json_object_get (object, member);
 
   *out_text = NULL;
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-    type = json_node_get_value_type (node);
-
-  if (type == G_TYPE_STRING)
-    *out_text = sd_text_tidy (json_node_get_string (node));
-  else if (type == G_TYPE_INT64)
-    *out_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  if (json_is_string (node))
+    *out_text = sd_text_tidy (json_string_value (node));
+  else if (json_is_integer (node))
+    *out_text = g_strdup_printf ("%" JSON_INTEGER_FORMAT, json_integer_value (node));
+  else if (node != NULL && !json_is_null (node))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                    _("“%s” must be text"), member);
@@ -684,43 +685,43 @@ json_text (JsonObject  *object,
 }
 
 static gboolean
-json_flag (JsonObject  *object,
+json_flag (json_t      *object,
            const char  *member,
            gboolean    *out_flag,
            GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  json_t *node = json_object_get (object, member);
 
   *out_flag = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (node == NULL || json_is_null (node))
     return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (!json_is_boolean (node))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                    _("“%s” must be true or false"), member);
       return FALSE;
     }
-  *out_flag = json_node_get_boolean (node);
+  *out_flag = json_is_true (node);
   return TRUE;
 }
 
 /* MEMBER of OBJECT as an array; *OUT_LIST is NULL when it is absent. */
 static gboolean
-json_list (JsonObject  *object,
+json_list (json_t      *object,
            const char  *member,
            gboolean     required,
-           JsonArray  **out_list,
+           json_t     **out_list,
            GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  json_t *node = json_object_get (object, member);
 
   *out_list = NULL;
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+  if (json_is_array (node))
     {
-      *out_list = json_node_get_array (node);
+      *out_list = node;
       return TRUE;
     }
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  if (node != NULL && !json_is_null (node))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                    _("“%s” must be a list"), member);
@@ -779,12 +780,12 @@ keep (GPtrArray *pool,
 /* Fills SPEC from one member, with strings owned by POOL. */
 static gboolean
 read_member (SeedLoad     *load,
-             JsonNode     *node,
+             json_t       *node,
              GPtrArray    *pool,
              SdPersonSpec *spec,
              GError      **error)
 {
-  JsonObject *member;
+  json_t *member = node;
   g_autofree char *name = NULL;
   g_autofree char *kana = NULL;
   g_autofree char *birth_text = NULL;
@@ -793,13 +794,12 @@ read_member (SeedLoad     *load,
   g_autofree char *address = NULL;
   g_autofree char *phone = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!json_is_object (node))
     {
       g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
                            _("not a JSON object"));
       return FALSE;
     }
-  member = json_node_get_object (node);
 
   if (!json_text (member, "name", TRUE, &name, error) ||
       !json_text (member, "kana", FALSE, &kana, error) ||
@@ -822,23 +822,20 @@ read_member (SeedLoad     *load,
 
 static gboolean
 record_events (SeedLoad   *load,
-               JsonArray  *events,
+               json_t     *events,
                GPtrArray  *person_ids,
                const char *shelter_id,
                GError    **error)
 {
-  guint n_events = events != NULL ? json_array_get_length (events) : 0;
+  guint n_events = events != NULL ? json_array_size (events) : 0;
 
   /* Event by event for the whole household, as a family arrives and goes
    * out together: each member's newest event is then the last listed. */
   for (guint e = 0; e < n_events; e++)
     {
-      JsonNode *node = json_array_get_element (events, e);
-      const char *text = NULL;
+      const char *text = json_string_value (json_array_get (events, e));
       SdEventKind kind;
 
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        text = json_node_get_string (node);
       if (text == NULL || !sd_event_kind_from_string (text, &kind))
         {
           g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
@@ -864,10 +861,9 @@ record_events (SeedLoad   *load,
 
 static gboolean
 load_household (SeedLoad   *load,
-                JsonNode   *node,
+                json_t     *object,
                 GError    **error)
 {
-  JsonObject *object;
   g_autofree char *code = NULL;
   g_autofree char *stay = NULL;
   g_autofree char *plate = NULL;
@@ -878,16 +874,15 @@ load_household (SeedLoad   *load,
   g_autoptr(GPtrArray) person_ids = g_ptr_array_new_with_free_func (g_free);
   g_autofree SdPersonSpec *members = NULL;
   SdHouseholdSpec spec = { 0 };
-  JsonArray *list, *events;
+  json_t *list, *events;
   guint n_members;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!json_is_object (object))
     {
       g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
                            _("the household is not a JSON object"));
       return FALSE;
     }
-  object = json_node_get_object (node);
 
   if (!json_text (object, "shelter", TRUE, &code, error) ||
       !json_text (object, "stay", TRUE, &stay, error) ||
@@ -909,7 +904,7 @@ load_household (SeedLoad   *load,
   if (!json_list (object, "members", TRUE, &list, error) ||
       !json_list (object, "events", FALSE, &events, error))
     return FALSE;
-  n_members = json_array_get_length (list);
+  n_members = json_array_size (list);
   if (n_members == 0)
     {
       g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
@@ -920,7 +915,7 @@ load_household (SeedLoad   *load,
   members = g_new0 (SdPersonSpec, n_members);
   for (guint i = 0; i < n_members; i++)
     {
-      if (!read_member (load, json_array_get_element (list, i), pool, &members[i], error))
+      if (!read_member (load, json_array_get (list, i), pool, &members[i], error))
         {
           g_prefix_error (error, _("member %u: "), i + 1);
           return FALSE;
@@ -950,22 +945,22 @@ load_evacuees (SeedLoad    *load,
                const char  *file,
                GError     **error)
 {
-  g_autoptr(JsonNode) root = load_json_file (path, file, error);
+  g_autoptr(json_t) root = load_json_file (path, file, error);
   g_autoptr(GError) local_error = NULL;
-  JsonArray *households;
+  json_t *households;
 
   if (root == NULL)
     return FALSE;
 
-  if (!json_list (json_node_get_object (root), "households", TRUE, &households, &local_error))
+  if (!json_list (root, "households", TRUE, &households, &local_error))
     {
       g_prefix_error (&local_error, _("%s: "), file);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  for (guint i = 0; i < json_array_get_length (households); i++)
-    if (!load_household (load, json_array_get_element (households, i), &local_error))
+  for (guint i = 0; i < json_array_size (households); i++)
+    if (!load_household (load, json_array_get (households, i), &local_error))
       {
         g_prefix_error (&local_error, _("%s, household %u: "), file, i + 1);
         g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1008,25 +1003,23 @@ resolve_path (SeedLoad    *load,
 
 static gboolean
 load_entry (SeedLoad    *load,
-            JsonNode    *node,
+            json_t      *entry,
             guint        index,
             GError     **error)
 {
-  JsonObject *entry;
   g_autofree char *kind = NULL;
   g_autofree char *file = NULL;
   g_autofree char *encoding = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonObject *columns = NULL;
+  json_t *columns = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!json_is_object (entry))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
                    _("%s, file %u: not a JSON object"), MANIFEST_NAME, index);
       return FALSE;
     }
-  entry = json_node_get_object (node);
 
   if (!json_text (entry, "kind", TRUE, &kind, &local_error) ||
       !json_text (entry, "path", TRUE, &file, &local_error) ||
@@ -1036,18 +1029,18 @@ load_entry (SeedLoad    *load,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (json_object_has_member (entry, "columns"))
+  if (json_object_get (entry, "columns") != NULL)
     {
-      JsonNode *map = json_object_get_member (entry, "columns");
+      json_t *map = json_object_get (entry, "columns");
 
-      if (!JSON_NODE_HOLDS_OBJECT (map))
+      if (!json_is_object (map))
         {
           g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                        _("%s, file %u: “columns” must map the file’s headers to field names"),
                        MANIFEST_NAME, index);
           return FALSE;
         }
-      columns = json_node_get_object (map);
+      columns = map;
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (csv_kinds); i++)
@@ -1070,13 +1063,13 @@ load_entry (SeedLoad    *load,
   return FALSE;
 }
 
-static JsonNode *
+static json_t *
 load_manifest (SeedLoad  *load,
                GError   **error)
 {
   g_autofree char *path = g_build_filename (load->dir, MANIFEST_NAME, NULL);
-  g_autoptr(JsonNode) root = NULL;
-  JsonNode *format;
+  g_autoptr(json_t) root = NULL;
+  json_t *format;
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
@@ -1088,10 +1081,8 @@ load_manifest (SeedLoad  *load,
   if (root == NULL)
     return NULL;
 
-  format = json_object_get_member (json_node_get_object (root), "format");
-  if (format == NULL || !JSON_NODE_HOLDS_VALUE (format) ||
-      json_node_get_value_type (format) != G_TYPE_INT64 ||
-      json_node_get_int (format) != SEED_FORMAT)
+  format = json_object_get (root, "format");
+  if (!json_is_integer (format) || json_integer_value (format) != SEED_FORMAT)
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                    _("%s: this version of ShelterDesk reads “format”: %d only"),
@@ -1120,12 +1111,12 @@ sd_seed_load (SdStore        *store,
               GError        **error)
 {
   g_autoptr(GHashTable) shelter_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(JsonNode) manifest = NULL;
+  g_autoptr(json_t) manifest = NULL;
   g_autoptr(SdTxn) txn = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *site_name = NULL;
   SeedLoad load = { 0 };
-  JsonArray *files;
+  json_t *files;
 
   g_return_val_if_fail (SD_IS_STORE (store), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
@@ -1140,8 +1131,8 @@ sd_seed_load (SdStore        *store,
   if (manifest == NULL)
     return FALSE;
 
-  if (!json_list (json_node_get_object (manifest), "files", TRUE, &files, &local_error) ||
-      !json_text (json_node_get_object (manifest), "site_name", FALSE, &site_name, &local_error))
+  if (!json_list (manifest, "files", TRUE, &files, &local_error) ||
+      !json_text (manifest, "site_name", FALSE, &site_name, &local_error))
     {
       g_prefix_error (&local_error, _("%s: "), MANIFEST_NAME);
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1152,15 +1143,15 @@ sd_seed_load (SdStore        *store,
   if (txn == NULL)
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (files); i++)
-    if (!load_entry (&load, json_array_get_element (files, i), i + 1, error))
+  for (guint i = 0; i < json_array_size (files); i++)
+    if (!load_entry (&load, json_array_get (files, i), i + 1, error))
       return FALSE;
 
   if (site_name != NULL && !sd_store_set_site_name (store, site_name, error))
     return FALSE;
   /* Only the demo's manifest says "demo": a municipality's own roster
    * loaded this way is real data, and the desk must treat it so. */
-  if (json_object_get_boolean_member_with_default (json_node_get_object (manifest), "demo", FALSE) &&
+  if (json_is_true (json_object_get (manifest, "demo")) &&
       !sd_store_set_is_demo (store, TRUE, error))
     return FALSE;
 

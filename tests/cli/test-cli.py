@@ -171,6 +171,34 @@ def test_evacuee_bad_input(tmp):
     assert persons(db) == before, 'bad input saved something'
 
 
+def only_the_message(r, what):
+    """Exit 1 and one message on stderr: no library warnings around it."""
+    lines = r.err.strip().split('\n')
+    assert lines[0].startswith('shelterdesk-cli: '), f'{what}: {r!r}'
+    assert 'CRITICAL' not in r.err and 'WARNING' not in r.err, f'{what}: {r!r}'
+
+
+def test_evacuee_json_is_strict(tmp):
+    db = seeded(tmp)
+    before = persons(db)
+    one = '{"shelter": "S01", "members": [{"name": "甲"}]}'
+    cases = [
+        ((one + one).encode(), 'more after the end'),                    # a second object
+        (one.replace('"', "'").encode(), 'double quotes'),              # single-quoted
+        ((one + ' x').encode(), 'more after the end'),
+        ('{"shelter": "S01", "shelter": "S02", "members": [{"name": "甲"}]}'.encode(), 'twice'),
+    ]
+    for data, words in cases:
+        r = fails(cli('evacuee', 'add', '--json', db=db, stdin=data), 1, repr(data))
+        assert words in r.err, r
+        only_the_message(r, repr(data))
+    for data in (b'', b'  \n'):
+        r = fails(cli('evacuee', 'add', '--json', db=db, stdin=data), 1, 'empty stdin')
+        assert 'empty' in r.err, r
+        only_the_message(r, 'empty stdin')
+    assert persons(db) == before, 'bad input saved something'
+
+
 def test_enquire_respects_consent(tmp):
     db = seeded(tmp)
     ok(add_household(db, YAMADA), 'add')
@@ -733,6 +761,7 @@ TESTS = [
     ('check-in events and history', test_events_and_history),
     ('a possible duplicate is refused, never merged', test_duplicates_refused),
     ('bad households save nothing', test_evacuee_bad_input),
+    ('evacuee add reads one strict JSON object', test_evacuee_json_is_strict),
     ('enquire respects consent', test_enquire_respects_consent),
     ('report shelter-status as CSV and PDF', test_report_shelter_status),
     ('qr issue, then scan it in each mode; forged and half codes refused', test_qr_issue_and_scan),
