@@ -119,64 +119,6 @@ read_all (const char  *path,
   }
 }
 
-static const char *
-member_text (json_t     *o,
-             const char *name)
-{
-  return json_string_value (json_object_get (o, name));
-}
-
-static gboolean
-member_bool (json_t     *o,
-             const char *name,
-             gboolean    fallback)
-{
-  json_t *node = json_object_get (o, name);
-
-  if (!json_is_boolean (node))
-    return fallback;
-  return json_is_true (node);
-}
-
-static gboolean
-bad_value (const char *field,
-           const char *value,
-           GError    **error)
-{
-  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-               _("“%s” is not a valid value for “%s”."), value ? value : "", field);
-  return FALSE;
-}
-
-static gboolean
-read_member (json_t       *o,
-             SdPersonSpec *spec,
-             GError      **error)
-{
-  const char *sex = member_text (o, "sex");
-  const char *care = member_text (o, "care_level");
-
-  memset (spec, 0, sizeof *spec);
-  spec->name = member_text (o, "name");
-  spec->kana = member_text (o, "kana");
-  spec->birth_date = member_text (o, "birth_date");
-  spec->address = member_text (o, "address");
-  spec->phone = member_text (o, "phone");
-  spec->consent_disclose = member_bool (o, "consent_disclose", FALSE);
-  spec->allergies = member_text (o, "allergies");
-  spec->illness = member_text (o, "illness");
-  spec->pregnant = member_bool (o, "pregnant", FALSE);
-  spec->disability = member_text (o, "disability");
-  spec->mobility = member_text (o, "mobility");
-  spec->language = member_text (o, "language");
-  spec->existing_id = member_text (o, "existing_id");
-  if (sex != NULL && !sd_sex_from_string (sex, &spec->sex))
-    return bad_value ("sex", sex, error);
-  if (care != NULL && !sd_care_level_from_string (care, &spec->care_level))
-    return bad_value ("care_level", care, error);
-  return TRUE;
-}
-
 gboolean
 sd_cli_run_evacuee_add (SdCli   *cli,
                         GStrv   *args,
@@ -184,15 +126,15 @@ sd_cli_run_evacuee_add (SdCli   *cli,
 {
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdShelter) shelter = NULL;
-  g_autoptr(json_t) root = NULL;
-  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (SdPersonSpec));
+  g_autoptr(SdIntakeInput) input = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *input = NULL;
+  g_autofree char *text = NULL;
   g_autofree char *household_id = NULL;
-  SdHouseholdSpec household = { 0 };
+  SdHouseholdSpec *household;
+  SdPersonSpec *members;
   gboolean json = FALSE, allow_duplicates = FALSE;
-  const char *stay, *damage, *code;
-  json_t *members;
+  const char *code;
+  guint n_members = 0;
   gsize length = 0;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
@@ -203,90 +145,50 @@ sd_cli_run_evacuee_add (SdCli   *cli,
 
   if (!sd_cli_parse_args (cli, entries, args, 0, 1, error))
     return FALSE;
-  input = read_all ((*args)[1], &length, error);
-  if (input == NULL)
+  text = read_all ((*args)[1], &length, error);
+  if (text == NULL)
     return FALSE;
-  if (!g_utf8_validate (input, length, NULL))
+  if (!g_utf8_validate (text, length, NULL))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_ENCODING,
                    _("The household is not UTF-8 text. Save it as UTF-8 and try again."));
       return FALSE;
     }
-  root = sd_json_parse (input, length, 0, error);
-  if (root == NULL)
+  /* The same strict check as every other way a household comes in. */
+  input = sd_intake_input_new_from_json (text, length, error);
+  if (input == NULL)
     {
-      g_prefix_error (error, _("The household was not read: "));
+      g_prefix_error (error, _("The household was not read, nothing was saved: "));
       return FALSE;
     }
-  if (!json_is_object (root))
-    {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("The household must be one JSON object."));
-      return FALSE;
-    }
+  household = sd_intake_input_get_household (input);
+  members = sd_intake_input_get_members (input, &n_members);
 
   store = sd_cli_open_store (cli, TRUE, error);
   if (store == NULL)
     return FALSE;
 
-  code = member_text (root, "shelter");
-  if (code == NULL || (shelter = sd_store_find_shelter (store, code, error)) == NULL)
+  code = sd_intake_input_get_shelter (input);
+  if (code == NULL)
     {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, _("The household needs a “shelter” code."));
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, _("The household needs a “shelter” code."));
       return FALSE;
     }
-  household.shelter_id = sd_shelter_get_id (shelter);
-  stay = member_text (root, "stay");
-  if (stay != NULL && !sd_stay_from_string (stay, &household.stay))
-    return bad_value ("stay", stay, error);
-  damage = member_text (root, "house_damage");
-  if (damage != NULL && !sd_house_damage_from_string (damage, &household.house_damage))
-    return bad_value ("house_damage", damage, error);
-  household.vehicle_plate = member_text (root, "vehicle_plate");
-  household.address = member_text (root, "address");
-  household.phone = member_text (root, "phone");
-  household.pets = member_text (root, "pets");
-  if (json_object_get (root, "pets_count") != NULL)
-    {
-      json_t *pets = json_object_get (root, "pets_count");
-
-      /* A number, nothing else: anything else is refused, not read as 0. */
-      if (!json_is_integer (pets) || json_integer_value (pets) < 0 || json_integer_value (pets) > 100)
-        return bad_value ("pets_count", NULL, error);
-      household.pets_count = (guint) json_integer_value (pets);
-    }
-  household.check_in = member_bool (root, "check_in", household.stay == SD_STAY_SHELTER);
-
-  members = json_is_array (json_object_get (root, "members")) ? json_object_get (root, "members") : NULL;
-  for (guint i = 0; members != NULL && i < json_array_size (members); i++)
-    {
-      json_t *node = json_array_get (members, i);
-      SdPersonSpec spec;
-
-      if (!json_is_object (node))
-        {
-          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("Member %u is not a JSON object."), i + 1);
-          return FALSE;
-        }
-      if (!read_member (node, &spec, error))
-        {
-          g_prefix_error (error, _("Member %u: "), i + 1);
-          return FALSE;
-        }
-      g_array_append_val (specs, spec);
-    }
+  if ((shelter = sd_store_find_shelter (store, code, error)) == NULL)
+    return FALSE;
+  household->shelter_id = sd_shelter_get_id (shelter);
 
   /* Like the desk: a person who may be registered already is a question
    * for a person, not something to decide here. */
   if (!allow_duplicates)
-    for (guint i = 0; i < specs->len; i++)
+    for (guint i = 0; i < n_members; i++)
       {
-        SdPersonSpec *spec = &g_array_index (specs, SdPersonSpec, i);
+        SdPersonSpec *spec = &members[i];
         g_autoptr(GListModel) dups = NULL;
 
         if (spec->existing_id != NULL)
           continue;
-        dups = sd_store_find_duplicates (store, spec, household.address, error);
+        dups = sd_store_find_duplicates (store, spec, household->address, error);
         if (dups == NULL)
           return FALSE;
         if (g_list_model_get_n_items (dups) > 0)
@@ -308,7 +210,7 @@ sd_cli_run_evacuee_add (SdCli   *cli,
           }
       }
 
-  household_id = sd_store_add_household (store, &household, (SdPersonSpec *) specs->data, specs->len, ids, error);
+  household_id = sd_store_add_household (store, household, members, n_members, ids, error);
   if (household_id == NULL)
     return FALSE;
 

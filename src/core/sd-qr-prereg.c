@@ -11,7 +11,7 @@
  */
 #include "sd-qr.h"
 #include "sd-qr-private.h"
-#include "sd-date.h"
+#include "sd-intake-input.h"
 #include "sd-json.h"
 
 #include <glib/gi18n-lib.h>
@@ -19,13 +19,12 @@
 
 #define PREREG_FORMAT "shelterdesk-prereg"
 #define MAX_JSON_BYTES (64 * 1024)
-#define MAX_FIELD_CHARS 400
 
+/* The household and its members, read by the same strict reader as
+ * every other way a household comes in (sd-intake-input.c). */
 struct _SdPrereg
 {
-  SdHouseholdSpec household;
-  GArray         *members;  /* SdPersonSpec */
-  GStringChunk   *strings;
+  SdIntakeInput *input;
 };
 
 void
@@ -33,8 +32,7 @@ sd_prereg_free (SdPrereg *self)
 {
   if (self == NULL)
     return;
-  g_array_unref (self->members);
-  g_string_chunk_free (self->strings);
+  sd_intake_input_free (self->input);
   g_free (self);
 }
 
@@ -42,7 +40,7 @@ const SdHouseholdSpec *
 sd_prereg_get_household (SdPrereg *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return &self->household;
+  return sd_intake_input_get_household (self->input);
 }
 
 const SdPersonSpec *
@@ -50,192 +48,17 @@ sd_prereg_get_members (SdPrereg *self,
                        guint    *n_members)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  if (n_members != NULL)
-    *n_members = self->members->len;
-  return (const SdPersonSpec *) self->members->data;
+  return sd_intake_input_get_members (self->input, n_members);
 }
 
 /* ---- from JSON ---- */
 
 static void
 set_invalid (GError    **error,
-             const char *where,
              const char *what)
 {
   g_set_error (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
-               _("The pre-registration is not acceptable: %s: %s"), where, what);
-}
-
-/* A member string: NULL when absent or empty; FALSE when not a string or too long. */
-static gboolean
-get_text (SdPrereg    *self,
-          json_t      *o,
-          const char  *name,
-          const char  *where,
-          const char **out,
-          GError     **error)
-{
-  json_t *node = json_object_get (o, name);
-  const char *text;
-
-  *out = NULL;
-  if (node == NULL || json_is_null (node))
-    return TRUE;
-  if (!json_is_string (node))
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” must be text"), name);
-      set_invalid (error, where, what);
-      return FALSE;
-    }
-  text = json_string_value (node);
-  if (g_utf8_strlen (text, -1) > MAX_FIELD_CHARS)
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” is too long"), name);
-      set_invalid (error, where, what);
-      return FALSE;
-    }
-  if (*text != '\0')
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (text));
-      if (*stripped != '\0')
-        *out = g_string_chunk_insert (self->strings, stripped);
-    }
-  return TRUE;
-}
-
-static gboolean
-get_bool (json_t      *o,
-          const char  *name,
-          const char  *where,
-          gboolean    *out,
-          GError     **error)
-{
-  json_t *node = json_object_get (o, name);
-
-  *out = FALSE;
-  if (node == NULL || json_is_null (node))
-    return TRUE;
-  if (!json_is_boolean (node))
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” must be true or false"), name);
-      set_invalid (error, where, what);
-      return FALSE;
-    }
-  *out = json_is_true (node);
-  return TRUE;
-}
-
-typedef gboolean (*FromStringFunc) (const char *text, gpointer out);
-
-static gboolean
-get_enum (SdPrereg       *self,
-          json_t         *o,
-          const char     *name,
-          const char     *where,
-          FromStringFunc  from_string,
-          gpointer        out,
-          GError        **error)
-{
-  const char *text;
-
-  if (!get_text (self, o, name, where, &text, error))
-    return FALSE;
-  if (text != NULL && !from_string (text, out))
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” has a value ShelterDesk does not know"), name);
-      set_invalid (error, where, what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_household (SdPrereg    *self,
-                json_t      *o,
-                GError     **error)
-{
-  const char *where = _("household");
-  SdHouseholdSpec *h = &self->household;
-  json_t *count;
-
-  if (!get_text (self, o, "address", where, &h->address, error) ||
-      !get_text (self, o, "phone", where, &h->phone, error) ||
-      !get_enum (self, o, "stay", where, (FromStringFunc) sd_stay_from_string, &h->stay, error) ||
-      !get_text (self, o, "vehicle_plate", where, &h->vehicle_plate, error) ||
-      !get_enum (self, o, "house_damage", where, (FromStringFunc) sd_house_damage_from_string,
-                 &h->house_damage, error) ||
-      !get_text (self, o, "pets", where, &h->pets, error))
-    return FALSE;
-  count = json_object_get (o, "pets_count");
-  if (count != NULL && !json_is_null (count))
-    {
-      json_int_t n = json_is_integer (count) ? json_integer_value (count) : -1;
-
-      if (n < 0 || n > 99)
-        {
-          set_invalid (error, where, _("“pets_count” must be a number from 0 to 99"));
-          return FALSE;
-        }
-      h->pets_count = (guint) n;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_member (SdPrereg    *self,
-             json_t      *o,
-             guint        index,
-             GError     **error)
-{
-  g_autofree char *where = g_strdup_printf (_("member %u"), index + 1);
-  SdPersonSpec m = { 0 };
-  const char *birth;
-
-  if (!get_text (self, o, "name", where, &m.name, error) ||
-      !get_text (self, o, "kana", where, &m.kana, error) ||
-      !get_text (self, o, "birth_date", where, &birth, error) ||
-      !get_enum (self, o, "sex", where, (FromStringFunc) sd_sex_from_string, &m.sex, error) ||
-      !get_text (self, o, "address", where, &m.address, error) ||
-      !get_text (self, o, "phone", where, &m.phone, error) ||
-      !get_bool (o, "consent_disclose", where, &m.consent_disclose, error) ||
-      !get_text (self, o, "allergies", where, &m.allergies, error) ||
-      !get_text (self, o, "illness", where, &m.illness, error) ||
-      !get_bool (o, "pregnant", where, &m.pregnant, error) ||
-      !get_text (self, o, "disability", where, &m.disability, error) ||
-      !get_enum (self, o, "care_level", where, (FromStringFunc) sd_care_level_from_string,
-                 &m.care_level, error) ||
-      !get_text (self, o, "mobility", where, &m.mobility, error) ||
-      !get_text (self, o, "language", where, &m.language, error))
-    return FALSE;
-  if (m.name == NULL)
-    {
-      set_invalid (error, where, _("the name is missing"));
-      return FALSE;
-    }
-  if (birth != NULL)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autofree char *iso = sd_date_parse_iso (birth, NULL, &local);
-
-      if (iso == NULL)
-        {
-          set_invalid (error, where, local->message);
-          return FALSE;
-        }
-      m.birth_date = g_string_chunk_insert (self->strings, iso);
-    }
-  g_array_append_val (self->members, m);
-  return TRUE;
-}
-
-static SdPrereg *
-prereg_new (void)
-{
-  SdPrereg *self = g_new0 (SdPrereg, 1);
-
-  self->members = g_array_new (FALSE, TRUE, sizeof (SdPersonSpec));
-  self->strings = g_string_chunk_new (256);
-  return self;
+               _("The pre-registration is not acceptable: %s"), what);
 }
 
 SdPrereg *
@@ -243,17 +66,30 @@ sd_prereg_new_from_json (const char  *json,
                          gssize       length,
                          GError     **error)
 {
+  static const char *const top[] = { "format", "version", "household", "members", NULL };
   g_autoptr(json_t) root = NULL;
-  g_autoptr(SdPrereg) self = prereg_new ();
+  g_autoptr(SdPrereg) self = g_new0 (SdPrereg, 1);
+  g_autoptr(GError) local = NULL;
   json_t *node;
-  json_t *members;
 
   g_return_val_if_fail (json != NULL, NULL);
 
+  self->input = sd_intake_input_new ();
   if (length < 0)
     length = strlen (json);
-  if (length <= MAX_JSON_BYTES && g_utf8_validate (json, length, NULL))
-    root = sd_json_parse (json, length, 0, NULL);
+  if (length > MAX_JSON_BYTES || !g_utf8_validate (json, length, NULL))
+    {
+      g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
+                           _("This is not a pre-registration: it is not a JSON object in UTF-8."));
+      return NULL;
+    }
+  /* U+0000 gets through the parser only for the reader to name its field. */
+  root = sd_json_parse (json, length, JSON_ALLOW_NUL, &local);
+  if (root == NULL)
+    {
+      set_invalid (error, local->message);
+      return NULL;
+    }
   if (!json_is_object (root))
     {
       g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
@@ -276,42 +112,23 @@ sd_prereg_new_from_json (const char  *json,
       return NULL;
     }
 
+  if (!sd_intake_input_refuse_unknown (root, _("pre-registration"), top, &local))
+    {
+      set_invalid (error, local->message);
+      return NULL;
+    }
   node = json_object_get (root, "household");
-  if (node != NULL && !json_is_null (node))
+  if (node != NULL && !json_is_null (node) &&
+      !sd_intake_input_read_household (self->input, node, NULL, &local))
     {
-      if (!json_is_object (node))
-        {
-          set_invalid (error, _("household"), _("must be an object"));
-          return NULL;
-        }
-      if (!read_household (self, node, error))
-        return NULL;
-    }
-
-  members = json_object_get (root, "members");
-  if (!json_is_array (members) || json_array_size (members) == 0)
-    {
-      set_invalid (error, _("members"), _("there must be at least one member"));
+      set_invalid (error, local->message);
       return NULL;
     }
-  if (json_array_size (members) > SD_QR_PREREG_MAX_MEMBERS)
+  if (!sd_intake_input_read_members (self->input, json_object_get (root, "members"),
+                                     SD_QR_PREREG_MAX_MEMBERS, FALSE, &local))
     {
-      g_autofree char *what = g_strdup_printf (_("at most %d people fit one code"), SD_QR_PREREG_MAX_MEMBERS);
-      set_invalid (error, _("members"), what);
+      set_invalid (error, local->message);
       return NULL;
-    }
-  for (guint i = 0; i < json_array_size (members); i++)
-    {
-      json_t *m = json_array_get (members, i);
-
-      if (!json_is_object (m))
-        {
-          g_autofree char *where = g_strdup_printf (_("member %u"), i + 1);
-          set_invalid (error, where, _("must be an object"));
-          return NULL;
-        }
-      if (!read_member (self, m, i, error))
-        return NULL;
     }
   return g_steal_pointer (&self);
 }
@@ -345,7 +162,9 @@ to_json (SdPrereg *self,
   g_autoptr(json_t) root = json_object ();
   json_t *b = json_object ();
   json_t *list = json_array ();
-  const SdHouseholdSpec *h = &self->household;
+  const SdHouseholdSpec *h = sd_prereg_get_household (self);
+  guint n_members = 0;
+  const SdPersonSpec *members = sd_prereg_get_members (self, &n_members);
 
   if (!for_code)
     {
@@ -365,9 +184,9 @@ to_json (SdPrereg *self,
     json_object_set_new (b, "pets_count", json_integer (h->pets_count));
 
   json_object_set_new (root, "members", list);
-  for (guint i = 0; i < self->members->len; i++)
+  for (guint i = 0; i < n_members; i++)
     {
-      const SdPersonSpec *m = &g_array_index (self->members, SdPersonSpec, i);
+      const SdPersonSpec *m = &members[i];
 
       b = json_object ();
       json_array_append_new (list, b);

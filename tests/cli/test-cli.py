@@ -199,6 +199,54 @@ def test_evacuee_json_is_strict(tmp):
     assert persons(db) == before, 'bad input saved something'
 
 
+def test_evacuee_fields_are_strict(tmp):
+    """Every wrong type, unknown member or hidden character is refused,
+    naming the field (and member), never stored changed or dropped."""
+    db = seeded(tmp)
+    before = persons(db)
+
+    def household(member=None, **fields):
+        h = {'shelter': 'S01', 'stay': 'shelter',
+             'members': [{'name': '甲'}, dict({'name': '乙'}, **(member or {}))]}
+        h.update(fields)
+        return json.dumps(h, ensure_ascii=True).encode()
+
+    cases = [
+        (household({'consent_disclose': 'true'}), ['member 2', 'consent_disclose', 'true or false']),
+        (household({'pregnant': 'yes'}), ['member 2', 'pregnant', 'true or false']),
+        (household({'birth_date': 19500106}), ['member 2', 'birth_date', 'text']),
+        (household({'phone': 9012345678}), ['member 2', 'phone', 'leading zero']),
+        (household(phone=9012345678), ['household', 'phone', 'text']),
+        (household({'name': 'A\u0000B'}), ['member 2', 'name', 'U+0000']),
+        (household({'name': '乙\u202e甲'}), ['member 2', 'name', 'U+202E']),
+        (household({'kana': 'おつ\u2066'}), ['member 2', 'kana', 'U+2066']),
+        (household({'allergies': '\u200f'}), ['member 2', 'allergies', 'U+200F']),
+        (household({'illness': '\u061c'}), ['member 2', 'illness', 'U+061C']),
+        (household(adress='みなと川市'), ['household', '“adress”']),
+        (household({'adress': 'みなと川市'}), ['member 2', '“adress”']),
+        (household(pets_count=1.5), ['household', 'pets_count']),
+        (household(check_in='no'), ['household', 'check_in', 'true or false']),
+    ]
+    for data, words in cases:
+        r = fails(add_household_raw(db, data), 1, repr(data))
+        for w in words:
+            assert w in r.err, (w, r)
+        only_the_message(r, repr(data))
+    assert persons(db) == before, 'bad input saved something'
+    # The same values written as they should be are taken.
+    good = household({'consent_disclose': True, 'pregnant': False, 'birth_date': '19500106',
+                      'phone': '09012345678', 'address': 'みなと川市'})
+    added = json.loads(ok(add_household_raw(db, good, '--allow-duplicates'), 'good household').out)
+    shown = json.loads(ok(cli('evacuee', 'show', added['person_ids'][1], '--json', db=db), 'show').out)
+    assert shown['person']['phone'] == '09012345678', shown
+    assert shown['person']['consent_disclose'] is True, shown
+    assert shown['person']['birth_date'] == '1950-01-06', shown
+
+
+def add_household_raw(db, data, *extra):
+    return cli('evacuee', 'add', '--json', *extra, db=db, stdin=data)
+
+
 def test_enquire_respects_consent(tmp):
     db = seeded(tmp)
     ok(add_household(db, YAMADA), 'add')
@@ -762,6 +810,8 @@ TESTS = [
     ('a possible duplicate is refused, never merged', test_duplicates_refused),
     ('bad households save nothing', test_evacuee_bad_input),
     ('evacuee add reads one strict JSON object', test_evacuee_json_is_strict),
+    ('evacuee add refuses wrong types, unknown fields and hidden characters by name',
+     test_evacuee_fields_are_strict),
     ('enquire respects consent', test_enquire_respects_consent),
     ('report shelter-status as CSV and PDF', test_report_shelter_status),
     ('qr issue, then scan it in each mode; forged and half codes refused', test_qr_issue_and_scan),

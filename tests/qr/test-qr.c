@@ -716,6 +716,20 @@ test_prereg_bad (Fixture *f, gconstpointer data)
     "{\"members\": [{\"name\": \"a\"}], \"household\": {\"pets_count\": -1}}",
     "\xff\xfe{}",
   };
+  /* The same strict reading as every other way a household comes in:
+   * each is refused naming the field that is wrong. */
+  const struct { const char *json; const char *words; } strict[] = {
+    { "{\"members\": [{\"name\": \"a\"}], \"household\": {\"adress\": \"x\"}}", "“adress”" },
+    { "{\"members\": [{\"name\": \"a\", \"adress\": \"x\"}]}", "“adress”" },
+    { "{\"members\": [{\"name\": \"a\"}], \"househld\": {}}", "“househld”" },
+    { "{\"members\": [{\"name\": \"a\", \"phone\": 9012345678}]}", "“phone”" },
+    { "{\"members\": [{\"name\": \"a\"}], \"household\": {\"phone\": 9012345678}}", "“phone”" },
+    { "{\"members\": [{\"name\": \"a\", \"consent_disclose\": \"true\"}]}", "“consent_disclose”" },
+    { "{\"members\": [{\"name\": \"a\\u202eb\"}]}", "U+202E" },
+    { "{\"members\": [{\"name\": \"a\\u0000b\"}]}", "U+0000" },
+    { "{\"members\": [{\"name\": \"a\"}]}{\"members\": [{\"name\": \"b\"}]}", "more after the end" },
+    { "{'members': [{'name': 'a'}]}", "double quotes" },
+  };
 
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (bad_json); i++)
@@ -723,6 +737,15 @@ test_prereg_bad (Fixture *f, gconstpointer data)
       g_autoptr(SdPrereg) q = sd_prereg_new_from_json (bad_json[i], -1, &error);
       g_assert_null (q);
       g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strict); i++)
+    {
+      g_autoptr(SdPrereg) q = sd_prereg_new_from_json (strict[i].json, -1, &error);
+      g_assert_null (q);
+      g_assert_error (error, SD_QR_ERROR, SD_QR_ERROR_INVALID);
+      if (strstr (error->message, strict[i].words) == NULL)
+        g_error ("“%s” does not say “%s”", error->message, strict[i].words);
       g_clear_error (&error);
     }
 
