@@ -26,6 +26,7 @@
 
 #include "sd-csv.h"
 #include "sd-date.h"
+#include "sd-intake-input.h"
 #include "sd-json.h"
 #include "sd-person.h"
 #include "sd-shelter.h"
@@ -619,6 +620,7 @@ load_csv (SeedLoad           *load,
 static json_t *
 load_json_file (const char  *path,
                 const char  *file,
+                gsize        flags,
                 GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -636,7 +638,7 @@ load_json_file (const char  *path,
                      _("%s: %s"), file, local_error->message);
       return NULL;
     }
-  root = sd_json_parse (contents, length, 0, &local_error);
+  root = sd_json_parse (contents, length, flags, &local_error);
   if (root == NULL)
     {
       g_prefix_error (&local_error, _("%s: "), file);
@@ -653,7 +655,7 @@ load_json_file (const char  *path,
 }
 
 /* MEMBER of OBJECT as a string, tidied; NULL when absent, null or empty.
- * Whole numbers are taken too, since "sex": 1 is an easy slip. */
+ * A number is refused like anywhere else (see sd-intake-input.c). */
 static gboolean
 json_text (json_t      *object,
            const char  *member,
@@ -666,8 +668,6 @@ json_text (json_t      *object,
   *out_text = NULL;
   if (json_is_string (node))
     *out_text = sd_text_tidy (json_string_value (node));
-  else if (json_is_integer (node))
-    *out_text = g_strdup_printf ("%" JSON_INTEGER_FORMAT, json_integer_value (node));
   else if (node != NULL && !json_is_null (node))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
@@ -681,27 +681,6 @@ json_text (json_t      *object,
                    _("“%s” is missing or empty"), member);
       return FALSE;
     }
-  return TRUE;
-}
-
-static gboolean
-json_flag (json_t      *object,
-           const char  *member,
-           gboolean    *out_flag,
-           GError     **error)
-{
-  json_t *node = json_object_get (object, member);
-
-  *out_flag = FALSE;
-  if (node == NULL || json_is_null (node))
-    return TRUE;
-  if (!json_is_boolean (node))
-    {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-                   _("“%s” must be true or false"), member);
-      return FALSE;
-    }
-  *out_flag = json_is_true (node);
   return TRUE;
 }
 
@@ -767,59 +746,6 @@ lookup_shelter (SeedLoad    *load,
   return g_hash_table_lookup (load->shelter_ids, code);
 }
 
-/* Keeps TEXT alive in POOL until the household is written. */
-static const char *
-keep (GPtrArray *pool,
-      char      *text)
-{
-  if (text != NULL)
-    g_ptr_array_add (pool, text);
-  return text;
-}
-
-/* Fills SPEC from one member, with strings owned by POOL. */
-static gboolean
-read_member (SeedLoad     *load,
-             json_t       *node,
-             GPtrArray    *pool,
-             SdPersonSpec *spec,
-             GError      **error)
-{
-  json_t *member = node;
-  g_autofree char *name = NULL;
-  g_autofree char *kana = NULL;
-  g_autofree char *birth_text = NULL;
-  g_autofree char *birth_date = NULL;
-  g_autofree char *sex = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *phone = NULL;
-
-  if (!json_is_object (node))
-    {
-      g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
-                           _("not a JSON object"));
-      return FALSE;
-    }
-
-  if (!json_text (member, "name", TRUE, &name, error) ||
-      !json_text (member, "kana", FALSE, &kana, error) ||
-      !json_text (member, "birth_date", FALSE, &birth_text, error) ||
-      !json_text (member, "sex", FALSE, &sex, error) ||
-      !json_text (member, "address", FALSE, &address, error) ||
-      !json_text (member, "phone", FALSE, &phone, error) ||
-      !parse_sex (sex, "sex", &spec->sex, error) ||
-      !parse_birth_date (load, birth_text, "birth_date", &birth_date, error) ||
-      !json_flag (member, "consent_disclose", &spec->consent_disclose, error))
-    return FALSE;
-
-  spec->name = keep (pool, g_steal_pointer (&name));
-  spec->kana = keep (pool, g_steal_pointer (&kana));
-  spec->birth_date = keep (pool, g_steal_pointer (&birth_date));
-  spec->address = keep (pool, g_steal_pointer (&address));
-  spec->phone = keep (pool, g_steal_pointer (&phone));
-  return TRUE;
-}
-
 static gboolean
 record_events (SeedLoad   *load,
                json_t     *events,
@@ -859,23 +785,22 @@ record_events (SeedLoad   *load,
   return TRUE;
 }
 
+/* One household, read by the same strict reader as evacuee add and the
+ * pre-registration (sd-intake-input.c); "shelter" and "events" are ours. */
 static gboolean
 load_household (SeedLoad   *load,
                 json_t     *object,
                 GError    **error)
 {
-  g_autofree char *code = NULL;
-  g_autofree char *stay = NULL;
-  g_autofree char *plate = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *phone = NULL;
-  g_autofree char *household_id = NULL;
-  g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func (g_free);
+  static const char *const also[] = { "shelter", "members", "events", NULL };
+  g_autoptr(SdIntakeInput) input = sd_intake_input_new ();
   g_autoptr(GPtrArray) person_ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree SdPersonSpec *members = NULL;
-  SdHouseholdSpec spec = { 0 };
-  json_t *list, *events;
-  guint n_members;
+  g_autofree char *household_id = NULL;
+  SdHouseholdSpec *spec;
+  SdPersonSpec *members;
+  const char *code = NULL;
+  json_t *events;
+  guint n_members = 0;
 
   if (!json_is_object (object))
     {
@@ -884,59 +809,41 @@ load_household (SeedLoad   *load,
       return FALSE;
     }
 
-  if (!json_text (object, "shelter", TRUE, &code, error) ||
-      !json_text (object, "stay", TRUE, &stay, error) ||
-      !json_text (object, "vehicle_plate", FALSE, &plate, error) ||
-      !json_text (object, "address", FALSE, &address, error) ||
-      !json_text (object, "phone", FALSE, &phone, error))
+  sd_intake_input_set_today (input, &load->today);
+  if (!sd_intake_input_read_household (input, object, also, error) ||
+      !sd_intake_input_get_text (input, object, _("household"), "shelter", &code, error))
     return FALSE;
-
-  if (!sd_stay_from_string (stay, &spec.stay))
+  if (code == NULL || json_object_get (object, "stay") == NULL)
     {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-                   _("“%s” is not a stay: write shelter, home, vehicle or relatives"), stay);
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                   _("“%s” is missing or empty"), code == NULL ? "shelter" : "stay");
       return FALSE;
     }
-  spec.shelter_id = lookup_shelter (load, code, error);
-  if (spec.shelter_id == NULL)
+  spec = sd_intake_input_get_household (input);
+  spec->shelter_id = lookup_shelter (load, code, error);
+  if (spec->shelter_id == NULL)
     return FALSE;
 
-  if (!json_list (object, "members", TRUE, &list, error) ||
-      !json_list (object, "events", FALSE, &events, error))
+  if (!json_list (object, "events", FALSE, &events, error) ||
+      !sd_intake_input_read_members (input, json_object_get (object, "members"), 0, FALSE, error))
     return FALSE;
-  n_members = json_array_size (list);
-  if (n_members == 0)
-    {
-      g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
-                           _("the household has no members"));
-      return FALSE;
-    }
-
-  members = g_new0 (SdPersonSpec, n_members);
+  members = sd_intake_input_get_members (input, &n_members);
   for (guint i = 0; i < n_members; i++)
     {
-      if (!read_member (load, json_array_get (list, i), pool, &members[i], error))
-        {
-          g_prefix_error (error, _("member %u: "), i + 1);
-          return FALSE;
-        }
       /* A member without their own address or phone lives at the household's. */
       if (members[i].address == NULL)
-        members[i].address = address;
+        members[i].address = spec->address;
       if (members[i].phone == NULL)
-        members[i].phone = phone;
+        members[i].phone = spec->phone;
     }
 
-  spec.vehicle_plate = plate;
-  spec.address = address;
-  spec.phone = phone;
-  household_id = sd_store_add_household (load->store, &spec, members, n_members, person_ids, error);
+  household_id = sd_store_add_household (load->store, spec, members, n_members, person_ids, error);
   if (household_id == NULL)
     return FALSE;
   load->summary.households++;
   load->summary.persons += n_members;
 
-  return record_events (load, events, person_ids, spec.shelter_id, error);
+  return record_events (load, events, person_ids, spec->shelter_id, error);
 }
 
 static gboolean
@@ -945,14 +852,17 @@ load_evacuees (SeedLoad    *load,
                const char  *file,
                GError     **error)
 {
-  g_autoptr(json_t) root = load_json_file (path, file, error);
+  static const char *const known[] = { "households", NULL };
+  /* U+0000 gets through the parser only for the reader to name its field. */
+  g_autoptr(json_t) root = load_json_file (path, file, JSON_ALLOW_NUL, error);
   g_autoptr(GError) local_error = NULL;
   json_t *households;
 
   if (root == NULL)
     return FALSE;
 
-  if (!json_list (root, "households", TRUE, &households, &local_error))
+  if (!sd_intake_input_refuse_unknown (root, _("the file"), known, &local_error) ||
+      !json_list (root, "households", TRUE, &households, &local_error))
     {
       g_prefix_error (&local_error, _("%s: "), file);
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1077,7 +987,7 @@ load_manifest (SeedLoad  *load,
                    _("There is no %s in the seed folder “%s”"), MANIFEST_NAME, load->dir);
       return NULL;
     }
-  root = load_json_file (path, MANIFEST_NAME, error);
+  root = load_json_file (path, MANIFEST_NAME, 0, error);
   if (root == NULL)
     return NULL;
 

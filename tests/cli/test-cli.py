@@ -745,6 +745,20 @@ def test_bad_seed(tmp):
     assert data['is_demo'] is False, data
 
 
+def test_empty_seed_files(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    for name in ('manifest.json', 'evacuees.json'):
+        seeds = os.path.join(tmp, 'seeds-' + name)
+        shutil.copytree(SEEDS, seeds)
+        open(os.path.join(seeds, name), 'w').close()
+        r = fails(cli('seed', 'load', seeds, db=db), 1, 'an empty ' + name)
+        assert name in r.err and 'empty' in r.err, r
+        only_the_message(r, 'an empty ' + name)
+        assert len(r.err.strip().split('\n')) == 1, r
+    assert all(v == 0 for v in info(db)['counts'].values())
+
+
 def test_invalid_utf8(tmp):
     db = os.path.join(tmp, 'site.db')
     init(db)
@@ -802,6 +816,7 @@ TESTS = [
     ('a read-only database', test_read_only),
     ('a database from a newer version', test_newer_version),
     ('a bad seed row loads nothing', test_bad_seed),
+    ('an empty manifest or evacuees file says so, and only that', test_empty_seed_files),
     ('invalid UTF-8 in an argument', test_invalid_utf8),
     ('check on a seeded database', test_check),
     ('a write behind the core is caught', test_write_behind_the_core),

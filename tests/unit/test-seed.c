@@ -566,6 +566,72 @@ test_unknown_shelter (Fixture       *f,
   assert_load_fails (f, dir, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, "evacuees.json, household 2: ");
 }
 
+static const char evacuees_manifest[] =
+  "{\"format\": 1, \"files\": [{\"kind\": \"evacuees\", \"path\": \"evacuees.json\"}]}";
+
+/* An evacuees file is read by the same strict reader as evacuee add:
+ * each of these is refused, naming the file, household, member and field. */
+static void
+test_evacuees_strict (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const struct { const char *json; const char *prefix; const char *words; } cases[] = {
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"One\", \"phone\": 9012345678}]}]}",
+      "evacuees.json, household 1: member 1: ", "“phone”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\", \"phone\": 9012345678,"
+      "  \"members\": [{\"name\": \"One\"}]}]}",
+      "evacuees.json, household 1: household: ", "“phone”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\", \"adress\": \"x\","
+      "  \"members\": [{\"name\": \"One\"}]}]}",
+      "evacuees.json, household 1: ", "“adress”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"One\"}, {\"name\": \"Two\", \"adress\": \"x\"}]}]}",
+      "evacuees.json, household 1: member 2: ", "“adress”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"One\", \"consent_disclose\": \"true\"}]}]}",
+      "evacuees.json, household 1: member 1: ", "“consent_disclose”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"O\\u202ene\"}]}]}",
+      "evacuees.json, household 1: member 1: ", "U+202E" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"O\\u0000ne\"}]}]}",
+      "evacuees.json, household 1: member 1: ", "U+0000" },
+    { "{\"households\": []}{\"households\": []}", "evacuees.json: ", "more after the end" },
+    { "{\"households\": [], \"househods\": []}", "evacuees.json: ", "“househods”" },
+    { "", "evacuees.json: ", "empty" },
+  };
+
+  load_good (f);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("strict-%u", i);
+      g_autofree char *dir = write_seed_dir (f, name,
+                                             "manifest.json", evacuees_manifest,
+                                             "evacuees.json", cases[i].json,
+                                             NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (sd_seed_load (f->store, dir, NULL, &error));
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == SD_DATA_ERROR);
+      g_test_message ("%s", error->message);
+      if (!g_str_has_prefix (error->message, cases[i].prefix) || strstr (error->message, cases[i].words) == NULL)
+        g_error ("case %u: “%s” does not start with “%s” and say “%s”", i, error->message,
+                 cases[i].prefix, cases[i].words);
+    }
+}
+
+/* An empty manifest says so, with no library warning around it. */
+static void
+test_empty_manifest (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *dir = write_seed_dir (f, "empty-manifest", "manifest.json", "", NULL);
+
+  assert_load_fails (f, dir, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, "manifest.json: it is empty");
+}
+
 /* A shelter loaded by an earlier seed is found by its code. */
 static void
 test_shelter_from_database (Fixture       *f,
@@ -617,6 +683,8 @@ main (int   argc,
   ADD ("/seed/error/empty-required-field", test_empty_required_field);
   ADD ("/seed/error/unknown-shelter", test_unknown_shelter);
   ADD ("/seed/evacuees/shelter-from-database", test_shelter_from_database);
+  ADD ("/seed/evacuees/strict", test_evacuees_strict);
+  ADD ("/seed/error/empty-manifest", test_empty_manifest);
 
 #undef ADD
 
