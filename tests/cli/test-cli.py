@@ -652,10 +652,21 @@ def test_staff_set_pin(tmp):
     assert s['has_pin'] is False, s
     fails(cli('staff', 'set-pin', '42', db=db, stdin=b'12\n'), 1, 'a PIN that is too short')
     fails(cli('staff', 'set-pin', '42', db=db, stdin=b''), 1, 'no PIN at all')
-    ok(cli('staff', 'set-pin', '42', db=db, stdin=b'  2468\r\nignored\n'), 'set-pin')
+    # A second line is refused, not cut off: "4321\n5678" is not the PIN 4321.
+    for two_lines in (b'4321\n5678', b'4321\n5678\n', b'  2468\r\nignored\n'):
+        r = fails(cli('staff', 'set-pin', '42', db=db, stdin=two_lines), 1, repr(two_lines))
+        assert 'one line' in r.err, r
+        assert '4321' not in r.err and '5678' not in r.err, r
+        [s] = json.loads(ok(cli('staff', 'list', '--json', db=db), 'staff list').out)
+        assert s['has_pin'] is False, (two_lines, s)
+    fails(cli('staff', 'add', '--staff-no', '43', '--name', 'M', '--role', 'lead', '--pin-stdin', db=db,
+          stdin=b'4321\n5678'),
+          1, 'staff add with two lines')
+    ok(cli('staff', 'set-pin', '42', db=db, stdin=b'  2468\r\n\n'), 'set-pin')
     [s] = json.loads(ok(cli('staff', 'list', '--json', db=db), 'staff list').out)
     assert s['has_pin'] is True, s
     fails(cli('staff', 'set-pin', '43', db=db, stdin=b'2468\n'), 1, 'set-pin for nobody')
+    assert [x['staff_no'] for x in json.loads(ok(cli('staff', 'list', '--json', db=db), 'list').out)] == ['42']
 
 
 def test_staff_duplicate(tmp):
