@@ -19,10 +19,18 @@
  *  - Messages never quote a name, address or other personal value; they
  *    name the column instead.  Codes and enumerated values are quoted,
  *    since those are what the person has to correct.
+ *  - Nothing outside the seed folder is read: paths may not climb out of
+ *    it, and no symbolic link may lead out of it.
+ *  - A folder marked demo goes only into a new or demo database.
  */
+/* realpath() is POSIX (XSI), not C17. */
+#define _XOPEN_SOURCE 700
+
 #include "sd-seed.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sd-csv.h"
 #include "sd-date.h"
@@ -43,10 +51,19 @@
 typedef struct {
   SdStore       *store;
   const char    *dir;
+  char          *real_dir;      /* DIR with every link followed */
   GDate          today;         /* birth dates after this are refused */
   GHashTable    *shelter_ids;   /* code → id of the shelters loaded so far */
   SdSeedSummary  summary;
 } SeedLoad;
+
+static void
+seed_load_clear (SeedLoad *load)
+{
+  g_clear_pointer (&load->real_dir, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SeedLoad, seed_load_clear)
 
 /* ---- CSV tables: a reader plus the map from our fields to its columns ---- */
 
@@ -61,6 +78,7 @@ typedef struct {
   guint            n_fields;
   int              column[MAX_FIELDS];   /* field → column index, -1 when absent */
   char            *header[MAX_FIELDS];   /* field → the file's own header, for messages */
+  guint            n_columns;            /* in the header row: every row must have as many */
   GPtrArray       *row;
 } SeedTable;
 
@@ -176,6 +194,7 @@ seed_table_open (SeedTable        *table,
       return FALSE;
     }
 
+  table->n_columns = headers->len;
   for (guint c = 0; c < headers->len; c++)
     {
       int f = seed_table_field_for_header (table, columns, g_ptr_array_index (headers, c));
@@ -235,6 +254,26 @@ seed_table_next (SeedTable  *table,
     }
 }
 
+/* A row with a field too few would be read shifted (the phone number as
+ * the address, the reason as the phone), and one with a field too many
+ * has lost or split something: both are refused.  Excel writes every
+ * row of a sheet to the same width, empty cells as empty fields. */
+static gboolean
+seed_table_check_width (SeedTable  *table,
+                        GError    **error)
+{
+  if (table->row->len == table->n_columns)
+    return TRUE;
+  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
+               table->row->len < table->n_columns
+               ? _("the row has %u fields but the header has %u: a field is missing, so the values "
+                   "after it would land in the wrong columns")
+               : _("the row has %u fields but the header has %u: is there a comma in a value that is "
+                   "not in quotes?"),
+               table->row->len, table->n_columns);
+  return FALSE;
+}
+
 /* FIELD tidied for storage, or NULL when the column is absent or empty. */
 static char *
 seed_table_text (SeedTable *table,
@@ -242,8 +281,6 @@ seed_table_text (SeedTable *table,
 {
   int c = table->column[field];
 
-  /* Excel drops the empty cells at the end of a row, so a short row
-   * means empty fields rather than a broken file. */
   if (c < 0 || (guint) c >= table->row->len)
     return NULL;
   return sd_text_tidy (g_ptr_array_index (table->row, c));
@@ -597,7 +634,8 @@ load_csv (SeedLoad           *load,
 
   while (seed_table_next (&table, &local_error))
     {
-      if (!kind->load_row (load, &table, &local_error))
+      if (!seed_table_check_width (&table, &local_error) ||
+          !kind->load_row (load, &table, &local_error))
         {
           g_prefix_error (&local_error, _("%s, line %u: "), file, seed_table_get_line (&table));
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -881,6 +919,35 @@ load_evacuees (SeedLoad    *load,
 
 /* ---- the manifest ---- */
 
+/* PATH with every symbolic link followed, or NULL when it does not exist. */
+static char *
+real_path (const char *path)
+{
+#ifdef G_OS_UNIX
+  char *real = realpath (path, NULL);
+  char *copy = g_strdup (real);
+
+  free (real);
+  return copy;
+#else
+  /* Links on Windows need an administrator to make; the path's own
+   * checks (no "..", not absolute) are what keeps a seed inside there. */
+  return g_canonicalize_filename (path, NULL);
+#endif
+}
+
+/* Whether PATH, links followed, is inside the seed folder. */
+static gboolean
+is_inside (SeedLoad   *load,
+           const char *path)
+{
+  g_autofree char *real = real_path (path);
+  gsize n = load->real_dir != NULL ? strlen (load->real_dir) : 0;
+
+  return real != NULL && n > 0 && strncmp (real, load->real_dir, n) == 0 &&
+         (real[n] == G_DIR_SEPARATOR || load->real_dir[n - 1] == G_DIR_SEPARATOR);
+}
+
 /* The file an entry names, which must stay inside the seed folder: a
  * manifest is data, and data must not send us reading elsewhere. */
 static char *
@@ -905,6 +972,14 @@ resolve_path (SeedLoad    *load,
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
                    _("%s, file %u: “%s” is not in the seed folder"), MANIFEST_NAME, index, file);
+      g_free (path);
+      return NULL;
+    }
+  if (!is_inside (load, path))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("%s, file %u: “%s” is a link to a file outside the seed folder, which is not read: "
+                     "copy the file itself into the folder"), MANIFEST_NAME, index, file);
       g_free (path);
       return NULL;
     }
@@ -987,6 +1062,14 @@ load_manifest (SeedLoad  *load,
                    _("There is no %s in the seed folder “%s”"), MANIFEST_NAME, load->dir);
       return NULL;
     }
+  load->real_dir = real_path (load->dir);
+  if (!is_inside (load, path))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("%s: it is a link to a file outside the seed folder, which is not read: "
+                     "copy the file itself into the folder"), MANIFEST_NAME);
+      return NULL;
+    }
   root = load_json_file (path, MANIFEST_NAME, 0, error);
   if (root == NULL)
     return NULL;
@@ -1025,7 +1108,8 @@ sd_seed_load (SdStore        *store,
   g_autoptr(SdTxn) txn = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *site_name = NULL;
-  SeedLoad load = { 0 };
+  g_auto(SeedLoad) load = { 0 };
+  gboolean demo;
   json_t *files;
 
   g_return_val_if_fail (SD_IS_STORE (store), FALSE);
@@ -1053,6 +1137,26 @@ sd_seed_load (SdStore        *store,
   if (txn == NULL)
     return FALSE;
 
+  /* A demo database signs in without a PIN: a folder marked demo must
+   * never turn a database holding real shelters, staff or evacuees into
+   * one.  Checked inside the transaction, so nothing slips in between. */
+  demo = json_is_true (json_object_get (manifest, "demo"));
+  if (demo && !sd_store_get_is_demo (store))
+    {
+      SdStoreCounts counts = { 0 };
+
+      if (!sd_store_get_counts (store, &counts, error))
+        return FALSE;
+      if (counts.shelters > 0 || counts.persons > 0 || counts.staff > 0)
+        {
+          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                       _("The seed folder is a demo (its %s says \"demo\": true), and this database already "
+                         "holds shelters, staff or evacuees: a demo is loaded only into a new database or "
+                         "a demo one. Make a new database for it with “init”."), MANIFEST_NAME);
+          return FALSE;
+        }
+    }
+
   for (guint i = 0; i < json_array_size (files); i++)
     if (!load_entry (&load, json_array_get (files, i), i + 1, error))
       return FALSE;
@@ -1061,8 +1165,7 @@ sd_seed_load (SdStore        *store,
     return FALSE;
   /* Only the demo's manifest says "demo": a municipality's own roster
    * loaded this way is real data, and the desk must treat it so. */
-  if (json_is_true (json_object_get (manifest, "demo")) &&
-      !sd_store_set_is_demo (store, TRUE, error))
+  if (demo && !sd_store_set_is_demo (store, TRUE, error))
     return FALSE;
 
   if (!_sd_txn_commit (g_steal_pointer (&txn), error))

@@ -756,6 +756,91 @@ def test_bad_seed(tmp):
     assert data['is_demo'] is False, data
 
 
+def test_seed_refusals(tmp):
+    """Each damaged copy of the demo folder is refused, naming the file and
+    line, and leaves the database as it was."""
+
+    def edit_lines(seeds, name, change):
+        path = os.path.join(seeds, name)
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().split('\n')
+        change(lines)
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write('\n'.join(lines))
+
+    def drop_field(lines):
+        row = lines[1].split(',')
+        del row[5]                       # the address: the phone would land there
+        lines[1] = ','.join(row)
+
+    def extra_field(lines):
+        lines[1] += ',extra'
+
+    def duplicate_id(lines):
+        lines[2] = lines[1].split(',')[0] + ',' + lines[2].split(',', 1)[1]
+
+    def lower_case_code(lines):
+        lines.insert(len([x for x in lines if x]), 's01,' + lines[1].split(',', 1)[1])
+
+    def mislabel(seeds):
+        path = os.path.join(seeds, 'manifest.json')
+        with open(path, encoding='utf-8') as f:
+            manifest = json.load(f)
+        manifest['files'][2]['encoding'] = 'CP932'
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump(manifest, f, ensure_ascii=False)
+
+    def phone_number(seeds):
+        path = os.path.join(seeds, 'evacuees.json')
+        with open(path, encoding='utf-8') as f:
+            data = json.load(f)
+        data['households'][0]['phone'] = 9012345678
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump(data, f, ensure_ascii=False)
+
+    def link_out(seeds):
+        outside = os.path.join(tmp, 'elsewhere.csv')
+        shutil.copy(os.path.join(seeds, 'staff.csv'), outside)
+        os.unlink(os.path.join(seeds, 'staff.csv'))
+        os.symlink(outside, os.path.join(seeds, 'staff.csv'))
+
+    cases = [
+        ('a field missing', lambda d: edit_lines(d, 'support-list.csv', drop_field), 'support-list.csv, line 2:'),
+        ('a field too many', lambda d: edit_lines(d, 'support-list.csv', extra_field), 'support-list.csv, line 2:'),
+        ('external_id twice', lambda d: edit_lines(d, 'support-list.csv', duplicate_id), 'support-list.csv, line 3:'),
+        ('s01 beside S01', lambda d: edit_lines(d, 'shelters.csv', lower_case_code), 'shelters.csv, line 14:'),
+        ('UTF-8 labelled CP932', mislabel, 'support-list.csv:'),
+        ('a phone as a number', phone_number, 'evacuees.json, household 1:'),
+        ('a link out of the folder', link_out, '“staff.csv” is a link'),
+    ]
+    for n, (what, damage, words) in enumerate(cases):
+        seeds = os.path.join(tmp, f'seeds-{n}')
+        shutil.copytree(SEEDS, seeds)
+        damage(seeds)
+        db = os.path.join(tmp, f'site-{n}.db')
+        init(db)
+        r = fails(cli('seed', 'load', seeds, db=db), 1, what)
+        assert words in r.err, (what, words, r)
+        only_the_message(r, what)
+        data = info(db)
+        assert all(v == 0 for v in data['counts'].values()), (what, data)
+        assert data['is_demo'] is False, (what, data)
+
+    # The demo folder into a database with real data: refused, and the
+    # database does not become a demo that signs in without a PIN.
+    db = os.path.join(tmp, 'real.db')
+    init(db)
+    ok(cli('shelter', 'add', '--code', 'R01', '--name', '本物の避難所', '--kind', 'designated', '--capacity', '0',
+           db=db), 'add')
+    r = fails(cli('seed', 'load', SEEDS, db=db), 1, 'the demo into a real database')
+    assert 'demo' in r.err, r
+    data = info(db)
+    assert data['is_demo'] is False and data['counts']['shelters'] == 1, data
+    # A shelter code in another case is the same code.
+    fails(cli('shelter', 'add', '--code', 'r01', '--name', 'x', '--kind', 'designated', '--capacity', '0', db=db),
+          1, 'r01 beside R01')
+
+
 def test_empty_seed_files(tmp):
     db = os.path.join(tmp, 'site.db')
     init(db)
@@ -828,6 +913,8 @@ TESTS = [
     ('a database from a newer version', test_newer_version),
     ('a bad seed row loads nothing', test_bad_seed),
     ('an empty manifest or evacuees file says so, and only that', test_empty_seed_files),
+    ('seed load refuses bad rows, mislabelled files, links out and a demo over real data',
+     test_seed_refusals),
     ('invalid UTF-8 in an argument', test_invalid_utf8),
     ('check on a seeded database', test_check),
     ('a write behind the core is caught', test_write_behind_the_core),
