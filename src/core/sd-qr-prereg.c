@@ -4,10 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The code carries the same JSON as the documented file (docs/qr-format.md),
- * rewritten with only the fields ShelterDesk knows, zlib-compressed (whose
- * Adler-32 catches a half-read code) and base32-encoded.  It is not
- * signed: anyone may make one, and all it does is fill the intake form
- * for a volunteer to confirm with the people in front of them.
+ * read by the strict reader every household goes through (sd-intake-input.c:
+ * an unknown or mistyped field is refused by name), written again without
+ * empty fields, zlib-compressed (whose Adler-32 catches a half-read code)
+ * and base32-encoded.  It is not signed: anyone may make one, and all it
+ * does is fill the intake form for a volunteer to confirm with the people
+ * in front of them.
  */
 #include "sd-qr.h"
 #include "sd-qr-private.h"

@@ -673,7 +673,7 @@ load_json_file (const char  *path,
                      _("%s: the file is not in the seed folder"), file);
       else
         g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
-                     _("%s: %s"), file, local_error->message);
+                     "%s: %s", file, local_error->message);
       return NULL;
     }
   root = sd_json_parse (contents, length, flags, &local_error);
