@@ -32,14 +32,10 @@ sd_cli_run_card_readers (SdCli   *cli,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(json_t) root = json_array ();
 
-      json_builder_begin_array (b);
       for (guint i = 0; i < specs->len; i++)
-        json_builder_add_string_value (b, g_ptr_array_index (specs, i));
-      json_builder_end_array (b);
-      root = json_builder_get_root (b);
+        json_array_append_new (root, sd_json_text (g_ptr_array_index (specs, i)));
       sd_cli_print_json (root);
     }
   else if (specs->len == 0)
@@ -106,8 +102,7 @@ sd_cli_run_card_read (SdCli   *cli,
   g_autofree char *spec = NULL;
   g_autoptr(SdCardReader) reader = NULL;
   g_autoptr(SdCardFacts) facts = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) root = json_object ();
   gboolean pin_b = FALSE;
   int timeout_s = 30;
   char pin[SD_CLI_PIN_BUFFER_SIZE];
@@ -144,17 +139,10 @@ sd_cli_run_card_read (SdCli   *cli,
   if (facts == NULL)
     return FALSE;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, facts->name);
-  json_builder_set_member_name (b, "address");
-  json_builder_add_string_value (b, facts->address);
-  json_builder_set_member_name (b, "birth_date");
-  json_builder_add_string_value (b, facts->birth_date);
-  json_builder_set_member_name (b, "sex");
-  json_builder_add_string_value (b, sd_sex_to_string (facts->sex));
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
+  json_object_set_new (root, "name", sd_json_text (facts->name));
+  json_object_set_new (root, "address", sd_json_text (facts->address));
+  json_object_set_new (root, "birth_date", sd_json_text (facts->birth_date));
+  json_object_set_new (root, "sex", sd_json_text (sd_sex_to_string (facts->sex)));
   sd_cli_print_json (root);
   return TRUE;
 }

@@ -22,22 +22,18 @@ status_id (SdPersonStatus status)
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
+add_string (json_t     *o,
+            const char *name,
+            const char *value)
 {
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
+  json_object_set_new (o, name, sd_json_text (value));
 }
 
-static void
-person_json (JsonBuilder *b,
-             SdPerson    *p)
+static json_t *
+person_json (SdPerson *p)
 {
-  json_builder_begin_object (b);
+  json_t *b = json_object ();
+
   add_string (b, "id", sd_person_get_id (p));
   add_string (b, "household_id", sd_person_get_household_id (p));
   add_string (b, "name", sd_person_get_name (p));
@@ -46,20 +42,18 @@ person_json (JsonBuilder *b,
   add_string (b, "sex", sd_sex_to_string (sd_person_get_sex (p)));
   add_string (b, "address", sd_person_get_address (p));
   add_string (b, "phone", sd_person_get_phone (p));
-  json_builder_set_member_name (b, "consent_disclose");
-  json_builder_add_boolean_value (b, sd_person_get_consent_disclose (p));
+  json_object_set_new (b, "consent_disclose", json_boolean (sd_person_get_consent_disclose (p)));
   add_string (b, "status", status_id (sd_person_get_status (p)));
   add_string (b, "stay", sd_stay_to_string (sd_person_get_stay (p)));
   add_string (b, "shelter", sd_person_get_shelter_name (p));
   add_string (b, "allergies", sd_person_get_allergies (p));
   add_string (b, "illness", sd_person_get_illness (p));
-  json_builder_set_member_name (b, "pregnant");
-  json_builder_add_boolean_value (b, sd_person_get_pregnant (p));
+  json_object_set_new (b, "pregnant", json_boolean (sd_person_get_pregnant (p)));
   add_string (b, "disability", sd_person_get_disability (p));
   add_string (b, "care_level", sd_care_level_to_string (sd_person_get_care_level (p)));
   add_string (b, "mobility", sd_person_get_mobility (p));
   add_string (b, "language", sd_person_get_language (p));
-  json_builder_end_object (b);
+  return b;
 }
 
 static void
@@ -70,17 +64,13 @@ print_persons (GListModel *persons,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(json_t) root = json_array ();
 
-      json_builder_begin_array (b);
       for (guint i = 0; i < n; i++)
         {
           g_autoptr(SdPerson) p = g_list_model_get_item (persons, i);
-          person_json (b, p);
+          json_array_append_new (root, person_json (p));
         }
-      json_builder_end_array (b);
-      root = json_builder_get_root (b);
       sd_cli_print_json (root);
       return;
     }
@@ -129,68 +119,6 @@ read_all (const char  *path,
   }
 }
 
-static const char *
-member_text (JsonObject *o,
-             const char *name)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-member_bool (JsonObject *o,
-             const char *name,
-             gboolean    fallback)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return fallback;
-  return json_node_get_boolean (node);
-}
-
-static gboolean
-bad_value (const char *field,
-           const char *value,
-           GError    **error)
-{
-  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-               _("“%s” is not a valid value for “%s”."), value ? value : "", field);
-  return FALSE;
-}
-
-static gboolean
-read_member (JsonObject   *o,
-             SdPersonSpec *spec,
-             GError      **error)
-{
-  const char *sex = member_text (o, "sex");
-  const char *care = member_text (o, "care_level");
-
-  memset (spec, 0, sizeof *spec);
-  spec->name = member_text (o, "name");
-  spec->kana = member_text (o, "kana");
-  spec->birth_date = member_text (o, "birth_date");
-  spec->address = member_text (o, "address");
-  spec->phone = member_text (o, "phone");
-  spec->consent_disclose = member_bool (o, "consent_disclose", FALSE);
-  spec->allergies = member_text (o, "allergies");
-  spec->illness = member_text (o, "illness");
-  spec->pregnant = member_bool (o, "pregnant", FALSE);
-  spec->disability = member_text (o, "disability");
-  spec->mobility = member_text (o, "mobility");
-  spec->language = member_text (o, "language");
-  spec->existing_id = member_text (o, "existing_id");
-  if (sex != NULL && !sd_sex_from_string (sex, &spec->sex))
-    return bad_value ("sex", sex, error);
-  if (care != NULL && !sd_care_level_from_string (care, &spec->care_level))
-    return bad_value ("care_level", care, error);
-  return TRUE;
-}
-
 gboolean
 sd_cli_run_evacuee_add (SdCli   *cli,
                         GStrv   *args,
@@ -198,16 +126,15 @@ sd_cli_run_evacuee_add (SdCli   *cli,
 {
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdShelter) shelter = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GArray) specs = g_array_new (FALSE, TRUE, sizeof (SdPersonSpec));
+  g_autoptr(SdIntakeInput) input = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *input = NULL;
+  g_autofree char *text = NULL;
   g_autofree char *household_id = NULL;
-  SdHouseholdSpec household = { 0 };
+  SdHouseholdSpec *household;
+  SdPersonSpec *members;
   gboolean json = FALSE, allow_duplicates = FALSE;
-  const char *stay, *damage, *code;
-  JsonObject *root;
-  JsonArray *members;
+  const char *code;
+  guint n_members = 0;
   gsize length = 0;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
@@ -218,93 +145,50 @@ sd_cli_run_evacuee_add (SdCli   *cli,
 
   if (!sd_cli_parse_args (cli, entries, args, 0, 1, error))
     return FALSE;
-  input = read_all ((*args)[1], &length, error);
-  if (input == NULL)
+  text = read_all ((*args)[1], &length, error);
+  if (text == NULL)
     return FALSE;
-  if (!g_utf8_validate (input, length, NULL))
+  if (!g_utf8_validate (text, length, NULL))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_ENCODING,
                    _("The household is not UTF-8 text. Save it as UTF-8 and try again."));
       return FALSE;
     }
-  if (!json_parser_load_from_data (parser, input, length, error))
+  /* The same strict check as every other way a household comes in. */
+  input = sd_intake_input_new_from_json (text, length, error);
+  if (input == NULL)
     {
-      g_prefix_error (error, _("The household is not valid JSON: "));
+      g_prefix_error (error, _("The household was not read, nothing was saved: "));
       return FALSE;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("The household must be one JSON object."));
-      return FALSE;
-    }
-  root = json_node_get_object (json_parser_get_root (parser));
+  household = sd_intake_input_get_household (input);
+  members = sd_intake_input_get_members (input, &n_members);
 
   store = sd_cli_open_store (cli, TRUE, error);
   if (store == NULL)
     return FALSE;
 
-  code = member_text (root, "shelter");
-  if (code == NULL || (shelter = sd_store_find_shelter (store, code, error)) == NULL)
+  code = sd_intake_input_get_shelter (input);
+  if (code == NULL)
     {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, _("The household needs a “shelter” code."));
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, _("The household needs a “shelter” code."));
       return FALSE;
     }
-  household.shelter_id = sd_shelter_get_id (shelter);
-  stay = member_text (root, "stay");
-  if (stay != NULL && !sd_stay_from_string (stay, &household.stay))
-    return bad_value ("stay", stay, error);
-  damage = member_text (root, "house_damage");
-  if (damage != NULL && !sd_house_damage_from_string (damage, &household.house_damage))
-    return bad_value ("house_damage", damage, error);
-  household.vehicle_plate = member_text (root, "vehicle_plate");
-  household.address = member_text (root, "address");
-  household.phone = member_text (root, "phone");
-  household.pets = member_text (root, "pets");
-  if (json_object_has_member (root, "pets_count"))
-    {
-      JsonNode *pets = json_object_get_member (root, "pets_count");
-
-      /* A number, nothing else: anything else is refused, not read as 0. */
-      if (!JSON_NODE_HOLDS_VALUE (pets) || json_node_get_value_type (pets) != G_TYPE_INT64 ||
-          json_node_get_int (pets) < 0 || json_node_get_int (pets) > 100)
-        return bad_value ("pets_count", NULL, error);
-      household.pets_count = (guint) json_node_get_int (pets);
-    }
-  household.check_in = member_bool (root, "check_in", household.stay == SD_STAY_SHELTER);
-
-  members = json_object_has_member (root, "members") &&
-            JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "members"))
-            ? json_object_get_array_member (root, "members") : NULL;
-  for (guint i = 0; members != NULL && i < json_array_get_length (members); i++)
-    {
-      JsonNode *node = json_array_get_element (members, i);
-      SdPersonSpec spec;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("Member %u is not a JSON object."), i + 1);
-          return FALSE;
-        }
-      if (!read_member (json_node_get_object (node), &spec, error))
-        {
-          g_prefix_error (error, _("Member %u: "), i + 1);
-          return FALSE;
-        }
-      g_array_append_val (specs, spec);
-    }
+  if ((shelter = sd_store_find_shelter (store, code, error)) == NULL)
+    return FALSE;
+  household->shelter_id = sd_shelter_get_id (shelter);
 
   /* Like the desk: a person who may be registered already is a question
    * for a person, not something to decide here. */
   if (!allow_duplicates)
-    for (guint i = 0; i < specs->len; i++)
+    for (guint i = 0; i < n_members; i++)
       {
-        SdPersonSpec *spec = &g_array_index (specs, SdPersonSpec, i);
+        SdPersonSpec *spec = &members[i];
         g_autoptr(GListModel) dups = NULL;
 
         if (spec->existing_id != NULL)
           continue;
-        dups = sd_store_find_duplicates (store, spec, household.address, error);
+        dups = sd_store_find_duplicates (store, spec, household->address, error);
         if (dups == NULL)
           return FALSE;
         if (g_list_model_get_n_items (dups) > 0)
@@ -326,24 +210,19 @@ sd_cli_run_evacuee_add (SdCli   *cli,
           }
       }
 
-  household_id = sd_store_add_household (store, &household, (SdPersonSpec *) specs->data, specs->len, ids, error);
+  household_id = sd_store_add_household (store, household, members, n_members, ids, error);
   if (household_id == NULL)
     return FALSE;
 
   if (json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) out = NULL;
+      g_autoptr(json_t) out = json_object ();
+      json_t *list = json_array ();
 
-      json_builder_begin_object (b);
-      add_string (b, "household_id", household_id);
-      json_builder_set_member_name (b, "person_ids");
-      json_builder_begin_array (b);
+      add_string (out, "household_id", household_id);
+      json_object_set_new (out, "person_ids", list);
       for (guint i = 0; i < ids->len; i++)
-        json_builder_add_string_value (b, g_ptr_array_index (ids, i));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      out = json_builder_get_root (b);
+        json_array_append_new (list, sd_json_text (g_ptr_array_index (ids, i)));
       sd_cli_print_json (out);
     }
   else
@@ -413,8 +292,8 @@ sd_cli_run_evacuee_show (SdCli   *cli,
   g_autoptr(SdPerson) person = NULL;
   g_autoptr(GListModel) members = NULL;
   g_autoptr(GListModel) history = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) root = json_object ();
+  json_t *household, *events;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
@@ -450,35 +329,28 @@ sd_cli_run_evacuee_show (SdCli   *cli,
       return TRUE;
     }
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "person");
-  person_json (b, person);
-  json_builder_set_member_name (b, "household");
-  json_builder_begin_array (b);
+  json_object_set_new (root, "person", person_json (person));
+  household = json_array ();
+  json_object_set_new (root, "household", household);
   for (guint i = 0; i < g_list_model_get_n_items (members); i++)
     {
       g_autoptr(SdPerson) m = g_list_model_get_item (members, i);
-      person_json (b, m);
+      json_array_append_new (household, person_json (m));
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "history");
-  json_builder_begin_array (b);
+  events = json_array ();
+  json_object_set_new (root, "history", events);
   for (guint i = 0; i < g_list_model_get_n_items (history); i++)
     {
       g_autoptr(SdPersonEvent) e = g_list_model_get_item (history, i);
+      json_t *b = json_object ();
 
-      json_builder_begin_object (b);
       add_string (b, "id", sd_person_event_get_id (e));
       add_string (b, "kind", sd_event_kind_to_string (sd_person_event_get_kind (e)));
-      json_builder_set_member_name (b, "at_ms");
-      json_builder_add_int_value (b, sd_person_event_get_at (e));
+      json_object_set_new (b, "at_ms", json_integer (sd_person_event_get_at (e)));
       add_string (b, "shelter", sd_person_event_get_shelter_code (e));
       add_string (b, "staff", sd_person_event_get_staff_name (e));
-      json_builder_end_object (b);
+      json_array_append_new (events, b);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
   sd_cli_print_json (root);
   return TRUE;
 }
@@ -537,16 +409,12 @@ record (SdCli       *cli,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(json_t) root = json_object ();
 
-      json_builder_begin_object (b);
-      add_string (b, "event_id", event);
-      add_string (b, "person_id", sd_person_get_id (person));
-      add_string (b, "kind", sd_event_kind_to_string (kind));
-      add_string (b, "status", status_id (sd_person_get_status (person)));
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
+      add_string (root, "event_id", event);
+      add_string (root, "person_id", sd_person_get_id (person));
+      add_string (root, "kind", sd_event_kind_to_string (kind));
+      add_string (root, "status", status_id (sd_person_get_status (person)));
       sd_cli_print_json (root);
     }
   else

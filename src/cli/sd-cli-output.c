@@ -151,18 +151,11 @@ sd_cli_table_print (SdCliTable *table)
 }
 
 void
-sd_cli_print_json (JsonNode *root)
+sd_cli_print_json (json_t *root)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-  gsize length = 0;
+  g_autofree char *text = sd_json_to_pretty (root);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
-
-  fwrite (text, 1, length, stdout);
+  fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
 }

@@ -103,7 +103,7 @@ set_echo (gboolean on)
 /* ---- reading ---- */
 
 /* The first line of stdin into BUFFER, without its line end; the rest of
- * the line, if it does not fit, is read and dropped.  FALSE on a read
+ * the line, if it does not fit, is read and dropped (and refused).  FALSE on a read
  * error; *OUT_TOO_LONG when the line did not fit. */
 static gboolean
 read_line (char     *buffer,
@@ -138,6 +138,31 @@ read_line (char     *buffer,
     }
   buffer[len] = '\0';
   return TRUE;
+}
+
+/* TRUE when nothing but blank lines follows on standard input.  A pipe
+ * holding "4321\n5678" is a mistake (two PINs, or a file that is not what
+ * was meant): taking the first line would set a PIN nobody chose.  Reads
+ * at most a little, so an endless stream is refused rather than waited on. */
+static gboolean
+rest_is_blank (void)
+{
+  for (guint i = 0; i < 256; i++)
+    {
+      char c;
+      gssize n = read (STDIN_FILENO, &c, 1);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return n == 0;
+      if (!g_ascii_isspace (c))
+        {
+          c = 0;
+          return FALSE;
+        }
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -197,6 +222,14 @@ sd_cli_read_pin (char      *buffer,
 
   if (!read_one (buffer, _("PIN: "), at_terminal, error))
     return FALSE;
+  if (!at_terminal && !rest_is_blank ())
+    {
+      sodium_memzero (buffer, SD_CLI_PIN_BUFFER_SIZE);
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
+                   _("Standard input holds more than one line. Give the PIN alone, on one line; "
+                     "nothing was changed."));
+      return FALSE;
+    }
   if (!at_terminal || !confirm)
     return TRUE;
 

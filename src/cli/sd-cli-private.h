@@ -11,9 +11,8 @@
  */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "sd-core.h"
+#include "sd-json.h"
 
 G_BEGIN_DECLS
 
@@ -121,7 +120,7 @@ void        sd_cli_table_add_row    (SdCliTable  *table,
                                      ...);
 void        sd_cli_table_print      (SdCliTable  *table);
 
-void        sd_cli_print_json       (JsonNode    *root);
+void        sd_cli_print_json       (json_t      *root);
 const char *sd_cli_yes_no           (gboolean     value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCliTable, sd_cli_table_free)

@@ -262,39 +262,28 @@ format_at (gint64 at_ms)
   return at != NULL ? g_date_time_format_iso8601 (at) : NULL;
 }
 
-/* The pre-registration's documented JSON, as a node to embed. */
-static JsonNode *
+/* The pre-registration's documented JSON, as a value to embed. */
+static json_t *
 prereg_node (SdPrereg *prereg)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *json = sd_prereg_to_json (prereg);
+  json_t *node = sd_json_parse (json, strlen (json), 0, NULL);
 
-  /* Our own generator's output: it always parses. */
-  if (!json_parser_load_from_data (parser, json, -1, NULL))
-    return json_node_init_null (json_node_alloc ());
-  return json_node_copy (json_parser_get_root (parser));
+  /* Our own output: it always parses. */
+  return node != NULL ? node : json_null ();
 }
 
-/* json_object_set_string_member() makes a NULL value a JSON null. */
-static JsonObject *
+static json_t *
 person_object (SdPerson *person)
 {
-  JsonObject *o = json_object_new ();
+  json_t *o = json_object ();
 
-  json_object_set_string_member (o, "id", sd_person_get_id (person));
-  json_object_set_string_member (o, "name", sd_person_get_name (person));
-  json_object_set_string_member (o, "kana", sd_person_get_kana (person));
-  json_object_set_string_member (o, "status", sd_person_status_to_string (sd_person_get_status (person)));
-  json_object_set_string_member (o, "shelter", sd_person_get_shelter_name (person));
+  json_object_set_new (o, "id", sd_json_text (sd_person_get_id (person)));
+  json_object_set_new (o, "name", sd_json_text (sd_person_get_name (person)));
+  json_object_set_new (o, "kana", sd_json_text (sd_person_get_kana (person)));
+  json_object_set_new (o, "status", sd_json_text (sd_person_status_to_string (sd_person_get_status (person))));
+  json_object_set_new (o, "shelter", sd_json_text (sd_person_get_shelter_name (person)));
   return o;
-}
-
-static void
-print_object (JsonObject *o)
-{
-  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), o);
-
-  sd_cli_print_json (root);
 }
 
 static const char *
@@ -324,22 +313,22 @@ static void
 print_scan_result (SdScanResult *result,
                    const char   *message)
 {
-  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(json_t) o = json_object ();
 
-  json_object_set_string_member (o, "outcome", outcome_id (result->outcome));
+  json_object_set_new (o, "outcome", sd_json_text (outcome_id (result->outcome)));
   if (result->outcome == SD_SCAN_PREREG)
-    json_object_set_member (o, "prereg", prereg_node (result->prereg));
+    json_object_set_new (o, "prereg", prereg_node (result->prereg));
   else
     {
       g_autofree char *previous_at = format_at (result->previous_at);
 
-      json_object_set_string_member (o, "kind", sd_event_kind_to_string (result->kind));
-      json_object_set_object_member (o, "person", person_object (result->person));
-      json_object_set_string_member (o, "event_id", result->event_id);
-      json_object_set_string_member (o, "previous_at", previous_at);
-      json_object_set_string_member (o, "message", message);
+      json_object_set_new (o, "kind", sd_json_text (sd_event_kind_to_string (result->kind)));
+      json_object_set_new (o, "person", person_object (result->person));
+      json_object_set_new (o, "event_id", sd_json_text (result->event_id));
+      json_object_set_new (o, "previous_at", sd_json_text (previous_at));
+      json_object_set_new (o, "message", sd_json_text (message));
     }
-  print_object (o);
+  sd_cli_print_json (o);
 }
 
 gboolean
@@ -418,7 +407,7 @@ static gboolean
 print_settings (SdStore  *store,
                 GError  **error)
 {
-  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(json_t) o = json_object ();
   g_autoptr(SdShelter) shelter = NULL;
   g_autofree char *shelter_id = NULL;
   SdEventKind mode;
@@ -428,10 +417,10 @@ print_settings (SdStore  *store,
       (shelter_id != NULL && !find_shelter_by_id (store, shelter_id, &shelter, error)))
     return FALSE;
 
-  json_object_set_string_member (o, "mode", sd_event_kind_to_string (mode));
-  json_object_set_string_member (o, "shelter", shelter != NULL ? sd_shelter_get_code (shelter) : NULL);
-  json_object_set_int_member (o, "repeat_seconds", repeat);
-  print_object (o);
+  json_object_set_new (o, "mode", sd_json_text (sd_event_kind_to_string (mode)));
+  json_object_set_new (o, "shelter", sd_json_text (shelter != NULL ? sd_shelter_get_code (shelter) : NULL));
+  json_object_set_new (o, "repeat_seconds", json_integer (repeat));
+  sd_cli_print_json (o);
   return TRUE;
 }
 
@@ -640,22 +629,20 @@ sd_cli_run_qr_key_list (SdCli   *cli,
 
   if (json)
     {
-      g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(json_t) root = json_array ();
 
       for (guint i = 0; i < keys->len; i++)
         {
           const SdCardKeyInfo *k = &g_array_index (keys, SdCardKeyInfo, i);
-          JsonObject *o = json_object_new ();
+          json_t *o = json_object ();
           g_autofree char *added = format_at (k->added_at);
 
-          json_object_set_string_member (o, "key_id", k->key_id);
-          json_object_set_boolean_member (o, "current", k->current);
-          json_object_set_boolean_member (o, "can_issue", k->has_secret);
-          json_object_set_string_member (o, "added_at", added);
-          json_array_add_object_element (array, o);
+          json_object_set_new (o, "key_id", sd_json_text (k->key_id));
+          json_object_set_new (o, "current", json_boolean (k->current));
+          json_object_set_new (o, "can_issue", json_boolean (k->has_secret));
+          json_object_set_new (o, "added_at", sd_json_text (added));
+          json_array_append_new (root, o);
         }
-      root = json_node_init_array (json_node_alloc (), array);
       sd_cli_print_json (root);
     }
   else if (keys->len == 0)

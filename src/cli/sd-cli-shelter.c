@@ -9,41 +9,28 @@
 
 /* ---- shelter list ---- */
 
-static JsonNode *
+static json_t *
 build_shelters_json (GListModel *shelters)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_t *array = json_array ();
   guint n = g_list_model_get_n_items (shelters);
 
-  json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SdShelter) shelter = g_list_model_get_item (shelters, i);
+      json_t *o = json_object ();
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, sd_shelter_get_id (shelter));
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, sd_shelter_get_code (shelter));
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, sd_shelter_get_name (shelter));
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder, sd_shelter_kind_to_string (sd_shelter_get_kind (shelter)));
-      json_builder_set_member_name (builder, "capacity");
-      json_builder_add_int_value (builder, sd_shelter_get_capacity (shelter));
-      json_builder_set_member_name (builder, "occupancy");
-      json_builder_add_int_value (builder, sd_shelter_get_occupancy (shelter));
-      json_builder_set_member_name (builder, "open");
-      json_builder_add_boolean_value (builder, sd_shelter_get_is_open (shelter));
-      json_builder_set_member_name (builder, "address");
-      if (sd_shelter_get_address (shelter) != NULL)
-        json_builder_add_string_value (builder, sd_shelter_get_address (shelter));
-      else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
+      json_object_set_new (o, "id", sd_json_text (sd_shelter_get_id (shelter)));
+      json_object_set_new (o, "code", sd_json_text (sd_shelter_get_code (shelter)));
+      json_object_set_new (o, "name", sd_json_text (sd_shelter_get_name (shelter)));
+      json_object_set_new (o, "kind", sd_json_text (sd_shelter_kind_to_string (sd_shelter_get_kind (shelter))));
+      json_object_set_new (o, "capacity", json_integer (sd_shelter_get_capacity (shelter)));
+      json_object_set_new (o, "occupancy", json_integer (sd_shelter_get_occupancy (shelter)));
+      json_object_set_new (o, "open", json_boolean (sd_shelter_get_is_open (shelter)));
+      json_object_set_new (o, "address", sd_json_text (sd_shelter_get_address (shelter)));
+      json_array_append_new (array, o);
     }
-  json_builder_end_array (builder);
-  return json_builder_get_root (builder);
+  return array;
 }
 
 static void
@@ -94,7 +81,7 @@ sd_cli_run_shelter_list (SdCli   *cli,
 
   if (json)
     {
-      g_autoptr(JsonNode) root = build_shelters_json (shelters);
+      g_autoptr(json_t) root = build_shelters_json (shelters);
       sd_cli_print_json (root);
     }
   else if (g_list_model_get_n_items (shelters) == 0)

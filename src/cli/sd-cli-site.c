@@ -89,30 +89,22 @@ sd_cli_run_init (SdCli   *cli,
 
 /* ---- info ---- */
 
-static JsonNode *
+static json_t *
 build_info_json (SdStore             *store,
                  const SdStoreCounts *counts,
                  const char          *hlc)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_t *root = json_object ();
+  json_t *c = json_object ();
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "site_id");
-  json_builder_add_string_value (builder, sd_store_get_site_id (store));
-  json_builder_set_member_name (builder, "site_name");
-  json_builder_add_string_value (builder, sd_store_get_site_name (store));
-  json_builder_set_member_name (builder, "schema_version");
-  json_builder_add_int_value (builder, sd_store_get_schema_version (store));
-  json_builder_set_member_name (builder, "is_demo");
-  json_builder_add_boolean_value (builder, sd_store_get_is_demo (store));
-  json_builder_set_member_name (builder, "hlc");
-  json_builder_add_string_value (builder, hlc);
-
-  json_builder_set_member_name (builder, "counts");
-  json_builder_begin_object (builder);
+  json_object_set_new (root, "site_id", sd_json_text (sd_store_get_site_id (store)));
+  json_object_set_new (root, "site_name", sd_json_text (sd_store_get_site_name (store)));
+  json_object_set_new (root, "schema_version", json_integer (sd_store_get_schema_version (store)));
+  json_object_set_new (root, "is_demo", json_boolean (sd_store_get_is_demo (store)));
+  json_object_set_new (root, "hlc", sd_json_text (hlc));
+  json_object_set_new (root, "counts", c);
 #define ADD_COUNT(field) \
-  json_builder_set_member_name (builder, #field); \
-  json_builder_add_int_value (builder, counts->field);
+  json_object_set_new (c, #field, json_integer (counts->field));
   ADD_COUNT (shelters)
   ADD_COUNT (households)
   ADD_COUNT (persons)
@@ -121,10 +113,7 @@ build_info_json (SdStore             *store,
   ADD_COUNT (support_persons)
   ADD_COUNT (oplog)
 #undef ADD_COUNT
-  json_builder_end_object (builder);
-
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  return root;
 }
 
 static void
@@ -182,7 +171,7 @@ sd_cli_run_info (SdCli   *cli,
   hlc = sd_hlc_to_string (sd_store_get_hlc (store));
   if (json)
     {
-      g_autoptr(JsonNode) root = build_info_json (store, &counts, hlc);
+      g_autoptr(json_t) root = build_info_json (store, &counts, hlc);
       sd_cli_print_json (root);
     }
   else
@@ -251,38 +240,28 @@ print_rescue_text (const SdRescueReport *report,
     }
 }
 
-static JsonNode *
+static json_t *
 build_rescue_json (const SdRescueReport *report,
                    const char           *out)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_t *root = json_object ();
+  json_t *tables = json_object ();
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "out");
-  json_builder_add_string_value (builder, out);
-  json_builder_set_member_name (builder, "oplog_gaps");
-  json_builder_add_int_value (builder, (gint64) report->oplog_gaps);
-  json_builder_set_member_name (builder, "tables");
-  json_builder_begin_object (builder);
+  json_object_set_new (root, "out", sd_json_text (out));
+  json_object_set_new (root, "oplog_gaps", json_integer ((json_int_t) report->oplog_gaps));
   for (guint i = 0; i < report->tables->len; i++)
     {
       const SdRescueTable *entry = g_ptr_array_index (report->tables, i);
+      json_t *t = json_object ();
 
-      json_builder_set_member_name (builder, entry->table);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "saved");
-      json_builder_add_int_value (builder, (gint64) entry->saved);
-      json_builder_set_member_name (builder, "rebuilt");
-      json_builder_add_int_value (builder, (gint64) entry->rebuilt);
-      json_builder_set_member_name (builder, "damaged_parts");
-      json_builder_add_int_value (builder, entry->damaged_parts);
-      json_builder_set_member_name (builder, "unreadable");
-      json_builder_add_boolean_value (builder, entry->unreadable);
-      json_builder_end_object (builder);
+      json_object_set_new (t, "saved", json_integer ((json_int_t) entry->saved));
+      json_object_set_new (t, "rebuilt", json_integer ((json_int_t) entry->rebuilt));
+      json_object_set_new (t, "damaged_parts", json_integer (entry->damaged_parts));
+      json_object_set_new (t, "unreadable", json_boolean (entry->unreadable));
+      json_object_set_new (tables, entry->table, t);
     }
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  json_object_set_new (root, "tables", tables);
+  return root;
 }
 
 gboolean
@@ -308,7 +287,7 @@ sd_cli_run_rescue (SdCli   *cli,
 
   if (json)
     {
-      g_autoptr(JsonNode) root = build_rescue_json (report, out);
+      g_autoptr(json_t) root = build_rescue_json (report, out);
       sd_cli_print_json (root);
     }
   else
@@ -318,15 +297,13 @@ sd_cli_run_rescue (SdCli   *cli,
 
 /* ---- seed load ---- */
 
-static JsonNode *
+static json_t *
 build_summary_json (const SdSeedSummary *summary)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_t *root = json_object ();
 
-  json_builder_begin_object (builder);
 #define ADD_COUNT(field) \
-  json_builder_set_member_name (builder, #field); \
-  json_builder_add_int_value (builder, summary->field);
+  json_object_set_new (root, #field, json_integer (summary->field));
   ADD_COUNT (shelters)
   ADD_COUNT (staff)
   ADD_COUNT (support_persons)
@@ -334,8 +311,7 @@ build_summary_json (const SdSeedSummary *summary)
   ADD_COUNT (persons)
   ADD_COUNT (events)
 #undef ADD_COUNT
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  return root;
 }
 
 static void
@@ -384,7 +360,7 @@ sd_cli_run_seed_load (SdCli   *cli,
 
   if (json)
     {
-      g_autoptr(JsonNode) root = build_summary_json (&summary);
+      g_autoptr(json_t) root = build_summary_json (&summary);
       sd_cli_print_json (root);
     }
   else

@@ -84,43 +84,28 @@ sd_cli_run_staff_add (SdCli   *cli,
 
 /* ---- staff list ---- */
 
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *member,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static JsonNode *
+static json_t *
 build_staff_json (GListModel *staff_list)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_t *array = json_array ();
   guint n = g_list_model_get_n_items (staff_list);
 
-  json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SdStaff) staff = g_list_model_get_item (staff_list, i);
+      json_t *o = json_object ();
 
-      json_builder_begin_object (builder);
-      add_string_member (builder, "staff_no", sd_staff_get_staff_no (staff));
-      add_string_member (builder, "name", sd_staff_get_name (staff));
-      add_string_member (builder, "kana", sd_staff_get_kana (staff));
-      add_string_member (builder, "department", sd_staff_get_department (staff));
-      add_string_member (builder, "section", sd_staff_get_section (staff));
-      add_string_member (builder, "rank", sd_staff_get_rank (staff));
-      add_string_member (builder, "role", sd_role_to_string (sd_staff_get_role (staff)));
-      json_builder_set_member_name (builder, "has_pin");
-      json_builder_add_boolean_value (builder, sd_staff_get_has_pin (staff));
-      json_builder_end_object (builder);
+      json_object_set_new (o, "staff_no", sd_json_text (sd_staff_get_staff_no (staff)));
+      json_object_set_new (o, "name", sd_json_text (sd_staff_get_name (staff)));
+      json_object_set_new (o, "kana", sd_json_text (sd_staff_get_kana (staff)));
+      json_object_set_new (o, "department", sd_json_text (sd_staff_get_department (staff)));
+      json_object_set_new (o, "section", sd_json_text (sd_staff_get_section (staff)));
+      json_object_set_new (o, "rank", sd_json_text (sd_staff_get_rank (staff)));
+      json_object_set_new (o, "role", sd_json_text (sd_role_to_string (sd_staff_get_role (staff))));
+      json_object_set_new (o, "has_pin", json_boolean (sd_staff_get_has_pin (staff)));
+      json_array_append_new (array, o);
     }
-  json_builder_end_array (builder);
-  return json_builder_get_root (builder);
+  return array;
 }
 
 static void
@@ -169,7 +154,7 @@ sd_cli_run_staff_list (SdCli   *cli,
 
   if (json)
     {
-      g_autoptr(JsonNode) root = build_staff_json (staff_list);
+      g_autoptr(json_t) root = build_staff_json (staff_list);
       sd_cli_print_json (root);
     }
   else if (g_list_model_get_n_items (staff_list) == 0)

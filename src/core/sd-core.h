@@ -10,6 +10,7 @@
 #include "sd-desk.h"
 #include "sd-error.h"
 #include "sd-hlc.h"
+#include "sd-intake-input.h"
 #include "sd-person.h"
 #include "sd-qr.h"
 #include "sd-qr-sheet.h"

@@ -205,6 +205,21 @@ decode_guessing (const char   *data,
   return NULL;
 }
 
+/* Valid UTF-8 (a BOM too) with at least one multibyte character. */
+static gboolean
+looks_like_utf8 (const char *data,
+                 gsize       length)
+{
+  if (has_utf8_bom (data, length))
+    return TRUE;
+  if (!g_utf8_validate (data, length, NULL))
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if ((guchar) data[i] >= 0x80)
+      return TRUE;
+  return FALSE;
+}
+
 static char *
 decode (const char   *data,
         gsize         length,
@@ -236,6 +251,19 @@ decode (const char   *data,
       *encoding = "UTF-8";
       *out_length = length;
       return g_strndup (data, length);
+    }
+
+  /* A file said to be CP932 that is valid UTF-8 with characters beyond
+   * ASCII is a UTF-8 file with the wrong label: read as CP932 it would be
+   * stored as mojibake (渡辺 健 as 貂｡霎ｺ 蛛･), with no error at all.  Real
+   * Japanese text in CP932 is practically never valid UTF-8. */
+  if (is_cp932_name (requested) && looks_like_utf8 (data, length))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_ENCODING,
+                   _("The file is said to be %s (Shift_JIS), but it is UTF-8 text: read as %s, its "
+                     "Japanese would be garbled. Give its encoding as UTF-8, or leave the encoding out."),
+                   requested, requested);
+      return NULL;
     }
 
   text = convert (data, length, requested, out_length, &bad_offset, error);

@@ -30,12 +30,12 @@
  * rebuilds person_keys (sd-migrations.c, version 4 did).
  */
 #include "sd-date.h"
+#include "sd-json.h"
 #include "sd-person-private.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 /* Greater than any UTF-8 text that starts with the same prefix. */
@@ -43,7 +43,7 @@
 
 /* Each key once: a romaji name and its kana have the same reading. */
 static void
-add_key (JsonBuilder *builder,
+add_key (json_t      *keys,
          GHashTable  *added,
          char         kind,
          const char  *text)
@@ -51,12 +51,12 @@ add_key (JsonBuilder *builder,
   char *key = g_strdup_printf ("%c%s", kind, text);
 
   if (g_hash_table_add (added, key))
-    json_builder_add_string_value (builder, key);
+    json_array_append_new (keys, sd_json_text (key));
 }
 
 /* The keys of one tail of a name or kana: folded, and its reading. */
 static void
-add_text_keys (JsonBuilder *builder,
+add_text_keys (json_t      *keys,
                GHashTable  *added,
                char         kind,
                const char  *text)
@@ -66,14 +66,14 @@ add_text_keys (JsonBuilder *builder,
 
   if (folded == NULL)
     return;
-  add_key (builder, added, kind, folded);
+  add_key (keys, added, kind, folded);
   reading = sd_text_reading (text);
   if (reading != NULL)
-    add_key (builder, added, 'r', reading);
+    add_key (keys, added, 'r', reading);
 }
 
 static void
-add_name_keys (JsonBuilder *builder,
+add_name_keys (json_t      *keys,
                GHashTable  *added,
                char         kind,
                const char  *text)
@@ -91,7 +91,7 @@ add_name_keys (JsonBuilder *builder,
     {
       g_autofree char *tail = g_strjoinv (" ", &parts[i]);
 
-      add_text_keys (builder, added, kind, tail);
+      add_text_keys (keys, added, kind, tail);
     }
 }
 
@@ -101,36 +101,29 @@ _sd_person_search_keys (const char *name,
                         const char *phone,
                         const char *birth_date)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) keys = json_array ();
   g_autoptr(GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *digits = sd_text_phone_digits (phone);
 
-  json_builder_begin_array (builder);
-  add_name_keys (builder, added, 'n', name);
-  add_name_keys (builder, added, 'k', kana);
+  add_name_keys (keys, added, 'n', name);
+  add_name_keys (keys, added, 'k', kana);
   if (digits != NULL)
     {
       g_autofree char *p = g_strconcat ("p", digits, NULL);
 
-      json_builder_add_string_value (builder, p);
+      json_array_append_new (keys, sd_json_text (p));
       if (strlen (digits) >= 4)
         {
           g_autofree char *q = g_strconcat ("q", digits + strlen (digits) - 4, NULL);
-          json_builder_add_string_value (builder, q);
+          json_array_append_new (keys, sd_json_text (q));
         }
     }
   if (birth_date != NULL && *birth_date != '\0')
     {
       g_autofree char *b = g_strconcat ("b", birth_date, NULL);
-      json_builder_add_string_value (builder, b);
+      json_array_append_new (keys, sd_json_text (b));
     }
-  json_builder_end_array (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return sd_json_to_compact (keys);
 }
 
 typedef struct {

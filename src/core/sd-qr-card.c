@@ -15,12 +15,12 @@
  * kind or version of code.
  */
 #include "sd-qr.h"
+#include "sd-json.h"
 #include "sd-qr-private.h"
 #include "sd-store-private.h"
 #include "sd-uuid.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -387,10 +387,9 @@ sd_store_export_card_key (SdStore   *store,
 {
   guint8 sk[crypto_sign_SECRETKEYBYTES];
   guint32 key_id;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) root = json_object ();
   g_autofree char *pk64 = NULL;
+  g_autofree char *hex = NULL;
   char *seed64 = NULL;
   char *json;
 
@@ -400,31 +399,19 @@ sd_store_export_card_key (SdStore   *store,
     return NULL;
   /* libsodium's secret key is seed | public key. */
   pk64 = g_base64_encode (sk + crypto_sign_SEEDBYTES, crypto_sign_PUBLICKEYBYTES);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, KEY_JSON_FORMAT);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, 1);
-  json_builder_set_member_name (b, "key_id");
-  {
-    g_autofree char *hex = key_id_text (key_id);
-    json_builder_add_string_value (b, hex);
-  }
-  json_builder_set_member_name (b, "public_key");
-  json_builder_add_string_value (b, pk64);
+  hex = key_id_text (key_id);
+  json_object_set_new (root, "format", json_string (KEY_JSON_FORMAT));
+  json_object_set_new (root, "version", json_integer (1));
+  json_object_set_new (root, "key_id", json_string (hex));
+  json_object_set_new (root, "public_key", json_string (pk64));
   if (with_secret)
     {
       seed64 = g_base64_encode (sk, crypto_sign_SEEDBYTES);
-      json_builder_set_member_name (b, "seed");
-      json_builder_add_string_value (b, seed64);
+      json_object_set_new (root, "seed", json_string (seed64));
     }
-  json_builder_end_object (b);
   sodium_memzero (sk, sizeof sk);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  json = json_generator_to_data (gen, NULL);
+  json = sd_json_to_pretty (root);
   if (seed64 != NULL)
     {
       sodium_memzero (seed64, strlen (seed64));
@@ -458,8 +445,7 @@ sd_store_import_card_key (SdStore     *store,
                           const char  *json,
                           GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *o;
+  g_autoptr(json_t) o = NULL;
   guint8 pk[crypto_sign_PUBLICKEYBYTES];
   guint8 seed[crypto_sign_SEEDBYTES];
   gboolean has_seed;
@@ -469,35 +455,34 @@ sd_store_import_card_key (SdStore     *store,
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      g_strcmp0 (json_object_get_string_member_with_default (
-                   json_node_get_object (json_parser_get_root (parser)), "format", ""), KEY_JSON_FORMAT) != 0)
+  o = sd_json_parse (json, strlen (json), 0, NULL);
+  if (!json_is_object (o) ||
+      g_strcmp0 (json_string_value (json_object_get (o, "format")), KEY_JSON_FORMAT) != 0)
     {
       g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
                            _("This is not a ShelterDesk card key file."));
       return NULL;
     }
-  o = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_int_member_with_default (o, "version", 0) != 1)
+  if (!json_is_integer (json_object_get (o, "version")) ||
+      json_integer_value (json_object_get (o, "version")) != 1)
     {
       g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                            _("This card key file was made by a newer version of ShelterDesk."));
       return NULL;
     }
-  if (!decode_b64 (json_object_get_string_member_with_default (o, "public_key", NULL), pk, sizeof pk))
+  if (!decode_b64 (json_string_value (json_object_get (o, "public_key")), pk, sizeof pk))
     {
       g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                            _("The card key file is damaged: its public key is missing or wrong."));
       return NULL;
     }
-  has_seed = json_object_has_member (o, "seed");
+  has_seed = json_object_get (o, "seed") != NULL;
   if (has_seed)
     {
       guint8 derived_pk[crypto_sign_PUBLICKEYBYTES];
       guint8 sk[crypto_sign_SECRETKEYBYTES];
 
-      if (!decode_b64 (json_object_get_string_member_with_default (o, "seed", NULL), seed, sizeof seed))
+      if (!decode_b64 (json_string_value (json_object_get (o, "seed")), seed, sizeof seed))
         {
           g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                                _("The card key file is damaged: its secret part is wrong."));

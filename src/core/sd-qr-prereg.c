@@ -4,28 +4,29 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The code carries the same JSON as the documented file (docs/qr-format.md),
- * rewritten with only the fields ShelterDesk knows, zlib-compressed (whose
- * Adler-32 catches a half-read code) and base32-encoded.  It is not
- * signed: anyone may make one, and all it does is fill the intake form
- * for a volunteer to confirm with the people in front of them.
+ * read by the strict reader every household goes through (sd-intake-input.c:
+ * an unknown or mistyped field is refused by name), written again without
+ * empty fields, zlib-compressed (whose Adler-32 catches a half-read code)
+ * and base32-encoded.  It is not signed: anyone may make one, and all it
+ * does is fill the intake form for a volunteer to confirm with the people
+ * in front of them.
  */
 #include "sd-qr.h"
 #include "sd-qr-private.h"
-#include "sd-date.h"
+#include "sd-intake-input.h"
+#include "sd-json.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #define PREREG_FORMAT "shelterdesk-prereg"
 #define MAX_JSON_BYTES (64 * 1024)
-#define MAX_FIELD_CHARS 400
 
+/* The household and its members, read by the same strict reader as
+ * every other way a household comes in (sd-intake-input.c). */
 struct _SdPrereg
 {
-  SdHouseholdSpec household;
-  GArray         *members;  /* SdPersonSpec */
-  GStringChunk   *strings;
+  SdIntakeInput *input;
 };
 
 void
@@ -33,8 +34,7 @@ sd_prereg_free (SdPrereg *self)
 {
   if (self == NULL)
     return;
-  g_array_unref (self->members);
-  g_string_chunk_free (self->strings);
+  sd_intake_input_free (self->input);
   g_free (self);
 }
 
@@ -42,7 +42,7 @@ const SdHouseholdSpec *
 sd_prereg_get_household (SdPrereg *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return &self->household;
+  return sd_intake_input_get_household (self->input);
 }
 
 const SdPersonSpec *
@@ -50,193 +50,17 @@ sd_prereg_get_members (SdPrereg *self,
                        guint    *n_members)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  if (n_members != NULL)
-    *n_members = self->members->len;
-  return (const SdPersonSpec *) self->members->data;
+  return sd_intake_input_get_members (self->input, n_members);
 }
 
 /* ---- from JSON ---- */
 
 static void
 set_invalid (GError    **error,
-             const char *where,
              const char *what)
 {
   g_set_error (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
-               _("The pre-registration is not acceptable: %s: %s"), where, what);
-}
-
-/* A member string: NULL when absent or empty; FALSE when not a string or too long. */
-static gboolean
-get_text (SdPrereg    *self,
-          JsonObject  *o,
-          const char  *name,
-          const char  *where,
-          const char **out,
-          GError     **error)
-{
-  JsonNode *node = json_object_get_member (o, name);
-  const char *text;
-
-  *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” must be text"), name);
-      set_invalid (error, where, what);
-      return FALSE;
-    }
-  text = json_node_get_string (node);
-  if (g_utf8_strlen (text, -1) > MAX_FIELD_CHARS)
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” is too long"), name);
-      set_invalid (error, where, what);
-      return FALSE;
-    }
-  if (*text != '\0')
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (text));
-      if (*stripped != '\0')
-        *out = g_string_chunk_insert (self->strings, stripped);
-    }
-  return TRUE;
-}
-
-static gboolean
-get_bool (JsonObject  *o,
-          const char  *name,
-          const char  *where,
-          gboolean    *out,
-          GError     **error)
-{
-  JsonNode *node = json_object_get_member (o, name);
-
-  *out = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” must be true or false"), name);
-      set_invalid (error, where, what);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-typedef gboolean (*FromStringFunc) (const char *text, gpointer out);
-
-static gboolean
-get_enum (SdPrereg       *self,
-          JsonObject     *o,
-          const char     *name,
-          const char     *where,
-          FromStringFunc  from_string,
-          gpointer        out,
-          GError        **error)
-{
-  const char *text;
-
-  if (!get_text (self, o, name, where, &text, error))
-    return FALSE;
-  if (text != NULL && !from_string (text, out))
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” has a value ShelterDesk does not know"), name);
-      set_invalid (error, where, what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_household (SdPrereg    *self,
-                JsonObject  *o,
-                GError     **error)
-{
-  const char *where = _("household");
-  SdHouseholdSpec *h = &self->household;
-  JsonNode *count;
-
-  if (!get_text (self, o, "address", where, &h->address, error) ||
-      !get_text (self, o, "phone", where, &h->phone, error) ||
-      !get_enum (self, o, "stay", where, (FromStringFunc) sd_stay_from_string, &h->stay, error) ||
-      !get_text (self, o, "vehicle_plate", where, &h->vehicle_plate, error) ||
-      !get_enum (self, o, "house_damage", where, (FromStringFunc) sd_house_damage_from_string,
-                 &h->house_damage, error) ||
-      !get_text (self, o, "pets", where, &h->pets, error))
-    return FALSE;
-  count = json_object_get_member (o, "pets_count");
-  if (count != NULL && !JSON_NODE_HOLDS_NULL (count))
-    {
-      gint64 n = JSON_NODE_HOLDS_VALUE (count) && json_node_get_value_type (count) == G_TYPE_INT64
-               ? json_node_get_int (count) : -1;
-
-      if (n < 0 || n > 99)
-        {
-          set_invalid (error, where, _("“pets_count” must be a number from 0 to 99"));
-          return FALSE;
-        }
-      h->pets_count = (guint) n;
-    }
-  return TRUE;
-}
-
-static gboolean
-read_member (SdPrereg    *self,
-             JsonObject  *o,
-             guint        index,
-             GError     **error)
-{
-  g_autofree char *where = g_strdup_printf (_("member %u"), index + 1);
-  SdPersonSpec m = { 0 };
-  const char *birth;
-
-  if (!get_text (self, o, "name", where, &m.name, error) ||
-      !get_text (self, o, "kana", where, &m.kana, error) ||
-      !get_text (self, o, "birth_date", where, &birth, error) ||
-      !get_enum (self, o, "sex", where, (FromStringFunc) sd_sex_from_string, &m.sex, error) ||
-      !get_text (self, o, "address", where, &m.address, error) ||
-      !get_text (self, o, "phone", where, &m.phone, error) ||
-      !get_bool (o, "consent_disclose", where, &m.consent_disclose, error) ||
-      !get_text (self, o, "allergies", where, &m.allergies, error) ||
-      !get_text (self, o, "illness", where, &m.illness, error) ||
-      !get_bool (o, "pregnant", where, &m.pregnant, error) ||
-      !get_text (self, o, "disability", where, &m.disability, error) ||
-      !get_enum (self, o, "care_level", where, (FromStringFunc) sd_care_level_from_string,
-                 &m.care_level, error) ||
-      !get_text (self, o, "mobility", where, &m.mobility, error) ||
-      !get_text (self, o, "language", where, &m.language, error))
-    return FALSE;
-  if (m.name == NULL)
-    {
-      set_invalid (error, where, _("the name is missing"));
-      return FALSE;
-    }
-  if (birth != NULL)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autofree char *iso = sd_date_parse_iso (birth, NULL, &local);
-
-      if (iso == NULL)
-        {
-          set_invalid (error, where, local->message);
-          return FALSE;
-        }
-      m.birth_date = g_string_chunk_insert (self->strings, iso);
-    }
-  g_array_append_val (self->members, m);
-  return TRUE;
-}
-
-static SdPrereg *
-prereg_new (void)
-{
-  SdPrereg *self = g_new0 (SdPrereg, 1);
-
-  self->members = g_array_new (FALSE, TRUE, sizeof (SdPersonSpec));
-  self->strings = g_string_chunk_new (256);
-  return self;
+               _("The pre-registration is not acceptable: %s"), what);
 }
 
 SdPrereg *
@@ -244,34 +68,45 @@ sd_prereg_new_from_json (const char  *json,
                          gssize       length,
                          GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(SdPrereg) self = prereg_new ();
-  JsonObject *root;
-  JsonNode *node;
-  JsonArray *members;
+  static const char *const top[] = { "format", "version", "household", "members", NULL };
+  g_autoptr(json_t) root = NULL;
+  g_autoptr(SdPrereg) self = g_new0 (SdPrereg, 1);
+  g_autoptr(GError) local = NULL;
+  json_t *node;
 
   g_return_val_if_fail (json != NULL, NULL);
 
+  self->input = sd_intake_input_new ();
   if (length < 0)
     length = strlen (json);
-  if (length > MAX_JSON_BYTES || !g_utf8_validate (json, length, NULL) ||
-      !json_parser_load_from_data (parser, json, length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (length > MAX_JSON_BYTES || !g_utf8_validate (json, length, NULL))
     {
       g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
                            _("This is not a pre-registration: it is not a JSON object in UTF-8."));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
-  node = json_object_get_member (root, "format");
-  if (node != NULL && g_strcmp0 (json_object_get_string_member_with_default (root, "format", ""),
-                                 PREREG_FORMAT) != 0)
+  /* U+0000 gets through the parser only for the reader to name its field. */
+  root = sd_json_parse (json, length, JSON_ALLOW_NUL, &local);
+  if (root == NULL)
+    {
+      set_invalid (error, local->message);
+      return NULL;
+    }
+  if (!json_is_object (root))
+    {
+      g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
+                           _("This is not a pre-registration: it is not a JSON object in UTF-8."));
+      return NULL;
+    }
+  node = json_object_get (root, "format");
+  if (node != NULL && g_strcmp0 (json_string_value (node), PREREG_FORMAT) != 0)
     {
       g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_INVALID,
                            _("This is not a pre-registration: its “format” is not “shelterdesk-prereg”."));
       return NULL;
     }
-  if (json_object_get_int_member_with_default (root, "version", 1) != 1)
+  node = json_object_get (root, "version");
+  if (node != NULL && (!json_is_integer (node) || json_integer_value (node) != 1))
     {
       g_set_error_literal (error, SD_QR_ERROR, SD_QR_ERROR_NEWER,
                            _("This pre-registration was made for a newer version of ShelterDesk. "
@@ -279,44 +114,23 @@ sd_prereg_new_from_json (const char  *json,
       return NULL;
     }
 
-  node = json_object_get_member (root, "household");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  if (!sd_intake_input_refuse_unknown (root, _("pre-registration"), top, &local))
     {
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          set_invalid (error, _("household"), _("must be an object"));
-          return NULL;
-        }
-      if (!read_household (self, json_node_get_object (node), error))
-        return NULL;
-    }
-
-  node = json_object_get_member (root, "members");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
-      json_array_get_length (json_node_get_array (node)) == 0)
-    {
-      set_invalid (error, _("members"), _("there must be at least one member"));
+      set_invalid (error, local->message);
       return NULL;
     }
-  members = json_node_get_array (node);
-  if (json_array_get_length (members) > SD_QR_PREREG_MAX_MEMBERS)
+  node = json_object_get (root, "household");
+  if (node != NULL && !json_is_null (node) &&
+      !sd_intake_input_read_household (self->input, node, NULL, &local))
     {
-      g_autofree char *what = g_strdup_printf (_("at most %d people fit one code"), SD_QR_PREREG_MAX_MEMBERS);
-      set_invalid (error, _("members"), what);
+      set_invalid (error, local->message);
       return NULL;
     }
-  for (guint i = 0; i < json_array_get_length (members); i++)
+  if (!sd_intake_input_read_members (self->input, json_object_get (root, "members"),
+                                     SD_QR_PREREG_MAX_MEMBERS, FALSE, &local))
     {
-      JsonNode *m = json_array_get_element (members, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (m))
-        {
-          g_autofree char *where = g_strdup_printf (_("member %u"), i + 1);
-          set_invalid (error, where, _("must be an object"));
-          return NULL;
-        }
-      if (!read_member (self, json_node_get_object (m), i, error))
-        return NULL;
+      set_invalid (error, local->message);
+      return NULL;
     }
   return g_steal_pointer (&self);
 }
@@ -324,45 +138,42 @@ sd_prereg_new_from_json (const char  *json,
 /* ---- to JSON ---- */
 
 static void
-add_text (JsonBuilder *b,
-          const char  *name,
-          const char  *value)
+add_text (json_t     *o,
+          const char *name,
+          const char *value)
 {
   if (value == NULL || *value == '\0')
     return;
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
+  json_object_set_new (o, name, sd_json_text (value));
 }
 
 static void
-add_true (JsonBuilder *b,
-          const char  *name,
-          gboolean     value)
+add_true (json_t     *o,
+          const char *name,
+          gboolean    value)
 {
   if (!value)
     return;
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, TRUE);
+  json_object_set_new (o, name, json_true ());
 }
 
 static char *
 to_json (SdPrereg *self,
          gboolean  for_code)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  const SdHouseholdSpec *h = &self->household;
+  g_autoptr(json_t) root = json_object ();
+  json_t *b = json_object ();
+  json_t *list = json_array ();
+  const SdHouseholdSpec *h = sd_prereg_get_household (self);
+  guint n_members = 0;
+  const SdPersonSpec *members = sd_prereg_get_members (self, &n_members);
 
-  json_builder_begin_object (b);
   if (!for_code)
     {
-      add_text (b, "format", PREREG_FORMAT);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, 1);
+      add_text (root, "format", PREREG_FORMAT);
+      json_object_set_new (root, "version", json_integer (1));
     }
-  json_builder_set_member_name (b, "household");
-  json_builder_begin_object (b);
+  json_object_set_new (root, "household", b);
   add_text (b, "address", h->address);
   add_text (b, "phone", h->phone);
   if (h->stay != SD_STAY_SHELTER)
@@ -372,19 +183,15 @@ to_json (SdPrereg *self,
     add_text (b, "house_damage", sd_house_damage_to_string (h->house_damage));
   add_text (b, "pets", h->pets);
   if (h->pets_count > 0)
-    {
-      json_builder_set_member_name (b, "pets_count");
-      json_builder_add_int_value (b, h->pets_count);
-    }
-  json_builder_end_object (b);
+    json_object_set_new (b, "pets_count", json_integer (h->pets_count));
 
-  json_builder_set_member_name (b, "members");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < self->members->len; i++)
+  json_object_set_new (root, "members", list);
+  for (guint i = 0; i < n_members; i++)
     {
-      const SdPersonSpec *m = &g_array_index (self->members, SdPersonSpec, i);
+      const SdPersonSpec *m = &members[i];
 
-      json_builder_begin_object (b);
+      b = json_object ();
+      json_array_append_new (list, b);
       add_text (b, "name", m->name);
       add_text (b, "kana", m->kana);
       add_text (b, "birth_date", m->birth_date);
@@ -401,15 +208,9 @@ to_json (SdPrereg *self,
         add_text (b, "care_level", sd_care_level_to_string (m->care_level));
       add_text (b, "mobility", m->mobility);
       add_text (b, "language", m->language);
-      json_builder_end_object (b);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, !for_code);
-  return json_generator_to_data (gen, NULL);
+  return for_code ? sd_json_to_compact (root) : sd_json_to_pretty (root);
 }
 
 char *

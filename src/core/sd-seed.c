@@ -19,14 +19,23 @@
  *  - Messages never quote a name, address or other personal value; they
  *    name the column instead.  Codes and enumerated values are quoted,
  *    since those are what the person has to correct.
+ *  - Nothing outside the seed folder is read: paths may not climb out of
+ *    it, and no symbolic link may lead out of it.
+ *  - A folder marked demo goes only into a new or demo database.
  */
+/* realpath() is POSIX (XSI), not C17. */
+#define _XOPEN_SOURCE 700
+
 #include "sd-seed.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sd-csv.h"
 #include "sd-date.h"
+#include "sd-intake-input.h"
+#include "sd-json.h"
 #include "sd-person.h"
 #include "sd-shelter.h"
 #include "sd-staff.h"
@@ -42,10 +51,19 @@
 typedef struct {
   SdStore       *store;
   const char    *dir;
+  char          *real_dir;      /* DIR with every link followed */
   GDate          today;         /* birth dates after this are refused */
   GHashTable    *shelter_ids;   /* code → id of the shelters loaded so far */
   SdSeedSummary  summary;
 } SeedLoad;
+
+static void
+seed_load_clear (SeedLoad *load)
+{
+  g_clear_pointer (&load->real_dir, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SeedLoad, seed_load_clear)
 
 /* ---- CSV tables: a reader plus the map from our fields to its columns ---- */
 
@@ -60,6 +78,7 @@ typedef struct {
   guint            n_fields;
   int              column[MAX_FIELDS];   /* field → column index, -1 when absent */
   char            *header[MAX_FIELDS];   /* field → the file's own header, for messages */
+  guint            n_columns;            /* in the header row: every row must have as many */
   GPtrArray       *row;
 } SeedTable;
 
@@ -88,7 +107,7 @@ header_key (const char *text)
  * else the header itself.  -1 for a column we do not use. */
 static int
 seed_table_field_for_header (SeedTable  *table,
-                             JsonObject *columns,
+                             json_t     *columns,
                              const char *header)
 {
   g_autofree char *key = header_key (header);
@@ -96,17 +115,19 @@ seed_table_field_for_header (SeedTable  *table,
 
   if (columns != NULL)
     {
-      g_autoptr(GList) members = json_object_get_members (columns);
+      const char *name;
+      json_t *node;
 
       field = NULL;
-      for (GList *l = members; l != NULL && field == NULL; l = l->next)
+      json_object_foreach (columns, name, node)
         {
-          g_autofree char *name_key = header_key (l->data);
-          JsonNode *node = json_object_get_member (columns, l->data);
+          g_autofree char *name_key = header_key (name);
 
-          if (g_str_equal (name_key, key) && JSON_NODE_HOLDS_VALUE (node) &&
-              json_node_get_value_type (node) == G_TYPE_STRING)
-            field = json_node_get_string (node);
+          if (g_str_equal (name_key, key) && json_is_string (node))
+            {
+              field = json_string_value (node);
+              break;
+            }
         }
       if (field == NULL)
         return -1;
@@ -121,24 +142,18 @@ seed_table_field_for_header (SeedTable  *table,
 /* The name a person would look for when a column is missing: the file's
  * own header that the manifest maps to FIELD, if there is one. */
 static const char *
-expected_header (JsonObject *columns,
+expected_header (json_t     *columns,
                  const char *field)
 {
-  g_autoptr(GList) members = NULL;
+  const char *name;
+  json_t *node;
 
   if (columns == NULL)
     return field;
 
-  members = json_object_get_members (columns);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (columns, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) &&
-          json_node_get_value_type (node) == G_TYPE_STRING &&
-          g_str_equal (json_node_get_string (node), field))
-        return l->data;
-    }
+  json_object_foreach (columns, name, node)
+    if (g_strcmp0 (json_string_value (node), field) == 0)
+      return name;
   return field;
 }
 
@@ -147,7 +162,7 @@ seed_table_open (SeedTable        *table,
                  const char       *path,
                  const char       *file,
                  const char       *encoding,
-                 JsonObject       *columns,
+                 json_t           *columns,
                  const SeedField  *fields,
                  guint             n_fields,
                  GError          **error)
@@ -179,6 +194,7 @@ seed_table_open (SeedTable        *table,
       return FALSE;
     }
 
+  table->n_columns = headers->len;
   for (guint c = 0; c < headers->len; c++)
     {
       int f = seed_table_field_for_header (table, columns, g_ptr_array_index (headers, c));
@@ -238,6 +254,26 @@ seed_table_next (SeedTable  *table,
     }
 }
 
+/* A row with a field too few would be read shifted (the phone number as
+ * the address, the reason as the phone), and one with a field too many
+ * has lost or split something: both are refused.  Excel writes every
+ * row of a sheet to the same width, empty cells as empty fields. */
+static gboolean
+seed_table_check_width (SeedTable  *table,
+                        GError    **error)
+{
+  if (table->row->len == table->n_columns)
+    return TRUE;
+  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
+               table->row->len < table->n_columns
+               ? _("the row has %u fields but the header has %u: a field is missing, so the values "
+                   "after it would land in the wrong columns")
+               : _("the row has %u fields but the header has %u: is there a comma in a value that is "
+                   "not in quotes?"),
+               table->row->len, table->n_columns);
+  return FALSE;
+}
+
 /* FIELD tidied for storage, or NULL when the column is absent or empty. */
 static char *
 seed_table_text (SeedTable *table,
@@ -245,8 +281,6 @@ seed_table_text (SeedTable *table,
 {
   int c = table->column[field];
 
-  /* Excel drops the empty cells at the end of a row, so a short row
-   * means empty fields rather than a broken file. */
   if (c < 0 || (guint) c >= table->row->len)
     return NULL;
   return sd_text_tidy (g_ptr_array_index (table->row, c));
@@ -589,7 +623,7 @@ load_csv (SeedLoad           *load,
           const char         *path,
           const char         *file,
           const char         *encoding,
-          JsonObject         *columns,
+          json_t             *columns,
           GError            **error)
 {
   g_auto(SeedTable) table = { 0 };
@@ -600,7 +634,8 @@ load_csv (SeedLoad           *load,
 
   while (seed_table_next (&table, &local_error))
     {
-      if (!kind->load_row (load, &table, &local_error))
+      if (!seed_table_check_width (&table, &local_error) ||
+          !kind->load_row (load, &table, &local_error))
         {
           g_prefix_error (&local_error, _("%s, line %u: "), file, seed_table_get_line (&table));
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -620,54 +655,58 @@ load_csv (SeedLoad           *load,
 
 /* ---- evacuees.json ---- */
 
-static JsonNode *
+static json_t *
 load_json_file (const char  *path,
                 const char  *file,
+                gsize        flags,
                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(json_t) root = NULL;
+  gsize length = 0;
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
                      _("%s: the file is not in the seed folder"), file);
       else
         g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
-                     _("%s: not valid JSON: %s"), file, local_error->message);
+                     "%s: %s", file, local_error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = sd_json_parse (contents, length, flags, &local_error);
+  if (root == NULL)
+    {
+      g_prefix_error (&local_error, _("%s: "), file);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!json_is_object (root))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
                    _("%s: the file must hold one JSON object"), file);
       return NULL;
     }
-  return json_node_ref (json_parser_get_root (parser));
+  return g_steal_pointer (&root);
 }
 
 /* MEMBER of OBJECT as a string, tidied; NULL when absent, null or empty.
- * Whole numbers are taken too, since "sex": 1 is an easy slip. */
+ * A number is refused like anywhere else (see sd-intake-input.c). */
 static gboolean
-json_text (JsonObject  *object,
+json_text (json_t      *object,
            const char  *member,
            gboolean     required,
            char       **out_text,
            GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  GType type = G_TYPE_INVALID;
+  json_t *node = json_object_get (object, member);
 
   *out_text = NULL;
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-    type = json_node_get_value_type (node);
-
-  if (type == G_TYPE_STRING)
-    *out_text = sd_text_tidy (json_node_get_string (node));
-  else if (type == G_TYPE_INT64)
-    *out_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  if (json_is_string (node))
+    *out_text = sd_text_tidy (json_string_value (node));
+  else if (node != NULL && !json_is_null (node))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                    _("“%s” must be text"), member);
@@ -683,44 +722,23 @@ json_text (JsonObject  *object,
   return TRUE;
 }
 
-static gboolean
-json_flag (JsonObject  *object,
-           const char  *member,
-           gboolean    *out_flag,
-           GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  *out_flag = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-                   _("“%s” must be true or false"), member);
-      return FALSE;
-    }
-  *out_flag = json_node_get_boolean (node);
-  return TRUE;
-}
-
 /* MEMBER of OBJECT as an array; *OUT_LIST is NULL when it is absent. */
 static gboolean
-json_list (JsonObject  *object,
+json_list (json_t      *object,
            const char  *member,
            gboolean     required,
-           JsonArray  **out_list,
+           json_t     **out_list,
            GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  json_t *node = json_object_get (object, member);
 
   *out_list = NULL;
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+  if (json_is_array (node))
     {
-      *out_list = json_node_get_array (node);
+      *out_list = node;
       return TRUE;
     }
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  if (node != NULL && !json_is_null (node))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                    _("“%s” must be a list"), member);
@@ -766,79 +784,22 @@ lookup_shelter (SeedLoad    *load,
   return g_hash_table_lookup (load->shelter_ids, code);
 }
 
-/* Keeps TEXT alive in POOL until the household is written. */
-static const char *
-keep (GPtrArray *pool,
-      char      *text)
-{
-  if (text != NULL)
-    g_ptr_array_add (pool, text);
-  return text;
-}
-
-/* Fills SPEC from one member, with strings owned by POOL. */
-static gboolean
-read_member (SeedLoad     *load,
-             JsonNode     *node,
-             GPtrArray    *pool,
-             SdPersonSpec *spec,
-             GError      **error)
-{
-  JsonObject *member;
-  g_autofree char *name = NULL;
-  g_autofree char *kana = NULL;
-  g_autofree char *birth_text = NULL;
-  g_autofree char *birth_date = NULL;
-  g_autofree char *sex = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *phone = NULL;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
-                           _("not a JSON object"));
-      return FALSE;
-    }
-  member = json_node_get_object (node);
-
-  if (!json_text (member, "name", TRUE, &name, error) ||
-      !json_text (member, "kana", FALSE, &kana, error) ||
-      !json_text (member, "birth_date", FALSE, &birth_text, error) ||
-      !json_text (member, "sex", FALSE, &sex, error) ||
-      !json_text (member, "address", FALSE, &address, error) ||
-      !json_text (member, "phone", FALSE, &phone, error) ||
-      !parse_sex (sex, "sex", &spec->sex, error) ||
-      !parse_birth_date (load, birth_text, "birth_date", &birth_date, error) ||
-      !json_flag (member, "consent_disclose", &spec->consent_disclose, error))
-    return FALSE;
-
-  spec->name = keep (pool, g_steal_pointer (&name));
-  spec->kana = keep (pool, g_steal_pointer (&kana));
-  spec->birth_date = keep (pool, g_steal_pointer (&birth_date));
-  spec->address = keep (pool, g_steal_pointer (&address));
-  spec->phone = keep (pool, g_steal_pointer (&phone));
-  return TRUE;
-}
-
 static gboolean
 record_events (SeedLoad   *load,
-               JsonArray  *events,
+               json_t     *events,
                GPtrArray  *person_ids,
                const char *shelter_id,
                GError    **error)
 {
-  guint n_events = events != NULL ? json_array_get_length (events) : 0;
+  guint n_events = events != NULL ? json_array_size (events) : 0;
 
   /* Event by event for the whole household, as a family arrives and goes
    * out together: each member's newest event is then the last listed. */
   for (guint e = 0; e < n_events; e++)
     {
-      JsonNode *node = json_array_get_element (events, e);
-      const char *text = NULL;
+      const char *text = json_string_value (json_array_get (events, e));
       SdEventKind kind;
 
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        text = json_node_get_string (node);
       if (text == NULL || !sd_event_kind_from_string (text, &kind))
         {
           g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
@@ -862,86 +823,65 @@ record_events (SeedLoad   *load,
   return TRUE;
 }
 
+/* One household, read by the same strict reader as evacuee add and the
+ * pre-registration (sd-intake-input.c); "shelter" and "events" are ours. */
 static gboolean
 load_household (SeedLoad   *load,
-                JsonNode   *node,
+                json_t     *object,
                 GError    **error)
 {
-  JsonObject *object;
-  g_autofree char *code = NULL;
-  g_autofree char *stay = NULL;
-  g_autofree char *plate = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *phone = NULL;
-  g_autofree char *household_id = NULL;
-  g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func (g_free);
+  static const char *const also[] = { "shelter", "members", "events", NULL };
+  g_autoptr(SdIntakeInput) input = sd_intake_input_new ();
   g_autoptr(GPtrArray) person_ids = g_ptr_array_new_with_free_func (g_free);
-  g_autofree SdPersonSpec *members = NULL;
-  SdHouseholdSpec spec = { 0 };
-  JsonArray *list, *events;
-  guint n_members;
+  g_autofree char *household_id = NULL;
+  SdHouseholdSpec *spec;
+  SdPersonSpec *members;
+  const char *code = NULL;
+  json_t *events;
+  guint n_members = 0;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!json_is_object (object))
     {
       g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
                            _("the household is not a JSON object"));
       return FALSE;
     }
-  object = json_node_get_object (node);
 
-  if (!json_text (object, "shelter", TRUE, &code, error) ||
-      !json_text (object, "stay", TRUE, &stay, error) ||
-      !json_text (object, "vehicle_plate", FALSE, &plate, error) ||
-      !json_text (object, "address", FALSE, &address, error) ||
-      !json_text (object, "phone", FALSE, &phone, error))
+  sd_intake_input_set_today (input, &load->today);
+  if (!sd_intake_input_read_household (input, object, also, error) ||
+      !sd_intake_input_get_text (input, object, _("household"), "shelter", &code, error))
     return FALSE;
-
-  if (!sd_stay_from_string (stay, &spec.stay))
+  if (code == NULL || json_object_get (object, "stay") == NULL)
     {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-                   _("“%s” is not a stay: write shelter, home, vehicle or relatives"), stay);
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
+                   _("“%s” is missing or empty"), code == NULL ? "shelter" : "stay");
       return FALSE;
     }
-  spec.shelter_id = lookup_shelter (load, code, error);
-  if (spec.shelter_id == NULL)
+  spec = sd_intake_input_get_household (input);
+  spec->shelter_id = lookup_shelter (load, code, error);
+  if (spec->shelter_id == NULL)
     return FALSE;
 
-  if (!json_list (object, "members", TRUE, &list, error) ||
-      !json_list (object, "events", FALSE, &events, error))
+  if (!json_list (object, "events", FALSE, &events, error) ||
+      !sd_intake_input_read_members (input, json_object_get (object, "members"), 0, FALSE, error))
     return FALSE;
-  n_members = json_array_get_length (list);
-  if (n_members == 0)
-    {
-      g_set_error_literal (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING,
-                           _("the household has no members"));
-      return FALSE;
-    }
-
-  members = g_new0 (SdPersonSpec, n_members);
+  members = sd_intake_input_get_members (input, &n_members);
   for (guint i = 0; i < n_members; i++)
     {
-      if (!read_member (load, json_array_get_element (list, i), pool, &members[i], error))
-        {
-          g_prefix_error (error, _("member %u: "), i + 1);
-          return FALSE;
-        }
       /* A member without their own address or phone lives at the household's. */
       if (members[i].address == NULL)
-        members[i].address = address;
+        members[i].address = spec->address;
       if (members[i].phone == NULL)
-        members[i].phone = phone;
+        members[i].phone = spec->phone;
     }
 
-  spec.vehicle_plate = plate;
-  spec.address = address;
-  spec.phone = phone;
-  household_id = sd_store_add_household (load->store, &spec, members, n_members, person_ids, error);
+  household_id = sd_store_add_household (load->store, spec, members, n_members, person_ids, error);
   if (household_id == NULL)
     return FALSE;
   load->summary.households++;
   load->summary.persons += n_members;
 
-  return record_events (load, events, person_ids, spec.shelter_id, error);
+  return record_events (load, events, person_ids, spec->shelter_id, error);
 }
 
 static gboolean
@@ -950,22 +890,25 @@ load_evacuees (SeedLoad    *load,
                const char  *file,
                GError     **error)
 {
-  g_autoptr(JsonNode) root = load_json_file (path, file, error);
+  static const char *const known[] = { "households", NULL };
+  /* U+0000 gets through the parser only for the reader to name its field. */
+  g_autoptr(json_t) root = load_json_file (path, file, JSON_ALLOW_NUL, error);
   g_autoptr(GError) local_error = NULL;
-  JsonArray *households;
+  json_t *households;
 
   if (root == NULL)
     return FALSE;
 
-  if (!json_list (json_node_get_object (root), "households", TRUE, &households, &local_error))
+  if (!sd_intake_input_refuse_unknown (root, _("the file"), known, &local_error) ||
+      !json_list (root, "households", TRUE, &households, &local_error))
     {
       g_prefix_error (&local_error, _("%s: "), file);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  for (guint i = 0; i < json_array_get_length (households); i++)
-    if (!load_household (load, json_array_get_element (households, i), &local_error))
+  for (guint i = 0; i < json_array_size (households); i++)
+    if (!load_household (load, json_array_get (households, i), &local_error))
       {
         g_prefix_error (&local_error, _("%s, household %u: "), file, i + 1);
         g_propagate_error (error, g_steal_pointer (&local_error));
@@ -975,6 +918,35 @@ load_evacuees (SeedLoad    *load,
 }
 
 /* ---- the manifest ---- */
+
+/* PATH with every symbolic link followed, or NULL when it does not exist. */
+static char *
+real_path (const char *path)
+{
+#ifdef G_OS_UNIX
+  char *real = realpath (path, NULL);
+  char *copy = g_strdup (real);
+
+  free (real);
+  return copy;
+#else
+  /* Links on Windows need an administrator to make; the path's own
+   * checks (no "..", not absolute) are what keeps a seed inside there. */
+  return g_canonicalize_filename (path, NULL);
+#endif
+}
+
+/* Whether PATH, links followed, is inside the seed folder. */
+static gboolean
+is_inside (SeedLoad   *load,
+           const char *path)
+{
+  g_autofree char *real = real_path (path);
+  gsize n = load->real_dir != NULL ? strlen (load->real_dir) : 0;
+
+  return real != NULL && n > 0 && strncmp (real, load->real_dir, n) == 0 &&
+         (real[n] == G_DIR_SEPARATOR || load->real_dir[n - 1] == G_DIR_SEPARATOR);
+}
 
 /* The file an entry names, which must stay inside the seed folder: a
  * manifest is data, and data must not send us reading elsewhere. */
@@ -1003,30 +975,36 @@ resolve_path (SeedLoad    *load,
       g_free (path);
       return NULL;
     }
+  if (!is_inside (load, path))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("%s, file %u: “%s” is a link to a file outside the seed folder, which is not read: "
+                     "copy the file itself into the folder"), MANIFEST_NAME, index, file);
+      g_free (path);
+      return NULL;
+    }
   return path;
 }
 
 static gboolean
 load_entry (SeedLoad    *load,
-            JsonNode    *node,
+            json_t      *entry,
             guint        index,
             GError     **error)
 {
-  JsonObject *entry;
   g_autofree char *kind = NULL;
   g_autofree char *file = NULL;
   g_autofree char *encoding = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonObject *columns = NULL;
+  json_t *columns = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!json_is_object (entry))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,
                    _("%s, file %u: not a JSON object"), MANIFEST_NAME, index);
       return FALSE;
     }
-  entry = json_node_get_object (node);
 
   if (!json_text (entry, "kind", TRUE, &kind, &local_error) ||
       !json_text (entry, "path", TRUE, &file, &local_error) ||
@@ -1036,18 +1014,18 @@ load_entry (SeedLoad    *load,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (json_object_has_member (entry, "columns"))
+  if (json_object_get (entry, "columns") != NULL)
     {
-      JsonNode *map = json_object_get_member (entry, "columns");
+      json_t *map = json_object_get (entry, "columns");
 
-      if (!JSON_NODE_HOLDS_OBJECT (map))
+      if (!json_is_object (map))
         {
           g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                        _("%s, file %u: “columns” must map the file’s headers to field names"),
                        MANIFEST_NAME, index);
           return FALSE;
         }
-      columns = json_node_get_object (map);
+      columns = map;
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (csv_kinds); i++)
@@ -1070,13 +1048,13 @@ load_entry (SeedLoad    *load,
   return FALSE;
 }
 
-static JsonNode *
+static json_t *
 load_manifest (SeedLoad  *load,
                GError   **error)
 {
   g_autofree char *path = g_build_filename (load->dir, MANIFEST_NAME, NULL);
-  g_autoptr(JsonNode) root = NULL;
-  JsonNode *format;
+  g_autoptr(json_t) root = NULL;
+  json_t *format;
 
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
@@ -1084,14 +1062,20 @@ load_manifest (SeedLoad  *load,
                    _("There is no %s in the seed folder “%s”"), MANIFEST_NAME, load->dir);
       return NULL;
     }
-  root = load_json_file (path, MANIFEST_NAME, error);
+  load->real_dir = real_path (load->dir);
+  if (!is_inside (load, path))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("%s: it is a link to a file outside the seed folder, which is not read: "
+                     "copy the file itself into the folder"), MANIFEST_NAME);
+      return NULL;
+    }
+  root = load_json_file (path, MANIFEST_NAME, 0, error);
   if (root == NULL)
     return NULL;
 
-  format = json_object_get_member (json_node_get_object (root), "format");
-  if (format == NULL || !JSON_NODE_HOLDS_VALUE (format) ||
-      json_node_get_value_type (format) != G_TYPE_INT64 ||
-      json_node_get_int (format) != SEED_FORMAT)
+  format = json_object_get (root, "format");
+  if (!json_is_integer (format) || json_integer_value (format) != SEED_FORMAT)
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                    _("%s: this version of ShelterDesk reads “format”: %d only"),
@@ -1120,12 +1104,13 @@ sd_seed_load (SdStore        *store,
               GError        **error)
 {
   g_autoptr(GHashTable) shelter_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(JsonNode) manifest = NULL;
+  g_autoptr(json_t) manifest = NULL;
   g_autoptr(SdTxn) txn = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *site_name = NULL;
-  SeedLoad load = { 0 };
-  JsonArray *files;
+  g_auto(SeedLoad) load = { 0 };
+  gboolean demo;
+  json_t *files;
 
   g_return_val_if_fail (SD_IS_STORE (store), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
@@ -1140,8 +1125,8 @@ sd_seed_load (SdStore        *store,
   if (manifest == NULL)
     return FALSE;
 
-  if (!json_list (json_node_get_object (manifest), "files", TRUE, &files, &local_error) ||
-      !json_text (json_node_get_object (manifest), "site_name", FALSE, &site_name, &local_error))
+  if (!json_list (manifest, "files", TRUE, &files, &local_error) ||
+      !json_text (manifest, "site_name", FALSE, &site_name, &local_error))
     {
       g_prefix_error (&local_error, _("%s: "), MANIFEST_NAME);
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1152,16 +1137,35 @@ sd_seed_load (SdStore        *store,
   if (txn == NULL)
     return FALSE;
 
-  for (guint i = 0; i < json_array_get_length (files); i++)
-    if (!load_entry (&load, json_array_get_element (files, i), i + 1, error))
+  /* A demo database signs in without a PIN: a folder marked demo must
+   * never turn a database holding real shelters, staff or evacuees into
+   * one.  Checked inside the transaction, so nothing slips in between. */
+  demo = json_is_true (json_object_get (manifest, "demo"));
+  if (demo && !sd_store_get_is_demo (store))
+    {
+      SdStoreCounts counts = { 0 };
+
+      if (!sd_store_get_counts (store, &counts, error))
+        return FALSE;
+      if (counts.shelters > 0 || counts.persons > 0 || counts.staff > 0)
+        {
+          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                       _("The seed folder is a demo (its %s says \"demo\": true), and this database already "
+                         "holds shelters, staff or evacuees: a demo is loaded only into a new database or "
+                         "a demo one. Make a new database for it with “init”."), MANIFEST_NAME);
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < json_array_size (files); i++)
+    if (!load_entry (&load, json_array_get (files, i), i + 1, error))
       return FALSE;
 
   if (site_name != NULL && !sd_store_set_site_name (store, site_name, error))
     return FALSE;
   /* Only the demo's manifest says "demo": a municipality's own roster
    * loaded this way is real data, and the desk must treat it so. */
-  if (json_object_get_boolean_member_with_default (json_node_get_object (manifest), "demo", FALSE) &&
-      !sd_store_set_is_demo (store, TRUE, error))
+  if (demo && !sd_store_set_is_demo (store, TRUE, error))
     return FALSE;
 
   if (!_sd_txn_commit (g_steal_pointer (&txn), error))

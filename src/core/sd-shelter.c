@@ -212,7 +212,11 @@ sd_store_find_shelter (SdStore     *store,
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
 
-  stmt = _sd_store_prepare (store, "SELECT " SHELTER_COLUMNS " FROM shelters s WHERE s.code = ?1", error);
+  /* Codes are one code whatever their case: "s01" is S01, so a second
+   * shelter cannot take it and a person typing it finds the first.  The
+   * table is a few hundred rows at most, so the scan costs nothing. */
+  stmt = _sd_store_prepare (store, "SELECT " SHELTER_COLUMNS " FROM shelters s WHERE s.code = ?1 COLLATE NOCASE",
+                            error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, code);

@@ -64,6 +64,29 @@ sd_store_add_support_person (SdStore                    *store,
   if (txn == NULL)
     return NULL;
 
+  /* The welfare system's number is how its next export is matched to
+   * these rows: two people with one number would be merged or missed. */
+  if (external_id != NULL)
+    {
+      int rc;
+
+      stmt = _sd_store_prepare (store, "SELECT 1 FROM support_persons WHERE external_id = ?1", error);
+      if (stmt == NULL)
+        return NULL;
+      _sd_bind_text (stmt, 1, external_id);
+      rc = _sd_store_step (store, stmt, _("look up the welfare system's number"), error);
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                       _("The welfare system's number “%s” is already used by another person on the support list."),
+                       external_id);
+          return NULL;
+        }
+      if (rc != SQLITE_DONE)
+        return NULL;
+    }
+
   id = _sd_store_new_id (store);
   stmt = _sd_store_prepare (store,
                             "INSERT INTO support_persons (id, external_id, name, kana, sex, birth_date, "

@@ -204,6 +204,22 @@ transliterate (TransliteratorKind  kind,
   return NULL;
 }
 
+gunichar
+sd_text_find_bidi_control (const char *text)
+{
+  if (text == NULL)
+    return 0;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+          c == 0x200E || c == 0x200F || c == 0x061C)
+        return c;
+    }
+  return 0;
+}
+
 gboolean
 sd_text_validate (const char  *text,
                   const char  *field_label,
@@ -227,6 +243,15 @@ sd_text_validate (const char  *text,
                    _("%s has characters that cannot be read. "
                      "Type it again, or save the file as UTF-8."),
                    field_label);
+      return FALSE;
+    }
+
+  if (sd_text_find_bidi_control (text) != 0)
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("%s has an invisible direction control (U+%04X) that makes it show other than it is "
+                     "stored. Remove it and try again."),
+                   field_label, sd_text_find_bidi_control (text));
       return FALSE;
     }
 

@@ -18,6 +18,12 @@ gboolean  sd_text_validate       (const char  *text,
                                   gboolean     multiline,
                                   GError     **error);
 
+/* The first bidirectional control in TEXT (U+202A–202E, U+2066–2069,
+ * U+200E, U+200F, U+061C), or 0.  They are invisible and make a name show
+ * other than it is stored ("abc" typed as U+202E "cba"), so nothing a
+ * person typed or a file brought may carry them. */
+gunichar  sd_text_find_bidi_control (const char *text);
+
 /* For storage: NFKC (half-width katakana become full-width, full-width
  * digits and latin become ASCII), spaces (U+3000 too) trimmed at both ends
  * and runs of them folded into one ASCII space.  NULL or "" gives NULL. */

@@ -72,6 +72,13 @@ def info(db):
     return json.loads(ok(cli('info', '--json', db=db), 'info').out)
 
 
+def nothing_loaded(data):
+    """Whether INFO's counts are those of a new site: no records, and one
+    operation, the site's first, which names it."""
+    counts = dict(data['counts'])
+    return counts.pop('oplog') == 1 and all(v == 0 for v in counts.values())
+
+
 def init(db, *extra):
     return ok(cli('init', *extra, db=db), 'init')
 
@@ -192,6 +199,82 @@ def test_evacuee_bad_input(tmp):
     for data in bad:
         fails(cli('evacuee', 'add', db=db, stdin=data), 1, repr(data))
     assert persons(db) == before, 'bad input saved something'
+
+
+def only_the_message(r, what):
+    """Exit 1 and one message on stderr: no library warnings around it."""
+    lines = r.err.strip().split('\n')
+    assert lines[0].startswith('shelterdesk-cli: '), f'{what}: {r!r}'
+    assert 'CRITICAL' not in r.err and 'WARNING' not in r.err, f'{what}: {r!r}'
+
+
+def test_evacuee_json_is_strict(tmp):
+    db = seeded(tmp)
+    before = persons(db)
+    one = '{"shelter": "S01", "members": [{"name": "甲"}]}'
+    cases = [
+        ((one + one).encode(), 'more after the end'),                    # a second object
+        (one.replace('"', "'").encode(), 'double quotes'),              # single-quoted
+        ((one + ' x').encode(), 'more after the end'),
+        ('{"shelter": "S01", "shelter": "S02", "members": [{"name": "甲"}]}'.encode(), 'twice'),
+    ]
+    for data, words in cases:
+        r = fails(cli('evacuee', 'add', '--json', db=db, stdin=data), 1, repr(data))
+        assert words in r.err, r
+        only_the_message(r, repr(data))
+    for data in (b'', b'  \n'):
+        r = fails(cli('evacuee', 'add', '--json', db=db, stdin=data), 1, 'empty stdin')
+        assert 'empty' in r.err, r
+        only_the_message(r, 'empty stdin')
+    assert persons(db) == before, 'bad input saved something'
+
+
+def test_evacuee_fields_are_strict(tmp):
+    """Every wrong type, unknown member or hidden character is refused,
+    naming the field (and member), never stored changed or dropped."""
+    db = seeded(tmp)
+    before = persons(db)
+
+    def household(member=None, **fields):
+        h = {'shelter': 'S01', 'stay': 'shelter',
+             'members': [{'name': '甲'}, dict({'name': '乙'}, **(member or {}))]}
+        h.update(fields)
+        return json.dumps(h, ensure_ascii=True).encode()
+
+    cases = [
+        (household({'consent_disclose': 'true'}), ['member 2', 'consent_disclose', 'true or false']),
+        (household({'pregnant': 'yes'}), ['member 2', 'pregnant', 'true or false']),
+        (household({'birth_date': 19500106}), ['member 2', 'birth_date', 'text']),
+        (household({'phone': 9012345678}), ['member 2', 'phone', 'leading zero']),
+        (household(phone=9012345678), ['household', 'phone', 'text']),
+        (household({'name': 'A\u0000B'}), ['member 2', 'name', 'U+0000']),
+        (household({'name': '乙\u202e甲'}), ['member 2', 'name', 'U+202E']),
+        (household({'kana': 'おつ\u2066'}), ['member 2', 'kana', 'U+2066']),
+        (household({'allergies': '\u200f'}), ['member 2', 'allergies', 'U+200F']),
+        (household({'illness': '\u061c'}), ['member 2', 'illness', 'U+061C']),
+        (household(adress='みなと川市'), ['household', '“adress”']),
+        (household({'adress': 'みなと川市'}), ['member 2', '“adress”']),
+        (household(pets_count=1.5), ['household', 'pets_count']),
+        (household(check_in='no'), ['household', 'check_in', 'true or false']),
+    ]
+    for data, words in cases:
+        r = fails(add_household_raw(db, data), 1, repr(data))
+        for w in words:
+            assert w in r.err, (w, r)
+        only_the_message(r, repr(data))
+    assert persons(db) == before, 'bad input saved something'
+    # The same values written as they should be are taken.
+    good = household({'consent_disclose': True, 'pregnant': False, 'birth_date': '19500106',
+                      'phone': '09012345678', 'address': 'みなと川市'})
+    added = json.loads(ok(add_household_raw(db, good, '--allow-duplicates'), 'good household').out)
+    shown = json.loads(ok(cli('evacuee', 'show', added['person_ids'][1], '--json', db=db), 'show').out)
+    assert shown['person']['phone'] == '09012345678', shown
+    assert shown['person']['consent_disclose'] is True, shown
+    assert shown['person']['birth_date'] == '1950-01-06', shown
+
+
+def add_household_raw(db, data, *extra):
+    return cli('evacuee', 'add', '--json', *extra, db=db, stdin=data)
 
 
 def test_enquire_respects_consent(tmp):
@@ -694,10 +777,24 @@ def test_staff_set_pin(tmp):
     assert s['has_pin'] is False, s
     fails(cli('staff', 'set-pin', '42', db=db, stdin=b'12\n'), 1, 'a PIN that is too short')
     fails(cli('staff', 'set-pin', '42', db=db, stdin=b''), 1, 'no PIN at all')
-    ok(cli('staff', 'set-pin', '42', db=db, stdin=b'  2468\r\nignored\n'), 'set-pin')
+    # A second line is refused, not cut off: "4321\n5678" is not the PIN 4321.
+    for two_lines in (b'4321\n5678', b'4321\n5678\n', b'  2468\r\nignored\n'):
+        r = fails(cli('staff', 'set-pin', '42', db=db, stdin=two_lines), 1, repr(two_lines))
+        assert 'one line' in r.err, r
+        assert '4321' not in r.err and '5678' not in r.err, r
+        [s] = json.loads(ok(cli('staff', 'list', '--json', db=db), 'staff list').out)
+        assert s['has_pin'] is False, (two_lines, s)
+    fails(cli('staff', 'add', '--staff-no', '43', '--name', 'M', '--role', 'lead', '--pin-stdin', db=db,
+          stdin=b'4321\n5678'),
+          1, 'staff add with two lines')
+    # A lead reads every evacuee's record: four digits are too few.
+    r = fails(cli('staff', 'set-pin', '42', db=db, stdin=b'2468\n'), 1, "a lead's 4-digit PIN")
+    assert '6 to 8 digits' in r.err, r
+    ok(cli('staff', 'set-pin', '42', db=db, stdin=b'  246813\r\n\n'), 'set-pin')
     [s] = json.loads(ok(cli('staff', 'list', '--json', db=db), 'staff list').out)
     assert s['has_pin'] is True, s
     fails(cli('staff', 'set-pin', '43', db=db, stdin=b'2468\n'), 1, 'set-pin for nobody')
+    assert [x['staff_no'] for x in json.loads(ok(cli('staff', 'list', '--json', db=db), 'list').out)] == ['42']
 
 
 def test_staff_duplicate(tmp):
@@ -783,10 +880,107 @@ def test_bad_seed(tmp):
     assert 'support-list.csv' in r.err, r
     assert re.search(r'\b6\b', r.err), f'no line number: {r!r}'
     data = info(db)
-    # Nothing but the site's own first operation, which names it.
-    assert data['counts'].pop('oplog') == 1, data
-    assert all(v == 0 for v in data['counts'].values()), f'half a load was kept: {data}'
+    assert nothing_loaded(data), f'half a load was kept: {data}'
     assert data['is_demo'] is False, data
+
+
+def test_seed_refusals(tmp):
+    """Each damaged copy of the demo folder is refused, naming the file and
+    line, and leaves the database as it was."""
+
+    def edit_lines(seeds, name, change):
+        path = os.path.join(seeds, name)
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().split('\n')
+        change(lines)
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write('\n'.join(lines))
+
+    def drop_field(lines):
+        row = lines[1].split(',')
+        del row[5]                       # the address: the phone would land there
+        lines[1] = ','.join(row)
+
+    def extra_field(lines):
+        lines[1] += ',extra'
+
+    def duplicate_id(lines):
+        lines[2] = lines[1].split(',')[0] + ',' + lines[2].split(',', 1)[1]
+
+    def lower_case_code(lines):
+        lines.insert(len([x for x in lines if x]), 's01,' + lines[1].split(',', 1)[1])
+
+    def mislabel(seeds):
+        path = os.path.join(seeds, 'manifest.json')
+        with open(path, encoding='utf-8') as f:
+            manifest = json.load(f)
+        manifest['files'][2]['encoding'] = 'CP932'
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump(manifest, f, ensure_ascii=False)
+
+    def phone_number(seeds):
+        path = os.path.join(seeds, 'evacuees.json')
+        with open(path, encoding='utf-8') as f:
+            data = json.load(f)
+        data['households'][0]['phone'] = 9012345678
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump(data, f, ensure_ascii=False)
+
+    def link_out(seeds):
+        outside = os.path.join(tmp, 'elsewhere.csv')
+        shutil.copy(os.path.join(seeds, 'staff.csv'), outside)
+        os.unlink(os.path.join(seeds, 'staff.csv'))
+        os.symlink(outside, os.path.join(seeds, 'staff.csv'))
+
+    cases = [
+        ('a field missing', lambda d: edit_lines(d, 'support-list.csv', drop_field), 'support-list.csv, line 2:'),
+        ('a field too many', lambda d: edit_lines(d, 'support-list.csv', extra_field), 'support-list.csv, line 2:'),
+        ('external_id twice', lambda d: edit_lines(d, 'support-list.csv', duplicate_id), 'support-list.csv, line 3:'),
+        ('s01 beside S01', lambda d: edit_lines(d, 'shelters.csv', lower_case_code), 'shelters.csv, line 14:'),
+        ('UTF-8 labelled CP932', mislabel, 'support-list.csv:'),
+        ('a phone as a number', phone_number, 'evacuees.json, household 1:'),
+        ('a link out of the folder', link_out, '“staff.csv” is a link'),
+    ]
+    for n, (what, damage, words) in enumerate(cases):
+        seeds = os.path.join(tmp, f'seeds-{n}')
+        shutil.copytree(SEEDS, seeds)
+        damage(seeds)
+        db = os.path.join(tmp, f'site-{n}.db')
+        init(db)
+        r = fails(cli('seed', 'load', seeds, db=db), 1, what)
+        assert words in r.err, (what, words, r)
+        only_the_message(r, what)
+        data = info(db)
+        assert nothing_loaded(data), (what, data)
+        assert data['is_demo'] is False, (what, data)
+
+    # The demo folder into a database with real data: refused, and the
+    # database does not become a demo that signs in without a PIN.
+    db = os.path.join(tmp, 'real.db')
+    init(db)
+    ok(cli('shelter', 'add', '--code', 'R01', '--name', '本物の避難所', '--kind', 'designated', '--capacity', '0',
+           db=db), 'add')
+    r = fails(cli('seed', 'load', SEEDS, db=db), 1, 'the demo into a real database')
+    assert 'demo' in r.err, r
+    data = info(db)
+    assert data['is_demo'] is False and data['counts']['shelters'] == 1, data
+    # A shelter code in another case is the same code.
+    fails(cli('shelter', 'add', '--code', 'r01', '--name', 'x', '--kind', 'designated', '--capacity', '0', db=db),
+          1, 'r01 beside R01')
+
+
+def test_empty_seed_files(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    for name in ('manifest.json', 'evacuees.json'):
+        seeds = os.path.join(tmp, 'seeds-' + name)
+        shutil.copytree(SEEDS, seeds)
+        open(os.path.join(seeds, name), 'w').close()
+        r = fails(cli('seed', 'load', seeds, db=db), 1, 'an empty ' + name)
+        assert name in r.err and 'empty' in r.err, r
+        only_the_message(r, 'an empty ' + name)
+        assert len(r.err.strip().split('\n')) == 1, r
+    assert nothing_loaded(info(db))
 
 
 def test_invalid_utf8(tmp):
@@ -846,6 +1040,9 @@ TESTS = [
     ('a read-only database', test_read_only),
     ('a database from a newer version', test_newer_version),
     ('a bad seed row loads nothing', test_bad_seed),
+    ('an empty manifest or evacuees file says so, and only that', test_empty_seed_files),
+    ('seed load refuses bad rows, mislabelled files, links out and a demo over real data',
+     test_seed_refusals),
     ('invalid UTF-8 in an argument', test_invalid_utf8),
     ('check on a seeded database', test_check),
     ('a write behind the core is caught', test_write_behind_the_core),
@@ -854,6 +1051,9 @@ TESTS = [
     ('check-in events and history', test_events_and_history),
     ('a possible duplicate is refused, never merged', test_duplicates_refused),
     ('bad households save nothing', test_evacuee_bad_input),
+    ('evacuee add reads one strict JSON object', test_evacuee_json_is_strict),
+    ('evacuee add refuses wrong types, unknown fields and hidden characters by name',
+     test_evacuee_fields_are_strict),
     ('enquire respects consent', test_enquire_respects_consent),
     ('report shelter-status as CSV and PDF', test_report_shelter_status),
     ('report CSV: no cell starts a formula', test_report_csv_formulas),

@@ -8,11 +8,18 @@
  * Broken seed folders are written into a temporary directory, so each
  * test shows one problem and that it leaves the database untouched.
  */
+/* symlink() is POSIX, not C17. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "sd-core.h"
 #include "sd-store-private.h"
+
+#ifdef G_OS_UNIX
+# include <unistd.h>
+#endif
 
 typedef struct {
   char    *tmp_dir;
@@ -566,6 +573,201 @@ test_unknown_shelter (Fixture       *f,
   assert_load_fails (f, dir, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, "evacuees.json, household 2: ");
 }
 
+static const char evacuees_manifest[] =
+  "{\"format\": 1, \"files\": [{\"kind\": \"evacuees\", \"path\": \"evacuees.json\"}]}";
+
+/* An evacuees file is read by the same strict reader as evacuee add:
+ * each of these is refused, naming the file, household, member and field. */
+static void
+test_evacuees_strict (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const struct { const char *json; const char *prefix; const char *words; } cases[] = {
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"One\", \"phone\": 9012345678}]}]}",
+      "evacuees.json, household 1: member 1: ", "“phone”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\", \"phone\": 9012345678,"
+      "  \"members\": [{\"name\": \"One\"}]}]}",
+      "evacuees.json, household 1: household: ", "“phone”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\", \"adress\": \"x\","
+      "  \"members\": [{\"name\": \"One\"}]}]}",
+      "evacuees.json, household 1: ", "“adress”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"One\"}, {\"name\": \"Two\", \"adress\": \"x\"}]}]}",
+      "evacuees.json, household 1: member 2: ", "“adress”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"One\", \"consent_disclose\": \"true\"}]}]}",
+      "evacuees.json, household 1: member 1: ", "“consent_disclose”" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"O\\u202ene\"}]}]}",
+      "evacuees.json, household 1: member 1: ", "U+202E" },
+    { "{\"households\": [{\"shelter\": \"A01\", \"stay\": \"shelter\","
+      "  \"members\": [{\"name\": \"O\\u0000ne\"}]}]}",
+      "evacuees.json, household 1: member 1: ", "U+0000" },
+    { "{\"households\": []}{\"households\": []}", "evacuees.json: ", "more after the end" },
+    { "{\"households\": [], \"househods\": []}", "evacuees.json: ", "“househods”" },
+    { "", "evacuees.json: ", "empty" },
+  };
+
+  load_good (f);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("strict-%u", i);
+      g_autofree char *dir = write_seed_dir (f, name,
+                                             "manifest.json", evacuees_manifest,
+                                             "evacuees.json", cases[i].json,
+                                             NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (sd_seed_load (f->store, dir, NULL, &error));
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == SD_DATA_ERROR);
+      g_test_message ("%s", error->message);
+      if (!g_str_has_prefix (error->message, cases[i].prefix) || strstr (error->message, cases[i].words) == NULL)
+        g_error ("case %u: “%s” does not start with “%s” and say “%s”", i, error->message,
+                 cases[i].prefix, cases[i].words);
+    }
+}
+
+/* An empty manifest says so, with no library warning around it. */
+static void
+test_empty_manifest (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *dir = write_seed_dir (f, "empty-manifest", "manifest.json", "", NULL);
+
+  assert_load_fails (f, dir, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, "manifest.json: it is empty");
+}
+
+static const char support_manifest[] =
+  "{\"format\": 1, \"files\": [{\"kind\": \"support\", \"path\": \"support.csv\"}]}";
+
+#define SUPPORT_HEADER "external_id,name,kana,sex,birth_date,address,phone,reason,consent_share\n"
+
+/* A row with a field missing would load shifted (the phone as the
+ * address, the reason as the phone); one with a field too many would
+ * drop it.  Both are refused, naming the file and the line. */
+static void
+test_row_width (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *short_dir = NULL;
+  g_autofree char *long_dir = NULL;
+
+  load_good (f);
+  short_dir = write_seed_dir (f, "short-row", "manifest.json", support_manifest,
+                              "support.csv",
+                              SUPPORT_HEADER
+                              "1,Person One,,1,1950-01-06,Town 1,090-0000-0001,care1,1\n"
+                              "2,Person Two,,2,1950-01-06,090-0000-3212,care1,1\n",
+                              NULL);
+  assert_load_fails (f, short_dir, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, "support.csv, line 3: ");
+  long_dir = write_seed_dir (f, "long-row", "manifest.json", support_manifest,
+                             "support.csv",
+                             SUPPORT_HEADER
+                             "1,Person One,,1,1950-01-06,Town 1,090-0000-0001,care1,1,extra\n",
+                             NULL);
+  assert_load_fails (f, long_dir, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, "support.csv, line 2: ");
+}
+
+static void
+test_duplicate_external_id (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *dir = NULL;
+
+  load_good (f);
+  dir = write_seed_dir (f, "dup-id", "manifest.json", support_manifest,
+                        "support.csv",
+                        SUPPORT_HEADER
+                        "M1,Person One,,1,1950-01-06,,,,1\n"
+                        "M2,Person Two,,1,1950-01-06,,,,1\n"
+                        "M1,Person Three,,2,1950-01-06,,,,1\n",
+                        NULL);
+  assert_load_fails (f, dir, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS, "support.csv, line 4: ");
+}
+
+/* Codes are compared without case: "s01" beside "S01" is one code twice. */
+static void
+test_shelter_code_case (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *later = NULL;
+
+  load_good (f);
+  dir = write_seed_dir (f, "code-case", "manifest.json", good_manifest,
+                        "shelters.csv", "code,name,kind\nB01,Hall,designated\nb01,Other hall,designated\n",
+                        NULL);
+  assert_load_fails (f, dir, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS, "shelters.csv, line 3: ");
+  /* And against one the database already has. */
+  later = write_seed_dir (f, "code-case-later", "manifest.json", good_manifest,
+                          "shelters.csv", "code,name,kind\na01,Hall,designated\n",
+                          NULL);
+  assert_load_fails (f, later, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS, "shelters.csv, line 2: ");
+}
+
+/* A UTF-8 file the manifest calls CP932 would be stored as mojibake
+ * (渡辺 健 as 貂。霎コ 蛛・): refused, naming the file. */
+static void
+test_utf8_labelled_cp932 (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *dir = write_seed_dir (f, "mislabelled", "manifest.json",
+                                         "{\"format\": 1, \"files\": [{\"kind\": \"support\", "
+                                         "\"path\": \"welfare.csv\", \"encoding\": \"CP932\"}]}",
+                                         "welfare.csv", SUPPORT_HEADER "1,渡辺 健,,1,,,,,1\n",
+                                         NULL);
+
+  assert_load_fails (f, dir, SD_DATA_ERROR, SD_DATA_ERROR_ENCODING, "welfare.csv: ");
+}
+
+/* A link inside the folder may not lead out of it: the manifest is data,
+ * and data must not send the loader reading elsewhere. */
+static void
+test_symlink_outside (Fixture       *f,
+                      gconstpointer  data)
+{
+#ifdef G_OS_UNIX
+  g_autofree char *outside = write_seed_dir (f, "outside", "staff.csv", "staff_no,name\n7777,Someone Else\n", NULL);
+  g_autofree char *dir = write_seed_dir (f, "linked", "manifest.json",
+                                         "{\"format\": 1, \"files\": [{\"kind\": \"staff\", \"path\": \"staff.csv\"}]}",
+                                         NULL);
+  g_autofree char *target = g_build_filename (outside, "staff.csv", NULL);
+  g_autofree char *link = g_build_filename (dir, "staff.csv", NULL);
+  g_autofree char *dir2 = write_seed_dir (f, "linked-manifest", NULL);
+  g_autofree char *manifest_target = g_build_filename (outside, "manifest.json", NULL);
+  g_autofree char *manifest_link = g_build_filename (dir2, "manifest.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  assert_load_fails (f, dir, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, "manifest.json, file 1: ");
+
+  g_file_set_contents (manifest_target, "{\"format\": 1, \"files\": []}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink (manifest_target, manifest_link), ==, 0);
+  assert_load_fails (f, dir2, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, "manifest.json: ");
+#else
+  g_test_skip ("symbolic links are a Unix test");
+#endif
+}
+
+/* The demo's manifest says "demo": loading it into a database with real
+ * shelters, staff or evacuees would make that database sign in without
+ * a PIN.  Refused; a new or demo database takes it. */
+static void
+test_demo_into_real_database (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *demo = demo_seeds_dir ();
+  g_autoptr(GError) error = NULL;
+
+  load_good (f);
+  g_assert_false (sd_store_get_is_demo (f->store));
+  assert_load_fails (f, demo, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, "The seed folder is a demo");
+  g_assert_false (sd_store_get_is_demo (f->store));
+}
+
 /* A shelter loaded by an earlier seed is found by its code. */
 static void
 test_shelter_from_database (Fixture       *f,
@@ -617,6 +819,14 @@ main (int   argc,
   ADD ("/seed/error/empty-required-field", test_empty_required_field);
   ADD ("/seed/error/unknown-shelter", test_unknown_shelter);
   ADD ("/seed/evacuees/shelter-from-database", test_shelter_from_database);
+  ADD ("/seed/evacuees/strict", test_evacuees_strict);
+  ADD ("/seed/error/empty-manifest", test_empty_manifest);
+  ADD ("/seed/error/row-width", test_row_width);
+  ADD ("/seed/error/duplicate-external-id", test_duplicate_external_id);
+  ADD ("/seed/error/shelter-code-case", test_shelter_code_case);
+  ADD ("/seed/error/utf8-labelled-cp932", test_utf8_labelled_cp932);
+  ADD ("/seed/error/symlink-outside", test_symlink_outside);
+  ADD ("/seed/demo/refused-on-real-database", test_demo_into_real_database);
 
 #undef ADD
 
