@@ -64,21 +64,34 @@ finalize_statement (gpointer data)
   sqlite3_finalize (data);
 }
 
-/* The columns of TABLE, as the op-log names its fields. */
-static GHashTable *
-column_set (sqlite3    *db,
-            const char *table)
+GPtrArray *
+_sd_table_columns (sqlite3    *db,
+                   const char *table)
 {
-  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *columns = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = NULL;
 
   if (sqlite3_prepare_v2 (db, "SELECT name FROM pragma_table_info (?1)", -1, &stmt, NULL) == SQLITE_OK)
     {
       sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
       while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_hash_table_add (set, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+        g_ptr_array_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
     }
   sqlite3_finalize (stmt);
+  return columns;
+}
+
+/* The columns of TABLE, as the op-log names its fields. */
+static GHashTable *
+column_set (sqlite3    *db,
+            const char *table)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *columns = _sd_table_columns (db, table);
+
+  for (guint i = 0; i < columns->len; i++)
+    g_hash_table_add (set, g_strdup (g_ptr_array_index (columns, i)));
+  g_ptr_array_unref (columns);
   return set;
 }
 

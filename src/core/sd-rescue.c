@@ -55,24 +55,6 @@ add_table (SdRescueReport *report,
   return table;
 }
 
-/* The columns of TABLE in DB, in order. */
-static GPtrArray *
-table_columns (sqlite3    *db,
-               const char *table)
-{
-  GPtrArray *columns = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, "SELECT name FROM pragma_table_info (?1)", -1, &stmt, NULL) == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_ptr_array_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-    }
-  sqlite3_finalize (stmt);
-  return columns;
-}
-
 static gboolean
 has_column (GPtrArray  *columns,
             const char *name)
@@ -239,8 +221,8 @@ rescue_rowid_table (sqlite3        *src,
                     SdRescueReport *report,
                     GError        **error)
 {
-  g_autoptr(GPtrArray) old_columns = table_columns (src, table);
-  g_autoptr(GPtrArray) new_columns = table_columns (dst, table);
+  g_autoptr(GPtrArray) old_columns = _sd_table_columns (src, table);
+  g_autoptr(GPtrArray) new_columns = _sd_table_columns (dst, table);
   g_autoptr(GPtrArray) columns = g_ptr_array_new ();
   g_autoptr(GString) read_sql = g_string_new ("SELECT rowid");
   g_autofree char *probe_sql = NULL;
@@ -286,7 +268,7 @@ rescue_old_pins (sqlite3        *src,
                  SdRescueReport *report,
                  GError        **error)
 {
-  g_autoptr(GPtrArray) columns = table_columns (src, "staff");
+  g_autoptr(GPtrArray) columns = _sd_table_columns (src, "staff");
   sqlite3_stmt *insert = NULL;
   gboolean ok;
 
@@ -442,7 +424,7 @@ sd_store_rescue (SdStore     *damaged,
       return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (local_tables); i++)
     {
-      g_autoptr(GPtrArray) present = table_columns (src, local_tables[i]);
+      g_autoptr(GPtrArray) present = _sd_table_columns (src, local_tables[i]);
 
       /* A file from before the table was made has nothing to lose there. */
       if (present->len > 0 && !rescue_rowid_table (src, dst, local_tables[i], report, error))

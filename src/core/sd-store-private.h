@@ -74,6 +74,10 @@ SdStore      *_sd_store_create_for_site (const char *path,
                                          const char *site_id,
                                          GError    **error);
 
+/* The columns of TABLE in DB, in order, "id" included (sd-replay.c). */
+GPtrArray    *_sd_table_columns      (sqlite3     *db,
+                                      const char  *table);
+
 /* Turns op-log capture off for what this connection writes next (import
  * of another site's operations must not be captured again). */
 void          _sd_store_set_capture  (SdStore     *self,
