@@ -26,6 +26,7 @@
 #include "sd-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _SdWindow
 {
@@ -39,6 +40,7 @@ struct _SdWindow
   GtkWidget            *leave_button;
   GtkRevealer          *demo_banner;
   GtkStack             *main_stack;
+  AdwStatusPage        *damaged_page;
   GtkStack             *desk_stack;
   SdSigninPage         *signin_page;
   SdSheltersPage       *shelters_page;
@@ -433,11 +435,33 @@ sd_window_set_idle_timeout (SdWindow *self,
 
 /* ---- damage ---- */
 
+/* The rescue command for this very file, for the lead to type as it is. */
+static char *
+rescue_advice (SdStore *store)
+{
+  const char *path = sd_store_get_path (store);
+  g_autofree char *base = g_str_has_suffix (path, ".sqlite") ? g_strndup (path, strlen (path) - 7)
+                                                             : g_strdup (path);
+  g_autofree char *rescued = g_strconcat (base, "-rescued.sqlite", NULL);
+  g_autofree char *quoted_path = g_shell_quote (path);
+  g_autofree char *quoted_rescued = g_shell_quote (rescued);
+
+  return g_strdup_printf (_("ShelterDesk has stopped saving to it, so that the damage spreads no further. "
+                            "Everything saved before is still in the file. Call the shelter lead: they make "
+                            "a rescued copy with\n\nshelterdesk-cli --db %s rescue --out %s\n\nand start "
+                            "the desk on the new file. Until then, write arrivals on paper."),
+                          quoted_path, quoted_rescued);
+}
+
 static void
 damaged_cb (SdWindow *self)
 {
+  g_autofree char *advice = NULL;
+
   if (!sd_store_get_damaged (self->store))
     return;
+  advice = rescue_advice (self->store);
+  adw_status_page_set_description (self->damaged_page, advice);
   /* Nothing a page shows may be relied on, and nothing can be saved. */
   gtk_stack_set_visible_child_name (self->main_stack, "damaged");
   gtk_widget_set_visible (self->sign_out_button, FALSE);
@@ -614,6 +638,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leave_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, damaged_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, desk_stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, signin_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, shelters_page);

@@ -283,6 +283,23 @@ persons_leaf_offset (const char *path)
   return offset;
 }
 
+/* The widget under ROOT that has the style class NAME. */
+static GtkWidget *
+find_by_class (GtkWidget  *root,
+               const char *name)
+{
+  if (gtk_widget_has_css_class (root, name))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_class (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 damaged_page_shown (gpointer window)
 {
@@ -317,13 +334,24 @@ test_damaged_file_stops_the_desk (void)
   store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
   _sd_store_set_full_check_bytes (-1);
   g_assert_no_error (error);
-  window = sd_window_new (NULL, store, TRUE);
+  /* The smallest kiosk screen: the message must fit it whole. */
+  window = sd_window_new (NULL, store, FALSE);
   g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
   gtk_window_present (GTK_WINDOW (window));
   sign_in (sd_window_get_signin_page (window), "1001", "123456");
   sd_ui_wait_for (damaged_page_shown, window);
   g_assert_true (sd_store_get_damaged (store));
-  sd_ui_screenshot (GTK_WIDGET (window), "damaged");
+  sd_ui_run_for (200);
+  sd_ui_screenshot (GTK_WIDGET (window), "damaged-1024x600");
+  /* The lead is told the command for this file, to type as it is. */
+  {
+    AdwStatusPage *page = ADW_STATUS_PAGE (find_by_class (GTK_WIDGET (window), "damaged-page"));
+    g_autofree char *quoted = g_shell_quote (path);
+    g_autofree char *command = g_strdup_printf ("--db %s rescue --out", quoted);
+
+    g_assert_nonnull (strstr (adw_status_page_get_description (page), command));
+  }
 
   /* Nothing takes the desk away from the message, and nothing is saved. */
   g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
