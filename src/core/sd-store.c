@@ -600,7 +600,9 @@ mark_damaged (SdStore *self)
                                                "Rescue it: shelterdesk-cli --db FILE rescue --out NEW.sqlite\n",
                                                stamp);
 
-      g_file_set_contents_full (marker, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+      /* The first finding stays: when, is what a lead needs to know. */
+      if (!g_file_test (marker, G_FILE_TEST_EXISTS))
+        g_file_set_contents_full (marker, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DAMAGED]);
 }
@@ -1280,9 +1282,11 @@ check (SdStore   *self,
 
   g_return_val_if_fail (SD_IS_STORE (self), FALSE);
 
-  /* integrity_check also compares every index with its table. */
-  stmt = deep ? _sd_store_prepare (self, "PRAGMA integrity_check", error)
-              : _sd_store_prepare (self, "PRAGMA quick_check", error);
+  /* integrity_check also compares every index with its table: needed
+   * before a damage mark may be lifted, since an index that disagrees
+   * with its table is damage quick_check does not see. */
+  stmt = deep || self->damaged ? _sd_store_prepare (self, "PRAGMA integrity_check", error)
+                               : _sd_store_prepare (self, "PRAGMA quick_check", error);
   if (stmt == NULL || _sd_store_step (self, stmt, _("check the database"), error) != SQLITE_ROW)
     return FALSE;
   if (g_strcmp0 (_sd_column_text (stmt, 0), "ok") != 0)
