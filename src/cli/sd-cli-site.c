@@ -213,21 +213,21 @@ print_rescue_text (const SdRescueReport *report,
 {
   g_autoptr(SdCliTable) table = NULL;
   const char *headings[] = { _("Table"), _("Saved"), _("Made again from the record of changes"),
-                             _("Damaged parts"), NULL };
+                             _("Fields recorded again"), _("Damaged parts"), NULL };
 
-  table = sd_cli_table_new (4, headings);
-  sd_cli_table_align_right (table, 1);
-  sd_cli_table_align_right (table, 2);
-  sd_cli_table_align_right (table, 3);
+  table = sd_cli_table_new (5, headings);
+  for (guint c = 1; c <= 4; c++)
+    sd_cli_table_align_right (table, c);
   for (guint i = 0; i < report->tables->len; i++)
     {
       const SdRescueTable *entry = g_ptr_array_index (report->tables, i);
       g_autofree char *saved = g_strdup_printf ("%" G_GUINT64_FORMAT, entry->saved);
       g_autofree char *rebuilt = g_strdup_printf ("%" G_GUINT64_FORMAT, entry->rebuilt);
+      g_autofree char *recorded = g_strdup_printf ("%" G_GUINT64_FORMAT, entry->recorded);
       g_autofree char *parts = entry->unreadable ? g_strdup (_("all unreadable"))
                                                  : g_strdup_printf ("%u", entry->damaged_parts);
 
-      sd_cli_table_add_row (table, entry->table, saved, rebuilt, parts);
+      sd_cli_table_add_row (table, entry->table, saved, rebuilt, recorded, parts);
     }
   g_print (_("Rescued into “%s”:\n"), out);
   sd_cli_table_print (table);
@@ -236,7 +236,8 @@ print_rescue_text (const SdRescueReport *report,
       g_autofree char *gaps = g_strdup_printf ("%" G_GUINT64_FORMAT, report->oplog_gaps);
 
       g_print (_("%s changes of this site could not be saved from the record of changes; "
-                 "HQ will see them as missing.\n"), gaps);
+                 "HQ will see them as missing. What the rescued rows hold was recorded again "
+                 "(“Fields recorded again”), so HQ still receives it.\n"), gaps);
     }
 }
 
@@ -256,6 +257,7 @@ build_rescue_json (const SdRescueReport *report,
 
       json_object_set_new (t, "saved", json_integer ((json_int_t) entry->saved));
       json_object_set_new (t, "rebuilt", json_integer ((json_int_t) entry->rebuilt));
+      json_object_set_new (t, "recorded", json_integer ((json_int_t) entry->recorded));
       json_object_set_new (t, "damaged_parts", json_integer (entry->damaged_parts));
       json_object_set_new (t, "unreadable", json_boolean (entry->unreadable));
       json_object_set_new (tables, entry->table, t);

@@ -490,7 +490,18 @@ static const char schema_v4[] =
   "END;"
   "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
   "  SELECT site_id, (SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE oplog.site_id = site.site_id), "
-  "    sd_hlc (), 'site', site_id, 'site_name', site_name FROM site;";
+  "    sd_hlc (), 'site', site_id, 'site_name', site_name FROM site;"
+  /* Stretches of a site's sequence known to be lost (a rescue, and later
+   * a peer's batch that never came): recorded and shown, never papered
+   * over, so that check can tell them from changes taken out.  Local. */
+  "CREATE TABLE oplog_gaps ("
+  "  site_id TEXT NOT NULL,"
+  "  first_seq INTEGER NOT NULL,"
+  "  last_seq INTEGER NOT NULL CHECK (last_seq >= first_seq),"
+  "  noted_at INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL,"
+  "  PRIMARY KEY (site_id, first_seq)"
+  ") WITHOUT ROWID;";
 
 static gboolean
 migrate_to_4 (sqlite3  *db,

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #ifdef G_OS_UNIX
 #include <unistd.h>
+#else
+#include <io.h>
 #endif
 
 static void
@@ -27,12 +29,13 @@ set_io_error (int          saved_errno,
                _("Could not write “%s”: %s"), name, g_strerror (saved_errno));
 }
 
-gboolean
-sd_private_file_create (const char  *path,
-                        GError     **error)
+static gboolean
+create (const char  *path,
+        int          flags,
+        GError     **error)
 {
 #ifdef G_OS_UNIX
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0600);
 
   if (fd < 0)
     {
@@ -50,10 +53,30 @@ sd_private_file_create (const char  *path,
     }
   close (fd);
 #else
-  if (!g_file_set_contents (path, "", 0, error))
-    return FALSE;
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_BINARY | flags, 0600);
+
+  if (fd < 0)
+    {
+      set_io_error (errno, path, error);
+      return FALSE;
+    }
+  close (fd);
 #endif
   return TRUE;
+}
+
+gboolean
+sd_private_file_create (const char  *path,
+                        GError     **error)
+{
+  return create (path, O_TRUNC, error);
+}
+
+gboolean
+sd_private_file_create_new (const char  *path,
+                            GError     **error)
+{
+  return create (path, O_EXCL, error);
 }
 
 gboolean

@@ -24,6 +24,11 @@ G_BEGIN_DECLS
 gboolean  sd_private_file_create  (const char  *path,
                                    GError     **error);
 
+/* The same, but only if PATH does not exist yet: whoever gets there
+ * first owns the name (G_FILE_ERROR_EXIST for the others). */
+gboolean  sd_private_file_create_new (const char  *path,
+                                      GError     **error);
+
 /* Whether PATH is open to other users; fails with SD_STORE_ERROR_PERMISSIONS
  * naming the chmod that fixes it.  A missing file is fine. */
 gboolean  sd_private_file_check   (const char  *path,

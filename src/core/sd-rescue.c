@@ -16,15 +16,20 @@
  * table page usually costs nothing at all.
  *
  * The new file continues the same site: same site id, the op-log as it
- * was (gaps where op-log pages were lost are reported, never papered
- * over), the card keys and the scan settings.  Copies are not captured
- * again: the op-log already holds every change.
+ * was, the card keys and the scan settings.  Copies are not captured
+ * again: the op-log already holds every change.  Where op-log pages were
+ * lost, the gaps in each site's sequence are recorded (oplog_gaps) and
+ * reported, never papered over; and every field whose newest op-log
+ * entry no longer gives the value its row holds is recorded again, as a
+ * new change of this site, so that HQ still receives what the rows say.
  */
 #include "sd-rescue.h"
+#include "sd-private-file.h"
 #include "sd-replay.h"
 #include "sd-store-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 void
 sd_rescue_report_free (SdRescueReport *report)
@@ -334,6 +339,88 @@ rescue_oplog (sqlite3        *src,
   return ok;
 }
 
+/* Every stretch of a site's sequence that the rescued op-log lacks. */
+static gboolean
+record_gaps (SdStore  *out,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (out,
+    "INSERT INTO oplog_gaps (site_id, first_seq, last_seq, noted_at, reason) "
+    "SELECT site_id, first, last, ?1, 'rescue' FROM ("
+    "  SELECT site_id, 1 AS first, min (seq) - 1 AS last FROM oplog GROUP BY site_id HAVING min (seq) > 1"
+    "  UNION ALL"
+    "  SELECT site_id, seq + 1, next - 1 FROM ("
+    "    SELECT site_id, seq, lead (seq) OVER (PARTITION BY site_id ORDER BY seq) AS next FROM oplog)"
+    "  WHERE next > seq + 1)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, sd_store_now_ms (out));
+  return _sd_store_exec (out, stmt, _("record what the record of changes lost"), error);
+}
+
+/* Records again, as new changes of this site, every field of TABLE whose
+ * newest op-log entry does not give the value its row holds (the entry
+ * was on a lost page), so that replay, check and HQ see what the row says. */
+static gboolean
+record_fields_again (SdStore        *out,
+                     const char     *table,
+                     SdRescueTable  *entry,
+                     GError        **error)
+{
+  sqlite3 *db = _sd_store_get_db (out);
+  g_autoptr(GPtrArray) columns = _sd_table_columns (db, table);
+  sqlite3_stmt *insert = _sd_store_prepare (out,
+    "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
+    "VALUES (sd_site (), (SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site_id = sd_site ()), "
+    "        sd_hlc (), ?1, ?2, ?3, ?4)", error);
+
+  if (insert == NULL)
+    return FALSE;
+  for (guint c = 1; c < columns->len; c++)  /* 0 is id */
+    {
+      const char *column = g_ptr_array_index (columns, c);
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT t.id, t.\"%s\" FROM \"%s\" t WHERE NOT EXISTS ("
+        "  SELECT 1 FROM oplog o WHERE o.tbl = ?1 AND o.row_id = t.id AND o.field = ?2"
+        "  AND o.value IS t.\"%s\" AND NOT EXISTS ("
+        "    SELECT 1 FROM oplog n WHERE n.tbl = o.tbl AND n.row_id = o.row_id AND n.field = o.field"
+        "    AND (n.hlc, n.site_id) > (o.hlc, o.site_id)))", column, table, column);
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) sqlite3_value_free);
+      sqlite3_stmt *read = NULL;
+
+      /* Read all first: the inserts go into the op-log being read. */
+      if (sqlite3_prepare_v2 (db, sql, -1, &read, NULL) != SQLITE_OK)
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                       _("Could not write the rescued copy: %s"), sqlite3_errmsg (db));
+          return FALSE;
+        }
+      sqlite3_bind_text (read, 1, table, -1, SQLITE_STATIC);
+      sqlite3_bind_text (read, 2, column, -1, SQLITE_STATIC);
+      while (sqlite3_step (read) == SQLITE_ROW)
+        {
+          g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (read, 0)));
+          g_ptr_array_add (values, sqlite3_value_dup (sqlite3_column_value (read, 1)));
+        }
+      sqlite3_finalize (read);
+
+      for (guint i = 0; i < ids->len; i++)
+        {
+          sqlite3_reset (insert);
+          sqlite3_bind_text (insert, 1, table, -1, SQLITE_STATIC);
+          sqlite3_bind_text (insert, 2, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
+          sqlite3_bind_text (insert, 3, column, -1, SQLITE_STATIC);
+          sqlite3_bind_value (insert, 4, g_ptr_array_index (values, i));
+          if (!_sd_store_exec (out, insert, _("record what the record of changes lost"), error))
+            return FALSE;
+          entry->recorded++;
+        }
+    }
+  return TRUE;
+}
+
 static gint64
 count_gaps (sqlite3    *db,
             const char *site_id)
@@ -375,10 +462,10 @@ rescue_site_settings (sqlite3 *src,
   sqlite3_finalize (write);
 }
 
-SdRescueReport *
-sd_store_rescue (SdStore     *damaged,
-                 const char  *out_path,
-                 GError     **error)
+static SdRescueReport *
+rescue_into (SdStore     *damaged,
+             const char  *out_path,
+             GError     **error)
 {
   g_autoptr(SdRescueReport) report = NULL;
   g_autoptr(SdStore) out = NULL;
@@ -389,15 +476,6 @@ sd_store_rescue (SdStore     *damaged,
   const char *table;
   static const char *const local_tables[] = { "card_keys", "staff_pins" };
 
-  g_return_val_if_fail (SD_IS_STORE (damaged), NULL);
-  g_return_val_if_fail (out_path != NULL, NULL);
-
-  if (g_file_test (out_path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
-                   _("“%s” already exists. Give the rescued copy a new file name."), out_path);
-      return NULL;
-    }
   out = _sd_store_create_for_site (out_path, site_id, error);
   if (out == NULL)
     return NULL;
@@ -448,10 +526,72 @@ sd_store_rescue (SdStore     *damaged,
     }
   if (site_id != NULL)
     report->oplog_gaps = (guint64) count_gaps (dst, site_id);
+  if (!record_gaps (out, error))
+    return NULL;
+  for (guint i = 0; i < report->tables->len; i++)
+    {
+      SdRescueTable *entry = g_ptr_array_index (report->tables, i);
+
+      if (is_synced (entry->table) && !record_fields_again (out, entry->table, entry, error))
+        return NULL;
+    }
 
   if (!_sd_txn_commit (g_steal_pointer (&txn), error))
     return NULL;
   _sd_store_set_capture (out, TRUE);
   sqlite3_exec (dst, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+  return g_steal_pointer (&report);
+}
+
+static void
+remove_database (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+      g_remove (p);
+    }
+}
+
+/* The copy is made as OUT_PATH.part and takes its name only when whole,
+ * so a rescue cut off by a power cut never leaves a file that looks
+ * rescued; and the .part file is made exclusively, so two rescues into
+ * the same name cannot write one file together. */
+SdRescueReport *
+sd_store_rescue (SdStore     *damaged,
+                 const char  *out_path,
+                 GError     **error)
+{
+  g_autoptr(SdRescueReport) report = NULL;
+  g_autofree char *part = NULL;
+
+  g_return_val_if_fail (SD_IS_STORE (damaged), NULL);
+  g_return_val_if_fail (out_path != NULL, NULL);
+
+  if (g_file_test (out_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                   _("“%s” already exists. Give the rescued copy a new file name."), out_path);
+      return NULL;
+    }
+  part = g_strconcat (out_path, ".part", NULL);
+  if (!sd_private_file_create_new (part, NULL))
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                   _("A rescue into “%s” is under way, or an earlier one was cut off. If none is running, "
+                     "delete “%s” and try again."), out_path, part);
+      return NULL;
+    }
+  report = rescue_into (damaged, part, error);
+  if (report == NULL || g_file_test (out_path, G_FILE_TEST_EXISTS) || g_rename (part, out_path) != 0)
+    {
+      if (report != NULL)
+        g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                     _("“%s” already exists. Give the rescued copy a new file name."), out_path);
+      remove_database (part);
+      return NULL;
+    }
   return g_steal_pointer (&report);
 }

@@ -13,13 +13,15 @@ typedef struct {
   char    *table;
   guint64  saved;          /* rows copied as they were */
   guint64  rebuilt;        /* rows that were lost, made again from the op-log */
+  guint64  recorded;       /* fields whose op-log entries were lost, recorded again */
   guint    damaged_parts;  /* stretches of the table that could not be read */
   gboolean unreadable;     /* not one row could be read */
 } SdRescueTable;
 
 typedef struct {
   GPtrArray *tables;       /* SdRescueTable*, the synced tables and the op-log */
-  guint64    oplog_gaps;   /* op-log entries of this site missing from the rescued copy */
+  guint64    oplog_gaps;   /* op-log entries of this site missing from the rescued copy
+                            * (recorded in oplog_gaps, so check knows them) */
 } SdRescueReport;
 
 void      sd_rescue_report_free  (SdRescueReport *report);

@@ -101,6 +101,7 @@ def test_rescue(tmp):
     assert report['tables']['persons']['damaged_parts'] >= 1, report
     assert report['tables']['persons']['rebuilt'] >= 1, report
     assert report['oplog_gaps'] == 0, report
+    assert all(t['recorded'] == 0 for t in report['tables'].values()), report
     ok(cli('check', db=out), 'check of the rescued copy')
     rescued = info(out)
     assert rescued['counts'] == good, (rescued['counts'], good)
@@ -117,8 +118,31 @@ def test_rescue(tmp):
     out2 = os.path.join(tmp, 'rescued2.db')
     report = json.loads(ok(cli('rescue', '--out', out2, '--json', db=db2), 'rescue 2').out)
     assert report['oplog_gaps'] > 0, report
+    # The rows whose changes were lost are recorded again, so the copy is
+    # whole: its check passes, the known gaps apart, and so does the replay.
+    assert sum(t['recorded'] for t in report['tables'].values()) > 0, report
+    ok(cli('check', '--deep', db=out2), 'deep check of a copy whose op-log lost a page')
+    assert info(out2)['counts'] == good, (info(out2)['counts'], good)
     r = ok(cli('rescue', '--out', os.path.join(tmp, 'r3.db'), db=db2), 'rescue as text')
     assert 'could not be saved' in r.out, r
+
+    # Two volunteers press it at once: one copy, made by one of them.
+    out4 = os.path.join(tmp, 'r4.db')
+    procs = [subprocess.Popen([CLI, '--db', db2, 'rescue', '--out', out4], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=sdcli.env_without_db()) for _ in range(3)]
+    results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in procs]
+    assert sorted(rc for rc, _ in results) == [0, 1, 1], results
+    assert all('under way' in err or 'already exists' in err for rc, err in results if rc), results
+    ok(cli('check', db=out4), 'check of the one copy')
+    assert not os.path.exists(out4 + '.part'), listing(out4)
+
+    # A rescue cut off by a power cut leaves only NAME.part, which is named.
+    out5 = os.path.join(tmp, 'r5.db')
+    with open(out5 + '.part', 'wb') as f:
+        f.write(b'half a rescue')
+    r = fails(cli('rescue', '--out', out5, db=db2), 1, 'rescue over a cut-off one')
+    assert 'r5.db.part' in r.err, r
+    assert not os.path.exists(out5)
 
 
 def test_check_lifts_a_stale_mark(tmp):
