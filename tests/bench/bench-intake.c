@@ -74,28 +74,6 @@ build_city (SdStore *store,
   g_print ("Built %u persons, all checked in, in %.1f s.\n\n", persons, (now_ms () - t0) / 1000);
 }
 
-static sqlite3 *
-bare_copy_of_schema (SdStore *store, const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  GString *sql = g_string_new ("BEGIN;");
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
-
-  sqlite3_prepare_v2 (_sd_store_get_db (store),
-                      "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND type IN ('table', 'index') "
-                      "AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index', rowid", -1, &stmt, NULL);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_string_append_printf (sql, "%s;", sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  g_string_append (sql, "COMMIT;");
-  g_assert (sqlite3_open (path, &db) == SQLITE_OK);
-  sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL, NULL, NULL);
-  g_assert (sqlite3_exec (db, sql->str, NULL, NULL, NULL) == SQLITE_OK);
-  g_string_free (sql, TRUE);
-  return db;
-}
-
 static void
 table_head (const char *title, const char *floor_name)
 {
@@ -110,71 +88,155 @@ table_row (const char *what, const char *stat, double ours, double floor_v)
            floor_v > 0 ? ours / floor_v : 0);
 }
 
+/* A copy of the city for the floor, data and indexes included, with no
+ * trigger: bare SQLite on a file of the same size and shape. */
+static sqlite3 *
+bare_copy_of_city (SdStore    *store,
+                   const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *vacuum = g_strdup_printf ("VACUUM INTO '%s'", path);
+  g_autoptr(GPtrArray) triggers = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert (sqlite3_exec (_sd_store_get_db (store), vacuum, NULL, NULL, NULL) == SQLITE_OK);
+  g_assert (sqlite3_open (path, &db) == SQLITE_OK);
+  sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE type = 'trigger'", -1, &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (triggers, g_strdup_printf ("DROP TRIGGER \"%s\"", sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  for (guint i = 0; i < triggers->len; i++)
+    g_assert (sqlite3_exec (db, g_ptr_array_index (triggers, i), NULL, NULL, NULL) == SQLITE_OK);
+  sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;",
+                NULL, NULL, NULL);
+  return db;
+}
+
+/* What a person's Ctrl+S on Intake costs: the duplicate check of each
+ * member (as the desk runs it before saving), then the household, its
+ * members and their check-in in one durable transaction, on a file that
+ * already holds the city.  The floor does the irreducible part of the
+ * same work with bare SQLite on a trigger-free copy of the same city:
+ * the same index lookups for each member (keys folded beforehand, not
+ * timed), the same rows (household, persons, arrival events, where each
+ * person is now), one commit. */
 static void
 bench_register (SdStore *store, GRand *rand)
 {
-  enum { RUNS = 200 };
+  enum { RUNS = 200, N = 4 };
   double ours[RUNS], bare[RUNS];
-  sqlite3 *db = bare_copy_of_schema (store, "bare-register.sqlite");
-  sqlite3_stmt *h = NULL, *p = NULL;
-  SdPersonSpec members[4] = {
-    { .name = "登録 太郎", .kana = "トウロク タロウ", .birth_date = "1975-04-01", .sex = SD_SEX_MALE },
-    { .name = "登録 花子", .kana = "トウロク ハナコ", .birth_date = "1978-09-12", .sex = SD_SEX_FEMALE },
-    { .name = "登録 一郎", .kana = "トウロク イチロウ", .birth_date = "2008-01-20", .sex = SD_SEX_MALE },
-    { .name = "登録 桜", .kana = "トウロク サクラ", .birth_date = "2015-06-30", .sex = SD_SEX_FEMALE },
-  };
-  SdHouseholdSpec hh = { .shelter_id = g_ptr_array_index (shelter_ids, 3), .stay = SD_STAY_SHELTER,
-                         .phone = "090-1111-2222", .address = "みなと川市東町1-2-3" };
+  sqlite3 *db = bare_copy_of_city (store, "bare-register.sqlite");
+  sqlite3_stmt *look = NULL, *h = NULL, *p = NULL, *e = NULL, *st = NULL;
 
-  sqlite3_exec (db, "INSERT INTO shelters (id, code, name, kind) VALUES ('s', 'B01', 'x', 'designated')",
-                NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "SELECT p.id FROM persons p WHERE p.birth_date = ?1 AND p.id IN "
+                          "(SELECT person_id FROM person_keys WHERE key IN (?2, ?3))", -1, &look, NULL);
   sqlite3_prepare_v2 (db, "INSERT INTO households (id, shelter_id, stay, address, phone, representative_id, "
-                          "created_at) VALUES (?1, 's', 'shelter', ?2, ?3, ?1, 0)", -1, &h, NULL);
+                          "created_at) VALUES (?1, ?2, 'shelter', ?3, ?4, ?1, 0)", -1, &h, NULL);
   sqlite3_prepare_v2 (db, "INSERT INTO persons (id, household_id, name, kana, birth_date, sex, created_at) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, 'male', 0)", -1, &p, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO person_events (id, person_id, shelter_id, kind, at, hlc) "
+                          "VALUES (?1, ?2, ?3, 'arrive', 0, 0)", -1, &e, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO person_state (person_id, event_id, kind, shelter_id, at, hlc) "
+                          "VALUES (?1, ?2, 'arrive', ?3, 0, 0)", -1, &st, NULL);
 
   for (int i = 0; i < RUNS; i++)
     {
-      g_autofree char *hid = g_strdup_printf ("h%d", i);
-      double t0 = now_ms ();
-      g_autofree char *id = sd_store_add_household (store, &hh, members, 4, NULL, NULL);
+      const Name *fam = &families[g_rand_int_range (rand, 0, G_N_ELEMENTS (families))];
+      const char *shelter = g_ptr_array_index (shelter_ids, 3);
+      SdBenchHousehold hh;
+      char phone[32];
+      g_autofree char *hid = g_strdup_printf ("bh%d", i);
+      char keys[N][2][80];
+      SdHouseholdSpec spec;
+      g_autofree char *id = NULL;
+      double t0;
 
-      g_assert (id != NULL);
-      ours[i] = now_ms () - t0;
+      sd_bench_household_fill (&hh, rand, fam, N);
+      g_snprintf (phone, sizeof phone, "080-%04d-%04d", i, g_rand_int_range (rand, 0, 10000));
+      spec = (SdHouseholdSpec) { .shelter_id = shelter, .stay = SD_STAY_SHELTER, .phone = phone,
+                                 .address = "みなと川市東町1-2-3", .check_in = TRUE };
+      for (int m = 0; m < N; m++)
+        {
+          g_autofree char *n = sd_text_fold (hh.members[m].name);
+          g_autofree char *k = sd_text_fold (hh.members[m].kana);
+
+          g_snprintf (keys[m][0], sizeof keys[m][0], "n%s", n);
+          g_snprintf (keys[m][1], sizeof keys[m][1], "k%s", k);
+        }
 
       t0 = now_ms ();
+      for (int m = 0; m < N; m++)
+        {
+          g_autoptr(GListModel) dups = sd_store_find_duplicates (store, &hh.members[m], spec.address, NULL);
+          g_assert (dups != NULL);
+        }
+      id = sd_store_add_household (store, &spec, hh.members, N, NULL, NULL);
+      ours[i] = now_ms () - t0;
+      g_assert (id != NULL);
+
+      t0 = now_ms ();
+      for (int m = 0; m < N; m++)
+        {
+          sqlite3_reset (look);
+          sqlite3_bind_text (look, 1, hh.members[m].birth_date, -1, SQLITE_STATIC);
+          sqlite3_bind_text (look, 2, keys[m][0], -1, SQLITE_STATIC);
+          sqlite3_bind_text (look, 3, keys[m][1], -1, SQLITE_STATIC);
+          while (sqlite3_step (look) == SQLITE_ROW)
+            ;
+        }
       sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
       sqlite3_reset (h);
       sqlite3_bind_text (h, 1, hid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (h, 2, hh.address, -1, SQLITE_STATIC);
-      sqlite3_bind_text (h, 3, hh.phone, -1, SQLITE_STATIC);
-      sqlite3_step (h);
-      for (int m = 0; m < 4; m++)
+      sqlite3_bind_text (h, 2, shelter, -1, SQLITE_STATIC);
+      sqlite3_bind_text (h, 3, spec.address, -1, SQLITE_STATIC);
+      sqlite3_bind_text (h, 4, phone, -1, SQLITE_STATIC);
+      g_assert (sqlite3_step (h) == SQLITE_DONE);
+      for (int m = 0; m < N; m++)
         {
-          g_autofree char *pid = g_strdup_printf ("p%d-%d", i, m);
+          g_autofree char *pid = g_strdup_printf ("bp%d-%d", i, m);
+          g_autofree char *eid = g_strdup_printf ("be%d-%d", i, m);
+
           sqlite3_reset (p);
-          sqlite3_bind_text (p, 1, pid, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_text (p, 2, hid, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_text (p, 3, members[m].name, -1, SQLITE_STATIC);
-          sqlite3_bind_text (p, 4, members[m].kana, -1, SQLITE_STATIC);
-          sqlite3_bind_text (p, 5, members[m].birth_date, -1, SQLITE_STATIC);
-          sqlite3_step (p);
+          sqlite3_bind_text (p, 1, pid, -1, SQLITE_STATIC);
+          sqlite3_bind_text (p, 2, hid, -1, SQLITE_STATIC);
+          sqlite3_bind_text (p, 3, hh.members[m].name, -1, SQLITE_STATIC);
+          sqlite3_bind_text (p, 4, hh.members[m].kana, -1, SQLITE_STATIC);
+          sqlite3_bind_text (p, 5, hh.members[m].birth_date, -1, SQLITE_STATIC);
+          g_assert (sqlite3_step (p) == SQLITE_DONE);
+          sqlite3_reset (e);
+          sqlite3_bind_text (e, 1, eid, -1, SQLITE_STATIC);
+          sqlite3_bind_text (e, 2, pid, -1, SQLITE_STATIC);
+          sqlite3_bind_text (e, 3, shelter, -1, SQLITE_STATIC);
+          g_assert (sqlite3_step (e) == SQLITE_DONE);
+          sqlite3_reset (st);
+          sqlite3_bind_text (st, 1, pid, -1, SQLITE_STATIC);
+          sqlite3_bind_text (st, 2, eid, -1, SQLITE_STATIC);
+          sqlite3_bind_text (st, 3, shelter, -1, SQLITE_STATIC);
+          g_assert (sqlite3_step (st) == SQLITE_DONE);
         }
-      sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      g_assert (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
       bare[i] = now_ms () - t0;
     }
+  sqlite3_finalize (look);
   sqlite3_finalize (h);
   sqlite3_finalize (p);
+  sqlite3_finalize (e);
+  sqlite3_finalize (st);
   sqlite3_close (db);
 
-  table_head ("Registering a household of four, durable (WAL, synchronous=FULL), 200 times, "
-              "with 100 000 persons already registered", "bare SQLite, 5 rows");
+  table_head ("Ctrl+S on Intake: duplicate check of 4 members, then the household, its members and their "
+              "check-in, durable (WAL, synchronous=FULL), 200 times, with 100 000 persons registered",
+              "bare SQLite, same city");
   {
     double ours_copy[RUNS], bare_copy[RUNS];
     memcpy (ours_copy, ours, sizeof ours);
     memcpy (bare_copy, bare, sizeof bare);
-    table_row ("household of 4 with its op-log", "p50", pct (ours, RUNS, 0.5), pct (bare, RUNS, 0.5));
-    table_row ("household of 4 with its op-log", "p95", pct (ours_copy, RUNS, 0.95), pct (bare_copy, RUNS, 0.95));
+    table_row ("household of 4, checked, checked in", "p50", pct (ours, RUNS, 0.5), pct (bare, RUNS, 0.5));
+    table_row ("household of 4, checked, checked in", "p95", pct (ours_copy, RUNS, 0.95),
+               pct (bare_copy, RUNS, 0.95));
+    table_row ("household of 4, checked, checked in", "max", pct (ours_copy, RUNS, 1.0),
+               pct (bare_copy, RUNS, 1.0));
   }
   g_print ("target: median under 10 ms\n\n");
 }

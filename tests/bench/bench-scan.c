@@ -279,7 +279,7 @@ main (int argc, char *argv[])
    * sets the big answer's labels and the occupancy line (under Xvfb). */
   if (gtk_init_check ())
     {
-      static double desk[N_DESK_SCANS], after[N_DESK_SCANS];
+      static double desk[N_DESK_SCANS], after[N_DESK_SCANS], whole[N_DESK_SCANS];
       GtkWidget *window;
       SdCheckinPage *page;
 
@@ -291,14 +291,22 @@ main (int argc, char *argv[])
       sd_checkin_page_set_store (page, store);
       sd_shelter_picker_set_shelter_id (sd_checkin_page_get_shelter_picker (page), settings.shelter_id);
       gtk_window_present (GTK_WINDOW (window));
-      /* Supplies with no repeat interval: every scan records a durable event. */
+      /* Moves that change where people are (arrive, go out, come back:
+       * whichever records for the person scanned, set before the scan and
+       * not timed), so each scan also updates person_state and the
+       * occupancy that follows.  No repeat interval, so every scan
+       * records a durable event. */
       g_assert_true (sd_store_set_scan_repeat (store, 0, NULL));
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "checkin.scan-mode", "s", "supply"));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
       for (guint i = 0; i < N_DESK_SCANS; i++)
         {
           guint before = sd_checkin_page_get_scan_count (page);
+          g_autoptr(SdPerson) person = sd_store_get_person (store, card_person[i % N_CARDS], NULL);
+          SdEventKind mode = mode_for (sd_person_get_status (person));
+
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "checkin.scan-mode", "s",
+                                                     sd_event_kind_to_string (mode)));
+          while (g_main_context_iteration (NULL, FALSE))
+            ;
 
           t0 = now_ms ();
           sd_checkin_page_handle_scan (page, cards[i % N_CARDS]);
@@ -309,17 +317,20 @@ main (int argc, char *argv[])
           while (g_main_context_iteration (NULL, FALSE))
             ;
           after[i] = now_ms () - t0;
+          whole[i] = desk[i] + after[i];
         }
-      g_print ("\nThe check-in desk (GTK, under Xvfb), %u scans in supply mode, same database:\n\n", N_DESK_SCANS);
+      g_print ("\nThe check-in desk (GTK, under Xvfb), %u scans going out and coming back, same database:\n\n",
+               N_DESK_SCANS);
       cell ("work", 60);
       g_print ("| %11s | %11s | %11s | %11s |\n", "median", "p95", "p99", "max");
       g_print ("|--------------------------------------------------------------|-------------|"
                "-------------|-------------|-------------|\n");
       row ("scan → the big answer's data on the desk (GTK labels set)", desk, N_DESK_SCANS);
       row ("then: occupancy line recounted, frame drawn (main loop)", after, N_DESK_SCANS);
+      row ("the whole answer: scan to the frame drawn", whole, N_DESK_SCANS);
       row ("floor: bare SQLite select + insert + commit + Ed25519 verify", bare, N_SCANS);
-      g_print ("\ntarget: p95 < 20 ms on the desk: %s (p95 %.3f ms)\n",
-               pct (desk, N_DESK_SCANS, 0.95) < 20 ? "met" : "NOT met", pct (desk, N_DESK_SCANS, 0.95));
+      g_print ("\ntarget: the whole answer's p95 < 20 ms on the desk: %s (p95 %.3f ms)\n",
+               pct (whole, N_DESK_SCANS, 0.95) < 20 ? "met" : "NOT met", pct (whole, N_DESK_SCANS, 0.95));
       gtk_window_destroy (GTK_WINDOW (window));
     }
   else
