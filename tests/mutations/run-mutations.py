@@ -43,14 +43,31 @@ NEVER = ["fuzz", "bench"]  # fuzz needs clang's libFuzzer; bench only measures
 UNLESS_NAMED = ["card"]
 
 
+def run_child(cmd, log):
+    """Runs CMD with its output to LOG; returns its exit status."""
+    child = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        # SIGTERM lets meson stop its tests the way they clean up (the UI
+        # tests' wrapper stops its Xvfb); the SIGKILL subprocess.run sends
+        # would leave them running.  One SIGINT would only cancel one test.
+        child.terminate()
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
+
+
 def git_clean(path):
     return subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", "--", path]).returncode == 0
 
 
 def compile_build(build, log_path):
     with open(log_path, "w") as log:
-        return subprocess.run(["meson", "compile", "-C", str(build)], cwd=ROOT,
-                              stdout=log, stderr=subprocess.STDOUT).returncode == 0
+        return run_child(["meson", "compile", "-C", str(build)], log) == 0
 
 
 def run_tests(build, suites, logbase):
@@ -61,7 +78,7 @@ def run_tests(build, suites, logbase):
     for suite in NEVER + [s for s in UNLESS_NAMED if suites is not None and s not in suites]:
         cmd += ["--no-suite", suite]
     with open(build / "meson-logs" / (logbase + ".out"), "w") as out:
-        rc = subprocess.run(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
+        rc = run_child(cmd, out)
     failed = []
     try:
         with open(build / "meson-logs" / (logbase + ".json")) as log:
