@@ -300,7 +300,7 @@ assert_no_stray_entries (Fixture *f)
   for (guint i = 0; _sd_synced_table (i) != NULL; i++)
     {
       const char *table = _sd_synced_table (i);
-      char *sql = sqlite3_mprintf ("SELECT count (*) FROM oplog o WHERE o.tbl = ?1 AND o.field != 'pin_hash' "
+      char *sql = sqlite3_mprintf ("SELECT count (*) FROM oplog o WHERE o.tbl = ?1 "
                                    "AND NOT EXISTS (SELECT 1 FROM \"%w\" r WHERE r.id = o.row_id)", table);
       sqlite3_stmt *orphans = NULL;
 
