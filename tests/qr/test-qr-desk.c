@@ -103,22 +103,6 @@ status_of (Desk *d, guint i)
   return sd_person_get_status (p);
 }
 
-static void
-xdotool_done_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* The X server's keyboard, through xdotool: DELAY ms between keys.  The
  * desk keeps running while the keys arrive, as it does for a scanner. */
 static void
@@ -126,17 +110,12 @@ xdotool_type (const char *text,
               guint       delay,
               gboolean    enter)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *ms = g_strdup_printf ("%u", delay);
   /* "type" takes the rest of the line as text; a newline is Return. */
   g_autofree char *keys = g_strconcat (text, enter ? "\n" : "", NULL);
   const char *argv[] = { "xdotool", "mousemove", "400", "300", "type", "--delay", ms, "--", keys, NULL };
-  g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
-  gboolean done = FALSE;
 
-  g_assert_no_error (error);
-  g_subprocess_wait_check_async (p, NULL, xdotool_done_cb, &done);
-  sd_ui_wait_for (flag_set, &done);
+  sd_ui_xdotool (argv);
 }
 
 static guint wanted_count;

@@ -1,4 +1,4 @@
-/* sd-ui-test.h: what the UI tests share: waiting on the main loop, screenshots.
+/* sd-ui-test.h: what the UI tests share: waiting on the main loop, the X keyboard, screenshots.
  *
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -37,6 +37,41 @@ sd_ui_run_for (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+static inline void
+sd_ui_xdotool_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static inline gboolean
+sd_ui_flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Runs xdotool with ARGV (from "xdotool" on) on the X server's own XTEST
+ * keyboard, as a person or a keyboard-wedge scanner types.  Under Xvfb
+ * there is no window manager: the keyboard goes to the window under the
+ * pointer, so ARGV starts with a mousemove over the window.  The main loop
+ * runs meanwhile, so the desk reads the keys as they arrive. */
+static inline void
+sd_ui_xdotool (const char *const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (p, NULL, sd_ui_xdotool_done_cb, &done);
+  sd_ui_wait_for (sd_ui_flag_set, &done);
 }
 
 /* Saves what WIDGET's window shows as SD_SCREENSHOT_DIR/NAME.png, so a

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Drives the window through its own actions (win.show-desk, signin.submit,
- * pin-pad.digit …), as the buttons and shortcuts do, on a database loaded
- * from the demo seeds.  Each screen reached is saved as a screenshot.
+ * pin-pad.digit …), as the buttons do, on a database loaded from the demo
+ * seeds; the desk shortcuts are pressed on the X server's keyboard
+ * (xdotool), as a person presses them.  Each screen reached is saved as a
+ * screenshot.
  */
 #include "sd-application.h"
 #include "sd-ui-test.h"
@@ -131,15 +133,114 @@ test_desks_by_role (void)
   close_window (window);
 }
 
+/* ---- the keyboard, as a person presses it ---- */
+
+/* Presses KEY and then NEXT (xdotool's names, "ctrl+2"; NEXT may be
+ * NULL) on the X server's keyboard, with the pointer over the window. */
+static void
+press_keys (const char *key,
+            const char *next)
+{
+  const char *argv[] = { "xdotool", "mousemove", "400", "300", "key", "--delay", "40", key, next, NULL };
+
+  sd_ui_xdotool (argv);
+}
+
+typedef struct {
+  SdWindow   *window;
+  const char *desk;
+} DeskWait;
+
+static gboolean
+desk_shown (gpointer data)
+{
+  DeskWait *w = data;
+
+  return g_strcmp0 (sd_window_get_visible_desk (w->window), w->desk) == 0;
+}
+
+static void
+wait_for_desk (SdWindow   *window,
+               const char *desk)
+{
+  DeskWait w = { window, desk };
+
+  /* A missing shortcut shows as a timeout: say which desk it was. */
+  g_test_message ("waiting for the %s desk", desk);
+  sd_ui_wait_for (desk_shown, &w);
+}
+
+static gboolean
+window_mapped (gpointer window)
+{
+  return gtk_widget_get_mapped (window);
+}
+
+/* Every desk the stack shows, in order, so a refused shortcut that
+ * flashed its desk for a moment is caught too. */
+static void
+desk_seen_cb (GtkStack   *stack,
+              GParamSpec *pspec,
+              GPtrArray  *seen)
+{
+  g_ptr_array_add (seen, g_strdup (gtk_stack_get_visible_child_name (stack)));
+}
+
 static void
 test_keyboard_shortcuts (void)
 {
+  static const struct {
+    const char *staff_no;
+    const char *pin;
+  } accounts[] = {
+    { "1002", "1111" },    /* volunteer */
+    { "1001", "123456" },  /* lead */
+    { "1003", "999999" },  /* HQ */
+  };
   SdWindow *window = new_window (FALSE);
+  GtkStack *stack = GTK_STACK (gtk_widget_get_parent (sd_window_get_desk_page (window, "intake")));
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
 
-  sign_in (sd_window_get_signin_page (window), "1003", "999999");
-  /* Ctrl+2 is the second desk, Ctrl+0 home: the bindings run the same action. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "checkin"));
-  g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "checkin");
+  g_signal_connect (stack, "notify::visible-child-name", G_CALLBACK (desk_seen_cb), seen);
+  sd_ui_wait_for (window_mapped, window);
+  sd_ui_run_for (200);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
+    {
+      SdRole role;
+
+      sign_in (sd_window_get_signin_page (window), accounts[i].staff_no, accounts[i].pin);
+      g_assert_nonnull (sd_window_get_staff (window));
+      role = sd_staff_get_role (sd_window_get_staff (window));
+      g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
+
+      /* Ctrl+1 … Ctrl+9 are the desks in sidebar order, Ctrl+0 home. */
+      for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
+        {
+          g_autofree char *key = g_strdup_printf ("ctrl+%u", desk + 1);
+          const char *name = sd_desk_to_string (desk);
+
+          g_ptr_array_set_size (seen, 0);
+          if (sd_role_allows_desk (role, desk))
+            {
+              press_keys (key, NULL);
+              wait_for_desk (window, name);
+            }
+          else
+            {
+              /* Refused: Ctrl+1 right after it shows the refused key was
+               * read, and the refused desk was never shown on the way. */
+              press_keys (key, "ctrl+1");
+              wait_for_desk (window, "intake");
+              g_assert_false (g_ptr_array_find_with_equal_func (seen, name, g_str_equal, NULL));
+            }
+          press_keys ("ctrl+0", NULL);
+          wait_for_desk (window, "home");
+        }
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+    }
+
+  g_signal_handlers_disconnect_by_data (stack, seen);
   close_window (window);
 }
 

@@ -733,6 +733,26 @@ test_bypass_is_impossible (Fixture *f, gconstpointer data)
   rc = sqlite3_exec (db, "UPDATE shelters SET name = 'x'", NULL, NULL, NULL);
   g_assert_cmpint (rc, !=, SQLITE_OK);
   g_assert_cmpint (raw_int (db, "SELECT count(*) FROM shelters WHERE name = 'x'"), ==, 0);
+
+  /* Nor can the record of changes itself be trimmed, edited or padded:
+   * an entry deleted is a change that never reaches HQ. */
+  {
+    static const char *const tampering[] = {
+      "DELETE FROM oplog WHERE tbl = 'shelters' AND field = 'name'",
+      "UPDATE oplog SET value = 'x' WHERE tbl = 'shelters' AND field = 'name'",
+      "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
+      "  SELECT site_id, 1000, hlc, tbl, row_id, field, 'x' FROM oplog LIMIT 1",
+    };
+    gint64 entries = raw_int (db, "SELECT count(*) FROM oplog");
+
+    for (guint i = 0; i < G_N_ELEMENTS (tampering); i++)
+      {
+        rc = sqlite3_exec (db, tampering[i], NULL, NULL, NULL);
+        g_assert_cmpint (rc, !=, SQLITE_OK);
+      }
+    g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog"), ==, entries);
+    g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog WHERE value = 'x'"), ==, 0);
+  }
   sqlite3_close (db);
 }
 

@@ -1,0 +1,155 @@
+# mutations.py: the small deliberate bugs the test suite must catch, one at a time.
+#
+# Copyright 2026 The ShelterDesk authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Each entry is one bug a person could plausibly write (or a reviewer
+# could miss), taken from the mutation spot-check of issue 10, where half
+# of them passed the whole suite.  run-mutations.py applies each one to the
+# source tree, rebuilds, runs the suites named here and reverts it; every
+# entry must be caught.  FIND must occur exactly once in FILE, so an entry
+# that no longer matches the code fails loudly instead of testing nothing.
+# When a mutation survives, strengthen the test named in caught_by; never
+# weaken or drop the mutation.
+
+MUTATIONS = [
+    {
+        "name": "oplog-allergies",
+        "file": "src/core/sd-migrations.c",
+        "find": '"consent_disclose", "created_at", "allergies", "illness",',
+        "replace": '"consent_disclose", "created_at", "illness",',
+        "breaks": "persons.allergies is no longer captured in the op-log, so it never syncs",
+        "suites": ["unit"],
+        "caught_by": ["test-oplog"],
+    },
+    {
+        "name": "report-gone-out-present",
+        "file": "src/core/sd-report.c",
+        "find": "\"p.care_level, p.mobility, p.language, s.kind = 'go_out' \"\n"
+                "        /* Everyone:",
+        "replace": "\"p.care_level, p.mobility, p.language, 0 \"\n"
+                   "        /* Everyone:",
+        "breaks": "the all-shelters report counts people who went out as present",
+        "suites": ["unit", "ui"],
+        "caught_by": ["test-report", "ui-report"],
+    },
+    {
+        "name": "intake-no-household-phone",
+        "file": "src/app/sd-intake-page.c",
+        "find": "household.phone = gtk_editable_get_text (self->phone_entry);",
+        "replace": "household.phone = NULL;",
+        "breaks": "the intake desk saves households without the phone typed",
+        "suites": ["ui"],
+        "caught_by": ["ui-intake"],
+    },
+    {
+        "name": "no-bad-database-dialog",
+        "file": "src/app/sd-application.c",
+        "find": "  /* No window to be transient for yet: this dialog is the whole desk. */\n",
+        "replace": "  return;\n"
+                   "  /* No window to be transient for yet: this dialog is the whole desk. */\n",
+        "breaks": "a database that cannot be opened shows nothing: the desk just quits",
+        "suites": ["ui"],
+        "caught_by": ["ui-window"],
+    },
+    {
+        "name": "no-desk-shortcuts",
+        "file": "src/app/sd-window.c",
+        "find": "  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "
+                "\"win.show-desk\", \"s\", \"home\");\n"
+                "  for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)\n"
+                "    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + desk, GDK_CONTROL_MASK,\n"
+                "                                         \"win.show-desk\", \"s\", sd_desk_to_string (desk));\n",
+        "replace": "",
+        "breaks": "Ctrl+0 … Ctrl+9 no longer switch desks",
+        "suites": ["ui"],
+        "caught_by": ["ui-window"],
+    },
+    {
+        "name": "scan-repeat-ignored",
+        "file": "src/core/sd-scan.c",
+        "find": "  if (previous > 0 && settings->repeat_seconds > 0 &&\n",
+        "replace": "  if (FALSE && previous > 0 && settings->repeat_seconds > 0 &&\n",
+        "breaks": "the same card scanned twice within the repeat window records two events",
+        "suites": ["qr", "cli"],
+        "caught_by": ["test-qr", "qr-desk", "cli"],
+    },
+    {
+        "name": "open-skips-damage-check",
+        "file": "src/core/sd-store.c",
+        "find": "check_on_open (SdStore *self,\n"
+                "               gint64   file_size)\n"
+                "{\n",
+        "replace": "check_on_open (SdStore *self,\n"
+                   "               gint64   file_size)\n"
+                   "{\n"
+                   "  return TRUE;\n",
+        "breaks": "a damaged database is opened and written to",
+        "suites": ["unit", "cli"],
+        "caught_by": ["test-store", "cli-store"],
+    },
+    {
+        "name": "schema-not-compared",
+        "file": "src/core/sd-migrations.c",
+        "find": "_sd_check_schema (sqlite3  *db,\n"
+                "                  GError  **error)\n"
+                "{\n",
+        "replace": "_sd_check_schema (sqlite3  *db,\n"
+                   "                  GError  **error)\n"
+                   "{\n"
+                   "  return TRUE;\n",
+        "breaks": "a database whose triggers were dropped or edited outside ShelterDesk is accepted",
+        "suites": ["unit", "cli"],
+        "caught_by": ["test-store", "cli-store"],
+    },
+    {
+        "name": "csv-formulas-kept",
+        "file": "src/core/sd-csv.c",
+        "find": "  if (starts_formula (text))\n",
+        "replace": "  if (FALSE && starts_formula (text))\n",
+        "breaks": "CSV cells beginning with = + - @ reach Excel as formulas",
+        "suites": ["unit", "cli"],
+        "caught_by": ["test-csv", "cli"],
+    },
+    {
+        "name": "lead-pin-four-digits",
+        "file": "src/core/sd-staff.c",
+        "find": "  return role == SD_ROLE_VOLUNTEER ? 4 : 6;\n",
+        "replace": "  return 4;\n",
+        "breaks": "a shelter lead or HQ may set a 4-digit PIN",
+        "suites": ["unit", "cli"],
+        "caught_by": ["test-staff", "cli"],
+    },
+    {
+        "name": "oplog-delete-unguarded",
+        "file": "src/core/sd-migrations.c",
+        "find": "  \"CREATE TRIGGER guard_oplog_delete BEFORE DELETE ON oplog \"\n"
+                "  \"BEGIN SELECT RAISE (ABORT, 'the record of changes is never deleted from'); END;\"\n",
+        "replace": "",
+        "breaks": "the plain sqlite3 shell can delete op-log entries, so changes silently never sync",
+        "suites": ["unit", "cli"],
+        "caught_by": ["test-store", "cli-store"],
+    },
+    {
+        "name": "shared-database-opened",
+        "file": "src/core/sd-private-file.c",
+        "find": "  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)\n",
+        "replace": "  if (FALSE)\n",
+        "breaks": "a database other local users can read (health data, PIN hashes) is opened without a word",
+        "suites": ["unit", "cli"],
+        "caught_by": ["test-store", "cli-store"],
+    },
+    {
+        "name": "demo-sign-in-anywhere",
+        "file": "src/app/sd-window.c",
+        "find": "  if (!sd_store_get_is_demo (self->store))\n"
+                "    {\n"
+                "      g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_NOT_ALLOWED,\n",
+        "replace": "  if (FALSE)\n"
+                   "    {\n"
+                   "      g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_NOT_ALLOWED,\n",
+        "breaks": "the desk's --demo sign-in without a PIN works on a real site's database",
+        "suites": ["ui"],
+        "caught_by": ["ui-window"],
+    },
+]
