@@ -448,7 +448,7 @@ bench_open_and_check (const char *path)
     }
   g_print ("\nThe file: %.0f MB.  Over %d MB the check at open reads the small tables only; the desk then\n"
            "checks the whole file in a worker thread (the quick_check row below).\n\n",
-           size / 1e6, 64);
+           size / 1e6, 32);
   table_head ("Opening and checking the database, 100 000 persons", "bare SQLite");
   table_row ("open: damage check, schema compare", "p50", pct (ours, RUNS, 0.5), pct (bare, RUNS, 0.5));
 
