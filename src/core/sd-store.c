@@ -620,21 +620,31 @@ set_damaged_error (const char  *name,
 }
 
 /* PRAGMA quick_check over the whole file or over one table: whether it
- * said "ok".  A check that cannot even run is damage too. */
+ * found the file damaged.  Only its own verdict, or SQLite saying
+ * "corrupt" or "not a database" while reading, is damage: a check that
+ * could not run for another reason (another program holding a lock too
+ * long, the machine out of memory) says nothing about the file, and a
+ * sound file must never be marked damaged for it. */
 static gboolean
-quick_check (sqlite3    *db,
-             const char *table)
+quick_check_finds_damage (sqlite3    *db,
+                          const char *table)
 {
   g_autofree char *sql = table ? g_strdup_printf ("PRAGMA quick_check (%s)", table)
                                : g_strdup ("PRAGMA quick_check");
   sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
+  gboolean damaged = FALSE;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    damaged = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0;
+  else
+    damaged = (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+  if (rc != SQLITE_ROW && !damaged)
+    g_info ("The damage check could not run: %s", sqlite3_errstr (rc));
   sqlite3_finalize (stmt);
-  return ok;
+  return damaged;
 }
 
 /* The tables every sign-in, setting and shelter list reads: small at any
@@ -648,7 +658,7 @@ check_on_open (SdStore *self,
                gint64   file_size)
 {
   if (file_size <= full_check_bytes)
-    return quick_check (self->db, NULL);
+    return !quick_check_finds_damage (self->db, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (small_tables); i++)
     {
@@ -658,7 +668,8 @@ check_on_open (SdStore *self,
                                               small_tables[i], small_tables[i]);
       int present = 0, rc;
 
-      if (query_int (self->db, sql, &present, &rc) && present && !quick_check (self->db, small_tables[i]))
+      if (query_int (self->db, sql, &present, &rc) && present &&
+          quick_check_finds_damage (self->db, small_tables[i]))
         return FALSE;
     }
   return TRUE;
@@ -1390,7 +1401,7 @@ verify_thread (GTask        *task,
       return;
     }
   sqlite3_busy_timeout (db, 5000);
-  sound = quick_check (db, NULL);
+  sound = !quick_check_finds_damage (db, NULL);
   sqlite3_close (db);
   g_task_return_boolean (task, sound);
 }
