@@ -3,7 +3,7 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each migration runs in its own BEGIN IMMEDIATE transaction that also
+ * The migrations due run in one BEGIN IMMEDIATE transaction that also
  * sets user_version, so a crash leaves the file at the old version or the
  * new one, never between.  Steps are never edited once released: a change
  * is a new step.
@@ -596,23 +596,29 @@ _sd_migrate (sqlite3  *db,
 {
   g_return_val_if_fail (to_version <= SD_SCHEMA_VERSION, FALSE);
 
+  if (from_version >= to_version)
+    return TRUE;
+
+  /* Every step due in one transaction: the file is at the old version or
+   * the new one, never between, and a new database pays one durable
+   * commit instead of one per step. */
+  if (!exec_sql (db, "BEGIN IMMEDIATE;", error))
+    return FALSE;
   for (int v = from_version + 1; v <= to_version; v++)
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d;", v);
 
-      if (!exec_sql (db, "BEGIN IMMEDIATE;", error))
-        return FALSE;
       if (!migrations[v - 1] (db, error) || !exec_sql (db, set_version, error))
         {
           sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
           g_prefix_error (error, _("Upgrading the database to version %d failed: "), v);
           return FALSE;
         }
-      if (!exec_sql (db, "COMMIT;", error))
-        {
-          sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
-          return FALSE;
-        }
+    }
+  if (!exec_sql (db, "COMMIT;", error))
+    {
+      sqlite3_exec (db, "ROLLBACK;", NULL, NULL, NULL);
+      return FALSE;
     }
   return TRUE;
 }
