@@ -39,7 +39,7 @@ sd_cli_run_staff_add (SdCli   *cli,
     { "rank", 0, 0, G_OPTION_ARG_STRING, &rank, N_("The rank (職層)"), N_("RANK") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("volunteer, lead or hq"), N_("ROLE") },
     { "pin-stdin", 0, 0, G_OPTION_ARG_NONE, &pin_stdin,
-      N_("Read a PIN (4 to 8 digits) from standard input"), NULL },
+      N_("Read a PIN from standard input: 4 to 8 digits, 6 to 8 for a shelter lead or HQ"), NULL },
     G_OPTION_ENTRY_NULL
   };
   gboolean ok;

@@ -3,7 +3,7 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PINs are 4 to 8 digits, stored only as Argon2id hashes
+ * PINs are 4 to 8 digits (6 to 8 for a lead or HQ), stored only as Argon2id hashes
  * (crypto_pwhash_str).  Verifying one costs tens of milliseconds on
  * purpose, so the desk calls sd_store_sign_in_async().  After
  * SD_SIGN_IN_MAX_FAILURES wrong PINs in a row an account is locked for
