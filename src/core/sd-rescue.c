@@ -139,7 +139,6 @@ skip_damage (sqlite3    *db,
  * takes) in key order, reading past damaged pages. */
 static gboolean
 copy_rows (sqlite3       *src,
-           sqlite3       *dst,
            const char    *read_sql,
            const char    *probe_sql,
            const char    *scope,
@@ -194,7 +193,6 @@ copy_rows (sqlite3       *src,
           return TRUE;
         }
     }
-  (void) dst;
 }
 
 static sqlite3_stmt *
@@ -261,7 +259,7 @@ rescue_rowid_table (sqlite3        *src,
                    _("Could not write the rescued copy: %s"), sqlite3_errmsg (dst));
       return FALSE;
     }
-  ok = copy_rows (src, dst, read_sql->str, probe_sql, NULL, insert, entry, error);
+  ok = copy_rows (src, read_sql->str, probe_sql, NULL, insert, entry, error);
   sqlite3_finalize (insert);
   return ok;
 }
@@ -286,7 +284,7 @@ rescue_old_pins (sqlite3        *src,
                    _("Could not write the rescued copy: %s"), sqlite3_errmsg (dst));
       return FALSE;
     }
-  ok = copy_rows (src, dst,
+  ok = copy_rows (src,
                   "SELECT rowid, id, pin_hash FROM staff WHERE rowid > ?1 AND pin_hash IS NOT NULL ORDER BY rowid",
                   "SELECT rowid FROM staff WHERE rowid > ?1 ORDER BY rowid LIMIT 1",
                   NULL, insert, add_table (report, "staff_pins"), error);
@@ -330,7 +328,7 @@ rescue_oplog (sqlite3        *src,
       return FALSE;
     }
   for (guint i = 0; ok && i < sites->len; i++)
-    ok = copy_rows (src, dst,
+    ok = copy_rows (src,
                     "SELECT seq, site_id, seq, hlc, tbl, row_id, field, value FROM oplog "
                     "WHERE site_id = ?2 AND seq > ?1 ORDER BY seq",
                     "SELECT seq FROM oplog WHERE site_id = ?2 AND seq > ?1 ORDER BY seq LIMIT 1",
