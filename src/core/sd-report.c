@@ -211,6 +211,28 @@ has_text (sqlite3_stmt *stmt,
   return text != NULL && *text != '\0';
 }
 
+/* Adds one to COUNT when HOUSEHOLD keeps pets: a seek by id. */
+static gboolean
+has_pets (SdStore     *store,
+          const char  *household,
+          guint       *count,
+          GError     **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store,
+                                          "SELECT pets IS NOT NULL OR pets_count > 0 FROM households WHERE id = ?1",
+                                          error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  _sd_bind_text (stmt, 1, household);
+  rc = _sd_store_step (store, stmt, _("count the people"), error);
+  if (rc == SQLITE_ROW)
+    *count += sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
 static gboolean
 count_people (SdStore         *store,
               const char      *shelter_id,
@@ -224,17 +246,23 @@ count_people (SdStore         *store,
   sqlite3_stmt *stmt;
   int rc;
 
-  /* Households with pets are few: read them once rather than joining
-   * every person to their household (that join tripled the time at
-   * 100 000 people, tests/bench/bench-intake.c). */
-  stmt = _sd_store_prepare (store, "SELECT id FROM households WHERE pets IS NOT NULL OR pets_count > 0", error);
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
-    g_hash_table_add (with_pets, g_strdup (_sd_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return FALSE;
+  /* For every shelter: households with pets are few, so read them once
+   * rather than joining every person to their household (that join
+   * tripled the time at 100 000 people, tests/bench/bench-intake.c).  For
+   * one shelter that would read every household of the city: each of its
+   * own households is looked up by id instead (has_pets below). */
+  if (shelter_id == NULL)
+    {
+      stmt = _sd_store_prepare (store, "SELECT id FROM households WHERE pets IS NOT NULL OR pets_count > 0",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
+        g_hash_table_add (with_pets, g_strdup (_sd_column_text (stmt, 0)));
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        return FALSE;
+    }
 
   /* One row per person staying; the (shelter_id, kind) index finds them. */
   stmt = shelter_id != NULL
@@ -287,7 +315,13 @@ count_people (SdStore         *store,
       if (!g_hash_table_contains (households, household))
         {
           g_hash_table_add (households, g_strdup (household));
-          status->households_with_pets += g_hash_table_contains (with_pets, household);
+          if (shelter_id == NULL)
+            status->households_with_pets += g_hash_table_contains (with_pets, household);
+          else if (!has_pets (store, household, &status->households_with_pets, error))
+            {
+              sqlite3_reset (stmt);
+              return FALSE;
+            }
         }
     }
   sqlite3_reset (stmt);
