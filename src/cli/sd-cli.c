@@ -203,21 +203,30 @@ sd_cli_get_db_path (SdCli *cli)
   return cli->db_path;
 }
 
+/* The database path, or a usage error saying how to give one. */
+static const char *
+require_db_path (SdCli   *cli,
+                 GError **error)
+{
+  const char *path = sd_cli_get_db_path (cli);
+
+  if (path == NULL)
+    g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                 _("No database given: use “--db FILE” or set SHELTERDESK_DB."));
+  return path;
+}
+
 SdStore *
 sd_cli_open_store (SdCli     *cli,
                    gboolean   writes,
                    GError   **error)
 {
   g_autoptr(GError) local_error = NULL;
-  const char *path = sd_cli_get_db_path (cli);
+  const char *path = require_db_path (cli, error);
   SdStore *store;
 
   if (path == NULL)
-    {
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                   _("No database given: use “--db FILE” or set SHELTERDESK_DB."));
-      return NULL;
-    }
+    return NULL;
 
   /* Open for writing even to read, so that an older database is brought
    * up to date; a read-only file is still good for looking at. */
@@ -234,15 +243,9 @@ SdStore *
 sd_cli_open_damaged_store (SdCli   *cli,
                            GError **error)
 {
-  const char *path = sd_cli_get_db_path (cli);
+  const char *path = require_db_path (cli, error);
 
-  if (path == NULL)
-    {
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                   _("No database given: use “--db FILE” or set SHELTERDESK_DB."));
-      return NULL;
-    }
-  return sd_store_open (path, SD_STORE_OPEN_DAMAGED, error);
+  return path != NULL ? sd_store_open (path, SD_STORE_OPEN_DAMAGED, error) : NULL;
 }
 
 static gboolean

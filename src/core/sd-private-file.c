@@ -102,6 +102,18 @@ sd_private_file_check (const char  *path,
   return TRUE;
 }
 
+void
+sd_database_files_remove (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
+      g_remove (p);
+    }
+}
+
 gboolean
 sd_private_dir_create (const char  *dir,
                        GError     **error)

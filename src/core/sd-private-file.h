@@ -34,6 +34,10 @@ gboolean  sd_private_file_create_new (const char  *path,
 gboolean  sd_private_file_check   (const char  *path,
                                    GError     **error);
 
+/* Removes the database PATH and the files SQLite keeps beside it
+ * (-wal, -shm, -journal): for scratch and half-made databases only. */
+void      sd_database_files_remove (const char *path);
+
 /* Creates DIR and its parents, DIR itself only for its owner (0700). */
 gboolean  sd_private_dir_create   (const char  *dir,
                                    GError     **error);

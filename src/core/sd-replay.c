@@ -17,6 +17,7 @@
  * PIN hash, schema 6) keeps its op-log entries, blanked, so that the
  * sequence stays dense; replay passes over them.
  */
+#include "sd-private-file.h"
 #include "sd-replay.h"
 #include "sd-store-private.h"
 
@@ -340,20 +341,6 @@ copy_oplog (sqlite3  *src,
   return TRUE;
 }
 
-static void
-remove_replica (const char *dir,
-                const char *path)
-{
-  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
-
 static gboolean
 prove_in (SdStore     *store,
           SdStore     *replica,
@@ -429,6 +416,7 @@ _sd_replay_prove (SdStore  *store,
   replica = sd_store_open (path, SD_STORE_OPEN_CREATE, error);
   ok = replica != NULL && prove_in (store, replica, error);
   g_clear_object (&replica);
-  remove_replica (dir, path);
+  sd_database_files_remove (path);
+  g_rmdir (dir);
   return ok;
 }

@@ -541,18 +541,6 @@ rescue_into (SdStore     *damaged,
   return g_steal_pointer (&report);
 }
 
-static void
-remove_database (const char *path)
-{
-  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
-      g_remove (p);
-    }
-}
-
 /* The copy is made as OUT_PATH.part and takes its name only when whole,
  * so a rescue cut off by a power cut never leaves a file that looks
  * rescued; and the .part file is made exclusively, so two rescues into
@@ -588,7 +576,7 @@ sd_store_rescue (SdStore     *damaged,
       if (report != NULL)
         g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
                      _("“%s” already exists. Give the rescued copy a new file name."), out_path);
-      remove_database (part);
+      sd_database_files_remove (part);
       return NULL;
     }
   return g_steal_pointer (&report);

@@ -48,7 +48,6 @@
 
 static void reload_site (SdStore *self);
 static void mark_damaged (SdStore *self);
-static gboolean query_int (sqlite3 *db, const char *sql, int *out_value, int *out_rc);
 
 /* The open-time check reads all of a file up to this size.  quick_check
  * reads some 0.65 GB a second on a 2-core kiosk (1.5 s for the 949 MB
@@ -537,28 +536,11 @@ _sd_txn_rollback (SdTxn *txn)
   txn_free (txn);
 }
 
+/* The site row as the file has it now, whatever of it can be read (a
+ * rolled-back setting, or a damaged file opened to check or rescue).
+ * The id is taken only when none is known: a site never changes it. */
 static void
 reload_site (SdStore *self)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (self->site_id == NULL ||
-      sqlite3_prepare_v2 (self->db, "SELECT site_name, is_demo FROM site WHERE id = 1", -1, &stmt, NULL) != SQLITE_OK)
-    return;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_free (self->site_name);
-      self->site_name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      self->is_demo = sqlite3_column_int (stmt, 1);
-    }
-  sqlite3_finalize (stmt);
-}
-
-/* ---- damage ---- */
-
-/* Whatever of the site's identity a damaged file still gives. */
-static void
-reload_damaged_site (SdStore *self)
 {
   sqlite3_stmt *stmt = NULL;
 
@@ -566,12 +548,16 @@ reload_damaged_site (SdStore *self)
                           -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     {
-      self->site_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (self->site_id == NULL)
+        self->site_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      g_free (self->site_name);
       self->site_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       self->is_demo = sqlite3_column_int (stmt, 2);
     }
   sqlite3_finalize (stmt);
 }
+
+/* ---- damage ---- */
 
 static char *
 damage_marker_path (const char *path)
@@ -647,6 +633,26 @@ quick_check_finds_damage (sqlite3    *db,
   return damaged;
 }
 
+/* Whether TABLE is in the schema (sqlite_schema always is): a table an
+ * older schema does not have yet is not damage. */
+static gboolean
+table_exists (sqlite3    *db,
+              const char *table)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean exists = FALSE;
+
+  if (g_str_equal (table, "sqlite_schema"))
+    return TRUE;
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_schema WHERE name = ?1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+      exists = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  sqlite3_finalize (stmt);
+  return exists;
+}
+
 /* The tables every sign-in, setting and shelter list reads: small at any
  * size of city, so they are checked whatever the file's size. */
 static const char *const small_tables[] = {
@@ -662,14 +668,7 @@ check_on_open (SdStore *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (small_tables); i++)
     {
-      /* A table an older schema does not have yet is not damage. */
-      g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM sqlite_schema WHERE name = '%s' "
-                                              "OR '%s' = 'sqlite_schema'",
-                                              small_tables[i], small_tables[i]);
-      int present = 0, rc;
-
-      if (query_int (self->db, sql, &present, &rc) && present &&
-          quick_check_finds_damage (self->db, small_tables[i]))
+      if (table_exists (self->db, small_tables[i]) && quick_check_finds_damage (self->db, small_tables[i]))
         return FALSE;
     }
   return TRUE;
@@ -973,7 +972,7 @@ open_file (SdStore          *self,
       self->schema_version = user_version;
       sqlite3_create_function (self->db, "sd_search_keys", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                sql_search_keys_cb, NULL, NULL);
-      reload_damaged_site (self);
+      reload_site (self);
       return TRUE;
     }
 

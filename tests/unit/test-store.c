@@ -283,6 +283,21 @@ add_many_persons (SdStore *store)
   g_assert_true (_sd_txn_commit (g_steal_pointer (&txn), &error));
 }
 
+/* Opens the file as if it were a city's: the open check reads only the
+ * small tables, so damage elsewhere is found later, as on a large file. */
+static SdStore *
+open_as_city_sized (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  SdStore *store;
+
+  _sd_store_set_full_check_bytes (0);
+  store = sd_store_open (f->path, SD_STORE_OPEN_DEFAULT, &error);
+  _sd_store_set_full_check_bytes (-1);
+  g_assert_no_error (error);
+  return store;
+}
+
 static void
 test_damage_found_later (Fixture *f, gconstpointer data)
 {
@@ -300,11 +315,7 @@ test_damage_found_later (Fixture *f, gconstpointer data)
   g_clear_object (&store);
   damage_table (f->path, "persons");
 
-  /* A city-sized file: the open check reads only the small tables. */
-  _sd_store_set_full_check_bytes (0);
-  store = sd_store_open (f->path, SD_STORE_OPEN_DEFAULT, &error);
-  _sd_store_set_full_check_bytes (-1);
-  g_assert_no_error (error);
+  store = open_as_city_sized (f);
   g_assert_false (sd_store_get_damaged (store));
   g_assert_true (g_file_get_contents (f->path, &before, &before_len, NULL));
 
@@ -349,10 +360,7 @@ test_verify_finds_damage (Fixture *f, gconstpointer data)
   g_clear_object (&store);
   damage_table (f->path, "persons");
 
-  _sd_store_set_full_check_bytes (0);
-  store = sd_store_open (f->path, SD_STORE_OPEN_DEFAULT, &error);
-  _sd_store_set_full_check_bytes (-1);
-  g_assert_no_error (error);
+  store = open_as_city_sized (f);
   sd_store_verify_async (store, NULL, verify_cb, &error);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
