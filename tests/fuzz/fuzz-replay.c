@@ -8,7 +8,9 @@
  * column of the table or a name it does not have or a deletion, values of
  * every SQLite type, two sites, any HLC.  Replay must either make rows or
  * refuse with a GError, never crash; and a row it makes holds, for every
- * field, the newest value the op-log gives (by HLC, then site).  Each
+ * field, the newest value the op-log gives (by HLC, then site), as the
+ * column's type makes it (an integer given for a text column is stored
+ * as text, as any write would store it).  Each
  * input runs in a transaction that is rolled back, so one database serves
  * the whole run.
  */
@@ -65,6 +67,24 @@ n_synced (void)
   return n;
 }
 
+/* The declared type of COLUMN of TABLE ("TEXT", "INTEGER"). */
+static char *
+column_type (sqlite3    *db,
+             const char *table,
+             const char *column)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *type = NULL;
+
+  sqlite3_prepare_v2 (db, "SELECT type FROM pragma_table_info (?1) WHERE name = ?2", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, column, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return type != NULL && *type != '\0' ? type : (g_free (type), g_strdup ("BLOB"));
+}
+
 /* Every row replay made must hold its fields' newest values. */
 static void
 check_rows (sqlite3    *db,
@@ -74,11 +94,14 @@ check_rows (sqlite3    *db,
   for (guint i = 0; i < columns->len; i++)
     {
       const char *column = g_ptr_array_index (columns, i);
+      g_autofree char *type = column_type (db, table, column);
+      /* The op-log's value column has no type: compare with the value
+       * as the row's column stores it, unconverted or converted. */
       g_autofree char *sql = g_strdup_printf (
         "SELECT count (*) FROM \"%s\" t JOIN oplog o ON o.tbl = ?1 AND o.row_id = t.id AND o.field = ?2 "
         "WHERE NOT EXISTS (SELECT 1 FROM oplog n WHERE n.tbl = o.tbl AND n.row_id = o.row_id "
         "  AND n.field = o.field AND (n.hlc, n.site_id) > (o.hlc, o.site_id)) "
-        "AND NOT (t.\"%s\" IS o.value)", table, column);
+        "AND NOT (t.\"%s\" IS o.value OR t.\"%s\" IS CAST (o.value AS %s))", table, column, column, type);
       sqlite3_stmt *stmt = NULL;
 
       if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
