@@ -9,26 +9,30 @@
  * is a new step.
  *
  * Capture.  Every synced table has triggers that append one op-log row
- * per field written: (origin site, per-site sequence, HLC, table, row id,
- * field, value), in the same transaction as the write.  The triggers call
- * three SQL functions that only a connection opened by SdStore defines:
+ * per row changed (schema 7, see "version 7" below): origin site,
+ * per-site sequence, transaction, HLC, kind, table, row id and the
+ * fields written, in the same transaction as the write.  The triggers
+ * call SQL functions that only a connection opened by SdStore defines:
  *
- *   sd_site()     this site's id
+ *   sd_site()     this site's number in the file (oplog_sites)
+ *   sd_txn()      the open transaction's id: the seq of its first change
  *   sd_hlc()      the next tick of the site's hybrid logical clock
  *   sd_capture()  1, or 0 while importing another site's operations
  *
- * So a program that opens the file with plain SQLite (the sqlite3 shell,
- * say) cannot write a synced table at all: the trigger fails with "no such
- * function".  Dropping the triggers to get round that is caught on the
- * next open (_sd_check_schema, which compares every object with what this
- * build makes) and rows without op-log entries
- * are caught by sd_store_check().
+ * and the pure encoders of sd-oplog.c (sd_row_key, sd_pack,
+ * sd_pack_changed).  So a program that opens the file with plain SQLite
+ * (the sqlite3 shell, say) cannot write a synced table at all: the
+ * trigger fails with "no such function".  Dropping the triggers to get
+ * round that is caught on the next open (_sd_check_schema, which compares
+ * every object with what this build makes) and rows without op-log
+ * entries are caught by sd_store_check().
  *
  * The sequence number is computed inside each INSERT from the op-log
  * itself rather than from a counter in memory, so a rolled-back statement
  * or savepoint can never leave a gap that a receiver would take for lost
  * operations.
  */
+#include "sd-oplog.h"
 #include "sd-store-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -293,27 +297,40 @@ static const char *const shelter_conditions_v2[] = {
   "shelter_id", "at", "hlc", "electricity", "water", "gas", "communications", "toilets",
   "supply_requests", "note", "staff_id", NULL };
 
-static const CaptureSpec capture_v2[] = {
-  { "shelters", shelters_v1, FALSE },
-  { "households", households_v2, FALSE },
-  { "persons", persons_v2, FALSE },
-  { "person_events", person_events_v1, TRUE },
-  { "staff", staff_v1, FALSE },
-  { "support_persons", support_persons_v1, FALSE },
-  { "shelter_conditions", shelter_conditions_v2, TRUE },
-};
-
-/* The synced tables of the newest schema, for the check on open. */
-static const CaptureSpec *const capture_latest = capture_v2;
-static const guint n_capture_latest = G_N_ELEMENTS (capture_v2);
 
 #define OPLOG_INSERT \
   "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
 #define NEXT_SEQ \
   "(SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site_id = sd_site ())"
 
+/* Row ids never change, and rows of an append-only table are never
+ * changed or deleted: TRUE when the table is append-only (no update or
+ * delete capture to add). */
+static gboolean
+append_guards (GString    *sql,
+               const char *t,
+               gboolean    append_only)
+{
+  g_string_append_printf (sql,
+                          "DROP TRIGGER IF EXISTS guard_%s_id;"
+                          "CREATE TRIGGER guard_%s_id BEFORE UPDATE OF id ON %s "
+                          "BEGIN SELECT RAISE (ABORT, 'row ids never change'); END;",
+                          t, t, t);
+  if (append_only)
+    g_string_append_printf (sql,
+                            "DROP TRIGGER IF EXISTS capture_%s_update;"
+                            "CREATE TRIGGER capture_%s_update BEFORE UPDATE ON %s "
+                            "BEGIN SELECT RAISE (ABORT, 'events are never changed'); END;"
+                            "DROP TRIGGER IF EXISTS capture_%s_delete;"
+                            "CREATE TRIGGER capture_%s_delete BEFORE DELETE ON %s "
+                            "BEGIN SELECT RAISE (ABORT, 'events are never deleted'); END;",
+                            t, t, t, t, t, t);
+  return append_only;
+}
+
+/* The capture triggers of schemas 1 to 6: one op-log row per field. */
 static char *
-capture_sql (const CaptureSpec *spec)
+capture_sql_v1 (const CaptureSpec *spec)
 {
   GString *sql = g_string_new (NULL);
   const char *t = spec->table;
@@ -329,24 +346,8 @@ capture_sql (const CaptureSpec *spec)
                             t, spec->columns[i], spec->columns[i]);
   g_string_append (sql, "END;");
 
-  g_string_append_printf (sql,
-                          "DROP TRIGGER IF EXISTS guard_%s_id;"
-                          "CREATE TRIGGER guard_%s_id BEFORE UPDATE OF id ON %s "
-                          "BEGIN SELECT RAISE (ABORT, 'row ids never change'); END;",
-                          t, t, t);
-
-  if (spec->append_only)
-    {
-      g_string_append_printf (sql,
-                              "DROP TRIGGER IF EXISTS capture_%s_update;"
-                              "CREATE TRIGGER capture_%s_update BEFORE UPDATE ON %s "
-                              "BEGIN SELECT RAISE (ABORT, 'events are never changed'); END;"
-                              "DROP TRIGGER IF EXISTS capture_%s_delete;"
-                              "CREATE TRIGGER capture_%s_delete BEFORE DELETE ON %s "
-                              "BEGIN SELECT RAISE (ABORT, 'events are never deleted'); END;",
-                              t, t, t, t, t, t);
-      return g_string_free (sql, FALSE);
-    }
+  if (append_guards (sql, t, spec->append_only))
+    return g_string_free (sql, FALSE);
 
   /* Only the fields that really changed: per-field last-writer-wins. */
   g_string_append_printf (sql,
@@ -395,7 +396,7 @@ install_capture (sqlite3           *db,
 {
   for (guint i = 0; i < n_specs; i++)
     {
-      g_autofree char *sql = capture_sql (&specs[i]);
+      g_autofree char *sql = capture_sql_v1 (&specs[i]);
 
       if (!exec_sql (db, sql, error))
         return FALSE;
@@ -574,6 +575,302 @@ migrate_to_6 (sqlite3  *db,
          install_capture (db, changed, G_N_ELEMENTS (changed), error);
 }
 
+/* ---- version 7: a compact op-log that carries what sync needs ---- */
+
+/* Until schema 6 each field written was its own op-log row, with the site,
+ * table, field and row id as text: 26 rows and 7.3 KB for each person
+ * registered (tests/bench/bench-intake.c).  From schema 7 one row is one
+ * change of one row:
+ *
+ *   site    the site that made it, a small number (oplog_sites) standing
+ *           for its 128-bit id in this file only
+ *   seq     dense per site from 1: what a peer acknowledges
+ *   txn     the seq of the first change of the same transaction at that
+ *           site: all changes of one action (a household and its members
+ *           and their check-in) share it, so a batch never carries half
+ *           an action
+ *   hlc     the hybrid logical clock when it was made
+ *   kind    SdOpKind: insert, update, delete, event
+ *   tbl     the table, a number (oplog_tables)
+ *   row_id  the row's UUID as 16 bytes (sd-oplog.c)
+ *   fields  the fields written, one JSON object from field number
+ *           (oplog_fields) to value; NULL for a deletion
+ *
+ * Table and field numbers are given here once and for ever: a column
+ * added later takes the next number of its table, and a column taken out
+ * keeps its number as a retired field (staff's PIN hash, schema 6), so an
+ * old change always means what it meant.  Replay reads the numbers from
+ * the file's own lookup tables. */
+typedef struct {
+  guint              number;       /* oplog_tables.n */
+  const char        *table;
+  const char *const *fields;       /* field n is fields[n - 1] */
+  const char *const *retired;      /* fields no longer in the table */
+  gboolean           append_only;  /* events: rows are never updated or deleted */
+} OplogTable;
+
+static const char *const site_fields_v7[] = { "site_name", "is_demo", NULL };
+static const char *const staff_fields_v7[] = {
+  "staff_no", "name", "kana", "department", "section", "rank", "role", "active", "pin_hash", NULL };
+static const char *const staff_retired_v7[] = { "pin_hash", NULL };
+static const char *const none[] = { NULL };
+
+static const OplogTable oplog_tables_v7[] = {
+  { 1, "site", site_fields_v7, none, FALSE },  /* its own triggers: schema_v7 */
+  { 2, "shelters", shelters_v1, none, FALSE },
+  { 3, "households", households_v2, none, FALSE },
+  { 4, "persons", persons_v2, none, FALSE },
+  { 5, "person_events", person_events_v1, none, TRUE },
+  { 6, "staff", staff_fields_v7, staff_retired_v7, FALSE },
+  { 7, "support_persons", support_persons_v1, none, FALSE },
+  { 8, "shelter_conditions", shelter_conditions_v2, none, TRUE },
+};
+
+/* The synced tables of the newest schema (all but the site row). */
+static const OplogTable *const oplog_latest = oplog_tables_v7 + 1;
+static const guint n_oplog_latest = G_N_ELEMENTS (oplog_tables_v7) - 1;
+
+#define OPLOG_V7_INSERT "INSERT INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
+#define NEXT_SEQ_V7 "(SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site = sd_site ())"
+
+static gboolean
+is_retired_field (const OplogTable *spec,
+                  const char       *field)
+{
+  return g_strv_contains ((const char *const *) spec->retired, field);
+}
+
+static char *
+capture_sql_v7 (const OplogTable *spec)
+{
+  GString *sql = g_string_new (NULL);
+  const char *t = spec->table;
+
+  /* A new row: every field that is not NULL. */
+  g_string_append_printf (sql,
+                          "DROP TRIGGER IF EXISTS capture_%s_insert;"
+                          "CREATE TRIGGER capture_%s_insert AFTER INSERT ON %s WHEN sd_capture () BEGIN "
+                          OPLOG_V7_INSERT "VALUES (sd_site (), " NEXT_SEQ_V7 ", sd_txn (), sd_hlc (), %d, %u, "
+                          "sd_row_key (NEW.id), sd_pack (",
+                          t, t, t, spec->append_only ? SD_OP_EVENT : SD_OP_INSERT, spec->number);
+  for (guint i = 0; spec->fields[i] != NULL; i++)
+    if (!is_retired_field (spec, spec->fields[i]))
+      g_string_append_printf (sql, "%s%u, NEW.%s", i > 0 ? ", " : "", i + 1, spec->fields[i]);
+  g_string_append (sql, "));END;");
+
+  if (append_guards (sql, t, spec->append_only))
+    return g_string_free (sql, FALSE);
+
+  /* Only the fields that really changed: per-field last-writer-wins.  An
+   * UPDATE that changed nothing is no change at all. */
+  g_string_append_printf (sql,
+                          "DROP TRIGGER IF EXISTS capture_%s_update;"
+                          "CREATE TRIGGER capture_%s_update AFTER UPDATE ON %s WHEN sd_capture () BEGIN "
+                          OPLOG_V7_INSERT "SELECT sd_site (), " NEXT_SEQ_V7 ", sd_txn (), sd_hlc (), %d, %u, "
+                          "sd_row_key (NEW.id), f FROM (SELECT sd_pack_changed (",
+                          t, t, t, SD_OP_UPDATE, spec->number);
+  for (guint i = 0; spec->fields[i] != NULL; i++)
+    if (!is_retired_field (spec, spec->fields[i]))
+      g_string_append_printf (sql, "%s%u, OLD.%s, NEW.%s", i > 0 ? ", " : "", i + 1,
+                              spec->fields[i], spec->fields[i]);
+  g_string_append (sql, ") AS f) WHERE f IS NOT NULL;END;");
+
+  g_string_append_printf (sql,
+                          "DROP TRIGGER IF EXISTS capture_%s_delete;"
+                          "CREATE TRIGGER capture_%s_delete AFTER DELETE ON %s WHEN sd_capture () BEGIN "
+                          OPLOG_V7_INSERT "VALUES (sd_site (), " NEXT_SEQ_V7 ", sd_txn (), sd_hlc (), %d, %u, "
+                          "sd_row_key (OLD.id), NULL);"
+                          "END;",
+                          t, t, t, SD_OP_DELETE, spec->number);
+  return g_string_free (sql, FALSE);
+}
+
+static const char schema_v7_retire[] =
+  /* Everything that wrote or guarded the old op-log goes; the capture
+   * triggers are made again below for the new one. */
+  "DROP TRIGGER guard_oplog_insert;"
+  "DROP TRIGGER guard_oplog_update;"
+  "DROP TRIGGER guard_oplog_delete;"
+  "DROP TRIGGER capture_site_update;"
+  "DROP TRIGGER capture_site_insert;"
+  "DROP TRIGGER capture_shelters_insert; DROP TRIGGER capture_shelters_update; DROP TRIGGER capture_shelters_delete;"
+  "DROP TRIGGER capture_households_insert; DROP TRIGGER capture_households_update;"
+  "DROP TRIGGER capture_households_delete;"
+  "DROP TRIGGER capture_persons_insert; DROP TRIGGER capture_persons_update; DROP TRIGGER capture_persons_delete;"
+  "DROP TRIGGER capture_person_events_insert;"
+  "DROP TRIGGER capture_staff_insert; DROP TRIGGER capture_staff_update; DROP TRIGGER capture_staff_delete;"
+  "DROP TRIGGER capture_support_persons_insert; DROP TRIGGER capture_support_persons_update;"
+  "DROP TRIGGER capture_support_persons_delete;"
+  "DROP TRIGGER capture_shelter_conditions_insert;"
+  "ALTER TABLE oplog RENAME TO oplog_legacy;";
+
+static const char schema_v7[] =
+  /* This file's numbers for the sites whose changes it holds.  A site is
+   * known everywhere by its 128-bit id; its number here is only shorter. */
+  "CREATE TABLE oplog_sites ("
+  "  n INTEGER PRIMARY KEY,"
+  "  site_id TEXT NOT NULL UNIQUE"
+  ");"
+  "CREATE TABLE oplog_tables ("
+  "  n INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE"
+  ");"
+  "CREATE TABLE oplog_fields ("
+  "  tbl INTEGER NOT NULL REFERENCES oplog_tables (n),"
+  "  n INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),"
+  "  PRIMARY KEY (tbl, n),"
+  "  UNIQUE (tbl, name)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE oplog ("
+  "  site INTEGER NOT NULL REFERENCES oplog_sites (n),"
+  "  seq INTEGER NOT NULL CHECK (seq > 0),"
+  "  txn INTEGER NOT NULL CHECK (txn BETWEEN 1 AND seq),"
+  "  hlc INTEGER NOT NULL,"
+  "  kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 4),"
+  "  tbl INTEGER NOT NULL REFERENCES oplog_tables (n),"
+  "  row_id NOT NULL,"
+  "  fields TEXT CHECK ((kind = 3) = (fields IS NULL)),"
+  "  PRIMARY KEY (site, seq)"
+  ") WITHOUT ROWID;"
+
+  /* What each peer (HQ, another kiosk) has acknowledged receiving: every
+   * change of ORIGIN up to ACKED_SEQ.  A batch for a peer carries what it
+   * has not acknowledged.  Local: each site keeps its own. */
+  "CREATE TABLE peer_acks ("
+  "  peer_site_id TEXT NOT NULL,"
+  "  origin INTEGER NOT NULL REFERENCES oplog_sites (n),"
+  "  acked_seq INTEGER NOT NULL CHECK (acked_seq >= 0),"
+  "  acked_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (peer_site_id, origin)"
+  ") WITHOUT ROWID;"
+
+  /* The op-log as one row per field written, in plain SQL (the sqlite3
+   * shell reads it too): for people, tests and tools; ShelterDesk's own
+   * readers decode the packed rows directly (sd-replay.c). */
+  "CREATE VIEW oplog_entries AS"
+  "  SELECT s.site_id AS site_id, o.seq AS seq, o.txn AS txn, o.hlc AS hlc, o.kind AS kind, t.name AS tbl,"
+  "    CASE WHEN typeof (o.row_id) = 'blob' THEN lower (substr (hex (o.row_id), 1, 8) || '-' ||"
+  "      substr (hex (o.row_id), 9, 4) || '-' || substr (hex (o.row_id), 13, 4) || '-' ||"
+  "      substr (hex (o.row_id), 17, 4) || '-' || substr (hex (o.row_id), 21)) ELSE o.row_id END AS row_id,"
+  "    coalesce (f.name, '') AS field, j.value AS value"
+  "  FROM oplog o JOIN oplog_sites s ON s.n = o.site JOIN oplog_tables t ON t.n = o.tbl"
+  "    LEFT JOIN json_each (o.fields) j"
+  "    LEFT JOIN oplog_fields f ON f.tbl = o.tbl AND f.n = CAST (j.key AS INTEGER);";
+
+/* The changes of schemas 1 to 6 (oplog_legacy: one row per field, names
+ * as text), each as one change of the new op-log with the same site, seq,
+ * HLC and value.  They carry no transaction, so each is its own; a
+ * field's first change is its row's insert.  Also what a rescue of an old
+ * file runs on the rows it could read (sd-rescue.c). */
+const char _sd_oplog_convert_legacy_sql[] =
+  "INSERT OR IGNORE INTO oplog_sites (site_id) SELECT site_id FROM oplog_legacy GROUP BY site_id ORDER BY min (hlc);"
+  "INSERT OR IGNORE INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields)"
+  "  SELECT s.n, o.seq, o.seq, o.hlc,"
+  "    CASE WHEN o.field = '' THEN 3 WHEN t.n IN (5, 8) THEN 4"
+  "         WHEN EXISTS (SELECT 1 FROM oplog_legacy e WHERE e.tbl = o.tbl AND e.row_id = o.row_id"
+  "                      AND e.field = o.field AND (e.hlc, e.site_id) < (o.hlc, o.site_id)) THEN 2"
+  "         ELSE 1 END,"
+  "    t.n, sd_row_key (o.row_id),"
+  "    CASE WHEN o.field = '' THEN NULL ELSE json_object (CAST (f.n AS TEXT), o.value) END"
+  "  FROM oplog_legacy o JOIN oplog_sites s ON s.site_id = o.site_id"
+  "    JOIN oplog_tables t ON t.name = o.tbl"
+  "    LEFT JOIN oplog_fields f ON f.tbl = t.n AND f.name = o.field"
+  "  WHERE o.field = '' OR f.n IS NOT NULL;";
+
+static const char schema_v7_guards[] =
+  /* The op-log is only ever appended to, and only by a connection that
+   * ShelterDesk opened (plain SQLite has no sd_capture () and fails). */
+  "CREATE TRIGGER guard_oplog_insert BEFORE INSERT ON oplog WHEN sd_capture () IS NULL "
+  "BEGIN SELECT RAISE (ABORT, 'the record of changes is written by ShelterDesk only'); END;"
+  "CREATE TRIGGER guard_oplog_update BEFORE UPDATE ON oplog "
+  "BEGIN SELECT RAISE (ABORT, 'the record of changes is never changed'); END;"
+  "CREATE TRIGGER guard_oplog_delete BEFORE DELETE ON oplog "
+  "BEGIN SELECT RAISE (ABORT, 'the record of changes is never deleted from'); END;"
+  "CREATE TRIGGER guard_oplog_sites BEFORE UPDATE ON oplog_sites "
+  "BEGIN SELECT RAISE (ABORT, 'a site’s number never changes'); END;"
+  /* The site's name and demo flag, as in schema 4. */
+  "CREATE TRIGGER capture_site_update AFTER UPDATE OF site_name, is_demo ON site WHEN sd_capture () BEGIN "
+  OPLOG_V7_INSERT "SELECT sd_site (), " NEXT_SEQ_V7 ", sd_txn (), sd_hlc (), 2, 1, NEW.site_id, f "
+  "  FROM (SELECT sd_pack_changed (1, OLD.site_name, NEW.site_name, 2, OLD.is_demo, NEW.is_demo) AS f)"
+  "  WHERE f IS NOT NULL;"
+  "END;"
+  /* A site's first change names it, so a site id changed behind
+   * ShelterDesk's back is one with no history of its own (check). */
+  "CREATE TRIGGER capture_site_insert AFTER INSERT ON site WHEN sd_capture () BEGIN "
+  "INSERT OR IGNORE INTO oplog_sites (site_id) VALUES (NEW.site_id);"
+  OPLOG_V7_INSERT "SELECT s.n, (SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site = s.n), "
+  "  (SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site = s.n), sd_hlc (), 1, 1, NEW.site_id, "
+  "  sd_pack (1, NEW.site_name) FROM oplog_sites s WHERE s.site_id = NEW.site_id;"
+  "END;"
+  "CREATE INDEX oplog_row ON oplog (tbl, row_id);";
+
+static gboolean
+fill_oplog_names (sqlite3  *db,
+                  GError  **error)
+{
+  GString *sql = g_string_new (NULL);
+  gboolean ok;
+
+  for (guint i = 0; i < G_N_ELEMENTS (oplog_tables_v7); i++)
+    {
+      const OplogTable *spec = &oplog_tables_v7[i];
+
+      g_string_append_printf (sql, "INSERT INTO oplog_tables (n, name) VALUES (%u, '%s');", spec->number,
+                              spec->table);
+      for (guint f = 0; spec->fields[f] != NULL; f++)
+        g_string_append_printf (sql, "INSERT INTO oplog_fields (tbl, n, name, retired) VALUES (%u, %u, '%s', %d);",
+                                spec->number, f + 1, spec->fields[f], is_retired_field (spec, spec->fields[f]));
+    }
+  ok = exec_sql (db, sql->str, error);
+  g_string_free (sql, TRUE);
+  return ok;
+}
+
+static gboolean
+migrate_to_7 (sqlite3  *db,
+              GError  **error)
+{
+  int legacy = 0, converted = 0;
+  sqlite3_stmt *stmt = NULL;
+
+  if (!exec_sql (db, schema_v7_retire, error) ||
+      !exec_sql (db, schema_v7, error) ||
+      !fill_oplog_names (db, error) ||
+      !exec_sql (db, _sd_oplog_convert_legacy_sql, error))
+    return FALSE;
+
+  /* Every old change must have come across: one that names a table or
+   * field ShelterDesk never had was written outside it. */
+  if (sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM oplog_legacy), (SELECT count (*) FROM oplog)",
+                          -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      legacy = sqlite3_column_int (stmt, 0);
+      converted = sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  if (legacy != converted)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                   _("%d changes in the record of changes name a table or field ShelterDesk never had: "
+                     "it was changed outside ShelterDesk. Ask HQ for help."), legacy - converted);
+      return FALSE;
+    }
+
+  if (!exec_sql (db, "DROP TABLE oplog_legacy;", error) ||
+      !exec_sql (db, schema_v7_guards, error))
+    return FALSE;
+  for (guint i = 0; i < n_oplog_latest; i++)
+    {
+      g_autofree char *sql = capture_sql_v7 (&oplog_latest[i]);
+
+      if (!exec_sql (db, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -584,6 +881,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_4,
   migrate_rebuild_person_keys,
   migrate_to_6,
+  migrate_to_7,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);
@@ -665,6 +963,8 @@ build_expected_schema (gpointer data)
       sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
       sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
       sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+      sqlite3_create_function (db, "sd_txn", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+      _sd_oplog_register_functions (db);
       if (_sd_migrate (db, 0, SD_SCHEMA_VERSION, &error))
         schema = read_schema (db);
       else
@@ -742,5 +1042,5 @@ _sd_check_schema (sqlite3  *db,
 const char *
 _sd_synced_table (guint index)
 {
-  return index < n_capture_latest ? capture_latest[index].table : NULL;
+  return index < n_oplog_latest ? oplog_latest[index].table : NULL;
 }

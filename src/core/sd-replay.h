@@ -17,15 +17,27 @@ gint64    _sd_replay_missing_rows   (SdStore     *store,
                                      const char  *table,
                                      GError     **error);
 
-G_END_DECLS
+/* A row whose table holds values its changes do not give (a rescue whose
+ * op-log lost the newest change of a field). */
+typedef struct {
+  char      *id;
+  GPtrArray *columns;  /* column index in the table (GUINT_TO_POINTER) */
+  GPtrArray *values;   /* sqlite3_value*: what the table holds */
+} SdReplayDifference;
 
-G_BEGIN_DECLS
+void       _sd_replay_difference_free (SdReplayDifference *difference);
 
-/* The proof that the op-log is complete: replays the whole op-log of
- * STORE into a new, empty database and compares every synced table, and
- * what is derived from them (where people are, search keys), row for
- * row and byte for byte.  Fails with SD_STORE_ERROR_TAMPERED naming the
- * table that differs.  Reads everything: for "check --deep". */
+/* Every row of TABLE that the op-log makes differently from what the
+ * table holds, with the fields that differ.  NULL on error. */
+GPtrArray *_sd_replay_differences    (SdStore     *store,
+                                      const char  *table,
+                                      GError     **error);
+
+/* The proof that the op-log is complete: every row of every synced table
+ * made again from its changes and compared with the table, byte for
+ * byte, both ways; and the search keys computed again.  Fails with
+ * SD_STORE_ERROR_TAMPERED naming the table that differs.  Reads
+ * everything: for "check --deep". */
 gboolean  _sd_replay_prove          (SdStore     *store,
                                      GError     **error);
 

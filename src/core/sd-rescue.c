@@ -24,6 +24,7 @@
  * new change of this site, so that HQ still receives what the rows say.
  */
 #include "sd-rescue.h"
+#include "sd-oplog.h"
 #include "sd-private-file.h"
 #include "sd-replay.h"
 #include "sd-store-private.h"
@@ -292,41 +293,85 @@ rescue_old_pins (sqlite3        *src,
   return ok;
 }
 
-/* The op-log, site by site, in sequence order. */
-static gboolean
-rescue_oplog (sqlite3        *src,
-              sqlite3        *dst,
-              const char     *site_id,
-              SdRescueReport *report,
-              GError        **error)
+/* Which sites' changes a file holds (by QUERY); if that cannot be read
+ * through, at least this site's own. */
+static GPtrArray *
+sites_in (sqlite3    *src,
+          const char *query,
+          const char *own)
 {
-  g_autoptr(GPtrArray) sites = g_ptr_array_new_with_free_func (g_free);
-  SdRescueTable *entry = add_table (report, "oplog");
+  GPtrArray *sites = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = NULL;
-  sqlite3_stmt *insert = NULL;
-  gboolean ok = TRUE;
 
-  /* Which sites' operations the file holds; if that cannot be read
-   * through, at least this site's own. */
-  if (site_id != NULL)
-    g_ptr_array_add (sites, g_strdup (site_id));
-  if (sqlite3_prepare_v2 (src, "SELECT DISTINCT site_id FROM oplog", -1, &stmt, NULL) == SQLITE_OK)
+  if (own != NULL)
+    g_ptr_array_add (sites, g_strdup (own));
+  if (sqlite3_prepare_v2 (src, query, -1, &stmt, NULL) == SQLITE_OK)
     while (sqlite3_step (stmt) == SQLITE_ROW)
       {
         const char *id = (const char *) sqlite3_column_text (stmt, 0);
 
-        if (g_strcmp0 (id, site_id) != 0)
+        if (id != NULL && g_strcmp0 (id, own) != 0)
           g_ptr_array_add (sites, g_strdup (id));
       }
   sqlite3_finalize (stmt);
+  return sites;
+}
 
-  if (sqlite3_prepare_v2 (dst, "INSERT OR IGNORE INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &insert, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
-                   _("Could not write the rescued copy: %s"), sqlite3_errmsg (dst));
-      return FALSE;
-    }
+/* An op-log of schema 7 or later: the site numbers, then each site's
+ * changes in sequence order, as they are. */
+static gboolean
+rescue_oplog_rows (sqlite3        *src,
+                   sqlite3        *dst,
+                   SdRescueReport *report,
+                   SdRescueTable  *entry,
+                   GError        **error)
+{
+  g_autoptr(GPtrArray) sites = NULL;
+  sqlite3_stmt *insert = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (dst, "INSERT OR IGNORE INTO oplog_sites (n, site_id) VALUES (?1, ?2)",
+                          -1, &insert, NULL) != SQLITE_OK)
+    return FALSE;
+  ok = copy_rows (src, "SELECT n, n, site_id FROM oplog_sites WHERE n > ?1 ORDER BY n",
+                  "SELECT n FROM oplog_sites WHERE n > ?1 ORDER BY n LIMIT 1",
+                  NULL, insert, add_table (report, "oplog_sites"), error);
+  sqlite3_finalize (insert);
+
+  sites = sites_in (src, "SELECT n FROM oplog_sites", NULL);
+  if (!ok || sqlite3_prepare_v2 (dst, "INSERT OR IGNORE INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &insert, NULL) != SQLITE_OK)
+    return FALSE;
+  for (guint i = 0; ok && i < sites->len; i++)
+    ok = copy_rows (src,
+                    "SELECT seq, site, seq, txn, hlc, kind, tbl, row_id, fields FROM oplog "
+                    "WHERE site = ?2 AND seq > ?1 ORDER BY seq",
+                    "SELECT seq FROM oplog WHERE site = ?2 AND seq > ?1 ORDER BY seq LIMIT 1",
+                    g_ptr_array_index (sites, i), insert, entry, error);
+  sqlite3_finalize (insert);
+  return ok;
+}
+
+/* An op-log of schemas 1 to 6 (one row per field, names as text): read
+ * site by site into a scratch table, then turned into changes exactly as
+ * the upgrade to schema 7 does. */
+static gboolean
+rescue_legacy_oplog (sqlite3        *src,
+                     sqlite3        *dst,
+                     const char     *site_id,
+                     SdRescueTable  *entry,
+                     GError        **error)
+{
+  g_autoptr(GPtrArray) sites = sites_in (src, "SELECT DISTINCT site_id FROM oplog", site_id);
+  sqlite3_stmt *insert = NULL;
+  gboolean ok = TRUE;
+
+  if (sqlite3_exec (dst, "CREATE TEMP TABLE oplog_legacy (site_id, seq, hlc, tbl, row_id, field, value);"
+                         "CREATE INDEX temp.oplog_legacy_row ON oplog_legacy (tbl, row_id);",
+                    NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (dst, "INSERT INTO temp.oplog_legacy VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          -1, &insert, NULL) != SQLITE_OK)
+    return FALSE;
   for (guint i = 0; ok && i < sites->len; i++)
     ok = copy_rows (src,
                     "SELECT seq, site_id, seq, hlc, tbl, row_id, field, value FROM oplog "
@@ -334,6 +379,27 @@ rescue_oplog (sqlite3        *src,
                     "SELECT seq FROM oplog WHERE site_id = ?2 AND seq > ?1 ORDER BY seq LIMIT 1",
                     g_ptr_array_index (sites, i), insert, entry, error);
   sqlite3_finalize (insert);
+  return ok &&
+         sqlite3_exec (dst, _sd_oplog_convert_legacy_sql, NULL, NULL, NULL) == SQLITE_OK &&
+         sqlite3_exec (dst, "DROP TABLE temp.oplog_legacy", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static gboolean
+rescue_oplog (sqlite3        *src,
+              sqlite3        *dst,
+              const char     *site_id,
+              SdRescueReport *report,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) columns = _sd_table_columns (src, "oplog");
+  SdRescueTable *entry = add_table (report, "oplog");
+  gboolean ok = has_column (columns, "field")
+                ? rescue_legacy_oplog (src, dst, site_id, entry, error)
+                : rescue_oplog_rows (src, dst, report, entry, error);
+
+  if (!ok && (error == NULL || *error == NULL))
+    g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                 _("Could not write the rescued copy: %s"), sqlite3_errmsg (dst));
   return ok;
 }
 
@@ -344,12 +410,12 @@ record_gaps (SdStore  *out,
 {
   sqlite3_stmt *stmt = _sd_store_prepare (out,
     "INSERT INTO oplog_gaps (site_id, first_seq, last_seq, noted_at, reason) "
-    "SELECT site_id, first, last, ?1, 'rescue' FROM ("
-    "  SELECT site_id, 1 AS first, min (seq) - 1 AS last FROM oplog GROUP BY site_id HAVING min (seq) > 1"
+    "SELECT s.site_id, first, last, ?1, 'rescue' FROM ("
+    "  SELECT site, 1 AS first, min (seq) - 1 AS last FROM oplog GROUP BY site HAVING min (seq) > 1"
     "  UNION ALL"
-    "  SELECT site_id, seq + 1, next - 1 FROM ("
-    "    SELECT site_id, seq, lead (seq) OVER (PARTITION BY site_id ORDER BY seq) AS next FROM oplog)"
-    "  WHERE next > seq + 1)", error);
+    "  SELECT site, seq + 1, next - 1 FROM ("
+    "    SELECT site, seq, lead (seq) OVER (PARTITION BY site ORDER BY seq) AS next FROM oplog)"
+    "  WHERE next > seq + 1) g JOIN oplog_sites s ON s.n = g.site", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -357,9 +423,11 @@ record_gaps (SdStore  *out,
   return _sd_store_exec (out, stmt, _("record what the record of changes lost"), error);
 }
 
-/* Records again, as new changes of this site, every field of TABLE whose
- * newest op-log entry does not give the value its row holds (the entry
- * was on a lost page), so that replay, check and HQ see what the row says. */
+/* Records again, as new changes of this site, what the op-log no longer
+ * gives for TABLE (its changes were on lost pages): the fields whose
+ * newest change does not give the value the row holds, and every field of
+ * a row with no change left at all.  So replay, check and HQ see what the
+ * row says. */
 static gboolean
 record_fields_again (SdStore        *out,
                      const char     *table,
@@ -368,53 +436,63 @@ record_fields_again (SdStore        *out,
 {
   sqlite3 *db = _sd_store_get_db (out);
   g_autoptr(GPtrArray) columns = _sd_table_columns (db, table);
-  sqlite3_stmt *insert = _sd_store_prepare (out,
-    "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
-    "VALUES (sd_site (), (SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site_id = sd_site ()), "
-    "        sd_hlc (), ?1, ?2, ?3, ?4)", error);
+  g_autoptr(GPtrArray) differences = _sd_replay_differences (out, table, error);
+  g_autofree char *orphans_sql = g_strdup_printf (
+    "SELECT * FROM \"%s\" t WHERE NOT EXISTS (SELECT 1 FROM oplog o WHERE "
+    "o.tbl = (SELECT n FROM oplog_tables WHERE name = ?1) AND o.row_id = sd_row_key (t.id))", table);
+  sqlite3_stmt *orphans = NULL;
+  sqlite3_stmt *insert;
 
+  if (differences == NULL)
+    return FALSE;
+  /* Rows with no change left: every field is recorded. */
+  if (sqlite3_prepare_v2 (db, orphans_sql, -1, &orphans, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+                   _("Could not write the rescued copy: %s"), sqlite3_errmsg (db));
+      return FALSE;
+    }
+  sqlite3_bind_text (orphans, 1, table, -1, SQLITE_STATIC);
+  while (sqlite3_step (orphans) == SQLITE_ROW)
+    {
+      SdReplayDifference *d = g_new0 (SdReplayDifference, 1);
+
+      d->id = g_strdup ((const char *) sqlite3_column_text (orphans, 0));
+      d->columns = g_ptr_array_new ();
+      d->values = g_ptr_array_new_with_free_func ((GDestroyNotify) sqlite3_value_free);
+      for (guint c = 1; c < columns->len; c++)
+        {
+          g_ptr_array_add (d->columns, GUINT_TO_POINTER (c));
+          g_ptr_array_add (d->values, sqlite3_value_dup (sqlite3_column_value (orphans, (int) c)));
+        }
+      g_ptr_array_add (differences, d);
+    }
+  sqlite3_finalize (orphans);
+
+  insert = _sd_store_prepare (out,
+    "INSERT INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
+    "VALUES (sd_site (), (SELECT coalesce (max (seq), 0) + 1 FROM oplog WHERE site = sd_site ()), sd_txn (), "
+    "        sd_hlc (), 2, (SELECT n FROM oplog_tables WHERE name = ?1), sd_row_key (?2), ?3)", error);
   if (insert == NULL)
     return FALSE;
-  for (guint c = 1; c < columns->len; c++)  /* 0 is id */
+  for (guint i = 0; i < differences->len; i++)
     {
-      const char *column = g_ptr_array_index (columns, c);
-      g_autofree char *sql = g_strdup_printf (
-        "SELECT t.id, t.\"%s\" FROM \"%s\" t WHERE NOT EXISTS ("
-        "  SELECT 1 FROM oplog o WHERE o.tbl = ?1 AND o.row_id = t.id AND o.field = ?2"
-        "  AND o.value IS t.\"%s\" AND NOT EXISTS ("
-        "    SELECT 1 FROM oplog n WHERE n.tbl = o.tbl AND n.row_id = o.row_id AND n.field = o.field"
-        "    AND (n.hlc, n.site_id) > (o.hlc, o.site_id)))", column, table, column);
-      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) sqlite3_value_free);
-      sqlite3_stmt *read = NULL;
+      SdReplayDifference *d = g_ptr_array_index (differences, i);
+      g_autofree char *fields = _sd_oplog_pack_columns (db, table, columns, d->columns, d->values);
 
-      /* Read all first: the inserts go into the op-log being read. */
-      if (sqlite3_prepare_v2 (db, sql, -1, &read, NULL) != SQLITE_OK)
+      if (fields == NULL)
         {
           g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
                        _("Could not write the rescued copy: %s"), sqlite3_errmsg (db));
           return FALSE;
         }
-      sqlite3_bind_text (read, 1, table, -1, SQLITE_STATIC);
-      sqlite3_bind_text (read, 2, column, -1, SQLITE_STATIC);
-      while (sqlite3_step (read) == SQLITE_ROW)
-        {
-          g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (read, 0)));
-          g_ptr_array_add (values, sqlite3_value_dup (sqlite3_column_value (read, 1)));
-        }
-      sqlite3_finalize (read);
-
-      for (guint i = 0; i < ids->len; i++)
-        {
-          sqlite3_reset (insert);
-          sqlite3_bind_text (insert, 1, table, -1, SQLITE_STATIC);
-          sqlite3_bind_text (insert, 2, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
-          sqlite3_bind_text (insert, 3, column, -1, SQLITE_STATIC);
-          sqlite3_bind_value (insert, 4, g_ptr_array_index (values, i));
-          if (!_sd_store_exec (out, insert, _("record what the record of changes lost"), error))
-            return FALSE;
-          entry->recorded++;
-        }
+      sqlite3_reset (insert);
+      sqlite3_bind_text (insert, 1, table, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 2, d->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 3, fields, -1, SQLITE_STATIC);
+      if (!_sd_store_exec (out, insert, _("record what the record of changes lost"), error))
+        return FALSE;
+      entry->recorded += d->columns->len;
     }
   return TRUE;
 }
@@ -426,7 +504,8 @@ count_gaps (sqlite3    *db,
   sqlite3_stmt *stmt = NULL;
   gint64 gaps = 0;
 
-  if (sqlite3_prepare_v2 (db, "SELECT coalesce (max (seq), 0) - count (*) FROM oplog WHERE site_id = ?1",
+  if (sqlite3_prepare_v2 (db, "SELECT coalesce (max (seq), 0) - count (*) FROM oplog "
+                              "WHERE site = (SELECT n FROM oplog_sites WHERE site_id = ?1)",
                           -1, &stmt, NULL) == SQLITE_OK)
     {
       sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_STATIC);

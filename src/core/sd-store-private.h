@@ -112,4 +112,8 @@ char         *_sd_person_search_keys (const char  *name,
 /* The synced (captured) tables of the newest schema; NULL past the last. */
 const char   *_sd_synced_table       (guint        index);
 
+/* Turns the changes in a table oplog_legacy (schemas 1 to 6, one row per
+ * field) into op-log rows, keeping each one's site, seq, HLC and value. */
+extern const char _sd_oplog_convert_legacy_sql[];
+
 G_END_DECLS

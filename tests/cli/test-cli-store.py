@@ -67,8 +67,9 @@ def listing(db):
 
 def test_damaged_is_never_written(tmp):
     db = sdcli.seeded(tmp)
+    page = page_of(db, 'persons')  # the review damaged a page of data in the middle of the file
     checkpointed(db)
-    damage(db, 1509376)           # the review's own damage
+    damage(db, page)
     before = read_bytes(db)
     for args in (['info'], ['shelter', 'list'], ['evacuee', 'search', 'やまだ']):
         r = fails(cli(*args, db=db), 1, ' '.join(args) + ' on a damaged file')
@@ -317,11 +318,16 @@ def test_tampering_is_caught(tmp):
         ('change a name and consent with capture off',
          [f"UPDATE persons SET consent_disclose = 0, allergies = 'そば' WHERE id = '{person}'"],
          ('capture_persons_update',), [], True),
-        ('delete the phone numbers from the op-log',
-         ["DELETE FROM oplog WHERE tbl = 'persons' AND field = 'phone'"], ('guard_oplog_delete',), [], False),
-        ('edit an op-log value',
-         [f"UPDATE oplog SET value = '改ざん' WHERE tbl = 'persons' AND row_id = '{person}' AND field = 'name'"],
+        ("delete the people's registrations from the op-log",
+         ["DELETE FROM oplog WHERE kind = 1 AND tbl = (SELECT n FROM oplog_tables WHERE name = 'persons')"],
+         ('guard_oplog_delete',), [], False),
+        ('edit a name in the op-log',
+         [f"""UPDATE oplog SET fields = json_set (fields, '$."2"', '改ざん') """
+          f"""WHERE tbl = (SELECT n FROM oplog_tables WHERE name = 'persons') """
+          f"""AND row_id = x'{person.replace('-', '')}' AND kind = 1"""],
          ('guard_oplog_update',), [], True),
+        ('renumber a site', ["UPDATE oplog_sites SET site_id = 'ffffffffffffffffffffffffffffffff'"],
+         ('guard_oplog_sites',), [], False),
         ('change the site id', ["UPDATE site SET site_id = 'ffffffffffffffffffffffffffffffff'"],
          ('guard_site_id',), [], False),
         ('go out after leaving, with person_state frozen',
@@ -346,8 +352,9 @@ def test_tampering_is_caught(tmp):
     # Plain SQLite cannot write the op-log or the site's identity at all.
     con = sqlite3.connect(base)
     try:
-        for sql in ("DELETE FROM oplog WHERE seq = 2", "UPDATE oplog SET value = 1 WHERE seq = 2",
-                    "INSERT INTO oplog VALUES ('x', 1, 1, 'persons', 'x', 'name', 'x')",
+        for sql in ("DELETE FROM oplog WHERE seq = 2", "UPDATE oplog SET fields = '{}' WHERE seq = 2",
+                    "INSERT INTO oplog VALUES (1, 1000, 1000, 1, 1, 4, 'x', '{}')",
+                    "UPDATE oplog_sites SET site_id = 'x'",
                     "UPDATE site SET site_id = 'x'", "UPDATE site SET is_demo = 1"):
             try:
                 con.execute(sql)
@@ -361,6 +368,60 @@ def test_tampering_is_caught(tmp):
     ok(cli('check', '--deep', db=base), 'deep check after the refused writes')
 
 
+# ---- a file of schema 6 upgraded in place ----
+
+SCHEMA6 = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data', 'schema6-site.sqlite')
+
+
+def legacy_entries(db):
+    """Schema 6's op-log: one row per field, every value with its type."""
+    con = sqlite3.connect(db)
+    try:
+        return sorted(con.execute('SELECT site_id, seq, hlc, tbl, row_id, field, typeof (value), quote (value) '
+                                  'FROM oplog').fetchall())
+    finally:
+        con.close()
+
+
+def test_schema6_upgrade(tmp):
+    """tests/data/schema6-site.sqlite was made by ShelterDesk at schema 6
+    (commit 1b59d1d, tests/data/make-schema6-site.sh): two shelters, one
+    opened and one closed, a lead with a PIN, two households with needs
+    and pets, check-ins and check-outs, a shelter condition."""
+    db = os.path.join(tmp, 'site.sqlite')
+    shutil.copy(SCHEMA6, db)
+    os.chmod(db, 0o600)
+    before = legacy_entries(db)
+    assert len(before) > 100 and {r[5] for r in before} >= {'name', 'is_open', 'kind'}, before[:5]
+
+    upgraded = info(db)
+    assert upgraded['schema_version'] >= 7, upgraded
+    assert upgraded['counts']['oplog'] == len(before), (upgraded['counts'], len(before))
+    con = sqlite3.connect(db)
+    try:
+        after = sorted(con.execute('SELECT site_id, seq, hlc, tbl, row_id, field, typeof (value), quote (value) '
+                                   'FROM oplog_entries').fetchall())
+        kinds = dict(con.execute('SELECT kind, count (*) FROM oplog GROUP BY kind').fetchall())
+        packed = con.execute('SELECT count (*) FROM oplog WHERE typeof (row_id) = \'blob\'').fetchone()[0]
+    finally:
+        con.close()
+    # Every change means what it meant: the same site, seq, HLC, table,
+    # row, field and value, of the same type.
+    assert after == before, [(a, b) for a, b in zip(after, before) if a != b][:5]
+    # Each field's first change is its row's insert, events are events,
+    # later ones are updates; the row ids are 16 bytes.
+    assert kinds.get(1) and kinds.get(2) and kinds.get(4), kinds
+    assert packed > len(before) // 2, packed
+    ok(cli('check', '--deep', db=db), 'deep check of the upgraded file')
+
+    # And it goes on working: a new registration is one change per row.
+    newcomers = dict(YAMADA, members=[dict(m, name='新規 ' + m['name'][3:], kana='しんき ' + m['kana'][4:])
+                                      for m in YAMADA['members']])
+    ok(add_household(db, newcomers), 'evacuee add after the upgrade')
+    ok(cli('check', '--deep', db=db), 'deep check after a new registration')
+    assert info(db)['counts']['oplog'] == len(before) + 1 + 2 + 2, info(db)['counts']
+
+
 TESTS = [
     ('a damaged file is never written, and every command says to rescue it', test_damaged_is_never_written),
     ('rescue copies what is readable and makes lost rows again from the op-log', test_rescue),
@@ -370,6 +431,7 @@ TESTS = [
     ('a read-only medium: reading works, writing says so', test_read_only_medium),
     ('databases and exports are private; a shared database is refused', test_private_files),
     ('changes made with plain SQLite are refused or caught by check', test_tampering_is_caught),
+    ('a schema 6 file is upgraded in place, every change keeping its meaning', test_schema6_upgrade),
 ]
 
 

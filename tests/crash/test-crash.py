@@ -30,10 +30,10 @@ def verify(db, acks):
             table = tables[kind]
             if con.execute(f'SELECT count(*) FROM {table} WHERE id = ?', (row_id,)).fetchone()[0] != 1:
                 problems.append(f'acknowledged {kind} {row_id} is missing')
-            elif con.execute('SELECT count(*) FROM oplog WHERE tbl = ? AND row_id = ?',
-                             (table, row_id)).fetchone()[0] == 0:
+            elif con.execute('SELECT count(*) FROM oplog WHERE tbl = (SELECT n FROM oplog_tables WHERE name = ?) '
+                             'AND row_id = ?', (table, bytes.fromhex(row_id.replace('-', '')))).fetchone()[0] == 0:
                 problems.append(f'acknowledged {kind} {row_id} has no op-log entries')
-        for site, n, top in con.execute('SELECT site_id, count(*), max(seq) FROM oplog GROUP BY site_id'):
+        for site, n, top in con.execute('SELECT site, count(*), max(seq) FROM oplog GROUP BY site'):
             if n != top:
                 problems.append(f'op-log sequence of {site} has gaps ({n} entries, max {top})')
         return problems

@@ -3,10 +3,11 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The bytes become op-log entries, as a damaged file or (later) another
- * site's batch could hand them over: any synced table, a few row ids, a
- * column of the table or a name it does not have or a deletion, values of
- * every SQLite type, two sites, any HLC.  Replay must either make rows or
+ * The bytes become op-log changes, as a damaged file or (later) another
+ * site's batch could hand them over: any table number, a few row ids (as
+ * 16 bytes or as text), any kind, packed fields naming a column of the
+ * table or a number it does not have, values of every type JSON carries,
+ * fields that are not JSON at all, two sites and an unknown one, any HLC.  Replay must either make rows or
  * refuse with a GError, never crash; and a row it makes holds, for every
  * field, the newest value the op-log gives (by HLC, then site), as the
  * column's type makes it (an integer given for a text column is stored
@@ -41,6 +42,10 @@ open_store (void)
   if (store == NULL)
     __builtin_trap ();
   _sd_store_set_capture (store, FALSE);
+  /* A second site whose changes arrive too. */
+  if (sqlite3_exec (_sd_store_get_db (store), "INSERT INTO oplog_sites (n, site_id) "
+                    "VALUES (2, 'fedcba9876543210fedcba9876543210')", NULL, NULL, NULL) != SQLITE_OK)
+    __builtin_trap ();
   table_columns = g_ptr_array_new ();
   for (guint i = 0; _sd_synced_table (i) != NULL; i++)
     g_ptr_array_add (table_columns, columns_of (_sd_store_get_db (store), _sd_synced_table (i)));
@@ -98,8 +103,8 @@ check_rows (sqlite3    *db,
       /* The op-log's value column has no type: compare with the value
        * as the row's column stores it, unconverted or converted. */
       g_autofree char *sql = g_strdup_printf (
-        "SELECT count (*) FROM \"%s\" t JOIN oplog o ON o.tbl = ?1 AND o.row_id = t.id AND o.field = ?2 "
-        "WHERE NOT EXISTS (SELECT 1 FROM oplog n WHERE n.tbl = o.tbl AND n.row_id = o.row_id "
+        "SELECT count (*) FROM \"%s\" t JOIN oplog_entries o ON o.tbl = ?1 AND o.row_id = t.id AND o.field = ?2 "
+        "WHERE NOT EXISTS (SELECT 1 FROM oplog_entries n WHERE n.tbl = o.tbl AND n.row_id = o.row_id "
         "  AND n.field = o.field AND (n.hlc, n.site_id) > (o.hlc, o.site_id)) "
         "AND NOT (t.\"%s\" IS o.value OR t.\"%s\" IS CAST (o.value AS %s))", table, column, column, type);
       sqlite3_stmt *stmt = NULL;
@@ -118,12 +123,11 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  static const char *const sites[] = { "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210" };
   g_autoptr(GError) error = NULL;
   g_autoptr(SdTxn) txn = NULL;
   sqlite3_stmt *insert = NULL;
   sqlite3 *db;
-  gint64 seq[2] = { 1000, 1000 };
+  gint64 seq[3] = { 1000, 1000, 1000 };
   guint n_tables;
 
   if (store == NULL)
@@ -134,37 +138,51 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (txn == NULL)
     __builtin_trap ();
   sqlite3_exec (db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
-  sqlite3_prepare_v2 (db, "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &insert, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
+                          "VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &insert, NULL);
 
   for (size_t at = 0; at + 8 <= size; at += 8)
     {
       const uint8_t *op = data + at;
-      const char *table = _sd_synced_table (op[0] % n_tables);
-      GPtrArray *columns = g_ptr_array_index (table_columns, op[0] % n_tables);
-      guint pick = op[2] % (columns->len + 2);
-      const char *field = pick < columns->len ? g_ptr_array_index (columns, pick)
-                                              : pick == columns->len ? "" : "no_such_field";
-      char row_id[8];
-      int s = op[6] & 1;
+      guint t = op[0] % (n_tables + 1);  /* the synced tables' numbers are 2.., 1 is the site */
+      GPtrArray *columns = g_ptr_array_index (table_columns, t < n_tables ? t : 0);
+      guint64 field = 1 + op[2] % (columns->len + 2);  /* past the columns: no such field */
+      int s = op[6] % 3;                               /* site 3 is unknown */
+      guint8 key[16] = { 0 };
+      g_autoptr(GString) fields = g_string_new (NULL);
 
-      g_snprintf (row_id, sizeof row_id, "r%u", op[1] % 6);
+      switch (op[3] % 5)
+        {
+        case 0: g_string_printf (fields, "{\"%" G_GUINT64_FORMAT "\":null}", field); break;
+        case 1: g_string_printf (fields, "{\"%" G_GUINT64_FORMAT "\":%d}", field, (gint8) op[4]); break;
+        case 2: g_string_printf (fields, "{\"%" G_GUINT64_FORMAT "\":%d.5}", field, (gint8) op[4]); break;
+        case 3: g_string_printf (fields, "{\"%" G_GUINT64_FORMAT "\":\"v%u\"}", field, op[4]); break;
+        default: g_string_printf (fields, "{\"%" G_GUINT64_FORMAT "\":", field); break;  /* not JSON */
+        }
       sqlite3_reset (insert);
-      sqlite3_bind_text (insert, 1, sites[s], -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 1, s + 1);
       sqlite3_bind_int64 (insert, 2, ++seq[s]);
       sqlite3_bind_int64 (insert, 3, op[5]);
-      sqlite3_bind_text (insert, 4, table, -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert, 5, row_id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (insert, 6, field, -1, SQLITE_STATIC);
-      switch (op[3] % 4)
+      sqlite3_bind_int64 (insert, 4, 1 + op[7] % 4);
+      sqlite3_bind_int64 (insert, 5, t + 2);
+      if (op[1] & 0x80)
         {
-        case 0: sqlite3_bind_null (insert, 7); break;
-        case 1: sqlite3_bind_int64 (insert, 7, (gint8) op[4]); break;
-        case 2: sqlite3_bind_double (insert, 7, op[4] / 7.0); break;
-        default: sqlite3_bind_blob (insert, 7, op + 4, 2, SQLITE_TRANSIENT); break;
+          key[15] = op[1] % 6;
+          sqlite3_bind_blob (insert, 6, key, sizeof key, SQLITE_TRANSIENT);
         }
-      if (sqlite3_step (insert) != SQLITE_DONE)
-        __builtin_trap ();
+      else
+        {
+          char row_id[8];
+
+          g_snprintf (row_id, sizeof row_id, "r%u", op[1] % 6);
+          sqlite3_bind_text (insert, 6, row_id, -1, SQLITE_TRANSIENT);
+        }
+      if (1 + op[7] % 4 == 3)
+        sqlite3_bind_null (insert, 7);
+      else
+        sqlite3_bind_text (insert, 7, fields->str, -1, SQLITE_TRANSIENT);
+      /* A change the op-log's own constraints refuse cannot be in it. */
+      sqlite3_step (insert);
     }
   sqlite3_finalize (insert);
 
@@ -181,7 +199,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           g_clear_error (&error);
           continue;
         }
-      if (made > 6 || error != NULL)
+      if (made > 12 || error != NULL)
         __builtin_trap ();
       check_rows (db, table, g_ptr_array_index (table_columns, i));
     }

@@ -257,7 +257,7 @@ test_pin_length_by_role (Fixture *f, gconstpointer data)
   g_assert_cmpuint (sd_role_min_pin_length (SD_ROLE_LEAD), ==, 6);
 
   g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (f->store),
-                   "SELECT (SELECT count (*) FROM oplog WHERE field = 'pin_hash' OR value LIKE '$argon2%'),"
+                   "SELECT (SELECT count (*) FROM oplog_entries WHERE field = 'pin_hash' OR value LIKE '$argon2%'),"
                    "       (SELECT count (*) FROM staff_pins)", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "sd-core.h"
+#include "sd-oplog.h"
 #include "sd-store-private.h"
 
 #include <glib/gstdio.h>
@@ -646,37 +647,51 @@ static void
 test_oplog_captures_insert (Fixture *f, gconstpointer data)
 {
   g_autoptr(SdStore) store = open_new (f);
-  g_autoptr(SdShelter) shelter = add_shelter (store, "S01");
+  g_autoptr(SdShelter) shelter = NULL;
   sqlite3 *db = _sd_store_get_db (store);
   sqlite3_stmt *stmt = NULL;
   SdHlc prev_hlc = 0;
-  gint64 expect_seq = 2;
   guint fields = 0;
 
-  /* The site's first operation names it. */
-  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM oplog WHERE seq = 1 AND tbl = 'site' "
+  /* The site's first operation names it, and its number here is 1. */
+  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM oplog_entries WHERE seq = 1 AND tbl = 'site' "
                                 "AND row_id = (SELECT site_id FROM site)"), ==, 1);
+  g_assert_cmpint (raw_int (db, "SELECT n FROM oplog_sites WHERE site_id = (SELECT site_id FROM site)"), ==, 1);
+
+  /* One change for the new row: an insert, with the row id as 16 bytes
+   * and its fields packed by number. */
+  shelter = add_shelter (store, "S01");
+  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM oplog"), ==, 2);
+  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM oplog WHERE seq = 2 AND txn = 2 AND kind = 1 "
+                                "AND tbl = (SELECT n FROM oplog_tables WHERE name = 'shelters') "
+                                "AND typeof (row_id) = 'blob' AND length (row_id) = 16"), ==, 1);
+
   g_assert_cmpint (sqlite3_prepare_v2 (db,
-                   "SELECT site_id, seq, hlc, tbl, row_id, field, value FROM oplog WHERE seq > 1 ORDER BY seq",
+                   "SELECT site_id, seq, hlc, tbl, row_id, field, value FROM oplog_entries WHERE seq > 1",
                    -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char *field = (const char *) sqlite3_column_text (stmt, 5);
 
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, sd_store_get_site_id (store));
-      g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, expect_seq++);
-      g_assert_cmpint (sqlite3_column_int64 (stmt, 2), >, prev_hlc);
+      g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, 2);
+      g_assert_cmpint (sqlite3_column_int64 (stmt, 2), >, 0);
       prev_hlc = sqlite3_column_int64 (stmt, 2);
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 3), ==, "shelters");
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 4), ==, sd_shelter_get_id (shelter));
       if (g_str_equal (field, "name"))
         g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 6), ==, "みなと川小学校");
       if (g_str_equal (field, "capacity"))
-        g_assert_cmpint (sqlite3_column_int (stmt, 6), ==, 300);
+        {
+          /* Values keep their type through the packing. */
+          g_assert_cmpint (sqlite3_column_type (stmt, 6), ==, SQLITE_INTEGER);
+          g_assert_cmpint (sqlite3_column_int (stmt, 6), ==, 300);
+        }
       fields++;
     }
   sqlite3_finalize (stmt);
-  g_assert_cmpuint (fields, ==, 7);  /* every column but id */
+  /* Every column but id and the NULL ones (no opening time yet). */
+  g_assert_cmpuint (fields, ==, 6);
   g_assert_cmpint (sd_store_get_hlc (store), ==, prev_hlc);
 }
 
@@ -691,13 +706,15 @@ test_oplog_captures_changed_fields_only (Fixture *f, gconstpointer data)
 
   g_assert_true (sd_store_set_shelter_open (store, sd_shelter_get_id (shelter), TRUE, &error));
   g_assert_no_error (error);
-  /* is_open and opened_at changed: two operations, nothing else. */
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog"), ==, before + 2);
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog WHERE field = 'is_open' AND value = 1"), ==, 1);
+  /* is_open and opened_at changed: one update carrying those two. */
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog"), ==, before + 1);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog WHERE kind = 2"), ==, 1);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog_entries WHERE kind = 2"), ==, 2);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog_entries WHERE field = 'is_open' AND value = 1"), ==, 1);
 
   /* Opening it again changes nothing and logs nothing. */
   g_assert_true (sd_store_set_shelter_open (store, sd_shelter_get_id (shelter), TRUE, &error));
-  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog"), ==, before + 2);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog"), ==, before + 1);
 }
 
 static void
@@ -754,10 +771,11 @@ test_bypass_is_impossible (Fixture *f, gconstpointer data)
    * an entry deleted is a change that never reaches HQ. */
   {
     static const char *const tampering[] = {
-      "DELETE FROM oplog WHERE tbl = 'shelters' AND field = 'name'",
-      "UPDATE oplog SET value = 'x' WHERE tbl = 'shelters' AND field = 'name'",
-      "INSERT INTO oplog (site_id, seq, hlc, tbl, row_id, field, value) "
-      "  SELECT site_id, 1000, hlc, tbl, row_id, field, 'x' FROM oplog LIMIT 1",
+      "DELETE FROM oplog WHERE seq = 2",
+      "UPDATE oplog SET fields = '{\"2\":\"x\"}' WHERE seq = 2",
+      "INSERT INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
+      "  SELECT site, 1000, 1000, hlc, kind, tbl, row_id, '{\"2\":\"x\"}' FROM oplog LIMIT 1",
+      "UPDATE oplog_sites SET site_id = 'x'",
     };
     gint64 entries = raw_int (db, "SELECT count(*) FROM oplog");
 
@@ -767,7 +785,7 @@ test_bypass_is_impossible (Fixture *f, gconstpointer data)
         g_assert_cmpint (rc, !=, SQLITE_OK);
       }
     g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog"), ==, entries);
-    g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog WHERE value = 'x'"), ==, 0);
+    g_assert_cmpint (raw_int (db, "SELECT count(*) FROM oplog_entries WHERE value = 'x'"), ==, 0);
   }
   sqlite3_close (db);
 }
@@ -782,13 +800,15 @@ test_bypass_is_detected (Fixture *f, gconstpointer data)
 
   g_clear_object (&store);
 
-  /* A determined bypass defines all three capture functions itself, with
+  /* A determined bypass defines every capture function itself, with
    * sd_capture() switching capture off (SQLite resolves the whole trigger
    * body when the statement is prepared, so faking one is not enough). */
   db = raw_open (f->path);
   sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
   sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_txn", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
   sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
+  _sd_oplog_register_functions (db);
   g_assert_cmpint (sqlite3_exec (db, "INSERT INTO shelters (id, code, name, kind) "
                                      "VALUES ('x', 'X1', 'x', 'designated')", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
@@ -845,7 +865,7 @@ test_hlc_survives_restart (Fixture *f, gconstpointer data)
     shelter = add_shelter (store, "S02");
     g_assert_cmpint (sd_store_get_hlc (store), >, before);
     db = _sd_store_get_db (store);
-    g_assert_cmpint (raw_int (db, "SELECT min(hlc) FROM oplog WHERE row_id = (SELECT id FROM shelters WHERE code = 'S02')"),
+    g_assert_cmpint (raw_int (db, "SELECT min(hlc) FROM oplog_entries WHERE row_id = (SELECT id FROM shelters WHERE code = 'S02')"),
                      >, before);
   }
 }
