@@ -35,10 +35,15 @@ GPtrArray *_sd_replay_differences    (SdStore     *store,
 
 /* The proof that the op-log is complete: every row of every synced table
  * made again from its changes and compared with the table, byte for
- * byte, both ways; and the search keys computed again.  Fails with
+ * byte, both ways.  Fails with
  * SD_STORE_ERROR_TAMPERED naming the table that differs.  Reads
  * everything: for "check --deep". */
 gboolean  _sd_replay_prove          (SdStore     *store,
                                      GError     **error);
+
+/* Every person's search keys computed again and compared with person_keys,
+ * on DB (any connection that defines sd_search_keys()). */
+gboolean  _sd_replay_prove_search_keys (sqlite3   *db,
+                                        GError   **error);
 
 G_END_DECLS

@@ -86,9 +86,18 @@ typedef enum {
   N_TRANSLITERATORS
 } TransliteratorKind;
 
+/* Names repeat: a city's hundred commonest family names are a third of
+ * its people, and so do the given names of a generation.  So each
+ * thread remembers what it transliterated lately (cleared when full, so
+ * memory stays bounded), which makes the search keys of a registration
+ * and the deep check's recomputation of every person's keys (sd-replay.c)
+ * mostly lookups. */
+#define TRANSLITERATED_MAX 8192
+
 typedef struct {
   UTransliterator *t[N_TRANSLITERATORS];
   gboolean         failed[N_TRANSLITERATORS];  /* tried once: not again for every key */
+  GHashTable      *done[N_TRANSLITERATORS];    /* text → its transliteration */
 } Transliterators;
 
 static void
@@ -97,8 +106,11 @@ transliterators_free (gpointer data)
   Transliterators *self = data;
 
   for (guint i = 0; i < N_TRANSLITERATORS; i++)
-    if (self->t[i] != NULL)
-      utrans_close (self->t[i]);
+    {
+      if (self->t[i] != NULL)
+        utrans_close (self->t[i]);
+      g_clear_pointer (&self->done[i], g_hash_table_unref);
+    }
   g_free (self);
 }
 
@@ -109,16 +121,25 @@ transliterators_free (gpointer data)
  * SdStore calls sd_search_keys() from its triggers). */
 static GPrivate transliterators_key = G_PRIVATE_INIT (transliterators_free);
 
-static UTransliterator *
-get_transliterator (TransliteratorKind kind)
+static Transliterators *
+get_transliterators (void)
 {
   Transliterators *self = g_private_get (&transliterators_key);
 
   if (self == NULL)
     {
       self = g_new0 (Transliterators, 1);
+      for (guint i = 0; i < N_TRANSLITERATORS; i++)
+        self->done[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_private_set (&transliterators_key, self);
     }
+  return self;
+}
+
+static UTransliterator *
+get_transliterator (TransliteratorKind kind)
+{
+  Transliterators *self = get_transliterators ();
 
   if (self->t[kind] == NULL && !self->failed[kind])
     {
@@ -152,10 +173,32 @@ get_transliterator (TransliteratorKind kind)
   return self->t[kind];
 }
 
+static char *transliterate_now (TransliteratorKind kind, const char *text);
+
 /* TEXT through one of the transliterators; NULL if ICU could not. */
 static char *
 transliterate (TransliteratorKind  kind,
                const char         *text)
+{
+  GHashTable *done = get_transliterators ()->done[kind];
+  const char *known = g_hash_table_lookup (done, text);
+  char *out;
+
+  if (known != NULL)
+    return g_strdup (known);
+  out = transliterate_now (kind, text);
+  if (out != NULL)
+    {
+      if (g_hash_table_size (done) >= TRANSLITERATED_MAX)
+        g_hash_table_remove_all (done);
+      g_hash_table_insert (done, g_strdup (text), g_strdup (out));
+    }
+  return out;
+}
+
+static char *
+transliterate_now (TransliteratorKind  kind,
+                   const char         *text)
 {
   UTransliterator *t = get_transliterator (kind);
   UErrorCode status = U_ZERO_ERROR;
