@@ -527,6 +527,9 @@ sd_window_constructed (GObject *object)
   self->verify_cancellable = g_cancellable_new ();
   sd_store_verify_async (self->store, self->verify_cancellable, verified_cb, NULL);
   damaged_cb (self);
+  /* The write-ahead log is copied into the file when nobody is saving,
+   * not inside somebody's Ctrl+S. */
+  sd_store_set_idle_checkpoint (self->store, 2);
 
   if (self->kiosk)
     {

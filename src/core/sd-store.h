@@ -83,6 +83,12 @@ gboolean     sd_store_verify_finish      (SdStore            *self,
                                           GAsyncResult       *result,
                                           GError            **error);
 
+gboolean     sd_store_checkpoint         (SdStore          *self,
+                                          GError          **error);
+/* Checkpoints SECONDS after the last commit, on the thread-default main
+ * context (0: never; the desk sets it, the CLI leaves it to the close). */
+void         sd_store_set_idle_checkpoint (SdStore         *self,
+                                          guint            seconds);
 void         sd_store_set_clock          (SdStore          *self,
                                           SdClockFunc       clock,
                                           gpointer          user_data);

@@ -878,6 +878,58 @@ changed_cb (SdStore *store, const char *table, GPtrArray *seen)
   g_ptr_array_add (seen, g_strdup (table));
 }
 
+static gint64
+main_file_size (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A desk copies the write-ahead log into the file a moment after the last
+ * commit, not inside the next one; without that, the log waits. */
+static void
+test_idle_checkpoint (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SdStore) store = open_new (f);
+  g_autoptr(GError) error = NULL;
+  gint64 before;
+  gboolean done = FALSE;
+
+  g_assert_true (sd_store_checkpoint (store, &error));
+  g_assert_no_error (error);
+  before = main_file_size (f->path);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("C%03u", i);
+      g_autoptr(SdShelter) shelter = add_shelter (store, code);
+    }
+  /* Not idle-checkpointing: all of it still in the log. */
+  g_timeout_add (1500, quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (main_file_size (f->path), ==, before);
+
+  sd_store_set_idle_checkpoint (store, 1);
+  {
+    g_autoptr(SdShelter) shelter = add_shelter (store, "D001");
+  }
+  g_assert_cmpint (main_file_size (f->path), ==, before);
+  done = FALSE;
+  g_timeout_add (2500, quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (main_file_size (f->path), >, before);
+}
+
 static void
 test_changed_signal_after_commit (Fixture *f, gconstpointer data)
 {
@@ -1077,6 +1129,7 @@ main (int argc, char *argv[])
   ADD ("/oplog/bypass-is-detected", test_bypass_is_detected);
   ADD ("/oplog/hlc-survives-restart", test_hlc_survives_restart);
   ADD ("/store/changed-signal-after-commit", test_changed_signal_after_commit);
+  ADD ("/store/idle-checkpoint", test_idle_checkpoint);
   ADD ("/store/nested-rollback", test_nested_rollback);
   ADD ("/persons/household-and-events", test_household_and_events);
   ADD ("/persons/bad-input-saves-nothing", test_bad_input_saves_nothing);
