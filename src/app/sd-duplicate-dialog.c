@@ -169,7 +169,8 @@ sd_duplicate_dialog_init (SdDuplicateDialog *self)
 SdDuplicateDialog *
 sd_duplicate_dialog_new (GtkWindow          *parent,
                          const SdPersonSpec *person,
-                         GListModel         *candidates)
+                         GListModel         *candidates,
+                         gboolean            capped)
 {
   SdDuplicateDialog *self = g_object_new (SD_TYPE_DUPLICATE_DIALOG,
                                           "transient-for", parent,
@@ -181,6 +182,19 @@ sd_duplicate_dialog_new (GtkWindow          *parent,
                                       "same person. Ask them, then choose."),
                                     person->name ? person->name : "",
                                     person->birth_date ? person->birth_date : _("birth date unknown"));
+  if (capped)
+    {
+      /* sd_store_find_duplicates() compares at most this many. */
+      g_autofree char *more = g_strdup_printf (_("More than %d people born that day have this name or kana, "
+                                                 "and only the first %d were compared. Search for the person "
+                                                 "by phone or address before choosing “Different person”."),
+                                               SD_DUPLICATES_EXAMINED, SD_DUPLICATES_EXAMINED);
+      g_autofree char *escaped = g_markup_escape_text (more, -1);
+      g_autofree char *both = g_strconcat (markup, "\n\n", escaped, NULL);
+
+      g_free (markup);
+      markup = g_steal_pointer (&both);
+    }
   gtk_label_set_markup (self->person_label, markup);
 
   for (guint i = 0; i < g_list_model_get_n_items (candidates); i++)

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (SdDuplicateDialog, sd_duplicate_dialog, SD, DUPLICATE_DIAL
 
 SdDuplicateDialog *sd_duplicate_dialog_new (GtkWindow          *parent,
                                             const SdPersonSpec *person,
-                                            GListModel         *candidates);
+                                            GListModel         *candidates,
+                                               gboolean            capped);
 
 G_END_DECLS

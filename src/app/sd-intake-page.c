@@ -308,18 +308,22 @@ ask_about_duplicates (SdIntakePage *self)
       g_autoptr(GListModel) candidates = NULL;
       SdDuplicateDialog *dialog;
       SdPersonSpec spec;
+      gboolean capped = FALSE;
 
       if (sd_member_form_get_existing_id (form) != NULL || sd_member_form_get_confirmed_new (form))
         continue;
       sd_member_form_get_spec (form, &spec);
-      candidates = sd_store_find_duplicates (self->store, &spec, address, NULL);
-      if (candidates == NULL || g_list_model_get_n_items (candidates) == 0)
+      candidates = sd_store_find_duplicates (self->store, &spec, address, &capped, NULL);
+      /* Too many namesakes born that day to compare them all: a person
+       * must look, even if none of those compared was the same. */
+      if (candidates == NULL || (g_list_model_get_n_items (candidates) == 0 && !capped))
         {
           sd_member_form_set_confirmed_new (form, TRUE);
           continue;
         }
 
-      dialog = sd_duplicate_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), &spec, candidates);
+      dialog = sd_duplicate_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), &spec, candidates,
+                                        capped);
       g_object_set_data (G_OBJECT (dialog), "member-form", form);
       g_signal_connect_object (dialog, "decided", G_CALLBACK (duplicate_decided_cb), self, G_CONNECT_SWAPPED);
       gtk_window_present (GTK_WINDOW (dialog));

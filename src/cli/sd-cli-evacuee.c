@@ -185,12 +185,21 @@ sd_cli_run_evacuee_add (SdCli   *cli,
       {
         SdPersonSpec *spec = &members[i];
         g_autoptr(GListModel) dups = NULL;
+        gboolean capped = FALSE;
 
         if (spec->existing_id != NULL)
           continue;
-        dups = sd_store_find_duplicates (store, spec, household->address, error);
+        dups = sd_store_find_duplicates (store, spec, household->address, &capped, error);
         if (dups == NULL)
           return FALSE;
+        if (capped && g_list_model_get_n_items (dups) == 0)
+          {
+            g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                         _("Member %u: more than %d people born that day have this name or kana, too many to "
+                           "compare, so nothing was saved. Check by hand; if it is a new person, run again "
+                           "with --allow-duplicates."), i + 1, SD_DUPLICATES_EXAMINED);
+            return FALSE;
+          }
         if (g_list_model_get_n_items (dups) > 0)
           {
             GString *who = g_string_new (NULL);

@@ -334,8 +334,12 @@ GListModel *
 sd_store_find_duplicates (SdStore             *store,
                           const SdPersonSpec  *spec,
                           const char          *household_address,
+                          gboolean            *out_capped,
                           GError             **error)
 {
+  g_autofree char *name_key = NULL;
+  g_autofree char *kana_key = NULL;
+  guint examined = 0;
   g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_PERSON);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *birth = NULL;
@@ -347,6 +351,8 @@ sd_store_find_duplicates (SdStore             *store,
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (spec != NULL, NULL);
 
+  if (out_capped != NULL)
+    *out_capped = FALSE;
   /* Both rules need the birth date: without it, a common name alone
    * would flag half the town. */
   birth = spec->birth_date ? sd_date_parse_iso (spec->birth_date, NULL, NULL) : NULL;
@@ -354,21 +360,46 @@ sd_store_find_duplicates (SdStore             *store,
     return G_LIST_MODEL (g_steal_pointer (&list));
   birth_key = g_strconcat ("b", birth, NULL);
 
-  /* The candidates are the people born that day, found by their birth
-   * date key: a few dozen even in a city of a million, however common
-   * the name (a common name's namesakes run to hundreds); the name and
-   * kana are then compared here. */
+  /* The candidates are the people born that day with the same whole name
+   * or kana, found by their keys (sd_search_keys): the birth date key
+   * gives a few dozen people even in a city of a million, and a probe
+   * of the (key, person) primary key keeps those with the name's or the
+   * kana's key, so a common name's hundreds of namesakes are never read.
+   * The names are then compared here.  At most SD_DUPLICATES_EXAMINED
+   * are read; more than that (a placeholder birth date given to many) is
+   * said, so the desk can tell the volunteer. */
+  {
+    g_autofree char *tidy_name = sd_text_tidy (spec->name);
+    g_autofree char *tidy_kana = sd_text_tidy (spec->kana);
+    g_autofree char *name = tidy_name != NULL ? sd_text_fold (tidy_name) : NULL;
+    g_autofree char *kana = tidy_kana != NULL ? sd_text_fold (tidy_kana) : NULL;
+
+    name_key = name != NULL ? g_strconcat ("n", name, NULL) : NULL;
+    kana_key = kana != NULL ? g_strconcat ("k", kana, NULL) : NULL;
+  }
   stmt = _sd_store_prepare (store,
                             SD_PERSON_SELECT "WHERE p.id IN (SELECT person_id FROM person_keys WHERE key = ?2) "
-                            "AND p.birth_date = ?1 ORDER BY p.created_at", error);
+                            "AND EXISTS (SELECT 1 FROM person_keys k WHERE k.key IN (?3, ?4) AND k.person_id = p.id) "
+                            "AND p.birth_date = ?1 ORDER BY p.created_at LIMIT ?5", error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, birth);
   _sd_bind_text (stmt, 2, birth_key);
+  _sd_bind_text (stmt, 3, name_key);
+  _sd_bind_text (stmt, 4, kana_key);
+  sqlite3_bind_int (stmt, 5, SD_DUPLICATES_EXAMINED + 1);
 
   while ((rc = _sd_store_step (store, stmt, _("look for duplicates"), error)) == SQLITE_ROW)
     {
-      g_autoptr(SdPerson) person = _sd_person_new_from_row (stmt);
+      g_autoptr(SdPerson) person = NULL;
+
+      if (++examined > SD_DUPLICATES_EXAMINED)
+        {
+          if (out_capped != NULL)
+            *out_capped = TRUE;
+          continue;
+        }
+      person = _sd_person_new_from_row (stmt);
       gboolean same_name = same_folded (sd_person_get_name (person), spec->name);
       gboolean same_kana_and_address = same_folded (sd_person_get_kana (person), spec->kana) &&
                                         same_folded (sd_person_get_address (person), address);

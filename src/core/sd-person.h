@@ -194,11 +194,18 @@ GListModel  *sd_store_search_persons  (SdStore               *store,
                                        guint                  limit,
                                        GError               **error);
 
+/* How many people born the same day with the same name or kana the
+ * duplicate check reads at most. */
+#define SD_DUPLICATES_EXAMINED 200
+
 /* People already registered who may be the person in SPEC: the same
- * name and birth date, or the same kana, birth date and address. */
+ * name and birth date, or the same kana, birth date and address.
+ * OUT_CAPPED (may be NULL) says whether there were more such people than
+ * SD_DUPLICATES_EXAMINED, so some were not compared. */
 GListModel  *sd_store_find_duplicates (SdStore               *store,
                                        const SdPersonSpec    *spec,
                                        const char            *household_address,
+                                       gboolean              *out_capped,
                                        GError               **error);
 
 GListModel  *sd_store_list_household_members (SdStore         *store,

@@ -160,7 +160,7 @@ bench_register (SdStore *store, GRand *rand)
       t0 = now_ms ();
       for (int m = 0; m < N; m++)
         {
-          g_autoptr(GListModel) dups = sd_store_find_duplicates (store, &hh.members[m], spec.address, NULL);
+          g_autoptr(GListModel) dups = sd_store_find_duplicates (store, &hh.members[m], spec.address, NULL, NULL);
           g_assert (dups != NULL);
         }
       id = sd_store_add_household (store, &spec, hh.members, N, NULL, NULL);

@@ -262,11 +262,11 @@ test_duplicates (Fixture *f, gconstpointer data)
   SdPersonSpec same_kana = { .name = "山⽥ 太朗", .kana = "ﾔﾏﾀﾞ ﾀﾛｳ", .birth_date = "S25.1.6" };
   SdPersonSpec other_birth = { .name = "山田 太郎", .birth_date = "1960-01-06" };
   SdPersonSpec no_birth = { .name = "山田 太郎" };
-  g_autoptr(GListModel) a = sd_store_find_duplicates (f->store, &same_name, NULL, &error);
-  g_autoptr(GListModel) b = sd_store_find_duplicates (f->store, &same_kana, "みなと川市東町１－２－３", &error);
-  g_autoptr(GListModel) c = sd_store_find_duplicates (f->store, &same_kana, "別の町", &error);
-  g_autoptr(GListModel) d = sd_store_find_duplicates (f->store, &other_birth, NULL, &error);
-  g_autoptr(GListModel) e = sd_store_find_duplicates (f->store, &no_birth, NULL, &error);
+  g_autoptr(GListModel) a = sd_store_find_duplicates (f->store, &same_name, NULL, NULL, &error);
+  g_autoptr(GListModel) b = sd_store_find_duplicates (f->store, &same_kana, "みなと川市東町１－２－３", NULL, &error);
+  g_autoptr(GListModel) c = sd_store_find_duplicates (f->store, &same_kana, "別の町", NULL, &error);
+  g_autoptr(GListModel) d = sd_store_find_duplicates (f->store, &other_birth, NULL, NULL, &error);
+  g_autoptr(GListModel) e = sd_store_find_duplicates (f->store, &no_birth, NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (a), ==, 1);
@@ -274,6 +274,41 @@ test_duplicates (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (c), ==, 0);  /* kana + birth, other address */
   g_assert_cmpuint (g_list_model_get_n_items (d), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (e), ==, 0);
+}
+
+/* A placeholder birth date given to a crowd of namesakes: the check reads
+ * SD_DUPLICATES_EXAMINED of them and says it stopped there. */
+static void
+test_duplicates_capped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  SdHouseholdSpec h = { .shelter_id = sd_shelter_get_id (f->shelter), .stay = SD_STAY_HOME };
+  SdPersonSpec crowd = { .name = "佐藤 翔太", .kana = "さとう しょうた", .birth_date = "2000-01-01" };
+  SdPersonSpec other_name = { .name = "佐藤 健", .birth_date = "2000-01-01" };
+  gboolean capped = TRUE;
+
+  for (guint n = 1; n <= SD_DUPLICATES_EXAMINED + 1; n++)
+    {
+      g_autoptr(GListModel) found = NULL;
+      g_autofree char *id = sd_store_add_household (f->store, &h, &crowd, 1, NULL, &error);
+
+      g_assert_no_error (error);
+      if (n < SD_DUPLICATES_EXAMINED)
+        continue;
+      found = sd_store_find_duplicates (f->store, &crowd, NULL, &capped, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_model_get_n_items (found), ==, MIN (n, SD_DUPLICATES_EXAMINED));
+      g_assert_cmpint (capped, ==, n > SD_DUPLICATES_EXAMINED);
+    }
+
+  /* Born that day with another name: none of them is a candidate. */
+  {
+    g_autoptr(GListModel) found = sd_store_find_duplicates (f->store, &other_name, NULL, &capped, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (found), ==, 0);
+    g_assert_false (capped);
+  }
 }
 
 static void
@@ -454,6 +489,7 @@ main (int argc, char *argv[])
   ADD ("/person/search/phone-and-birth", test_search_phone_and_birth);
   ADD ("/person/search/nothing", test_search_nothing);
   ADD ("/person/duplicates", test_duplicates);
+  ADD ("/person/duplicates-capped", test_duplicates_capped);
   ADD ("/person/same-person-joins-household", test_same_person_joins_household);
   ADD ("/person/enquiry-discloses-only-with-consent", test_enquiry_discloses_only_with_consent);
   ADD ("/person/stays-counted-apart", test_stays_counted_apart);
