@@ -111,6 +111,8 @@ char         *_sd_person_search_keys (const char  *name,
 
 /* The synced (captured) tables of the newest schema; NULL past the last. */
 const char   *_sd_synced_table       (guint        index);
+/* The tables whose rows table_counts keeps counted (schema 8). */
+const char   *_sd_counted_table      (guint        index);
 
 /* Turns the changes in a table oplog_legacy (schemas 1 to 6, one row per
  * field) into op-log rows, keeping each one's site, seq, HLC and value. */

@@ -1325,12 +1325,13 @@ sd_store_get_counts (SdStore       *self,
   g_return_val_if_fail (counts != NULL, FALSE);
 
   stmt = _sd_store_prepare (self,
-                            "SELECT (SELECT count(*) FROM shelters),"
-                            "       (SELECT count(*) FROM households),"
-                            "       (SELECT count(*) FROM persons),"
-                            "       (SELECT count(*) FROM person_events),"
-                            "       (SELECT count(*) FROM staff),"
-                            "       (SELECT count(*) FROM support_persons),"
+                            /* Kept by triggers (schema 8): six seeks. */
+                            "SELECT (SELECT n FROM table_counts WHERE name = 'shelters'),"
+                            "       (SELECT n FROM table_counts WHERE name = 'households'),"
+                            "       (SELECT n FROM table_counts WHERE name = 'persons'),"
+                            "       (SELECT n FROM table_counts WHERE name = 'person_events'),"
+                            "       (SELECT n FROM table_counts WHERE name = 'staff'),"
+                            "       (SELECT n FROM table_counts WHERE name = 'support_persons'),"
                             /* The op-log's size without reading it: each
                              * site's sequence is dense from 1 (check proves
                              * it) but for the gaps recorded, so it is the sum
@@ -1437,6 +1438,21 @@ check_oplog (SdStore  *self,
                      "would never receive them. Do not use this database; ask HQ for help."),
                    (int) gaps);
       return FALSE;
+    }
+
+  for (guint i = 0; (table = _sd_counted_table (i)) != NULL; i++)
+    {
+      /* Table names come from our own schema list, never from input. */
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT (SELECT n FROM table_counts WHERE name = '%s') IS NOT (SELECT count (*) FROM %s)", table, table);
+
+      if (count_of (self, sql) != 0)
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                       _("“%s” differs from what it is derived from: it was changed outside ShelterDesk. "
+                         "Do not use it; ask HQ for help."), "table_counts");
+          return FALSE;
+        }
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (derived_checks); i++)

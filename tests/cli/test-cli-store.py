@@ -326,6 +326,7 @@ def test_tampering_is_caught(tmp):
           f"""WHERE tbl = (SELECT n FROM oplog_tables WHERE name = 'persons') """
           f"""AND row_id = x'{person.replace('-', '')}' AND kind = 1"""],
          ('guard_oplog_update',), [], True),
+        ('inflate a count', ["UPDATE table_counts SET n = n + 1 WHERE name = 'persons'"], (), [], False),
         ('hide a person from search', [f"DELETE FROM person_keys WHERE person_id = '{person}' AND key GLOB 'k*'"],
          (), [], True),
         ('plant a search key', [f"INSERT INTO person_keys (key, person_id) VALUES ('nにせもの', '{person}')"],

@@ -547,12 +547,14 @@ test_migrate_from_every_version (Fixture *f, gconstpointer data)
       g_autofree char *path = g_strdup_printf ("%s/from-%d.sqlite", f->dir, from);
       sqlite3 *db = raw_open (path);
 
-      /* An old file is made without a store; versions 2 and 4 name these
-       * functions, and there are no rows yet for them to be called on. */
+      /* An old file is made without a store; versions 2, 4 and 7 name
+       * these functions, and there are no rows yet for them to be called on. */
       sqlite3_create_function (db, "sd_search_keys", 4, SQLITE_UTF8, "[]", sql_constant_cb, NULL, NULL);
       sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
       sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
       sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
+      sqlite3_create_function (db, "sd_txn", 0, SQLITE_UTF8, "0", sql_constant_cb, NULL, NULL);
+      _sd_oplog_register_functions (db);
       g_assert_true (_sd_migrate (db, 0, from, &error));
       g_assert_no_error (error);
       g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, from);
