@@ -124,8 +124,9 @@ MUTATIONS = [
         "name": "oplog-delete-unguarded",
         "file": "src/core/sd-migrations.c",
         "find": "  \"CREATE TRIGGER guard_oplog_delete BEFORE DELETE ON oplog \"\n"
-                "  \"BEGIN SELECT RAISE (ABORT, 'the record of changes is never deleted from'); END;\"\n",
-        "replace": "",
+                "  \"BEGIN SELECT RAISE (ABORT, 'the record of changes is never deleted from'); END;\"\n"
+                "  \"CREATE TRIGGER guard_oplog_sites",
+        "replace": "  \"CREATE TRIGGER guard_oplog_sites",
         "breaks": "the plain sqlite3 shell can delete op-log entries, so changes silently never sync",
         "suites": ["unit", "cli"],
         "caught_by": ["test-store", "cli-store"],
@@ -151,5 +152,23 @@ MUTATIONS = [
         "breaks": "the desk's --demo sign-in without a PIN works on a real site's database",
         "suites": ["ui"],
         "caught_by": ["ui-window"],
+    },
+    {
+        "name": "txn-per-change",
+        "file": "src/core/sd-store.c",
+        "find": "  if (self->txn_id == 0)\n    self->txn_id = query_first",
+        "replace": "  if (TRUE)\n    self->txn_id = query_first",
+        "breaks": "each change of one action gets its own transaction id, so a batch can carry half a registration",
+        "suites": ["unit"],
+        "caught_by": ["test-oplog"],
+    },
+    {
+        "name": "search-keys-unproven",
+        "file": "src/core/sd-replay.c",
+        "find": "  rc_stored = sqlite3_step (stored);\n  while (same &&",
+        "replace": "  rc_stored = sqlite3_step (stored);\n  while (FALSE &&",
+        "breaks": "check --deep no longer computes the search keys again, so a person hidden from search goes unseen",
+        "suites": ["cli"],
+        "caught_by": ["cli-store"],
     },
 ]
