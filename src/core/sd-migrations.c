@@ -574,6 +574,301 @@ migrate_to_6 (sqlite3  *db,
          install_capture (db, changed, G_N_ELEMENTS (changed), error);
 }
 
+/* ---- version 7: counts kept as people come and go, for reports and occupancy ---- */
+
+/* The all-shelter report and the desk's occupancy line used to count a
+ * city's people on every read: 2 s at 1 000 000 persons for the report,
+ * 25 ms for the desk's recount after each scan (issue 11).  Now triggers
+ * keep the counts in the same transaction as every change they follow,
+ * and reading them costs what the shelter holds, not what the city does.
+ * Derived and local like person_state: never captured, never synced; a
+ * new site that receives the synced rows counts them itself.  check
+ * (sd-store.c) proves each table equal to the recount below.
+ *
+ * Each count is exactly what the reads it replaced counted:
+ *
+ *   shelter_occupancy   per shelter: people whose person_state is in
+ *                       the shelter or out for now (sd_store_count_stays
+ *                       counted person_state alone), and people
+ *                       registered through it who stay at home, in a
+ *                       vehicle or at relatives' and have not left (by
+ *                       households.shelter_id).
+ *   shelter_households  per shelter and household: how many of its
+ *                       members stay there, so a shelter's households
+ *                       are its own rows, and a household split over two
+ *                       shelters counts in each.
+ *   staying_totals      one row: the city's distinct staying households
+ *                       and those of them with pets, kept from the first
+ *                       and last shelter_households row of a household,
+ *                       so the all-shelter report reads no household.
+ *   staying_by_birth    the city's staying people by sex and birth date:
+ *                       how many, how many out for now, how many with
+ *                       each need.  Age bands move with the date, so no
+ *                       trigger can keep them; the report computes the
+ *                       band (and "infant", age 0) once per birth date,
+ *                       at most 4 sexes x ~36 500 dates, never per
+ *                       person.  Out for now is a column rather than part
+ *                       of the key: half the rows, the same answers.
+ *                       Per shelter it would not pay: a shelter's people
+ *                       nearly all have their own birth date, so the
+ *                       all-shelter report would read a row per person
+ *                       again; the one-shelter report reads its own
+ *                       people instead.
+ *
+ * '' stands for "no shelter" and "no birth date": keys cannot be NULL,
+ * and for every answer the two mean the same.
+ *
+ * Order does not matter.  Persons, households and events may arrive in
+ * any order (a rescue makes lost rows last; sync will fold in another
+ * kiosk's batches), so each trigger takes out what the old row counted
+ * and adds what the new row counts, joined to whatever else is there at
+ * that moment; a row joined later is counted by the later row's trigger.
+ * An older event arriving after a newer one changes no person_state row
+ * (person_state_follow) and so no count.  A row whose counts all reach
+ * zero is deleted, so that a table equals its recount row for row.
+ *
+ * The arithmetic is written once: the triggers on the real tables insert
+ * signed changes into two views that nothing reads (occupancy_change,
+ * staying_change), whose INSTEAD OF triggers apply them.
+ *
+ * These macros are part of step 7: a later step that changes what is
+ * counted writes its own text and leaves this one as released. */
+
+#define STAYING_KINDS   "('arrive', 'return', 'go_out')"
+#define ELSEWHERE_STAYS "('home', 'vehicle', 'relatives')"
+/* N people of household H counted where H stays, by H's stay. */
+#define ELSEWHERE(h, n) \
+  "(" n ") * (" h ".stay = 'home'), (" n ") * (" h ".stay = 'vehicle'), (" n ") * (" h ".stay = 'relatives')"
+#define HAS_PETS(h)     "(" h ".pets IS NOT NULL OR " h ".pets_count > 0)"
+#define NOT_LEFT(id)    "NOT EXISTS (SELECT 1 FROM person_state l WHERE l.person_id = " id " AND l.kind = 'leave')"
+/* What of a person the counts read, from the row named R. */
+#define COUNTED_FIELDS(r) \
+  r ".household_id, " r ".sex, " r ".birth_date, " r ".allergies, " r ".illness, " r ".pregnant, " \
+  r ".disability, " r ".care_level, " r ".mobility, " r ".language"
+/* Each need of the status report, once: the same tests as sd-report.c's
+ * reading of one shelter's people. */
+#define NEED_FLAGS(r) \
+  "coalesce (" r ".allergies, '') != '' AS allergy, coalesce (" r ".illness, '') != '' AS illness, " \
+  r ".pregnant != 0 AS pregnant, coalesce (" r ".disability, '') != '' AS disability, " \
+  r ".care_level IS NOT 'none' AS care, coalesce (" r ".mobility, '') != '' AS mobility, " \
+  "coalesce (" r ".language, '') NOT IN ('', 'ja') AS language"
+#define STAYING_PEOPLE \
+  "person_state s JOIN persons p ON p.id = s.person_id WHERE s.kind IN " STAYING_KINDS
+
+static const char schema_aggregates[] =
+  "CREATE TABLE shelter_occupancy ("
+  "  shelter_id TEXT PRIMARY KEY NOT NULL,"
+  "  in_shelter INTEGER NOT NULL,"
+  "  out_now INTEGER NOT NULL,"
+  "  at_home INTEGER NOT NULL,"
+  "  in_vehicle INTEGER NOT NULL,"
+  "  at_relatives INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE shelter_households ("
+  "  shelter_id TEXT NOT NULL,"
+  "  household_id TEXT NOT NULL,"
+  "  staying INTEGER NOT NULL,"
+  "  PRIMARY KEY (shelter_id, household_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX shelter_households_household ON shelter_households (household_id);"
+  "CREATE TABLE staying_totals ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  households INTEGER NOT NULL,"
+  "  households_with_pets INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE staying_by_birth ("
+  "  sex TEXT NOT NULL,"
+  "  birth_date TEXT NOT NULL,"
+  "  persons INTEGER NOT NULL,"
+  "  out_now INTEGER NOT NULL,"
+  "  allergy INTEGER NOT NULL,"
+  "  illness INTEGER NOT NULL,"
+  "  pregnant INTEGER NOT NULL,"
+  "  disability INTEGER NOT NULL,"
+  "  care INTEGER NOT NULL,"
+  "  mobility INTEGER NOT NULL,"
+  "  language INTEGER NOT NULL,"
+  "  PRIMARY KEY (sex, birth_date)"
+  ") WITHOUT ROWID;";
+
+/* What each table holds, counted from scratch: the migration fills the
+ * tables with it, and check proves them equal to it. */
+static const struct {
+  const char *table;
+  const char *recount;
+} aggregates_v7[] = {
+  { "shelter_occupancy",
+    "SELECT sid, sum (i), sum (o), sum (home), sum (vehicle), sum (relatives) FROM ("
+    "  SELECT coalesce (shelter_id, '') AS sid, kind != 'go_out' AS i, kind = 'go_out' AS o,"
+    "    0 AS home, 0 AS vehicle, 0 AS relatives FROM person_state WHERE kind IN " STAYING_KINDS
+    "  UNION ALL"
+    "  SELECT coalesce (h.shelter_id, ''), 0, 0, " ELSEWHERE ("h", "1")
+    "  FROM households h JOIN persons p ON p.household_id = h.id LEFT JOIN person_state s ON s.person_id = p.id"
+    "  WHERE h.stay IN " ELSEWHERE_STAYS " AND s.kind IS NOT 'leave')"
+    " GROUP BY sid" },
+  { "shelter_households",
+    "SELECT coalesce (s.shelter_id, ''), p.household_id, count (*) FROM " STAYING_PEOPLE " GROUP BY 1, 2" },
+  { "staying_totals",
+    "SELECT 1, count (*), coalesce (sum (" HAS_PETS ("h") "), 0) FROM ("
+    "  SELECT DISTINCT p.household_id FROM " STAYING_PEOPLE ") x LEFT JOIN households h ON h.id = x.household_id" },
+  { "staying_by_birth",
+    "SELECT sex, coalesce (birth_date, ''), count (*), sum (out_now), sum (allergy), sum (illness), sum (pregnant),"
+    "  sum (disability), sum (care), sum (mobility), sum (language) FROM ("
+    "  SELECT p.sex, p.birth_date, s.kind = 'go_out' AS out_now, " NEED_FLAGS ("p") " FROM " STAYING_PEOPLE ")"
+    " GROUP BY 1, 2" },
+};
+
+/* What a person_state row R counts, with SIGN 1 (the row came) or -1 (it went). */
+#define STATE_COUNTS(r, sign) \
+  "INSERT INTO occupancy_change SELECT " r ".shelter_id, (" sign ") * (" r ".kind != 'go_out'), " \
+  "  (" sign ") * (" r ".kind = 'go_out'), 0, 0, 0 WHERE " r ".kind IN " STAYING_KINDS ";" \
+  "INSERT INTO staying_change SELECT " sign ", " r ".kind, " r ".shelter_id, " COUNTED_FIELDS ("p") \
+  "  FROM persons p WHERE p.id = " r ".person_id;" \
+  /* One who has left is no longer counted where their household stays. */ \
+  "INSERT INTO occupancy_change SELECT h.shelter_id, 0, 0, " ELSEWHERE ("h", "-(" sign ")") \
+  "  FROM persons p JOIN households h ON h.id = p.household_id" \
+  "  WHERE p.id = " r ".person_id AND " r ".kind = 'leave' AND h.stay IN " ELSEWHERE_STAYS ";"
+
+/* What a persons row R counts. */
+#define PERSON_COUNTS(r, sign) \
+  "INSERT INTO staying_change SELECT " sign ", s.kind, s.shelter_id, " COUNTED_FIELDS (r) \
+  "  FROM person_state s WHERE s.person_id = " r ".id;" \
+  "INSERT INTO occupancy_change SELECT h.shelter_id, 0, 0, " ELSEWHERE ("h", sign) \
+  "  FROM households h WHERE h.id = " r ".household_id AND h.stay IN " ELSEWHERE_STAYS \
+  "  AND " NOT_LEFT (r ".id") ";"
+
+/* What a households row R counts: its members where it stays, and its
+ * pets if any of its members are staying anywhere. */
+#define HOUSEHOLD_COUNTS(r, sign) \
+  "INSERT INTO occupancy_change SELECT " r ".shelter_id, 0, 0, " ELSEWHERE (r, sign " * n") \
+  "  FROM (SELECT count (*) AS n FROM persons p WHERE p.household_id = " r ".id AND " NOT_LEFT ("p.id") ")" \
+  "  WHERE n > 0 AND " r ".stay IN " ELSEWHERE_STAYS ";" \
+  "UPDATE staying_totals SET households_with_pets = households_with_pets + (" sign ")" \
+  "  WHERE " HAS_PETS (r) " AND EXISTS (SELECT 1 FROM shelter_households WHERE household_id = " r ".id);"
+
+/* A household's pets, 1 or 0; 0 when the row is not there (yet). */
+#define PETS_OF(id) "coalesce ((SELECT " HAS_PETS ("h") " FROM households h WHERE h.id = " id "), 0)"
+
+static const char aggregate_triggers[] =
+  "CREATE VIEW occupancy_change (shelter_id, in_shelter, out_now, at_home, in_vehicle, at_relatives) AS"
+  "  SELECT NULL, 0, 0, 0, 0, 0 WHERE 0;"
+  "CREATE TRIGGER occupancy_change_apply INSTEAD OF INSERT ON occupancy_change BEGIN"
+  "  INSERT INTO shelter_occupancy (shelter_id, in_shelter, out_now, at_home, in_vehicle, at_relatives)"
+  "    VALUES (coalesce (NEW.shelter_id, ''), NEW.in_shelter, NEW.out_now, NEW.at_home, NEW.in_vehicle,"
+  "      NEW.at_relatives)"
+  "  ON CONFLICT (shelter_id) DO UPDATE SET in_shelter = in_shelter + excluded.in_shelter,"
+  "    out_now = out_now + excluded.out_now, at_home = at_home + excluded.at_home,"
+  "    in_vehicle = in_vehicle + excluded.in_vehicle, at_relatives = at_relatives + excluded.at_relatives;"
+  "  DELETE FROM shelter_occupancy WHERE shelter_id = coalesce (NEW.shelter_id, '') AND in_shelter = 0"
+  "    AND out_now = 0 AND at_home = 0 AND in_vehicle = 0 AND at_relatives = 0;"
+  "END;"
+
+  "CREATE VIEW staying_change (sign, kind, shelter_id, household_id, sex, birth_date, allergies, illness,"
+  "  pregnant, disability, care_level, mobility, language) AS"
+  "  SELECT 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;"
+  "CREATE TRIGGER staying_change_apply INSTEAD OF INSERT ON staying_change"
+  "  WHEN NEW.kind IN " STAYING_KINDS " BEGIN"
+  "  INSERT INTO shelter_households (shelter_id, household_id, staying)"
+  "    VALUES (coalesce (NEW.shelter_id, ''), NEW.household_id, NEW.sign)"
+  "  ON CONFLICT (shelter_id, household_id) DO UPDATE SET staying = staying + excluded.staying;"
+  "  DELETE FROM shelter_households"
+  "    WHERE shelter_id = coalesce (NEW.shelter_id, '') AND household_id = NEW.household_id AND staying = 0;"
+  "  INSERT INTO staying_by_birth (sex, birth_date, persons, out_now, allergy, illness, pregnant, disability,"
+  "    care, mobility, language)"
+  "    SELECT NEW.sex, coalesce (NEW.birth_date, ''), NEW.sign, NEW.sign * out_now, NEW.sign * allergy,"
+  "      NEW.sign * illness, NEW.sign * pregnant, NEW.sign * disability, NEW.sign * care, NEW.sign * mobility,"
+  "      NEW.sign * language"
+  "    FROM (SELECT NEW.kind = 'go_out' AS out_now, " NEED_FLAGS ("NEW") ") WHERE 1"
+  "  ON CONFLICT (sex, birth_date) DO UPDATE SET persons = persons + excluded.persons,"
+  "    out_now = out_now + excluded.out_now, allergy = allergy + excluded.allergy,"
+  "    illness = illness + excluded.illness, pregnant = pregnant + excluded.pregnant,"
+  "    disability = disability + excluded.disability, care = care + excluded.care,"
+  "    mobility = mobility + excluded.mobility, language = language + excluded.language;"
+  "  DELETE FROM staying_by_birth WHERE sex = NEW.sex AND birth_date = coalesce (NEW.birth_date, '')"
+  "    AND persons = 0 AND out_now = 0 AND allergy = 0 AND illness = 0 AND pregnant = 0 AND disability = 0"
+  "    AND care = 0 AND mobility = 0 AND language = 0;"
+  "END;"
+
+  /* A household's first staying member anywhere, and its last. */
+  "CREATE TRIGGER shelter_households_first AFTER INSERT ON shelter_households WHEN NOT EXISTS ("
+  "  SELECT 1 FROM shelter_households o WHERE o.household_id = NEW.household_id AND o.shelter_id != NEW.shelter_id)"
+  "BEGIN"
+  "  UPDATE staying_totals SET households = households + 1,"
+  "    households_with_pets = households_with_pets + " PETS_OF ("NEW.household_id") ";"
+  "END;"
+  "CREATE TRIGGER shelter_households_last AFTER DELETE ON shelter_households WHEN NOT EXISTS ("
+  "  SELECT 1 FROM shelter_households o WHERE o.household_id = OLD.household_id)"
+  "BEGIN"
+  "  UPDATE staying_totals SET households = households - 1,"
+  "    households_with_pets = households_with_pets - " PETS_OF ("OLD.household_id") ";"
+  "END;"
+
+  "CREATE TRIGGER person_state_count_insert AFTER INSERT ON person_state BEGIN "
+  STATE_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER person_state_count_update AFTER UPDATE ON person_state"
+  "  WHEN OLD.kind IS NOT NEW.kind OR OLD.shelter_id IS NOT NEW.shelter_id OR OLD.person_id IS NOT NEW.person_id "
+  "BEGIN "
+  STATE_COUNTS ("OLD", "-1")
+  STATE_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER person_state_count_delete AFTER DELETE ON person_state BEGIN "
+  STATE_COUNTS ("OLD", "-1")
+  "END;"
+
+  "CREATE TRIGGER persons_count_insert AFTER INSERT ON persons BEGIN "
+  PERSON_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER persons_count_update AFTER UPDATE OF household_id, sex, birth_date, allergies, illness,"
+  "  pregnant, disability, care_level, mobility, language ON persons"
+  "  WHEN OLD.household_id IS NOT NEW.household_id OR OLD.sex IS NOT NEW.sex"
+  "    OR OLD.birth_date IS NOT NEW.birth_date OR OLD.allergies IS NOT NEW.allergies"
+  "    OR OLD.illness IS NOT NEW.illness OR OLD.pregnant IS NOT NEW.pregnant"
+  "    OR OLD.disability IS NOT NEW.disability OR OLD.care_level IS NOT NEW.care_level"
+  "    OR OLD.mobility IS NOT NEW.mobility OR OLD.language IS NOT NEW.language "
+  "BEGIN "
+  PERSON_COUNTS ("OLD", "-1")
+  PERSON_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER persons_count_delete AFTER DELETE ON persons BEGIN "
+  PERSON_COUNTS ("OLD", "-1")
+  "END;"
+
+  "CREATE TRIGGER households_count_insert AFTER INSERT ON households BEGIN "
+  HOUSEHOLD_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER households_count_update AFTER UPDATE OF shelter_id, stay, pets, pets_count ON households"
+  "  WHEN OLD.shelter_id IS NOT NEW.shelter_id OR OLD.stay IS NOT NEW.stay"
+  "    OR " HAS_PETS ("OLD") " IS NOT " HAS_PETS ("NEW") " "
+  "BEGIN "
+  HOUSEHOLD_COUNTS ("OLD", "-1")
+  HOUSEHOLD_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER households_count_delete AFTER DELETE ON households BEGIN "
+  HOUSEHOLD_COUNTS ("OLD", "-1")
+  "END;";
+
+/* Self-contained, so that it can take any number in the sequence: the
+ * tables, filled by a recount of what is there, then the triggers that
+ * keep them (made last, so that the fill does not count twice). */
+static gboolean
+migrate_add_aggregates (sqlite3  *db,
+                        GError  **error)
+{
+  if (!exec_sql (db, schema_aggregates, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (aggregates_v7); i++)
+    {
+      /* Table names and queries are the constants above. */
+      g_autofree char *fill = g_strdup_printf ("INSERT INTO %s %s;", aggregates_v7[i].table,
+                                               aggregates_v7[i].recount);
+
+      if (!exec_sql (db, fill, error))
+        return FALSE;
+    }
+  return exec_sql (db, aggregate_triggers, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -584,6 +879,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_4,
   migrate_rebuild_person_keys,
   migrate_to_6,
+  migrate_add_aggregates,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);
@@ -743,4 +1039,14 @@ const char *
 _sd_synced_table (guint index)
 {
   return index < n_capture_latest ? capture_latest[index].table : NULL;
+}
+
+const char *
+_sd_aggregate_table (guint        index,
+                     const char **recount)
+{
+  if (index >= G_N_ELEMENTS (aggregates_v7))
+    return NULL;
+  *recount = aggregates_v7[index].recount;
+  return aggregates_v7[index].table;
 }

@@ -112,4 +112,10 @@ char         *_sd_person_search_keys (const char  *name,
 /* The synced (captured) tables of the newest schema; NULL past the last. */
 const char   *_sd_synced_table       (guint        index);
 
+/* The schema step that added the kept counts (sd-migrations.c), and
+ * those tables with the recount each must equal; NULL past the last. */
+#define SD_SCHEMA_AGGREGATES 7
+const char   *_sd_aggregate_table    (guint        index,
+                                      const char **recount);
+
 G_END_DECLS
