@@ -597,26 +597,32 @@ migrate_to_6 (sqlite3  *db,
  *                       members stay there, so a shelter's households
  *                       are its own rows, and a household split over two
  *                       shelters counts in each.
- *   staying_totals      one row: the city's distinct staying households
- *                       and those of them with pets, kept from the first
- *                       and last shelter_households row of a household,
- *                       so the all-shelter report reads no household.
- *   staying_by_birth    the city's staying people by sex and birth date:
- *                       how many, how many out for now, how many with
- *                       each need.  Age bands move with the date, so no
- *                       trigger can keep them; the report computes the
- *                       band (and "infant", age 0) once per birth date,
- *                       at most 4 sexes x ~36 500 dates, never per
- *                       person.  Out for now is a column rather than part
- *                       of the key: half the rows, the same answers.
- *                       Per shelter it would not pay: a shelter's people
+ *   staying_totals      one row for the city: distinct staying
+ *                       households and those of them with pets (kept
+ *                       from the first and last shelter_households row
+ *                       of a household, so the all-shelter report reads
+ *                       no household), people out for now, and people
+ *                       with each need but "infant".
+ *   staying_by_birth    the city's staying people by birth date, a
+ *                       column per sex.  Age bands and infants move with
+ *                       the date, so no trigger can keep them; but each
+ *                       band is a range of birth dates, so the report
+ *                       sums ranges of this table's key: a row per day of
+ *                       a century at most (~36 500), never one per
+ *                       person.  The key is the birth date only when
+ *                       sd-report.c's age_from_iso() would read it as a
+ *                       date; anything else (no date, or text that is
+ *                       not one) is '0000-00-00', before every date it
+ *                       reads, so that no malformed text can fall inside
+ *                       a band's range.  Per
+ *                       shelter it would not pay: a shelter's people
  *                       nearly all have their own birth date, so the
  *                       all-shelter report would read a row per person
  *                       again; the one-shelter report reads its own
  *                       people instead.
  *
- * '' stands for "no shelter" and "no birth date": keys cannot be NULL,
- * and for every answer the two mean the same.
+ * '' stands for "no shelter": keys cannot be NULL, and for every answer
+ * the two mean the same.
  *
  * Order does not matter.  Persons, households and events may arrive in
  * any order (a rescue makes lost rows last; sync will fold in another
@@ -645,13 +651,24 @@ migrate_to_6 (sqlite3  *db,
 #define COUNTED_FIELDS(r) \
   r ".household_id, " r ".sex, " r ".birth_date, " r ".allergies, " r ".illness, " r ".pregnant, " \
   r ".disability, " r ".care_level, " r ".mobility, " r ".language"
-/* Each need of the status report, once: the same tests as sd-report.c's
- * reading of one shelter's people. */
+/* Each need of the status report but "infant", once: the same tests as
+ * sd-report.c's reading of one shelter's people. */
 #define NEED_FLAGS(r) \
   "coalesce (" r ".allergies, '') != '' AS allergy, coalesce (" r ".illness, '') != '' AS illness, " \
   r ".pregnant != 0 AS pregnant, coalesce (" r ".disability, '') != '' AS disability, " \
   r ".care_level IS NOT 'none' AS care, coalesce (" r ".mobility, '') != '' AS mobility, " \
   "coalesce (" r ".language, '') NOT IN ('', 'ja') AS language"
+/* The key of a birth date B in staying_by_birth: B when it reads as
+ * YYYY-MM-DD with a year from 1, a month 1 to 12 and a day 1 to 31
+ * (what age_from_iso() accepts), '0000-00-00' otherwise. */
+#define BIRTH_KEY(b) \
+  "CASE WHEN " b " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND substr (" b ", 1, 4) != '0000'" \
+  " AND substr (" b ", 6, 2) BETWEEN '01' AND '12' AND substr (" b ", 9, 2) BETWEEN '01' AND '31'" \
+  " THEN " b " ELSE '0000-00-00' END"
+/* Which column of staying_by_birth a sex S counts in. */
+#define SEX_FLAGS(s) \
+  s " NOT IN ('male', 'female', 'not_applicable') AS sex_unknown, " s " = 'male' AS male, " \
+  s " = 'female' AS female, " s " = 'not_applicable' AS not_applicable"
 #define STAYING_PEOPLE \
   "person_state s JOIN persons p ON p.id = s.person_id WHERE s.kind IN " STAYING_KINDS
 
@@ -674,12 +691,7 @@ static const char schema_aggregates[] =
   "CREATE TABLE staying_totals ("
   "  id INTEGER PRIMARY KEY CHECK (id = 1),"
   "  households INTEGER NOT NULL,"
-  "  households_with_pets INTEGER NOT NULL"
-  ");"
-  "CREATE TABLE staying_by_birth ("
-  "  sex TEXT NOT NULL,"
-  "  birth_date TEXT NOT NULL,"
-  "  persons INTEGER NOT NULL,"
+  "  households_with_pets INTEGER NOT NULL,"
   "  out_now INTEGER NOT NULL,"
   "  allergy INTEGER NOT NULL,"
   "  illness INTEGER NOT NULL,"
@@ -687,8 +699,14 @@ static const char schema_aggregates[] =
   "  disability INTEGER NOT NULL,"
   "  care INTEGER NOT NULL,"
   "  mobility INTEGER NOT NULL,"
-  "  language INTEGER NOT NULL,"
-  "  PRIMARY KEY (sex, birth_date)"
+  "  language INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE staying_by_birth ("
+  "  birth_date TEXT PRIMARY KEY NOT NULL,"
+  "  sex_unknown INTEGER NOT NULL,"
+  "  male INTEGER NOT NULL,"
+  "  female INTEGER NOT NULL,"
+  "  not_applicable INTEGER NOT NULL"
   ") WITHOUT ROWID;";
 
 /* What each table holds, counted from scratch: the migration fills the
@@ -709,13 +727,19 @@ static const struct {
   { "shelter_households",
     "SELECT coalesce (s.shelter_id, ''), p.household_id, count (*) FROM " STAYING_PEOPLE " GROUP BY 1, 2" },
   { "staying_totals",
-    "SELECT 1, count (*), coalesce (sum (" HAS_PETS ("h") "), 0) FROM ("
-    "  SELECT DISTINCT p.household_id FROM " STAYING_PEOPLE ") x LEFT JOIN households h ON h.id = x.household_id" },
+    "SELECT 1, h.*, f.* FROM ("
+    "  SELECT count (*), coalesce (sum (" HAS_PETS ("h") "), 0) FROM ("
+    "    SELECT DISTINCT p.household_id FROM " STAYING_PEOPLE ") x LEFT JOIN households h ON h.id = x.household_id"
+    ") h, ("
+    "  SELECT coalesce (sum (out_now), 0), coalesce (sum (allergy), 0), coalesce (sum (illness), 0),"
+    "    coalesce (sum (pregnant), 0), coalesce (sum (disability), 0), coalesce (sum (care), 0),"
+    "    coalesce (sum (mobility), 0), coalesce (sum (language), 0) FROM ("
+    "    SELECT s.kind = 'go_out' AS out_now, " NEED_FLAGS ("p") " FROM " STAYING_PEOPLE ")"
+    ") f" },
   { "staying_by_birth",
-    "SELECT sex, coalesce (birth_date, ''), count (*), sum (out_now), sum (allergy), sum (illness), sum (pregnant),"
-    "  sum (disability), sum (care), sum (mobility), sum (language) FROM ("
-    "  SELECT p.sex, p.birth_date, s.kind = 'go_out' AS out_now, " NEED_FLAGS ("p") " FROM " STAYING_PEOPLE ")"
-    " GROUP BY 1, 2" },
+    "SELECT b, sum (sex_unknown), sum (male), sum (female), sum (not_applicable) FROM ("
+    "  SELECT " BIRTH_KEY ("p.birth_date") " AS b, " SEX_FLAGS ("p.sex") " FROM " STAYING_PEOPLE ")"
+    " GROUP BY b" },
 };
 
 /* What a person_state row R counts, with SIGN 1 (the row came) or -1 (it went). */
@@ -773,20 +797,23 @@ static const char aggregate_triggers[] =
   "  ON CONFLICT (shelter_id, household_id) DO UPDATE SET staying = staying + excluded.staying;"
   "  DELETE FROM shelter_households"
   "    WHERE shelter_id = coalesce (NEW.shelter_id, '') AND household_id = NEW.household_id AND staying = 0;"
-  "  INSERT INTO staying_by_birth (sex, birth_date, persons, out_now, allergy, illness, pregnant, disability,"
-  "    care, mobility, language)"
-  "    SELECT NEW.sex, coalesce (NEW.birth_date, ''), NEW.sign, NEW.sign * out_now, NEW.sign * allergy,"
-  "      NEW.sign * illness, NEW.sign * pregnant, NEW.sign * disability, NEW.sign * care, NEW.sign * mobility,"
-  "      NEW.sign * language"
-  "    FROM (SELECT NEW.kind = 'go_out' AS out_now, " NEED_FLAGS ("NEW") ") WHERE 1"
-  "  ON CONFLICT (sex, birth_date) DO UPDATE SET persons = persons + excluded.persons,"
-  "    out_now = out_now + excluded.out_now, allergy = allergy + excluded.allergy,"
-  "    illness = illness + excluded.illness, pregnant = pregnant + excluded.pregnant,"
-  "    disability = disability + excluded.disability, care = care + excluded.care,"
-  "    mobility = mobility + excluded.mobility, language = language + excluded.language;"
-  "  DELETE FROM staying_by_birth WHERE sex = NEW.sex AND birth_date = coalesce (NEW.birth_date, '')"
-  "    AND persons = 0 AND out_now = 0 AND allergy = 0 AND illness = 0 AND pregnant = 0 AND disability = 0"
-  "    AND care = 0 AND mobility = 0 AND language = 0;"
+  "  INSERT INTO staying_by_birth (birth_date, sex_unknown, male, female, not_applicable)"
+  "    SELECT " BIRTH_KEY ("NEW.birth_date") ", NEW.sign * sex_unknown, NEW.sign * male, NEW.sign * female,"
+  "      NEW.sign * not_applicable FROM (SELECT " SEX_FLAGS ("NEW.sex") ") WHERE 1"
+  "  ON CONFLICT (birth_date) DO UPDATE SET sex_unknown = sex_unknown + excluded.sex_unknown,"
+  "    male = male + excluded.male, female = female + excluded.female,"
+  "    not_applicable = not_applicable + excluded.not_applicable;"
+  "  DELETE FROM staying_by_birth WHERE birth_date = " BIRTH_KEY ("NEW.birth_date")
+  "    AND sex_unknown = 0 AND male = 0 AND female = 0 AND not_applicable = 0;"
+  "  UPDATE staying_totals SET out_now = staying_totals.out_now + NEW.sign * f.out_now,"
+  "    allergy = staying_totals.allergy + NEW.sign * f.allergy,"
+  "    illness = staying_totals.illness + NEW.sign * f.illness,"
+  "    pregnant = staying_totals.pregnant + NEW.sign * f.pregnant,"
+  "    disability = staying_totals.disability + NEW.sign * f.disability,"
+  "    care = staying_totals.care + NEW.sign * f.care,"
+  "    mobility = staying_totals.mobility + NEW.sign * f.mobility,"
+  "    language = staying_totals.language + NEW.sign * f.language"
+  "    FROM (SELECT NEW.kind = 'go_out' AS out_now, " NEED_FLAGS ("NEW") ") AS f;"
   "END;"
 
   /* A household's first staying member anywhere, and its last. */

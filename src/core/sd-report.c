@@ -288,10 +288,41 @@ count_people_of (SdStore         *store,
   return rc == SQLITE_ROW;
 }
 
-/* Every shelter: from the counts kept by sex and birth date
- * (staying_by_birth, sd-migrations.c), a row per birth date rather than
- * per person.  The age band, and "infant", are worked out here because
- * they move with today's date.  Households from the one row of totals. */
+/* Adds to COUNTS, per sex, the people staying anywhere whose birth-date
+ * key lies in (AFTER, UPTO]: a range of staying_by_birth's key. */
+static gboolean
+sum_born (SdStore     *store,
+          const char  *after,
+          const char  *upto,
+          guint        counts[SD_SEX_NOT_APPLICABLE + 1],
+          GError     **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store,
+    "SELECT sum (sex_unknown), sum (male), sum (female), sum (not_applicable) FROM staying_by_birth "
+    "WHERE birth_date > ?1 AND birth_date <= ?2", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, after, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, upto, -1, SQLITE_STATIC);
+  rc = _sd_store_step (store, stmt, _("count the people"), error);
+  if (rc == SQLITE_ROW)
+    for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
+      counts[s] += sqlite3_column_int (stmt, s);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW;
+}
+
+/* Every shelter, from the counts kept for the city (staying_totals and
+ * staying_by_birth, sd-migrations.c): never a person, nor a household.
+ * Someone is at least N years old today exactly when their birth date
+ * is at most today's date N years back, comparing year, then month and
+ * day, as age_from_iso() does; and staying_by_birth's key is the birth
+ * date as text wherever age_from_iso() reads one as a date, and
+ * "0000-00-00", before them all, elsewhere.  So each age band is a range
+ * of the key, summed by SQLite: the work is the days of a century at
+ * most, whatever the size of the city. */
 static gboolean
 count_people_everywhere (SdStore         *store,
                          int              y,
@@ -300,37 +331,55 @@ count_people_everywhere (SdStore         *store,
                          SdShelterStatus *status,
                          GError         **error)
 {
-  /* The needs kept, in the order of the columns after out_now. */
+  /* The needs kept, in the order of staying_totals' columns. */
   static const SdNeed kept[] = { SD_NEED_ALLERGY, SD_NEED_ILLNESS, SD_NEED_PREGNANT, SD_NEED_DISABILITY,
                                  SD_NEED_CARE, SD_NEED_MOBILITY, SD_NEED_LANGUAGE };
+  /* Each band's youngest age; the ages below 0 (a birth date in the
+   * future) are unknown, as age_from_iso() has them. */
+  static const struct {
+    int       from_age;
+    SdAgeBand band;
+  } bands[] = {
+    { 75, SD_AGE_75_UP }, { 65, SD_AGE_65_74 }, { 15, SD_AGE_15_64 }, { 6, SD_AGE_6_14 }, { 0, SD_AGE_0_5 },
+  };
+  char born_by[G_N_ELEMENTS (bands)][16];
+  char infant_after[16];
+  guint infants[SD_SEX_NOT_APPLICABLE + 1] = { 0 };
+  guint counts[SD_SEX_NOT_APPLICABLE + 1];
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = _sd_store_prepare (store,
-    "SELECT sex, birth_date, persons, out_now, allergy, illness, pregnant, disability, care, mobility, language "
-    "FROM staying_by_birth", error);
-  if (stmt == NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (bands); i++)
+    g_snprintf (born_by[i], sizeof born_by[i], "%04d-%02d-%02d", y - bands[i].from_age, m, d);
+  g_snprintf (infant_after, sizeof infant_after, "%04d-%02d-%02d", y - 1, m, d);
+
+  /* Unknown: no date, or a date in the future. */
+  memset (counts, 0, sizeof counts);
+  if (!sum_born (store, "", "0000-00-00", counts, error) ||
+      !sum_born (store, born_by[G_N_ELEMENTS (bands) - 1], "9999-12-31", counts, error))
     return FALSE;
-  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
+  for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
+    status->by_sex_age[s][SD_AGE_UNKNOWN] = counts[s];
+  for (guint i = 0; i < G_N_ELEMENTS (bands); i++)
     {
-      int age = age_from_iso (_sd_column_text (stmt, 1), y, m, d);
-      guint n = sqlite3_column_int (stmt, 2);
-      guint out = sqlite3_column_int (stmt, 3);
-
-      status->persons += n;
-      status->stays.out_now += out;
-      status->stays.in_shelter += n - out;
-      status->by_sex_age[sex_of (_sd_column_text (stmt, 0))][band_of (age)] += n;
-      if (age == 0)
-        status->needs[SD_NEED_INFANT] += n;
-      for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
-        status->needs[kept[i]] += sqlite3_column_int (stmt, 4 + i);
+      memset (counts, 0, sizeof counts);
+      if (!sum_born (store, i == 0 ? "0000-00-00" : born_by[i - 1], born_by[i], counts, error))
+        return FALSE;
+      for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
+        status->by_sex_age[s][bands[i].band] = counts[s];
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  if (!sum_born (store, infant_after, born_by[G_N_ELEMENTS (bands) - 1], infants, error))
     return FALSE;
+  for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
+    {
+      status->needs[SD_NEED_INFANT] += infants[s];
+      for (SdAgeBand b = 0; b < SD_N_AGE_BANDS; b++)
+        status->persons += status->by_sex_age[s][b];
+    }
 
-  stmt = _sd_store_prepare (store, "SELECT households, households_with_pets FROM staying_totals", error);
+  stmt = _sd_store_prepare (store,
+    "SELECT households, households_with_pets, out_now, allergy, illness, pregnant, disability, care, mobility, "
+    "language FROM staying_totals", error);
   if (stmt == NULL)
     return FALSE;
   rc = _sd_store_step (store, stmt, _("count the people"), error);
@@ -338,6 +387,10 @@ count_people_everywhere (SdStore         *store,
     {
       status->households = sqlite3_column_int (stmt, 0);
       status->households_with_pets = sqlite3_column_int (stmt, 1);
+      status->stays.out_now = sqlite3_column_int (stmt, 2);
+      status->stays.in_shelter = status->persons - status->stays.out_now;
+      for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+        status->needs[kept[i]] = sqlite3_column_int (stmt, 3 + i);
     }
   sqlite3_reset (stmt);
   return rc == SQLITE_ROW;
