@@ -288,32 +288,6 @@ count_people_of (SdStore         *store,
   return rc == SQLITE_ROW;
 }
 
-/* Adds to COUNTS, per sex, the people staying anywhere whose birth-date
- * key lies in (AFTER, UPTO]: a range of staying_by_birth's key. */
-static gboolean
-sum_born (SdStore     *store,
-          const char  *after,
-          const char  *upto,
-          guint        counts[SD_SEX_NOT_APPLICABLE + 1],
-          GError     **error)
-{
-  sqlite3_stmt *stmt = _sd_store_prepare (store,
-    "SELECT sum (sex_unknown), sum (male), sum (female), sum (not_applicable) FROM staying_by_birth "
-    "WHERE birth_date > ?1 AND birth_date <= ?2", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, after, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, upto, -1, SQLITE_STATIC);
-  rc = _sd_store_step (store, stmt, _("count the people"), error);
-  if (rc == SQLITE_ROW)
-    for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
-      counts[s] += sqlite3_column_int (stmt, s);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_ROW;
-}
-
 /* Every shelter, from the counts kept for the city (staying_totals and
  * staying_by_birth, sd-migrations.c): never a person, nor a household.
  * Someone is at least N years old today exactly when their birth date
@@ -322,7 +296,16 @@ sum_born (SdStore     *store,
  * date as text wherever age_from_iso() reads one as a date, and
  * "0000-00-00", before them all, elsewhere.  So each age band is a range
  * of the key, summed by SQLite: the work is the days of a century at
- * most, whatever the size of the city. */
+ * most, whatever the size of the city.  One statement, so that every
+ * number is of the same moment even while another program writes. */
+#define BORN(tag, after, upto) \
+  "SELECT " tag ", sum (sex_unknown), sum (male), sum (female), sum (not_applicable), 0, 0, 0, 0, 0, 0 " \
+  "FROM staying_by_birth WHERE birth_date > " after " AND birth_date <= " upto " UNION ALL "
+#define TAG_INFANTS 6
+#define TAG_TOTALS  7
+G_STATIC_ASSERT (SD_AGE_0_5 == 0 && SD_AGE_6_14 == 1 && SD_AGE_15_64 == 2 && SD_AGE_65_74 == 3 &&
+                 SD_AGE_75_UP == 4 && SD_AGE_UNKNOWN == 5 && TAG_INFANTS == SD_N_AGE_BANDS);
+
 static gboolean
 count_people_everywhere (SdStore         *store,
                          int              y,
@@ -334,67 +317,62 @@ count_people_everywhere (SdStore         *store,
   /* The needs kept, in the order of staying_totals' columns. */
   static const SdNeed kept[] = { SD_NEED_ALLERGY, SD_NEED_ILLNESS, SD_NEED_PREGNANT, SD_NEED_DISABILITY,
                                  SD_NEED_CARE, SD_NEED_MOBILITY, SD_NEED_LANGUAGE };
-  /* Each band's youngest age; the ages below 0 (a birth date in the
-   * future) are unknown, as age_from_iso() has them. */
-  static const struct {
-    int       from_age;
-    SdAgeBand band;
-  } bands[] = {
-    { 75, SD_AGE_75_UP }, { 65, SD_AGE_65_74 }, { 15, SD_AGE_15_64 }, { 6, SD_AGE_6_14 }, { 0, SD_AGE_0_5 },
-  };
-  char born_by[G_N_ELEMENTS (bands)][16];
-  char infant_after[16];
-  guint infants[SD_SEX_NOT_APPLICABLE + 1] = { 0 };
-  guint counts[SD_SEX_NOT_APPLICABLE + 1];
+  /* Today's date this many years back: ?1 to ?6. */
+  static const int years_back[] = { 75, 65, 15, 6, 0, 1 };
+  char born_by[G_N_ELEMENTS (years_back)][16];
   sqlite3_stmt *stmt;
   int rc;
 
-  for (guint i = 0; i < G_N_ELEMENTS (bands); i++)
-    g_snprintf (born_by[i], sizeof born_by[i], "%04d-%02d-%02d", y - bands[i].from_age, m, d);
-  g_snprintf (infant_after, sizeof infant_after, "%04d-%02d-%02d", y - 1, m, d);
-
-  /* Unknown: no date, or a date in the future. */
-  memset (counts, 0, sizeof counts);
-  if (!sum_born (store, "", "0000-00-00", counts, error) ||
-      !sum_born (store, born_by[G_N_ELEMENTS (bands) - 1], "9999-12-31", counts, error))
-    return FALSE;
-  for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
-    status->by_sex_age[s][SD_AGE_UNKNOWN] = counts[s];
-  for (guint i = 0; i < G_N_ELEMENTS (bands); i++)
-    {
-      memset (counts, 0, sizeof counts);
-      if (!sum_born (store, i == 0 ? "0000-00-00" : born_by[i - 1], born_by[i], counts, error))
-        return FALSE;
-      for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
-        status->by_sex_age[s][bands[i].band] = counts[s];
-    }
-  if (!sum_born (store, infant_after, born_by[G_N_ELEMENTS (bands) - 1], infants, error))
-    return FALSE;
-  for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
-    {
-      status->needs[SD_NEED_INFANT] += infants[s];
-      for (SdAgeBand b = 0; b < SD_N_AGE_BANDS; b++)
-        status->persons += status->by_sex_age[s][b];
-    }
-
   stmt = _sd_store_prepare (store,
-    "SELECT households, households_with_pets, out_now, allergy, illness, pregnant, disability, care, mobility, "
-    "language FROM staying_totals", error);
+    BORN ("5", "''", "'0000-00-00'")            /* no date, or not a date */
+    BORN ("5", "?5", "'9999-12-31'")            /* born after today */
+    BORN ("4", "'0000-00-00'", "?1")            /* 75 and over */
+    BORN ("3", "?1", "?2")
+    BORN ("2", "?2", "?3")
+    BORN ("1", "?3", "?4")
+    BORN ("0", "?4", "?5")                      /* 0 to 5 */
+    BORN (G_STRINGIFY (TAG_INFANTS), "?6", "?5")  /* not yet 1 */
+    "SELECT " G_STRINGIFY (TAG_TOTALS) ", households, households_with_pets, out_now, allergy, illness, "
+    "pregnant, disability, care, mobility, language FROM staying_totals", error);
   if (stmt == NULL)
     return FALSE;
-  rc = _sd_store_step (store, stmt, _("count the people"), error);
-  if (rc == SQLITE_ROW)
+  for (guint i = 0; i < G_N_ELEMENTS (years_back); i++)
     {
-      status->households = sqlite3_column_int (stmt, 0);
-      status->households_with_pets = sqlite3_column_int (stmt, 1);
-      status->stays.out_now = sqlite3_column_int (stmt, 2);
-      status->stays.in_shelter = status->persons - status->stays.out_now;
-      for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
-        status->needs[kept[i]] = sqlite3_column_int (stmt, 3 + i);
+      g_snprintf (born_by[i], sizeof born_by[i], "%04d-%02d-%02d", y - years_back[i], m, d);
+      sqlite3_bind_text (stmt, 1 + i, born_by[i], -1, SQLITE_STATIC);
+    }
+  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
+    {
+      int tag = sqlite3_column_int (stmt, 0);
+
+      if (tag == TAG_TOTALS)
+        {
+          status->households = sqlite3_column_int (stmt, 1);
+          status->households_with_pets = sqlite3_column_int (stmt, 2);
+          status->stays.out_now = sqlite3_column_int (stmt, 3);
+          for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+            status->needs[kept[i]] = sqlite3_column_int (stmt, 4 + i);
+          continue;
+        }
+      for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
+        {
+          guint n = sqlite3_column_int (stmt, 1 + s);
+
+          if (tag == TAG_INFANTS)
+            status->needs[SD_NEED_INFANT] += n;
+          else
+            {
+              status->by_sex_age[s][tag] += n;
+              status->persons += n;
+            }
+        }
     }
   sqlite3_reset (stmt);
-  return rc == SQLITE_ROW;
+  status->stays.in_shelter = status->persons - status->stays.out_now;
+  return rc == SQLITE_DONE;
 }
+
+#undef BORN
 
 static gboolean
 count_people (SdStore         *store,
