@@ -753,6 +753,12 @@ static const struct {
   "  FROM persons p JOIN households h ON h.id = p.household_id" \
   "  WHERE p.id = " r ".person_id AND " r ".kind = 'leave' AND h.stay IN " ELSEWHERE_STAYS ";"
 
+/* A person_state change that keeps the person staying at the same
+ * shelter: in and out for now move, nothing else. */
+#define STAYS_PUT \
+  "OLD.person_id IS NEW.person_id AND OLD.shelter_id IS NEW.shelter_id AND OLD.kind IN " STAYING_KINDS \
+  " AND NEW.kind IN " STAYING_KINDS
+
 /* What a persons row R counts. */
 #define PERSON_COUNTS(r, sign) \
   "INSERT INTO staying_change SELECT " sign ", s.kind, s.shelter_id, " COUNTED_FIELDS (r) \
@@ -833,8 +839,20 @@ static const char aggregate_triggers[] =
   "CREATE TRIGGER person_state_count_insert AFTER INSERT ON person_state BEGIN "
   STATE_COUNTS ("NEW", "1")
   "END;"
+  /* Out for now and back, the desk's commonest scans, change two counts
+   * only: the general way below would take the person out of every count
+   * and put them back (0.47 ms a scan at 100 000 persons). */
+  "CREATE TRIGGER person_state_count_out AFTER UPDATE ON person_state"
+  "  WHEN " STAYS_PUT " AND (OLD.kind = 'go_out') IS NOT (NEW.kind = 'go_out') "
+  "BEGIN"
+  "  INSERT INTO occupancy_change SELECT NEW.shelter_id, -d, d, 0, 0, 0 FROM (SELECT"
+  "    (NEW.kind = 'go_out') - (OLD.kind = 'go_out') AS d);"
+  "  UPDATE staying_totals SET out_now = out_now + (NEW.kind = 'go_out') - (OLD.kind = 'go_out')"
+  "    WHERE EXISTS (SELECT 1 FROM persons WHERE id = NEW.person_id);"
+  "END;"
   "CREATE TRIGGER person_state_count_update AFTER UPDATE ON person_state"
-  "  WHEN OLD.kind IS NOT NEW.kind OR OLD.shelter_id IS NOT NEW.shelter_id OR OLD.person_id IS NOT NEW.person_id "
+  "  WHEN (OLD.kind IS NOT NEW.kind OR OLD.shelter_id IS NOT NEW.shelter_id OR OLD.person_id IS NOT NEW.person_id)"
+  "    AND NOT (" STAYS_PUT ") "
   "BEGIN "
   STATE_COUNTS ("OLD", "-1")
   STATE_COUNTS ("NEW", "1")
