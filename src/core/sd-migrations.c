@@ -653,11 +653,16 @@ migrate_to_6 (sqlite3  *db,
   r ".disability, " r ".care_level, " r ".mobility, " r ".language"
 /* Each need of the status report but "infant", once: the same tests as
  * sd-report.c's reading of one shelter's people. */
+#define ALLERGY(r)    "(coalesce (" r ".allergies, '') != '')"
+#define ILLNESS(r)    "(coalesce (" r ".illness, '') != '')"
+#define PREGNANT(r)   "(" r ".pregnant != 0)"
+#define DISABILITY(r) "(coalesce (" r ".disability, '') != '')"
+#define CARE(r)       "(" r ".care_level IS NOT 'none')"
+#define MOBILITY(r)   "(coalesce (" r ".mobility, '') != '')"
+#define LANGUAGE(r)   "(coalesce (" r ".language, '') NOT IN ('', 'ja'))"
 #define NEED_FLAGS(r) \
-  "coalesce (" r ".allergies, '') != '' AS allergy, coalesce (" r ".illness, '') != '' AS illness, " \
-  r ".pregnant != 0 AS pregnant, coalesce (" r ".disability, '') != '' AS disability, " \
-  r ".care_level IS NOT 'none' AS care, coalesce (" r ".mobility, '') != '' AS mobility, " \
-  "coalesce (" r ".language, '') NOT IN ('', 'ja') AS language"
+  ALLERGY (r) " AS allergy, " ILLNESS (r) " AS illness, " PREGNANT (r) " AS pregnant, " \
+  DISABILITY (r) " AS disability, " CARE (r) " AS care, " MOBILITY (r) " AS mobility, " LANGUAGE (r) " AS language"
 /* The key of a birth date B in staying_by_birth: B when it reads as
  * YYYY-MM-DD with a year from 1, a month 1 to 12 and a day 1 to 31
  * (what age_from_iso() accepts), '0000-00-00' otherwise. */
@@ -747,7 +752,7 @@ static const struct {
   "INSERT INTO occupancy_change SELECT " r ".shelter_id, (" sign ") * (" r ".kind != 'go_out'), " \
   "  (" sign ") * (" r ".kind = 'go_out'), 0, 0, 0 WHERE " r ".kind IN " STAYING_KINDS ";" \
   "INSERT INTO staying_change SELECT " sign ", " r ".kind, " r ".shelter_id, " COUNTED_FIELDS ("p") \
-  "  FROM persons p WHERE p.id = " r ".person_id;" \
+  "  FROM persons p WHERE p.id = " r ".person_id AND " r ".kind IN " STAYING_KINDS ";" \
   /* One who has left is no longer counted where their household stays. */ \
   "INSERT INTO occupancy_change SELECT h.shelter_id, 0, 0, " ELSEWHERE ("h", "-(" sign ")") \
   "  FROM persons p JOIN households h ON h.id = p.household_id" \
@@ -789,7 +794,10 @@ static const char aggregate_triggers[] =
   "  ON CONFLICT (shelter_id) DO UPDATE SET in_shelter = in_shelter + excluded.in_shelter,"
   "    out_now = out_now + excluded.out_now, at_home = at_home + excluded.at_home,"
   "    in_vehicle = in_vehicle + excluded.in_vehicle, at_relatives = at_relatives + excluded.at_relatives;"
-  "  DELETE FROM shelter_occupancy WHERE shelter_id = coalesce (NEW.shelter_id, '') AND in_shelter = 0"
+  /* Only what takes away can leave a row of zeros. */
+  "  DELETE FROM shelter_occupancy WHERE min (NEW.in_shelter, NEW.out_now, NEW.at_home, NEW.in_vehicle,"
+  "      NEW.at_relatives) < 0"
+  "    AND shelter_id = coalesce (NEW.shelter_id, '') AND in_shelter = 0"
   "    AND out_now = 0 AND at_home = 0 AND in_vehicle = 0 AND at_relatives = 0;"
   "END;"
 
@@ -801,25 +809,21 @@ static const char aggregate_triggers[] =
   "  INSERT INTO shelter_households (shelter_id, household_id, staying)"
   "    VALUES (coalesce (NEW.shelter_id, ''), NEW.household_id, NEW.sign)"
   "  ON CONFLICT (shelter_id, household_id) DO UPDATE SET staying = staying + excluded.staying;"
-  "  DELETE FROM shelter_households"
-  "    WHERE shelter_id = coalesce (NEW.shelter_id, '') AND household_id = NEW.household_id AND staying = 0;"
+  "  DELETE FROM shelter_households WHERE NEW.sign < 0"
+  "    AND shelter_id = coalesce (NEW.shelter_id, '') AND household_id = NEW.household_id AND staying = 0;"
   "  INSERT INTO staying_by_birth (birth_date, sex_unknown, male, female, not_applicable)"
   "    SELECT " BIRTH_KEY ("NEW.birth_date") ", NEW.sign * sex_unknown, NEW.sign * male, NEW.sign * female,"
   "      NEW.sign * not_applicable FROM (SELECT " SEX_FLAGS ("NEW.sex") ") WHERE 1"
   "  ON CONFLICT (birth_date) DO UPDATE SET sex_unknown = sex_unknown + excluded.sex_unknown,"
   "    male = male + excluded.male, female = female + excluded.female,"
   "    not_applicable = not_applicable + excluded.not_applicable;"
-  "  DELETE FROM staying_by_birth WHERE birth_date = " BIRTH_KEY ("NEW.birth_date")
+  "  DELETE FROM staying_by_birth WHERE NEW.sign < 0 AND birth_date = " BIRTH_KEY ("NEW.birth_date")
   "    AND sex_unknown = 0 AND male = 0 AND female = 0 AND not_applicable = 0;"
-  "  UPDATE staying_totals SET out_now = staying_totals.out_now + NEW.sign * f.out_now,"
-  "    allergy = staying_totals.allergy + NEW.sign * f.allergy,"
-  "    illness = staying_totals.illness + NEW.sign * f.illness,"
-  "    pregnant = staying_totals.pregnant + NEW.sign * f.pregnant,"
-  "    disability = staying_totals.disability + NEW.sign * f.disability,"
-  "    care = staying_totals.care + NEW.sign * f.care,"
-  "    mobility = staying_totals.mobility + NEW.sign * f.mobility,"
-  "    language = staying_totals.language + NEW.sign * f.language"
-  "    FROM (SELECT NEW.kind = 'go_out' AS out_now, " NEED_FLAGS ("NEW") ") AS f;"
+  "  UPDATE staying_totals SET out_now = out_now + NEW.sign * (NEW.kind = 'go_out'),"
+  "    allergy = allergy + NEW.sign * " ALLERGY ("NEW") ", illness = illness + NEW.sign * " ILLNESS ("NEW") ","
+  "    pregnant = pregnant + NEW.sign * " PREGNANT ("NEW") ","
+  "    disability = disability + NEW.sign * " DISABILITY ("NEW") ", care = care + NEW.sign * " CARE ("NEW") ","
+  "    mobility = mobility + NEW.sign * " MOBILITY ("NEW") ", language = language + NEW.sign * " LANGUAGE ("NEW") ";"
   "END;"
 
   /* A household's first staying member anywhere, and its last. */
@@ -845,8 +849,10 @@ static const char aggregate_triggers[] =
   "CREATE TRIGGER person_state_count_out AFTER UPDATE ON person_state"
   "  WHEN " STAYS_PUT " AND (OLD.kind = 'go_out') IS NOT (NEW.kind = 'go_out') "
   "BEGIN"
-  "  INSERT INTO occupancy_change SELECT NEW.shelter_id, -d, d, 0, 0, 0 FROM (SELECT"
-  "    (NEW.kind = 'go_out') - (OLD.kind = 'go_out') AS d);"
+  /* The row is there, holding this person, before and after. */
+  "  UPDATE shelter_occupancy SET in_shelter = in_shelter - (NEW.kind = 'go_out') + (OLD.kind = 'go_out'),"
+  "    out_now = out_now + (NEW.kind = 'go_out') - (OLD.kind = 'go_out')"
+  "    WHERE shelter_id = coalesce (NEW.shelter_id, '');"
   "  UPDATE staying_totals SET out_now = out_now + (NEW.kind = 'go_out') - (OLD.kind = 'go_out')"
   "    WHERE EXISTS (SELECT 1 FROM persons WHERE id = NEW.person_id);"
   "END;"
