@@ -1310,10 +1310,13 @@ check_aggregates (SdStore  *self,
 
   for (guint i = 0; (table = _sd_aggregate_table (i, &recount)) != NULL; i++)
     {
-      /* Table names and queries are ShelterDesk's own constants. */
-      g_autofree char *sql = g_strdup_printf ("SELECT (SELECT count (*) FROM (%s EXCEPT SELECT * FROM %s))"
-                                              " + (SELECT count (*) FROM (SELECT * FROM %s EXCEPT %s))",
-                                              recount, table, table, recount);
+      /* Table names and queries are ShelterDesk's own constants.  The
+       * recount is made once and compared both ways (seconds at
+       * 1 000 000 persons each time it is made). */
+      g_autofree char *sql = g_strdup_printf ("WITH r AS MATERIALIZED (%s) "
+                                              "SELECT (SELECT count (*) FROM (SELECT * FROM r EXCEPT SELECT * FROM %s))"
+                                              " + (SELECT count (*) FROM (SELECT * FROM %s EXCEPT SELECT * FROM r))",
+                                              recount, table, table);
 
       if (count_of (self, sql) != 0)
         {
