@@ -5,15 +5,16 @@
  *
  * The counts come from what the database keeps counted (sd-migrations.c,
  * step 7), so that the work grows with the shelter, not the city: the
- * report of every shelter reads one row per sex and birth date, never a
- * row per person; the report of one shelter reads that shelter's own
- * people.  Ages are computed from the ISO birth date text by hand, at
- * the moment of the report, since bands move with the date.  The CSV, the PDF and the
- * desk's printing all present the same SdShelterStatus; the PDF and the
- * printer draw the very same page (sd_shelter_status_draw_page).
+ * report of every shelter sums ranges of birth dates kept for the city,
+ * never reading a person; the report of one shelter reads that shelter's
+ * own people.  Ages move with the date, so they are worked out at the
+ * moment of the report: from the ISO birth date text by hand for one
+ * shelter (age_from_iso), as ranges of the same text for all.  The CSV,
+ * the PDF and the desk's printing all present the same SdShelterStatus;
+ * the PDF and the printer draw the very same page
+ * (sd_shelter_status_draw_page).
  */
 #include "sd-csv.h"
-#include "sd-person-private.h"
 #include "sd-private-file.h"
 #include "sd-report.h"
 #include "sd-store-private.h"
