@@ -574,7 +574,7 @@ migrate_to_6 (sqlite3  *db,
          install_capture (db, changed, G_N_ELEMENTS (changed), error);
 }
 
-/* ---- version 7: counts kept as people come and go, for reports and occupancy ---- */
+/* ---- version 7 (SD_SCHEMA_AGGREGATES): counts kept as people come and go, for reports and occupancy ---- */
 
 /* The all-shelter report and the desk's occupancy line used to count a
  * city's people on every read: 2 s at 1 000 000 persons for the report,
@@ -614,12 +614,11 @@ migrate_to_6 (sqlite3  *db,
  *                       date; anything else (no date, or text that is
  *                       not one) is '0000-00-00', before every date it
  *                       reads, so that no malformed text can fall inside
- *                       a band's range.  Per
- *                       shelter it would not pay: a shelter's people
- *                       nearly all have their own birth date, so the
- *                       all-shelter report would read a row per person
- *                       again; the one-shelter report reads its own
- *                       people instead.
+ *                       a band's range.  Per shelter it would not pay
+ *                       here: a shelter's people nearly all have their
+ *                       own birth date, so the all-shelter report would
+ *                       read a row per person again; the one-shelter
+ *                       report reads its own people instead.
  *
  * '' stands for "no shelter": keys cannot be NULL, and for every answer
  * the two mean the same.
@@ -637,7 +636,7 @@ migrate_to_6 (sqlite3  *db,
  * signed changes into two views that nothing reads (occupancy_change,
  * staying_change), whose INSTEAD OF triggers apply them.
  *
- * These macros are part of step 7: a later step that changes what is
+ * These macros are part of this step: a later step that changes what is
  * counted writes its own text and leaves this one as released. */
 
 #define STAYING_KINDS   "('arrive', 'return', 'go_out')"
@@ -721,7 +720,7 @@ static const char schema_aggregates[] =
 static const struct {
   const char *table;
   const char *recount;
-} aggregates_v7[] = {
+} aggregate_recounts[] = {
   { "shelter_occupancy",
     "SELECT sid, sum (i), sum (o), sum (home), sum (vehicle), sum (relatives) FROM ("
     "  SELECT coalesce (shelter_id, '') AS sid, kind != 'go_out' AS i, kind = 'go_out' AS o,"
@@ -910,11 +909,11 @@ migrate_add_aggregates (sqlite3  *db,
 {
   if (!exec_sql (db, schema_aggregates, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (aggregates_v7); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (aggregate_recounts); i++)
     {
       /* Table names and queries are the constants above. */
-      g_autofree char *fill = g_strdup_printf ("INSERT INTO %s %s;", aggregates_v7[i].table,
-                                               aggregates_v7[i].recount);
+      g_autofree char *fill = g_strdup_printf ("INSERT INTO %s %s;", aggregate_recounts[i].table,
+                                               aggregate_recounts[i].recount);
 
       if (!exec_sql (db, fill, error))
         return FALSE;
@@ -1098,8 +1097,8 @@ const char *
 _sd_aggregate_table (guint        index,
                      const char **recount)
 {
-  if (index >= G_N_ELEMENTS (aggregates_v7))
+  if (index >= G_N_ELEMENTS (aggregate_recounts))
     return NULL;
-  *recount = aggregates_v7[index].recount;
-  return aggregates_v7[index].table;
+  *recount = aggregate_recounts[index].recount;
+  return aggregate_recounts[index].table;
 }

@@ -4,10 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The counts come from what the database keeps counted (sd-migrations.c,
- * step 7), so that the work grows with the shelter, not the city: the
- * report of every shelter sums ranges of birth dates kept for the city,
- * never reading a person; the report of one shelter reads that shelter's
- * own people.  Ages move with the date, so they are worked out at the
+ * SD_SCHEMA_AGGREGATES), so that the work grows with the shelter, not
+ * the city: the report of every shelter sums ranges of birth dates kept
+ * for the city, never reading a person; the report of one shelter reads
+ * that shelter's own people.  Ages move with the date, so they are worked out at the
  * moment of the report: from the ISO birth date text by hand for one
  * shelter (age_from_iso), as ranges of the same text for all.  The CSV,
  * the PDF and the desk's printing all present the same SdShelterStatus;

@@ -1299,9 +1299,10 @@ check_oplog (SdStore  *self,
   return TRUE;
 }
 
-/* The kept counts (sd-migrations.c, step 7) equal a recount from the
- * rows they follow, compared both ways row for row: a count changed by
- * hand, a row added or taken out, or a trigger that missed a change. */
+/* The kept counts (sd-migrations.c, SD_SCHEMA_AGGREGATES) equal a
+ * recount from the rows they follow, compared both ways row for row: a
+ * count changed by hand, a row added or taken out, or a trigger that
+ * missed a change. */
 static gboolean
 check_aggregates (SdStore  *self,
                   GError  **error)

@@ -343,7 +343,7 @@ bench_report (SdStore *store)
       /* The floor: the rows sd-report.c reads, counted by sex in one
        * statement instead of ShelterDesk's bands, needs and households.
        * For one shelter, its own people.  For all shelters, every row of
-       * the counts kept by birth date (staying_by_birth, schema step 7)
+       * the counts kept by birth date (staying_by_birth, sd-migrations.c)
        * once, which the report reads as one range per age band: it no
        * longer reads a person, so a floor that scanned every person
        * would be a harder job than the one measured, and the ratio would
