@@ -910,6 +910,353 @@ _sd_counted_table (guint index)
   return index < G_N_ELEMENTS (counted_tables) ? counted_tables[index] : NULL;
 }
 
+/* ---- version 9 (SD_SCHEMA_AGGREGATES): counts kept as people come and go, for reports and occupancy ---- */
+
+/* The all-shelter report and the desk's occupancy line used to count a
+ * city's people on every read: 2 s at 1 000 000 persons for the report,
+ * 25 ms for the desk's recount after each scan (issue 11).  Now triggers
+ * keep the counts in the same transaction as every change they follow,
+ * and reading them costs what the shelter holds, not what the city does.
+ * Derived and local like person_state: never captured, never synced; a
+ * new site that receives the synced rows counts them itself.  check
+ * (sd-store.c) proves each table equal to the recount below.
+ *
+ * Each count is exactly what the reads it replaced counted:
+ *
+ *   shelter_occupancy   per shelter: people whose person_state is in
+ *                       the shelter or out for now (sd_store_count_stays
+ *                       counted person_state alone), and people
+ *                       registered through it who stay at home, in a
+ *                       vehicle or at relatives' and have not left (by
+ *                       households.shelter_id).
+ *   shelter_households  per shelter and household: how many of its
+ *                       members stay there, so a shelter's households
+ *                       are its own rows, and a household split over two
+ *                       shelters counts in each.
+ *   staying_totals      one row for the city: distinct staying
+ *                       households and those of them with pets (kept
+ *                       from the first and last shelter_households row
+ *                       of a household, so the all-shelter report reads
+ *                       no household), people out for now, and people
+ *                       with each need but "infant".
+ *   staying_by_birth    the city's staying people by birth date, a
+ *                       column per sex.  Age bands and infants move with
+ *                       the date, so no trigger can keep them; but each
+ *                       band is a range of birth dates, so the report
+ *                       sums ranges of this table's key: a row per day of
+ *                       a century at most (~36 500), never one per
+ *                       person.  The key is the birth date only when
+ *                       sd-report.c's age_from_iso() would read it as a
+ *                       date; anything else (no date, or text that is
+ *                       not one) is '0000-00-00', before every date it
+ *                       reads, so that no malformed text can fall inside
+ *                       a band's range.  Per shelter it would not pay
+ *                       here: a shelter's people nearly all have their
+ *                       own birth date, so the all-shelter report would
+ *                       read a row per person again; the one-shelter
+ *                       report reads its own people instead.
+ *
+ * '' stands for "no shelter": keys cannot be NULL, and for every answer
+ * the two mean the same.
+ *
+ * Order does not matter.  Persons, households and events may arrive in
+ * any order (a rescue makes lost rows last; sync will fold in another
+ * kiosk's batches), so each trigger takes out what the old row counted
+ * and adds what the new row counts, joined to whatever else is there at
+ * that moment; a row joined later is counted by the later row's trigger.
+ * An older event arriving after a newer one changes no person_state row
+ * (person_state_follow) and so no count.  A row whose counts all reach
+ * zero is deleted, so that a table equals its recount row for row.
+ *
+ * The arithmetic is written once: the triggers on the real tables insert
+ * signed changes into two views that nothing reads (occupancy_change,
+ * staying_change), whose INSTEAD OF triggers apply them.
+ *
+ * These macros are part of this step: a later step that changes what is
+ * counted writes its own text and leaves this one as released. */
+
+#define STAYING_KINDS   "('arrive', 'return', 'go_out')"
+#define ELSEWHERE_STAYS "('home', 'vehicle', 'relatives')"
+/* N people of household H counted where H stays, by H's stay. */
+#define ELSEWHERE(h, n) \
+  "(" n ") * (" h ".stay = 'home'), (" n ") * (" h ".stay = 'vehicle'), (" n ") * (" h ".stay = 'relatives')"
+#define HAS_PETS(h)     "(" h ".pets IS NOT NULL OR " h ".pets_count > 0)"
+#define NOT_LEFT(id)    "NOT EXISTS (SELECT 1 FROM person_state l WHERE l.person_id = " id " AND l.kind = 'leave')"
+/* What of a person the counts read, from the row named R. */
+#define COUNTED_FIELDS(r) \
+  r ".household_id, " r ".sex, " r ".birth_date, " r ".allergies, " r ".illness, " r ".pregnant, " \
+  r ".disability, " r ".care_level, " r ".mobility, " r ".language"
+/* Each need of the status report but "infant", once: the same tests as
+ * sd-report.c's reading of one shelter's people. */
+#define ALLERGY(r)    "(coalesce (" r ".allergies, '') != '')"
+#define ILLNESS(r)    "(coalesce (" r ".illness, '') != '')"
+#define PREGNANT(r)   "(" r ".pregnant != 0)"
+#define DISABILITY(r) "(coalesce (" r ".disability, '') != '')"
+#define CARE(r)       "(" r ".care_level IS NOT 'none')"
+#define MOBILITY(r)   "(coalesce (" r ".mobility, '') != '')"
+#define LANGUAGE(r)   "(coalesce (" r ".language, '') NOT IN ('', 'ja'))"
+#define NEED_FLAGS(r) \
+  ALLERGY (r) " AS allergy, " ILLNESS (r) " AS illness, " PREGNANT (r) " AS pregnant, " \
+  DISABILITY (r) " AS disability, " CARE (r) " AS care, " MOBILITY (r) " AS mobility, " LANGUAGE (r) " AS language"
+/* The key of a birth date B in staying_by_birth: B when it reads as
+ * YYYY-MM-DD with a year from 1, a month 1 to 12 and a day 1 to 31
+ * (what age_from_iso() accepts), '0000-00-00' otherwise. */
+#define BIRTH_KEY(b) \
+  "CASE WHEN " b " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND substr (" b ", 1, 4) != '0000'" \
+  " AND substr (" b ", 6, 2) BETWEEN '01' AND '12' AND substr (" b ", 9, 2) BETWEEN '01' AND '31'" \
+  " THEN " b " ELSE '0000-00-00' END"
+/* Which column of staying_by_birth a sex S counts in. */
+#define SEX_FLAGS(s) \
+  s " NOT IN ('male', 'female', 'not_applicable') AS sex_unknown, " s " = 'male' AS male, " \
+  s " = 'female' AS female, " s " = 'not_applicable' AS not_applicable"
+/* Everyone staying, persons first: a scan of persons probing
+ * person_state costs half what seeking each person does. */
+#define STAYING_PEOPLE \
+  "persons p CROSS JOIN person_state s ON s.person_id = p.id WHERE s.kind IN " STAYING_KINDS
+
+static const char schema_aggregates[] =
+  "CREATE TABLE shelter_occupancy ("
+  "  shelter_id TEXT PRIMARY KEY NOT NULL,"
+  "  in_shelter INTEGER NOT NULL,"
+  "  out_now INTEGER NOT NULL,"
+  "  at_home INTEGER NOT NULL,"
+  "  in_vehicle INTEGER NOT NULL,"
+  "  at_relatives INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE shelter_households ("
+  "  shelter_id TEXT NOT NULL,"
+  "  household_id TEXT NOT NULL,"
+  "  staying INTEGER NOT NULL,"
+  "  PRIMARY KEY (shelter_id, household_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX shelter_households_household ON shelter_households (household_id);"
+  "CREATE TABLE staying_totals ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  households INTEGER NOT NULL,"
+  "  households_with_pets INTEGER NOT NULL,"
+  "  out_now INTEGER NOT NULL,"
+  "  allergy INTEGER NOT NULL,"
+  "  illness INTEGER NOT NULL,"
+  "  pregnant INTEGER NOT NULL,"
+  "  disability INTEGER NOT NULL,"
+  "  care INTEGER NOT NULL,"
+  "  mobility INTEGER NOT NULL,"
+  "  language INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE staying_by_birth ("
+  "  birth_date TEXT PRIMARY KEY NOT NULL,"
+  "  sex_unknown INTEGER NOT NULL,"
+  "  male INTEGER NOT NULL,"
+  "  female INTEGER NOT NULL,"
+  "  not_applicable INTEGER NOT NULL"
+  ") WITHOUT ROWID;";
+
+/* What each table holds, counted from scratch: the migration fills the
+ * tables with it, and check proves them equal to it. */
+static const struct {
+  const char *table;
+  const char *recount;
+} aggregate_recounts[] = {
+  { "shelter_occupancy",
+    "SELECT sid, sum (i), sum (o), sum (home), sum (vehicle), sum (relatives) FROM ("
+    "  SELECT coalesce (shelter_id, '') AS sid, kind != 'go_out' AS i, kind = 'go_out' AS o,"
+    "    0 AS home, 0 AS vehicle, 0 AS relatives FROM person_state WHERE kind IN " STAYING_KINDS
+    "  UNION ALL"
+    "  SELECT coalesce (h.shelter_id, ''), 0, 0, " ELSEWHERE ("h", "1")
+    "  FROM households h JOIN persons p ON p.household_id = h.id LEFT JOIN person_state s ON s.person_id = p.id"
+    "  WHERE h.stay IN " ELSEWHERE_STAYS " AND s.kind IS NOT 'leave')"
+    " GROUP BY sid" },
+  { "shelter_households",
+    "SELECT coalesce (s.shelter_id, ''), p.household_id, count (*) FROM " STAYING_PEOPLE " GROUP BY 1, 2" },
+  { "staying_totals",
+    "SELECT 1, h.*, f.* FROM ("
+    "  SELECT count (*), coalesce (sum (" HAS_PETS ("h") "), 0) FROM ("
+    "    SELECT DISTINCT p.household_id FROM " STAYING_PEOPLE ") x LEFT JOIN households h ON h.id = x.household_id"
+    ") h, ("
+    "  SELECT coalesce (sum (out_now), 0), coalesce (sum (allergy), 0), coalesce (sum (illness), 0),"
+    "    coalesce (sum (pregnant), 0), coalesce (sum (disability), 0), coalesce (sum (care), 0),"
+    "    coalesce (sum (mobility), 0), coalesce (sum (language), 0) FROM ("
+    "    SELECT s.kind = 'go_out' AS out_now, " NEED_FLAGS ("p") " FROM " STAYING_PEOPLE ")"
+    ") f" },
+  { "staying_by_birth",
+    "SELECT b, sum (sex_unknown), sum (male), sum (female), sum (not_applicable) FROM ("
+    "  SELECT " BIRTH_KEY ("p.birth_date") " AS b, " SEX_FLAGS ("p.sex") " FROM " STAYING_PEOPLE ")"
+    " GROUP BY b" },
+};
+
+/* What a person_state row R counts, with SIGN 1 (the row came) or -1 (it went). */
+#define STATE_COUNTS(r, sign) \
+  "INSERT INTO occupancy_change SELECT " r ".shelter_id, (" sign ") * (" r ".kind != 'go_out'), " \
+  "  (" sign ") * (" r ".kind = 'go_out'), 0, 0, 0 WHERE " r ".kind IN " STAYING_KINDS ";" \
+  "INSERT INTO staying_change SELECT " sign ", " r ".kind, " r ".shelter_id, " COUNTED_FIELDS ("p") \
+  "  FROM persons p WHERE p.id = " r ".person_id AND " r ".kind IN " STAYING_KINDS ";" \
+  /* One who has left is no longer counted where their household stays. */ \
+  "INSERT INTO occupancy_change SELECT h.shelter_id, 0, 0, " ELSEWHERE ("h", "-(" sign ")") \
+  "  FROM persons p JOIN households h ON h.id = p.household_id" \
+  "  WHERE p.id = " r ".person_id AND " r ".kind = 'leave' AND h.stay IN " ELSEWHERE_STAYS ";"
+
+/* A person_state change that keeps the person staying at the same
+ * shelter: in and out for now move, nothing else. */
+#define STAYS_PUT \
+  "OLD.person_id IS NEW.person_id AND OLD.shelter_id IS NEW.shelter_id AND OLD.kind IN " STAYING_KINDS \
+  " AND NEW.kind IN " STAYING_KINDS
+
+/* What a persons row R counts. */
+#define PERSON_COUNTS(r, sign) \
+  "INSERT INTO staying_change SELECT " sign ", s.kind, s.shelter_id, " COUNTED_FIELDS (r) \
+  "  FROM person_state s WHERE s.person_id = " r ".id;" \
+  "INSERT INTO occupancy_change SELECT h.shelter_id, 0, 0, " ELSEWHERE ("h", sign) \
+  "  FROM households h WHERE h.id = " r ".household_id AND h.stay IN " ELSEWHERE_STAYS \
+  "  AND " NOT_LEFT (r ".id") ";"
+
+/* What a households row R counts: its members where it stays, and its
+ * pets if any of its members are staying anywhere. */
+#define HOUSEHOLD_COUNTS(r, sign) \
+  "INSERT INTO occupancy_change SELECT " r ".shelter_id, 0, 0, " ELSEWHERE (r, sign " * n") \
+  "  FROM (SELECT count (*) AS n FROM persons p WHERE p.household_id = " r ".id AND " NOT_LEFT ("p.id") ")" \
+  "  WHERE n > 0 AND " r ".stay IN " ELSEWHERE_STAYS ";" \
+  "UPDATE staying_totals SET households_with_pets = households_with_pets + (" sign ")" \
+  "  WHERE " HAS_PETS (r) " AND EXISTS (SELECT 1 FROM shelter_households WHERE household_id = " r ".id);"
+
+/* A household's pets, 1 or 0; 0 when the row is not there (yet). */
+#define PETS_OF(id) "coalesce ((SELECT " HAS_PETS ("h") " FROM households h WHERE h.id = " id "), 0)"
+
+static const char aggregate_triggers[] =
+  "CREATE VIEW occupancy_change (shelter_id, in_shelter, out_now, at_home, in_vehicle, at_relatives) AS"
+  "  SELECT NULL, 0, 0, 0, 0, 0 WHERE 0;"
+  "CREATE TRIGGER occupancy_change_apply INSTEAD OF INSERT ON occupancy_change BEGIN"
+  "  INSERT INTO shelter_occupancy (shelter_id, in_shelter, out_now, at_home, in_vehicle, at_relatives)"
+  "    VALUES (coalesce (NEW.shelter_id, ''), NEW.in_shelter, NEW.out_now, NEW.at_home, NEW.in_vehicle,"
+  "      NEW.at_relatives)"
+  "  ON CONFLICT (shelter_id) DO UPDATE SET in_shelter = in_shelter + excluded.in_shelter,"
+  "    out_now = out_now + excluded.out_now, at_home = at_home + excluded.at_home,"
+  "    in_vehicle = in_vehicle + excluded.in_vehicle, at_relatives = at_relatives + excluded.at_relatives;"
+  /* Only what takes away can leave a row of zeros. */
+  "  DELETE FROM shelter_occupancy WHERE min (NEW.in_shelter, NEW.out_now, NEW.at_home, NEW.in_vehicle,"
+  "      NEW.at_relatives) < 0"
+  "    AND shelter_id = coalesce (NEW.shelter_id, '') AND in_shelter = 0"
+  "    AND out_now = 0 AND at_home = 0 AND in_vehicle = 0 AND at_relatives = 0;"
+  "END;"
+
+  "CREATE VIEW staying_change (sign, kind, shelter_id, household_id, sex, birth_date, allergies, illness,"
+  "  pregnant, disability, care_level, mobility, language) AS"
+  "  SELECT 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;"
+  "CREATE TRIGGER staying_change_apply INSTEAD OF INSERT ON staying_change"
+  "  WHEN NEW.kind IN " STAYING_KINDS " BEGIN"
+  "  INSERT INTO shelter_households (shelter_id, household_id, staying)"
+  "    VALUES (coalesce (NEW.shelter_id, ''), NEW.household_id, NEW.sign)"
+  "  ON CONFLICT (shelter_id, household_id) DO UPDATE SET staying = staying + excluded.staying;"
+  "  DELETE FROM shelter_households WHERE NEW.sign < 0"
+  "    AND shelter_id = coalesce (NEW.shelter_id, '') AND household_id = NEW.household_id AND staying = 0;"
+  "  INSERT INTO staying_by_birth (birth_date, sex_unknown, male, female, not_applicable)"
+  "    SELECT " BIRTH_KEY ("NEW.birth_date") ", NEW.sign * sex_unknown, NEW.sign * male, NEW.sign * female,"
+  "      NEW.sign * not_applicable FROM (SELECT " SEX_FLAGS ("NEW.sex") ") WHERE 1"
+  "  ON CONFLICT (birth_date) DO UPDATE SET sex_unknown = sex_unknown + excluded.sex_unknown,"
+  "    male = male + excluded.male, female = female + excluded.female,"
+  "    not_applicable = not_applicable + excluded.not_applicable;"
+  "  DELETE FROM staying_by_birth WHERE NEW.sign < 0 AND birth_date = " BIRTH_KEY ("NEW.birth_date")
+  "    AND sex_unknown = 0 AND male = 0 AND female = 0 AND not_applicable = 0;"
+  "  UPDATE staying_totals SET out_now = out_now + NEW.sign * (NEW.kind = 'go_out'),"
+  "    allergy = allergy + NEW.sign * " ALLERGY ("NEW") ", illness = illness + NEW.sign * " ILLNESS ("NEW") ","
+  "    pregnant = pregnant + NEW.sign * " PREGNANT ("NEW") ","
+  "    disability = disability + NEW.sign * " DISABILITY ("NEW") ", care = care + NEW.sign * " CARE ("NEW") ","
+  "    mobility = mobility + NEW.sign * " MOBILITY ("NEW") ", language = language + NEW.sign * " LANGUAGE ("NEW") ";"
+  "END;"
+
+  /* A household's first staying member anywhere, and its last. */
+  "CREATE TRIGGER shelter_households_first AFTER INSERT ON shelter_households WHEN NOT EXISTS ("
+  "  SELECT 1 FROM shelter_households o WHERE o.household_id = NEW.household_id AND o.shelter_id != NEW.shelter_id)"
+  "BEGIN"
+  "  UPDATE staying_totals SET households = households + 1,"
+  "    households_with_pets = households_with_pets + " PETS_OF ("NEW.household_id") ";"
+  "END;"
+  "CREATE TRIGGER shelter_households_last AFTER DELETE ON shelter_households WHEN NOT EXISTS ("
+  "  SELECT 1 FROM shelter_households o WHERE o.household_id = OLD.household_id)"
+  "BEGIN"
+  "  UPDATE staying_totals SET households = households - 1,"
+  "    households_with_pets = households_with_pets - " PETS_OF ("OLD.household_id") ";"
+  "END;"
+
+  "CREATE TRIGGER person_state_count_insert AFTER INSERT ON person_state BEGIN "
+  STATE_COUNTS ("NEW", "1")
+  "END;"
+  /* Out for now and back, the desk's commonest scans, change two counts
+   * only: the general way below would take the person out of every count
+   * and put them back (0.47 ms a scan at 100 000 persons). */
+  "CREATE TRIGGER person_state_count_out AFTER UPDATE ON person_state"
+  "  WHEN " STAYS_PUT " AND (OLD.kind = 'go_out') IS NOT (NEW.kind = 'go_out') "
+  "BEGIN"
+  /* The row is there, holding this person, before and after. */
+  "  UPDATE shelter_occupancy SET in_shelter = in_shelter - (NEW.kind = 'go_out') + (OLD.kind = 'go_out'),"
+  "    out_now = out_now + (NEW.kind = 'go_out') - (OLD.kind = 'go_out')"
+  "    WHERE shelter_id = coalesce (NEW.shelter_id, '');"
+  "  UPDATE staying_totals SET out_now = out_now + (NEW.kind = 'go_out') - (OLD.kind = 'go_out')"
+  "    WHERE EXISTS (SELECT 1 FROM persons WHERE id = NEW.person_id);"
+  "END;"
+  "CREATE TRIGGER person_state_count_update AFTER UPDATE ON person_state"
+  "  WHEN (OLD.kind IS NOT NEW.kind OR OLD.shelter_id IS NOT NEW.shelter_id OR OLD.person_id IS NOT NEW.person_id)"
+  "    AND NOT (" STAYS_PUT ") "
+  "BEGIN "
+  STATE_COUNTS ("OLD", "-1")
+  STATE_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER person_state_count_delete AFTER DELETE ON person_state BEGIN "
+  STATE_COUNTS ("OLD", "-1")
+  "END;"
+
+  "CREATE TRIGGER persons_count_insert AFTER INSERT ON persons BEGIN "
+  PERSON_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER persons_count_update AFTER UPDATE OF household_id, sex, birth_date, allergies, illness,"
+  "  pregnant, disability, care_level, mobility, language ON persons"
+  "  WHEN OLD.household_id IS NOT NEW.household_id OR OLD.sex IS NOT NEW.sex"
+  "    OR OLD.birth_date IS NOT NEW.birth_date OR OLD.allergies IS NOT NEW.allergies"
+  "    OR OLD.illness IS NOT NEW.illness OR OLD.pregnant IS NOT NEW.pregnant"
+  "    OR OLD.disability IS NOT NEW.disability OR OLD.care_level IS NOT NEW.care_level"
+  "    OR OLD.mobility IS NOT NEW.mobility OR OLD.language IS NOT NEW.language "
+  "BEGIN "
+  PERSON_COUNTS ("OLD", "-1")
+  PERSON_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER persons_count_delete AFTER DELETE ON persons BEGIN "
+  PERSON_COUNTS ("OLD", "-1")
+  "END;"
+
+  "CREATE TRIGGER households_count_insert AFTER INSERT ON households BEGIN "
+  HOUSEHOLD_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER households_count_update AFTER UPDATE OF shelter_id, stay, pets, pets_count ON households"
+  "  WHEN OLD.shelter_id IS NOT NEW.shelter_id OR OLD.stay IS NOT NEW.stay"
+  "    OR " HAS_PETS ("OLD") " IS NOT " HAS_PETS ("NEW") " "
+  "BEGIN "
+  HOUSEHOLD_COUNTS ("OLD", "-1")
+  HOUSEHOLD_COUNTS ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER households_count_delete AFTER DELETE ON households BEGIN "
+  HOUSEHOLD_COUNTS ("OLD", "-1")
+  "END;";
+
+/* Self-contained, so that it can take any number in the sequence: the
+ * tables, filled by a recount of what is there, then the triggers that
+ * keep them (made last, so that the fill does not count twice). */
+static gboolean
+migrate_add_aggregates (sqlite3  *db,
+                        GError  **error)
+{
+  if (!exec_sql (db, schema_aggregates, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (aggregate_recounts); i++)
+    {
+      /* Table names and queries are the constants above. */
+      g_autofree char *fill = g_strdup_printf ("INSERT INTO %s %s;", aggregate_recounts[i].table,
+                                               aggregate_recounts[i].recount);
+
+      if (!exec_sql (db, fill, error))
+        return FALSE;
+    }
+  return exec_sql (db, aggregate_triggers, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -922,6 +1269,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_6,
   migrate_to_7,
   migrate_to_8,
+  migrate_add_aggregates,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);
@@ -1083,4 +1431,14 @@ const char *
 _sd_synced_table (guint index)
 {
   return index < n_oplog_latest ? oplog_latest[index].table : NULL;
+}
+
+const char *
+_sd_aggregate_table (guint        index,
+                     const char **recount)
+{
+  if (index >= G_N_ELEMENTS (aggregate_recounts))
+    return NULL;
+  *recount = aggregate_recounts[index].recount;
+  return aggregate_recounts[index].table;
 }

@@ -24,10 +24,4 @@ G_BEGIN_DECLS
 
 SdPerson *_sd_person_new_from_row (sqlite3_stmt *stmt);
 
-/* Persons registered through a shelter who stay elsewhere (sd-person.c). */
-gboolean  _sd_person_count_elsewhere (SdStore      *store,
-                                      const char   *shelter_id,
-                                      SdStayCounts *counts,
-                                      GError      **error);
-
 G_END_DECLS

@@ -779,55 +779,16 @@ sd_store_count_occupancy (SdStore     *store,
   return counts.in_shelter + counts.out_now;
 }
 
-/* Registered through SHELTER_ID (NULL: any) but staying elsewhere — at
- * home, in a vehicle, at relatives' — and not left.  Both shapes use an
- * index on households, so only those households are read. */
-gboolean
-_sd_person_count_elsewhere (SdStore       *store,
-                            const char    *shelter_id,
-                            SdStayCounts  *counts,
-                            GError       **error)
-{
-  sqlite3_stmt *stmt;
-  int rc;
-
-  stmt = shelter_id != NULL
-    ? _sd_store_prepare (store,
-        "SELECT h.stay, count(*) FROM households h JOIN persons p ON p.household_id = h.id "
-        "LEFT JOIN person_state s ON s.person_id = p.id "
-        "WHERE h.shelter_id = ?1 AND h.stay IN ('home', 'vehicle', 'relatives') AND s.kind IS NOT 'leave' "
-        "GROUP BY h.stay", error)
-    : _sd_store_prepare (store,
-        "SELECT h.stay, count(*) FROM households h JOIN persons p ON p.household_id = h.id "
-        "LEFT JOIN person_state s ON s.person_id = p.id "
-        "WHERE h.stay IN ('home', 'vehicle', 'relatives') AND s.kind IS NOT 'leave' GROUP BY h.stay", error);
-  if (stmt == NULL)
-    return FALSE;
-  if (shelter_id != NULL)
-    _sd_bind_text (stmt, 1, shelter_id);
-  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
-    {
-      const char *stay = _sd_column_text (stmt, 0);
-      guint n = sqlite3_column_int (stmt, 1);
-
-      if (g_strcmp0 (stay, "home") == 0)
-        counts->at_home += n;
-      else if (g_strcmp0 (stay, "vehicle") == 0)
-        counts->in_vehicle += n;
-      else
-        counts->at_relatives += n;
-    }
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE;
-}
-
 /**
  * sd_store_count_stays:
  * @shelter_id: (nullable): one shelter, or %NULL for all
  *
  * People staying at the shelter (in, or out for now) from their events,
  * and those registered through it who stay elsewhere: at home, in a
- * vehicle, at relatives' (and have not left).
+ * vehicle, at relatives' (and have not left).  Read from the counts the
+ * database keeps (shelter_occupancy, sd-migrations.c): one row for a
+ * shelter, so the desk can recount after every scan whatever the size
+ * of the city; a row per shelter for all of them.
  */
 gboolean
 sd_store_count_stays (SdStore       *store,
@@ -842,29 +803,27 @@ sd_store_count_stays (SdStore       *store,
   g_return_val_if_fail (counts != NULL, FALSE);
 
   memset (counts, 0, sizeof *counts);
-
-  /* Two shapes of the same question, so the one-shelter case can use the
-   * (shelter_id, kind) index. */
+  /* Two shapes, so that one shelter is a seek by its key. */
   stmt = shelter_id != NULL
     ? _sd_store_prepare (store,
-        "SELECT kind = 'go_out', count(*) FROM person_state WHERE shelter_id = ?1 "
-        "AND kind IN ('arrive', 'return', 'go_out') GROUP BY kind = 'go_out'", error)
+        "SELECT sum (in_shelter), sum (out_now), sum (at_home), sum (in_vehicle), sum (at_relatives) "
+        "FROM shelter_occupancy WHERE shelter_id = ?1", error)
     : _sd_store_prepare (store,
-        "SELECT kind = 'go_out', count(*) FROM person_state "
-        "WHERE kind IN ('arrive', 'return', 'go_out') GROUP BY kind = 'go_out'", error);
+        "SELECT sum (in_shelter), sum (out_now), sum (at_home), sum (in_vehicle), sum (at_relatives) "
+        "FROM shelter_occupancy", error);
   if (stmt == NULL)
     return FALSE;
   if (shelter_id != NULL)
     _sd_bind_text (stmt, 1, shelter_id);
-  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
+  rc = _sd_store_step (store, stmt, _("count the people"), error);
+  if (rc == SQLITE_ROW)
     {
-      if (sqlite3_column_int (stmt, 0))
-        counts->out_now += sqlite3_column_int (stmt, 1);
-      else
-        counts->in_shelter += sqlite3_column_int (stmt, 1);
+      counts->in_shelter = sqlite3_column_int (stmt, 0);
+      counts->out_now = sqlite3_column_int (stmt, 1);
+      counts->at_home = sqlite3_column_int (stmt, 2);
+      counts->in_vehicle = sqlite3_column_int (stmt, 3);
+      counts->at_relatives = sqlite3_column_int (stmt, 4);
     }
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return FALSE;
-  return _sd_person_count_elsewhere (store, shelter_id, counts, error);
+  return rc == SQLITE_ROW;
 }

@@ -3,15 +3,18 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The counts are read in one pass over the people staying (person_state
- * joined to persons and households): ages are computed from the ISO birth
- * date text by hand, because this runs over 100 000 rows for the report of
- * every shelter and must stay well under 100 ms.  The CSV, the PDF and the
- * desk's printing all present the same SdShelterStatus; the PDF and the
- * printer draw the very same page (sd_shelter_status_draw_page).
+ * The counts come from what the database keeps counted (sd-migrations.c,
+ * SD_SCHEMA_AGGREGATES), so that the work grows with the shelter, not
+ * the city: the report of every shelter sums ranges of birth dates kept
+ * for the city, never reading a person; the report of one shelter reads
+ * that shelter's own people.  Ages move with the date, so they are worked out at the
+ * moment of the report: from the ISO birth date text by hand for one
+ * shelter (age_from_iso), as ranges of the same text for all.  The CSV,
+ * the PDF and the desk's printing all present the same SdShelterStatus;
+ * the PDF and the printer draw the very same page
+ * (sd_shelter_status_draw_page).
  */
 #include "sd-csv.h"
-#include "sd-person-private.h"
 #include "sd-private-file.h"
 #include "sd-report.h"
 #include "sd-store-private.h"
@@ -211,27 +214,166 @@ has_text (sqlite3_stmt *stmt,
   return text != NULL && *text != '\0';
 }
 
-/* Adds one to COUNT when HOUSEHOLD keeps pets: a seek by id. */
-static gboolean
-has_pets (SdStore     *store,
-          const char  *household,
-          guint       *count,
-          GError     **error)
+/* The stored values are male, female, not_applicable and unknown. */
+static SdSex
+sex_of (const char *text)
 {
-  sqlite3_stmt *stmt = _sd_store_prepare (store,
-                                          "SELECT pets IS NOT NULL OR pets_count > 0 FROM households WHERE id = ?1",
-                                          error);
+  return text == NULL ? SD_SEX_UNKNOWN
+       : text[0] == 'm' ? SD_SEX_MALE
+       : text[0] == 'f' ? SD_SEX_FEMALE
+       : text[0] == 'n' ? SD_SEX_NOT_APPLICABLE
+       : SD_SEX_UNKNOWN;
+}
+
+/* One shelter: a pass over its own people, found by the (shelter_id,
+ * kind) index, and its households from the counts kept per shelter and
+ * household (shelter_households, sd-migrations.c), with a seek each for
+ * pets: work in proportion to the shelter, never to the city. */
+static gboolean
+count_people_of (SdStore         *store,
+                 const char      *shelter_id,
+                 int              y,
+                 int              m,
+                 int              d,
+                 SdShelterStatus *status,
+                 GError         **error)
+{
+  sqlite3_stmt *stmt;
   int rc;
 
+  stmt = _sd_store_prepare (store,
+    "SELECT p.sex, p.birth_date, p.allergies, p.illness, p.pregnant, p.disability, "
+    "p.care_level, p.mobility, p.language, s.kind = 'go_out' "
+    "FROM person_state s JOIN persons p ON p.id = s.person_id "
+    "WHERE s.shelter_id = ?1 AND s.kind IN ('arrive', 'return', 'go_out')", error);
   if (stmt == NULL)
     return FALSE;
-  _sd_bind_text (stmt, 1, household);
+  _sd_bind_text (stmt, 1, shelter_id);
+  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
+    {
+      int age = age_from_iso (_sd_column_text (stmt, 1), y, m, d);
+      const char *language = _sd_column_text (stmt, 8);
+
+      status->persons++;
+      if (sqlite3_column_int (stmt, 9))
+        status->stays.out_now++;
+      else
+        status->stays.in_shelter++;
+      status->by_sex_age[sex_of (_sd_column_text (stmt, 0))][band_of (age)]++;
+      status->needs[SD_NEED_ALLERGY] += has_text (stmt, 2);
+      status->needs[SD_NEED_ILLNESS] += has_text (stmt, 3);
+      status->needs[SD_NEED_PREGNANT] += sqlite3_column_int (stmt, 4) != 0;
+      status->needs[SD_NEED_INFANT] += age == 0;
+      status->needs[SD_NEED_DISABILITY] += has_text (stmt, 5);
+      status->needs[SD_NEED_CARE] += g_strcmp0 (_sd_column_text (stmt, 6), "none") != 0;
+      status->needs[SD_NEED_MOBILITY] += has_text (stmt, 7);
+      status->needs[SD_NEED_LANGUAGE] += language != NULL && *language != '\0' && g_strcmp0 (language, "ja") != 0;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  stmt = _sd_store_prepare (store,
+    "SELECT count (*), coalesce (sum (h.pets IS NOT NULL OR h.pets_count > 0), 0) "
+    "FROM shelter_households x LEFT JOIN households h ON h.id = x.household_id WHERE x.shelter_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _sd_bind_text (stmt, 1, shelter_id);
   rc = _sd_store_step (store, stmt, _("count the people"), error);
   if (rc == SQLITE_ROW)
-    *count += sqlite3_column_int (stmt, 0);
+    {
+      status->households = sqlite3_column_int (stmt, 0);
+      status->households_with_pets = sqlite3_column_int (stmt, 1);
+    }
   sqlite3_reset (stmt);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+  return rc == SQLITE_ROW;
 }
+
+/* Every shelter, from the counts kept for the city (staying_totals and
+ * staying_by_birth, sd-migrations.c): never a person, nor a household.
+ * Someone is at least N years old today exactly when their birth date
+ * is at most today's date N years back, comparing year, then month and
+ * day, as age_from_iso() does; and staying_by_birth's key is the birth
+ * date as text wherever age_from_iso() reads one as a date, and
+ * "0000-00-00", before them all, elsewhere.  So each age band is a range
+ * of the key, summed by SQLite: the work is the days of a century at
+ * most, whatever the size of the city.  One statement, so that every
+ * number is of the same moment even while another program writes. */
+#define BORN(tag, after, upto) \
+  "SELECT " tag ", sum (sex_unknown), sum (male), sum (female), sum (not_applicable), 0, 0, 0, 0, 0, 0 " \
+  "FROM staying_by_birth WHERE birth_date > " after " AND birth_date <= " upto " UNION ALL "
+#define TAG_INFANTS 6
+#define TAG_TOTALS  7
+G_STATIC_ASSERT (SD_AGE_0_5 == 0 && SD_AGE_6_14 == 1 && SD_AGE_15_64 == 2 && SD_AGE_65_74 == 3 &&
+                 SD_AGE_75_UP == 4 && SD_AGE_UNKNOWN == 5 && TAG_INFANTS == SD_N_AGE_BANDS);
+
+static gboolean
+count_people_everywhere (SdStore         *store,
+                         int              y,
+                         int              m,
+                         int              d,
+                         SdShelterStatus *status,
+                         GError         **error)
+{
+  /* The needs kept, in the order of staying_totals' columns. */
+  static const SdNeed kept[] = { SD_NEED_ALLERGY, SD_NEED_ILLNESS, SD_NEED_PREGNANT, SD_NEED_DISABILITY,
+                                 SD_NEED_CARE, SD_NEED_MOBILITY, SD_NEED_LANGUAGE };
+  /* Today's date this many years back: ?1 to ?6. */
+  static const int years_back[] = { 75, 65, 15, 6, 0, 1 };
+  char born_by[G_N_ELEMENTS (years_back)][16];
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _sd_store_prepare (store,
+    BORN ("5", "''", "'0000-00-00'")            /* no date, or not a date */
+    BORN ("5", "?5", "'9999-12-31'")            /* born after today */
+    BORN ("4", "'0000-00-00'", "?1")            /* 75 and over */
+    BORN ("3", "?1", "?2")
+    BORN ("2", "?2", "?3")
+    BORN ("1", "?3", "?4")
+    BORN ("0", "?4", "?5")                      /* 0 to 5 */
+    BORN (G_STRINGIFY (TAG_INFANTS), "?6", "?5")  /* not yet 1 */
+    "SELECT " G_STRINGIFY (TAG_TOTALS) ", households, households_with_pets, out_now, allergy, illness, "
+    "pregnant, disability, care, mobility, language FROM staying_totals", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (years_back); i++)
+    {
+      g_snprintf (born_by[i], sizeof born_by[i], "%04d-%02d-%02d", y - years_back[i], m, d);
+      sqlite3_bind_text (stmt, 1 + i, born_by[i], -1, SQLITE_STATIC);
+    }
+  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
+    {
+      int tag = sqlite3_column_int (stmt, 0);
+
+      if (tag == TAG_TOTALS)
+        {
+          status->households = sqlite3_column_int (stmt, 1);
+          status->households_with_pets = sqlite3_column_int (stmt, 2);
+          status->stays.out_now = sqlite3_column_int (stmt, 3);
+          for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+            status->needs[kept[i]] = sqlite3_column_int (stmt, 4 + i);
+          continue;
+        }
+      for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
+        {
+          guint n = sqlite3_column_int (stmt, 1 + s);
+
+          if (tag == TAG_INFANTS)
+            status->needs[SD_NEED_INFANT] += n;
+          else
+            {
+              status->by_sex_age[s][tag] += n;
+              status->persons += n;
+            }
+        }
+    }
+  sqlite3_reset (stmt);
+  status->stays.in_shelter = status->persons - status->stays.out_now;
+  return rc == SQLITE_DONE;
+}
+
+#undef BORN
 
 static gboolean
 count_people (SdStore         *store,
@@ -239,94 +381,20 @@ count_people (SdStore         *store,
               SdShelterStatus *status,
               GError         **error)
 {
-  g_autoptr(GHashTable) households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) with_pets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   int y = g_date_time_get_year (now), m = g_date_time_get_month (now), d = g_date_time_get_day_of_month (now);
-  sqlite3_stmt *stmt;
-  int rc;
+  SdStayCounts elsewhere;
 
-  /* For every shelter: households with pets are few, so read them once
-   * rather than joining every person to their household (that join
-   * tripled the time at 100 000 people, tests/bench/bench-intake.c).  For
-   * one shelter that would read every household of the city: each of its
-   * own households is looked up by id instead (has_pets below). */
-  if (shelter_id == NULL)
-    {
-      stmt = _sd_store_prepare (store, "SELECT id FROM households WHERE pets IS NOT NULL OR pets_count > 0",
-                                error);
-      if (stmt == NULL)
-        return FALSE;
-      while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
-        g_hash_table_add (with_pets, g_strdup (_sd_column_text (stmt, 0)));
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        return FALSE;
-    }
-
-  /* One row per person staying; the (shelter_id, kind) index finds them. */
-  stmt = shelter_id != NULL
-    ? _sd_store_prepare (store,
-        "SELECT p.household_id, p.sex, p.birth_date, p.allergies, p.illness, p.pregnant, p.disability, "
-        "p.care_level, p.mobility, p.language, s.kind = 'go_out' "
-        "FROM person_state s JOIN persons p ON p.id = s.person_id "
-        "WHERE s.shelter_id = ?1 AND s.kind IN ('arrive', 'return', 'go_out')", error)
-    : _sd_store_prepare (store,
-        "SELECT p.household_id, p.sex, p.birth_date, p.allergies, p.illness, p.pregnant, p.disability, "
-        "p.care_level, p.mobility, p.language, s.kind = 'go_out' "
-        /* Everyone: scanning persons in order and probing person_state
-         * is cheaper than a seek into persons per person (39 against
-         * 62 ms at 100 000 people). */
-        "FROM persons p CROSS JOIN person_state s ON s.person_id = p.id "
-        "WHERE s.kind IN ('arrive', 'return', 'go_out')", error);
-  if (stmt == NULL)
+  if (!(shelter_id != NULL ? count_people_of (store, shelter_id, y, m, d, status, error)
+                           : count_people_everywhere (store, y, m, d, status, error)))
     return FALSE;
-  if (shelter_id != NULL)
-    _sd_bind_text (stmt, 1, shelter_id);
-
-  while ((rc = _sd_store_step (store, stmt, _("count the people"), error)) == SQLITE_ROW)
-    {
-      const char *sex_text = _sd_column_text (stmt, 1);
-      int age = age_from_iso (_sd_column_text (stmt, 2), y, m, d);
-      const char *language = _sd_column_text (stmt, 9);
-      const char *household = _sd_column_text (stmt, 0);
-      /* The stored values are male, female, not_applicable and unknown. */
-      SdSex sex = sex_text == NULL ? SD_SEX_UNKNOWN
-                : sex_text[0] == 'm' ? SD_SEX_MALE
-                : sex_text[0] == 'f' ? SD_SEX_FEMALE
-                : sex_text[0] == 'n' ? SD_SEX_NOT_APPLICABLE
-                : SD_SEX_UNKNOWN;
-
-      status->persons++;
-      if (sqlite3_column_int (stmt, 10))
-        status->stays.out_now++;
-      else
-        status->stays.in_shelter++;
-      status->by_sex_age[sex][band_of (age)]++;
-      status->needs[SD_NEED_ALLERGY] += has_text (stmt, 3);
-      status->needs[SD_NEED_ILLNESS] += has_text (stmt, 4);
-      status->needs[SD_NEED_PREGNANT] += sqlite3_column_int (stmt, 5) != 0;
-      status->needs[SD_NEED_INFANT] += age == 0;
-      status->needs[SD_NEED_DISABILITY] += has_text (stmt, 6);
-      status->needs[SD_NEED_CARE] += g_strcmp0 (_sd_column_text (stmt, 7), "none") != 0;
-      status->needs[SD_NEED_MOBILITY] += has_text (stmt, 8);
-      status->needs[SD_NEED_LANGUAGE] += language != NULL && *language != '\0' && g_strcmp0 (language, "ja") != 0;
-
-      if (!g_hash_table_contains (households, household))
-        {
-          g_hash_table_add (households, g_strdup (household));
-          if (shelter_id == NULL)
-            status->households_with_pets += g_hash_table_contains (with_pets, household);
-          else if (!has_pets (store, household, &status->households_with_pets, error))
-            {
-              sqlite3_reset (stmt);
-              return FALSE;
-            }
-        }
-    }
-  sqlite3_reset (stmt);
-  status->households = g_hash_table_size (households);
-  return rc == SQLITE_DONE;
+  /* Registered here but staying at home, in a vehicle, at relatives'. */
+  if (!sd_store_count_stays (store, shelter_id, &elsewhere, error))
+    return FALSE;
+  status->stays.at_home = elsewhere.at_home;
+  status->stays.in_vehicle = elsewhere.in_vehicle;
+  status->stays.at_relatives = elsewhere.at_relatives;
+  return TRUE;
 }
 
 static gboolean
@@ -409,7 +477,6 @@ sd_store_compute_shelter_status (SdStore     *store,
 
   if (!read_shelters (store, shelter_id, status, error) ||
       !count_people (store, shelter_id, status, error) ||
-      !_sd_person_count_elsewhere (store, shelter_id, &status->stays, error) ||
       (shelter_id != NULL && !read_condition (store, shelter_id, status, error)))
     return NULL;
   return g_steal_pointer (&status);

@@ -159,10 +159,11 @@ sd_shelter_kind_get_label (SdShelterKind kind)
 
 /* ---- store API ---- */
 
+/* Occupancy is the count the database keeps per shelter
+ * (shelter_occupancy, sd-migrations.c): a seek, however many stay. */
 #define SHELTER_COLUMNS \
   "s.id, s.code, s.name, s.kind, s.capacity, s.address, s.is_open, s.opened_at, " \
-  "(SELECT count(*) FROM person_latest p WHERE p.shelter_id = s.id " \
-  " AND p.kind IN ('arrive', 'return', 'go_out'))"
+  "coalesce ((SELECT o.in_shelter + o.out_now FROM shelter_occupancy o WHERE o.shelter_id = s.id), 0)"
 
 static SdShelter *
 shelter_from_row (sqlite3_stmt *stmt)

@@ -118,4 +118,10 @@ const char   *_sd_counted_table      (guint        index);
  * field) into op-log rows, keeping each one's site, seq, HLC and value. */
 extern const char _sd_oplog_convert_legacy_sql[];
 
+/* The schema step that added the kept counts (sd-migrations.c), and
+ * those tables with the recount each must equal; NULL past the last. */
+#define SD_SCHEMA_AGGREGATES 9
+const char   *_sd_aggregate_table    (guint        index,
+                                      const char **recount);
+
 G_END_DECLS

@@ -337,6 +337,9 @@ def test_tampering_is_caught(tmp):
          ('guard_site_id',), [], False),
         ('go out after leaving, with person_state frozen',
          [f"UPDATE person_state SET kind = 'arrive' WHERE person_id = '{person}'"], (), [], False),
+        ('a count the reports read, changed by hand',
+         ["UPDATE staying_totals SET households = households + 1"], (), [], False),
+        ('drop a trigger that keeps the occupancy counts', [], (), ['person_state_count_update'], False),
     ]
     for what, statements, recreate, dropped, deep in cases:
         db = os.path.join(tmp, 'tampered.db')

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "sd-core.h"
+#include "sd-store-private.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 typedef struct {
@@ -245,6 +247,288 @@ test_csv (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "\"Supply requests\",\"\"\r\n"));  /* none yet: an empty cell, not a short row */
 }
 
+/* ---- the kept counts give the same report as counting every person ---- */
+
+/* Born YEARS ago, DAYS later than that: 0 has the birthday today, 1
+ * tomorrow (so one year younger today). */
+static char *
+born (int years, int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) back = g_date_time_add_years (now, -years);
+  g_autoptr(GDateTime) when = g_date_time_add_days (back, days);
+
+  return g_date_time_format (when, "%Y-%m-%d");
+}
+
+static void
+exec (SdStore *store, const char *sql)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (_sd_store_get_db (store), sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+}
+
+/* Ages the plain way, in the test's own words: whole years, or -1 when
+ * the text is not a YYYY-MM-DD date or lies in the future. */
+static int
+plain_age (const char *iso)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int y, m, d, age;
+  char tail;
+
+  if (iso == NULL || strlen (iso) != 10 || sscanf (iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+      iso[4] != '-' || iso[7] != '-' || y <= 0 || m < 1 || m > 12 || d < 1 || d > 31)
+    return -1;
+  age = g_date_time_get_year (now) - y;
+  if (g_date_time_get_month (now) < m || (g_date_time_get_month (now) == m && g_date_time_get_day_of_month (now) < d))
+    age--;
+  return age;
+}
+
+static SdAgeBand
+plain_band (int age)
+{
+  static const struct { int upto; SdAgeBand band; } bands[] = {
+    { 5, SD_AGE_0_5 }, { 14, SD_AGE_6_14 }, { 64, SD_AGE_15_64 }, { 74, SD_AGE_65_74 }, { G_MAXINT, SD_AGE_75_UP },
+  };
+
+  if (age < 0)
+    return SD_AGE_UNKNOWN;
+  for (guint i = 0; i < G_N_ELEMENTS (bands); i++)
+    if (age <= bands[i].upto)
+      return bands[i].band;
+  g_assert_not_reached ();
+}
+
+static gboolean
+filled (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+/* The report of SHELTER_ID (NULL: all), counted person by person from
+ * the rows themselves, as the report did before it had kept counts. */
+static SdShelterStatus *
+recount (SdStore *store, const char *shelter_id)
+{
+  SdShelterStatus *s = g_new0 (SdShelterStatus, 1);
+  g_autoptr(GHashTable) households = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3 *db = _sd_store_get_db (store);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+    "SELECT p.household_id, p.sex, p.birth_date, p.allergies, p.illness, p.pregnant, p.disability, p.care_level, "
+    "p.mobility, p.language, s.kind, h.pets IS NOT NULL OR h.pets_count > 0 "
+    "FROM person_state s JOIN persons p ON p.id = s.person_id LEFT JOIN households h ON h.id = p.household_id "
+    "WHERE s.kind IN ('arrive', 'return', 'go_out') AND (?1 IS NULL OR s.shelter_id = ?1)", -1, &stmt, NULL),
+    ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, shelter_id, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *household = (const char *) sqlite3_column_text (stmt, 0);
+      const char *sex = (const char *) sqlite3_column_text (stmt, 1);
+      int age = plain_age ((const char *) sqlite3_column_text (stmt, 2));
+      const char *language = (const char *) sqlite3_column_text (stmt, 9);
+      SdSex sx = SD_SEX_UNKNOWN;
+
+      sd_sex_from_string (sex, &sx);
+      s->persons++;
+      if (g_str_equal (sqlite3_column_text (stmt, 10), "go_out"))
+        s->stays.out_now++;
+      else
+        s->stays.in_shelter++;
+      s->by_sex_age[sx][plain_band (age)]++;
+      s->needs[SD_NEED_ALLERGY] += filled ((const char *) sqlite3_column_text (stmt, 3));
+      s->needs[SD_NEED_ILLNESS] += filled ((const char *) sqlite3_column_text (stmt, 4));
+      s->needs[SD_NEED_PREGNANT] += sqlite3_column_int (stmt, 5);
+      s->needs[SD_NEED_INFANT] += age == 0;
+      s->needs[SD_NEED_DISABILITY] += filled ((const char *) sqlite3_column_text (stmt, 6));
+      s->needs[SD_NEED_CARE] += !g_str_equal (sqlite3_column_text (stmt, 7), "none");
+      s->needs[SD_NEED_MOBILITY] += filled ((const char *) sqlite3_column_text (stmt, 8));
+      s->needs[SD_NEED_LANGUAGE] += filled (language) && !g_str_equal (language, "ja");
+      if (g_hash_table_add (households, g_strdup (household)))
+        s->households_with_pets += sqlite3_column_int (stmt, 11);
+    }
+  sqlite3_finalize (stmt);
+  s->households = g_hash_table_size (households);
+
+  /* Registered through the shelter, staying elsewhere, not left. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+    "SELECT h.stay FROM households h JOIN persons p ON p.household_id = h.id "
+    "LEFT JOIN person_state s ON s.person_id = p.id "
+    "WHERE (s.kind IS NULL OR s.kind != 'leave') AND (?1 IS NULL OR h.shelter_id = ?1)", -1, &stmt, NULL),
+    ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, shelter_id, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *stay = (const char *) sqlite3_column_text (stmt, 0);
+
+      s->stays.at_home += g_str_equal (stay, "home");
+      s->stays.in_vehicle += g_str_equal (stay, "vehicle");
+      s->stays.at_relatives += g_str_equal (stay, "relatives");
+    }
+  sqlite3_finalize (stmt);
+  return s;
+}
+
+static void
+assert_same_counts (const SdShelterStatus *got, const SdShelterStatus *want)
+{
+  g_assert_cmpuint (got->persons, ==, want->persons);
+  g_assert_cmpuint (got->households, ==, want->households);
+  g_assert_cmpuint (got->households_with_pets, ==, want->households_with_pets);
+  for (guint sx = 0; sx <= SD_SEX_NOT_APPLICABLE; sx++)
+    for (guint b = 0; b < SD_N_AGE_BANDS; b++)
+      {
+        g_test_message ("sex %u, band %u", sx, b);
+        g_assert_cmpuint (got->by_sex_age[sx][b], ==, want->by_sex_age[sx][b]);
+      }
+  for (guint n = 0; n < SD_N_NEEDS; n++)
+    {
+      g_test_message ("need %u", n);
+      g_assert_cmpuint (got->needs[n], ==, want->needs[n]);
+    }
+  g_assert_cmpuint (got->stays.in_shelter, ==, want->stays.in_shelter);
+  g_assert_cmpuint (got->stays.out_now, ==, want->stays.out_now);
+  g_assert_cmpuint (got->stays.at_home, ==, want->stays.at_home);
+  g_assert_cmpuint (got->stays.in_vehicle, ==, want->stays.in_vehicle);
+  g_assert_cmpuint (got->stays.at_relatives, ==, want->stays.at_relatives);
+}
+
+static void
+test_kept_counts_equal_a_recount (Fixture *f, gconstpointer data)
+{
+  /* Ages on both sides of every band's edge, with the birthday today
+   * and tomorrow; then no date, a date in the future, and text that is
+   * not a date (as an import from another system could leave). */
+  static const int ages[] = { 0, 1, 5, 6, 14, 15, 64, 65, 74, 75, 101 };
+  static const SdSex sexes[] = { SD_SEX_UNKNOWN, SD_SEX_MALE, SD_SEX_FEMALE, SD_SEX_NOT_APPLICABLE };
+  static const SdStay stays[] = { SD_STAY_SHELTER, SD_STAY_SHELTER, SD_STAY_HOME, SD_STAY_VEHICLE, SD_STAY_RELATIVES };
+  static const char *const pets[] = { NULL, "犬", NULL, "猫" };
+  const char *shelters[] = { sd_shelter_get_id (f->east), sd_shelter_get_id (f->west) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) everyone = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) births = g_ptr_array_new_with_free_func (g_free);
+  guint person = 0, household = 0;
+
+  for (guint a = 0; a < G_N_ELEMENTS (ages); a++)
+    for (int days = 0; days <= (ages[a] > 0); days++)  /* born tomorrow is not yet */
+      g_ptr_array_add (births, born (ages[a], days));
+  g_ptr_array_add (births, NULL);
+
+  /* Households of one to four, every sex born on every date, twice
+   * over (what happens to them next depends on where they come), every
+   * need. */
+  for (guint i = 0, total = 2 * births->len * G_N_ELEMENTS (sexes); i < total; household++)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *h = NULL;
+      SdPersonSpec members[4];
+      guint n = MIN (1 + household % 4, total - i);
+      SdHouseholdSpec hh = { .shelter_id = shelters[household % 2], .stay = stays[household % G_N_ELEMENTS (stays)],
+                             .pets = pets[household % G_N_ELEMENTS (pets)], .pets_count = household % 3 == 2,
+                             .check_in = stays[household % G_N_ELEMENTS (stays)] == SD_STAY_SHELTER };
+
+      for (guint k = 0; k < n; k++, i++)
+        {
+          guint need = i % 10;
+
+          members[k] = (SdPersonSpec) {
+            .name = "試験 太郎", .birth_date = g_ptr_array_index (births, i % births->len),
+            .sex = sexes[i / births->len % G_N_ELEMENTS (sexes)],
+            .allergies = need == 0 ? "卵" : NULL, .illness = need == 1 ? "喘息" : NULL,
+            .pregnant = need == 2, .disability = need == 3 ? "聴覚" : NULL,
+            .care_level = need == 4 ? SD_CARE_3 : SD_CARE_NONE, .mobility = need == 5 ? "杖" : NULL,
+            .language = need == 6 ? "vi" : need == 7 ? "ja" : NULL,
+          };
+        }
+      h = sd_store_add_household (f->store, &hh, members, n, ids, &error);
+      g_assert_no_error (error);
+      for (guint k = 0; k < ids->len; k++)
+        g_ptr_array_add (everyone, g_strdup (g_ptr_array_index (ids, k)));
+    }
+
+  /* Then people move: out for now, back, gone, over to the other
+   * shelter (splitting a household), or in from home. */
+  for (person = 0; person < everyone->len; person++)
+    {
+      const char *id = g_ptr_array_index (everyone, person);
+      g_autoptr(SdPerson) p = sd_store_get_person (f->store, id, &error);
+      SdPersonStatus status = sd_person_get_status (p);
+      const char *here = sd_person_get_shelter_id (p);
+      const char *other = g_strcmp0 (here, shelters[0]) == 0 ? shelters[1] : shelters[0];
+      g_autofree char *e1 = NULL, *e2 = NULL;
+
+      g_assert_no_error (error);
+      if (status == SD_PERSON_STATUS_IN && person % 5 == 1)
+        e1 = sd_store_record_event (f->store, id, SD_EVENT_GO_OUT, here, NULL, &error);
+      else if (status == SD_PERSON_STATUS_IN && person % 5 == 2)
+        {
+          e1 = sd_store_record_event (f->store, id, SD_EVENT_GO_OUT, here, NULL, &error);
+          e2 = sd_store_record_event (f->store, id, SD_EVENT_RETURN, here, NULL, &error);
+        }
+      else if (status == SD_PERSON_STATUS_IN && person % 5 == 3)
+        e1 = sd_store_record_event (f->store, id, SD_EVENT_LEAVE, here, NULL, &error);
+      else if (status == SD_PERSON_STATUS_IN && person % 5 == 4)
+        e1 = sd_store_record_event (f->store, id, SD_EVENT_ARRIVE, other, NULL, &error);
+      else if (status != SD_PERSON_STATUS_IN && person % 3 != 1)
+        e1 = sd_store_record_event (f->store, id, SD_EVENT_ARRIVE, shelters[person % 2], NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  /* What an import could leave that the desk would not write. */
+  {
+    g_autofree char *future = born (-1, 0);
+    g_autofree char *sql = g_strdup_printf ("UPDATE persons SET birth_date = '%s' WHERE sex = 'male' "
+                                            "AND birth_date IS NULL", future);
+    exec (f->store, sql);
+    exec (f->store, "UPDATE persons SET birth_date = 'unknown' WHERE sex = 'female' AND birth_date IS NULL");
+    exec (f->store, "UPDATE persons SET birth_date = '' WHERE sex = 'not_applicable' AND birth_date IS NULL");
+    /* A day no month has, which the report has always read as a date; a
+     * month and a year that it never has. */
+    exec (f->store, "UPDATE persons SET birth_date = '2001-02-30' WHERE id = "
+                    "(SELECT min (id) FROM persons WHERE sex = 'unknown' AND birth_date IS NULL)");
+    exec (f->store, "UPDATE persons SET birth_date = '1990-13-01' WHERE id = "
+                    "(SELECT min (id) FROM persons WHERE sex = 'unknown' AND birth_date IS NULL)");
+    exec (f->store, "UPDATE persons SET birth_date = '0000-05-05' WHERE id = "
+                    "(SELECT min (id) FROM persons WHERE sex = 'female' AND birth_date = 'unknown')");
+  }
+
+  sd_store_check (f->store, &error);
+  g_assert_no_error (error);
+  for (int c = -1; c < 2; c++)
+    {
+      const char *scope = c < 0 ? NULL : shelters[c];
+      g_autoptr(SdShelterStatus) got = sd_store_compute_shelter_status (f->store, scope, &error);
+      g_autoptr(SdShelterStatus) want = recount (f->store, scope);
+
+      g_assert_no_error (error);
+      g_test_message ("shelter %s", scope ? scope : "(all)");
+      assert_same_counts (got, want);
+    }
+
+  /* And the population really is varied, so that equal is not trivial. */
+  {
+    g_autoptr(SdShelterStatus) all = recount (f->store, NULL);
+
+    for (guint n = 0; n < SD_N_NEEDS; n++)
+      g_assert_cmpuint (all->needs[n], >, 0);
+    for (guint sx = 0; sx <= SD_SEX_NOT_APPLICABLE; sx++)
+      for (guint b = 0; b < SD_N_AGE_BANDS; b++)
+        {
+          g_test_message ("varied: sex %u, band %u", sx, b);
+          g_assert_cmpuint (all->by_sex_age[sx][b], >, 0);
+        }
+    g_assert_cmpuint (all->stays.out_now, >, 0);
+    g_assert_cmpuint (all->stays.at_home * all->stays.in_vehicle * all->stays.at_relatives, >, 0);
+    g_assert_cmpuint (all->households_with_pets, >, 0);
+    g_assert_cmpuint (all->households_with_pets, <, all->households);
+  }
+}
+
 static gboolean
 run (const char *const *argv, char **out)
 {
@@ -316,6 +600,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/report/counts-one-shelter", test_counts_one_shelter);
   ADD ("/report/counts-all-shelters", test_counts_all_shelters);
+  ADD ("/report/kept-counts-equal-a-recount", test_kept_counts_equal_a_recount);
   ADD ("/report/condition", test_condition);
   ADD ("/report/csv", test_csv);
   ADD ("/report/pdf", test_pdf);
