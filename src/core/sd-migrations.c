@@ -968,15 +968,19 @@ _sd_counted_table (guint index)
  * (person_state_follow) and so no count.  A row whose counts all reach
  * zero is deleted, so that a table equals its recount row for row.
  *
- * The arithmetic is written once: the triggers on the real tables insert
- * signed changes into two views that nothing reads (occupancy_change,
- * staying_change), whose INSTEAD OF triggers apply them.
+ * The arithmetic is written once: in macros below for shelter_occupancy,
+ * and for a person staying in the INSTEAD OF trigger of a view that
+ * nothing reads (staying_change), which the triggers on the real tables
+ * insert signed changes into.
  *
  * These macros are part of this step: a later step that changes what is
  * counted writes its own text and leaves this one as released. */
 
-#define STAYING_KINDS   "('arrive', 'return', 'go_out')"
-#define ELSEWHERE_STAYS "('home', 'vehicle', 'relatives')"
+/* Written out rather than as IN lists: SQLite makes a table for a list
+ * of more than two constants, and in a trigger it makes it again on
+ * every row (most of what counting cost, before). */
+#define STAYING(k)   "(" k " = 'arrive' OR " k " = 'return' OR " k " = 'go_out')"
+#define ELSEWHERE_STAY(s) "(" s " = 'home' OR " s " = 'vehicle' OR " s " = 'relatives')"
 /* N people of household H counted where H stays, by H's stay. */
 #define ELSEWHERE(h, n) \
   "(" n ") * (" h ".stay = 'home'), (" n ") * (" h ".stay = 'vehicle'), (" n ") * (" h ".stay = 'relatives')"
@@ -994,7 +998,7 @@ _sd_counted_table (guint index)
 #define DISABILITY(r) "(coalesce (" r ".disability, '') != '')"
 #define CARE(r)       "(" r ".care_level IS NOT 'none')"
 #define MOBILITY(r)   "(coalesce (" r ".mobility, '') != '')"
-#define LANGUAGE(r)   "(coalesce (" r ".language, '') NOT IN ('', 'ja'))"
+#define LANGUAGE(r)   "(coalesce (" r ".language, '') != '' AND " r ".language != 'ja')"
 #define NEED_FLAGS(r) \
   ALLERGY (r) " AS allergy, " ILLNESS (r) " AS illness, " PREGNANT (r) " AS pregnant, " \
   DISABILITY (r) " AS disability, " CARE (r) " AS care, " MOBILITY (r) " AS mobility, " LANGUAGE (r) " AS language"
@@ -1006,13 +1010,15 @@ _sd_counted_table (guint index)
   " AND substr (" b ", 6, 2) BETWEEN '01' AND '12' AND substr (" b ", 9, 2) BETWEEN '01' AND '31'" \
   " THEN " b " ELSE '0000-00-00' END"
 /* Which column of staying_by_birth a sex S counts in. */
+#define IS_SEX_UNKNOWN(s) "(" s " != 'male' AND " s " != 'female' AND " s " != 'not_applicable')"
+#define IS_SEX(s, v)      "(" s " = '" v "')"
 #define SEX_FLAGS(s) \
-  s " NOT IN ('male', 'female', 'not_applicable') AS sex_unknown, " s " = 'male' AS male, " \
-  s " = 'female' AS female, " s " = 'not_applicable' AS not_applicable"
+  IS_SEX_UNKNOWN (s) " AS sex_unknown, " IS_SEX (s, "male") " AS male, " IS_SEX (s, "female") " AS female, " \
+  IS_SEX (s, "not_applicable") " AS not_applicable"
 /* Everyone staying, persons first: a scan of persons probing
  * person_state costs half what seeking each person does. */
 #define STAYING_PEOPLE \
-  "persons p CROSS JOIN person_state s ON s.person_id = p.id WHERE s.kind IN " STAYING_KINDS
+  "persons p CROSS JOIN person_state s ON s.person_id = p.id WHERE " STAYING ("s.kind")
 
 static const char schema_aggregates[] =
   "CREATE TABLE shelter_occupancy ("
@@ -1060,11 +1066,11 @@ static const struct {
   { "shelter_occupancy",
     "SELECT sid, sum (i), sum (o), sum (home), sum (vehicle), sum (relatives) FROM ("
     "  SELECT coalesce (shelter_id, '') AS sid, kind != 'go_out' AS i, kind = 'go_out' AS o,"
-    "    0 AS home, 0 AS vehicle, 0 AS relatives FROM person_state WHERE kind IN " STAYING_KINDS
+    "    0 AS home, 0 AS vehicle, 0 AS relatives FROM person_state WHERE " STAYING ("kind")
     "  UNION ALL"
     "  SELECT coalesce (h.shelter_id, ''), 0, 0, " ELSEWHERE ("h", "1")
     "  FROM households h JOIN persons p ON p.household_id = h.id LEFT JOIN person_state s ON s.person_id = p.id"
-    "  WHERE h.stay IN " ELSEWHERE_STAYS " AND s.kind IS NOT 'leave')"
+    "  WHERE " ELSEWHERE_STAY ("h.stay") " AND s.kind IS NOT 'leave')"
     " GROUP BY sid" },
   { "shelter_households",
     "SELECT coalesce (s.shelter_id, ''), p.household_id, count (*) FROM " STAYING_PEOPLE " GROUP BY 1, 2" },
@@ -1084,37 +1090,70 @@ static const struct {
     " GROUP BY b" },
 };
 
-/* What a person_state row R counts, with SIGN 1 (the row came) or -1 (it went). */
+/* Adds the row SELECT gives (shelter key, in, out, at home, in a
+ * vehicle, at relatives') to shelter_occupancy; SELECT ends in a WHERE
+ * clause, as SQLite asks of INSERT ... SELECT with ON CONFLICT. */
+#define OCCUPANCY_ADD(select) \
+  "INSERT INTO shelter_occupancy (shelter_id, in_shelter, out_now, at_home, in_vehicle, at_relatives) " select \
+  " ON CONFLICT (shelter_id) DO UPDATE SET in_shelter = in_shelter + excluded.in_shelter," \
+  "  out_now = out_now + excluded.out_now, at_home = at_home + excluded.at_home," \
+  "  in_vehicle = in_vehicle + excluded.in_vehicle, at_relatives = at_relatives + excluded.at_relatives;"
+/* After something was taken away (WHEN holds) from the shelter KEY: its
+ * row goes if it is all zeros now. */
+#define OCCUPANCY_TIDY(when, key) \
+  "DELETE FROM shelter_occupancy WHERE " when " AND shelter_id = coalesce (" key ", '')" \
+  "  AND in_shelter = 0 AND out_now = 0 AND at_home = 0 AND in_vehicle = 0 AND at_relatives = 0;"
+
+/* A person's field F, looked up by ID. */
+#define PERSON_FIELD(id, f) "(SELECT " f " FROM persons WHERE id = " id ")"
+
+/* What a person_state row R counts, with SIGN 1 (the row came) or -1 (it
+ * went).  Rows go into staying_change as VALUES, never from a SELECT:
+ * SQLite would stage a SELECT's rows for a view's trigger in a table
+ * made and dropped each time, which cost more than all the counting. */
 #define STATE_COUNTS(r, sign) \
-  "INSERT INTO occupancy_change SELECT " r ".shelter_id, (" sign ") * (" r ".kind != 'go_out'), " \
-  "  (" sign ") * (" r ".kind = 'go_out'), 0, 0, 0 WHERE " r ".kind IN " STAYING_KINDS ";" \
-  "INSERT INTO staying_change SELECT " sign ", " r ".kind, " r ".shelter_id, " COUNTED_FIELDS ("p") \
-  "  FROM persons p WHERE p.id = " r ".person_id AND " r ".kind IN " STAYING_KINDS ";" \
+  OCCUPANCY_ADD ("SELECT coalesce (" r ".shelter_id, ''), (" sign ") * (" r ".kind != 'go_out'), " \
+                 "(" sign ") * (" r ".kind = 'go_out'), 0, 0, 0 WHERE " STAYING (r ".kind")) \
+  OCCUPANCY_TIDY ("(" sign ") < 0", r ".shelter_id") \
+  "INSERT INTO staying_change VALUES (" sign ", " r ".kind, " r ".shelter_id, " \
+  PERSON_FIELD (r ".person_id", "household_id") ", " PERSON_FIELD (r ".person_id", "sex") ", " \
+  PERSON_FIELD (r ".person_id", "birth_date") ", " PERSON_FIELD (r ".person_id", "allergies") ", " \
+  PERSON_FIELD (r ".person_id", "illness") ", " PERSON_FIELD (r ".person_id", "pregnant") ", " \
+  PERSON_FIELD (r ".person_id", "disability") ", " PERSON_FIELD (r ".person_id", "care_level") ", " \
+  PERSON_FIELD (r ".person_id", "mobility") ", " PERSON_FIELD (r ".person_id", "language") ");" \
   /* One who has left is no longer counted where their household stays. */ \
-  "INSERT INTO occupancy_change SELECT h.shelter_id, 0, 0, " ELSEWHERE ("h", "-(" sign ")") \
-  "  FROM persons p JOIN households h ON h.id = p.household_id" \
-  "  WHERE p.id = " r ".person_id AND " r ".kind = 'leave' AND h.stay IN " ELSEWHERE_STAYS ";"
+  OCCUPANCY_ADD ("SELECT coalesce (h.shelter_id, ''), 0, 0, " ELSEWHERE ("h", "-(" sign ")") \
+                 " FROM persons p JOIN households h ON h.id = p.household_id" \
+                 " WHERE p.id = " r ".person_id AND " r ".kind = 'leave' AND " ELSEWHERE_STAY ("h.stay")) \
+  OCCUPANCY_TIDY ("(" sign ") > 0 AND " r ".kind = 'leave'", \
+                  "(SELECT h.shelter_id FROM persons p JOIN households h ON h.id = p.household_id" \
+                  " WHERE p.id = " r ".person_id)")
 
 /* A person_state change that keeps the person staying at the same
  * shelter: in and out for now move, nothing else. */
 #define STAYS_PUT \
-  "OLD.person_id IS NEW.person_id AND OLD.shelter_id IS NEW.shelter_id AND OLD.kind IN " STAYING_KINDS \
-  " AND NEW.kind IN " STAYING_KINDS
+  "OLD.person_id IS NEW.person_id AND OLD.shelter_id IS NEW.shelter_id AND " STAYING ("OLD.kind") \
+  " AND " STAYING ("NEW.kind")
 
 /* What a persons row R counts. */
 #define PERSON_COUNTS(r, sign) \
-  "INSERT INTO staying_change SELECT " sign ", s.kind, s.shelter_id, " COUNTED_FIELDS (r) \
-  "  FROM person_state s WHERE s.person_id = " r ".id;" \
-  "INSERT INTO occupancy_change SELECT h.shelter_id, 0, 0, " ELSEWHERE ("h", sign) \
-  "  FROM households h WHERE h.id = " r ".household_id AND h.stay IN " ELSEWHERE_STAYS \
-  "  AND " NOT_LEFT (r ".id") ";"
+  "INSERT INTO staying_change VALUES (" sign ", (SELECT kind FROM person_state WHERE person_id = " r ".id)," \
+  "  (SELECT shelter_id FROM person_state WHERE person_id = " r ".id), " COUNTED_FIELDS (r) ");" \
+  OCCUPANCY_ADD ("SELECT coalesce (h.shelter_id, ''), 0, 0, " ELSEWHERE ("h", sign) \
+                 " FROM households h WHERE h.id = " r ".household_id AND " ELSEWHERE_STAY ("h.stay") \
+                 " AND " NOT_LEFT (r ".id")) \
+  OCCUPANCY_TIDY ("(" sign ") < 0", "(SELECT h.shelter_id FROM households h WHERE h.id = " r ".household_id)")
+
+/* How many members of household R have not left. */
+#define MEMBERS_NOT_LEFT(r) \
+  "(SELECT count (*) FROM persons p WHERE p.household_id = " r ".id AND " NOT_LEFT ("p.id") ")"
 
 /* What a households row R counts: its members where it stays, and its
  * pets if any of its members are staying anywhere. */
 #define HOUSEHOLD_COUNTS(r, sign) \
-  "INSERT INTO occupancy_change SELECT " r ".shelter_id, 0, 0, " ELSEWHERE (r, sign " * n") \
-  "  FROM (SELECT count (*) AS n FROM persons p WHERE p.household_id = " r ".id AND " NOT_LEFT ("p.id") ")" \
-  "  WHERE n > 0 AND " r ".stay IN " ELSEWHERE_STAYS ";" \
+  OCCUPANCY_ADD ("SELECT coalesce (" r ".shelter_id, ''), 0, 0, " ELSEWHERE (r, sign " * " MEMBERS_NOT_LEFT (r)) \
+                 " WHERE " ELSEWHERE_STAY (r ".stay")) \
+  OCCUPANCY_TIDY ("(" sign ") < 0", r ".shelter_id") \
   "UPDATE staying_totals SET households_with_pets = households_with_pets + (" sign ")" \
   "  WHERE " HAS_PETS (r) " AND EXISTS (SELECT 1 FROM shelter_households WHERE household_id = " r ".id);"
 
@@ -1122,35 +1161,23 @@ static const struct {
 #define PETS_OF(id) "coalesce ((SELECT " HAS_PETS ("h") " FROM households h WHERE h.id = " id "), 0)"
 
 static const char aggregate_triggers[] =
-  "CREATE VIEW occupancy_change (shelter_id, in_shelter, out_now, at_home, in_vehicle, at_relatives) AS"
-  "  SELECT NULL, 0, 0, 0, 0, 0 WHERE 0;"
-  "CREATE TRIGGER occupancy_change_apply INSTEAD OF INSERT ON occupancy_change BEGIN"
-  "  INSERT INTO shelter_occupancy (shelter_id, in_shelter, out_now, at_home, in_vehicle, at_relatives)"
-  "    VALUES (coalesce (NEW.shelter_id, ''), NEW.in_shelter, NEW.out_now, NEW.at_home, NEW.in_vehicle,"
-  "      NEW.at_relatives)"
-  "  ON CONFLICT (shelter_id) DO UPDATE SET in_shelter = in_shelter + excluded.in_shelter,"
-  "    out_now = out_now + excluded.out_now, at_home = at_home + excluded.at_home,"
-  "    in_vehicle = in_vehicle + excluded.in_vehicle, at_relatives = at_relatives + excluded.at_relatives;"
-  /* Only what takes away can leave a row of zeros. */
-  "  DELETE FROM shelter_occupancy WHERE min (NEW.in_shelter, NEW.out_now, NEW.at_home, NEW.in_vehicle,"
-  "      NEW.at_relatives) < 0"
-  "    AND shelter_id = coalesce (NEW.shelter_id, '') AND in_shelter = 0"
-  "    AND out_now = 0 AND at_home = 0 AND in_vehicle = 0 AND at_relatives = 0;"
-  "END;"
-
+  /* A person staying, counted in or taken out (sign 1 or -1) of what is
+   * kept per household and per birth date and for the city; rows for
+   * any other kind of state, or for no person, are let pass. */
   "CREATE VIEW staying_change (sign, kind, shelter_id, household_id, sex, birth_date, allergies, illness,"
   "  pregnant, disability, care_level, mobility, language) AS"
   "  SELECT 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;"
   "CREATE TRIGGER staying_change_apply INSTEAD OF INSERT ON staying_change"
-  "  WHEN NEW.kind IN " STAYING_KINDS " BEGIN"
+  "  WHEN " STAYING ("NEW.kind") " AND NEW.household_id IS NOT NULL BEGIN"
   "  INSERT INTO shelter_households (shelter_id, household_id, staying)"
   "    VALUES (coalesce (NEW.shelter_id, ''), NEW.household_id, NEW.sign)"
   "  ON CONFLICT (shelter_id, household_id) DO UPDATE SET staying = staying + excluded.staying;"
   "  DELETE FROM shelter_households WHERE NEW.sign < 0"
   "    AND shelter_id = coalesce (NEW.shelter_id, '') AND household_id = NEW.household_id AND staying = 0;"
   "  INSERT INTO staying_by_birth (birth_date, sex_unknown, male, female, not_applicable)"
-  "    SELECT " BIRTH_KEY ("NEW.birth_date") ", NEW.sign * sex_unknown, NEW.sign * male, NEW.sign * female,"
-  "      NEW.sign * not_applicable FROM (SELECT " SEX_FLAGS ("NEW.sex") ") WHERE 1"
+  "    VALUES (" BIRTH_KEY ("NEW.birth_date") ", NEW.sign * " IS_SEX_UNKNOWN ("NEW.sex") ","
+  "      NEW.sign * " IS_SEX ("NEW.sex", "male") ", NEW.sign * " IS_SEX ("NEW.sex", "female") ","
+  "      NEW.sign * " IS_SEX ("NEW.sex", "not_applicable") ")"
   "  ON CONFLICT (birth_date) DO UPDATE SET sex_unknown = sex_unknown + excluded.sex_unknown,"
   "    male = male + excluded.male, female = female + excluded.female,"
   "    not_applicable = not_applicable + excluded.not_applicable;"
@@ -1182,7 +1209,7 @@ static const char aggregate_triggers[] =
   "END;"
   /* Out for now and back, the desk's commonest scans, change two counts
    * only: the general way below would take the person out of every count
-   * and put them back (0.47 ms a scan at 100 000 persons). */
+   * and put them back. */
   "CREATE TRIGGER person_state_count_out AFTER UPDATE ON person_state"
   "  WHEN " STAYS_PUT " AND (OLD.kind = 'go_out') IS NOT (NEW.kind = 'go_out') "
   "BEGIN"

@@ -172,8 +172,8 @@ MUTATIONS = [
     {
         "name": "counts-leave-still-at-home",
         "file": "src/core/sd-migrations.c",
-        "find": ".kind = 'leave' AND h.stay IN ",
-        "replace": ".kind = 'never' AND h.stay IN ",
+        "find": "\".kind = 'leave' AND \" ELSEWHERE_STAY (\"h.stay\"))",
+        "replace": "\".kind = 'never' AND \" ELSEWHERE_STAY (\"h.stay\"))",
         "breaks": "someone registered as staying at home who leaves is still counted at home",
         "suites": ["unit"],
         "caught_by": ["test-aggregates"],
