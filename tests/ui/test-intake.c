@@ -12,6 +12,8 @@
 #include "sd-application.h"
 #include "sd-checkin-page.h"
 #include "sd-duplicate-dialog.h"
+
+#include <string.h>
 #include "sd-enquiry-page.h"
 #include "sd-intake-page.h"
 #include "sd-store-private.h"
@@ -155,6 +157,61 @@ assert_yamada_stored (SdStore    *store,
   g_assert_cmpstr (sd_person_get_language (second), ==, sachiko.language);
   g_assert_null (sd_person_get_disability (second));
   g_assert_null (sd_person_get_mobility (second));
+}
+
+/* Whether a label under WIDGET shows text containing PART. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* More namesakes born that day than the check compares: the dialog opens
+ * although none of those compared matched, and says to search first. */
+static void
+test_duplicate_check_capped (void)
+{
+  SdWindow *window = signed_in_window ();
+  SdIntakePage *intake = SD_INTAKE_PAGE (sd_window_get_desk_page (window, "intake"));
+  SdStore *store = sd_window_get_store (window);
+  SdHouseholdSpec h = { .stay = SD_STAY_HOME };
+  SdPersonSpec crowd = { .name = "佐藤 翔太", .kana = "さとう しょうた", .birth_date = "2000-01-01" };
+  SdPersonSpec again = { .name = "佐藤　翔太", .kana = "サトウ ショウタ", .birth_date = "H12.1.1", .sex = SD_SEX_MALE };
+  SdDuplicateDialog *dialog;
+  g_autofree char *cap = g_strdup_printf ("%d", SD_DUPLICATES_EXAMINED);
+  guint before;
+
+  {
+    g_autoptr(GListModel) shelters = sd_store_list_shelters (store, NULL);
+    g_autoptr(SdShelter) shelter = g_list_model_get_item (shelters, 0);
+
+    h.shelter_id = sd_shelter_get_id (shelter);
+    for (int i = 0; i <= SD_DUPLICATES_EXAMINED; i++)
+      {
+        g_autofree char *id = sd_store_add_household (store, &h, &crowd, 1, NULL, NULL);
+        g_assert_nonnull (id);
+      }
+  }
+  before = count_persons (window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "intake"));
+  sd_member_form_fill (sd_intake_page_get_member (intake, 0), &again);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
+  dialog = find_duplicate_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (shows_text (GTK_WIDGET (dialog), cap));
+  sd_ui_screenshot (GTK_WIDGET (dialog), "intake-duplicate-capped");
+  g_assert_cmpuint (count_persons (window), ==, before);  /* nothing saved while asking */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  sd_ui_run_for (50);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
 }
 
 static void
@@ -325,6 +382,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/ui/intake/register-duplicate-find-checkin", test_register_duplicate_find_checkin);
   g_test_add_func ("/ui/intake/bad-input-is-explained", test_bad_input_is_explained);
+  g_test_add_func ("/ui/intake/duplicate-check-capped", test_duplicate_check_capped);
   rc = g_test_run ();
   g_free (db_path);
   return rc;
