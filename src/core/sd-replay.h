@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "sd-store.h"
 
 G_BEGIN_DECLS
