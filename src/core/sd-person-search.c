@@ -17,6 +17,9 @@
  *              names in latin letters
  *   p<digits>  the phone number's digits; q<last four> its last four
  *   b<date>    the birth date, ISO 8601
+ *   d<date><name>  the birth date and the whole name, and
+ *   e<date><kana>  the same with the kana: what the duplicate check
+ *              looks up, one probe each however common the name
  *
  * A search is then a few range scans on the primary key (key, person_id):
  * prefix ranges for names, kana, readings and phone digits, exact keys
@@ -43,7 +46,7 @@
 
 /* Each key once: a romaji name and its kana have the same reading. */
 static void
-add_key (json_t      *keys,
+add_key (GPtrArray   *keys,
          GHashTable  *added,
          char         kind,
          const char  *text)
@@ -51,12 +54,12 @@ add_key (json_t      *keys,
   char *key = g_strdup_printf ("%c%s", kind, text);
 
   if (g_hash_table_add (added, key))
-    json_array_append_new (keys, sd_json_text (key));
+    g_ptr_array_add (keys, g_strdup (key));
 }
 
 /* The keys of one tail of a name or kana: folded, and its reading. */
 static void
-add_text_keys (json_t      *keys,
+add_text_keys (GPtrArray   *keys,
                GHashTable  *added,
                char         kind,
                const char  *text)
@@ -73,7 +76,7 @@ add_text_keys (json_t      *keys,
 }
 
 static void
-add_name_keys (json_t      *keys,
+add_name_keys (GPtrArray   *keys,
                GHashTable  *added,
                char         kind,
                const char  *text)
@@ -95,34 +98,60 @@ add_name_keys (json_t      *keys,
     }
 }
 
+/* The duplicate check's key: KIND ('d' for the name, 'e' for the kana),
+ * the ISO birth date, and the whole TEXT folded; NULL without either. */
+static char *
+duplicate_key (char        kind,
+               const char *birth_date,
+               const char *text)
+{
+  g_autofree char *tidy = sd_text_tidy (text);
+  g_autofree char *folded = tidy != NULL ? sd_text_fold (tidy) : NULL;
+
+  if (folded == NULL || birth_date == NULL || *birth_date == '\0')
+    return NULL;
+  return g_strdup_printf ("%c%s%s", kind, birth_date, folded);
+}
+
+GPtrArray *
+_sd_person_search_key_list (const char *name,
+                            const char *kana,
+                            const char *phone,
+                            const char *birth_date)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *digits = sd_text_phone_digits (phone);
+  char *key;
+
+  add_name_keys (keys, added, 'n', name);
+  add_name_keys (keys, added, 'k', kana);
+  if (digits != NULL)
+    {
+      g_ptr_array_add (keys, g_strconcat ("p", digits, NULL));
+      if (strlen (digits) >= 4)
+        g_ptr_array_add (keys, g_strconcat ("q", digits + strlen (digits) - 4, NULL));
+    }
+  if (birth_date != NULL && *birth_date != '\0')
+    g_ptr_array_add (keys, g_strconcat ("b", birth_date, NULL));
+  if ((key = duplicate_key ('d', birth_date, name)) != NULL)
+    g_ptr_array_add (keys, key);
+  if ((key = duplicate_key ('e', birth_date, kana)) != NULL)
+    g_ptr_array_add (keys, key);
+  return g_steal_pointer (&keys);
+}
+
 char *
 _sd_person_search_keys (const char *name,
                         const char *kana,
                         const char *phone,
                         const char *birth_date)
 {
+  g_autoptr(GPtrArray) list = _sd_person_search_key_list (name, kana, phone, birth_date);
   g_autoptr(json_t) keys = json_array ();
-  g_autoptr(GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *digits = sd_text_phone_digits (phone);
 
-  add_name_keys (keys, added, 'n', name);
-  add_name_keys (keys, added, 'k', kana);
-  if (digits != NULL)
-    {
-      g_autofree char *p = g_strconcat ("p", digits, NULL);
-
-      json_array_append_new (keys, sd_json_text (p));
-      if (strlen (digits) >= 4)
-        {
-          g_autofree char *q = g_strconcat ("q", digits + strlen (digits) - 4, NULL);
-          json_array_append_new (keys, sd_json_text (q));
-        }
-    }
-  if (birth_date != NULL && *birth_date != '\0')
-    {
-      g_autofree char *b = g_strconcat ("b", birth_date, NULL);
-      json_array_append_new (keys, sd_json_text (b));
-    }
+  for (guint i = 0; i < list->len; i++)
+    json_array_append_new (keys, sd_json_text (g_ptr_array_index (list, i)));
   return sd_json_to_compact (keys);
 }
 
@@ -343,7 +372,6 @@ sd_store_find_duplicates (SdStore             *store,
   g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_PERSON);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *birth = NULL;
-  g_autofree char *birth_key = NULL;
   const char *address = spec->address && *spec->address ? spec->address : household_address;
   sqlite3_stmt *stmt;
   int rc;
@@ -358,36 +386,25 @@ sd_store_find_duplicates (SdStore             *store,
   birth = spec->birth_date ? sd_date_parse_iso (spec->birth_date, NULL, NULL) : NULL;
   if (birth == NULL)
     return G_LIST_MODEL (g_steal_pointer (&list));
-  birth_key = g_strconcat ("b", birth, NULL);
 
   /* The candidates are the people born that day with the same whole name
-   * or kana, found by their keys (sd_search_keys): the birth date key
-   * gives a few dozen people even in a city of a million, and a probe
-   * of the (key, person) primary key keeps those with the name's or the
-   * kana's key, so a common name's hundreds of namesakes are never read.
-   * The names are then compared here.  At most SD_DUPLICATES_EXAMINED
-   * are read; more than that (a placeholder birth date given to many) is
-   * said, so the desk can tell the volunteer. */
-  {
-    g_autofree char *tidy_name = sd_text_tidy (spec->name);
-    g_autofree char *tidy_kana = sd_text_tidy (spec->kana);
-    g_autofree char *name = tidy_name != NULL ? sd_text_fold (tidy_name) : NULL;
-    g_autofree char *kana = tidy_kana != NULL ? sd_text_fold (tidy_kana) : NULL;
-
-    name_key = name != NULL ? g_strconcat ("n", name, NULL) : NULL;
-    kana_key = kana != NULL ? g_strconcat ("k", kana, NULL) : NULL;
-  }
+   * or kana: one probe each of the (key, person) primary key for the keys
+   * made of both (d<date><name>, e<date><kana>), however many namesakes
+   * or people born that day a city of a million has, so only the few who
+   * share both are read.  The names are then compared here (a kana match
+   * also needs the same address).  At most SD_DUPLICATES_EXAMINED are
+   * read; more than that (a placeholder birth date and name given to
+   * many) is said, so the desk can tell the volunteer. */
+  name_key = duplicate_key ('d', birth, spec->name);
+  kana_key = duplicate_key ('e', birth, spec->kana);
   stmt = _sd_store_prepare (store,
-                            SD_PERSON_SELECT "WHERE p.id IN (SELECT person_id FROM person_keys WHERE key = ?2) "
-                            "AND EXISTS (SELECT 1 FROM person_keys k WHERE k.key IN (?3, ?4) AND k.person_id = p.id) "
-                            "AND p.birth_date = ?1 ORDER BY p.created_at LIMIT ?5", error);
+                            SD_PERSON_SELECT "WHERE p.id IN (SELECT person_id FROM person_keys WHERE key IN (?1, ?2)) "
+                            "ORDER BY p.created_at LIMIT ?3", error);
   if (stmt == NULL)
     return NULL;
-  _sd_bind_text (stmt, 1, birth);
-  _sd_bind_text (stmt, 2, birth_key);
-  _sd_bind_text (stmt, 3, name_key);
-  _sd_bind_text (stmt, 4, kana_key);
-  sqlite3_bind_int (stmt, 5, SD_DUPLICATES_EXAMINED + 1);
+  _sd_bind_text (stmt, 1, name_key);
+  _sd_bind_text (stmt, 2, kana_key);
+  sqlite3_bind_int (stmt, 3, SD_DUPLICATES_EXAMINED + 1);
 
   while ((rc = _sd_store_step (store, stmt, _("look for duplicates"), error)) == SQLITE_ROW)
     {
@@ -404,7 +421,7 @@ sd_store_find_duplicates (SdStore             *store,
       gboolean same_kana_and_address = same_folded (sd_person_get_kana (person), spec->kana) &&
                                         same_folded (sd_person_get_address (person), address);
 
-      /* A part of a name (key "n太郎") matched the index; check the whole. */
+      /* Found by the kana alone: that needs the same address too. */
       if (g_strcmp0 (sd_person_get_id (person), spec->existing_id) == 0 ||
           !(same_name || same_kana_and_address))
         continue;

@@ -26,7 +26,7 @@
 #include "sd-store-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <jansson.h>
+#include <sodium.h>
 #include <string.h>
 
 GPtrArray *
@@ -679,67 +679,82 @@ prove_table (sqlite3     *db,
   return TRUE;
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
+/* The multiset of (person, key) pairs as one number: the sum of each
+ * pair's keyed hash (SipHash-2-4 with KEY, crypto_shorthash), and how
+ * many pairs.  Order does not matter, so neither side needs sorting. */
+typedef struct {
+  guint64 sum;
+  gint64  n;
+} KeySet;
+
+static void
+key_set_add (KeySet              *set,
+             const unsigned char *hash_key,
+             const char          *person_id,
+             const char          *key)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  g_autofree char *pair = g_strconcat (person_id, "\n", key, NULL);
+  unsigned char hash[crypto_shorthash_BYTES];
+  guint64 h;
+
+  crypto_shorthash (hash, (const unsigned char *) pair, strlen (pair), hash_key);
+  memcpy (&h, hash, sizeof h);
+  set->sum += h;
+  set->n++;
 }
 
 /* The search keys (person_keys): every person's computed again and
- * compared with the stored ones, walking both in (person, key) order side by side: the
- * persons by id, person_keys by its (person_id) index, whose entries end
- * with the key. */
+ * compared with those stored, as two multisets of (person, key) pairs
+ * each summed by a hash keyed afresh for every check (see KeySet), so
+ * that nobody who changes the file can make a different set sum the
+ * same: both sides are read once in whatever order is fastest, with no
+ * index by person and no sort.  Equal sums and counts of two different
+ * sets happen by chance once in 2^64. */
 gboolean
 _sd_replay_prove_search_keys (sqlite3  *db,
                               GError  **error)
 {
   sqlite3_stmt *people = NULL, *stored = NULL;
-  gboolean same = TRUE;
-  int rc_stored, rc_people = SQLITE_ROW;
+  unsigned char hash_key[crypto_shorthash_KEYBYTES];
+  KeySet want = { 0, 0 }, have = { 0, 0 };
+  int rc_stored = SQLITE_ERROR, rc_people = SQLITE_ERROR;
+  gboolean same;
 
-  if (sqlite3_prepare_v2 (db, "SELECT p.id, sd_search_keys (p.name, p.kana, coalesce (p.phone, h.phone), "
-                              "p.birth_date) FROM persons p LEFT JOIN households h ON h.id = p.household_id "
-                              "ORDER BY p.id", -1, &people, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "SELECT person_id, key FROM person_keys ORDER BY person_id, key",
-                          -1, &stored, NULL) != SQLITE_OK)
+  if (sodium_init () < 0)
     {
       set_read_error (db, error);
-      sqlite3_finalize (people);
       return FALSE;
     }
-  rc_stored = sqlite3_step (stored);
-  while (same && (rc_people = sqlite3_step (people)) == SQLITE_ROW)
+  randombytes_buf (hash_key, sizeof hash_key);
+  if (sqlite3_prepare_v2 (db, "SELECT p.id, p.name, p.kana, coalesce (p.phone, h.phone), p.birth_date "
+                              "FROM persons p LEFT JOIN households h ON h.id = p.household_id", -1, &people,
+                          NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "SELECT person_id, key FROM person_keys", -1, &stored, NULL) == SQLITE_OK)
     {
-      const char *id = (const char *) sqlite3_column_text (people, 0);
-      json_t *keys = json_loads ((const char *) sqlite3_column_text (people, 1), 0, NULL);
-      g_autoptr(GPtrArray) expected = g_ptr_array_new ();
-      size_t i;
-      json_t *key;
-
-      json_array_foreach (keys, i, key)
-        if (json_is_string (key))
-          g_ptr_array_add (expected, (gpointer) json_string_value (key));
-      g_ptr_array_sort (expected, compare_strings);
-      for (guint k = 0; same && k < expected->len; k++)
+      while ((rc_people = sqlite3_step (people)) == SQLITE_ROW)
         {
-          const char *want = g_ptr_array_index (expected, k);
+          const char *id = (const char *) sqlite3_column_text (people, 0);
+          g_autoptr(GPtrArray) keys = _sd_person_search_key_list ((const char *) sqlite3_column_text (people, 1),
+                                                                  (const char *) sqlite3_column_text (people, 2),
+                                                                  (const char *) sqlite3_column_text (people, 3),
+                                                                  (const char *) sqlite3_column_text (people, 4));
 
-          if (k > 0 && g_str_equal (want, g_ptr_array_index (expected, k - 1)))
-            continue;  /* stored once */
-          /* Stored keys of people before this one have no person. */
-          same = rc_stored == SQLITE_ROW &&
-                 g_strcmp0 ((const char *) sqlite3_column_text (stored, 0), id) == 0 &&
-                 g_strcmp0 ((const char *) sqlite3_column_text (stored, 1), want) == 0;
-          rc_stored = sqlite3_step (stored);
+          for (guint k = 0; k < keys->len; k++)
+            key_set_add (&want, hash_key, id, g_ptr_array_index (keys, k));
         }
-      json_decref (keys);
-      /* No key stored for this person beyond those. */
-      same = same && !(rc_stored == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stored, 0), id) == 0);
+      while ((rc_stored = sqlite3_step (stored)) == SQLITE_ROW)
+        key_set_add (&have, hash_key, (const char *) sqlite3_column_text (stored, 0),
+                     (const char *) sqlite3_column_text (stored, 1));
     }
-  same = same && rc_stored == SQLITE_DONE && rc_people == SQLITE_DONE;
+  sodium_memzero (hash_key, sizeof hash_key);
   sqlite3_finalize (people);
   sqlite3_finalize (stored);
+  if (rc_people != SQLITE_DONE || rc_stored != SQLITE_DONE)
+    {
+      set_read_error (db, error);
+      return FALSE;
+    }
+  same = want.n == have.n && want.sum == have.sum;
   if (!same)
     g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
                  _("“%s” differs from what it is derived from: it was changed outside ShelterDesk. "

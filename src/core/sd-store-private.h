@@ -102,8 +102,14 @@ gboolean      _sd_check_schema       (sqlite3     *db,
  * for a migration that changes what sd_search_keys() returns. */
 gboolean      _sd_rebuild_person_keys (sqlite3    *db,
                                        GError    **error);
-/* The search keys of one person, as the JSON array sd_search_keys()
- * gives the person_keys triggers (sd-person-search.c). */
+/* The search keys of one person, each once (char*): what person_keys
+ * holds for them (sd-person-search.c). */
+GPtrArray    *_sd_person_search_key_list (const char  *name,
+                                          const char  *kana,
+                                          const char  *phone,
+                                          const char  *birth_date);
+/* The same as the JSON array sd_search_keys() gives the person_keys
+ * triggers. */
 char         *_sd_person_search_keys (const char  *name,
                                       const char  *kana,
                                       const char  *phone,

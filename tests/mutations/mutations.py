@@ -224,4 +224,33 @@ MUTATIONS = [
         "suites": ["unit"],
         "caught_by": ["test-aggregates", "test-report"],
     },
+    {
+        "name": "keys-household-phone-ignored",
+        "file": "src/core/sd-migrations.c",
+        "find": '"    WHERE p.household_id = NEW.id AND p.phone IS NULL;"',
+        "replace": '"    WHERE p.household_id = NEW.id AND 0;"',
+        "breaks": "after a household's phone changes, its members are no longer found by the new number",
+        "suites": ["unit"],
+        "caught_by": ["test-store"],
+    },
+    {
+        "name": "keys-old-kept-on-change",
+        "file": "src/core/sd-migrations.c",
+        "find": '"CREATE TRIGGER person_keys_update AFTER UPDATE OF name, kana, phone, birth_date, household_id ON persons BEGIN"\n'
+                '  "  DELETE FROM person_keys WHERE person_id = OLD.id AND key IN',
+        "replace": '"CREATE TRIGGER person_keys_update AFTER UPDATE OF name, kana, phone, birth_date, household_id ON persons BEGIN"\n'
+                   '  "  DELETE FROM person_keys WHERE person_id = OLD.id AND 0 AND key IN',
+        "breaks": "a corrected name or birth date leaves the old ones searchable and in the duplicate check",
+        "suites": ["unit"],
+        "caught_by": ["test-store"],
+    },
+    {
+        "name": "duplicates-kana-only",
+        "file": "src/core/sd-person-search.c",
+        "find": "_sd_bind_text (stmt, 1, name_key);",
+        "replace": "_sd_bind_text (stmt, 1, kana_key);",
+        "breaks": "the duplicate check no longer finds someone registered again under the same name and birth date",
+        "suites": ["unit"],
+        "caught_by": ["test-store", "test-person"],
+    },
 ]

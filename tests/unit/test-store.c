@@ -1059,6 +1059,84 @@ test_household_and_events (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* How many persons a search finds. */
+static guint
+found_by (SdStore *store, const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) found = sd_store_search_persons (store, query, 50, &error);
+
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (found);
+}
+
+/* The search keys are kept without an index by person (schema 10): a
+ * change takes out exactly the keys the row had, computed again, and a
+ * household's new phone reaches the members who have none of their own.
+ * The deep check proves them equal to a recomputation after each. */
+static void
+test_keys_follow_every_change (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = open_new (f);
+  g_autoptr(SdShelter) shelter = add_shelter (store, "S01");
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *household = NULL;
+  g_autofree char *sql = NULL;
+  SdHouseholdSpec h = { sd_shelter_get_id (shelter), SD_STAY_SHELTER, NULL, "みなと川市東町1-2-3", "090-1111-2222" };
+  SdPersonSpec members[] = {
+    { "山田 太郎", "やまだ たろう", "1950-01-06", SD_SEX_MALE, NULL, NULL, FALSE },
+    { "山田 花子", "やまだ はなこ", "1952-03-04", SD_SEX_FEMALE, NULL, "080-3333-4444", FALSE },
+  };
+  sqlite3 *db = _sd_store_get_db (store);
+
+  household = sd_store_add_household (store, &h, members, 2, ids, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found_by (store, "2222"), ==, 1);  /* 太郎 by the household's phone */
+  g_assert_cmpuint (found_by (store, "4444"), ==, 1);
+
+  /* The household's phone changes: 太郎's keys follow, 花子 keeps hers. */
+  {
+    g_autoptr(SdTxn) txn = _sd_store_begin (store, &error);
+
+    sql = g_strdup_printf ("UPDATE households SET phone = '090-5555-6666' WHERE id = '%s'", household);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_true (_sd_txn_commit (g_steal_pointer (&txn), &error));
+  }
+  g_assert_cmpuint (found_by (store, "2222"), ==, 0);
+  g_assert_cmpuint (found_by (store, "6666"), ==, 1);
+  g_assert_cmpuint (found_by (store, "4444"), ==, 1);
+  g_assert_true (sd_store_check_deep (store, &error));
+  g_assert_no_error (error);
+
+  /* A name and a birth date corrected: nothing of the old ones stays. */
+  {
+    g_autoptr(SdTxn) txn = _sd_store_begin (store, &error);
+
+    g_free (sql);
+    sql = g_strdup_printf ("UPDATE persons SET name = '山田 太朗', birth_date = '1950-01-07' WHERE id = '%s'",
+                           (char *) g_ptr_array_index (ids, 0));
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_true (_sd_txn_commit (g_steal_pointer (&txn), &error));
+  }
+  g_assert_cmpuint (found_by (store, "太郎"), ==, 0);
+  g_assert_cmpuint (found_by (store, "太朗"), ==, 1);
+  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM person_keys WHERE key GLOB '*1950-01-06*'"), ==, 0);
+  g_assert_true (sd_store_check_deep (store, &error));
+  g_assert_no_error (error);
+
+  /* The duplicate check finds him by the new name and date only. */
+  {
+    SdPersonSpec again = { "山田 太朗", NULL, "1950-01-07", SD_SEX_MALE, NULL, NULL, FALSE };
+    SdPersonSpec before = { "山田 太郎", NULL, "1950-01-06", SD_SEX_MALE, NULL, NULL, FALSE };
+    g_autoptr(GListModel) dups = sd_store_find_duplicates (store, &again, NULL, NULL, &error);
+    g_autoptr(GListModel) none = sd_store_find_duplicates (store, &before, NULL, NULL, &error);
+
+    g_assert_cmpuint (g_list_model_get_n_items (dups), ==, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (none), ==, 0);
+  }
+}
+
 static void
 test_bad_input_saves_nothing (Fixture *f, gconstpointer data)
 {
@@ -1135,6 +1213,7 @@ main (int argc, char *argv[])
   ADD ("/store/nested-rollback", test_nested_rollback);
   ADD ("/persons/household-and-events", test_household_and_events);
   ADD ("/persons/bad-input-saves-nothing", test_bad_input_saves_nothing);
+  ADD ("/persons/keys-follow-every-change", test_keys_follow_every_change);
 #undef ADD
 
   return g_test_run ();
