@@ -74,7 +74,8 @@ bare_copy_of_city (City       *city,
  * members and their check-in in one durable transaction, on a file that
  * already holds the city.  The floor does the irreducible part of the
  * same work with bare SQLite on a trigger-free copy of the same city:
- * the same index lookups for each member (the people born that day),
+ * the same index lookups for each member (the people born that day with
+ * the same name or kana, by the same keys),
  * the same rows (household, persons, arrival events, where each person
  * is now), one commit.  Between two registrations the desk is idle and
  * copies the write-ahead log into the file (sd_store_set_idle_checkpoint,
@@ -90,8 +91,11 @@ bench_register (City *city, SdStore *store, GRand *rand)
   sqlite3 *db = bare_copy_of_city (city, bare_path);
   sqlite3_stmt *look = NULL, *h = NULL, *p = NULL, *e = NULL, *st = NULL;
 
+  /* The duplicate check's lookup: the persons with the member's birth
+   * date and whole name or kana keys (sd-person-search.c), the keys made
+   * by the core before the clock starts. */
   sqlite3_prepare_v2 (db, "SELECT p.id, p.name, p.kana, p.address FROM persons p WHERE p.id IN "
-                          "(SELECT person_id FROM person_keys WHERE key = 'b' || ?1) AND p.birth_date = ?1",
+                          "(SELECT person_id FROM person_keys WHERE key IN (?1, ?2))",
                       -1, &look, NULL);
   sqlite3_prepare_v2 (db, "INSERT INTO households (id, shelter_id, stay, address, phone, representative_id, "
                           "created_at) VALUES (?1, ?2, 'shelter', ?3, ?4, ?1, 0)", -1, &h, NULL);
@@ -111,6 +115,7 @@ bench_register (City *city, SdStore *store, GRand *rand)
       g_autofree char *hid = g_strdup_printf ("bh%d", i);
       SdHouseholdSpec spec;
       g_autofree char *id = NULL;
+      char dup_keys[N][2][256];
       double t0;
 
       sd_bench_household_fill (&hh, rand, fam, N);
@@ -128,11 +133,25 @@ bench_register (City *city, SdStore *store, GRand *rand)
       ours[i] = now_ms () - t0;
       g_assert (id != NULL);
 
+      for (int m = 0; m < N; m++)
+        {
+          g_autoptr(GPtrArray) keys = _sd_person_search_key_list (hh.members[m].name, hh.members[m].kana, NULL,
+                                                                  hh.members[m].birth_date);
+
+          for (guint k = 0; k < keys->len; k++)
+            {
+              const char *key = g_ptr_array_index (keys, k);
+
+              if (key[0] == 'd' || key[0] == 'e')
+                g_strlcpy (dup_keys[m][key[0] - 'd'], key, sizeof dup_keys[m][0]);
+            }
+        }
       t0 = now_ms ();
       for (int m = 0; m < N; m++)
         {
           sqlite3_reset (look);
-          sqlite3_bind_text (look, 1, hh.members[m].birth_date, -1, SQLITE_STATIC);
+          sqlite3_bind_text (look, 1, dup_keys[m][0], -1, SQLITE_STATIC);
+          sqlite3_bind_text (look, 2, dup_keys[m][1], -1, SQLITE_STATIC);
           while (sqlite3_step (look) == SQLITE_ROW)
             ;
         }
@@ -564,7 +583,7 @@ make_tables (void)
   register_table = sd_bench_table_new ("Ctrl+S on Intake: duplicate check of 4 members, then the household, its "
                                        "members and their check-in, durable (WAL, synchronous=FULL), 200 times, "
                                        "on a city of each size", sizes, "ShelterDesk", "floor", "bare SQLite, same city");
-  sd_bench_table_add_note (register_table, "target: median under 10 ms");
+  sd_bench_table_add_note (register_table, "target: p95 under 10 ms at 1 000 000 persons");
   search_table = sd_bench_table_new ("Search as you type, 1 000 queries each, 50 results at most", sizes,
                                      "ShelterDesk", "floor", "bare key range scan");
   sd_bench_table_add_note (search_table, "target: p95 under 10 ms (ShelterDesk also builds each person shown, "
