@@ -291,7 +291,11 @@ duplicate_decided_cb (SdIntakePage *self,
   if (*answer == '\0')
     sd_member_form_set_confirmed_new (form, TRUE);
   else
-    sd_member_form_set_existing_id (form, answer);
+    {
+      sd_member_form_set_existing_id (form, answer);
+      sd_member_form_set_merge (form, sd_duplicate_dialog_get_keep (dialog),
+                                sd_duplicate_dialog_get_move_household (dialog));
+    }
   save_continue (self);
 }
 
@@ -322,8 +326,8 @@ ask_about_duplicates (SdIntakePage *self)
           continue;
         }
 
-      dialog = sd_duplicate_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), &spec, candidates,
-                                        capped);
+      dialog = sd_duplicate_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), &spec, address,
+                                        gtk_editable_get_text (self->phone_entry), candidates, capped);
       g_object_set_data (G_OBJECT (dialog), "member-form", form);
       g_signal_connect_object (dialog, "decided", G_CALLBACK (duplicate_decided_cb), self, G_CONNECT_SWAPPED);
       gtk_window_present (GTK_WINDOW (dialog));
@@ -341,6 +345,7 @@ save_continue (SdIntakePage *self)
   g_autofree char *household_id = NULL;
   g_autofree char *pets = NULL;
   SdHouseholdSpec household = { 0 };
+  guint joining = 0;  /* members of the household being registered */
 
   if (ask_about_duplicates (self))
     return;  /* saving goes on when the volunteer answers */
@@ -349,8 +354,19 @@ save_continue (SdIntakePage *self)
        child != NULL; child = gtk_widget_get_next_sibling (child))
     {
       SdPersonSpec spec;
+      guint keep = sd_member_form_get_merge_keep (SD_MEMBER_FORM (child));
 
       sd_member_form_get_spec (SD_MEMBER_FORM (child), &spec);
+      /* "Same person" with the household's address or phone chosen over
+       * theirs: it becomes their own, since they may keep their household. */
+      if (spec.existing_id != NULL && spec.address == NULL && !(keep & SD_MERGE_ADDRESS) &&
+          *gtk_editable_get_text (self->address_entry) != '\0')
+        spec.address = gtk_editable_get_text (self->address_entry);
+      if (spec.existing_id != NULL && spec.phone == NULL && !(keep & SD_MERGE_PHONE) &&
+          *gtk_editable_get_text (self->phone_entry) != '\0')
+        spec.phone = gtk_editable_get_text (self->phone_entry);
+      if (!(spec.existing_id != NULL && !spec.move_household))
+        joining++;
       g_array_append_val (specs, spec);
     }
 
@@ -377,13 +393,17 @@ save_continue (SdIntakePage *self)
   g_free (self->last_household_id);
   self->last_household_id = g_steal_pointer (&household_id);
   sd_intake_page_reset (self);
-  {
-    g_autofree char *done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                          "Registered a household of %u.",
-                                                          "Registered a household of %u.", ids->len),
-                                             ids->len);
-    set_message (self, done, FALSE);
-  }
+  if (joining == 0)
+    set_message (self, _("Saved as someone registered before: they stay in their own household, and "
+                         "nothing known about them was lost."), FALSE);
+  else
+    {
+      g_autofree char *done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "Registered a household of %u.",
+                                                            "Registered a household of %u.", joining),
+                                               joining);
+      set_message (self, done, FALSE);
+    }
   g_signal_emit (self, signals[SAVED], 0, self->last_household_id);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "intake.cards", TRUE);
 

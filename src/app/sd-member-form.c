@@ -14,6 +14,7 @@
  * answer, and whether the volunteer already said "different person".
  */
 #include "sd-member-form.h"
+#include "sd-duplicate-dialog.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -43,6 +44,8 @@ struct _SdMemberForm
   GtkDropDown  *language_dropdown;
 
   char         *existing_id;
+  guint         merge_keep;      /* SdMergeField: kept from the existing record */
+  gboolean      move_household;
   char         *birth_iso;      /* what the birth date field was understood as */
   gboolean      confirmed_new;
 };
@@ -295,6 +298,54 @@ sd_member_form_get_spec (SdMemberForm *self,
   language = gtk_drop_down_get_selected (self->language_dropdown);
   spec->language = language < n_languages ? languages[language] : NULL;
   spec->existing_id = self->existing_id;
+  if (self->existing_id == NULL)
+    return;
+  /* "Same person": what the volunteer kept from the record already there
+   * is left out, so the store keeps it (sd-duplicate-dialog.c). */
+  spec->move_household = self->move_household;
+  if (self->merge_keep & SD_MERGE_NAME)
+    spec->name = NULL;
+  if (self->merge_keep & SD_MERGE_KANA)
+    spec->kana = NULL;
+  if (self->merge_keep & SD_MERGE_BIRTH_DATE)
+    spec->birth_date = NULL;
+  if (self->merge_keep & SD_MERGE_SEX)
+    spec->sex = SD_SEX_UNKNOWN;
+  if (self->merge_keep & SD_MERGE_ADDRESS)
+    spec->address = NULL;
+  if (self->merge_keep & SD_MERGE_PHONE)
+    spec->phone = NULL;
+  if (self->merge_keep & SD_MERGE_ALLERGIES)
+    spec->allergies = NULL;
+  if (self->merge_keep & SD_MERGE_ILLNESS)
+    spec->illness = NULL;
+  if (self->merge_keep & SD_MERGE_DISABILITY)
+    spec->disability = NULL;
+  if (self->merge_keep & SD_MERGE_CARE_LEVEL)
+    spec->care_level = SD_CARE_NONE;
+  if (self->merge_keep & SD_MERGE_MOBILITY)
+    spec->mobility = NULL;
+  if (self->merge_keep & SD_MERGE_LANGUAGE)
+    spec->language = NULL;
+}
+
+/* The choices made on "same person" for this member's existing record. */
+void
+sd_member_form_set_merge (SdMemberForm *self,
+                          guint         keep,
+                          gboolean      move_household)
+{
+  g_return_if_fail (SD_IS_MEMBER_FORM (self));
+
+  self->merge_keep = keep;
+  self->move_household = move_household;
+}
+
+guint
+sd_member_form_get_merge_keep (SdMemberForm *self)
+{
+  g_return_val_if_fail (SD_IS_MEMBER_FORM (self), 0);
+  return self->merge_keep;
 }
 
 const char *
@@ -312,6 +363,8 @@ sd_member_form_set_existing_id (SdMemberForm *self,
 
   g_free (self->existing_id);
   self->existing_id = g_strdup (person_id);
+  self->merge_keep = 0;
+  self->move_household = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->existing_label), person_id != NULL);
 }
 

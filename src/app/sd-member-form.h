@@ -24,6 +24,10 @@ void          sd_member_form_get_spec        (SdMemberForm       *self,
 const char   *sd_member_form_get_existing_id (SdMemberForm       *self);
 void          sd_member_form_set_existing_id (SdMemberForm       *self,
                                               const char         *person_id);
+void          sd_member_form_set_merge       (SdMemberForm       *self,
+                                              guint               keep,
+                                              gboolean            move_household);
+guint         sd_member_form_get_merge_keep  (SdMemberForm       *self);
 gboolean      sd_member_form_get_confirmed_new (SdMemberForm     *self);
 void          sd_member_form_set_confirmed_new (SdMemberForm     *self,
                                                 gboolean          confirmed);

@@ -66,7 +66,8 @@ static const Field household_fields[] = {
   H (pets_count, FIELD_COUNT),
 };
 
-/* existing_id is last: only evacuee add may name one. */
+/* existing_id and move_household are last: only evacuee add may name
+ * them. */
 static const Field person_fields[] = {
   P (name, FIELD_TEXT),
   P (kana, FIELD_TEXT),
@@ -83,6 +84,7 @@ static const Field person_fields[] = {
   P (mobility, FIELD_TEXT),
   P (language, FIELD_TEXT),
   P (existing_id, FIELD_TEXT),
+  P (move_household, FIELD_FLAG),
 };
 
 #undef H
@@ -468,7 +470,7 @@ sd_intake_input_read_members (SdIntakeInput  *self,
                               gboolean        with_existing_id,
                               GError        **error)
 {
-  guint n_fields = G_N_ELEMENTS (person_fields) - (with_existing_id ? 0 : 1);
+  guint n_fields = G_N_ELEMENTS (person_fields) - (with_existing_id ? 0 : 2);
 
   g_return_val_if_fail (self != NULL, FALSE);
 

@@ -406,9 +406,13 @@ insert_person (SdStore            *store,
   return _sd_store_exec (store, stmt, _("save the person"), error);
 }
 
-/* "Same person": the existing record joins the household; what the
- * volunteer typed now is written over it, what they left blank is kept.
- * The capture triggers log only the fields that really change. */
+/* "Same person": what the volunteer chose from what was typed is written
+ * over the existing record, what they left blank or chose to keep is
+ * kept (NULL binds keep the column), and a consent or pregnancy already
+ * recorded is never taken back by a registration (that is an edit of its
+ * own).  The person stays in their household unless moved on purpose.
+ * The capture triggers log only the fields that really change, so every
+ * old value stays in the op-log. */
 static gboolean
 merge_person (SdStore            *store,
               const char         *household_id,
@@ -417,17 +421,18 @@ merge_person (SdStore            *store,
               GError            **error)
 {
   sqlite3_stmt *stmt = _sd_store_prepare (store,
-    "UPDATE persons SET household_id = ?2, name = coalesce (?3, name), kana = coalesce (?4, kana), "
-    "birth_date = coalesce (?5, birth_date), sex = coalesce (?6, sex), address = coalesce (?7, address), "
-    "phone = coalesce (?8, phone), consent_disclose = ?9, allergies = coalesce (?10, allergies), "
-    "illness = coalesce (?11, illness), pregnant = ?12, disability = coalesce (?13, disability), "
+    "UPDATE persons SET household_id = coalesce (?2, household_id), name = coalesce (?3, name), "
+    "kana = coalesce (?4, kana), birth_date = coalesce (?5, birth_date), sex = coalesce (?6, sex), "
+    "address = coalesce (?7, address), phone = coalesce (?8, phone), "
+    "consent_disclose = max (consent_disclose, ?9), allergies = coalesce (?10, allergies), "
+    "illness = coalesce (?11, illness), pregnant = max (pregnant, ?12), disability = coalesce (?13, disability), "
     "care_level = coalesce (?14, care_level), mobility = coalesce (?15, mobility), "
     "language = coalesce (?16, language) WHERE id = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
   _sd_bind_text (stmt, 1, spec->existing_id);
-  _sd_bind_text (stmt, 2, household_id);
+  _sd_bind_text (stmt, 2, spec->move_household ? household_id : NULL);
   bind_person (stmt, p, spec);
   if (!_sd_store_exec (store, stmt, _("save the person"), error))
     return FALSE;
@@ -440,14 +445,45 @@ merge_person (SdStore            *store,
   return TRUE;
 }
 
+/* Whether member SPEC will belong to the household being registered. */
+static gboolean
+joins_new_household (const SdPersonSpec *spec)
+{
+  return spec->existing_id == NULL || spec->move_household;
+}
+
+/* The household of an existing person, or NULL. */
+static char *
+household_of (SdStore     *store,
+              const char  *person_id,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store, "SELECT household_id FROM persons WHERE id = ?1", error);
+  char *household_id = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  _sd_bind_text (stmt, 1, person_id);
+  if (_sd_store_step (store, stmt, _("save the person"), error) == SQLITE_ROW)
+    household_id = g_strdup (_sd_column_text (stmt, 0));
+  else if (error == NULL || *error == NULL)
+    g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND,
+                 _("The person chosen as the same person is no longer on this desk."));
+  sqlite3_reset (stmt);
+  return household_id;
+}
+
 /**
  * sd_store_add_household:
  * @out_person_ids: (nullable) (element-type utf8): receives the persons'
  *   ids, in the order of @members
  *
  * Registers a household and its members in one transaction; the first
- * member is the household's representative.  A member with existing_id
- * set is an existing person who joins this household (see merge_person).
+ * member who belongs to it is the household's representative.  A member
+ * with existing_id set is someone already registered (see merge_person):
+ * they stay in their own household unless move_household is set, and
+ * when every member does, no household is made and the first one's is
+ * returned.
  *
  * Returns: (transfer full): the new household's id, or %NULL
  */
@@ -468,6 +504,7 @@ sd_store_add_household (SdStore                *store,
   g_autofree char *pets = NULL;
   sqlite3_stmt *stmt;
   gint64 now;
+  int representative = -1;  /* the first member of the new household */
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (household != NULL, NULL);
@@ -501,30 +538,45 @@ sd_store_add_household (SdStore                *store,
     return NULL;
 
   now = sd_store_now_ms (store);
-  household_id = _sd_store_new_id (store);
   for (guint i = 0; i < n_members; i++)
-    g_ptr_array_add (ids, members[i].existing_id ? g_strdup (members[i].existing_id)
-                                                 : _sd_store_new_id (store));
+    {
+      g_ptr_array_add (ids, members[i].existing_id ? g_strdup (members[i].existing_id)
+                                                   : _sd_store_new_id (store));
+      if (representative < 0 && joins_new_household (&members[i]))
+        representative = (int) i;
+    }
 
-  stmt = _sd_store_prepare (store,
-                            "INSERT INTO households (id, shelter_id, stay, vehicle_plate, address, phone, "
-                            "representative_id, created_at, house_damage, pets, pets_count) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error);
-  if (stmt == NULL)
-    return NULL;
-  _sd_bind_text (stmt, 1, household_id);
-  _sd_bind_text (stmt, 2, household->shelter_id);
-  _sd_bind_text (stmt, 3, sd_stay_to_string (household->stay));
-  _sd_bind_text (stmt, 4, household->stay == SD_STAY_VEHICLE ? plate : NULL);
-  _sd_bind_text (stmt, 5, address);
-  _sd_bind_text (stmt, 6, phone);
-  _sd_bind_text (stmt, 7, g_ptr_array_index (ids, 0));
-  sqlite3_bind_int64 (stmt, 8, now);
-  _sd_bind_text (stmt, 9, sd_house_damage_to_string (household->house_damage));
-  _sd_bind_text (stmt, 10, pets);
-  sqlite3_bind_int (stmt, 11, pets != NULL ? MAX (household->pets_count, 1) : household->pets_count);
-  if (!_sd_store_exec (store, stmt, _("save the household"), error))
-    return NULL;
+  /* Everyone is someone registered who stays in their own household:
+   * no new, empty household; the answer is the first one's. */
+  if (representative < 0)
+    {
+      household_id = household_of (store, members[0].existing_id, error);
+      if (household_id == NULL)
+        return NULL;
+    }
+  else
+    {
+      household_id = _sd_store_new_id (store);
+      stmt = _sd_store_prepare (store,
+                                "INSERT INTO households (id, shelter_id, stay, vehicle_plate, address, phone, "
+                                "representative_id, created_at, house_damage, pets, pets_count) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error);
+      if (stmt == NULL)
+        return NULL;
+      _sd_bind_text (stmt, 1, household_id);
+      _sd_bind_text (stmt, 2, household->shelter_id);
+      _sd_bind_text (stmt, 3, sd_stay_to_string (household->stay));
+      _sd_bind_text (stmt, 4, household->stay == SD_STAY_VEHICLE ? plate : NULL);
+      _sd_bind_text (stmt, 5, address);
+      _sd_bind_text (stmt, 6, phone);
+      _sd_bind_text (stmt, 7, g_ptr_array_index (ids, representative));
+      sqlite3_bind_int64 (stmt, 8, now);
+      _sd_bind_text (stmt, 9, sd_house_damage_to_string (household->house_damage));
+      _sd_bind_text (stmt, 10, pets);
+      sqlite3_bind_int (stmt, 11, pets != NULL ? MAX (household->pets_count, 1) : household->pets_count);
+      if (!_sd_store_exec (store, stmt, _("save the household"), error))
+        return NULL;
+    }
 
   for (guint i = 0; i < n_members; i++)
     {

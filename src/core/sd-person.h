@@ -82,9 +82,12 @@ typedef struct {
   const char *mobility;          /* mobility aids: wheelchair, cane … */
   const char *language;          /* a language other than Japanese, BCP 47 ("vi", "pt-BR") */
 
-  /* "Same person" after a duplicate check: the existing person joins the
-   * new household, and the fields given here are written over theirs. */
+  /* "Same person" after a duplicate check: the fields given here are
+   * written over the existing person's, those left NULL (or unknown) keep
+   * what is known, and consent or pregnancy once recorded stays.  They
+   * stay in their own household unless move_household is set. */
   const char *existing_id;
+  gboolean    move_household;
 } SdPersonSpec;
 
 typedef struct {

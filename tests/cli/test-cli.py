@@ -182,6 +182,33 @@ def test_duplicates_refused(tmp):
     assert persons(db) == before + 1
 
 
+def test_same_person_keeps_what_is_known(tmp):
+    """Issue 12, 1: naming someone registered as the same person never
+    erases what is known: they keep their household (no empty one is
+    made), its address and phone, and their consent; only moving them is
+    a choice made on purpose."""
+    db = seeded(tmp)
+    taro = json.loads(ok(add_household(db, YAMADA), 'first add').out)['person_ids'][0]
+    households = info(db)['counts']['households']
+    again = {'shelter': 'S01', 'stay': 'shelter',
+             'members': [{'name': '試験　太郎', 'birth_date': 'S40.4.4', 'existing_id': taro}]}
+    added = json.loads(ok(add_household(db, again), 'the same person again').out)
+    assert added['person_ids'] == [taro], added
+    assert info(db)['counts']['households'] == households, 'an empty household was made'
+    shown = json.loads(ok(cli('evacuee', 'show', taro, '--json', db=db), 'show').out)
+    assert len(shown['household']) == 2, shown
+    assert shown['person']['address'] == YAMADA['address'], shown
+    assert shown['person']['phone'] == YAMADA['phone'], shown
+    assert shown['person']['consent_disclose'] is True, shown
+    moved = dict(again, address='みなと川市西町1-1',
+                 members=[dict(again['members'][0], move_household=True)])
+    ok(add_household(db, moved), 'moved on purpose')
+    shown = json.loads(ok(cli('evacuee', 'show', taro, '--json', db=db), 'show').out)
+    assert len(shown['household']) == 1, shown
+    assert shown['person']['address'] == 'みなと川市西町1-1', shown
+    ok(cli('check', '--deep', db=db), 'check --deep after both')
+
+
 def test_evacuee_bad_input(tmp):
     db = seeded(tmp)
     before = persons(db)
@@ -1050,6 +1077,7 @@ TESTS = [
     ('evacuee search yamada: romaji, accents and variation selectors', test_search_romaji_and_accents),
     ('check-in events and history', test_events_and_history),
     ('a possible duplicate is refused, never merged', test_duplicates_refused),
+    ('the same person keeps what is known', test_same_person_keeps_what_is_known),
     ('bad households save nothing', test_evacuee_bad_input),
     ('evacuee add reads one strict JSON object', test_evacuee_json_is_strict),
     ('evacuee add refuses wrong types, unknown fields and hidden characters by name',

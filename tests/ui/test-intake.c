@@ -172,6 +172,18 @@ shows_text (GtkWidget  *widget,
   return FALSE;
 }
 
+/* How many widgets of TYPE are under WIDGET. */
+static guint
+count_of_type (GtkWidget *widget,
+               GType      type)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (widget, type) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_of_type (child, type);
+  return n;
+}
+
 /* More namesakes born that day than the check compares: the dialog opens
  * although none of those compared matched, and says to search first. */
 static void
@@ -240,12 +252,16 @@ test_register_duplicate_find_checkin (void)
   assert_yamada_stored (sd_window_get_store (window), first_household);
   sd_ui_screenshot (GTK_WIDGET (window), "intake-saved");
 
-  /* 2. The same man again: the desk asks, the volunteer says "same". */
+  /* 2. The same man again, alone and with no address (issue 12, 1): the
+   * desk asks, the volunteer says "same", sees both records side by side
+   * and saves.  Nothing known is lost: he stays in his household with its
+   * address and phone, beside 幸子, and keeps his needs. */
   {
     SdPersonSpec again = { .name = "山田　一郎", .birth_date = "S55.5.5", .sex = SD_SEX_MALE,
-                           .consent_disclose = TRUE };
+                           .mobility = "杖" };
     sd_member_form_fill (sd_intake_page_get_member (intake, 0), &again);
   }
+  sd_intake_page_set_household_text (intake, "", "");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
   dialog = find_duplicate_dialog ();
   g_assert_nonnull (dialog);
@@ -258,20 +274,32 @@ test_register_duplicate_find_checkin (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dup.same", "s", ichiro_id));
   }
   sd_ui_run_for (100);
+  /* The comparison: the date as understood, and a choice only for the
+   * mobility aids, the one field both have and that differs. */
+  g_assert_true (shows_text (GTK_WIDGET (dialog), "昭和55年5月5日"));
+  g_assert_cmpuint (count_of_type (GTK_WIDGET (dialog), GTK_TYPE_SWITCH), ==, 1);
+  sd_ui_screenshot (GTK_WIDGET (dialog), "intake-duplicate-compare");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dup.merge", NULL));
+  sd_ui_run_for (100);
   g_assert_null (find_duplicate_dialog ());
-  g_assert_cmpstr (sd_intake_page_get_last_household_id (intake), !=, first_household);
-  g_assert_cmpuint (count_persons (window), ==, before + 2);  /* joined, not copied */
+  g_assert_cmpstr (sd_intake_page_get_last_household_id (intake), ==, first_household);
+  g_assert_cmpuint (count_persons (window), ==, before + 2);  /* the same man, not a copy */
   {
-    g_autoptr(SdPerson) joined = sd_store_get_person (sd_window_get_store (window), ichiro_id, NULL);
+    g_autoptr(SdPerson) same = sd_store_get_person (sd_window_get_store (window), ichiro_id, NULL);
+    g_autoptr(GListModel) household = sd_store_list_household_members (sd_window_get_store (window),
+                                                                       first_household, NULL);
 
     /* Read back: what he told the desk the first time is still his. */
-    g_assert_nonnull (joined);
-    g_assert_cmpstr (sd_person_get_household_id (joined), ==, sd_intake_page_get_last_household_id (intake));
-    g_assert_cmpstr (sd_person_get_kana (joined), ==, "ヤマダ イチロウ");
-    g_assert_cmpstr (sd_person_get_birth_date (joined), ==, "1980-05-05");
-    g_assert_cmpstr (sd_person_get_mobility (joined), ==, ichiro.mobility);
-    g_assert_cmpint (sd_person_get_care_level (joined), ==, SD_CARE_2);
-    g_assert_true (sd_person_get_consent_disclose (joined));
+    g_assert_nonnull (same);
+    g_assert_cmpstr (sd_person_get_household_id (same), ==, first_household);
+    g_assert_cmpuint (g_list_model_get_n_items (household), ==, 2);
+    g_assert_cmpstr (sd_person_get_address (same), ==, YAMADA_ADDRESS);
+    g_assert_cmpstr (sd_person_get_phone (same), ==, YAMADA_PHONE);
+    g_assert_cmpstr (sd_person_get_kana (same), ==, "ヤマダ イチロウ");
+    g_assert_cmpstr (sd_person_get_birth_date (same), ==, "1980-05-05");
+    g_assert_cmpstr (sd_person_get_mobility (same), ==, "杖");  /* what was typed, chosen */
+    g_assert_cmpint (sd_person_get_care_level (same), ==, SD_CARE_2);
+    g_assert_true (sd_person_get_consent_disclose (same));
   }
 
   /* 3. Found again by half-width kana, at the check-in desk. */

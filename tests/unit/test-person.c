@@ -77,6 +77,21 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
+/* A count from SQL with one text parameter. */
+static gint64
+raw_count (Fixture *f, const char *sql, const char *param)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (f->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
 static guint
 count_hits (Fixture *f, const char *query)
 {
@@ -312,7 +327,7 @@ test_duplicates_capped (Fixture *f, gconstpointer data)
 }
 
 static void
-test_same_person_joins_household (Fixture *f, gconstpointer data)
+test_same_person_moved_on_purpose (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
@@ -324,8 +339,8 @@ test_same_person_joins_household (Fixture *f, gconstpointer data)
                         .address = "みなと川市西町5-6" };
   SdPersonSpec m[] = {
     { .name = "山田 一郎", .birth_date = "1980-05-05", .sex = SD_SEX_MALE },
-    { .existing_id = g_ptr_array_index (f->yamada, 0), .phone = "070-1111-2222",
-      .consent_disclose = TRUE, .care_level = SD_CARE_3 },
+    { .existing_id = g_ptr_array_index (f->yamada, 0), .move_household = TRUE, .phone = "070-1111-2222",
+      .care_level = SD_CARE_3 },
   };
 
   g_assert_true (sd_store_get_counts (f->store, &before, NULL));
@@ -342,12 +357,81 @@ test_same_person_joins_household (Fixture *f, gconstpointer data)
   g_assert_cmpstr (sd_person_get_phone (taro), ==, "070-1111-2222");       /* written */
   g_assert_cmpint (sd_person_get_care_level (taro), ==, SD_CARE_3);
   g_assert_cmpint (sd_person_get_stay (taro), ==, SD_STAY_HOME);
+  g_assert_true (sd_person_get_consent_disclose (taro));                   /* not taken back */
 
   members = sd_store_list_household_members (f->store, household, &error);
   g_assert_cmpuint (g_list_model_get_n_items (members), ==, 2);
 
   /* The new phone finds him; the search keys followed the change. */
   g_assert_cmpuint (count_hits (f, "2222"), ==, 1);
+  g_assert_true (sd_store_check (f->store, &error));
+}
+
+/* Issue 12, 1: 山田 太郎 registered again alone, with no address, and
+ * the volunteer answers "same person": nothing known is lost.  He stays
+ * in his household (no new empty one is made), keeps its address and
+ * phone, his consent and his needs, and is checked in. */
+static void
+test_same_person_keeps_what_is_known (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SdPerson) before = sd_store_get_person (f->store, g_ptr_array_index (f->yamada, 0), NULL);
+  g_autoptr(SdPerson) taro = NULL;
+  g_autoptr(GListModel) members = NULL;
+  g_autofree char *household = NULL;
+  SdStoreCounts counts_before, counts_after;
+  SdHouseholdSpec h = { .shelter_id = sd_shelter_get_id (f->shelter), .stay = SD_STAY_SHELTER, .check_in = TRUE };
+  SdPersonSpec again = { .name = "山田 太郎", .birth_date = "S25.1.6", .sex = SD_SEX_MALE,
+                         .existing_id = g_ptr_array_index (f->yamada, 0) };
+
+  g_assert_true (sd_store_get_counts (f->store, &counts_before, NULL));
+  household = sd_store_add_household (f->store, &h, &again, 1, ids, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_store_get_counts (f->store, &counts_after, NULL));
+  g_assert_cmpuint (counts_after.households, ==, counts_before.households);
+  g_assert_cmpuint (counts_after.persons, ==, counts_before.persons);
+  g_assert_cmpstr (household, ==, sd_person_get_household_id (before));
+
+  taro = sd_store_get_person (f->store, g_ptr_array_index (f->yamada, 0), &error);
+  g_assert_cmpstr (sd_person_get_household_id (taro), ==, sd_person_get_household_id (before));
+  g_assert_cmpstr (sd_person_get_address (taro), ==, "みなと川市東町1-2-3");
+  g_assert_cmpstr (sd_person_get_phone (taro), ==, "090-1234-5678");
+  g_assert_cmpstr (sd_person_get_kana (taro), ==, "やまだ たろう");
+  g_assert_cmpstr (sd_person_get_illness (taro), ==, sd_person_get_illness (before));
+  g_assert_cmpint (sd_person_get_care_level (taro), ==, SD_CARE_2);
+  g_assert_true (sd_person_get_consent_disclose (taro));
+  g_assert_cmpint (sd_person_get_status (taro), ==, SD_PERSON_STATUS_IN);
+  members = sd_store_list_household_members (f->store, household, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (members), ==, 2);  /* with 花子 still */
+  g_assert_true (sd_store_check_deep (f->store, &error));
+  g_assert_no_error (error);
+}
+
+/* Someone registered who keeps their household, with a new member: the
+ * new household is the new member's, and they represent it. */
+static void
+test_same_person_with_someone_new (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SdPerson) taro = NULL;
+  g_autoptr(SdPerson) jiro = NULL;
+  g_autofree char *household = NULL;
+  SdHouseholdSpec h = { .shelter_id = sd_shelter_get_id (f->shelter), .stay = SD_STAY_SHELTER };
+  SdPersonSpec m[] = {
+    { .name = "山田 太郎", .birth_date = "1950-01-06", .existing_id = g_ptr_array_index (f->yamada, 0) },
+    { .name = "山田 次郎", .birth_date = "1985-02-02" },
+  };
+
+  household = sd_store_add_household (f->store, &h, m, 2, ids, &error);
+  g_assert_no_error (error);
+  taro = sd_store_get_person (f->store, g_ptr_array_index (ids, 0), &error);
+  jiro = sd_store_get_person (f->store, g_ptr_array_index (ids, 1), &error);
+  g_assert_cmpstr (sd_person_get_household_id (jiro), ==, household);
+  g_assert_cmpstr (sd_person_get_household_id (taro), !=, household);
+  g_assert_cmpint (raw_count (f, "SELECT count (*) FROM households WHERE representative_id = ?1",
+                              g_ptr_array_index (ids, 1)), ==, 1);
   g_assert_true (sd_store_check (f->store, &error));
 }
 
@@ -490,7 +574,9 @@ main (int argc, char *argv[])
   ADD ("/person/search/nothing", test_search_nothing);
   ADD ("/person/duplicates", test_duplicates);
   ADD ("/person/duplicates-capped", test_duplicates_capped);
-  ADD ("/person/same-person-joins-household", test_same_person_joins_household);
+  ADD ("/person/same-person-moved-on-purpose", test_same_person_moved_on_purpose);
+  ADD ("/person/same-person-keeps-what-is-known", test_same_person_keeps_what_is_known);
+  ADD ("/person/same-person-with-someone-new", test_same_person_with_someone_new);
   ADD ("/person/enquiry-discloses-only-with-consent", test_enquiry_discloses_only_with_consent);
   ADD ("/person/stays-counted-apart", test_stays_counted_apart);
   ADD ("/person/history", test_history);
