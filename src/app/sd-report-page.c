@@ -369,10 +369,27 @@ changed_cb (SdReportPage *self)
   refresh (self);
 }
 
+/* The conditions form shows what was last recorded for the shelter, so
+ * that a record changes only what the lead changes: recording Water alone
+ * keeps Electricity and the supply requests.  The note is the record's
+ * own remark and starts empty. */
+static void
+fill_conditions (SdReportPage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->supplies_view);
+  gboolean one = self->status != NULL && report_shelter_id (self) != NULL;
+
+  for (guint i = 0; i < SD_N_LIFELINES; i++)
+    gtk_drop_down_set_selected (self->lifeline_dropdowns[i], one ? self->status->lifelines[i] : SD_LIFELINE_STATE_UNKNOWN);
+  gtk_text_buffer_set_text (buffer, one && self->status->supply_requests ? self->status->supply_requests : "", -1);
+  gtk_editable_set_text (self->note_entry, "");
+}
+
 static void
 shelter_changed_cb (SdReportPage *self)
 {
   refresh (self);
+  fill_conditions (self);
 }
 
 static void
@@ -467,6 +484,7 @@ sd_report_page_set_store (SdReportPage *self,
     }
   sd_shelter_picker_set_store (self->shelter_picker, store);
   refresh (self);
+  fill_conditions (self);
 }
 
 void
@@ -515,11 +533,29 @@ sd_report_page_reset (SdReportPage *self)
 {
   g_return_if_fail (SD_IS_REPORT_PAGE (self));
 
-  for (guint i = 0; i < SD_N_LIFELINES; i++)
-    gtk_drop_down_set_selected (self->lifeline_dropdowns[i], SD_LIFELINE_STATE_UNKNOWN);
-  sd_report_page_set_supplies (self, NULL);
-  gtk_editable_set_text (self->note_entry, "");
+  /* What was typed and not recorded goes; what was recorded shows. */
+  refresh (self);
+  fill_conditions (self);
   set_message (self, NULL, FALSE);
+}
+
+SdLifelineState
+sd_report_page_get_lifeline (SdReportPage *self,
+                             SdLifeline    lifeline)
+{
+  g_return_val_if_fail (SD_IS_REPORT_PAGE (self), SD_LIFELINE_STATE_UNKNOWN);
+  g_return_val_if_fail (lifeline < SD_N_LIFELINES, SD_LIFELINE_STATE_UNKNOWN);
+  return gtk_drop_down_get_selected (self->lifeline_dropdowns[lifeline]);
+}
+
+char *
+sd_report_page_get_supplies (SdReportPage *self)
+{
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (SD_IS_REPORT_PAGE (self), NULL);
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (self->supplies_view), &start, &end);
+  return gtk_text_buffer_get_text (gtk_text_view_get_buffer (self->supplies_view), &start, &end, FALSE);
 }
 
 SdShelterPicker *

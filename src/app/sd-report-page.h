@@ -29,6 +29,9 @@ void                   sd_report_page_set_lifeline  (SdReportPage    *self,
                                                      SdLifelineState  state);
 void                   sd_report_page_set_supplies  (SdReportPage    *self,
                                                      const char      *text);
+SdLifelineState        sd_report_page_get_lifeline  (SdReportPage    *self,
+                                                     SdLifeline       lifeline);
+char                  *sd_report_page_get_supplies  (SdReportPage    *self);
 const SdShelterStatus *sd_report_page_get_status    (SdReportPage    *self);
 const char            *sd_report_page_get_message   (SdReportPage    *self);
 void                   sd_report_page_export_async  (SdReportPage    *self,

@@ -197,6 +197,24 @@ test_record_save_print (void)
   g_assert_cmpstr (sd_report_page_get_status (page)->supply_requests, ==, "毛布 30枚、紙おむつ(M) 2袋");
   sd_ui_screenshot (GTK_WIDGET (window), "report");
 
+  /* Issue 12, 2: the next lead opens the form on what was recorded, and
+   * recording Water alone keeps Electricity and the supply requests. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+  sign_in (sd_window_get_signin_page (window), "1001", "123456");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "report"));
+  g_assert_cmpint (sd_report_page_get_lifeline (page, SD_LIFELINE_ELECTRICITY), ==, SD_LIFELINE_STATE_OUT);
+  g_assert_cmpint (sd_report_page_get_lifeline (page, SD_LIFELINE_WATER), ==, SD_LIFELINE_STATE_LIMITED);
+  {
+    g_autofree char *supplies = sd_report_page_get_supplies (page);
+    g_assert_cmpstr (supplies, ==, "毛布 30枚、紙おむつ(M) 2袋");
+  }
+  sd_report_page_set_lifeline (page, SD_LIFELINE_WATER, SD_LIFELINE_STATE_OK);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "report.record", NULL));
+  g_assert_cmpint (sd_report_page_get_status (page)->lifelines[SD_LIFELINE_ELECTRICITY], ==, SD_LIFELINE_STATE_OUT);
+  g_assert_cmpint (sd_report_page_get_status (page)->lifelines[SD_LIFELINE_WATER], ==, SD_LIFELINE_STATE_OK);
+  g_assert_cmpstr (sd_report_page_get_status (page)->supply_requests, ==, "毛布 30枚、紙おむつ(M) 2袋");
+  sd_ui_screenshot (GTK_WIDGET (window), "report-recorded-again");
+
   export (page, "status.pdf", SD_REPORT_FORMAT_PDF, &error);
   g_assert_no_error (error);
   text = pdf_text (pdf);
