@@ -4,9 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A drop-down of the site's shelters, code and name, open ones marked.
- * Its "shelter-id" property is what pages bind to each other, so the
- * intake and check-in desks always work for the same shelter; the list is
- * re-read when the store says shelters changed, keeping the choice.
+ * Each desk has its own, so choosing a shelter on one desk never moves
+ * another (sd-window.c starts them all at the kiosk's shelter at
+ * sign-in); the list is re-read when the store says shelters changed,
+ * keeping the choice.
  */
 #include "sd-shelter-picker.h"
 

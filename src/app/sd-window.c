@@ -252,6 +252,22 @@ update_header (SdWindow *self)
   gtk_revealer_set_reveal_child (self->demo_banner, sd_store_get_is_demo (self->store));
 }
 
+/* Each desk has its own shelter, shown on it and changed only there: a
+ * look at another shelter's report never moves where Intake registers.
+ * At sign-in every desk starts at this kiosk's shelter, the one its
+ * check-in desk scans for (kept in the database, sd_store_set_scan_shelter). */
+static void
+start_at_kiosk_shelter (SdWindow *self)
+{
+  g_autofree char *kiosk_shelter = NULL;
+
+  if (!sd_store_get_scan_settings (self->store, NULL, &kiosk_shelter, NULL, NULL) || kiosk_shelter == NULL)
+    return;
+  sd_shelter_picker_set_shelter_id (sd_intake_page_get_shelter_picker (self->intake_page), kiosk_shelter);
+  sd_shelter_picker_set_shelter_id (sd_checkin_page_get_shelter_picker (self->checkin_page), kiosk_shelter);
+  sd_shelter_picker_set_shelter_id (sd_report_page_get_shelter_picker (self->report_page), kiosk_shelter);
+}
+
 void
 sd_window_sign_in (SdWindow *self,
                    SdStaff  *staff)
@@ -260,6 +276,7 @@ sd_window_sign_in (SdWindow *self,
   g_return_if_fail (SD_IS_STAFF (staff));
 
   g_set_object (&self->staff, staff);
+  start_at_kiosk_shelter (self);
   sd_intake_page_set_staff (self->intake_page, staff);
   sd_checkin_page_set_staff (self->checkin_page, staff);
   sd_report_page_set_staff (self->report_page, staff);
@@ -497,13 +514,6 @@ sd_window_constructed (GObject *object)
   sd_checkin_page_set_store (self->checkin_page, self->store);
   sd_enquiry_page_set_store (self->enquiry_page, self->store);
   sd_report_page_set_store (self->report_page, self->store);
-  /* The desks always work for the same shelter. */
-  g_object_bind_property (sd_intake_page_get_shelter_picker (self->intake_page), "shelter-id",
-                          sd_checkin_page_get_shelter_picker (self->checkin_page), "shelter-id",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_object_bind_property (sd_intake_page_get_shelter_picker (self->intake_page), "shelter-id",
-                          sd_report_page_get_shelter_picker (self->report_page), "shelter-id",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   apply_role (self);
   update_header (self);
 

@@ -10,6 +10,8 @@
  * the saved CSV is read back with the core's CSV reader.
  */
 #include "sd-application.h"
+#include "sd-checkin-page.h"
+#include "sd-intake-page.h"
 #include "sd-report-page.h"
 #include "sd-ui-test.h"
 #include "sd-window.h"
@@ -288,6 +290,31 @@ test_record_save_print (void)
   export (page, "no/such/folder/status.pdf", SD_REPORT_FORMAT_PDF, &error);
   g_assert_nonnull (error);
   g_clear_error (&error);
+
+  /* Issue 12, 3: looking at another shelter's report never moves where
+   * Intake registers or where Check-in scans; at the next sign-in every
+   * desk starts at the kiosk's shelter again. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_descendant (GTK_WIDGET (page), GTK_TYPE_CHECK_BUTTON)), FALSE);
+  {
+    SdShelterPicker *intake = sd_intake_page_get_shelter_picker (SD_INTAKE_PAGE (sd_window_get_desk_page (window,
+                                                                                                     "intake")));
+    SdShelterPicker *checkin = sd_checkin_page_get_shelter_picker (SD_CHECKIN_PAGE (sd_window_get_desk_page (window,
+                                                                                                        "checkin")));
+    g_autofree char *intake_was = g_strdup (sd_shelter_picker_get_shelter_id (intake));
+    g_autofree char *checkin_was = g_strdup (sd_shelter_picker_get_shelter_id (checkin));
+    g_autoptr(SdShelter) s03 = sd_store_find_shelter (store, "S03", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (intake_was, !=, sd_shelter_get_id (s03));
+    sd_shelter_picker_set_shelter_id (sd_report_page_get_shelter_picker (page), sd_shelter_get_id (s03));
+    g_assert_cmpstr (sd_report_page_get_status (page)->shelter_code, ==, "S03");
+    g_assert_cmpstr (sd_shelter_picker_get_shelter_id (intake), ==, intake_was);
+    g_assert_cmpstr (sd_shelter_picker_get_shelter_id (checkin), ==, checkin_was);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+    sign_in (sd_window_get_signin_page (window), "1001", "123456");
+    g_assert_cmpstr (sd_shelter_picker_get_shelter_id (sd_report_page_get_shelter_picker (page)), ==, checkin_was);
+    g_assert_cmpstr (sd_shelter_picker_get_shelter_id (intake), ==, checkin_was);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
