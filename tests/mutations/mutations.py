@@ -253,4 +253,13 @@ MUTATIONS = [
         "suites": ["unit"],
         "caught_by": ["test-store", "test-person"],
     },
+    {
+        "name": "mnemonic-register-twice",
+        "file": "po/ja.po",
+        "find": 'msgstr "親族・知人宅(_F)"',
+        "replace": 'msgstr "親族・知人宅(_R)"',
+        "breaks": "Alt+R on Intake goes to 親族・知人宅 instead of 登録 (issue 12, 5)",
+        "suites": ["ui"],
+        "caught_by": ["ui-window"],
+    },
 ]

@@ -244,6 +244,109 @@ test_keyboard_shortcuts (void)
   close_window (window);
 }
 
+/* Every mnemonic under WIDGET that a person could press now (the label is
+ * mapped), keyval → the label's text; a second label with the same one
+ * is added to DUPLICATES. */
+static void
+collect_mnemonics (GtkWidget  *widget,
+                   GHashTable *seen,
+                   GPtrArray  *duplicates)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)) &&
+      gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != GDK_KEY_VoidSymbol &&
+      gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != 0)
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+      const char *other = g_hash_table_lookup (seen, GUINT_TO_POINTER (key));
+
+      if (other != NULL)
+        g_ptr_array_add (duplicates, g_strdup_printf ("Alt+%s: “%s” and “%s”", gdk_keyval_name (key), other, text));
+      else
+        g_hash_table_insert (seen, GUINT_TO_POINTER (key), (gpointer) text);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_mnemonics (child, seen, duplicates);
+}
+
+static void
+expand_all (GtkWidget *widget)
+{
+  if (GTK_IS_EXPANDER (widget))
+    gtk_expander_set_expanded (GTK_EXPANDER (widget), TRUE);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    expand_all (child);
+}
+
+static gboolean
+signin_page_gone (gpointer window)
+{
+  return !gtk_widget_get_mapped (GTK_WIDGET (sd_window_get_signin_page (window)));
+}
+
+/* Issue 12, 5: on every desk, with every section open, no two controls a
+ * person sees together answer the same Alt+letter (Alt+R went to 親族・知人宅
+ * instead of 登録), and no keyboard shortcut is bound to two actions. */
+static void
+test_no_mnemonic_twice (void)
+{
+  SdWindow *window = new_window (FALSE);
+  g_autoptr(GPtrArray) duplicates = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) accels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+
+  sd_ui_wait_for (window_mapped, window);
+  sign_in (sd_window_get_signin_page (window), "1001", "123456");
+  sd_ui_wait_for (signin_page_gone, window);
+  for (SdDesk desk = 0; desk <= SD_N_DESKS; desk++)
+    {
+      const char *name = desk < SD_N_DESKS ? sd_desk_to_string (desk) : "home";
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+      guint before = duplicates->len;
+
+      if (desk < SD_N_DESKS && !sd_role_allows_desk (SD_ROLE_LEAD, desk))
+        continue;
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", name));
+      expand_all (sd_window_get_desk_page (window, name) ? sd_window_get_desk_page (window, name)
+                                                        : GTK_WIDGET (window));
+      sd_ui_run_for (100);
+      collect_mnemonics (GTK_WIDGET (window), seen, duplicates);
+      for (guint i = before; i < duplicates->len; i++)
+        {
+          g_autofree char *item = g_ptr_array_index (duplicates, i);
+          g_ptr_array_index (duplicates, i) = g_strdup_printf ("%s: %s", name, item);
+        }
+    }
+
+  /* Shortcuts: each accelerator names one action. */
+  if (app != NULL)
+    {
+      g_auto(GStrv) actions = gtk_application_list_action_descriptions (app);
+
+      for (guint i = 0; actions[i] != NULL; i++)
+        {
+          g_auto(GStrv) keys = gtk_application_get_accels_for_action (app, actions[i]);
+
+          for (guint k = 0; keys[k] != NULL; k++)
+            {
+              const char *other = g_hash_table_lookup (accels, keys[k]);
+
+              if (other != NULL)
+                g_ptr_array_add (duplicates, g_strdup_printf ("%s: %s and %s", keys[k], other, actions[i]));
+              else
+                g_hash_table_insert (accels, g_strdup (keys[k]), g_strdup (actions[i]));
+            }
+        }
+    }
+
+  for (guint i = 0; i < duplicates->len; i++)
+    g_test_message ("%s", (char *) g_ptr_array_index (duplicates, i));
+  g_assert_cmpuint (duplicates->len, ==, 0);
+  close_window (window);
+}
+
 static gboolean
 signed_out (gpointer window)
 {
@@ -492,6 +595,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/sign-in/wrong-then-right", test_sign_in_wrong_then_right);
   g_test_add_func ("/ui/desks/by-role", test_desks_by_role);
   g_test_add_func ("/ui/desks/keyboard", test_keyboard_shortcuts);
+  g_test_add_func ("/ui/desks/no-mnemonic-twice", test_no_mnemonic_twice);
   g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
   g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
   g_test_add_func ("/ui/app/explains-a-bad-database", test_app_explains_a_bad_database);
