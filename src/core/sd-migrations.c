@@ -1381,6 +1381,17 @@ _sd_migrate (sqlite3  *db,
    * commit instead of one per step. */
   if (!exec_sql (db, "BEGIN IMMEDIATE;", error))
     return FALSE;
+  /* Another process opening the same file may have upgraded it while
+   * this one waited for the write lock: go on from where it is now, so
+   * two kiosks started together do not both run a step. */
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step (stmt) == SQLITE_ROW)
+      from_version = MAX (from_version, sqlite3_column_int (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
   for (int v = from_version + 1; v <= to_version; v++)
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d;", v);
