@@ -324,6 +324,33 @@ selection_changed_cb (SdCheckinPage *self)
     }
 }
 
+/* Enter (or a double tap) on a result opens that person. */
+static void
+result_activated_cb (SdCheckinPage *self,
+                     guint          position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  selection_changed_cb (self);
+}
+
+/* Enter in the search field opens the first result. */
+static void
+search_activated_cb (SdCheckinPage *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) == 0)
+    return;
+  result_activated_cb (self, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->results_view));
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  sd_checkin_page_focus (SD_CHECKIN_PAGE (widget));
+}
+
 static void
 record (SdCheckinPage *self,
         SdEventKind    kind)
@@ -827,6 +854,8 @@ sd_checkin_page_class_init (SdCheckinPageClass *klass)
   gtk_widget_class_install_action (widget_class, "checkin.readmit", NULL, readmit_action);
   gtk_widget_class_install_action (widget_class, "checkin.open-scanned", NULL, open_scanned_action);
   gtk_widget_class_install_action (widget_class, "checkin.show-card", NULL, show_card_action);
+  gtk_widget_class_install_action (widget_class, "checkin.find", NULL, find_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "checkin.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "checkin.scan-mode", "s", "arrive");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "checkin.scan-mode", "s", "go_out");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F7, 0, "checkin.scan-mode", "s", "return");
@@ -861,6 +890,11 @@ sd_checkin_page_init (SdCheckinPage *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
   gtk_list_view_set_factory (self->results_view, factory);
   gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->results_view, "activate", G_CALLBACK (result_activated_cb), self);
+  g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (search_activated_cb), self);
+  /* Typing anywhere on the desk is a search: a volunteer who just pressed
+   * 入所 types the next name without reaching for the field. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
   update_actions (self);
   serial_state_cb (self);
 }
@@ -969,4 +1003,12 @@ sd_checkin_page_get_search_entry (SdCheckinPage *self)
 {
   g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
   return GTK_WIDGET (self->search_entry);
+}
+
+/* Focus where the first keystroke belongs: the search (Ctrl+F too). */
+void
+sd_checkin_page_focus (SdCheckinPage *self)
+{
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }

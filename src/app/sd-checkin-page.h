@@ -38,4 +38,6 @@ char         *sd_checkin_page_dup_scan_text     (SdCheckinPage *self);
 guint         sd_checkin_page_get_scan_count    (SdCheckinPage *self);
 GtkWidget    *sd_checkin_page_get_search_entry  (SdCheckinPage *self);
 
+void           sd_checkin_page_focus (SdCheckinPage *self);
+
 G_END_DECLS

@@ -183,3 +183,11 @@ sd_enquiry_page_reset (SdEnquiryPage *self)
   g_return_if_fail (SD_IS_ENQUIRY_PAGE (self));
   sd_enquiry_page_set_query (self, NULL);
 }
+
+/* Focus where the first keystroke belongs: the name asked about. */
+void
+sd_enquiry_page_focus (SdEnquiryPage *self)
+{
+  g_return_if_fail (SD_IS_ENQUIRY_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}

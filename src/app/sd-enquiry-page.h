@@ -22,4 +22,6 @@ GListModel *sd_enquiry_page_get_results (SdEnquiryPage *self);
 const char *sd_enquiry_page_get_answer  (SdEnquiryPage *self);
 void        sd_enquiry_page_reset       (SdEnquiryPage *self);
 
+void           sd_enquiry_page_focus (SdEnquiryPage *self);
+
 G_END_DECLS

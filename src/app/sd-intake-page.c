@@ -666,3 +666,11 @@ sd_intake_page_get_shelter_picker (SdIntakePage *self)
   g_return_val_if_fail (SD_IS_INTAKE_PAGE (self), NULL);
   return self->shelter_picker;
 }
+
+/* Focus where the first keystroke belongs: the first member's name. */
+void
+sd_intake_page_focus (SdIntakePage *self)
+{
+  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+  sd_member_form_focus (SD_MEMBER_FORM (gtk_widget_get_first_child (GTK_WIDGET (self->members_box))));
+}

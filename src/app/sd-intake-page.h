@@ -35,4 +35,6 @@ void          sd_intake_page_fill_prereg   (SdIntakePage *self,
 
 SdShelterPicker *sd_intake_page_get_shelter_picker (SdIntakePage *self);
 
+void           sd_intake_page_focus (SdIntakePage *self);
+
 G_END_DECLS

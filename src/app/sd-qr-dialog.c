@@ -24,6 +24,7 @@ struct _SdQrDialog
   GtkLabel        *count_label;
   GtkLabel        *message_label;
   GtkWidget       *demo_button;
+  GtkWidget       *print_button;
 
   /* Owned References */
   GArray          *cards;   /* SdQrSheetCard */
@@ -236,6 +237,7 @@ sd_qr_dialog_class_init (SdQrDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, count_label);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, message_label);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, SdQrDialog, print_button);
 
   gtk_widget_class_install_action (widget_class, "qr.previous", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "qr.next", NULL, step_action);
@@ -273,6 +275,9 @@ sd_qr_dialog_new (GtkWindow          *parent,
     }
   gtk_widget_set_visible (self->demo_button, sd_store_get_is_demo (store) && self->cards->len > 0);
   show_card (self);
+  /* Enter prints, never "scan this card" (which records an event). */
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->print_button);
+  gtk_window_set_focus (GTK_WINDOW (self), self->print_button);
   return self;
 }
 

@@ -225,10 +225,42 @@ settings_changed_cb (SdWindow *self)
   sd_checkin_page_set_serial_device (self->checkin_page, serial);
 }
 
+/* Every desk opens with the focus where its first keystroke belongs,
+ * never on a button that records or signs out. */
+static void
+focus_desk (SdWindow *self)
+{
+  const char *desk = gtk_stack_get_visible_child_name (self->desk_stack);
+
+  if (self->staff == NULL || desk == NULL)
+    return;
+  if (g_str_equal (desk, "intake"))
+    sd_intake_page_focus (self->intake_page);
+  else if (g_str_equal (desk, "checkin"))
+    sd_checkin_page_focus (self->checkin_page);
+  else if (g_str_equal (desk, "enquiry"))
+    sd_enquiry_page_focus (self->enquiry_page);
+  else
+    gtk_widget_child_focus (gtk_stack_get_visible_child (self->desk_stack), GTK_DIR_TAB_FORWARD);
+}
+
+/* The first keystroke on a window just shown: the staff number, or
+ * the desk's first field (--demo signs in before the window maps, and a
+ * focus given then does not stick). */
+static void
+mapped_cb (SdWindow *self)
+{
+  if (self->staff == NULL)
+    sd_signin_page_reset (self->signin_page);
+  else
+    focus_desk (self);
+}
+
 static void
 desk_changed_cb (SdWindow *self)
 {
   update_scan_catcher (self);
+  focus_desk (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
 }
 
@@ -284,6 +316,7 @@ sd_window_sign_in (SdWindow *self,
   update_header (self);
   gtk_stack_set_visible_child_name (self->desk_stack, "home");
   show_main (self, "desks");
+  focus_desk (self);
   self->last_activity = g_get_monotonic_time ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
@@ -516,6 +549,7 @@ sd_window_constructed (GObject *object)
   sd_report_page_set_store (self->report_page, self->store);
   apply_role (self);
   update_header (self);
+  g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
 
   {
     GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));

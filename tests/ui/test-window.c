@@ -10,6 +10,8 @@
  * screenshot.
  */
 #include "sd-application.h"
+#include "sd-checkin-page.h"
+#include "sd-intake-page.h"
 #include "sd-ui-test.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
@@ -278,6 +280,104 @@ expand_all (GtkWidget *widget)
     gtk_expander_set_expanded (GTK_EXPANDER (widget), TRUE);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     expand_all (child);
+}
+
+/* Whether the keyboard focus of WINDOW is in WIDGET (a GtkSearchEntry
+ * gives its focus to the text inside it). */
+static gboolean
+focus_in (SdWindow  *window,
+          GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+typedef struct {
+  SdWindow  *window;
+  GtkWidget *widget;
+} FocusWait;
+
+static gboolean
+focus_reached (gpointer data)
+{
+  FocusWait *w = data;
+
+  return focus_in (w->window, w->widget);
+}
+
+static gboolean
+results_shown (gpointer page)
+{
+  return g_list_model_get_n_items (sd_checkin_page_get_results (page)) > 0;
+}
+
+static gboolean
+query_typed (gpointer page)
+{
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (sd_checkin_page_get_search_entry (page))), "sato") == 0;
+}
+
+/* Issue 12, 6: every desk opens with the focus where the first keystroke
+ * belongs.  Signed in by --demo, the focus is on the desk, never on サイン
+ * アウト (where Enter signed out); Check-in's search takes what is typed
+ * wherever the focus is on the desk, Ctrl+F goes back to it, and Enter
+ * opens a result; Intake starts at the first member's name; in kiosk mode
+ * the staff number is ready for the first digit. */
+static void
+test_focus_where_typing_goes (void)
+{
+  g_autoptr(SdStore) store = open_demo ();
+  SdWindow *window = sd_window_new (NULL, store, FALSE);
+  SdCheckinPage *checkin;
+  SdIntakePage *intake;
+  GtkWidget *search;
+  g_autoptr(GError) error = NULL;
+
+  g_object_ref_sink (window);
+  g_assert_true (sd_window_sign_in_demo (window, &error));
+  gtk_window_present (GTK_WINDOW (window));
+  sd_ui_wait_for (window_mapped, window);
+  sd_ui_run_for (200);
+  /* On the desk (home), not in the header where サインアウト is. */
+  g_assert_true (focus_in (window, gtk_widget_get_parent (sd_window_get_desk_page (window, "intake"))));
+
+  checkin = SD_CHECKIN_PAGE (sd_window_get_desk_page (window, "checkin"));
+  search = sd_checkin_page_get_search_entry (checkin);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "checkin"));
+  sd_ui_wait_for (focus_reached, &(FocusWait) { window, search });
+
+  /* Focus elsewhere on the desk: typing still searches; Ctrl+F returns. */
+  gtk_widget_child_focus (GTK_WIDGET (checkin), GTK_DIR_TAB_BACKWARD);
+  {
+    const char *argv[] = { "xdotool", "mousemove", "400", "300", "type", "--delay", "40", "sato", NULL };
+    sd_ui_xdotool (argv);
+  }
+  sd_ui_wait_for (query_typed, checkin);
+  sd_ui_wait_for (results_shown, checkin);
+  gtk_widget_grab_focus (GTK_WIDGET (window));
+  press_keys ("ctrl+f", NULL);
+  sd_ui_wait_for (focus_reached, &(FocusWait) { window, search });
+  /* Enter opens the first result. */
+  g_signal_emit_by_name (search, "activate");
+  {
+    g_autoptr(SdPerson) first = g_list_model_get_item (sd_checkin_page_get_results (checkin), 0);
+
+    g_assert_nonnull (sd_checkin_page_get_person (checkin));
+    g_assert_cmpstr (sd_person_get_id (sd_checkin_page_get_person (checkin)), ==, sd_person_get_id (first));
+  }
+  sd_ui_screenshot (GTK_WIDGET (window), "checkin-typed");
+
+  intake = SD_INTAKE_PAGE (sd_window_get_desk_page (window, "intake"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "intake"));
+  sd_ui_wait_for (focus_reached, &(FocusWait) { window, GTK_WIDGET (sd_intake_page_get_member (intake, 0)) });
+  close_window (window);
+
+  window = new_window (TRUE);
+  sd_ui_wait_for (window_mapped, window);
+  sd_ui_wait_for (focus_reached, &(FocusWait) { window, GTK_WIDGET (sd_window_get_signin_page (window)) });
+  g_assert_true (GTK_IS_TEXT (gtk_root_get_focus (GTK_ROOT (window))));
+  close_window (window);
 }
 
 static gboolean
@@ -596,6 +696,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/desks/by-role", test_desks_by_role);
   g_test_add_func ("/ui/desks/keyboard", test_keyboard_shortcuts);
   g_test_add_func ("/ui/desks/no-mnemonic-twice", test_no_mnemonic_twice);
+  g_test_add_func ("/ui/desks/focus-where-typing-goes", test_focus_where_typing_goes);
   g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
   g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
   g_test_add_func ("/ui/app/explains-a-bad-database", test_app_explains_a_bad_database);
