@@ -313,10 +313,10 @@ test_person_changes_while_staying (Fixture *f, gconstpointer data)
   g_assert_cmpint (int_of (f, "SELECT sex_unknown FROM staying_by_birth WHERE birth_date = '1990-05-05'"), ==, 1);
 
   /* The desk's "same person": registered again with what was learned
-   * since, joining a new household at B while staying at A. */
+   * since, moved on purpose into a new household at B while staying at A. */
   {
     SdPersonSpec same[] = { { .name = "戊 一", .birth_date = "1991-05-05", .sex = SD_SEX_FEMALE,
-                              .pregnant = TRUE, .existing_id = p } };
+                              .pregnant = TRUE, .existing_id = p, .move_household = TRUE } };
     h2 = add_household (f, id_b (f), SD_STAY_SHELTER, "猫", FALSE, same, 1, again);
   }
   g_assert_cmpint (int_of (f, "SELECT count (*) FROM staying_by_birth WHERE birth_date = '1990-05-05'"), ==, 0);

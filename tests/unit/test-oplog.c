@@ -541,9 +541,10 @@ test_updates_log_changed_fields_once (Fixture *f, gconstpointer data)
   g_assert_cmpuint (assert_entries_match_changes (f, before, after, seq), ==, 0);
   g_assert_cmpint (last_seq (f), ==, seq);
 
-  /* "Same person" at a second intake: the person moves household and
+  /* "Same person" at a second intake, moved on purpose into the new household:
    * what was typed now is written over some fields, blanks keep theirs. */
   same.existing_id = g_ptr_array_index (ids, 0);
+  same.move_household = TRUE;
   same.phone = "070-9999-8888";
   same.allergies = "小麦";
   same.illness = "糖尿病";
