@@ -70,6 +70,8 @@ struct _SdCheckinPage
   GtkSingleSelection *selection;
   char            *message;
   char            *last_query;  /* the query the results are for */
+  gboolean         replacing;   /* a result row is being refreshed, not chosen */
+  AdwToast        *undo_toast;  /* weak: the newest event's, the only one offered */
 };
 
 G_DEFINE_FINAL_TYPE (SdCheckinPage, sd_checkin_page, GTK_TYPE_WIDGET)
@@ -317,7 +319,7 @@ selection_changed_cb (SdCheckinPage *self)
 {
   SdPerson *person = gtk_single_selection_get_selected_item (self->selection);
 
-  if (person != NULL)
+  if (person != NULL && !self->replacing)
     {
       set_message (self, NULL, NULL);
       show_person (self, person);
@@ -351,6 +353,150 @@ find_action (GtkWidget  *widget,
   sd_checkin_page_focus (SD_CHECKIN_PAGE (widget));
 }
 
+/* The result list follows the events: the row of PERSON shows where
+ * they are now (it said 滞在中 after they went out or left). */
+static void
+replace_result (SdCheckinPage *self,
+                SdPerson      *person)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+
+  for (guint i = 0; person != NULL && i < n; i++)
+    {
+      g_autoptr(SdPerson) listed = g_list_model_get_item (G_LIST_MODEL (self->results), i);
+
+      if (g_strcmp0 (sd_person_get_id (listed), sd_person_get_id (person)) == 0)
+        {
+          gboolean selected = gtk_single_selection_get_selected (self->selection) == i;
+
+          self->replacing = TRUE;
+          g_list_store_splice (self->results, i, 1, (gpointer *) &person, 1);
+          if (selected)
+            gtk_single_selection_set_selected (self->selection, i);
+          self->replacing = FALSE;
+          return;
+        }
+    }
+}
+
+static void undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+
+static void
+undo_clicked_cb (SdCheckinPage *self,
+                 AdwToast      *toast)
+{
+  undo_action (GTK_WIDGET (self), "checkin.undo", g_object_get_data (G_OBJECT (toast), "undo"));
+}
+
+static void
+undo_dismissed_cb (SdCheckinPage *self)
+{
+  g_clear_weak_pointer (&self->undo_toast);
+}
+
+/* An event recorded by mistake is put right by the event that restores
+ * where the person was, recorded like any other (the history keeps
+ * both): never by deleting one.  Going out is undone by a return, a
+ * return by going out, leaving by arriving at the shelter they were in
+ * (and going out again if they were out), an arrival by leaving. */
+static void
+offer_undo (SdCheckinPage  *self,
+            SdPerson       *person,
+            SdEventKind     kind,
+            SdPersonStatus  was,
+            const char     *was_shelter)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *title = NULL;
+  GVariant *undo;
+  AdwToast *toast;
+
+  if (overlay == NULL || kind == SD_EVENT_SUPPLY)
+    return;
+  if (kind == SD_EVENT_LEAVE && was_shelter == NULL)
+    return;
+  title = g_strdup_printf ("%s: %s", event_phrase (kind), sd_person_get_name (person));
+  undo = g_variant_ref_sink (g_variant_new ("(sisi)", sd_person_get_id (person), kind,
+                                            was_shelter ? was_shelter : "", was));
+  /* Only the newest event may be undone: the toast still shown is made
+   * this event's (an older toast queued behind would undo something else
+   * than what the volunteer just did). */
+  if (self->undo_toast != NULL)
+    {
+      adw_toast_set_title (self->undo_toast, title);
+      g_object_set_data_full (G_OBJECT (self->undo_toast), "undo", undo, (GDestroyNotify) g_variant_unref);
+      return;
+    }
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* The toast lives in the window's overlay, above this desk, where the
+   * desk's own actions cannot be reached: its button calls back here. */
+  g_object_set_data_full (G_OBJECT (toast), "undo", undo, (GDestroyNotify) g_variant_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_dismissed_cb), self, G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->undo_toast, toast);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdCheckinPage *self = SD_CHECKIN_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdPerson) fresh = NULL;
+  const char *person_id, *was_shelter;
+  int kind, was;
+  SdEventKind undo[2];
+  guint n = 0;
+  const char *staff_id = self->staff ? sd_staff_get_id (self->staff) : NULL;
+
+  if (self->store == NULL)
+    return;
+  g_variant_get (parameter, "(&si&si)", &person_id, &kind, &was_shelter, &was);
+  switch (kind)
+    {
+    case SD_EVENT_GO_OUT: undo[n++] = SD_EVENT_RETURN; break;
+    case SD_EVENT_RETURN: undo[n++] = SD_EVENT_GO_OUT; break;
+    case SD_EVENT_LEAVE:
+      undo[n++] = SD_EVENT_ARRIVE;
+      if (was == SD_PERSON_STATUS_OUT)
+        undo[n++] = SD_EVENT_GO_OUT;
+      break;
+    case SD_EVENT_ARRIVE:
+      undo[n++] = was == SD_PERSON_STATUS_IN || was == SD_PERSON_STATUS_OUT ? SD_EVENT_ARRIVE : SD_EVENT_LEAVE;
+      if (was == SD_PERSON_STATUS_OUT)
+        undo[n++] = SD_EVENT_GO_OUT;
+      break;
+    default:
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *event = sd_store_record_event (self->store, person_id, undo[i],
+                                                      undo[i] == SD_EVENT_ARRIVE ? was_shelter : NULL,
+                                                      staff_id, &error);
+      if (event == NULL)
+        {
+          set_message (self, error->message, "error");
+          return;
+        }
+    }
+  fresh = sd_store_get_person (self->store, person_id, NULL);
+  if (fresh == NULL)
+    return;
+  replace_result (self, fresh);
+  if (self->person != NULL && g_strcmp0 (sd_person_get_id (self->person), person_id) == 0)
+    show_person (self, fresh);
+  {
+    g_autofree char *done = g_strdup_printf (_("Undone: %s is where they were before."), sd_person_get_name (fresh));
+    set_message (self, done, "success");
+  }
+  update_occupancy (self);
+}
+
 static void
 record (SdCheckinPage *self,
         SdEventKind    kind)
@@ -362,8 +508,13 @@ record (SdCheckinPage *self,
   const char *shelter_id = kind == SD_EVENT_ARRIVE || kind == SD_EVENT_SUPPLY
                            ? sd_shelter_picker_get_shelter_id (self->shelter_picker) : NULL;
 
+  SdPersonStatus was;
+  g_autofree char *was_shelter = NULL;
+
   if (self->person == NULL || self->store == NULL)
     return;
+  was = sd_person_get_status (self->person);
+  was_shelter = g_strdup (sd_person_get_shelter_id (self->person));
 
   event = sd_store_record_event (self->store, sd_person_get_id (self->person), kind, shelter_id,
                                  self->staff ? sd_staff_get_id (self->staff) : NULL, &error);
@@ -374,7 +525,9 @@ record (SdCheckinPage *self,
     }
 
   fresh = sd_store_get_person (self->store, sd_person_get_id (self->person), NULL);
+  replace_result (self, fresh);
   show_person (self, fresh);
+  offer_undo (self, fresh, kind, was, was_shelter);
   done = g_strdup_printf ("%s: %s", event_phrase (kind), sd_person_get_name (fresh));
   set_message (self, done, "success");
 
@@ -776,6 +929,7 @@ sd_checkin_page_dispose (GObject *object)
   GtkWidget *child;
 
   sd_checkin_page_set_store (self, NULL);
+  g_clear_weak_pointer (&self->undo_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CHECKIN_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -855,6 +1009,7 @@ sd_checkin_page_class_init (SdCheckinPageClass *klass)
   gtk_widget_class_install_action (widget_class, "checkin.open-scanned", NULL, open_scanned_action);
   gtk_widget_class_install_action (widget_class, "checkin.show-card", NULL, show_card_action);
   gtk_widget_class_install_action (widget_class, "checkin.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "checkin.undo", "(sisi)", undo_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "checkin.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "checkin.scan-mode", "s", "arrive");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "checkin.scan-mode", "s", "go_out");
