@@ -151,20 +151,18 @@ test_read_card_into_intake (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+is_button_labelled (GtkWidget *widget, gconstpointer label_part)
+{
+  return GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+         strstr (gtk_button_get_label (GTK_BUTTON (widget)), label_part) != NULL;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label_part)
 {
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
-      strstr (gtk_button_get_label (GTK_BUTTON (widget)), label_part) != NULL)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label_part);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return sd_ui_find (widget, is_button_labelled, label_part);
 }
 
 static void

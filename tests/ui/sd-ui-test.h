@@ -122,6 +122,27 @@ sd_ui_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+typedef gboolean (*SdUiMatch) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget under ROOT (ROOT included, depth first) that MATCH
+ * accepts, or NULL. */
+static inline GtkWidget *
+sd_ui_find (GtkWidget     *root,
+            SdUiMatch      match,
+            gconstpointer  data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = sd_ui_find (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static inline gboolean
 page_idle (gpointer page)
 {

@@ -173,20 +173,17 @@ shows_text (GtkWidget  *widget,
 }
 
 /* The button under WIDGET whose label shows TEXT, or NULL. */
+static gboolean
+is_button_showing (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) && shows_text (widget, text);
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *text)
 {
-  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) && shows_text (widget, text))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return sd_ui_find (widget, is_button_showing, text);
 }
 
 /* How many widgets of TYPE are under WIDGET. */

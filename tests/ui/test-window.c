@@ -588,20 +588,17 @@ persons_leaf_offset (const char *path)
 }
 
 /* The widget under ROOT that has the style class NAME. */
+static gboolean
+has_class (GtkWidget *widget, gconstpointer name)
+{
+  return gtk_widget_has_css_class (widget, name);
+}
+
 static GtkWidget *
 find_by_class (GtkWidget  *root,
                const char *name)
 {
-  if (gtk_widget_has_css_class (root, name))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_class (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return sd_ui_find (root, has_class, name);
 }
 
 static gboolean
