@@ -35,8 +35,10 @@ struct _SdWindow
   /* Template Widgets */
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
-  GtkLabel             *staff_label;
   GtkWidget            *sign_out_button;
+  AdwFlap              *flap;
+  GtkWidget            *desks_button;
+  guint                 folded_idle;
   GtkWidget            *leave_button;
   GtkRevealer          *demo_banner;
   GtkStack             *main_stack;
@@ -256,9 +258,45 @@ mapped_cb (SdWindow *self)
     focus_desk (self);
 }
 
+static void update_header (SdWindow *self);
+
+/* On a small screen the sidebar is folded away: F10 or the header's
+ * button shows it over the desk, and choosing a desk hides it again. */
+static void
+toggle_desks_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->staff != NULL && adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static gboolean
+folded_idle_cb (gpointer data)
+{
+  SdWindow *self = data;
+
+  self->folded_idle = 0;
+  update_header (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The flap folds while the window is being laid out: the header changes
+ * after that, not in the middle of it. */
+static void
+folded_cb (SdWindow *self)
+{
+  if (self->folded_idle == 0)
+    self->folded_idle = g_idle_add (folded_idle_cb, self);
+}
+
 static void
 desk_changed_cb (SdWindow *self)
 {
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
   update_scan_catcher (self);
   focus_desk (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
@@ -271,16 +309,23 @@ update_header (SdWindow *self)
 {
   gboolean signed_in = self->staff != NULL;
 
-  adw_window_title_set_title (self->window_title, sd_store_get_site_name (self->store));
-  adw_window_title_set_subtitle (self->window_title, self->kiosk ? _("Kiosk") : NULL);
-  gtk_widget_set_visible (self->sign_out_button, signed_in);
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_label), signed_in);
+  g_autofree char *staff = NULL;
+  g_autofree char *subtitle = NULL;
+
+  /* Who is signed in goes under the site's name, centred, where a small
+   * screen still has room for it (beside the buttons it was cut off). */
   if (signed_in)
-    {
-      g_autofree char *text = g_strdup_printf (_("%s (%s)"), sd_staff_get_name (self->staff),
-                                               sd_role_get_label (sd_staff_get_role (self->staff)));
-      gtk_label_set_text (self->staff_label, text);
-    }
+    staff = g_strdup_printf (_("%s (%s)"), sd_staff_get_name (self->staff),
+                             sd_role_get_label (sd_staff_get_role (self->staff)));
+  if (self->kiosk && staff != NULL)
+    /* Translators: the header's second line in kiosk mode: "Kiosk · 中村 秀樹 (Shelter lead)" */
+    subtitle = g_strdup_printf (_("Kiosk · %s"), staff);
+  else
+    subtitle = g_strdup (self->kiosk ? _("Kiosk") : staff);
+  adw_window_title_set_title (self->window_title, sd_store_get_site_name (self->store));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_widget_set_visible (self->sign_out_button, signed_in);
+  gtk_widget_set_visible (self->desks_button, signed_in && adw_flap_get_folded (self->flap));
   gtk_revealer_set_reveal_child (self->demo_banner, sd_store_get_is_demo (self->store));
 }
 
@@ -550,6 +595,7 @@ sd_window_constructed (GObject *object)
   apply_role (self);
   update_header (self);
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
+  g_signal_connect_swapped (self->flap, "notify::folded", G_CALLBACK (folded_cb), self);
 
   {
     GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
@@ -590,6 +636,7 @@ sd_window_dispose (GObject *object)
   SdWindow *self = SD_WINDOW (object);
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_handle_id (&self->folded_idle, g_source_remove);
   g_cancellable_cancel (self->verify_cancellable);
   g_clear_object (&self->verify_cancellable);
   if (self->store != NULL)
@@ -680,8 +727,9 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, SdWindow, staff_label);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, sign_out_button);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, desks_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leave_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, main_stack);
@@ -704,6 +752,8 @@ sd_window_class_init (SdWindowClass *klass)
 
   /* Keyboard-complete: Ctrl+0 home, Ctrl+1..9 the desks in sidebar order. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.show-desk", "s", "home");
+  gtk_widget_class_install_action (widget_class, "win.toggle-desks", NULL, toggle_desks_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.toggle-desks", NULL);
   for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + desk, GDK_CONTROL_MASK,
                                          "win.show-desk", "s", sd_desk_to_string (desk));

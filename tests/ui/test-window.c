@@ -380,6 +380,80 @@ test_focus_where_typing_goes (void)
   close_window (window);
 }
 
+/* The controls of ROOT that reach outside WIDTH × HEIGHT of WINDOW (a
+ * scrolled area's content counts as inside it: it can be scrolled to). */
+static void
+collect_outside (GtkWidget *widget,
+                 GtkWidget *window,
+                 int        width,
+                 int        height,
+                 GPtrArray *outside)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (gtk_widget_get_focusable (widget) && gtk_widget_compute_bounds (widget, window, &bounds) &&
+      (bounds.origin.x < -0.5 || bounds.origin.y < -0.5 ||
+       bounds.origin.x + bounds.size.width > width + 0.5 || bounds.origin.y + bounds.size.height > height + 0.5))
+    g_ptr_array_add (outside, g_strdup_printf ("%s at %.0f,%.0f %.0f×%.0f", G_OBJECT_TYPE_NAME (widget),
+                                               bounds.origin.x, bounds.origin.y, bounds.size.width,
+                                               bounds.size.height));
+  if (GTK_IS_SCROLLED_WINDOW (widget) || GTK_IS_VIEWPORT (widget))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_outside (child, window, width, height, outside);
+}
+
+/* Issue 12, 4: at 1024×600 (a small kiosk) and 1366×768 the window is
+ * the size asked for, and no control of any desk lies outside it.  (800
+ * wide, a tablet on a stand, is not reached yet: Intake and Check-in
+ * need 892 and 1006.) */
+static void
+test_desks_fit_small_screens (void)
+{
+  static const int sizes[][2] = { { 1024, 600 }, { 1366, 768 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      SdWindow *window;
+      g_autoptr(SdStore) store = open_demo ();
+      g_autoptr(GPtrArray) outside = g_ptr_array_new_with_free_func (g_free);
+      int width = sizes[s][0], height = sizes[s][1];
+
+      window = sd_window_new (NULL, store, FALSE);
+      g_object_ref_sink (window);
+      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+      gtk_window_present (GTK_WINDOW (window));
+      sd_ui_wait_for (window_mapped, window);
+      sign_in (sd_window_get_signin_page (window), "1001", "123456");
+      for (SdDesk desk = 0; desk <= SD_N_DESKS; desk++)
+        {
+          const char *name = desk < SD_N_DESKS ? sd_desk_to_string (desk) : "home";
+          g_autofree char *shot = g_strdup_printf ("fit-%dx%d-%s", width, height, name);
+          guint before = outside->len;
+
+          if (desk < SD_N_DESKS && !sd_role_allows_desk (SD_ROLE_LEAD, desk))
+            continue;
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", name));
+          sd_ui_run_for (300);
+          g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, width);
+          g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, height);
+          collect_outside (GTK_WIDGET (window), GTK_WIDGET (window), width, height, outside);
+          for (guint i = before; i < outside->len; i++)
+            {
+              g_autofree char *item = g_ptr_array_index (outside, i);
+              g_ptr_array_index (outside, i) = g_strdup_printf ("%dx%d %s: %s", width, height, name, item);
+            }
+          sd_ui_screenshot (GTK_WIDGET (window), shot);
+        }
+      for (guint i = 0; i < outside->len; i++)
+        g_test_message ("%s", (char *) g_ptr_array_index (outside, i));
+      g_assert_cmpuint (outside->len, ==, 0);
+      close_window (window);
+    }
+}
+
 static gboolean
 signin_page_gone (gpointer window)
 {
@@ -694,6 +768,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/desks/keyboard", test_keyboard_shortcuts);
   g_test_add_func ("/ui/desks/no-mnemonic-twice", test_no_mnemonic_twice);
   g_test_add_func ("/ui/desks/focus-where-typing-goes", test_focus_where_typing_goes);
+  g_test_add_func ("/ui/desks/fit-small-screens", test_desks_fit_small_screens);
   g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
   g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
   g_test_add_func ("/ui/app/explains-a-bad-database", test_app_explains_a_bad_database);
