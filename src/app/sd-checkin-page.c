@@ -1078,6 +1078,11 @@ sd_checkin_page_set_staff (SdCheckinPage *self,
 {
   g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
   g_set_object (&self->staff, staff);
+  /* Whoever signs in scans arrivals until they choose otherwise: a mode
+   * left by the last volunteer (or kept over a restart) would record
+   * the next person's scans as something they did not mean. */
+  if (staff != NULL && self->store != NULL)
+    gtk_toggle_button_set_active (mode_button (self, SD_EVENT_ARRIVE), TRUE);
 }
 
 /* Types QUERY into the search field, as a person does; results follow. */

@@ -451,12 +451,58 @@ save_action (GtkWidget  *widget,
   save_continue (self);
 }
 
+/* Whether anything was typed or chosen that clearing would lose. */
+static gboolean
+form_has_input (SdIntakePage *self)
+{
+  if (*gtk_editable_get_text (self->address_entry) || *gtk_editable_get_text (self->phone_entry) ||
+      *gtk_editable_get_text (self->plate_entry) || *gtk_editable_get_text (self->pets_entry))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      SdPersonSpec spec;
+
+      sd_member_form_get_spec (SD_MEMBER_FORM (child), &spec);
+      if (spec.name || spec.kana || spec.birth_date || spec.phone || spec.allergies || spec.illness ||
+          spec.disability || spec.mobility)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+clear_response_cb (SdIntakePage *self,
+                   const char   *response)
+{
+  if (g_strcmp0 (response, "clear") == 0)
+    sd_intake_page_reset (self);
+}
+
+/* 入力を消去 sits beside 登録: a filled form is cleared only once the
+ * volunteer says so (Cancel is the default, Escape keeps it too). */
 static void
 clear_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  sd_intake_page_reset (SD_INTAKE_PAGE (widget));
+  SdIntakePage *self = SD_INTAKE_PAGE (widget);
+  GtkWidget *dialog;
+
+  if (!form_has_input (self))
+    {
+      sd_intake_page_reset (self);
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Clear the form?"),
+                                   _("Everything typed for this household will be lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep it"), "clear", _("C_lear"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (clear_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- GObject ---- */

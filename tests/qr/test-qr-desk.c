@@ -200,6 +200,13 @@ test_keyboard_wedge (void)
   g_assert_cmpint (status_of (&d, 0), ==, SD_PERSON_STATUS_OUT);
   g_assert_cmpuint (n_events (&d), ==, before + 2);
 
+  /* Issue 12, 8: the next volunteer to sign in scans arrivals, whatever
+   * mode the last one left. */
+  gtk_widget_activate_action (GTK_WIDGET (d.window), "win.sign-out", NULL);
+  sign_in (sd_window_get_signin_page (d.window), "1002", "1111");
+  g_assert_cmpint (sd_checkin_page_get_scan_mode (d.page), ==, SD_EVENT_ARRIVE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (d.window), "win.show-desk", "s", "checkin"));
+
   /* Caps Lock on the scanner: lower case, heard in the field, taken back out. */
   set_mode (&d, "arrive");
   {

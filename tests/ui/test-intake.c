@@ -425,6 +425,61 @@ test_bad_input_is_explained (void)
   g_assert_finalize_object (window);
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+/* Issue 12, 7: 入力を消去 beside 登録 asks before it throws a filled
+ * form away; Cancel (the default) keeps every field. */
+static void
+test_clear_asks_first (void)
+{
+  SdWindow *window = signed_in_window ();
+  SdIntakePage *intake = SD_INTAKE_PAGE (sd_window_get_desk_page (window, "intake"));
+  SdPersonSpec spec;
+  AdwMessageDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "intake"));
+  fill_yamada (intake);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.clear", NULL));
+  sd_ui_run_for (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  sd_ui_screenshot (GTK_WIDGET (dialog), "intake-clear-asks");
+  /* As its button does: the response, then the dialog closes. */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  sd_ui_run_for (100);
+  sd_member_form_get_spec (sd_intake_page_get_member (intake, 0), &spec);
+  g_assert_cmpstr (spec.name, ==, ichiro.name);
+  g_assert_cmpuint (sd_intake_page_get_n_members (intake), ==, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.clear", NULL));
+  sd_ui_run_for (100);
+  dialog = find_message_dialog ();
+  adw_message_dialog_response (dialog, "clear");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  sd_ui_run_for (100);
+  sd_member_form_get_spec (sd_intake_page_get_member (intake, 0), &spec);
+  g_assert_null (spec.name);
+  g_assert_cmpuint (sd_intake_page_get_n_members (intake), ==, 1);
+
+  /* An empty form clears at once, with nothing to ask. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.clear", NULL));
+  sd_ui_run_for (100);
+  g_assert_null (find_message_dialog ());
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -446,6 +501,7 @@ main (int argc, char *argv[])
   g_clear_object (&store);
 
   g_test_add_func ("/ui/intake/register-duplicate-find-checkin", test_register_duplicate_find_checkin);
+  g_test_add_func ("/ui/intake/clear-asks-first", test_clear_asks_first);
   g_test_add_func ("/ui/intake/bad-input-is-explained", test_bad_input_is_explained);
   g_test_add_func ("/ui/intake/duplicate-check-capped", test_duplicate_check_capped);
   rc = g_test_run ();
