@@ -37,6 +37,9 @@ struct _SdWindow
   AdwWindowTitle       *window_title;
   GtkWidget            *sign_out_button;
   AdwFlap              *flap;
+  AdwHeaderBar         *header_bar;
+  GtkRevealer          *idle_banner;
+  GtkLabel             *idle_label;
   GtkWidget            *desks_button;
   guint                 folded_idle;
   GtkWidget            *leave_button;
@@ -322,6 +325,9 @@ update_header (SdWindow *self)
     subtitle = g_strdup_printf (_("Kiosk · %s"), staff);
   else
     subtitle = g_strdup (self->kiosk ? _("Kiosk") : staff);
+  /* A kiosk is never minimised or resized away: no window buttons (closing
+   * is キオスク終了, which asks for a lead's PIN). */
+  adw_header_bar_set_decoration_layout (self->header_bar, self->kiosk ? "" : NULL);
   adw_window_title_set_title (self->window_title, sd_store_get_site_name (self->store));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_widget_set_visible (self->sign_out_button, signed_in);
@@ -487,23 +493,55 @@ activity_cb (GtkEventControllerLegacy *controller,
              SdWindow                 *self)
 {
   self->last_activity = g_get_monotonic_time ();
+  if (gtk_revealer_get_reveal_child (self->idle_banner))
+    gtk_revealer_set_reveal_child (self->idle_banner, FALSE);
   return GDK_EVENT_PROPAGATE;
+}
+
+/* How long before an idle sign-out the volunteer is warned: a quarter of
+ * the timeout, at most 30 s (none for a timeout under 4 s). */
+static guint
+idle_warning_seconds (SdWindow *self)
+{
+  return MIN (30, self->idle_timeout / 4);
 }
 
 static gboolean
 idle_check_cb (gpointer user_data)
 {
   SdWindow *self = user_data;
-  gint64 idle_us = g_get_monotonic_time () - self->last_activity;
+  gint64 idle_s = (g_get_monotonic_time () - self->last_activity) / G_USEC_PER_SEC;
   gboolean showing_something = self->staff != NULL ||
                                g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "signin") != 0;
+  gint64 left = (gint64) self->idle_timeout - idle_s;
 
-  if (showing_something && idle_us >= (gint64) self->idle_timeout * G_USEC_PER_SEC)
+  if (showing_something && left <= 0)
     {
       g_debug ("Idle for %u s: back to sign-in", self->idle_timeout);
+      gtk_revealer_set_reveal_child (self->idle_banner, FALSE);
       reset (self);
     }
+  else if (self->staff != NULL && left <= (gint64) idle_warning_seconds (self))
+    {
+      /* A countdown first: what is on screen is not thrown away unseen. */
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+        "Nothing has been done for a while: signing out in %d second. Touch the screen or press a key "
+        "to go on.",
+        "Nothing has been done for a while: signing out in %d seconds. Touch the screen or press a key "
+        "to go on.", (gulong) left), (int) left);
+
+      gtk_label_set_text (self->idle_label, text);
+      gtk_revealer_set_reveal_child (self->idle_banner, TRUE);
+    }
   return G_SOURCE_CONTINUE;
+}
+
+/* The countdown before an idle sign-out, or NULL when none is shown. */
+const char *
+sd_window_get_idle_warning (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return gtk_revealer_get_reveal_child (self->idle_banner) ? gtk_label_get_text (self->idle_label) : NULL;
 }
 
 static void
@@ -729,6 +767,9 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, sign_out_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, idle_banner);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, idle_label);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, desks_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leave_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_banner);

@@ -23,6 +23,7 @@ SdStore      *sd_window_get_store        (SdWindow      *self);
 SdStaff      *sd_window_get_staff        (SdWindow      *self);
 gboolean      sd_window_get_kiosk        (SdWindow      *self);
 const char   *sd_window_get_visible_desk (SdWindow      *self);
+const char   *sd_window_get_idle_warning (SdWindow      *self);
 /* "signin", "desks", or "damaged" when the database file is damaged. */
 const char   *sd_window_get_visible_page (SdWindow      *self);
 SdSigninPage *sd_window_get_signin_page  (SdWindow      *self);

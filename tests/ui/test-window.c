@@ -527,6 +527,12 @@ signed_out (gpointer window)
   return sd_window_get_staff (window) == NULL;
 }
 
+static gboolean
+idle_warned (gpointer window)
+{
+  return sd_window_get_idle_warning (window) != NULL;
+}
+
 static void
 test_kiosk_idle_returns_to_start (void)
 {
@@ -538,6 +544,16 @@ test_kiosk_idle_returns_to_start (void)
   g_assert_no_error (error);
   g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
   sd_ui_screenshot (GTK_WIDGET (window), "kiosk-home");
+
+  /* Issue 12, 7: a countdown first, which any touch or key stops. */
+  sd_window_set_idle_timeout (window, 8);
+  sd_ui_wait_for (idle_warned, window);
+  g_assert_nonnull (sd_window_get_staff (window));
+  sd_ui_screenshot (GTK_WIDGET (window), "kiosk-idle-countdown");
+  press_keys ("shift", NULL);
+  sd_ui_run_for (100);
+  g_assert_null (sd_window_get_idle_warning (window));
+  g_assert_nonnull (sd_window_get_staff (window));
 
   sd_window_set_idle_timeout (window, 1);
   sd_ui_wait_for (signed_out, window);
