@@ -720,9 +720,12 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
     case SD_SCAN_REPEATED:
       {
         g_autofree char *when = format_local (result->previous_at, "%H:%M");
-        g_autofree char *message = g_strdup_printf (_("This card was scanned for the same thing at %s. "
-                                                      "The second scan was ignored: nothing more was recorded."),
-                                                    when);
+        /* Say what is recorded, not that this card was scanned: the
+         * earlier record may come from Intake or a button, never a scan. */
+        /* Translators: "“Checked in” was recorded for them at 09:40 …" */
+        g_autofree char *message = g_strdup_printf (_("“%s” was already recorded for them at %s. This scan "
+                                                      "was ignored: nothing more was recorded."),
+                                                    event_phrase (result->kind), when);
         show_scan (self, "repeated", "dialog-information-symbolic", _("Already recorded"), result->person, message);
       }
       break;

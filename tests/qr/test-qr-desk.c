@@ -191,6 +191,12 @@ test_keyboard_wedge (void)
   wedge_scan (&d, card_text (&d, 0));
   g_assert_cmpuint (n_events (&d), ==, before + 1);
   g_assert_true (answered (&d, _("Already recorded")));
+  {
+    /* Issue 12, 8: it says what was recorded, not that a card was read. */
+    g_autofree char *said = sd_checkin_page_dup_scan_text (d.page);
+
+    g_assert_nonnull (strstr (said, "「入所」は"));
+  }
   sd_ui_screenshot (GTK_WIDGET (d.window), "scan-repeated");
 
   /* Go out, from the F6 key's mode. */
