@@ -236,23 +236,19 @@ read_card_action (GtkWidget  *widget,
 
 /* ---- a pre-registration code ---- */
 
-void
-sd_intake_page_fill_prereg (SdIntakePage *self,
-                            SdPrereg     *prereg)
+static gboolean form_has_input (SdIntakePage *self);
+
+/* A fresh form filled with H and its N MEMBERS. */
+static void
+fill_form (SdIntakePage          *self,
+           const SdHouseholdSpec *h,
+           const SdPersonSpec    *members,
+           guint                  n)
 {
-  const SdHouseholdSpec *h;
-  const SdPersonSpec *members;
   GtkToggleButton *stays[] = { self->stay_shelter, self->stay_home, self->stay_vehicle, self->stay_relatives };
   GtkWidget *child;
-  guint n;
 
-  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
-  g_return_if_fail (prereg != NULL);
-
-  /* A fresh form: what the household wrote, for the volunteer to check with them. */
   sd_intake_page_reset (self);
-  h = sd_prereg_get_household (prereg);
-  members = sd_prereg_get_members (prereg, &n);
   gtk_toggle_button_set_active (stays[MIN (h->stay, SD_STAY_RELATIVES)], TRUE);
   gtk_editable_set_text (self->plate_entry, h->vehicle_plate ? h->vehicle_plate : "");
   gtk_editable_set_text (self->address_entry, h->address ? h->address : "");
@@ -269,9 +265,114 @@ sd_intake_page_fill_prereg (SdIntakePage *self,
       sd_member_form_fill (form, &members[i]);
       child = gtk_widget_get_next_sibling (GTK_WIDGET (form));
     }
+  sd_member_form_focus (SD_MEMBER_FORM (gtk_widget_get_first_child (GTK_WIDGET (self->members_box))));
+}
+
+void
+sd_intake_page_fill_prereg (SdIntakePage *self,
+                            SdPrereg     *prereg)
+{
+  const SdPersonSpec *members;
+  guint n;
+
+  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+  g_return_if_fail (prereg != NULL);
+
+  /* A fresh form: what the household wrote, for the volunteer to check with them. */
+  members = sd_prereg_get_members (prereg, &n);
+  fill_form (self, sd_prereg_get_household (prereg), members, n);
   set_message (self, _("Filled from the household’s pre-registration code. Check every detail with them, "
                        "then save."), FALSE);
-  sd_member_form_focus (SD_MEMBER_FORM (gtk_widget_get_first_child (GTK_WIDGET (self->members_box))));
+}
+
+/* ---- a half-typed household kept over a sign-out ---- */
+
+struct _SdIntakeDraft
+{
+  SdHouseholdSpec household;
+  GArray         *members;  /* SdPersonSpec */
+  GPtrArray      *strings;  /* what the specs point into */
+};
+
+void
+sd_intake_draft_free (SdIntakeDraft *draft)
+{
+  g_array_unref (draft->members);
+  g_ptr_array_unref (draft->strings);
+  g_free (draft);
+}
+
+static const char *
+keep (SdIntakeDraft *draft,
+      const char    *text)
+{
+  char *copy = g_strdup (text);
+
+  if (copy != NULL)
+    g_ptr_array_add (draft->strings, copy);
+  return copy;
+}
+
+/**
+ * sd_intake_page_take_draft:
+ *
+ * What is typed on the form now, to give back to the same volunteer
+ * (sd_intake_page_restore_draft) after a sign-out or an idle sign-out;
+ * %NULL when nothing is typed.  The form is not cleared.
+ */
+SdIntakeDraft *
+sd_intake_page_take_draft (SdIntakePage *self)
+{
+  SdIntakeDraft *draft;
+
+  g_return_val_if_fail (SD_IS_INTAKE_PAGE (self), NULL);
+
+  if (!form_has_input (self))
+    return NULL;
+  draft = g_new0 (SdIntakeDraft, 1);
+  draft->members = g_array_new (FALSE, TRUE, sizeof (SdPersonSpec));
+  draft->strings = g_ptr_array_new_with_free_func (g_free);
+  draft->household.stay = current_stay (self);
+  draft->household.vehicle_plate = keep (draft, gtk_editable_get_text (self->plate_entry));
+  draft->household.address = keep (draft, gtk_editable_get_text (self->address_entry));
+  draft->household.phone = keep (draft, gtk_editable_get_text (self->phone_entry));
+  draft->household.house_damage = gtk_drop_down_get_selected (self->damage_dropdown);
+  draft->household.pets = keep (draft, gtk_editable_get_text (self->pets_entry));
+  draft->household.pets_count = (guint) gtk_spin_button_get_value_as_int (self->pets_spin);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      SdPersonSpec spec;
+
+      sd_member_form_get_spec (SD_MEMBER_FORM (child), &spec);
+      spec.name = keep (draft, spec.name);
+      spec.kana = keep (draft, spec.kana);
+      spec.birth_date = keep (draft, spec.birth_date);
+      spec.address = keep (draft, spec.address);
+      spec.phone = keep (draft, spec.phone);
+      spec.allergies = keep (draft, spec.allergies);
+      spec.illness = keep (draft, spec.illness);
+      spec.disability = keep (draft, spec.disability);
+      spec.mobility = keep (draft, spec.mobility);
+      spec.language = keep (draft, spec.language);
+      /* A "same person" answer is asked again: the record may have changed. */
+      spec.existing_id = NULL;
+      spec.move_household = FALSE;
+      g_array_append_val (draft->members, spec);
+    }
+  return draft;
+}
+
+void
+sd_intake_page_restore_draft (SdIntakePage        *self,
+                              const SdIntakeDraft *draft)
+{
+  g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+  g_return_if_fail (draft != NULL);
+
+  fill_form (self, &draft->household, (const SdPersonSpec *) draft->members->data, draft->members->len);
+  set_message (self, _("The household you were typing before signing out is back. Check it, then save."),
+               FALSE);
 }
 
 /* ---- saving ---- */

@@ -37,4 +37,12 @@ SdShelterPicker *sd_intake_page_get_shelter_picker (SdIntakePage *self);
 
 void           sd_intake_page_focus (SdIntakePage *self);
 
+typedef struct _SdIntakeDraft SdIntakeDraft;
+
+SdIntakeDraft *sd_intake_page_take_draft    (SdIntakePage        *self);
+void           sd_intake_page_restore_draft (SdIntakePage        *self,
+                                             const SdIntakeDraft *draft);
+void           sd_intake_draft_free         (SdIntakeDraft       *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdIntakeDraft, sd_intake_draft_free)
+
 G_END_DECLS

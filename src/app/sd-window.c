@@ -37,6 +37,9 @@ struct _SdWindow
   AdwWindowTitle       *window_title;
   GtkWidget            *sign_out_button;
   AdwFlap              *flap;
+  SdIntakeDraft        *draft;          /* a half-typed household kept over a sign-out */
+  char                 *draft_staff_id; /* whose it is */
+  gint64                draft_at;       /* monotonic µs */
   AdwHeaderBar         *header_bar;
   GtkRevealer          *idle_banner;
   GtkLabel             *idle_label;
@@ -335,6 +338,17 @@ update_header (SdWindow *self)
   gtk_revealer_set_reveal_child (self->demo_banner, sd_store_get_is_demo (self->store));
 }
 
+/* How long a half-typed household waits for its volunteer to sign in
+ * again: long enough for a break, short enough not to meet a stranger. */
+#define DRAFT_KEPT_US (10 * 60 * G_USEC_PER_SEC)
+
+static void
+drop_draft (SdWindow *self)
+{
+  g_clear_pointer (&self->draft, sd_intake_draft_free);
+  g_clear_pointer (&self->draft_staff_id, g_free);
+}
+
 /* Each desk has its own shelter, shown on it and changed only there: a
  * look at another shelter's report never moves where Intake registers.
  * At sign-in every desk starts at this kiosk's shelter, the one its
@@ -355,19 +369,33 @@ void
 sd_window_sign_in (SdWindow *self,
                    SdStaff  *staff)
 {
+  gboolean restored = FALSE;
+
   g_return_if_fail (SD_IS_WINDOW (self));
   g_return_if_fail (SD_IS_STAFF (staff));
 
   g_set_object (&self->staff, staff);
   start_at_kiosk_shelter (self);
+  /* The household this volunteer was typing when signed out, if it was
+   * not long ago; never anyone else's. */
+  if (self->draft != NULL && g_get_monotonic_time () - self->draft_at > DRAFT_KEPT_US)
+    drop_draft (self);
+  if (self->draft != NULL && g_strcmp0 (self->draft_staff_id, sd_staff_get_id (staff)) == 0)
+    {
+      sd_intake_page_restore_draft (self->intake_page, self->draft);
+      drop_draft (self);
+      restored = TRUE;
+    }
   sd_intake_page_set_staff (self->intake_page, staff);
   sd_checkin_page_set_staff (self->checkin_page, staff);
   sd_report_page_set_staff (self->report_page, staff);
   apply_role (self);
   update_header (self);
-  gtk_stack_set_visible_child_name (self->desk_stack, "home");
+  gtk_stack_set_visible_child_name (self->desk_stack, restored && desk_allowed (self, "intake") ? "intake" : "home");
   show_main (self, "desks");
   focus_desk (self);
+  if (restored)
+    show_toast (self, _("The household you were typing is back on Intake."));
   self->last_activity = g_get_monotonic_time ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
@@ -380,10 +408,23 @@ signed_in_cb (SdWindow *self,
   sd_window_sign_in (self, staff);
 }
 
-/* Back to the start, with nothing of the last person left on screen. */
+/* Back to the start, with nothing of the last person left on screen:
+ * what they were typing on Intake is kept aside for them alone. */
 static void
 reset (SdWindow *self)
 {
+  if (self->staff != NULL)
+    {
+      SdIntakeDraft *draft = sd_intake_page_take_draft (self->intake_page);
+
+      if (draft != NULL)
+        {
+          drop_draft (self);
+          self->draft = draft;
+          self->draft_staff_id = g_strdup (sd_staff_get_id (self->staff));
+          self->draft_at = g_get_monotonic_time ();
+        }
+    }
   g_clear_object (&self->staff);
   sd_intake_page_set_staff (self->intake_page, NULL);
   sd_checkin_page_set_staff (self->checkin_page, NULL);
@@ -675,6 +716,7 @@ sd_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->idle_source, g_source_remove);
   g_clear_handle_id (&self->folded_idle, g_source_remove);
+  drop_draft (self);
   g_cancellable_cancel (self->verify_cancellable);
   g_clear_object (&self->verify_cancellable);
   if (self->store != NULL)

@@ -480,6 +480,47 @@ test_clear_asks_first (void)
   g_assert_null (find_message_dialog ());
 }
 
+static const char *
+first_name_on_form (SdIntakePage *intake)
+{
+  static SdPersonSpec spec;
+
+  sd_member_form_get_spec (sd_intake_page_get_member (intake, 0), &spec);
+  return spec.name;
+}
+
+/* Issue 12, 7: signing out (or the idle sign-out) mid-household keeps
+ * what was typed for the same volunteer only: the next person to sign in
+ * sees an empty form, the volunteer who comes back finds it again. */
+static void
+test_draft_kept_for_the_same_volunteer (void)
+{
+  SdWindow *window = signed_in_window ();
+  SdIntakePage *intake = SD_INTAKE_PAGE (sd_window_get_desk_page (window, "intake"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "intake"));
+  fill_yamada (intake);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+  g_assert_null (first_name_on_form (intake));
+
+  sign_in (sd_window_get_signin_page (window), "1001", "123456");  /* someone else */
+  g_assert_null (first_name_on_form (intake));
+  g_assert_cmpuint (sd_intake_page_get_n_members (intake), ==, 1);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+
+  sign_in (sd_window_get_signin_page (window), "1002", "1111");  /* the same volunteer again */
+  g_assert_cmpstr (first_name_on_form (intake), ==, ichiro.name);
+  g_assert_cmpuint (sd_intake_page_get_n_members (intake), ==, 2);
+  sd_ui_screenshot (GTK_WIDGET (window), "intake-draft-back");
+
+  /* Given back once: a second sign-out with an empty form keeps nothing. */
+  sd_intake_page_reset (intake);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+  sign_in (sd_window_get_signin_page (window), "1002", "1111");
+  g_assert_null (first_name_on_form (intake));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -502,6 +543,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/ui/intake/register-duplicate-find-checkin", test_register_duplicate_find_checkin);
   g_test_add_func ("/ui/intake/clear-asks-first", test_clear_asks_first);
+  g_test_add_func ("/ui/intake/draft-kept-for-the-same-volunteer", test_draft_kept_for_the_same_volunteer);
   g_test_add_func ("/ui/intake/bad-input-is-explained", test_bad_input_is_explained);
   g_test_add_func ("/ui/intake/duplicate-check-capped", test_duplicate_check_capped);
   rc = g_test_run ();
