@@ -429,6 +429,8 @@ offer_undo (SdCheckinPage  *self,
     }
   toast = adw_toast_new (title);
   adw_toast_set_timeout (toast, 10);
+  /* At once, ahead of any toast queued before it (it is about now). */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_button_label (toast, _("_Undo"));
   /* The toast lives in the window's overlay, above this desk, where the
    * desk's own actions cannot be reached: its button calls back here. */

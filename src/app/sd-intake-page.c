@@ -17,6 +17,7 @@
 #include "sd-card-dialog.h"
 #include "sd-duplicate-dialog.h"
 #include "sd-intake-page.h"
+#include "sd-toast.h"
 #include "sd-qr-dialog.h"
 #include "sd-shelter-picker.h"
 
@@ -80,6 +81,21 @@ open_cards (SdIntakePage      *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Scrolls the form so that WIDGET is in view. */
+static void
+scroll_into_view (SdIntakePage *self,
+                  GtkWidget    *widget)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  GtkWidget *content = gtk_scrolled_window_get_child (self->scroller);
+  graphene_point_t at;
+
+  if (content == NULL ||
+      !gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &at))
+    return;
+  gtk_adjustment_clamp_page (adjustment, at.y, at.y + gtk_widget_get_height (widget) + 24);
+}
+
 static void
 set_message (SdIntakePage *self,
              const char   *message,
@@ -93,6 +109,14 @@ set_message (SdIntakePage *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+  /* The line is under the form, often below the fold: the same words
+   * where the eye is, and an error's line scrolled into view. */
+  if (message != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      sd_toast_show (GTK_WIDGET (self), message, is_error);
+      if (is_error)
+        scroll_into_view (self, GTK_WIDGET (self->message_label));
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
 }
 

@@ -11,6 +11,7 @@
  * never freezes the desk.
  */
 #include "sd-report-page.h"
+#include "sd-toast.h"
 #include "sd-shelter-picker.h"
 
 #include <glib/gi18n.h>
@@ -55,6 +56,9 @@ set_message (SdReportPage *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+  /* The line is under the form, often below the fold. */
+  if (message != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sd_toast_show (GTK_WIDGET (self), message, is_error);
 }
 
 static const char *

@@ -22,6 +22,7 @@
 #include "sd-report-page.h"
 #include "sd-scan-catcher.h"
 #include "sd-shelters-page.h"
+#include "sd-toast.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
 
@@ -165,10 +166,7 @@ static void
 show_toast (SdWindow   *self,
             const char *text)
 {
-  AdwToast *toast = adw_toast_new (text);
-
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  sd_toast_show (GTK_WIDGET (self->toast_overlay), text, FALSE);
 }
 
 static void
