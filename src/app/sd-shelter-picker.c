@@ -174,10 +174,47 @@ sd_shelter_picker_class_init (SdShelterPickerClass *klass)
 }
 
 static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), GPOINTER_TO_INT (ellipsize));
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_label_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
+static GtkListItemFactory *
+label_factory (PangoEllipsizeMode ellipsize)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), GINT_TO_POINTER (ellipsize));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), NULL);
+  return factory;
+}
+
+static void
 sd_shelter_picker_init (SdShelterPicker *self)
 {
+  g_autoptr(GtkListItemFactory) shown = label_factory (PANGO_ELLIPSIZE_END);
+  g_autoptr(GtkListItemFactory) listed = label_factory (PANGO_ELLIPSIZE_NONE);
+
   self->labels = gtk_string_list_new (NULL);
   self->dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (self->labels), NULL));
+  /* On a narrow desk the chosen shelter's name is shortened with "…"
+   * (the code comes first and stays); the open list shows them whole. */
+  gtk_drop_down_set_factory (self->dropdown, shown);
+  gtk_drop_down_set_list_factory (self->dropdown, listed);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Shelter"), -1);
   gtk_widget_set_parent (GTK_WIDGET (self->dropdown), GTK_WIDGET (self));
