@@ -23,6 +23,7 @@ struct _SdSigninPage
   /* Template Widgets */
   GtkWidget    *box;
   GtkLabel     *heading_label;
+  GtkButton    *submit_button;
   GtkEditable  *staff_entry;
   GtkEditable  *pin_entry;
   SdPinPad     *pin_pad;
@@ -33,6 +34,8 @@ struct _SdSigninPage
   SdStore      *store;
   GCancellable *cancellable;
   char         *message;
+  char         *locked_staff_no;  /* counting down its lockout */
+  guint         lockout_tick;
 };
 
 G_DEFINE_FINAL_TYPE (SdSigninPage, sd_signin_page, GTK_TYPE_WIDGET)
@@ -78,6 +81,46 @@ set_busy (SdSigninPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* ---- the wait after too many wrong PINs, counted down ---- */
+
+static void
+stop_lockout_countdown (SdSigninPage *self)
+{
+  g_clear_handle_id (&self->lockout_tick, g_source_remove);
+  g_clear_pointer (&self->locked_staff_no, g_free);
+}
+
+static gboolean
+lockout_tick_cb (gpointer data)
+{
+  SdSigninPage *self = data;
+  guint wait = self->store != NULL ? sd_store_get_signin_wait (self->store, self->locked_staff_no) : 0;
+
+  if (wait == 0)
+    {
+      self->lockout_tick = 0;
+      g_clear_pointer (&self->locked_staff_no, g_free);
+      set_message (self, _("You may try your PIN again now."));
+      return G_SOURCE_REMOVE;
+    }
+  {
+    g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "Too many wrong PINs. Wait %d second, then try again.",
+                                                          "Too many wrong PINs. Wait %d seconds, then try again.",
+                                                          wait), (int) wait);
+    set_message (self, text);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_lockout_countdown (SdSigninPage *self)
+{
+  stop_lockout_countdown (self);
+  self->locked_staff_no = g_strstrip (g_strdup (gtk_editable_get_text (self->staff_entry)));
+  self->lockout_tick = g_timeout_add_seconds (1, lockout_tick_cb, self);
+}
+
 static void
 sign_in_cb (GObject      *object,
             GAsyncResult *result,
@@ -98,11 +141,14 @@ sign_in_cb (GObject      *object,
   if (staff == NULL)
     {
       set_message (self, error->message);
+      if (error->code == SD_AUTH_ERROR_LOCKED)
+        start_lockout_countdown (self);
       gtk_widget_grab_focus (GTK_WIDGET (error->code == SD_AUTH_ERROR_UNKNOWN_STAFF
                                          ? self->staff_entry : self->pin_entry));
       return;
     }
 
+  stop_lockout_countdown (self);
   set_message (self, NULL);
   gtk_editable_set_text (self->staff_entry, "");
   g_signal_emit (self, signals[SIGNED_IN], 0, staff);
@@ -154,6 +200,7 @@ sd_signin_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  stop_lockout_countdown (self);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SIGNIN_PAGE);
   /* dispose_template() in GTK 4.8 unparents only the children it bound. */
@@ -239,6 +286,7 @@ sd_signin_page_class_init (SdSigninPageClass *klass)
                                                "/io/github/shelterdesk/ShelterDesk/sd-signin-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdSigninPage, box);
   gtk_widget_class_bind_template_child (widget_class, SdSigninPage, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, SdSigninPage, submit_button);
   gtk_widget_class_bind_template_child (widget_class, SdSigninPage, staff_entry);
   gtk_widget_class_bind_template_child (widget_class, SdSigninPage, pin_entry);
   gtk_widget_class_bind_template_child (widget_class, SdSigninPage, pin_pad);
@@ -283,6 +331,22 @@ sd_signin_page_set_heading (SdSigninPage *self,
   gtk_label_set_text (self->heading_label, heading);
 }
 
+/* What the button says (with a mnemonic): the unlock dialog's unlocks. */
+void
+sd_signin_page_set_submit_label (SdSigninPage *self,
+                                 const char   *label)
+{
+  g_return_if_fail (SD_IS_SIGNIN_PAGE (self));
+  gtk_button_set_label (self->submit_button, label);
+}
+
+const char *
+sd_signin_page_get_submit_label (SdSigninPage *self)
+{
+  g_return_val_if_fail (SD_IS_SIGNIN_PAGE (self), NULL);
+  return gtk_button_get_label (self->submit_button);
+}
+
 const char *
 sd_signin_page_get_message (SdSigninPage *self)
 {
@@ -314,6 +378,7 @@ sd_signin_page_reset (SdSigninPage *self)
       g_clear_object (&self->cancellable);
       set_busy (self, FALSE);
     }
+  stop_lockout_countdown (self);
   gtk_editable_set_text (self->staff_entry, "");
   gtk_editable_set_text (self->pin_entry, "");
   set_message (self, NULL);

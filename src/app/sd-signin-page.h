@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (SdSigninPage, sd_signin_page, SD, SIGNIN_PAGE, GtkWidget)
 SdStore    *sd_signin_page_get_store   (SdSigninPage *self);
 void        sd_signin_page_set_store   (SdSigninPage *self,
                                         SdStore      *store);
+void        sd_signin_page_set_submit_label (SdSigninPage *self,
+                                             const char   *label);
+const char *sd_signin_page_get_submit_label (SdSigninPage *self);
 void        sd_signin_page_set_heading (SdSigninPage *self,
                                         const char   *heading);
 const char *sd_signin_page_get_message (SdSigninPage *self);

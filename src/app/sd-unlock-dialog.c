@@ -91,6 +91,7 @@ sd_unlock_dialog_new (GtkWindow *parent,
                                        NULL);
 
   sd_signin_page_set_store (self->signin_page, store);
+  sd_signin_page_set_submit_label (self->signin_page, _("_Unlock"));
   sd_signin_page_set_heading (self->signin_page,
                               _("A shelter lead’s staff number and PIN are needed to leave kiosk mode."));
   return self;

@@ -445,6 +445,36 @@ sign_in_free (SignIn *s)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignIn, sign_in_free)
 
 /* Step 1, on the store's thread: the account, its hash and its lock. */
+/**
+ * sd_store_get_signin_wait:
+ *
+ * How many seconds STAFF_NO must still wait after too many wrong PINs: 0
+ * when they may try now (or no such staff number), so that the desk can
+ * count down instead of showing a number that stands still.
+ */
+guint
+sd_store_get_signin_wait (SdStore    *store,
+                          const char *staff_no)
+{
+  g_autoptr(SdStaff) staff = NULL;
+  sqlite3_stmt *stmt;
+  gint64 locked_until = 0;
+
+  g_return_val_if_fail (SD_IS_STORE (store), 0);
+
+  staff = staff_no != NULL ? sd_store_find_staff (store, staff_no, NULL) : NULL;
+  if (staff == NULL)
+    return 0;
+  stmt = _sd_store_prepare (store, "SELECT locked_until FROM signin_state WHERE staff_id = ?1", NULL);
+  if (stmt == NULL)
+    return 0;
+  _sd_bind_text (stmt, 1, staff->id);
+  if (_sd_store_step (store, stmt, _("sign in"), NULL) == SQLITE_ROW)
+    locked_until = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return locked_until > sd_store_now_ms (store) ? (guint) ((locked_until - sd_store_now_ms (store) + 999) / 1000) : 0;
+}
+
 static SignIn *
 sign_in_prepare (SdStore     *store,
                  const char  *staff_no,

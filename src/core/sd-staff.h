@@ -61,6 +61,8 @@ SdStaff    *sd_store_find_staff     (SdStore           *store,
 GListModel *sd_store_list_staff     (SdStore           *store,
                                      GError           **error);
 
+guint       sd_store_get_signin_wait (SdStore          *store,
+                                      const char       *staff_no);
 SdStaff    *sd_store_sign_in        (SdStore           *store,
                                      const char        *staff_no,
                                      const char        *pin,

@@ -455,6 +455,40 @@ test_desks_fit_small_screens (void)
 }
 
 static gboolean
+message_changed (gpointer data)
+{
+  gpointer *pair = data;
+
+  return g_strcmp0 (sd_signin_page_get_message (pair[0]), pair[1]) != 0;
+}
+
+/* Issue 12, 9: after too many wrong PINs the wait counts down on screen
+ * (it showed a 59 that stood still). */
+static void
+test_lockout_counts_down (void)
+{
+  SdWindow *window = new_window (FALSE);
+  SdSigninPage *page = sd_window_get_signin_page (window);
+  g_autofree char *first = NULL;
+
+  sd_ui_wait_for (window_mapped, window);
+  for (int i = 0; i < 5; i++)
+    sign_in (page, "1003", "000000");  /* HQ: no later test signs in as HQ */
+  g_assert_null (sd_window_get_staff (window));
+  first = g_strdup (sd_signin_page_get_message (page));
+  g_assert_nonnull (first);
+  sd_ui_wait_for (message_changed, (gpointer[]) { page, first });
+  g_assert_cmpstr (sd_signin_page_get_message (page), !=, first);
+  g_assert_nonnull (strstr (sd_signin_page_get_message (page), "秒"));
+  sd_ui_screenshot (GTK_WIDGET (window), "signin-locked-countdown");
+  /* Lifted, as the minute would, for the tests that follow. */
+  g_assert_cmpint (sqlite3_exec (_sd_store_get_db (sd_window_get_store (window)),
+                                 "UPDATE signin_state SET failures = 0, locked_until = 0", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  close_window (window);
+}
+
+static gboolean
 signin_page_gone (gpointer window)
 {
   return !gtk_widget_get_mapped (GTK_WIDGET (sd_window_get_signin_page (window)));
@@ -576,6 +610,9 @@ test_kiosk_idle_returns_to_start (void)
     g_list_free (toplevels);
     g_assert_nonnull (dialog);
     sd_ui_screenshot (GTK_WIDGET (dialog), "kiosk-unlock");
+    /* Issue 12, 9: its button unlocks, it does not "sign in". */
+    g_assert_cmpstr (sd_signin_page_get_submit_label (sd_unlock_dialog_get_signin_page (SD_UNLOCK_DIALOG (dialog))),
+                     ==, "解除(_U)");
 
     /* A volunteer's right PIN does not open the kiosk. */
     sign_in (sd_unlock_dialog_get_signin_page (SD_UNLOCK_DIALOG (dialog)), "1002", "1111");
@@ -785,6 +822,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/desks/no-mnemonic-twice", test_no_mnemonic_twice);
   g_test_add_func ("/ui/desks/focus-where-typing-goes", test_focus_where_typing_goes);
   g_test_add_func ("/ui/desks/fit-small-screens", test_desks_fit_small_screens);
+  g_test_add_func ("/ui/sign-in/lockout-counts-down", test_lockout_counts_down);
   g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
   g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
   g_test_add_func ("/ui/app/explains-a-bad-database", test_app_explains_a_bad_database);
