@@ -9,6 +9,7 @@
  * as `shelterdesk-cli qr sheet` (sd-qr-sheet.h).
  */
 #include "sd-qr-dialog.h"
+#include "sd-save-folder.h"
 
 #include <glib/gi18n.h>
 
@@ -186,6 +187,8 @@ save_response_cb (GtkNativeDialog *chooser,
       g_autoptr(GError) error = NULL;
 
       if (path != NULL && sd_qr_dialog_write_pdf (self, path, &error))
+        sd_save_folder_remember (file);
+      if (error == NULL && path != NULL)
         gtk_label_set_text (self->message_label, _("Saved. Print the PDF on A4 and cut along the dashed lines."));
       else
         gtk_label_set_text (self->message_label, error ? error->message : _("Choose a file on this computer."));
@@ -202,6 +205,7 @@ save_pdf_action (GtkWidget  *widget,
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save the evacuee cards"), GTK_WINDOW (self),
                                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), NULL);
 
+  sd_save_folder_apply (GTK_FILE_CHOOSER (chooser));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("evacuee-cards.pdf"));
   g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

@@ -11,6 +11,7 @@
  * never freezes the desk.
  */
 #include "sd-report-page.h"
+#include "sd-save-folder.h"
 #include "sd-toast.h"
 #include "sd-shelter-picker.h"
 
@@ -236,8 +237,16 @@ sd_report_page_export_finish (SdReportPage  *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
+  ExportJob *job;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  job = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  /* The next save opens where this one went. */
+  if (job != NULL)
+    sd_save_folder_remember (job->file);
+  return TRUE;
 }
 
 static void
@@ -290,6 +299,7 @@ save_action (GtkWidget  *widget,
   chooser = gtk_file_chooser_native_new (_("Save the status report"),
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  sd_save_folder_apply (GTK_FILE_CHOOSER (chooser));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_object_set_data (G_OBJECT (chooser), "format", GINT_TO_POINTER (format));
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);

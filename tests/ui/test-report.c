@@ -13,6 +13,7 @@
 #include "sd-checkin-page.h"
 #include "sd-intake-page.h"
 #include "sd-report-page.h"
+#include "sd-save-folder.h"
 #include "sd-ui-test.h"
 #include "sd-window.h"
 
@@ -215,8 +216,23 @@ test_record_save_print (void)
   g_assert_cmpstr (sd_report_page_get_status (page)->supply_requests, ==, "毛布 30枚、紙おむつ(M) 2袋");
   sd_ui_screenshot (GTK_WIDGET (window), "report-recorded-again");
 
+  /* Issue 12, 9: a save opens in the Documents folder (never the
+   * process's working folder), then where the last one went. */
+  {
+    g_autoptr(GFile) folder = sd_save_folder_get ();
+    g_autofree char *cwd = g_get_current_dir ();
+    g_autofree char *path = g_file_get_path (folder);
+
+    g_assert_cmpstr (path, !=, cwd);
+  }
   export (page, "status.pdf", SD_REPORT_FORMAT_PDF, &error);
   g_assert_no_error (error);
+  {
+    g_autoptr(GFile) folder = sd_save_folder_get ();
+    g_autofree char *path = g_file_get_path (folder);
+
+    g_assert_cmpstr (path, ==, dir);
+  }
   text = pdf_text (pdf);
   g_assert_nonnull (strstr (text, "毛布 30枚"));
   g_assert_nonnull (strstr (text, "S01"));

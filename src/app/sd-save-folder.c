@@ -1,0 +1,43 @@
+/* sd-save-folder.c: where "Save PDF…" and "Save CSV…" open.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The folder a file was last saved to by this desk, else the user's
+ * Documents folder, else their home: never the folder the process
+ * happened to be started from (a kiosk's is often / or the build tree).
+ */
+#include "sd-save-folder.h"
+
+static GFile *last_folder;
+
+/* Returns: (transfer full): the folder a save should open in. */
+GFile *
+sd_save_folder_get (void)
+{
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+
+  if (last_folder != NULL)
+    return g_object_ref (last_folder);
+  if (documents != NULL && g_file_test (documents, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (documents);
+  return g_file_new_for_path (g_get_home_dir ());
+}
+
+/* SAVED was just written: the next save opens beside it. */
+void
+sd_save_folder_remember (GFile *saved)
+{
+  g_autoptr(GFile) parent = saved != NULL ? g_file_get_parent (saved) : NULL;
+
+  if (parent != NULL)
+    g_set_object (&last_folder, parent);
+}
+
+void
+sd_save_folder_apply (GtkFileChooser *chooser)
+{
+  g_autoptr(GFile) folder = sd_save_folder_get ();
+
+  gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
