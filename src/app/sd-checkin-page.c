@@ -71,6 +71,8 @@ struct _SdCheckinPage
   char            *message;
   char            *last_query;  /* the query the results are for */
   gboolean         replacing;   /* a result row is being refreshed, not chosen */
+  guint            answer_timeout;
+  guint            answer_seconds;
   AdwToast        *undo_toast;  /* weak: the newest event's, the only one offered */
 };
 
@@ -629,6 +631,29 @@ load_scan_mode (SdCheckinPage *self)
   self->loading_mode = FALSE;
 }
 
+static gboolean
+answer_expired_cb (gpointer data)
+{
+  SdCheckinPage *self = data;
+
+  self->answer_timeout = 0;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->detail_stack), "scan") == 0)
+    {
+      g_clear_object (&self->scanned);
+      gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* How long a scan's answer stays on screen (30 s; tests shorten it). */
+void
+sd_checkin_page_set_answer_seconds (SdCheckinPage *self,
+                                    guint          seconds)
+{
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+  self->answer_seconds = MAX (seconds, 1);
+}
+
 /* The big answer on the right: OUTCOME picks the colour. */
 static void
 show_scan (SdCheckinPage *self,
@@ -661,6 +686,10 @@ show_scan (SdCheckinPage *self,
   gtk_widget_set_visible (self->readmit_button, FALSE);
   gtk_stack_set_visible_child_name (self->detail_stack, "scan");
   self->scan_count++;
+  /* The answer is for the person in front of the desk: it goes after a
+   * while, so the next one does not read whose card was scanned before. */
+  g_clear_handle_id (&self->answer_timeout, g_source_remove);
+  self->answer_timeout = g_timeout_add_seconds (self->answer_seconds, answer_expired_cb, self);
 }
 
 void
@@ -935,6 +964,7 @@ sd_checkin_page_dispose (GObject *object)
 
   sd_checkin_page_set_store (self, NULL);
   g_clear_weak_pointer (&self->undo_toast);
+  g_clear_handle_id (&self->answer_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_CHECKIN_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -1041,6 +1071,7 @@ sd_checkin_page_init (SdCheckinPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->answer_seconds = 30;
   self->results = g_list_store_new (SD_TYPE_PERSON);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -1176,4 +1207,12 @@ sd_checkin_page_focus (SdCheckinPage *self)
 {
   g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* Whether the big answer to a scan is on screen. */
+gboolean
+sd_checkin_page_get_answer_shown (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), FALSE);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->detail_stack), "scan") == 0;
 }

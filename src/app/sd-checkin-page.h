@@ -39,5 +39,8 @@ guint         sd_checkin_page_get_scan_count    (SdCheckinPage *self);
 GtkWidget    *sd_checkin_page_get_search_entry  (SdCheckinPage *self);
 
 void           sd_checkin_page_focus (SdCheckinPage *self);
+void           sd_checkin_page_set_answer_seconds (SdCheckinPage *self,
+                                                   guint          seconds);
+gboolean       sd_checkin_page_get_answer_shown   (SdCheckinPage *self);
 
 G_END_DECLS
