@@ -138,6 +138,24 @@ show_desk_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->desk_stack, name);
 }
 
+/* Ctrl+N: the N-th desk in the sidebar's order among those the role
+ * may use, as the person sees them. */
+static void
+show_desk_number_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  int n = g_variant_get_int32 (parameter), seen = 0;
+
+  for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
+    if (desk_allowed (self, sd_desk_to_string (desk)) && ++seen == n)
+      {
+        gtk_stack_set_visible_child_name (self->desk_stack, sd_desk_to_string (desk));
+        return;
+      }
+}
+
 /* The sign-in page or the desks, unless the file is damaged: then the
  * page that says so stays, whatever else happens (an idle sign-out). */
 static void
@@ -827,17 +845,19 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, activity_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-desk", "s", show_desk_action);
+  gtk_widget_class_install_action (widget_class, "win.show-desk-number", "i", show_desk_number_action);
   gtk_widget_class_install_action (widget_class, "win.demo-scan", "s", demo_scan_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.leave-kiosk", NULL, leave_kiosk_action);
 
   /* Keyboard-complete: Ctrl+0 home, Ctrl+1..9 the desks in sidebar order. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.show-desk", "s", "home");
+  /* Ctrl+N is the N-th desk the sidebar shows (a lead's seventh is Sync). */
+  for (int n = 1; n <= SD_N_DESKS; n++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + n, GDK_CONTROL_MASK,
+                                         "win.show-desk-number", "i", n);
   gtk_widget_class_install_action (widget_class, "win.toggle-desks", NULL, toggle_desks_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.toggle-desks", NULL);
-  for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
-    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + desk, GDK_CONTROL_MASK,
-                                         "win.show-desk", "s", sd_desk_to_string (desk));
 }
 
 static void

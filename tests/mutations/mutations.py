@@ -55,9 +55,10 @@ MUTATIONS = [
         "file": "src/app/sd-window.c",
         "find": "  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "
                 "\"win.show-desk\", \"s\", \"home\");\n"
-                "  for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)\n"
-                "    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + desk, GDK_CONTROL_MASK,\n"
-                "                                         \"win.show-desk\", \"s\", sd_desk_to_string (desk));\n",
+                "  /* Ctrl+N is the N-th desk the sidebar shows (a lead's seventh is Sync). */\n"
+                "  for (int n = 1; n <= SD_N_DESKS; n++)\n"
+                "    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + n, GDK_CONTROL_MASK,\n"
+                "                                         \"win.show-desk-number\", \"i\", n);\n",
         "replace": "",
         "breaks": "Ctrl+0 … Ctrl+9 no longer switch desks",
         "suites": ["ui"],

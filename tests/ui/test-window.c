@@ -216,29 +216,37 @@ test_keyboard_shortcuts (void)
       role = sd_staff_get_role (sd_window_get_staff (window));
       g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
 
-      /* Ctrl+1 … Ctrl+9 are the desks in sidebar order, Ctrl+0 home. */
-      for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
-        {
-          g_autofree char *key = g_strdup_printf ("ctrl+%u", desk + 1);
-          const char *name = sd_desk_to_string (desk);
+      /* Ctrl+1 … Ctrl+9 are the desks in the order the sidebar shows this
+       * role (issue 12, 9: a lead's Ctrl+7 is Sync, the seventh shown),
+       * Ctrl+0 home; a number past the last desk does nothing. */
+      {
+        g_autoptr(GPtrArray) shown = g_ptr_array_new ();
 
-          g_ptr_array_set_size (seen, 0);
+        for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
           if (sd_role_allows_desk (role, desk))
-            {
-              press_keys (key, NULL);
-              wait_for_desk (window, name);
-            }
-          else
-            {
-              /* Refused: Ctrl+1 right after it shows the refused key was
-               * read, and the refused desk was never shown on the way. */
-              press_keys (key, "ctrl+1");
-              wait_for_desk (window, "intake");
-              g_assert_false (g_ptr_array_find_with_equal_func (seen, name, g_str_equal, NULL));
-            }
-          press_keys ("ctrl+0", NULL);
-          wait_for_desk (window, "home");
-        }
+            g_ptr_array_add (shown, (gpointer) sd_desk_to_string (desk));
+        for (guint n = 1; n <= SD_N_DESKS; n++)
+          {
+            g_autofree char *key = g_strdup_printf ("ctrl+%u", n);
+
+            g_ptr_array_set_size (seen, 0);
+            if (n <= shown->len)
+              {
+                press_keys (key, NULL);
+                wait_for_desk (window, g_ptr_array_index (shown, n - 1));
+              }
+            else
+              {
+                /* Ctrl+1 right after it shows the key was read, and no
+                 * other desk was shown on the way. */
+                press_keys (key, "ctrl+1");
+                wait_for_desk (window, g_ptr_array_index (shown, 0));
+                g_assert_cmpuint (seen->len, ==, 1);
+              }
+            press_keys ("ctrl+0", NULL);
+            wait_for_desk (window, "home");
+          }
+      }
       gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
     }
 
