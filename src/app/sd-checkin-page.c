@@ -905,8 +905,11 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_margin_top (label, 6);
-  gtk_widget_set_margin_bottom (label, 6);
+  /* Room around each result: a finger, not a mouse, picks it. */
+  gtk_widget_set_margin_top (label, 10);
+  gtk_widget_set_margin_bottom (label, 10);
+  gtk_widget_set_margin_start (label, 14);
+  gtk_widget_set_margin_end (label, 14);
   gtk_list_item_set_child (item, label);
 }
 

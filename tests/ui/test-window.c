@@ -50,20 +50,31 @@ close_window (SdWindow *window)
   g_assert_finalize_object (window);
 }
 
+static gboolean window_mapped (gpointer window);
+
 static void
 test_sign_in_wrong_then_right (void)
 {
   SdWindow *window = new_window (FALSE);
   SdSigninPage *page = sd_window_get_signin_page (window);
 
+  graphene_rect_t before, after;
+
   g_assert_null (sd_window_get_visible_desk (window));
+  sd_ui_wait_for (window_mapped, window);
+  sd_ui_run_for (100);
   sd_ui_screenshot (GTK_WIDGET (window), "signin");
+  g_assert_true (gtk_widget_compute_bounds (sd_signin_page_get_pin_pad (page), GTK_WIDGET (window), &before));
 
   sign_in (page, "1001", "0000");
   g_assert_null (sd_window_get_staff (window));
   g_assert_nonnull (sd_signin_page_get_message (page));
   g_assert_nonnull (strstr (sd_signin_page_get_message (page), "4"));  /* tries left */
+  sd_ui_run_for (100);
   sd_ui_screenshot (GTK_WIDGET (window), "signin-wrong-pin");
+  /* Issue 12, 9: the message does not push the form sideways. */
+  g_assert_true (gtk_widget_compute_bounds (sd_signin_page_get_pin_pad (page), GTK_WIDGET (window), &after));
+  g_assert_cmpfloat_with_epsilon (after.origin.x, before.origin.x, 0.5);
 
   sign_in (page, "1001", "123456");
   g_assert_nonnull (sd_window_get_staff (window));
