@@ -698,7 +698,6 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdScanResult) result = NULL;
-  g_autofree char *shelter_id = NULL;
   SdScanSettings settings = { 0 };
   guint repeat = 60;
 
