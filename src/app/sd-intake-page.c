@@ -512,6 +512,14 @@ save_continue (SdIntakePage *self)
   if (household_id == NULL)
     {
       set_message (self, error->message, TRUE);
+      /* The field at fault, where the line under it says what is wrong. */
+      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->members_box));
+           child != NULL; child = gtk_widget_get_next_sibling (child))
+        if (sd_member_form_focus_problem (SD_MEMBER_FORM (child)))
+          {
+            scroll_into_view (self, child);
+            break;
+          }
       return;
     }
 

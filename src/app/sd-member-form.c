@@ -389,3 +389,29 @@ sd_member_form_focus (SdMemberForm *self)
   g_return_if_fail (SD_IS_MEMBER_FORM (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
 }
+
+/* Puts the focus on the field that keeps this member from being saved
+ * (no name; a birth date that is not one), as the line under it says.
+ * Returns: whether there was one. */
+gboolean
+sd_member_form_focus_problem (SdMemberForm *self)
+{
+  const char *birth;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (SD_IS_MEMBER_FORM (self), FALSE);
+
+  birth = gtk_editable_get_text (self->birth_entry);
+  name = g_strstrip (g_strdup (gtk_editable_get_text (self->name_entry)));
+  if (*birth != '\0' && self->birth_iso == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->birth_entry));
+      return TRUE;
+    }
+  if (*name == '\0' && self->existing_id == NULL)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+      return TRUE;
+    }
+  return FALSE;
+}

@@ -32,5 +32,6 @@ gboolean      sd_member_form_get_confirmed_new (SdMemberForm     *self);
 void          sd_member_form_set_confirmed_new (SdMemberForm     *self,
                                                 gboolean          confirmed);
 void          sd_member_form_focus           (SdMemberForm       *self);
+gboolean      sd_member_form_focus_problem   (SdMemberForm       *self);
 
 G_END_DECLS

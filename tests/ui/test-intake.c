@@ -409,6 +409,10 @@ test_bad_input_is_explained (void)
   g_assert_nonnull (sd_intake_page_get_message (intake));
   g_assert_cmpuint (count_persons (window), ==, before);
   sd_ui_screenshot (GTK_WIDGET (window), "intake-bad-date");
+  /* Issue 12, 8: the focus is on the field at fault, the birth date. */
+  g_assert_true (GTK_IS_TEXT (gtk_root_get_focus (GTK_ROOT (window))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_root_get_focus (GTK_ROOT (window)))), ==,
+                   "2001年2月30日");
 
   /* An empty name: nothing saved, and what was typed is still there. */
   {
@@ -417,6 +421,7 @@ test_bad_input_is_explained (void)
     sd_member_form_fill (sd_intake_page_get_member (intake, 0), &empty);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.save", NULL));
     g_assert_cmpuint (count_persons (window), ==, before);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_root_get_focus (GTK_ROOT (window)))), ==, "");
     sd_member_form_get_spec (sd_intake_page_get_member (intake, 0), &kept);
     g_assert_cmpstr (kept.birth_date, ==, "1990-01-01");
   }
