@@ -101,52 +101,89 @@ yes_no (gboolean yes)
   return yes ? _("Yes") : NULL;
 }
 
-/* The fields compared, in the order shown; CHOICE is the SdMergeField a
- * volunteer may pick for, 0 where a merge never takes a value away
- * (consent and pregnancy once recorded stay). */
+/* The fields compared, in the order shown. */
+typedef enum {
+  FIELD_NAME, FIELD_KANA, FIELD_BIRTH_DATE, FIELD_SEX, FIELD_ADDRESS, FIELD_PHONE, FIELD_ALLERGIES,
+  FIELD_ILLNESS, FIELD_DISABILITY, FIELD_CARE_LEVEL, FIELD_MOBILITY, FIELD_LANGUAGE, FIELD_CONSENT,
+  FIELD_PREGNANT, N_FIELDS
+} Field;
+
+/* CHOICE is the SdMergeField a volunteer may pick for, 0 where a merge
+ * never takes a value away (consent and pregnancy once recorded stay). */
 static const struct {
   const char *label;
   guint       choice;
-} fields[] = {
-  { NC_("person field", "Name"), SD_MERGE_NAME },
-  { NC_("person field", "Kana"), SD_MERGE_KANA },
-  { NC_("person field", "Birth date"), SD_MERGE_BIRTH_DATE },
-  { NC_("person field", "Sex"), SD_MERGE_SEX },
-  { NC_("person field", "Address"), SD_MERGE_ADDRESS },
-  { NC_("person field", "Phone"), SD_MERGE_PHONE },
-  { NC_("person field", "Allergies"), SD_MERGE_ALLERGIES },
-  { NC_("person field", "Illness and medication"), SD_MERGE_ILLNESS },
-  { NC_("person field", "Disability"), SD_MERGE_DISABILITY },
-  { NC_("person field", "Care level"), SD_MERGE_CARE_LEVEL },
-  { NC_("person field", "Mobility aids"), SD_MERGE_MOBILITY },
-  { NC_("person field", "Language"), SD_MERGE_LANGUAGE },
-  { NC_("person field", "May be disclosed to enquirers"), 0 },
-  { NC_("person field", "Pregnant"), 0 },
+} fields[N_FIELDS] = {
+  [FIELD_NAME] = { NC_("person field", "Name"), SD_MERGE_NAME },
+  [FIELD_KANA] = { NC_("person field", "Kana"), SD_MERGE_KANA },
+  [FIELD_BIRTH_DATE] = { NC_("person field", "Birth date"), SD_MERGE_BIRTH_DATE },
+  [FIELD_SEX] = { NC_("person field", "Sex"), SD_MERGE_SEX },
+  [FIELD_ADDRESS] = { NC_("person field", "Address"), SD_MERGE_ADDRESS },
+  [FIELD_PHONE] = { NC_("person field", "Phone"), SD_MERGE_PHONE },
+  [FIELD_ALLERGIES] = { NC_("person field", "Allergies"), SD_MERGE_ALLERGIES },
+  [FIELD_ILLNESS] = { NC_("person field", "Illness and medication"), SD_MERGE_ILLNESS },
+  [FIELD_DISABILITY] = { NC_("person field", "Disability"), SD_MERGE_DISABILITY },
+  [FIELD_CARE_LEVEL] = { NC_("person field", "Care level"), SD_MERGE_CARE_LEVEL },
+  [FIELD_MOBILITY] = { NC_("person field", "Mobility aids"), SD_MERGE_MOBILITY },
+  [FIELD_LANGUAGE] = { NC_("person field", "Language"), SD_MERGE_LANGUAGE },
+  [FIELD_CONSENT] = { NC_("person field", "May be disclosed to enquirers"), 0 },
+  [FIELD_PREGNANT] = { NC_("person field", "Pregnant"), 0 },
 };
+
+/* FIELD of a record as shown, tidied as the store keeps it; NULL for
+ * none.  Both records are read through an SdPersonSpec. */
+static char *
+field_text (const SdPersonSpec *spec,
+            Field               field)
+{
+  g_autofree char *text = NULL;
+
+  switch (field)
+    {
+    case FIELD_NAME: text = g_strdup (spec->name); break;
+    case FIELD_KANA: text = g_strdup (spec->kana); break;
+    case FIELD_BIRTH_DATE: text = birth_text (spec->birth_date); break;
+    case FIELD_SEX: text = g_strdup (sex_text (spec->sex)); break;
+    case FIELD_ADDRESS: text = g_strdup (spec->address); break;
+    case FIELD_PHONE: text = g_strdup (spec->phone); break;
+    case FIELD_ALLERGIES: text = g_strdup (spec->allergies); break;
+    case FIELD_ILLNESS: text = g_strdup (spec->illness); break;
+    case FIELD_DISABILITY: text = g_strdup (spec->disability); break;
+    case FIELD_CARE_LEVEL: text = g_strdup (care_text (spec->care_level)); break;
+    case FIELD_MOBILITY: text = g_strdup (spec->mobility); break;
+    case FIELD_LANGUAGE: text = g_strdup (spec->language); break;
+    case FIELD_CONSENT: text = g_strdup (yes_no (spec->consent_disclose)); break;
+    case FIELD_PREGNANT: text = g_strdup (yes_no (spec->pregnant)); break;
+    case N_FIELDS:
+    default: break;
+    }
+  /* Spaces and widths tidied, blank is none. */
+  return sd_text_tidy (text);
+}
+
+/* The record already there, as a spec (its address and phone are its
+ * household's where it has none of its own, as SdPerson gives them). */
+static SdPersonSpec
+spec_of_person (SdPerson *p)
+{
+  return (SdPersonSpec) {
+    .name = sd_person_get_name (p), .kana = sd_person_get_kana (p), .birth_date = sd_person_get_birth_date (p),
+    .sex = sd_person_get_sex (p), .address = sd_person_get_address (p), .phone = sd_person_get_phone (p),
+    .consent_disclose = sd_person_get_consent_disclose (p), .allergies = sd_person_get_allergies (p),
+    .illness = sd_person_get_illness (p), .pregnant = sd_person_get_pregnant (p),
+    .disability = sd_person_get_disability (p), .care_level = sd_person_get_care_level (p),
+    .mobility = sd_person_get_mobility (p), .language = sd_person_get_language (p),
+  };
+}
 
 /* What the record already there has, as shown. */
 static char *
 existing_value (SdPerson *p,
-                guint     field)
+                Field     field)
 {
-  switch (field)
-    {
-    case 0: return g_strdup (sd_person_get_name (p));
-    case 1: return g_strdup (sd_person_get_kana (p));
-    case 2: return birth_text (sd_person_get_birth_date (p));
-    case 3: return g_strdup (sex_text (sd_person_get_sex (p)));
-    case 4: return g_strdup (sd_person_get_address (p));
-    case 5: return g_strdup (sd_person_get_phone (p));
-    case 6: return g_strdup (sd_person_get_allergies (p));
-    case 7: return g_strdup (sd_person_get_illness (p));
-    case 8: return g_strdup (sd_person_get_disability (p));
-    case 9: return g_strdup (care_text (sd_person_get_care_level (p)));
-    case 10: return g_strdup (sd_person_get_mobility (p));
-    case 11: return g_strdup (sd_person_get_language (p));
-    case 12: return g_strdup (yes_no (sd_person_get_consent_disclose (p)));
-    case 13: return g_strdup (yes_no (sd_person_get_pregnant (p)));
-    default: return NULL;
-    }
+  SdPersonSpec spec = spec_of_person (p);
+
+  return field_text (&spec, field);
 }
 
 /* What was typed, as shown; a member with no address or phone of their
@@ -157,29 +194,12 @@ typed_values (const SdPersonSpec *spec,
               const char         *household_phone)
 {
   GPtrArray *typed = g_ptr_array_new_with_free_func (g_free);
+  SdPersonSpec shown = *spec;
 
-  g_ptr_array_add (typed, g_strdup (spec->name));
-  g_ptr_array_add (typed, g_strdup (spec->kana));
-  g_ptr_array_add (typed, birth_text (spec->birth_date));
-  g_ptr_array_add (typed, g_strdup (sex_text (spec->sex)));
-  g_ptr_array_add (typed, g_strdup (spec->address ? spec->address : household_address));
-  g_ptr_array_add (typed, g_strdup (spec->phone ? spec->phone : household_phone));
-  g_ptr_array_add (typed, g_strdup (spec->allergies));
-  g_ptr_array_add (typed, g_strdup (spec->illness));
-  g_ptr_array_add (typed, g_strdup (spec->disability));
-  g_ptr_array_add (typed, g_strdup (care_text (spec->care_level)));
-  g_ptr_array_add (typed, g_strdup (spec->mobility));
-  g_ptr_array_add (typed, g_strdup (spec->language));
-  g_ptr_array_add (typed, g_strdup (yes_no (spec->consent_disclose)));
-  g_ptr_array_add (typed, g_strdup (yes_no (spec->pregnant)));
-  /* As the store will save them: spaces and widths tidied, blank is none. */
-  for (guint i = 0; i < typed->len; i++)
-    {
-      char *text = g_ptr_array_index (typed, i);
-
-      g_ptr_array_index (typed, i) = sd_text_tidy (text);
-      g_free (text);
-    }
+  shown.address = spec->address ? spec->address : household_address;
+  shown.phone = spec->phone ? spec->phone : household_phone;
+  for (Field f = 0; f < N_FIELDS; f++)
+    g_ptr_array_add (typed, field_text (&shown, f));
   return typed;
 }
 
@@ -263,7 +283,7 @@ show_comparison (SdDuplicateDialog *self,
   gtk_grid_attach (self->compare_grid, cell (_("Typed now"), TRUE), 2, 0, 1, 1);
   gtk_grid_attach (self->compare_grid, cell (_("Will be saved"), TRUE), 3, 0, 1, 1);
 
-  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+  for (Field f = 0; f < N_FIELDS; f++)
     {
       g_autofree char *existing = existing_value (chosen, f);
       const char *typed = g_ptr_array_index (self->typed, f);

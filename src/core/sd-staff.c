@@ -444,7 +444,16 @@ sign_in_free (SignIn *s)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignIn, sign_in_free)
 
-/* Step 1, on the store's thread: the account, its hash and its lock. */
+/* Whole seconds, rounded up, until LOCKED_UNTIL (Unix ms); 0 if past. */
+static guint
+seconds_locked (SdStore *store,
+                gint64   locked_until)
+{
+  gint64 now = sd_store_now_ms (store);
+
+  return locked_until > now ? (guint) ((locked_until - now + 999) / 1000) : 0;
+}
+
 /**
  * sd_store_get_signin_wait:
  *
@@ -472,9 +481,10 @@ sd_store_get_signin_wait (SdStore    *store,
   if (_sd_store_step (store, stmt, _("sign in"), NULL) == SQLITE_ROW)
     locked_until = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
-  return locked_until > sd_store_now_ms (store) ? (guint) ((locked_until - sd_store_now_ms (store) + 999) / 1000) : 0;
+  return seconds_locked (store, locked_until);
 }
 
+/* Step 1, on the store's thread: the account, its hash and its lock. */
 static SignIn *
 sign_in_prepare (SdStore     *store,
                  const char  *staff_no,
@@ -484,6 +494,7 @@ sign_in_prepare (SdStore     *store,
   g_autoptr(SignIn) s = g_new0 (SignIn, 1);
   sqlite3_stmt *stmt;
   gint64 locked_until = 0;
+  guint wait_s;
   int rc;
 
   if (!check_pin (pin, error))
@@ -507,10 +518,9 @@ sign_in_prepare (SdStore     *store,
   locked_until = sqlite3_column_int64 (stmt, 1);
   sqlite3_reset (stmt);
 
-  if (locked_until > sd_store_now_ms (store))
+  wait_s = seconds_locked (store, locked_until);
+  if (wait_s > 0)
     {
-      gint64 wait_s = (locked_until - sd_store_now_ms (store) + 999) / 1000;
-
       g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_LOCKED,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "Too many wrong PINs. Wait %d second, then try again.",
