@@ -18,6 +18,7 @@
 #include "sd-checkin-page.h"
 #include "sd-application.h"
 #include "sd-qr-dialog.h"
+#include "sd-reflow-box.h"
 #include "sd-shelter-picker.h"
 
 #include <glib/gi18n.h>
@@ -1001,6 +1002,7 @@ sd_checkin_page_class_init (SdCheckinPageClass *klass)
 
 
   g_type_ensure (SD_TYPE_SHELTER_PICKER);
+  g_type_ensure (SD_TYPE_REFLOW_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/shelterdesk/ShelterDesk/sd-checkin-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, shelter_picker);

@@ -12,6 +12,7 @@
  * or the kiosk unlock dialog).
  */
 #include "sd-pin-pad.h"
+#include "sd-reflow-box.h"
 #include "sd-signin-page.h"
 
 #include <glib/gi18n.h>
@@ -282,6 +283,7 @@ sd_signin_page_class_init (SdSigninPageClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_STAFF);
 
   g_type_ensure (SD_TYPE_PIN_PAD);
+  g_type_ensure (SD_TYPE_REFLOW_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/shelterdesk/ShelterDesk/sd-signin-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdSigninPage, box);

@@ -96,7 +96,8 @@ apply_role (SdWindow *self)
       GtkWidget *child = gtk_stack_get_child_by_name (self->desk_stack, sd_desk_to_string (desk));
       gboolean allowed = self->staff != NULL && sd_role_allows_desk (sd_staff_get_role (self->staff), desk);
 
-      gtk_stack_page_set_visible (gtk_stack_get_page (self->desk_stack, child), allowed);
+      if (child != NULL)  /* a desk not built yet has no page */
+        gtk_stack_page_set_visible (gtk_stack_get_page (self->desk_stack, child), allowed);
     }
 }
 
@@ -110,7 +111,8 @@ desk_allowed (SdWindow   *self,
     return FALSE;
   if (g_strcmp0 (name, "home") == 0)
     return TRUE;
-  return sd_desk_from_string (name, &desk) && sd_role_allows_desk (sd_staff_get_role (self->staff), desk);
+  return sd_desk_from_string (name, &desk) && sd_role_allows_desk (sd_staff_get_role (self->staff), desk) &&
+         gtk_stack_get_child_by_name (self->desk_stack, name) != NULL;
 }
 
 static void
