@@ -11,6 +11,7 @@
  * never freezes the desk.
  */
 #include "sd-report-page.h"
+#include "sd-reflow-box.h"
 #include "sd-save-folder.h"
 #include "sd-toast.h"
 #include "sd-shelter-picker.h"
@@ -94,12 +95,11 @@ draw_preview_cb (GtkDrawingArea *area,
                  gpointer        user_data)
 {
   SdReportPage *self = user_data;
-  double scale = MIN (width / A4_WIDTH, height / A4_HEIGHT);
+  double scale = width / A4_WIDTH;
 
   if (self->status == NULL)
     return;
-  /* The page, centred, on white with a hairline border. */
-  cairo_translate (cr, (width - A4_WIDTH * scale) / 2, (height - A4_HEIGHT * scale) / 2);
+  /* The page, as wide as the column, on white with a hairline border. */
   cairo_scale (cr, scale, scale);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_rectangle (cr, 0, 0, A4_WIDTH, A4_HEIGHT);
@@ -108,6 +108,19 @@ draw_preview_cb (GtkDrawingArea *area,
   cairo_set_line_width (cr, 1 / scale);
   cairo_stroke (cr);
   sd_shelter_status_draw_page (self->status, cr, A4_WIDTH, A4_HEIGHT);
+}
+
+/* The page keeps A4's proportions at the column's width; the scrolled
+ * window shows what does not fit below. */
+static void
+preview_resized_cb (SdReportPage *self,
+                    int           width,
+                    int           height)
+{
+  int wanted = (int) (width * A4_HEIGHT / A4_WIDTH);
+
+  if (gtk_drawing_area_get_content_height (self->preview) != wanted)
+    gtk_drawing_area_set_content_height (self->preview, wanted);
 }
 
 static void
@@ -443,6 +456,7 @@ sd_report_page_class_init (SdReportPageClass *klass)
 
 
   g_type_ensure (SD_TYPE_SHELTER_PICKER);
+  g_type_ensure (SD_TYPE_REFLOW_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/shelterdesk/ShelterDesk/sd-report-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdReportPage, shelter_picker);
@@ -463,6 +477,7 @@ sd_report_page_class_init (SdReportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdReportPage, message_label);
   gtk_widget_class_bind_template_callback (widget_class, changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, shelter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, preview_resized_cb);
 
   gtk_widget_class_install_action (widget_class, "report.record", NULL, record_action);
   gtk_widget_class_install_action (widget_class, "report.save", "s", save_action);

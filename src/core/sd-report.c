@@ -680,7 +680,10 @@ page_line (Page   *page,
   cairo_stroke (page->cr);
 }
 
-/* One table row: a label, then right-aligned cells in equal columns. */
+/* One table row: a label, then right-aligned cells in equal columns, as
+ * wide as the table leaves them (one cell: half the width, so that a
+ * state such as "Partly working" never wraps into the next row).  A row
+ * that wraps all the same grows; it never runs into the next one. */
 static void
 page_row (Page        *page,
           const char  *label,
@@ -688,12 +691,18 @@ page_row (Page        *page,
           guint        n_cells,
           gboolean     bold)
 {
-  double label_w = page->width - n_cells * 62;
+  double cell_w = n_cells == 1 ? page->width / 2 : 62;
+  double label_w = page->width - n_cells * cell_w;
+  double tallest;
 
   page_text (page, page->x + 2, label_w - 4, label, 10, bold, PANGO_ALIGN_LEFT);
+  tallest = text_height (page);
   for (guint i = 0; i < n_cells; i++)
-    page_text (page, page->x + label_w + i * 62, 58, cells[i], 10, bold, PANGO_ALIGN_RIGHT);
-  page->y += 16;
+    {
+      page_text (page, page->x + label_w + i * cell_w, cell_w - 4, cells[i], 10, bold, PANGO_ALIGN_RIGHT);
+      tallest = MAX (tallest, text_height (page));
+    }
+  page->y += MAX (16, tallest + 1.5);
   page_line (page, page->y - 1.5);
 }
 
@@ -736,6 +745,20 @@ sd_shelter_status_draw_page (const SdShelterStatus *status,
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
   layout = pango_cairo_create_layout (cr);
+  {
+    /* Text is laid out as on paper, whatever the scale: metrics snapped
+     * to screen pixels at a preview's small scale squeezed the spaces
+     * out of English ("Inthe shelter"). */
+    PangoContext *context = pango_layout_get_context (layout);
+    cairo_font_options_t *options = cairo_font_options_create ();
+
+    cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options (context, options);
+    pango_context_set_round_glyph_positions (context, FALSE);
+    pango_layout_context_changed (layout);
+    cairo_font_options_destroy (options);
+  }
   page = (Page) { cr, layout, 40, 36, width - 80 };
 
   when = format_time (status->generated_at);

@@ -540,10 +540,28 @@ run (const char *const *argv, char **out)
   return g_spawn_check_wait_status (status, NULL);
 }
 
+/* The line of pdftotext's layout that holds LABEL, or NULL. */
+static char *
+line_with (const char *text,
+           const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], label) != NULL)
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
 static void
 test_pdf (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
+  SdShelterConditionSpec spec = { .shelter_id = sd_shelter_get_id (f->east),
+                                  .lifelines = { SD_LIFELINE_STATE_OUT, SD_LIFELINE_STATE_LIMITED,
+                                                 SD_LIFELINE_STATE_UNKNOWN, SD_LIFELINE_STATE_UNKNOWN,
+                                                 SD_LIFELINE_STATE_OK } };
+  g_autofree char *condition = sd_store_record_shelter_condition (f->store, &spec, &error);
   g_autoptr(SdShelterStatus) s = sd_store_compute_shelter_status (f->store, sd_shelter_get_id (f->east), &error);
   g_autofree char *pdf = g_build_filename (f->dir, "status.pdf", NULL);
   g_autofree char *prefix = g_build_filename (f->dir, "page", NULL);
@@ -562,6 +580,21 @@ test_pdf (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "東小学校"));
   g_assert_nonnull (strstr (text, "People staying: 5"));
   g_assert_nonnull (strstr (text, "Households: 2"));
+  /* Issue 12, 8: a long state stays on its own row (it wrapped into the
+   * next one, over "Unknown"), and the spaces between words are there. */
+  {
+    g_autofree char *water = line_with (text, "Water");
+    g_autofree char *gas = line_with (text, "Gas");
+
+    g_assert_nonnull (condition);
+    g_assert_nonnull (water);
+    g_assert_nonnull (strstr (water, "Partly working"));
+    g_assert_nonnull (gas);
+    g_assert_nonnull (strstr (gas, "Unknown"));
+    g_assert_null (strstr (gas, "working"));
+    g_assert_nonnull (strstr (text, "In the shelter now"));
+    g_assert_nonnull (strstr (text, "Chronic illness"));
+  }
 
   {
     const char *argv[] = { "pdftoppm", "-png", "-r", "60", pdf, prefix, NULL };
