@@ -7,6 +7,7 @@
  * desk's printing (GtkPrintOperation), so what is printed is what was
  * tested with zbarimg.
  */
+#include "sd-page-text.h"
 #include "sd-private-file.h"
 #include "sd-qr.h"
 #include "sd-qr-sheet.h"
@@ -204,7 +205,7 @@ draw_card (cairo_t             *cr,
            double               x,
            double               y)
 {
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoLayout) layout = sd_page_layout_new (cr);
   g_autoptr(SdQrMatrix) matrix = sd_qr_matrix_new (card->text, NULL);
   /* The card goes home with the evacuee: in the desk's language and,
    * for residents who read no Japanese, in English too. */

@@ -16,6 +16,7 @@
  */
 #include "sd-csv.h"
 #include "sd-private-file.h"
+#include "sd-page-text.h"
 #include "sd-report.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
@@ -744,21 +745,7 @@ sd_shelter_status_draw_page (const SdShelterStatus *status,
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
-  layout = pango_cairo_create_layout (cr);
-  {
-    /* Text is laid out as on paper, whatever the scale: metrics snapped
-     * to screen pixels at a preview's small scale squeezed the spaces
-     * out of English ("Inthe shelter"). */
-    PangoContext *context = pango_layout_get_context (layout);
-    cairo_font_options_t *options = cairo_font_options_create ();
-
-    cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options (context, options);
-    pango_context_set_round_glyph_positions (context, FALSE);
-    pango_layout_context_changed (layout);
-    cairo_font_options_destroy (options);
-  }
+  layout = sd_page_layout_new (cr);
   page = (Page) { cr, layout, 40, 36, width - 80 };
 
   when = format_time (status->generated_at);
