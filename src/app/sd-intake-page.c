@@ -51,6 +51,7 @@ struct _SdIntakePage
   SdStaff         *staff;
   char            *message;
   char            *last_household_id;
+  GPtrArray       *merge_undo;  /* SdPerson as they were before the last "same person" save */
 };
 
 G_DEFINE_FINAL_TYPE (SdIntakePage, sd_intake_page, GTK_TYPE_WIDGET)
@@ -461,6 +462,54 @@ ask_about_duplicates (SdIntakePage *self)
   return FALSE;
 }
 
+/* ---- undoing "same person" ---- */
+
+static void
+merge_undo_clicked_cb (SdIntakePage *self)
+{
+  g_autoptr(GPtrArray) undo = g_steal_pointer (&self->merge_undo);
+
+  if (undo == NULL || self->store == NULL)
+    return;  /* signed out since, or undone already */
+  for (guint i = 0; i < undo->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!sd_store_restore_person (self->store, g_ptr_array_index (undo, i), &error))
+        {
+          set_message (self, error->message, TRUE);
+          return;
+        }
+    }
+  set_message (self, g_dngettext (GETTEXT_PACKAGE, "The person registered before is back as they were.",
+                                  "The people registered before are back as they were.", undo->len),
+               FALSE);
+  g_signal_emit (self, signals[SAVED], 0, self->last_household_id);
+}
+
+/* After a save that merged someone into a record made before, one
+ * button puts every merged record back as it was: all its fields and
+ * its household, in one change each, the merge kept in the history. */
+static void
+offer_merge_undo (SdIntakePage *self,
+                  GPtrArray    *before)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
+
+  g_clear_pointer (&self->merge_undo, g_ptr_array_unref);
+  if (overlay == NULL || before->len == 0)
+    return;
+  self->merge_undo = g_ptr_array_ref (before);
+  toast = adw_toast_new (_("Saved into the record registered before."));
+  /* Long enough to close the card window first. */
+  adw_toast_set_timeout (toast, 30);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (merge_undo_clicked_cb), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
 static void
 save_continue (SdIntakePage *self)
 {
@@ -471,6 +520,7 @@ save_continue (SdIntakePage *self)
   g_autofree char *pets = NULL;
   SdHouseholdSpec household = { 0 };
   guint joining = 0;  /* members of the household being registered */
+  g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (ask_about_duplicates (self))
     return;  /* saving goes on when the volunteer answers */
@@ -492,6 +542,13 @@ save_continue (SdIntakePage *self)
         spec.phone = gtk_editable_get_text (self->phone_entry);
       if (!(spec.existing_id != NULL && !spec.move_household))
         joining++;
+      if (spec.existing_id != NULL)
+        {
+          SdPerson *was = sd_store_get_person (self->store, spec.existing_id, NULL);
+
+          if (was != NULL)
+            g_ptr_array_add (merged, was);
+        }
       g_array_append_val (specs, spec);
     }
 
@@ -539,6 +596,7 @@ save_continue (SdIntakePage *self)
     }
   g_signal_emit (self, signals[SAVED], 0, self->last_household_id);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "intake.cards", TRUE);
+  offer_merge_undo (self, merged);
 
   /* Registration issues each person's evacuee card, to print or photograph. */
   g_ptr_array_add (ids, NULL);
@@ -651,6 +709,7 @@ sd_intake_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_object (&self->staff);
+  g_clear_pointer (&self->merge_undo, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sd_intake_page_parent_class)->dispose (object);
 }
@@ -756,6 +815,9 @@ sd_intake_page_set_staff (SdIntakePage *self,
                           SdStaff      *staff)
 {
   g_return_if_fail (SD_IS_INTAKE_PAGE (self));
+  /* The next person at the kiosk cannot undo the last one's merge. */
+  if (staff != self->staff)
+    g_clear_pointer (&self->merge_undo, g_ptr_array_unref);
   g_set_object (&self->staff, staff);
 }
 

@@ -445,6 +445,57 @@ merge_person (SdStore            *store,
   return TRUE;
 }
 
+/* Undoing "same person": every field of the record, and its household,
+ * put back as BEFORE (read before the merge) held them.  Like any undo
+ * here it is a new change, never a delete: the op-log keeps what the
+ * merge wrote and what the undo wrote back. */
+gboolean
+sd_store_restore_person (SdStore   *store,
+                         SdPerson  *before,
+                         GError   **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (SD_IS_PERSON (before), FALSE);
+
+  txn = _sd_store_begin (store, error);
+  if (txn == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (store,
+    "UPDATE persons SET household_id = ?2, name = ?3, kana = ?4, birth_date = ?5, sex = ?6, address = ?7, "
+    "phone = ?8, consent_disclose = ?9, allergies = ?10, illness = ?11, pregnant = ?12, disability = ?13, "
+    "care_level = ?14, mobility = ?15, language = ?16 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _sd_bind_text (stmt, 1, before->id);
+  _sd_bind_text (stmt, 2, before->household_id);
+  _sd_bind_text (stmt, 3, before->name);
+  _sd_bind_text (stmt, 4, before->kana);
+  _sd_bind_text (stmt, 5, before->birth_date);
+  _sd_bind_text (stmt, 6, sd_sex_to_string (before->sex));
+  _sd_bind_text (stmt, 7, before->address);
+  _sd_bind_text (stmt, 8, before->phone);
+  sqlite3_bind_int (stmt, 9, !!before->consent_disclose);
+  _sd_bind_text (stmt, 10, before->allergies);
+  _sd_bind_text (stmt, 11, before->illness);
+  sqlite3_bind_int (stmt, 12, !!before->pregnant);
+  _sd_bind_text (stmt, 13, before->disability);
+  _sd_bind_text (stmt, 14, sd_care_level_to_string (before->care_level));
+  _sd_bind_text (stmt, 15, before->mobility);
+  _sd_bind_text (stmt, 16, before->language);
+  if (!_sd_store_exec (store, stmt, _("put the person back as they were"), error))
+    return FALSE;
+  if (sqlite3_changes (_sd_store_get_db (store)) == 0)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND,
+                   _("The person is no longer on this desk."));
+      return FALSE;
+    }
+  return _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
 /* Whether member SPEC will belong to the household being registered. */
 static gboolean
 joins_new_household (const SdPersonSpec *spec)

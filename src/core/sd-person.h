@@ -174,6 +174,9 @@ char        *sd_store_add_household   (SdStore               *store,
 SdPerson    *sd_store_get_person      (SdStore               *store,
                                        const char            *person_id,
                                        GError               **error);
+gboolean     sd_store_restore_person  (SdStore               *store,
+                                       SdPerson              *before,
+                                       GError               **error);
 char        *sd_store_record_event    (SdStore               *store,
                                        const char            *person_id,
                                        SdEventKind            kind,

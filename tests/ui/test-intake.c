@@ -315,6 +315,25 @@ test_register_duplicate_find_checkin (void)
     g_assert_cmpint (sd_person_get_care_level (same), ==, SD_CARE_2);
     g_assert_true (sd_person_get_consent_disclose (same));
   }
+  /* The merge is one undoable action: the toast's 元に戻す puts his
+   * record back as it was, every field at once. */
+  {
+    GtkWidget *undo;
+    g_autoptr(SdPerson) back = NULL;
+
+    sd_ui_run_for (300);
+    sd_ui_screenshot (GTK_WIDGET (window), "intake-merge-undo-toast");
+    undo = find_button (GTK_WIDGET (window), "元に戻す");
+    g_assert_nonnull (undo);
+    gtk_widget_activate (undo);
+    sd_ui_run_for (500);
+    back = sd_store_get_person (sd_window_get_store (window), ichiro_id, NULL);
+    g_assert_cmpstr (sd_person_get_mobility (back), ==, "車いす");
+    g_assert_cmpstr (sd_person_get_household_id (back), ==, first_household);
+    g_assert_cmpstr (sd_person_get_address (back), ==, YAMADA_ADDRESS);
+    g_assert_cmpuint (count_persons (window), ==, before + 2);
+    g_assert_cmpstr (sd_intake_page_get_message (intake), ==, "以前の登録を、まとめる前の状態に戻しました。");
+  }
 
   /* 3. Found again by half-width kana, at the check-in desk. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "checkin"));

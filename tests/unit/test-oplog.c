@@ -514,6 +514,7 @@ test_updates_log_changed_fields_once (Fixture *f, gconstpointer data)
   SdHouseholdSpec household = { .shelter_id = f->shelter_id, .stay = SD_STAY_SHELTER, .phone = "03-0000-0001" };
   SdPersonSpec member = { .name = "浜田 一", .kana = "はまだ はじめ", .birth_date = "1990-01-02" };
   SdPersonSpec same = { 0 };
+  g_autoptr(SdPerson) was = NULL;
   gint64 seq;
 
   write_one_of_everything (f);
@@ -554,6 +555,8 @@ test_updates_log_changed_fields_once (Fixture *f, gconstpointer data)
   g_clear_pointer (&before, g_hash_table_unref);
   before = g_steal_pointer (&after);
   seq = last_seq (f);
+  was = sd_store_get_person (f->store, same.existing_id, &error);
+  g_assert_no_error (error);
   household.phone = "03-0000-0002";
   household.address = "みなと川市南町2";
   second = sd_store_add_household (f->store, &household, &same, 1, again, &error);
@@ -567,6 +570,27 @@ test_updates_log_changed_fields_once (Fixture *f, gconstpointer data)
   g_assert_cmpint (last_seq (f), ==, seq + 2);
   g_assert_cmpint (raw_count (f->db, "SELECT count (DISTINCT txn) FROM oplog_entries WHERE seq > ?1",
                               seq), ==, 1);
+
+  /* Undone (issue 12, 1): the same 7 fields written back in one change,
+   * the record exactly as before, the new household's row left as it is. */
+  g_clear_pointer (&before, g_hash_table_unref);
+  before = g_steal_pointer (&after);
+  seq = last_seq (f);
+  g_assert_true (sd_store_restore_person (f->store, was, &error));
+  g_assert_no_error (error);
+  after = snapshot (f->db);
+  g_assert_cmpuint (assert_entries_match_changes (f, before, after, seq), ==, 7);
+  g_assert_cmpint (last_seq (f), ==, seq + 1);
+  {
+    g_autoptr(SdPerson) now = sd_store_get_person (f->store, same.existing_id, &error);
+
+    g_assert_cmpstr (sd_person_get_household_id (now), ==, sd_person_get_household_id (was));
+    g_assert_cmpstr (sd_person_get_phone (now), ==, sd_person_get_phone (was));
+    g_assert_cmpstr (sd_person_get_allergies (now), ==, NULL);
+    g_assert_cmpstr (sd_person_get_language (now), ==, sd_person_get_language (was));
+    g_assert_cmpint (sd_person_get_care_level (now), ==, sd_person_get_care_level (was));
+    g_assert_false (sd_person_get_consent_disclose (now));
+  }
 
   assert_newest_entries_are_current (f, TRUE);
   assert_no_stray_entries (f);
