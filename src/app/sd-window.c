@@ -115,6 +115,22 @@ desk_allowed (SdWindow   *self,
          gtk_stack_get_child_by_name (self->desk_stack, name) != NULL;
 }
 
+/* Shows desk NAME.  The focus leaves the old desk first: the stack would
+ * otherwise hand it to the new desk's first button on its way to the
+ * field focus_desk() picks, and a screen reader would read that out. */
+static void
+switch_desk (SdWindow   *self,
+             const char *name)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->desk_stack), name) == 0)
+    return;
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->desk_stack)))
+    gtk_root_set_focus (GTK_ROOT (self), NULL);
+  gtk_stack_set_visible_child_name (self->desk_stack, name);
+}
+
 static void
 show_desk_action (GtkWidget  *widget,
                   const char *action_name,
@@ -137,7 +153,7 @@ show_desk_action (GtkWidget  *widget,
         }
       return;
     }
-  gtk_stack_set_visible_child_name (self->desk_stack, name);
+  switch_desk (self, name);
 }
 
 /* Ctrl+N: the N-th desk in the sidebar's order among those the role
@@ -153,7 +169,7 @@ show_desk_number_action (GtkWidget  *widget,
   for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
     if (desk_allowed (self, sd_desk_to_string (desk)) && ++seen == n)
       {
-        gtk_stack_set_visible_child_name (self->desk_stack, sd_desk_to_string (desk));
+        switch_desk (self, sd_desk_to_string (desk));
         return;
       }
 }
