@@ -415,12 +415,20 @@ status_text (SdPerson *person)
     }
 }
 
+/* Row INDEX of N.  One candidate answers Alt+S; several are Alt+1…9,
+ * since one Alt+S on five buttons would only cycle through them. */
 static GtkWidget *
-candidate_row (SdPerson *person)
+candidate_row (SdPerson *person,
+               guint     index,
+               guint     n)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text = gtk_label_new (NULL);
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Same person"));
+  g_autofree char *numbered = n > 1 && index < 9 ? g_strdup_printf (_("Same person (_%u)"), index + 1)
+                                                 : NULL;
+  GtkWidget *button = n == 1 ? gtk_button_new_with_mnemonic (_("_Same person"))
+                     : numbered ? gtk_button_new_with_mnemonic (numbered)
+                                : gtk_button_new_with_label (_("Same person"));
   g_autofree char *era = sd_person_get_birth_date (person) ? sd_date_format_era (sd_person_get_birth_date (person)) : NULL;
   g_autofree char *markup = NULL;
   g_autofree char *label = NULL;
@@ -551,7 +559,8 @@ sd_duplicate_dialog_new (GtkWindow          *parent,
   for (guint i = 0; i < g_list_model_get_n_items (candidates); i++)
     {
       g_autoptr(SdPerson) candidate = g_list_model_get_item (candidates, i);
-      gtk_list_box_append (self->candidates_box, candidate_row (candidate));
+      gtk_list_box_append (self->candidates_box,
+                           candidate_row (candidate, i, g_list_model_get_n_items (candidates)));
     }
   return self;
 }

@@ -11,7 +11,10 @@
  */
 #include "sd-application.h"
 #include "sd-checkin-page.h"
+#include "sd-card-dialog.h"
+#include "sd-duplicate-dialog.h"
 #include "sd-intake-page.h"
+#include "sd-qr-dialog.h"
 #include "sd-ui-test.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
@@ -622,6 +625,53 @@ test_no_mnemonic_twice (void)
           g_ptr_array_index (duplicates, i) = g_strdup_printf ("%s: %s", name, item);
         }
     }
+
+  /* The dialogs, each on its own: the card window (several cards, so
+   * 前へ and 次へ show), both steps of the duplicate question, the My
+   * Number card window, and the kiosk's unlock. */
+  {
+    SdStore *store = sd_window_get_store (window);
+    g_autoptr(GListModel) found = sd_store_search_persons (store, "sato", 5, NULL);
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+    SdPersonSpec typed = { .name = "佐藤 試験", .birth_date = "1980-01-01", .phone = "090-0000-0000" };
+    GtkWindow *dialogs[5];
+    g_autoptr(SdPerson) first = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (found), >=, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(SdPerson) p = g_list_model_get_item (found, i);
+        g_ptr_array_add (ids, g_strdup (sd_person_get_id (p)));
+      }
+    g_ptr_array_add (ids, NULL);
+    first = g_list_model_get_item (found, 0);
+    dialogs[0] = GTK_WINDOW (sd_qr_dialog_new (GTK_WINDOW (window), store, (const char *const *) ids->pdata));
+    dialogs[1] = GTK_WINDOW (sd_duplicate_dialog_new (GTK_WINDOW (window), &typed, NULL, NULL, found, FALSE));
+    dialogs[2] = GTK_WINDOW (sd_duplicate_dialog_new (GTK_WINDOW (window), &typed, NULL, NULL, found, FALSE));
+    dialogs[3] = GTK_WINDOW (sd_card_dialog_new (GTK_WINDOW (window), "none", NULL));
+    dialogs[4] = GTK_WINDOW (sd_unlock_dialog_new (GTK_WINDOW (window), store));
+    for (guint d = 0; d < G_N_ELEMENTS (dialogs); d++)
+      {
+        g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+        const char *name = G_OBJECT_TYPE_NAME (dialogs[d]);
+        guint before = duplicates->len;
+
+        gtk_window_present (dialogs[d]);
+        sd_ui_wait_for (window_mapped, dialogs[d]);
+        if (d == 2)  /* the side-by-side comparison */
+          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialogs[d]), "dup.same", "s",
+                                                     sd_person_get_id (first)));
+        expand_all (GTK_WIDGET (dialogs[d]));
+        sd_ui_run_for (200);
+        collect_mnemonics (GTK_WIDGET (dialogs[d]), seen, duplicates);
+        for (guint i = before; i < duplicates->len; i++)
+          {
+            g_autofree char *item = g_ptr_array_index (duplicates, i);
+            g_ptr_array_index (duplicates, i) = g_strdup_printf ("%s: %s", name, item);
+          }
+        gtk_window_destroy (dialogs[d]);
+      }
+  }
 
   /* Shortcuts: each accelerator names one action. */
   if (app != NULL)
