@@ -263,4 +263,23 @@ MUTATIONS = [
         "suites": ["ui"],
         "caught_by": ["ui-window"],
     },
+    {
+        "name": "reflow-never-stacks",
+        "file": "src/app/sd-reflow-box.c",
+        "find": "  gboolean stacked = width < row_minimum (self);",
+        "replace": "  gboolean stacked = FALSE;",
+        "breaks": "on a portrait tablet (800×1280) Check-in's person and sign-in's pad are pushed off the "
+                  "screen, or squeezed to nothing (issue 12, 4)",
+        "suites": ["ui"],
+        "caught_by": ["ui-window"],
+    },
+    {
+        "name": "merge-undo-skips-household",
+        "file": "src/core/sd-person.c",
+        "find": "  _sd_bind_text (stmt, 2, before->household_id);\n  _sd_bind_text (stmt, 3, before->name);",
+        "replace": "  _sd_bind_text (stmt, 2, NULL);\n  _sd_bind_text (stmt, 3, before->name);",
+        "breaks": "undoing a 'same person' merge leaves the person out of their household (issue 12, 1)",
+        "suites": ["unit", "ui"],
+        "caught_by": ["test-oplog", "ui-intake"],
+    },
 ]
