@@ -12,6 +12,8 @@
  */
 #include "sd-application.h"
 #include "sd-card.h"
+#include "sd-paths.h"
+#include "sd-settings.h"
 #include "sd-window.h"
 
 #include <glib/gi18n.h>
@@ -21,27 +23,13 @@ struct _SdApplication
 {
   AdwApplication  parent_instance;
 
-  GSettings      *settings;  /* NULL when the schema is not installed */
+  GSettings      *settings;
   char           *db_path;
   gboolean        kiosk;
   gboolean        demo;
 };
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
-
-static GSettings *
-open_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  /* An uninstalled build without GSETTINGS_SCHEMA_DIR still runs, on defaults. */
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SD_APP_ID, TRUE);
-  if (schema == NULL)
-    return NULL;
-  return g_settings_new_full (schema, NULL, NULL);
-}
 
 /**
  * sd_application_setup_i18n:
@@ -54,7 +42,7 @@ open_settings (void)
 void
 sd_application_setup_i18n (void)
 {
-  const char *localedir = g_getenv ("SD_LOCALEDIR");
+  g_autofree char *localedir = sd_paths_get_locale_dir ();
   const char *messages;
 
   setlocale (LC_ALL, "");
@@ -65,14 +53,14 @@ sd_application_setup_i18n (void)
 
   if (g_getenv ("LANGUAGE") == NULL)
     {
-      g_autoptr(GSettings) settings = open_settings ();
+      g_autoptr(GSettings) settings = sd_settings_open ();
       g_autofree char *language = settings ? g_settings_get_string (settings, "language") : g_strdup ("ja");
 
       if (language != NULL && *language != '\0')
         g_setenv ("LANGUAGE", language, TRUE);
     }
 
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : SD_LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }
@@ -103,11 +91,71 @@ sd_application_handle_local_options (GApplication *app,
   return -1;  /* go on */
 }
 
+static void sd_application_activate (GApplication *app);
+
+static void
+try_again_cb (GtkButton *button,
+              gpointer   user_data)
+{
+  SdApplication *self = user_data;
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button)));
+
+  /* Hold on while the error window goes and the desk (or the same
+   * message, if nothing changed) comes. */
+  g_application_hold (G_APPLICATION (self));
+  gtk_window_destroy (window);
+  sd_application_activate (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
+}
+
+static gboolean
+refuse_close_cb (GtkWindow *window)
+{
+  return TRUE;  /* a kiosk is never closed from its screen */
+}
+
+/* A kiosk that cannot open its database must not be a blank screen, a
+ * crash loop, or (worse) a fresh empty database: the whole screen says
+ * what is wrong and whom to ask, and Try again opens the file again once
+ * someone has put it right. */
+static void
+show_kiosk_error (SdApplication *self,
+                  const GError  *error)
+{
+  GtkWidget *window = adw_application_window_new (GTK_APPLICATION (self));
+  GtkWidget *page = adw_status_page_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Try again"));
+  g_autofree char *body = g_strdup_printf (_("Ask the shelter lead. The site database could not be opened: %s"),
+                                           error->message);
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "dialog-warning-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("The desk cannot start"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), body);
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  g_signal_connect (button, "clicked", G_CALLBACK (try_again_cb), self);
+  adw_status_page_set_child (ADW_STATUS_PAGE (page), button);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), page);
+  gtk_window_set_title (GTK_WINDOW (window), _("ShelterDesk"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);  /* should fullscreen not be honoured */
+  g_signal_connect (window, "close-request", G_CALLBACK (refuse_close_cb), NULL);
+  gtk_window_fullscreen (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_grab_focus (button);
+}
+
 static void
 show_open_error (SdApplication *self,
                  const GError  *error)
 {
   GtkWidget *dialog;
+
+  if (self->kiosk)
+    {
+      show_kiosk_error (self, error);
+      return;
+    }
 
   /* No window to be transient for yet: this dialog is the whole desk. */
   dialog = adw_message_dialog_new (NULL, _("The database could not be opened"), error->message);
@@ -165,7 +213,9 @@ sd_application_activate (GApplication *app)
       path = g_build_filename (dir, "site.sqlite", NULL);
     }
 
-  store = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+  /* A kiosk opens its site's database or nothing: a missing file is a
+   * set-up fault to show, never a fresh empty site to record into. */
+  store = sd_store_open (path, self->kiosk ? SD_STORE_OPEN_DEFAULT : SD_STORE_OPEN_CREATE, &error);
   if (store == NULL)
     {
       show_open_error (self, error);
@@ -223,7 +273,7 @@ sd_application_init (SdApplication *self)
     { NULL }
   };
 
-  self->settings = open_settings ();
+  self->settings = sd_settings_open ();
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("ShelterDesk: the desk of an evacuation shelter."));

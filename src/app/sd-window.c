@@ -19,6 +19,7 @@
 #include "sd-checkin-page.h"
 #include "sd-enquiry-page.h"
 #include "sd-intake-page.h"
+#include "sd-settings.h"
 #include "sd-report-page.h"
 #include "sd-scan-catcher.h"
 #include "sd-shelters-page.h"
@@ -714,7 +715,7 @@ sd_window_constructed (GObject *object)
     GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 
     self->settings = SD_IS_APPLICATION (app) ? g_object_ref (sd_application_get_settings (SD_APPLICATION (app)))
-                                             : g_settings_new (SD_APP_ID);
+                                             : sd_settings_open ();
   }
   self->scan_catcher = sd_scan_catcher_new (GTK_WIDGET (self));
   g_signal_connect_swapped (self->scan_catcher, "scanned", G_CALLBACK (scanned_cb), self);

@@ -30,6 +30,7 @@ static const SdCliCommand commands[] = {
   { NULL, "check", NULL, N_("Check the database for damage and for changes made outside ShelterDesk"), sd_cli_run_check },
   { NULL, "rescue", NULL, N_("Copy what a damaged database still holds into a new file"), sd_cli_run_rescue },
   { "seed", "load", N_("DIR"), N_("Load a seed folder (shelters, staff, support list, evacuees)"), sd_cli_run_seed_load },
+  { "kiosk", "setup", N_("DIR"), N_("Make this kiosk’s site database from a deployment folder"), sd_cli_run_kiosk_setup },
   { "shelter", "list", NULL, N_("List the shelters"), sd_cli_run_shelter_list },
   { "shelter", "add", NULL, N_("Add a shelter"), sd_cli_run_shelter_add },
   { "shelter", "open", N_("CODE"), N_("Open a shelter"), sd_cli_run_shelter_open },
@@ -415,11 +416,11 @@ run (SdCli   *cli,
 static void
 setup_i18n (void)
 {
-  const char *localedir = g_getenv ("SD_LOCALEDIR");
+  g_autofree char *localedir = sd_paths_get_locale_dir ();
 
   setlocale (LC_ALL, "");
   sd_card_init ();
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : SD_LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }

@@ -11,6 +11,7 @@
 #include "sd-error.h"
 #include "sd-hlc.h"
 #include "sd-intake-input.h"
+#include "sd-paths.h"
 #include "sd-person.h"
 #include "sd-qr.h"
 #include "sd-qr-sheet.h"

@@ -840,6 +840,62 @@ test_app_explains_a_bad_database (void)
   g_rmdir (dir);
 }
 
+static gboolean kiosk_error_seen;
+
+static gboolean
+adw_status_page_match (GtkWidget *widget, gconstpointer data)
+{
+  return ADW_IS_STATUS_PAGE (widget);
+}
+
+static gboolean
+check_kiosk_error_cb (gpointer user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+  GtkWidget *page = sd_ui_find (GTK_WIDGET (window), (SdUiMatch) adw_status_page_match, NULL);
+  gboolean close_refused = FALSE;
+
+  kiosk_error_seen = TRUE;
+  g_assert_true (ADW_IS_APPLICATION_WINDOW (window));
+  g_assert_true (gtk_window_is_fullscreen (window));
+  g_assert_nonnull (page);
+  /* Whom to ask, and what is wrong with which file. */
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "避難所責任者"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "site.sqlite"));
+  sd_ui_screenshot (GTK_WIDGET (window), "kiosk-open-error");
+  /* Not closed from its screen, */
+  g_signal_emit_by_name (window, "close-request", &close_refused);
+  g_assert_true (close_refused);
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+kiosk_window_added_cb (GtkApplication *app, GtkWindow *window)
+{
+  g_timeout_add (300, check_kiosk_error_cb, app);
+}
+
+/* Issue 13: the kiosk unit's database missing: a full-screen message for
+ * the volunteer, no empty database made in its place, and no exit (which
+ * systemd would turn into a restart loop). */
+static void
+test_kiosk_explains_a_missing_database (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sd-ui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "site.sqlite", NULL);
+  g_autoptr(SdApplication) app = sd_application_new ();
+  char *argv[] = { "shelterdesk", "--kiosk", "--db", path, NULL };
+
+  kiosk_error_seen = FALSE;
+  g_signal_connect (app, "window-added", G_CALLBACK (kiosk_window_added_cb), NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 4, argv), ==, 0);
+  g_assert_true (kiosk_error_seen);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
 /* The offset of a leaf page of the persons table, from SQLite's own map. */
 static gint64
 persons_leaf_offset (const char *path)
@@ -971,6 +1027,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
   g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
   g_test_add_func ("/ui/app/explains-a-bad-database", test_app_explains_a_bad_database);
+  g_test_add_func ("/ui/app/kiosk-explains-a-missing-database", test_kiosk_explains_a_missing_database);
   g_test_add_func ("/ui/damaged-file-stops-the-desk", test_damaged_file_stops_the_desk);
   rc = g_test_run ();
 

@@ -1,0 +1,100 @@
+/* sd-paths.c: where the programs find their own data files.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * In order: what the environment says (for tests and special set-ups),
+ * the place the build was configured to install into, the same place
+ * relative to the executable (an install under another prefix, or a
+ * `meson install --destdir` tree), and the build tree the executable was
+ * built in (build/src/app/shelterdesk finds build/po and build/data).
+ * The first that holds the file asked for wins, so a kiosk never depends
+ * on a variable someone has to remember to set.
+ */
+#include "sd-paths.h"
+
+#include <gio/gio.h>
+#ifdef G_OS_WIN32
+#include <windows.h>
+#endif
+
+/**
+ * sd_paths_get_exe_dir:
+ *
+ * Returns: (transfer full) (nullable): the folder of the running program.
+ */
+char *
+sd_paths_get_exe_dir (void)
+{
+#ifdef G_OS_WIN32
+  return g_win32_get_package_installation_directory_of_module (NULL);
+#else
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  return exe != NULL ? g_path_get_dirname (exe) : NULL;
+#endif
+}
+
+/**
+ * sd_paths_find_data_dir:
+ * @installed: (nullable): the folder the build installs into
+ * @relative: folders relative to the executable's, %NULL-terminated
+ * @probe: a file that must exist in the folder
+ *
+ * Returns: (transfer full) (nullable): the first folder holding @probe.
+ */
+char *
+sd_paths_find_data_dir (const char        *installed,
+                        const char *const *relative,
+                        const char        *probe)
+{
+  g_autofree char *exe_dir = NULL;
+
+  g_return_val_if_fail (probe != NULL, NULL);
+
+  if (installed != NULL)
+    {
+      g_autofree char *file = g_build_filename (installed, probe, NULL);
+
+      if (g_file_test (file, G_FILE_TEST_EXISTS))
+        return g_strdup (installed);
+    }
+  exe_dir = sd_paths_get_exe_dir ();
+  for (guint i = 0; exe_dir != NULL && relative != NULL && relative[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename (exe_dir, relative[i], NULL);
+      g_autofree char *file = g_build_filename (dir, probe, NULL);
+
+      if (g_file_test (file, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr(GFile) canonical = g_file_new_for_path (dir);
+
+          return g_file_get_path (canonical);
+        }
+    }
+  return NULL;
+}
+
+/**
+ * sd_paths_get_locale_dir:
+ *
+ * The folder of ShelterDesk's message catalogues: SD_LOCALEDIR if set,
+ * else where they were installed, else next to the executable (a
+ * relocated install: bin/../share/locale; the build tree: ../../po).
+ * Without any, the configured folder: gettext then shows the source
+ * strings, which is all a missing catalogue can cost.
+ *
+ * Returns: (transfer full): a folder name.
+ */
+char *
+sd_paths_get_locale_dir (void)
+{
+  static const char *const relative[] = { "../share/locale", "../../po", NULL };
+  const char *env = g_getenv ("SD_LOCALEDIR");
+  char *found;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  found = sd_paths_find_data_dir (SD_LOCALEDIR, relative, "ja/LC_MESSAGES/" GETTEXT_PACKAGE ".mo");
+  return found != NULL ? found : g_strdup (SD_LOCALEDIR);
+}
