@@ -75,6 +75,8 @@ gboolean  sd_cli_run_info         (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_check        (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_rescue       (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_seed_load    (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_kiosk_setup  (SdCli *cli, GStrv *args, GError **error);
+void      sd_cli_print_seed_summary (const char *dir, const SdSeedSummary *summary);
 gboolean  sd_cli_run_shelter_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_add  (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_open (SdCli *cli, GStrv *args, GError **error);

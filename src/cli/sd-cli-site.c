@@ -316,9 +316,9 @@ build_summary_json (const SdSeedSummary *summary)
   return root;
 }
 
-static void
-print_summary_text (const char          *dir,
-                    const SdSeedSummary *summary)
+void
+sd_cli_print_seed_summary (const char          *dir,
+                           const SdSeedSummary *summary)
 {
   g_autoptr(SdCliTable) table = sd_cli_table_new (2, NULL);
 
@@ -366,6 +366,6 @@ sd_cli_run_seed_load (SdCli   *cli,
       sd_cli_print_json (root);
     }
   else
-    print_summary_text (dir, &summary);
+    sd_cli_print_seed_summary (dir, &summary);
   return TRUE;
 }

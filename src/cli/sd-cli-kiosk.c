@@ -1,0 +1,120 @@
+/* sd-cli-kiosk.c: "kiosk setup": a kiosk's site database from a deployment folder.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The one step between installing the package and a kiosk that boots into
+ * the desk: the site database the kiosk unit opens, made from the
+ * deployment's files (the seed folder format: shelters, staff and their
+ * PINs, the support list), readable by the kiosk's user only.  It never
+ * touches a database that exists: a kiosk's records are not replaced by a
+ * set-up run twice.
+ */
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#ifndef G_OS_WIN32
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
+#include "sd-cli-private.h"
+
+#define KIOSK_USER "shelterdesk"
+
+/* Run as root (sudo), the files go to the kiosk's user, who alone may
+ * read them; run as that user, they are already theirs. */
+static gboolean
+hand_to_kiosk_user (const char  *path,
+                    GError     **error)
+{
+#ifndef G_OS_WIN32
+  struct passwd *user = geteuid () == 0 ? getpwnam (KIOSK_USER) : NULL;
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (!g_file_test (file, G_FILE_TEST_EXISTS))
+        continue;
+      if (g_chmod (file, 0600) != 0 ||
+          (user != NULL && chown (file, user->pw_uid, user->pw_gid) != 0))
+        {
+          int saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not give “%s” to the kiosk’s user: %s"), file, g_strerror (saved));
+          return FALSE;
+        }
+    }
+#endif
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_kiosk_setup (SdCli   *cli,
+                        GStrv   *args,
+                        GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *site_name = NULL;
+  const char *path = sd_cli_get_db_path (cli);
+  SdSeedSummary summary = { 0 };
+  const char *dir;
+  const GOptionEntry entries[] = {
+    { "site-name", 0, 0, G_OPTION_ARG_STRING, &site_name, N_("The site’s name, as people will see it"), N_("NAME") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error))
+    return FALSE;
+  dir = (*args)[1];
+  if (path == NULL)
+    path = SD_KIOSK_DB;
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED, _("“%s” is not a folder."), dir);
+      return FALSE;
+    }
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
+                   _("“%s” already exists: this kiosk is set up, and nothing was changed. "
+                     "To start again, move that file away first (it holds the site’s records)."), path);
+      return FALSE;
+    }
+  {
+    g_autofree char *folder = g_path_get_dirname (path);
+
+    if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+      {
+        g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
+                     _("The folder “%s” does not exist (the package makes /var/lib/shelterdesk)."), folder);
+        return FALSE;
+      }
+  }
+
+  store = sd_store_open (path, SD_STORE_OPEN_CREATE, error);
+  if (store == NULL)
+    return FALSE;
+  if ((site_name != NULL && !sd_store_set_site_name (store, site_name, error)) ||
+      !sd_seed_load (store, dir, &summary, error))
+    {
+      /* Half a set-up is no set-up: the next run starts clean. */
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_clear_object (&store);
+      g_unlink (path);
+      g_unlink (wal);
+      g_unlink (shm);
+      return FALSE;
+    }
+  g_clear_object (&store);  /* closed: the log is folded into the file */
+  if (!hand_to_kiosk_user (path, error))
+    return FALSE;
+
+  sd_cli_print_seed_summary (dir, &summary);
+  g_print (_("The kiosk’s database is “%s”. Start the kiosk with: systemctl enable --now shelterdesk-kiosk\n"),
+           path);
+  return TRUE;
+}
