@@ -282,4 +282,23 @@ MUTATIONS = [
         "suites": ["unit", "ui"],
         "caught_by": ["test-oplog", "ui-intake"],
     },
+    {
+        "name": "settings-not-next-to-exe",
+        "file": "src/app/sd-settings.c",
+        "find": '{ "../share/glib-2.0/schemas", "../../data", NULL }',
+        "replace": '{ NULL }',
+        "breaks": "the desk run from the build tree or a relocated install loses its kept settings and "
+                  "warns, as if no schema were installed (issue 13)",
+        "suites": ["packaging"],
+        "caught_by": ["packaging"],
+    },
+    {
+        "name": "kiosk-creates-missing-database",
+        "file": "src/app/sd-application.c",
+        "find": "self->kiosk ? SD_STORE_OPEN_DEFAULT : SD_STORE_OPEN_CREATE",
+        "replace": "SD_STORE_OPEN_CREATE",
+        "breaks": "a kiosk whose site database is missing starts on a fresh empty one (issue 13)",
+        "suites": ["ui"],
+        "caught_by": ["ui-window"],
+    },
 ]
