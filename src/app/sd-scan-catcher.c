@@ -29,6 +29,7 @@ struct _SdScanCatcher
 
   GtkEventController *controller;  /* owned by the widget */
   GtkWidget          *widget;      /* weak */
+  GtkWidget          *fallback;    /* weak: where held keys go when no field has the focus */
   GString            *held;        /* kept back from the field */
   GString            *heard;       /* passed to the field, fast so far */
   guint32             last_time;
@@ -60,6 +61,14 @@ static void
 release_held (SdScanCatcher *self)
 {
   GtkEditable *editable = focused_editable (self);
+
+  /* Typed with the focus on no field (Check-in's results, a button):
+   * the held capital goes where that desk sends typing, never nowhere. */
+  if (editable == NULL && self->held->len > 0 && self->fallback != NULL && gtk_widget_get_mapped (self->fallback))
+    {
+      gtk_widget_grab_focus (self->fallback);
+      editable = focused_editable (self);
+    }
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
   if (self->held->len > 0 && editable != NULL)
@@ -207,6 +216,7 @@ sd_scan_catcher_dispose (GObject *object)
   SdScanCatcher *self = SD_SCAN_CATCHER (object);
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_weak_pointer (&self->fallback);
   if (self->widget != NULL)
     {
       gtk_widget_remove_controller (self->widget, self->controller);
@@ -285,4 +295,21 @@ sd_scan_catcher_set_max_gap (SdScanCatcher *self,
 {
   g_return_if_fail (SD_IS_SCAN_CATCHER (self));
   self->max_gap = CLAMP (ms, 5, 500);
+}
+
+/**
+ * sd_scan_catcher_set_fallback:
+ * @widget: (nullable): where a held key goes when no field has the focus
+ *
+ * Check-in sends typing to its search wherever the focus is on the desk;
+ * a capital the catcher held back must go there too.
+ */
+void
+sd_scan_catcher_set_fallback (SdScanCatcher *self,
+                              GtkWidget     *widget)
+{
+  g_return_if_fail (SD_IS_SCAN_CATCHER (self));
+  g_return_if_fail (widget == NULL || GTK_IS_WIDGET (widget));
+
+  g_set_weak_pointer (&self->fallback, widget);
 }

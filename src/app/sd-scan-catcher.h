@@ -20,4 +20,7 @@ void           sd_scan_catcher_set_enabled (SdScanCatcher *self,
 void           sd_scan_catcher_set_max_gap (SdScanCatcher *self,
                                             guint          ms);
 
+void           sd_scan_catcher_set_fallback (SdScanCatcher *self,
+                                             GtkWidget     *widget);
+
 G_END_DECLS

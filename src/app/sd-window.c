@@ -194,9 +194,13 @@ update_scan_catcher (SdWindow *self)
 
   /* Scans are heard on the desks that use them, by whoever is signed in. */
   if (self->scan_catcher != NULL)
-    sd_scan_catcher_set_enabled (self->scan_catcher,
-                                 self->staff != NULL && !sd_store_get_damaged (self->store) &&
-                                 (g_strcmp0 (desk, "checkin") == 0 || g_strcmp0 (desk, "intake") == 0));
+    {
+      sd_scan_catcher_set_enabled (self->scan_catcher,
+                                   self->staff != NULL && !sd_store_get_damaged (self->store) &&
+                                   (g_strcmp0 (desk, "checkin") == 0 || g_strcmp0 (desk, "intake") == 0));
+      sd_scan_catcher_set_fallback (self->scan_catcher, g_strcmp0 (desk, "checkin") == 0
+                                    ? sd_checkin_page_get_search_entry (self->checkin_page) : NULL);
+    }
 }
 
 static void
