@@ -220,6 +220,13 @@ def deb():
     run(["dpkg-deb", "-e", debs[0], scripts])
     postinst = open(os.path.join(scripts, "postinst")).read()
     assert "adduser --system" in postinst and "0700" in postinst
+    for script in ("postinst", "postrm", "config"):
+        run(["sh", "-n", os.path.join(scripts, script)])
+    # Purge asks (debconf, default no) before the site database goes.
+    templates = open(os.path.join(scripts, "templates")).read()
+    assert "shelterdesk/purge-database" in templates and "Default: false" in templates
+    assert "Description-ja.UTF-8:" in templates, "the question has no Japanese"
+    assert "db_input high shelterdesk/purge-database" in open(os.path.join(scripts, "postrm")).read()
     unpacked = os.path.join(work, "root")
     run(["dpkg-deb", "-x", debs[0], unpacked])
     unit = glob.glob(os.path.join(unpacked, "lib/systemd/system/shelterdesk-kiosk.service"))
