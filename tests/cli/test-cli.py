@@ -1049,7 +1049,44 @@ def test_write_behind_the_core(tmp):
     assert 'outside ShelterDesk' in r.err, r
 
 
+def test_kiosk_setup(tmp):
+    """Issue 13: the kiosk's database from a deployment folder: made once,
+    the kiosk user's alone; never over an existing one, not twice at once,
+    and a failed one leaves nothing behind."""
+    db = os.path.join(tmp, 'site.sqlite')
+    r = ok(cli('kiosk', 'setup', SEEDS, '--site-name', '東小学校', db=db), 'kiosk setup')
+    assert 'systemctl enable --now shelterdesk-kiosk' in r.out, r
+    assert os.stat(db).st_mode & 0o777 == 0o600
+    data = info(db)
+    assert data['site_name'] == '東小学校' and data['counts']['persons'] > 0, data
+    before = read_bytes(db)
+    r = fails(cli('kiosk', 'setup', SEEDS, db=db), 1, 'kiosk setup again')
+    assert 'already exists' in r.err, r
+    assert read_bytes(db) == before
+
+    # Two at once: one does it, the other says another is running.
+    db2 = os.path.join(tmp, 'twice.sqlite')
+    argv = [CLI, '--db', db2, 'kiosk', 'setup', SEEDS]
+    procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_without_db())
+             for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in procs]
+    assert sorted(status for status, _ in results) == [0, 1], results
+    assert any('Another set-up' in err or 'already exists' in err for _, err in results), results
+    assert info(db2)['counts']['persons'] == data['counts']['persons']
+    assert not os.path.exists(db2 + '.setup')
+
+    # A folder that is not a deployment: refused, nothing left behind.
+    bad = os.path.join(tmp, 'not-a-deployment')
+    os.mkdir(bad)
+    with open(os.path.join(bad, 'shelters.csv'), 'w', encoding='utf-8') as f:
+        f.write('this is not,a shelter list\n')
+    db3 = os.path.join(tmp, 'bad.sqlite')
+    fails(cli('kiosk', 'setup', bad, db=db3), 1, 'kiosk setup from a bad folder')
+    assert not any(os.path.exists(db3 + s) for s in ('', '-wal', '-shm', '.setup')), os.listdir(tmp)
+
+
 TESTS = [
+    ('kiosk setup', test_kiosk_setup),
     ('init and info --json', test_init_info),
     ('SHELTERDESK_DB and --db=FILE', test_env_fallback),
     ('init twice keeps the site', test_init_twice),
