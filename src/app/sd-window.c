@@ -368,8 +368,12 @@ update_header (SdWindow *self)
   else
     subtitle = g_strdup (self->kiosk ? _("Kiosk") : staff);
   /* A kiosk is never minimised or resized away: no window buttons (closing
-   * is キオスク終了, which asks for a lead's PIN). */
-  adw_header_bar_set_decoration_layout (self->header_bar, self->kiosk ? "" : NULL);
+   * is キオスク終了, which asks for a lead's PIN).  Not by setting the
+   * decoration layout to "": with libadwaita 1.2 and GTK 4.8 that read
+   * freed memory in gtk_window_controls_set_decoration_layout (valgrind)
+   * and crashed a kiosk at start now and then. */
+  adw_header_bar_set_show_start_title_buttons (self->header_bar, !self->kiosk);
+  adw_header_bar_set_show_end_title_buttons (self->header_bar, !self->kiosk);
   adw_window_title_set_title (self->window_title, sd_store_get_site_name (self->store));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_widget_set_visible (self->sign_out_button, signed_in);

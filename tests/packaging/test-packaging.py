@@ -261,6 +261,7 @@ def upgrade():
     fixture = os.path.join(SOURCE, "tests/data/release-0.1-site.sqlite")
     db = os.path.join(TMP, "upgrade.sqlite")
     shutil.copy2(fixture, db)
+    os.chmod(db, 0o600)  # a checkout makes it 0644; a site's file is its owner's alone
 
     def census(path):
         con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
@@ -283,6 +284,7 @@ def upgrade():
 
     newer = os.path.join(TMP, "newer.sqlite")
     shutil.copy2(fixture, newer)
+    os.chmod(newer, 0o600)
     con = sqlite3.connect(newer)
     con.execute("PRAGMA user_version = 999")
     con.commit()
