@@ -209,19 +209,29 @@ def deb():
     built = time.time() - t0
     debs = glob.glob(os.path.join(work, "shelterdesk_*.deb"))
     assert len(debs) == 1, debs
-    lint = run(["lintian", "--fail-on", "error", "--tag-display-limit", "0", debs[0]], check=False,
+    changes = glob.glob(os.path.join(work, "shelterdesk_*.changes"))
+    lint = run(["lintian", "--fail-on", "error,warning", "--tag-display-limit", "0", changes[0]], check=False,
                env=dict(os.environ, LC_ALL="C.UTF-8"))
     assert lint.returncode == 0, "lintian:\n" + lint.stdout + lint.stderr
-    listing = run(["dpkg-deb", "-c", debs[0]]).stdout
-    for path in ("./usr/bin/shelterdesk", "./usr/bin/shelterdesk-cli", "shelterdesk-kiosk.service",
-                 "./usr/share/man/man1/shelterdesk.1.gz", "./usr/share/doc/shelterdesk/deploy-linux.md"):
+    listing = {line.split()[-1] for line in run(["dpkg-deb", "-c", debs[0]]).stdout.splitlines()}
+    for path in ("./usr/bin/shelterdesk", "./usr/bin/shelterdesk-cli",
+                 "./lib/systemd/system/shelterdesk-kiosk.service", "./etc/pam.d/shelterdesk-kiosk",
+                 "./usr/share/man/man1/shelterdesk.1.gz", "./usr/share/man/man1/shelterdesk-cli.1.gz",
+                 "./usr/share/doc/shelterdesk/deploy-linux.md", "./usr/share/locale/ja/LC_MESSAGES/shelterdesk.mo",
+                 "./usr/share/glib-2.0/schemas/%s.gschema.xml" % APP_ID):
         assert path in listing, "%s not in the package" % path
     scripts = os.path.join(work, "control")
     run(["dpkg-deb", "-e", debs[0], scripts])
     postinst = open(os.path.join(scripts, "postinst")).read()
     assert "adduser --system" in postinst and "0700" in postinst
-    for script in ("postinst", "postrm", "config"):
-        run(["sh", "-n", os.path.join(scripts, script)])
+    for script in ("preinst", "postinst", "prerm", "postrm", "config"):
+        if script != "preinst" or os.path.exists(os.path.join(scripts, script)):
+            run(["sh", "-n", os.path.join(scripts, script)])
+    # The kiosk unit: never enabled by the package; once enabled, an
+    # upgrade restarts it (not left stopped) and removal stops it.
+    assert "deb-systemd-helper" in postinst and "enable" not in postinst.split("deb-systemd-helper")[0][-200:]
+    assert "deb-systemd-invoke" in postinst and "restart" in postinst, "an upgrade leaves the kiosk stopped"
+    assert "deb-systemd-invoke stop" in open(os.path.join(scripts, "prerm")).read(), "removal leaves it running"
     # Purge asks (debconf, default no) before the site database goes.
     templates = open(os.path.join(scripts, "templates")).read()
     assert "shelterdesk/purge-database" in templates and "Default: false" in templates
@@ -234,8 +244,8 @@ def deb():
     verify = run(["systemd-analyze", "verify", "--man=no", unit[0]], check=False)
     assert verify.returncode == 0 and verify.stderr.strip() == "", verify.stderr
     text = open(unit[0]).read()
-    for needle in ("User=shelterdesk", "/usr/bin/cage", "--kiosk --db /var/lib/shelterdesk/site.sqlite",
-                   "Restart=always", "StartLimitBurst="):
+    for needle in ("User=shelterdesk", "/usr/bin/cage -d -s --", "--kiosk --db /var/lib/shelterdesk/site.sqlite",
+                   "Restart=always", "StartLimitBurst=", "PAMName=shelterdesk-kiosk"):
         assert needle in text, needle
 
     cli = os.path.join(unpacked, "usr/bin/shelterdesk-cli")
@@ -272,7 +282,8 @@ def upgrade():
         con.close()
         return counts, oplog
 
-    cli, env = installed.get("cli", BUILD_CLI), installed.get("env", clean_env())
+    assert installed, "the install subtest did not run: the upgrade goes through the installed CLI"
+    cli, env = installed["cli"], installed["env"]
     before_counts, before_oplog = census(db)
     info = json.loads(run([cli, "--db", db, "info", "--json"], env=env).stdout)
     run([cli, "--db", db, "check", "--deep"], env=env)
