@@ -18,6 +18,7 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #define SCHEMA_RESOURCE "/io/github/shelterdesk/ShelterDesk/schema/gschemas.compiled"
 
@@ -32,25 +33,35 @@ lookup_in (const char *dir)
 }
 
 /* The compiled-in copy, through a private folder (a schema source can
- * only be read from a file). */
+ * only be read from a file): the temporary folder, else the user's
+ * runtime or cache folder. */
 static GSettingsSchema *
 lookup_builtin (void)
 {
   g_autoptr(GBytes) bytes = g_resources_lookup_data (SCHEMA_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  g_autofree char *dir = NULL;
-  g_autofree char *file = NULL;
-  GSettingsSchema *schema;
+  const char *places[] = { g_get_tmp_dir (), g_get_user_runtime_dir (), g_get_user_cache_dir () };
 
-  if (bytes == NULL || (dir = g_dir_make_tmp ("shelterdesk-schema-XXXXXX", NULL)) == NULL)
+  if (bytes == NULL)
     return NULL;
-  file = g_build_filename (dir, "gschemas.compiled", NULL);
-  if (!g_file_set_contents (file, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), NULL))
-    return NULL;
-  schema = lookup_in (dir);
-  /* Read in full by now; nothing is left behind. */
-  g_unlink (file);
-  g_rmdir (dir);
-  return schema;
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      g_autofree char *pattern = g_build_filename (places[i], "shelterdesk-schema-XXXXXX", NULL);
+      g_autofree char *dir = g_mkdtemp_full (pattern, 0700) ? g_strdup (pattern) : NULL;
+      g_autofree char *file = NULL;
+      GSettingsSchema *schema;
+
+      if (dir == NULL)
+        continue;
+      file = g_build_filename (dir, "gschemas.compiled", NULL);
+      schema = g_file_set_contents (file, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), NULL)
+               ? lookup_in (dir) : NULL;
+      /* Read in full by now; nothing is left behind. */
+      g_unlink (file);
+      g_rmdir (dir);
+      if (schema != NULL)
+        return schema;
+    }
+  return NULL;
 }
 
 /**
@@ -82,7 +93,13 @@ sd_settings_open (void)
       g_once_init_leave (&warned, 1);
     }
   schema = lookup_builtin ();
-  g_assert (schema != NULL);  /* compiled in: only a broken build lacks it */
+  if (schema == NULL)
+    {
+      /* Not one folder this user may write in: nothing can be kept, not
+       * even the database.  A message, not a crash. */
+      g_printerr ("shelterdesk: no folder can be written (%s); the desk cannot start.\n", g_get_tmp_dir ());
+      exit (EXIT_FAILURE);
+    }
   memory = g_memory_settings_backend_new ();
   return g_settings_new_full (schema, memory, NULL);
 }

@@ -10,11 +10,13 @@
  * touches a database that exists: a kiosk's records are not replaced by a
  * set-up run twice.
  */
+#define _GNU_SOURCE  /* setegid, seteuid, setgroups under -std=c17 */
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #ifndef G_OS_WIN32
+#include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
 #else
@@ -26,36 +28,90 @@
 
 #define KIOSK_USER "shelterdesk"
 
-/* Run as root (sudo), the files go to the kiosk's user, who alone may
- * read them; run as that user, they are already theirs. */
+/* Run as root (sudo), the set-up works as the kiosk's user: the files are
+ * theirs from the start, and nothing that user could have planted in
+ * their own folder (a symbolic link to /etc, say) is followed by root.
+ * Returns FALSE with ERROR when that user does not exist. */
+typedef struct {
+  gboolean switched;
+#ifndef G_OS_WIN32
+  uid_t    uid;
+  gid_t    gid;
+  gid_t    groups[256];
+  int      n_groups;
+#endif
+} Identity;
+
 static gboolean
-hand_to_kiosk_user (const char  *path,
-                    GError     **error)
+become_kiosk_user (const char *name,
+                   Identity   *was,
+                   GError    **error)
 {
 #ifndef G_OS_WIN32
-  struct passwd *user = geteuid () == 0 ? getpwnam (KIOSK_USER) : NULL;
-  const char *suffixes[] = { "", "-wal", "-shm" };
+  struct passwd *user;
 
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+  was->switched = FALSE;
+  if (geteuid () != 0)
+    return TRUE;
+  user = getpwnam (name);
+  if (user == NULL)
     {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      if (!g_file_test (file, G_FILE_TEST_EXISTS))
-        continue;
-      if (g_chmod (file, 0600) != 0 ||
-          (user != NULL && chown (file, user->pw_uid, user->pw_gid) != 0))
-        {
-          int saved = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       _("Could not give “%s” to the kiosk’s user: %s"), file, g_strerror (saved));
-          return FALSE;
-        }
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
+                   _("There is no “%s” user on this computer: install the shelterdesk package first, "
+                     "or run the set-up as the user the kiosk runs as."), name);
+      return FALSE;
     }
+  if (user->pw_uid == 0)
+    return TRUE;  /* asked for root itself */
+  was->uid = geteuid ();
+  was->gid = getegid ();
+  was->n_groups = getgroups (G_N_ELEMENTS (was->groups), was->groups);
+  if (was->n_groups < 0 || setgroups (0, NULL) != 0 || setegid (user->pw_gid) != 0 ||
+      seteuid (user->pw_uid) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED, _("Could not work as the user “%s”: %s"),
+                   name, g_strerror (saved));
+      return FALSE;
+    }
+  was->switched = TRUE;
 #endif
   return TRUE;
 }
 
-/* The set-up proper, under the lock. */
+static void
+become_again (Identity *was)
+{
+#ifndef G_OS_WIN32
+  if (!was->switched)
+    return;
+  if (seteuid (was->uid) != 0 || setegid (was->gid) != 0 || setgroups ((size_t) was->n_groups, was->groups) != 0)
+    g_error ("could not return to the user that ran the set-up");
+  was->switched = FALSE;
+#endif
+}
+
+/* Nothing at PATH, not even a dangling symbolic link. */
+static gboolean
+nothing_at (const char *path)
+{
+  GStatBuf st;
+
+  return g_lstat (path, &st) != 0 && errno == ENOENT;
+}
+
+static void
+remove_database (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+}
+
+/* The set-up proper, under the lock, as the kiosk's user. */
 static gboolean
 setup (const char    *path,
        const char    *dir,
@@ -65,32 +121,34 @@ setup (const char    *path,
 {
   g_autoptr(SdStore) store = NULL;
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  if (!nothing_at (path))
     {
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
                    _("“%s” already exists: this kiosk is set up, and nothing was changed. "
                      "To start again, move that file away first (it holds the site’s records)."), path);
       return FALSE;
     }
+  /* From here, whatever fails leaves nothing: the next run starts clean. */
   store = sd_store_open (path, SD_STORE_OPEN_CREATE, error);
-  if (store == NULL)
-    return FALSE;
-  /* The name given wins over the deployment's own. */
-  if (!sd_seed_load (store, dir, summary, error) ||
+  if (store == NULL ||
+      /* The name given wins over the deployment's own. */
+      !sd_seed_load (store, dir, summary, error) ||
       (site_name != NULL && !sd_store_set_site_name (store, site_name, error)))
     {
-      /* Half a set-up is no set-up: the next run starts clean. */
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
       g_clear_object (&store);
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
+      remove_database (path);
       return FALSE;
     }
   g_clear_object (&store);  /* closed: the log is folded into the file */
-  return hand_to_kiosk_user (path, error);
+  if (g_chmod (path, 0600) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not make “%s” private: %s"), path,
+                   g_strerror (saved));
+      remove_database (path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -99,15 +157,19 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
                         GError **error)
 {
   g_autofree char *site_name = NULL;
+  g_autofree char *user = NULL;
   g_autofree char *lock = NULL;
   g_autofree char *folder = NULL;
   const char *path = sd_cli_get_db_path (cli);
   SdSeedSummary summary = { 0 };
+  Identity was = { 0 };
   gboolean done;
   const char *dir;
   int fd;
   const GOptionEntry entries[] = {
     { "site-name", 0, 0, G_OPTION_ARG_STRING, &site_name, N_("The site’s name, as people will see it"), N_("NAME") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("Run as root: the user the kiosk runs as (shelterdesk)"),
+      N_("USER") },
     G_OPTION_ENTRY_NULL
   };
 
@@ -129,19 +191,29 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
       return FALSE;
     }
 
+  if (!become_kiosk_user (user != NULL ? user : KIOSK_USER, &was, error))
+    return FALSE;
   /* Two set-ups at once (two terminals, Enter pressed twice) would both
    * find no file: the one that makes the lock does the work. */
   lock = g_strconcat (path, ".setup", NULL);
   fd = g_open (lock, O_CREAT | O_EXCL | O_WRONLY, 0600);
   if (fd < 0)
     {
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
-                   _("Another set-up of “%s” is running (if one was interrupted, remove “%s”)."), path, lock);
+      int saved = errno;
+
+      become_again (&was);
+      if (saved == EEXIST)
+        g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
+                     _("Another set-up of “%s” is running (if one was interrupted, remove “%s”)."), path, lock);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not write in “%s”: %s"), folder,
+                     g_strerror (saved));
       return FALSE;
     }
   close (fd);
   done = setup (path, dir, site_name, &summary, error);
   g_unlink (lock);
+  become_again (&was);
   if (!done)
     return FALSE;
 

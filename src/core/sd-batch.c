@@ -28,14 +28,26 @@
 #include "sd-batch.h"
 #include "sd-json.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#ifdef G_OS_WIN32
+#include <io.h>
+#define close _close
+#else
+#include <unistd.h>
+#endif
 
 #define MAGIC "SDBATCH\x01"
 #define MAGIC_LEN 8
 #define SEALED_LEN (crypto_box_SEALBYTES + crypto_secretstream_xchacha20poly1305_KEYBYTES)
 #define CHUNK (64 * 1024)
-#define MAX_HEADER (1024 * 1024)
+/* The header, its length and signature travel in the first record. */
+#define MAX_HEADER (CHUNK - 4 - crypto_sign_BYTES)
+/* No operation is near this; a line without end is refused at it. */
+#define MAX_LINE (1024 * 1024)
 
 G_DEFINE_QUARK (sd-batch-error-quark, sd_batch_error)
 
@@ -85,9 +97,32 @@ sd_batch_writer_new (const SdBatchSigner *signer,
 
   g_return_val_if_fail (signer != NULL && receiver_pk != NULL, NULL);
 
-  tmp = g_file_new_tmp ("shelterdesk-batch-XXXXXX", &io, error);
-  if (tmp == NULL)
-    return NULL;
+  /* Not compressed yet sealed: in the user's own runtime folder (a
+   * tmpfs under /run/user that a power cut empties), not in /tmp. */
+  {
+    g_autofree char *pattern = g_build_filename (g_get_user_runtime_dir (), "shelterdesk-batch-XXXXXX", NULL);
+    int fd;
+
+    g_mkdir_with_parents (g_get_user_runtime_dir (), 0700);
+    fd = g_mkstemp_full (pattern, O_RDWR, 0600);
+
+    if (fd < 0)
+      {
+        int saved = errno;
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not write in “%s”: %s"),
+                     g_get_user_runtime_dir (), g_strerror (saved));
+        return NULL;
+      }
+    close (fd);
+    tmp = g_file_new_for_path (pattern);
+    io = g_file_open_readwrite (tmp, NULL, error);
+    if (io == NULL)
+      {
+        g_file_delete (tmp, NULL, NULL);
+        g_object_unref (tmp);
+        return NULL;
+      }
+  }
   self = g_new0 (SdBatchWriter, 1);
   self->signer = *signer;
   memcpy (self->receiver_pk, receiver_pk, sizeof self->receiver_pk);
@@ -207,6 +242,12 @@ sd_batch_writer_finish (SdBatchWriter *self,
   json_object_set_new (head, "payload_sha256", json_string (hash_hex));
   json_object_set_new (head, "operations", json_integer ((json_int_t) self->count));
   head_text = sd_json_to_compact (head);
+  if (strlen (head_text) > MAX_HEADER)
+    {
+      g_set_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_A_BATCH,
+                   _("The batch’s header is too large (%zu bytes; at most %d)."), strlen (head_text), MAX_HEADER);
+      return NULL;
+    }
   crypto_sign_detached (signature, NULL, (const guint8 *) head_text, strlen (head_text), self->signer.sign_sk);
 
   /* 3. Sealed: the session key to the receiver, then the records. */
@@ -268,9 +309,11 @@ struct _SdBatchReader
   crypto_hash_sha256_state                 hashing;
   GConverter                              *zlib;
   gboolean                                 inflated;  /* the decompressor finished */
-  GByteArray                              *lines;     /* decompressed, not yet returned */
+  GByteArray                              *lines;     /* decompressed; from lines_at not yet returned */
+  guint                                    lines_at;
   guint64                                  count;
   gboolean                                 done;
+  GError                                  *failed;    /* once refused, refused for good */
 };
 
 static gboolean
@@ -385,7 +428,8 @@ read_header (SdBatchReader *self,
     }
   signer = json_string_value (json_object_get (self->header, "signer"));
   hash = json_string_value (json_object_get (self->header, "payload_sha256"));
-  if (signer == NULL || hash == NULL ||
+  if (signer == NULL || hash == NULL || strlen (signer) != 2 * sizeof self->signer ||
+      strlen (hash) != 2 * sizeof self->payload_hash ||
       sodium_hex2bin (self->signer, sizeof self->signer, signer, strlen (signer), NULL, NULL, NULL) != 0 ||
       sodium_hex2bin (self->payload_hash, sizeof self->payload_hash, hash, strlen (hash), NULL, NULL, NULL) != 0 ||
       !json_is_integer (json_object_get (self->header, "operations")))
@@ -473,44 +517,43 @@ sd_batch_reader_get_signer (SdBatchReader *self)
   return self->signer;
 }
 
-/* Decompresses what is decrypted onto self->lines. */
+/* Decompresses some of what is decrypted onto self->lines: one buffer's
+ * worth at a time, so that a small payload that inflates hugely is read
+ * line by line, never all at once. */
 static gboolean
 inflate_some (SdBatchReader *self,
               GError       **error)
 {
-  guint8 out[CHUNK];
-  gsize used = 0;
+  guint8 out[16 * 1024];
+  gsize read = 0, written = 0;
+  g_autoptr(GError) local = NULL;
+  GConverterResult r;
 
-  do
+  r = g_converter_convert (self->zlib, self->plain->data, self->plain->len, out, sizeof out,
+                           self->final ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS, &read, &written, &local);
+  if (r == G_CONVERTER_ERROR)
     {
-      gsize read = 0, written = 0;
-      g_autoptr(GError) local = NULL;
-      GConverterResult r;
-
-      r = g_converter_convert (self->zlib, self->plain->data + used, self->plain->len - used, out, sizeof out,
-                               self->final ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS, &read, &written,
-                               &local);
-      if (r == G_CONVERTER_ERROR)
-        {
-          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) && !self->final)
-            break;
-          return damaged (error, _("its operations do not decompress"));
-        }
-      crypto_hash_sha256_update (&self->hashing, self->plain->data + used, read);
-      used += read;
-      g_byte_array_append (self->lines, out, (guint) written);
-      if (r == G_CONVERTER_FINISHED)
-        {
-          self->inflated = TRUE;
-          break;
-        }
-      if (read == 0 && written == 0)
-        break;
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) && !self->final)
+        return TRUE;  /* more records needed */
+      return damaged (error, _("its operations do not decompress"));
     }
-  while (used < self->plain->len || self->final);
-  g_byte_array_remove_range (self->plain, 0, (guint) used);
-  if (self->inflated && self->plain->len > 0)
-    return damaged (error, _("there is data after its operations"));
+  crypto_hash_sha256_update (&self->hashing, self->plain->data, read);
+  g_byte_array_remove_range (self->plain, 0, (guint) read);
+  if (self->lines_at > 0 && self->lines_at * 2 >= self->lines->len)
+    {
+      g_byte_array_remove_range (self->lines, 0, self->lines_at);
+      self->lines_at = 0;
+    }
+  g_byte_array_append (self->lines, out, (guint) written);
+  if (self->lines->len - self->lines_at > MAX_LINE &&
+      memchr (self->lines->data + self->lines_at, '\n', self->lines->len - self->lines_at) == NULL)
+    return damaged (error, _("an operation is not readable"));
+  if (r == G_CONVERTER_FINISHED)
+    {
+      self->inflated = TRUE;
+      if (self->plain->len > 0)
+        return damaged (error, _("there is data after its operations"));
+    }
   return TRUE;
 }
 
@@ -523,7 +566,7 @@ check_end (SdBatchReader *self,
 {
   guint8 hash[crypto_hash_sha256_BYTES];
 
-  if (self->lines->len > 0)
+  if (self->lines->len > self->lines_at)
     return damaged (error, _("its last operation is cut short"));
   while (!self->final)
     if (!pull_record (self, cancellable, error))
@@ -538,6 +581,15 @@ check_end (SdBatchReader *self,
   return TRUE;
 }
 
+static json_t *
+fail (SdBatchReader *self,
+      GError       **error)
+{
+  if (error != NULL && self->failed != NULL)
+    *error = g_error_copy (self->failed);
+  return NULL;
+}
+
 json_t *
 sd_batch_reader_next (SdBatchReader *self,
                       GCancellable  *cancellable,
@@ -545,46 +597,50 @@ sd_batch_reader_next (SdBatchReader *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
+  if (self->failed != NULL)
+    return fail (self, error);
   while (!self->done)
     {
-      guint8 *nl = self->lines->len ? memchr (self->lines->data, '\n', self->lines->len) : NULL;
+      const guint8 *start = self->lines->data + self->lines_at;
+      guint avail = self->lines->len - self->lines_at;
+      const guint8 *nl = avail ? memchr (start, '\n', avail) : NULL;
       guint plain_before, lines_before;
 
       if (nl != NULL)
         {
-          guint len = (guint) (nl - self->lines->data);
-          json_t *op = sd_json_parse ((const char *) self->lines->data, len, 0, NULL);
+          guint len = (guint) (nl - start);
+          json_t *op = sd_json_parse ((const char *) start, len, 0, NULL);
 
-          g_byte_array_remove_range (self->lines, 0, len + 1);
+          self->lines_at += len + 1;
           if (op == NULL)
             {
-              damaged (error, _("an operation is not readable"));
-              return NULL;
+              damaged (&self->failed, _("an operation is not readable"));
+              return fail (self, error);
             }
           self->count++;
           return op;
         }
       if (self->inflated)
         {
+          if (!check_end (self, cancellable, &self->failed))
+            return fail (self, error);
           self->done = TRUE;
-          if (!check_end (self, cancellable, error))
-            return NULL;
           break;
         }
       plain_before = self->plain->len;
       lines_before = self->lines->len;
-      if (!inflate_some (self, error))
-        return NULL;
+      if (!inflate_some (self, &self->failed))
+        return fail (self, error);
       if (!self->inflated && self->lines->len == lines_before && self->plain->len == plain_before)
         {
           /* Nothing more from what is decrypted: the next record. */
           if (self->final)
             {
-              damaged (error, _("its operations end too soon"));
-              return NULL;
+              damaged (&self->failed, _("its operations end too soon"));
+              return fail (self, error);
             }
-          if (!pull_record (self, cancellable, error))
-            return NULL;
+          if (!pull_record (self, cancellable, &self->failed))
+            return fail (self, error);
         }
     }
   return NULL;
@@ -600,5 +656,6 @@ sd_batch_reader_free (SdBatchReader *self)
   g_clear_pointer (&self->plain, g_byte_array_unref);
   g_clear_pointer (&self->lines, g_byte_array_unref);
   g_clear_pointer (&self->header, json_decref);
+  g_clear_error (&self->failed);
   g_free (self);
 }

@@ -27,7 +27,13 @@ char *
 sd_paths_get_exe_dir (void)
 {
 #ifdef G_OS_WIN32
-  return g_win32_get_package_installation_directory_of_module (NULL);
+  /* The executable's own folder (GLib's package directory would drop a
+   * trailing "bin", and ../share is relative to bin). */
+  wchar_t path[MAX_PATH];
+  DWORD len = GetModuleFileNameW (NULL, path, G_N_ELEMENTS (path));
+  g_autofree char *exe = len > 0 && len < G_N_ELEMENTS (path) ? g_utf16_to_utf8 (path, len, NULL, NULL, NULL) : NULL;
+
+  return exe != NULL ? g_path_get_dirname (exe) : NULL;
 #else
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
 

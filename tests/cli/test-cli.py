@@ -10,6 +10,7 @@
 import csv
 import json
 import os
+import pwd
 import random
 import re
 import shutil
@@ -1053,20 +1054,42 @@ def test_kiosk_setup(tmp):
     """Issue 13: the kiosk's database from a deployment folder: made once,
     the kiosk user's alone; never over an existing one, not twice at once,
     and a failed one leaves nothing behind."""
+    # Run as root, the set-up works as the kiosk's user (--user; the
+    # package makes "shelterdesk", which a test machine does not have).
+    as_user = ['--user', 'root'] if os.geteuid() == 0 else []
     db = os.path.join(tmp, 'site.sqlite')
-    r = ok(cli('kiosk', 'setup', SEEDS, '--site-name', '東小学校', db=db), 'kiosk setup')
+    if os.geteuid() == 0:
+        r = fails(cli('kiosk', 'setup', SEEDS, '--user', 'no-such-kiosk-user', db=db), 1, 'no kiosk user')
+        assert 'install the shelterdesk package' in r.err, r
+        # It really works as that user: nobody may not write in a folder
+        # of root's, and owns what it makes in one it may.
+        r = fails(cli('kiosk', 'setup', SEEDS, '--user', 'nobody', db=db), 1, 'as nobody in root\'s folder')
+        assert 'Permission denied' in r.err and not os.path.exists(db), r
+        shared = os.path.join(tmp, 'shared')
+        os.mkdir(shared)
+        os.chmod(shared, 0o777)
+        os.chmod(tmp, 0o711)  # nobody may pass through to it
+        ok(cli('kiosk', 'setup', SEEDS, '--user', 'nobody', db=os.path.join(shared, 'site.sqlite')), 'as nobody')
+        assert os.stat(os.path.join(shared, 'site.sqlite')).st_uid == pwd.getpwnam('nobody').pw_uid
+    # A dangling symbolic link is not followed.
+    link = os.path.join(tmp, 'link.sqlite')
+    os.symlink(os.path.join(tmp, 'elsewhere'), link)
+    fails(cli('kiosk', 'setup', SEEDS, *as_user, db=link), 1, 'kiosk setup over a link')
+    assert not os.path.exists(os.path.join(tmp, 'elsewhere'))
+
+    r = ok(cli('kiosk', 'setup', SEEDS, '--site-name', '東小学校', *as_user, db=db), 'kiosk setup')
     assert 'systemctl enable --now shelterdesk-kiosk' in r.out, r
     assert os.stat(db).st_mode & 0o777 == 0o600
     data = info(db)
     assert data['site_name'] == '東小学校' and data['counts']['persons'] > 0, data
     before = read_bytes(db)
-    r = fails(cli('kiosk', 'setup', SEEDS, db=db), 1, 'kiosk setup again')
+    r = fails(cli('kiosk', 'setup', SEEDS, *as_user, db=db), 1, 'kiosk setup again')
     assert 'already exists' in r.err, r
     assert read_bytes(db) == before
 
     # Two at once: one does it, the other says another is running.
     db2 = os.path.join(tmp, 'twice.sqlite')
-    argv = [CLI, '--db', db2, 'kiosk', 'setup', SEEDS]
+    argv = [CLI, '--db', db2, 'kiosk', 'setup', SEEDS, *as_user]
     procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_without_db())
              for _ in range(2)]
     results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in procs]
@@ -1081,7 +1104,7 @@ def test_kiosk_setup(tmp):
     with open(os.path.join(bad, 'shelters.csv'), 'w', encoding='utf-8') as f:
         f.write('this is not,a shelter list\n')
     db3 = os.path.join(tmp, 'bad.sqlite')
-    fails(cli('kiosk', 'setup', bad, db=db3), 1, 'kiosk setup from a bad folder')
+    fails(cli('kiosk', 'setup', bad, *as_user, db=db3), 1, 'kiosk setup from a bad folder')
     assert not any(os.path.exists(db3 + s) for s in ('', '-wal', '-shm', '.setup')), os.listdir(tmp)
 
 

@@ -214,6 +214,89 @@ test_not_a_batch (void)
   g_assert_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_TOO_NEW);
 }
 
+/* Refused for good: asking again after a refusal never reads as "the
+ * end, all proved". */
+static void
+test_refusal_sticks (void)
+{
+  Keys keys;
+  g_autoptr(GBytes) batch = NULL;
+  g_autofree guint8 *copy = NULL;
+  g_autoptr(GBytes) flipped = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(SdBatchReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  json_t *op;
+  guint seen = 0;
+
+  sd_batch_signer_generate (&keys.signer);
+  sd_batch_receiver_generate (&keys.receiver);
+  batch = make_batch (&keys, keys.receiver.box_pk, 2000, NULL);
+  copy = g_memdup2 (g_bytes_get_data (batch, &size), g_bytes_get_size (batch));
+  copy[size - 40] ^= 1;  /* in the last data record */
+  flipped = g_bytes_new_take (g_steal_pointer (&copy), size);
+  in = g_memory_input_stream_new_from_bytes (flipped);
+  reader = sd_batch_reader_new (in, &keys.receiver, NULL, &error);
+  g_assert_no_error (error);
+  while ((op = sd_batch_reader_next (reader, NULL, &error)) != NULL)
+    {
+      json_decref (op);
+      seen++;
+    }
+  g_assert_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_DAMAGED);
+  for (int again = 0; again < 3; again++)
+    {
+      g_clear_error (&error);
+      g_assert_null (sd_batch_reader_next (reader, NULL, &error));
+      g_assert_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_DAMAGED);
+    }
+  g_assert_cmpuint (seen, <, 2000);
+}
+
+/* Limits: a header that would not fit its record is refused by the
+ * writer (it made batches its own reader refused); a line longer than
+ * any operation is refused by the reader, which never inflates it all. */
+static void
+test_limits (void)
+{
+  g_autoptr(GError) error = NULL;
+  Keys keys;
+  g_autoptr(SdBatchWriter) writer = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autofree char *big = g_strnfill (70 * 1024, 'x');
+  g_autofree char *huge = g_strnfill (2 * 1024 * 1024, 'y');
+
+  sd_batch_signer_generate (&keys.signer);
+  sd_batch_receiver_generate (&keys.receiver);
+  writer = sd_batch_writer_new (&keys.signer, keys.receiver.box_pk, &error);
+  g_assert_null (sd_batch_writer_finish (writer, json_pack ("{s:s}", "ranges", big), out, NULL, &error));
+  g_assert_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_A_BATCH);
+  g_clear_error (&error);
+  g_clear_pointer (&writer, sd_batch_writer_free);
+
+  writer = sd_batch_writer_new (&keys.signer, keys.receiver.box_pk, &error);
+  {
+    g_autoptr(json_t) op = json_pack ("{s:s}", "fields", huge);
+    g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+    g_autoptr(GBytes) hash = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GInputStream) in = NULL;
+    g_autoptr(SdBatchReader) reader = NULL;
+
+    g_assert_true (sd_batch_writer_add (writer, op, &error));
+    hash = sd_batch_writer_finish (writer, json_object (), sink, NULL, &error);
+    g_assert_no_error (error);
+    g_output_stream_close (sink, NULL, NULL);
+    bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+    in = g_memory_input_stream_new_from_bytes (bytes);
+    reader = sd_batch_reader_new (in, &keys.receiver, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_null (sd_batch_reader_next (reader, NULL, &error));
+    g_assert_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_DAMAGED);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -227,5 +310,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/batch/refused/forged-signature", test_forged_signature);
   g_test_add_func ("/batch/refused/damage-anywhere", test_damage_anywhere);
   g_test_add_func ("/batch/refused/not-a-batch", test_not_a_batch);
+  g_test_add_func ("/batch/refused/for-good", test_refusal_sticks);
+  g_test_add_func ("/batch/limits", test_limits);
   return g_test_run ();
 }
