@@ -14,6 +14,8 @@ typedef struct {
   SdBatchReceiver receiver;
 } Keys;
 
+static guint op_base;  /* make_batch writes operation (op_base + i) */
+
 static json_t *
 operation (guint i)
 {
@@ -36,7 +38,7 @@ make_batch (const Keys    *keys,
   g_assert_no_error (error);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(json_t) op = operation (i);
+      g_autoptr(json_t) op = operation (op_base + i);
       g_assert_true (sd_batch_writer_add (writer, op, &error));
     }
   hash = sd_batch_writer_finish (writer, json_pack ("{s:s, s:i}", "origin", "0123abcd", "schema", 10), out, NULL,
@@ -214,6 +216,132 @@ test_not_a_batch (void)
   g_assert_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_TOO_NEW);
 }
 
+/* The plaintext of a batch (length, header, signature, payload), opened
+ * as its receiver can, by the layout of docs/batch-format.md. */
+static GByteArray *
+open_batch (GBytes                *batch,
+            const SdBatchReceiver *receiver)
+{
+  gsize size;
+  const guint8 *p = g_bytes_get_data (batch, &size);
+  guint8 key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+  crypto_secretstream_xchacha20poly1305_state state;
+  GByteArray *plain = g_byte_array_new ();
+  gsize at = 8;
+
+  g_assert_cmpint (crypto_box_seal_open (key, p + at, 80, receiver->box_pk, receiver->box_sk), ==, 0);
+  at += 80;
+  g_assert_cmpint (crypto_secretstream_xchacha20poly1305_init_pull (&state, p + at, key), ==, 0);
+  at += crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+  while (at < size)
+    {
+      guint32 len = GUINT32_FROM_BE (*(const guint32 *) (p + at));
+      guint old = plain->len;
+      unsigned long long got;
+      guint8 tag;
+
+      at += 4;
+      g_byte_array_set_size (plain, old + len);
+      g_assert_cmpint (crypto_secretstream_xchacha20poly1305_pull (&state, plain->data + old, &got, &tag, p + at, len,
+                                                                   NULL, 0), ==, 0);
+      g_byte_array_set_size (plain, old + (guint) got);
+      at += len;
+    }
+  return plain;
+}
+
+/* Seals PLAIN to RECEIVER as a writer would, in records of 64 KiB. */
+static GBytes *
+seal_batch (const guint8 *plain,
+            gsize         len,
+            const guint8 *receiver_pk)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint8 key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+  guint8 sealed[80], header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+  crypto_secretstream_xchacha20poly1305_state state;
+
+  crypto_secretstream_xchacha20poly1305_keygen (key);
+  crypto_box_seal (sealed, key, sizeof key, receiver_pk);
+  crypto_secretstream_xchacha20poly1305_init_push (&state, header, key);
+  g_byte_array_append (out, (const guint8 *) "SDBATCH\x01", 8);
+  g_byte_array_append (out, sealed, sizeof sealed);
+  g_byte_array_append (out, header, sizeof header);
+  for (gsize at = 0; at <= len; at += 65536)
+    {
+      gsize n = MIN (65536, len - at);
+      gboolean last = at + n == len;
+      g_autofree guint8 *c = g_malloc (n + crypto_secretstream_xchacha20poly1305_ABYTES);
+      unsigned long long clen;
+      guint32 be;
+
+      crypto_secretstream_xchacha20poly1305_push (&state, c, &clen, plain + at, n, NULL, 0, 0);
+      be = GUINT32_TO_BE ((guint32) clen);
+      g_byte_array_append (out, (const guint8 *) &be, 4);
+      g_byte_array_append (out, c, (guint) clen);
+      if (last)
+        {
+          crypto_secretstream_xchacha20poly1305_push (&state, c, &clen, NULL, 0, NULL, 0,
+                                                      crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+          be = GUINT32_TO_BE ((guint32) clen);
+          g_byte_array_append (out, (const guint8 *) &be, 4);
+          g_byte_array_append (out, c, (guint) clen);
+          break;
+        }
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* A receiver can open a genuine batch and seal it again: the authenticated
+ * stream then proves nothing about the sender.  A genuine signed header
+ * with another payload of the same signer (or one byte of it changed)
+ * must still be refused, by the hash the header signs. */
+static void
+test_genuine_header_other_payload (void)
+{
+  Keys keys;
+  g_autoptr(GBytes) small = NULL;
+  g_autoptr(GBytes) large = NULL;
+  g_autoptr(GByteArray) a = NULL;
+  g_autoptr(GByteArray) b = NULL;
+  g_autoptr(GByteArray) forged = g_byte_array_new ();
+  g_autoptr(GBytes) resealed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 a_head, b_head;
+
+  sd_batch_signer_generate (&keys.signer);
+  sd_batch_receiver_generate (&keys.receiver);
+  small = make_batch (&keys, keys.receiver.box_pk, 5, NULL);
+  op_base = 1000;  /* as many operations, others */
+  large = make_batch (&keys, keys.receiver.box_pk, 5, NULL);
+  op_base = 0;
+  a = open_batch (small, &keys.receiver);
+  b = open_batch (large, &keys.receiver);
+  a_head = 4 + GUINT32_FROM_BE (*(const guint32 *) a->data) + 64;
+  b_head = 4 + GUINT32_FROM_BE (*(const guint32 *) b->data) + 64;
+
+  /* Sealed again unchanged: read whole (the control). */
+  resealed = seal_batch (a->data, a->len, keys.receiver.box_pk);
+  g_assert_cmpint (read_batch (&keys, resealed, &error), ==, 5);
+  g_assert_no_error (error);
+  g_clear_pointer (&resealed, g_bytes_unref);
+
+  /* The small batch's signed header over the large batch's operations. */
+  g_byte_array_append (forged, a->data, a_head);
+  g_byte_array_append (forged, b->data + b_head, b->len - b_head);
+  resealed = seal_batch (forged->data, forged->len, keys.receiver.box_pk);
+  {
+    g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (resealed);
+    g_autoptr(SdBatchReader) reader = sd_batch_reader_new (in, &keys.receiver, NULL, &error);
+    json_t *op;
+
+    g_assert_no_error (error);  /* the header is genuine */
+    while ((op = sd_batch_reader_next (reader, NULL, &error)) != NULL)
+      json_decref (op);
+    g_assert_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_DAMAGED);  /* at the end: not the payload signed */
+  }
+}
+
 /* Refused for good: asking again after a refusal never reads as "the
  * end, all proved". */
 static void
@@ -311,6 +439,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/batch/refused/damage-anywhere", test_damage_anywhere);
   g_test_add_func ("/batch/refused/not-a-batch", test_not_a_batch);
   g_test_add_func ("/batch/refused/for-good", test_refusal_sticks);
+  g_test_add_func ("/batch/refused/genuine-header-other-payload", test_genuine_header_other_payload);
   g_test_add_func ("/batch/limits", test_limits);
   return g_test_run ();
 }
