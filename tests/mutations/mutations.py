@@ -164,8 +164,8 @@ MUTATIONS = [
     {
         "name": "search-keys-unproven",
         "file": "src/core/sd-replay.c",
-        "find": "  rc_stored = sqlite3_step (stored);\n  while (same &&",
-        "replace": "  rc_stored = sqlite3_step (stored);\n  while (FALSE &&",
+        "find": "  same = want.n == have.n && want.sum == have.sum;",
+        "replace": "  same = TRUE;",
         "breaks": "check --deep no longer computes the search keys again, so a person hidden from search goes unseen",
         "suites": ["cli"],
         "caught_by": ["cli-store"],
