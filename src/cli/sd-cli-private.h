@@ -97,6 +97,18 @@ gboolean  sd_cli_run_shelter_condition (SdCli *cli, GStrv *args, GError **error)
 gboolean  sd_cli_run_card_readers (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_card_read    (SdCli *cli, GStrv *args, GError **error);
 
+/* sd-cli-sync.c */
+gboolean  sd_cli_run_deploy_bundle (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_deploy_enrol (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_deploy_revoke (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_batch_export (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_batch_import (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_sync_status  (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_conflicts_list (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_conflicts_resolve (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_duplicates_list (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_duplicates_keep_apart (SdCli *cli, GStrv *args, GError **error);
+
 /* sd-cli-qr.c */
 gboolean  sd_cli_run_qr_issue     (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_qr_sheet     (SdCli *cli, GStrv *args, GError **error);

@@ -60,6 +60,16 @@ static const SdCliCommand commands[] = {
   { "qr key", "import", N_("FILE"), N_("Add a card key exported by another kiosk"), sd_cli_run_qr_key_import },
   { "qr key", "list", NULL, N_("List the card keys this database knows"), sd_cli_run_qr_key_list },
   { "qr key", "remove", N_("KEY_ID"), N_("Forget a card key: its cards are refused from then on"), sd_cli_run_qr_key_remove },
+  { "deploy", "bundle", NULL, N_("At HQ: write the deployment bundle a new kiosk is enrolled from"), sd_cli_run_deploy_bundle },
+  { "deploy", "enrol", N_("FILE"), N_("Make this new, empty database a kiosk of HQ’s deployment"), sd_cli_run_deploy_enrol },
+  { "deploy", "revoke", N_("SITE"), N_("At HQ: refuse a lost kiosk’s batches from now on"), sd_cli_run_deploy_revoke },
+  { "batch", "export", NULL, N_("Write a batch of every change a site has not acknowledged into a folder"), sd_cli_run_batch_export },
+  { "batch", "import", N_("FILE…"), N_("Import batches; prints what each brought or why it was refused"), sd_cli_run_batch_import },
+  { "sync", "status", NULL, N_("Show what is waiting, the deployment’s sites, gaps, conflicts and duplicates"), sd_cli_run_sync_status },
+  { "conflicts", "list", NULL, N_("List fields two sites changed at once (JSON)"), sd_cli_run_conflicts_list },
+  { "conflicts", "resolve", N_("ID"), N_("Keep the value applied, or write the other one again"), sd_cli_run_conflicts_resolve },
+  { "duplicates", "list", NULL, N_("List persons registered at two sites who may be one (JSON)"), sd_cli_run_duplicates_list },
+  { "duplicates", "keep-apart", N_("PERSON_ID PERSON_ID"), N_("Record that two listed persons are different people"), sd_cli_run_duplicates_keep_apart },
 };
 
 static char *

@@ -1347,6 +1347,97 @@ migrate_to_10 (sqlite3  *db,
                    error);
 }
 
+/* ---- version 11: sync: keys, peers, batches received, and what people must review ---- */
+
+/* All local: what a site knows of its deployment and its peers, never
+ * synced itself (docs/sync.md).  Secret keys sit in the file like the
+ * personal data they protect: the file is the kiosk user's, mode 0600. */
+static const char schema_v11[] =
+  /* This site in its deployment: HQ or a kiosk, and its own keys. */
+  "CREATE TABLE sync_self ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  role TEXT NOT NULL CHECK (role IN ('hq', 'kiosk')),"
+  "  deployment_id TEXT NOT NULL,"
+  "  deployment_name TEXT NOT NULL,"
+  "  sign_pk BLOB NOT NULL CHECK (length (sign_pk) = 32),"
+  "  sign_sk BLOB NOT NULL CHECK (length (sign_sk) = 64),"
+  "  box_pk BLOB NOT NULL CHECK (length (box_pk) = 32),"
+  "  box_sk BLOB NOT NULL CHECK (length (box_sk) = 32),"
+  "  enrolled_at INTEGER NOT NULL"
+  ");"
+  /* The other sites of the deployment this one may exchange batches
+   * with: HQ, and the kiosks HQ enrolled (HQ's batches carry the list). */
+  "CREATE TABLE sync_peers ("
+  "  site_id TEXT PRIMARY KEY NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('hq', 'kiosk')),"
+  "  name TEXT NOT NULL,"
+  "  sign_pk BLOB NOT NULL UNIQUE CHECK (length (sign_pk) = 32),"
+  "  box_pk BLOB NOT NULL CHECK (length (box_pk) = 32),"
+  "  enrolled_at INTEGER NOT NULL,"
+  "  revoked_at INTEGER,"
+  "  last_received_at INTEGER,"
+  "  last_received_sha TEXT,"
+  "  last_sent_at INTEGER,"
+  "  last_sent_sha TEXT,"
+  "  chain_breaks INTEGER NOT NULL DEFAULT 0"
+  ") WITHOUT ROWID;"
+  /* Every batch imported, by the SHA-256 of its file: a second import of
+   * the same file is known at once and changes nothing. */
+  "CREATE TABLE sync_batches ("
+  "  sha256 TEXT PRIMARY KEY NOT NULL,"
+  "  from_site TEXT NOT NULL,"
+  "  received_at INTEGER NOT NULL,"
+  "  operations INTEGER NOT NULL,"
+  "  applied INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  /* Origins whose clock ran more than the limit ahead of this site's. */
+  "CREATE TABLE sync_clock_flags ("
+  "  origin TEXT PRIMARY KEY NOT NULL,"
+  "  ahead_ms INTEGER NOT NULL,"
+  "  changes INTEGER NOT NULL,"
+  "  first_noted_at INTEGER NOT NULL,"
+  "  last_noted_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  /* Rows whose changes arrived before their parent's (a person before
+   * their household): made as soon as the parent is there. */
+  "CREATE TABLE sync_waiting ("
+  "  tbl INTEGER NOT NULL,"
+  "  row_id NOT NULL,"
+  "  since INTEGER NOT NULL,"
+  "  PRIMARY KEY (tbl, row_id)"
+  ") WITHOUT ROWID;"
+  /* The same field changed by two sites that had not seen each other's
+   * change: the winner is applied, both are kept for a person. */
+  "CREATE TABLE sync_conflicts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  tbl INTEGER NOT NULL,"
+  "  row_id NOT NULL,"
+  "  field INTEGER NOT NULL,"
+  "  winner_site TEXT NOT NULL,"
+  "  winner_seq INTEGER NOT NULL,"
+  "  loser_site TEXT NOT NULL,"
+  "  loser_seq INTEGER NOT NULL,"
+  "  noted_at INTEGER NOT NULL,"
+  "  resolved_at INTEGER,"
+  "  UNIQUE (winner_site, winner_seq, loser_site, loser_seq)"
+  ");"
+  /* Two persons registered at different sites who may be one. */
+  "CREATE TABLE sync_duplicates ("
+  "  person_a TEXT NOT NULL,"
+  "  person_b TEXT NOT NULL CHECK (person_a < person_b),"
+  "  noted_at INTEGER NOT NULL,"
+  "  decision TEXT CHECK (decision IN ('merged', 'apart')),"
+  "  decided_at INTEGER,"
+  "  PRIMARY KEY (person_a, person_b)"
+  ") WITHOUT ROWID;";
+
+static gboolean
+migrate_to_11 (sqlite3  *db,
+               GError  **error)
+{
+  return exec_sql (db, schema_v11, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -1361,6 +1452,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_8,
   migrate_add_aggregates,
   migrate_to_10,
+  migrate_to_11,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);

@@ -123,15 +123,28 @@ append_json_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+static gboolean
+append_real (GString *out,
+             double   d)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (d))
+    return FALSE;
+  g_ascii_formatd (buf, sizeof buf, "%.17g", d);
+  g_string_append (out, buf);
+  /* Written as 3 it would come back an integer. */
+  if (strpbrk (buf, ".eE") == NULL)
+    g_string_append (out, ".0");
+  return TRUE;
+}
+
 /* Appends "N":VALUE; FALSE for a value JSON cannot carry exactly. */
 static gboolean
 append_field (GString       *out,
               gint64         number,
               sqlite3_value *value)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  double d;
-
   if (out->len > 1)
     g_string_append_c (out, ',');
   g_string_append_printf (out, "\"%" G_GINT64_FORMAT "\":", number);
@@ -144,21 +157,58 @@ append_field (GString       *out,
       g_string_append_printf (out, "%lld", (long long) sqlite3_value_int64 (value));
       return TRUE;
     case SQLITE_FLOAT:
-      d = sqlite3_value_double (value);
-      if (!isfinite (d))
-        return FALSE;
-      g_ascii_formatd (buf, sizeof buf, "%.17g", d);
-      g_string_append (out, buf);
-      /* Written as 3 it would come back an integer. */
-      if (strpbrk (buf, ".eE") == NULL)
-        g_string_append (out, ".0");
-      return TRUE;
+      return append_real (out, sqlite3_value_double (value));
     case SQLITE_TEXT:
       append_json_string (out, (const char *) sqlite3_value_text (value), sqlite3_value_bytes (value));
       return TRUE;
     default:
       return FALSE;  /* no synced column holds bytes */
     }
+}
+
+char *
+_sd_oplog_pack_json (json_t *fields)
+{
+  GString *out = g_string_new ("{");
+  const char *key;
+  json_t *value;
+  gboolean ok = json_is_object (fields);
+
+  /* Jansson keeps the members in the order they were read, so a change
+   * comes back in the very text its origin wrote. */
+  json_object_foreach (ok ? fields : NULL, key, value)
+    {
+      char *end = NULL;
+      guint64 number = g_ascii_strtoull (key, &end, 10);
+
+      if (number == 0 || number > 1000 || *end != '\0' || !g_ascii_isdigit (key[0]) || key[0] == '0')
+        {
+          ok = FALSE;
+          break;
+        }
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      g_string_append_printf (out, "\"%" G_GUINT64_FORMAT "\":", number);
+      if (json_is_null (value))
+        g_string_append (out, "null");
+      else if (json_is_integer (value))
+        g_string_append_printf (out, "%lld", (long long) json_integer_value (value));
+      else if (json_is_real (value))
+        ok = append_real (out, json_real_value (value));
+      else if (json_is_string (value))
+        append_json_string (out, json_string_value (value), (int) json_string_length (value));
+      else
+        ok = FALSE;
+      if (!ok)
+        break;
+    }
+  if (!ok)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 static void

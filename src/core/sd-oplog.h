@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 G_BEGIN_DECLS
@@ -34,5 +35,12 @@ char     *_sd_oplog_pack_columns       (sqlite3       *db,
                                         GPtrArray     *columns,
                                         GPtrArray     *which,
                                         GPtrArray     *values);
+
+/* FIELDS (a JSON object from field number to value, as a batch carries
+ * it) packed exactly as sd_pack() packs them, so that a change received
+ * is the same text as at its origin; NULL for anything sd_pack() could
+ * not have written (a key that is not a field number, a value that is
+ * an object, an array, a boolean or not finite). */
+char     *_sd_oplog_pack_json          (json_t        *fields);
 
 G_END_DECLS

@@ -78,6 +78,9 @@ typedef struct {
   gint64         *hlcs;
   const char    **sites;
   gboolean       *set;
+  /* The newest creation (insert or event) and deletion of the row. */
+  gint64          created_hlc, deleted_hlc;
+  const char     *created_site, *deleted_site;
 } Replay;
 
 /* The op-log itself was written outside ShelterDesk: WHAT is one of the
@@ -227,6 +230,19 @@ replay_clear_row (Replay *r)
     }
   g_clear_pointer (&r->key, sqlite3_value_free);
   r->deleted = FALSE;
+  r->created_site = r->deleted_site = NULL;
+  r->created_hlc = r->deleted_hlc = 0;
+}
+
+/* Whether the change (HLC, SITE) is newer than (OTHER_HLC, OTHER_SITE),
+ * where no other change (OTHER_SITE NULL) is older than any. */
+static gboolean
+newer_than (gint64      hlc,
+            const char *site,
+            gint64      other_hlc,
+            const char *other_site)
+{
+  return other_site == NULL || hlc > other_hlc || (hlc == other_hlc && strcmp (site, other_site) > 0);
 }
 
 static void
@@ -276,9 +292,12 @@ replay_apply (Replay        *r,
     }
   if (kind == SD_OP_DELETE)
     {
-      r->deleted = TRUE;
+      if (newer_than (hlc, site_id, r->deleted_hlc, r->deleted_site))
+        r->deleted_hlc = hlc, r->deleted_site = site_id;
       return TRUE;
     }
+  if ((kind == SD_OP_INSERT || kind == SD_OP_EVENT) && newer_than (hlc, site_id, r->created_hlc, r->created_site))
+    r->created_hlc = hlc, r->created_site = site_id;
 
   sqlite3_bind_value (r->unpack, 1, sqlite3_column_value (op, 4));
   while ((rc = sqlite3_step (r->unpack)) == SQLITE_ROW)
@@ -328,6 +347,16 @@ replay_emit (Replay         *r,
 
   if (r->key == NULL)
     return TRUE;
+  /* A deletion wins over every change before it, edits after it
+   * included, and loses to a newer creation of the same row, which
+   * starts afresh: the fields written before the deletion are gone. */
+  if (r->deleted_site != NULL)
+    {
+      r->deleted = !newer_than (r->created_hlc, r->created_site, r->deleted_hlc, r->deleted_site);
+      for (guint c = 1; !r->deleted && c < n; c++)
+        if (r->set[c] && !newer_than (r->hlcs[c], r->sites[c], r->deleted_hlc, r->deleted_site))
+          r->set[c] = FALSE;
+    }
   id = _sd_oplog_row_id_text (r->key);
   values = g_new0 (sqlite3_value *, n);
   for (guint c = 1; c < n; c++)
@@ -339,11 +368,12 @@ replay_emit (Replay         *r,
 /* Every row of TABLE the op-log knows, made from its changes, to FUNC in
  * the order of the op-log's (table, row) index. */
 static gboolean
-replay_table (sqlite3        *db,
-              const char     *table,
-              ReplayRowFunc   func,
-              gpointer        user_data,
-              GError        **error)
+replay_table_rows (sqlite3        *db,
+                   const char     *table,
+                   gboolean        touched_only,
+                   ReplayRowFunc   func,
+                   gpointer        user_data,
+                   GError        **error)
 {
   Replay r;
   gint64 tbl_n;
@@ -353,7 +383,11 @@ replay_table (sqlite3        *db,
 
   if (!replay_init (&r, db, table, &tbl_n, error))
     goto out;
-  if (sqlite3_prepare_v2 (db, "SELECT row_id, site, hlc, kind, fields FROM oplog WHERE tbl = ?1 ORDER BY row_id",
+  if (sqlite3_prepare_v2 (db, touched_only
+                              ? "SELECT o.row_id, o.site, o.hlc, o.kind, o.fields FROM temp.sync_touched t "
+                                "JOIN oplog o ON o.tbl = t.tbl AND o.row_id = t.row_id WHERE t.tbl = ?1 "
+                                "ORDER BY t.row_id"
+                              : "SELECT row_id, site, hlc, kind, fields FROM oplog WHERE tbl = ?1 ORDER BY row_id",
                           -1, &ops, NULL) != SQLITE_OK)
     {
       set_read_error (db, error);
@@ -385,6 +419,16 @@ out:
   sqlite3_finalize (ops);
   replay_free (&r);
   return ok;
+}
+
+static gboolean
+replay_table (sqlite3        *db,
+              const char     *table,
+              ReplayRowFunc   func,
+              gpointer        user_data,
+              GError        **error)
+{
+  return replay_table_rows (db, table, FALSE, func, user_data, error);
 }
 
 /* ---- making the rows a table lacks (rescue, import) ---- */
@@ -503,6 +547,177 @@ _sd_replay_missing_rows (SdStore     *store,
   return ok ? m.made : -1;
 }
 
+/* ---- applying what an import brought (sync) ---- */
+
+typedef struct {
+  MissingRows    m;
+  gboolean       append_only;
+  gint64         tbl_n;
+  sqlite3_stmt  *update;   /* every column, only when one differs */
+  sqlite3_stmt  *delete;
+  sqlite3_stmt  *wait;
+  sqlite3_stmt  *unwait;
+  gint64         changed;
+  gint64         waiting;
+} Applied;
+
+static sqlite3_stmt *
+prepare_update (sqlite3    *db,
+                const char *table,
+                GPtrArray  *columns)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_string_append_printf (sql, "UPDATE \"%s\" SET ", table);
+  for (guint c = 1; c < columns->len; c++)
+    g_string_append_printf (sql, "%s\"%s\" = ?%u", c > 1 ? ", " : "", (char *) g_ptr_array_index (columns, c), c + 1);
+  g_string_append (sql, " WHERE id = ?1 AND NOT (");
+  for (guint c = 1; c < columns->len; c++)
+    g_string_append_printf (sql, "%s\"%s\" IS ?%u", c > 1 ? " AND " : "", (char *) g_ptr_array_index (columns, c),
+                            c + 1);
+  g_string_append (sql, ")");
+  if (sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  return stmt;
+}
+
+/* A statement that failed on a foreign key (a parent not there yet, or
+ * children still there): the row waits.  Any other failure is an error. */
+static gboolean
+apply_step (Applied       *a,
+            sqlite3_stmt  *stmt,
+            const char    *id,
+            gboolean      *waits,
+            GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+  int extended = sqlite3_extended_errcode (a->m.db);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      a->changed += sqlite3_changes (a->m.db) > 0;
+      return TRUE;
+    }
+  if (extended == SQLITE_CONSTRAINT_FOREIGNKEY)
+    {
+      *waits = TRUE;
+      return TRUE;
+    }
+  g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+               _("Could not apply a change to “%s” (%s)."), a->m.table, sqlite3_errstr (rc));
+  return FALSE;
+}
+
+static gboolean
+apply_row (const ReplayRow  *row,
+           gpointer          user_data,
+           GError          **error)
+{
+  Applied *a = user_data;
+  gboolean exists, waits = FALSE;
+  sqlite3_stmt *stmt;
+
+  sqlite3_bind_text (a->m.exists, 1, row->id, -1, SQLITE_STATIC);
+  exists = sqlite3_step (a->m.exists) == SQLITE_ROW;
+  sqlite3_reset (a->m.exists);
+
+  if (row->deleted)
+    {
+      if (exists)
+        {
+          sqlite3_bind_text (a->delete, 1, row->id, -1, SQLITE_STATIC);
+          if (!apply_step (a, a->delete, row->id, &waits, error))
+            return FALSE;
+        }
+    }
+  else if (!exists)
+    {
+      stmt = insert_for (&a->m, row);
+      if (stmt == NULL)
+        {
+          set_read_error (a->m.db, error);
+          return FALSE;
+        }
+      sqlite3_bind_text (stmt, 1, row->id, -1, SQLITE_STATIC);
+      for (guint c = 1; c < row->n_columns; c++)
+        if (row->set[c])
+          sqlite3_bind_value (stmt, (int) c + 1, row->values[c]);
+      if (!apply_step (a, stmt, row->id, &waits, error))
+        return FALSE;
+    }
+  else if (!a->append_only)
+    {
+      /* Events never change; any other row takes every field's newest value. */
+      sqlite3_bind_text (a->update, 1, row->id, -1, SQLITE_STATIC);
+      for (guint c = 1; c < row->n_columns; c++)
+        sqlite3_bind_value (a->update, (int) c + 1, row->values[c]);
+      if (!apply_step (a, a->update, row->id, &waits, error))
+        return FALSE;
+    }
+
+  stmt = waits ? a->wait : a->unwait;
+  sqlite3_bind_int64 (stmt, 1, a->tbl_n);
+  sqlite3_bind_text (stmt, 2, row->id, -1, SQLITE_STATIC);
+  sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  a->waiting += waits;
+  return TRUE;
+}
+
+gboolean
+_sd_replay_apply_touched (SdStore      *store,
+                          const char   *table,
+                          gboolean      append_only,
+                          gint64        now_ms,
+                          gint64       *out_changed,
+                          gint64       *out_waiting,
+                          GError      **error)
+{
+  sqlite3 *db = _sd_store_get_db (store);
+  g_autofree char *exists_sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?1", table);
+  g_autofree char *delete_sql = g_strdup_printf ("DELETE FROM \"%s\" WHERE id = ?1", table);
+  g_autofree char *wait_sql = g_strdup_printf ("INSERT OR IGNORE INTO sync_waiting (tbl, row_id, since) "
+                                               "VALUES (?1, sd_row_key (?2), %" G_GINT64_FORMAT ")", now_ms);
+  Applied a = { { db, table, _sd_table_columns (db, table),
+                  g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement), NULL, 0 },
+                append_only, 0, NULL, NULL, NULL, NULL, 0, 0 };
+  sqlite3_stmt *tbl = NULL;
+  gboolean ok;
+
+  ok = sqlite3_prepare_v2 (db, "SELECT n FROM oplog_tables WHERE name = ?1", -1, &tbl, NULL) == SQLITE_OK;
+  if (ok)
+    {
+      sqlite3_bind_text (tbl, 1, table, -1, SQLITE_STATIC);
+      if (sqlite3_step (tbl) == SQLITE_ROW)
+        a.tbl_n = sqlite3_column_int64 (tbl, 0);
+    }
+  sqlite3_finalize (tbl);
+  ok = ok && a.tbl_n > 0 &&
+       sqlite3_prepare_v2 (db, exists_sql, -1, &a.m.exists, NULL) == SQLITE_OK &&
+       sqlite3_prepare_v2 (db, delete_sql, -1, &a.delete, NULL) == SQLITE_OK &&
+       sqlite3_prepare_v2 (db, wait_sql, -1, &a.wait, NULL) == SQLITE_OK &&
+       sqlite3_prepare_v2 (db, "DELETE FROM sync_waiting WHERE tbl = ?1 AND row_id = sd_row_key (?2)", -1,
+                           &a.unwait, NULL) == SQLITE_OK &&
+       (a.update = prepare_update (db, table, a.m.columns)) != NULL;
+  if (!ok)
+    set_read_error (db, error);
+  ok = ok && replay_table_rows (db, table, TRUE, apply_row, &a, error);
+  sqlite3_finalize (a.m.exists);
+  sqlite3_finalize (a.delete);
+  sqlite3_finalize (a.wait);
+  sqlite3_finalize (a.unwait);
+  sqlite3_finalize (a.update);
+  g_hash_table_unref (a.m.inserts);
+  g_ptr_array_unref (a.m.columns);
+  if (out_changed != NULL)
+    *out_changed = a.changed;
+  if (out_waiting != NULL)
+    *out_waiting = a.waiting;
+  return ok;
+}
+
 /* ---- the fields a table holds that its changes do not give (rescue) ---- */
 
 typedef struct {
@@ -605,6 +820,7 @@ _sd_replay_differences (SdStore     *store,
 typedef struct {
   const char   *table;
   sqlite3_stmt *read;
+  sqlite3_stmt *waiting;
   gint64        rows;
 } Proof;
 
@@ -621,6 +837,21 @@ prove_row (const ReplayRow  *row,
   for (guint c = 1; found && same && c < row->n_columns; c++)
     same = same_value (sqlite3_column_value (p->read, (int) c), row->values[c]);
   sqlite3_reset (p->read);
+  if (found != !row->deleted || !same)
+    {
+      /* A row sync holds back until its parent arrives (sd-sync-merge.c). */
+      gboolean waiting;
+
+      sqlite3_bind_text (p->waiting, 1, p->table, -1, SQLITE_STATIC);
+      sqlite3_bind_text (p->waiting, 2, row->id, -1, SQLITE_STATIC);
+      waiting = sqlite3_step (p->waiting) == SQLITE_ROW;
+      sqlite3_reset (p->waiting);
+      if (waiting)
+        {
+          p->rows += found;
+          return TRUE;
+        }
+    }
   if (found != !row->deleted || !same)
     {
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
@@ -654,16 +885,20 @@ prove_table (sqlite3     *db,
   /* Table names are ShelterDesk's own. */
   g_autofree char *read_sql = g_strdup_printf ("SELECT * FROM \"%s\" WHERE id = ?1", table);
   g_autofree char *count_sql = g_strdup_printf ("SELECT count (*) FROM \"%s\"", table);
-  Proof p = { table, NULL, 0 };
+  Proof p = { table, NULL, NULL, 0 };
   gboolean ok;
 
-  if (sqlite3_prepare_v2 (db, read_sql, -1, &p.read, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, read_sql, -1, &p.read, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "SELECT 1 FROM sync_waiting w JOIN oplog_tables t ON t.n = w.tbl "
+                              "WHERE t.name = ?1 AND w.row_id = sd_row_key (?2)", -1, &p.waiting, NULL) != SQLITE_OK)
     {
       set_read_error (db, error);
+      sqlite3_finalize (p.read);
       return FALSE;
     }
   ok = replay_table (db, table, prove_row, &p, error);
   sqlite3_finalize (p.read);
+  sqlite3_finalize (p.waiting);
   if (!ok)
     return FALSE;
   /* Every row the op-log makes is in the table, exactly; and ids are

@@ -48,4 +48,17 @@ gboolean  _sd_replay_prove          (SdStore     *store,
 gboolean  _sd_replay_prove_search_keys (sqlite3   *db,
                                         GError   **error);
 
+/* Brings every row of TABLE listed in temp.sync_touched (tbl, row_id as
+ * the op-log keys it) to what the op-log makes of it: made, changed or
+ * deleted, not captured again.  A row whose parent is not there yet (or
+ * whose deletion its children still hold back) is listed in sync_waiting
+ * instead, and taken off once applied.  Counts rows changed and waiting. */
+gboolean  _sd_replay_apply_touched  (SdStore     *store,
+                                     const char  *table,
+                                     gboolean     append_only,
+                                     gint64       now_ms,
+                                     gint64      *out_changed,
+                                     gint64      *out_waiting,
+                                     GError     **error);
+
 G_END_DECLS

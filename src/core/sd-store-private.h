@@ -83,6 +83,12 @@ GPtrArray    *_sd_table_columns      (sqlite3     *db,
 void          _sd_store_set_capture  (SdStore     *self,
                                       gboolean     capture);
 
+/* Moves the clock past REMOTE, the newest HLC an import received, but
+ * never more than MAX_AHEAD_MS ahead of the wall clock (sd-hlc.c). */
+SdHlc         _sd_store_receive_hlc  (SdStore     *self,
+                                      SdHlc        remote,
+                                      gint64       max_ahead_ms);
+
 /* Binding helpers: NULL or "" binds SQL NULL. */
 void          _sd_bind_text          (sqlite3_stmt *stmt,
                                       int           index,

@@ -1826,6 +1826,15 @@ _sd_store_set_full_check_bytes (gint64 bytes)
   full_check_bytes = bytes < 0 ? SD_OPEN_FULL_CHECK_BYTES : bytes;
 }
 
+SdHlc
+_sd_store_receive_hlc (SdStore  *self,
+                       SdHlc     remote,
+                       gint64    max_ahead_ms)
+{
+  self->hlc = sd_hlc_receive (self->hlc, remote, sd_store_now_ms (self), max_ahead_ms, NULL);
+  return self->hlc;
+}
+
 void
 _sd_store_set_capture (SdStore  *self,
                        gboolean  capture)

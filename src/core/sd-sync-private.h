@@ -1,0 +1,68 @@
+/* sd-sync-private.h: what sd-sync.c and sd-sync-keys.c share; not for the app.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "sd-batch.h"
+#include "sd-sync.h"
+
+G_BEGIN_DECLS
+
+/* This site in its deployment (sync_self). */
+typedef struct {
+  SdSyncRole      role;
+  char           *deployment_id;
+  char           *deployment_name;
+  SdBatchSigner   signer;
+  SdBatchReceiver receiver;
+} SdSyncSelf;
+
+void      _sd_sync_self_clear     (SdSyncSelf    *self);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdSyncSelf, _sd_sync_self_clear)
+
+/* FALSE with SD_SYNC_ERROR_NOT_ENROLLED when the site has no deployment. */
+gboolean  _sd_sync_load_self      (SdStore       *store,
+                                   SdSyncSelf    *self,
+                                   GError       **error);
+
+/* BYTES as lower-case hex, newly allocated. */
+char     *_sd_sync_hex            (const guint8  *bytes,
+                                   gsize          n);
+
+/* "1A2B-3C4D-5E6F-7A8B-9C0D" for the signing key PK. */
+char     *_sd_sync_fingerprint    (const guint8  *pk);
+
+/* The public keys of the enrolled sites as a JSON array, for HQ's batches
+ * (every kiosk learns whom it may exchange with, and who was revoked). */
+json_t   *_sd_sync_peers_json     (SdStore       *store);
+/* Takes in the sites a batch from HQ lists; in the caller's transaction. */
+gboolean  _sd_sync_learn_peers    (SdStore       *store,
+                                   const json_t  *peers,
+                                   GError       **error);
+
+/* Writes a batch of every change of every origin but TO_SITE above what
+ * TO_SITE acknowledged (TO_SITE NULL: every change), signed by SELF and
+ * sealed to RECEIVER_PK; HEADER (stolen) gets the members of
+ * docs/batch-format.md.  Records it as sent to TO_SITE when it is one. */
+gboolean  _sd_sync_write_batch    (SdStore       *store,
+                                   const SdSyncSelf *self,
+                                   const guint8  *receiver_pk,
+                                   const char    *to_site,
+                                   json_t        *header,
+                                   GOutputStream *out,
+                                   SdSyncExport  *result,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
+/* Stores and folds the operations of READER, whose header has been
+ * checked and whose sender is FROM_SITE, in the caller's transaction. */
+gboolean  _sd_sync_merge          (SdStore       *store,
+                                   SdBatchReader *reader,
+                                   const char    *from_site,
+                                   SdSyncImport  *result,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
+G_END_DECLS

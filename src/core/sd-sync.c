@@ -1,0 +1,1586 @@
+/* sd-sync.c: delta batches out and in, and the merge that folds them into the tables.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Export: every change of every origin above what the receiver
+ * acknowledged (peer_acks), in sequence order, with the header of
+ * docs/batch-format.md, signed and sealed (sd-batch.c).
+ *
+ * Import, in this order, before anything is written: the file is sealed
+ * to this site, its signature holds, its signer is an enrolled site of
+ * this deployment that was not revoked, the batch is addressed here and
+ * its schema is one this build knows.  Then, in one BEGIN IMMEDIATE
+ * transaction: every change keyed by (origin, seq) that is new is stored
+ * as it came (capture off: nothing is recorded again as this site's),
+ * one already held must be the very same (a different one is a cloned
+ * site id), and only when the reader has proved the whole payload are
+ * the rows touched made again from the op-log (sd-replay.c: per field,
+ * the greatest (HLC, site id) wins; a deletion wins over what came
+ * before it and loses to a newer creation), the clock moved past what
+ * arrived (at most SD_SYNC_MAX_AHEAD_MS ahead), holes and far-ahead
+ * clocks recorded, conflicts and possible duplicates listed for people,
+ * and the sender's acknowledgements taken.  Anything wrong rolls it all
+ * back: a refused batch changes nothing.
+ */
+#include "sd-oplog.h"
+#include "sd-replay.h"
+#include "sd-store-private.h"
+#include "sd-sync-private.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#ifdef G_OS_UNIX
+#include <fcntl.h>
+#include <gio/gfiledescriptorbased.h>
+#include <unistd.h>
+#endif
+
+#define TBL_SITE 1
+#define TBL_PERSONS 4
+
+static gboolean
+is_site_id (const char *text)
+{
+  if (text == NULL || strlen (text) != 32)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+exec_sql (SdStore     *store,
+          const char  *sql,
+          GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (_sd_store_get_db (store), sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not merge the batch: %s"), message);
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+store_count (SdStore    *store,
+             const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = 0;
+
+  if (sqlite3_prepare_v2 (_sd_store_get_db (store), sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+void
+sd_sync_export_clear (SdSyncExport *result)
+{
+  g_clear_pointer (&result->sha256, g_free);
+  g_clear_pointer (&result->to_site, g_free);
+  g_clear_pointer (&result->path, g_free);
+}
+
+void
+sd_sync_import_clear (SdSyncImport *result)
+{
+  g_clear_pointer (&result->sha256, g_free);
+  g_clear_pointer (&result->from_site, g_free);
+  g_clear_pointer (&result->from_name, g_free);
+}
+
+/* ---- what a site holds ---- */
+
+static json_t *
+holds_json (SdStore  *store,
+            GError  **error)
+{
+  /* Up to the first hole sync knows of (a rescue's holes are lost for
+   * good, so they do not hold anything back). */
+  sqlite3_stmt *stmt = _sd_store_prepare (store,
+    "SELECT s.site_id, coalesce ((SELECT min (g.first_seq) - 1 FROM oplog_gaps g "
+    "  WHERE g.site_id = s.site_id AND g.reason = 'sync'), (SELECT max (seq) FROM oplog WHERE site = s.n)) "
+    "FROM oplog_sites s", error);
+  json_t *holds;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  holds = json_object ();
+  while ((rc = _sd_store_step (store, stmt, _("read what this site holds"), error)) == SQLITE_ROW)
+    if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+      json_object_set_new (holds, (const char *) sqlite3_column_text (stmt, 0),
+                           json_integer (sqlite3_column_int64 (stmt, 1)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    g_clear_pointer (&holds, json_decref);
+  return holds;
+}
+
+char *
+sd_sync_get_holds (SdStore  *store,
+                   GError  **error)
+{
+  json_t *holds = holds_json (store, error);
+  char *text;
+
+  if (holds == NULL)
+    return NULL;
+  text = json_dumps (holds, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (holds);
+  return text;
+}
+
+static gboolean
+take_holds (SdStore       *store,
+            const char    *peer,
+            const json_t  *holds,
+            GError       **error)
+{
+  const char *origin;
+  json_t *seq;
+
+  if (holds != NULL && !json_is_object (holds))
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+                   _("What the other site says it holds cannot be read."));
+      return FALSE;
+    }
+  json_object_foreach ((json_t *) holds, origin, seq)
+    {
+      sqlite3_stmt *stmt;
+
+      if (!is_site_id (origin) || !json_is_integer (seq) || json_integer_value (seq) < 0)
+        {
+          g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+                       _("What the other site says it holds cannot be read."));
+          return FALSE;
+        }
+      /* Only what this site has: an acknowledgement of an origin it never
+       * saw can wait until it does. */
+      stmt = _sd_store_prepare (store,
+        "INSERT INTO peer_acks (peer_site_id, origin, acked_seq, acked_at) "
+        "SELECT ?1, n, ?3, ?4 FROM oplog_sites WHERE site_id = ?2 "
+        "ON CONFLICT (peer_site_id, origin) DO UPDATE SET acked_seq = excluded.acked_seq, acked_at = excluded.acked_at "
+        "WHERE excluded.acked_seq > peer_acks.acked_seq", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, peer, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, origin, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, json_integer_value (seq));
+      sqlite3_bind_int64 (stmt, 4, sd_store_now_ms (store));
+      if (!_sd_store_exec (store, stmt, _("record what the other site holds"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sd_sync_set_peer_holds (SdStore     *store,
+                        const char  *peer,
+                        const char  *holds_text,
+                        GError     **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  json_t *holds = json_loads (holds_text, 0, NULL);
+  gboolean ok;
+
+  if (holds == NULL)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+                   _("What the other site says it holds cannot be read."));
+      return FALSE;
+    }
+  txn = _sd_store_begin (store, error);
+  ok = txn != NULL && take_holds (store, peer, holds, error) && _sd_txn_commit (g_steal_pointer (&txn), error);
+  json_decref (holds);
+  return ok;
+}
+
+/* ---- export ---- */
+
+static json_t *
+operation_json (sqlite3_stmt *op,
+                const char   *origin)
+{
+  g_autofree char *row_id = _sd_oplog_row_id_text (sqlite3_column_value (op, 5));
+  json_t *fields = sqlite3_column_type (op, 6) == SQLITE_NULL
+                   ? json_null ()
+                   : json_loads ((const char *) sqlite3_column_text (op, 6), JSON_DECODE_ANY, NULL);
+
+  if (fields == NULL)
+    return NULL;
+  return json_pack ("{s:s, s:I, s:I, s:I, s:i, s:s, s:s, s:o}",
+                    "site", origin, "seq", (json_int_t) sqlite3_column_int64 (op, 0),
+                    "txn", (json_int_t) sqlite3_column_int64 (op, 1), "hlc", (json_int_t) sqlite3_column_int64 (op, 2),
+                    "kind", sqlite3_column_int (op, 3), "tbl", sqlite3_column_text (op, 4), "row_id", row_id,
+                    "fields", fields);
+}
+
+gboolean
+_sd_sync_write_batch (SdStore          *store,
+                      const SdSyncSelf *self,
+                      const guint8     *receiver_pk,
+                      const char       *to_site,
+                      json_t           *header,
+                      GOutputStream    *out,
+                      SdSyncExport     *result,
+                      GCancellable     *cancellable,
+                      GError          **error)
+{
+  g_autoptr(SdBatchWriter) writer = NULL;
+  g_autoptr(GBytes) sha = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *made_at = g_date_time_format_iso8601 (now);
+  g_autofree char *box = _sd_sync_hex (self->receiver.box_pk, sizeof self->receiver.box_pk);
+  json_t *ranges = json_object (), *holds;
+  sqlite3_stmt *origins, *ops = NULL, *prev;
+  gint64 count = 0;
+  int rc;
+
+  memset (result, 0, sizeof *result);
+  if (header == NULL)
+    header = json_object ();
+  json_object_set_new (header, "ranges", ranges);
+  writer = sd_batch_writer_new (&self->signer, receiver_pk, error);
+  if (writer == NULL)
+    {
+      json_decref (header);
+      return FALSE;
+    }
+  origins = _sd_store_prepare (store, "SELECT s.n, s.site_id, coalesce ((SELECT acked_seq FROM peer_acks a "
+                                      "WHERE a.peer_site_id = ?1 AND a.origin = s.n), 0) "
+                                      "FROM oplog_sites s WHERE s.site_id IS NOT ?1 ORDER BY s.site_id", error);
+  if (origins == NULL)
+    {
+      json_decref (header);
+      return FALSE;
+    }
+  sqlite3_bind_text (origins, 1, to_site, -1, SQLITE_TRANSIENT);
+  /* Every origin's changes the receiver lacks, in sequence order. */
+  if (sqlite3_prepare_v2 (_sd_store_get_db (store),
+                          "SELECT o.seq, o.txn, o.hlc, o.kind, t.name, o.row_id, o.fields FROM oplog o "
+                          "JOIN oplog_tables t ON t.n = o.tbl WHERE o.site = ?1 AND o.seq > ?2 ORDER BY o.seq",
+                          -1, &ops, NULL) != SQLITE_OK)
+    {
+      _sd_store_set_error (store, sqlite3_errcode (_sd_store_get_db (store)), _("read the record of changes"), error);
+      sqlite3_reset (origins);
+      json_decref (header);
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (origins)) == SQLITE_ROW)
+    {
+      const char *origin = (const char *) sqlite3_column_text (origins, 1);
+      gint64 first = 0, last = 0;
+
+      sqlite3_bind_int64 (ops, 1, sqlite3_column_int64 (origins, 0));
+      sqlite3_bind_int64 (ops, 2, sqlite3_column_int64 (origins, 2));
+      while ((rc = sqlite3_step (ops)) == SQLITE_ROW)
+        {
+          json_t *op = operation_json (ops, origin);
+          gboolean added;
+
+          if (op == NULL)
+            {
+              g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                           _("The record of changes holds a change that cannot be read: it was changed outside "
+                             "ShelterDesk. Run “check”, and ask HQ for help."));
+              break;
+            }
+          added = sd_batch_writer_add (writer, op, error);
+          json_decref (op);
+          if (!added || g_cancellable_set_error_if_cancelled (cancellable, error))
+            break;
+          last = sqlite3_column_int64 (ops, 0);
+          if (first == 0)
+            first = last;
+          count++;
+        }
+      sqlite3_reset (ops);
+      if (rc != SQLITE_DONE)
+        break;
+      if (first > 0)
+        json_object_set_new (ranges, origin, json_pack ("[I, I]", (json_int_t) first, (json_int_t) last));
+    }
+  sqlite3_finalize (ops);
+  sqlite3_reset (origins);
+  if (rc != SQLITE_DONE)
+    {
+      if (error != NULL && *error == NULL)
+        _sd_store_set_error (store, rc, _("read the record of changes"), error);
+      json_decref (header);
+      return FALSE;
+    }
+
+  holds = holds_json (store, error);
+  if (holds == NULL)
+    {
+      json_decref (header);
+      return FALSE;
+    }
+  json_object_set_new (header, "origin", json_string (sd_store_get_site_id (store)));
+  json_object_set_new (header, "schema", json_integer (SD_SCHEMA_VERSION));
+  json_object_set_new (header, "deployment", json_string (self->deployment_id));
+  json_object_set_new (header, "deployment_name", json_string (self->deployment_name));
+  json_object_set_new (header, "made_at", json_string (made_at));
+  json_object_set_new (header, "holds", holds);
+  json_object_set_new (header, "sender", json_pack ("{s:s, s:s, s:s}", "name", sd_store_get_site_name (store),
+                                                    "role", self->role == SD_SYNC_ROLE_HQ ? "hq" : "kiosk",
+                                                    "box_pk", box));
+  if (json_object_get (header, "kind") == NULL)
+    json_object_set_new (header, "kind", json_string ("batch"));
+  if (self->role == SD_SYNC_ROLE_HQ && json_object_get (header, "peers") == NULL)
+    json_object_set_new (header, "peers", _sd_sync_peers_json (store));
+  json_object_set_new (header, "to", to_site != NULL ? json_string (to_site) : json_null ());
+  prev = _sd_store_prepare (store, "SELECT last_sent_sha FROM sync_peers WHERE site_id = ?1", error);
+  if (prev == NULL)
+    {
+      json_decref (header);
+      return FALSE;
+    }
+  sqlite3_bind_text (prev, 1, to_site, -1, SQLITE_TRANSIENT);
+  json_object_set_new (header, "prev", sqlite3_step (prev) == SQLITE_ROW && sqlite3_column_text (prev, 0) != NULL
+                                       ? json_string ((const char *) sqlite3_column_text (prev, 0)) : json_null ());
+  sqlite3_reset (prev);
+
+  sha = sd_batch_writer_finish (writer, header, out, cancellable, error);
+  if (sha == NULL)
+    return FALSE;
+  result->sha256 = _sd_sync_hex (g_bytes_get_data (sha, NULL), g_bytes_get_size (sha));
+  result->to_site = g_strdup (to_site);
+  result->operations = count;
+
+  if (to_site != NULL)
+    {
+      sqlite3_stmt *sent = _sd_store_prepare (store, "UPDATE sync_peers SET last_sent_sha = ?2, last_sent_at = ?3 "
+                                                     "WHERE site_id = ?1", error);
+
+      if (sent == NULL)
+        return FALSE;
+      sqlite3_bind_text (sent, 1, to_site, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (sent, 2, result->sha256, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (sent, 3, sd_store_now_ms (store));
+      if (!_sd_store_exec (store, sent, _("record the batch sent"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+receiver_key (SdStore    *store,
+              const char *site,
+              guint8      out[crypto_box_PUBLICKEYBYTES],
+              gboolean   *revoked,
+              GError    **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store, "SELECT box_pk, revoked_at IS NOT NULL FROM sync_peers "
+                                                 "WHERE site_id = ?1", error);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, site, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == crypto_box_PUBLICKEYBYTES;
+  if (found)
+    {
+      memcpy (out, sqlite3_column_blob (stmt, 0), crypto_box_PUBLICKEYBYTES);
+      *revoked = sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (!found)
+    g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_PEER,
+                 _("“%s” is not a site of this deployment. “sync status” lists them."), site);
+  return found;
+}
+
+gboolean
+sd_sync_export (SdStore        *store,
+                const char     *to,
+                GOutputStream  *out,
+                SdSyncExport   *result,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  g_auto(SdSyncSelf) self = { 0 };
+  g_autoptr(SdTxn) txn = NULL;
+  g_autofree char *to_site = NULL;
+  guint8 box_pk[crypto_box_PUBLICKEYBYTES];
+  gboolean revoked = FALSE;
+
+  memset (result, 0, sizeof *result);
+  if (!_sd_sync_load_self (store, &self, error))
+    return FALSE;
+  /* One snapshot, and the record of what was sent, together. */
+  txn = _sd_store_begin (store, error);
+  if (txn == NULL || (to_site = sd_sync_find_peer (store, to != NULL ? to : "hq", error)) == NULL ||
+      !receiver_key (store, to_site, box_pk, &revoked, error))
+    return FALSE;
+  if (revoked)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_REVOKED,
+                   _("“%s” was revoked by HQ: nothing is sent to it any more."), to != NULL ? to : "hq");
+      return FALSE;
+    }
+  return _sd_sync_write_batch (store, &self, box_pk, to_site, NULL, out, result, cancellable, error) &&
+         _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
+static char *
+file_name_part (const char *name)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = name; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || strchr ("/\\:*?\"<>| .", (int) (c < 0x80 ? c : 'x')) != NULL)
+        g_string_append_c (out, '_');
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+sync_to_disk (GOutputStream  *out,
+              const char     *what,
+              GError        **error)
+{
+#ifdef G_OS_UNIX
+  if (G_IS_FILE_DESCRIPTOR_BASED (out) && fsync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (out))) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not finish writing “%s”: %s"), what, g_strerror (saved));
+      return FALSE;
+    }
+#endif
+  return TRUE;
+}
+
+static void
+sync_folder (const char *folder)
+{
+#ifdef G_OS_UNIX
+  int fd = open (folder, O_RDONLY);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+#endif
+}
+
+gboolean
+sd_sync_export_to_folder (SdStore       *store,
+                          const char    *to,
+                          const char    *folder,
+                          SdSyncExport  *result,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *from = file_name_part (sd_store_get_site_name (store));
+  g_autofree char *to_part = file_name_part (to != NULL ? to : "hq");
+  g_autofree char *partial = g_strdup_printf ("%s/.%s-to-%s-%s.sdbatch.part", folder, from, to_part, stamp);
+  g_autoptr(GFile) part = g_file_new_for_path (partial);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autofree char *final = NULL;
+  gboolean ok;
+
+  memset (result, 0, sizeof *result);
+  out = g_file_replace (part, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION, cancellable,
+                        error);
+  if (out == NULL)
+    return FALSE;
+  /* Written whole, to disk, under a name that is not a batch's, then
+   * renamed: a stick pulled out mid-write leaves a ".part" file, never
+   * a batch that is cut short (which import would refuse anyway). */
+  ok = sd_sync_export (store, to, G_OUTPUT_STREAM (out), result, cancellable, error) &&
+       g_output_stream_flush (G_OUTPUT_STREAM (out), cancellable, error) &&
+       sync_to_disk (G_OUTPUT_STREAM (out), partial, error);
+  ok = g_output_stream_close (G_OUTPUT_STREAM (out), NULL, ok ? error : NULL) && ok;
+  if (ok)
+    {
+      final = g_strdup_printf ("%s/%s-to-%s-%s-%.8s.sdbatch", folder, from, to_part, stamp, result->sha256);
+      if (g_rename (partial, final) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Could not write the batch into “%s”: %s"), folder, g_strerror (saved));
+          ok = FALSE;
+        }
+    }
+  if (!ok)
+    {
+      g_unlink (partial);
+      sd_sync_export_clear (result);
+      return FALSE;
+    }
+  sync_folder (folder);
+  {
+    GStatBuf st;
+
+    if (g_stat (final, &st) == 0)
+      result->bytes = st.st_size;
+  }
+  result->path = g_steal_pointer (&final);
+  return TRUE;
+}
+
+/* ---- the merge ---- */
+
+typedef struct {
+  gint64 number;
+  gboolean append_only;
+  GHashTable *fields;  /* field numbers (GINT_TO_POINTER) */
+} TableInfo;
+
+static void
+table_info_free (TableInfo *info)
+{
+  g_hash_table_unref (info->fields);
+  g_free (info);
+}
+
+typedef struct {
+  gint64 changes;
+  gint64 ahead_ms;
+} Ahead;
+
+typedef struct {
+  SdStore       *store;
+  sqlite3       *db;
+  const char    *own;
+  const char    *from_site;
+  gint64         now;
+  GHashTable    *tables;   /* name → TableInfo */
+  GHashTable    *sites;    /* site id → site number (gint64*) */
+  GHashTable    *ahead;    /* site id → Ahead */
+  GHashTable    *origins;  /* site ids with new changes */
+  sqlite3_stmt  *site_new, *site_find, *same, *insert, *touch, *new_update, *new_person;
+  SdHlc          newest;
+} Merge;
+
+static void
+merge_clear (Merge *m)
+{
+  g_clear_pointer (&m->tables, g_hash_table_unref);
+  g_clear_pointer (&m->sites, g_hash_table_unref);
+  g_clear_pointer (&m->ahead, g_hash_table_unref);
+  g_clear_pointer (&m->origins, g_hash_table_unref);
+  sqlite3_finalize (m->site_new);
+  sqlite3_finalize (m->site_find);
+  sqlite3_finalize (m->same);
+  sqlite3_finalize (m->insert);
+  sqlite3_finalize (m->touch);
+  sqlite3_finalize (m->new_update);
+  sqlite3_finalize (m->new_person);
+}
+
+static const char *const append_only_tables[] = { "person_events", "shelter_conditions", NULL };
+
+static gboolean
+merge_init (Merge       *m,
+            SdStore     *store,
+            const char  *from_site,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  memset (m, 0, sizeof *m);
+  m->store = store;
+  m->db = _sd_store_get_db (store);
+  m->own = sd_store_get_site_id (store);
+  m->from_site = from_site;
+  m->now = sd_store_now_ms (store);
+  m->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) table_info_free);
+  m->sites = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  m->ahead = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  m->origins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (!exec_sql (store,
+                 "CREATE TEMP TABLE IF NOT EXISTS sync_touched (tbl INTEGER NOT NULL, row_id NOT NULL, "
+                 "  PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;"
+                 "CREATE TEMP TABLE IF NOT EXISTS sync_new (site INTEGER NOT NULL, seq INTEGER NOT NULL, "
+                 "  PRIMARY KEY (site, seq)) WITHOUT ROWID;"
+                 "CREATE TEMP TABLE IF NOT EXISTS sync_new_persons (row_id PRIMARY KEY NOT NULL) WITHOUT ROWID;"
+                 "CREATE TEMP TABLE IF NOT EXISTS sync_holds (site INTEGER PRIMARY KEY, seq INTEGER NOT NULL);"
+                 "DELETE FROM temp.sync_touched; DELETE FROM temp.sync_new; DELETE FROM temp.sync_new_persons;"
+                 "DELETE FROM temp.sync_holds;", error))
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (m->db, "SELECT t.name, t.n, f.n FROM oplog_tables t JOIN oplog_fields f ON f.tbl = t.n",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    goto failed;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+      TableInfo *info = g_hash_table_lookup (m->tables, name);
+
+      if (info == NULL)
+        {
+          info = g_new0 (TableInfo, 1);
+          info->number = sqlite3_column_int64 (stmt, 1);
+          info->append_only = g_strv_contains (append_only_tables, name);
+          info->fields = g_hash_table_new (NULL, NULL);
+          g_hash_table_insert (m->tables, g_strdup (name), info);
+        }
+      g_hash_table_add (info->fields, GINT_TO_POINTER (sqlite3_column_int (stmt, 2)));
+    }
+  sqlite3_finalize (stmt);
+
+  if (sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO oplog_sites (site_id) VALUES (?1)", -1, &m->site_new,
+                          NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (m->db, "SELECT n FROM oplog_sites WHERE site_id = ?1", -1, &m->site_find, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (m->db, "SELECT txn = ?3 AND hlc = ?4 AND kind = ?5 AND tbl = ?6 "
+                                 "AND row_id = sd_row_key (?7) AND fields IS ?8 FROM oplog WHERE site = ?1 AND seq = ?2",
+                          -1, &m->same, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (m->db, "INSERT INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, sd_row_key (?7), ?8)", -1, &m->insert,
+                          NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_touched (tbl, row_id) VALUES (?1, sd_row_key (?2))",
+                          -1, &m->touch, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_new (site, seq) VALUES (?1, ?2)", -1,
+                          &m->new_update, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_new_persons (row_id) VALUES (sd_row_key (?1))", -1,
+                          &m->new_person, NULL) != SQLITE_OK)
+    goto failed;
+  return TRUE;
+
+failed:
+  _sd_store_set_error (store, sqlite3_errcode (m->db), _("merge the batch"), error);
+  return FALSE;
+}
+
+static gint64
+site_number (Merge      *m,
+             const char *site)
+{
+  gint64 *n = g_hash_table_lookup (m->sites, site);
+
+  if (n == NULL)
+    {
+      n = g_new0 (gint64, 1);
+      sqlite3_bind_text (m->site_new, 1, site, -1, SQLITE_STATIC);
+      sqlite3_step (m->site_new);
+      sqlite3_reset (m->site_new);
+      sqlite3_bind_text (m->site_find, 1, site, -1, SQLITE_STATIC);
+      if (sqlite3_step (m->site_find) == SQLITE_ROW)
+        *n = sqlite3_column_int64 (m->site_find, 0);
+      sqlite3_reset (m->site_find);
+      g_hash_table_insert (m->sites, g_strdup (site), n);
+    }
+  return *n;
+}
+
+static gboolean
+bad_operation (GError  **error,
+               gint64    index)
+{
+  g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+               _("Change %" G_GINT64_FORMAT " of the batch cannot be applied, although the batch is signed: "
+                 "it was made by a ShelterDesk with an error, or by another program. Nothing was imported; "
+                 "keep the file for HQ."), index);
+  return FALSE;
+}
+
+static gboolean
+cloned_site (Merge       *m,
+             const char  *site,
+             gint64       seq,
+             GError     **error)
+{
+  if (g_str_equal (site, m->own))
+    g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE,
+                 _("The batch holds changes made under this very site’s identity that this site never made "
+                   "(change %" G_GINT64_FORMAT "): another kiosk runs on a copy of this database’s disk. "
+                   "Nothing was imported. Stop the other kiosk and ask HQ to give it a new database."), seq);
+  else
+    g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE,
+                 _("Site %.8s… sent a change numbered %" G_GINT64_FORMAT " that differs from the change with "
+                   "that number already received: two kiosks share one site identity (a copied disk image). "
+                   "Nothing was imported. Ask HQ to revoke one of them and give it a new database."),
+                 site, seq);
+  return FALSE;
+}
+
+/* Stores one operation of the batch (the INDEX-th). */
+static gboolean
+merge_operation (Merge         *m,
+                 json_t        *op,
+                 gint64         index,
+                 SdSyncImport  *result,
+                 GError       **error)
+{
+  const char *site = json_string_value (json_object_get (op, "site"));
+  const char *tbl = json_string_value (json_object_get (op, "tbl"));
+  const char *row_id = json_string_value (json_object_get (op, "row_id"));
+  json_t *fields = json_object_get (op, "fields");
+  gint64 seq = json_integer_value (json_object_get (op, "seq"));
+  gint64 txn = json_integer_value (json_object_get (op, "txn"));
+  gint64 hlc = json_integer_value (json_object_get (op, "hlc"));
+  gint64 kind = json_integer_value (json_object_get (op, "kind"));
+  g_autofree char *packed = NULL;
+  TableInfo *info = tbl != NULL ? g_hash_table_lookup (m->tables, tbl) : NULL;
+  gint64 site_n;
+  int same;
+
+  if (!is_site_id (site) || info == NULL || row_id == NULL || *row_id == '\0' || strlen (row_id) > 200 ||
+      seq < 1 || txn < 1 || txn > seq || hlc <= 0 || kind < SD_OP_INSERT || kind > SD_OP_EVENT ||
+      (kind == SD_OP_EVENT) != info->append_only || (kind == SD_OP_DELETE) != json_is_null (fields))
+    return bad_operation (error, index);
+  if (kind != SD_OP_DELETE)
+    {
+      const char *key;
+      json_t *value;
+
+      packed = _sd_oplog_pack_json (fields);
+      if (packed == NULL)
+        return bad_operation (error, index);
+      json_object_foreach (fields, key, value)
+        if (!g_hash_table_contains (info->fields, GINT_TO_POINTER (atoi (key))))
+          return bad_operation (error, index);
+    }
+
+  site_n = site_number (m, site);
+  if (site_n == 0)
+    return bad_operation (error, index);
+  sqlite3_bind_int64 (m->same, 1, site_n);
+  sqlite3_bind_int64 (m->same, 2, seq);
+  sqlite3_bind_int64 (m->same, 3, txn);
+  sqlite3_bind_int64 (m->same, 4, hlc);
+  sqlite3_bind_int64 (m->same, 5, kind);
+  sqlite3_bind_int64 (m->same, 6, info->number);
+  sqlite3_bind_text (m->same, 7, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (m->same, 8, packed, -1, SQLITE_STATIC);
+  same = sqlite3_step (m->same) == SQLITE_ROW ? sqlite3_column_int (m->same, 0) : -1;
+  sqlite3_reset (m->same);
+  if (same == 1)
+    {
+      result->already_had++;
+      return TRUE;
+    }
+  if (same == 0 || g_str_equal (site, m->own))
+    return cloned_site (m, site, seq, error);
+
+  sqlite3_bind_int64 (m->insert, 1, site_n);
+  sqlite3_bind_int64 (m->insert, 2, seq);
+  sqlite3_bind_int64 (m->insert, 3, txn);
+  sqlite3_bind_int64 (m->insert, 4, hlc);
+  sqlite3_bind_int64 (m->insert, 5, kind);
+  sqlite3_bind_int64 (m->insert, 6, info->number);
+  sqlite3_bind_text (m->insert, 7, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (m->insert, 8, packed, -1, SQLITE_STATIC);
+  if (sqlite3_step (m->insert) != SQLITE_DONE)
+    {
+      sqlite3_reset (m->insert);
+      _sd_store_set_error (m->store, sqlite3_errcode (m->db), _("store the changes received"), error);
+      return FALSE;
+    }
+  sqlite3_reset (m->insert);
+  result->applied++;
+  g_hash_table_add (m->origins, g_strdup (site));
+
+  if (info->number != TBL_SITE)
+    {
+      sqlite3_bind_int64 (m->touch, 1, info->number);
+      sqlite3_bind_text (m->touch, 2, row_id, -1, SQLITE_STATIC);
+      sqlite3_step (m->touch);
+      sqlite3_reset (m->touch);
+    }
+  if (kind == SD_OP_UPDATE && g_str_equal (site, m->from_site))
+    {
+      sqlite3_bind_int64 (m->new_update, 1, site_n);
+      sqlite3_bind_int64 (m->new_update, 2, seq);
+      sqlite3_step (m->new_update);
+      sqlite3_reset (m->new_update);
+    }
+  if (kind == SD_OP_INSERT && info->number == TBL_PERSONS)
+    {
+      sqlite3_bind_text (m->new_person, 1, row_id, -1, SQLITE_STATIC);
+      sqlite3_step (m->new_person);
+      sqlite3_reset (m->new_person);
+    }
+
+  if (hlc > m->newest)
+    m->newest = hlc;
+  if (sd_hlc_get_wall_ms (hlc) > m->now + SD_SYNC_MAX_AHEAD_MS)
+    {
+      Ahead *a = g_hash_table_lookup (m->ahead, site);
+
+      if (a == NULL)
+        g_hash_table_insert (m->ahead, g_strdup (site), a = g_new0 (Ahead, 1));
+      a->changes++;
+      a->ahead_ms = MAX (a->ahead_ms, sd_hlc_get_wall_ms (hlc) - m->now);
+      result->clamped++;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_bound (Merge        *m,
+           const char   *sql,
+           const char   *text,
+           gint64        number,
+           GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (m->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _sd_store_set_error (m->store, sqlite3_errcode (m->db), _("merge the batch"), error);
+      return FALSE;
+    }
+  if (sqlite3_bind_parameter_count (stmt) >= 1)
+    sqlite3_bind_int64 (stmt, 1, m->now);
+  if (sqlite3_bind_parameter_count (stmt) >= 2)
+    sqlite3_bind_text (stmt, 2, text, -1, SQLITE_TRANSIENT);
+  if (sqlite3_bind_parameter_count (stmt) >= 3)
+    sqlite3_bind_int64 (stmt, 3, number);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      _sd_store_set_error (m->store, rc, _("merge the batch"), error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+
+/* What people must see, once every change is stored. */
+static gboolean
+merge_findings (Merge         *m,
+                const json_t  *holds,
+                SdSyncImport  *result,
+                GError       **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *origin;
+  json_t *seq;
+  gint64 before;
+
+  /* Clocks far ahead: the changes keep their HLC (every site must hold
+   * the very same change), the site's clock does not follow them. */
+  g_hash_table_iter_init (&iter, m->ahead);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Ahead *a = value;
+      sqlite3_stmt *stmt = NULL;
+
+      int rc = SQLITE_ERROR;
+
+      if (sqlite3_prepare_v2 (m->db, "INSERT INTO sync_clock_flags (origin, ahead_ms, changes, first_noted_at, "
+                                     "last_noted_at) VALUES (?2, ?3, ?4, ?1, ?1) ON CONFLICT (origin) DO UPDATE SET "
+                                     "ahead_ms = max (ahead_ms, excluded.ahead_ms), changes = changes + excluded.changes, "
+                                     "last_noted_at = excluded.last_noted_at", -1, &stmt, NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, m->now);
+          sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 3, a->ahead_ms);
+          sqlite3_bind_int64 (stmt, 4, a->changes);
+          rc = sqlite3_step (stmt);
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _sd_store_set_error (m->store, rc, _("merge the batch"), error);
+          return FALSE;
+        }
+    }
+  if (m->newest > 0)
+    _sd_store_receive_hlc (m->store, m->newest, SD_SYNC_MAX_AHEAD_MS);
+
+  /* Conflicts: a field the sender changed while it did not yet hold
+   * another site's change of the same field (that change's number is
+   * above what the sender says it holds of that site). */
+  json_object_foreach ((json_t *) holds, origin, seq)
+    {
+      gint64 n = is_site_id (origin) ? site_number (m, origin) : 0;
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_integer_value (seq));
+
+      if (n > 0 && json_is_integer (seq) &&
+          !run_bound (m, "INSERT OR REPLACE INTO temp.sync_holds (site, seq) VALUES (?3, CAST (?2 AS INTEGER))",
+                      number, n, error))
+        return FALSE;
+    }
+  before = store_count (m->store, "SELECT count (*) FROM sync_conflicts");
+  if (!run_bound (m,
+        "INSERT OR IGNORE INTO sync_conflicts (tbl, row_id, field, winner_site, winner_seq, loser_site, loser_seq, "
+        "  noted_at) "
+        "SELECT n.tbl, n.row_id, CAST (a.key AS INTEGER), "
+        "  iif ((n.hlc, sn.site_id) > (o.hlc, so.site_id), sn.site_id, so.site_id), "
+        "  iif ((n.hlc, sn.site_id) > (o.hlc, so.site_id), n.seq, o.seq), "
+        "  iif ((n.hlc, sn.site_id) > (o.hlc, so.site_id), so.site_id, sn.site_id), "
+        "  iif ((n.hlc, sn.site_id) > (o.hlc, so.site_id), o.seq, n.seq), ?1 "
+        "FROM temp.sync_new x JOIN oplog n ON n.site = x.site AND n.seq = x.seq "
+        "  JOIN oplog o ON o.tbl = n.tbl AND o.row_id = n.row_id AND o.site != n.site AND o.kind = 2 "
+        "  JOIN oplog_sites sn ON sn.n = n.site JOIN oplog_sites so ON so.n = o.site, "
+        "  json_each (n.fields) a, json_each (o.fields) b "
+        "WHERE a.key = b.key AND (a.type != b.type OR a.atom IS NOT b.atom) "
+        "  AND o.seq > coalesce ((SELECT h.seq FROM temp.sync_holds h WHERE h.site = o.site), 0)", NULL, 0, error))
+    return FALSE;
+  result->conflicts = store_count (m->store, "SELECT count (*) FROM sync_conflicts") - before;
+
+  /* Holes in each origin's sequence that arrived: recorded exactly, so
+   * that they are shown and check can tell them from changes taken out. */
+  g_hash_table_iter_init (&iter, m->origins);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!run_bound (m, "DELETE FROM oplog_gaps WHERE site_id = ?2 AND reason = 'sync'",
+                    key, 0, error) ||
+        !run_bound (m,
+          "INSERT INTO oplog_gaps (site_id, first_seq, last_seq, noted_at, reason) "
+          "SELECT ?2, g.prev + 1, g.seq - 1, ?1, 'sync' FROM ("
+          "  SELECT seq, lag (seq, 1, 0) OVER (ORDER BY seq) AS prev FROM oplog WHERE site = ?3) g "
+          "WHERE g.seq > g.prev + 1 AND NOT EXISTS (SELECT 1 FROM oplog_gaps r WHERE r.site_id = ?2 "
+          "  AND r.first_seq <= g.seq - 1 AND r.last_seq >= g.prev + 1)",
+          key, site_number (m, key), error))
+      return FALSE;
+  result->gaps = store_count (m->store, "SELECT coalesce (sum (last_seq - first_seq + 1), 0) FROM oplog_gaps "
+                              "WHERE reason = 'sync'");
+  return TRUE;
+}
+
+/* Makes every row the batch touched (and every row still waiting for
+ * its parent) what the op-log says, parents first. */
+static gboolean
+merge_fold (Merge         *m,
+            SdSyncImport  *result,
+            GError       **error)
+{
+  const char *table;
+  gint64 before;
+
+  if (!run_bound (m, "INSERT OR IGNORE INTO temp.sync_touched (tbl, row_id) "
+                     "SELECT tbl, row_id FROM sync_waiting", NULL, 0, error))
+    return FALSE;
+  result->waiting = 0;
+  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
+    {
+      gint64 changed = 0, waiting = 0;
+
+      if (!_sd_replay_apply_touched (m->store, table, g_strv_contains (append_only_tables, table), m->now,
+                                     &changed, &waiting, error))
+        return FALSE;
+      result->rows_changed += changed;
+      result->waiting += waiting;
+    }
+
+  /* Possible duplicates: a person new here and one registered at another
+   * site with the same name and birth date, or the same kana, birth date
+   * and address (the intake desk's rules, by its own keys). */
+  before = store_count (m->store, "SELECT count (*) FROM sync_duplicates");
+  if (!run_bound (m,
+        "INSERT OR IGNORE INTO sync_duplicates (person_a, person_b, noted_at) "
+        "SELECT min (p.id, q.id), max (p.id, q.id), ?1 FROM temp.sync_new_persons np "
+        "  JOIN persons p ON p.id = sd_row_id (np.row_id) "
+        "  JOIN person_keys k ON k.person_id = p.id AND substr (k.key, 1, 1) IN ('d', 'e') "
+        "  JOIN person_keys k2 ON k2.key = k.key AND k2.person_id != p.id "
+        "  JOIN persons q ON q.id = k2.person_id "
+        "  LEFT JOIN households hp ON hp.id = p.household_id LEFT JOIN households hq ON hq.id = q.household_id "
+        "WHERE (substr (k.key, 1, 1) = 'd' OR coalesce (p.address, hp.address) = coalesce (q.address, hq.address)) "
+        "  AND (SELECT site FROM oplog WHERE tbl = 4 AND row_id = np.row_id AND kind = 1 ORDER BY hlc LIMIT 1) IS NOT "
+        "      (SELECT site FROM oplog WHERE tbl = 4 AND row_id = sd_row_key (q.id) AND kind = 1 ORDER BY hlc LIMIT 1)",
+        NULL, 0, error))
+    return FALSE;
+  result->duplicates = store_count (m->store, "SELECT count (*) FROM sync_duplicates") - before;
+  return TRUE;
+}
+
+gboolean
+_sd_sync_merge (SdStore        *store,
+                SdBatchReader  *reader,
+                const char     *from_site,
+                SdSyncImport   *result,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  const json_t *header = sd_batch_reader_get_header (reader);
+  Merge m;
+  gboolean ok = FALSE;
+  gint64 index = 0;
+  json_t *op;
+
+  if (!merge_init (&m, store, from_site, error))
+    goto out;
+  _sd_store_set_capture (store, FALSE);
+  while ((op = sd_batch_reader_next (reader, cancellable, error)) != NULL)
+    {
+      gboolean stored = merge_operation (&m, op, ++index, result, error);
+
+      json_decref (op);
+      if (!stored)
+        goto out;
+    }
+  if (error != NULL && *error != NULL)
+    goto out;
+  result->operations = index;
+  /* The reader has proved the whole payload: now fold it in. */
+  ok = merge_findings (&m, json_object_get (header, "holds"), result, error) &&
+       merge_fold (&m, result, error) &&
+       take_holds (store, from_site, json_object_get (header, "holds"), error);
+
+out:
+  _sd_store_set_capture (store, TRUE);
+  merge_clear (&m);
+  return ok;
+}
+
+/* ---- import ---- */
+
+static gboolean
+find_sender (SdStore           *store,
+             const SdSyncSelf  *self,
+             const guint8      *signer,
+             const json_t      *header,
+             const char        *enrol,
+             SdSyncImport      *result,
+             GError           **error)
+{
+  const char *origin = json_string_value (json_object_get (header, "origin"));
+  const json_t *sender = json_object_get (header, "sender");
+  g_autofree char *fingerprint = _sd_sync_fingerprint (signer);
+  sqlite3_stmt *stmt = _sd_store_prepare (store, "SELECT site_id, name, revoked_at IS NOT NULL, role FROM sync_peers "
+                                                 "WHERE sign_pk = ?1", error);
+  gboolean found, revoked = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, signer, crypto_sign_PUBLICKEYBYTES, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      result->from_site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      result->from_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      revoked = sqlite3_column_int (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+
+  if (found && revoked)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_REVOKED,
+                   _("This batch comes from “%s”, which HQ revoked (a lost or stolen kiosk): it is refused. "
+                     "What that kiosk sent before it was revoked is kept."), result->from_name);
+      return FALSE;
+    }
+  if (found && g_strcmp0 (result->from_site, origin) != 0)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_SENDER,
+                   _("This batch is signed with the key of “%s” but says it comes from another site: it is "
+                     "refused. Keep the file for HQ."), result->from_name);
+      return FALSE;
+    }
+  if (found)
+    return TRUE;
+
+  /* A kiosk HQ does not know yet: enrolled only when a person typed the
+   * fingerprint the kiosk shows. */
+  if (self->role == SD_SYNC_ROLE_HQ && enrol != NULL)
+    {
+      g_autofree char *typed = g_ascii_strup (enrol, -1);
+      g_autofree char *shown = g_ascii_strup (fingerprint, -1);
+      guint8 box_pk[crypto_box_PUBLICKEYBYTES];
+      const char *box = json_string_value (json_object_get (sender, "box_pk"));
+      const char *name = json_string_value (json_object_get (sender, "name"));
+      gsize len = 0;
+
+      g_strdelimit (typed, " ", '-');
+      if (!g_str_equal (typed, shown))
+        {
+          g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_FINGERPRINT,
+                       _("The fingerprint typed (%s) is not the one of the kiosk that made this batch (%s). "
+                         "Compare it again with the kiosk’s screen; nothing was imported."), enrol, fingerprint);
+          return FALSE;
+        }
+      if (!is_site_id (origin) || name == NULL || box == NULL || strlen (box) != 64 ||
+          g_strcmp0 (json_string_value (json_object_get (sender, "role")), "kiosk") != 0 ||
+          sodium_hex2bin (box_pk, sizeof box_pk, box, 64, NULL, &len, NULL) != 0 || len != sizeof box_pk)
+        {
+          g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+                       _("This batch does not carry the keys of the kiosk that made it, so it cannot enrol it."));
+          return FALSE;
+        }
+      stmt = _sd_store_prepare (store, "INSERT INTO sync_peers (site_id, role, name, sign_pk, box_pk, enrolled_at) "
+                                       "VALUES (?1, 'kiosk', ?2, ?3, ?4, ?5)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, origin, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_blob (stmt, 3, signer, crypto_sign_PUBLICKEYBYTES, SQLITE_TRANSIENT);
+      sqlite3_bind_blob (stmt, 4, box_pk, sizeof box_pk, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 5, sd_store_now_ms (store));
+      if (!_sd_store_exec (store, stmt, _("enrol the kiosk"), error))
+        {
+          g_prefix_error (error, _("A site with this identity is already enrolled with another key "
+                                   "(a copied disk?): "));
+          return FALSE;
+        }
+      result->from_site = g_strdup (origin);
+      result->from_name = g_strdup (name);
+      result->enrolled = TRUE;
+      return TRUE;
+    }
+  g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_SENDER,
+               self->role == SD_SYNC_ROLE_HQ
+               ? _("This batch comes from a kiosk that is not enrolled at this HQ (key fingerprint %s). "
+                   "If it is a new kiosk of this deployment, compare this fingerprint with the one on the "
+                   "kiosk’s screen and enrol it; otherwise keep the file for HQ.")
+               : _("This batch is signed by a site this kiosk does not know (key fingerprint %s). Take it "
+                   "to HQ, or import HQ’s newest batch first (it lists the deployment’s kiosks)."),
+               fingerprint);
+  return FALSE;
+}
+
+static gboolean
+record_batch (SdStore            *store,
+              const json_t       *header,
+              SdSyncImport       *result,
+              GError            **error)
+{
+  const char *prev = json_string_value (json_object_get (header, "prev"));
+  sqlite3_stmt *stmt;
+
+  if (prev != NULL)
+    {
+      stmt = _sd_store_prepare (store, "SELECT 1 FROM sync_batches WHERE sha256 = ?1 AND from_site = ?2", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, prev, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, result->from_site, -1, SQLITE_TRANSIENT);
+      result->chain_broken = sqlite3_step (stmt) != SQLITE_ROW;
+      sqlite3_reset (stmt);
+    }
+  stmt = _sd_store_prepare (store, "INSERT INTO sync_batches (sha256, from_site, received_at, operations, applied) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, result->sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, result->from_site, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, sd_store_now_ms (store));
+  sqlite3_bind_int64 (stmt, 4, result->operations);
+  sqlite3_bind_int64 (stmt, 5, result->applied);
+  if (!_sd_store_exec (store, stmt, _("record the batch received"), error))
+    return FALSE;
+  stmt = _sd_store_prepare (store, "UPDATE sync_peers SET last_received_at = ?2, last_received_sha = ?3, "
+                                   "chain_breaks = chain_breaks + ?4 WHERE site_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, result->from_site, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, sd_store_now_ms (store));
+  sqlite3_bind_text (stmt, 3, result->sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 4, result->chain_broken);
+  return _sd_store_exec (store, stmt, _("record the batch received"), error);
+}
+
+static gboolean
+already_imported (SdStore      *store,
+                  SdSyncImport *result,
+                  GError      **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store, "SELECT b.from_site, coalesce (p.name, b.from_site), b.operations "
+                                                 "FROM sync_batches b LEFT JOIN sync_peers p ON p.site_id = b.from_site "
+                                                 "WHERE b.sha256 = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, result->sha256, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      result->already_imported = TRUE;
+      result->from_site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      result->from_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      result->operations = sqlite3_column_int64 (stmt, 2);
+      result->already_had = result->operations;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+import_stream (SdStore       *store,
+               GInputStream  *in,
+               const char    *enrol,
+               SdSyncImport  *result,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_auto(SdSyncSelf) self = { 0 };
+  g_autoptr(SdBatchReader) reader = NULL;
+  g_autoptr(SdTxn) txn = NULL;
+  const json_t *header;
+  const char *kind, *to;
+  json_int_t schema;
+
+  if (!_sd_sync_load_self (store, &self, error) || !already_imported (store, result, error))
+    return FALSE;
+  if (result->already_imported)
+    return TRUE;
+
+  reader = sd_batch_reader_new (in, &self.receiver, cancellable, error);
+  if (reader == NULL)
+    return FALSE;
+  header = sd_batch_reader_get_header (reader);
+  kind = json_string_value (json_object_get (header, "kind"));
+  to = json_string_value (json_object_get (header, "to"));
+  schema = json_integer_value (json_object_get (header, "schema"));
+  if (schema > SD_SCHEMA_VERSION)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_TOO_NEW,
+                   _("This batch was made by a newer ShelterDesk (database version %d; this one knows up to %d). "
+                     "Update ShelterDesk here, then import it again."), (int) schema, SD_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (g_strcmp0 (kind, "batch") != 0 || schema < 1)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+                   g_strcmp0 (kind, "bundle") == 0
+                   ? _("This is a deployment bundle, not a batch: a new kiosk is enrolled with it.")
+                   : _("This batch cannot be read: its header is not one ShelterDesk writes."));
+      return FALSE;
+    }
+  if (g_strcmp0 (json_string_value (json_object_get (header, "deployment")), self.deployment_id) != 0)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_OTHER_DEPLOYMENT,
+                   _("This batch belongs to another deployment (“%s”), not to “%s”: it is refused."),
+                   json_string_value (json_object_get (header, "deployment_name")) ?: "?", self.deployment_name);
+      return FALSE;
+    }
+  if (g_strcmp0 (to, sd_store_get_site_id (store)) != 0)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_ADDRESSED,
+                   _("This batch was made for another site of the deployment: import it there."));
+      return FALSE;
+    }
+
+  txn = _sd_store_begin (store, error);
+  if (txn == NULL ||
+      !find_sender (store, &self, sd_batch_reader_get_signer (reader), header, enrol, result, error) ||
+      !_sd_sync_merge (store, reader, result->from_site, result, cancellable, error))
+    return FALSE;
+  /* HQ's list of the deployment's sites, revocations included. */
+  if (json_is_array (json_object_get (header, "peers")) &&
+      g_strcmp0 (json_string_value (json_object_get (json_object_get (header, "sender"), "role")), "hq") == 0 &&
+      self.role == SD_SYNC_ROLE_KIOSK &&
+      !_sd_sync_learn_peers (store, json_object_get (header, "peers"), error))
+    return FALSE;
+  return record_batch (store, header, result, error) && _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
+gboolean
+sd_sync_import_bytes (SdStore       *store,
+                      GBytes        *bytes,
+                      const char    *enrol,
+                      SdSyncImport  *result,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  guint8 sha[crypto_hash_sha256_BYTES];
+
+  memset (result, 0, sizeof *result);
+  crypto_hash_sha256 (sha, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  result->sha256 = _sd_sync_hex (sha, sizeof sha);
+  return import_stream (store, in, enrol, result, cancellable, error);
+}
+
+gboolean
+sd_sync_import_file (SdStore       *store,
+                     const char    *path,
+                     const char    *enrol,
+                     SdSyncImport  *result,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autofree char *name = g_path_get_basename (path);
+  crypto_hash_sha256_state state;
+  guint8 sha[crypto_hash_sha256_BYTES];
+  guint8 buffer[65536];
+  gssize n;
+  gboolean ok;
+
+  memset (result, 0, sizeof *result);
+  /* The file's hash first, by a pass of its own: a batch need not fit
+   * in memory, and a second import of the same file is known at once. */
+  in = g_file_read (file, cancellable, error);
+  if (in == NULL)
+    {
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  crypto_hash_sha256_init (&state);
+  while ((n = g_input_stream_read (G_INPUT_STREAM (in), buffer, sizeof buffer, cancellable, error)) > 0)
+    crypto_hash_sha256_update (&state, buffer, (gsize) n);
+  if (n < 0 || !g_seekable_seek (G_SEEKABLE (in), 0, G_SEEK_SET, cancellable, error))
+    {
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  crypto_hash_sha256_final (&state, sha);
+  result->sha256 = _sd_sync_hex (sha, sizeof sha);
+  ok = import_stream (store, G_INPUT_STREAM (in), enrol, result, cancellable, error);
+  if (!ok)
+    g_prefix_error (error, "%s: ", name);
+  return ok;
+}
+
+/* ---- what people review ---- */
+
+
+gboolean
+sd_sync_get_status (SdStore       *store,
+                    SdSyncStatus  *status,
+                    GError       **error)
+{
+  g_autoptr(GPtrArray) peers = sd_sync_list_peers (store, error);
+
+  memset (status, 0, sizeof *status);
+  if (peers == NULL)
+    return FALSE;
+  for (guint i = 0; i < peers->len; i++)
+    {
+      SdSyncPeer *peer = g_ptr_array_index (peers, i);
+
+      /* A kiosk's waiting work is what HQ lacks; HQ's, what its kiosks lack. */
+      if (peer->revoked_at != 0 || (sd_sync_get_role (store) == SD_SYNC_ROLE_KIOSK && !peer->is_hq))
+        continue;
+      status->waiting = MAX (status->waiting, (guint64) peer->waiting);
+      if (peer->waiting_since != 0 && (status->waiting_since == 0 || peer->waiting_since < status->waiting_since))
+        status->waiting_since = peer->waiting_since;
+    }
+  status->gaps = store_count (store, "SELECT coalesce (sum (last_seq - first_seq + 1), 0) FROM oplog_gaps "
+                                     "WHERE reason = 'sync'");
+  status->clamped_origins = store_count (store, "SELECT count (*) FROM sync_clock_flags");
+  status->conflicts = store_count (store, "SELECT count (*) FROM sync_conflicts WHERE resolved_at IS NULL");
+  status->duplicates = store_count (store, "SELECT count (*) FROM sync_duplicates WHERE decision IS NULL");
+  status->rows_waiting = store_count (store, "SELECT count (*) FROM sync_waiting");
+  status->last_import_at = store_count (store, "SELECT coalesce (max (received_at), 0) FROM sync_batches");
+  return TRUE;
+}
+
+static char *
+query_json (SdStore     *store,
+            const char  *sql,
+            gint64       flag,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  if (sqlite3_prepare_v2 (_sd_store_get_db (store), sql, -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, flag);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  if (text == NULL)
+    _sd_store_set_error (store, sqlite3_errcode (_sd_store_get_db (store)), _("read the sync status"), error);
+  sqlite3_finalize (stmt);
+  return text;
+}
+
+char *
+sd_sync_status_json (SdStore  *store,
+                     GError  **error)
+{
+  g_auto(SdSyncSelf) self = { 0 };
+  g_autoptr(GPtrArray) peers = NULL;
+  g_autofree char *gaps = NULL, *clocks = NULL, *fingerprint = NULL;
+  SdSyncStatus status;
+  json_t *root, *list;
+
+  if (!_sd_sync_load_self (store, &self, error) || !sd_sync_get_status (store, &status, error) ||
+      (peers = sd_sync_list_peers (store, error)) == NULL)
+    return NULL;
+  gaps = query_json (store, "SELECT json_group_array (json_object ('site', site_id, 'first', first_seq, "
+                            "'last', last_seq, 'noted_at', noted_at)) FROM oplog_gaps WHERE reason = 'sync'", 0, error);
+  clocks = query_json (store, "SELECT json_group_array (json_object ('site', origin, 'ahead_ms', ahead_ms, "
+                              "'changes', changes, 'last_noted_at', last_noted_at)) FROM sync_clock_flags", 0, error);
+  if (gaps == NULL || clocks == NULL)
+    return NULL;
+  fingerprint = _sd_sync_fingerprint (self.signer.sign_pk);
+  list = json_array ();
+  for (guint i = 0; i < peers->len; i++)
+    {
+      SdSyncPeer *p = g_ptr_array_index (peers, i);
+
+      json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+                                              "site", p->site_id, "name", p->name, "role", p->is_hq ? "hq" : "kiosk",
+                                              "fingerprint", p->fingerprint,
+                                              "enrolled_at", (json_int_t) p->enrolled_at,
+                                              "last_received_at", (json_int_t) p->last_received_at,
+                                              "last_sent_at", (json_int_t) p->last_sent_at,
+                                              "waiting", (json_int_t) p->waiting,
+                                              "waiting_since", (json_int_t) p->waiting_since,
+                                              "chain_breaks", (json_int_t) p->chain_breaks,
+                                              "revoked", p->revoked_at != 0));
+    }
+  root = json_pack ("{s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I}",
+                    "role", self.role == SD_SYNC_ROLE_HQ ? "hq" : "kiosk",
+                    "deployment", self.deployment_name, "site", sd_store_get_site_id (store),
+                    "fingerprint", fingerprint, "peers", list,
+                    "waiting", (json_int_t) status.waiting, "waiting_since", (json_int_t) status.waiting_since,
+                    "gaps", json_loads (gaps, 0, NULL), "clocks_ahead", json_loads (clocks, 0, NULL),
+                    "conflicts", (json_int_t) status.conflicts, "duplicates", (json_int_t) status.duplicates,
+                    "rows_waiting", (json_int_t) status.rows_waiting,
+                    "last_import_at", (json_int_t) status.last_import_at);
+  {
+    char *text = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+
+    json_decref (root);
+    return text;
+  }
+}
+
+char *
+sd_sync_list_conflicts_json (SdStore   *store,
+                             gboolean   include_resolved,
+                             GError   **error)
+{
+  return query_json (store,
+    "SELECT json_group_array (json_object ('id', c.id, 'table', t.name, 'row_id', sd_row_id (c.row_id), "
+    "  'field', f.name, 'noted_at', c.noted_at, 'resolved', c.resolved_at IS NOT NULL, "
+    "  'winner', json_object ('site', c.winner_site, 'name', coalesce (pw.name, c.winner_site), "
+    "    'value', (SELECT json_extract (o.fields, '$.\"' || c.field || '\"') FROM oplog o "
+    "      JOIN oplog_sites s ON s.n = o.site WHERE s.site_id = c.winner_site AND o.seq = c.winner_seq)), "
+    "  'loser', json_object ('site', c.loser_site, 'name', coalesce (pl.name, c.loser_site), "
+    "    'value', (SELECT json_extract (o.fields, '$.\"' || c.field || '\"') FROM oplog o "
+    "      JOIN oplog_sites s ON s.n = o.site WHERE s.site_id = c.loser_site AND o.seq = c.loser_seq)))) "
+    "FROM (SELECT * FROM sync_conflicts WHERE ?1 OR resolved_at IS NULL ORDER BY id) c "
+    "  JOIN oplog_tables t ON t.n = c.tbl JOIN oplog_fields f ON f.tbl = c.tbl AND f.n = c.field "
+    "  LEFT JOIN sync_peers pw ON pw.site_id = c.winner_site LEFT JOIN sync_peers pl ON pl.site_id = c.loser_site",
+    include_resolved, error);
+}
+
+gboolean
+sd_sync_resolve_conflict (SdStore   *store,
+                          gint64     id,
+                          gboolean   keep_loser,
+                          GError   **error)
+{
+  g_autoptr(SdTxn) txn = _sd_store_begin (store, error);
+  g_autofree char *table = NULL, *column = NULL, *row_id = NULL, *update = NULL;
+  sqlite3_value *value = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  if (txn == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (store,
+    "SELECT t.name, f.name, sd_row_id (c.row_id), "
+    "  (SELECT json_extract (o.fields, '$.\"' || c.field || '\"') FROM oplog o JOIN oplog_sites s ON s.n = o.site "
+    "   WHERE s.site_id = c.loser_site AND o.seq = c.loser_seq) "
+    "FROM sync_conflicts c JOIN oplog_tables t ON t.n = c.tbl JOIN oplog_fields f ON f.tbl = c.tbl AND f.n = c.field "
+    "WHERE c.id = ?1 AND c.resolved_at IS NULL AND NOT f.retired", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      table = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      column = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      row_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      value = sqlite3_value_dup (sqlite3_column_value (stmt, 3));
+    }
+  sqlite3_reset (stmt);
+  if (table == NULL)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_PEER,
+                   _("There is no open conflict %" G_GINT64_FORMAT ". “conflicts list” shows them."), id);
+      return FALSE;
+    }
+  ok = TRUE;
+  if (keep_loser)
+    {
+      /* A new change of this site, newer than both: it wins everywhere,
+       * and the op-log keeps all three. Names are ShelterDesk's own. */
+      sqlite3_stmt *write = NULL;
+
+      update = g_strdup_printf ("UPDATE \"%s\" SET \"%s\" = ?1 WHERE id = ?2", table, column);
+      ok = sqlite3_prepare_v2 (_sd_store_get_db (store), update, -1, &write, NULL) == SQLITE_OK;
+      if (ok)
+        {
+          sqlite3_bind_value (write, 1, value);
+          sqlite3_bind_text (write, 2, row_id, -1, SQLITE_STATIC);
+          ok = sqlite3_step (write) == SQLITE_DONE;
+        }
+      if (!ok)
+        _sd_store_set_error (store, sqlite3_errcode (_sd_store_get_db (store)), _("keep the other value"), error);
+      sqlite3_finalize (write);
+    }
+  sqlite3_value_free (value);
+  if (!ok)
+    return FALSE;
+  stmt = _sd_store_prepare (store, "UPDATE sync_conflicts SET resolved_at = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, sd_store_now_ms (store));
+  return _sd_store_exec (store, stmt, _("resolve the conflict"), error) &&
+         _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
+char *
+sd_sync_list_duplicates_json (SdStore   *store,
+                              gboolean   include_decided,
+                              GError   **error)
+{
+  return query_json (store,
+    "SELECT json_group_array (json_object ('a', json_object ('id', a.id, 'name', a.name, 'kana', a.kana, "
+    "    'birth_date', a.birth_date, 'address', coalesce (a.address, ha.address)), "
+    "  'b', json_object ('id', b.id, 'name', b.name, 'kana', b.kana, 'birth_date', b.birth_date, "
+    "    'address', coalesce (b.address, hb.address)), "
+    "  'noted_at', d.noted_at, 'decision', d.decision)) "
+    "FROM (SELECT * FROM sync_duplicates WHERE ?1 OR decision IS NULL ORDER BY noted_at, person_a) d "
+    "  JOIN persons a ON a.id = d.person_a JOIN persons b ON b.id = d.person_b "
+    "  LEFT JOIN households ha ON ha.id = a.household_id LEFT JOIN households hb ON hb.id = b.household_id",
+    include_decided, error);
+}
+
+gboolean
+sd_sync_keep_apart (SdStore     *store,
+                    const char  *person_a,
+                    const char  *person_b,
+                    GError     **error)
+{
+  g_autoptr(SdTxn) txn = _sd_store_begin (store, error);
+  sqlite3_stmt *stmt;
+
+  if (txn == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (store, "UPDATE sync_duplicates SET decision = 'apart', decided_at = ?3 "
+                                   "WHERE person_a = min (?1, ?2) AND person_b = max (?1, ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, person_a, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, person_b, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, sd_store_now_ms (store));
+  if (!_sd_store_exec (store, stmt, _("keep the two persons apart"), error))
+    return FALSE;
+  if (sqlite3_changes (_sd_store_get_db (store)) == 0)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_PEER,
+                   _("These two persons are not listed as a possible duplicate."));
+      return FALSE;
+    }
+  return _sd_txn_commit (g_steal_pointer (&txn), error);
+}
