@@ -1363,7 +1363,9 @@ static const char schema_v11[] =
   "  sign_sk BLOB NOT NULL CHECK (length (sign_sk) = 64),"
   "  box_pk BLOB NOT NULL CHECK (length (box_pk) = 32),"
   "  box_sk BLOB NOT NULL CHECK (length (box_sk) = 32),"
-  "  enrolled_at INTEGER NOT NULL"
+  "  enrolled_at INTEGER NOT NULL,"
+  /* Where a kiosk pushes its batches when the network is there. */
+  "  hq_url TEXT"
   ");"
   /* The other sites of the deployment this one may exchange batches
    * with: HQ, and the kiosks HQ enrolled (HQ's batches carry the list). */
