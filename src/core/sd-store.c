@@ -1841,3 +1841,29 @@ _sd_store_set_capture (SdStore  *self,
 {
   self->capture = !!capture;
 }
+
+/**
+ * sd_store_catch_up:
+ * @hlc: the clock of the other store after its writes
+ * @tables: (array zero-terminated=1): the tables they changed
+ *
+ * Another SdStore on this file (a worker thread's, importing a batch)
+ * committed writes: this store's clock moves past @hlc, so that a change
+ * made here next is newer than what was just received, and
+ * SdStore::changed is emitted for each of @tables on this store's
+ * thread, so that the pages showing them refresh.
+ */
+void
+sd_store_catch_up (SdStore           *self,
+                   SdHlc              hlc,
+                   const char *const *tables)
+{
+  g_return_if_fail (SD_IS_STORE (self));
+  g_return_if_fail (self->txn_depth == 0);
+
+  if (hlc > self->hlc)
+    self->hlc = hlc;
+  reload_site (self);
+  for (guint i = 0; tables != NULL && tables[i] != NULL; i++)
+    g_signal_emit (self, signals[CHANGED], g_quark_from_string (tables[i]), tables[i]);
+}

@@ -95,4 +95,11 @@ void         sd_store_set_clock          (SdStore          *self,
 gint64       sd_store_now_ms             (SdStore          *self);
 SdHlc        sd_store_get_hlc            (SdStore          *self);
 
+/* After another SdStore on the same file (a worker thread's) committed
+ * writes to TABLES and left its clock at HLC: this store catches up, and
+ * emits SdStore::changed for each table on its own thread. */
+void         sd_store_catch_up           (SdStore           *self,
+                                          SdHlc              hlc,
+                                          const char *const *tables);
+
 G_END_DECLS

@@ -1584,3 +1584,39 @@ sd_sync_keep_apart (SdStore     *store,
     }
   return _sd_txn_commit (g_steal_pointer (&txn), error);
 }
+
+/* ---- a look at a batch before it is imported ---- */
+
+gboolean
+sd_sync_read_batch_sender (SdStore       *store,
+                           const char    *path,
+                           char         **out_name,
+                           char         **out_fingerprint,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_auto(SdSyncSelf) self = { 0 };
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(SdBatchReader) reader = NULL;
+  const json_t *sender;
+
+  if (!_sd_sync_load_self (store, &self, error))
+    return FALSE;
+  in = g_file_read (file, cancellable, error);
+  if (in != NULL)
+    reader = sd_batch_reader_new (G_INPUT_STREAM (in), &self.receiver, cancellable, error);
+  if (reader == NULL)
+    {
+      g_autofree char *name = g_path_get_basename (path);
+
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  sender = json_object_get (sd_batch_reader_get_header (reader), "sender");
+  if (out_name != NULL)
+    *out_name = g_strdup (json_string_value (json_object_get (sender, "name")));
+  if (out_fingerprint != NULL)
+    *out_fingerprint = _sd_sync_fingerprint (sd_batch_reader_get_signer (reader));
+  return TRUE;
+}

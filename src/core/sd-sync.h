@@ -228,4 +228,15 @@ gboolean    sd_sync_keep_apart        (SdStore      *store,
                                        const char   *person_b,
                                        GError      **error);
 
+/* Who signed the batch at PATH, as its header says: the name of its site
+ * and its key fingerprint, for a person to compare with a new kiosk's
+ * screen before enrolling it (sd_sync_import_file's ENROL).  Only the
+ * header is read and its signature checked; nothing is written. */
+gboolean    sd_sync_read_batch_sender (SdStore       *store,
+                                       const char    *path,
+                                       char         **out_name,
+                                       char         **out_fingerprint,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
+
 G_END_DECLS
