@@ -347,14 +347,14 @@ replay_emit (Replay         *r,
 
   if (r->key == NULL)
     return TRUE;
-  /* A deletion wins over every change before it, edits after it
-   * included, and loses to a newer creation of the same row, which
-   * starts afresh: the fields written before the deletion are gone. */
+  /* A deletion wins over every change made to the row, however late,
+   * until the row is made again: a creation newer than the deletion
+   * starts it afresh, with only what was written from then on. */
   if (r->deleted_site != NULL)
     {
       r->deleted = !newer_than (r->created_hlc, r->created_site, r->deleted_hlc, r->deleted_site);
       for (guint c = 1; !r->deleted && c < n; c++)
-        if (r->set[c] && !newer_than (r->hlcs[c], r->sites[c], r->deleted_hlc, r->deleted_site))
+        if (r->set[c] && newer_than (r->created_hlc, r->created_site, r->hlcs[c], r->sites[c]))
           r->set[c] = FALSE;
     }
   id = _sd_oplog_row_id_text (r->key);

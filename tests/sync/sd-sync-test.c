@@ -1,0 +1,213 @@
+/* sd-sync-test.c: a deployment of real databases for the sync tests: HQ and enrolled kiosks.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "sd-sync-test.h"
+
+#include <sodium.h>
+#include <string.h>
+
+void
+sd_sync_test_write (SdStore    *store,
+                    const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTxn) txn = _sd_store_begin (store, &error);
+  char *message = NULL;
+
+  g_assert_no_error (error);
+  if (sqlite3_exec (_sd_store_get_db (store), sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  g_assert_true (_sd_txn_commit (g_steal_pointer (&txn), &error));
+  g_assert_no_error (error);
+}
+
+GBytes *
+sd_sync_test_export (SdStore    *from,
+                     const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  SdSyncExport result = { 0 };
+
+  g_assert_true (sd_sync_export (from, to, out, &result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  sd_sync_export_clear (&result);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+void
+sd_sync_test_import (SdStore      *into,
+                     GBytes       *bytes,
+                     SdSyncImport *out_result)
+{
+  g_autoptr(GError) error = NULL;
+  SdSyncImport result = { 0 };
+
+  if (!sd_sync_import_bytes (into, bytes, NULL, &result, NULL, &error))
+    g_error ("import into %s: %s", sd_store_get_site_name (into), error->message);
+  if (out_result != NULL)
+    *out_result = result;
+  else
+    sd_sync_import_clear (&result);
+}
+
+static SdStore *
+open_new (const char *dir,
+          const char *file,
+          const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  SdStore *store = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (sd_store_set_site_name (store, name, &error));
+  return store;
+}
+
+void
+sd_sync_test_make_deployment (const char *dir,
+                              guint       n_kiosks)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) hq = open_new (dir, "hq.sqlite", "本部");
+  g_autoptr(GOutputStream) bundle = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) bundle_bytes = NULL;
+  g_autofree char *passphrase = NULL;
+  GPtrArray *kiosks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  sd_sync_test_write (hq,
+    "INSERT INTO shelters (id, code, name, kind, capacity, is_open) VALUES "
+    "('00000000-0000-7000-8000-000000000001', 'S01', '東小学校', 'designated', 300, 1),"
+    "('00000000-0000-7000-8000-000000000002', 'S02', '西中学校', 'designated', 500, 1),"
+    "('00000000-0000-7000-8000-000000000003', 'S03', '福祉センター', 'welfare', 50, 1);"
+    "INSERT INTO staff (id, staff_no, name, role) VALUES "
+    "('00000000-0000-7000-8000-000000000011', '1001', '井上 和子', 'lead'),"
+    "('00000000-0000-7000-8000-000000000012', '1002', '木村 健', 'volunteer'),"
+    "('00000000-0000-7000-8000-000000000013', '1003', '林 直美', 'hq');"
+    "INSERT INTO support_persons (id, name, birth_date, reason, created_at) VALUES "
+    "('00000000-0000-7000-8000-000000000021', '大野 ハル', '1938-04-01', '歩行困難', 1),"
+    "('00000000-0000-7000-8000-000000000022', '小川 進', '1945-09-12', '視覚障害', 1),"
+    "('00000000-0000-7000-8000-000000000023', '石井 トメ', '1931-02-20', '要介護3', 1);");
+  g_assert_true (sd_sync_init_hq (hq, "テスト市", &error));
+  g_assert_true (sd_sync_write_bundle (hq, bundle, &passphrase, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_close (bundle, NULL, NULL);
+  bundle_bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (bundle));
+
+  for (guint k = 0; k < n_kiosks; k++)
+    {
+      g_autofree char *file = g_strdup_printf ("k%u.sqlite", k);
+      g_autofree char *name = g_strdup_printf ("避難所%u", k);
+      SdStore *kiosk = open_new (dir, file, name);
+      g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bundle_bytes);
+      g_autoptr(GBytes) hello = NULL;
+      g_autofree char *fingerprint = NULL;
+      SdSyncImport result = { 0 };
+
+      g_assert_true (sd_sync_enrol (kiosk, in, passphrase, NULL, &error));
+      g_assert_no_error (error);
+      hello = sd_sync_test_export (kiosk, "hq");
+      fingerprint = sd_sync_get_fingerprint (kiosk);
+      g_assert_true (sd_sync_import_bytes (hq, hello, fingerprint, &result, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (result.enrolled);
+      sd_sync_import_clear (&result);
+      g_ptr_array_add (kiosks, kiosk);
+    }
+  /* HQ's answer lists every kiosk, so kiosks may relay to each other. */
+  for (guint k = 0; k < kiosks->len; k++)
+    {
+      SdStore *kiosk = g_ptr_array_index (kiosks, k);
+      g_autoptr(GBytes) answer = sd_sync_test_export (hq, sd_store_get_site_id (kiosk));
+
+      sd_sync_test_import (kiosk, answer, NULL);
+    }
+  g_ptr_array_unref (kiosks);
+}
+
+static void
+append_value (GString      *out,
+              sqlite3_stmt *stmt,
+              int           column)
+{
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_NULL:
+      g_string_append (out, "∅");
+      break;
+    case SQLITE_INTEGER:
+      g_string_append_printf (out, "i%lld", (long long) sqlite3_column_int64 (stmt, column));
+      break;
+    case SQLITE_FLOAT:
+      g_string_append_printf (out, "r%.17g", sqlite3_column_double (stmt, column));
+      break;
+    case SQLITE_BLOB:
+      g_string_append_c (out, 'x');
+      for (int i = 0; i < sqlite3_column_bytes (stmt, column); i++)
+        g_string_append_printf (out, "%02x", ((const guint8 *) sqlite3_column_blob (stmt, column))[i]);
+      break;
+    default:
+      g_string_append_printf (out, "t%s", sqlite3_column_text (stmt, column));
+    }
+}
+
+static void
+dump_query (GString    *out,
+            sqlite3    *db,
+            const char *title,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_string_append_printf (out, "== %s\n", title);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int c = 0; c < sqlite3_column_count (stmt); c++)
+        {
+          if (c > 0)
+            g_string_append_c (out, '|');
+          append_value (out, stmt, c);
+        }
+      g_string_append_c (out, '\n');
+    }
+  sqlite3_finalize (stmt);
+}
+
+char *
+sd_sync_test_dump (SdStore *store)
+{
+  sqlite3 *db = _sd_store_get_db (store);
+  GString *out = g_string_new (NULL);
+  const char *table;
+
+  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY id", table);
+
+      dump_query (out, db, table, sql);
+    }
+  dump_query (out, db, "person_state", "SELECT * FROM person_state ORDER BY person_id");
+  dump_query (out, db, "oplog",
+              "SELECT s.site_id, o.seq, o.txn, o.hlc, o.kind, t.name, o.row_id, o.fields FROM oplog o "
+              "JOIN oplog_sites s ON s.n = o.site JOIN oplog_tables t ON t.n = o.tbl ORDER BY s.site_id, o.seq");
+  return g_string_free (out, FALSE);
+}
+
+char *
+sd_sync_test_file_sha256 (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  guint8 hash[crypto_hash_sha256_BYTES];
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  crypto_hash_sha256 (hash, (const guint8 *) contents, length);
+  sodium_bin2hex (hex, sizeof hex, hash, sizeof hash);
+  return g_strdup (hex);
+}

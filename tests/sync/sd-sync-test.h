@@ -1,0 +1,43 @@
+/* sd-sync-test.h: a deployment of real databases for the sync tests: HQ and enrolled kiosks.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "sd-core.h"
+#include "sd-store-private.h"
+#include "sd-sync.h"
+
+G_BEGIN_DECLS
+
+#define SD_SYNC_TEST_KIOSKS 3
+
+/* Makes in DIR "hq.sqlite" (three shelters, staff, a support list) and
+ * "k0.sqlite"… enrolled from HQ's bundle, each kiosk's first batch
+ * imported at HQ with its fingerprint and HQ's answer imported back, so
+ * every site knows every other.  All closed again. */
+void      sd_sync_test_make_deployment (const char   *dir,
+                                        guint         n_kiosks);
+
+/* A batch from FROM for TO ("hq" or a site id), in memory. */
+GBytes   *sd_sync_test_export          (SdStore      *from,
+                                        const char   *to);
+
+/* Imports BYTES into INTO and asserts it was accepted. */
+void      sd_sync_test_import          (SdStore      *into,
+                                        GBytes       *bytes,
+                                        SdSyncImport *out_result);
+
+/* Every synced table and derived person state, and the op-log, as
+ * text, ordered: equal for two databases that hold the same data. */
+char     *sd_sync_test_dump            (SdStore      *store);
+
+/* Runs SQL (a write) through the store, so the op-log captures it. */
+void      sd_sync_test_write           (SdStore      *store,
+                                        const char   *sql);
+
+/* The SHA-256 of the file at PATH, hex. */
+char     *sd_sync_test_file_sha256     (const char   *path);
+
+G_END_DECLS

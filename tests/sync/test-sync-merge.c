@@ -1,0 +1,774 @@
+/* test-sync-merge.c: sync converges: any order, any path, repeats, and nothing lost.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The property test: HQ and three kiosks, real databases, each doing
+ * random writes (households and persons, edits of the same and of
+ * different fields, check-ins and supply pickups, conditions, staff
+ * edits, deletions racing edits) with clocks that run apart, exchanging
+ * batches by random paths (kiosk to HQ, HQ to kiosk, kiosk to kiosk) in
+ * random orders with repeats.  At the end, after one last round trip,
+ * every database's canonical dump is byte for byte the same, every
+ * change any site made is everywhere, nothing waits to be sent, and
+ * check --deep holds.  SD_SYNC_SEED=N replays one run; SD_SYNC_RUNS sets
+ * how many (200 by default).
+ */
+#include "sd-sync-test.h"
+#include "sd-json.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_SITES (SD_SYNC_TEST_KIOSKS + 1)  /* 0 is HQ */
+
+static char *template_dir;
+
+typedef struct {
+  char    *dir;
+  SdStore *sites[N_SITES];
+  gint64   clock[N_SITES];
+  GRand   *rand;
+  guint    seed;
+  GPtrArray *in_transit;  /* Transit* */
+  guint    ids;
+} Run;
+
+typedef struct {
+  guint   to;
+  GBytes *bytes;
+} Transit;
+
+static void
+transit_free (Transit *t)
+{
+  g_bytes_unref (t->bytes);
+  g_free (t);
+}
+
+static gint64
+site_clock (gpointer user_data)
+{
+  return *(gint64 *) user_data;
+}
+
+static const char *
+site_file (guint site)
+{
+  static const char *const files[] = { "hq.sqlite", "k0.sqlite", "k1.sqlite", "k2.sqlite" };
+
+  return files[site];
+}
+
+static void
+copy_file (const char *from_dir,
+           const char *to_dir,
+           const char *name)
+{
+  g_autofree char *from = g_build_filename (from_dir, name, NULL);
+  g_autofree char *to = g_build_filename (to_dir, name, NULL);
+  g_autoptr(GFile) src = g_file_new_for_path (from);
+  g_autoptr(GFile) dst = g_file_new_for_path (to);
+
+  g_assert_true (g_file_copy (src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+}
+
+static void
+run_open (Run   *run,
+          guint  seed)
+{
+  memset (run, 0, sizeof *run);
+  run->seed = seed;
+  run->rand = g_rand_new_with_seed (seed);
+  /* In the runtime folder (a tmpfs) where there is one: 200 runs of four
+   * databases pay no disk flushes. */
+  run->dir = g_build_filename (g_get_user_runtime_dir (), "sd-sync-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (run->dir));
+  run->in_transit = g_ptr_array_new_with_free_func ((GDestroyNotify) transit_free);
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_build_filename (run->dir, site_file (s), NULL);
+
+      copy_file (template_dir, run->dir, site_file (s));
+      run->sites[s] = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+      g_assert_no_error (error);
+      /* Clocks a little apart (never beyond the 10 minutes that clamp),
+       * so that ties and reorderings happen. */
+      run->clock[s] = 1893456000000 + 1000 * g_rand_int_range (run->rand, 0, 3);
+      sd_store_set_clock (run->sites[s], site_clock, &run->clock[s]);
+    }
+}
+
+static void
+run_close (Run *run)
+{
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autofree char *path = g_build_filename (run->dir, site_file (s), NULL);
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_clear_object (&run->sites[s]);
+      g_unlink (path);
+      g_unlink (wal);
+      g_unlink (shm);
+    }
+  g_rmdir (run->dir);
+  g_free (run->dir);
+  g_ptr_array_unref (run->in_transit);
+  g_rand_free (run->rand);
+}
+
+/* A UUID text from the run's own random numbers, so a seed replays. */
+static char *
+new_id (Run *run)
+{
+  return g_strdup_printf ("%08x-%04x-7%03x-8%03x-%08x%04x", g_rand_int (run->rand), g_rand_int (run->rand) & 0xffff,
+                          g_rand_int (run->rand) & 0xfff, g_rand_int (run->rand) & 0xfff, g_rand_int (run->rand),
+                          ++run->ids);
+}
+
+/* The id of a random row of TABLE at SITE, or NULL. */
+static char *
+pick_row (Run        *run,
+          guint       site,
+          const char *table)
+{
+  sqlite3 *db = _sd_store_get_db (run->sites[site]);
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count (*) FROM %s", table);
+  g_autofree char *pick_sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = 0;
+  char *id = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, count_sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (n == 0)
+    return NULL;
+  pick_sql = g_strdup_printf ("SELECT id FROM %s ORDER BY id LIMIT 1 OFFSET %d", table,
+                              g_rand_int_range (run->rand, 0, (gint32) n));
+  g_assert_cmpint (sqlite3_prepare_v2 (db, pick_sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return id;
+}
+
+static const char *const names[] = { "山田 太郎", "佐藤 花子", "鈴木 一郎", "グエン ヴァン アン", "田中 美咲" };
+static const char *const births[] = { "1950-01-06", "1984-07-21", "2015-03-03" };
+static const char *const phones[] = { "090-1111-2222", "080-3333-4444", NULL };
+static const char *const shelters[] = {
+  "00000000-0000-7000-8000-000000000001", "00000000-0000-7000-8000-000000000002",
+  "00000000-0000-7000-8000-000000000003" };
+
+static const char *
+pick (Run               *run,
+      const char *const *values,
+      guint              n)
+{
+  return values[g_rand_int_range (run->rand, 0, (gint32) n)];
+}
+
+static char *
+quoted (const char *text)
+{
+  return text != NULL ? sqlite3_mprintf ("%Q", text) : sqlite3_mprintf ("NULL");
+}
+
+static void
+register_household (Run   *run,
+                    guint  site)
+{
+  g_autofree char *household = new_id (run);
+  GString *sql = g_string_new (NULL);
+  guint members = (guint) g_rand_int_range (run->rand, 1, 4);
+  const char *shelter = pick (run, shelters, G_N_ELEMENTS (shelters));
+
+  g_string_append_printf (sql, "INSERT INTO households (id, shelter_id, stay, created_at) "
+                               "VALUES ('%s', '%s', 'shelter', %" G_GINT64_FORMAT ");",
+                          household, shelter, run->clock[site]);
+  for (guint m = 0; m < members; m++)
+    {
+      g_autofree char *person = new_id (run);
+      g_autofree char *event = new_id (run);
+
+      g_string_append_printf (sql, "INSERT INTO persons (id, household_id, name, birth_date, created_at) "
+                                   "VALUES ('%s', '%s', '%s', '%s', %" G_GINT64_FORMAT ");",
+                              person, household, pick (run, names, G_N_ELEMENTS (names)),
+                              pick (run, births, G_N_ELEMENTS (births)), run->clock[site]);
+      if (g_rand_boolean (run->rand))
+        g_string_append_printf (sql, "INSERT INTO person_events (id, person_id, shelter_id, kind, at, hlc) "
+                                     "VALUES ('%s', '%s', '%s', 'arrive', %" G_GINT64_FORMAT ", sd_hlc ());",
+                                event, person, shelter, run->clock[site]);
+    }
+  sd_sync_test_write (run->sites[site], sql->str);
+  g_string_free (sql, TRUE);
+}
+
+static void
+edit_person (Run   *run,
+             guint  site)
+{
+  static const char *const fields[] = { "name", "phone", "allergies", "kana" };
+  g_autofree char *person = pick_row (run, site, "persons");
+  const char *field = pick (run, fields, G_N_ELEMENTS (fields));
+  const char *value;
+  char *v, *sql;
+
+  if (person == NULL)
+    return;
+  if (g_str_equal (field, "name"))
+    value = pick (run, names, G_N_ELEMENTS (names));
+  else if (g_str_equal (field, "phone"))
+    value = pick (run, phones, G_N_ELEMENTS (phones));
+  else
+    value = g_rand_boolean (run->rand) ? "そば" : NULL;
+  v = quoted (value);
+  sql = g_strdup_printf ("UPDATE persons SET %s = %s WHERE id = '%s'", field, v, person);
+  sd_sync_test_write (run->sites[site], sql);
+  sqlite3_free (v);
+  g_free (sql);
+}
+
+static void
+person_event (Run   *run,
+              guint  site)
+{
+  static const char *const kinds[] = { "arrive", "go_out", "return", "leave", "supply" };
+  g_autofree char *person = pick_row (run, site, "persons");
+  g_autofree char *event = new_id (run);
+  g_autofree char *sql = NULL;
+
+  if (person == NULL)
+    return;
+  sql = g_strdup_printf ("INSERT INTO person_events (id, person_id, shelter_id, kind, at, hlc) "
+                         "VALUES ('%s', '%s', '%s', '%s', %" G_GINT64_FORMAT ", sd_hlc ())",
+                         event, person, pick (run, shelters, G_N_ELEMENTS (shelters)),
+                         pick (run, kinds, G_N_ELEMENTS (kinds)), run->clock[site]);
+  sd_sync_test_write (run->sites[site], sql);
+}
+
+static void
+shelter_condition (Run   *run,
+                   guint  site)
+{
+  static const char *const states[] = { "ok", "out", "unknown" };
+  g_autofree char *id = new_id (run);
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO shelter_conditions (id, shelter_id, at, hlc, water) "
+                                          "VALUES ('%s', '%s', %" G_GINT64_FORMAT ", sd_hlc (), '%s')",
+                                          id, pick (run, shelters, G_N_ELEMENTS (shelters)), run->clock[site],
+                                          pick (run, states, G_N_ELEMENTS (states)));
+
+  sd_sync_test_write (run->sites[site], sql);
+}
+
+/* Edits and deletions of rows nothing refers to: the support list and
+ * staff, where a deletion races edits made elsewhere. */
+static void
+edit_or_delete_leaf (Run   *run,
+                     guint  site)
+{
+  const char *table = g_rand_boolean (run->rand) ? "support_persons" : "staff";
+  g_autofree char *id = pick_row (run, site, table);
+  g_autofree char *sql = NULL;
+  int what = g_rand_int_range (run->rand, 0, 10);
+
+  if (id == NULL)
+    return;
+  if (what == 0)
+    sql = g_strdup_printf ("DELETE FROM %s WHERE id = '%s'", table, id);
+  else if (what == 1 && g_str_equal (table, "support_persons"))
+    {
+      g_autofree char *new_row = new_id (run);
+
+      sql = g_strdup_printf ("INSERT INTO support_persons (id, name, created_at) VALUES ('%s', '%s', 1)", new_row,
+                             pick (run, names, G_N_ELEMENTS (names)));
+    }
+  else
+    sql = g_strdup_printf ("UPDATE %s SET %s = '%s' WHERE id = '%s'", table,
+                           g_str_equal (table, "staff") ? "section" : "phone",
+                           pick (run, phones, G_N_ELEMENTS (phones) - 1), id);
+  sd_sync_test_write (run->sites[site], sql);
+}
+
+static const char *
+peer_name (Run   *run,
+           guint  site)
+{
+  return site == 0 ? "hq" : sd_store_get_site_id (run->sites[site]);
+}
+
+static void
+send_batch (Run   *run,
+            guint  from,
+            guint  to)
+{
+  Transit *t = g_new0 (Transit, 1);
+
+  t->to = to;
+  t->bytes = sd_sync_test_export (run->sites[from], peer_name (run, to));
+  g_ptr_array_add (run->in_transit, t);
+}
+
+static void
+deliver (Run   *run,
+         guint  index,
+         gboolean keep)
+{
+  Transit *t = g_ptr_array_index (run->in_transit, index);
+  g_autoptr(GError) error = NULL;
+  SdSyncImport result = { 0 };
+
+  if (!sd_sync_import_bytes (run->sites[t->to], t->bytes, NULL, &result, NULL, &error))
+    g_error ("seed %u: import refused: %s", run->seed, error->message);
+  if (result.clamped > 0 || result.conflicts < 0)
+    g_error ("seed %u: a clock was clamped", run->seed);
+  sd_sync_import_clear (&result);
+  if (!keep)
+    g_ptr_array_remove_index_fast (run->in_transit, index);
+}
+
+static void
+random_step (Run *run)
+{
+  guint site = (guint) g_rand_int_range (run->rand, 0, N_SITES);
+  int what = g_rand_int_range (run->rand, 0, 100);
+
+  /* Time moves on at every site, each at its own pace, in whole seconds
+   * often enough that two sites write within the same millisecond and
+   * HLC ties must be broken by site id. */
+  for (guint s = 0; s < N_SITES; s++)
+    run->clock[s] += g_rand_boolean (run->rand) ? 1000 * g_rand_int_range (run->rand, 0, 2)
+                                                : g_rand_int_range (run->rand, 0, 1500);
+
+  if (what < 18)
+    register_household (run, site);
+  else if (what < 36)
+    edit_person (run, site);
+  else if (what < 48)
+    person_event (run, site);
+  else if (what < 52)
+    shelter_condition (run, site);
+  else if (what < 62)
+    edit_or_delete_leaf (run, site);
+  else if (what < 82)
+    {
+      /* A batch by a random path: kiosk to HQ, HQ to kiosk, kiosk to kiosk. */
+      guint to = (guint) g_rand_int_range (run->rand, 0, N_SITES - 1);
+
+      send_batch (run, site, to >= site ? to + 1 : to);
+    }
+  else if (run->in_transit->len > 0)
+    /* Delivered in any order; a third stay on the stick and come again. */
+    deliver (run, (guint) g_rand_int_range (run->rand, 0, (gint32) run->in_transit->len),
+             g_rand_int_range (run->rand, 0, 3) == 0);
+}
+
+static gint64
+max_seq (SdStore    *store,
+         const char *site_id)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (store),
+                                       "SELECT count (*), coalesce (max (seq), 0) FROM oplog o JOIN oplog_sites s "
+                                       "ON s.n = o.site WHERE s.site_id = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  /* Dense: as many changes as the last number. */
+  if (sqlite3_column_int64 (stmt, 0) == sqlite3_column_int64 (stmt, 1))
+    n = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+assert_converged (Run *run)
+{
+  g_autofree char *hq_dump = NULL;
+
+  /* Whatever is still on a stick arrives, then one last round trip. */
+  while (run->in_transit->len > 0)
+    deliver (run, run->in_transit->len - 1, FALSE);
+  for (guint s = 1; s < N_SITES; s++)
+    {
+      g_autoptr(GBytes) b = sd_sync_test_export (run->sites[s], "hq");
+      sd_sync_test_import (run->sites[0], b, NULL);
+    }
+  for (guint s = 1; s < N_SITES; s++)
+    {
+      g_autoptr(GBytes) b = sd_sync_test_export (run->sites[0], sd_store_get_site_id (run->sites[s]));
+      sd_sync_test_import (run->sites[s], b, NULL);
+    }
+
+  hq_dump = sd_sync_test_dump (run->sites[0]);
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autofree char *dump = sd_sync_test_dump (run->sites[s]);
+      g_autoptr(GError) error = NULL;
+      SdSyncStatus status;
+
+      if (g_strcmp0 (dump, hq_dump) != 0)
+        {
+          g_autofree char *a = g_build_filename (g_get_tmp_dir (), "sd-sync-hq.dump", NULL);
+          g_autofree char *b = g_strdup_printf ("%s/sd-sync-site%u.dump", g_get_tmp_dir (), s);
+
+          g_file_set_contents (a, hq_dump, -1, NULL);
+          g_file_set_contents (b, dump, -1, NULL);
+          g_error ("seed %u: site %u differs from HQ (dumps in %s and %s); replay with SD_SYNC_SEED=%u",
+                   run->seed, s, a, b, run->seed);
+        }
+      /* Every change any site made is here, none missing. */
+      for (guint o = 0; o < N_SITES; o++)
+        if (max_seq (run->sites[s], sd_store_get_site_id (run->sites[o])) !=
+            max_seq (run->sites[o], sd_store_get_site_id (run->sites[o])))
+          g_error ("seed %u: site %u lacks changes of site %u", run->seed, s, o);
+      g_assert_true (sd_sync_get_status (run->sites[s], &status, &error));
+      if (s > 0 && status.waiting != 0)
+        g_error ("seed %u: kiosk %u still has %" G_GUINT64_FORMAT " changes waiting for HQ", run->seed, s,
+                 status.waiting);
+      if (status.rows_waiting != 0 || status.gaps != 0)
+        g_error ("seed %u: site %u has rows waiting or gaps", run->seed, s);
+    }
+}
+
+static void
+test_property (void)
+{
+  const char *one = g_getenv ("SD_SYNC_SEED");
+  guint runs = g_getenv ("SD_SYNC_RUNS") != NULL ? (guint) atoi (g_getenv ("SD_SYNC_RUNS")) : 200;
+  guint first = one != NULL ? (guint) atoi (one) : 1;
+
+  if (one != NULL)
+    runs = 1;
+  for (guint seed = first; seed < first + runs; seed++)
+    {
+      Run run;
+      guint steps;
+
+      run_open (&run, seed);
+      steps = (guint) g_rand_int_range (run.rand, 20, 120);
+      for (guint i = 0; i < steps; i++)
+        random_step (&run);
+      assert_converged (&run);
+      /* The proof check --deep gives: every row is what its changes make. */
+      if (seed % 20 == 0 || one != NULL)
+        for (guint s = 0; s < N_SITES; s++)
+          {
+            g_autoptr(GError) error = NULL;
+
+            if (!sd_store_check_deep (run.sites[s], &error))
+              g_error ("seed %u: check --deep at site %u: %s", seed, s, error->message);
+          }
+      run_close (&run);
+    }
+  g_test_message ("%u seeded runs converged", runs);
+}
+
+/* ---- the rules, one at a time ---- */
+
+static char *
+value_at (Run        *run,
+          guint       site,
+          const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (run->sites[site]), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static void
+exchange (Run   *run,
+          guint  from,
+          guint  to)
+{
+  send_batch (run, from, to);
+  deliver (run, run->in_transit->len - 1, FALSE);
+}
+
+#define PERSON "00000000-0000-7000-8000-0000000000aa"
+#define HOUSEHOLD "00000000-0000-7000-8000-0000000000ab"
+#define SUPPORT "00000000-0000-7000-8000-000000000021"
+
+static void
+hq_registers_a_person (Run *run)
+{
+  sd_sync_test_write (run->sites[0],
+    "INSERT INTO households (id, shelter_id, stay, created_at) VALUES ('" HOUSEHOLD "', "
+    "  '00000000-0000-7000-8000-000000000001', 'shelter', 1);"
+    "INSERT INTO persons (id, household_id, name, birth_date, created_at) "
+    "  VALUES ('" PERSON "', '" HOUSEHOLD "', '森 裕子', '1970-05-05', 1);");
+  exchange (run, 0, 1);
+  exchange (run, 0, 2);
+}
+
+/* Two kiosks change the same field in the same millisecond: the greater
+ * site id wins, everywhere, whatever order the batches come in. */
+static void
+test_same_hlc (void)
+{
+  Run run;
+  g_autofree char *winner = NULL;
+
+  run_open (&run, 1);
+  hq_registers_a_person (&run);
+  run.clock[1] = run.clock[2] = sd_hlc_get_wall_ms (MAX (sd_store_get_hlc (run.sites[1]),
+                                                         sd_store_get_hlc (run.sites[2]))) + 5000;
+  sd_sync_test_write (run.sites[1], "UPDATE persons SET phone = 'k0' WHERE id = '" PERSON "'");
+  sd_sync_test_write (run.sites[2], "UPDATE persons SET phone = 'k1' WHERE id = '" PERSON "'");
+  g_assert_cmpint (sd_store_get_hlc (run.sites[1]), ==, sd_store_get_hlc (run.sites[2]));
+  winner = g_strdup (strcmp (sd_store_get_site_id (run.sites[1]), sd_store_get_site_id (run.sites[2])) > 0
+                     ? "k0" : "k1");
+  exchange (&run, 2, 1);
+  exchange (&run, 1, 2);
+  assert_converged (&run);
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autofree char *phone = value_at (&run, s, "SELECT phone FROM persons WHERE id = '" PERSON "'");
+
+      g_assert_cmpstr (phone, ==, winner);
+    }
+  run_close (&run);
+}
+
+/* A deletion wins over an edit made after it elsewhere, and loses to a
+ * newer creation of the same row, which starts afresh. */
+static void
+test_delete_and_recreate (void)
+{
+  Run run;
+
+  run_open (&run, 2);
+  run.clock[1] += 1000;
+  sd_sync_test_write (run.sites[1], "DELETE FROM support_persons WHERE id = '" SUPPORT "'");
+  run.clock[2] += 60000;
+  sd_sync_test_write (run.sites[2], "UPDATE support_persons SET phone = '03-1234-5678' WHERE id = '" SUPPORT "'");
+  exchange (&run, 2, 0);
+  exchange (&run, 1, 0);
+  assert_converged (&run);
+  for (guint s = 0; s < N_SITES; s++)
+    g_assert_null (value_at (&run, s, "SELECT id FROM support_persons WHERE id = '" SUPPORT "'"));
+
+  /* Made again, later, by a site that saw the deletion. */
+  run.clock[2] += 60000;
+  sd_sync_test_write (run.sites[2], "INSERT INTO support_persons (id, name, created_at) "
+                                    "VALUES ('" SUPPORT "', '大野 ハル', 2)");
+  assert_converged (&run);
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autofree char *name = value_at (&run, s, "SELECT name FROM support_persons WHERE id = '" SUPPORT "'");
+      g_autofree char *reason = value_at (&run, s, "SELECT reason FROM support_persons WHERE id = '" SUPPORT "'");
+
+      g_assert_cmpstr (name, ==, "大野 ハル");
+      g_assert_null (reason);  /* written before the deletion: gone */
+    }
+  run_close (&run);
+}
+
+/* A person whose household has not arrived waits, and is made when it
+ * does (a batch that lost its beginning: HQ restored from a backup). */
+static void
+test_child_before_parent (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) second = NULL, whole = NULL;
+  g_autofree char *first_seq = NULL, *sql = NULL;
+  SdSyncImport result = { 0 };
+  Run run;
+
+  run_open (&run, 3);
+  sd_sync_test_write (run.sites[1],
+    "INSERT INTO households (id, shelter_id, stay, created_at) VALUES ('" HOUSEHOLD "', "
+    "  '00000000-0000-7000-8000-000000000002', 'shelter', 1);"
+    "INSERT INTO persons (id, household_id, name, created_at) VALUES ('" PERSON "', '" HOUSEHOLD "', '森 一', 1);");
+  first_seq = value_at (&run, 1, "SELECT max (seq) FROM oplog WHERE site = sd_site ()");
+  sd_sync_test_write (run.sites[1],
+    "INSERT INTO persons (id, household_id, name, created_at) "
+    "VALUES ('00000000-0000-7000-8000-0000000000ac', '" HOUSEHOLD "', '森 二', 1);");
+  /* k0 believes HQ has the household already. */
+  sql = g_strdup_printf ("UPDATE peer_acks SET acked_seq = %s WHERE peer_site_id = '%s' AND origin = sd_site ()",
+                         first_seq, sd_store_get_site_id (run.sites[0]));
+  sd_sync_test_write (run.sites[1], sql);
+  second = sd_sync_test_export (run.sites[1], "hq");
+  sd_sync_test_import (run.sites[0], second, &result);
+  g_assert_cmpint (result.waiting, ==, 1);
+  g_assert_cmpint (result.gaps, >, 0);
+  sd_sync_import_clear (&result);
+  g_assert_null (value_at (&run, 0, "SELECT id FROM persons WHERE name = '森 二'"));
+  g_assert_true (sd_store_check_deep (run.sites[0], &error));
+  g_assert_no_error (error);
+
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE peer_acks SET acked_seq = 0 WHERE peer_site_id = '%s' AND origin = sd_site ()",
+                         sd_store_get_site_id (run.sites[0]));
+  sd_sync_test_write (run.sites[1], sql);
+  whole = sd_sync_test_export (run.sites[1], "hq");
+  sd_sync_test_import (run.sites[0], whole, &result);
+  g_assert_cmpint (result.waiting, ==, 0);
+  g_assert_cmpint (result.gaps, ==, 0);
+  sd_sync_import_clear (&result);
+  g_assert_nonnull (value_at (&run, 0, "SELECT id FROM persons WHERE name = '森 二'"));
+  assert_converged (&run);
+  run_close (&run);
+}
+
+/* The same field changed at two kiosks that had not seen each other's
+ * change: HQ lists it with both values, applies the newer, and keeping
+ * the other is one action that then wins everywhere. */
+static void
+test_conflict (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_t) list = NULL;
+  g_autofree char *text = NULL;
+  json_t *conflict;
+  Run run;
+
+  run_open (&run, 4);
+  hq_registers_a_person (&run);
+  run.clock[1] += 10000;
+  sd_sync_test_write (run.sites[1], "UPDATE persons SET phone = '090-0000-0001' WHERE id = '" PERSON "'");
+  run.clock[2] += 20000;
+  sd_sync_test_write (run.sites[2], "UPDATE persons SET phone = '090-0000-0002' WHERE id = '" PERSON "'");
+  exchange (&run, 1, 0);
+  exchange (&run, 2, 0);
+  text = sd_sync_list_conflicts_json (run.sites[0], FALSE, &error);
+  g_assert_no_error (error);
+  list = json_loads (text, 0, NULL);
+  g_assert_cmpint (json_array_size (list), ==, 1);
+  conflict = json_array_get (list, 0);
+  g_assert_cmpstr (json_string_value (json_object_get (conflict, "field")), ==, "phone");
+  g_assert_cmpstr (json_string_value (json_object_get (json_object_get (conflict, "winner"), "value")), ==,
+                   "090-0000-0002");
+  g_assert_cmpstr (json_string_value (json_object_get (json_object_get (conflict, "loser"), "value")), ==,
+                   "090-0000-0001");
+
+  g_assert_true (sd_sync_resolve_conflict (run.sites[0], json_integer_value (json_object_get (conflict, "id")), TRUE,
+                                           &error));
+  g_assert_no_error (error);
+  assert_converged (&run);
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autofree char *phone = value_at (&run, s, "SELECT phone FROM persons WHERE id = '" PERSON "'");
+
+      g_assert_cmpstr (phone, ==, "090-0000-0001");
+    }
+  g_free (text);
+  text = sd_sync_list_conflicts_json (run.sites[0], FALSE, &error);
+  g_assert_cmpstr (text, ==, "[]");
+  run_close (&run);
+}
+
+/* Two kiosks register the same person: HQ lists a possible duplicate,
+ * and people keep them apart (or merge them). */
+static void
+test_duplicates (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(json_t) list = NULL;
+  g_autofree char *text = NULL;
+  json_t *pair;
+  Run run;
+
+  run_open (&run, 5);
+  for (guint k = 1; k <= 2; k++)
+    {
+      g_autofree char *household = new_id (&run), *person = new_id (&run);
+      g_autofree char *sql = g_strdup_printf (
+        "INSERT INTO households (id, shelter_id, stay, created_at) VALUES ('%s', "
+        "  '00000000-0000-7000-8000-000000000001', 'shelter', 1);"
+        "INSERT INTO persons (id, household_id, name, birth_date, created_at) "
+        "  VALUES ('%s', '%s', '山田 太郎', '1950-01-06', 1);", household, person, household);
+
+      sd_sync_test_write (run.sites[k], sql);
+      exchange (&run, k, 0);
+    }
+  text = sd_sync_list_duplicates_json (run.sites[0], FALSE, &error);
+  g_assert_no_error (error);
+  list = json_loads (text, 0, NULL);
+  g_assert_cmpint (json_array_size (list), ==, 1);
+  pair = json_array_get (list, 0);
+  g_assert_cmpstr (json_string_value (json_object_get (json_object_get (pair, "a"), "name")), ==, "山田 太郎");
+  g_assert_true (sd_sync_keep_apart (run.sites[0],
+                                     json_string_value (json_object_get (json_object_get (pair, "b"), "id")),
+                                     json_string_value (json_object_get (json_object_get (pair, "a"), "id")),
+                                     &error));
+  g_assert_no_error (error);
+  g_free (text);
+  text = sd_sync_list_duplicates_json (run.sites[0], FALSE, &error);
+  g_assert_cmpstr (text, ==, "[]");
+  assert_converged (&run);
+  run_close (&run);
+}
+
+/* A kiosk carries another kiosk's changes to HQ, which keep their
+ * origin; importing them captures nothing as HQ's own, and HQ's clock
+ * moves past what it received. */
+static void
+test_relay (void)
+{
+  SdSyncImport result = { 0 };
+  g_autofree char *hq_seq_before = NULL, *hq_seq_after = NULL, *origin = NULL;
+  Run run;
+
+  run_open (&run, 6);
+  register_household (&run, 1);
+  exchange (&run, 1, 2);
+  hq_seq_before = value_at (&run, 0, "SELECT max (seq) FROM oplog WHERE site = sd_site ()");
+  send_batch (&run, 2, 0);
+  sd_sync_test_import (run.sites[0], ((Transit *) g_ptr_array_index (run.in_transit, 0))->bytes, &result);
+  g_assert_cmpint (result.applied, >, 0);
+  sd_sync_import_clear (&result);
+  hq_seq_after = value_at (&run, 0, "SELECT max (seq) FROM oplog WHERE site = sd_site ()");
+  g_assert_cmpstr (hq_seq_before, ==, hq_seq_after);
+  origin = value_at (&run, 0, "SELECT s.site_id FROM oplog o JOIN oplog_sites s ON s.n = o.site "
+                              "WHERE o.tbl = 3 ORDER BY o.hlc DESC LIMIT 1");
+  g_assert_cmpstr (origin, ==, sd_store_get_site_id (run.sites[1]));
+  g_assert_cmpint (sd_store_get_hlc (run.sites[0]), >=, sd_store_get_hlc (run.sites[1]));
+
+  /* The same changes straight from k0 later: all already there. */
+  send_batch (&run, 1, 0);
+  sd_sync_test_import (run.sites[0], ((Transit *) g_ptr_array_index (run.in_transit, 1))->bytes, &result);
+  g_assert_cmpint (result.applied, ==, 0);
+  g_assert_cmpint (result.already_had, >, 0);
+  sd_sync_import_clear (&result);
+  g_ptr_array_set_size (run.in_transit, 0);
+  assert_converged (&run);
+  run_close (&run);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  template_dir = g_dir_make_tmp ("sd-sync-template-XXXXXX", NULL);
+  sd_sync_test_make_deployment (template_dir, SD_SYNC_TEST_KIOSKS);
+  g_test_add_func ("/sync/merge/same-hlc", test_same_hlc);
+  g_test_add_func ("/sync/merge/delete-and-recreate", test_delete_and_recreate);
+  g_test_add_func ("/sync/merge/child-before-parent", test_child_before_parent);
+  g_test_add_func ("/sync/merge/conflict", test_conflict);
+  g_test_add_func ("/sync/merge/duplicates", test_duplicates);
+  g_test_add_func ("/sync/merge/relay", test_relay);
+  g_test_add_func ("/sync/merge/property", test_property);
+  status = g_test_run ();
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autofree char *path = g_build_filename (template_dir, site_file (s), NULL);
+      g_unlink (path);
+    }
+  g_rmdir (template_dir);
+  return status;
+}
