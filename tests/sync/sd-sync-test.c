@@ -97,6 +97,14 @@ sd_sync_test_make_deployment (const char *dir,
   g_assert_no_error (error);
   g_output_stream_close (bundle, NULL, NULL);
   bundle_bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (bundle));
+  {
+    g_autofree char *bundle_path = g_build_filename (dir, "bundle.sdbundle", NULL);
+    g_autofree char *passphrase_path = g_build_filename (dir, "passphrase.txt", NULL);
+
+    g_assert_true (g_file_set_contents (bundle_path, g_bytes_get_data (bundle_bytes, NULL),
+                                        (gssize) g_bytes_get_size (bundle_bytes), NULL));
+    g_assert_true (g_file_set_contents (passphrase_path, passphrase, -1, NULL));
+  }
 
   for (guint k = 0; k < n_kiosks; k++)
     {

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 /* Makes in DIR "hq.sqlite" (three shelters, staff, a support list) and
  * "k0.sqlite"… enrolled from HQ's bundle, each kiosk's first batch
  * imported at HQ with its fingerprint and HQ's answer imported back, so
- * every site knows every other.  All closed again. */
+ * every site knows every other.  All closed again.  The bundle and its
+ * passphrase stay in DIR as "bundle.sdbundle" and "passphrase.txt". */
 void      sd_sync_test_make_deployment (const char   *dir,
                                         guint         n_kiosks);
 

@@ -1,0 +1,461 @@
+/* test-sync-refused.c: every batch that must be refused is, before anything is written; what must be flagged is.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Refused, with the database file's SHA-256 unchanged: a batch cut
+ * short, a byte flipped anywhere, a batch signed by a kiosk HQ never
+ * enrolled or revoked, sealed to another HQ, made by a newer schema, from
+ * a copied disk (a cloned site id), the wrong passphrase or fingerprint.
+ * Accepted but shown: the same batch again (nothing changes), a gap in a
+ * site's sequence, a clock an hour ahead (clamped and flagged).
+ */
+#include "sd-sync-test.h"
+#include "sd-sync-private.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+  char    *dir;
+  SdStore *hq;
+  SdStore *k0;
+  SdStore *k1;
+} Fixture;
+
+static SdStore *
+open_site (const char *dir,
+           const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  SdStore *store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("sd-sync-refused-XXXXXX", NULL);
+  sd_sync_test_make_deployment (f->dir, 2);
+  f->hq = open_site (f->dir, "hq.sqlite");
+  f->k0 = open_site (f->dir, "k0.sqlite");
+  f->k1 = open_site (f->dir, "k1.sqlite");
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->hq);
+  g_clear_object (&f->k0);
+  g_clear_object (&f->k1);
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* The HQ file's hash, every committed change in it. */
+static char *
+hq_sha (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_store_checkpoint (f->hq, &error));
+  g_assert_no_error (error);
+  return sd_sync_test_file_sha256 (sd_store_get_path (f->hq));
+}
+
+static void
+register_person (SdStore    *store,
+                 const char *name)
+{
+  g_autofree char *household = g_uuid_string_random ();
+  g_autofree char *person = g_uuid_string_random ();
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO households (id, shelter_id, stay, created_at) VALUES ('%s', "
+    "  '00000000-0000-7000-8000-000000000001', 'shelter', 1);"
+    "INSERT INTO persons (id, household_id, name, created_at) VALUES ('%s', '%s', '%s', 1);",
+    household, person, household, name);
+
+  sd_sync_test_write (store, sql);
+}
+
+/* Imports BYTES at HQ, which must refuse them with DOMAIN and CODE and
+ * stay exactly as it was. */
+static void
+assert_refused (Fixture *f,
+                GBytes  *bytes,
+                GQuark   domain,
+                int      code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = hq_sha (f);
+  g_autofree char *after = NULL;
+  SdSyncImport result = { 0 };
+
+  g_assert_false (sd_sync_import_bytes (f->hq, bytes, NULL, &result, NULL, &error));
+  g_assert_error (error, domain, code);
+  g_assert_cmpint (result.applied, ==, 0);
+  sd_sync_import_clear (&result);
+  after = hq_sha (f);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static gint64
+count (SdStore    *store,
+       const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+test_reimport (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) batch = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  SdSyncImport result = { 0 };
+
+  register_person (f->k0, "再送 一郎");
+  batch = sd_sync_test_export (f->k0, "hq");
+  sd_sync_test_import (f->hq, batch, &result);
+  g_assert_cmpint (result.applied, >, 0);
+  g_assert_false (result.already_imported);
+  sd_sync_import_clear (&result);
+
+  before = hq_sha (f);
+  sd_sync_test_import (f->hq, batch, &result);
+  g_assert_true (result.already_imported);
+  g_assert_cmpint (result.applied, ==, 0);
+  sd_sync_import_clear (&result);
+  after = hq_sha (f);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_damaged (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) batch = NULL;
+  const guint8 *bytes;
+  gsize size;
+  /* The magic, the sealed key, the stream header, the signed header,
+   * the middle of the payload, the last record's tag. */
+  gsize flips[] = { 0, 3, 9, 50, 100, 120, 140, 300, 0, 0, 0 };
+  gsize cuts[] = { 0, 7, 60, 111, 200, 0, 0 };
+
+  for (int i = 0; i < 300; i++)
+    register_person (f->k0, i % 2 ? "損傷 花子" : "損傷 太郎");
+  batch = sd_sync_test_export (f->k0, "hq");
+  bytes = g_bytes_get_data (batch, &size);
+  g_assert_cmpuint (size, >, 2000);
+  flips[8] = size / 2;
+  flips[9] = size - 20;
+  flips[10] = size - 1;
+  cuts[5] = size / 2;
+  cuts[6] = size - 1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (flips); i++)
+    {
+      g_autofree guint8 *copy = g_memdup2 (bytes, size);
+      g_autoptr(GBytes) damaged = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *before = hq_sha (f);
+      g_autofree char *after = NULL;
+      SdSyncImport result = { 0 };
+
+      copy[flips[i]] ^= 0x20;
+      damaged = g_bytes_new (copy, size);
+      g_assert_false (sd_sync_import_bytes (f->hq, damaged, NULL, &result, NULL, &error));
+      g_assert_true (error->domain == SD_BATCH_ERROR);
+      sd_sync_import_clear (&result);
+      after = hq_sha (f);
+      g_assert_cmpstr (before, ==, after);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+    {
+      g_autoptr(GBytes) cut = g_bytes_new (bytes, cuts[i]);
+      g_autoptr(GError) error = NULL;
+      SdSyncImport result = { 0 };
+
+      g_assert_false (sd_sync_import_bytes (f->hq, cut, NULL, &result, NULL, &error));
+      g_assert_true (error->domain == SD_BATCH_ERROR);
+      sd_sync_import_clear (&result);
+    }
+  /* The whole batch still goes in afterwards. */
+  sd_sync_test_import (f->hq, batch, NULL);
+  g_assert_cmpint (count (f->hq, "SELECT count (*) FROM persons WHERE name LIKE '損傷%'"), ==, 300);
+}
+
+/* A kiosk enrolled from the bundle whose first batch HQ never accepted. */
+static void
+test_unenrolled_and_fingerprint (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = g_build_filename (f->dir, "bundle.sdbundle", NULL);
+  g_autofree char *passphrase_path = g_build_filename (f->dir, "passphrase.txt", NULL);
+  g_autofree char *passphrase = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "stranger.sqlite", NULL);
+  g_autoptr(SdStore) stranger = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+  g_autoptr(GFile) file = g_file_new_for_path (bundle);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  g_autoptr(GBytes) batch = NULL;
+  SdSyncImport result = { 0 };
+
+  g_assert_true (g_file_get_contents (passphrase_path, &passphrase, NULL, NULL));
+  g_assert_true (sd_sync_enrol (stranger, G_INPUT_STREAM (in), passphrase, NULL, &error));
+  g_assert_no_error (error);
+  register_person (stranger, "未登録 三郎");
+  batch = sd_sync_test_export (stranger, "hq");
+  assert_refused (f, batch, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_SENDER);
+
+  /* A fingerprint that is not the kiosk's enrols nothing. */
+  g_assert_false (sd_sync_import_bytes (f->hq, batch, "0000-0000-0000-0000-0000", &result, NULL, &error));
+  g_assert_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_FINGERPRINT);
+  g_clear_error (&error);
+  sd_sync_import_clear (&result);
+  g_assert_cmpint (count (f->hq, "SELECT count (*) FROM sync_peers"), ==, 2);
+}
+
+static void
+test_revoked (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before_revoke = NULL, after_revoke = NULL, to_k1 = NULL;
+
+  register_person (f->k0, "失くし 物男");
+  before_revoke = sd_sync_test_export (f->k0, "hq");
+  sd_sync_test_import (f->hq, before_revoke, NULL);
+  g_assert_true (sd_sync_revoke (f->hq, sd_store_get_site_name (f->k0), &error));
+  g_assert_no_error (error);
+
+  register_person (f->k0, "盗まれ 後子");
+  after_revoke = sd_sync_test_export (f->k0, "hq");
+  assert_refused (f, after_revoke, SD_SYNC_ERROR, SD_SYNC_ERROR_REVOKED);
+  /* What it sent before stays. */
+  g_assert_cmpint (count (f->hq, "SELECT count (*) FROM persons WHERE name = '失くし 物男'"), ==, 1);
+
+  /* HQ's next batch tells the other kiosks, which refuse it too. */
+  to_k1 = sd_sync_test_export (f->hq, sd_store_get_site_id (f->k1));
+  sd_sync_test_import (f->k1, to_k1, NULL);
+  {
+    g_autoptr(GBytes) relay = sd_sync_test_export (f->k0, sd_store_get_site_id (f->k1));
+    SdSyncImport result = { 0 };
+
+    g_assert_false (sd_sync_import_bytes (f->k1, relay, NULL, &result, NULL, &error));
+    g_assert_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_REVOKED);
+    sd_sync_import_clear (&result);
+  }
+}
+
+static void
+test_other_hq (Fixture *f, gconstpointer data)
+{
+  g_autofree char *other = g_build_filename (f->dir, "other", NULL);
+  g_autoptr(SdStore) their_kiosk = NULL;
+  g_autoptr(GBytes) batch = NULL;
+
+  g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
+  sd_sync_test_make_deployment (other, 1);
+  their_kiosk = open_site (other, "k0.sqlite");
+  register_person (their_kiosk, "他市 民子");
+  batch = sd_sync_test_export (their_kiosk, "hq");
+  assert_refused (f, batch, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_FOR_US);
+}
+
+static void
+test_newer_schema (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(SdSyncSelf) self = { 0 };
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) batch = NULL;
+  g_autoptr(SdBatchWriter) writer = NULL;
+  g_autoptr(GBytes) sha = NULL;
+  guint8 hq_box[crypto_box_PUBLICKEYBYTES];
+  sqlite3_stmt *stmt = NULL;
+  json_t *header;
+
+  g_assert_true (_sd_sync_load_self (f->k0, &self, &error));
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (f->k0), "SELECT box_pk FROM sync_peers WHERE role = 'hq'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  memcpy (hq_box, sqlite3_column_blob (stmt, 0), sizeof hq_box);
+  sqlite3_finalize (stmt);
+  /* Everything right, signed by k0, but made by a schema from the future. */
+  writer = sd_batch_writer_new (&self.signer, hq_box, &error);
+  header = json_pack ("{s:s, s:s, s:i, s:s, s:s, s:s, s:{}, s:{s:s, s:s}}",
+                      "kind", "batch", "origin", sd_store_get_site_id (f->k0), "schema", SD_SCHEMA_VERSION + 1,
+                      "deployment", self.deployment_id, "deployment_name", self.deployment_name,
+                      "to", sd_store_get_site_id (f->hq), "holds", "sender", "name", "k0", "role", "kiosk");
+  sha = sd_batch_writer_finish (writer, header, out, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, NULL);
+  batch = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  assert_refused (f, batch, SD_SYNC_ERROR, SD_SYNC_ERROR_TOO_NEW);
+}
+
+static void
+test_cloned_site (Fixture *f, gconstpointer data)
+{
+  g_autofree char *clone_path = g_build_filename (f->dir, "clone.sqlite", NULL);
+  g_autoptr(GFile) src = g_file_new_for_path (sd_store_get_path (f->k0));
+  g_autoptr(GFile) dst = g_file_new_for_path (clone_path);
+  g_autoptr(SdStore) clone = NULL;
+  g_autoptr(GBytes) original = NULL, copied = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_store_checkpoint (f->k0, &error));
+  g_assert_true (g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  clone = open_site (f->dir, "clone.sqlite");
+  g_assert_cmpstr (sd_store_get_site_id (clone), ==, sd_store_get_site_id (f->k0));
+  register_person (f->k0, "本物 一");
+  register_person (clone, "複製 二");
+  original = sd_sync_test_export (f->k0, "hq");
+  copied = sd_sync_test_export (clone, "hq");
+  sd_sync_test_import (f->hq, original, NULL);
+  assert_refused (f, copied, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE);
+}
+
+/* A site's sequence with a hole: recorded and shown; filled later, gone. */
+static void
+test_gap (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) partial = NULL, whole = NULL;
+  g_autofree char *sql = NULL;
+  SdSyncImport result = { 0 };
+  SdSyncStatus status;
+  g_autoptr(GError) error = NULL;
+
+  register_person (f->k0, "欠番 一");
+  register_person (f->k0, "欠番 二");
+  sql = g_strdup_printf ("UPDATE peer_acks SET acked_seq = acked_seq + 2 WHERE peer_site_id = '%s' "
+                         "AND origin = sd_site ()", sd_store_get_site_id (f->hq));
+  sd_sync_test_write (f->k0, sql);
+  partial = sd_sync_test_export (f->k0, "hq");
+  sd_sync_test_import (f->hq, partial, &result);
+  g_assert_cmpint (result.gaps, ==, 2);
+  sd_sync_import_clear (&result);
+  g_assert_true (sd_sync_get_status (f->hq, &status, &error));
+  g_assert_cmpuint (status.gaps, ==, 2);
+  g_assert_true (sd_store_check (f->hq, &error));
+  g_assert_no_error (error);
+
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE peer_acks SET acked_seq = 0 WHERE peer_site_id = '%s' AND origin = sd_site ()",
+                         sd_store_get_site_id (f->hq));
+  sd_sync_test_write (f->k0, sql);
+  whole = sd_sync_test_export (f->k0, "hq");
+  sd_sync_test_import (f->hq, whole, &result);
+  g_assert_cmpint (result.gaps, ==, 0);
+  sd_sync_import_clear (&result);
+  g_assert_true (sd_store_check_deep (f->hq, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+an_hour_ahead (gpointer data)
+{
+  return g_get_real_time () / 1000 + 3600 * 1000;
+}
+
+static void
+test_clock_ahead (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) batch = NULL;
+  SdSyncImport result = { 0 };
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  sd_store_set_clock (f->k0, an_hour_ahead, NULL);
+  register_person (f->k0, "未来 時子");
+  batch = sd_sync_test_export (f->k0, "hq");
+  sd_sync_test_import (f->hq, batch, &result);
+  g_assert_cmpint (result.applied, >, 0);
+  g_assert_cmpint (result.clamped, >, 0);
+  sd_sync_import_clear (&result);
+  /* HQ's clock did not follow: at most the limit ahead. */
+  g_assert_cmpint (sd_hlc_get_wall_ms (sd_store_get_hlc (f->hq)), <=,
+                   now_ms + SD_SYNC_MAX_AHEAD_MS + 60 * 1000);
+  g_assert_cmpint (count (f->hq, "SELECT ahead_ms FROM sync_clock_flags"), >, 50 * 60 * 1000);
+}
+
+static void
+test_enrol_refusals (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = g_build_filename (f->dir, "bundle.sdbundle", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "new.sqlite", NULL);
+  g_autoptr(SdStore) blank = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+  g_autoptr(GFile) file = g_file_new_for_path (bundle);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  g_autoptr(GFileInputStream) again = g_file_read (file, NULL, NULL);
+
+  g_assert_false (sd_sync_enrol (blank, G_INPUT_STREAM (in), "AAAA-BBBB-CCCC-DDDD-EEEE", NULL, &error));
+  g_assert_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_cmpint (sd_sync_get_role (blank), ==, SD_SYNC_ROLE_NONE);
+  /* A kiosk already holding records is not enrolled over. */
+  g_assert_false (sd_sync_enrol (f->k1, G_INPUT_STREAM (again), "x", NULL, &error));
+  g_assert_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_ALREADY_ENROLLED);
+}
+
+/* The file's name is in the message, for a lead who has ten on a stick. */
+static void
+test_message_names_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "k9-to-hq.sdbatch", NULL);
+  SdSyncImport result = { 0 };
+
+  g_assert_true (g_file_set_contents (path, "SDBATCH\x01 not really", -1, NULL));
+  g_assert_false (sd_sync_import_file (f->hq, path, NULL, &result, NULL, &error));
+  g_assert_true (g_str_has_prefix (error->message, "k9-to-hq.sdbatch: "));
+  sd_sync_import_clear (&result);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func) g_test_add ("/sync/refused/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("reimport", test_reimport);
+  ADD ("damaged", test_damaged);
+  ADD ("unenrolled-and-fingerprint", test_unenrolled_and_fingerprint);
+  ADD ("revoked", test_revoked);
+  ADD ("other-hq", test_other_hq);
+  ADD ("newer-schema", test_newer_schema);
+  ADD ("cloned-site", test_cloned_site);
+  ADD ("gap", test_gap);
+  ADD ("clock-ahead", test_clock_ahead);
+  ADD ("enrol-refusals", test_enrol_refusals);
+  ADD ("message-names-file", test_message_names_file);
+  return g_test_run ();
+}
