@@ -124,6 +124,46 @@ sd_ui_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+/* The controls of ROOT that reach outside WIDTH × HEIGHT of WINDOW (a
+ * scrolled area's content counts as inside it: it can be scrolled to). */
+static inline void
+sd_ui_collect_outside (GtkWidget *widget,
+                       GtkWidget *window,
+                       int        width,
+                       int        height,
+                       GPtrArray *outside)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (gtk_widget_get_focusable (widget) && gtk_widget_compute_bounds (widget, window, &bounds) &&
+      (bounds.origin.x < -0.5 || bounds.origin.y < -0.5 ||
+       bounds.origin.x + bounds.size.width > width + 0.5 || bounds.origin.y + bounds.size.height > height + 0.5))
+    g_ptr_array_add (outside, g_strdup_printf ("%s at %.0f,%.0f %.0f×%.0f", G_OBJECT_TYPE_NAME (widget),
+                                               bounds.origin.x, bounds.origin.y, bounds.size.width,
+                                               bounds.size.height));
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      /* Scrolled, but squeezed to a sliver nobody could scroll through
+       * (the report's form stacked on a portrait screen did this). */
+      GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
+      int natural = 0;
+
+      if (content != NULL)
+        gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (widget), NULL, &natural, NULL,
+                            NULL);
+      if (gtk_widget_get_height (widget) < MIN (natural, 64))
+        g_ptr_array_add (outside, g_strdup_printf ("GtkScrolledWindow squeezed to %d px of %d",
+                                                   gtk_widget_get_height (widget), natural));
+      return;
+    }
+  if (GTK_IS_VIEWPORT (widget))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    sd_ui_collect_outside (child, window, width, height, outside);
+}
+
 typedef gboolean (*SdUiMatch) (GtkWidget *widget, gconstpointer data);
 
 /* The first widget under ROOT (ROOT included, depth first) that MATCH

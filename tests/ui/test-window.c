@@ -436,46 +436,6 @@ test_focus_where_typing_goes (void)
   close_window (window);
 }
 
-/* The controls of ROOT that reach outside WIDTH × HEIGHT of WINDOW (a
- * scrolled area's content counts as inside it: it can be scrolled to). */
-static void
-collect_outside (GtkWidget *widget,
-                 GtkWidget *window,
-                 int        width,
-                 int        height,
-                 GPtrArray *outside)
-{
-  graphene_rect_t bounds;
-
-  if (!gtk_widget_get_mapped (widget))
-    return;
-  if (gtk_widget_get_focusable (widget) && gtk_widget_compute_bounds (widget, window, &bounds) &&
-      (bounds.origin.x < -0.5 || bounds.origin.y < -0.5 ||
-       bounds.origin.x + bounds.size.width > width + 0.5 || bounds.origin.y + bounds.size.height > height + 0.5))
-    g_ptr_array_add (outside, g_strdup_printf ("%s at %.0f,%.0f %.0f×%.0f", G_OBJECT_TYPE_NAME (widget),
-                                               bounds.origin.x, bounds.origin.y, bounds.size.width,
-                                               bounds.size.height));
-  if (GTK_IS_SCROLLED_WINDOW (widget))
-    {
-      /* Scrolled, but squeezed to a sliver nobody could scroll through
-       * (the report's form stacked on a portrait screen did this). */
-      GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
-      int natural = 0;
-
-      if (content != NULL)
-        gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (widget), NULL, &natural, NULL,
-                            NULL);
-      if (gtk_widget_get_height (widget) < MIN (natural, 64))
-        g_ptr_array_add (outside, g_strdup_printf ("GtkScrolledWindow squeezed to %d px of %d",
-                                                   gtk_widget_get_height (widget), natural));
-      return;
-    }
-  if (GTK_IS_VIEWPORT (widget))
-    return;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    collect_outside (child, window, width, height, outside);
-}
-
 /* Checks one screen of the window at one size: the window is no larger
  * than asked, no control lies outside it, and a screenshot to look at. */
 static void
@@ -490,7 +450,7 @@ check_fits (SdWindow   *window,
 
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, width);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, height);
-  collect_outside (GTK_WIDGET (window), GTK_WIDGET (window), width, height, outside);
+  sd_ui_collect_outside (GTK_WIDGET (window), GTK_WIDGET (window), width, height, outside);
   for (guint i = before; i < outside->len; i++)
     {
       g_autofree char *item = g_ptr_array_index (outside, i);
