@@ -27,3 +27,22 @@ sd_toast_show (GtkWidget  *widget,
     adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
+
+/* Shows MESSAGE (NULL: nothing) on the message line LABEL of DESK,
+ * marked as an error when IS_ERROR; while DESK is on screen, as a toast
+ * too, since the line may be below the fold or on another tab. */
+void
+sd_toast_set_message (GtkLabel   *label,
+                      GtkWidget  *desk,
+                      const char *message,
+                      gboolean    is_error)
+{
+  gtk_label_set_text (label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+  if (message != NULL && gtk_widget_get_mapped (desk))
+    sd_toast_show (desk, message, is_error);
+}

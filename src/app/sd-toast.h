@@ -9,8 +9,12 @@
 
 G_BEGIN_DECLS
 
-void sd_toast_show (GtkWidget  *widget,
-                    const char *text,
-                    gboolean    is_error);
+void sd_toast_show        (GtkWidget  *widget,
+                          const char *text,
+                          gboolean    is_error);
+void sd_toast_set_message (GtkLabel   *label,
+                          GtkWidget  *desk,
+                          const char *message,
+                          gboolean    is_error);
 
 G_END_DECLS

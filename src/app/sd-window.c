@@ -23,6 +23,7 @@
 #include "sd-report-page.h"
 #include "sd-scan-catcher.h"
 #include "sd-shelters-page.h"
+#include "sd-sync-page.h"
 #include "sd-toast.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
@@ -58,6 +59,7 @@ struct _SdWindow
   SdCheckinPage        *checkin_page;
   SdEnquiryPage        *enquiry_page;
   SdReportPage         *report_page;
+  SdSyncPage           *sync_page;
 
   /* Owned References */
   SdStore              *store;
@@ -432,6 +434,7 @@ sd_window_sign_in (SdWindow *self,
   sd_intake_page_set_staff (self->intake_page, staff);
   sd_checkin_page_set_staff (self->checkin_page, staff);
   sd_report_page_set_staff (self->report_page, staff);
+  sd_sync_page_set_staff (self->sync_page, staff);
   apply_role (self);
   update_header (self);
   gtk_stack_set_visible_child_name (self->desk_stack, restored && desk_allowed (self, "intake") ? "intake" : "home");
@@ -473,6 +476,8 @@ reset (SdWindow *self)
   sd_checkin_page_set_staff (self->checkin_page, NULL);
   sd_report_page_set_staff (self->report_page, NULL);
   sd_report_page_reset (self->report_page);
+  sd_sync_page_set_staff (self->sync_page, NULL);
+  sd_sync_page_reset (self->sync_page);
   sd_intake_page_reset (self->intake_page);
   sd_checkin_page_reset (self->checkin_page);
   sd_enquiry_page_reset (self->enquiry_page);
@@ -714,6 +719,7 @@ sd_window_constructed (GObject *object)
   sd_checkin_page_set_store (self->checkin_page, self->store);
   sd_enquiry_page_set_store (self->enquiry_page, self->store);
   sd_report_page_set_store (self->report_page, self->store);
+  sd_sync_page_set_store (self->sync_page, self->store);
   apply_role (self);
   update_header (self);
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
@@ -847,6 +853,7 @@ sd_window_class_init (SdWindowClass *klass)
   g_type_ensure (SD_TYPE_CHECKIN_PAGE);
   g_type_ensure (SD_TYPE_ENQUIRY_PAGE);
   g_type_ensure (SD_TYPE_REPORT_PAGE);
+  g_type_ensure (SD_TYPE_SYNC_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
@@ -867,6 +874,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, checkin_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, enquiry_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, report_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, sync_page);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, desk_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activity_cb);
