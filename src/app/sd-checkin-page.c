@@ -946,6 +946,15 @@ store_changed_cb (SdCheckinPage *self)
     self->occupancy_idle = g_idle_add (occupancy_idle_cb, self);
 }
 
+/* A person registered elsewhere (Intake, or a batch imported at the Sync
+ * desk) joins the results on screen; a person already open stays open. */
+static void
+persons_changed_cb (SdCheckinPage *self)
+{
+  if (self->person == NULL && self->last_query != NULL && *self->last_query != '\0')
+    run_search (self);
+}
+
 static void
 shelter_changed_cb (SdCheckinPage *self)
 {
@@ -1106,7 +1115,10 @@ sd_checkin_page_set_store (SdCheckinPage *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   if (store != NULL)
-    g_signal_connect_swapped (store, "changed::person_events", G_CALLBACK (store_changed_cb), self);
+    {
+      g_signal_connect_swapped (store, "changed::person_events", G_CALLBACK (store_changed_cb), self);
+      g_signal_connect_swapped (store, "changed::persons", G_CALLBACK (persons_changed_cb), self);
+    }
   sd_shelter_picker_set_store (self->shelter_picker, store);
   update_occupancy (self);
   load_scan_mode (self);
