@@ -8,14 +8,11 @@
  * JSON `shelterdesk-cli sync status --json` prints), read again whenever
  * the store changes while the page is on screen.
  *
- * Threads.  An SdStore belongs to the thread that opened it, and an
- * import or export can take seconds on a slow stick, so both run in a
- * worker thread on an SdStore of their own on the same file (SQLite's
- * WAL lets the desk read meanwhile).  The worker only reports what it
- * did; back on the main thread, sd_store_catch_up() moves the desk's
- * clock past what was received and emits SdStore::changed for every
- * table the worker wrote, so each open desk (Check-in, the shelter list)
- * shows the new people without a restart.
+ * Exports and imports run in a worker thread on a store of their own
+ * (sd-sync-exchange.c); when one is done, the desk's store is told what
+ * it wrote, so that each open desk (Check-in, the shelter list) shows
+ * the new people without a restart.  Meanwhile a progress bar moves and
+ * the exchange can be stopped; what each file did is then listed.
  *
  * Enrolment (HQ).  A batch from a kiosk HQ does not know is refused; its
  * row offers to enrol the kiosk.  The dialog shows the key fingerprint
@@ -24,18 +21,16 @@
  * imported again, with that fingerprint (sd_sync_import_file's ENROL).
  */
 #include "sd-sync-page.h"
-#include "sd-batch.h"
 #include "sd-json-item.h"
 #include "sd-reflow-box.h"
 #include "sd-save-folder.h"
 #include "sd-sync.h"
+#include "sd-sync-exchange.h"
 #include "sd-toast.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <string.h>
-
-typedef struct _Exchange Exchange;
 
 struct _SdSyncPage
 {
@@ -84,7 +79,7 @@ struct _SdSyncPage
   char           *message;
 
   /* Borrowed References */
-  Exchange       *exchange;     /* the running one's, while it runs */
+  SdSyncExchange *exchange;     /* the running one, while it runs */
 
   SdSyncRole      role;
   guint           refresh_idle;
@@ -1011,317 +1006,23 @@ sd_sync_page_map (GtkWidget *widget)
 
 /* ---- exchanges: export and import in a worker thread ---- */
 
-typedef enum {
-  EXCHANGE_EXPORT,
-  EXCHANGE_IMPORT,
-} ExchangeKind;
-
-struct _Exchange
-{
-  ExchangeKind  kind;
-  char         *db_path;
-  gboolean      hq;          /* refused kiosks may be enrolled: read who signed */
-  char         *folder;      /* export: where to */
-  GStrv         targets;     /* export: for whom (sd_sync_export_to_folder's TO) */
-  GStrv         target_names;
-  GPtrArray    *inputs;      /* import: GFile, batches or folders */
-  char         *enrol;
-
-  /* The worker's, handed to the main thread when it is done. */
-  GPtrArray    *rows;        /* json_t*, one per file */
-  GHashTable   *tables;      /* the tables its writes changed (interned) */
-  SdHlc         hlc;
-
-  /* Progress, read by the main thread meanwhile. */
-  GMutex        lock;
-  guint         done;
-  guint         total;
-  char         *current;
-};
-
-static void
-exchange_free (Exchange *ex)
-{
-  g_free (ex->db_path);
-  g_free (ex->folder);
-  g_strfreev (ex->targets);
-  g_strfreev (ex->target_names);
-  g_clear_pointer (&ex->inputs, g_ptr_array_unref);
-  g_free (ex->enrol);
-  g_ptr_array_unref (ex->rows);
-  g_hash_table_unref (ex->tables);
-  g_mutex_clear (&ex->lock);
-  g_free (ex->current);
-  g_free (ex);
-}
-
-static Exchange *
-exchange_new (ExchangeKind  kind,
-              SdStore      *store)
-{
-  Exchange *ex = g_new0 (Exchange, 1);
-
-  ex->kind = kind;
-  if (store != NULL)
-    {
-      ex->db_path = g_strdup (sd_store_get_path (store));
-      ex->hq = sd_sync_get_role (store) == SD_SYNC_ROLE_HQ;
-    }
-  ex->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_decref);
-  ex->tables = g_hash_table_new (NULL, NULL);
-  g_mutex_init (&ex->lock);
-  return ex;
-}
-
-static void
-set_progress (Exchange   *ex,
-              guint       done,
-              guint       total,
-              const char *current)
-{
-  g_mutex_lock (&ex->lock);
-  ex->done = done;
-  ex->total = total;
-  g_free (ex->current);
-  ex->current = g_strdup (current);
-  g_mutex_unlock (&ex->lock);
-}
-
-static void
-worker_changed_cb (SdStore    *store,
-                   const char *table,
-                   Exchange   *ex)
-{
-  g_hash_table_add (ex->tables, (gpointer) g_intern_string (table));
-}
-
-static json_t *
-new_row_json (const char *path,
-              const char *result)
-{
-  g_autofree char *file = g_filename_display_basename (path);
-
-  /* A file's name need not be UTF-8: the path is kept as it is. */
-  return json_pack ("{s:s, s:o, s:s}", "file", file, "path", json_string_nocheck (path), "result", result);
-}
-
-/* The core names the file at the start of its message; the row does too. */
-static const char *
-without_file_name (const char *message,
-                   const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  size_t len = strlen (base);
-
-  if (strncmp (message, base, len) == 0 && g_str_has_prefix (message + len, ": "))
-    return message + len + 2;
-  return message;
-}
-
-static json_t *
-import_one (Exchange     *ex,
-            SdStore      *store,
-            const char   *path,
-            GCancellable *cancellable)
-{
-  g_autoptr(GError) error = NULL;
-  SdSyncImport r = { 0 };
-  json_t *row;
-
-  if (sd_sync_import_file (store, path, ex->enrol, &r, cancellable, &error))
-    {
-      row = new_row_json (path, r.already_imported ? "already-imported" : "imported");
-      json_object_update_new (row, json_pack ("{s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}",
-                                          "from_name", r.from_name, "operations", (json_int_t) r.operations,
-                                          "applied", (json_int_t) r.applied,
-                                          "already_had", (json_int_t) r.already_had,
-                                          "waiting", (json_int_t) r.waiting, "clamped", (json_int_t) r.clamped,
-                                          "conflicts", (json_int_t) r.conflicts,
-                                          "duplicates", (json_int_t) r.duplicates,
-                                          "chain_broken", r.chain_broken, "enrolled", r.enrolled));
-      sd_sync_import_clear (&r);
-      return row;
-    }
-  sd_sync_import_clear (&r);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return new_row_json (path, "cancelled");
-  if (g_error_matches (error, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_ADDRESSED) ||
-      g_error_matches (error, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_FOR_US))
-    row = new_row_json (path, "not-for-here");
-  else if (g_error_matches (error, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_SENDER) && ex->hq)
-    {
-      g_autofree char *name = NULL;
-      g_autofree char *fingerprint = NULL;
-
-      row = new_row_json (path, "unknown-sender");
-      /* What the enrolment dialog shows, read while the stick is here. */
-      if (sd_sync_read_batch_sender (store, path, &name, &fingerprint, cancellable, NULL))
-        json_object_update_new (row, json_pack ("{s:s?, s:s}", "sender_name", name, "fingerprint", fingerprint));
-    }
-  else
-    row = new_row_json (path, "refused");
-  json_object_set_new (row, "message", json_string (without_file_name (error->message, path)));
-  return row;
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
-}
-
-/* The batches in FOLDER, in name order: a site's batches are named by
- * when they were made, so they come in the order they were written. */
-static gboolean
-list_batches (GFile         *folder,
-              GPtrArray     *paths,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *folder_path = g_file_get_path (folder);
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NONE, cancellable, error);
-  if (children == NULL)
-    return FALSE;
-  while (g_file_enumerator_iterate (children, &info, NULL, cancellable, error) && info != NULL)
-    {
-      const char *name = g_file_info_get_name (info);
-
-      /* A batch still being written is a hidden ".part" file. */
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && name[0] != '.' &&
-          g_str_has_suffix (name, ".sdbatch"))
-        g_ptr_array_add (names, g_strdup (name));
-    }
-  if (error != NULL && *error != NULL)
-    return FALSE;
-  g_ptr_array_sort (names, compare_names);
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (paths, g_build_filename (folder_path, g_ptr_array_index (names, i), NULL));
-  return TRUE;
-}
-
-static void
-import_all (Exchange     *ex,
-            SdStore      *store,
-            GCancellable *cancellable)
-{
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < ex->inputs->len; i++)
-    {
-      GFile *input = g_ptr_array_index (ex->inputs, i);
-      g_autofree char *path = g_file_get_path (input);
-      g_autoptr(GError) error = NULL;
-
-      if (path == NULL)
-        continue;
-      if (g_file_query_file_type (input, G_FILE_QUERY_INFO_NONE, cancellable) != G_FILE_TYPE_DIRECTORY)
-        g_ptr_array_add (paths, g_steal_pointer (&path));
-      else if (!list_batches (input, paths, cancellable, &error))
-        {
-          json_t *row = new_row_json (path, "refused");
-
-          json_object_set_new (row, "message", json_string (error->message));
-          g_ptr_array_add (ex->rows, row);
-        }
-    }
-  for (guint i = 0; i < paths->len && !g_cancellable_is_cancelled (cancellable); i++)
-    {
-      const char *path = g_ptr_array_index (paths, i);
-      g_autofree char *name = g_filename_display_basename (path);
-
-      set_progress (ex, i, paths->len, name);
-      g_ptr_array_add (ex->rows, import_one (ex, store, path, cancellable));
-    }
-  set_progress (ex, paths->len, paths->len, NULL);
-}
-
-static void
-export_all (Exchange     *ex,
-            SdStore      *store,
-            GCancellable *cancellable)
-{
-  guint n = g_strv_length (ex->targets);
-
-  for (guint i = 0; i < n && !g_cancellable_is_cancelled (cancellable); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      SdSyncExport r = { 0 };
-      json_t *row;
-
-      set_progress (ex, i, n, ex->target_names[i]);
-      if (sd_sync_export_to_folder (store, ex->targets[i], ex->folder, &r, cancellable, &error))
-        {
-          row = new_row_json (r.path, "exported");
-          json_object_update_new (row, json_pack ("{s:s, s:I, s:I}", "to_name", ex->target_names[i],
-                                              "operations", (json_int_t) r.operations,
-                                              "bytes", (json_int_t) r.bytes));
-        }
-      else
-        {
-          row = json_pack ("{s:s, s:s, s:s}", "file", ex->target_names[i], "to_name", ex->target_names[i],
-                           "result", g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled"
-                                                                                               : "export-failed");
-          json_object_set_new (row, "message", json_string (error->message));
-        }
-      sd_sync_export_clear (&r);
-      g_ptr_array_add (ex->rows, row);
-    }
-  set_progress (ex, n, n, NULL);
-}
-
-static void
-exchange_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  Exchange *ex = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdStore) store = NULL;
-
-  /* A connection of its own: the desk's store belongs to the main thread. */
-  store = sd_store_open (ex->db_path, SD_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_signal_connect (store, "changed", G_CALLBACK (worker_changed_cb), ex);
-  if (ex->kind == EXCHANGE_EXPORT)
-    export_all (ex, store, cancellable);
-  else
-    import_all (ex, store, cancellable);
-  g_signal_handlers_disconnect_by_data (store, ex);
-  ex->hlc = sd_store_get_hlc (store);
-  g_task_return_boolean (task, TRUE);
-}
-
 static gboolean
 progress_cb (gpointer data)
 {
   SdSyncPage *self = data;
-  Exchange *ex = self->exchange;
-  g_autofree char *text = NULL;
   guint done, total;
+  g_autofree char *current = sd_sync_exchange_get_progress (self->exchange, &done, &total);
+  g_autofree char *text = NULL;
 
-  g_mutex_lock (&ex->lock);
-  done = ex->done;
-  total = ex->total;
-  if (ex->current != NULL)
-    text = ex->kind == EXCHANGE_EXPORT
-           /* Translators: the progress bar while a batch is written: N of M, for whom */
-           ? g_strdup_printf (_("Writing %u of %u: for “%s”"), done + 1, total, ex->current)
-           /* Translators: the progress bar while batches are imported: N of M, the file */
-           : g_strdup_printf (_("Importing %u of %u: %s"), done + 1, total, ex->current);
-  g_mutex_unlock (&ex->lock);
-
-  gtk_progress_bar_set_text (self->progress_bar, text != NULL ? text : _("Looking for batches…"));
+  if (current == NULL)
+    text = g_strdup (_("Looking for batches…"));
+  else if (sd_sync_exchange_is_export (self->exchange))
+    /* Translators: the progress bar while a batch is written: N of M, for whom */
+    text = g_strdup_printf (_("Writing %u of %u: for “%s”"), done + 1, total, current);
+  else
+    /* Translators: the progress bar while batches are imported: N of M, the file */
+    text = g_strdup_printf (_("Importing %u of %u: %s"), done + 1, total, current);
+  gtk_progress_bar_set_text (self->progress_bar, text);
   /* One file's progress is not known: the bar moves to show work goes on. */
   if (total <= 1)
     gtk_progress_bar_pulse (self->progress_bar);
@@ -1331,48 +1032,55 @@ progress_cb (gpointer data)
 }
 
 static void
-start_progress (SdSyncPage *self,
-                Exchange   *ex)
+start_progress (SdSyncPage     *self,
+                SdSyncExchange *exchange)
 {
-  self->exchange = ex;
+  self->exchange = exchange;
   set_message (self, NULL, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_revealer), TRUE);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
   self->progress_source = g_timeout_add (100, progress_cb, self);
   progress_cb (self);
   update_actions (self);
 }
 
+/* "2 batches imported, 1 refused": for the message line and the toast. */
 static char *
-summary (SdSyncPage *self,
-         Exchange   *ex)
+summary (SdSyncExchange *exchange)
 {
   static const char *const kinds[] = { "imported", "already-imported", "not-for-here", "refused", "exported",
                                        "export-failed", "cancelled" };
+  GPtrArray *rows = sd_sync_exchange_get_rows (exchange);
   guint counts[G_N_ELEMENTS (kinds)] = { 0 };
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
-  for (guint i = 0; i < ex->rows->len; i++)
+  if (rows->len == 0)
+    return g_strdup (sd_sync_exchange_is_export (exchange) ? _("No kiosk is enrolled yet: nothing was written.")
+                                                           : _("There is no batch (.sdbatch file) to import there."));
+  for (guint i = 0; i < rows->len; i++)
     {
-      const char *result = json_string_value (json_object_get (g_ptr_array_index (ex->rows, i), "result"));
+      const char *result = json_string_value (json_object_get (g_ptr_array_index (rows, i), "result"));
 
+      if (g_strcmp0 (result, "unknown-sender") == 0)
+        result = "refused";
       for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-        counts[k] += g_strcmp0 (result, kinds[k]) == 0 || (k == 3 && g_strcmp0 (result, "unknown-sender") == 0);
+        counts[k] += g_strcmp0 (result, kinds[k]) == 0;
     }
-  if (ex->rows->len == 0)
-    return g_strdup (ex->kind == EXCHANGE_IMPORT ? _("There is no batch (.sdbatch file) to import there.")
-                                                 : _("No kiosk is enrolled yet: nothing was written."));
   if (counts[0] > 0)
-    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u batch imported", "%u batches imported", counts[0]), counts[0]));
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u batch imported", "%u batches imported", counts[0]),
+                                             counts[0]));
   if (counts[1] > 0)
-    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u imported before", "%u imported before", counts[1]), counts[1]));
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u imported before", "%u imported before", counts[1]),
+                                             counts[1]));
   if (counts[2] > 0)
-    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u for another site", "%u for another site", counts[2]), counts[2]));
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u for another site", "%u for another site", counts[2]),
+                                             counts[2]));
   if (counts[3] > 0)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u refused", "%u refused", counts[3]), counts[3]));
   if (counts[4] > 0)
-    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u batch written", "%u batches written", counts[4]), counts[4]));
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u batch written", "%u batches written", counts[4]),
+                                             counts[4]));
   if (counts[5] > 0)
     g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u not written", "%u not written", counts[5]), counts[5]));
   if (counts[6] > 0)
@@ -1382,15 +1090,15 @@ summary (SdSyncPage *self,
   return g_strjoinv (_(", "), (char **) parts->pdata);
 }
 
-/* Back on the main thread: the rows on screen, and the desk's store
- * told what the worker wrote. */
+/* Back on the main thread: what each file did, on screen. */
 static void
-exchange_finished (SdSyncPage *self,
-                   Exchange   *ex)
+exchange_finished (SdSyncPage     *self,
+                   SdSyncExchange *exchange)
 {
+  GPtrArray *rows = sd_sync_exchange_get_rows (exchange);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *text = summary (self, ex);
-  gboolean bad = ex->rows->len == 0;
+  g_autofree char *text = summary (exchange);
+  gboolean bad = rows->len == 0;
 
   g_clear_handle_id (&self->progress_source, g_source_remove);
   self->exchange = NULL;
@@ -1400,16 +1108,16 @@ exchange_finished (SdSyncPage *self,
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_revealer), FALSE);
 
-  for (guint i = 0; i < ex->rows->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      json_t *row = g_ptr_array_index (ex->rows, i);
+      json_t *row = g_ptr_array_index (rows, i);
       const char *result = json_string_value (json_object_get (row, "result"));
 
       bad |= g_strcmp0 (result, "refused") == 0 || g_strcmp0 (result, "export-failed") == 0 ||
              g_strcmp0 (result, "unknown-sender") == 0;
       g_ptr_array_add (items, sd_json_item_new (row));
     }
-  if (ex->enrol != NULL)
+  if (sd_sync_exchange_get_enrol (exchange) != NULL)
     {
       /* An enrolment imports one file again: its row changes, the others stay. */
       for (guint i = 0; i < items->len; i++)
@@ -1432,38 +1140,44 @@ exchange_finished (SdSyncPage *self,
 }
 
 static void
+exchange_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (sd_sync_exchange_run (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
 exchange_done_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(GTask) outer = user_data;
-  SdSyncPage *self = g_task_get_source_object (outer);
-  SdStore *store = g_task_get_task_data (outer);
-  Exchange *ex = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GPtrArray) tables = g_ptr_array_new ();
+  SdSyncExchange *exchange = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  GHashTableIter iter;
-  gpointer table;
 
   g_task_propagate_boolean (G_TASK (result), &error);
-  g_hash_table_iter_init (&iter, ex->tables);
-  while (g_hash_table_iter_next (&iter, &table, NULL))
-    g_ptr_array_add (tables, table);
-  g_ptr_array_add (tables, NULL);
-  /* Every desk hears of what came in, and the next change made here is
-   * newer than anything received. */
-  if (tables->len > 1)
-    sd_store_catch_up (store, ex->hlc, (const char *const *) tables->pdata);
-  exchange_finished (self, ex);
+  /* The store is told even when the page is gone: the desk goes on. */
+  sd_sync_exchange_catch_up (exchange, g_task_get_task_data (outer));
+  exchange_finished (g_task_get_source_object (outer), exchange);
   if (error != NULL)
     g_task_return_error (outer, g_steal_pointer (&error));
   else
     g_task_return_boolean (outer, TRUE);
 }
 
+/* Runs EXCHANGE (taken) in a worker thread.  The worker's task has no
+ * source object and holds nothing of the main thread's: its last
+ * reference may be dropped in the worker. */
 static void
 run_exchange (SdSyncPage          *self,
-              Exchange            *ex,
+              SdSyncExchange      *exchange,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback,
               gpointer             user_data,
@@ -1477,7 +1191,7 @@ run_exchange (SdSyncPage          *self,
   g_task_set_check_cancellable (outer, FALSE);
   if (self->store == NULL || self->exchange != NULL)
     {
-      exchange_free (ex);
+      sd_sync_exchange_free (exchange);
       g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_BUSY,
                                self->store == NULL ? _("No database is open.")
                                                    : _("Another exchange is running: wait for it, or stop it."));
@@ -1487,8 +1201,8 @@ run_exchange (SdSyncPage          *self,
   self->exchange_cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   inner = g_task_new (NULL, self->exchange_cancellable, exchange_done_cb, g_object_ref (outer));
   g_task_set_check_cancellable (inner, FALSE);
-  g_task_set_task_data (inner, ex, (GDestroyNotify) exchange_free);
-  start_progress (self, ex);
+  g_task_set_task_data (inner, exchange, (GDestroyNotify) sd_sync_exchange_free);
+  start_progress (self, exchange);
   g_task_run_in_thread (inner, exchange_thread);
 }
 
@@ -1502,8 +1216,10 @@ sd_sync_page_export_async (SdSyncPage          *self,
 {
   g_autoptr(GStrvBuilder) targets = g_strv_builder_new ();
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) target_list = NULL;
+  g_auto(GStrv) name_list = NULL;
+  g_autofree char *path = NULL;
   guint found = 0;
-  Exchange *ex;
 
   g_return_if_fail (SD_IS_SYNC_PAGE (self));
   g_return_if_fail (G_IS_FILE (folder));
@@ -1531,11 +1247,12 @@ sd_sync_page_export_async (SdSyncPage          *self,
       g_strv_builder_add (targets, to);
       g_strv_builder_add (names, to);
     }
-  ex = exchange_new (EXCHANGE_EXPORT, self->store);
-  ex->folder = g_file_get_path (folder);
-  ex->targets = g_strv_builder_end (targets);
-  ex->target_names = g_strv_builder_end (names);
-  run_exchange (self, ex, cancellable, callback, user_data, sd_sync_page_export_async);
+  target_list = g_strv_builder_end (targets);
+  name_list = g_strv_builder_end (names);
+  path = g_file_get_path (folder);
+  run_exchange (self, sd_sync_exchange_new_export (self->store, path, (const char *const *) target_list,
+                                                   (const char *const *) name_list),
+                cancellable, callback, user_data, sd_sync_page_export_async);
 }
 
 gboolean
@@ -1555,17 +1272,11 @@ sd_sync_page_import_async (SdSyncPage          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  Exchange *ex;
-
   g_return_if_fail (SD_IS_SYNC_PAGE (self));
   g_return_if_fail (G_IS_LIST_MODEL (files));
 
-  ex = exchange_new (EXCHANGE_IMPORT, self->store);
-  ex->inputs = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-    g_ptr_array_add (ex->inputs, g_list_model_get_item (files, i));
-  ex->enrol = g_strdup (enrol);
-  run_exchange (self, ex, cancellable, callback, user_data, sd_sync_page_import_async);
+  run_exchange (self, sd_sync_exchange_new_import (self->store, files, enrol), cancellable, callback, user_data,
+                sd_sync_page_import_async);
 }
 
 gboolean
