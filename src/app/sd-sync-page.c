@@ -435,7 +435,8 @@ create_result_row (gpointer item,
   if (g_strcmp0 (result, "unknown-sender") == 0 && sd_json_item_get_string (item, "fingerprint") != NULL &&
       can_administer (self))
     {
-      g_autofree char *name = g_strdup_printf (_("Enrol the kiosk that made %s"), sd_json_item_get_string (item, "file"));
+      g_autofree char *name = g_strdup_printf (_("Enrol the kiosk that made %s"),
+                                               sd_json_item_get_string (item, "file"));
 
       add_button (new_button_box (box), _("Compare and enrol…"), name, "sync.enrol",
                   g_variant_new_string (sd_json_item_get_string (item, "path")));
@@ -572,29 +573,39 @@ create_conflict_row (gpointer item,
   return row;
 }
 
+/* One of a possible duplicate: who, born when, living where, and the
+ * shelter that registered them, so a lead knows whom to ask. */
 static char *
-person_line (const json_t *person)
+person_line (SdSyncPage   *self,
+             const json_t *person)
 {
   const char *kana = json_string_value (json_object_get (person, "kana"));
   const char *birth = json_string_value (json_object_get (person, "birth_date"));
   const char *address = json_string_value (json_object_get (person, "address"));
   g_autofree char *born = birth ? sd_date_format_era (birth) : NULL;
+  g_autoptr(SdPerson) found = NULL;
+  const char *shelter = NULL;
 
-  return g_markup_printf_escaped ("<b>%s</b>  %s\n%s · %s", json_string_value (json_object_get (person, "name")),
+  if (self->store != NULL)
+    found = sd_store_get_person (self->store, json_string_value (json_object_get (person, "id")), NULL);
+  if (found != NULL)
+    shelter = sd_person_get_shelter_name (found);
+  return g_markup_printf_escaped ("<b>%s</b>  %s\n%s · %s · %s", json_string_value (json_object_get (person, "name")),
                                   kana ? kana : "", born ? born : _("birth date unknown"),
-                                  address ? address : _("no address"));
+                                  address ? address : _("no address"), shelter ? shelter : _("shelter unknown"));
 }
 
 static GtkWidget *
 create_duplicate_row (gpointer item,
                       gpointer user_data)
 {
+  SdSyncPage *self = user_data;
   GtkWidget *row = new_row ();
   GtkWidget *box = new_row_box (row);
   json_t *a = json_object_get (sd_json_item_get_object (item), "a");
   json_t *b = json_object_get (sd_json_item_get_object (item), "b");
-  g_autofree char *line_a = person_line (a);
-  g_autofree char *line_b = person_line (b);
+  g_autofree char *line_a = person_line (self, a);
+  g_autofree char *line_b = person_line (self, b);
   g_autofree char *name = g_strdup_printf (_("Keep %s and %s apart"), json_string_value (json_object_get (a, "name")),
                                            json_string_value (json_object_get (b, "name")));
 
@@ -695,7 +706,8 @@ fill_tiles (SdSyncPage   *self,
   g_autofree char *parents_text = format_count (json_integer_value (json_object_get (status, "rows_waiting")));
 
   json_array_foreach (json_object_get (status, "gaps"), i, gap)
-    gaps += json_integer_value (json_object_get (gap, "last")) - json_integer_value (json_object_get (gap, "first")) + 1;
+    gaps += json_integer_value (json_object_get (gap, "last")) -
+            json_integer_value (json_object_get (gap, "first")) + 1;
   gaps_text = format_count (gaps);
 
   gtk_label_set_text (self->waiting_value, waiting_text);
@@ -870,8 +882,9 @@ fill_identity (SdSyncPage   *self,
                                 sd_store_get_site_name (self->store), deployment);
   gtk_label_set_text (self->identity_label, identity);
   gtk_label_set_text (self->fingerprint_caption,
-                      self->role == SD_SYNC_ROLE_HQ ? _("HQ’s key fingerprint:")
-                                                    : _("This kiosk’s key fingerprint (HQ compares it to enrol it):"));
+                      self->role == SD_SYNC_ROLE_HQ
+                      ? _("HQ’s key fingerprint:")
+                      : _("This kiosk’s key fingerprint (HQ compares it to enrol it):"));
   gtk_label_set_text (self->fingerprint_label, json_string_value (json_object_get (status, "fingerprint")));
 }
 
@@ -1568,7 +1581,7 @@ enrol_response_cb (SdSyncPage       *self,
                    AdwMessageDialog *dialog)
 {
   const char *path = g_object_get_data (G_OBJECT (dialog), "path");
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "fingerprint");
   g_autoptr(GListStore) files = NULL;
   g_autoptr(GFile) file = NULL;
 
@@ -1577,7 +1590,9 @@ enrol_response_cb (SdSyncPage       *self,
   files = g_list_store_new (G_TYPE_FILE);
   file = g_file_new_for_path (path);
   g_list_store_append (files, file);
-  sd_sync_page_import_async (self, G_LIST_MODEL (files), gtk_editable_get_text (entry), NULL, exchanged_cb, NULL);
+  /* Enrol is enabled only once what was typed is this fingerprint,
+   * however its groups were separated. */
+  sd_sync_page_import_async (self, G_LIST_MODEL (files), fingerprint, NULL, exchanged_cb, NULL);
 }
 
 static void
@@ -1640,7 +1655,6 @@ enrol_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "fingerprint", g_strdup (fingerprint), g_free);
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
   g_object_set_data (G_OBJECT (dialog), "verdict", verdict);
   g_signal_connect (entry, "changed", G_CALLBACK (enrol_typed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (enrol_response_cb), self, G_CONNECT_SWAPPED);
