@@ -31,7 +31,10 @@
 #include "sd-store-private.h"
 
 #include <adwaita.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define PERSON_NAME "同期 花子"
 
@@ -609,6 +612,61 @@ test_review_and_revoke (void)
   close_window (window);
 }
 
+static gboolean
+is_progress_bar (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_PROGRESS_BAR (widget);
+}
+
+static gboolean
+bar_names_the_file (gpointer bar)
+{
+  return strstr (gtk_progress_bar_get_text (bar), "slow.sdbatch") != NULL;
+}
+
+/* A batch that is slow to come (a FIFO nobody writes yet, as a stick
+ * that hangs): the progress bar shows which file, the desk goes on, and
+ * Stop stops it with nothing written. */
+static void
+test_progress_and_stop (void)
+{
+  g_autofree char *slow = g_build_filename (dir, "slow.sdbatch", NULL);
+  SdWindow *window = new_window (hq_path, 1024, 600, "1003", "999999");
+  SdSyncPage *page = show_sync_desk (window);
+  g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
+  g_autoptr(GFile) file = g_file_new_for_path (slow);
+  GtkWidget *bar;
+  int fd;
+
+  g_assert_cmpint (mkfifo (slow, 0600), ==, 0);
+  g_list_store_append (files, file);
+  sd_sync_page_import_async (page, G_LIST_MODEL (files), NULL, NULL, exchanged_cb, NULL);
+  bar = sd_ui_find (GTK_WIDGET (page), is_progress_bar, NULL);
+  g_assert_true (gtk_widget_get_mapped (bar));
+  sd_ui_wait_for (bar_names_the_file, bar);
+  g_assert_true (sd_sync_page_get_busy (page));
+  /* The desk is not frozen meanwhile: another desk opens. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "checkin"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "sync"));
+  sd_ui_screenshot (GTK_WIDGET (window), "sync-progress");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sync.cancel", NULL));
+  /* The stick answers at last, with nothing (if the worker is still
+   * waiting for it: it may have seen the Stop first). */
+  fd = g_open (slow, O_WRONLY | O_NONBLOCK, 0);
+  if (fd >= 0)
+    close (fd);
+  sd_ui_wait_for (exchange_done, page);
+  {
+    g_autoptr(SdJsonItem) row = result_row (page, 0);
+
+    g_assert_cmpstr (sd_json_item_get_string (row, "result"), ==, "cancelled");
+  }
+  g_assert_false (gtk_widget_get_mapped (bar));
+  sd_ui_screenshot (GTK_WIDGET (window), "sync-stopped");
+  close_window (window);
+}
+
 /* A database of no deployment says so, and what to do. */
 static void
 test_not_enrolled (void)
@@ -657,6 +715,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/sync/fits-every-screen", test_fits_every_screen);
   g_test_add_func ("/ui/sync/review-and-revoke", test_review_and_revoke);
   g_test_add_func ("/ui/sync/not-enrolled", test_not_enrolled);
+  g_test_add_func ("/ui/sync/progress-and-stop", test_progress_and_stop);
   rc = g_test_run ();
   return rc;
 }
