@@ -969,7 +969,7 @@ refresh (SdSyncPage *self)
     duplicates = parse_json (duplicates_text, &error);
   if (duplicates == NULL)
     {
-      set_message (self, error->message, TRUE);
+      set_message (self, error != NULL ? error->message : _("The sync status could not be read."), TRUE);
       return;
     }
 
@@ -984,6 +984,17 @@ refresh (SdSyncPage *self)
   set_badge (self, "conflicts", json_array_size (conflicts));
   set_badge (self, "duplicates", json_array_size (duplicates));
   update_actions (self);
+}
+
+/* Read now if the page is on screen, else when it is shown: a desk
+ * nobody opens costs nothing. */
+static void
+queue_refresh (SdSyncPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh (self);
+  else
+    self->stale = TRUE;
 }
 
 static gboolean
@@ -1149,7 +1160,7 @@ exchange_finished (SdSyncPage     *self,
   gtk_widget_set_visible (GTK_WIDGET (self->results_box),
                           g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0);
   set_message (self, text, bad);
-  refresh (self);
+  queue_refresh (self);
 }
 
 static void
@@ -1237,6 +1248,8 @@ sd_sync_page_export_async (SdSyncPage          *self,
   g_return_if_fail (SD_IS_SYNC_PAGE (self));
   g_return_if_fail (G_IS_FILE (folder));
 
+  if (self->stale)
+    refresh (self);
   if (to == NULL && self->destinations != NULL &&
       gtk_drop_down_get_selected (self->to_dropdown) < self->destinations->len)
     to = g_ptr_array_index (self->destinations, gtk_drop_down_get_selected (self->to_dropdown));
@@ -1795,7 +1808,7 @@ sd_sync_page_set_store (SdSyncPage *self,
   g_set_object (&self->store, store);
   if (store != NULL)
     g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
-  refresh (self);
+  queue_refresh (self);
 }
 
 void
@@ -1822,7 +1835,7 @@ sd_sync_page_reset (SdSyncPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->results_box), FALSE);
   set_message (self, NULL, FALSE);
   adw_view_stack_set_visible_child_name (self->view_stack, "exchange");
-  refresh (self);
+  queue_refresh (self);
 }
 
 GListModel *
