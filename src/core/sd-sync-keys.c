@@ -689,3 +689,46 @@ sd_sync_enrol (SdStore       *store,
   sd_sync_import_clear (&result);
   return ok;
 }
+
+/* ---- a kiosk's address of HQ (sd-sync-client.c) ---- */
+
+char *
+sd_sync_get_hq_url (SdStore *store)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store, "SELECT hq_url FROM sync_self WHERE id = 1", NULL);
+  char *url = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    url = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return url;
+}
+
+gboolean
+sd_sync_set_hq_url (SdStore     *store,
+                    const char  *url,
+                    GError     **error)
+{
+  g_auto(SdSyncSelf) self = { 0 };
+  g_autoptr(SdTxn) txn = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!_sd_sync_load_self (store, &self, error))
+    return FALSE;
+  if (self.role != SD_SYNC_ROLE_KIOSK)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_ENROLLED,
+                   _("HQ has no HQ address to send to: it receives the kiosks’ batches (“serve”)."));
+      return FALSE;
+    }
+  txn = _sd_store_begin (store, error);
+  stmt = txn != NULL ? _sd_store_prepare (store, "UPDATE sync_self SET hq_url = ?1 WHERE id = 1", error) : NULL;
+  if (stmt == NULL)
+    return FALSE;
+  if (url != NULL)
+    sqlite3_bind_text (stmt, 1, url, -1, SQLITE_TRANSIENT);
+  return _sd_store_exec (store, stmt, _("save HQ’s address"), error) &&
+         _sd_txn_commit (g_steal_pointer (&txn), error);
+}

@@ -108,6 +108,14 @@ char       *sd_sync_find_peer         (SdStore      *store,
                                        const char   *site,
                                        GError      **error);
 
+/* A kiosk's address of HQ's receiver ("https://hq.example:8443"), where
+ * it sends its batches over the network (sd-sync-client.h); NULL when
+ * none was set.  Setting NULL forgets it. */
+char       *sd_sync_get_hq_url        (SdStore      *store);
+gboolean    sd_sync_set_hq_url        (SdStore      *store,
+                                       const char   *url,
+                                       GError      **error);
+
 /* ---- batches (sd-sync.c) ---- */
 
 typedef struct {

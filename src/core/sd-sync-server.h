@@ -1,0 +1,67 @@
+/* sd-sync-server.h: HQ's receiver: kiosks push their batches over HTTP(S) and fetch HQ's.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The protocol is docs/sync-protocol.md.  The receiver owns its own
+ * SdStore on HQ's database, in a worker thread of its own, and imports
+ * one batch at a time there; the thread that starts it only talks HTTP.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define SD_SYNC_SERVER_ERROR (sd_sync_server_error_quark ())
+GQuark sd_sync_server_error_quark (void);
+
+typedef enum {
+  SD_SYNC_SERVER_ERROR_NOT_HQ,    /* the database is not the HQ of a deployment */
+  SD_SYNC_SERVER_ERROR_ADDRESS,   /* the address to listen on cannot be used */
+  SD_SYNC_SERVER_ERROR_TLS,       /* the certificate or its key cannot be loaded */
+} SdSyncServerError;
+
+/* The largest batch accepted by default, and the requests one address may
+ * make in a minute. */
+#define SD_SYNC_SERVER_DEFAULT_MAX_BYTES     (G_GUINT64_CONSTANT (64) * 1024 * 1024)
+#define SD_SYNC_SERVER_DEFAULT_MAX_REQUESTS  120
+/* Seconds a client may keep a request waiting without sending a byte. */
+#define SD_SYNC_SERVER_DEFAULT_TIMEOUT       15
+
+#define SD_TYPE_SYNC_SERVER (sd_sync_server_get_type ())
+G_DECLARE_FINAL_TYPE (SdSyncServer, sd_sync_server, SD, SYNC_SERVER, GObject)
+
+/* The receiver of HQ's database DB_PATH; nothing is opened yet. */
+SdSyncServer *sd_sync_server_new             (const char    *db_path);
+
+void          sd_sync_server_set_max_bytes   (SdSyncServer  *self,
+                                              guint64        max_bytes);
+guint64       sd_sync_server_get_max_bytes   (SdSyncServer  *self);
+void          sd_sync_server_set_max_requests (SdSyncServer *self,
+                                              guint          per_minute);
+guint         sd_sync_server_get_max_requests (SdSyncServer *self);
+void          sd_sync_server_set_timeout     (SdSyncServer  *self,
+                                              guint          seconds);
+guint         sd_sync_server_get_timeout     (SdSyncServer  *self);
+/* HTTPS with the certificate (PEM, its chain after it) and key in these files. */
+gboolean      sd_sync_server_set_tls_files   (SdSyncServer  *self,
+                                              const char    *cert_file,
+                                              const char    *key_file,
+                                              GError       **error);
+
+/* Opens HQ's database and listens on ADDRESS ("127.0.0.1:8443", "[::1]:0";
+ * port 0 picks a free one) on the thread-default main context. */
+gboolean      sd_sync_server_start           (SdSyncServer  *self,
+                                              const char    *address,
+                                              GError       **error);
+/* Stops listening, drops every connection and closes the database once
+ * the import under way, if any, has finished. */
+void          sd_sync_server_stop            (SdSyncServer  *self);
+
+guint16       sd_sync_server_get_port        (SdSyncServer  *self);
+/* "https://127.0.0.1:8443", once started. */
+char         *sd_sync_server_get_url         (SdSyncServer  *self);
+const char   *sd_sync_server_get_deployment_name (SdSyncServer *self);
+
+G_END_DECLS
