@@ -109,6 +109,11 @@ gboolean  sd_cli_run_conflicts_resolve (SdCli *cli, GStrv *args, GError **error)
 gboolean  sd_cli_run_duplicates_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_duplicates_keep_apart (SdCli *cli, GStrv *args, GError **error);
 
+/* sd-cli-serve.c */
+gboolean  sd_cli_run_serve        (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_sync_set_url (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_sync_push    (SdCli *cli, GStrv *args, GError **error);
+
 /* sd-cli-qr.c */
 gboolean  sd_cli_run_qr_issue     (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_qr_sheet     (SdCli *cli, GStrv *args, GError **error);

@@ -9,6 +9,7 @@
 
 #include "sd-cli-private.h"
 #include "sd-batch.h"
+#include "sd-sync-protocol.h"
 #include "sd-sync.h"
 
 /* ---- deploy ---- */
@@ -176,22 +177,6 @@ sd_cli_run_batch_export (SdCli   *cli,
   return TRUE;
 }
 
-static const char *
-error_code (const GError *error)
-{
-  static const char *const sync_codes[] = {
-    "not-enrolled", "already-enrolled", "not-blank", "bad-passphrase", "unknown-sender", "revoked",
-    "other-deployment", "not-addressed", "cloned-site", "too-new", "bad-operation", "unknown-peer",
-    "fingerprint" };
-  static const char *const batch_codes[] = { "not-a-batch", "not-for-us", "damaged", "bad-signature", "too-new" };
-
-  if (error->domain == SD_SYNC_ERROR && error->code >= 0 && (guint) error->code < G_N_ELEMENTS (sync_codes))
-    return sync_codes[error->code];
-  if (error->domain == SD_BATCH_ERROR && error->code >= 0 && (guint) error->code < G_N_ELEMENTS (batch_codes))
-    return batch_codes[error->code];
-  return "failed";
-}
-
 gboolean
 sd_cli_run_batch_import (SdCli   *cli,
                          GStrv   *args,
@@ -235,7 +220,7 @@ sd_cli_run_batch_import (SdCli   *cli,
       else
         {
           entry = json_pack ("{s:s, s:s, s:s, s:s}", "file", (*args)[i], "result", "refused",
-                             "reason", error_code (local), "message", local->message);
+                             "reason", sd_sync_error_reason (local), "message", local->message);
           refused++;
         }
       json_array_append_new (files, entry);
