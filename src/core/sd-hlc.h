@@ -19,6 +19,11 @@ typedef gint64 SdHlc;
 #define SD_HLC_COUNTER_BITS 16
 #define SD_HLC_COUNTER_MAX  ((1 << SD_HLC_COUNTER_BITS) - 1)
 
+/* How far ahead of this site's wall clock another site's change may
+ * drag its clock (sync.md: a kiosk whose clock runs ahead would win
+ * every conflict); beyond it, the clock is clamped and the site flagged. */
+#define SD_HLC_MAX_AHEAD_MS (10 * 60 * 1000)
+
 static inline SdHlc
 sd_hlc_pack (gint64 wall_ms, guint counter)
 {

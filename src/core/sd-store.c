@@ -959,15 +959,27 @@ seed_clock (SdStore  *self,
             GError  **error)
 {
   /* Each site's clock only moves forward along its sequence, so the
-   * newest HLC is one of the sites' last changes: one seek per site. */
+   * newest HLC is one of the sites' last changes: one seek per site.
+   * Other sites' changes move it at most SD_HLC_MAX_AHEAD_MS ahead of
+   * the wall clock, as when they were received (sync clamps a kiosk
+   * whose clock runs ahead; a restart must not undo that). */
   sqlite3_stmt *stmt = _sd_store_prepare (self,
-    "SELECT coalesce (max ((SELECT hlc FROM oplog WHERE site = s.n ORDER BY seq DESC LIMIT 1)), 0) "
-    "FROM oplog_sites s", error);
+    "SELECT coalesce (max (CASE WHEN s.site_id = ?1 THEN h END), 0), "
+    "       coalesce (max (CASE WHEN s.site_id IS NOT ?1 THEN h END), 0) "
+    "FROM (SELECT site_id, (SELECT hlc FROM oplog WHERE site = n ORDER BY seq DESC LIMIT 1) AS h FROM oplog_sites) s",
+    error);
+  SdHlc own, others, limit;
 
-  if (stmt == NULL || _sd_store_step (self, stmt, _("read the clock"), error) != SQLITE_ROW)
+  if (stmt == NULL)
     return FALSE;
-  self->hlc = sqlite3_column_int64 (stmt, 0);
+  sqlite3_bind_text (stmt, 1, self->site_id, -1, SQLITE_STATIC);
+  if (_sd_store_step (self, stmt, _("read the clock"), error) != SQLITE_ROW)
+    return FALSE;
+  own = sqlite3_column_int64 (stmt, 0);
+  others = sqlite3_column_int64 (stmt, 1);
   sqlite3_reset (stmt);
+  limit = sd_hlc_pack (sd_store_now_ms (self) + SD_HLC_MAX_AHEAD_MS, 0);
+  self->hlc = MAX (own, MIN (others, limit));
   return TRUE;
 }
 
@@ -1133,7 +1145,7 @@ open_file (SdStore          *self,
    * instead (sd_store_set_idle_checkpoint); the limit, raised from 1 000
    * to 4 000 pages (16 MB), is only the safety net for a store that is
    * never idle, and keeps a bulk load from checkpointing every few rows. */
-  if (!exec_simple (self, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+  if (!exec_simple (self, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
                           "PRAGMA wal_autocheckpoint = 4000;",
                     _("open the database"), error))
     return FALSE;

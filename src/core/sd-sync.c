@@ -619,7 +619,8 @@ merge_init (Merge       *m,
                  "  PRIMARY KEY (tbl, row_id)) WITHOUT ROWID;"
                  "CREATE TEMP TABLE IF NOT EXISTS sync_new (site INTEGER NOT NULL, seq INTEGER NOT NULL, "
                  "  PRIMARY KEY (site, seq)) WITHOUT ROWID;"
-                 "CREATE TEMP TABLE IF NOT EXISTS sync_new_persons (row_id PRIMARY KEY NOT NULL) WITHOUT ROWID;"
+                 "CREATE TEMP TABLE IF NOT EXISTS sync_new_persons (row_id PRIMARY KEY NOT NULL, site INTEGER NOT NULL) "
+                 "  WITHOUT ROWID;"
                  "CREATE TEMP TABLE IF NOT EXISTS sync_holds (site INTEGER PRIMARY KEY, seq INTEGER NOT NULL);"
                  "DELETE FROM temp.sync_touched; DELETE FROM temp.sync_new; DELETE FROM temp.sync_new_persons;"
                  "DELETE FROM temp.sync_holds;", error))
@@ -658,7 +659,7 @@ merge_init (Merge       *m,
                           -1, &m->touch, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_new (site, seq) VALUES (?1, ?2)", -1,
                           &m->new_update, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_new_persons (row_id) VALUES (sd_row_key (?1))", -1,
+      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_new_persons (row_id, site) VALUES (sd_row_key (?1), ?2)", -1,
                           &m->new_person, NULL) != SQLITE_OK)
     goto failed;
   return TRUE;
@@ -814,6 +815,7 @@ merge_operation (Merge         *m,
   if (kind == SD_OP_INSERT && info->number == TBL_PERSONS)
     {
       sqlite3_bind_text (m->new_person, 1, row_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (m->new_person, 2, site_n);
       sqlite3_step (m->new_person);
       sqlite3_reset (m->new_person);
     }
@@ -977,9 +979,12 @@ merge_fold (Merge         *m,
     {
       gint64 changed = 0, waiting = 0;
 
+      gint64 t0 = g_get_monotonic_time ();
+
       if (!_sd_replay_apply_touched (m->store, table, g_strv_contains (append_only_tables, table), m->now,
                                      &changed, &waiting, error))
         return FALSE;
+      g_debug ("merge: %s folded in %.0f ms", table, (g_get_monotonic_time () - t0) / 1000.0);
       result->rows_changed += changed;
       result->waiting += waiting;
     }
@@ -997,8 +1002,8 @@ merge_fold (Merge         *m,
         "  JOIN persons q ON q.id = k2.person_id "
         "  LEFT JOIN households hp ON hp.id = p.household_id LEFT JOIN households hq ON hq.id = q.household_id "
         "WHERE (substr (k.key, 1, 1) = 'd' OR coalesce (p.address, hp.address) = coalesce (q.address, hq.address)) "
-        "  AND (SELECT site FROM oplog WHERE tbl = 4 AND row_id = np.row_id AND kind = 1 ORDER BY hlc LIMIT 1) IS NOT "
-        "      (SELECT site FROM oplog WHERE tbl = 4 AND row_id = sd_row_key (q.id) AND kind = 1 ORDER BY hlc LIMIT 1)",
+        "  AND np.site IS NOT (SELECT site FROM oplog WHERE tbl = 4 AND row_id = sd_row_key (q.id) AND kind = 1 "
+        "                      ORDER BY hlc LIMIT 1)",
         NULL, 0, error))
     return FALSE;
   result->duplicates = store_count (m->store, "SELECT count (*) FROM sync_duplicates") - before;
@@ -1016,7 +1021,7 @@ _sd_sync_merge (SdStore        *store,
   const json_t *header = sd_batch_reader_get_header (reader);
   Merge m;
   gboolean ok = FALSE;
-  gint64 index = 0;
+  gint64 index = 0, t0 = g_get_monotonic_time ();
   json_t *op;
 
   if (!merge_init (&m, store, from_site, error))
@@ -1033,10 +1038,15 @@ _sd_sync_merge (SdStore        *store,
   if (error != NULL && *error != NULL)
     goto out;
   result->operations = index;
+  g_debug ("merge: %" G_GINT64_FORMAT " changes read and stored in %.0f ms", index, (g_get_monotonic_time () - t0) / 1000.0);
+  t0 = g_get_monotonic_time ();
   /* The reader has proved the whole payload: now fold it in. */
-  ok = merge_findings (&m, json_object_get (header, "holds"), result, error) &&
-       merge_fold (&m, result, error) &&
+  ok = merge_findings (&m, json_object_get (header, "holds"), result, error);
+  g_debug ("merge: findings in %.0f ms", (g_get_monotonic_time () - t0) / 1000.0);
+  t0 = g_get_monotonic_time ();
+  ok = ok && merge_fold (&m, result, error) &&
        take_holds (store, from_site, json_object_get (header, "holds"), error);
+  g_debug ("merge: fold in %.0f ms", (g_get_monotonic_time () - t0) / 1000.0);
 
 out:
   _sd_store_set_capture (store, TRUE);

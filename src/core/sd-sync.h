@@ -40,7 +40,7 @@ typedef enum {
 /* How far ahead of this site's clock a change may be before its clock is
  * clamped and flagged (sync.md: a kiosk whose clock runs ahead would win
  * every conflict). */
-#define SD_SYNC_MAX_AHEAD_MS (10 * 60 * 1000)
+#define SD_SYNC_MAX_AHEAD_MS SD_HLC_MAX_AHEAD_MS
 
 typedef enum {
   SD_SYNC_ROLE_NONE,
