@@ -652,7 +652,7 @@ merge_init (Merge       *m,
       sqlite3_prepare_v2 (m->db, "SELECT txn = ?3 AND hlc = ?4 AND kind = ?5 AND tbl = ?6 "
                                  "AND row_id = sd_row_key (?7) AND fields IS ?8 FROM oplog WHERE site = ?1 AND seq = ?2",
                           -1, &m->same, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (m->db, "INSERT INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
+      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, sd_row_key (?7), ?8)", -1, &m->insert,
                           NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_touched (tbl, row_id) VALUES (?1, sd_row_key (?2))",
@@ -721,6 +721,35 @@ cloned_site (Merge       *m,
   return FALSE;
 }
 
+/* Whether (SITE_N, SEQ) is held; *SAME says whether it is this very change. */
+static gboolean
+held_already (Merge      *m,
+              gint64      site_n,
+              gint64      seq,
+              gint64      txn,
+              gint64      hlc,
+              gint64      kind,
+              gint64      tbl,
+              const char *row_id,
+              const char *packed,
+              int        *same)
+{
+  gboolean held;
+
+  sqlite3_bind_int64 (m->same, 1, site_n);
+  sqlite3_bind_int64 (m->same, 2, seq);
+  sqlite3_bind_int64 (m->same, 3, txn);
+  sqlite3_bind_int64 (m->same, 4, hlc);
+  sqlite3_bind_int64 (m->same, 5, kind);
+  sqlite3_bind_int64 (m->same, 6, tbl);
+  sqlite3_bind_text (m->same, 7, row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (m->same, 8, packed, -1, SQLITE_STATIC);
+  held = sqlite3_step (m->same) == SQLITE_ROW;
+  *same = held && sqlite3_column_int (m->same, 0);
+  sqlite3_reset (m->same);
+  return held && *same;
+}
+
 /* Stores one operation of the batch (the INDEX-th). */
 static gboolean
 merge_operation (Merge         *m,
@@ -762,24 +791,18 @@ merge_operation (Merge         *m,
   site_n = site_number (m, site);
   if (site_n == 0)
     return bad_operation (error, index);
-  sqlite3_bind_int64 (m->same, 1, site_n);
-  sqlite3_bind_int64 (m->same, 2, seq);
-  sqlite3_bind_int64 (m->same, 3, txn);
-  sqlite3_bind_int64 (m->same, 4, hlc);
-  sqlite3_bind_int64 (m->same, 5, kind);
-  sqlite3_bind_int64 (m->same, 6, info->number);
-  sqlite3_bind_text (m->same, 7, row_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (m->same, 8, packed, -1, SQLITE_STATIC);
-  same = sqlite3_step (m->same) == SQLITE_ROW ? sqlite3_column_int (m->same, 0) : -1;
-  sqlite3_reset (m->same);
-  if (same == 1)
+  if (g_str_equal (site, m->own))
     {
+      /* This site's own changes come back relayed: held already, or made
+       * under its identity by a copy of its disk. */
+      if (!held_already (m, site_n, seq, txn, hlc, kind, info->number, row_id, packed, &same))
+        return cloned_site (m, site, seq, error);
       result->already_had++;
       return TRUE;
     }
-  if (same == 0 || g_str_equal (site, m->own))
-    return cloned_site (m, site, seq, error);
 
+  /* New in the common case: stored at once; a change already held under
+   * its number must be the same one. */
   sqlite3_bind_int64 (m->insert, 1, site_n);
   sqlite3_bind_int64 (m->insert, 2, seq);
   sqlite3_bind_int64 (m->insert, 3, txn);
@@ -795,6 +818,13 @@ merge_operation (Merge         *m,
       return FALSE;
     }
   sqlite3_reset (m->insert);
+  if (sqlite3_changes (m->db) == 0)
+    {
+      if (!held_already (m, site_n, seq, txn, hlc, kind, info->number, row_id, packed, &same) || !same)
+        return cloned_site (m, site, seq, error);
+      result->already_had++;
+      return TRUE;
+    }
   result->applied++;
   g_hash_table_add (m->origins, g_strdup (site));
 
