@@ -59,6 +59,7 @@ struct _SdSyncPusher
   gint64             next_attempt;    /* ms, wall clock */
   char              *last_error;
   guint              failures;        /* in a row */
+  gboolean           pull_only;       /* the exchange under way sends nothing */
   gint64             last_pull;       /* µs, monotonic */
 
   /* Settings */
@@ -245,7 +246,14 @@ exchanged_cb (GObject      *source,
     }
 
   set_last_error (self, error->message);
-  if (sd_sync_client_error_is_temporary (error))
+  if (self->pull_only)
+    {
+      /* Nothing waits to be sent: no hurry, HQ's news comes at the next
+       * pull, or with the next push. */
+      self->last_pull = g_get_monotonic_time ();
+      set_state (self, SD_SYNC_PUSHER_IDLE);
+    }
+  else if (sd_sync_client_error_is_temporary (error))
     {
       self->failures++;
       set_state (self, SD_SYNC_PUSHER_RETRYING);
@@ -275,7 +283,8 @@ attempt (SdSyncPusher *self)
       set_state (self, SD_SYNC_PUSHER_IDLE);
       return;
     }
-  if (self->waiting == 0)
+  self->pull_only = self->waiting == 0;
+  if (self->pull_only)
     flags = SD_SYNC_CLIENT_PULL;
   set_state (self, SD_SYNC_PUSHER_SENDING);
   self->cancellable = g_cancellable_new ();

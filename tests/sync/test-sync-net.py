@@ -445,7 +445,7 @@ def killed_mid_upload(tmp, fraction):
     try:
         first = cli('sync', 'push', '--url', f'http://{LOOPBACK}:{proxy.port}', '--timeout', '10', db=k1)
         assert proxy.fired.is_set(), 'the receiver was never killed'
-        assert server.proc.returncode == -signal.SIGKILL
+        assert server.proc.wait(timeout=30) == -signal.SIGKILL
         fails(first, 'push to a receiver killed mid-upload')
         assert 'cannot be reached' in first.err, first
         assert status(k1)['waiting'] > 0
@@ -468,6 +468,28 @@ def test_killed_mid_upload(tmp):
 def test_killed_after_upload(tmp):
     # The whole body went: HQ died importing it, or just after, before answering.
     killed_mid_upload(tmp, 1.0)
+
+
+def test_watch_retries_after_kill(tmp):
+    hq, k1, _ = copy_deployment(tmp)
+    add_households(k1, 20, 10)
+    port = free_port()
+    server = start(Receiver(hq, port=port))
+    proxy = Proxy(port, 0.5, lambda: server.stop(signal.SIGKILL))
+    try:
+        watcher = start(Process('sync', 'push', '--watch', '--json', '--url', f'http://{LOOPBACK}:{proxy.port}',
+                                db=k1))
+        watcher.wait_line(r'"event":"failed"', timeout=60)
+        assert proxy.fired.is_set() and server.proc.wait(timeout=30) == -signal.SIGKILL
+        server = start(Receiver(hq, port=port))
+        m = watcher.wait_line(r'^\{.*"event":"exchanged".*\}$', timeout=120)
+        assert json.loads(m.group(0))['waiting'] == 0, m.group(0)
+        holds_everything_of(hq, k1)
+        assert peer(hq, 'K1')['chain_breaks'] == 0, peer(hq, 'K1')
+        assert watcher.stop() == 0, watcher.err
+        server.stop()
+    finally:
+        proxy.close()
 
 
 def test_network_returns(tmp):
@@ -677,6 +699,7 @@ TESTS = [
     ('the same batch POSTed twice is acknowledged once', test_same_batch_twice),
     ('HQ killed mid-upload, restarted: the kiosk retries, everything once', test_killed_mid_upload),
     ('HQ killed after the upload, before answering: the retry changes nothing twice', test_killed_after_upload),
+    ('a watching kiosk: HQ killed mid-upload comes back, the kiosk retries by itself', test_watch_retries_after_kill),
     ('the network returns: the watching kiosk sends without anyone pressing anything', test_network_returns),
     ('garbage, wrong methods, huge and slow requests get 4xx or the door; the receiver goes on', test_bad_requests),
     ('requests per address and minute are bounded', test_rate_limit),
