@@ -20,7 +20,6 @@
 
 #include "sd-sync.h"
 
-#include <glib/gi18n-lib.h>
 
 #define DEFAULT_MIN_DELAY_S       2
 #define DEFAULT_MAX_DELAY_S       300
