@@ -332,7 +332,7 @@ MUTATIONS = [
         "name": "sync-clock-follows-restart",
         "file": "src/core/sd-store.c",
         "find": "  self->hlc = MAX (own, MIN (others, limit));",
-        "replace": "  self->hlc = MAX (own, others);",
+        "replace": "  self->hlc = MAX (own, others + 0 * limit);",
         "breaks": "after a restart a kiosk whose clock ran an hour ahead drags this site's clock with it, and wins every later conflict (issue 14)",
         "suites": ["sync"],
         "caught_by": ["test-sync-refused"],
