@@ -769,10 +769,10 @@ fill_notes (SdSyncPage   *self,
   json_array_foreach (json_object_get (status, "gaps"), i, entry)
     {
       g_autofree char *text =
-        g_strdup_printf (_("Changes %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " of “%s” are missing here. They "
+        g_strdup_printf (_("Changes %lld to %lld of “%s” are missing here. They "
                            "come with that site’s next batch, or with any batch that carries them."),
-                         (gint64) json_integer_value (json_object_get (entry, "first")),
-                         (gint64) json_integer_value (json_object_get (entry, "last")),
+                         (long long) json_integer_value (json_object_get (entry, "first")),
+                         (long long) json_integer_value (json_object_get (entry, "last")),
                          site_name (status, json_string_value (json_object_get (entry, "site"))));
 
       json_array_append_new (notes, json_pack ("{s:s}", "text", text));

@@ -85,12 +85,12 @@ batch_received_cb (SdSyncServer *server,
     }
   else if (reason != NULL)
     /* Translators: HH:MM:SS, a site id (or "?"), a reason code, a size in bytes */
-    line = g_strdup_printf (_("%s  batch from %s refused: %s (%" G_GINT64_FORMAT " bytes)"), time,
-                            site != NULL ? site : "?", reason, bytes);
+    line = g_strdup_printf (_("%s  batch from %s refused: %s (%lld bytes)"), time,
+                            site != NULL ? site : "?", reason, (long long) bytes);
   else
     /* Translators: HH:MM:SS, a site id, "imported" or "already-imported", counts, a size in bytes */
-    line = g_strdup_printf (_("%s  batch from %s %s: %" G_GINT64_FORMAT " changes, %" G_GINT64_FORMAT " new "
-                              "(%" G_GINT64_FORMAT " bytes)"), time, site, result, operations, applied, bytes);
+    line = g_strdup_printf (_("%s  batch from %s %s: %lld changes, %lld new "
+                              "(%lld bytes)"), time, site, result, (long long) operations, (long long) applied, (long long) bytes);
   print_line (line);
 }
 
@@ -113,8 +113,8 @@ batch_sent_cb (SdSyncServer *server,
     }
   else
     /* Translators: HH:MM:SS, a site id, a count, a size in bytes */
-    line = g_strdup_printf (_("%s  HQ’s batch to %s: %" G_GINT64_FORMAT " changes (%" G_GINT64_FORMAT " bytes)"),
-                            time, site, operations, bytes);
+    line = g_strdup_printf (_("%s  HQ’s batch to %s: %lld changes (%lld bytes)"),
+                            time, site, (long long) operations, (long long) bytes);
   print_line (line);
 }
 
@@ -264,26 +264,24 @@ result_text (const SdSyncClientResult *r)
   GString *text = g_string_new (NULL);
 
   if (r->sent)
-    g_string_append_printf (text, g_dngettext (NULL, "Sent %" G_GINT64_FORMAT " change to HQ (%" G_GINT64_FORMAT
-                                               " new there).",
-                                               "Sent %" G_GINT64_FORMAT " changes to HQ (%" G_GINT64_FORMAT
-                                               " new there).", (gulong) r->sent_operations),
-                            r->sent_operations, r->hq_applied);
+    g_string_append_printf (text, g_dngettext (NULL, "Sent %lld change to HQ (%lld new there).",
+                                               "Sent %lld changes to HQ (%lld new there).",
+                                               (gulong) r->sent_operations),
+                            (long long) r->sent_operations, (long long) r->hq_applied);
   else
     g_string_append (text, _("Nothing was waiting to be sent."));
   g_string_append_c (text, ' ');
   if (r->received)
-    g_string_append_printf (text, g_dngettext (NULL, "Received %" G_GINT64_FORMAT " change from HQ (%"
-                                               G_GINT64_FORMAT " new here).",
-                                               "Received %" G_GINT64_FORMAT " changes from HQ (%" G_GINT64_FORMAT
-                                               " new here).", (gulong) r->received_operations),
-                            r->received_operations, r->received_applied);
+    g_string_append_printf (text, g_dngettext (NULL, "Received %lld change from HQ (%lld new here).",
+                                               "Received %lld changes from HQ (%lld new here).",
+                                               (gulong) r->received_operations),
+                            (long long) r->received_operations, (long long) r->received_applied);
   else
     g_string_append (text, _("Nothing new from HQ."));
   if (r->waiting > 0)
     {
       g_string_append_c (text, ' ');
-      g_string_append_printf (text, _("Still waiting to be sent: %" G_GUINT64_FORMAT "."), r->waiting);
+      g_string_append_printf (text, _("Still waiting to be sent: %llu."), (unsigned long long) r->waiting);
     }
   return g_string_free (text, FALSE);
 }
@@ -392,7 +390,7 @@ failed_cb (SdSyncPusher *pusher,
     }
   else if (seconds >= 0)
     /* Translators: HH:MM:SS, why it failed, seconds */
-    line = g_strdup_printf (_("%s  %s Next attempt in %" G_GINT64_FORMAT " s."), time, error->message, seconds);
+    line = g_strdup_printf (_("%s  %s Next attempt in %lld s."), time, error->message, (long long) seconds);
   else
     line = g_strdup_printf ("%s  %s", time, error->message);
   print_line (line);

@@ -171,8 +171,8 @@ sd_cli_run_batch_export (SdCli   *cli,
       sd_cli_print_json (root);
     }
   else
-    g_print (_("%s: %" G_GINT64_FORMAT " changes, %" G_GINT64_FORMAT " bytes\n"), result.path, result.operations,
-             result.bytes);
+    g_print (_("%s: %lld changes, %lld bytes\n"), result.path, (long long) result.operations,
+             (long long) result.bytes);
   sd_sync_export_clear (&result);
   return TRUE;
 }
@@ -304,12 +304,12 @@ sd_cli_run_sync_status (SdCli   *cli,
   g_print (_("Deployment: %s (%s)\n"), deployment,
            sd_sync_get_role (store) == SD_SYNC_ROLE_HQ ? _("HQ") : _("kiosk"));
   g_print (_("Key fingerprint: %s\n"), fingerprint);
-  g_print (_("Changes waiting to be sent: %" G_GUINT64_FORMAT "\n"), status.waiting);
-  g_print (_("Changes known to be missing: %" G_GUINT64_FORMAT "\n"), status.gaps);
-  g_print (_("Sites whose clock ran ahead: %" G_GUINT64_FORMAT "\n"), status.clamped_origins);
-  g_print (_("Conflicts to review: %" G_GUINT64_FORMAT "\n"), status.conflicts);
-  g_print (_("Possible duplicates to review: %" G_GUINT64_FORMAT "\n"), status.duplicates);
-  g_print (_("Records waiting for their household or person: %" G_GUINT64_FORMAT "\n"), status.rows_waiting);
+  g_print (_("Changes waiting to be sent: %llu\n"), (unsigned long long) status.waiting);
+  g_print (_("Changes known to be missing: %llu\n"), (unsigned long long) status.gaps);
+  g_print (_("Sites whose clock ran ahead: %llu\n"), (unsigned long long) status.clamped_origins);
+  g_print (_("Conflicts to review: %llu\n"), (unsigned long long) status.conflicts);
+  g_print (_("Possible duplicates to review: %llu\n"), (unsigned long long) status.duplicates);
+  g_print (_("Records waiting for their household or person: %llu\n"), (unsigned long long) status.rows_waiting);
   if (peers->len > 0)
     {
       const char *headings[] = { _("Site"), _("Role"), _("Fingerprint"), _("Last received"), _("Last sent"),

@@ -1117,8 +1117,11 @@ early_handler_cb (SoupServer        *soup,
   else if (route == ROUTE_BATCHES &&
            ((content_type = soup_message_headers_get_content_type (headers, NULL)) == NULL ||
             g_ascii_strcasecmp (content_type, SD_SYNC_BATCH_CONTENT_TYPE) != 0))
-    refuse (self, conn, msg, has_body, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "wrong-type",
-            _("A batch is sent as " SD_SYNC_BATCH_CONTENT_TYPE "."));
+    {
+      g_autofree char *message = g_strdup_printf (_("A batch is sent as %s."), SD_SYNC_BATCH_CONTENT_TYPE);
+
+      refuse (self, conn, msg, has_body, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "wrong-type", message);
+    }
   else if (route == ROUTE_BATCHES && encoding != SOUP_ENCODING_CONTENT_LENGTH)
     refuse (self, conn, msg, has_body, SOUP_STATUS_LENGTH_REQUIRED, "length-required",
             _("A batch is sent with its length (Content-Length)."));
@@ -1188,8 +1191,10 @@ handle_pull (SdSyncServer      *self,
   /* Each challenge answers one request. */
   if (challenge == NULL || !g_hash_table_remove (self->challenges, challenge))
     {
-      respond_refusal (msg, SOUP_STATUS_UNAUTHORIZED, "challenge",
-                       _("Ask for a new challenge (" SD_SYNC_PATH_HELLO ") and sign the request with it."));
+      g_autofree char *message = g_strdup_printf (_("Ask for a new challenge (%s) and sign the request with it."),
+                                                  SD_SYNC_PATH_HELLO);
+
+      respond_refusal (msg, SOUP_STATUS_UNAUTHORIZED, "challenge", message);
       return;
     }
   if (signature == NULL)

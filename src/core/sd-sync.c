@@ -695,9 +695,9 @@ bad_operation (GError  **error,
                gint64    index)
 {
   g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
-               _("Change %" G_GINT64_FORMAT " of the batch cannot be applied, although the batch is signed: "
+               _("Change %lld of the batch cannot be applied, although the batch is signed: "
                  "it was made by a ShelterDesk with an error, or by another program. Nothing was imported; "
-                 "keep the file for HQ."), index);
+                 "keep the file for HQ."), (long long) index);
   return FALSE;
 }
 
@@ -710,14 +710,14 @@ cloned_site (Merge       *m,
   if (g_str_equal (site, m->own))
     g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE,
                  _("The batch holds changes made under this very site’s identity that this site never made "
-                   "(change %" G_GINT64_FORMAT "): another kiosk runs on a copy of this database’s disk. "
-                   "Nothing was imported. Stop the other kiosk and ask HQ to give it a new database."), seq);
+                   "(change %lld): another kiosk runs on a copy of this database’s disk. "
+                   "Nothing was imported. Stop the other kiosk and ask HQ to give it a new database."), (long long) seq);
   else
     g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE,
-                 _("Site %.8s… sent a change numbered %" G_GINT64_FORMAT " that differs from the change with "
+                 _("Site %.8s… sent a change numbered %lld that differs from the change with "
                    "that number already received: two kiosks share one site identity (a copied disk image). "
                    "Nothing was imported. Ask HQ to revoke one of them and give it a new database."),
-                 site, seq);
+                 site, (long long) seq);
   return FALSE;
 }
 
@@ -1545,7 +1545,7 @@ sd_sync_resolve_conflict (SdStore   *store,
   if (table == NULL)
     {
       g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_PEER,
-                   _("There is no open conflict %" G_GINT64_FORMAT ". “conflicts list” shows them."), id);
+                   _("There is no open conflict %lld. “conflicts list” shows them."), (long long) id);
       return FALSE;
     }
   ok = TRUE;
