@@ -26,6 +26,7 @@
 #include "sd-save-folder.h"
 #include "sd-sync.h"
 #include "sd-sync-exchange.h"
+#include "sd-sync-pusher.h"
 #include "sd-toast.h"
 
 #include <adwaita.h>
@@ -65,6 +66,9 @@ struct _SdSyncPage
   GtkListBox     *peers_box;
   GtkListBox     *conflicts_box;
   GtkListBox     *duplicates_box;
+  GtkWidget      *hq_section;
+  GtkLabel       *hq_state_label;
+  GtkLabel       *hq_detail_label;
 
   /* Owned References */
   SdStore        *store;
@@ -77,6 +81,7 @@ struct _SdSyncPage
   GPtrArray      *destinations; /* the export target behind each item of to_dropdown */
   GCancellable   *exchange_cancellable;
   char           *message;
+  SdSyncPusher   *pusher;       /* a kiosk sending to HQ by itself, or NULL */
 
   /* Borrowed References */
   SdSyncExchange *exchange;     /* the running one, while it runs */
@@ -84,6 +89,7 @@ struct _SdSyncPage
   SdSyncRole      role;
   guint           refresh_idle;
   guint           progress_source;
+  guint           hq_tick;      /* counts the next attempt down while a pusher is set */
   gboolean        stale;        /* the store changed while the page was not shown */
   gboolean        disposed;
 };
@@ -916,6 +922,106 @@ update_actions (SdSyncPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.resolve", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.keep-apart", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.cancel", busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.push-now",
+                                 self->pusher != NULL &&
+                                 sd_sync_pusher_get_state (self->pusher) != SD_SYNC_PUSHER_SENDING);
+}
+
+/* ---- sending to HQ by network ---- */
+
+static void queue_refresh (SdSyncPage *self);
+
+/* The pusher's state in a line, and HQ's address, the last contact and
+ * why the last try failed under it. */
+static void
+update_hq (SdSyncPage *self)
+{
+  g_autoptr(GString) detail = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *contact = NULL;
+  g_autoptr(SdSyncClient) client = NULL;
+  const char *error;
+  gint64 last, next;
+
+  gtk_widget_set_visible (self->hq_section, self->pusher != NULL);
+  if (self->pusher == NULL)
+    return;
+  last = sd_sync_pusher_get_last_contact (self->pusher);
+  next = sd_sync_pusher_get_next_attempt (self->pusher);
+  error = sd_sync_pusher_get_last_error (self->pusher);
+  switch (sd_sync_pusher_get_state (self->pusher))
+    {
+    case SD_SYNC_PUSHER_SENDING:
+      state = g_strdup (_("Sending to HQ…"));
+      break;
+    case SD_SYNC_PUSHER_RETRYING:
+      if (next > 0)
+        /* Translators: seconds */
+        state = g_strdup_printf (_("Waiting: HQ does not answer. Next attempt in %lld s."),
+                                 (long long) MAX (0, (next - g_get_real_time () / 1000 + 999) / 1000));
+      else
+        state = g_strdup (_("Waiting: HQ does not answer."));
+      break;
+    case SD_SYNC_PUSHER_REFUSED:
+      /* Translators: why HQ refused the changes */
+      state = g_strdup_printf (_("Refused by HQ: %s"), error != NULL ? error : "");
+      error = NULL;
+      break;
+    case SD_SYNC_PUSHER_IDLE:
+      if (sd_sync_pusher_get_waiting (self->pusher) > 0)
+        state = g_strdup (_("Changes wait to be sent to HQ."));
+      else if (last > 0)
+        {
+          g_autofree char *ago = format_ago (last);
+
+          /* Translators: "Everything has reached HQ (last contact: 3 minutes ago)." */
+          state = g_strdup_printf (_("Everything has reached HQ (last contact: %s)."), ago);
+        }
+      else
+        state = g_strdup (_("Nothing waits to be sent to HQ."));
+      break;
+    case SD_SYNC_PUSHER_STOPPED:
+    default:
+      state = g_strdup (_("Not sending to HQ."));
+      break;
+    }
+  gtk_label_set_text (self->hq_state_label, state);
+
+  detail = g_string_new (NULL);
+  g_object_get (self->pusher, "client", &client, NULL);
+  if (client != NULL)
+    /* Translators: HQ's receiver, a URL */
+    g_string_append_printf (detail, _("HQ’s address: %s"), sd_sync_client_get_url (client));
+  contact = format_ago (last);
+  if (detail->len > 0)
+    g_string_append_c (detail, '\n');
+  /* Translators: "3 minutes ago", "never" */
+  g_string_append_printf (detail, _("Last contact with HQ: %s"), contact);
+  if (error != NULL && *error != '\0')
+    {
+      g_string_append_c (detail, '\n');
+      g_string_append (detail, error);
+    }
+  gtk_label_set_text (self->hq_detail_label, detail->str);
+  update_actions (self);
+}
+
+static gboolean
+hq_tick_cb (gpointer data)
+{
+  SdSyncPage *self = data;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_hq (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+pusher_exchanged_cb (SdSyncPage *self)
+{
+  update_hq (self);
+  /* HQ's batch may have brought news, and what waits has changed. */
+  queue_refresh (self);
 }
 
 static void
@@ -1026,6 +1132,7 @@ sd_sync_page_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (sd_sync_page_parent_class)->map (widget);
   if (self->stale)
     refresh (self);
+  update_hq (self);
 }
 
 /* ---- exchanges: export and import in a worker thread ---- */
@@ -1436,6 +1543,19 @@ cancel_action (GtkWidget  *widget,
 }
 
 static void
+push_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdSyncPage *self = SD_SYNC_PAGE (widget);
+
+  if (self->pusher == NULL)
+    return;
+  sd_sync_pusher_push_now (self->pusher);
+  update_hq (self);
+}
+
+static void
 show_view_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1688,6 +1808,7 @@ sd_sync_page_dispose (GObject *object)
   g_clear_handle_id (&self->progress_source, g_source_remove);
   g_clear_handle_id (&self->refresh_idle, g_source_remove);
   sd_sync_page_set_store (self, NULL);
+  sd_sync_page_set_pusher (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SYNC_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -1753,6 +1874,9 @@ sd_sync_page_class_init (SdSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdSyncPage, peers_box);
   gtk_widget_class_bind_template_child (widget_class, SdSyncPage, conflicts_box);
   gtk_widget_class_bind_template_child (widget_class, SdSyncPage, duplicates_box);
+  gtk_widget_class_bind_template_child (widget_class, SdSyncPage, hq_section);
+  gtk_widget_class_bind_template_child (widget_class, SdSyncPage, hq_state_label);
+  gtk_widget_class_bind_template_child (widget_class, SdSyncPage, hq_detail_label);
 
   gtk_widget_class_install_action (widget_class, "sync.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "sync.import-folder", NULL, import_folder_action);
@@ -1763,6 +1887,7 @@ sd_sync_page_class_init (SdSyncPageClass *klass)
   gtk_widget_class_install_action (widget_class, "sync.keep-apart", "(ss)", keep_apart_action);
   gtk_widget_class_install_action (widget_class, "sync.revoke", "s", revoke_action);
   gtk_widget_class_install_action (widget_class, "sync.enrol", "s", enrol_action);
+  gtk_widget_class_install_action (widget_class, "sync.push-now", NULL, push_now_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1809,6 +1934,29 @@ sd_sync_page_set_store (SdSyncPage *self,
   if (store != NULL)
     g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
   queue_refresh (self);
+}
+
+/* A kiosk's pusher (or NULL): its state is shown, "Send now" pushes. */
+void
+sd_sync_page_set_pusher (SdSyncPage   *self,
+                         SdSyncPusher *pusher)
+{
+  g_return_if_fail (SD_IS_SYNC_PAGE (self));
+
+  if (self->pusher == pusher)
+    return;
+  if (self->pusher != NULL)
+    g_signal_handlers_disconnect_by_data (self->pusher, self);
+  g_clear_handle_id (&self->hq_tick, g_source_remove);
+  g_set_object (&self->pusher, pusher);
+  if (pusher != NULL)
+    {
+      g_signal_connect_swapped (pusher, "notify", G_CALLBACK (update_hq), self);
+      g_signal_connect_swapped (pusher, "exchanged", G_CALLBACK (pusher_exchanged_cb), self);
+      self->hq_tick = g_timeout_add_seconds (1, hq_tick_cb, self);
+    }
+  if (!self->disposed)
+    update_hq (self);
 }
 
 void

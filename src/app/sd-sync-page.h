@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-core.h"
+#include "sd-sync-pusher.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,8 @@ G_DECLARE_FINAL_TYPE (SdSyncPage, sd_sync_page, SD, SYNC_PAGE, GtkWidget)
 
 void        sd_sync_page_set_store       (SdSyncPage          *self,
                                           SdStore             *store);
+void        sd_sync_page_set_pusher      (SdSyncPage          *self,
+                                          SdSyncPusher        *pusher);
 void        sd_sync_page_set_staff       (SdSyncPage          *self,
                                           SdStaff             *staff);
 void        sd_sync_page_reset           (SdSyncPage          *self);

@@ -24,6 +24,8 @@
 #include "sd-scan-catcher.h"
 #include "sd-shelters-page.h"
 #include "sd-sync-page.h"
+#include "sd-sync-pusher.h"
+#include "sd-sync.h"
 #include "sd-toast.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
@@ -67,6 +69,7 @@ struct _SdWindow
   GSettings            *settings;
   SdScanCatcher        *scan_catcher;
   GCancellable         *verify_cancellable;
+  SdSyncPusher         *pusher;         /* a kiosk with HQ's address: sends by itself */
 
   gboolean              kiosk;
   gboolean              unlocked;
@@ -704,6 +707,40 @@ verified_cb (GObject      *source,
     g_message ("The database could not be checked: %s", error->message);
 }
 
+/* ---- sending to HQ ---- */
+
+/* A kiosk of a deployment that knows HQ's address sends its changes
+ * there whenever HQ answers, for as long as the window is open (the
+ * exchanges run in the pusher's worker, never on this thread).  The
+ * CA file, when HQ's certificate is its own, is the hq-tls-ca setting. */
+static void
+start_pusher (SdWindow *self)
+{
+  g_autoptr(SdSyncClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *ca = NULL;
+
+  if (sd_store_get_damaged (self->store) || sd_store_get_read_only (self->store) ||
+      sd_sync_get_role (self->store) != SD_SYNC_ROLE_KIOSK ||
+      (url = sd_sync_get_hq_url (self->store)) == NULL || *url == '\0')
+    return;
+  if ((client = sd_sync_client_new (url, &error)) == NULL)
+    {
+      g_message ("Changes are not sent to HQ by themselves: %s", error->message);
+      return;
+    }
+  ca = g_settings_get_string (self->settings, "hq-tls-ca");
+  if (ca != NULL && *ca != '\0' && !sd_sync_client_set_tls_ca_file (client, ca, &error))
+    {
+      g_message ("Changes are not sent to HQ by themselves: %s", error->message);
+      return;
+    }
+  self->pusher = sd_sync_pusher_new (self->store, client);
+  sd_sync_page_set_pusher (self->sync_page, self->pusher);
+  sd_sync_pusher_start (self->pusher);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -738,6 +775,7 @@ sd_window_constructed (GObject *object)
   g_signal_connect_swapped (self->settings, "changed::scan-key-gap", G_CALLBACK (settings_changed_cb), self);
   settings_changed_cb (self);
   update_scan_catcher (self);
+  start_pusher (self);
 
   /* Damage found by any page's read, or by the whole-file check that
    * runs once the desk is up, stops the desk on a page that says so. */
@@ -768,6 +806,12 @@ sd_window_dispose (GObject *object)
   drop_draft (self);
   g_cancellable_cancel (self->verify_cancellable);
   g_clear_object (&self->verify_cancellable);
+  if (self->pusher != NULL)
+    {
+      sd_sync_pusher_stop (self->pusher);
+      sd_sync_page_set_pusher (self->sync_page, NULL);
+      g_clear_object (&self->pusher);
+    }
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->settings != NULL)

@@ -181,11 +181,11 @@ def free_port():
 
 
 class Process:
-    """A long-running CLI process whose output lines are collected as they come."""
+    """A long-running CLI process (or PROGRAM) whose output lines are collected as they come."""
 
-    def __init__(self, *args, db):
-        self.proc = subprocess.Popen([CLI, '--db', db] + list(args), stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env())
+    def __init__(self, *args, db, program=CLI, extra_env=None):
+        self.proc = subprocess.Popen([program, '--db', db] + list(args), stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=dict(env(), **(extra_env or {})))
         self.lines = []
         self.err = []
         self.cond = threading.Condition()

@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
 #define PERSON_NAME "同期 花子"
@@ -693,6 +694,69 @@ test_not_enrolled (void)
   close_window (window);
 }
 
+/* ---- a kiosk with HQ's address ---- */
+
+static gboolean
+is_push_now (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "sync.push-now") == 0;
+}
+
+static gboolean
+hq_retrying (gpointer data)
+{
+  GtkWidget *button = data;
+  GtkWidget *card = gtk_widget_get_parent (button);
+  GtkWidget *state = gtk_widget_get_first_child (gtk_widget_get_first_child (card));
+
+  /* "送信待ち: 本部から応答がありません。N秒後に再試行します。" */
+  return strstr (gtk_label_get_text (GTK_LABEL (state)), "再試行") != NULL;
+}
+
+/* Nothing listens at HQ's address: the card says the kiosk waits and
+ * when it tries again, and Send now can be pressed; the window closes
+ * with the pusher running. */
+static void
+test_kiosk_sends_to_hq (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *url = NULL;
+  SdWindow *window;
+  GtkWidget *button;
+
+  /* A port nothing listens on: bound, then closed. */
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+  {
+    g_autoptr(SdStore) kiosk = open_store (kiosk_path[1]);
+
+    g_assert_true (sd_sync_set_hq_url (kiosk, url, &error));
+    g_assert_no_error (error);
+  }
+
+  window = new_window (kiosk_path[1], 1024, 600, "1001", "123456");
+  show_sync_desk (window);
+  button = sd_ui_find (GTK_WIDGET (window), is_push_now, NULL);
+  g_assert_nonnull (button);
+  sd_ui_run_for (300);
+  g_assert_true (gtk_widget_get_mapped (button));
+  sd_ui_wait_for (hq_retrying, button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  check_screen (window, 1024, 600, "kiosk-hq-waiting");
+  gtk_widget_activate (button);
+  sd_ui_wait_for (hq_retrying, button);
+  close_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -716,6 +780,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/sync/review-and-revoke", test_review_and_revoke);
   g_test_add_func ("/ui/sync/not-enrolled", test_not_enrolled);
   g_test_add_func ("/ui/sync/progress-and-stop", test_progress_and_stop);
+  g_test_add_func ("/ui/sync/kiosk-sends-to-hq", test_kiosk_sends_to_hq);
   rc = g_test_run ();
   return rc;
 }
