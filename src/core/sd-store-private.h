@@ -26,6 +26,9 @@ G_BEGIN_DECLS
 
 typedef struct _SdTxn SdTxn;
 
+/* The page cache of every connection the store opens, in KiB. */
+#define SD_STORE_CACHE_KIB 65536
+
 SdTxn        *_sd_store_begin        (SdStore     *self,
                                       GError     **error);
 gboolean      _sd_txn_commit         (SdTxn       *txn,

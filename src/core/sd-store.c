@@ -1145,7 +1145,7 @@ open_file (SdStore          *self,
    * instead (sd_store_set_idle_checkpoint); the limit, raised from 1 000
    * to 4 000 pages (16 MB), is only the safety net for a store that is
    * never idle, and keeps a bulk load from checkpointing every few rows. */
-  if (!exec_simple (self, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+  if (!exec_simple (self, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -" G_STRINGIFY (SD_STORE_CACHE_KIB) "; PRAGMA temp_store = MEMORY;"
                           "PRAGMA wal_autocheckpoint = 4000;",
                     _("open the database"), error))
     return FALSE;

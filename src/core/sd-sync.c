@@ -40,6 +40,7 @@
 #endif
 
 #define TBL_SITE 1
+#define IMPORT_CACHE_KIB 262144
 #define TBL_PERSONS 4
 
 static gboolean
@@ -1268,6 +1269,7 @@ import_stream (SdStore       *store,
   const json_t *header;
   const char *kind, *to;
   json_int_t schema;
+  gboolean ok;
 
   if (!_sd_sync_load_self (store, &self, error) || !already_imported (store, result, error))
     return FALSE;
@@ -1310,18 +1312,23 @@ import_stream (SdStore       *store,
       return FALSE;
     }
 
+  /* A day's batch writes more pages than the desk's cache holds: spilled
+   * mid-transaction into the WAL, each is written there again and again.
+   * A larger cache for the import only. */
+  sqlite3_exec (_sd_store_get_db (store), "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL, NULL, NULL);
   txn = _sd_store_begin (store, error);
-  if (txn == NULL ||
-      !find_sender (store, &self, sd_batch_reader_get_signer (reader), header, enrol, result, error) ||
-      !_sd_sync_merge (store, reader, result->from_site, result, cancellable, error))
-    return FALSE;
-  /* HQ's list of the deployment's sites, revocations included. */
-  if (json_is_array (json_object_get (header, "peers")) &&
-      g_strcmp0 (json_string_value (json_object_get (json_object_get (header, "sender"), "role")), "hq") == 0 &&
-      self.role == SD_SYNC_ROLE_KIOSK &&
-      !_sd_sync_learn_peers (store, json_object_get (header, "peers"), error))
-    return FALSE;
-  return record_batch (store, header, result, error) && _sd_txn_commit (g_steal_pointer (&txn), error);
+  ok = txn != NULL &&
+       find_sender (store, &self, sd_batch_reader_get_signer (reader), header, enrol, result, error) &&
+       _sd_sync_merge (store, reader, result->from_site, result, cancellable, error) &&
+       /* HQ's list of the deployment's sites, revocations included. */
+       (!json_is_array (json_object_get (header, "peers")) ||
+        g_strcmp0 (json_string_value (json_object_get (json_object_get (header, "sender"), "role")), "hq") != 0 ||
+        self.role != SD_SYNC_ROLE_KIOSK ||
+        _sd_sync_learn_peers (store, json_object_get (header, "peers"), error)) &&
+       record_batch (store, header, result, error) && _sd_txn_commit (g_steal_pointer (&txn), error);
+  g_clear_pointer (&txn, _sd_txn_rollback);
+  sqlite3_exec (_sd_store_get_db (store), "PRAGMA cache_size = -" G_STRINGIFY (SD_STORE_CACHE_KIB), NULL, NULL, NULL);
+  return ok;
 }
 
 gboolean
