@@ -235,13 +235,16 @@ replay_clear_row (Replay *r)
 }
 
 /* Whether the change (HLC, SITE) is newer than (OTHER_HLC, OTHER_SITE),
- * where no other change (OTHER_SITE NULL) is older than any. */
+ * where no change (a NULL site: a row never created, say) is older than
+ * any, and newer than none. */
 static gboolean
 newer_than (gint64      hlc,
             const char *site,
             gint64      other_hlc,
             const char *other_site)
 {
+  if (site == NULL)
+    return FALSE;
   return other_site == NULL || hlc > other_hlc || (hlc == other_hlc && strcmp (site, other_site) > 0);
 }
 
