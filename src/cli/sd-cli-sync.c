@@ -332,24 +332,35 @@ sd_cli_run_sync_status (SdCli   *cli,
   return TRUE;
 }
 
-gboolean
-sd_cli_run_conflicts_list (SdCli   *cli,
-                           GStrv   *args,
-                           GError **error)
+/* A listing as JSON, with --all for what people already decided. */
+static gboolean
+print_listing (SdCli        *cli,
+               GStrv        *args,
+               const char   *all_help,
+               char       *(*list) (SdStore *store, gboolean all, GError **error),
+               GError      **error)
 {
   g_autoptr(SdStore) store = NULL;
   g_autofree char *text = NULL;
   gboolean all = FALSE;
   const GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Also the conflicts already resolved"), NULL },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, all_help, NULL },
     G_OPTION_ENTRY_NULL
   };
 
   if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
       (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
-      (text = sd_sync_list_conflicts_json (store, all, error)) == NULL)
+      (text = list (store, all, error)) == NULL)
     return FALSE;
   return print_json_text (text, error);
+}
+
+gboolean
+sd_cli_run_conflicts_list (SdCli   *cli,
+                           GStrv   *args,
+                           GError **error)
+{
+  return print_listing (cli, args, N_("Also the conflicts already resolved"), sd_sync_list_conflicts_json, error);
 }
 
 gboolean
@@ -389,19 +400,7 @@ sd_cli_run_duplicates_list (SdCli   *cli,
                             GStrv   *args,
                             GError **error)
 {
-  g_autoptr(SdStore) store = NULL;
-  g_autofree char *text = NULL;
-  gboolean all = FALSE;
-  const GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Also the pairs already decided"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-
-  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
-      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
-      (text = sd_sync_list_duplicates_json (store, all, error)) == NULL)
-    return FALSE;
-  return print_json_text (text, error);
+  return print_listing (cli, args, N_("Also the pairs already decided"), sd_sync_list_duplicates_json, error);
 }
 
 gboolean

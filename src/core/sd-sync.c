@@ -722,20 +722,19 @@ cloned_site (Merge       *m,
   return FALSE;
 }
 
-/* Whether (SITE_N, SEQ) is held; *SAME says whether it is this very change. */
+/* Whether the change numbered (SITE_N, SEQ) is held, and is this very one. */
 static gboolean
-held_already (Merge      *m,
-              gint64      site_n,
-              gint64      seq,
-              gint64      txn,
-              gint64      hlc,
-              gint64      kind,
-              gint64      tbl,
-              const char *row_id,
-              const char *packed,
-              int        *same)
+held_same (Merge      *m,
+           gint64      site_n,
+           gint64      seq,
+           gint64      txn,
+           gint64      hlc,
+           gint64      kind,
+           gint64      tbl,
+           const char *row_id,
+           const char *packed)
 {
-  gboolean held;
+  gboolean same;
 
   sqlite3_bind_int64 (m->same, 1, site_n);
   sqlite3_bind_int64 (m->same, 2, seq);
@@ -745,10 +744,9 @@ held_already (Merge      *m,
   sqlite3_bind_int64 (m->same, 6, tbl);
   sqlite3_bind_text (m->same, 7, row_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (m->same, 8, packed, -1, SQLITE_STATIC);
-  held = sqlite3_step (m->same) == SQLITE_ROW;
-  *same = held && sqlite3_column_int (m->same, 0);
+  same = sqlite3_step (m->same) == SQLITE_ROW && sqlite3_column_int (m->same, 0);
   sqlite3_reset (m->same);
-  return held && *same;
+  return same;
 }
 
 /* Stores one operation of the batch (the INDEX-th). */
@@ -770,7 +768,6 @@ merge_operation (Merge         *m,
   g_autofree char *packed = NULL;
   TableInfo *info = tbl != NULL ? g_hash_table_lookup (m->tables, tbl) : NULL;
   gint64 site_n;
-  int same;
 
   if (!is_site_id (site) || info == NULL || row_id == NULL || *row_id == '\0' || strlen (row_id) > 200 ||
       seq < 1 || txn < 1 || txn > seq || hlc <= 0 || kind < SD_OP_INSERT || kind > SD_OP_EVENT ||
@@ -796,7 +793,7 @@ merge_operation (Merge         *m,
     {
       /* This site's own changes come back relayed: held already, or made
        * under its identity by a copy of its disk. */
-      if (!held_already (m, site_n, seq, txn, hlc, kind, info->number, row_id, packed, &same))
+      if (!held_same (m, site_n, seq, txn, hlc, kind, info->number, row_id, packed))
         return cloned_site (m, site, seq, error);
       result->already_had++;
       return TRUE;
@@ -821,7 +818,7 @@ merge_operation (Merge         *m,
   sqlite3_reset (m->insert);
   if (sqlite3_changes (m->db) == 0)
     {
-      if (!held_already (m, site_n, seq, txn, hlc, kind, info->number, row_id, packed, &same) || !same)
+      if (!held_same (m, site_n, seq, txn, hlc, kind, info->number, row_id, packed))
         return cloned_site (m, site, seq, error);
       result->already_had++;
       return TRUE;
@@ -948,12 +945,26 @@ merge_findings (Merge         *m,
   json_object_foreach ((json_t *) holds, origin, seq)
     {
       gint64 n = is_site_id (origin) ? site_number (m, origin) : 0;
-      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_integer_value (seq));
+      sqlite3_stmt *stmt = NULL;
+      int rc = SQLITE_DONE;
 
-      if (n > 0 && json_is_integer (seq) &&
-          !run_bound (m, "INSERT OR REPLACE INTO temp.sync_holds (site, seq) VALUES (?3, CAST (?2 AS INTEGER))",
-                      number, n, error))
-        return FALSE;
+      if (n == 0 || !json_is_integer (seq))
+        continue;
+      if (sqlite3_prepare_v2 (m->db, "INSERT OR REPLACE INTO temp.sync_holds (site, seq) VALUES (?1, ?2)", -1,
+                              &stmt, NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, n);
+          sqlite3_bind_int64 (stmt, 2, json_integer_value (seq));
+          rc = sqlite3_step (stmt);
+        }
+      else
+        rc = sqlite3_errcode (m->db);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _sd_store_set_error (m->store, rc, _("merge the batch"), error);
+          return FALSE;
+        }
     }
   before = store_count (m->store, "SELECT count (*) FROM sync_conflicts");
   if (!run_bound (m,
@@ -1399,6 +1410,7 @@ sd_sync_get_status (SdStore       *store,
                     GError       **error)
 {
   g_autoptr(GPtrArray) peers = sd_sync_list_peers (store, error);
+  gboolean kiosk = sd_sync_get_role (store) == SD_SYNC_ROLE_KIOSK;
 
   memset (status, 0, sizeof *status);
   if (peers == NULL)
@@ -1408,7 +1420,7 @@ sd_sync_get_status (SdStore       *store,
       SdSyncPeer *peer = g_ptr_array_index (peers, i);
 
       /* A kiosk's waiting work is what HQ lacks; HQ's, what its kiosks lack. */
-      if (peer->revoked_at != 0 || (sd_sync_get_role (store) == SD_SYNC_ROLE_KIOSK && !peer->is_hq))
+      if (peer->revoked_at != 0 || (kiosk && !peer->is_hq))
         continue;
       status->waiting = MAX (status->waiting, (guint64) peer->waiting);
       if (peer->waiting_since != 0 && (status->waiting_since == 0 || peer->waiting_since < status->waiting_since))
