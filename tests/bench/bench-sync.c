@@ -11,6 +11,10 @@
  * known).  The floor is bare SQLite inserting the same op-log rows and
  * table rows into tables without triggers, in one transaction, durable.
  * Prints a table; never asserts on time.  SD_BENCH_SYNC_OPS sets the size.
+ * SD_BENCH_SYNC_KEEP=DIR keeps the first run's HQ database as it was
+ * before the import and the batch, so that the import can be profiled
+ * alone: `perf record shelterdesk-cli --db DIR/hq.sqlite batch import
+ * DIR/BATCH` on a copy.
  */
 #include "../sync/sd-sync-test.h"
 
@@ -220,6 +224,35 @@ same_schema (GPtrArray  **rows,
   return ms_since (t0);
 }
 
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autoptr(GFile) src = g_file_new_for_path (from);
+  g_autoptr(GFile) dst = g_file_new_for_path (to);
+  g_autoptr(GError) error = NULL;
+
+  g_file_copy (src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* HQ's database before the import (the floor's copy is that) and the
+ * batch, for profiling (SD_BENCH_SYNC_KEEP). */
+static void
+keep (const char *run_dir,
+      const char *batch,
+      const char *dir)
+{
+  g_autofree char *hq = g_build_filename (run_dir, "hq-floor.sqlite", NULL);
+  g_autofree char *hq_to = g_build_filename (dir, "hq.sqlite", NULL);
+  g_autofree char *name = g_path_get_basename (batch);
+  g_autofree char *batch_to = g_build_filename (dir, name, NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  copy_file (hq, hq_to);
+  copy_file (batch, batch_to);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -246,10 +279,8 @@ main (int    argc,
       {
         g_autofree char *from = g_build_filename (run_dir, "hq.sqlite", NULL);
         g_autofree char *to = g_build_filename (run_dir, "hq-floor.sqlite", NULL);
-        g_autoptr(GFile) src = g_file_new_for_path (from);
-        g_autoptr(GFile) dst = g_file_new_for_path (to);
 
-        g_assert_true (g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+        copy_file (from, to);
       }
       hq = open_site (run_dir, "hq.sqlite");
       kiosk = open_site (run_dir, "k0.sqlite");
@@ -271,6 +302,8 @@ main (int    argc,
       operations = exported.operations;
       bytes = exported.bytes;
 
+      if (run == 0 && g_getenv ("SD_BENCH_SYNC_KEEP") != NULL)
+        keep (run_dir, exported.path, g_getenv ("SD_BENCH_SYNC_KEEP"));
       t0 = g_get_monotonic_time ();
       g_assert_true (sd_sync_import_file (hq, exported.path, NULL, &imported, NULL, &error));
       import_ms[run] = ms_since (t0);
