@@ -1090,6 +1090,52 @@ static const struct {
     " GROUP BY b" },
 };
 
+/* What the persons in temp.derive_persons and the households in
+ * temp.derive_households add to each table, times ?1: the recounts
+ * above restricted to those rows, for a write of many rows at once that
+ * keeps the counts by sets instead of by triggers (sd-derive.c).  Every
+ * count is a sum over persons, or for staying_totals' households over
+ * households, so taking out what a set counted before the write and
+ * adding what it counts after gives the recount, if the set holds
+ * every person and household the write can move.  Kept beside the
+ * recounts: a change to one is a change to the other, and check proves
+ * the result equal to the recount. */
+#define AFFECTED_STAYING \
+  "temp.derive_persons d JOIN persons p ON p.id = d.id CROSS JOIN person_state s ON s.person_id = p.id " \
+  "WHERE " STAYING ("s.kind")
+static const char *const aggregate_contributions[] = {
+  /* shelter_occupancy */
+  "SELECT sid, ?1 * sum (i), ?1 * sum (o), ?1 * sum (home), ?1 * sum (vehicle), ?1 * sum (relatives) FROM ("
+  "  SELECT coalesce (s.shelter_id, '') AS sid, s.kind != 'go_out' AS i, s.kind = 'go_out' AS o,"
+  "    0 AS home, 0 AS vehicle, 0 AS relatives"
+  "  FROM temp.derive_persons d JOIN person_state s ON s.person_id = d.id WHERE " STAYING ("s.kind")
+  "  UNION ALL"
+  "  SELECT coalesce (h.shelter_id, ''), 0, 0, " ELSEWHERE ("h", "1")
+  "  FROM temp.derive_persons d JOIN persons p ON p.id = d.id JOIN households h ON h.id = p.household_id"
+  "    LEFT JOIN person_state s ON s.person_id = p.id"
+  "  WHERE " ELSEWHERE_STAY ("h.stay") " AND s.kind IS NOT 'leave')"
+  " GROUP BY sid",
+  /* shelter_households */
+  "SELECT coalesce (s.shelter_id, ''), p.household_id, ?1 * count (*) FROM " AFFECTED_STAYING " GROUP BY 1, 2",
+  /* staying_totals */
+  "SELECT 1, h.*, f.* FROM ("
+  "  SELECT ?1 * count (*), ?1 * coalesce (sum (" HAS_PETS ("h") "), 0)"
+  "  FROM temp.derive_households x LEFT JOIN households h ON h.id = x.id"
+  "  WHERE EXISTS (SELECT 1 FROM persons p CROSS JOIN person_state s ON s.person_id = p.id"
+  "                WHERE p.household_id = x.id AND " STAYING ("s.kind") ")"
+  ") h, ("
+  "  SELECT ?1 * coalesce (sum (out_now), 0), ?1 * coalesce (sum (allergy), 0), ?1 * coalesce (sum (illness), 0),"
+  "    ?1 * coalesce (sum (pregnant), 0), ?1 * coalesce (sum (disability), 0), ?1 * coalesce (sum (care), 0),"
+  "    ?1 * coalesce (sum (mobility), 0), ?1 * coalesce (sum (language), 0) FROM ("
+  "    SELECT s.kind = 'go_out' AS out_now, " NEED_FLAGS ("p") " FROM " AFFECTED_STAYING ")"
+  ") f",
+  /* staying_by_birth */
+  "SELECT b, ?1 * sum (sex_unknown), ?1 * sum (male), ?1 * sum (female), ?1 * sum (not_applicable) FROM ("
+  "  SELECT " BIRTH_KEY ("p.birth_date") " AS b, " SEX_FLAGS ("p.sex") " FROM " AFFECTED_STAYING ")"
+  " GROUP BY b",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (aggregate_contributions) == G_N_ELEMENTS (aggregate_recounts));
+
 /* Adds the row SELECT gives (shelter key, in, out, at home, in a
  * vehicle, at relatives') to shelter_occupancy; SELECT ends in a WHERE
  * clause, as SQLite asks of INSERT ... SELECT with ON CONFLICT. */
@@ -1636,5 +1682,15 @@ _sd_aggregate_table (guint        index,
   if (index >= G_N_ELEMENTS (aggregate_recounts))
     return NULL;
   *recount = aggregate_recounts[index].recount;
+  return aggregate_recounts[index].table;
+}
+
+const char *
+_sd_aggregate_contribution (guint        index,
+                            const char **contribution)
+{
+  if (index >= G_N_ELEMENTS (aggregate_contributions))
+    return NULL;
+  *contribution = aggregate_contributions[index];
   return aggregate_recounts[index].table;
 }

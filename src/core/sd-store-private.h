@@ -138,5 +138,24 @@ extern const char _sd_oplog_convert_legacy_sql[];
 #define SD_SCHEMA_AGGREGATES 9
 const char   *_sd_aggregate_table    (guint        index,
                                       const char **recount);
+/* The same tables with what the rows in temp.derive_persons and
+ * temp.derive_households count in each, times the integer bound to ?1
+ * (sd-derive.c). */
+const char   *_sd_aggregate_contribution (guint        index,
+                                          const char **contribution);
+
+/* Derived state kept by sets for a write of many rows at once
+ * (sd-derive.c): _sd_derive_begin() takes, for the rows listed in
+ * temp.sync_touched, what they count in the derived tables and turns
+ * the triggers off; the caller writes the rows; _sd_derive_end() turns
+ * the triggers on and adds what the rows count now.  Both in the
+ * caller's transaction. */
+typedef struct _SdDerive SdDerive;
+SdDerive     *_sd_derive_begin       (SdStore     *self,
+                                      GError     **error);
+gboolean      _sd_derive_end         (SdDerive    *derive,
+                                      GError     **error);
+void          _sd_derive_free        (SdDerive    *derive);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdDerive, _sd_derive_free)
 
 G_END_DECLS

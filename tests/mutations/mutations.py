@@ -346,4 +346,22 @@ MUTATIONS = [
         "suites": ["sync"],
         "caught_by": ["test-sync-merge"],
     },
+    {
+        "name": "derive-forgets-household-members",
+        "file": "src/core/sd-derive.c",
+        "find": "  \"INSERT OR IGNORE INTO temp.derive_persons (id) \"\n  \"  SELECT p.id FROM temp.sync_touched t JOIN persons p ON p.household_id = sd_row_id (t.row_id) \"\n",
+        "replace": "  \"INSERT OR IGNORE INTO temp.derive_persons (id) \"\n  \"  SELECT p.id FROM temp.sync_touched t JOIN persons p ON p.household_id = sd_row_id (t.row_id) AND 0 \"\n",
+        "breaks": "a batch that moves a household home leaves its members counted in the shelter: the status report is wrong until a rescue (issue 14)",
+        "suites": ["sync"],
+        "caught_by": ["test-sync-merge"],
+    },
+    {
+        "name": "derive-forgets-households-moved-to",
+        "file": "src/core/sd-derive.c",
+        "find": "  \"    WHERE t.tbl = \" TABLE_N (\"persons\") \") WHERE v IS NOT NULL;\";",
+        "replace": "  \"    WHERE t.tbl = \" TABLE_N (\"persons\") \") WHERE v IS NOT NULL AND 0;\";",
+        "breaks": "a batch that moves a person to another household counts that household twice among the staying ones (issue 14)",
+        "suites": ["sync"],
+        "caught_by": ["test-sync-merge"],
+    },
 ]
