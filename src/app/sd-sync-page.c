@@ -21,6 +21,7 @@
  * imported again, with that fingerprint (sd_sync_import_file's ENROL).
  */
 #include "sd-sync-page.h"
+#include "sd-hq-address-dialog.h"
 #include "sd-json-item.h"
 #include "sd-reflow-box.h"
 #include "sd-save-folder.h"
@@ -69,6 +70,7 @@ struct _SdSyncPage
   GtkWidget      *hq_section;
   GtkLabel       *hq_state_label;
   GtkLabel       *hq_detail_label;
+  GtkWidget      *hq_send_button;
 
   /* Owned References */
   SdStore        *store;
@@ -82,6 +84,8 @@ struct _SdSyncPage
   GCancellable   *exchange_cancellable;
   char           *message;
   SdSyncPusher   *pusher;       /* a kiosk sending to HQ by itself, or NULL */
+  GSettings      *settings;     /* hq-tls-ca, set with HQ's address */
+  char           *hq_url;       /* a kiosk's address of HQ, as last read, or NULL */
 
   /* Borrowed References */
   SdSyncExchange *exchange;     /* the running one, while it runs */
@@ -95,6 +99,13 @@ struct _SdSyncPage
 };
 
 G_DEFINE_FINAL_TYPE (SdSyncPage, sd_sync_page, GTK_TYPE_WIDGET)
+
+enum {
+  HQ_ADDRESS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* ---- words ---- */
 
@@ -906,6 +917,17 @@ set_badge (SdSyncPage *self,
   adw_view_stack_page_set_needs_attention (page, count > 0);
 }
 
+/* A kiosk's lead (or HQ staff at it) says where HQ is; a volunteer never
+ * reaches this desk, and a read-only file takes no address. */
+static gboolean
+may_set_hq_address (SdSyncPage *self)
+{
+  SdRole role = self->staff != NULL ? sd_staff_get_role (self->staff) : SD_ROLE_VOLUNTEER;
+
+  return self->role == SD_SYNC_ROLE_KIOSK && self->settings != NULL && self->store != NULL &&
+         !sd_store_get_read_only (self->store) && (role == SD_ROLE_LEAD || role == SD_ROLE_HQ);
+}
+
 static void
 update_actions (SdSyncPage *self)
 {
@@ -925,6 +947,7 @@ update_actions (SdSyncPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.push-now",
                                  self->pusher != NULL &&
                                  sd_sync_pusher_get_state (self->pusher) != SD_SYNC_PUSHER_SENDING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.set-hq-address", may_set_hq_address (self));
 }
 
 /* ---- sending to HQ by network ---- */
@@ -943,9 +966,23 @@ update_hq (SdSyncPage *self)
   const char *error;
   gint64 last, next;
 
-  gtk_widget_set_visible (self->hq_section, self->pusher != NULL);
+  gtk_widget_set_visible (self->hq_section, self->role == SD_SYNC_ROLE_KIOSK);
+  gtk_widget_set_visible (self->hq_send_button, self->pusher != NULL);
   if (self->pusher == NULL)
-    return;
+    {
+      /* Translators: HQ's receiver, a URL */
+      g_autofree char *address = self->hq_url != NULL ? g_strdup_printf (_("HQ’s address: %s"), self->hq_url)
+                                                      : g_strdup (_("HQ’s address: not set"));
+
+      gtk_label_set_text (self->hq_state_label,
+                          self->hq_url == NULL
+                          ? _("Not sending to HQ by network: no address is set. Batches go by USB stick.")
+                          : _("Not sending to HQ: this address or HQ’s certificate file cannot be used. Set "
+                              "HQ’s address again."));
+      gtk_label_set_text (self->hq_detail_label, address);
+      update_actions (self);
+      return;
+    }
   last = sd_sync_pusher_get_last_contact (self->pusher);
   next = sd_sync_pusher_get_next_attempt (self->pusher);
   error = sd_sync_pusher_get_last_error (self->pusher);
@@ -1056,6 +1093,9 @@ refresh (SdSyncPage *self)
   if (self->store == NULL)
     return;
   self->role = sd_sync_get_role (self->store);
+  g_free (self->hq_url);
+  self->hq_url = self->role == SD_SYNC_ROLE_KIOSK ? sd_sync_get_hq_url (self->store) : NULL;
+  update_hq (self);
   if (self->role == SD_SYNC_ROLE_NONE)
     {
       show_not_enrolled (self);
@@ -1556,6 +1596,32 @@ push_now_action (GtkWidget  *widget,
 }
 
 static void
+hq_address_saved_cb (SdSyncPage *self)
+{
+  g_free (self->hq_url);
+  self->hq_url = sd_sync_get_hq_url (self->store);
+  update_hq (self);
+  /* The window owns the pusher: it starts one for the new address. */
+  g_signal_emit (self, signals[HQ_ADDRESS_CHANGED], 0);
+}
+
+static void
+set_hq_address_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SdSyncPage *self = SD_SYNC_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  SdHqAddressDialog *dialog;
+
+  if (!may_set_hq_address (self))
+    return;
+  dialog = sd_hq_address_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->store, self->settings);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (hq_address_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 show_view_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1813,6 +1879,7 @@ sd_sync_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->staff);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sd_sync_page_parent_class)->dispose (object);
 }
@@ -1830,6 +1897,7 @@ sd_sync_page_finalize (GObject *object)
   g_clear_pointer (&self->destinations, g_ptr_array_unref);
   g_clear_object (&self->exchange_cancellable);
   g_free (self->message);
+  g_free (self->hq_url);
 
   G_OBJECT_CLASS (sd_sync_page_parent_class)->finalize (object);
 }
@@ -1843,6 +1911,10 @@ sd_sync_page_class_init (SdSyncPageClass *klass)
   object_class->dispose = sd_sync_page_dispose;
   object_class->finalize = sd_sync_page_finalize;
   widget_class->map = sd_sync_page_map;
+
+  /* HQ's address or certificate was saved: whoever sends to HQ starts again. */
+  signals[HQ_ADDRESS_CHANGED] = g_signal_new ("hq-address-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (SD_TYPE_REFLOW_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-sync-page.ui");
@@ -1877,6 +1949,7 @@ sd_sync_page_class_init (SdSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdSyncPage, hq_section);
   gtk_widget_class_bind_template_child (widget_class, SdSyncPage, hq_state_label);
   gtk_widget_class_bind_template_child (widget_class, SdSyncPage, hq_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, SdSyncPage, hq_send_button);
 
   gtk_widget_class_install_action (widget_class, "sync.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "sync.import-folder", NULL, import_folder_action);
@@ -1888,6 +1961,7 @@ sd_sync_page_class_init (SdSyncPageClass *klass)
   gtk_widget_class_install_action (widget_class, "sync.revoke", "s", revoke_action);
   gtk_widget_class_install_action (widget_class, "sync.enrol", "s", enrol_action);
   gtk_widget_class_install_action (widget_class, "sync.push-now", NULL, push_now_action);
+  gtk_widget_class_install_action (widget_class, "sync.set-hq-address", NULL, set_hq_address_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1959,6 +2033,17 @@ sd_sync_page_set_pusher (SdSyncPage   *self,
     update_hq (self);
 }
 
+/* The desk's settings: HQ's certificate file is saved there. */
+void
+sd_sync_page_set_settings (SdSyncPage *self,
+                           GSettings  *settings)
+{
+  g_return_if_fail (SD_IS_SYNC_PAGE (self));
+
+  g_set_object (&self->settings, settings);
+  update_actions (self);
+}
+
 void
 sd_sync_page_set_staff (SdSyncPage *self,
                         SdStaff    *staff)
@@ -1967,6 +2052,7 @@ sd_sync_page_set_staff (SdSyncPage *self,
 
   if (!g_set_object (&self->staff, staff))
     return;
+  update_actions (self);
   /* Revoke and enrol are offered to HQ staff only. */
   rebuild_rows (self->peers);
   rebuild_rows (self->results);

@@ -21,6 +21,8 @@ void        sd_sync_page_set_pusher      (SdSyncPage          *self,
                                           SdSyncPusher        *pusher);
 void        sd_sync_page_set_staff       (SdSyncPage          *self,
                                           SdStaff             *staff);
+void        sd_sync_page_set_settings    (SdSyncPage          *self,
+                                          GSettings           *settings);
 void        sd_sync_page_reset           (SdSyncPage          *self);
 
 /* Writes a batch for TO (a site id; NULL: the one chosen on the desk,

@@ -712,7 +712,21 @@ verified_cb (GObject      *source,
 /* A kiosk of a deployment that knows HQ's address sends its changes
  * there whenever HQ answers, for as long as the window is open (the
  * exchanges run in the pusher's worker, never on this thread).  The
- * CA file, when HQ's certificate is its own, is the hq-tls-ca setting. */
+ * CA file, when HQ's certificate is its own, is the hq-tls-ca setting.
+ * When the Sync desk saves another address (or none), the pusher is
+ * replaced at once: restart_pusher(). */
+static void
+stop_pusher (SdWindow *self)
+{
+  if (self->pusher == NULL)
+    return;
+  /* An exchange under way is cancelled; a batch HQ never answered is
+   * taken back as unsent by the client, so nothing is lost. */
+  sd_sync_pusher_stop (self->pusher);
+  sd_sync_page_set_pusher (self->sync_page, NULL);
+  g_clear_object (&self->pusher);
+}
+
 static void
 start_pusher (SdWindow *self)
 {
@@ -739,6 +753,13 @@ start_pusher (SdWindow *self)
   self->pusher = sd_sync_pusher_new (self->store, client);
   sd_sync_page_set_pusher (self->sync_page, self->pusher);
   sd_sync_pusher_start (self->pusher);
+}
+
+static void
+restart_pusher (SdWindow *self)
+{
+  stop_pusher (self);
+  start_pusher (self);
 }
 
 /* ---- GObject ---- */
@@ -775,6 +796,8 @@ sd_window_constructed (GObject *object)
   g_signal_connect_swapped (self->settings, "changed::scan-key-gap", G_CALLBACK (settings_changed_cb), self);
   settings_changed_cb (self);
   update_scan_catcher (self);
+  sd_sync_page_set_settings (self->sync_page, self->settings);
+  g_signal_connect_swapped (self->sync_page, "hq-address-changed", G_CALLBACK (restart_pusher), self);
   start_pusher (self);
 
   /* Damage found by any page's read, or by the whole-file check that
@@ -806,12 +829,7 @@ sd_window_dispose (GObject *object)
   drop_draft (self);
   g_cancellable_cancel (self->verify_cancellable);
   g_clear_object (&self->verify_cancellable);
-  if (self->pusher != NULL)
-    {
-      sd_sync_pusher_stop (self->pusher);
-      sd_sync_page_set_pusher (self->sync_page, NULL);
-      g_clear_object (&self->pusher);
-    }
+  stop_pusher (self);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->settings != NULL)

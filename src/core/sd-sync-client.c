@@ -651,6 +651,63 @@ sd_sync_client_sync_finish (SdSyncClient        *self,
 
 /* ---- the object ---- */
 
+/* Whether HOST can be a computer's name or address: no spaces or
+ * escapes a person typed by mistake ("hq example", "hq%20"). */
+static gboolean
+host_is_plausible (const char *host)
+{
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *c = host; *c != '\0'; c++)
+    if (!(g_ascii_isalnum (*c) || *c == '.' || *c == '-' || *c == '_' || (guchar) *c >= 0x80))
+      return FALSE;
+  return *host != '\0';
+}
+
+gboolean
+sd_sync_client_check_url (const char  *url,
+                          GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *scheme, *host;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, &local);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (uri != NULL ? g_uri_get_port (uri) == 0 : g_error_matches (local, G_URI_ERROR, G_URI_ERROR_BAD_PORT))
+    {
+      g_set_error (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_BAD_URL,
+                   _("The port in “%s” is not a number from 1 to 65535: write it after the host and a colon, "
+                     "as in https://hq.example.jp:8443."), url);
+      return FALSE;
+    }
+  if (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
+    {
+      g_set_error (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_BAD_URL,
+                   _("“%s” is not an address of HQ’s receiver: it begins with https:// (or http://), then the "
+                     "host and the port, as in https://hq.example.jp:8443."), url);
+      return FALSE;
+    }
+  if (host == NULL || !host_is_plausible (host))
+    {
+      g_set_error (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_BAD_URL,
+                   _("“%s” has no usable host: after %s:// comes the name or IP address of HQ’s computer, with "
+                     "no spaces, as in https://hq.example.jp:8443."), url, scheme);
+      return FALSE;
+    }
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_BAD_URL,
+                   _("“%s” has more than HQ’s address: leave out any user name (before @), “?” and “#”, and "
+                     "give only https://HOST:PORT."), url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 SdSyncClient *
 sd_sync_client_new (const char  *url,
                     GError     **error)
@@ -659,26 +716,17 @@ sd_sync_client_new (const char  *url,
   g_autoptr(GUri) base = NULL;
   g_autofree char *path = NULL;
   SdSyncClient *self;
-  const char *scheme;
 
   g_return_val_if_fail (url != NULL, NULL);
 
+  if (!sd_sync_client_check_url (url, error))
+    return NULL;
   uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' || g_uri_get_query (uri) != NULL ||
-      g_uri_get_fragment (uri) != NULL || g_uri_get_userinfo (uri) != NULL)
-    {
-      g_set_error (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_BAD_URL,
-                   _("“%s” is not an address of HQ’s receiver: give it as http://HOST:PORT or "
-                     "https://HOST:PORT."), url);
-      return NULL;
-    }
   path = g_strdup (g_uri_get_path (uri));
   while (*path != '\0' && path[strlen (path) - 1] == '/')
     path[strlen (path) - 1] = '\0';
-  base = g_uri_build (G_URI_FLAGS_ENCODED, scheme, NULL, g_uri_get_host (uri), g_uri_get_port (uri), path, NULL,
-                      NULL);
+  base = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                      g_uri_get_port (uri), path, NULL, NULL);
 
   self = g_object_new (SD_TYPE_SYNC_CLIENT, NULL);
   self->url = g_strdup (url);

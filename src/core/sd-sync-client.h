@@ -62,8 +62,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdSyncClientResult, sd_sync_client_result_clea
 #define SD_TYPE_SYNC_CLIENT (sd_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (SdSyncClient, sd_sync_client, SD, SYNC_CLIENT, GObject)
 
-/* URL: HQ's receiver, "https://hq.example:8443" (a path below which
- * /sync/v1/ lies may follow). */
+/* Whether URL can be HQ's receiver: http:// or https://, a host and an
+ * optional port (a path below which /sync/v1/ lies may follow), and
+ * nothing else.  The error says, for a person, what is wrong with it. */
+gboolean      sd_sync_client_check_url     (const char          *url,
+                                            GError             **error);
+/* URL: HQ's receiver, "https://hq.example:8443", as check_url takes it. */
 SdSyncClient *sd_sync_client_new           (const char          *url,
                                             GError             **error);
 const char   *sd_sync_client_get_url       (SdSyncClient        *self);

@@ -20,6 +20,7 @@
  */
 #include "sd-store-private.h"
 #include "sd-sync-private.h"
+#include "sd-sync-client.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -715,7 +716,8 @@ sd_sync_set_hq_url (SdStore     *store,
   g_autoptr(SdTxn) txn = NULL;
   sqlite3_stmt *stmt;
 
-  if (!_sd_sync_load_self (store, &self, error))
+  /* Every way in (the CLI, the desk) stores only an address the pusher can use. */
+  if ((url != NULL && !sd_sync_client_check_url (url, error)) || !_sd_sync_load_self (store, &self, error))
     return FALSE;
   if (self.role != SD_SYNC_ROLE_KIOSK)
     {

@@ -110,7 +110,8 @@ char       *sd_sync_find_peer         (SdStore      *store,
 
 /* A kiosk's address of HQ's receiver ("https://hq.example:8443"), where
  * it sends its batches over the network (sd-sync-client.h); NULL when
- * none was set.  Setting NULL forgets it. */
+ * none was set.  Setting NULL forgets it; an address that
+ * sd_sync_client_check_url() refuses is not stored. */
 char       *sd_sync_get_hq_url        (SdStore      *store);
 gboolean    sd_sync_set_hq_url        (SdStore      *store,
                                        const char   *url,

@@ -315,6 +315,11 @@ def test_round_trip(tmp):
 
     r = fails(cli('sync', 'push', db=k1), 'push without an address', status=2)
     assert 'set-url' in r.err, r
+    # An address the pusher could not use is refused, saying what is wrong with it.
+    for bad, words in (('hq.example:8443', 'begins with https://'), ('https://hq:99999', '1 to 65535'),
+                       ('https://hq example:8443', 'no usable host'), ('https://user@hq:8443', 'user name')):
+        r = fails(cli('sync', 'set-url', bad, db=k1), f'set-url {bad}')
+        assert words in r.err, r
     ok(cli('sync', 'set-url', server.url, db=k1), 'set-url')
     out = ok(cli('sync', 'push', '--json', db=k1), 'push').json()
     sent = out['sent']

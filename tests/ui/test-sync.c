@@ -19,9 +19,19 @@
  * every kiosk is imported by kiosk 0.  Every screen at 1024×600,
  * 1366×768 and 800×1280 is saved as a screenshot, and no control lies
  * outside the window.
+ *
+ * HQ's address set from the Sync desk: kiosk 0's lead types a wrong
+ * address (refused, and said why), tests one where nothing listens, then
+ * HQ's real receiver (`shelterdesk-cli serve` on 127.0.0.1, started
+ * here), saves it, and HQ receives the person registered meanwhile
+ * without the window being opened again; clearing the address stops the
+ * sending.  The test tells a kiosk HQ never enrolled (a third one) and a
+ * revoked one (kiosk 1) apart.
  */
 #include "sd-application.h"
 #include "sd-checkin-page.h"
+#include "sd-hq-address-dialog.h"
+#include "sd-settings.h"
 #include "sd-json-item.h"
 #include "sd-sync-page.h"
 #include "sd-sync.h"
@@ -33,6 +43,8 @@
 #include <adwaita.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,6 +56,8 @@ static char *hq_path;
 static char *kiosk_path[2];
 static char *stick[3];     /* kiosk 0's first batch with her, kiosk 1's hello, kiosk 0's edit */
 static char *person_id;    /* 同期 花子 at kiosk 0 */
+static GBytes *bundle;     /* the deployment bundle, for a kiosk enrolled later */
+static char *passphrase;
 
 /* ---- the deployment ---- */
 
@@ -71,13 +85,16 @@ write_sql (SdStore    *store,
 }
 
 static char *
-register_person (SdStore *store)
+register_named (SdStore    *store,
+                const char *name,
+                const char *kana,
+                const char *birth_date)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdShelter) shelter = sd_store_find_shelter (store, "S01", &error);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   SdHouseholdSpec household = { .stay = SD_STAY_SHELTER, .address = "テスト市本町1-2-3", .check_in = TRUE };
-  SdPersonSpec member = { .name = PERSON_NAME, .kana = "ドウキ ハナコ", .birth_date = "1990-04-01",
+  SdPersonSpec member = { .name = name, .kana = kana, .birth_date = birth_date,
                           .sex = SD_SEX_FEMALE, .phone = "090-0000-0001", .consent_disclose = TRUE };
   g_autofree char *household_id = NULL;
 
@@ -87,6 +104,12 @@ register_person (SdStore *store)
   g_assert_no_error (error);
   g_assert_nonnull (household_id);
   return g_strdup (g_ptr_array_index (ids, 0));
+}
+
+static char *
+register_person (SdStore *store)
+{
+  return register_named (store, PERSON_NAME, "ドウキ ハナコ", "1990-04-01");
 }
 
 static void
@@ -108,24 +131,22 @@ make_deployment (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) hq = NULL;
-  g_autoptr(GOutputStream) bundle = g_memory_output_stream_new_resizable ();
-  g_autoptr(GBytes) bundle_bytes = NULL;
-  g_autofree char *passphrase = NULL;
+  g_autoptr(GOutputStream) bundle_out = g_memory_output_stream_new_resizable ();
 
   hq = sd_store_open (hq_path, SD_STORE_OPEN_CREATE, &error);
   g_assert_no_error (error);
   g_assert_true (sd_seed_load (hq, g_getenv ("SD_SEEDS_DIR"), NULL, &error));
   g_assert_true (sd_store_set_site_name (hq, "テスト市本部", &error));
   g_assert_true (sd_sync_init_hq (hq, "テスト市", &error));
-  g_assert_true (sd_sync_write_bundle (hq, bundle, &passphrase, NULL, &error));
+  g_assert_true (sd_sync_write_bundle (hq, bundle_out, &passphrase, NULL, &error));
   g_assert_no_error (error);
-  g_output_stream_close (bundle, NULL, NULL);
-  bundle_bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (bundle));
+  g_output_stream_close (bundle_out, NULL, NULL);
+  bundle = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (bundle_out));
 
   for (guint k = 0; k < 2; k++)
     {
       g_autoptr(SdStore) kiosk = sd_store_open (kiosk_path[k], SD_STORE_OPEN_CREATE, &error);
-      g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bundle_bytes);
+      g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bundle);
       g_autofree char *name = g_strdup_printf ("避難所キオスク%u", k);
       g_autofree char *id = NULL;
 
@@ -714,6 +735,24 @@ hq_retrying (gpointer data)
   return strstr (gtk_label_get_text (GTK_LABEL (state)), "再試行") != NULL;
 }
 
+/* An address on loopback where nothing listens: a port bound, then closed. */
+static char *
+dead_url (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  g_socket_close (socket, NULL);
+  return g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+}
+
 /* Nothing listens at HQ's address: the card says the kiosk waits and
  * when it tries again, and Send now can be pressed; the window closes
  * with the pusher running. */
@@ -721,21 +760,10 @@ static void
 test_kiosk_sends_to_hq (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, &error);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autofree char *url = NULL;
+  g_autofree char *url = dead_url ();
   SdWindow *window;
   GtkWidget *button;
 
-  /* A port nothing listens on: bound, then closed. */
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-  g_socket_close (socket, NULL);
   {
     g_autoptr(SdStore) kiosk = open_store (kiosk_path[1]);
 
@@ -755,6 +783,369 @@ test_kiosk_sends_to_hq (void)
   gtk_widget_activate (button);
   sd_ui_wait_for (hq_retrying, button);
   close_window (window);
+}
+
+/* ---- HQ's address, set from the desk ---- */
+
+typedef struct {
+  GSubprocess *process;
+  char        *url;
+} Receiver;
+
+static void
+die_with_parent (gpointer user_data)
+{
+  /* A failed assertion must not leave HQ's receiver running. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* HQ's receiver on DB, on a free loopback port, as HQ starts it; with
+ * CERT and KEY (or NULL), over HTTPS. */
+static void
+receiver_start (Receiver   *receiver,
+                const char *db,
+                const char *cert,
+                const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(json_t) event = NULL;
+  g_autofree char *line = NULL;
+  const char *cli = g_getenv ("SD_CLI");
+
+  g_assert_nonnull (cli);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  receiver->process = cert != NULL
+                      ? g_subprocess_launcher_spawn (launcher, &error, cli, "--db", db, "serve", "--listen",
+                                                     "127.0.0.1:0", "--json", "--tls-cert", cert, "--tls-key", key,
+                                                     NULL)
+                      : g_subprocess_launcher_spawn (launcher, &error, cli, "--db", db, "serve", "--listen",
+                                                     "127.0.0.1:0", "--json", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (receiver->process));
+  /* The receiver goes on writing a line per batch: its pipe stays open. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (lines), FALSE);
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  event = json_loads (line, 0, NULL);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (json_string_value (json_object_get (event, "event")), ==, "listening");
+  receiver->url = g_strdup (json_string_value (json_object_get (event, "url")));
+  g_assert_true (g_str_has_prefix (receiver->url, cert != NULL ? "https://127.0.0.1:" : "http://127.0.0.1:"));
+}
+
+static void
+receiver_stop (Receiver *receiver)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (receiver->process, SIGTERM);
+  g_assert_true (g_subprocess_wait (receiver->process, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&receiver->process);
+  g_clear_pointer (&receiver->url, g_free);
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_toplevel (SD_TYPE_HQ_ADDRESS_DIALOG) != NULL;
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return find_toplevel (SD_TYPE_HQ_ADDRESS_DIALOG) == NULL;
+}
+
+static gboolean
+test_done (gpointer dialog)
+{
+  return sd_hq_address_dialog_get_test (dialog) != SD_HQ_TEST_RUNNING;
+}
+
+/* Replaces the address in DIALOG as a person does: select all, type.
+ * With no window manager the keys go to the window under the pointer;
+ * the dialog is the newest window at the screen's corner. */
+static void
+type_address (SdHqAddressDialog *dialog,
+              const char        *text)
+{
+  const char *clear[] = { "xdotool", "mousemove", "200", "150", "key", "--delay", "40", "ctrl+a", "BackSpace", NULL };
+  const char *type[] = { "xdotool", "type", "--delay", "15", text, NULL };
+
+  sd_ui_wait_for (window_mapped, dialog);
+  sd_ui_run_for (200);
+  sd_ui_xdotool (clear);
+  if (*text != '\0')
+    sd_ui_xdotool (type);
+  sd_ui_run_for (100);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (sd_ui_find (GTK_WIDGET (dialog), is_of_type,
+                                                                    GSIZE_TO_POINTER (GTK_TYPE_ENTRY)))), ==, text);
+}
+
+/* Tests URL in DIALOG; what it found. */
+static SdHqTest
+run_test (SdHqAddressDialog *dialog,
+          const char        *url)
+{
+  type_address (dialog, url);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "hq-address.test", NULL));
+  g_assert_cmpint (sd_hq_address_dialog_get_test (dialog), ==, SD_HQ_TEST_RUNNING);
+  sd_ui_wait_for (test_done, dialog);
+  g_test_message ("%s: %s", url, sd_hq_address_dialog_get_test_message (dialog));
+  return sd_hq_address_dialog_get_test (dialog);
+}
+
+static SdHqAddressDialog *
+open_address_dialog (SdSyncPage *page)
+{
+  SdHqAddressDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sync.set-hq-address", NULL));
+  sd_ui_wait_for (dialog_shown, NULL);
+  dialog = SD_HQ_ADDRESS_DIALOG (find_toplevel (SD_TYPE_HQ_ADDRESS_DIALOG));
+  sd_ui_wait_for (window_mapped, dialog);
+  return dialog;
+}
+
+/* The dialog fits a 1024×600 kiosk as well as a 1366×768 one. */
+static void
+check_dialog (SdHqAddressDialog *dialog,
+              const char        *name)
+{
+  g_autoptr(GPtrArray) outside = g_ptr_array_new_with_free_func (g_free);
+
+  sd_ui_run_for (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, 1024);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (dialog)), <=, 600);
+  sd_ui_collect_outside (GTK_WIDGET (dialog), GTK_WIDGET (dialog), gtk_widget_get_width (GTK_WIDGET (dialog)),
+                         gtk_widget_get_height (GTK_WIDGET (dialog)), outside);
+  for (guint i = 0; i < outside->len; i++)
+    g_test_message ("%s: %s", name, (char *) g_ptr_array_index (outside, i));
+  g_assert_cmpuint (outside->len, ==, 0);
+  sd_ui_screenshot (GTK_WIDGET (dialog), name);
+}
+
+static gboolean
+url_refused (gpointer dialog)
+{
+  return gtk_widget_has_css_class (sd_ui_find (GTK_WIDGET (dialog), is_of_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY)),
+                                   "error");
+}
+
+static gboolean
+hq_has (gpointer id)
+{
+  g_autoptr(SdStore) hq = open_store (hq_path);
+  g_autoptr(SdPerson) person = sd_store_get_person (hq, id, NULL);
+
+  return person != NULL;
+}
+
+static gboolean
+is_address_button (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "sync.set-hq-address") == 0;
+}
+
+static const char *
+hq_card_text (SdWindow *window)
+{
+  GtkWidget *card = gtk_widget_get_parent (sd_ui_find (GTK_WIDGET (window), is_address_button, NULL));
+  GtkWidget *labels = gtk_widget_get_first_child (card);
+
+  /* The address is the second line: under the state. */
+  return gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (labels)));
+}
+
+/* Kiosk 0's lead sets HQ's address on the Sync desk, and the window's
+ * pusher sends there at once. */
+static void
+test_set_hq_address (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dead = dead_url ();
+  g_autofree char *new_id = NULL;
+  g_autofree char *later_id = NULL;
+  g_autofree char *hint = NULL;
+  Receiver receiver = { 0 };
+  SdHqAddressDialog *dialog;
+  SdSyncPage *page;
+  SdWindow *window;
+  GtkWidget *send_button;
+
+  {
+    g_autoptr(SdStore) kiosk = open_store (kiosk_path[0]);
+
+    g_assert_null (sd_sync_get_hq_url (kiosk));
+    new_id = register_named (kiosk, "住所 設子", "ジュウショ セツコ", "1985-06-07");
+  }
+  g_assert_false (hq_has (new_id));
+  receiver_start (&receiver, hq_path, NULL, NULL);
+
+  window = new_window (kiosk_path[0], 1366, 768, "1001", "123456");
+  page = show_sync_desk (window);
+  send_button = sd_ui_find (GTK_WIDGET (window), is_push_now, NULL);
+  /* No address: the card says so, and offers nothing to send. */
+  sd_ui_run_for (300);
+  g_assert_nonnull (strstr (hq_card_text (window), "未設定"));
+  g_assert_false (gtk_widget_get_visible (send_button));
+  check_screen (window, 1366, 768, "kiosk-hq-not-set");
+
+  /* A wrong address: said why, nothing saved, the dialog stays. */
+  dialog = open_address_dialog (page);
+  g_object_ref (dialog);
+  hint = g_strdup (sd_hq_address_dialog_get_url_message (dialog));
+  type_address (dialog, "hq.example:8443");
+  {
+    const char *enter[] = { "xdotool", "key", "Return", NULL };
+    sd_ui_xdotool (enter);
+  }
+  /* A button pressed by Enter clicks a moment later. */
+  sd_ui_wait_for (url_refused, dialog);
+  g_assert_cmpstr (sd_hq_address_dialog_get_url_message (dialog), !=, hint);
+  g_test_message ("refused: %s", sd_hq_address_dialog_get_url_message (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  {
+    g_autoptr(SdStore) kiosk = open_store (kiosk_path[0]);
+    g_assert_null (sd_sync_get_hq_url (kiosk));
+  }
+  check_dialog (dialog, "sync-hq-address-bad");
+
+  /* Nothing listens there; then HQ's receiver, which knows kiosk 0. */
+  g_assert_cmpint (run_test (dialog, dead), ==, SD_HQ_TEST_NO_ANSWER);
+  g_assert_cmpint (run_test (dialog, receiver.url), ==, SD_HQ_TEST_KNOWN);
+  check_dialog (dialog, "sync-hq-address-known");
+  g_assert_false (hq_has (new_id));
+
+  /* Saved: stored in the database, and the pusher sends there now. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "hq-address.save", NULL));
+  sd_ui_wait_for (dialog_gone, NULL);
+  g_assert_finalize_object (dialog);
+  {
+    g_autoptr(SdStore) kiosk = open_store (kiosk_path[0]);
+    g_autofree char *stored = sd_sync_get_hq_url (kiosk);
+    g_assert_cmpstr (stored, ==, receiver.url);
+  }
+  sd_ui_wait_for (hq_has, new_id);
+  g_assert_true (gtk_widget_get_visible (send_button));
+  g_assert_nonnull (strstr (hq_card_text (window), receiver.url));
+  check_screen (window, 1366, 768, "kiosk-hq-sent");
+
+  /* Cleared: nothing is sent any more, and the card says so. */
+  dialog = open_address_dialog (page);
+  g_object_ref (dialog);
+  type_address (dialog, "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "hq-address.save", NULL));
+  sd_ui_wait_for (dialog_gone, NULL);
+  g_assert_finalize_object (dialog);
+  {
+    g_autoptr(SdStore) kiosk = open_store (kiosk_path[0]);
+    g_assert_null (sd_sync_get_hq_url (kiosk));
+  }
+  g_assert_false (gtk_widget_get_visible (send_button));
+  g_assert_nonnull (strstr (hq_card_text (window), "未設定"));
+  later_id = register_named (sd_window_get_store (window), "住所 後子", "ジュウショ ノチコ", "1986-07-08");
+  sd_ui_run_for (2500);
+  g_assert_false (hq_has (later_id));
+  close_window (window);
+
+  /* On a small kiosk: the card and the dialog fit. */
+  window = new_window (kiosk_path[0], 1024, 600, "1001", "123456");
+  page = show_sync_desk (window);
+  check_screen (window, 1024, 600, "kiosk-hq-not-set");
+  dialog = open_address_dialog (page);
+  g_object_ref (dialog);
+  type_address (dialog, "https://hq.example.jp:8443");
+  check_dialog (dialog, "sync-hq-address-1024x600");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
+  sd_ui_wait_for (dialog_gone, NULL);
+  g_assert_finalize_object (dialog);
+  close_window (window);
+
+  receiver_stop (&receiver);
+}
+
+/* Tests URL with kiosk STORE's dialog, trusting CA (or the system's). */
+static SdHqTest
+test_standalone (SdStore    *store,
+                 const char *url,
+                 const char *ca,
+                 const char *screenshot)
+{
+  g_autoptr(GSettings) settings = sd_settings_open ();
+  SdHqAddressDialog *dialog = sd_hq_address_dialog_new (NULL, store, settings);
+  SdHqTest test;
+
+  g_object_ref (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  sd_hq_address_dialog_set_ca_file (dialog, ca);
+  test = run_test (dialog, url);
+  if (screenshot != NULL)
+    check_dialog (dialog, screenshot);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+  return test;
+}
+
+/* HQ answers, but does not take from this kiosk: one it never enrolled,
+ * and one it revoked (kiosk 1, in review-and-revoke).  HQ with a
+ * certificate of its own is not trusted until its file is chosen. */
+static void
+test_hq_address_answers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "k2.sqlite", NULL);
+  Receiver receiver = { 0 };
+
+  {
+    g_autoptr(SdStore) kiosk = sd_store_open (path, SD_STORE_OPEN_CREATE, &error);
+    g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bundle);
+
+    g_assert_no_error (error);
+    g_assert_true (sd_store_set_site_name (kiosk, "避難所キオスク2", &error));
+    g_assert_true (sd_sync_enrol (kiosk, in, passphrase, NULL, &error));
+    g_assert_no_error (error);
+  }
+  receiver_start (&receiver, hq_path, NULL, NULL);
+  {
+    g_autoptr(SdStore) kiosk2 = open_store (path);
+    g_autoptr(SdStore) kiosk1 = open_store (kiosk_path[1]);
+
+    g_assert_cmpint (test_standalone (kiosk2, receiver.url, NULL, "sync-hq-address-not-enrolled"), ==,
+                     SD_HQ_TEST_NOT_ENROLLED);
+    g_assert_cmpint (test_standalone (kiosk1, receiver.url, NULL, NULL), ==, SD_HQ_TEST_REVOKED);
+  }
+  receiver_stop (&receiver);
+
+  if (g_find_program_in_path ("openssl") == NULL)
+    {
+      g_test_message ("no openssl: HTTPS not tried");
+      return;
+    }
+  {
+    g_autofree char *cert = g_build_filename (dir, "hq-cert.pem", NULL);
+    g_autofree char *key = g_build_filename (dir, "hq-key.pem", NULL);
+    g_autoptr(SdStore) kiosk0 = open_store (kiosk_path[0]);
+    const char *argv[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                           "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+    g_autoptr(GSubprocess) openssl = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                              G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+    g_assert_no_error (error);
+    receiver_start (&receiver, hq_path, cert, key);
+    g_assert_cmpint (test_standalone (kiosk0, receiver.url, NULL, "sync-hq-address-untrusted"), ==,
+                     SD_HQ_TEST_UNTRUSTED);
+    g_assert_cmpint (test_standalone (kiosk0, receiver.url, cert, NULL), ==, SD_HQ_TEST_KNOWN);
+    receiver_stop (&receiver);
+  }
 }
 
 int
@@ -781,6 +1172,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/sync/not-enrolled", test_not_enrolled);
   g_test_add_func ("/ui/sync/progress-and-stop", test_progress_and_stop);
   g_test_add_func ("/ui/sync/kiosk-sends-to-hq", test_kiosk_sends_to_hq);
+  g_test_add_func ("/ui/sync/set-hq-address", test_set_hq_address);
+  g_test_add_func ("/ui/sync/hq-address-answers", test_hq_address_answers);
   rc = g_test_run ();
   return rc;
 }
