@@ -16,8 +16,8 @@ MUTATIONS = [
     {
         "name": "oplog-allergies",
         "file": "src/core/sd-migrations.c",
-        "find": '"consent_disclose", "created_at", "allergies", "illness",',
-        "replace": '"consent_disclose", "created_at", "illness",',
+        "find": '"allergies", "illness", "pregnant", "disability", "care_level", "mobility", "language", "merged_into"',
+        "replace": '"illness", "pregnant", "disability", "care_level", "mobility", "language", "merged_into"',
         "breaks": "persons.allergies is no longer captured in the op-log, so it never syncs",
         "suites": ["unit"],
         "caught_by": ["test-oplog"],

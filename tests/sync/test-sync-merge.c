@@ -105,16 +105,7 @@ static void
 run_close (Run *run)
 {
   for (guint s = 0; s < N_SITES; s++)
-    {
-      g_autofree char *path = g_build_filename (run->dir, site_file (s), NULL);
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-      g_clear_object (&run->sites[s]);
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
-    }
+    sd_sync_test_remove (&run->sites[s], run->dir, site_file (s));
   g_rmdir (run->dir);
   g_free (run->dir);
   g_ptr_array_unref (run->in_transit);
