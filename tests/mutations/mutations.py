@@ -346,4 +346,22 @@ MUTATIONS = [
         "suites": ["sync"],
         "caught_by": ["test-sync-merge"],
     },
+    {
+        "name": "merge-forgets-the-leave-event",
+        "file": "src/core/sd-sync-duplicates.c",
+        "find": '  if (g_strcmp0 (merge->state_kind, "leave") != 0)',
+        "replace": '  if (FALSE)',
+        "breaks": "a merged record keeps counting: the status report and occupancy count one human twice (issue 14)",
+        "suites": ["sync"],
+        "caught_by": ["test-sync-duplicates"],
+    },
+    {
+        "name": "scan-ignores-merge",
+        "file": "src/core/sd-scan.c",
+        "find": "  person_id = _sd_person_follow_merge (store, card.person_id, error);",
+        "replace": "  person_id = g_strdup (card.person_id);",
+        "breaks": "the card of a record merged into another checks in the closed record, not the one kept (issue 14)",
+        "suites": ["sync"],
+        "caught_by": ["test-sync-duplicates"],
+    },
 ]
