@@ -45,7 +45,7 @@ def entries(lines):
         m = re.match(r"^  (\S.*?)(?:\s{2,}(.*))?$", line)
         if m and not line.startswith("   "):
             items.append([m.group(1), m.group(2) or ""])
-        elif items and line.strip():
+        elif items and line.startswith("   ") and line.strip():
             items[-1][1] += " " + line.strip()
     return items
 

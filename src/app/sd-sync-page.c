@@ -590,6 +590,23 @@ create_conflict_row (gpointer item,
   return row;
 }
 
+/* Where a record of a possible duplicate is from, to tell two records
+ * of one name apart: the shelter that has them, else their address. */
+static char *
+record_place (SdSyncPage *self,
+              const char *person_id)
+{
+  g_autoptr(SdPerson) found = NULL;
+
+  if (self->store != NULL)
+    found = sd_store_get_person (self->store, person_id, NULL);
+  if (found != NULL && sd_person_get_shelter_name (found) != NULL)
+    return g_strdup (sd_person_get_shelter_name (found));
+  if (found != NULL && sd_person_get_address (found) != NULL)
+    return g_strdup (sd_person_get_address (found));
+  return g_strdup (_("shelter unknown"));
+}
+
 /* One of a possible duplicate: who, born when, living where, and the
  * shelter that registered them, so a lead knows whom to ask. */
 static char *
@@ -612,6 +629,37 @@ person_line (SdSyncPage   *self,
                                   address ? address : _("no address"), shelter ? shelter : _("shelter unknown"));
 }
 
+/* One record of the pair, and at HQ the button that keeps it and merges
+ * the other into it; its accessible name says which record is kept. */
+static void
+add_duplicate_side (SdSyncPage   *self,
+                    GtkWidget    *box,
+                    const json_t *keep,
+                    const json_t *other)
+{
+  GtkWidget *side = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label;
+  const char *keep_id = json_string_value (json_object_get (keep, "id"));
+  g_autofree char *line = person_line (self, keep);
+
+  gtk_box_append (GTK_BOX (box), side);
+  label = add_label (side, line, NULL);
+  gtk_widget_set_hexpand (label, TRUE);
+  if (self->role == SD_SYNC_ROLE_HQ)
+    {
+      g_autofree char *place = record_place (self, keep_id);
+      /* Translators: the accessible name of "Merge into this one…": the
+       * person's name, then where the record kept is from */
+      g_autofree char *name = g_strdup_printf (_("Keep the record of %s at %s and merge the other one into it"),
+                                               json_string_value (json_object_get (keep, "name")), place);
+      GtkWidget *button = add_button (side, _("Merge into this one…"), name, "sync.merge",
+                                      g_variant_new ("(ss)", keep_id,
+                                                     json_string_value (json_object_get (other, "id"))));
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+    }
+}
+
 static GtkWidget *
 create_duplicate_row (gpointer item,
                       gpointer user_data)
@@ -621,13 +669,11 @@ create_duplicate_row (gpointer item,
   GtkWidget *box = new_row_box (row);
   json_t *a = json_object_get (sd_json_item_get_object (item), "a");
   json_t *b = json_object_get (sd_json_item_get_object (item), "b");
-  g_autofree char *line_a = person_line (self, a);
-  g_autofree char *line_b = person_line (self, b);
   g_autofree char *name = g_strdup_printf (_("Keep %s and %s apart"), json_string_value (json_object_get (a, "name")),
                                            json_string_value (json_object_get (b, "name")));
 
-  add_label (box, line_a, NULL);
-  add_label (box, line_b, NULL);
+  add_duplicate_side (self, box, a, b);
+  add_duplicate_side (self, box, b, a);
   add_button (new_button_box (box), _("They are different people"), name, "sync.keep-apart",
               g_variant_new ("(ss)", json_string_value (json_object_get (a, "id")),
                              json_string_value (json_object_get (b, "id"))));
@@ -943,6 +989,7 @@ update_actions (SdSyncPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.revoke", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.resolve", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.keep-apart", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.merge", ready && self->role == SD_SYNC_ROLE_HQ);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.cancel", busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.push-now",
                                  self->pusher != NULL &&
@@ -1670,6 +1717,80 @@ keep_apart_action (GtkWidget  *widget,
   refresh (self);
 }
 
+/* A question before something that is not undone: "cancel" (the default,
+ * and what Escape answers) or DO, shown as destructive; RESPONSE_CB (self,
+ * response, dialog) is called with the answer.  Not yet presented. */
+static GtkWidget *
+confirm_dialog (SdSyncPage *self,
+                const char *heading,
+                const char *body,
+                const char *cancel_label,
+                const char *do_response,
+                const char *do_label,
+                GCallback   response_cb)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", cancel_label, do_response, do_label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), do_response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", response_cb, self, G_CONNECT_SWAPPED);
+  return dialog;
+}
+
+static void
+merge_response_cb (SdSyncPage       *self,
+                   const char       *response,
+                   AdwMessageDialog *dialog)
+{
+  const char *keep = g_object_get_data (G_OBJECT (dialog), "keep");
+  const char *merge = g_object_get_data (G_OBJECT (dialog), "merge");
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "merge") || self->disposed)
+    return;
+  if (!sd_sync_merge_duplicate (self->store, keep, merge, self->staff ? sd_staff_get_id (self->staff) : NULL,
+                                &error))
+    {
+      set_message (self, error->message, TRUE);
+      return;
+    }
+  set_message (self, _("Merged: one record stands for the person now, here and, after HQ’s next batch, at every "
+                       "kiosk."), FALSE);
+  refresh (self);
+}
+
+/* Says what a merge does before it is done: it is not undone. */
+static void
+merge_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdSyncPage *self = SD_SYNC_PAGE (widget);
+  g_autoptr(SdPerson) kept = NULL;
+  g_autofree char *heading = NULL, *body = NULL, *kept_at = NULL, *closed_at = NULL;
+  const char *keep, *merge;
+  GtkWidget *dialog;
+
+  g_variant_get (parameter, "(&s&s)", &keep, &merge);
+  kept = sd_store_get_person (self->store, keep, NULL);
+  if (kept == NULL)
+    return;
+  kept_at = record_place (self, keep);
+  closed_at = record_place (self, merge);
+  heading = g_strdup_printf (_("Merge the two records of %s?"), sd_person_get_name (kept));
+  body = g_strdup_printf (_("The record at %s is kept, and takes from the other what it lacks (kana, phone, "
+                            "needs…); nothing it holds is overwritten. The other record, at %s, is closed: it "
+                            "is no longer found, its card checks in the record kept, and its history is kept. "
+                            "Every kiosk does the same after HQ’s next batch. This cannot be undone."),
+                          kept_at, closed_at);
+  dialog = confirm_dialog (self, heading, body, _("_Cancel"), "merge", _("_Merge"), G_CALLBACK (merge_response_cb));
+  g_object_set_data_full (G_OBJECT (dialog), "keep", g_strdup (keep), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "merge", g_strdup (merge), g_free);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static SdJsonItem *
 find_item (GListModel *model,
            const char *member,
@@ -1719,17 +1840,12 @@ revoke_action (GtkWidget  *widget,
   if (peer == NULL || !can_administer (self))
     return;
   heading = g_strdup_printf (_("Revoke “%s”?"), sd_json_item_get_string (peer, "name"));
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
-                                   _("Do this for a kiosk that was lost or stolen. Its batches are refused from now "
-                                     "on, here and, after HQ’s next batch, at every kiosk. What it sent before is "
-                                     "kept. It cannot be undone: a found kiosk is enrolled again as a new one."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep it enrolled"),
-                                    "revoke", _("_Revoke"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revoke", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = confirm_dialog (self, heading,
+                           _("Do this for a kiosk that was lost or stolen. Its batches are refused from now "
+                             "on, here and, after HQ’s next batch, at every kiosk. What it sent before is "
+                             "kept. It cannot be undone: a found kiosk is enrolled again as a new one."),
+                           _("_Keep it enrolled"), "revoke", _("_Revoke"), G_CALLBACK (revoke_response_cb));
   g_object_set_data_full (G_OBJECT (dialog), "site", g_strdup (site), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (revoke_response_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1958,6 +2074,7 @@ sd_sync_page_class_init (SdSyncPageClass *klass)
   gtk_widget_class_install_action (widget_class, "sync.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "sync.resolve", "(xb)", resolve_action);
   gtk_widget_class_install_action (widget_class, "sync.keep-apart", "(ss)", keep_apart_action);
+  gtk_widget_class_install_action (widget_class, "sync.merge", "(ss)", merge_action);
   gtk_widget_class_install_action (widget_class, "sync.revoke", "s", revoke_action);
   gtk_widget_class_install_action (widget_class, "sync.enrol", "s", enrol_action);
   gtk_widget_class_install_action (widget_class, "sync.push-now", NULL, push_now_action);

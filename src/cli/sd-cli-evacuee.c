@@ -404,6 +404,14 @@ record (SdCli       *cli,
   if (event == NULL)
     return FALSE;
   person = sd_store_get_person (store, (*args)[1], error);
+  /* A record merged into another: the event went to the record kept. */
+  if (person != NULL && sd_person_get_merged_into (person) != NULL)
+    {
+      g_autofree char *kept = g_strdup (sd_person_get_merged_into (person));
+
+      g_clear_object (&person);
+      person = sd_store_get_person (store, kept, error);
+    }
   if (person == NULL)
     return FALSE;
 

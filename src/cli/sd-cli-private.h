@@ -108,6 +108,7 @@ gboolean  sd_cli_run_conflicts_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_conflicts_resolve (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_duplicates_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_duplicates_keep_apart (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_duplicates_merge (SdCli *cli, GStrv *args, GError **error);
 
 /* sd-cli-serve.c */
 gboolean  sd_cli_run_serve        (SdCli *cli, GStrv *args, GError **error);

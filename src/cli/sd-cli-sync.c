@@ -417,3 +417,26 @@ sd_cli_run_duplicates_keep_apart (SdCli   *cli,
   g_print (_("Kept apart: they are not listed again.\n"));
   return TRUE;
 }
+
+gboolean
+sd_cli_run_duplicates_merge (SdCli   *cli,
+                             GStrv   *args,
+                             GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdStaff) staff = NULL;
+  g_autofree char *staff_no = NULL;
+  const GOptionEntry entries[] = {
+    { "staff", 0, 0, G_OPTION_ARG_STRING, &staff_no, N_("Who merges them"), N_("STAFF_NO") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 2, 2, error) ||
+      (store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
+      (staff_no != NULL && (staff = sd_store_find_staff (store, staff_no, error)) == NULL) ||
+      !sd_sync_merge_duplicate (store, (*args)[1], (*args)[2], staff ? sd_staff_get_id (staff) : NULL, error))
+    return FALSE;
+  g_print (_("Merged: the second record is closed, its history kept; the first stands for the person "
+             "everywhere once synced.\n"));
+  return TRUE;
+}

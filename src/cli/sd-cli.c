@@ -73,6 +73,7 @@ static const SdCliCommand commands[] = {
   { "conflicts", "resolve", N_("ID"), N_("Keep the value applied, or write the other one again"), sd_cli_run_conflicts_resolve },
   { "duplicates", "list", NULL, N_("List persons registered at two sites who may be one (JSON)"), sd_cli_run_duplicates_list },
   { "duplicates", "keep-apart", N_("PERSON_ID PERSON_ID"), N_("Record that two listed persons are different people"), sd_cli_run_duplicates_keep_apart },
+  { "duplicates", "merge", N_("KEEP_ID MERGE_ID"), N_("At HQ: merge the second record into the first, one person (cannot be undone)"), sd_cli_run_duplicates_merge },
 };
 
 static char *

@@ -1486,6 +1486,37 @@ migrate_to_11 (sqlite3  *db,
   return exec_sql (db, schema_v11, error);
 }
 
+/* ---- version 12: a person merged into another ---- */
+
+/* Two records of one human (registered at two kiosks, sync.md's possible
+ * duplicates) become one when HQ merges them: the record closed gets
+ * merged_into, the id of the record kept (sd-sync-duplicates.c).  It is
+ * an ordinary field of persons, the table's 17th, so it is captured,
+ * carried and merged per field like any other.  It has no REFERENCES
+ * clause, as households.representative_id has none: an import makes a
+ * table's rows in row-id order, so a foreign key to a row of the same
+ * table that arrives in the same batch would make the closed record wait
+ * (sync_waiting) until the next import; the merge checks that the kept
+ * record exists, and readers that follow merged_into ask for the row. */
+static const char *const persons_v12[] = {
+  "household_id", "name", "kana", "birth_date", "sex", "address", "phone", "consent_disclose", "created_at",
+  "allergies", "illness", "pregnant", "disability", "care_level", "mobility", "language", "merged_into", NULL };
+
+static const OplogTable persons_table_v12 = { 4, "persons", persons_v12, none, FALSE };
+
+static const char schema_v12[] =
+  "ALTER TABLE persons ADD COLUMN merged_into TEXT;"
+  "INSERT INTO oplog_fields (tbl, n, name, retired) VALUES (4, 17, 'merged_into', 0);";
+
+static gboolean
+migrate_to_12 (sqlite3  *db,
+               GError  **error)
+{
+  g_autofree char *capture = capture_sql_v7 (&persons_table_v12);
+
+  return exec_sql (db, schema_v12, error) && exec_sql (db, capture, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -1501,6 +1532,7 @@ static const MigrationFunc migrations[] = {
   migrate_add_aggregates,
   migrate_to_10,
   migrate_to_11,
+  migrate_to_12,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);

@@ -249,7 +249,8 @@ persons_from_ids (SdStore    *store,
 
       if (person == NULL)
         return NULL;
-      if (consented_only && !sd_person_get_consent_disclose (person))
+      /* A record merged into another is closed: the one kept is found. */
+      if ((consented_only && !sd_person_get_consent_disclose (person)) || sd_person_get_merged_into (person) != NULL)
         continue;
       g_list_store_append (list, person);
     }
@@ -399,7 +400,7 @@ sd_store_find_duplicates (SdStore             *store,
   kana_key = duplicate_key ('e', birth, spec->kana);
   stmt = _sd_store_prepare (store,
                             SD_PERSON_SELECT "WHERE p.id IN (SELECT person_id FROM person_keys WHERE key IN (?1, ?2)) "
-                            "ORDER BY p.created_at LIMIT ?3", error);
+                            "AND p.merged_into IS NULL ORDER BY p.created_at LIMIT ?3", error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, name_key);

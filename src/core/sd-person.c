@@ -36,6 +36,7 @@ struct _SdPerson
   char           *disability;
   char           *mobility;
   char           *language;
+  char           *merged_into;
   SdSex           sex;
   SdStay          stay;
   SdCareLevel     care_level;
@@ -77,6 +78,7 @@ sd_person_finalize (GObject *object)
   g_free (self->disability);
   g_free (self->mobility);
   g_free (self->language);
+  g_free (self->merged_into);
 
   G_OBJECT_CLASS (sd_person_parent_class)->finalize (object);
 }
@@ -141,6 +143,7 @@ const char *sd_person_get_disability (SdPerson *self) { g_return_val_if_fail (SD
 SdCareLevel sd_person_get_care_level (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), 0); return self->care_level; }
 const char *sd_person_get_mobility (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->mobility; }
 const char *sd_person_get_language (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->language; }
+const char *sd_person_get_merged_into (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), NULL); return self->merged_into; }
 SdStay sd_person_get_stay (SdPerson *self) { g_return_val_if_fail (SD_IS_PERSON (self), 0); return self->stay; }
 
 /* ---- enumerations as stored ---- */
@@ -709,6 +712,7 @@ _sd_person_new_from_row (sqlite3_stmt *stmt)
   self->language = g_strdup (_sd_column_text (stmt, 17));
   sd_stay_from_string (_sd_column_text (stmt, 18), &self->stay);
   self->shelter_name = g_strdup (_sd_column_text (stmt, 19));
+  self->merged_into = g_strdup (_sd_column_text (stmt, 20));
   return self;
 }
 
@@ -768,6 +772,34 @@ sd_store_list_household_members (SdStore     *store,
   return G_LIST_MODEL (g_steal_pointer (&list));
 }
 
+/* ---- merged records ---- */
+
+char *
+_sd_person_follow_merge (SdStore     *store,
+                         const char  *person_id,
+                         GError     **error)
+{
+  /* One hop, and only to a record that is there: a merge never makes a
+   * chain (sd_sync_merge_duplicate), and a kept record that has not
+   * reached this desk yet leaves the closed one standing for itself. */
+  sqlite3_stmt *stmt = _sd_store_prepare (store,
+                                          "SELECT k.id FROM persons p JOIN persons k ON k.id = p.merged_into "
+                                          "WHERE p.id = ?1", error);
+  char *id = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  _sd_bind_text (stmt, 1, person_id);
+  rc = _sd_store_step (store, stmt, _("look up the person"), error);
+  if (rc == SQLITE_ROW)
+    id = g_strdup (_sd_column_text (stmt, 0));
+  else if (rc == SQLITE_DONE)
+    id = g_strdup (person_id);
+  sqlite3_reset (stmt);
+  return id;
+}
+
 /* ---- events ---- */
 
 static gboolean
@@ -809,6 +841,34 @@ check_transition (SdPerson     *person,
   return TRUE;
 }
 
+char *
+_sd_person_insert_event (SdStore      *store,
+                         const char   *person_id,
+                         SdEventKind   kind,
+                         const char   *shelter_id,
+                         const char   *staff_id,
+                         GError      **error)
+{
+  g_autofree char *id = _sd_store_new_id (store);
+  /* The event's own HLC comes from the same clock as its op-log entries;
+   * sd_hlc() ticks it, so two events of one person never tie here. */
+  sqlite3_stmt *stmt = _sd_store_prepare (store,
+                                          "INSERT INTO person_events (id, person_id, shelter_id, kind, at, hlc, "
+                                          "staff_id) VALUES (?1, ?2, ?3, ?4, ?5, sd_hlc (), ?6)", error);
+
+  if (stmt == NULL)
+    return NULL;
+  _sd_bind_text (stmt, 1, id);
+  _sd_bind_text (stmt, 2, person_id);
+  _sd_bind_text (stmt, 3, shelter_id);
+  _sd_bind_text (stmt, 4, sd_event_kind_to_string (kind));
+  sqlite3_bind_int64 (stmt, 5, sd_store_now_ms (store));
+  _sd_bind_text (stmt, 6, staff_id);
+  if (!_sd_store_exec (store, stmt, _("record the event"), error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
 /**
  * sd_store_record_event:
  * @shelter_id: (nullable): where it happened; %NULL for the person's
@@ -828,7 +888,7 @@ sd_store_record_event (SdStore      *store,
   g_autoptr(SdTxn) txn = NULL;
   g_autoptr(SdPerson) person = NULL;
   g_autofree char *id = NULL;
-  sqlite3_stmt *stmt;
+  g_autofree char *stands_for = NULL;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (kind <= SD_EVENT_SUPPLY, NULL);
@@ -837,6 +897,12 @@ sd_store_record_event (SdStore      *store,
   if (txn == NULL)
     return NULL;
 
+  /* A record merged into another is closed: what happens to the human
+   * from now on belongs to the record kept. */
+  stands_for = _sd_person_follow_merge (store, person_id, error);
+  if (stands_for == NULL)
+    return NULL;
+  person_id = stands_for;
   person = sd_store_get_person (store, person_id, error);
   if (person == NULL || !check_transition (person, kind, shelter_id, error))
     return NULL;
@@ -848,24 +914,8 @@ sd_store_record_event (SdStore      *store,
       return NULL;
     }
 
-  id = _sd_store_new_id (store);
-  /* The event's own HLC comes from the same clock as its op-log entries;
-   * sd_hlc() ticks it, so two events of one person never tie here. */
-  stmt = _sd_store_prepare (store,
-                            "INSERT INTO person_events (id, person_id, shelter_id, kind, at, hlc, staff_id) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, sd_hlc (), ?6)", error);
-  if (stmt == NULL)
-    return NULL;
-  _sd_bind_text (stmt, 1, id);
-  _sd_bind_text (stmt, 2, person_id);
-  _sd_bind_text (stmt, 3, shelter_id);
-  _sd_bind_text (stmt, 4, sd_event_kind_to_string (kind));
-  sqlite3_bind_int64 (stmt, 5, sd_store_now_ms (store));
-  _sd_bind_text (stmt, 6, staff_id);
-  if (!_sd_store_exec (store, stmt, _("record the event"), error))
-    return NULL;
-
-  if (!_sd_txn_commit (g_steal_pointer (&txn), error))
+  id = _sd_person_insert_event (store, person_id, kind, shelter_id, staff_id, error);
+  if (id == NULL || !_sd_txn_commit (g_steal_pointer (&txn), error))
     return NULL;
   return g_steal_pointer (&id);
 }

@@ -129,6 +129,9 @@ const char     *sd_person_get_mobility     (SdPerson *self);
 const char     *sd_person_get_language     (SdPerson *self);
 SdStay          sd_person_get_stay         (SdPerson *self);
 const char     *sd_person_get_shelter_name (SdPerson *self);
+/* The record this one was merged into (a possible duplicate HQ merged),
+ * or NULL: a merged record is closed, kept only for its history. */
+const char     *sd_person_get_merged_into  (SdPerson *self);
 
 #define SD_TYPE_PERSON_EVENT (sd_person_event_get_type ())
 G_DECLARE_FINAL_TYPE (SdPersonEvent, sd_person_event, SD, PERSON_EVENT, GObject)

@@ -3,6 +3,7 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "sd-person-private.h"
 #include "sd-scan.h"
 #include "sd-store-private.h"
 
@@ -163,6 +164,7 @@ sd_store_scan (SdStore              *store,
   g_autoptr(SdScanResult) result = g_new0 (SdScanResult, 1);
   g_autoptr(GError) local = NULL;
   g_autoptr(SdTxn) txn = NULL;
+  g_autofree char *person_id = NULL;
   SdQrCard card;
   gint64 now, previous;
 
@@ -192,7 +194,11 @@ sd_store_scan (SdStore              *store,
   if (txn == NULL)
     return NULL;
 
-  result->person = sd_store_get_person (store, card.person_id, &local);
+  /* A card of a record merged into another checks in the record kept. */
+  person_id = _sd_person_follow_merge (store, card.person_id, error);
+  if (person_id == NULL)
+    return NULL;
+  result->person = sd_store_get_person (store, person_id, &local);
   if (result->person == NULL)
     {
       if (g_error_matches (local, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND))
@@ -207,7 +213,7 @@ sd_store_scan (SdStore              *store,
 
   /* The same scan moments ago: a second beep, not a second event. */
   now = sd_store_now_ms (store);
-  previous = last_event_at (store, card.person_id, settings->mode, error);
+  previous = last_event_at (store, person_id, settings->mode, error);
   if (previous < 0)
     return NULL;
   if (previous > 0 && settings->repeat_seconds > 0 &&
@@ -221,7 +227,7 @@ sd_store_scan (SdStore              *store,
   if (sd_person_get_status (result->person) == SD_PERSON_STATUS_LEFT)
     {
       result->has_left = TRUE;
-      result->previous_at = last_event_at (store, card.person_id, SD_EVENT_LEAVE, NULL);
+      result->previous_at = last_event_at (store, person_id, SD_EVENT_LEAVE, NULL);
       refuse (result, settings->mode == SD_EVENT_ARRIVE
                       ? _("Has left the shelter. Nothing was recorded. If they are coming back to stay, "
                           "check them in again.")
@@ -232,7 +238,7 @@ sd_store_scan (SdStore              *store,
 
   /* Nested in our transaction, so this is a savepoint: its own
    * transition check runs under the same lock as the repeat check. */
-  result->event_id = sd_store_record_event (store, card.person_id, settings->mode,
+  result->event_id = sd_store_record_event (store, person_id, settings->mode,
                                             /* Arrivals and pickups happen at this desk's
                                              * shelter; the rest where the person stays. */
                                             settings->mode == SD_EVENT_ARRIVE || settings->mode == SD_EVENT_SUPPLY
@@ -251,7 +257,7 @@ sd_store_scan (SdStore              *store,
   if (!_sd_txn_commit (g_steal_pointer (&txn), error))
     return NULL;
   g_clear_object (&result->person);
-  result->person = sd_store_get_person (store, card.person_id, error);
+  result->person = sd_store_get_person (store, person_id, error);
   if (result->person == NULL)
     return NULL;
   result->outcome = SD_SCAN_RECORDED;

@@ -65,4 +65,18 @@ gboolean  _sd_sync_merge          (SdStore       *store,
                                    GCancellable  *cancellable,
                                    GError       **error);
 
+/* Marks decided ('merged') every undecided possible duplicate one of
+ * whose records is merged into another (sd-sync-duplicates.c): a merge
+ * made here or one that arrived in a batch.  In the caller's transaction. */
+gboolean  _sd_sync_close_merged_pairs (SdStore     *store,
+                                       gint64       now_ms,
+                                       GError     **error);
+
+/* At HQ, in an import (capture off, temp.sync_touched filled): a closed
+ * record that an event of the batch made staying again is settled as a
+ * merge would (its whereabouts carried to the kept record, a 'leave'),
+ * as HQ's own captured changes.  Elsewhere nothing. */
+gboolean  _sd_sync_settle_merged  (SdStore       *store,
+                                   GError       **error);
+
 G_END_DECLS

@@ -1038,7 +1038,9 @@ merge_fold (Merge         *m,
 
   /* Possible duplicates: a person new here and one registered at another
    * site with the same name and birth date, or the same kana, birth date
-   * and address (the intake desk's rules, by its own keys). */
+   * and address (the intake desk's rules, by its own keys).  A record
+   * merged into another is closed: never proposed again, and a pair that
+   * the batch closed a record of is decided. */
   before = store_count (m->store, "SELECT count (*) FROM sync_duplicates");
   if (!run_bound (m,
         "INSERT OR IGNORE INTO sync_duplicates (person_a, person_b, noted_at) "
@@ -1049,12 +1051,13 @@ merge_fold (Merge         *m,
         "  JOIN persons q ON q.id = k2.person_id "
         "  LEFT JOIN households hp ON hp.id = p.household_id LEFT JOIN households hq ON hq.id = q.household_id "
         "WHERE (substr (k.key, 1, 1) = 'd' OR coalesce (p.address, hp.address) = coalesce (q.address, hq.address)) "
+        "  AND p.merged_into IS NULL AND q.merged_into IS NULL "
         "  AND np.site IS NOT (SELECT site FROM oplog WHERE tbl = 4 AND row_id = sd_row_key (q.id) AND kind = 1 "
         "                      ORDER BY hlc LIMIT 1)",
         NULL, 0, error))
     return FALSE;
   result->duplicates = store_count (m->store, "SELECT count (*) FROM sync_duplicates") - before;
-  return TRUE;
+  return _sd_sync_settle_merged (m->store, error) && _sd_sync_close_merged_pairs (m->store, m->now, error);
 }
 
 gboolean

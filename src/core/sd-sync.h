@@ -35,6 +35,7 @@ typedef enum {
   SD_SYNC_ERROR_BAD_OPERATION,     /* signed, but a change that cannot be applied */
   SD_SYNC_ERROR_UNKNOWN_PEER,      /* export to a site that is not enrolled */
   SD_SYNC_ERROR_FINGERPRINT,       /* the fingerprint typed is not the kiosk's */
+  SD_SYNC_ERROR_NOT_MERGEABLE,     /* two records that cannot be merged (the same, already merged…) */
 } SdSyncError;
 
 /* How far ahead of this site's clock a change may be before its clock is
@@ -228,13 +229,30 @@ gboolean    sd_sync_resolve_conflict  (SdStore      *store,
                                        gboolean      keep_loser,
                                        GError      **error);
 
-/* Undecided possible duplicates, as a JSON array of pairs of persons. */
+/* Undecided possible duplicates (INCLUDE_DECIDED: all), as a JSON array
+ * of pairs of persons; a pair one of whose records was merged is decided. */
 char       *sd_sync_list_duplicates_json (SdStore   *store,
                                           gboolean   include_decided,
                                           GError   **error);
 gboolean    sd_sync_keep_apart        (SdStore      *store,
                                        const char   *person_a,
                                        const char   *person_b,
+                                       GError      **error);
+
+/* Merges the record MERGE_ID into KEEP_ID, two registrations of one
+ * human (sd-sync-duplicates.c), in one transaction of ordinary changes
+ * that sync like any other: what KEEP_ID lacks is taken from MERGE_ID
+ * (nothing KEEP_ID holds is overwritten), where MERGE_ID was staying
+ * carries over when it is newer, MERGE_ID leaves so that every count
+ * counts the human once, and MERGE_ID is closed (merged_into), its
+ * history kept.  From then on a search finds KEEP_ID only, and a card
+ * or an event of MERGE_ID lands on KEEP_ID.  STAFF_ID (nullable) is who
+ * merged, for the events.  Done at HQ (or a site of no deployment), so
+ * that two desks never merge the same people two ways. */
+gboolean    sd_sync_merge_duplicate   (SdStore      *store,
+                                       const char   *keep_id,
+                                       const char   *merge_id,
+                                       const char   *staff_id,
                                        GError      **error);
 
 /* Who signed the batch at PATH, as its header says: the name of its site

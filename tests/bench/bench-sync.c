@@ -167,7 +167,7 @@ bare_sqlite (GPtrArray  **rows,
   static const char *const writes[] = {
     "INSERT INTO oplog VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO households VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    "INSERT INTO persons VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    "INSERT INTO persons VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     "INSERT INTO person_events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   };
   g_autofree char *path = g_build_filename (dir, "bare.sqlite", NULL);
@@ -180,7 +180,7 @@ bare_sqlite (GPtrArray  **rows,
                     "CREATE TABLE oplog (site, seq, txn, hlc, kind, tbl, row_id, fields, PRIMARY KEY (site, seq)) "
                     "  WITHOUT ROWID;"
                     "CREATE TABLE households (id TEXT PRIMARY KEY, a, b, c, d, e, f, g, h, i, j);"
-                    "CREATE TABLE persons (id TEXT PRIMARY KEY, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p);"
+                    "CREATE TABLE persons (id TEXT PRIMARY KEY, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q);"
                     "CREATE TABLE person_events (id TEXT PRIMARY KEY, a, b, c, d, e, f);", NULL, NULL, NULL);
   t0 = g_get_monotonic_time ();
   sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -204,7 +204,7 @@ same_schema (GPtrArray  **rows,
     "INSERT OR IGNORE INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) VALUES "
     "  ((SELECT n FROM oplog_sites WHERE site_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO households VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    "INSERT INTO persons VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    "INSERT INTO persons VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     "INSERT INTO person_events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   };
   g_autoptr(GError) error = NULL;

@@ -183,6 +183,35 @@ def test_duplicates_refused(tmp):
     assert persons(db) == before + 1
 
 
+def test_duplicates_merge(tmp):
+    """Issue 14: two records of one person become one; the closed one is
+    never found again, its events land on the record kept, and a second
+    merge of it is refused with nothing changed."""
+    db = seeded(tmp)
+    kept = json.loads(ok(add_household(db, YAMADA), 'first add').out)['person_ids'][0]
+    again = {'shelter': 'S02', 'members': [{'name': '試験 太郎', 'birth_date': 'S40.4.4',
+                                            'allergies': 'そば'}]}
+    closed = json.loads(ok(add_household(db, again, '--allow-duplicates'), 'again').out)['person_ids'][0]
+    found = json.loads(ok(cli('evacuee', 'search', '試験 太郎', '--json', db=db), 'search').out)
+    assert {kept, closed} <= {p['id'] for p in found}, found
+    r = ok(cli('duplicates', 'merge', kept, closed, '--staff', '1001', db=db), 'merge')
+    assert 'Merged' in r.out, r
+    found = json.loads(ok(cli('evacuee', 'search', '試験 太郎', '--json', db=db), 'search').out)
+    ids = [p['id'] for p in found]
+    assert kept in ids and closed not in ids, found
+    shown = json.loads(ok(cli('evacuee', 'show', kept, '--json', db=db), 'show').out)
+    assert shown['person']['allergies'] == 'そば', shown
+    r = json.loads(ok(cli('goout', closed, '--json', db=db), 'go out on the closed record').out)
+    assert r['status'] == 'out' and r['person_id'] == kept, r
+    shown = json.loads(ok(cli('evacuee', 'show', kept, '--json', db=db), 'show').out)
+    assert shown['person']['status'] == 'out', shown
+    before = info(db)['counts']
+    r = fails(cli('duplicates', 'merge', kept, closed, db=db), 1, 'merged twice')
+    assert 'already merged' in r.err, r
+    fails(cli('duplicates', 'merge', kept, kept, db=db), 1, 'merged into itself')
+    assert info(db)['counts'] == before
+
+
 def test_same_person_keeps_what_is_known(tmp):
     """Issue 12, 1: naming someone registered as the same person never
     erases what is known: they keep their household (no empty one is
@@ -850,6 +879,7 @@ def test_missing_db(tmp):
 def test_help(tmp):
     r = ok(cli('--help'), '--help')
     assert 'shelter add' in r.out, r
+    assert 'duplicates merge' in r.out, r
     r = ok(cli('staff', 'add', '--help'), 'staff add --help')
     assert '--pin-stdin' in r.out, r
 
@@ -1137,6 +1167,7 @@ TESTS = [
     ('evacuee search yamada: romaji, accents and variation selectors', test_search_romaji_and_accents),
     ('check-in events and history', test_events_and_history),
     ('a possible duplicate is refused, never merged', test_duplicates_refused),
+    ('duplicates merge: one record found, the other closed', test_duplicates_merge),
     ('the same person keeps what is known', test_same_person_keeps_what_is_known),
     ('bad households save nothing', test_evacuee_bad_input),
     ('evacuee add reads one strict JSON object', test_evacuee_json_is_strict),

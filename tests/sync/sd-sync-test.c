@@ -5,6 +5,7 @@
  */
 #include "sd-sync-test.h"
 
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -204,6 +205,21 @@ sd_sync_test_dump (SdStore *store)
               "SELECT s.site_id, o.seq, o.txn, o.hlc, o.kind, t.name, o.row_id, o.fields FROM oplog o "
               "JOIN oplog_sites s ON s.n = o.site JOIN oplog_tables t ON t.n = o.tbl ORDER BY s.site_id, o.seq");
   return g_string_free (out, FALSE);
+}
+
+void
+sd_sync_test_remove (SdStore    **store,
+                     const char  *dir,
+                     const char  *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_clear_object (store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
 }
 
 char *

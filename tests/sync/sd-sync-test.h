@@ -38,6 +38,12 @@ char     *sd_sync_test_dump            (SdStore      *store);
 void      sd_sync_test_write           (SdStore      *store,
                                         const char   *sql);
 
+/* Closes *STORE (cleared) and deletes its file FILE in DIR, with its
+ * WAL and shared-memory files. */
+void      sd_sync_test_remove          (SdStore     **store,
+                                        const char   *dir,
+                                        const char   *file);
+
 /* The SHA-256 of the file at PATH, hex. */
 char     *sd_sync_test_file_sha256     (const char   *path);
 

@@ -6,7 +6,8 @@
  * The property test: HQ and three kiosks, real databases, each doing
  * random writes (households and persons, edits of the same and of
  * different fields, check-ins and supply pickups, conditions, staff
- * edits, deletions racing edits) with clocks that run apart, exchanging
+ * edits, deletions racing edits, merges of two records at HQ) with
+ * clocks that run apart, exchanging
  * batches by random paths (kiosk to HQ, HQ to kiosk, kiosk to kiosk) in
  * random orders with repeats.  At the end, after one last round trip,
  * every database's canonical dump is byte for byte the same, every
@@ -24,6 +25,7 @@
 #define N_SITES (SD_SYNC_TEST_KIOSKS + 1)  /* 0 is HQ */
 
 static char *template_dir;
+static guint merges_made;  /* by merge_at_hq, across the property's runs */
 
 typedef struct {
   char    *dir;
@@ -105,16 +107,7 @@ static void
 run_close (Run *run)
 {
   for (guint s = 0; s < N_SITES; s++)
-    {
-      g_autofree char *path = g_build_filename (run->dir, site_file (s), NULL);
-      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-      g_clear_object (&run->sites[s]);
-      g_unlink (path);
-      g_unlink (wal);
-      g_unlink (shm);
-    }
+    sd_sync_test_remove (&run->sites[s], run->dir, site_file (s));
   g_rmdir (run->dir);
   g_free (run->dir);
   g_ptr_array_unref (run->in_transit);
@@ -348,6 +341,24 @@ edit_or_delete_leaf (Run   *run,
   sd_sync_test_write (run->sites[site], sql);
 }
 
+/* HQ merges two records (sd_sync_merge_duplicate, as its Sync desk
+ * does), whatever kiosks write to them meanwhile; a refused merge (one
+ * already merged, the same record twice) changes nothing. */
+static void
+merge_at_hq (Run *run)
+{
+  g_autofree char *keep = pick_row (run, 0, "persons");
+  g_autofree char *merge = pick_row (run, 0, "persons");
+  g_autoptr(GError) error = NULL;
+
+  if (keep == NULL || merge == NULL)
+    return;
+  if (sd_sync_merge_duplicate (run->sites[0], keep, merge, NULL, &error))
+    merges_made++;
+  else if (!g_error_matches (error, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_MERGEABLE))
+    g_error ("seed %u: merge: %s", run->seed, error->message);
+}
+
 static const char *
 peer_name (Run   *run,
            guint  site)
@@ -408,8 +419,10 @@ random_step (Run *run)
     person_event (run, site);
   else if (what < 52)
     shelter_condition (run, site);
-  else if (what < 62)
+  else if (what < 60)
     edit_or_delete_leaf (run, site);
+  else if (what < 62)
+    merge_at_hq (run);
   else if (what < 82)
     {
       /* A batch by a random path: kiosk to HQ, HQ to kiosk, kiosk to kiosk. */
@@ -526,7 +539,8 @@ test_property (void)
         }
       run_close (&run);
     }
-  g_test_message ("%u seeded runs converged", runs);
+  g_test_message ("%u seeded runs converged, with %u merges at HQ", runs, merges_made);
+  g_assert_true (runs < 50 || merges_made > 0);
 }
 
 /* ---- the rules, one at a time ---- */

@@ -14,7 +14,8 @@
  * through its folder chooser, and Check-in, open on a search for her
  * since before, shows her without a restart; kiosk 1's batch is refused
  * until a person types kiosk 1's fingerprint into the enrolment dialog;
- * a conflict and a possible duplicate are resolved with their buttons; a
+ * a conflict and a possible duplicate are resolved with their buttons
+ * (kept apart, then, taken up again, merged after its confirmation); a
  * kiosk is revoked after its confirmation; and the desk's export for
  * every kiosk is imported by kiosk 0.  Every screen at 1024×600,
  * 1366×768 and 800×1280 is saved as a screenshot, and no control lies
@@ -584,8 +585,26 @@ test_review_and_revoke (void)
   g_assert_no_error (error);
   g_assert_cmpstr (sd_person_get_phone (person), ==, "090-1111-1111");
 
-  /* They are different people. */
+  /* Merge into this one… says what it does; Cancel changes nothing. */
   pair = g_list_model_get_item (sd_sync_page_get_duplicates (page), 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sync.show-view", "s", "duplicates"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sync.merge", "(ss)",
+                 json_string_value (json_object_get (json_object_get (sd_json_item_get_object (pair), "a"), "id")),
+                 json_string_value (json_object_get (json_object_get (sd_json_item_get_object (pair), "b"), "id"))));
+  sd_ui_wait_for (message_dialog_shown, NULL);
+  {
+    AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+
+    /* The tests run in Japanese: it says that it cannot be undone. */
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "元に戻せません"));
+    sd_ui_screenshot (GTK_WIDGET (dialog), "sync-merge-confirm");
+    adw_message_dialog_response (dialog, "cancel");
+    gtk_window_close (GTK_WINDOW (dialog));
+    sd_ui_run_for (100);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (sd_sync_page_get_duplicates (page)), ==, 1);
+
+  /* They are different people. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sync.keep-apart", "(ss)",
                  json_string_value (json_object_get (json_object_get (sd_json_item_get_object (pair), "a"), "id")),
                  json_string_value (json_object_get (json_object_get (sd_json_item_get_object (pair), "b"), "id"))));
@@ -631,6 +650,46 @@ test_review_and_revoke (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sync.revoke", "s", kiosk1_site));
   sd_ui_run_for (100);
   g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  close_window (window);
+}
+
+/* The pair HQ kept apart above, taken up again, is merged from its
+ * row: confirmed, it leaves the list, and a search finds one person. */
+static void
+test_merge (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdJsonItem) pair = NULL;
+  g_autoptr(GListModel) found = NULL;
+  SdWindow *window;
+  SdSyncPage *page;
+  AdwMessageDialog *dialog;
+  const char *keep, *merge;
+
+  {
+    g_autoptr(SdStore) hq = open_store (hq_path);
+
+    write_sql (hq, "UPDATE sync_duplicates SET decision = NULL, decided_at = NULL");
+  }
+  window = new_window (hq_path, 1366, 768, "1003", "999999");
+  page = show_sync_desk (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sync.show-view", "s", "duplicates"));
+  g_assert_cmpuint (g_list_model_get_n_items (sd_sync_page_get_duplicates (page)), ==, 1);
+  sd_ui_screenshot (GTK_WIDGET (window), "sync-hq-duplicate-to-merge");
+  pair = g_list_model_get_item (sd_sync_page_get_duplicates (page), 0);
+  keep = json_string_value (json_object_get (json_object_get (sd_json_item_get_object (pair), "b"), "id"));
+  merge = json_string_value (json_object_get (json_object_get (sd_json_item_get_object (pair), "a"), "id"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sync.merge", "(ss)", keep, merge));
+  sd_ui_wait_for (message_dialog_shown, NULL);
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "merge");
+  gtk_window_close (GTK_WINDOW (dialog));
+  sd_ui_run_for (100);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_sync_page_get_duplicates (page)), ==, 0);
+  found = sd_store_search_persons (sd_window_get_store (window), "ドウキ", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (found), ==, 1);
+  sd_ui_screenshot (GTK_WIDGET (window), "sync-hq-merged");
   close_window (window);
 }
 
@@ -1169,6 +1228,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/sync/hq-imports-enrols-exports", test_hq_imports_enrols_exports);
   g_test_add_func ("/ui/sync/fits-every-screen", test_fits_every_screen);
   g_test_add_func ("/ui/sync/review-and-revoke", test_review_and_revoke);
+  g_test_add_func ("/ui/sync/merge", test_merge);
   g_test_add_func ("/ui/sync/not-enrolled", test_not_enrolled);
   g_test_add_func ("/ui/sync/progress-and-stop", test_progress_and_stop);
   g_test_add_func ("/ui/sync/kiosk-sends-to-hq", test_kiosk_sends_to_hq);
