@@ -81,11 +81,21 @@ _sd_oplog_row_id_text (sqlite3_value *row_id)
 {
   if (sqlite3_value_type (row_id) == SQLITE_BLOB && sqlite3_value_bytes (row_id) == 16)
     {
+      static const char hex[] = "0123456789abcdef";
       const guint8 *b = sqlite3_value_blob (row_id);
+      char *text = g_malloc (37), *out = text;
 
-      return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                              b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                              b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+      /* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, without printf: a merge
+       * makes one per row. */
+      for (guint i = 0; i < 16; i++)
+        {
+          if (i == 4 || i == 6 || i == 8 || i == 10)
+            *out++ = '-';
+          *out++ = hex[b[i] >> 4];
+          *out++ = hex[b[i] & 0xf];
+        }
+      *out = '\0';
+      return text;
     }
   return g_strdup ((const char *) sqlite3_value_text (row_id));
 }

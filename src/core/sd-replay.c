@@ -560,6 +560,7 @@ typedef struct {
   sqlite3_stmt  *delete;
   sqlite3_stmt  *wait;
   sqlite3_stmt  *unwait;
+  gboolean       had_waiting;  /* rows of the table waited before the fold */
   gint64         changed;
   gint64         waiting;
 } Applied;
@@ -660,6 +661,10 @@ apply_row (const ReplayRow  *row,
         return FALSE;
     }
 
+  /* A row that waited and no longer does leaves the list; a table with
+   * nothing waiting (nearly always) skips the statement. */
+  if (!waits && !a->had_waiting)
+    return TRUE;
   stmt = waits ? a->wait : a->unwait;
   sqlite3_bind_int64 (stmt, 1, a->tbl_n);
   sqlite3_bind_text (stmt, 2, row->id, -1, SQLITE_STATIC);
@@ -695,6 +700,14 @@ _sd_replay_apply_touched (SdStore      *store,
       sqlite3_bind_text (tbl, 1, table, -1, SQLITE_STATIC);
       if (sqlite3_step (tbl) == SQLITE_ROW)
         a.tbl_n = sqlite3_column_int64 (tbl, 0);
+    }
+  sqlite3_finalize (tbl);
+  ok = ok && sqlite3_prepare_v2 (db, "SELECT EXISTS (SELECT 1 FROM sync_waiting WHERE tbl = ?1)", -1, &tbl,
+                                 NULL) == SQLITE_OK;
+  if (ok)
+    {
+      sqlite3_bind_int64 (tbl, 1, a.tbl_n);
+      a.had_waiting = sqlite3_step (tbl) != SQLITE_ROW || sqlite3_column_int (tbl, 0) != 0;
     }
   sqlite3_finalize (tbl);
   ok = ok && a.tbl_n > 0 &&
