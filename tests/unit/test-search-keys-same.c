@@ -20,6 +20,7 @@
 
 #include "sd-search-keys-reference.h"
 #include "sd-store-private.h"
+#include "sd-text-private.h"
 #include "sd-text.h"
 
 /* How many random persons the fuzz makes; SD_KEYS_FUZZ overrides. */
@@ -55,9 +56,30 @@ assert_same_text (const char *what,
   g_free (reference);
 }
 
+/* What the keys rest on: tidy text that _sd_text_tidy_is_fixed() passes
+ * is its own tidy, and so is each of its tails after a space. */
+static void
+check_fixed (const char *text)
+{
+  g_autofree char *tidy = sd_text_tidy (text);
+
+  if (tidy == NULL || !_sd_text_tidy_is_fixed (tidy))
+    return;
+  for (const char *tail = tidy, *space; tail != NULL; tail = space != NULL ? space + 1 : NULL)
+    {
+      g_autofree char *again = sd_text_tidy (tail);
+
+      space = strchr (tail, ' ');
+      if (g_strcmp0 (again, tail) != 0)
+        g_error ("tidy of \"%s\" is fixed, but its tail \"%s\" tidies to \"%s\"",
+                 show (tidy), show (tail), show (again));
+    }
+}
+
 static void
 compare_text (const char *text)
 {
+  check_fixed (text);
   assert_same_text ("tidy", text, sd_text_tidy (text), ref_text_tidy (text));
   assert_same_text ("fold", text, sd_text_fold (text), ref_text_fold (text));
   assert_same_text ("reading", text, sd_text_reading (text), ref_text_reading (text));
@@ -383,11 +405,72 @@ test_fuzz (void)
   g_test_message ("%u random persons compared", n);
 }
 
+/* The characters sd-text.c takes to be in NFKC whatever stands around
+ * them (is_nfkc_stable), and those it takes to have no case and no Latin
+ * script (U+3000..U+9FFF), checked against GLib for every code point. */
+static void
+test_stable_characters (void)
+{
+  static const gunichar ranges[][2] = {
+    { 0x01, 0x7F }, { 0xC0, 0xFF }, { 0x3005, 0x3005 }, { 0x3041, 0x3096 }, { 0x309D, 0x309E },
+    { 0x30A1, 0x30FE }, { 0x4E00, 0x9FFF },
+  };
+  /* Stable characters that kana marks and accents compose with. */
+  static const gunichar before[] = { 'a', 'e', 'Z', 0xE9, 0xFF, 0x3005, 0x3042, 0x304B, 0x3046, 0x309D,
+                                     0x30A6, 0x30AB, 0x30CF, 0x30FC, 0x30FD, 0x5C71 };
+  /* Characters that compose with, or reorder around, what precedes them. */
+  static const gunichar followers[] = { 0x0300, 0x0301, 0x0308, 0x0316, 0x0327, 0x3099, 0x309A, 0x1161, 0x11A8 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    for (gunichar c = ranges[r][0]; c <= ranges[r][1]; c++)
+      {
+        char one[8] = { 0 };
+        g_autofree char *nfkc = NULL;
+
+        g_unichar_to_utf8 (c, one);
+        nfkc = g_utf8_normalize (one, -1, G_NORMALIZE_NFKC);
+        g_assert_cmpstr (nfkc, ==, one);
+        g_assert_cmpint (g_unichar_combining_class (c), ==, 0);
+        /* Nothing stable composes with the stable character before it:
+         * each pair with the commonest stable neighbours stays as it is. */
+        for (guint b = 0; b < G_N_ELEMENTS (before); b++)
+          {
+            char two[16] = { 0 };
+            g_autofree char *nfkc2 = NULL;
+            gint n = g_unichar_to_utf8 (before[b], two);
+
+            g_unichar_to_utf8 (c, two + n);
+            nfkc2 = g_utf8_normalize (two, -1, G_NORMALIZE_NFKC);
+            g_assert_cmpstr (nfkc2, ==, two);
+          }
+      }
+
+  /* A mark that NFKC leaves after 山 (nothing composes with it) is not
+   * stable: the check looks at every character, not only the first. */
+  for (guint f = 0; f < G_N_ELEMENTS (followers); f++)
+    {
+      char text[16] = "山";
+      g_autofree char *tidy = NULL;
+
+      g_unichar_to_utf8 (followers[f], text + strlen (text));
+      tidy = sd_text_tidy (text);
+      g_assert_false (_sd_text_tidy_is_fixed (tidy));
+    }
+
+  for (gunichar c = 0x3000; c <= 0x9FFF; c++)
+    {
+      if (!((c >= 0x3041 && c <= 0x3096) || c == 0x309D || c == 0x309E))
+        g_assert_cmpuint (g_unichar_tolower (c), ==, c);
+      g_assert_cmpint (g_unichar_get_script (c), !=, G_UNICODE_SCRIPT_LATIN);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/search-keys-same/stable-characters", test_stable_characters);
   g_test_add_func ("/search-keys-same/seeds", test_seeds);
   g_test_add_func ("/search-keys-same/combinations", test_combinations);
   g_test_add_func ("/search-keys-same/fuzz", test_fuzz);
