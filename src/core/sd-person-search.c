@@ -30,13 +30,16 @@
  *
  * The keys stored are a function of sd_text_fold() and sd_text_reading():
  * a change to either that changes a key needs a migration step that
- * rebuilds person_keys (sd-migrations.c, version 5 did).
+ * rebuilds person_keys (sd-migrations.c, version 5 did).  Making them
+ * faster must not change a byte: test-search-keys-same.c compares them
+ * with a frozen copy of the code that made the keys already stored.
  */
 #include "sd-date.h"
 #include "sd-json.h"
 #include "sd-person-private.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
+#include "sd-text-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -44,58 +47,76 @@
 /* Greater than any UTF-8 text that starts with the same prefix. */
 #define PREFIX_END "\xf4\x8f\xbf\xbf"
 
-/* Each key once: a romaji name and its kana have the same reading. */
+/* Each key once: a romaji name and its kana have the same reading.  A
+ * person has some ten keys, so a look along them is quicker than a hash
+ * table; only name, kana and reading keys are added here, before the
+ * others, whose kinds differ anyway. */
 static void
 add_key (GPtrArray   *keys,
-         GHashTable  *added,
          char         kind,
          const char  *text)
 {
-  char *key = g_strdup_printf ("%c%s", kind, text);
+  gsize len = strlen (text);
+  char *key;
 
-  if (g_hash_table_add (added, key))
-    g_ptr_array_add (keys, g_strdup (key));
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *known = g_ptr_array_index (keys, i);
+
+      if (known[0] == kind && strcmp (known + 1, text) == 0)
+        return;
+    }
+  key = g_malloc (len + 2);
+  key[0] = kind;
+  memcpy (key + 1, text, len + 1);
+  g_ptr_array_add (keys, key);
 }
 
-/* The keys of one tail of a name or kana: folded, and its reading. */
-static void
-add_text_keys (GPtrArray   *keys,
-               GHashTable  *added,
-               char         kind,
-               const char  *text)
-{
-  g_autofree char *folded = sd_text_fold (text);
-  g_autofree char *reading = NULL;
-
-  if (folded == NULL)
-    return;
-  add_key (keys, added, kind, folded);
-  reading = sd_text_reading (text);
-  if (reading != NULL)
-    add_key (keys, added, 'r', reading);
-}
-
-static void
+/* The keys of a name or a kana: every tail of it (after a space) folded,
+ * and the reading of each.  Returns the fold of the whole, which the
+ * duplicate check's key is made of, or NULL.
+ *
+ * The text is tidied once, and the tails folded from the tidy text: the
+ * same keys as folding each tail from scratch (which tidies it again)
+ * wherever the tidy text is a fixed point of sd_text_tidy(), which is
+ * what _sd_text_tidy_is_fixed() checks; elsewhere the tails are folded
+ * from scratch, as they always were.  test-search-keys-same.c holds the
+ * keys to the bytes the old code made. */
+static char *
 add_name_keys (GPtrArray   *keys,
-               GHashTable  *added,
                char         kind,
                const char  *text)
 {
   g_autofree char *tidy = sd_text_tidy (text);
-  g_auto(GStrv) parts = NULL;
+  char *whole = NULL;
+  gboolean fixed;
 
   if (tidy == NULL)
-    return;
+    return NULL;
 
   /* Every tail of the name is searched too: "太郎" finds 山田 太郎,
-   * "van an" finds NGUYEN VAN AN, "taro" finds やまだ たろう. */
-  parts = g_strsplit (tidy, " ", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
+   * "van an" finds NGUYEN VAN AN, "taro" finds やまだ たろう.  Tidy
+   * text has no space at either end and never two in a row. */
+  fixed = _sd_text_tidy_is_fixed (tidy);
+  for (const char *tail = tidy, *space = NULL; tail != NULL; tail = space != NULL ? space + 1 : NULL)
     {
-      g_autofree char *tail = g_strjoinv (" ", &parts[i]);
+      char *folded;
+      g_autofree char *reading = NULL;
 
-      add_text_keys (keys, added, kind, tail);
+      space = strchr (tail, ' ');
+      folded = fixed ? _sd_text_fold_tidy (tail) : sd_text_fold (tail);
+      if (folded == NULL)
+        continue;
+      add_key (keys, kind, folded);
+      reading = _sd_text_reading_of_fold (folded);
+      if (reading != NULL)
+        add_key (keys, 'r', reading);
+      if (tail == tidy)
+        whole = folded;
+      else
+        g_free (folded);
     }
+  return whole;
 }
 
 /* The duplicate check's key: KIND ('d' for the name, 'e' for the kana),
@@ -119,25 +140,29 @@ _sd_person_search_key_list (const char *name,
                             const char *phone,
                             const char *birth_date)
 {
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_full (16, g_free);
   g_autofree char *digits = sd_text_phone_digits (phone);
-  char *key;
+  g_autofree char *name_fold = NULL;
+  g_autofree char *kana_fold = NULL;
+  gboolean has_birth = birth_date != NULL && *birth_date != '\0';
 
-  add_name_keys (keys, added, 'n', name);
-  add_name_keys (keys, added, 'k', kana);
+  name_fold = add_name_keys (keys, 'n', name);
+  kana_fold = add_name_keys (keys, 'k', kana);
   if (digits != NULL)
     {
+      gsize n_digits = strlen (digits);
+
       g_ptr_array_add (keys, g_strconcat ("p", digits, NULL));
-      if (strlen (digits) >= 4)
-        g_ptr_array_add (keys, g_strconcat ("q", digits + strlen (digits) - 4, NULL));
+      if (n_digits >= 4)
+        g_ptr_array_add (keys, g_strconcat ("q", digits + n_digits - 4, NULL));
     }
-  if (birth_date != NULL && *birth_date != '\0')
+  if (has_birth)
     g_ptr_array_add (keys, g_strconcat ("b", birth_date, NULL));
-  if ((key = duplicate_key ('d', birth_date, name)) != NULL)
-    g_ptr_array_add (keys, key);
-  if ((key = duplicate_key ('e', birth_date, kana)) != NULL)
-    g_ptr_array_add (keys, key);
+  /* duplicate_key()'s keys, from the folds made already. */
+  if (has_birth && name_fold != NULL)
+    g_ptr_array_add (keys, g_strconcat ("d", birth_date, name_fold, NULL));
+  if (has_birth && kana_fold != NULL)
+    g_ptr_array_add (keys, g_strconcat ("e", birth_date, kana_fold, NULL));
   return g_steal_pointer (&keys);
 }
 

@@ -24,7 +24,9 @@
  * accents and letters such as ø, ł, đ, ß that have no accent to strip,
  * "Katakana-Latin" for the Hepburn reading of kana.  NFKC stays with
  * GLib's g_utf8_normalize(), as before: the same Unicode normalization,
- * and no conversion to UTF-16 for text that needs nothing more.  What
+ * and no conversion to UTF-16 for text that needs nothing more; and text
+ * made only of characters NFKC never changes (most names: kanji, kana,
+ * ASCII) skips it, as it is the costliest step of a search key.  What
  * ICU does not do is read the romaji people type: its Latin-Katakana
  * takes "si" and "ti" for スィ and ティ (kunrei input is not supported)
  * and completes a half-typed "yam" into ヤム, which breaks search as you
@@ -41,6 +43,7 @@
  *     does not depend on the locale the desk runs in (Turkish dotted I).
  */
 #include "sd-text.h"
+#include "sd-text-private.h"
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -337,8 +340,9 @@ sd_text_validate (const char  *text,
 static gboolean
 is_space (gunichar c)
 {
-  return c == '\t' || c == '\v' || c == '\f'
-         || g_unichar_type (c) == G_UNICODE_SPACE_SEPARATOR;
+  if (c < 0x80)
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+  return g_unichar_type (c) == G_UNICODE_SPACE_SEPARATOR;
 }
 
 /* Characters with no width that NFKC keeps; left in a name they would
@@ -349,28 +353,63 @@ is_invisible (gunichar c)
   return c == 0x200B || c == 0x2060 || c == 0xFEFF;
 }
 
-char *
-sd_text_tidy (const char *text)
+/* Whether NFKC leaves C as it is, whatever stands around it: the
+ * characters most names are made of, each with NFKC_Quick_Check=Yes and
+ * canonical combining class 0, so a text of them only is in NFKC
+ * already (UAX #15, "Detecting Normalization Forms") and
+ * g_utf8_normalize(), which costs more than the rest of the keys
+ * together, can be skipped.  ASCII, Latin-1's letters (À..ÿ), 々, the
+ * kana (not ゛゜ nor the combining marks, which compose), and the CJK
+ * ideographs; test-search-keys-same.c checks every one against
+ * g_utf8_normalize(). */
+static gboolean
+is_nfkc_stable (gunichar c)
 {
-  g_autofree char *valid = NULL;
-  g_autofree char *nfkc = NULL;
+  return c < 0x80
+         || (c >= 0x4E00 && c <= 0x9FFF)
+         || (c >= 0x30A1 && c <= 0x30FE)
+         || (c >= 0x3041 && c <= 0x3096)
+         || c == 0x309D || c == 0x309E || c == 0x3005
+         || (c >= 0xC0 && c <= 0xFF);
+}
+
+/* Whether the valid UTF-8 TEXT is in NFKC by is_nfkc_stable(), but for
+ * the ideographic space, which NFKC makes a space and tidy_nfkc() takes
+ * for one either way. */
+static gboolean
+is_known_nfkc (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; )
+    {
+      gunichar c;
+
+      if (*p < 0x80)
+        {
+          p++;
+          continue;
+        }
+      c = g_utf8_get_char ((const char *) p);
+      if (!is_nfkc_stable (c) && c != 0x3000)
+        return FALSE;
+      p = (const guchar *) g_utf8_next_char (p);
+    }
+  return TRUE;
+}
+
+/* sd_text_tidy() of TEXT that is valid UTF-8 and in NFKC already. */
+static char *
+tidy_nfkc (const char *nfkc)
+{
   gboolean pending_space = FALSE;
   GString *out;
 
-  if (text == NULL || *text == '\0')
-    return NULL;
-
-  valid = g_utf8_make_valid (text, -1);
-  nfkc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
-  if (nfkc == NULL)
-    return NULL;
-
   out = g_string_sized_new (strlen (nfkc));
-  for (const char *p = nfkc; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = nfkc, *next; *p != '\0'; p = next)
     {
       gunichar c = g_utf8_get_char (p);
       gboolean at_line_start = out->len == 0 || out->str[out->len - 1] == '\n';
 
+      next = g_utf8_next_char (p);
       if (is_invisible (c))
         continue;
 
@@ -384,7 +423,7 @@ sd_text_tidy (const char *text)
       if (c == '\r' || c == '\n')
         {
           if (c == '\r' && p[1] == '\n')
-            p++;
+            next++;
           pending_space = FALSE;
           if (out->len > 0)
             g_string_append_c (out, '\n');
@@ -394,7 +433,8 @@ sd_text_tidy (const char *text)
       if (pending_space)
         g_string_append_c (out, ' ');
       pending_space = FALSE;
-      g_string_append_unichar (out, c);
+      /* Valid UTF-8 is the one encoding of C: its bytes as they are. */
+      g_string_append_len (out, p, next - p);
     }
 
   while (out->len > 0 && out->str[out->len - 1] == '\n')
@@ -407,6 +447,40 @@ sd_text_tidy (const char *text)
     }
 
   return g_string_free (out, FALSE);
+}
+
+char *
+sd_text_tidy (const char *text)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *nfkc = NULL;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+
+  if (g_utf8_validate (text, -1, NULL) && is_known_nfkc (text))
+    return tidy_nfkc (text);
+
+  valid = g_utf8_make_valid (text, -1);
+  nfkc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
+  if (nfkc == NULL)
+    return NULL;
+  return tidy_nfkc (nfkc);
+}
+
+gboolean
+_sd_text_tidy_is_fixed (const char *tidy)
+{
+  for (const guchar *p = (const guchar *) tidy; *p != '\0'; )
+    {
+      if (*p < 0x80)
+        p++;
+      else if (is_nfkc_stable (g_utf8_get_char ((const char *) p)))
+        p = (const guchar *) g_utf8_next_char (p);
+      else
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -427,52 +501,60 @@ is_variation_selector (gunichar c)
 }
 
 /* Whether TEXT has a Latin letter beyond ASCII (é, ø, ß), the only text
- * Latin-ASCII changes: the rest skips ICU and its UTF-16 round trip. */
+ * Latin-ASCII changes: the rest skips ICU and its UTF-16 round trip.
+ * U+3000..U+9FFF (kana, CJK) has no Latin letter: skipped unasked. */
 static gboolean
 has_non_ascii_latin (const char *text)
 {
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if ((guchar) *p >= 0x80 && g_unichar_get_script (g_utf8_get_char (p)) == G_UNICODE_SCRIPT_LATIN)
-      return TRUE;
+    if ((guchar) *p >= 0x80)
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        if ((c < 0x3000 || c > 0x9FFF) && g_unichar_get_script (c) == G_UNICODE_SCRIPT_LATIN)
+          return TRUE;
+      }
   return FALSE;
 }
 
 char *
-sd_text_fold (const char *text)
+_sd_text_fold_tidy (const char *tidy)
 {
-  g_autofree char *tidy = sd_text_tidy (text);
+  g_autofree char *ascii = NULL;
   GString *out;
-
-  if (tidy == NULL)
-    return NULL;
 
   /* Zoé, Nguyễn, Łukasz as people type them without the accent. */
   if (has_non_ascii_latin (tidy))
     {
-      char *ascii = transliterate (TRANSLITERATOR_LATIN_ASCII, tidy);
-
+      ascii = transliterate (TRANSLITERATOR_LATIN_ASCII, tidy);
       if (ascii != NULL)
-        {
-          g_free (tidy);
-          tidy = ascii;
-        }
+        tidy = ascii;
     }
 
   out = g_string_sized_new (strlen (tidy));
-  for (const char *p = tidy; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = tidy, *next; *p != '\0'; p = next)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c == ' ' || c == '\n' || is_middle_dot (c) || is_variation_selector (c))
+      next = g_utf8_next_char (p);
+      if (c < 0x80)
+        {
+          if (c != ' ' && c != '\n')
+            g_string_append_c (out, g_ascii_tolower (c));
+          continue;
+        }
+
+      if (is_middle_dot (c) || is_variation_selector (c))
         continue;
 
-      /* ぁ..ゖ and the iteration marks ゝゞ sit 0x60 below their katakana. */
+      /* ぁ..ゖ and the iteration marks ゝゞ sit 0x60 below their katakana;
+       * the rest of U+3000..U+9FFF (katakana, CJK) has no case. */
       if ((c >= 0x3041 && c <= 0x3096) || c == 0x309D || c == 0x309E)
-        c += 0x60;
+        g_string_append_unichar (out, c + 0x60);
+      else if (c >= 0x3000 && c <= 0x9FFF)
+        g_string_append_len (out, p, next - p);
       else
-        c = g_unichar_tolower (c);
-
-      g_string_append_unichar (out, c);
+        g_string_append_unichar (out, g_unichar_tolower (c));
     }
 
   if (out->len == 0)
@@ -482,6 +564,16 @@ sd_text_fold (const char *text)
     }
 
   return g_string_free (out, FALSE);
+}
+
+char *
+sd_text_fold (const char *text)
+{
+  g_autofree char *tidy = sd_text_tidy (text);
+
+  if (tidy == NULL)
+    return NULL;
+  return _sd_text_fold_tidy (tidy);
 }
 
 /* Text that has a reading: katakana (all kana, once folded) and the
@@ -504,9 +596,8 @@ is_readable (const char *folded)
 }
 
 char *
-sd_text_reading (const char *text)
+_sd_text_reading_of_fold (const char *folded)
 {
-  g_autofree char *folded = sd_text_fold (text);
   g_autofree char *reading = NULL;
 
   if (folded == NULL || !is_readable (folded))
@@ -515,6 +606,14 @@ sd_text_reading (const char *text)
   if (reading == NULL || *reading == '\0')
     return NULL;
   return g_steal_pointer (&reading);
+}
+
+char *
+sd_text_reading (const char *text)
+{
+  g_autofree char *folded = sd_text_fold (text);
+
+  return _sd_text_reading_of_fold (folded);
 }
 
 char *
