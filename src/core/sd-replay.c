@@ -586,19 +586,33 @@ prepare_update (sqlite3    *db,
   return stmt;
 }
 
-/* A statement that failed on a foreign key (a parent not there yet, or
- * children still there): the row waits.  Any other failure is an error. */
+static void
+set_apply_error (Applied  *a,
+                 int       rc,
+                 GError  **error)
+{
+  g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
+               _("Could not apply a change to “%s” (%s)."), a->m.table, sqlite3_errstr (rc));
+}
+
+/* Runs STMT for the row: TRUE when it ran or the row waits for a
+ * parent; *REFUSED set to the extended code (and no error) when a
+ * constraint other than a foreign key stopped it, so that the caller
+ * can look further. */
 static gboolean
-apply_step (Applied       *a,
-            sqlite3_stmt  *stmt,
-            const char    *id,
-            gboolean      *waits,
-            GError       **error)
+apply_try (Applied       *a,
+           sqlite3_stmt  *stmt,
+           gboolean      *waits,
+           int           *refused,
+           GError       **error)
 {
   int rc = sqlite3_step (stmt);
   int extended = sqlite3_extended_errcode (a->m.db);
 
   sqlite3_reset (stmt);
+  *refused = (rc & 0xff) == SQLITE_CONSTRAINT && extended != SQLITE_CONSTRAINT_FOREIGNKEY ? extended : 0;
+  if (*refused != 0)
+    return TRUE;
   if (rc == SQLITE_DONE)
     {
       a->changed += sqlite3_changes (a->m.db) > 0;
@@ -609,9 +623,28 @@ apply_step (Applied       *a,
       *waits = TRUE;
       return TRUE;
     }
-  g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED,
-               _("Could not apply a change to “%s” (%s)."), a->m.table, sqlite3_errstr (rc));
+  set_apply_error (a, rc, error);
   return FALSE;
+}
+
+/* A statement that failed on a foreign key (a parent not there yet, or
+ * children still there): the row waits.  Any other failure is an error. */
+static gboolean
+apply_step (Applied       *a,
+            sqlite3_stmt  *stmt,
+            gboolean      *waits,
+            GError       **error)
+{
+  int refused = 0;
+
+  if (!apply_try (a, stmt, waits, &refused, error))
+    return FALSE;
+  if (refused != 0)
+    {
+      set_apply_error (a, refused, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -620,24 +653,23 @@ apply_row (const ReplayRow  *row,
            GError          **error)
 {
   Applied *a = user_data;
-  gboolean exists, waits = FALSE;
+  gboolean waits = FALSE;
+  int refused = 0;
   sqlite3_stmt *stmt;
-
-  sqlite3_bind_text (a->m.exists, 1, row->id, -1, SQLITE_STATIC);
-  exists = sqlite3_step (a->m.exists) == SQLITE_ROW;
-  sqlite3_reset (a->m.exists);
 
   if (row->deleted)
     {
-      if (exists)
-        {
-          sqlite3_bind_text (a->delete, 1, row->id, -1, SQLITE_STATIC);
-          if (!apply_step (a, a->delete, row->id, &waits, error))
-            return FALSE;
-        }
+      /* A row not there deletes nothing; one with children waits. */
+      sqlite3_bind_text (a->delete, 1, row->id, -1, SQLITE_STATIC);
+      if (!apply_step (a, a->delete, &waits, error))
+        return FALSE;
     }
-  else if (!exists)
+  else
     {
+      /* Most rows a batch brings are new: inserted at once.  Only when a
+       * constraint stops the insert is the row looked up: one already
+       * there takes the newest values (events never change), and for a
+       * row not there the constraint is an error, as it always was. */
       stmt = insert_for (&a->m, row);
       if (stmt == NULL)
         {
@@ -648,17 +680,29 @@ apply_row (const ReplayRow  *row,
       for (guint c = 1; c < row->n_columns; c++)
         if (row->set[c])
           sqlite3_bind_value (stmt, (int) c + 1, row->values[c]);
-      if (!apply_step (a, stmt, row->id, &waits, error))
+      if (!apply_try (a, stmt, &waits, &refused, error))
         return FALSE;
-    }
-  else if (!a->append_only)
-    {
-      /* Events never change; any other row takes every field's newest value. */
-      sqlite3_bind_text (a->update, 1, row->id, -1, SQLITE_STATIC);
-      for (guint c = 1; c < row->n_columns; c++)
-        sqlite3_bind_value (a->update, (int) c + 1, row->values[c]);
-      if (!apply_step (a, a->update, row->id, &waits, error))
-        return FALSE;
+      if (refused != 0)
+        {
+          gboolean exists;
+
+          sqlite3_bind_text (a->m.exists, 1, row->id, -1, SQLITE_STATIC);
+          exists = sqlite3_step (a->m.exists) == SQLITE_ROW;
+          sqlite3_reset (a->m.exists);
+          if (!exists)
+            {
+              set_apply_error (a, refused, error);
+              return FALSE;
+            }
+          if (!a->append_only)
+            {
+              sqlite3_bind_text (a->update, 1, row->id, -1, SQLITE_STATIC);
+              for (guint c = 1; c < row->n_columns; c++)
+                sqlite3_bind_value (a->update, (int) c + 1, row->values[c]);
+              if (!apply_step (a, a->update, &waits, error))
+                return FALSE;
+            }
+        }
     }
 
   /* A row that waited and no longer does leaves the list; a table with

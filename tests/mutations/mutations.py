@@ -380,4 +380,13 @@ MUTATIONS = [
         "suites": ["sync"],
         "caught_by": ["test-sync-duplicates"],
     },
+    {
+        "name": "fold-insert-conflict-drops-update",
+        "file": "src/core/sd-replay.c",
+        "find": "          if (!a->append_only)\n            {\n              sqlite3_bind_text (a->update, 1, row->id, -1, SQLITE_STATIC);",
+        "replace": "          if (FALSE)\n            {\n              sqlite3_bind_text (a->update, 1, row->id, -1, SQLITE_STATIC);",
+        "breaks": "an import that brings an edit of a row already there inserts nothing and updates nothing: the edit is lost at that site (issue 14)",
+        "suites": ["sync"],
+        "caught_by": ["test-sync-merge"],
+    },
 ]
