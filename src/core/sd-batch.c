@@ -581,7 +581,7 @@ check_end (SdBatchReader *self,
   return TRUE;
 }
 
-static json_t *
+static gpointer
 fail (SdBatchReader *self,
       GError       **error)
 {
@@ -590,35 +590,30 @@ fail (SdBatchReader *self,
   return NULL;
 }
 
-json_t *
-sd_batch_reader_next (SdBatchReader *self,
-                      GCancellable  *cancellable,
-                      GError       **error)
+char *
+sd_batch_reader_next_line (SdBatchReader *self,
+                           gsize         *length,
+                           GCancellable  *cancellable,
+                           GError       **error)
 {
-  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self != NULL && length != NULL, NULL);
 
   if (self->failed != NULL)
     return fail (self, error);
   while (!self->done)
     {
-      const guint8 *start = self->lines->data + self->lines_at;
+      guint8 *start = self->lines->data + self->lines_at;
       guint avail = self->lines->len - self->lines_at;
-      const guint8 *nl = avail ? memchr (start, '\n', avail) : NULL;
+      guint8 *nl = avail ? memchr (start, '\n', avail) : NULL;
       guint plain_before, lines_before;
 
       if (nl != NULL)
         {
-          guint len = (guint) (nl - start);
-          json_t *op = sd_json_parse ((const char *) start, len, 0, NULL);
-
-          self->lines_at += len + 1;
-          if (op == NULL)
-            {
-              damaged (&self->failed, _("an operation is not readable"));
-              return fail (self, error);
-            }
+          *nl = '\0';
+          *length = (gsize) (nl - start);
+          self->lines_at += (guint) *length + 1;
           self->count++;
-          return op;
+          return (char *) start;
         }
       if (self->inflated)
         {
@@ -644,6 +639,40 @@ sd_batch_reader_next (SdBatchReader *self,
         }
     }
   return NULL;
+}
+
+json_t *
+sd_batch_reader_parse_line (SdBatchReader *self,
+                            const char    *line,
+                            gsize          length,
+                            GError       **error)
+{
+  json_t *op;
+
+  g_return_val_if_fail (self != NULL && line != NULL, NULL);
+
+  op = sd_json_parse (line, length, 0, NULL);
+  if (op == NULL)
+    {
+      if (self->failed == NULL)
+        damaged (&self->failed, _("an operation is not readable"));
+      return fail (self, error);
+    }
+  return op;
+}
+
+json_t *
+sd_batch_reader_next (SdBatchReader *self,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  gsize length = 0;
+  char *line;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  line = sd_batch_reader_next_line (self, &length, cancellable, error);
+  return line != NULL ? sd_batch_reader_parse_line (self, line, length, error) : NULL;
 }
 
 void

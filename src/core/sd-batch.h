@@ -85,6 +85,19 @@ const guint8  *sd_batch_reader_get_signer (SdBatchReader     *reader);
 json_t        *sd_batch_reader_next   (SdBatchReader         *reader,
                                        GCancellable          *cancellable,
                                        GError               **error);
+/* The same, as the line's text without its newline (LENGTH bytes and a
+ * NUL, owned by READER until the next call, which the caller may write
+ * in), for a caller that reads operations itself; a line it cannot read
+ * goes to sd_batch_reader_parse_line (), which says so as the reader
+ * does. */
+char          *sd_batch_reader_next_line (SdBatchReader      *reader,
+                                       gsize                 *length,
+                                       GCancellable          *cancellable,
+                                       GError               **error);
+json_t        *sd_batch_reader_parse_line (SdBatchReader     *reader,
+                                       const char            *line,
+                                       gsize                  length,
+                                       GError               **error);
 void           sd_batch_reader_free   (SdBatchReader         *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdBatchReader, sd_batch_reader_free)
 
