@@ -808,45 +808,15 @@ expect (char       *p,
   return p != NULL && (gsize) (limit - p) >= n && memcmp (p, text, n) == 0 ? p + n : NULL;
 }
 
-/* Reads LINE when it is in the very layout this program writes (compact,
- * members in order, fields already packed: field numbers as written,
- * integers, null and strings with nothing escaped), in place and without
- * a copy: the packed fields are the line's own text.  Anything else
- * (FALSE) is read by jansson, which decides the rest exactly as before;
- * nothing read here is anything jansson would read otherwise. */
-gboolean
-_sd_sync_op_parse (char     *line,
-                   gsize     length,
-                   SdSyncOp *op)
+/* The fields object at P, packed already, up to the operation's closing
+ * brace at the line's end. */
+static gboolean
+read_fields (char       *p,
+             const char *limit,
+             SdSyncOp   *op)
 {
-  const char *limit = line + length;
   guint32 seen[1001 / 32 + 1] = { 0 };
-  char *p = line, *end;
 
-  memset (op, 0, sizeof *op);
-  if ((p = expect (p, limit, "{\"site\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
-    return FALSE;
-  op->site = p;
-  *end = '\0';
-  if ((p = expect (end + 1, limit, ",\"seq\":")) == NULL || (p = plain_integer (p, limit, &op->seq)) == NULL ||
-      (p = expect (p, limit, ",\"txn\":")) == NULL || (p = plain_integer (p, limit, &op->txn)) == NULL ||
-      (p = expect (p, limit, ",\"hlc\":")) == NULL || (p = plain_integer (p, limit, &op->hlc)) == NULL ||
-      (p = expect (p, limit, ",\"kind\":")) == NULL || (p = plain_integer (p, limit, &op->kind)) == NULL ||
-      (p = expect (p, limit, ",\"tbl\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
-    return FALSE;
-  op->tbl = p;
-  *end = '\0';
-  if ((p = expect (end + 1, limit, ",\"row_id\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
-    return FALSE;
-  op->row_id = p;
-  *end = '\0';
-  if ((p = expect (end + 1, limit, ",\"fields\":")) == NULL)
-    return FALSE;
-  if (expect (p, limit, "null}") == limit)
-    {
-      op->deletion = TRUE;
-      return TRUE;
-    }
   if (p >= limit || *p != '{')
     return FALSE;
   op->packed = p++;
@@ -877,11 +847,54 @@ _sd_sync_op_parse (char     *line,
         return FALSE;
     }
   /* The fields' closing brace, then the operation's, then the line's end. */
-  if (p + 2 != limit || p[1] != '}')
+  return p + 2 == limit && p[1] == '}';
+}
+
+/* Reads LINE when it is in the very layout this program writes (compact,
+ * members in order, fields already packed: field numbers as written,
+ * integers, null and strings with nothing escaped), in place and without
+ * a copy: the packed fields are the line's own text.  Anything else
+ * (FALSE) is read by jansson, which decides the rest exactly as before;
+ * nothing read here is anything jansson would read otherwise. */
+gboolean
+_sd_sync_op_parse (char     *line,
+                   gsize     length,
+                   SdSyncOp *op)
+{
+  const char *limit = line + length;
+  char *p = line, *end, *site_end, *tbl_end, *row_end;
+
+  /* The line is written in (the strings ended in place) only once it is
+   * all read: a line left to jansson must be as it came. */
+  memset (op, 0, sizeof *op);
+  if ((p = expect (p, limit, "{\"site\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
     return FALSE;
-  p[1] = '\0';
+  op->site = p;
+  site_end = end;
+  if ((p = expect (end + 1, limit, ",\"seq\":")) == NULL || (p = plain_integer (p, limit, &op->seq)) == NULL ||
+      (p = expect (p, limit, ",\"txn\":")) == NULL || (p = plain_integer (p, limit, &op->txn)) == NULL ||
+      (p = expect (p, limit, ",\"hlc\":")) == NULL || (p = plain_integer (p, limit, &op->hlc)) == NULL ||
+      (p = expect (p, limit, ",\"kind\":")) == NULL || (p = plain_integer (p, limit, &op->kind)) == NULL ||
+      (p = expect (p, limit, ",\"tbl\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
+    return FALSE;
+  op->tbl = p;
+  tbl_end = end;
+  if ((p = expect (end + 1, limit, ",\"row_id\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
+    return FALSE;
+  op->row_id = p;
+  row_end = end;
+  if ((p = expect (end + 1, limit, ",\"fields\":")) == NULL)
+    return FALSE;
+  if (expect (p, limit, "null}") == limit)
+    op->deletion = TRUE;
+  else if (!read_fields (p, limit, op))
+    return FALSE;
+  *site_end = *tbl_end = *row_end = '\0';
+  if (!op->deletion)
+    line[length - 1] = '\0';  /* the operation's brace: the fields end there */
   return TRUE;
 }
+
 
 /* The same from jansson's reading of the line. */
 gboolean
