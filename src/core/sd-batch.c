@@ -82,6 +82,7 @@ struct _SdBatchWriter
   GFile         *tmp;
   GFileIOStream *io;       /* tmp, open: closing it would close the payload */
   GOutputStream *payload;  /* zlib into tmp */
+  GString       *pending;  /* lines not yet handed to zlib: one write a chunk, not two a line */
   guint64        count;
 };
 
@@ -130,6 +131,7 @@ sd_batch_writer_new (const SdBatchSigner *signer,
   self->io = io;
   self->payload = g_converter_output_stream_new (g_io_stream_get_output_stream (G_IO_STREAM (io)),
                                                  G_CONVERTER (zlib));
+  self->pending = g_string_sized_new (CHUNK + 1024);
   return self;
 }
 
@@ -151,11 +153,32 @@ sd_batch_writer_add (SdBatchWriter *self,
       return FALSE;
     }
   len = strlen (line);
-  if (!g_output_stream_write_all (self->payload, line, len, NULL, NULL, error) ||
-      !g_output_stream_write_all (self->payload, "\n", 1, NULL, NULL, error))
-    return FALSE;
+  return sd_batch_writer_add_line (self, line, len, error);
+}
+
+static gboolean
+flush_pending (SdBatchWriter *self,
+               GError       **error)
+{
+  gboolean ok = g_output_stream_write_all (self->payload, self->pending->str, self->pending->len, NULL, NULL, error);
+
+  g_string_truncate (self->pending, 0);
+  return ok;
+}
+
+gboolean
+sd_batch_writer_add_line (SdBatchWriter *self,
+                          const char    *line,
+                          gsize          length,
+                          GError       **error)
+{
+  g_return_val_if_fail (self != NULL && self->payload != NULL, FALSE);
+  g_return_val_if_fail (line != NULL && memchr (line, '\n', length) == NULL, FALSE);
+
+  g_string_append_len (self->pending, line, (gssize) length);
+  g_string_append_c (self->pending, '\n');
   self->count++;
-  return TRUE;
+  return self->pending->len < CHUNK || flush_pending (self, error);
 }
 
 typedef struct {
@@ -221,7 +244,7 @@ sd_batch_writer_finish (SdBatchWriter *self,
   g_return_val_if_fail (self != NULL && json_is_object (header), NULL);
 
   /* 1. The payload, complete, and its hash. */
-  if (!g_output_stream_close (self->payload, cancellable, error))
+  if (!flush_pending (self, error) || !g_output_stream_close (self->payload, cancellable, error))
     return NULL;
   g_clear_object (&self->payload);
   in = G_INPUT_STREAM (g_file_read (self->tmp, cancellable, error));
@@ -285,6 +308,8 @@ sd_batch_writer_free (SdBatchWriter *self)
   if (self == NULL)
     return;
   g_clear_object (&self->payload);
+  if (self->pending != NULL)
+    g_string_free (self->pending, TRUE);
   g_clear_object (&self->io);
   if (self->tmp != NULL)
     {

@@ -56,6 +56,12 @@ SdBatchWriter *sd_batch_writer_new    (const SdBatchSigner *signer,
 gboolean       sd_batch_writer_add    (SdBatchWriter       *writer,
                                        const json_t        *operation,
                                        GError             **error);
+/* The same, for an operation already written as one line of compact
+ * JSON (LENGTH bytes, no newline). */
+gboolean       sd_batch_writer_add_line (SdBatchWriter     *writer,
+                                       const char          *line,
+                                       gsize                length,
+                                       GError             **error);
 /* HEADER (stolen) gets "format", "signer", "payload_sha256",
  * "operations" added; the batch is written to OUT, which is not closed.
  * Returns the SHA-256 of the bytes written (32), for the next batch's

@@ -230,6 +230,60 @@ operation_json (sqlite3_stmt *op,
                     "fields", fields);
 }
 
+/* Writes OP's line onto LINE as sd_batch_writer_add () would write
+ * operation_json (): when its text holds nothing jansson escapes, the
+ * packed fields are already that text.  The line is read back as an
+ * importer reads it and must give the very same values, else FALSE
+ * (jansson writes it). */
+static gboolean
+operation_line (GString      *line,
+                sqlite3_stmt *op,
+                const char   *origin)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *tbl = (const char *) sqlite3_column_text (op, 4);
+  const char *fields = (const char *) sqlite3_column_text (op, 6);
+  sqlite3_value *row = sqlite3_column_value (op, 5);
+  gsize row_at, row_len;
+  g_autofree char *copy = NULL;
+  SdSyncOp back;
+
+  g_string_truncate (line, 0);
+  g_string_append_printf (line, "{\"site\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"txn\":%" G_GINT64_FORMAT
+                          ",\"hlc\":%" G_GINT64_FORMAT ",\"kind\":%d,\"tbl\":\"%s\",\"row_id\":\"", origin,
+                          (gint64) sqlite3_column_int64 (op, 0), (gint64) sqlite3_column_int64 (op, 1),
+                          (gint64) sqlite3_column_int64 (op, 2), sqlite3_column_int (op, 3), tbl != NULL ? tbl : "");
+  row_at = line->len;
+  if (sqlite3_value_type (row) == SQLITE_BLOB && sqlite3_value_bytes (row) == 16)
+    {
+      const guint8 *b = sqlite3_value_blob (row);
+
+      for (int i = 0; i < 16; i++)
+        {
+          if (i == 4 || i == 6 || i == 8 || i == 10)
+            g_string_append_c (line, '-');
+          g_string_append_c (line, hex[b[i] >> 4]);
+          g_string_append_c (line, hex[b[i] & 15]);
+        }
+    }
+  else if (sqlite3_value_type (row) == SQLITE_TEXT)
+    g_string_append_len (line, (const char *) sqlite3_value_text (row), sqlite3_value_bytes (row));
+  else
+    return FALSE;
+  row_len = line->len - row_at;
+  g_string_append (line, "\",\"fields\":");
+  g_string_append (line, fields != NULL ? fields : "null");
+  g_string_append_c (line, '}');
+
+  copy = g_strndup (line->str, line->len);
+  return _sd_sync_op_parse (copy, line->len, &back) && g_str_equal (back.site, origin) &&
+         back.seq == sqlite3_column_int64 (op, 0) && back.txn == sqlite3_column_int64 (op, 1) &&
+         back.hlc == sqlite3_column_int64 (op, 2) && back.kind == sqlite3_column_int (op, 3) &&
+         tbl != NULL && g_str_equal (back.tbl, tbl) && strlen (back.row_id) == row_len &&
+         memcmp (back.row_id, line->str + row_at, row_len) == 0 &&
+         (fields == NULL ? back.deletion : back.packed != NULL && g_str_equal (back.packed, fields));
+}
+
 gboolean
 _sd_sync_write_batch (SdStore          *store,
                       const SdSyncSelf *self,
@@ -247,6 +301,7 @@ _sd_sync_write_batch (SdStore          *store,
   g_autofree char *made_at = g_date_time_format_iso8601 (now);
   g_autofree char *box = _sd_sync_hex (self->receiver.box_pk, sizeof self->receiver.box_pk);
   json_t *ranges = json_object (), *holds;
+  g_autoptr(GString) line = g_string_sized_new (1024);
   sqlite3_stmt *origins, *ops = NULL, *prev;
   gint64 count = 0;
   int rc;
@@ -290,18 +345,21 @@ _sd_sync_write_batch (SdStore          *store,
       sqlite3_bind_int64 (ops, 2, sqlite3_column_int64 (origins, 2));
       while ((rc = sqlite3_step (ops)) == SQLITE_ROW)
         {
-          json_t *op = operation_json (ops, origin);
+          json_t *op = NULL;
           gboolean added;
 
-          if (op == NULL)
+          if (operation_line (line, ops, origin))
+            added = sd_batch_writer_add_line (writer, line->str, line->len, error);
+          else if ((op = operation_json (ops, origin)) == NULL)
             {
               g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
                            _("The record of changes holds a change that cannot be read: it was changed outside "
                              "ShelterDesk. Run “check”, and ask HQ for help."));
               break;
             }
-          added = sd_batch_writer_add (writer, op, error);
-          json_decref (op);
+          else
+            added = sd_batch_writer_add (writer, op, error);
+          g_clear_pointer (&op, json_decref);
           if (!added || g_cancellable_set_error_if_cancelled (cancellable, error))
             break;
           last = sqlite3_column_int64 (ops, 0);

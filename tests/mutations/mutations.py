@@ -338,6 +338,15 @@ MUTATIONS = [
         "caught_by": ["test-sync-refused"],
     },
     {
+        "name": "sync-export-line-unchecked",
+        "file": "src/core/sd-sync.c",
+        "find": "  copy = g_strndup (line->str, line->len);\n  return _sd_sync_op_parse",
+        "replace": "  copy = g_strndup (line->str, line->len);\n  return TRUE;\n  return _sd_sync_op_parse",
+        "breaks": "a change whose row id or text JSON must escape is copied into the batch as it is: the receiver cannot read the batch (issue 14)",
+        "suites": ["sync"],
+        "caught_by": ["test-sync-refused"],
+    },
+    {
         "name": "sync-revoked-accepted",
         "file": "src/core/sd-sync.c",
         "find": "  if (found && revoked)",
