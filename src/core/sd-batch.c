@@ -82,6 +82,7 @@ struct _SdBatchWriter
   GFile         *tmp;
   GFileIOStream *io;       /* tmp, open: closing it would close the payload */
   GOutputStream *payload;  /* zlib into tmp */
+  GString       *pending;  /* lines not yet handed to zlib: one write a chunk, not two a line */
   guint64        count;
 };
 
@@ -130,6 +131,7 @@ sd_batch_writer_new (const SdBatchSigner *signer,
   self->io = io;
   self->payload = g_converter_output_stream_new (g_io_stream_get_output_stream (G_IO_STREAM (io)),
                                                  G_CONVERTER (zlib));
+  self->pending = g_string_sized_new (CHUNK + 1024);
   return self;
 }
 
@@ -151,11 +153,32 @@ sd_batch_writer_add (SdBatchWriter *self,
       return FALSE;
     }
   len = strlen (line);
-  if (!g_output_stream_write_all (self->payload, line, len, NULL, NULL, error) ||
-      !g_output_stream_write_all (self->payload, "\n", 1, NULL, NULL, error))
-    return FALSE;
+  return sd_batch_writer_add_line (self, line, len, error);
+}
+
+static gboolean
+flush_pending (SdBatchWriter *self,
+               GError       **error)
+{
+  gboolean ok = g_output_stream_write_all (self->payload, self->pending->str, self->pending->len, NULL, NULL, error);
+
+  g_string_truncate (self->pending, 0);
+  return ok;
+}
+
+gboolean
+sd_batch_writer_add_line (SdBatchWriter *self,
+                          const char    *line,
+                          gsize          length,
+                          GError       **error)
+{
+  g_return_val_if_fail (self != NULL && self->payload != NULL, FALSE);
+  g_return_val_if_fail (line != NULL && memchr (line, '\n', length) == NULL, FALSE);
+
+  g_string_append_len (self->pending, line, (gssize) length);
+  g_string_append_c (self->pending, '\n');
   self->count++;
-  return TRUE;
+  return self->pending->len < CHUNK || flush_pending (self, error);
 }
 
 typedef struct {
@@ -221,7 +244,7 @@ sd_batch_writer_finish (SdBatchWriter *self,
   g_return_val_if_fail (self != NULL && json_is_object (header), NULL);
 
   /* 1. The payload, complete, and its hash. */
-  if (!g_output_stream_close (self->payload, cancellable, error))
+  if (!flush_pending (self, error) || !g_output_stream_close (self->payload, cancellable, error))
     return NULL;
   g_clear_object (&self->payload);
   in = G_INPUT_STREAM (g_file_read (self->tmp, cancellable, error));
@@ -285,6 +308,8 @@ sd_batch_writer_free (SdBatchWriter *self)
   if (self == NULL)
     return;
   g_clear_object (&self->payload);
+  if (self->pending != NULL)
+    g_string_free (self->pending, TRUE);
   g_clear_object (&self->io);
   if (self->tmp != NULL)
     {
@@ -581,7 +606,7 @@ check_end (SdBatchReader *self,
   return TRUE;
 }
 
-static json_t *
+static gpointer
 fail (SdBatchReader *self,
       GError       **error)
 {
@@ -590,35 +615,30 @@ fail (SdBatchReader *self,
   return NULL;
 }
 
-json_t *
-sd_batch_reader_next (SdBatchReader *self,
-                      GCancellable  *cancellable,
-                      GError       **error)
+char *
+sd_batch_reader_next_line (SdBatchReader *self,
+                           gsize         *length,
+                           GCancellable  *cancellable,
+                           GError       **error)
 {
-  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self != NULL && length != NULL, NULL);
 
   if (self->failed != NULL)
     return fail (self, error);
   while (!self->done)
     {
-      const guint8 *start = self->lines->data + self->lines_at;
+      guint8 *start = self->lines->data + self->lines_at;
       guint avail = self->lines->len - self->lines_at;
-      const guint8 *nl = avail ? memchr (start, '\n', avail) : NULL;
+      guint8 *nl = avail ? memchr (start, '\n', avail) : NULL;
       guint plain_before, lines_before;
 
       if (nl != NULL)
         {
-          guint len = (guint) (nl - start);
-          json_t *op = sd_json_parse ((const char *) start, len, 0, NULL);
-
-          self->lines_at += len + 1;
-          if (op == NULL)
-            {
-              damaged (&self->failed, _("an operation is not readable"));
-              return fail (self, error);
-            }
+          *nl = '\0';
+          *length = (gsize) (nl - start);
+          self->lines_at += (guint) *length + 1;
           self->count++;
-          return op;
+          return (char *) start;
         }
       if (self->inflated)
         {
@@ -644,6 +664,40 @@ sd_batch_reader_next (SdBatchReader *self,
         }
     }
   return NULL;
+}
+
+json_t *
+sd_batch_reader_parse_line (SdBatchReader *self,
+                            const char    *line,
+                            gsize          length,
+                            GError       **error)
+{
+  json_t *op;
+
+  g_return_val_if_fail (self != NULL && line != NULL, NULL);
+
+  op = sd_json_parse (line, length, 0, NULL);
+  if (op == NULL)
+    {
+      if (self->failed == NULL)
+        damaged (&self->failed, _("an operation is not readable"));
+      return fail (self, error);
+    }
+  return op;
+}
+
+json_t *
+sd_batch_reader_next (SdBatchReader *self,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  gsize length = 0;
+  char *line;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  line = sd_batch_reader_next_line (self, &length, cancellable, error);
+  return line != NULL ? sd_batch_reader_parse_line (self, line, length, error) : NULL;
 }
 
 void

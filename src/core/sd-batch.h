@@ -56,6 +56,12 @@ SdBatchWriter *sd_batch_writer_new    (const SdBatchSigner *signer,
 gboolean       sd_batch_writer_add    (SdBatchWriter       *writer,
                                        const json_t        *operation,
                                        GError             **error);
+/* The same, for an operation already written as one line of compact
+ * JSON (LENGTH bytes, no newline). */
+gboolean       sd_batch_writer_add_line (SdBatchWriter     *writer,
+                                       const char          *line,
+                                       gsize                length,
+                                       GError             **error);
 /* HEADER (stolen) gets "format", "signer", "payload_sha256",
  * "operations" added; the batch is written to OUT, which is not closed.
  * Returns the SHA-256 of the bytes written (32), for the next batch's
@@ -84,6 +90,19 @@ const guint8  *sd_batch_reader_get_signer (SdBatchReader     *reader);
  * apply operations in a transaction committed after the NULL. */
 json_t        *sd_batch_reader_next   (SdBatchReader         *reader,
                                        GCancellable          *cancellable,
+                                       GError               **error);
+/* The same, as the line's text without its newline (LENGTH bytes and a
+ * NUL, owned by READER until the next call, which the caller may write
+ * in), for a caller that reads operations itself; a line it cannot read
+ * goes to sd_batch_reader_parse_line (), which says so as the reader
+ * does. */
+char          *sd_batch_reader_next_line (SdBatchReader      *reader,
+                                       gsize                 *length,
+                                       GCancellable          *cancellable,
+                                       GError               **error);
+json_t        *sd_batch_reader_parse_line (SdBatchReader     *reader,
+                                       const char            *line,
+                                       gsize                  length,
                                        GError               **error);
 void           sd_batch_reader_free   (SdBatchReader         *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdBatchReader, sd_batch_reader_free)

@@ -79,4 +79,28 @@ gboolean  _sd_sync_close_merged_pairs (SdStore     *store,
 gboolean  _sd_sync_settle_merged  (SdStore       *store,
                                    GError       **error);
 
+/* One operation of a batch, as the merge checks and stores it. */
+typedef struct {
+  const char *site, *tbl, *row_id;
+  gint64      seq, txn, hlc, kind;
+  gboolean    deletion;  /* fields is null */
+  const char *packed;    /* the fields as the op-log holds them; NULL for a deletion */
+  guint       n_fields;
+  guint16     field[64];  /* the field numbers; no table has near 64 fields, and more are refused */
+} SdSyncOp;
+
+/* Reads an operation's LINE (LENGTH bytes and a NUL, written in place)
+ * when it is in the very layout ShelterDesk writes; FALSE for anything
+ * else, which _sd_sync_op_from_json () reads from jansson's parse with
+ * the same result.  (sd-sync.c; tests/sync/test-sync-refused.c proves
+ * the two agree.) */
+gboolean  _sd_sync_op_parse       (char          *line,
+                                   gsize          length,
+                                   SdSyncOp      *op);
+/* FALSE when the fields are not an object the op-log can hold;
+ * *PACKED owns the packed fields. */
+gboolean  _sd_sync_op_from_json   (json_t        *json,
+                                   SdSyncOp      *op,
+                                   char         **packed);
+
 G_END_DECLS

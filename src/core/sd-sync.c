@@ -23,6 +23,7 @@
  * and the sender's acknowledgements taken.  Anything wrong rolls it all
  * back: a refused batch changes nothing.
  */
+#include "sd-json.h"
 #include "sd-oplog.h"
 #include "sd-replay.h"
 #include "sd-store-private.h"
@@ -32,6 +33,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef G_OS_UNIX
 #include <fcntl.h>
@@ -228,6 +230,60 @@ operation_json (sqlite3_stmt *op,
                     "fields", fields);
 }
 
+/* Writes OP's line onto LINE as sd_batch_writer_add () would write
+ * operation_json (): when its text holds nothing jansson escapes, the
+ * packed fields are already that text.  The line is read back as an
+ * importer reads it and must give the very same values, else FALSE
+ * (jansson writes it). */
+static gboolean
+operation_line (GString      *line,
+                sqlite3_stmt *op,
+                const char   *origin)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *tbl = (const char *) sqlite3_column_text (op, 4);
+  const char *fields = (const char *) sqlite3_column_text (op, 6);
+  sqlite3_value *row = sqlite3_column_value (op, 5);
+  gsize row_at, row_len;
+  g_autofree char *copy = NULL;
+  SdSyncOp back;
+
+  g_string_truncate (line, 0);
+  g_string_append_printf (line, "{\"site\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"txn\":%" G_GINT64_FORMAT
+                          ",\"hlc\":%" G_GINT64_FORMAT ",\"kind\":%d,\"tbl\":\"%s\",\"row_id\":\"", origin,
+                          (gint64) sqlite3_column_int64 (op, 0), (gint64) sqlite3_column_int64 (op, 1),
+                          (gint64) sqlite3_column_int64 (op, 2), sqlite3_column_int (op, 3), tbl != NULL ? tbl : "");
+  row_at = line->len;
+  if (sqlite3_value_type (row) == SQLITE_BLOB && sqlite3_value_bytes (row) == 16)
+    {
+      const guint8 *b = sqlite3_value_blob (row);
+
+      for (int i = 0; i < 16; i++)
+        {
+          if (i == 4 || i == 6 || i == 8 || i == 10)
+            g_string_append_c (line, '-');
+          g_string_append_c (line, hex[b[i] >> 4]);
+          g_string_append_c (line, hex[b[i] & 15]);
+        }
+    }
+  else if (sqlite3_value_type (row) == SQLITE_TEXT)
+    g_string_append_len (line, (const char *) sqlite3_value_text (row), sqlite3_value_bytes (row));
+  else
+    return FALSE;
+  row_len = line->len - row_at;
+  g_string_append (line, "\",\"fields\":");
+  g_string_append (line, fields != NULL ? fields : "null");
+  g_string_append_c (line, '}');
+
+  copy = g_strndup (line->str, line->len);
+  return _sd_sync_op_parse (copy, line->len, &back) && g_str_equal (back.site, origin) &&
+         back.seq == sqlite3_column_int64 (op, 0) && back.txn == sqlite3_column_int64 (op, 1) &&
+         back.hlc == sqlite3_column_int64 (op, 2) && back.kind == sqlite3_column_int (op, 3) &&
+         tbl != NULL && g_str_equal (back.tbl, tbl) && strlen (back.row_id) == row_len &&
+         memcmp (back.row_id, line->str + row_at, row_len) == 0 &&
+         (fields == NULL ? back.deletion : back.packed != NULL && g_str_equal (back.packed, fields));
+}
+
 gboolean
 _sd_sync_write_batch (SdStore          *store,
                       const SdSyncSelf *self,
@@ -245,6 +301,7 @@ _sd_sync_write_batch (SdStore          *store,
   g_autofree char *made_at = g_date_time_format_iso8601 (now);
   g_autofree char *box = _sd_sync_hex (self->receiver.box_pk, sizeof self->receiver.box_pk);
   json_t *ranges = json_object (), *holds;
+  g_autoptr(GString) line = g_string_sized_new (1024);
   sqlite3_stmt *origins, *ops = NULL, *prev;
   gint64 count = 0;
   int rc;
@@ -288,18 +345,21 @@ _sd_sync_write_batch (SdStore          *store,
       sqlite3_bind_int64 (ops, 2, sqlite3_column_int64 (origins, 2));
       while ((rc = sqlite3_step (ops)) == SQLITE_ROW)
         {
-          json_t *op = operation_json (ops, origin);
+          json_t *op = NULL;
           gboolean added;
 
-          if (op == NULL)
+          if (operation_line (line, ops, origin))
+            added = sd_batch_writer_add_line (writer, line->str, line->len, error);
+          else if ((op = operation_json (ops, origin)) == NULL)
             {
               g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
                            _("The record of changes holds a change that cannot be read: it was changed outside "
                              "ShelterDesk. Run “check”, and ask HQ for help."));
               break;
             }
-          added = sd_batch_writer_add (writer, op, error);
-          json_decref (op);
+          else
+            added = sd_batch_writer_add (writer, op, error);
+          g_clear_pointer (&op, json_decref);
           if (!added || g_cancellable_set_error_if_cancelled (cancellable, error))
             break;
           last = sqlite3_column_int64 (ops, 0);
@@ -564,6 +624,14 @@ typedef struct {
   gint64 ahead_ms;
 } Ahead;
 
+/* Changes of one origin stored one after another, in batch order: the
+ * temporary tables of what the batch brought are made from their op-log
+ * rows once every change is stored, not row by row. */
+typedef struct {
+  gint64 site;
+  gint64 first, last;
+} Run;
+
 typedef struct {
   SdStore       *store;
   sqlite3       *db;
@@ -574,7 +642,9 @@ typedef struct {
   GHashTable    *sites;    /* site id → site number (gint64*) */
   GHashTable    *ahead;    /* site id → Ahead */
   GHashTable    *origins;  /* site ids with new changes */
-  sqlite3_stmt  *site_new, *site_find, *same, *insert, *touch, *new_update, *new_person;
+  GArray        *runs;     /* of Run */
+  gint64         from_n;   /* the sender's site number, 0 until it is met */
+  sqlite3_stmt  *site_new, *site_find, *same, *insert;
   SdHlc          newest;
 } Merge;
 
@@ -585,13 +655,11 @@ merge_clear (Merge *m)
   g_clear_pointer (&m->sites, g_hash_table_unref);
   g_clear_pointer (&m->ahead, g_hash_table_unref);
   g_clear_pointer (&m->origins, g_hash_table_unref);
+  g_clear_pointer (&m->runs, g_array_unref);
   sqlite3_finalize (m->site_new);
   sqlite3_finalize (m->site_find);
   sqlite3_finalize (m->same);
   sqlite3_finalize (m->insert);
-  sqlite3_finalize (m->touch);
-  sqlite3_finalize (m->new_update);
-  sqlite3_finalize (m->new_person);
 }
 
 static const char *const append_only_tables[] = { "person_events", "shelter_conditions", NULL };
@@ -614,6 +682,7 @@ merge_init (Merge       *m,
   m->sites = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   m->ahead = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   m->origins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  m->runs = g_array_new (FALSE, FALSE, sizeof (Run));
 
   if (!exec_sql (store,
                  "CREATE TEMP TABLE IF NOT EXISTS sync_touched (tbl INTEGER NOT NULL, row_id NOT NULL, "
@@ -655,13 +724,7 @@ merge_init (Merge       *m,
                           -1, &m->same, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, sd_row_key (?7), ?8)", -1, &m->insert,
-                          NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_touched (tbl, row_id) VALUES (?1, sd_row_key (?2))",
-                          -1, &m->touch, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_new (site, seq) VALUES (?1, ?2)", -1,
-                          &m->new_update, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (m->db, "INSERT OR IGNORE INTO temp.sync_new_persons (row_id, site) VALUES (sd_row_key (?1), ?2)", -1,
-                          &m->new_person, NULL) != SQLITE_OK)
+                          NULL) != SQLITE_OK)
     goto failed;
   return TRUE;
 
@@ -749,40 +812,205 @@ held_same (Merge      *m,
   return same;
 }
 
+/* A JSON string with nothing to unescape, at P (after its opening quote),
+ * up to LIMIT: its end (the closing quote), or NULL. */
+static char *
+plain_string (char       *p,
+              const char *limit)
+{
+  char *start = p;
+  gboolean ascii = TRUE;
+
+  for (; p < limit && *p != '"'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c < 0x20 || c == '\\')
+        return NULL;
+      ascii = ascii && c < 0x80;
+    }
+  if (p >= limit || (!ascii && !g_utf8_validate_len (start, p - start, NULL)))
+    return NULL;
+  return p;
+}
+
+/* A JSON integer of at most 18 digits, written as jansson writes it. */
+static char *
+plain_integer (char       *p,
+               const char *limit,
+               gint64     *value)
+{
+  gboolean minus = p < limit && *p == '-';
+  gint64 v = 0;
+  char *digits;
+
+  if (minus)
+    p++;
+  digits = p;
+  for (; p < limit && g_ascii_isdigit (*p) && p - digits < 18; p++)
+    v = v * 10 + (*p - '0');
+  if (p == digits || (*digits == '0' && (p - digits > 1 || minus)) ||
+      (p < limit && (g_ascii_isdigit (*p) || *p == '.' || *p == 'e' || *p == 'E')))
+    return NULL;
+  *value = minus ? -v : v;
+  return p;
+}
+
+static char *
+expect (char       *p,
+        const char *limit,
+        const char *text)
+{
+  gsize n = strlen (text);
+
+  return p != NULL && (gsize) (limit - p) >= n && memcmp (p, text, n) == 0 ? p + n : NULL;
+}
+
+/* The fields object at P, packed already, up to the operation's closing
+ * brace at the line's end. */
+static gboolean
+read_fields (char       *p,
+             const char *limit,
+             SdSyncOp   *op)
+{
+  guint32 seen[1001 / 32 + 1] = { 0 };
+
+  if (p >= limit || *p != '{')
+    return FALSE;
+  op->packed = p++;
+  while (p < limit && *p != '}')
+    {
+      guint number = 0;
+      char *key;
+      gint64 ignored;
+
+      if (op->n_fields > 0 && (p = expect (p, limit, ",")) == NULL)
+        return FALSE;
+      if ((p = expect (p, limit, "\"")) == NULL || p >= limit || *p < '1' || *p > '9')
+        return FALSE;
+      for (key = p; p < limit && g_ascii_isdigit (*p) && p - key < 4; p++)
+        number = number * 10 + (guint) (*p - '0');
+      if (number > 1000 || (p = expect (p, limit, "\":")) == NULL || p >= limit ||
+          op->n_fields == G_N_ELEMENTS (op->field) || (seen[number / 32] & (1u << (number % 32))) != 0)
+        return FALSE;
+      seen[number / 32] |= 1u << (number % 32);
+      op->field[op->n_fields++] = (guint16) number;
+      if (*p == '"')
+        p = plain_string (p + 1, limit), p = p != NULL ? p + 1 : NULL;
+      else if (*p == 'n')
+        p = expect (p, limit, "null");
+      else
+        p = plain_integer (p, limit, &ignored);
+      if (p == NULL)
+        return FALSE;
+    }
+  /* The fields' closing brace, then the operation's, then the line's end. */
+  return p + 2 == limit && p[1] == '}';
+}
+
+/* Reads LINE when it is in the very layout this program writes (compact,
+ * members in order, fields already packed: field numbers as written,
+ * integers, null and strings with nothing escaped), in place and without
+ * a copy: the packed fields are the line's own text.  Anything else
+ * (FALSE) is read by jansson, which decides the rest exactly as before;
+ * nothing read here is anything jansson would read otherwise. */
+gboolean
+_sd_sync_op_parse (char     *line,
+                   gsize     length,
+                   SdSyncOp *op)
+{
+  const char *limit = line + length;
+  char *p = line, *end, *site_end, *tbl_end, *row_end;
+
+  /* The line is written in (the strings ended in place) only once it is
+   * all read: a line left to jansson must be as it came. */
+  memset (op, 0, sizeof *op);
+  if ((p = expect (p, limit, "{\"site\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
+    return FALSE;
+  op->site = p;
+  site_end = end;
+  if ((p = expect (end + 1, limit, ",\"seq\":")) == NULL || (p = plain_integer (p, limit, &op->seq)) == NULL ||
+      (p = expect (p, limit, ",\"txn\":")) == NULL || (p = plain_integer (p, limit, &op->txn)) == NULL ||
+      (p = expect (p, limit, ",\"hlc\":")) == NULL || (p = plain_integer (p, limit, &op->hlc)) == NULL ||
+      (p = expect (p, limit, ",\"kind\":")) == NULL || (p = plain_integer (p, limit, &op->kind)) == NULL ||
+      (p = expect (p, limit, ",\"tbl\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
+    return FALSE;
+  op->tbl = p;
+  tbl_end = end;
+  if ((p = expect (end + 1, limit, ",\"row_id\":\"")) == NULL || (end = plain_string (p, limit)) == NULL)
+    return FALSE;
+  op->row_id = p;
+  row_end = end;
+  if ((p = expect (end + 1, limit, ",\"fields\":")) == NULL)
+    return FALSE;
+  if (expect (p, limit, "null}") == limit)
+    op->deletion = TRUE;
+  else if (!read_fields (p, limit, op))
+    return FALSE;
+  *site_end = *tbl_end = *row_end = '\0';
+  if (!op->deletion)
+    line[length - 1] = '\0';  /* the operation's brace: the fields end there */
+  return TRUE;
+}
+
+
+/* The same from jansson's reading of the line. */
+gboolean
+_sd_sync_op_from_json (json_t   *json,
+                       SdSyncOp *op,
+                       char    **packed)
+{
+  json_t *fields = json_object_get (json, "fields");
+  const char *key;
+  json_t *value;
+
+  memset (op, 0, sizeof *op);
+  op->site = json_string_value (json_object_get (json, "site"));
+  op->tbl = json_string_value (json_object_get (json, "tbl"));
+  op->row_id = json_string_value (json_object_get (json, "row_id"));
+  op->seq = json_integer_value (json_object_get (json, "seq"));
+  op->txn = json_integer_value (json_object_get (json, "txn"));
+  op->hlc = json_integer_value (json_object_get (json, "hlc"));
+  op->kind = json_integer_value (json_object_get (json, "kind"));
+  op->deletion = json_is_null (fields);
+  if (op->kind == SD_OP_DELETE)
+    return TRUE;  /* fields must be null: merge_operation () says */
+  op->packed = *packed = _sd_oplog_pack_json (fields);
+  if (op->packed == NULL)
+    return FALSE;
+  /* Packed, the keys are field numbers from 1 to 1000. */
+  json_object_foreach (fields, key, value)
+    {
+      if (op->n_fields == G_N_ELEMENTS (op->field))
+        return FALSE;
+      op->field[op->n_fields++] = (guint16) atoi (key);
+    }
+  return TRUE;
+}
+
 /* Stores one operation of the batch (the INDEX-th). */
 static gboolean
 merge_operation (Merge         *m,
-                 json_t        *op,
+                 const SdSyncOp *op,
                  gint64         index,
                  SdSyncImport  *result,
                  GError       **error)
 {
-  const char *site = json_string_value (json_object_get (op, "site"));
-  const char *tbl = json_string_value (json_object_get (op, "tbl"));
-  const char *row_id = json_string_value (json_object_get (op, "row_id"));
-  json_t *fields = json_object_get (op, "fields");
-  gint64 seq = json_integer_value (json_object_get (op, "seq"));
-  gint64 txn = json_integer_value (json_object_get (op, "txn"));
-  gint64 hlc = json_integer_value (json_object_get (op, "hlc"));
-  gint64 kind = json_integer_value (json_object_get (op, "kind"));
-  g_autofree char *packed = NULL;
+  const char *site = op->site, *tbl = op->tbl, *row_id = op->row_id, *packed = op->packed;
+  gint64 seq = op->seq, txn = op->txn, hlc = op->hlc, kind = op->kind;
   TableInfo *info = tbl != NULL ? g_hash_table_lookup (m->tables, tbl) : NULL;
   gint64 site_n;
 
   if (!is_site_id (site) || info == NULL || row_id == NULL || *row_id == '\0' || strlen (row_id) > 200 ||
       seq < 1 || txn < 1 || txn > seq || hlc <= 0 || kind < SD_OP_INSERT || kind > SD_OP_EVENT ||
-      (kind == SD_OP_EVENT) != info->append_only || (kind == SD_OP_DELETE) != json_is_null (fields))
+      (kind == SD_OP_EVENT) != info->append_only || (kind == SD_OP_DELETE) != op->deletion)
     return bad_operation (error, index);
   if (kind != SD_OP_DELETE)
     {
-      const char *key;
-      json_t *value;
-
-      packed = _sd_oplog_pack_json (fields);
       if (packed == NULL)
         return bad_operation (error, index);
-      json_object_foreach (fields, key, value)
-        if (!g_hash_table_contains (info->fields, GINT_TO_POINTER (atoi (key))))
+      for (guint i = 0; i < op->n_fields; i++)
+        if (!g_hash_table_contains (info->fields, GINT_TO_POINTER (op->field[i])))
           return bad_operation (error, index);
     }
 
@@ -824,29 +1052,21 @@ merge_operation (Merge         *m,
       return TRUE;
     }
   result->applied++;
-  g_hash_table_add (m->origins, g_strdup (site));
+  {
+    Run *last = m->runs->len > 0 ? &g_array_index (m->runs, Run, m->runs->len - 1) : NULL;
 
-  if (info->number != TBL_SITE)
-    {
-      sqlite3_bind_int64 (m->touch, 1, info->number);
-      sqlite3_bind_text (m->touch, 2, row_id, -1, SQLITE_STATIC);
-      sqlite3_step (m->touch);
-      sqlite3_reset (m->touch);
-    }
-  if (kind == SD_OP_UPDATE && g_str_equal (site, m->from_site))
-    {
-      sqlite3_bind_int64 (m->new_update, 1, site_n);
-      sqlite3_bind_int64 (m->new_update, 2, seq);
-      sqlite3_step (m->new_update);
-      sqlite3_reset (m->new_update);
-    }
-  if (kind == SD_OP_INSERT && info->number == TBL_PERSONS)
-    {
-      sqlite3_bind_text (m->new_person, 1, row_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (m->new_person, 2, site_n);
-      sqlite3_step (m->new_person);
-      sqlite3_reset (m->new_person);
-    }
+    if (last != NULL && last->site == site_n && last->last + 1 == seq)
+      last->last = seq;
+    else
+      {
+        Run run = { site_n, seq, seq };
+
+        g_array_append_val (m->runs, run);
+        g_hash_table_add (m->origins, g_strdup (site));
+        if (m->from_n == 0 && g_str_equal (site, m->from_site))
+          m->from_n = site_n;
+      }
+  }
 
   if (hlc > m->newest)
     m->newest = hlc;
@@ -894,6 +1114,52 @@ run_bound (Merge        *m,
   return TRUE;
 }
 
+
+/* What the batch brought, in the temporary tables the findings and the
+ * fold read: the rows it touched, the sender's own updates, the persons
+ * it registered (the first origin that did wins, as in batch order). */
+static gboolean
+note_runs (Merge   *m,
+           GError **error)
+{
+  static const char *const sql[] = {
+    "INSERT OR IGNORE INTO temp.sync_touched (tbl, row_id) "
+    "SELECT tbl, row_id FROM oplog WHERE site = ?1 AND seq BETWEEN ?2 AND ?3 AND tbl != " G_STRINGIFY (TBL_SITE),
+    "INSERT OR IGNORE INTO temp.sync_new_persons (row_id, site) "
+    "SELECT row_id, site FROM oplog WHERE site = ?1 AND seq BETWEEN ?2 AND ?3 AND kind = 1 AND tbl = "
+    G_STRINGIFY (TBL_PERSONS),
+    "INSERT OR IGNORE INTO temp.sync_new (site, seq) "
+    "SELECT site, seq FROM oplog WHERE site = ?1 AND seq BETWEEN ?2 AND ?3 AND kind = 2",
+  };
+  sqlite3_stmt *stmt[G_N_ELEMENTS (sql)] = { NULL };
+  int rc = SQLITE_DONE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql) && rc == SQLITE_DONE; i++)
+    if (sqlite3_prepare_v2 (m->db, sql[i], -1, &stmt[i], NULL) != SQLITE_OK)
+      rc = sqlite3_errcode (m->db);
+  for (guint r = 0; r < m->runs->len && rc == SQLITE_DONE; r++)
+    {
+      const Run *run = &g_array_index (m->runs, Run, r);
+
+      /* Only the sender's own updates can conflict with what it held. */
+      for (guint i = 0; i < (run->site == m->from_n ? 3 : 2) && rc == SQLITE_DONE; i++)
+        {
+          sqlite3_bind_int64 (stmt[i], 1, run->site);
+          sqlite3_bind_int64 (stmt[i], 2, run->first);
+          sqlite3_bind_int64 (stmt[i], 3, run->last);
+          rc = sqlite3_step (stmt[i]);
+          sqlite3_reset (stmt[i]);
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    sqlite3_finalize (stmt[i]);
+  if (rc != SQLITE_DONE)
+    {
+      _sd_store_set_error (m->store, rc, _("merge the batch"), error);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /* What people must see, once every change is stored. */
 static gboolean
@@ -1072,23 +1338,45 @@ _sd_sync_merge (SdStore        *store,
   Merge m;
   gboolean ok = FALSE;
   gint64 index = 0, t0 = g_get_monotonic_time ();
-  json_t *op;
+  clock_t c0 = clock ();
+  g_autoptr(GError) local = NULL;
+  char *line;
+  gsize length = 0;
 
   if (!merge_init (&m, store, from_site, error))
     goto out;
   _sd_store_set_capture (store, FALSE);
-  while ((op = sd_batch_reader_next (reader, cancellable, error)) != NULL)
+  while ((line = sd_batch_reader_next_line (reader, &length, cancellable, &local)) != NULL)
     {
-      gboolean stored = merge_operation (&m, op, ++index, result, error);
+      g_autofree char *packed = NULL;
+      gboolean stored;
+      SdSyncOp op;
 
-      json_decref (op);
+      ++index;
+      if (_sd_sync_op_parse (line, length, &op))
+        stored = merge_operation (&m, &op, index, result, error);
+      else
+        {
+          g_autoptr(json_t) json = sd_batch_reader_parse_line (reader, line, length, error);
+
+          if (json == NULL)
+            goto out;
+          stored = _sd_sync_op_from_json (json, &op, &packed) ? merge_operation (&m, &op, index, result, error)
+                                                    : bad_operation (error, index);
+        }
       if (!stored)
         goto out;
     }
-  if (error != NULL && *error != NULL)
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      goto out;
+    }
+  if (!note_runs (&m, error))
     goto out;
   result->operations = index;
-  g_debug ("merge: %" G_GINT64_FORMAT " changes read and stored in %.0f ms", index, (g_get_monotonic_time () - t0) / 1000.0);
+  g_debug ("merge: %" G_GINT64_FORMAT " changes read and stored in %.0f ms (%.0f ms CPU)", index,
+           (g_get_monotonic_time () - t0) / 1000.0, (clock () - c0) * 1000.0 / CLOCKS_PER_SEC);
   t0 = g_get_monotonic_time ();
   /* The reader has proved the whole payload: now fold it in. */
   ok = merge_findings (&m, json_object_get (header, "holds"), result, error);
