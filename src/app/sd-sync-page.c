@@ -607,8 +607,9 @@ record_place (SdSyncPage *self,
   return g_strdup (_("shelter unknown"));
 }
 
-/* One of a possible duplicate: who, born when, living where, and the
- * shelter that registered them, so a lead knows whom to ask. */
+/* One of a possible duplicate: who, born when, living where, the
+ * shelter that registered them and the site and time it was done, so a
+ * lead knows whom to ask and two records of one shelter differ. */
 static char *
 person_line (SdSyncPage   *self,
              const json_t *person)
@@ -618,15 +619,23 @@ person_line (SdSyncPage   *self,
   const char *address = json_string_value (json_object_get (person, "address"));
   g_autofree char *born = birth ? sd_date_format_era (birth) : NULL;
   g_autoptr(SdPerson) found = NULL;
-  const char *shelter = NULL;
+  g_autofree char *at = NULL, *registered = NULL;
+  const char *shelter = NULL, *by;
 
   if (self->store != NULL)
     found = sd_store_get_person (self->store, json_string_value (json_object_get (person, "id")), NULL);
   if (found != NULL)
     shelter = sd_person_get_shelter_name (found);
-  return g_markup_printf_escaped ("<b>%s</b>  %s\n%s · %s · %s", json_string_value (json_object_get (person, "name")),
+  by = json_string_value (json_object_get (person, "registered_by"));
+  at = format_time (json_integer_value (json_object_get (person, "registered_at")));
+  /* Translators: where and when a record was registered: the site (a
+   * kiosk's name, or "this site"), then the date and time */
+  registered = g_strdup_printf (_("registered at %s, %s"), by != NULL ? by : _("this site"), at);
+  return g_markup_printf_escaped ("<b>%s</b>  %s\n%s · %s · %s\n%s",
+                                  json_string_value (json_object_get (person, "name")),
                                   kana ? kana : "", born ? born : _("birth date unknown"),
-                                  address ? address : _("no address"), shelter ? shelter : _("shelter unknown"));
+                                  address ? address : _("no address"), shelter ? shelter : _("shelter unknown"),
+                                  registered);
 }
 
 /* One record of the pair, and at HQ the button that keeps it and merges

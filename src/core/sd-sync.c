@@ -1894,16 +1894,27 @@ sd_sync_resolve_conflict (SdStore   *store,
          _sd_txn_commit (g_steal_pointer (&txn), error);
 }
 
+/* The name of the site whose change created person P (NULL when it is
+ * this site, which is not among its own peers). */
+#define REGISTERED_BY(p) \
+  "(SELECT sp.name FROM oplog o JOIN oplog_sites s ON s.n = o.site " \
+  "  LEFT JOIN sync_peers sp ON sp.site_id = s.site_id " \
+  "  WHERE o.tbl = 4 AND o.row_id = sd_row_key (" p ".id) AND o.kind = 1 ORDER BY o.hlc LIMIT 1)"
+
 char *
 sd_sync_list_duplicates_json (SdStore   *store,
                               gboolean   include_decided,
                               GError   **error)
 {
+  /* Each record with the site that registered it (NULL: this site) and
+   * when, so that two records of one shelter can be told apart. */
   return query_json (store,
     "SELECT json_group_array (json_object ('a', json_object ('id', a.id, 'name', a.name, 'kana', a.kana, "
-    "    'birth_date', a.birth_date, 'address', coalesce (a.address, ha.address)), "
+    "    'birth_date', a.birth_date, 'address', coalesce (a.address, ha.address), "
+    "    'registered_by', " REGISTERED_BY ("a") ", 'registered_at', a.created_at), "
     "  'b', json_object ('id', b.id, 'name', b.name, 'kana', b.kana, 'birth_date', b.birth_date, "
-    "    'address', coalesce (b.address, hb.address)), "
+    "    'address', coalesce (b.address, hb.address), "
+    "    'registered_by', " REGISTERED_BY ("b") ", 'registered_at', b.created_at), "
     "  'noted_at', d.noted_at, 'decision', d.decision)) "
     "FROM (SELECT * FROM sync_duplicates WHERE ?1 OR decision IS NULL ORDER BY noted_at, person_a) d "
     "  JOIN persons a ON a.id = d.person_a JOIN persons b ON b.id = d.person_b "

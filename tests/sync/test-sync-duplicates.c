@@ -216,6 +216,16 @@ register_twice (Fixture  *f,
   exchange (f, 2, 0);
   list = duplicates (f->sites[0], FALSE);
   g_assert_cmpint (json_array_size (list), ==, 1);
+  /* Each record says which kiosk registered it and when, so two records
+   * of one shelter can be told apart. */
+  for (guint side = 0; side < 2; side++)
+    {
+      json_t *record = json_object_get (json_array_get (list, 0), side == 0 ? "a" : "b");
+      gboolean is_a = g_strcmp0 (json_string_value (json_object_get (record, "id")), *out_a) == 0;
+
+      g_assert_cmpstr (json_string_value (json_object_get (record, "registered_by")), ==, is_a ? "避難所0" : "避難所1");
+      g_assert_cmpint (json_integer_value (json_object_get (record, "registered_at")), >, 0);
+    }
 }
 
 static void
