@@ -732,9 +732,9 @@ _sd_replay_apply_touched (SdStore      *store,
   g_autofree char *delete_sql = g_strdup_printf ("DELETE FROM \"%s\" WHERE id = ?1", table);
   g_autofree char *wait_sql = g_strdup_printf ("INSERT OR IGNORE INTO sync_waiting (tbl, row_id, since) "
                                                "VALUES (?1, sd_row_key (?2), %" G_GINT64_FORMAT ")", now_ms);
-  Applied a = { { db, table, _sd_table_columns (db, table),
-                  g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement), NULL, 0 },
-                append_only, 0, NULL, NULL, NULL, NULL, 0, 0 };
+  Applied a = { .m = { db, table, _sd_table_columns (db, table),
+                        g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement), NULL, 0 },
+                .append_only = append_only };
   sqlite3_stmt *tbl = NULL;
   gboolean ok;
 
