@@ -39,6 +39,39 @@ sd_sync_test_export (SdStore    *from,
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
 }
 
+/* The gaps an import keeps where its batch changed them (sd-sync.c,
+ * note_gaps) equal the holes of every origin's whole sequence, found
+ * from scratch. */
+void
+sd_sync_test_assert_gaps_exact (SdStore *store)
+{
+  static const char recount[] =
+    "SELECT group_concat (x, ' ') FROM (SELECT s.site_id || ':' || (g.prev + 1) || '-' || (g.seq - 1) AS x "
+    "  FROM (SELECT site, seq, lag (seq, 1, 0) OVER (PARTITION BY site ORDER BY seq) AS prev FROM oplog) g "
+    "  JOIN oplog_sites s ON s.n = g.site "
+    "  WHERE g.seq > g.prev + 1 AND NOT EXISTS (SELECT 1 FROM oplog_gaps r WHERE r.site_id = s.site_id "
+    "    AND r.reason != 'sync' AND r.first_seq <= g.seq - 1 AND r.last_seq >= g.prev + 1) "
+    "  ORDER BY x)";
+  static const char kept[] =
+    "SELECT group_concat (x, ' ') FROM (SELECT site_id || ':' || first_seq || '-' || last_seq AS x "
+    "  FROM oplog_gaps WHERE reason = 'sync' ORDER BY x)";
+  const char *sql[] = { recount, kept };
+  char *found[2] = { NULL, NULL };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (store), sql[i], -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      found[i] = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_finalize (stmt);
+    }
+  g_assert_cmpstr (found[1], ==, found[0]);
+  g_free (found[0]);
+  g_free (found[1]);
+}
+
 void
 sd_sync_test_import (SdStore      *into,
                      GBytes       *bytes,
@@ -49,6 +82,7 @@ sd_sync_test_import (SdStore      *into,
 
   if (!sd_sync_import_bytes (into, bytes, NULL, &result, NULL, &error))
     g_error ("import into %s: %s", sd_store_get_site_name (into), error->message);
+  sd_sync_test_assert_gaps_exact (into);
   if (out_result != NULL)
     *out_result = result;
   else

@@ -25,7 +25,10 @@ void      sd_sync_test_make_deployment (const char   *dir,
 GBytes   *sd_sync_test_export          (SdStore      *from,
                                         const char   *to);
 
-/* Imports BYTES into INTO and asserts it was accepted. */
+/* Asserts that the gaps STORE keeps are its op-log's holes, recounted. */
+void      sd_sync_test_assert_gaps_exact (SdStore    *store);
+
+/* Imports BYTES into INTO and asserts it was accepted, and its gaps. */
 void      sd_sync_test_import          (SdStore      *into,
                                         GBytes       *bytes,
                                         SdSyncImport *out_result);

@@ -695,6 +695,62 @@ test_child_before_parent (void)
   run_close (&run);
 }
 
+/* Batches that leave holes in a kiosk's sequence, arriving in any order:
+ * the gaps recorded are exactly the holes (each import checks them
+ * against a recount, sd_sync_test_import), and none is left once the
+ * whole sequence arrived. */
+static void
+test_gaps_any_order (void)
+{
+  static const guint orders[][3] = { { 0, 1, 2 }, { 2, 0, 1 }, { 1, 2, 0 }, { 2, 1, 0 } };
+
+  for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+    {
+      GBytes *parts[3];
+      g_autoptr(GBytes) whole = NULL;
+      SdSyncImport result = { 0 };
+      Run run;
+
+      run_open (&run, 5);
+      for (guint p = 0; p < 3; p++)
+        {
+          g_autofree char *sql = NULL;
+
+          /* Ten households, then a batch of the last five only, as if HQ
+           * had acknowledged the first five. */
+          for (guint h = 0; h < 10; h++)
+            {
+              g_autofree char *one = g_strdup_printf (
+                "INSERT INTO households (id, shelter_id, stay, created_at) VALUES "
+                "('00000000-0000-7000-8000-0000000%02u%03u', '00000000-0000-7000-8000-000000000002', 'shelter', 1);",
+                p, h);
+
+              sd_sync_test_write (run.sites[1], one);
+            }
+          sql = g_strdup_printf ("UPDATE peer_acks SET acked_seq = (SELECT max (seq) - 5 FROM oplog WHERE site = sd_site ()) "
+                                 "WHERE peer_site_id = '%s' AND origin = sd_site ()",
+                                 sd_store_get_site_id (run.sites[0]));
+          sd_sync_test_write (run.sites[1], sql);
+          parts[p] = sd_sync_test_export (run.sites[1], "hq");
+        }
+      for (guint i = 0; i < 3; i++)
+        {
+          sd_sync_test_import (run.sites[0], parts[orders[o][i]], &result);
+          g_assert_cmpint (result.gaps, >, 0);
+          sd_sync_import_clear (&result);
+        }
+      for (guint p = 0; p < 3; p++)
+        g_bytes_unref (parts[p]);
+      sd_sync_test_write (run.sites[1], "UPDATE peer_acks SET acked_seq = 0 WHERE origin = sd_site ()");
+      whole = sd_sync_test_export (run.sites[1], "hq");
+      sd_sync_test_import (run.sites[0], whole, &result);
+      g_assert_cmpint (result.gaps, ==, 0);
+      sd_sync_import_clear (&result);
+      assert_converged (&run);
+      run_close (&run);
+    }
+}
+
 /* The same field changed at two kiosks that had not seen each other's
  * change: HQ lists it with both values, applies the newer, and keeping
  * the other is one action that then wins everywhere. */
@@ -832,6 +888,7 @@ main (int    argc,
   g_test_add_func ("/sync/merge/same-hlc", test_same_hlc);
   g_test_add_func ("/sync/merge/delete-and-recreate", test_delete_and_recreate);
   g_test_add_func ("/sync/merge/child-before-parent", test_child_before_parent);
+  g_test_add_func ("/sync/merge/gaps-any-order", test_gaps_any_order);
   g_test_add_func ("/sync/merge/conflict", test_conflict);
   g_test_add_func ("/sync/merge/duplicates", test_duplicates);
   g_test_add_func ("/sync/merge/relay", test_relay);
