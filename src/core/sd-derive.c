@@ -240,15 +240,19 @@ apply_delta (SdDerive    *d,
  * compares them as two big-endian integers and the insert reads them
  * in the order it writes them (from an arena, after the sort, every
  * key was a cache miss).  The rest of a longer key and the person ids
- * sit in one arena, by offset: one allocation instead of one a key. */
+ * sit in one arena, by offset: one allocation instead of one a key.
+ * The id's length spares the insert a strlen() of text out of cache. */
 #define KEY_HEAD 16
 
 typedef struct {
   char    head[KEY_HEAD];
   guint32 len;
-  guint32 tail;  /* the whole key in the arena, when LEN > KEY_HEAD */
-  guint32 id;    /* the person id in the arena */
+  guint32 tail;    /* the whole key in the arena, when LEN > KEY_HEAD */
+  guint32 id;      /* the person id in the arena */
+  guint32 id_len;
 } KeyRow;
+
+G_STATIC_ASSERT (sizeof (KeyRow) == 32);
 
 typedef struct {
   GString *arena;
@@ -291,6 +295,48 @@ compare_key_rows (gconstpointer a,
         return c;
     }
   return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sorts N rows by compare_key_rows() with SCRATCH room for as many:
+ * a most-significant-byte radix sort on the heads from byte DEPTH on,
+ * which reads and moves each row a few times instead of comparing it
+ * some twenty times through a function pointer (for the bench's 444 480
+ * keys, three quarters of the time of g_array_sort() or less); small
+ * buckets, and rows whose heads are all equal, are left to the
+ * comparison.  It recurses KEY_HEAD deep at most, 4 KiB a level. */
+static void
+sort_key_rows (KeyRow     *rows,
+               KeyRow     *scratch,
+               gsize       n,
+               guint       depth,
+               const char *arena)
+{
+  gsize count[256] = { 0 }, at[256];
+  gsize start = 0;
+
+  if (n <= 32 || depth == KEY_HEAD)
+    {
+      g_qsort_with_data (rows, n, sizeof (KeyRow), compare_key_rows, (gpointer) arena);
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    count[(guchar) rows[i].head[depth]]++;
+  for (guint b = 0; b < 256; b++)
+    {
+      at[b] = start;
+      start += count[b];
+    }
+  for (gsize i = 0; i < n; i++)
+    scratch[at[(guchar) rows[i].head[depth]]++] = rows[i];
+  memcpy (rows, scratch, n * sizeof (KeyRow));
+  start = 0;
+  for (guint b = 0; b < 256; b++)
+    {
+      /* Byte 0: the keys ended before DEPTH, so they are equal. */
+      if (count[b] > 1)
+        sort_key_rows (rows + start, scratch + start, count[b], b == 0 ? KEY_HEAD : depth + 1, arena);
+      start += count[b];
+    }
 }
 
 /* A table-valued function over a KeyRows bound as a pointer, so that
@@ -412,7 +458,7 @@ key_rows_column (sqlite3_vtab_cursor *base,
     sqlite3_result_text (context, row->len > KEY_HEAD ? cursor->rows->arena->str + row->tail : row->head,
                          row->len, SQLITE_STATIC);
   else if (column == 1)
-    sqlite3_result_text (context, cursor->rows->arena->str + row->id, -1, SQLITE_STATIC);
+    sqlite3_result_text (context, cursor->rows->arena->str + row->id, row->id_len, SQLITE_STATIC);
   return SQLITE_OK;
 }
 
@@ -452,9 +498,10 @@ arena_add (GString    *arena,
 static void
 add_key_row (KeyRows    *rows,
              const char *key,
-             guint32     id)
+             guint32     id,
+             guint32     id_len)
 {
-  KeyRow row = { .len = strlen (key), .id = id };
+  KeyRow row = { .len = strlen (key), .id = id, .id_len = id_len };
 
   memcpy (row.head, key, MIN (row.len, KEY_HEAD));
   if (row.len > KEY_HEAD)
@@ -471,6 +518,7 @@ insert_keys (SdDerive  *d,
 {
   KeyRows rows = { NULL, NULL };
   sqlite3_stmt *read = NULL, *insert = NULL;
+  KeyRow *scratch;
   gint64 n_persons = 0;
   int rc;
 
@@ -491,22 +539,25 @@ insert_keys (SdDerive  *d,
                            -1, &read, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (read)) == SQLITE_ROW)
     {
-      guint32 id = arena_add (rows.arena, (const char *) sqlite3_column_text (read, 0),
-                              sqlite3_column_bytes (read, 0));
+      const char *id_text = (const char *) sqlite3_column_text (read, 0);
+      guint32 id_len = sqlite3_column_bytes (read, 0);
+      guint32 id = arena_add (rows.arena, id_text, id_len);
       g_autoptr(GPtrArray) keys = _sd_person_search_key_list ((const char *) sqlite3_column_text (read, 1),
                                                               (const char *) sqlite3_column_text (read, 2),
                                                               (const char *) sqlite3_column_text (read, 3),
                                                               (const char *) sqlite3_column_text (read, 4));
 
       for (guint k = 0; k < keys->len; k++)
-        add_key_row (&rows, g_ptr_array_index (keys, k), id);
+        add_key_row (&rows, g_ptr_array_index (keys, k), id, id_len);
       rc = SQLITE_OK;
     }
   sqlite3_finalize (read);
   /* Offsets are 32 bits. */
   if (rows.arena->len > G_MAXUINT32)
     rc = SQLITE_TOOBIG;
-  g_array_sort_with_data (rows.rows, compare_key_rows, rows.arena->str);
+  scratch = g_new (KeyRow, MAX (rows.rows->len, 1));
+  sort_key_rows ((KeyRow *) rows.rows->data, scratch, rows.rows->len, 0, rows.arena->str);
+  g_free (scratch);
   /* Registered here, again at each merge (a module of the same name is
    * replaced), so that nothing outside this file can read it. */
   if (rc == SQLITE_DONE)
