@@ -235,19 +235,278 @@ apply_delta (SdDerive    *d,
   return run (d, upsert, 0, error) && (rowid_key || run (d, remove, 0, error));
 }
 
+/* The search keys to insert, sorted.  A key is 10 bytes on average:
+ * its first 16 sit in the row itself, zero padded, so that the sort
+ * compares them as two big-endian integers and the insert reads them
+ * in the order it writes them (from an arena, after the sort, every
+ * key was a cache miss).  The rest of a longer key and the person ids
+ * sit in one arena, by offset: one allocation instead of one a key.
+ * The id's length spares the insert a strlen() of text out of cache. */
+#define KEY_HEAD 16
+
 typedef struct {
-  char       *key;
-  const char *id;
+  char    head[KEY_HEAD];
+  guint32 len;
+  guint32 tail;    /* the whole key in the arena, when LEN > KEY_HEAD */
+  guint32 id;      /* the person id in the arena */
+  guint32 id_len;
 } KeyRow;
 
+G_STATIC_ASSERT (sizeof (KeyRow) == 32);
+
+typedef struct {
+  GString *arena;
+  GArray  *rows;  /* KeyRow */
+} KeyRows;
+
+static inline guint64
+head_word (const KeyRow *row,
+           guint         i)
+{
+  guint64 word;
+
+  memcpy (&word, row->head + 8 * i, sizeof word);
+  return GUINT64_FROM_BE (word);
+}
+
+/* The order of SQLite's BINARY collation on (key, person_id), which
+ * strcmp() gives on text without NULs: the heads, then the rest of
+ * keys longer than a head (equal heads of a full length: both are at
+ * least that long), then the ids, whose offsets are in id order
+ * because insert_keys() reads the persons in id order. */
 static int
 compare_key_rows (gconstpointer a,
-                  gconstpointer b)
+                  gconstpointer b,
+                  gpointer      user_data)
 {
   const KeyRow *x = a, *y = b;
-  int c = strcmp (x->key, y->key);
+  const char *arena = user_data;
+  guint64 u, v;
 
-  return c != 0 ? c : strcmp (x->id, y->id);
+  for (guint i = 0; i < KEY_HEAD / 8; i++)
+    if ((u = head_word (x, i)) != (v = head_word (y, i)))
+      return u < v ? -1 : 1;
+  if (x->len > KEY_HEAD || y->len > KEY_HEAD)
+    {
+      int c = strcmp (x->len > KEY_HEAD ? arena + x->tail + KEY_HEAD : "",
+                      y->len > KEY_HEAD ? arena + y->tail + KEY_HEAD : "");
+
+      if (c != 0)
+        return c;
+    }
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sorts N rows by compare_key_rows() with SCRATCH room for as many:
+ * a most-significant-byte radix sort on the heads from byte DEPTH on,
+ * which reads and moves each row a few times instead of comparing it
+ * some twenty times through a function pointer (for the bench's 444 480
+ * keys, three quarters of the time of g_array_sort() or less); small
+ * buckets, and rows whose heads are all equal, are left to the
+ * comparison.  It recurses KEY_HEAD deep at most, 4 KiB a level. */
+static void
+sort_key_rows (KeyRow     *rows,
+               KeyRow     *scratch,
+               gsize       n,
+               guint       depth,
+               const char *arena)
+{
+  gsize count[256] = { 0 }, at[256];
+  gsize start = 0;
+
+  if (n <= 32 || depth == KEY_HEAD)
+    {
+      g_qsort_with_data (rows, n, sizeof (KeyRow), compare_key_rows, (gpointer) arena);
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    count[(guchar) rows[i].head[depth]]++;
+  for (guint b = 0; b < 256; b++)
+    {
+      at[b] = start;
+      start += count[b];
+    }
+  for (gsize i = 0; i < n; i++)
+    scratch[at[(guchar) rows[i].head[depth]]++] = rows[i];
+  memcpy (rows, scratch, n * sizeof (KeyRow));
+  start = 0;
+  for (guint b = 0; b < 256; b++)
+    {
+      /* Byte 0: the keys ended before DEPTH, so they are equal. */
+      if (count[b] > 1)
+        sort_key_rows (rows + start, scratch + start, count[b], b == 0 ? KEY_HEAD : depth + 1, arena);
+      start += count[b];
+    }
+}
+
+/* A table-valued function over a KeyRows bound as a pointer, so that
+ * one INSERT … SELECT writes the sorted rows: a statement stepped once
+ * a row cost twice as much, in its start, binds and reset, and in the
+ * seek from the root that a cursor kept open skips when the next key is
+ * on the same leaf.  Only insert_keys() uses it. */
+#define KEY_ROWS_POINTER "sd-derive-key-rows"
+
+typedef struct {
+  sqlite3_vtab_cursor  base;
+  const KeyRows       *rows;
+  guint                i;
+} KeyRowsCursor;
+
+static int
+key_rows_connect (sqlite3             *db,
+                  void                *aux,
+                  int                  argc,
+                  const char * const  *argv,
+                  sqlite3_vtab       **out_vtab,
+                  char               **out_error)
+{
+  int rc = sqlite3_declare_vtab (db, "CREATE TABLE x (key TEXT, id TEXT, rows HIDDEN)");
+
+  if (rc == SQLITE_OK)
+    {
+      *out_vtab = sqlite3_malloc (sizeof (sqlite3_vtab));
+      if (*out_vtab == NULL)
+        return SQLITE_NOMEM;
+      memset (*out_vtab, 0, sizeof (sqlite3_vtab));
+    }
+  return rc;
+}
+
+static int
+key_rows_disconnect (sqlite3_vtab *vtab)
+{
+  sqlite3_free (vtab);
+  return SQLITE_OK;
+}
+
+/* The rows argument (column 2) is required: without it there is no
+ * table to read. */
+static int
+key_rows_best_index (sqlite3_vtab       *vtab,
+                     sqlite3_index_info *info)
+{
+  for (int i = 0; i < info->nConstraint; i++)
+    if (info->aConstraint[i].iColumn == 2 && info->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ &&
+        info->aConstraint[i].usable)
+      {
+        info->aConstraintUsage[i].argvIndex = 1;
+        info->aConstraintUsage[i].omit = 1;
+        info->estimatedCost = 1;
+        return SQLITE_OK;
+      }
+  return SQLITE_CONSTRAINT;
+}
+
+static int
+key_rows_open (sqlite3_vtab         *vtab,
+               sqlite3_vtab_cursor **out_cursor)
+{
+  KeyRowsCursor *cursor = sqlite3_malloc (sizeof (KeyRowsCursor));
+
+  if (cursor == NULL)
+    return SQLITE_NOMEM;
+  memset (cursor, 0, sizeof (KeyRowsCursor));
+  *out_cursor = &cursor->base;
+  return SQLITE_OK;
+}
+
+static int
+key_rows_close (sqlite3_vtab_cursor *cursor)
+{
+  sqlite3_free (cursor);
+  return SQLITE_OK;
+}
+
+static int
+key_rows_filter (sqlite3_vtab_cursor  *base,
+                 int                   index_num,
+                 const char           *index_str,
+                 int                   argc,
+                 sqlite3_value       **argv)
+{
+  KeyRowsCursor *cursor = (KeyRowsCursor *) base;
+
+  cursor->rows = argc == 1 ? sqlite3_value_pointer (argv[0], KEY_ROWS_POINTER) : NULL;
+  cursor->i = 0;
+  return SQLITE_OK;
+}
+
+static int
+key_rows_next (sqlite3_vtab_cursor *base)
+{
+  ((KeyRowsCursor *) base)->i++;
+  return SQLITE_OK;
+}
+
+static int
+key_rows_eof (sqlite3_vtab_cursor *base)
+{
+  KeyRowsCursor *cursor = (KeyRowsCursor *) base;
+
+  return cursor->rows == NULL || cursor->i >= cursor->rows->rows->len;
+}
+
+static int
+key_rows_column (sqlite3_vtab_cursor *base,
+                 sqlite3_context     *context,
+                 int                  column)
+{
+  KeyRowsCursor *cursor = (KeyRowsCursor *) base;
+  const KeyRow *row = &g_array_index (cursor->rows->rows, KeyRow, cursor->i);
+
+  if (column == 0)
+    sqlite3_result_text (context, row->len > KEY_HEAD ? cursor->rows->arena->str + row->tail : row->head,
+                         row->len, SQLITE_STATIC);
+  else if (column == 1)
+    sqlite3_result_text (context, cursor->rows->arena->str + row->id, row->id_len, SQLITE_STATIC);
+  return SQLITE_OK;
+}
+
+static int
+key_rows_rowid (sqlite3_vtab_cursor *base,
+                sqlite3_int64       *out_rowid)
+{
+  *out_rowid = ((KeyRowsCursor *) base)->i;
+  return SQLITE_OK;
+}
+
+static const sqlite3_module key_rows_module = {
+  .xConnect = key_rows_connect,
+  .xBestIndex = key_rows_best_index,
+  .xDisconnect = key_rows_disconnect,
+  .xOpen = key_rows_open,
+  .xClose = key_rows_close,
+  .xFilter = key_rows_filter,
+  .xNext = key_rows_next,
+  .xEof = key_rows_eof,
+  .xColumn = key_rows_column,
+  .xRowid = key_rows_rowid,
+};
+
+/* Copies TEXT of LEN bytes and its NUL into the arena; its offset. */
+static guint32
+arena_add (GString    *arena,
+           const char *text,
+           gsize       len)
+{
+  guint32 at = arena->len;
+
+  g_string_append_len (arena, text, len + 1);
+  return at;
+}
+
+static void
+add_key_row (KeyRows    *rows,
+             const char *key,
+             guint32     id,
+             guint32     id_len)
+{
+  KeyRow row = { .len = strlen (key), .id = id, .id_len = id_len };
+
+  memcpy (row.head, key, MIN (row.len, KEY_HEAD));
+  if (row.len > KEY_HEAD)
+    row.tail = arena_add (rows->arena, key, row.len);
+  g_array_append_val (rows->rows, row);
 }
 
 /* The search keys of the persons in the set, inserted in key order (a
@@ -257,49 +516,64 @@ static gboolean
 insert_keys (SdDerive  *d,
              GError   **error)
 {
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (KeyRow));
+  KeyRows rows = { NULL, NULL };
   sqlite3_stmt *read = NULL, *insert = NULL;
+  KeyRow *scratch;
+  gint64 n_persons = 0;
   int rc;
 
-  rc = sqlite3_prepare_v2 (d->db, "SELECT p.id, p.name, p.kana, "
-                                  "  coalesce (p.phone, (SELECT phone FROM households WHERE id = p.household_id)), "
-                                  "  p.birth_date FROM temp.derive_persons d JOIN persons p ON p.id = d.id",
+  /* Room for what a person takes, some ten keys and their id, at once:
+   * growing by doubling copied it all and faulted in fresh pages twice. */
+  rc = sqlite3_prepare_v2 (d->db, "SELECT count (*) FROM temp.derive_persons", -1, &read, NULL);
+  if (rc == SQLITE_OK && sqlite3_step (read) == SQLITE_ROW)
+    n_persons = sqlite3_column_int64 (read, 0);
+  sqlite3_finalize (read);
+  rows.arena = g_string_sized_new (MIN (n_persons, G_MAXUINT32 / 64) * 64);
+  rows.rows = g_array_sized_new (FALSE, FALSE, sizeof (KeyRow), MIN (n_persons, G_MAXUINT32 / 64) * 12);
+
+  /* A join, not a subquery a person: the same phone, as households.id
+   * is unique.  In id order, which compare_key_rows() counts on. */
+  rc = sqlite3_prepare_v2 (d->db, "SELECT p.id, p.name, p.kana, coalesce (p.phone, h.phone), p.birth_date "
+                                  "FROM temp.derive_persons d JOIN persons p ON p.id = d.id "
+                                  "LEFT JOIN households h ON h.id = p.household_id ORDER BY d.id",
                            -1, &read, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (read)) == SQLITE_ROW)
     {
-      char *id = g_strdup ((const char *) sqlite3_column_text (read, 0));
+      const char *id_text = (const char *) sqlite3_column_text (read, 0);
+      guint32 id_len = sqlite3_column_bytes (read, 0);
+      guint32 id = arena_add (rows.arena, id_text, id_len);
       g_autoptr(GPtrArray) keys = _sd_person_search_key_list ((const char *) sqlite3_column_text (read, 1),
                                                               (const char *) sqlite3_column_text (read, 2),
                                                               (const char *) sqlite3_column_text (read, 3),
                                                               (const char *) sqlite3_column_text (read, 4));
 
-      g_ptr_array_add (ids, id);
-      g_ptr_array_set_free_func (keys, NULL);
       for (guint k = 0; k < keys->len; k++)
-        g_array_append_val (rows, ((KeyRow) { g_ptr_array_index (keys, k), id }));
+        add_key_row (&rows, g_ptr_array_index (keys, k), id, id_len);
       rc = SQLITE_OK;
     }
   sqlite3_finalize (read);
-  g_array_sort (rows, compare_key_rows);
+  /* Offsets are 32 bits. */
+  if (rows.arena->len > G_MAXUINT32)
+    rc = SQLITE_TOOBIG;
+  scratch = g_new (KeyRow, MAX (rows.rows->len, 1));
+  sort_key_rows ((KeyRow *) rows.rows->data, scratch, rows.rows->len, 0, rows.arena->str);
+  g_free (scratch);
+  /* Registered here, again at each merge (a module of the same name is
+   * replaced), so that nothing outside this file can read it. */
   if (rc == SQLITE_DONE)
-    rc = sqlite3_prepare_v2 (d->db, "INSERT OR IGNORE INTO person_keys (key, person_id) VALUES (?1, ?2)", -1,
-                             &insert, NULL);
-  for (guint i = 0; i < rows->len; i++)
+    rc = sqlite3_create_module (d->db, "sd_derive_key_rows", &key_rows_module, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (d->db, "INSERT OR IGNORE INTO person_keys (key, person_id) "
+                                    "SELECT key, id FROM sd_derive_key_rows (?1)", -1, &insert, NULL);
+  if (rc == SQLITE_OK)
     {
-      KeyRow *row = &g_array_index (rows, KeyRow, i);
-
-      if (rc == SQLITE_OK)
-        {
-          sqlite3_bind_text (insert, 1, row->key, -1, SQLITE_STATIC);
-          sqlite3_bind_text (insert, 2, row->id, -1, SQLITE_STATIC);
-          rc = sqlite3_step (insert) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (d->db);
-          sqlite3_reset (insert);
-        }
-      g_free (row->key);
+      sqlite3_bind_pointer (insert, 1, &rows, KEY_ROWS_POINTER, NULL);
+      rc = sqlite3_step (insert) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (d->db);
     }
   sqlite3_finalize (insert);
-  if (rc != SQLITE_OK && rc != SQLITE_DONE)
+  g_string_free (rows.arena, TRUE);
+  g_array_unref (rows.rows);
+  if (rc != SQLITE_OK)
     {
       _sd_store_set_error (d->store, rc, _("merge the batch"), error);
       return FALSE;

