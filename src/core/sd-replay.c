@@ -21,6 +21,7 @@
  * PIN hash, schema 6) keeps its changes, blanked, so that the sequence
  * stays dense; replay passes over them.
  */
+#include "sd-fields.h"
 #include "sd-oplog.h"
 #include "sd-replay.h"
 #include "sd-store-private.h"
@@ -50,13 +51,36 @@ _sd_table_columns (sqlite3    *db,
 
 #define RETIRED (-1)
 
+/* A value of a row made: VALUE itself when it is not NULL (a column's
+ * default, or what json_each gave), else TYPE (SQLITE_INTEGER, SQLITE_TEXT
+ * or SQLITE_NULL) with INTEGER or the N bytes of TEXT, as the fields
+ * reader gave it.  Holding those rather than a sqlite3_value spares a copy
+ * and an allocation for every field of every change a fold reads. */
 typedef struct {
-  const char     *id;        /* the row id as the table has it */
-  gboolean        deleted;
-  guint           n_columns; /* the table's, "id" at 0 */
-  sqlite3_value **values;    /* [n_columns]: what the op-log makes, or the column's default */
-  const gboolean *set;       /* [n_columns]: whether a change named the column */
+  sqlite3_value *value;
+  int            type;
+  gint64         integer;
+  const char    *text;
+  int            n;
+} ReplayValue;
+
+typedef struct {
+  const char        *id;        /* the row id as the table has it */
+  gboolean           deleted;
+  guint              n_columns; /* the table's, "id" at 0 */
+  const ReplayValue *values;    /* [n_columns]: what the op-log makes, or the column's default */
+  const gboolean    *set;       /* [n_columns]: whether a change named the column */
 } ReplayRow;
+
+/* A field's newest value while its row is made: as ReplayValue, but the
+ * text is at OFFSET in the row's text, which grows as changes come. */
+typedef struct {
+  sqlite3_value *value;  /* owned */
+  int            type;
+  gint64         integer;
+  gsize          offset;
+  int            n;
+} HeldValue;
 
 typedef gboolean (*ReplayRowFunc) (const ReplayRow *row,
                                    gpointer         user_data,
@@ -69,12 +93,16 @@ typedef struct {
   GArray         *field_column; /* field number → column index, RETIRED, or 0 for none */
   GPtrArray      *defaults;     /* sqlite3_value* per column */
   GHashTable     *site_ids;     /* site number → site id */
-  sqlite3_stmt   *unpack;
+  sqlite3_stmt   *unpack;       /* json_each, for what the fields reader leaves */
+  GArray         *fields;       /* SdField: the change being read */
+  GString        *scratch;      /* the fields reader's decoded text */
+  ReplayValue    *emitted;      /* [n]: the row handed on */
 
   /* The row being made. */
   sqlite3_value  *key;
   gboolean        deleted;
-  sqlite3_value **values;
+  HeldValue      *values;
+  GString        *text;         /* the held values' text */
   gint64         *hlcs;
   const char    **sites;
   gboolean       *set;
@@ -163,7 +191,11 @@ replay_init (Replay      *r,
                    _("There is no table “%s” to make rows in."), table);
       return FALSE;
     }
-  r->values = g_new0 (sqlite3_value *, n);
+  r->values = g_new0 (HeldValue, n);
+  r->emitted = g_new0 (ReplayValue, n);
+  r->fields = g_array_new (FALSE, FALSE, sizeof (SdField));
+  r->scratch = g_string_new (NULL);
+  r->text = g_string_new (NULL);
   r->hlcs = g_new0 (gint64, n);
   r->sites = g_new0 (const char *, n);
   r->set = g_new0 (gboolean, n);
@@ -225,9 +257,10 @@ replay_clear_row (Replay *r)
 {
   for (guint c = 0; c < r->columns->len; c++)
     {
-      g_clear_pointer (&r->values[c], sqlite3_value_free);
+      g_clear_pointer (&r->values[c].value, sqlite3_value_free);
       r->set[c] = FALSE;
     }
+  g_string_truncate (r->text, 0);
   g_clear_pointer (&r->key, sqlite3_value_free);
   r->deleted = FALSE;
   r->created_site = r->deleted_site = NULL;
@@ -259,6 +292,12 @@ replay_free (Replay *r)
   g_clear_pointer (&r->field_column, g_array_unref);
   g_clear_pointer (&r->site_ids, g_hash_table_unref);
   g_clear_pointer (&r->values, g_free);
+  g_clear_pointer (&r->emitted, g_free);
+  g_clear_pointer (&r->fields, g_array_unref);
+  if (r->scratch != NULL)
+    g_string_free (g_steal_pointer (&r->scratch), TRUE);
+  if (r->text != NULL)
+    g_string_free (g_steal_pointer (&r->text), TRUE);
   g_clear_pointer (&r->hlcs, g_free);
   g_clear_pointer (&r->sites, g_free);
   g_clear_pointer (&r->set, g_free);
@@ -276,6 +315,83 @@ same_key (sqlite3_value *a,
   return n == sqlite3_value_bytes (b) && memcmp (sqlite3_value_blob (a), sqlite3_value_blob (b), n) == 0;
 }
 
+/* The column of field NUMBER: RETIRED, or 0 when the table has none. */
+static int
+column_of (Replay  *r,
+           guint64  number)
+{
+  return number > 0 && number < r->field_column->len ? g_array_index (r->field_column, int, number) : 0;
+}
+
+/* Whether the change (HLC, SITE_ID) to COLUMN is older than the one held:
+ * the newest change of a field wins, by HLC, then site id. */
+static gboolean
+older_than_held (Replay     *r,
+                 int         column,
+                 gint64      hlc,
+                 const char *site_id)
+{
+  return r->set[column] && (r->hlcs[column] > hlc ||
+                            (r->hlcs[column] == hlc && strcmp (r->sites[column], site_id) >= 0));
+}
+
+static HeldValue *
+hold (Replay     *r,
+      int         column,
+      gint64      hlc,
+      const char *site_id)
+{
+  HeldValue *held = &r->values[column];
+
+  g_clear_pointer (&held->value, sqlite3_value_free);
+  r->hlcs[column] = hlc;
+  r->sites[column] = site_id;
+  r->set[column] = TRUE;
+  return held;
+}
+
+/* The change's fields by the fields reader: FALSE when it leaves them to
+ * json_each (*APPLIED unset), or on a field the table lacks (*ERROR). */
+static gboolean
+replay_apply_read (Replay        *r,
+                   sqlite3_stmt  *op,
+                   gint64         hlc,
+                   const char    *site_id,
+                   gboolean      *applied,
+                   GError       **error)
+{
+  *applied = FALSE;
+  if (sqlite3_column_type (op, 4) != SQLITE_TEXT ||
+      !_sd_fields_read ((const char *) sqlite3_column_text (op, 4), (gsize) sqlite3_column_bytes (op, 4), r->fields,
+                        r->scratch))
+    return TRUE;
+  *applied = TRUE;
+  for (guint i = 0; i < r->fields->len; i++)
+    {
+      const SdField *field = &g_array_index (r->fields, SdField, i);
+      int column = column_of (r, field->number);
+      HeldValue *held;
+
+      if (column == RETIRED)
+        continue;
+      if (column == 0)
+        {
+          set_tampered (error, NAMES_NO_FIELD, r->table);
+          return FALSE;
+        }
+      if (older_than_held (r, column, hlc, site_id))
+        continue;
+      held = hold (r, column, hlc, site_id);
+      held->type = field->type;
+      held->integer = field->integer;
+      held->offset = r->text->len;
+      held->n = field->n;
+      if (field->type == SQLITE_TEXT)
+        g_string_append_len (r->text, field->text, field->n);
+    }
+  return TRUE;
+}
+
 /* Folds one change into the row being made. */
 static gboolean
 replay_apply (Replay        *r,
@@ -286,6 +402,7 @@ replay_apply (Replay        *r,
   gint64 hlc = sqlite3_column_int64 (op, 2);
   int kind = sqlite3_column_int (op, 3);
   const char *site_id = g_hash_table_lookup (r->site_ids, &site);
+  gboolean applied;
   int rc;
 
   if (site_id == NULL || kind < SD_OP_INSERT || kind > SD_OP_EVENT)
@@ -302,12 +419,15 @@ replay_apply (Replay        *r,
   if ((kind == SD_OP_INSERT || kind == SD_OP_EVENT) && newer_than (hlc, site_id, r->created_hlc, r->created_site))
     r->created_hlc = hlc, r->created_site = site_id;
 
+  if (!replay_apply_read (r, op, hlc, site_id, &applied, error))
+    return FALSE;
+  if (applied)
+    return TRUE;
   sqlite3_bind_value (r->unpack, 1, sqlite3_column_value (op, 4));
   while ((rc = sqlite3_step (r->unpack)) == SQLITE_ROW)
     {
       const char *key = (const char *) sqlite3_column_text (r->unpack, 0);
-      guint64 number = key != NULL ? g_ascii_strtoull (key, NULL, 10) : 0;
-      int column = number > 0 && number < r->field_column->len ? g_array_index (r->field_column, int, number) : 0;
+      int column = column_of (r, key != NULL ? g_ascii_strtoull (key, NULL, 10) : 0);
 
       if (column == RETIRED)
         continue;
@@ -317,15 +437,9 @@ replay_apply (Replay        *r,
           set_tampered (error, NAMES_NO_FIELD, r->table);
           return FALSE;
         }
-      /* The newest change of the field wins, by HLC, then site id. */
-      if (r->set[column] && (r->hlcs[column] > hlc ||
-                             (r->hlcs[column] == hlc && strcmp (r->sites[column], site_id) >= 0)))
+      if (older_than_held (r, column, hlc, site_id))
         continue;
-      g_clear_pointer (&r->values[column], sqlite3_value_free);
-      r->values[column] = sqlite3_value_dup (sqlite3_column_value (r->unpack, 1));
-      r->hlcs[column] = hlc;
-      r->sites[column] = site_id;
-      r->set[column] = TRUE;
+      hold (r, column, hlc, site_id)->value = sqlite3_value_dup (sqlite3_column_value (r->unpack, 1));
     }
   sqlite3_reset (r->unpack);
   if (rc != SQLITE_DONE)
@@ -344,7 +458,6 @@ replay_emit (Replay         *r,
              GError        **error)
 {
   g_autofree char *id = NULL;
-  g_autofree sqlite3_value **values = NULL;
   guint n = r->columns->len;
   ReplayRow row;
 
@@ -361,10 +474,17 @@ replay_emit (Replay         *r,
           r->set[c] = FALSE;
     }
   id = _sd_oplog_row_id_text (r->key);
-  values = g_new0 (sqlite3_value *, n);
   for (guint c = 1; c < n; c++)
-    values[c] = r->set[c] ? r->values[c] : g_ptr_array_index (r->defaults, c);
-  row = (ReplayRow) { id, r->deleted, n, values, r->set };
+    {
+      const HeldValue *held = &r->values[c];
+
+      if (!r->set[c])
+        r->emitted[c] = (ReplayValue) { g_ptr_array_index (r->defaults, c), 0, 0, NULL, 0 };
+      else
+        r->emitted[c] = (ReplayValue) { held->value, held->type, held->integer, r->text->str + held->offset,
+                                        held->n };
+    }
+  row = (ReplayRow) { id, r->deleted, n, r->emitted, r->set };
   return func (&row, user_data, error);
 }
 
@@ -445,6 +565,23 @@ typedef struct {
   gint64       made;
 } MissingRows;
 
+/* Binds a value of a row made.  Its text lives as long as the row, and
+ * every statement that takes it is rebound before it runs again. */
+static void
+bind_replay_value (sqlite3_stmt      *stmt,
+                   int                i,
+                   const ReplayValue *v)
+{
+  if (v->value != NULL)
+    sqlite3_bind_value (stmt, i, v->value);
+  else if (v->type == SQLITE_INTEGER)
+    sqlite3_bind_int64 (stmt, i, v->integer);
+  else if (v->type == SQLITE_TEXT)
+    sqlite3_bind_text (stmt, i, v->text, v->n, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
 static void
 finalize_statement (gpointer data)
 {
@@ -513,7 +650,7 @@ make_missing_row (const ReplayRow  *row,
   sqlite3_bind_text (insert, 1, row->id, -1, SQLITE_STATIC);
   for (guint c = 1; c < row->n_columns; c++)
     if (row->set[c])
-      sqlite3_bind_value (insert, (int) c + 1, row->values[c]);
+      bind_replay_value (insert, (int) c + 1, &row->values[c]);
   if (sqlite3_step (insert) != SQLITE_DONE)
     {
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
@@ -679,7 +816,7 @@ apply_row (const ReplayRow  *row,
       sqlite3_bind_text (stmt, 1, row->id, -1, SQLITE_STATIC);
       for (guint c = 1; c < row->n_columns; c++)
         if (row->set[c])
-          sqlite3_bind_value (stmt, (int) c + 1, row->values[c]);
+          bind_replay_value (stmt, (int) c + 1, &row->values[c]);
       if (!apply_try (a, stmt, &waits, &refused, error))
         return FALSE;
       if (refused != 0)
@@ -698,7 +835,7 @@ apply_row (const ReplayRow  *row,
             {
               sqlite3_bind_text (a->update, 1, row->id, -1, SQLITE_STATIC);
               for (guint c = 1; c < row->n_columns; c++)
-                sqlite3_bind_value (a->update, (int) c + 1, row->values[c]);
+                bind_replay_value (a->update, (int) c + 1, &row->values[c]);
               if (!apply_step (a, a->update, &waits, error))
                 return FALSE;
             }
@@ -810,6 +947,24 @@ same_value (sqlite3_value *a,
     }
 }
 
+/* Whether the table's value HAVE is the value the op-log makes. */
+static gboolean
+same_as_made (sqlite3_value     *have,
+              const ReplayValue *v)
+{
+  int type = sqlite3_value_type (have);
+
+  if (v->value != NULL || v->type == 0)
+    return same_value (have, v->value);
+  if (type != v->type)
+    return FALSE;
+  if (type == SQLITE_INTEGER)
+    return sqlite3_value_int64 (have) == v->integer;
+  if (type == SQLITE_TEXT)
+    return sqlite3_value_bytes (have) == v->n && (v->n == 0 || memcmp (sqlite3_value_blob (have), v->text, v->n) == 0);
+  return TRUE;
+}
+
 void
 _sd_replay_difference_free (SdReplayDifference *difference)
 {
@@ -835,7 +990,7 @@ collect_difference (const ReplayRow  *row,
       {
         sqlite3_value *have = sqlite3_column_value (d->read, (int) c);
 
-        if (same_value (have, row->values[c]))
+        if (same_as_made (have, &row->values[c]))
           continue;
         if (difference == NULL)
           {
@@ -895,7 +1050,7 @@ prove_row (const ReplayRow  *row,
   sqlite3_bind_text (p->read, 1, row->id, -1, SQLITE_STATIC);
   found = sqlite3_step (p->read) == SQLITE_ROW;
   for (guint c = 1; found && same && c < row->n_columns; c++)
-    same = same_value (sqlite3_column_value (p->read, (int) c), row->values[c]);
+    same = same_as_made (sqlite3_column_value (p->read, (int) c), &row->values[c]);
   sqlite3_reset (p->read);
   if (found != !row->deleted || !same)
     {
