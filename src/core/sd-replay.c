@@ -506,9 +506,13 @@ replay_table_rows (sqlite3        *db,
 
   if (!replay_init (&r, db, table, &tbl_n, error))
     goto out;
+  /* Touched rows: from the list of them, each row's changes by the
+   * op-log's (table, row) index (CROSS JOIN keeps that order).  The
+   * other way round SQLite walks every change the table ever had, and
+   * sorts those of the touched rows. */
   if (sqlite3_prepare_v2 (db, touched_only
                               ? "SELECT o.row_id, o.site, o.hlc, o.kind, o.fields FROM temp.sync_touched t "
-                                "JOIN oplog o ON o.tbl = t.tbl AND o.row_id = t.row_id WHERE t.tbl = ?1 "
+                                "CROSS JOIN oplog o ON o.tbl = t.tbl AND o.row_id = t.row_id WHERE t.tbl = ?1 "
                                 "ORDER BY t.row_id"
                               : "SELECT row_id, site, hlc, kind, fields FROM oplog WHERE tbl = ?1 ORDER BY row_id",
                           -1, &ops, NULL) != SQLITE_OK)
