@@ -29,6 +29,7 @@
 #include <glib/gi18n-lib.h>
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 GPtrArray *
 _sd_table_columns (sqlite3    *db,
@@ -877,6 +878,8 @@ _sd_replay_apply_touched (SdStore      *store,
                         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement), NULL, 0 },
                 .append_only = append_only };
   sqlite3_stmt *tbl = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  clock_t c0 = clock ();
   gboolean ok;
 
   ok = sqlite3_prepare_v2 (db, "SELECT n FROM oplog_tables WHERE name = ?1", -1, &tbl, NULL) == SQLITE_OK;
@@ -912,6 +915,9 @@ _sd_replay_apply_touched (SdStore      *store,
   sqlite3_finalize (a.update);
   g_hash_table_unref (a.m.inserts);
   g_ptr_array_unref (a.m.columns);
+  /* The replay is most of an import's fold: timed apart from the rest. */
+  g_debug ("replay: “%s”, %" G_GINT64_FORMAT " rows changed in %.0f ms (%.0f ms CPU)", table, a.changed,
+           (g_get_monotonic_time () - t0) / 1000.0, (clock () - c0) * 1000.0 / CLOCKS_PER_SEC);
   if (out_changed != NULL)
     *out_changed = a.changed;
   if (out_waiting != NULL)
