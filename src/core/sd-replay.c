@@ -705,7 +705,23 @@ typedef struct {
   gboolean       had_waiting;  /* rows of the table waited before the fold */
   gint64         changed;
   gint64         waiting;
+
+  /* New rows held back to be inserted CHUNK at a time (flush_inserts ()):
+   * each as n_columns HeldValue (the id at 0), their text in
+   * PENDING_TEXT, all with the columns PENDING_SET. */
+  GArray        *pending;
+  GString       *pending_text;
+  gboolean      *pending_set;
+  guint          n_pending;
+  GHashTable    *chunk_inserts;  /* the set columns' mask → INSERT of CHUNK rows */
+  GPtrArray     *defaults;       /* sqlite3_value* per column, as the replay's */
+  gboolean       one_by_one;     /* no rows held back (a parent in the same table) */
 } Applied;
+
+/* One statement for this many new rows spares SQLite, for all but one,
+ * the cost of a statement's run: opening the table's and indexes'
+ * cursors, the statement journal, and closing them. */
+#define CHUNK 32
 
 static sqlite3_stmt *
 prepare_update (sqlite3    *db,
@@ -789,12 +805,30 @@ apply_step (Applied       *a,
   return TRUE;
 }
 
-static gboolean
-apply_row (const ReplayRow  *row,
-           gpointer          user_data,
-           GError          **error)
+/* A row that waits joins the list of waiting rows; one that waited and
+ * no longer does leaves it; a table with nothing waiting (nearly always)
+ * skips the statement. */
+static void
+note_waiting (Applied    *a,
+              const char *id,
+              gboolean    waits)
 {
-  Applied *a = user_data;
+  sqlite3_stmt *stmt = waits ? a->wait : a->unwait;
+
+  if (!waits && !a->had_waiting)
+    return;
+  sqlite3_bind_int64 (stmt, 1, a->tbl_n);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_STATIC);
+  sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  a->waiting += waits;
+}
+
+static gboolean
+apply_row_now (Applied          *a,
+               const ReplayRow  *row,
+               GError          **error)
+{
   gboolean waits = FALSE;
   int refused = 0;
   sqlite3_stmt *stmt;
@@ -847,17 +881,177 @@ apply_row (const ReplayRow  *row,
         }
     }
 
-  /* A row that waited and no longer does leaves the list; a table with
-   * nothing waiting (nearly always) skips the statement. */
-  if (!waits && !a->had_waiting)
-    return TRUE;
-  stmt = waits ? a->wait : a->unwait;
-  sqlite3_bind_int64 (stmt, 1, a->tbl_n);
-  sqlite3_bind_text (stmt, 2, row->id, -1, SQLITE_STATIC);
-  sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  a->waiting += waits;
+  note_waiting (a, row->id, waits);
   return TRUE;
+}
+
+/* The SQL of CHUNK rows of the table with the set columns MASK: the
+ * one-row INSERT's, its values CHUNK times. */
+static sqlite3_stmt *
+chunk_insert_for (Applied *a)
+{
+  GString *mask = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  guint n = a->m.columns->len;
+
+  for (guint c = 1; c < n; c++)
+    g_string_append_c (mask, a->pending_set[c] ? '1' : '0');
+  stmt = g_hash_table_lookup (a->chunk_inserts, mask->str);
+  if (stmt == NULL)
+    {
+      g_autoptr(GString) sql = g_string_new (NULL);
+      g_autoptr(GString) one = g_string_new ("(?");
+
+      g_string_append_printf (sql, "INSERT INTO \"%s\" (id", a->m.table);
+      for (guint c = 1; c < n; c++)
+        if (a->pending_set[c])
+          {
+            g_string_append_printf (sql, ", \"%s\"", (char *) g_ptr_array_index (a->m.columns, c));
+            g_string_append (one, ", ?");
+          }
+      g_string_append (sql, ") VALUES ");
+      g_string_append_c (one, ')');
+      for (guint k = 0; k < CHUNK; k++)
+        g_string_append_printf (sql, "%s%s", k > 0 ? ", " : "", one->str);
+      if (sqlite3_prepare_v2 (a->m.db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+        stmt = NULL;
+      else
+        g_hash_table_insert (a->chunk_inserts, g_strdup (mask->str), stmt);
+    }
+  g_string_free (mask, TRUE);
+  return stmt;
+}
+
+/* The pending row K as the replay made it. */
+static void
+pending_row (Applied     *a,
+             guint        k,
+             ReplayValue *values,
+             ReplayRow   *row)
+{
+  guint n = a->m.columns->len;
+  const HeldValue *held = &g_array_index (a->pending, HeldValue, k * n);
+
+  for (guint c = 0; c < n; c++)
+    if (c > 0 && !a->pending_set[c])
+      values[c] = (ReplayValue) { g_ptr_array_index (a->defaults, c), 0, 0, NULL, 0 };
+    else
+      values[c] = (ReplayValue) { NULL, held[c].type, held[c].integer, a->pending_text->str + held[c].offset,
+                                  held[c].n };
+  *row = (ReplayRow) { values[0].text, FALSE, n, values, a->pending_set };
+}
+
+/* Inserts the rows held back: CHUNK of them by one statement, which
+ * either inserts them all or, failing on any (a parent not there yet, a
+ * row already there), is undone by SQLite as a whole; then, and for
+ * fewer rows, each row as apply_row_now () does it alone, so that what
+ * each row becomes is what it always was. */
+static gboolean
+flush_inserts (Applied  *a,
+               GError  **error)
+{
+  guint n = a->m.columns->len;
+  g_autofree ReplayValue *values = NULL;
+  sqlite3_stmt *stmt = NULL;
+  ReplayRow row;
+  gboolean ok = TRUE, done = FALSE;
+
+  if (a->n_pending == 0)
+    return TRUE;
+  values = g_new (ReplayValue, n);
+  if (a->n_pending == CHUNK)
+    stmt = chunk_insert_for (a);
+  if (stmt != NULL)
+    {
+      int i = 1;
+
+      for (guint k = 0; k < a->n_pending; k++)
+        {
+          pending_row (a, k, values, &row);
+          sqlite3_bind_text (stmt, i++, row.id, -1, SQLITE_STATIC);
+          for (guint c = 1; c < n; c++)
+            if (row.set[c])
+              bind_replay_value (stmt, i++, &values[c]);
+        }
+      done = sqlite3_step (stmt) == SQLITE_DONE;
+      /* Its bindings point into the pending text: all are bound again
+       * before it runs again. */
+      sqlite3_reset (stmt);
+      if (done)
+        {
+          a->changed += a->n_pending;
+          for (guint k = 0; a->had_waiting && k < a->n_pending; k++)
+            {
+              pending_row (a, k, values, &row);
+              note_waiting (a, row.id, FALSE);
+            }
+        }
+    }
+  for (guint k = 0; ok && !done && k < a->n_pending; k++)
+    {
+      pending_row (a, k, values, &row);
+      ok = apply_row_now (a, &row, error);
+    }
+  a->n_pending = 0;
+  g_array_set_size (a->pending, 0);
+  g_string_truncate (a->pending_text, 0);
+  return ok;
+}
+
+/* Holds a new row back when it can be inserted with others (its values
+ * all the replay's own, its set columns those of the rows held). */
+static gboolean
+pend_row (Applied          *a,
+          const ReplayRow  *row,
+          gboolean         *held,
+          GError          **error)
+{
+  guint n = row->n_columns;
+  HeldValue *copy;
+
+  *held = FALSE;
+  if (a->one_by_one)
+    return TRUE;
+  for (guint c = 1; c < n; c++)
+    if (row->set[c] && row->values[c].value != NULL)
+      return TRUE;
+  if (a->n_pending > 0 && memcmp (a->pending_set, row->set, n * sizeof (gboolean)) != 0 &&
+      !flush_inserts (a, error))
+    return FALSE;
+  if (a->n_pending == 0)
+    memcpy (a->pending_set, row->set, n * sizeof (gboolean));
+  g_array_set_size (a->pending, (a->n_pending + 1) * n);
+  copy = &g_array_index (a->pending, HeldValue, a->n_pending * n);
+  /* The id, NUL-ended, then the set values. */
+  copy[0] = (HeldValue) { NULL, SQLITE_TEXT, 0, a->pending_text->len, (int) strlen (row->id) };
+  g_string_append_len (a->pending_text, row->id, copy[0].n + 1);
+  for (guint c = 1; c < n; c++)
+    if (row->set[c])
+      {
+        const ReplayValue *v = &row->values[c];
+
+        copy[c] = (HeldValue) { NULL, v->type, v->integer, a->pending_text->len, v->n };
+        if (v->type == SQLITE_TEXT)
+          g_string_append_len (a->pending_text, v->text, v->n);
+      }
+  a->n_pending++;
+  *held = TRUE;
+  return a->n_pending < CHUNK || flush_inserts (a, error);
+}
+
+static gboolean
+apply_row (const ReplayRow  *row,
+           gpointer          user_data,
+           GError          **error)
+{
+  Applied *a = user_data;
+  gboolean held = FALSE;
+
+  if (!row->deleted && !pend_row (a, row, &held, error))
+    return FALSE;
+  if (held)
+    return TRUE;
+  return flush_inserts (a, error) && apply_row_now (a, row, error);
 }
 
 gboolean
@@ -876,7 +1070,10 @@ _sd_replay_apply_touched (SdStore      *store,
                                                "VALUES (?1, sd_row_key (?2), %" G_GINT64_FORMAT ")", now_ms);
   Applied a = { .m = { db, table, _sd_table_columns (db, table),
                         g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement), NULL, 0 },
-                .append_only = append_only };
+                .append_only = append_only,
+                .pending = g_array_new (FALSE, FALSE, sizeof (HeldValue)),
+                .pending_text = g_string_new (NULL),
+                .chunk_inserts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement) };
   sqlite3_stmt *tbl = NULL;
   gint64 t0 = g_get_monotonic_time ();
   clock_t c0 = clock ();
@@ -907,13 +1104,32 @@ _sd_replay_apply_touched (SdStore      *store,
        (a.update = prepare_update (db, table, a.m.columns)) != NULL;
   if (!ok)
     set_read_error (db, error);
-  ok = ok && replay_table_rows (db, table, TRUE, apply_row, &a, error);
+  a.pending_set = g_new0 (gboolean, a.m.columns->len);
+  a.defaults = column_defaults (db, table);
+  /* A row whose parent is in its own table waits when inserted alone
+   * before it, but not in one statement with it (SQLite checks foreign
+   * keys at the statement's end): such a table's rows go one by one. */
+  a.one_by_one = TRUE;
+  if (ok && sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_foreign_key_list (?1) WHERE \"table\" = ?1", -1, &tbl,
+                                NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (tbl, 1, table, -1, SQLITE_STATIC);
+      a.one_by_one = sqlite3_step (tbl) != SQLITE_DONE;
+    }
+  sqlite3_finalize (tbl);
+  tbl = NULL;
+  ok = ok && replay_table_rows (db, table, TRUE, apply_row, &a, error) && flush_inserts (&a, error);
   sqlite3_finalize (a.m.exists);
   sqlite3_finalize (a.delete);
   sqlite3_finalize (a.wait);
   sqlite3_finalize (a.unwait);
   sqlite3_finalize (a.update);
   g_hash_table_unref (a.m.inserts);
+  g_hash_table_unref (a.chunk_inserts);
+  g_array_unref (a.pending);
+  g_string_free (a.pending_text, TRUE);
+  g_free (a.pending_set);
+  g_ptr_array_unref (a.defaults);
   g_ptr_array_unref (a.m.columns);
   /* The replay is most of an import's fold: timed apart from the rest. */
   g_debug ("replay: “%s”, %" G_GINT64_FORMAT " rows changed in %.0f ms (%.0f ms CPU)", table, a.changed,
