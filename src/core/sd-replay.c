@@ -716,6 +716,7 @@ typedef struct {
   GHashTable    *chunk_inserts;  /* the set columns' mask → INSERT of CHUNK rows */
   GPtrArray     *defaults;       /* sqlite3_value* per column, as the replay's */
   gboolean       one_by_one;     /* no rows held back (a parent in the same table) */
+  guint          alone;          /* rows to apply one by one after a chunk failed */
 } Applied;
 
 /* One statement for this many new rows spares SQLite, for all but one,
@@ -987,6 +988,10 @@ flush_inserts (Applied  *a,
             }
         }
     }
+  /* A batch that changes rows already here (or many that wait) would
+   * fail chunk after chunk: after one, the next rows go one by one. */
+  if (stmt != NULL && !done)
+    a->alone = 8 * CHUNK;
   for (guint k = 0; ok && !done && k < a->n_pending; k++)
     {
       pending_row (a, k, values, &row);
@@ -1012,6 +1017,11 @@ pend_row (Applied          *a,
   *held = FALSE;
   if (a->one_by_one)
     return TRUE;
+  if (a->alone > 0)
+    {
+      a->alone--;
+      return TRUE;
+    }
   for (guint c = 1; c < n; c++)
     if (row->set[c] && row->values[c].value != NULL)
       return TRUE;
