@@ -722,7 +722,7 @@ typedef struct {
 /* One statement for this many new rows spares SQLite, for all but one,
  * the cost of a statement's run: opening the table's and indexes'
  * cursors, the statement journal, and closing them. */
-#define CHUNK 32
+#define CHUNK 64
 
 static sqlite3_stmt *
 prepare_update (sqlite3    *db,
