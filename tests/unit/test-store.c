@@ -267,6 +267,58 @@ damage_table (const char *path,
   g_assert_true (g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
 }
 
+/* The lists of allowed words are comparisons (migration 13: SQLite
+ * rebuilt a list for every row written), and they still refuse a word
+ * outside them, allow each word in them, and a table made later that
+ * writes a list of three or more words again is caught here. */
+static void
+test_checks_as_comparisons (Fixture *f, gconstpointer data)
+{
+  g_autoptr(SdStore) store = open_new (f);
+  sqlite3 *db = _sd_store_get_db (store);
+  g_autoptr(GError) error = NULL;
+  static const char *const sexes[] = { "unknown", "male", "female", "not_applicable" };
+
+  {
+    g_autoptr(GRegex) list = g_regex_new ("\\b[a-z_]+ IN \\('[^']*'(,\\s*'[^']*'){2,}\\)", 0, 0, NULL);
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL", -1, &stmt,
+                                         NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      if (g_regex_match (list, (const char *) sqlite3_column_text (stmt, 1), 0, NULL))
+        g_error ("%s checks a list of words: write it as comparisons", sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM sqlite_schema WHERE sql LIKE '%sex = ''male''%'"), >=, 2);
+  {
+    g_autoptr(SdTxn) txn = _sd_store_begin (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO households (id, stay, created_at) VALUES ('h1', 'home', 0)",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    for (guint i = 0; i < G_N_ELEMENTS (sexes); i++)
+      {
+        g_autofree char *sql = g_strdup_printf ("INSERT INTO persons (id, household_id, name, sex, created_at) "
+                                                "VALUES ('p%u', 'h1', '試験', '%s', 0)", i, sexes[i]);
+
+        g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      }
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO persons (id, household_id, name, sex, created_at) "
+                                       "VALUES ('px', 'h1', '試験', 'Male', 0)", NULL, NULL, NULL), ==,
+                     SQLITE_CONSTRAINT_CHECK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE households SET stay = 'tent' WHERE id = 'h1'", NULL, NULL, NULL), ==,
+                     SQLITE_CONSTRAINT_CHECK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE persons SET care_level = 'care6' WHERE id = 'p1'", NULL, NULL, NULL),
+                     ==, SQLITE_CONSTRAINT_CHECK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE persons SET care_level = 'care5' WHERE id = 'p1'", NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+    g_assert_true (_sd_txn_commit (g_steal_pointer (&txn), &error));
+  }
+  g_assert_true (sd_store_check (store, &error));
+  g_assert_no_error (error);
+}
+
 /* 400 people in one household, written as the core writes them. */
 static void
 add_many_persons (SdStore *store)
@@ -1207,6 +1259,7 @@ main (int argc, char *argv[])
   ADD ("/store/rescue-rebuilds-from-oplog", test_rescue_rebuilds_from_oplog);
   ADD ("/store/migrate-from-every-version", test_migrate_from_every_version);
   ADD ("/store/migrate-rebuilds-person-keys", test_migrate_rebuilds_person_keys);
+  ADD ("/store/checks-as-comparisons", test_checks_as_comparisons);
   ADD ("/oplog/captures-insert", test_oplog_captures_insert);
   ADD ("/oplog/captures-changed-fields-only", test_oplog_captures_changed_fields_only);
   ADD ("/oplog/no-gap-after-failure", test_oplog_no_gap_after_failure);
