@@ -290,13 +290,39 @@ test_other_hq (Fixture *f, gconstpointer data)
   assert_refused (f, batch, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_FOR_US);
 }
 
-static void
-test_newer_schema (Fixture *f, gconstpointer data)
+/* K0's changes above AFTER, each as the line a batch carries. */
+static GPtrArray *
+op_lines (SdStore *store,
+          gint64   after)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (store),
+    "SELECT json_object ('site', s.site_id, 'seq', o.seq, 'txn', o.txn, 'hlc', o.hlc, 'kind', o.kind, "
+    "  'tbl', t.name, 'row_id', sd_row_id (o.row_id), 'fields', json (o.fields)) "
+    "FROM oplog o JOIN oplog_sites s ON s.n = o.site JOIN oplog_tables t ON t.n = o.tbl "
+    "WHERE s.site_id = ?1 AND o.seq > ?2 ORDER BY o.seq", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, sd_store_get_site_id (store), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, after);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (lines, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  return lines;
+}
+
+/* A batch for HQ signed by k0, made by SCHEMA, that carries
+ * LINES[FROM[i]] in turn (FROM ends with -1): changes in any order,
+ * repeated, or forged. */
+static GBytes *
+batch_of (Fixture    *f,
+          GPtrArray  *lines,
+          const int  *from,
+          int         schema)
 {
   g_autoptr(GError) error = NULL;
   g_auto(SdSyncSelf) self = { 0 };
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-  g_autoptr(GBytes) batch = NULL;
   g_autoptr(SdBatchWriter) writer = NULL;
   g_autoptr(GBytes) sha = NULL;
   guint8 hq_box[crypto_box_PUBLICKEYBYTES];
@@ -309,16 +335,29 @@ test_newer_schema (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   memcpy (hq_box, sqlite3_column_blob (stmt, 0), sizeof hq_box);
   sqlite3_finalize (stmt);
-  /* Everything right, signed by k0, but made by a schema from the future. */
   writer = sd_batch_writer_new (&self.signer, hq_box, &error);
+  for (; *from >= 0; from++)
+    {
+      const char *line = g_ptr_array_index (lines, *from);
+
+      g_assert_true (sd_batch_writer_add_line (writer, line, strlen (line), &error));
+    }
   header = json_pack ("{s:s, s:s, s:i, s:s, s:s, s:s, s:{}, s:{s:s, s:s}}",
-                      "kind", "batch", "origin", sd_store_get_site_id (f->k0), "schema", SD_SCHEMA_VERSION + 1,
+                      "kind", "batch", "origin", sd_store_get_site_id (f->k0), "schema", schema,
                       "deployment", self.deployment_id, "deployment_name", self.deployment_name,
                       "to", sd_store_get_site_id (f->hq), "holds", "sender", "name", "k0", "role", "kiosk");
   sha = sd_batch_writer_finish (writer, header, out, NULL, &error);
   g_assert_no_error (error);
   g_output_stream_close (out, NULL, NULL);
-  batch = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static void
+test_newer_schema (Fixture *f, gconstpointer data)
+{
+  /* Everything right, signed by k0, but made by a schema from the future. */
+  g_autoptr(GBytes) batch = batch_of (f, NULL, (const int[]) { -1 }, SD_SCHEMA_VERSION + 1);
+
   assert_refused (f, batch, SD_SYNC_ERROR, SD_SYNC_ERROR_TOO_NEW);
 }
 
@@ -343,6 +382,77 @@ test_cloned_site (Fixture *f, gconstpointer data)
   copied = sd_sync_test_export (clone, "hq");
   sd_sync_test_import (f->hq, original, NULL);
   assert_refused (f, copied, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE);
+}
+
+/* The merge stores changes 64 to a statement (sd-sync.c): a change held
+ * already, or twice in the batch, or forged under a held number, is
+ * what it was when they went one by one, wherever the chunks fall. */
+static void
+test_chunks (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GPtrArray) more = NULL;
+  g_autoptr(GBytes) first = NULL, second = NULL, forged = NULL;
+  g_autofree char *line = NULL;
+  int order[256], n = 0, total;
+  gint64 held = count (f->k0, "SELECT max (o.seq) FROM oplog o JOIN oplog_sites s ON s.n = o.site "
+                              "WHERE s.site_id = (SELECT site_id FROM site)");
+  SdSyncImport result = { 0 };
+  char *hlc;
+
+  for (int i = 0; i < 80; i++)
+    register_person (f->k0, "塊 一");
+  lines = op_lines (f->k0, held);
+  total = (int) lines->len;
+  g_assert_cmpint (total, >, 150);
+  g_assert_cmpint (total, <, G_N_ELEMENTS (order) - 10);
+
+  /* The first 100, then the 70th again (in the same chunk as the first
+   * time) and the 3rd (in another). */
+  for (int i = 0; i < 100; i++)
+    order[n++] = i;
+  order[n++] = 69;
+  order[n++] = 2;
+  order[n] = -1;
+  first = batch_of (f, lines, order, SD_SCHEMA_VERSION);
+  sd_sync_test_import (f->hq, first, &result);
+  g_assert_cmpint (result.applied, ==, 100);
+  g_assert_cmpint (result.already_had, ==, 2);
+  sd_sync_import_clear (&result);
+
+  /* From the 51st on: held and new on either side of a chunk's end. */
+  n = 0;
+  for (int i = 50; i < total; i++)
+    order[n++] = i;
+  order[n] = -1;
+  second = batch_of (f, lines, order, SD_SCHEMA_VERSION);
+  sd_sync_test_import (f->hq, second, &result);
+  g_assert_cmpint (result.applied, ==, total - 100);
+  g_assert_cmpint (result.already_had, ==, 50);
+  sd_sync_import_clear (&result);
+  g_assert_cmpint (count (f->hq, "SELECT count (*) FROM persons WHERE name = '塊 一'"), ==, 80);
+
+  /* In one chunk: a held change, the same again but with another HLC
+   * (the forgery, refused), then new changes (stored by the chunk's
+   * statement, and undone with the rest). */
+  register_person (f->k0, "塊 二");
+  register_person (f->k0, "塊 二");
+  more = op_lines (f->k0, held + total);
+  g_assert_cmpint (more->len, >=, 2);
+  line = g_strdup (g_ptr_array_index (lines, 40));
+  hlc = strstr (line, "\"hlc\":");
+  g_assert_nonnull (hlc);
+  hlc[strlen ("\"hlc\":") + 3] = hlc[strlen ("\"hlc\":") + 3] == '1' ? '2' : '1';
+  g_ptr_array_add (more, g_steal_pointer (&line));
+  g_ptr_array_add (more, g_strdup (g_ptr_array_index (lines, 10)));
+  n = 0;
+  order[n++] = more->len - 1;
+  order[n++] = more->len - 2;
+  for (guint i = 0; i < more->len - 2; i++)
+    order[n++] = i;
+  order[n] = -1;
+  forged = batch_of (f, more, order, SD_SCHEMA_VERSION);
+  assert_refused (f, forged, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE);
 }
 
 /* A site's sequence with a hole: recorded and shown; filled later, gone. */
@@ -567,6 +677,7 @@ main (int    argc,
   ADD ("other-hq", test_other_hq);
   ADD ("newer-schema", test_newer_schema);
   ADD ("cloned-site", test_cloned_site);
+  ADD ("chunks", test_chunks);
   ADD ("gap", test_gap);
   ADD ("clock-ahead", test_clock_ahead);
   ADD ("enrol-refusals", test_enrol_refusals);
