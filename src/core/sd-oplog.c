@@ -62,6 +62,14 @@ uuid_bytes (const char *text,
   return TRUE;
 }
 
+gboolean
+_sd_oplog_row_key (const char *row_id,
+                   gsize       n,
+                   guint8      key[16])
+{
+  return n == 36 && uuid_bytes (row_id, (int) n, key);
+}
+
 static void
 sql_row_key_cb (sqlite3_context *ctx,
                 int              argc,

@@ -23,6 +23,13 @@ typedef enum {
  * pure functions, the same on every connection. */
 void      _sd_oplog_register_functions (sqlite3       *db);
 
+/* The op-log row_id sd_row_key() makes of ROW_ID (N bytes): TRUE with
+ * its 16 bytes in KEY for a canonical UUID, else FALSE (the text itself
+ * is the key). */
+gboolean  _sd_oplog_row_key            (const char    *row_id,
+                                        gsize          n,
+                                        guint8         key[16]);
+
 /* The text row id an op-log row_id stands for (a 16-byte blob is a UUID),
  * newly allocated. */
 char     *_sd_oplog_row_id_text        (sqlite3_value *row_id);

@@ -639,7 +639,8 @@ typedef struct {
   const char *site;
   gint64      site_n, seq, txn, hlc, kind, tbl;
   gsize       row_id, packed;  /* offsets in Merge.text; packed G_MAXSIZE for NULL */
-  gboolean    stored;
+  guint8      key[16];         /* sd_row_key (row_id) when is_uuid */
+  gboolean    is_uuid, stored;
 } Pending;
 
 /* Changes are stored CHUNK to an INSERT, as the replay's new rows are
@@ -1062,7 +1063,7 @@ insert_statement (Merge *m,
                                              "fields) VALUES ");
 
       for (guint i = 0; i < n; i++)
-        g_string_append_printf (sql, "%s(?%u, ?%u, ?%u, ?%u, ?%u, ?%u, sd_row_key (?%u), ?%u)", i > 0 ? ", " : "",
+        g_string_append_printf (sql, "%s(?%u, ?%u, ?%u, ?%u, ?%u, ?%u, ?%u, ?%u)", i > 0 ? ", " : "",
                                 8 * i + 1, 8 * i + 2, 8 * i + 3, 8 * i + 4, 8 * i + 5, 8 * i + 6, 8 * i + 7,
                                 8 * i + 8);
       g_string_append (sql, " RETURNING site, seq");
@@ -1093,7 +1094,11 @@ insert_pending (Merge   *m,
       sqlite3_bind_int64 (stmt, 8 * i + 4, p[i].hlc);
       sqlite3_bind_int64 (stmt, 8 * i + 5, p[i].kind);
       sqlite3_bind_int64 (stmt, 8 * i + 6, p[i].tbl);
-      sqlite3_bind_text (stmt, 8 * i + 7, m->text->str + p[i].row_id, -1, SQLITE_STATIC);
+      /* sd_row_key (), made here: the statement calls no function a row. */
+      if (p[i].is_uuid)
+        sqlite3_bind_blob (stmt, 8 * i + 7, p[i].key, sizeof p[i].key, SQLITE_STATIC);
+      else
+        sqlite3_bind_text (stmt, 8 * i + 7, m->text->str + p[i].row_id, -1, SQLITE_STATIC);
       if (p[i].packed == G_MAXSIZE)
         sqlite3_bind_null (stmt, 8 * i + 8);
       else
@@ -1242,7 +1247,9 @@ merge_operation (Merge         *m,
       }
 
   p = &m->pending[m->n_pending++];
-  *p = (Pending) { interned, site_n, seq, txn, hlc, kind, info->number, m->text->len, G_MAXSIZE, FALSE };
+  *p = (Pending) { .site = interned, .site_n = site_n, .seq = seq, .txn = txn, .hlc = hlc, .kind = kind,
+                   .tbl = info->number, .row_id = m->text->len, .packed = G_MAXSIZE };
+  p->is_uuid = _sd_oplog_row_key (row_id, strlen (row_id), p->key);
   g_string_append_len (m->text, row_id, strlen (row_id) + 1);
   if (packed != NULL)
     {
