@@ -1948,6 +1948,14 @@ import_stream (SdStore       *store,
        record_batch (store, header, result, error) && _sd_txn_commit (g_steal_pointer (&txn), error);
   g_clear_pointer (&txn, _sd_txn_rollback);
   sqlite3_exec (_sd_store_get_db (store), "PRAGMA cache_size = -" G_STRINGIFY (SD_STORE_CACHE_KIB), NULL, NULL, NULL);
+  if (!ok)
+    {
+      /* Nothing of a refused batch stays: neither do the counts of what
+       * it stored before it was refused. */
+      result->operations = result->applied = result->already_had = result->rows_changed = 0;
+      result->waiting = result->clamped = result->gaps = result->conflicts = result->duplicates = 0;
+      result->enrolled = result->chain_broken = FALSE;
+    }
   return ok;
 }
 
