@@ -1565,6 +1565,23 @@ merge_findings (Merge         *m,
   return TRUE;
 }
 
+/* The pairs of a new person P (its row in temp.sync_new_persons NP)
+ * and another Q that share a key KEY, as FROM makes them (sd-sync.c,
+ * merge_fold): the same name and birth date ('d'), or the same kana,
+ * birth date and address ('e'), neither record closed, and Q not
+ * registered at the site that registered P. */
+#define DUPLICATES(from, key) \
+  "INSERT OR IGNORE INTO sync_duplicates (person_a, person_b, noted_at) " \
+  "SELECT min (p.id, q.id), max (p.id, q.id), ?1 " from \
+  "  JOIN person_keys k2 ON k2.key = " key " AND k2.person_id != p.id " \
+  "  JOIN persons q ON q.id = k2.person_id " \
+  "  LEFT JOIN households hp ON hp.id = p.household_id LEFT JOIN households hq ON hq.id = q.household_id " \
+  "WHERE substr (" key ", 1, 1) IN ('d', 'e') " \
+  "  AND (substr (" key ", 1, 1) = 'd' OR coalesce (p.address, hp.address) = coalesce (q.address, hq.address)) " \
+  "  AND p.merged_into IS NULL AND q.merged_into IS NULL " \
+  "  AND np.site IS NOT (SELECT site FROM oplog WHERE tbl = 4 AND row_id = sd_row_key (q.id) AND kind = 1 " \
+  "                      ORDER BY hlc LIMIT 1)"
+
 /* Makes every row the batch touched (and every row still waiting for
  * its parent) what the op-log says, parents first. */
 static gboolean
@@ -1575,6 +1592,7 @@ merge_fold (Merge         *m,
   g_autoptr(SdDerive) derive = NULL;
   const char *table;
   gint64 before;
+  gboolean few;
 
   if (!run_bound (m, "INSERT OR IGNORE INTO temp.sync_touched (tbl, row_id) "
                      "SELECT tbl, row_id FROM sync_waiting", NULL, 0, error))
@@ -1604,29 +1622,31 @@ merge_fold (Merge         *m,
    * merged into another is closed: never proposed again, and a pair that
    * the batch closed a record of is decided.
    *
-   * It starts from the keys, not from the new persons: person_keys has
-   * no index by person, so that way scanned every key of every person
-   * (and then every new person for each key shared).  One pass along
-   * the 'd' and 'e' range of its primary key finds the few keys two
-   * persons share, and only those are looked up: a sixth of the time
-   * for 44 000 new persons.  np.row_id = sd_row_key (…) is sd_row_id ()'s
-   * inverse, and can use np's primary key. */
+   * A large batch starts from the keys, not from the new persons:
+   * person_keys has no index by person, so that way scanned every key of
+   * every person.  One pass along the 'd' and 'e' range of its primary
+   * key finds the few keys two persons share, and only those are looked
+   * up: a sixth of the time for 44 000 new persons.  A small batch (a
+   * push of a few registrations into a city's HQ) would still pay that
+   * pass over everyone: it makes its new persons' keys again instead
+   * (the very keys person_keys holds for them, which check proves) and
+   * looks each up.  np.row_id = sd_row_key (…) is sd_row_id ()'s inverse,
+   * and can use np's primary key. */
   before = store_count (m->store, "SELECT count (*) FROM sync_duplicates");
-  if (!run_bound (m,
-        "INSERT OR IGNORE INTO sync_duplicates (person_a, person_b, noted_at) "
-        "SELECT min (p.id, q.id), max (p.id, q.id), ?1 "
-        "FROM (SELECT key FROM person_keys WHERE key >= 'd' AND key < 'f' GROUP BY key HAVING count (*) > 1) s "
-        "  JOIN person_keys k ON k.key = s.key "
-        "  JOIN temp.sync_new_persons np ON np.row_id = sd_row_key (k.person_id) "
-        "  JOIN person_keys k2 ON k2.key = k.key AND k2.person_id != k.person_id "
-        "  JOIN persons p ON p.id = k.person_id "
-        "  JOIN persons q ON q.id = k2.person_id "
-        "  LEFT JOIN households hp ON hp.id = p.household_id LEFT JOIN households hq ON hq.id = q.household_id "
-        "WHERE (substr (k.key, 1, 1) = 'd' OR coalesce (p.address, hp.address) = coalesce (q.address, hq.address)) "
-        "  AND p.merged_into IS NULL AND q.merged_into IS NULL "
-        "  AND np.site IS NOT (SELECT site FROM oplog WHERE tbl = 4 AND row_id = sd_row_key (q.id) AND kind = 1 "
-        "                      ORDER BY hlc LIMIT 1)",
-        NULL, 0, error))
+  few = store_count (m->store, "SELECT count (*) * 32 FROM temp.sync_new_persons") <
+        store_count (m->store, "SELECT n FROM table_counts WHERE name = 'persons'");
+  g_debug ("merge: possible duplicates by %s", few ? "the new persons' keys" : "the keys shared");
+  if (!run_bound (m, few
+                     ? DUPLICATES ("FROM temp.sync_new_persons np JOIN persons p ON p.id = sd_row_id (np.row_id) "
+                                   "  LEFT JOIN households h0 ON h0.id = p.household_id, "
+                                   "  json_each (sd_search_keys (p.name, p.kana, coalesce (p.phone, h0.phone), "
+                                   "    p.birth_date)) k ", "k.value")
+                     : DUPLICATES ("FROM (SELECT key FROM person_keys WHERE key >= 'd' AND key < 'f' GROUP BY key "
+                                   "  HAVING count (*) > 1) s "
+                                   "  JOIN person_keys k ON k.key = s.key "
+                                   "  JOIN temp.sync_new_persons np ON np.row_id = sd_row_key (k.person_id) "
+                                   "  JOIN persons p ON p.id = k.person_id ", "k.key"),
+                NULL, 0, error))
     return FALSE;
   result->duplicates = store_count (m->store, "SELECT count (*) FROM sync_duplicates") - before;
   return _sd_sync_settle_merged (m->store, error) && _sd_sync_close_merged_pairs (m->store, m->now, error);

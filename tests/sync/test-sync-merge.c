@@ -801,7 +801,7 @@ test_conflict (void)
 /* Two kiosks register the same person: HQ lists a possible duplicate,
  * and people keep them apart (or merge them). */
 static void
-test_duplicates (void)
+check_duplicates (guint crowd)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(json_t) list = NULL;
@@ -810,6 +810,20 @@ test_duplicates (void)
   Run run;
 
   run_open (&run, 5);
+  /* CROWD others registered at HQ itself first: a batch of one new
+   * person into many is matched by its own keys, one into few by the
+   * keys shared (merge_fold): both must find the pair. */
+  for (guint i = 0; i < crowd; i++)
+    {
+      g_autofree char *household = new_id (&run), *person = new_id (&run);
+      g_autofree char *sql = g_strdup_printf (
+        "INSERT INTO households (id, shelter_id, stay, created_at) VALUES ('%s', "
+        "  '00000000-0000-7000-8000-000000000001', 'shelter', 1);"
+        "INSERT INTO persons (id, household_id, name, birth_date, created_at) "
+        "  VALUES ('%s', '%s', '佐藤 %u', '1960-02-0%u', 1);", household, person, household, i, i % 9 + 1);
+
+      sd_sync_test_write (run.sites[0], sql);
+    }
   for (guint k = 1; k <= 2; k++)
     {
       g_autofree char *household = new_id (&run), *person = new_id (&run);
@@ -838,6 +852,18 @@ test_duplicates (void)
   g_assert_cmpstr (text, ==, "[]");
   assert_converged (&run);
   run_close (&run);
+}
+
+static void
+test_duplicates (void)
+{
+  check_duplicates (0);
+}
+
+static void
+test_duplicates_into_a_crowd (void)
+{
+  check_duplicates (80);
 }
 
 /* A kiosk carries another kiosk's changes to HQ, which keep their
@@ -891,6 +917,7 @@ main (int    argc,
   g_test_add_func ("/sync/merge/gaps-any-order", test_gaps_any_order);
   g_test_add_func ("/sync/merge/conflict", test_conflict);
   g_test_add_func ("/sync/merge/duplicates", test_duplicates);
+  g_test_add_func ("/sync/merge/duplicates-into-a-crowd", test_duplicates_into_a_crowd);
   g_test_add_func ("/sync/merge/relay", test_relay);
   g_test_add_func ("/sync/merge/property", test_property);
   status = g_test_run ();
