@@ -1537,34 +1537,25 @@ migrate_to_12 (sqlite3  *db,
  * as SQLite documents for constraint changes that leave the file's
  * content as it is (lang_altertable.html, "other kinds of table schema
  * changes").  A table made later writes its lists as comparisons. */
-static char *
-comparisons_cb_text (const GMatchInfo *match)
-{
-  g_autofree char *column = g_match_info_fetch (match, 1);
-  g_autofree char *list = g_match_info_fetch (match, 2);
-  g_autoptr(GRegex) word = g_regex_new ("'[^']*'", 0, 0, NULL);
-  g_autoptr(GMatchInfo) words = NULL;
-  GString *out = g_string_new ("(");
-
-  g_regex_match (word, list, 0, &words);
-  for (guint i = 0; g_match_info_matches (words); i++, g_match_info_next (words, NULL))
-    {
-      g_autofree char *value = g_match_info_fetch (words, 0);
-
-      g_string_append_printf (out, "%s%s = %s", i > 0 ? " OR " : "", column, value);
-    }
-  g_string_append (out, ")");
-  return g_string_free (out, FALSE);
-}
-
 static gboolean
 comparisons_cb (const GMatchInfo *match,
                 GString          *result,
                 gpointer          user_data)
 {
-  g_autofree char *text = comparisons_cb_text (match);
+  g_autofree char *column = g_match_info_fetch (match, 1);
+  g_autofree char *list = g_match_info_fetch (match, 2);
+  g_autoptr(GRegex) word = g_regex_new ("'[^']*'", 0, 0, NULL);
+  g_autoptr(GMatchInfo) words = NULL;
 
-  g_string_append (result, text);
+  g_string_append_c (result, '(');
+  g_regex_match (word, list, 0, &words);
+  for (guint i = 0; g_match_info_matches (words); i++, g_match_info_next (words, NULL))
+    {
+      g_autofree char *value = g_match_info_fetch (words, 0);
+
+      g_string_append_printf (result, "%s%s = %s", i > 0 ? " OR " : "", column, value);
+    }
+  g_string_append_c (result, ')');
   return FALSE;
 }
 

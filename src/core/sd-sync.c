@@ -1348,18 +1348,18 @@ compare_runs (gconstpointer a,
   return (x->first > y->first) - (x->first < y->first);
 }
 
-/* One gap, FIRST to LAST, of the origin SITE (site id SITE_ID), unless
- * another reason (a rescue) has recorded it already. */
+/* One gap, FIRST to LAST, of the origin numbered SITE, unless another
+ * reason (a rescue) has recorded it already. */
 static gboolean
-add_gap (Merge       *m,
+add_gap (Merge        *m,
          sqlite3_stmt *insert,
-         const char  *site_id,
-         gint64       first,
-         gint64       last)
+         gint64        site,
+         gint64        first,
+         gint64        last)
 {
   int rc;
 
-  sqlite3_bind_text (insert, 1, site_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 1, site);
   sqlite3_bind_int64 (insert, 2, first);
   sqlite3_bind_int64 (insert, 3, last);
   sqlite3_bind_int64 (insert, 4, m->now);
@@ -1391,24 +1391,18 @@ note_gaps (Merge   *m,
                                  "WHERE n = ?1) AND reason = 'sync' AND last_seq > ?2 AND first_seq < ?3",
                           -1, &clear, NULL) ||
       sqlite3_prepare_v2 (m->db, "INSERT INTO oplog_gaps (site_id, first_seq, last_seq, noted_at, reason) "
-                                 "SELECT ?1, ?2, ?3, ?4, 'sync' WHERE NOT EXISTS (SELECT 1 FROM oplog_gaps r "
-                                 "  WHERE r.site_id = ?1 AND r.first_seq <= ?3 AND r.last_seq >= ?2)",
+                                 "SELECT s.site_id, ?2, ?3, ?4, 'sync' FROM oplog_sites s WHERE s.n = ?1 "
+                                 "  AND NOT EXISTS (SELECT 1 FROM oplog_gaps r "
+                                 "    WHERE r.site_id = s.site_id AND r.first_seq <= ?3 AND r.last_seq >= ?2)",
                           -1, &insert, NULL))
     rc = sqlite3_errcode (m->db);
   for (guint r = 0; r < runs->len && rc == SQLITE_OK;)
     {
       gint64 site = g_array_index (runs, Run, r).site, from = 0, to = G_MAXINT64, at;
-      const char *site_id = NULL;
-      GHashTableIter iter;
-      gpointer key, value;
       guint end;
 
       for (end = r; end < runs->len && g_array_index (runs, Run, end).site == site; end++)
         ;
-      g_hash_table_iter_init (&iter, m->sites);
-      while (site_id == NULL && g_hash_table_iter_next (&iter, &key, &value))
-        if (*(gint64 *) value == site)
-          site_id = key;
       /* The changes held nearest around the new ones (none: the start). */
       sqlite3_bind_int64 (below, 1, site);
       sqlite3_bind_int64 (below, 2, g_array_index (runs, Run, r).first);
@@ -1423,8 +1417,8 @@ note_gaps (Merge   *m,
       sqlite3_bind_int64 (clear, 1, site);
       sqlite3_bind_int64 (clear, 2, from);
       sqlite3_bind_int64 (clear, 3, to);
-      if (site_id == NULL || sqlite3_step (clear) != SQLITE_DONE)
-        rc = site_id == NULL ? SQLITE_INTERNAL : sqlite3_errcode (m->db);
+      if (sqlite3_step (clear) != SQLITE_DONE)
+        rc = sqlite3_errcode (m->db);
       sqlite3_reset (clear);
 
       /* Each hole before a run, through the changes held in it. */
@@ -1442,12 +1436,12 @@ note_gaps (Merge   *m,
             {
               gint64 seq = sqlite3_column_int64 (held, 0);
 
-              if (seq > at + 1 && !add_gap (m, insert, site_id, at + 1, seq - 1))
+              if (seq > at + 1 && !add_gap (m, insert, site, at + 1, seq - 1))
                 rc = sqlite3_errcode (m->db);
               at = seq;
             }
           sqlite3_reset (held);
-          if (rc == SQLITE_OK && next > at + 1 && !add_gap (m, insert, site_id, at + 1, next - 1))
+          if (rc == SQLITE_OK && next > at + 1 && !add_gap (m, insert, site, at + 1, next - 1))
             rc = sqlite3_errcode (m->db);
           if (i < end)
             at = MAX (at, g_array_index (runs, Run, i).last);

@@ -225,10 +225,11 @@ same_schema (GPtrArray  **rows,
   return ms_since (t0);
 }
 
-/* Floor C: every row the import left in HQ's database (the derived rows
- * too: search keys, where each person is, the kept counts), written into
- * bare copies of its tables (their columns and keys; no other index, no
- * trigger), one transaction, durable.  Read before it is timed. */
+/* Floor C: every row in HQ's database once the import is done (the
+ * derived rows too: search keys, where each person is, the kept counts;
+ * with the few rows of the deployment HQ held before), written into bare
+ * copies of its tables (their columns, keys and checks; no other index,
+ * no trigger), one transaction, durable.  Read before it is timed. */
 static double
 every_row (SdStore    *hq,
            const char *dir)
