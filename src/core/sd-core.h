@@ -14,6 +14,8 @@
 #include "sd-paths.h"
 #include "sd-person.h"
 #include "sd-qr.h"
+#include "sd-safety.h"
+#include "sd-safety-input.h"
 #include "sd-qr-sheet.h"
 #include "sd-report.h"
 #include "sd-scan.h"

@@ -167,6 +167,20 @@ static const char state_sql[] =
   "  shelter_id = excluded.shelter_id, at = excluded.at, hlc = excluded.hlc "
   "WHERE (excluded.hlc, excluded.event_id) > (person_state.hlc, person_state.event_id)";
 
+/* Each person's newest answer to each roll-call that a touched answer
+ * belongs to, as safety_state_follow keeps it. */
+static const char safety_state_sql[] =
+  "INSERT INTO safety_state (rollcall_id, staff_id, answer_id, answered_at, hlc) "
+  "SELECT rollcall_id, staff_id, id, answered_at, hlc FROM ("
+  "  SELECT a.*, row_number () OVER (PARTITION BY a.rollcall_id, a.staff_id "
+  "    ORDER BY a.answered_at DESC, a.hlc DESC, a.id DESC) AS newest "
+  "  FROM temp.sync_touched t JOIN safety_answers a ON a.id = sd_row_id (t.row_id) "
+  "  WHERE t.tbl = " TABLE_N ("safety_answers") ") WHERE newest = 1 "
+  "ON CONFLICT (rollcall_id, staff_id) DO UPDATE SET answer_id = excluded.answer_id, "
+  "  answered_at = excluded.answered_at, hlc = excluded.hlc "
+  "WHERE (excluded.answered_at, excluded.hlc, excluded.answer_id) "
+  "  > (safety_state.answered_at, safety_state.hlc, safety_state.answer_id)";
+
 /* What the sets count in each kept table, times SIGN, into its delta. */
 static gboolean
 take_contributions (SdDerive  *d,
@@ -629,6 +643,7 @@ _sd_derive_end (SdDerive  *d,
   gint64 t0;
 
   if (!run (d, state_sql, 0, error) ||
+      !run (d, safety_state_sql, 0, error) ||
       !take_contributions (d, 1, error))
     return FALSE;
   for (guint i = 0; (table = _sd_aggregate_contribution (i, &contribution)) != NULL; i++)

@@ -1613,6 +1613,123 @@ migrate_checks_as_comparisons (sqlite3  *db,
   return TRUE;
 }
 
+/* ---- version 14: staff safety confirmation ---- */
+
+/* A roll-call (安否確認) is opened by HQ for one incident, real or a
+ * drill, and closed, never deleted.  Each answer is a fact over time,
+ * like a person's event: never changed, a later answer by the same
+ * person to the same roll-call supersedes it and the earlier ones stay
+ * as its history.  Both are synced: an answer given at a shelter's
+ * kiosk reaches HQ in a batch like anything else.  The roster gains a
+ * phone number for the call sheets of those who have not answered
+ * (staff field 10; field 9 is the retired PIN hash).
+ *
+ * "Newer" is by the time the person answered, then (HLC, id): an answer
+ * collected by a safety service and imported later must not supersede
+ * one the person gave at a kiosk after it.  safety_state is each
+ * person's newest answer per roll-call, kept by a trigger (and by its
+ * twin in sd-derive.c for an import), so the dashboard counts one row
+ * per person instead of searching every answer.  Derived and local,
+ * like person_state. */
+static const char *const staff_fields_v14[] = {
+  "staff_no", "name", "kana", "department", "section", "rank", "role", "active", "pin_hash", "phone", NULL };
+static const char *const rollcalls_v14[] = {
+  "title", "kind", "started_at", "closed_at", "opened_by", "closed_by", NULL };
+static const char *const safety_answers_v14[] = {
+  "rollcall_id", "staff_id", "safety", "location", "location_note", "can_report", "means", "arrival",
+  "message", "answered_at", "hlc", "via", "recorded_by", NULL };
+
+static const OplogTable staff_table_v14 = { 6, "staff", staff_fields_v14, staff_retired_v7, FALSE };
+static const OplogTable oplog_tables_v14[] = {
+  { 9, "rollcalls", rollcalls_v14, none, FALSE },
+  { 10, "safety_answers", safety_answers_v14, none, TRUE },
+};
+
+static const char schema_v14[] =
+  "ALTER TABLE staff ADD COLUMN phone TEXT;"
+  "INSERT INTO oplog_fields (tbl, n, name, retired) VALUES (6, 10, 'phone', 0);"
+
+  "CREATE TABLE rollcalls ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  title TEXT NOT NULL CHECK (length (title) BETWEEN 1 AND 200),"
+  "  kind TEXT NOT NULL CHECK (kind = 'real' OR kind = 'drill'),"
+  "  started_at INTEGER NOT NULL,"
+  "  closed_at INTEGER,"
+  "  opened_by TEXT,"
+  "  closed_by TEXT"
+  ");"
+  "CREATE TRIGGER guard_rollcalls_delete BEFORE DELETE ON rollcalls "
+  "BEGIN SELECT RAISE (ABORT, 'a roll-call is closed, never deleted'); END;"
+
+  "CREATE TABLE safety_answers ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  rollcall_id TEXT NOT NULL REFERENCES rollcalls (id),"
+  /* No REFERENCES clause, as person_events.staff_id has none: the
+   * roster is edited at HQ, and a member of staff taken off it at one
+   * site must not make another site's answers wait or fail. */
+  "  staff_id TEXT NOT NULL,"
+  "  safety TEXT NOT NULL CHECK (safety = 'unhurt' OR safety = 'minor' OR safety = 'serious'),"
+  "  location TEXT NOT NULL CHECK (location = 'home' OR location = 'work' OR location = 'other'),"
+  "  location_note TEXT CHECK (length (location_note) <= 200),"
+  "  can_report INTEGER NOT NULL CHECK (can_report IN (0, 1)),"
+  "  means TEXT CHECK (means = 'walk' OR means = 'bicycle' OR means = 'car' OR means = 'bus'"
+  "    OR means = 'train' OR means = 'other'),"
+  "  arrival TEXT CHECK (arrival = 'within_30m' OR arrival = 'within_1h' OR arrival = 'within_2h'"
+  "    OR arrival = 'within_3h' OR arrival = 'over_3h'),"
+  "  message TEXT CHECK (length (message) <= 1000),"
+  "  answered_at INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL,"
+  "  via TEXT NOT NULL CHECK (via = 'kiosk' OR via = 'web' OR via = 'phone' OR via = 'import'),"
+  "  recorded_by TEXT"
+  ");"
+  "CREATE INDEX safety_answers_person ON safety_answers (rollcall_id, staff_id, hlc);"
+
+  "CREATE TABLE safety_state ("
+  "  rollcall_id TEXT NOT NULL,"
+  "  staff_id TEXT NOT NULL,"
+  "  answer_id TEXT NOT NULL,"
+  "  answered_at INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL,"
+  "  PRIMARY KEY (rollcall_id, staff_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER safety_state_follow AFTER INSERT ON safety_answers BEGIN"
+  "  INSERT INTO safety_state (rollcall_id, staff_id, answer_id, answered_at, hlc)"
+  "    VALUES (NEW.rollcall_id, NEW.staff_id, NEW.id, NEW.answered_at, NEW.hlc)"
+  "  ON CONFLICT (rollcall_id, staff_id) DO UPDATE SET answer_id = excluded.answer_id,"
+  "    answered_at = excluded.answered_at, hlc = excluded.hlc"
+  "  WHERE (excluded.answered_at, excluded.hlc, excluded.answer_id)"
+  "    > (safety_state.answered_at, safety_state.hlc, safety_state.answer_id);"
+  "END;";
+
+static gboolean
+migrate_to_14 (sqlite3  *db,
+               GError  **error)
+{
+  GString *sql = g_string_new (schema_v14);
+  gboolean ok;
+
+  for (guint i = 0; i < G_N_ELEMENTS (oplog_tables_v14); i++)
+    {
+      const OplogTable *spec = &oplog_tables_v14[i];
+      g_autofree char *capture = capture_sql_v7 (spec);
+
+      g_string_append_printf (sql, "INSERT INTO oplog_tables (n, name) VALUES (%u, '%s');", spec->number,
+                              spec->table);
+      for (guint f = 0; spec->fields[f] != NULL; f++)
+        g_string_append_printf (sql, "INSERT INTO oplog_fields (tbl, n, name, retired) VALUES (%u, %u, '%s', 0);",
+                                spec->number, f + 1, spec->fields[f]);
+      g_string_append (sql, capture);
+    }
+  {
+    g_autofree char *capture = capture_sql_v7 (&staff_table_v14);
+
+    g_string_append (sql, capture);
+  }
+  ok = exec_sql (db, sql->str, error);
+  g_string_free (sql, TRUE);
+  return ok;
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -1630,6 +1747,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_11,
   migrate_to_12,
   migrate_checks_as_comparisons,
+  migrate_to_14,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);
@@ -1801,7 +1919,22 @@ _sd_check_schema (sqlite3  *db,
 const char *
 _sd_synced_table (guint index)
 {
-  return index < n_oplog_latest ? oplog_latest[index].table : NULL;
+  if (index < n_oplog_latest)
+    return oplog_latest[index].table;
+  index -= n_oplog_latest;
+  return index < G_N_ELEMENTS (oplog_tables_v14) ? oplog_tables_v14[index].table : NULL;
+}
+
+gboolean
+_sd_synced_table_is_append_only (const char *table)
+{
+  for (guint i = 0; i < n_oplog_latest; i++)
+    if (g_str_equal (oplog_latest[i].table, table))
+      return oplog_latest[i].append_only;
+  for (guint i = 0; i < G_N_ELEMENTS (oplog_tables_v14); i++)
+    if (g_str_equal (oplog_tables_v14[i].table, table))
+      return oplog_tables_v14[i].append_only;
+  return FALSE;
 }
 
 const char *

@@ -38,6 +38,7 @@
 #include "sd-json.h"
 #include "sd-person.h"
 #include "sd-shelter.h"
+#include "sd-safety-input.h"
 #include "sd-staff.h"
 #include "sd-store-private.h"
 #include "sd-support.h"
@@ -473,6 +474,7 @@ enum {
   STAFF_RANK,
   STAFF_ROLE,
   STAFF_PIN,
+  STAFF_PHONE,
   N_STAFF_FIELDS
 };
 
@@ -487,6 +489,7 @@ static const SeedField staff_fields[N_STAFF_FIELDS] = {
   [STAFF_RANK] = { "rank", FALSE },
   [STAFF_ROLE] = { "role", FALSE },
   [STAFF_PIN] = { "pin", FALSE },
+  [STAFF_PHONE] = { "phone", FALSE },
 };
 
 static gboolean
@@ -502,6 +505,7 @@ load_staff_row (SeedLoad   *load,
   g_autofree char *rank = seed_table_text (t, STAFF_RANK);
   g_autofree char *role = seed_table_text (t, STAFF_ROLE);
   g_autofree char *pin = seed_table_text (t, STAFF_PIN);
+  g_autofree char *phone = seed_table_text (t, STAFF_PHONE);
   g_autoptr(SdStaff) staff = NULL;
   SdStaffSpec spec = { 0 };
 
@@ -524,6 +528,7 @@ load_staff_row (SeedLoad   *load,
   spec.department = department;
   spec.section = section;
   spec.rank = rank;
+  spec.phone = phone;
   staff = sd_store_add_staff (load->store, &spec, pin, error);
   if (staff == NULL)
     return FALSE;
@@ -917,6 +922,147 @@ load_evacuees (SeedLoad    *load,
   return TRUE;
 }
 
+/* ---- safety.json: roll-calls and their answers ---- */
+
+/* { "rollcalls": [ { "title", "kind": "real" | "drill",
+ *   "started_minutes_ago", "answers": [ answer + "minutes_after_start",
+ *   "via" ] } ] }, the answers as sd-safety-input.h reads them: a demo's
+ * roll-call is as old at every load. */
+static gboolean
+json_minutes (json_t      *object,
+              const char  *member,
+              gint64      *out,
+              GError     **error)
+{
+  json_t *node = json_object_get (object, member);
+
+  if (!json_is_integer (node) || json_integer_value (node) < 0 || json_integer_value (node) > 60 * 24 * 30)
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” must be a whole number of minutes, 0 to 43200"), member);
+      return FALSE;
+    }
+  *out = json_integer_value (node);
+  return TRUE;
+}
+
+static gboolean
+load_answer (SeedLoad    *load,
+             SdRollcall  *rollcall,
+             json_t      *object,
+             GError     **error)
+{
+  static const char *const also[] = { "minutes_after_start", "via", NULL };
+  SdSafetyAnswerSpec spec;
+  const char *recorded_by_no = NULL;
+  g_autofree char *via = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(SdStaff) recorder = NULL;
+  gint64 minutes = 0;
+
+  if (!sd_safety_answer_from_json (object, also, &spec, &recorded_by_no, error) ||
+      !json_minutes (object, "minutes_after_start", &minutes, error) ||
+      !json_text (object, "via", FALSE, &via, error))
+    return FALSE;
+  spec.via = SD_ANSWER_VIA_WEB;
+  if (via != NULL && !sd_answer_via_from_string (via, &spec.via))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” is not a value of “%s”: write one of %s"), via, "via", "kiosk, web, phone, import");
+      return FALSE;
+    }
+  if (recorded_by_no != NULL)
+    {
+      recorder = sd_store_find_staff (load->store, recorded_by_no, error);
+      if (recorder == NULL)
+        return FALSE;
+      spec.recorded_by = sd_staff_get_id (recorder);
+    }
+  /* Never after now, even for a roll-call younger than its answers say. */
+  spec.answered_at = MIN (sd_rollcall_get_started_at (rollcall) + minutes * 60 * 1000,
+                          sd_store_now_ms (load->store));
+  id = sd_store_record_safety_answer (load->store, sd_rollcall_get_id (rollcall), &spec, error);
+  if (id == NULL)
+    return FALSE;
+  load->summary.safety_answers++;
+  return TRUE;
+}
+
+static gboolean
+load_rollcall (SeedLoad  *load,
+               json_t    *object,
+               GError   **error)
+{
+  static const char *const known[] = { "title", "kind", "started_minutes_ago", "answers", NULL };
+  g_autofree char *title = NULL, *kind = NULL;
+  g_autoptr(SdRollcall) rollcall = NULL;
+  g_autoptr(GError) local_error = NULL;
+  json_t *answers = NULL;
+  gint64 ago = 0;
+
+  if (!json_is_object (object))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("not a JSON object"));
+      return FALSE;
+    }
+  if (!sd_intake_input_refuse_unknown (object, _("the roll-call"), known, error) ||
+      !json_text (object, "title", TRUE, &title, error) ||
+      !json_text (object, "kind", TRUE, &kind, error) ||
+      !json_minutes (object, "started_minutes_ago", &ago, error) ||
+      !json_list (object, "answers", FALSE, &answers, error))
+    return FALSE;
+  if (!g_str_equal (kind, "real") && !g_str_equal (kind, "drill"))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” is not a value of “%s”: write one of %s"), kind, "kind", "real, drill");
+      return FALSE;
+    }
+  rollcall = sd_store_open_rollcall (load->store, title,
+                                     g_str_equal (kind, "drill") ? SD_ROLLCALL_DRILL : SD_ROLLCALL_REAL,
+                                     sd_store_now_ms (load->store) - ago * 60 * 1000, NULL, error);
+  if (rollcall == NULL)
+    return FALSE;
+  load->summary.rollcalls++;
+  for (guint i = 0; answers != NULL && i < json_array_size (answers); i++)
+    if (!load_answer (load, rollcall, json_array_get (answers, i), &local_error))
+      {
+        g_prefix_error (&local_error, _("answer %u: "), i + 1);
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+load_safety (SeedLoad    *load,
+             const char  *path,
+             const char  *file,
+             GError     **error)
+{
+  static const char *const known[] = { "rollcalls", NULL };
+  g_autoptr(json_t) root = load_json_file (path, file, 0, error);
+  g_autoptr(GError) local_error = NULL;
+  json_t *rollcalls;
+
+  if (root == NULL)
+    return FALSE;
+  if (!sd_intake_input_refuse_unknown (root, _("the file"), known, &local_error) ||
+      !json_list (root, "rollcalls", TRUE, &rollcalls, &local_error))
+    {
+      g_prefix_error (&local_error, _("%s: "), file);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_size (rollcalls); i++)
+    if (!load_rollcall (load, json_array_get (rollcalls, i), &local_error))
+      {
+        g_prefix_error (&local_error, _("%s, roll-call %u: "), file, i + 1);
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* ---- the manifest ---- */
 
 /* PATH with every symbolic link followed, or NULL when it does not exist. */
@@ -1042,8 +1188,15 @@ load_entry (SeedLoad    *load,
       return path != NULL && load_evacuees (load, path, file, error);
     }
 
+  if (g_str_equal (kind, "safety"))
+    {
+      path = resolve_path (load, file, index, error);
+      return path != NULL && load_safety (load, path, file, error);
+    }
+
   g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-               _("%s, file %u: “%s” is not a kind of seed file: write shelters, staff, support or evacuees"),
+               _("%s, file %u: “%s” is not a kind of seed file: write shelters, staff, safety, support or "
+                 "evacuees"),
                MANIFEST_NAME, index, kind);
   return FALSE;
 }

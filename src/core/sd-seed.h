@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 typedef struct {
   guint shelters;
   guint staff;
+  guint rollcalls;
+  guint safety_answers;
   guint support_persons;
   guint households;
   guint persons;

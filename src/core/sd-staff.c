@@ -38,6 +38,7 @@ struct _SdStaff
   char    *department;
   char    *section;
   char    *rank;
+  char    *phone;
   SdRole   role;
   gboolean has_pin;
 };
@@ -52,6 +53,7 @@ enum {
   PROP_DEPARTMENT,
   PROP_SECTION,
   PROP_RANK,
+  PROP_PHONE,
   PROP_ROLE,
   N_PROPS
 };
@@ -70,6 +72,7 @@ sd_staff_finalize (GObject *object)
   g_free (self->department);
   g_free (self->section);
   g_free (self->rank);
+  g_free (self->phone);
 
   G_OBJECT_CLASS (sd_staff_parent_class)->finalize (object);
 }
@@ -90,6 +93,7 @@ sd_staff_get_property (GObject    *object,
     case PROP_DEPARTMENT: g_value_set_string (value, self->department); break;
     case PROP_SECTION: g_value_set_string (value, self->section); break;
     case PROP_RANK: g_value_set_string (value, self->rank); break;
+    case PROP_PHONE: g_value_set_string (value, self->phone); break;
     case PROP_ROLE: g_value_set_int (value, self->role); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -110,6 +114,7 @@ sd_staff_class_init (SdStaffClass *klass)
   properties[PROP_DEPARTMENT] = g_param_spec_string ("department", NULL, NULL, NULL, flags);
   properties[PROP_SECTION] = g_param_spec_string ("section", NULL, NULL, NULL, flags);
   properties[PROP_RANK] = g_param_spec_string ("rank", NULL, NULL, NULL, flags);
+  properties[PROP_PHONE] = g_param_spec_string ("phone", NULL, NULL, NULL, flags);
   properties[PROP_ROLE] = g_param_spec_int ("role", NULL, NULL, 0, SD_ROLE_HQ, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -126,6 +131,7 @@ const char *sd_staff_get_kana (SdStaff *self) { g_return_val_if_fail (SD_IS_STAF
 const char *sd_staff_get_department (SdStaff *self) { g_return_val_if_fail (SD_IS_STAFF (self), NULL); return self->department; }
 const char *sd_staff_get_section (SdStaff *self) { g_return_val_if_fail (SD_IS_STAFF (self), NULL); return self->section; }
 const char *sd_staff_get_rank (SdStaff *self) { g_return_val_if_fail (SD_IS_STAFF (self), NULL); return self->rank; }
+const char *sd_staff_get_phone (SdStaff *self) { g_return_val_if_fail (SD_IS_STAFF (self), NULL); return self->phone; }
 SdRole sd_staff_get_role (SdStaff *self) { g_return_val_if_fail (SD_IS_STAFF (self), 0); return self->role; }
 gboolean sd_staff_get_has_pin (SdStaff *self) { g_return_val_if_fail (SD_IS_STAFF (self), FALSE); return self->has_pin; }
 
@@ -216,7 +222,7 @@ hash_pin (const char  *pin,
 /* ---- reading ---- */
 
 #define STAFF_COLUMNS "id, staff_no, name, kana, department, section, rank, role, " \
-                      "EXISTS (SELECT 1 FROM staff_pins p WHERE p.staff_id = staff.id)"
+                      "EXISTS (SELECT 1 FROM staff_pins p WHERE p.staff_id = staff.id), phone"
 
 static SdStaff *
 staff_from_row (sqlite3_stmt *stmt)
@@ -234,6 +240,7 @@ staff_from_row (sqlite3_stmt *stmt)
   sd_role_from_string (_sd_column_text (stmt, 7), &role);
   self->role = role;
   self->has_pin = sqlite3_column_int (stmt, 8);
+  self->phone = g_strdup (_sd_column_text (stmt, 9));
   return self;
 }
 
@@ -266,19 +273,14 @@ sd_store_find_staff (SdStore     *store,
   return NULL;
 }
 
-GListModel *
-sd_store_list_staff (SdStore  *store,
-                     GError  **error)
+static GListModel *
+list_staff (SdStore       *store,
+            sqlite3_stmt  *stmt,
+            GError       **error)
 {
   g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_STAFF);
-  sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (SD_IS_STORE (store), NULL);
-
-  stmt = _sd_store_prepare (store,
-                            "SELECT " STAFF_COLUMNS " FROM staff WHERE active = 1 "
-                            "ORDER BY length (staff_no), staff_no", error);
   if (stmt == NULL)
     return NULL;
   while ((rc = _sd_store_step (store, stmt, _("list the staff"), error)) == SQLITE_ROW)
@@ -290,6 +292,32 @@ sd_store_list_staff (SdStore  *store,
   if (rc != SQLITE_DONE)
     return NULL;
   return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+GListModel *
+sd_store_list_staff (SdStore  *store,
+                     GError  **error)
+{
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  return list_staff (store,
+                     _sd_store_prepare (store,
+                                        "SELECT " STAFF_COLUMNS " FROM staff WHERE active = 1 "
+                                        "ORDER BY length (staff_no), staff_no", error),
+                     error);
+}
+
+GListModel *
+sd_store_list_staff_by_department (SdStore  *store,
+                                   GError  **error)
+{
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  return list_staff (store,
+                     _sd_store_prepare (store,
+                                        "SELECT " STAFF_COLUMNS " FROM staff WHERE active = 1 "
+                                        "ORDER BY department, section, length (staff_no), staff_no", error),
+                     error);
 }
 
 /* ---- writing ---- */
@@ -324,6 +352,7 @@ sd_store_add_staff (SdStore            *store,
   g_autofree char *id = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *name = NULL, *kana = NULL, *department = NULL, *section = NULL, *rank = NULL;
+  g_autofree char *phone = NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
@@ -334,7 +363,8 @@ sd_store_add_staff (SdStore            *store,
       !sd_text_validate (spec->kana, _("The kana"), 100, FALSE, error) ||
       !sd_text_validate (spec->department, _("The department"), 100, FALSE, error) ||
       !sd_text_validate (spec->section, _("The section"), 100, FALSE, error) ||
-      !sd_text_validate (spec->rank, _("The rank"), 100, FALSE, error))
+      !sd_text_validate (spec->rank, _("The rank"), 100, FALSE, error) ||
+      !sd_text_validate (spec->phone, _("The phone number"), 30, FALSE, error))
     return NULL;
   if (spec->role > SD_ROLE_HQ)
     {
@@ -351,6 +381,7 @@ sd_store_add_staff (SdStore            *store,
   department = sd_text_tidy (spec->department);
   section = sd_text_tidy (spec->section);
   rank = sd_text_tidy (spec->rank);
+  phone = sd_text_tidy (spec->phone);
 
   if (pin != NULL && *pin != '\0')
     {
@@ -373,7 +404,7 @@ sd_store_add_staff (SdStore            *store,
   id = _sd_store_new_id (store);
   stmt = _sd_store_prepare (store,
                             "INSERT INTO staff (id, staff_no, name, kana, department, section, rank, role, "
-                            "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)", error);
+                            "phone, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)", error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, id);
@@ -384,6 +415,7 @@ sd_store_add_staff (SdStore            *store,
   _sd_bind_text (stmt, 6, section);
   _sd_bind_text (stmt, 7, rank);
   _sd_bind_text (stmt, 8, sd_role_to_string (spec->role));
+  _sd_bind_text (stmt, 9, phone);
   if (!_sd_store_exec (store, stmt, _("save the staff member"), error))
     return NULL;
   if (hash != NULL && !save_pin_hash (store, id, hash, error))

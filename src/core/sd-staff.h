@@ -27,6 +27,7 @@ typedef struct {
   const char *section;     /* 課 */
   const char *rank;        /* 職層 */
   SdRole      role;
+  const char *phone;       /* for the call sheets of those who have not answered */
 } SdStaffSpec;
 
 #define SD_TYPE_STAFF (sd_staff_get_type ())
@@ -39,6 +40,7 @@ const char *sd_staff_get_kana       (SdStaff *self);
 const char *sd_staff_get_department (SdStaff *self);
 const char *sd_staff_get_section    (SdStaff *self);
 const char *sd_staff_get_rank       (SdStaff *self);
+const char *sd_staff_get_phone      (SdStaff *self);
 SdRole      sd_staff_get_role       (SdStaff *self);
 gboolean    sd_staff_get_has_pin    (SdStaff *self);
 
@@ -60,6 +62,9 @@ SdStaff    *sd_store_find_staff     (SdStore           *store,
                                      GError           **error);
 GListModel *sd_store_list_staff     (SdStore           *store,
                                      GError           **error);
+/* The same, by department, section and staff number: a roster's order. */
+GListModel *sd_store_list_staff_by_department (SdStore     *store,
+                                               GError     **error);
 
 guint       sd_store_get_signin_wait (SdStore          *store,
                                       const char       *staff_no);

@@ -126,6 +126,8 @@ char         *_sd_person_search_keys (const char  *name,
 
 /* The synced (captured) tables of the newest schema; NULL past the last. */
 const char   *_sd_synced_table       (guint        index);
+/* Whether the synced TABLE only ever gains rows (events, answers). */
+gboolean      _sd_synced_table_is_append_only (const char *table);
 /* The tables whose rows table_counts keeps counted (schema 8). */
 const char   *_sd_counted_table      (guint        index);
 

@@ -1392,7 +1392,8 @@ count_of (SdStore    *self,
 }
 
 /* What is derived from the synced tables, recomputed from them and
- * compared both ways: where each person is.  (The search keys take
+ * compared both ways: where each person is, each staff member's newest
+ * safety answer.  (The search keys take
  * seconds to recompute for a city, so only the deep check's replay
  * compares them.) */
 static const struct {
@@ -1410,6 +1411,16 @@ static const struct {
     "  SELECT * FROM r EXCEPT SELECT person_id, event_id, kind, shelter_id, at, hlc FROM person_state))"
     " + (SELECT count (*) FROM ("
     "  SELECT person_id, event_id, kind, shelter_id, at, hlc FROM person_state EXCEPT SELECT * FROM r))" },
+  { "safety_state",
+    "WITH r AS MATERIALIZED ("
+    "  SELECT rollcall_id, staff_id, id, answered_at, hlc FROM ("
+    "    SELECT a.*, row_number () OVER (PARTITION BY rollcall_id, staff_id"
+    "      ORDER BY answered_at DESC, hlc DESC, id DESC) AS n"
+    "    FROM safety_answers a) WHERE n = 1) "
+    "SELECT (SELECT count (*) FROM ("
+    "  SELECT * FROM r EXCEPT SELECT rollcall_id, staff_id, answer_id, answered_at, hlc FROM safety_state))"
+    " + (SELECT count (*) FROM ("
+    "  SELECT rollcall_id, staff_id, answer_id, answered_at, hlc FROM safety_state EXCEPT SELECT * FROM r))" },
 };
 
 /* DEEP: the replay that follows proves every row has its changes, row

@@ -686,8 +686,6 @@ merge_clear (Merge *m)
     g_string_free (m->text, TRUE);
 }
 
-static const char *const append_only_tables[] = { "person_events", "shelter_conditions", NULL };
-
 static gboolean
 merge_init (Merge       *m,
             SdStore     *store,
@@ -733,7 +731,7 @@ merge_init (Merge       *m,
         {
           info = g_new0 (TableInfo, 1);
           info->number = sqlite3_column_int64 (stmt, 1);
-          info->append_only = g_strv_contains (append_only_tables, name);
+          info->append_only = _sd_synced_table_is_append_only (name);
           info->fields = g_hash_table_new (NULL, NULL);
           g_hash_table_insert (m->tables, g_strdup (name), info);
         }
@@ -1601,7 +1599,7 @@ merge_fold (Merge         *m,
     {
       gint64 changed = 0, waiting = 0;
 
-      if (!_sd_replay_apply_touched (m->store, table, g_strv_contains (append_only_tables, table), m->now,
+      if (!_sd_replay_apply_touched (m->store, table, _sd_synced_table_is_append_only (table), m->now,
                                      &changed, &waiting, error))
         return FALSE;
       result->rows_changed += changed;

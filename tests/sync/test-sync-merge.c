@@ -26,6 +26,7 @@
 
 static char *template_dir;
 static guint merges_made;  /* by merge_at_hq, across the property's runs */
+static guint answers_made;  /* by safety_step: superseding answers from several sites */
 
 typedef struct {
   char    *dir;
@@ -396,6 +397,48 @@ deliver (Run   *run,
     g_ptr_array_remove_index_fast (run->in_transit, index);
 }
 
+/* Staff safety: HQ opens and closes roll-calls; any site answers the
+ * newest roll-call it knows of for a random member of staff, the same
+ * person often answering again at another site. */
+static void
+safety_step (Run   *run,
+             guint  site)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRollcall) rollcall = sd_store_current_rollcall (run->sites[site], &error);
+  g_autoptr(GListModel) staff = NULL;
+  g_autoptr(SdStaff) who = NULL;
+  g_autofree char *id = NULL;
+  SdSafetyAnswerSpec spec = { .via = SD_ANSWER_VIA_KIOSK };
+
+  g_assert_no_error (error);
+  if (site == 0 && (rollcall == NULL || g_rand_int_range (run->rand, 0, 8) == 0))
+    {
+      if (rollcall != NULL)
+        g_assert_true (sd_store_close_rollcall (run->sites[0], sd_rollcall_get_id (rollcall), NULL, &error));
+      g_clear_object (&rollcall);
+      rollcall = sd_store_open_rollcall (run->sites[0], "地震", g_rand_boolean (run->rand), 0, NULL, &error);
+      g_assert_no_error (error);
+      return;
+    }
+  if (rollcall == NULL)
+    return;
+  staff = sd_store_list_staff (run->sites[site], &error);
+  g_assert_no_error (error);
+  if (g_list_model_get_n_items (staff) == 0)
+    return;
+  who = g_list_model_get_item (staff, g_rand_int_range (run->rand, 0, MIN (4, g_list_model_get_n_items (staff))));
+  spec.staff_no = sd_staff_get_staff_no (who);
+  spec.safety = g_rand_int_range (run->rand, 0, SD_N_SAFETY);
+  spec.can_report = g_rand_boolean (run->rand);
+  spec.means = spec.can_report ? SD_MEANS_CAR : SD_MEANS_NONE;
+  spec.arrival = spec.can_report ? g_rand_int_range (run->rand, SD_ARRIVAL_WITHIN_30M, SD_N_ARRIVAL)
+                                 : SD_ARRIVAL_NONE;
+  id = sd_store_record_safety_answer (run->sites[site], sd_rollcall_get_id (rollcall), &spec, &error);
+  g_assert_no_error (error);
+  answers_made++;
+}
+
 static void
 random_step (Run *run)
 {
@@ -423,7 +466,9 @@ random_step (Run *run)
     edit_or_delete_leaf (run, site);
   else if (what < 62)
     merge_at_hq (run);
-  else if (what < 82)
+  else if (what < 70)
+    safety_step (run, site);
+  else if (what < 86)
     {
       /* A batch by a random path: kiosk to HQ, HQ to kiosk, kiosk to kiosk. */
       guint to = (guint) g_rand_int_range (run->rand, 0, N_SITES - 1);
@@ -539,8 +584,10 @@ test_property (void)
         }
       run_close (&run);
     }
-  g_test_message ("%u seeded runs converged, with %u merges at HQ", runs, merges_made);
+  g_test_message ("%u seeded runs converged, with %u merges at HQ and %u safety answers", runs, merges_made,
+                  answers_made);
   g_assert_true (runs < 50 || merges_made > 0);
+  g_assert_true (runs < 50 || answers_made > 0);
 }
 
 /* ---- the rules, one at a time ---- */

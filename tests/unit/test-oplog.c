@@ -38,7 +38,7 @@
 static const char *const local_tables[] = {
   "site", "oplog", "oplog_sites", "oplog_tables", "oplog_fields", "oplog_gaps", "peer_acks", "signin_state",
   "person_state", "person_keys", "card_keys", "staff_pins", "table_counts", "shelter_occupancy",
-  "shelter_households", "staying_totals", "staying_by_birth",
+  "shelter_households", "staying_totals", "staying_by_birth", "safety_state",
   /* sync's own bookkeeping (schema 11) */
   "sync_self", "sync_peers", "sync_batches", "sync_clock_flags", "sync_waiting", "sync_conflicts",
   "sync_duplicates", NULL };
@@ -370,7 +370,8 @@ write_one_of_everything (Fixture *f)
   g_autoptr(SdShelter) shelter = NULL;
   g_autoptr(SdStaff) staff = NULL;
   SdShelterSpec shelter_spec = { "S90", "みなと川第九小学校", SD_SHELTER_KIND_WELFARE, 120, "みなと川市西町9-9-9" };
-  SdStaffSpec staff_spec = { "1990", "港 一郎", "みなと いちろう", "総務部", "危機管理課", "主任", SD_ROLE_LEAD };
+  SdStaffSpec staff_spec = { "1990", "港 一郎", "みなと いちろう", "総務部", "危機管理課", "主任", SD_ROLE_LEAD,
+                             "090-0000-1990" };
   SdSupportPersonSpec support_spec = {
     "W-9001", "川辺 はな", "かわべ はな", SD_SEX_FEMALE, "1938-04-01", "みなと川市北町3-4",
     "0120-000-111", "要介護3", TRUE };
@@ -423,6 +424,24 @@ write_one_of_everything (Fixture *f)
   g_assert_no_error (error);
   condition_id = sd_store_record_shelter_condition (f->store, &condition, &error);
   g_assert_no_error (error);
+
+  /* A roll-call closed after one answer taken by phone, every field of both filled. */
+  {
+    g_autoptr(SdRollcall) rollcall = sd_store_open_rollcall (f->store, "地震 職員安否確認", SD_ROLLCALL_DRILL, 0,
+                                                             f->staff_id, &error);
+    SdSafetyAnswerSpec answer = {
+      .staff_no = "1990", .safety = SD_SAFETY_MINOR, .where = SD_WHERE_OTHER, .where_note = "実家",
+      .can_report = TRUE, .means = SD_MEANS_BICYCLE, .arrival = SD_ARRIVAL_WITHIN_1H,
+      .message = "手当てをしてから向かいます", .via = SD_ANSWER_VIA_PHONE, .recorded_by = f->staff_id,
+    };
+    g_autofree char *answer_id = NULL;
+
+    g_assert_no_error (error);
+    answer_id = sd_store_record_safety_answer (f->store, sd_rollcall_get_id (rollcall), &answer, &error);
+    g_assert_no_error (error);
+    g_assert_true (sd_store_close_rollcall (f->store, sd_rollcall_get_id (rollcall), f->staff_id, &error));
+    g_assert_no_error (error);
+  }
 
   /* The same man registered again elsewhere, then merged into the first
    * record: the one change that writes persons.merged_into. */
