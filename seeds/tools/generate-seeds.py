@@ -278,10 +278,77 @@ def write_staff(out, g):
                 rows.append([number(rank), name, kana, dept, section, rank,
                              staff_role(g, dept, section, rank), ""])
 
+    # A mobile number each, for the call sheets of those who have not
+    # answered a roll-call; drawn last, from a generator of its own, so the
+    # names and numbers above stay as they were.
+    phones = Gen(SEED + 4)
+    for row in rows:
+        row.append(phones.phone())
+
     write_csv_utf8(out, "staff.csv",
-                   ["staff_no", "name", "kana", "department", "section", "rank", "role", "pin"],
+                   ["staff_no", "name", "kana", "department", "section", "rank", "role", "pin", "phone"],
                    rows)
-    return len(rows)
+    return rows
+
+
+# ---------------------------------------------------------------- staff safety
+
+SAFETY_MESSAGES = [
+    "子どもを実家に預けてから向かいます。",
+    "自宅周辺で道路が冠水しています。迂回して向かいます。",
+    "家族は全員無事です。",
+    "電車が止まっているため自転車で向かいます。",
+    "足を少しけがしました。手当てをしてから向かいます。",
+    "親の安否を確認してから連絡します。",
+    "携帯の充電が残りわずかです。",
+]
+
+
+def write_safety(out, g, staff_rows):
+    """An open drill roll-call an hour and a half old, answered by most of
+    the roster: the HQ dashboard of the demo has something to show."""
+    answers = []
+    for row in staff_rows:
+        staff_no = row[0]
+        if staff_no in ("1001", "1002", "1003") or not g.chance(0.78):
+            continue  # the demo accounts answer by hand; the rest have not answered yet
+        safety = g.weighted([("unhurt", 90), ("minor", 8), ("serious", 2)])
+        location = g.weighted([("home", 80), ("work", 8), ("other", 12)])
+        answer = {"staff_no": staff_no, "minutes_after_start": g.r.randint(2, 80),
+                  "safety": safety, "location": location}
+        if location == "other":
+            answer["location_note"] = g.pick(("実家", "外出先（駅前）", "親戚宅", "避難所"))
+        can_report = safety != "serious" and g.chance(0.88 if safety == "unhurt" else 0.5)
+        answer["can_report"] = can_report
+        if can_report:
+            answer["means"] = g.weighted([("walk", 25), ("bicycle", 25), ("car", 40), ("bus", 4),
+                                          ("train", 3), ("other", 3)])
+            answer["arrival"] = g.weighted([("within_30m", 35), ("within_1h", 30), ("within_2h", 18),
+                                            ("within_3h", 9), ("over_3h", 8)])
+        if g.chance(0.15):
+            answer["message"] = g.pick(SAFETY_MESSAGES)
+        answer["via"] = g.weighted([("web", 80), ("kiosk", 12), ("phone", 8)])
+        if answer["via"] == "phone":
+            answer["recorded_by"] = "1003"
+        answers.append(answer)
+        if g.chance(0.08):
+            # A second answer that supersedes the first: could not come, now can.
+            later = dict(answer)
+            later["minutes_after_start"] = min(89, answer["minutes_after_start"] + g.r.randint(5, 30))
+            later["location"] = "home"
+            later.pop("location_note", None)
+            later["can_report"] = True
+            later["means"] = later.get("means", "car")
+            later["arrival"] = g.pick(("within_1h", "within_2h"))
+            later["message"] = "状況が変わりました。参集できます。"
+            answers.append(later)
+    answers.sort(key=lambda a: a["minutes_after_start"])
+    safety = {"rollcalls": [{"title": "職員安否確認訓練（震度6強想定）", "kind": "drill",
+                             "started_minutes_ago": 90, "answers": answers}]}
+    with open(os.path.join(out, "safety.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump(safety, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    return len(answers)
 
 
 # ---------------------------------------------------------------- support list
@@ -520,6 +587,7 @@ def write_manifest(out):
         "files": [
             {"kind": "shelters", "path": "shelters.csv"},
             {"kind": "staff", "path": "staff.csv"},
+            {"kind": "safety", "path": "safety.json"},
             {"kind": "support", "path": "support-list.csv"},
             {"kind": "support", "path": "support-list-welfare.sjis.csv", "encoding": "CP932",
              "columns": {h: field for h, field in WELFARE_COLUMNS}},
@@ -544,14 +612,16 @@ def main():
     # others as they were.
     write_manifest(args.out)
     n_shelters = write_shelters(args.out)
-    n_staff = write_staff(args.out, Gen(SEED + 1))
+    staff_rows = write_staff(args.out, Gen(SEED + 1))
+    n_staff = len(staff_rows)
+    n_answers = write_safety(args.out, Gen(SEED + 5), staff_rows)
     support_gen = Gen(SEED + 2)
     n_support = write_support(args.out, support_gen)
     n_welfare = write_welfare(args.out, support_gen)
     n_households, n_persons, n_events = write_evacuees(args.out, Gen(SEED + 3))
 
-    print("shelters %d, staff %d, support %d + %d (CP932), households %d, persons %d, events %d"
-          % (n_shelters, n_staff, n_support, n_welfare, n_households, n_persons, n_events))
+    print("shelters %d, staff %d, safety answers %d, support %d + %d (CP932), households %d, persons %d, "
+          "events %d" % (n_shelters, n_staff, n_answers, n_support, n_welfare, n_households, n_persons, n_events))
 
 
 if __name__ == "__main__":

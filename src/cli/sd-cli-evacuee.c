@@ -94,31 +94,6 @@ print_persons (GListModel *persons,
 
 /* ---- evacuee add ---- */
 
-static char *
-read_all (const char  *path,
-          gsize       *length,
-          GError     **error)
-{
-  char *contents = NULL;
-
-  if (path != NULL && strcmp (path, "-") != 0)
-    {
-      if (!g_file_get_contents (path, &contents, length, error))
-        return NULL;
-      return contents;
-    }
-  {
-    GString *s = g_string_new (NULL);
-    char buffer[4096];
-    size_t n;
-
-    while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
-      g_string_append_len (s, buffer, n);
-    *length = s->len;
-    return g_string_free (s, FALSE);
-  }
-}
-
 gboolean
 sd_cli_run_evacuee_add (SdCli   *cli,
                         GStrv   *args,
@@ -145,7 +120,7 @@ sd_cli_run_evacuee_add (SdCli   *cli,
 
   if (!sd_cli_parse_args (cli, entries, args, 0, 1, error))
     return FALSE;
-  text = read_all ((*args)[1], &length, error);
+  text = sd_cli_read_all ((*args)[1], &length, error);
   if (text == NULL)
     return FALSE;
   if (!g_utf8_validate (text, length, NULL))

@@ -18,6 +18,8 @@
 
 #include "sd-cli-private.h"
 
+#include <string.h>
+
 struct _SdCliTable {
   guint       n_columns;
   gboolean    has_headings;
@@ -164,4 +166,39 @@ const char *
 sd_cli_yes_no (gboolean value)
 {
   return value ? _("yes") : _("no");
+}
+
+/* PATH's contents, or standard input's for NULL or "-". */
+char *
+sd_cli_read_all (const char  *path,
+                 gsize       *length,
+                 GError     **error)
+{
+  char *contents = NULL;
+
+  if (path != NULL && strcmp (path, "-") != 0)
+    {
+      if (!g_file_get_contents (path, &contents, length, error))
+        return NULL;
+      return contents;
+    }
+  {
+    GString *s = g_string_new (NULL);
+    char buffer[4096];
+    size_t n;
+
+    while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
+      g_string_append_len (s, buffer, n);
+    *length = s->len;
+    return g_string_free (s, FALSE);
+  }
+}
+
+/* Unix ms as ISO 8601 local time, or NULL for 0: when there is none. */
+char *
+sd_cli_format_iso (gint64 at_ms)
+{
+  g_autoptr(GDateTime) at = at_ms > 0 ? g_date_time_new_from_unix_local (at_ms / 1000) : NULL;
+
+  return at != NULL ? g_date_time_format_iso8601 (at) : NULL;
 }

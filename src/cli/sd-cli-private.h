@@ -110,6 +110,15 @@ gboolean  sd_cli_run_duplicates_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_duplicates_keep_apart (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_duplicates_merge (SdCli *cli, GStrv *args, GError **error);
 
+/* sd-cli-safety.c */
+gboolean  sd_cli_run_safety_open  (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_safety_close (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_safety_rollcalls (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_safety_answer (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_safety_list  (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_safety_summary (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_safety_missing (SdCli *cli, GStrv *args, GError **error);
+
 /* sd-cli-serve.c */
 gboolean  sd_cli_run_serve        (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_sync_set_url (SdCli *cli, GStrv *args, GError **error);
@@ -142,6 +151,12 @@ void        sd_cli_table_print      (SdCliTable  *table);
 
 void        sd_cli_print_json       (json_t      *root);
 const char *sd_cli_yes_no           (gboolean     value);
+/* PATH's contents, or standard input's for NULL or "-". */
+char       *sd_cli_read_all         (const char  *path,
+                                     gsize       *length,
+                                     GError     **error);
+/* Unix ms as ISO 8601 local time, or NULL for 0. */
+char       *sd_cli_format_iso       (gint64       at_ms);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdCliTable, sd_cli_table_free)
 

@@ -253,15 +253,6 @@ read_scanned_line (GError **error)
   return g_strdup (line->str);
 }
 
-/* Unix ms as ISO 8601 local time, or NULL for 0: when there is none. */
-static char *
-format_at (gint64 at_ms)
-{
-  g_autoptr(GDateTime) at = at_ms > 0 ? g_date_time_new_from_unix_local (at_ms / 1000) : NULL;
-
-  return at != NULL ? g_date_time_format_iso8601 (at) : NULL;
-}
-
 /* The pre-registration's documented JSON, as a value to embed. */
 static json_t *
 prereg_node (SdPrereg *prereg)
@@ -320,7 +311,7 @@ print_scan_result (SdScanResult *result,
     json_object_set_new (o, "prereg", prereg_node (result->prereg));
   else
     {
-      g_autofree char *previous_at = format_at (result->previous_at);
+      g_autofree char *previous_at = sd_cli_format_iso (result->previous_at);
 
       json_object_set_new (o, "kind", sd_json_text (sd_event_kind_to_string (result->kind)));
       json_object_set_new (o, "person", person_object (result->person));
@@ -635,7 +626,7 @@ sd_cli_run_qr_key_list (SdCli   *cli,
         {
           const SdCardKeyInfo *k = &g_array_index (keys, SdCardKeyInfo, i);
           json_t *o = json_object ();
-          g_autofree char *added = format_at (k->added_at);
+          g_autofree char *added = sd_cli_format_iso (k->added_at);
 
           json_object_set_new (o, "key_id", sd_json_text (k->key_id));
           json_object_set_new (o, "current", json_boolean (k->current));

@@ -308,6 +308,8 @@ build_summary_json (const SdSeedSummary *summary)
   json_object_set_new (root, #field, json_integer (summary->field));
   ADD_COUNT (shelters)
   ADD_COUNT (staff)
+  ADD_COUNT (rollcalls)
+  ADD_COUNT (safety_answers)
   ADD_COUNT (support_persons)
   ADD_COUNT (households)
   ADD_COUNT (persons)
@@ -326,6 +328,11 @@ sd_cli_print_seed_summary (const char          *dir,
   sd_cli_table_align_right (table, 1);
   add_count_row (table, _("Shelters:"), summary->shelters);
   add_count_row (table, _("Staff:"), summary->staff);
+  if (summary->rollcalls > 0)
+    {
+      add_count_row (table, _("Roll-calls:"), summary->rollcalls);
+      add_count_row (table, _("Safety answers:"), summary->safety_answers);
+    }
   add_count_row (table, _("Support list:"), summary->support_persons);
   add_count_row (table, _("Households:"), summary->households);
   add_count_row (table, _("Persons:"), summary->persons);

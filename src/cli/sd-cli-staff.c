@@ -27,6 +27,7 @@ sd_cli_run_staff_add (SdCli   *cli,
   g_autofree char *section = NULL;
   g_autofree char *rank = NULL;
   g_autofree char *role = NULL;
+  g_autofree char *phone = NULL;
   gboolean pin_stdin = FALSE;
   char pin[SD_CLI_PIN_BUFFER_SIZE] = { 0 };
   SdStaffSpec spec = { 0 };
@@ -38,6 +39,7 @@ sd_cli_run_staff_add (SdCli   *cli,
     { "section", 0, 0, G_OPTION_ARG_STRING, &section, N_("The section (課)"), N_("SECTION") },
     { "rank", 0, 0, G_OPTION_ARG_STRING, &rank, N_("The rank (職層)"), N_("RANK") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("volunteer, lead or hq"), N_("ROLE") },
+    { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, N_("A phone number to call them on"), N_("PHONE") },
     { "pin-stdin", 0, 0, G_OPTION_ARG_NONE, &pin_stdin,
       N_("Read a PIN from standard input: 4 to 8 digits, 6 to 8 for a shelter lead or HQ"), NULL },
     G_OPTION_ENTRY_NULL
@@ -62,6 +64,7 @@ sd_cli_run_staff_add (SdCli   *cli,
   spec.department = department;
   spec.section = section;
   spec.rank = rank;
+  spec.phone = phone;
 
   /* Open first: a PIN typed for a database that cannot be opened is wasted. */
   if ((store = sd_cli_open_store (cli, TRUE, error)) == NULL)
@@ -101,6 +104,7 @@ build_staff_json (GListModel *staff_list)
       json_object_set_new (o, "department", sd_json_text (sd_staff_get_department (staff)));
       json_object_set_new (o, "section", sd_json_text (sd_staff_get_section (staff)));
       json_object_set_new (o, "rank", sd_json_text (sd_staff_get_rank (staff)));
+      json_object_set_new (o, "phone", sd_json_text (sd_staff_get_phone (staff)));
       json_object_set_new (o, "role", sd_json_text (sd_role_to_string (sd_staff_get_role (staff))));
       json_object_set_new (o, "has_pin", json_boolean (sd_staff_get_has_pin (staff)));
       json_array_append_new (array, o);

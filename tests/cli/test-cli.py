@@ -826,6 +826,96 @@ def test_staff_add_with_pin(tmp):
     assert not any('pin_hash' in s or 'pin' in s for s in staff), staff[0]
 
 
+# ---- staff safety: roll-calls, answers, totals, who is missing ----
+
+def safety_answer(db, answers, *extra):
+    return cli('safety', 'answer', '--json', *extra, db=db,
+               stdin=json.dumps(answers, ensure_ascii=False).encode('utf-8'))
+
+
+def test_safety_rollcall(tmp):
+    db = seeded(tmp)
+    # The demo has an open drill, answered by most of the roster.
+    demo = json.loads(ok(cli('safety', 'summary', '--json', db=db), 'safety summary').out)
+    assert demo['rollcall']['drill'] is True, demo['rollcall']
+    assert 0 < demo['all']['answered'] < demo['all']['roster'], demo['all']
+    assert demo['all']['roster'] == sum(d['roster'] for d in demo['departments']), demo
+
+    r = json.loads(ok(cli('safety', 'open', '--title', '震度6強 地震', '--json', db=db), 'safety open').out)
+    assert r['drill'] is False and r['closed_at'] is None, r
+    rollcall = r['id']
+    [latest, *_] = json.loads(ok(cli('safety', 'rollcalls', '--json', db=db), 'rollcalls').out)
+    assert latest['id'] == rollcall, latest
+
+    me = {'staff_no': '1001', 'safety': 'unhurt', 'location': 'home', 'can_report': True,
+          'means': 'bicycle', 'arrival': 'within_30m', 'message': '向かいます'}
+    ids = json.loads(ok(safety_answer(db, me), 'safety answer').out)
+    # The same answer sent twice (a double press) is one answer.
+    again = json.loads(ok(safety_answer(db, me), 'the same answer again').out)
+    assert again == ids, (ids, again)
+    later = dict(me, safety='minor', can_report=False, means=None, arrival=None, recorded_by='1003')
+    ok(safety_answer(db, [later, dict(me, staff_no='1002')]), 'two answers in a list')
+
+    listed = json.loads(ok(cli('safety', 'list', '--json', db=db), 'safety list').out)
+    assert listed['rollcall']['id'] == rollcall
+    by_no = {a['staff_no']: a for a in listed['answers']}
+    assert set(by_no) == {'1001', '1002'}, by_no.keys()
+    assert by_no['1001']['safety'] == 'minor' and by_no['1001']['can_report'] is False, by_no['1001']
+    assert by_no['1001']['via'] == 'phone' and by_no['1001']['recorded_by'], by_no['1001']
+    assert by_no['1001']['answers'] == 2, by_no['1001']
+    history = json.loads(ok(cli('safety', 'list', '--history', '1001', '--json', db=db), 'history').out)
+    assert [a['safety'] for a in history['answers']] == ['minor', 'unhurt'], history
+
+    summary = json.loads(ok(cli('safety', 'summary', '--json', db=db), 'summary').out)['all']
+    assert (summary['answered'], summary['can_report'], summary['cannot_report']) == (2, 1, 1), summary
+    assert summary['safety'] == {'unhurt': 1, 'minor': 1, 'serious': 0}, summary
+    assert summary['within']['within_30m'] == 1, summary
+    assert summary['not_answered'] == summary['roster'] - 2, summary
+    # The drill's answers never count here, nor these in the drill.
+    drill = json.loads(ok(cli('safety', 'summary', '--rollcall', demo['rollcall']['id'], '--json', db=db),
+                          'drill summary').out)
+    assert drill['all'] == demo['all'], (drill['all'], demo['all'])
+
+    missing = ok(cli('safety', 'missing', '--csv', db=db), 'missing --csv')
+    rows = list(csv.reader(missing.out.lstrip('\ufeff').splitlines()))
+    assert len(rows) - 1 == summary['not_answered'], len(rows)
+    assert all(re.match(r'0[789]0-0000-\d{4}$', r[6]) for r in rows[1:]), rows[1]
+    assert '1001' not in {r[0] for r in rows[1:]}
+
+    ok(cli('safety', 'close', db=db), 'safety close')
+    fails(safety_answer(db, me, '--rollcall', rollcall), 1, 'an answer to a closed roll-call')
+    text = ok(cli('safety', 'summary', '--rollcall', rollcall, db=db), 'summary of a closed roll-call').out
+    assert 'closed' in text, text
+
+
+def test_safety_bad_input(tmp):
+    db = seeded(tmp)
+    ok(cli('safety', 'close', db=db), 'closing the demo drill')
+    fails(cli('safety', 'close', db=db), 1, 'closing when none is open')
+    base = {'staff_no': '1001', 'safety': 'unhurt', 'location': 'home', 'can_report': False}
+    fails(safety_answer(db, base), 1, 'an answer when no roll-call is open')
+    ok(cli('safety', 'open', '--title', '訓練', '--drill', db=db), 'safety open --drill')
+    fails(cli('safety', 'open', db=db), 2, 'a roll-call without a title')
+    fails(cli('safety', 'open', '--title', 'x', '--started', 'yesterday', db=db), 2, 'a start that is no time')
+    for bad, words in [
+            (dict(base, staff_no='00000'), 'no staff member'),
+            (dict(base, safety='fine'), 'fine'),
+            (dict(base, location='other'), 'where you are'),
+            (dict(base, can_report=True), 'how you would come'),
+            (dict(base, means='car'), 'cannot report'),
+            (dict(base, safty='minor'), 'safty'),
+            (dict(base, recorded_by='00000'), 'recorded_by'),
+            ([base, 'x'], 'answer 2'),
+    ]:
+        r = fails(safety_answer(db, bad), 1, f'a bad answer: {bad!r}')
+        assert words in r.err.lower(), (words, r.err)
+    fails(cli('safety', 'answer', db=db, stdin=b'{"staff_no": '), 1, 'JSON cut short')
+    listed = json.loads(ok(cli('safety', 'list', '--json', db=db), 'safety list').out)
+    # The first answer of the list was recorded, the rest stopped at the bad one.
+    assert [a['staff_no'] for a in listed['answers']] == ['1001'], listed['answers']
+    ok(cli('check', db=db), 'check after refusals')
+
+
 def test_staff_set_pin(tmp):
     db = os.path.join(tmp, 'site.db')
     init(db)
@@ -972,7 +1062,8 @@ def test_seed_refusals(tmp):
         path = os.path.join(seeds, 'manifest.json')
         with open(path, encoding='utf-8') as f:
             manifest = json.load(f)
-        manifest['files'][2]['encoding'] = 'CP932'
+        [entry] = [f for f in manifest['files'] if f['path'] == 'support-list.csv']
+        entry['encoding'] = 'CP932'
         with open(path, 'w', encoding='utf-8') as f:
             json.dump(manifest, f, ensure_ascii=False)
 
@@ -1182,6 +1273,8 @@ TESTS = [
     ('qr sheet: every card on the PDF scans to one of the shelter\'s people', test_qr_sheet),
     ('qr prereg: era date, Shift_JIS file, too large', test_qr_prereg),
     ('qr key export and import between two kiosks', test_qr_card_key),
+    ('safety: roll-call, answers, double press, history, summary, missing CSV, close', test_safety_rollcall),
+    ('safety: bad answers refused with a message, nothing half-stored', test_safety_bad_input),
 ]
 
 
