@@ -478,57 +478,67 @@ sd_cli_run_safety_missing (SdCli   *cli,
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdRollcall) rollcall = NULL;
   g_autoptr(GListModel) missing = NULL;
-  g_autoptr(SdCsvWriter) csv = sd_csv_writer_new ();
+  g_autoptr(GListStore) shown = g_list_store_new (SD_TYPE_STAFF);
   g_autofree char *id = NULL;
   g_autofree char *department = NULL;
+  g_autofree char *pdf = NULL;
   gboolean as_csv = FALSE;
   const GOptionEntry entries[] = {
     { "rollcall", 0, 0, G_OPTION_ARG_STRING, &id, N_("The roll-call (default: the newest open one)"), N_("ID") },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Only this department"), N_("DEPARTMENT") },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &as_csv, N_("Write CSV for Excel (UTF-8 with a BOM)"), NULL },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write call sheets to a PDF file, a page per department"),
+      N_("FILE") },
     G_OPTION_ENTRY_NULL
   };
   const char *const headings[] = {
     _("No."), _("Name"), _("Kana"), _("Department"), _("Section"), _("Rank"), _("Phone"), NULL };
   g_autoptr(SdCliTable) table = sd_cli_table_new (7, headings);
-  guint shown = 0;
+  guint n;
 
   if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
       (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
       (rollcall = pick_rollcall (store, id, FALSE, error)) == NULL ||
       (missing = sd_store_list_safety_missing (store, sd_rollcall_get_id (rollcall), error)) == NULL)
     return FALSE;
-  sd_csv_writer_add_row (csv, headings[0], headings[1], headings[2], headings[3], headings[4], headings[5],
-                         headings[6], NULL);
   for (guint i = 0; i < g_list_model_get_n_items (missing); i++)
     {
       g_autoptr(SdStaff) s = g_list_model_get_item (missing, i);
 
       if (department != NULL && g_strcmp0 (sd_staff_get_department (s), department) != 0)
         continue;
-      shown++;
-      sd_csv_writer_add_row (csv, sd_staff_get_staff_no (s), sd_staff_get_name (s), sd_staff_get_kana (s),
-                             sd_staff_get_department (s), sd_staff_get_section (s), sd_staff_get_rank (s),
-                             sd_staff_get_phone (s), NULL);
+      g_list_store_append (shown, s);
       sd_cli_table_add_row (table, sd_staff_get_staff_no (s), sd_staff_get_name (s), sd_staff_get_kana (s),
                             sd_staff_get_department (s), sd_staff_get_section (s), sd_staff_get_rank (s),
                             sd_staff_get_phone (s));
     }
+  if (pdf != NULL)
+    {
+      if (!sd_safety_write_call_sheets (rollcall, G_LIST_MODEL (shown), sd_store_get_site_name (store),
+                                        sd_store_now_ms (store), pdf, error))
+        return FALSE;
+      g_print (_("Wrote the call sheets to %s.\n"), pdf);
+      return TRUE;
+    }
   if (as_csv)
     {
-      gsize length = 0;
-      const char *text = sd_csv_writer_get_text (csv, &length);
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
 
-      fwrite (text, 1, length, stdout);
+      if (!sd_safety_write_missing_csv (G_LIST_MODEL (shown), out, NULL, error) ||
+          !g_output_stream_close (out, NULL, error))
+        return FALSE;
+      fwrite (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), 1,
+              g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)), stdout);
       return fflush (stdout) == 0;
     }
   print_rollcall_line (rollcall);
-  if (shown == 0)
+  n = g_list_model_get_n_items (G_LIST_MODEL (shown));
+  if (n == 0)
     g_print ("%s\n", _("Everyone has answered."));
   else
     {
       sd_cli_table_print (table);
-      g_print (g_dngettext (NULL, "%u has not answered.\n", "%u have not answered.\n", shown), shown);
+      g_print (g_dngettext (NULL, "%u has not answered.\n", "%u have not answered.\n", n), n);
     }
   return TRUE;
 }

@@ -16,6 +16,7 @@
 #include "sd-qr.h"
 #include "sd-safety.h"
 #include "sd-safety-input.h"
+#include "sd-safety-sheets.h"
 #include "sd-qr-sheet.h"
 #include "sd-report.h"
 #include "sd-scan.h"

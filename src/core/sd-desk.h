@@ -43,5 +43,10 @@ const char *sd_desk_get_label   (SdDesk      desk);
 gboolean    sd_role_allows_desk (SdRole      role,
                                  SdDesk      desk);
 gboolean    sd_role_can_leave_kiosk (SdRole  role);
+/* Staff safety: every member of staff answers; a lead or HQ also sees
+ * everyone's answers and records answers taken by phone; HQ alone opens
+ * and closes roll-calls. */
+gboolean    sd_role_can_review_safety (SdRole role);
+gboolean    sd_role_can_open_rollcall (SdRole role);
 
 G_END_DECLS

@@ -1735,6 +1735,30 @@ sd_store_get_damaged (SdStore *self)
   return self->damaged;
 }
 
+/**
+ * sd_store_get_data_version:
+ *
+ * SQLite's data version of this connection's file: it changes when
+ * another connection (another process: the receiver's web form, a CLI
+ * import) commits, and not for this store's own writes, which emit
+ * SdStore::changed.  A page that shows what others write polls it.
+ */
+gint64
+sd_store_get_data_version (SdStore *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  g_return_val_if_fail (SD_IS_STORE (self), -1);
+
+  stmt = _sd_store_prepare (self, "PRAGMA data_version", NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return version;
+}
+
 gboolean
 sd_store_get_read_only (SdStore *self)
 {

@@ -72,6 +72,7 @@ gboolean     sd_store_check_deep         (SdStore          *self,
                                           GError          **error);
 gboolean     sd_store_get_damaged        (SdStore          *self);
 gboolean     sd_store_get_read_only      (SdStore          *self);
+gint64       sd_store_get_data_version   (SdStore          *self);
 
 /* The whole file's structure checked in a worker thread, on a connection
  * of its own; a damaged file is marked as such (SdStore:damaged). */

@@ -275,7 +275,13 @@ test_role_policy (void)
   g_assert_true (sd_role_allows_desk (SD_ROLE_VOLUNTEER, SD_DESK_ENQUIRY));
   g_assert_false (sd_role_allows_desk (SD_ROLE_VOLUNTEER, SD_DESK_REPORT));
   g_assert_true (sd_role_allows_desk (SD_ROLE_LEAD, SD_DESK_REPORT));
-  for (SdDesk d = SD_DESK_STAFF_SAFETY; d < SD_N_DESKS; d++)
+  /* Everyone answers a roll-call; only a lead or HQ sees the answers, only HQ opens one. */
+  g_assert_true (sd_role_allows_desk (SD_ROLE_VOLUNTEER, SD_DESK_STAFF_SAFETY));
+  g_assert_false (sd_role_can_review_safety (SD_ROLE_VOLUNTEER));
+  g_assert_true (sd_role_can_review_safety (SD_ROLE_LEAD));
+  g_assert_false (sd_role_can_open_rollcall (SD_ROLE_LEAD));
+  g_assert_true (sd_role_can_open_rollcall (SD_ROLE_HQ));
+  for (SdDesk d = SD_DESK_SUPPORT; d < SD_N_DESKS; d++)
     g_assert_false (sd_role_allows_desk (SD_ROLE_VOLUNTEER, d));
   g_assert_true (sd_role_allows_desk (SD_ROLE_LEAD, SD_DESK_SYNC));
   g_assert_false (sd_role_allows_desk (SD_ROLE_LEAD, SD_DESK_HQ));
