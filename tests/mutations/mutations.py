@@ -390,6 +390,8 @@ MUTATIONS = [
         "breaks": "a batch that moves a person to another household counts that household twice among the staying ones (issue 14)",
         "suites": ["sync"],
         "caught_by": ["test-sync-merge"],
+    },
+    {
         "name": "merge-forgets-the-leave-event",
         "file": "src/core/sd-sync-duplicates.c",
         "find": '  if (g_strcmp0 (merge->state_kind, "leave") != 0)',
