@@ -695,6 +695,47 @@ test_delete_and_recreate (void)
   run_close (&run);
 }
 
+/* Where a person is comes from their newest event by (hlc, id), however
+ * the events come: several of them in one batch, the newest neither
+ * first nor last and tied in hlc with an older id, and then one older
+ * than what is held (sd-derive.c folds a batch's events by sets). */
+#define EVENT(id, hlc, kind) \
+  "INSERT INTO person_events (id, person_id, shelter_id, kind, at, hlc) VALUES ('00000000-0000-7000-9000-0000000000" \
+  id "', '" PERSON "', '00000000-0000-7000-8000-000000000002', '" kind "', 1, " hlc ");"
+
+static void
+test_newest_event (void)
+{
+  g_autoptr(GError) error = NULL;
+  Run run;
+
+  run_open (&run, 6);
+  hq_registers_a_person (&run);
+  sd_sync_test_write (run.sites[2], EVENT ("10", "450", "return"));
+  exchange (&run, 2, 0);
+  sd_sync_test_write (run.sites[1], EVENT ("03", "400", "leave") EVENT ("00", "500", "go_out")
+                                    EVENT ("01", "500", "arrive") EVENT ("02", "300", "go_out")
+                                    EVENT ("04", "200", "supply"));
+  exchange (&run, 1, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *event = value_at (&run, 0, "SELECT event_id || ' ' || kind || ' ' || hlc FROM person_state "
+                                                  "WHERE person_id = '" PERSON "'");
+
+      g_assert_cmpstr (event, ==, "00000000-0000-7000-9000-000000000001 arrive 500");
+      g_assert_true (sd_store_check (run.sites[0], &error));
+      g_assert_no_error (error);
+      /* Then one older than what HQ holds: nothing moves. */
+      if (i == 0)
+        {
+          sd_sync_test_write (run.sites[2], EVENT ("11", "100", "leave"));
+          exchange (&run, 2, 0);
+        }
+    }
+  assert_converged (&run);
+  run_close (&run);
+}
+
 /* A person whose household has not arrived waits, and is made when it
  * does (a batch that lost its beginning: HQ restored from a backup). */
 static void
@@ -960,6 +1001,7 @@ main (int    argc,
   sd_sync_test_make_deployment (template_dir, SD_SYNC_TEST_KIOSKS);
   g_test_add_func ("/sync/merge/same-hlc", test_same_hlc);
   g_test_add_func ("/sync/merge/delete-and-recreate", test_delete_and_recreate);
+  g_test_add_func ("/sync/merge/newest-event", test_newest_event);
   g_test_add_func ("/sync/merge/child-before-parent", test_child_before_parent);
   g_test_add_func ("/sync/merge/gaps-any-order", test_gaps_any_order);
   g_test_add_func ("/sync/merge/conflict", test_conflict);
