@@ -1690,13 +1690,20 @@ static const char schema_v14[] =
   "  answer_id TEXT NOT NULL,"
   "  answered_at INTEGER NOT NULL,"
   "  hlc INTEGER NOT NULL,"
+  /* What the dashboard counts, copied from the answer, so that its
+   * recount reads no answer at all (bench-safety). */
+  "  safety TEXT NOT NULL,"
+  "  can_report INTEGER NOT NULL,"
+  "  arrival TEXT,"
   "  PRIMARY KEY (rollcall_id, staff_id)"
   ") WITHOUT ROWID;"
   "CREATE TRIGGER safety_state_follow AFTER INSERT ON safety_answers BEGIN"
-  "  INSERT INTO safety_state (rollcall_id, staff_id, answer_id, answered_at, hlc)"
-  "    VALUES (NEW.rollcall_id, NEW.staff_id, NEW.id, NEW.answered_at, NEW.hlc)"
+  "  INSERT INTO safety_state (rollcall_id, staff_id, answer_id, answered_at, hlc, safety, can_report, arrival)"
+  "    VALUES (NEW.rollcall_id, NEW.staff_id, NEW.id, NEW.answered_at, NEW.hlc, NEW.safety, NEW.can_report,"
+  "      NEW.arrival)"
   "  ON CONFLICT (rollcall_id, staff_id) DO UPDATE SET answer_id = excluded.answer_id,"
-  "    answered_at = excluded.answered_at, hlc = excluded.hlc"
+  "    answered_at = excluded.answered_at, hlc = excluded.hlc, safety = excluded.safety,"
+  "    can_report = excluded.can_report, arrival = excluded.arrival"
   "  WHERE (excluded.answered_at, excluded.hlc, excluded.answer_id)"
   "    > (safety_state.answered_at, safety_state.hlc, safety_state.answer_id);"
   "END;";

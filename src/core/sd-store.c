@@ -1413,14 +1413,16 @@ static const struct {
     "  SELECT person_id, event_id, kind, shelter_id, at, hlc FROM person_state EXCEPT SELECT * FROM r))" },
   { "safety_state",
     "WITH r AS MATERIALIZED ("
-    "  SELECT rollcall_id, staff_id, id, answered_at, hlc FROM ("
+    "  SELECT rollcall_id, staff_id, id, answered_at, hlc, safety, can_report, arrival FROM ("
     "    SELECT a.*, row_number () OVER (PARTITION BY rollcall_id, staff_id"
     "      ORDER BY answered_at DESC, hlc DESC, id DESC) AS n"
     "    FROM safety_answers a) WHERE n = 1) "
     "SELECT (SELECT count (*) FROM ("
-    "  SELECT * FROM r EXCEPT SELECT rollcall_id, staff_id, answer_id, answered_at, hlc FROM safety_state))"
+    "  SELECT * FROM r EXCEPT SELECT rollcall_id, staff_id, answer_id, answered_at, hlc, safety, can_report, arrival"
+    "  FROM safety_state))"
     " + (SELECT count (*) FROM ("
-    "  SELECT rollcall_id, staff_id, answer_id, answered_at, hlc FROM safety_state EXCEPT SELECT * FROM r))" },
+    "  SELECT rollcall_id, staff_id, answer_id, answered_at, hlc, safety, can_report, arrival FROM safety_state"
+    "  EXCEPT SELECT * FROM r))" },
 };
 
 /* DEEP: the replay that follows proves every row has its changes, row

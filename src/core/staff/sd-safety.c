@@ -942,10 +942,9 @@ sd_store_count_safety (SdStore     *store,
    * grouped by what the totals tell apart, in roster order so that
    * departments and sections come out sorted. */
   stmt = _sd_store_prepare (store,
-                            "SELECT coalesce (s.department, ''), coalesce (s.section, ''), a.safety, "
-                            "  a.can_report, a.arrival, count (*) "
+                            "SELECT coalesce (s.department, ''), coalesce (s.section, ''), l.safety, "
+                            "  l.can_report, l.arrival, count (*) "
                             "FROM staff s LEFT JOIN safety_state l ON l.rollcall_id = ?1 AND l.staff_id = s.id "
-                            "LEFT JOIN safety_answers a ON a.id = l.answer_id "
                             "WHERE s.active = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2", error);
   if (stmt == NULL)
     return NULL;
