@@ -296,7 +296,7 @@ answered_is (gpointer data)
 static void
 test_hq_dashboard (void)
 {
-  static const int sizes[][2] = { { 1024, 600 }, { 1366, 768 } };
+  static const int sizes[][2] = { { 1024, 600 }, { 1366, 768 }, { 800, 1280 } };
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
