@@ -196,22 +196,13 @@ record_answer (SdStore     *store,
                char       **out_id,
                GError     **error)
 {
-  static const char *const also[] = { "via", NULL };
   g_autoptr(SdStaff) recorder = NULL;
   SdSafetyAnswerSpec spec;
   const char *recorded_by_no = NULL;
-  json_t *via = json_object_get (object, "via");
 
-  if (!sd_safety_answer_from_json (object, also, &spec, &recorded_by_no, error))
-    return FALSE;
   /* At HQ's keyboard: the person themselves, or someone who called in. */
-  spec.via = recorded_by_no != NULL ? SD_ANSWER_VIA_PHONE : SD_ANSWER_VIA_KIOSK;
-  if (via != NULL && (!json_is_string (via) || !sd_answer_via_from_string (json_string_value (via), &spec.via)))
-    {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-                   _("“%s” must be one of %s"), "via", "kiosk, web, phone, import");
-      return FALSE;
-    }
+  if (!sd_safety_answer_from_json (object, NULL, SD_ANSWER_VIA_KIOSK, &spec, &recorded_by_no, error))
+    return FALSE;
   if (recorded_by_no != NULL)
     {
       recorder = sd_store_find_staff (store, recorded_by_no, error);

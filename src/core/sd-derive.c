@@ -172,14 +172,14 @@ static const char state_sql[] =
   "WHERE (excluded.hlc, excluded.event_id) > (person_state.hlc, person_state.event_id)";
 
 /* Each person's newest answer to each roll-call that a touched answer
- * belongs to, as safety_state_follow keeps it. */
+ * belongs to, as safety_state_follow keeps it: every touched answer is
+ * offered, and the upsert keeps only one newer than what is there, so
+ * the order they come in does not matter (as for person_state). */
 static const char safety_state_sql[] =
   "INSERT INTO safety_state (rollcall_id, staff_id, answer_id, answered_at, hlc, safety, can_report, arrival) "
-  "SELECT rollcall_id, staff_id, id, answered_at, hlc, safety, can_report, arrival FROM ("
-  "  SELECT a.*, row_number () OVER (PARTITION BY a.rollcall_id, a.staff_id "
-  "    ORDER BY a.answered_at DESC, a.hlc DESC, a.id DESC) AS newest "
-  "  FROM temp.sync_touched t JOIN safety_answers a ON a.id = sd_row_id (t.row_id) "
-  "  WHERE t.tbl = " TABLE_N ("safety_answers") ") WHERE newest = 1 "
+  "SELECT a.rollcall_id, a.staff_id, a.id, a.answered_at, a.hlc, a.safety, a.can_report, a.arrival "
+  "FROM temp.sync_touched t JOIN safety_answers a ON a.id = sd_row_id (t.row_id) "
+  "WHERE t.tbl = " TABLE_N ("safety_answers") " "
   "ON CONFLICT (rollcall_id, staff_id) DO UPDATE SET answer_id = excluded.answer_id, "
   "  answered_at = excluded.answered_at, hlc = excluded.hlc, safety = excluded.safety, "
   "  can_report = excluded.can_report, arrival = excluded.arrival "

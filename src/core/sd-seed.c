@@ -952,25 +952,16 @@ load_answer (SeedLoad    *load,
              json_t      *object,
              GError     **error)
 {
-  static const char *const also[] = { "minutes_after_start", "via", NULL };
+  static const char *const also[] = { "minutes_after_start", NULL };
   SdSafetyAnswerSpec spec;
   const char *recorded_by_no = NULL;
-  g_autofree char *via = NULL;
   g_autofree char *id = NULL;
   g_autoptr(SdStaff) recorder = NULL;
   gint64 minutes = 0;
 
-  if (!sd_safety_answer_from_json (object, also, &spec, &recorded_by_no, error) ||
-      !json_minutes (object, "minutes_after_start", &minutes, error) ||
-      !json_text (object, "via", FALSE, &via, error))
+  if (!sd_safety_answer_from_json (object, also, SD_ANSWER_VIA_WEB, &spec, &recorded_by_no, error) ||
+      !json_minutes (object, "minutes_after_start", &minutes, error))
     return FALSE;
-  spec.via = SD_ANSWER_VIA_WEB;
-  if (via != NULL && !sd_answer_via_from_string (via, &spec.via))
-    {
-      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-                   _("“%s” is not a value of “%s”: write one of %s"), via, "via", "kiosk, web, phone, import");
-      return FALSE;
-    }
   if (recorded_by_no != NULL)
     {
       recorder = sd_store_find_staff (load->store, recorded_by_no, error);

@@ -457,8 +457,8 @@ MUTATIONS = [
     {
         "name": "safety-import-no-newest",
         "file": "src/core/sd-derive.c",
-        "find": "WHERE t.tbl = \" TABLE_N (\"safety_answers\") \") WHERE newest = 1 \"",
-        "replace": "WHERE t.tbl = \" TABLE_N (\"safety_answers\") \") WHERE newest = 1 AND 0 \"",
+        "find": "\"WHERE t.tbl = \" TABLE_N (\"safety_answers\") \" \"",
+        "replace": "\"WHERE t.tbl = \" TABLE_N (\"safety_answers\") \" AND 0 \"",
         "breaks": "answers that arrive at HQ in a batch never show on the dashboard: HQ thinks the staff who answered at a shelter have not answered (issue 15)",
         "suites": ["sync"],
         "caught_by": ["test-sync-merge"],

@@ -553,7 +553,7 @@ test_answer_from_json (void)
   SdSafetyAnswerSpec spec;
   const char *recorder = NULL;
 
-  g_assert_true (sd_safety_answer_from_json (good, NULL, &spec, &recorder, &error));
+  g_assert_true (sd_safety_answer_from_json (good, NULL, SD_ANSWER_VIA_KIOSK, &spec, &recorder, &error));
   g_assert_no_error (error);
   g_assert_cmpint (spec.safety, ==, SD_SAFETY_MINOR);
   g_assert_cmpint (spec.where, ==, SD_WHERE_OTHER);
@@ -562,11 +562,11 @@ test_answer_from_json (void)
   g_assert_true (spec.can_report);
   g_assert_cmpstr (recorder, ==, "1003");
 
-  g_assert_false (sd_safety_answer_from_json (typo, NULL, &spec, &recorder, &error));
+  g_assert_false (sd_safety_answer_from_json (typo, NULL, SD_ANSWER_VIA_KIOSK, &spec, &recorder, &error));
   g_assert_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE);
   g_assert_nonnull (strstr (error->message, "safty"));
   g_clear_error (&error);
-  g_assert_false (sd_safety_answer_from_json (wrong, NULL, &spec, &recorder, &error));
+  g_assert_false (sd_safety_answer_from_json (wrong, NULL, SD_ANSWER_VIA_KIOSK, &spec, &recorder, &error));
   g_assert_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE);
   g_assert_nonnull (strstr (error->message, "fine"));
 }

@@ -53,13 +53,14 @@ get_string (json_t       *object,
 gboolean
 sd_safety_answer_from_json (json_t              *object,
                             const char *const   *also,
+                            SdAnswerVia          default_via,
                             SdSafetyAnswerSpec  *spec,
                             const char         **recorded_by_no,
                             GError             **error)
 {
   static const char *const known[] = {
     "staff_no", "safety", "location", "location_note", "can_report", "means", "arrival", "message",
-    "recorded_by", NULL };
+    "recorded_by", "via", NULL };
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   gboolean can_report = FALSE;
 
@@ -103,6 +104,10 @@ sd_safety_answer_from_json (json_t              *object,
             "walk, bicycle, car, bus, train, other", error);
   GET_CODE (object, "arrival", FALSE, sd_arrival_from_string, &spec->arrival,
             "within_30m, within_1h, within_2h, within_3h, over_3h", error);
-  return get_string (object, "message", &spec->message, error) &&
-         get_string (object, "recorded_by", recorded_by_no, error);
+  if (!get_string (object, "message", &spec->message, error) ||
+      !get_string (object, "recorded_by", recorded_by_no, error))
+    return FALSE;
+  spec->via = *recorded_by_no != NULL ? SD_ANSWER_VIA_PHONE : default_via;
+  GET_CODE (object, "via", FALSE, sd_answer_via_from_string, &spec->via, "kiosk, web, phone, import", error);
+  return TRUE;
 }
