@@ -164,6 +164,26 @@ sd_ui_collect_outside (GtkWidget *widget,
     sd_ui_collect_outside (child, window, width, height, outside);
 }
 
+/* Names, as test messages, the chain of widgets whose minimum width
+ * is over WIDTH: when a window grows past the screen, the deepest line
+ * is the control to blame. */
+static inline void
+sd_ui_report_wide (GtkWidget *widget,
+                   int        width,
+                   int        depth)
+{
+  int minimum = 0;
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum <= width)
+    return;
+  g_test_message ("%*s%s needs %d px", depth * 2, "", gtk_widget_get_name (widget), minimum);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    sd_ui_report_wide (child, width, depth + 1);
+}
+
 typedef gboolean (*SdUiMatch) (GtkWidget *widget, gconstpointer data);
 
 /* The first widget under ROOT (ROOT included, depth first) that MATCH

@@ -73,6 +73,7 @@ check_screen (SdWindow   *window,
   g_autofree char *shot = g_strdup_printf ("safety-%s-%dx%d-%s", language (), width, height, name);
 
   sd_ui_run_for (600);
+  sd_ui_report_wide (GTK_WIDGET (window), width, 0);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, width);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, height);
   sd_ui_collect_outside (GTK_WIDGET (window), GTK_WIDGET (window), width, height, outside);
@@ -358,6 +359,12 @@ test_hq_dashboard (void)
       check_screen (window, width, height, "dashboard-answers");
       sd_safety_dashboard_show (dashboard, "missing");
       check_screen (window, width, height, "dashboard-missing");
+
+      /* HQ's own answer: at every size, six choices fold into rows
+       * rather than push the form past the screen. */
+      sd_safety_page_show (page, "answer");
+      check_screen (window, width, height, "form-hq");
+      sd_safety_page_show (page, "dashboard");
 
       if (s == 0)
         {

@@ -12,6 +12,10 @@
  * focus alone.  The buttons are toggle buttons in one group, so a screen
  * reader says which one is pressed; "chosen" is emitted on every change
  * of "selected".
+ *
+ * The buttons share one row while they fit; on a narrow screen, or in a
+ * language with long words, they fold into two balanced rows of equal
+ * cells rather than push the form past the screen's edge.
  */
 #include "sd-choice-group.h"
 
@@ -26,6 +30,8 @@ struct _SdChoiceGroup
 };
 
 G_DEFINE_FINAL_TYPE (SdChoiceGroup, sd_choice_group, GTK_TYPE_WIDGET)
+
+#define SPACING 6
 
 enum {
   PROP_0,
@@ -125,8 +131,7 @@ sd_choice_group_set_choices (SdChoiceGroup      *self,
       GtkWidget *button = gtk_toggle_button_new ();
       GtkWidget *label = gtk_label_new (labels[i]);
 
-      /* Six choices side by side still fit a 1024-pixel kiosk in
-       * English: a label wraps before the row grows past the screen. */
+      /* A long label wraps before the group has to fold. */
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 14);
@@ -175,6 +180,118 @@ sd_choice_group_get_button (SdChoiceGroup *self,
 {
   g_return_val_if_fail (SD_IS_CHOICE_GROUP (self), NULL);
   return index < self->buttons->len ? g_ptr_array_index (self->buttons, index) : NULL;
+}
+
+/* The widest of the buttons' minimum or natural widths. */
+static int
+cell_width (SdChoiceGroup *self,
+            gboolean       natural)
+{
+  int widest = 0;
+
+  for (guint i = 0; i < self->buttons->len; i++)
+    {
+      int minimum = 0, preferred = 0;
+
+      gtk_widget_measure (g_ptr_array_index (self->buttons, i), GTK_ORIENTATION_HORIZONTAL, -1, &minimum,
+                          &preferred, NULL, NULL);
+      widest = MAX (widest, natural ? preferred : minimum);
+    }
+  return widest;
+}
+
+/* The fewest columns the group folds to: at most two rows. */
+static guint
+fewest_columns (SdChoiceGroup *self)
+{
+  guint n = self->buttons->len;
+
+  return n > 3 ? (n + 1) / 2 : MAX (n, 1);
+}
+
+static int
+span (guint columns,
+      int   cell)
+{
+  return columns * cell + (columns - 1) * SPACING;
+}
+
+/* One row if every label fits on it whole, else two balanced rows. */
+static guint
+columns_for (SdChoiceGroup *self,
+             int            width)
+{
+  guint n = MAX (self->buttons->len, 1);
+
+  if (width < 0 || span (n, cell_width (self, TRUE)) <= width)
+    return n;
+  return fewest_columns (self);
+}
+
+static void
+sd_choice_group_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  SdChoiceGroup *self = SD_CHOICE_GROUP (widget);
+  guint n = self->buttons->len;
+
+  *minimum = *natural = 0;
+  if (n == 0)
+    return;
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = span (fewest_columns (self), cell_width (self, FALSE));
+      *natural = MAX (*minimum, span (n, cell_width (self, TRUE)));
+    }
+  else
+    {
+      guint columns = columns_for (self, for_size);
+      guint rows = (n + columns - 1) / columns;
+      int cell = for_size < 0 ? -1 : MAX ((for_size - (int) (columns - 1) * SPACING) / (int) columns, 0);
+      int row_minimum = 0, row_natural = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          int child_minimum = 0, child_natural = 0;
+
+          gtk_widget_measure (g_ptr_array_index (self->buttons, i), GTK_ORIENTATION_VERTICAL, cell,
+                              &child_minimum, &child_natural, NULL, NULL);
+          row_minimum = MAX (row_minimum, child_minimum);
+          row_natural = MAX (row_natural, child_natural);
+        }
+      *minimum = span (rows, row_minimum);
+      *natural = span (rows, row_natural);
+    }
+}
+
+static void
+sd_choice_group_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  SdChoiceGroup *self = SD_CHOICE_GROUP (widget);
+  guint n = self->buttons->len;
+  guint columns = columns_for (self, width);
+  guint rows = n == 0 ? 1 : (n + columns - 1) / columns;
+  int cell = MAX ((width - (int) (columns - 1) * SPACING) / (int) columns, 0);
+  int row = MAX ((height - (int) (rows - 1) * SPACING) / (int) rows, 0);
+
+  for (guint i = 0; i < n; i++)
+    gtk_widget_size_allocate (g_ptr_array_index (self->buttons, i),
+                              &(GtkAllocation) { (int) (i % columns) * (cell + SPACING),
+                                                 (int) (i / columns) * (row + SPACING), cell, row }, -1);
+}
+
+static GtkSizeRequestMode
+sd_choice_group_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -243,7 +360,9 @@ sd_choice_group_class_init (SdChoiceGroupClass *klass)
                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  widget_class->measure = sd_choice_group_measure;
+  widget_class->size_allocate = sd_choice_group_size_allocate;
+  widget_class->get_request_mode = sd_choice_group_get_request_mode;
   gtk_widget_class_set_css_name (widget_class, "choicegroup");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -255,8 +374,6 @@ sd_choice_group_init (SdChoiceGroup *self)
 
   self->buttons = g_ptr_array_new ();
   self->selected = -1;
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
-  gtk_box_layout_set_homogeneous (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), TRUE);
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);

@@ -14,6 +14,7 @@
  */
 #include "sd-safety-dashboard.h"
 #include "sd-safety-chart.h"
+#include "sd-reflow-box.h"
 #include "sd-save-folder.h"
 
 #include <adwaita.h>
@@ -735,6 +736,7 @@ sd_safety_dashboard_class_init (SdSafetyDashboardClass *klass)
   widget_class->map = sd_safety_dashboard_map;
   widget_class->unmap = sd_safety_dashboard_unmap;
 
+  g_type_ensure (SD_TYPE_REFLOW_BOX);
   g_type_ensure (SD_TYPE_SAFETY_CHART);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/shelterdesk/ShelterDesk/sd-safety-dashboard.ui");
