@@ -20,6 +20,7 @@
  * the store's thread).
  */
 #include "sd-staff.h"
+#include "sd-staff-private.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
 
@@ -454,12 +455,13 @@ sd_store_set_staff_pin (SdStore     *store,
 
 /* ---- signing in ---- */
 
-typedef struct {
+struct _SdSignIn {
   SdStaff *staff;
   char    *hash;
   char    *pin;      /* wiped before it is freed */
   gboolean verified;
-} SignIn;
+};
+typedef SdSignIn SignIn;
 
 static void
 sign_in_free (SignIn *s)
@@ -750,4 +752,36 @@ sd_store_sign_in_finish (SdStore       *store,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sd_store_sign_in_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The three steps, for the receiver's web form, which runs them on its
+ * own threads (sd-staff-private.h). */
+SdSignIn *
+_sd_sign_in_prepare (SdStore     *store,
+                     const char  *staff_no,
+                     const char  *pin,
+                     GError     **error)
+{
+  return sign_in_prepare (store, staff_no, pin, error);
+}
+
+void
+_sd_sign_in_verify (SdSignIn *sign_in)
+{
+  sign_in_verify (sign_in);
+}
+
+SdStaff *
+_sd_sign_in_record (SdStore   *store,
+                    SdSignIn  *sign_in,
+                    GError   **error)
+{
+  return sign_in_record (store, sign_in, error);
+}
+
+void
+_sd_sign_in_free (SdSignIn *sign_in)
+{
+  if (sign_in != NULL)
+    sign_in_free (sign_in);
 }

@@ -481,4 +481,22 @@ MUTATIONS = [
         "suites": ["unit"],
         "caught_by": ["test-safety"],
     },
+    {
+        "name": "safety-web-no-form-token",
+        "file": "src/core/sd-sync-server.c",
+        "find": "if (route != ROUTE_SAFETY && g_strcmp0 (g_hash_table_lookup (form, \"csrf\"), session->csrf) != 0)",
+        "replace": "if (FALSE)",
+        "breaks": "another web page the staff member has open can send an answer in their name (issue 15)",
+        "suites": ["web"],
+        "caught_by": ["safety-web"],
+    },
+    {
+        "name": "safety-web-verify-skipped",
+        "file": "src/core/sd-sync-server.c",
+        "find": "  _sd_sign_in_verify (job->sign_in);\n",
+        "replace": "",
+        "breaks": "the web form never checks the PIN: every sign-in fails, or (unverified) counts as wrong (issue 15)",
+        "suites": ["web"],
+        "caught_by": ["safety-web"],
+    },
 ]
