@@ -1226,6 +1226,19 @@ wrote_body_cb (SoupServerMessage *msg,
   conn->wrote_body = TRUE;
 }
 
+/* A connection libsoup has closed stops counting at once, not at the next
+ * sweep: phones on one address (a shelter's NAT) or many at once would
+ * otherwise meet the connection limits with connections already over. */
+static gboolean
+collect_cb (gpointer data)
+{
+  Conn *conn = data;
+
+  if (!conn->closed && conn->stream != NULL && conn->stolen == NULL && g_io_stream_is_closed (conn->stream))
+    conn_close (conn);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 finished_cb (SoupServerMessage *msg,
              gpointer           data)
@@ -1236,6 +1249,7 @@ finished_cb (SoupServerMessage *msg,
   if (!conn->wrote_body)
     queue_unsend (conn->server, conn);
   conn_drop_msg (conn);
+  g_idle_add_full (G_PRIORITY_DEFAULT, collect_cb, conn_ref (conn), (GDestroyNotify) conn_unref);
 }
 
 static void
@@ -2120,6 +2134,10 @@ sd_sync_server_start (SdSyncServer  *self,
   self->deployment_name = g_strdup (self->keys.deployment_name);
 
   self->service = g_socket_service_new ();
+  /* GIO's default of 10 overflows when dozens of phones connect at once
+   * (then, with SYN cookies, the kernel resets connections the client
+   * believes open); the limits above are what bound them. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), MAX_CONNECTIONS);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), G_SOCKET_ADDRESS (wanted),
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &effective, &local))
     {
