@@ -11,11 +11,13 @@
  * sizes, with screenshots named after the language (LANGUAGE=ja or en).
  */
 #include "sd-application.h"
+#include "sd-json.h"
 #include "sd-safety-page.h"
 #include "sd-ui-test.h"
 #include "sd-window.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <sqlite3.h>
 
 static char *dir;
@@ -400,6 +402,96 @@ test_hq_dashboard (void)
     }
 }
 
+/* CLI's output for ARGV (after the program), with INPUT on its stdin;
+ * fails the test if it fails. */
+static char *
+cli_run (const char        *input,
+         const char *const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("SD_CLI"));
+  g_ptr_array_add (args, "--db");
+  g_ptr_array_add (args, db_path);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+  process = g_subprocess_newv ((const char *const *) args->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("%s failed: %s", argv[0], err);
+  return out;
+}
+
+/* A staff member answers from a phone, through HQ's real receiver and its
+ * web form, while HQ's dashboard is open in another process: the answer
+ * shows without a restart. */
+static void
+test_web_answer_reaches_the_dashboard (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = g_build_filename (dir, "deploy.sdbundle", NULL);
+  g_autofree char *made = cli_run (NULL, (const char *[]) { "deploy", "bundle", "--out", bundle, NULL });
+  SdWindow *window = new_window (1366, 768, "1003", "999999");
+  SdSafetyPage *page = safety_page (window);
+  SdSafetyDashboard *dashboard = sd_safety_page_get_dashboard (page);
+  g_autoptr(SdStaff) someone = NULL;
+  g_autoptr(GSubprocess) receiver = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(json_t) event = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *pinned = NULL;
+  SdSafetyTotals before;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "staff-safety"));
+  sd_safety_page_show (page, "dashboard");
+  sd_ui_run_for (300);
+  sd_safety_dashboard_get_totals (dashboard, &before);
+  someone = g_list_model_get_item (sd_safety_dashboard_get_missing (dashboard), 0);
+  g_assert_nonnull (someone);
+  /* HQ gives them a PIN, as for the desk. */
+  pinned = cli_run ("246810\n", (const char *[]) { "staff", "set-pin", sd_staff_get_staff_no (someone), NULL });
+
+  receiver = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("SD_CLI"), "--db", db_path,
+                               "serve", "--listen", "127.0.0.1:0", "--json", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (receiver));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  event = json_loads (line, 0, NULL);
+  g_assert_nonnull (event);
+  {
+    const char *argv[] = { "python3", g_getenv ("SD_WEB_ANSWER"),
+                           json_string_value (json_object_get (event, "url")),
+                           sd_staff_get_staff_no (someone), "246810", NULL };
+    g_autofree char *err = NULL;
+    int status;
+
+    g_assert_nonnull (argv[1]);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                 NULL, NULL, NULL, &err, &status, &error));
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("the web answer failed: %s", err);
+  }
+  g_object_set_data (G_OBJECT (dashboard), "want", GUINT_TO_POINTER (before.answered + 1));
+  sd_ui_wait_for (answered_is, dashboard);
+  check_screen (window, 1366, 768, "dashboard-web-answer");
+
+  g_subprocess_send_signal (receiver, SIGTERM);
+  g_assert_true (g_subprocess_wait (receiver, NULL, &error));
+  g_assert_no_error (error);
+  close_window (window);
+}
+
 /* HQ opens a real roll-call: the desk moves to it, with no drill band. */
 static void
 test_hq_opens_a_rollcall (void)
@@ -456,6 +548,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/safety/answer-by-keyboard", test_answer_by_keyboard);
   g_test_add_func ("/ui/safety/lead-records-a-call", test_lead_records_a_call);
   g_test_add_func ("/ui/safety/hq-dashboard", test_hq_dashboard);
+  g_test_add_func ("/ui/safety/web-answer-reaches-the-dashboard", test_web_answer_reaches_the_dashboard);
   g_test_add_func ("/ui/safety/hq-opens-a-rollcall", test_hq_opens_a_rollcall);
   rc = g_test_run ();
   g_free (db_path);

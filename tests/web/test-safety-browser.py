@@ -211,6 +211,7 @@ def main():
     if CHROMIUM is None:
         print('1..0 # SKIP chromium is not installed (packaging/debian-packages.txt lists it)')
         return 0
+    web.configure(sys.argv[1], sys.argv[2])
     return web.run(TESTS, extra=lambda tmp: Browser(os.path.join(tmp, 'profile')))
 
 

@@ -26,8 +26,13 @@ import time
 import traceback
 import urllib.parse
 
-CLI = os.path.abspath(sys.argv[1])
-SEEDS = os.path.abspath(sys.argv[2])
+CLI = SEEDS = None   # configure()
+
+
+def configure(cli_path, seeds):
+    global CLI, SEEDS
+    CLI = os.path.abspath(cli_path)
+    SEEDS = os.path.abspath(seeds)
 LOOPBACK = '127.0.0.1'
 LEAD, LEAD_PIN = '1001', '123456'
 VOLUNTEER, VOLUNTEER_PIN = '1002', '1111'
@@ -369,4 +374,5 @@ def run(tests, extra=None):
 
 
 if __name__ == '__main__':
+    configure(sys.argv[1], sys.argv[2])
     sys.exit(run(TESTS))
