@@ -115,6 +115,7 @@ gboolean  sd_cli_run_safety_open  (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_close (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_rollcalls (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_answer (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_safety_import (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_list  (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_summary (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_missing (SdCli *cli, GStrv *args, GError **error);

@@ -269,6 +269,54 @@ sd_cli_run_safety_answer (SdCli   *cli,
   return TRUE;
 }
 
+/* ---- safety import ---- */
+
+gboolean
+sd_cli_run_safety_import (SdCli   *cli,
+                          GStrv   *args,
+                          GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdRollcall) rollcall = NULL;
+  g_autoptr(GBytes) csv = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *encoding = NULL;
+  gboolean json = FALSE;
+  gsize length = 0;
+  SdSafetyImport result;
+  const GOptionEntry entries[] = {
+    { "rollcall", 0, 0, G_OPTION_ARG_STRING, &id, N_("The roll-call (default: the newest open one)"), N_("ID") },
+    { "encoding", 0, 0, G_OPTION_ARG_STRING, &encoding,
+      N_("The file’s encoding, UTF-8 or CP932 (default: found out)"), N_("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error))
+    return FALSE;
+  text = sd_cli_read_all ((*args)[1], &length, error);
+  if (text == NULL)
+    return FALSE;
+  csv = g_bytes_new_take (g_steal_pointer (&text), length);
+  if ((store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
+      (rollcall = pick_rollcall (store, id, TRUE, error)) == NULL ||
+      !sd_store_import_safety_csv (store, sd_rollcall_get_id (rollcall), csv, encoding, &result, error))
+    return FALSE;
+  if (json)
+    {
+      g_autoptr(json_t) root = json_pack ("{s:s, s:i, s:i, s:i}", "encoding", result.encoding, "answers",
+                                          result.rows, "stored", result.stored, "already_imported", result.already);
+
+      sd_cli_print_json (root);
+    }
+  else
+    g_print (_("Imported %u answers (%s): %u new, %u imported before.\n"), result.rows, result.encoding,
+             result.stored, result.already);
+  sd_safety_import_clear (&result);
+  return TRUE;
+}
+
 /* ---- safety list ---- */
 
 static json_t *

@@ -43,6 +43,7 @@ static const SdCliCommand commands[] = {
   { "safety", "close", NULL, N_("At HQ: close the open roll-call (it is kept, never deleted)"), sd_cli_run_safety_close },
   { "safety", "rollcalls", NULL, N_("List the roll-calls, newest first"), sd_cli_run_safety_rollcalls },
   { "safety", "answer", N_("[FILE|-]"), N_("Record staff answers from JSON (a file, or standard input)"), sd_cli_run_safety_answer },
+  { "safety", "import", N_("FILE|-"), N_("Record answers collected elsewhere, from a safety service’s CSV"), sd_cli_run_safety_import },
   { "safety", "list", NULL, N_("List each staff member’s newest answer to a roll-call"), sd_cli_run_safety_list },
   { "safety", "summary", NULL, N_("Count a roll-call’s answers: safety, who can report and how soon"), sd_cli_run_safety_summary },
   { "safety", "missing", NULL, N_("List the staff who have not answered, with their phone numbers"), sd_cli_run_safety_missing },

@@ -15,6 +15,7 @@
 #include "sd-person.h"
 #include "sd-qr.h"
 #include "sd-safety.h"
+#include "sd-safety-import.h"
 #include "sd-safety-input.h"
 #include "sd-safety-sheets.h"
 #include "sd-qr-sheet.h"

@@ -916,6 +916,58 @@ def test_safety_bad_input(tmp):
     ok(cli('check', db=db), 'check after refusals')
 
 
+SERVICE_CSV = (
+    '職員番号,氏名,所属,回答日時,安否,現在地,現在地（その他）,参集可否,参集方法,参集までの時間,備考\r\n'
+    '1001,中村 秀樹,教育委員会,2026/12/03 06:10,無事,自宅,,可,徒歩,30分以内,\r\n'
+    '1002,小川 葵,市民部,令和8年12月3日 6時12分,軽傷,実家,,否,,,足を痛めた\r\n'
+    '1003,石田 浩,総務部,2026-12-03T06:15:00+09:00,無事,職場,,○,自動車,30分～1時間,"本部に向かう, 途中"\r\n'
+)
+
+
+def service_answers(db):
+    with sqlite3.connect(f'file:{db}?mode=ro', uri=True) as c:
+        return c.execute("SELECT s.staff_no, a.safety, a.location, a.location_note, a.can_report, a.means, "
+                         "a.arrival, a.message FROM safety_answers a JOIN staff s ON s.id = a.staff_id "
+                         "WHERE a.via = 'import' ORDER BY s.staff_no").fetchall()
+
+
+def test_safety_import(tmp):
+    db = seeded(tmp)
+    sjis = os.path.join(tmp, 'service.csv')
+    with open(sjis, 'wb') as f:
+        f.write(SERVICE_CSV.encode('cp932'))
+    done = json.loads(ok(cli('safety', 'import', sjis, '--json', db=db), 'safety import (Shift_JIS)').out)
+    assert done == {'encoding': 'CP932', 'answers': 3, 'stored': 3, 'already_imported': 0}, done
+    assert service_answers(db) == [
+        ('1001', 'unhurt', 'home', None, 1, 'walk', 'within_30m', None),
+        ('1002', 'minor', 'other', '実家', 0, None, None, '足を痛めた'),
+        ('1003', 'unhurt', 'work', None, 1, 'car', 'within_1h', '本部に向かう, 途中'),
+    ], service_answers(db)
+    # The same answers again, now in UTF-8 from standard input: nothing new.
+    again = json.loads(ok(cli('safety', 'import', '-', '--json', db=db, stdin=SERVICE_CSV.encode()),
+                          'the same file again').out)
+    assert again['stored'] == 0 and again['already_imported'] == 3, again
+    # Each bad file is refused whole, with its line, and stores nothing.
+    header = SERVICE_CSV.split('\r\n')[0]
+    good = SERVICE_CSV.split('\r\n')[1].replace('06:10', '07:10')
+    for bad, words in [
+            ('1001,中村,,2026/12/03 07:10,元気,自宅,,否,,,', 'line 3'),
+            ('9999,誰か,,2026/12/03 07:10,無事,自宅,,否,,,', '9999'),
+            ('1001,中村,,きのう,無事,自宅,,否,,,', 'きのう'),
+            ('1001,中村,,2026/12/03 07:10,無事,自宅,,可,ヘリ,30分以内,', 'ヘリ'),
+            ('1001,中村,,2099/12/03 07:10,無事,自宅,,否,,,', 'future'),
+    ]:
+        text = '\r\n'.join([header, good, bad]) + '\r\n'
+        r = fails(cli('safety', 'import', '-', db=db, stdin=text.encode()), 1, f'a bad row: {bad}')
+        assert words in r.err.lower(), (words, r.err)
+        assert len(service_answers(db)) == 3, 'a refused file stored a row'
+    r = fails(cli('safety', 'import', '-', db=db, stdin='氏名,安否\r\n中村,無事\r\n'.encode()), 1, 'no columns')
+    assert '職員番号' in r.err and '回答日時' in r.err and '安否,' not in r.err, r.err
+    fails(cli('safety', 'import', '-', db=db, stdin=b'\xff\xfe\x00\x01garbage\x80\x81'), 1, 'not text')
+    fails(cli('safety', 'import', '-', db=db, stdin=b''), 1, 'an empty file')
+    ok(cli('check', db=db), 'check after the refusals')
+
+
 def test_staff_set_pin(tmp):
     db = os.path.join(tmp, 'site.db')
     init(db)
@@ -1275,6 +1327,7 @@ TESTS = [
     ('qr key export and import between two kiosks', test_qr_card_key),
     ('safety: roll-call, answers, double press, history, summary, missing CSV, close', test_safety_rollcall),
     ('safety: bad answers refused with a message, nothing half-stored', test_safety_bad_input),
+    ('safety import: a service’s CSV in Shift_JIS, once only, bad rows refuse the file', test_safety_import),
 ]
 
 

@@ -492,6 +492,99 @@ test_web_answer_reaches_the_dashboard (void)
   close_window (window);
 }
 
+static AdwMessageDialog *
+message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+message_shown (gpointer data)
+{
+  return message_dialog () != NULL;
+}
+
+/* Imports FILE as HQ's menu does, and closes the dialog that says how it
+ * went once it is shown, saying WORDS, and screenshot as SHOT. */
+static void
+import_and_read (SdSafetyPage *page,
+                 GFile        *file,
+                 const char   *words,
+                 const char   *shot)
+{
+  g_autofree char *name = g_strdup_printf ("safety-%s-%s", language (), shot);
+  AdwMessageDialog *dialog;
+
+  sd_safety_page_import (page, file);
+  sd_ui_wait_for (message_shown, NULL);
+  dialog = message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), words));
+  sd_ui_screenshot (GTK_WIDGET (dialog), name);
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  sd_ui_run_for (200);
+  g_assert_null (message_dialog ());
+}
+
+/* HQ imports a safety service's export (Shift_JIS, as Excel saves it):
+ * the dashboard counts the new answers, and a bad file changes nothing. */
+static void
+test_hq_imports_a_service_csv (void)
+{
+  SdWindow *window = new_window (1366, 768, "1003", "999999");
+  SdSafetyPage *page = safety_page (window);
+  SdSafetyDashboard *dashboard = sd_safety_page_get_dashboard (page);
+  g_autoptr(SdStaff) first = NULL, second = NULL;
+  g_autofree char *csv = NULL, *sjis = NULL, *path = NULL, *bad_path = NULL;
+  g_autoptr(GFile) file = NULL, bad = NULL;
+  g_autoptr(GError) error = NULL;
+  SdSafetyTotals before, after;
+  gsize length = 0;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "staff-safety"));
+  sd_safety_page_show (page, "dashboard");
+  sd_ui_run_for (300);
+  sd_safety_dashboard_get_totals (dashboard, &before);
+  first = g_list_model_get_item (sd_safety_dashboard_get_missing (dashboard), 0);
+  second = g_list_model_get_item (sd_safety_dashboard_get_missing (dashboard), 1);
+  csv = g_strdup_printf ("職員番号,氏名,回答日時,安否,現在地,参集可否,参集方法,参集までの時間\r\n"
+                         "%s,%s,2026/12/03 00:10,無事,自宅,可,徒歩,30分以内\r\n"
+                         "%s,%s,2026/12/03 00:12,軽傷,職場,否,,\r\n",
+                         sd_staff_get_staff_no (first), sd_staff_get_name (first),
+                         sd_staff_get_staff_no (second), sd_staff_get_name (second));
+  sjis = g_convert (csv, -1, "CP932", "UTF-8", NULL, &length, &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "service.csv", NULL);
+  g_assert_true (g_file_set_contents (path, sjis, length, NULL));
+
+  /* A file with one bad row first: refused whole, said why. */
+  bad_path = g_build_filename (dir, "bad.csv", NULL);
+  {
+    g_autofree char *text = g_strconcat (csv, "1003,石田,2026/12/03 00:20,元気,自宅,否,,\r\n", NULL);
+
+    g_assert_true (g_file_set_contents (bad_path, text, -1, NULL));
+  }
+  bad = g_file_new_for_path (bad_path);
+  import_and_read (page, bad, "元気", "import-refused-dialog");
+  sd_safety_dashboard_get_totals (dashboard, &after);
+  g_assert_cmpuint (after.answered, ==, before.answered);
+
+  file = g_file_new_for_path (path);
+  import_and_read (page, file, "CP932", "import-done-dialog");
+  g_object_set_data (G_OBJECT (dashboard), "want", GUINT_TO_POINTER (before.answered + 2));
+  sd_ui_wait_for (answered_is, dashboard);
+  close_window (window);
+}
+
 /* HQ opens a real roll-call: the desk moves to it, with no drill band. */
 static void
 test_hq_opens_a_rollcall (void)
@@ -549,6 +642,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/safety/lead-records-a-call", test_lead_records_a_call);
   g_test_add_func ("/ui/safety/hq-dashboard", test_hq_dashboard);
   g_test_add_func ("/ui/safety/web-answer-reaches-the-dashboard", test_web_answer_reaches_the_dashboard);
+  g_test_add_func ("/ui/safety/hq-imports-a-service-csv", test_hq_imports_a_service_csv);
   g_test_add_func ("/ui/safety/hq-opens-a-rollcall", test_hq_opens_a_rollcall);
   rc = g_test_run ();
   g_free (db_path);

@@ -11,6 +11,7 @@
  * roll-call has, on both views.
  */
 #include "sd-safety-page.h"
+#include "sd-safety-import.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -73,6 +74,8 @@ show_rollcall (SdSafetyPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->rollcall_menu), hq);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "safety.open", hq);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "safety.close",
+                                 hq && rollcall != NULL && sd_rollcall_get_is_open (rollcall));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "safety.import",
                                  hq && rollcall != NULL && sd_rollcall_get_is_open (rollcall));
   if (!review)
     gtk_stack_set_visible_child_name (self->view_stack, "answer");
@@ -237,6 +240,160 @@ close_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- importing a safety service's answers ---- */
+
+static void
+show_import_result (SdSafetyPage *self,
+                    const char   *heading,
+                    const char   *body)
+{
+  GtkWidget *message = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (message));
+}
+
+typedef struct {
+  SdSafetyPage  *page;
+  char          *db_path;
+  char          *rollcall_id;   /* the roll-call shown when Import was chosen */
+  GBytes        *csv;
+  SdSafetyImport done;
+} ImportJob;
+
+static void
+import_job_free (ImportJob *job)
+{
+  g_clear_object (&job->page);
+  g_free (job->db_path);
+  g_free (job->rollcall_id);
+  g_clear_pointer (&job->csv, g_bytes_unref);
+  sd_safety_import_clear (&job->done);
+  g_free (job);
+}
+
+/* A thread of its own, with its own connection to the file: 5 000 rows
+ * take most of a second, which the window must not freeze for.  The
+ * dashboard sees the new answers as it sees any other process's. */
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ImportJob *job = task_data;
+  g_autoptr(SdStore) store = NULL;
+  GError *error = NULL;
+
+  store = sd_store_open (job->db_path, SD_STORE_OPEN_DEFAULT, &error);
+  if (store == NULL ||
+      !sd_store_import_safety_csv (store, job->rollcall_id, job->csv, NULL, &job->done, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  SdSafetyPage *self = SD_SAFETY_PAGE (source);
+  ImportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      show_import_result (self, _("Nothing was imported"), error->message);
+      return;
+    }
+  body = g_strdup_printf (_("%u answers read (%s): %u new, %u imported before."), job->done.rows,
+                          job->done.encoding, job->done.stored, job->done.already);
+  show_import_result (self, _("Answers imported"), body);
+  sd_safety_dashboard_refresh (self->dashboard);
+}
+
+static void
+import_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  ImportJob *job = data;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      show_import_result (job->page, _("The file could not be read"), error->message);
+      import_job_free (job);
+      return;
+    }
+  job->csv = g_bytes_new_take (contents, length);
+  task = g_task_new (job->page, NULL, import_done_cb, NULL);
+  g_task_set_source_tag (task, import_loaded_cb);
+  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+void
+sd_safety_page_import (SdSafetyPage *self,
+                       GFile        *file)
+{
+  g_autoptr(SdRollcall) rollcall = NULL;
+  ImportJob *job;
+
+  g_return_if_fail (SD_IS_SAFETY_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  rollcall = chosen (self);
+  if (rollcall == NULL || self->store == NULL || self->staff == NULL ||
+      !sd_role_can_open_rollcall (sd_staff_get_role (self->staff)))
+    return;
+  job = g_new0 (ImportJob, 1);
+  job->page = g_object_ref (self);
+  job->db_path = g_strdup (sd_store_get_path (self->store));
+  job->rollcall_id = g_strdup (sd_rollcall_get_id (rollcall));
+  g_file_load_contents_async (file, NULL, import_loaded_cb, job);
+}
+
+static void
+import_chosen_cb (GtkNativeDialog *chooser,
+                  int              response,
+                  SdSafetyPage    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      sd_safety_page_import (self, file);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdSafetyPage *self = SD_SAFETY_PAGE (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import answers from a safety service"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "CSV");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* ---- public ---- */
 
 void
@@ -358,6 +515,7 @@ sd_safety_page_class_init (SdSafetyPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, rollcall_chosen_cb);
   gtk_widget_class_install_action (widget_class, "safety.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "safety.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "safety.import", NULL, import_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

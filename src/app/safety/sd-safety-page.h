@@ -30,5 +30,10 @@ void               sd_safety_page_show          (SdSafetyPage *self,
                                                  const char   *view);
 SdSafetyForm      *sd_safety_page_get_form      (SdSafetyPage *self);
 SdSafetyDashboard *sd_safety_page_get_dashboard (SdSafetyPage *self);
+/* HQ: imports FILE, a safety service's CSV, into the shown roll-call and
+ * says how it went in a dialog (what the menu's Import does after its
+ * file chooser). */
+void               sd_safety_page_import        (SdSafetyPage *self,
+                                                 GFile        *file);
 
 G_END_DECLS
