@@ -127,7 +127,7 @@ sd_cli_run_serve (SdCli   *cli,
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *url = NULL;
   gint64 max_bytes = 0, max_requests = 0, timeout = 0;
-  gboolean json = FALSE;
+  gboolean json = FALSE, safety_only = FALSE;
   const char *path;
   const GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
@@ -140,6 +140,8 @@ sd_cli_run_serve (SdCli   *cli,
       N_("Requests one address may make in a minute (default 120)"), N_("N") },
     { "timeout", 0, 0, G_OPTION_ARG_INT64, &timeout,
       N_("Seconds a client may wait without sending before it is dropped (default 15)"), N_("SECONDS") },
+    { "safety-only", 0, 0, G_OPTION_ARG_NONE, &safety_only,
+      N_("Serve only the staff safety form (/safety), from any site’s database: a shelter’s own LAN"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -166,6 +168,7 @@ sd_cli_run_serve (SdCli   *cli,
     }
 
   server = sd_sync_server_new (path);
+  sd_sync_server_set_safety_only (server, safety_only);
   if (max_bytes > 0)
     sd_sync_server_set_max_bytes (server, (guint64) max_bytes);
   if (max_requests > 0)
@@ -181,10 +184,19 @@ sd_cli_run_serve (SdCli   *cli,
   url = sd_sync_server_get_url (server);
   if (json)
     {
-      g_autoptr(json_t) root = json_pack ("{s:s, s:s, s:i, s:s}", "event", "listening", "url", url,
+      g_autoptr(json_t) root = json_pack ("{s:s, s:s, s:i, s:s, s:b}", "event", "listening", "url", url,
                                           "port", (int) sd_sync_server_get_port (server),
-                                          "deployment", sd_sync_server_get_deployment_name (server));
+                                          "deployment", sd_sync_server_get_deployment_name (server),
+                                          "safety_only", safety_only);
       g_autofree char *line = json_dumps (root, JSON_COMPACT);
+
+      print_line (line);
+    }
+  else if (safety_only)
+    {
+      /* Translators: the site's name and the form's address */
+      g_autofree char *line = g_strdup_printf (_("The staff safety form of “%s” is at %s/safety (Ctrl+C stops it)."),
+                                               sd_sync_server_get_deployment_name (server), url);
 
       print_line (line);
     }

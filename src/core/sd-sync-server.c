@@ -331,6 +331,7 @@ struct _SdSyncServer
   guint            max_requests;
   guint            timeout;
   GTlsCertificate *certificate;
+  gboolean         safety_only;     /* the web form alone, on any site */
 
   /* The listening side (the thread that started it) */
   GSocketService  *service;
@@ -676,18 +677,19 @@ run_open (SdSyncServer *self,
           Job          *job)
 {
   self->store = sd_store_open (self->db_path, SD_STORE_OPEN_DEFAULT, &job->error);
-  if (self->store == NULL)
+  if (self->store == NULL || self->safety_only)
     return;
   if (!_sd_sync_load_self (self->store, &self->keys, &job->error))
     {
       g_clear_error (&job->error);
       g_set_error (&job->error, SD_SYNC_SERVER_ERROR, SD_SYNC_SERVER_ERROR_NOT_HQ,
                    _("This database belongs to no deployment, so it receives no batches. Make it HQ with "
-                     "“deploy bundle” first."));
+                     "“deploy bundle” first; to serve only the staff safety form, add --safety-only."));
     }
   else if (self->keys.role != SD_SYNC_ROLE_HQ)
     g_set_error (&job->error, SD_SYNC_SERVER_ERROR, SD_SYNC_SERVER_ERROR_NOT_HQ,
-                 _("This database is a kiosk of “%s”; only HQ’s database receives batches."),
+                 _("This database is a kiosk of “%s”; only HQ’s database receives batches. To serve the staff "
+                   "safety form to this shelter’s LAN, add --safety-only."),
                  self->keys.deployment_name);
   if (job->error != NULL)
     {
@@ -1157,10 +1159,13 @@ typedef enum {
 #define IS_WEB_POST(route) ((route) >= ROUTE_SAFETY_SIGNIN)
 
 static Route
-route_of (const char  *path,
-          const char **site)
+route_of (SdSyncServer *self,
+          const char   *path,
+          const char  **site)
 {
   *site = NULL;
+  if (self->safety_only && !g_str_has_prefix (path, "/safety"))
+    return ROUTE_NONE;
   if (g_strcmp0 (path, "/safety") == 0 || g_strcmp0 (path, "/safety/") == 0)
     return ROUTE_SAFETY;
   if (g_strcmp0 (path, "/safety/signin") == 0)
@@ -1287,7 +1292,7 @@ early_handler_cb (SoupServer        *soup,
   goffset length = encoding == SOUP_ENCODING_CONTENT_LENGTH ? soup_message_headers_get_content_length (headers) : 0;
   gboolean has_body = (encoding != SOUP_ENCODING_NONE && encoding != SOUP_ENCODING_CONTENT_LENGTH) || length > 0;
   const char *site, *content_type;
-  Route route = route_of (path, &site);
+  Route route = route_of (self, path, &site);
 
   Client *client;
 
@@ -1306,7 +1311,8 @@ early_handler_cb (SoupServer        *soup,
             _("Too many requests from this address; try again in a minute."));
   else if (route == ROUTE_NONE)
     refuse (self, conn, msg, has_body, SOUP_STATUS_NOT_FOUND, "not-found",
-            _("There is nothing here: ShelterDesk’s receiver answers under /sync/v1/."));
+            self->safety_only ? _("There is nothing here: this kiosk serves only the staff safety form, at /safety.")
+                              : _("There is nothing here: ShelterDesk’s receiver answers under /sync/v1/."));
   else if (g_strcmp0 (soup_server_message_get_method (msg), method_of (route)) != 0)
     refuse (self, conn, msg, has_body, SOUP_STATUS_METHOD_NOT_ALLOWED, "wrong-method",
             _("This address does not take that kind of request."));
@@ -1797,7 +1803,7 @@ handler_cb (SoupServer        *soup,
   if (conn == NULL)
     return;
   set_phase (conn, PHASE_ANSWERING, self->timeout);
-  switch (route_of (path, &site))
+  switch (route_of (self, path, &site))
     {
     case ROUTE_HELLO:
       handle_hello (self, msg);
@@ -1812,7 +1818,7 @@ handler_cb (SoupServer        *soup,
     case ROUTE_SAFETY_SIGNIN:
     case ROUTE_SAFETY_SIGNOUT:
     case ROUTE_SAFETY_ANSWER:
-      handle_safety (self, conn, msg, route_of (path, &site), query);
+      handle_safety (self, conn, msg, route_of (self, path, &site), query);
       break;
     case ROUTE_NONE:
     default:
@@ -2015,6 +2021,23 @@ sd_sync_server_get_max_requests (SdSyncServer *self)
 }
 
 void
+sd_sync_server_set_safety_only (SdSyncServer *self,
+                                gboolean      safety_only)
+{
+  g_return_if_fail (SD_IS_SYNC_SERVER (self));
+  g_return_if_fail (self->service == NULL);
+
+  self->safety_only = safety_only;
+}
+
+gboolean
+sd_sync_server_get_safety_only (SdSyncServer *self)
+{
+  g_return_val_if_fail (SD_IS_SYNC_SERVER (self), FALSE);
+  return self->safety_only;
+}
+
+void
 sd_sync_server_set_timeout (SdSyncServer *self,
                             guint         seconds)
 {
@@ -2131,7 +2154,8 @@ sd_sync_server_start (SdSyncServer  *self,
   /* Read-only from here on, so the listening side may read them. */
   self->site_id = g_strdup (sd_store_get_site_id (self->store));
   self->deployment_id = g_strdup (self->keys.deployment_id);
-  self->deployment_name = g_strdup (self->keys.deployment_name);
+  self->deployment_name = g_strdup (self->safety_only ? sd_store_get_site_name (self->store)
+                                                      : self->keys.deployment_name);
 
   self->service = g_socket_service_new ();
   /* GIO's default of 10 overflows when dozens of phones connect at once

@@ -44,6 +44,12 @@ guint         sd_sync_server_get_max_requests (SdSyncServer *self);
 void          sd_sync_server_set_timeout     (SdSyncServer  *self,
                                               guint          seconds);
 guint         sd_sync_server_get_timeout     (SdSyncServer  *self);
+/* Serves only the staff safety web form (/safety), on any site's
+ * database: a shelter kiosk's own LAN.  Answers stored there reach HQ in
+ * the kiosk's batches like any other change.  Set before start. */
+void          sd_sync_server_set_safety_only (SdSyncServer  *self,
+                                              gboolean       safety_only);
+gboolean      sd_sync_server_get_safety_only (SdSyncServer  *self);
 /* HTTPS with the certificate (PEM, its chain after it) and key in these files. */
 gboolean      sd_sync_server_set_tls_files   (SdSyncServer  *self,
                                               const char    *cert_file,
@@ -62,6 +68,8 @@ void          sd_sync_server_stop            (SdSyncServer  *self);
 guint16       sd_sync_server_get_port        (SdSyncServer  *self);
 /* "https://127.0.0.1:8443", once started. */
 char         *sd_sync_server_get_url         (SdSyncServer  *self);
+/* The deployment's name; for a safety-only server on a site of none,
+ * the site's name. */
 const char   *sd_sync_server_get_deployment_name (SdSyncServer *self);
 
 G_END_DECLS

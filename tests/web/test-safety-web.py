@@ -61,8 +61,8 @@ def make_template():
 
 
 class Server:
-    def __init__(self, db, tls=None, extra_env=None):
-        argv = [CLI, '--db', db, 'serve', '--listen', f'{LOOPBACK}:0']
+    def __init__(self, db, tls=None, extra_env=None, safety_only=False):
+        argv = [CLI, '--db', db, 'serve', '--listen', f'{LOOPBACK}:0'] + (['--safety-only'] if safety_only else [])
         if tls:
             argv += ['--tls-cert', tls[0], '--tls-key', tls[1]]
         e = env()
@@ -336,9 +336,39 @@ def test_log_has_no_personal_data(tmp, db, server):
         assert secret not in log, f'{secret!r} in the log'
 
 
+def test_a_shelter_kiosk_serves_the_form(tmp, db, server):
+    # A kiosk's database (no deployment of its own here): the receiver
+    # refuses it, and says how to serve the form alone.
+    kiosk = os.path.join(tmp, 'kiosk.sqlite')
+    cli('init', '--site-name', '東小学校 避難所', db=kiosk)
+    cli('seed', 'load', SEEDS, db=kiosk)
+    proc = subprocess.run([CLI, '--db', kiosk, 'serve', '--listen', f'{LOOPBACK}:0'], capture_output=True, env=env(),
+                          timeout=60)
+    assert proc.returncode != 0 and b'--safety-only' in proc.stderr, proc
+    shelter = Server(kiosk, safety_only=True)
+    try:
+        phone = Phone(shelter)
+        _, page = phone.sign_in(LEAD, LEAD_PIN)
+        status, done = phone.answer(page, **GOOD)
+        assert status == 200 and 'role="status"' in done
+        status, body, _ = phone.request('GET', '/sync/v1/hello')
+        assert status == 404 and '/safety' in body
+        status, _, _ = phone.request('POST', '/sync/v1/batches', body=b'x',
+                                     headers={'Content-Type': 'application/vnd.shelterdesk.batch'})
+        assert status == 404
+    finally:
+        shelter.stop()
+    # Stored at the kiosk as a change of its op-log, which its batches carry to HQ.
+    assert answers(kiosk, LEAD)[-1][-1] == 'web'
+    with sqlite3.connect(f'file:{kiosk}?mode=ro', uri=True) as c:
+        logged = c.execute("SELECT count(*) FROM oplog o JOIN oplog_tables t ON t.n = o.tbl "
+                           "WHERE t.name = 'safety_answers'").fetchone()[0]
+    assert logged >= 1, logged
+
+
 TESTS = [test_answer_in_japanese, test_english, test_unanswered_question_keeps_the_rest, test_tampered_form,
          test_wrong_pin_and_lockout, test_closed_rollcall, test_bad_requests, test_sign_out, test_tls,
-         test_log_has_no_personal_data]
+         test_log_has_no_personal_data, test_a_shelter_kiosk_serves_the_form]
 
 
 def run(tests, extra=None):
