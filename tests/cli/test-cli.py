@@ -587,7 +587,10 @@ def test_qr_sheet(tmp):
     assert f'{len(ids)} cards on 2 pages' in r.out, r
     assert '試験' not in r.out + r.err, 'names were printed'
 
-    subprocess.run(['pdftoppm', '-r', '150', '-gray', '-png', pdf, os.path.join(tmp, 'page')],
+    # At the resolution a printer prints: at 150 dpi zbarimg, reading a whole
+    # page of ten codes at once, missed one card in about 80 runs, though
+    # each card alone read at 150 dpi too (a scanner reads one card).
+    subprocess.run(['pdftoppm', '-r', '300', '-gray', '-png', pdf, os.path.join(tmp, 'page')],
                    check=True, capture_output=True, timeout=120)
     pages = sorted(f for f in os.listdir(tmp) if f.startswith('page') and f.endswith('.png'))
     assert len(pages) == 2, pages
