@@ -33,16 +33,12 @@
  * connection's deadlines and answers, while here the loop only parses
  * HTTP.  The message waits paused meanwhile, and its deadline with it.
  *
- * The staff safety web form.  /safety serves the pages of
- * sd-safety-web.c to phones on the LAN: sign in with a staff number and
- * PIN, answer, see the answer stored.  A sign-in's Argon2id check runs
- * in a bounded pool of its own (VERIFY_THREADS), never on the store's
- * thread, so that an answer from someone signed in waits only for the
- * store, however many phones are signing in; the lockout is the desk's
- * own (prepare and record run on the store's thread).  A session is a
- * random token in a cookie (HttpOnly, SameSite=Strict, Secure over TLS),
- * kept only in memory, with a second random token in every form that
- * must come back with it.
+ * The staff safety web form.  /safety is sd-safety-service.c's: this
+ * file gives it connections and the same limits, runs its work on the
+ * store's thread, and runs a sign-in's Argon2id check in a bounded pool
+ * of its own (VERIFY_THREADS), never on the store's thread, so that an
+ * answer from someone signed in waits only for the store, however many
+ * phones are signing in.
  *
  * Privacy: nothing here logs an address, a name or a batch's content:
  * only sizes, counts, site ids and reason codes (g_debug), and the
@@ -51,8 +47,8 @@
 #include "sd-sync-server.h"
 
 #include "sd-json.h"
+#include "sd-safety-service.h"
 #include "sd-safety-web.h"
-#include "sd-staff-private.h"
 #include "sd-store.h"
 #include "sd-sync-protocol-private.h"
 
@@ -79,11 +75,6 @@
 #define RETRY_AFTER_S               "5"
 #define MAX_WEB_JOBS                256    /* web form requests at the store or verifying */
 #define VERIFY_THREADS              2      /* Argon2id checks at once */
-#define MAX_SESSIONS                4096
-#define SESSION_LIFETIME_US         (30 * 60 * G_USEC_PER_SEC)
-#define SESSION_COOKIE              "sd_safety"
-#define WEB_FORM_TYPE               "application/x-www-form-urlencoded"
-#define WEB_PAGE_TYPE               "text/html; charset=utf-8"
 
 G_DEFINE_QUARK (sd-sync-server-error-quark, sd_sync_server_error)
 
@@ -266,10 +257,7 @@ typedef enum {
   JOB_PULL,
   JOB_UNSEND,
   JOB_CLOSE,
-  JOB_WEB_SIGNIN,         /* the account and its lock; then VERIFY in the pool */
-  JOB_WEB_SIGNIN_RECORD,  /* after the pool's check: count or clear failures */
-  JOB_WEB_FORM,           /* the person and the open roll-call, for the form */
-  JOB_WEB_ANSWER,         /* store an answer */
+  JOB_WEB,                /* the web form's work at the store (sd-safety-service.c) */
 } JobKind;
 
 typedef struct {
@@ -297,29 +285,10 @@ typedef struct {
   gint64        operations;
   gint64        applied;
 
-  /* the web form's */
-  char         *lang;
-  char         *staff_no;      /* typed at sign-in, or the session's */
-  char         *pin;           /* wiped as soon as the check has it */
-  SdSignIn     *sign_in;
-  GHashTable   *form;          /* ANSWER: the posted fields */
-  char         *csrf;          /* FORM, ANSWER: the session's form token */
-  gboolean      handed_on;     /* SIGNIN: gone to the verify pool; the task is not returned yet */
-  SdStaff      *staff;
-  SdRollcall   *rollcall;
-  SdSafetyAnswerSpec spec;
-  gint64        answered_at;
-  GError       *web_error;
-  guint         wait_s;
-  const char   *problem;       /* FORM: the msgid of what to fix in the posted answer */
+  /* WEB */
+  SdSafetyRequest *web;
+  gboolean      handed_on;     /* gone to the verify pool: the task is not returned yet */
 } Job;
-
-/* A phone signed in to the web form. */
-typedef struct {
-  char   *staff_no;
-  char   *csrf;
-  gint64  expires;   /* monotonic µs */
-} Session;
 
 struct _SdSyncServer
 {
@@ -353,8 +322,7 @@ struct _SdSyncServer
   char            *deployment_name;
 
   /* The web form (the listening side's) */
-  SdSafetyWeb     *web;
-  GHashTable      *sessions;       /* token → Session* */
+  SdSafetyService *safety;
   GThreadPool     *verify_pool;    /* Argon2id, VERIFY_THREADS at once */
   guint            web_jobs;       /* queued, running or verifying */
 
@@ -637,19 +605,7 @@ job_free (Job *job)
   g_clear_error (&job->error);
   g_clear_pointer (&job->answer, g_bytes_unref);
   g_free (job->from_site);
-  g_free (job->lang);
-  g_free (job->staff_no);
-  if (job->pin != NULL)
-    {
-      sodium_memzero (job->pin, strlen (job->pin));
-      g_free (job->pin);
-    }
-  _sd_sign_in_free (job->sign_in);
-  g_clear_pointer (&job->form, g_hash_table_unref);
-  g_free (job->csrf);
-  g_clear_object (&job->staff);
-  g_clear_object (&job->rollcall);
-  g_clear_error (&job->web_error);
+  sd_safety_request_free (job->web);
   g_free (job);
 }
 
@@ -797,25 +753,8 @@ run_unsend (SdSyncServer *self,
     g_debug ("A batch that never left stays recorded as sent: %s", error->message);
 }
 
-/* The web form's jobs, on the worker thread. */
-
-static void
-run_web_signin (SdSyncServer *self,
-                Job          *job)
-{
-  job->sign_in = _sd_sign_in_prepare (self->store, job->staff_no, job->pin, &job->web_error);
-  sodium_memzero (job->pin, strlen (job->pin));
-  if (job->sign_in == NULL)
-    {
-      if (g_error_matches (job->web_error, SD_AUTH_ERROR, SD_AUTH_ERROR_LOCKED))
-        job->wait_s = sd_store_get_signin_wait (self->store, job->staff_no);
-      return;
-    }
-  /* The slow part, off this thread; it comes back as SIGNIN_RECORD. */
-  job->handed_on = TRUE;
-  g_thread_pool_push (self->verify_pool, job, NULL);
-}
-
+/* A sign-in's Argon2id check, VERIFY_THREADS at once, then back to the
+ * store's thread to record it. */
 static void
 verify_worker (gpointer data,
                gpointer user_data)
@@ -823,50 +762,9 @@ verify_worker (gpointer data,
   SdSyncServer *self = user_data;
   Job *job = data;
 
-  _sd_sign_in_verify (job->sign_in);
-  job->kind = JOB_WEB_SIGNIN_RECORD;
+  sd_safety_request_verify (job->web);
   job->handed_on = FALSE;
   g_thread_pool_push (self->pool, job, NULL);
-}
-
-static void
-run_web_signin_record (SdSyncServer *self,
-                       Job          *job)
-{
-  job->staff = _sd_sign_in_record (self->store, job->sign_in, &job->web_error);
-  if (g_error_matches (job->web_error, SD_AUTH_ERROR, SD_AUTH_ERROR_LOCKED))
-    job->wait_s = sd_store_get_signin_wait (self->store, job->staff_no);
-}
-
-static void
-run_web_form (SdSyncServer *self,
-              Job          *job)
-{
-  job->staff = sd_store_find_staff (self->store, job->staff_no, &job->web_error);
-  if (job->staff != NULL)
-    job->rollcall = sd_store_current_rollcall (self->store, &job->web_error);
-}
-
-static void
-run_web_answer (SdSyncServer *self,
-                Job          *job)
-{
-  const char *posted = g_hash_table_lookup (job->form, "rollcall");
-  g_autofree char *id = NULL;
-
-  run_web_form (self, job);
-  if (job->web_error != NULL || job->staff == NULL)
-    return;
-  if (job->rollcall == NULL || g_strcmp0 (posted, sd_rollcall_get_id (job->rollcall)) != 0)
-    {
-      /* Closed since the form was opened (or a roll-call id that was never
-       * on a form): refused, with the current one's form to answer. */
-      g_set_error_literal (&job->web_error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID, "closed");
-      return;
-    }
-  job->spec.staff_no = job->staff_no;
-  id = sd_store_record_safety_answer (self->store, sd_rollcall_get_id (job->rollcall), &job->spec, &job->web_error);
-  job->answered_at = sd_store_now_ms (self->store);
 }
 
 static void
@@ -895,17 +793,11 @@ worker (gpointer data,
       g_clear_object (&self->store);
       _sd_sync_self_clear (&self->keys);
       break;
-    case JOB_WEB_SIGNIN:
-      run_web_signin (self, job);
-      break;
-    case JOB_WEB_SIGNIN_RECORD:
-      run_web_signin_record (self, job);
-      break;
-    case JOB_WEB_FORM:
-      run_web_form (self, job);
-      break;
-    case JOB_WEB_ANSWER:
-      run_web_answer (self, job);
+    case JOB_WEB:
+      /* A sign-in goes on to the verify pool, and comes back here. */
+      job->handed_on = sd_safety_request_run (job->web, self->store);
+      if (job->handed_on)
+        g_thread_pool_push (self->verify_pool, job, NULL);
       break;
     }
 
@@ -937,7 +829,7 @@ queue_job (SdSyncServer *self,
            Job          *job)
 {
   GTask *task;
-  gboolean web = job->kind >= JOB_WEB_SIGNIN;
+  gboolean web = job->kind == JOB_WEB;
 
   if (web ? self->web_jobs >= MAX_WEB_JOBS : (self->jobs >= MAX_QUEUED_JOBS && job->kind != JOB_UNSEND))
     {
@@ -974,10 +866,6 @@ queue_unsend (SdSyncServer *self,
   queue_job (self, job);
 }
 
-static void web_job_done (SdSyncServer      *self,
-                          Job               *job,
-                          SoupServerMessage *msg);
-
 static void
 job_done_cb (GObject      *source,
              GAsyncResult *result,
@@ -987,12 +875,12 @@ job_done_cb (GObject      *source,
   Job *job = g_task_get_task_data (G_TASK (result));
   Conn *conn = job->conn;
 
-  if (job->kind >= JOB_WEB_SIGNIN)
+  if (job->kind == JOB_WEB)
     {
       self->web_jobs--;
       if (conn != NULL && conn->msg != NULL && !conn->closed && !self->stopped)
         {
-          web_job_done (self, job, conn->msg);
+          sd_safety_service_answer (self->safety, job->web, conn->msg);
           set_phase (conn, PHASE_ANSWERING, self->timeout);
           soup_server_message_unpause (conn->msg);
         }
@@ -1150,13 +1038,11 @@ typedef enum {
   ROUTE_HELLO,
   ROUTE_BATCHES,
   ROUTE_PULL,
-  ROUTE_SAFETY,          /* GET: the sign-in page or the form */
-  ROUTE_SAFETY_SIGNIN,   /* POST */
-  ROUTE_SAFETY_SIGNOUT,  /* POST */
-  ROUTE_SAFETY_ANSWER,   /* POST */
+  ROUTE_SAFETY_PAGE,     /* GET /safety */
+  ROUTE_SAFETY_POST,     /* a form sent to /safety/… */
 } Route;
 
-#define IS_WEB_POST(route) ((route) >= ROUTE_SAFETY_SIGNIN)
+#define IS_WEB_POST(route) ((route) == ROUTE_SAFETY_POST)
 
 static Route
 route_of (SdSyncServer *self,
@@ -1166,14 +1052,16 @@ route_of (SdSyncServer *self,
   *site = NULL;
   if (self->safety_only && !g_str_has_prefix (path, "/safety"))
     return ROUTE_NONE;
-  if (g_strcmp0 (path, "/safety") == 0 || g_strcmp0 (path, "/safety/") == 0)
-    return ROUTE_SAFETY;
-  if (g_strcmp0 (path, "/safety/signin") == 0)
-    return ROUTE_SAFETY_SIGNIN;
-  if (g_strcmp0 (path, "/safety/signout") == 0)
-    return ROUTE_SAFETY_SIGNOUT;
-  if (g_strcmp0 (path, "/safety/answer") == 0)
-    return ROUTE_SAFETY_ANSWER;
+  switch (sd_safety_service_route (path))
+    {
+    case SD_SAFETY_ROUTE_PAGE:
+      return ROUTE_SAFETY_PAGE;
+    case SD_SAFETY_ROUTE_POST:
+      return ROUTE_SAFETY_POST;
+    case SD_SAFETY_ROUTE_NONE:
+    default:
+      break;
+    }
   if (g_strcmp0 (path, SD_SYNC_PATH_HELLO) == 0)
     return ROUTE_HELLO;
   if (g_strcmp0 (path, SD_SYNC_PATH_BATCHES) == 0)
@@ -1321,7 +1209,7 @@ early_handler_cb (SoupServer        *soup,
             _("This request takes no body."));
   else if (IS_WEB_POST (route) &&
            ((content_type = soup_message_headers_get_content_type (headers, NULL)) == NULL ||
-            g_ascii_strcasecmp (content_type, WEB_FORM_TYPE) != 0))
+            g_ascii_strcasecmp (content_type, SD_SAFETY_SERVICE_FORM_TYPE) != 0))
     refuse (self, conn, msg, has_body, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "wrong-type",
             _("The form is sent as a web form."));
   else if (IS_WEB_POST (route) && (encoding != SOUP_ENCODING_CONTENT_LENGTH ||
@@ -1455,337 +1343,32 @@ handle_batch (SdSyncServer      *self,
   soup_server_message_pause (msg);
 }
 
-/* ---- the staff safety web form ---- */
-
-static void
-session_free (Session *session)
-{
-  g_free (session->staff_no);
-  g_free (session->csrf);
-  g_free (session);
-}
-
-static char *
-random_token (gsize bytes)
-{
-  guint8 random[32];
-
-  g_assert (bytes <= sizeof random);
-  randombytes_buf (random, bytes);
-  return _sd_sync_hex (random, bytes);
-}
-
-/* The value of cookie NAME in the request, or NULL. */
-static char *
-cookie_of (SoupServerMessage *msg,
-           const char        *name)
-{
-  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Cookie");
-  g_auto(GStrv) pairs = NULL;
-  gsize name_length = strlen (name);
-
-  if (header == NULL)
-    return NULL;
-  pairs = g_strsplit (header, ";", 32);
-  for (guint i = 0; pairs[i] != NULL; i++)
-    {
-      const char *pair = g_strstrip (pairs[i]);
-
-      if (strncmp (pair, name, name_length) == 0 && pair[name_length] == '=')
-        return g_strdup (pair + name_length + 1);
-    }
-  return NULL;
-}
-
-/* The request's session, if it has a live one. */
-static Session *
-session_of (SdSyncServer      *self,
-            SoupServerMessage *msg)
-{
-  g_autofree char *token = cookie_of (msg, SESSION_COOKIE);
-  Session *session = token != NULL ? g_hash_table_lookup (self->sessions, token) : NULL;
-
-  if (session != NULL && session->expires < g_get_monotonic_time ())
-    {
-      g_hash_table_remove (self->sessions, token);
-      return NULL;
-    }
-  return session;
-}
-
-static void
-sessions_sweep (SdSyncServer *self)
-{
-  GHashTableIter iter;
-  Session *session;
-  gint64 now = g_get_monotonic_time ();
-
-  g_hash_table_iter_init (&iter, self->sessions);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
-    if (session->expires < now)
-      g_hash_table_iter_remove (&iter);
-}
-
-static void
-set_cookie (SdSyncServer      *self,
-            SoupServerMessage *msg,
-            const char        *name,
-            const char        *value,
-            gint64             max_age_s)
-{
-  g_autofree char *cookie = g_strdup_printf ("%s=%s; Path=/safety; Max-Age=%" G_GINT64_FORMAT
-                                             "; HttpOnly; SameSite=Strict%s",
-                                             name, value, max_age_s, self->certificate != NULL ? "; Secure" : "");
-
-  soup_message_headers_append (soup_server_message_get_response_headers (msg), "Set-Cookie", cookie);
-}
-
-/* HTML (taken) as the answer. */
-static void
-respond_page (SoupServerMessage *msg,
-              guint              status,
-              char              *html)
-{
-  g_autoptr(GBytes) body = g_bytes_new_take (html, strlen (html));
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-
-  respond (msg, status, WEB_PAGE_TYPE, body);
-  /* No script, no frame, no form sent anywhere else. */
-  soup_message_headers_replace (headers, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                                "frame-ancestors 'none'; base-uri 'none'");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-}
-
-static void
-redirect_to_form (SoupServerMessage *msg)
-{
-  respond (msg, SOUP_STATUS_SEE_OTHER, NULL, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", "/safety");
-}
-
-static void
-respond_signin (SdSyncServer      *self,
-                SoupServerMessage *msg,
-                guint              status,
-                const char        *lang,
-                const char        *staff_no,
-                const char        *notice)
-{
-  respond_page (msg, status, sd_safety_web_signin_page (self->web, lang, staff_no, notice));
-}
-
-static void
-respond_message (SdSyncServer      *self,
-                 SoupServerMessage *msg,
-                 guint              status,
-                 const char        *lang,
-                 SdRollcall        *rollcall,
-                 const char        *msgid)
-{
-  respond_page (msg, status,
-                sd_safety_web_message_page (self->web, lang, rollcall, sd_safety_web_text (self->web, lang, msgid)));
-}
-
-static void
-web_job_done (SdSyncServer      *self,
-              Job               *job,
-              SoupServerMessage *msg)
-{
-  const char *lang = job->lang;
-  g_autofree char *text = NULL;
-
-  switch (job->kind)
-    {
-    case JOB_WEB_SIGNIN:
-    case JOB_WEB_SIGNIN_RECORD:
-      if (job->staff == NULL)
-        {
-          gboolean locked = g_error_matches (job->web_error, SD_AUTH_ERROR, SD_AUTH_ERROR_LOCKED);
-
-          g_debug ("Web form: a sign-in refused (%s)", locked ? "locked" : "auth");
-          text = sd_safety_web_error_text (self->web, lang, job->web_error, job->wait_s);
-          respond_signin (self, msg, locked ? SD_SYNC_STATUS_TOO_MANY_REQUESTS : SOUP_STATUS_UNAUTHORIZED, lang,
-                          job->staff_no, text);
-        }
-      else
-        {
-          Session *session = g_new0 (Session, 1);
-          char *token = random_token (32);
-
-          sessions_sweep (self);
-          session->staff_no = g_strdup (sd_staff_get_staff_no (job->staff));
-          session->csrf = random_token (16);
-          session->expires = g_get_monotonic_time () + SESSION_LIFETIME_US;
-          g_hash_table_insert (self->sessions, token, session);
-          set_cookie (self, msg, SESSION_COOKIE, token, SESSION_LIFETIME_US / G_USEC_PER_SEC);
-          redirect_to_form (msg);
-        }
-      break;
-    case JOB_WEB_FORM:
-    case JOB_WEB_ANSWER:
-      if (job->staff == NULL)
-        {
-          /* Taken off the roster since signing in. */
-          respond_signin (self, msg, SOUP_STATUS_UNAUTHORIZED, lang, NULL,
-                          sd_safety_web_text (self->web, lang, N_("Sign in again.")));
-        }
-      else if (job->rollcall == NULL &&
-               (job->web_error == NULL || g_error_matches (job->web_error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID)))
-        /* None open, or the one answered was closed since with none after it. */
-        respond_message (self, msg, job->web_error == NULL ? SOUP_STATUS_OK : SOUP_STATUS_CONFLICT, lang, NULL,
-                         N_("No roll-call is open now. When HQ opens one, this form takes your answer."));
-      else if (job->kind == JOB_WEB_ANSWER && job->web_error == NULL)
-        {
-          g_debug ("Web form: an answer stored");
-          respond_page (msg, SOUP_STATUS_OK, sd_safety_web_done_page (self->web, lang, job->rollcall, job->staff,
-                                                                     &job->spec, job->answered_at));
-        }
-      else if (job->rollcall == NULL)
-        respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, lang, NULL,
-                         N_("The answer could not be stored. Send it again; if it fails again, phone HQ."));
-      else
-        {
-          guint status = SOUP_STATUS_OK;
-
-          if (job->web_error != NULL)
-            {
-              text = sd_safety_web_error_text (self->web, lang, job->web_error, 0);
-              status = job->web_error->domain == SD_STORE_ERROR && job->web_error->code == SD_STORE_ERROR_INVALID
-                         ? SOUP_STATUS_CONFLICT : SOUP_STATUS_INTERNAL_SERVER_ERROR;
-              g_debug ("Web form: an answer refused (%s)", status == SOUP_STATUS_CONFLICT ? "closed" : "store");
-            }
-          else if (job->problem != NULL)
-            {
-              text = g_strdup (sd_safety_web_text (self->web, lang, job->problem));
-              status = SOUP_STATUS_UNPROCESSABLE_ENTITY;
-            }
-          respond_page (msg, status, sd_safety_web_form_page (self->web, lang, job->rollcall, job->staff, job->csrf,
-                                                              job->form, text));
-        }
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Queues a web form job; answers "busy" when too many wait. */
-static void
-queue_web_job (SdSyncServer      *self,
-               Conn              *conn,
-               SoupServerMessage *msg,
-               Job               *job)
-{
-  g_autofree char *lang = g_strdup (job->lang);
-
-  job->conn = conn_ref (conn);
-  if (!queue_job (self, job))
-    {
-      respond_message (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, lang, NULL,
-                       N_("Many people are answering at once. Wait a moment, then send again."));
-      return;
-    }
-  set_phase (conn, PHASE_WORKING, 0);
-  soup_server_message_pause (msg);
-}
-
-static GHashTable *
-posted_form (SoupServerMessage *msg)
-{
-  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-
-  return soup_form_decode (text);
-}
-
+/* The web form: answered at once, or its work queued for the store. */
 static void
 handle_safety (SdSyncServer      *self,
                Conn              *conn,
                SoupServerMessage *msg,
-               Route              route,
+               const char        *path,
                GHashTable        *query)
 {
-  g_autoptr(GHashTable) form = IS_WEB_POST (route) ? posted_form (msg) : NULL;
-  g_autofree char *remembered = cookie_of (msg, "sd_lang");
-  const char *asked = query != NULL ? g_hash_table_lookup (query, "lang") : NULL;
-  const char *accept = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
-                                                      "Accept-Language");
-  const char *lang;
-  Session *session = session_of (self, msg);
+  SdSafetyRequest *request = sd_safety_service_take (self->safety, msg, path, query);
   Job *job;
 
-  if (asked == NULL && form != NULL)
-    asked = g_hash_table_lookup (form, "lang");
-  lang = sd_safety_web_language (asked != NULL ? asked : remembered, accept);
-  if (asked != NULL && g_strcmp0 (asked, lang) == 0)
-    set_cookie (self, msg, "sd_lang", lang, 365 * 24 * 3600);
-
-  if (route == ROUTE_SAFETY_SIGNIN)
+  if (request == NULL)
+    return;
+  if (self->web_jobs >= MAX_WEB_JOBS)
     {
-      const char *staff_no = g_hash_table_lookup (form, "staff_no");
-      const char *pin = g_hash_table_lookup (form, "pin");
-
-      if (staff_no == NULL || *staff_no == '\0' || pin == NULL || *pin == '\0' ||
-          !g_utf8_validate (staff_no, -1, NULL) || strlen (staff_no) > 32)
-        {
-          respond_signin (self, msg, SOUP_STATUS_BAD_REQUEST, lang, NULL,
-                          sd_safety_web_text (self->web, lang, N_("Write your staff number and your PIN.")));
-          return;
-        }
-      sessions_sweep (self);
-      if (g_hash_table_size (self->sessions) >= MAX_SESSIONS)
-        {
-          respond_message (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, lang, NULL,
-                           N_("Many people are answering at once. Wait a moment, then send again."));
-          return;
-        }
-      job = g_new0 (Job, 1);
-      job->kind = JOB_WEB_SIGNIN;
-      job->lang = g_strdup (lang);
-      job->staff_no = g_strdup (g_strstrip ((char *) staff_no));
-      job->pin = g_strdup (pin);
-      sodium_memzero ((char *) pin, strlen (pin));
-      queue_web_job (self, conn, msg, job);
+      sd_safety_service_busy (self->safety, request, msg);
+      sd_safety_request_free (request);
       return;
     }
-  if (session == NULL)
-    {
-      respond_signin (self, msg, route == ROUTE_SAFETY ? SOUP_STATUS_OK : SOUP_STATUS_UNAUTHORIZED, lang, NULL,
-                      route == ROUTE_SAFETY ? NULL
-                                            : sd_safety_web_text (self->web, lang,
-                                                                  N_("Your sign-in has ended. Sign in again, "
-                                                                     "then send your answer.")));
-      return;
-    }
-  if (route != ROUTE_SAFETY && g_strcmp0 (g_hash_table_lookup (form, "csrf"), session->csrf) != 0)
-    {
-      respond_message (self, msg, SOUP_STATUS_FORBIDDEN, lang, NULL,
-                       N_("The form came back changed. Open the form again and send it from there."));
-      return;
-    }
-  if (route == ROUTE_SAFETY_SIGNOUT)
-    {
-      g_autofree char *token = cookie_of (msg, SESSION_COOKIE);
-
-      g_hash_table_remove (self->sessions, token);
-      set_cookie (self, msg, SESSION_COOKIE, "", 0);
-      redirect_to_form (msg);
-      return;
-    }
-
   job = g_new0 (Job, 1);
-  job->kind = JOB_WEB_FORM;
-  job->lang = g_strdup (lang);
-  job->staff_no = g_strdup (session->staff_no);
-  job->csrf = g_strdup (session->csrf);
-  if (route == ROUTE_SAFETY_ANSWER)
-    {
-      job->form = g_steal_pointer (&form);
-      if (sd_safety_web_read_answer (job->form, &job->spec, &job->problem))
-        job->kind = JOB_WEB_ANSWER;
-    }
-  queue_web_job (self, conn, msg, job);
+  job->kind = JOB_WEB;
+  job->web = request;
+  job->conn = conn_ref (conn);
+  queue_job (self, job);
+  set_phase (conn, PHASE_WORKING, 0);
+  soup_server_message_pause (msg);
 }
 
 /* After the body: the early handler let only acceptable requests through. */
@@ -1814,11 +1397,9 @@ handler_cb (SoupServer        *soup,
     case ROUTE_BATCHES:
       handle_batch (self, conn, msg);
       break;
-    case ROUTE_SAFETY:
-    case ROUTE_SAFETY_SIGNIN:
-    case ROUTE_SAFETY_SIGNOUT:
-    case ROUTE_SAFETY_ANSWER:
-      handle_safety (self, conn, msg, route_of (self, path, &site), query);
+    case ROUTE_SAFETY_PAGE:
+    case ROUTE_SAFETY_POST:
+      handle_safety (self, conn, msg, path, query);
       break;
     case ROUTE_NONE:
     default:
@@ -2185,6 +1766,7 @@ sd_sync_server_start (SdSyncServer  *self,
   g_source_attach (self->sweep_source, g_main_context_get_thread_default ());
 
   self->stopped = FALSE;
+  sd_safety_service_set_secure (self->safety, self->certificate != NULL);
   g_socket_service_start (self->service);
   return TRUE;
 }
@@ -2230,7 +1812,7 @@ sd_sync_server_stop (SdSyncServer *self)
     }
   g_hash_table_remove_all (self->challenges);
   g_hash_table_remove_all (self->clients);
-  g_hash_table_remove_all (self->sessions);
+  sd_safety_service_clear (self->safety);
   self->port = 0;
 }
 
@@ -2286,8 +1868,7 @@ sd_sync_server_finalize (GObject *object)
   g_ptr_array_unref (self->conns);
   g_hash_table_unref (self->clients);
   g_hash_table_unref (self->challenges);
-  g_hash_table_unref (self->sessions);
-  sd_safety_web_free (self->web);
+  sd_safety_service_free (self->safety);
   g_free (self->site_id);
   g_free (self->deployment_id);
   g_free (self->deployment_name);
@@ -2334,6 +1915,5 @@ sd_sync_server_init (SdSyncServer *self)
   self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_unref);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->challenges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_free);
-  self->web = sd_safety_web_new ();
+  self->safety = sd_safety_service_new ();
 }

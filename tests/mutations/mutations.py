@@ -483,7 +483,7 @@ MUTATIONS = [
     },
     {
         "name": "safety-web-no-form-token",
-        "file": "src/core/sd-sync-server.c",
+        "file": "src/core/staff/sd-safety-service.c",
         "find": "if (route != ROUTE_SAFETY && g_strcmp0 (g_hash_table_lookup (form, \"csrf\"), session->csrf) != 0)",
         "replace": "if (FALSE)",
         "breaks": "another web page the staff member has open can send an answer in their name (issue 15)",
@@ -492,7 +492,7 @@ MUTATIONS = [
     },
     {
         "name": "safety-web-verify-skipped",
-        "file": "src/core/sd-sync-server.c",
+        "file": "src/core/staff/sd-safety-service.c",
         "find": "  _sd_sign_in_verify (job->sign_in);\n",
         "replace": "",
         "breaks": "the web form never checks the PIN: every sign-in fails, or (unverified) counts as wrong (issue 15)",
