@@ -232,6 +232,12 @@ def test_tampered_form(tmp, db, server):
     assert status == 409 and notice(again)
     status, again = phone.answer(page, safety='unhurt', location='home', can_report='no', message='x' * 501)
     assert status == 422
+    # Bytes that are not text in a field: refused, and the page given back is text.
+    body = (f'csrf={phone.hidden(page, "csrf")}&rollcall={phone.hidden(page, "rollcall")}&safety=unhurt'
+            '&location=other&location_note=%E5%AE&can_report=no&message=%ff%fe%e3').encode()
+    status, again, _ = phone.request('POST', '/safety/answer', body=body,
+                                     headers={'Content-Type': 'application/x-www-form-urlencoded'})
+    assert status == 422 and notice(again), again
     assert len(answers(db, VOLUNTEER)) == before
     # Without the session's cookie: sign in again.
     stranger = Phone(server)

@@ -32,7 +32,14 @@ sd_safety_web_new (void)
 {
   g_autoptr(GError) error = NULL;
   SdSafetyWeb *web = g_new0 (SdSafetyWeb, 1);
+  static gsize registered = 0;
 
+  /* Once: each registration is kept, and lookups go through them all. */
+  if (g_once_init_enter (&registered))
+    {
+      g_resources_register (sd_web_get_resource ());
+      g_once_init_leave (&registered, 1);
+    }
   web->ja = sd_catalog_load ("ja", &error);
   if (web->ja == NULL)
     g_debug ("The web form's Japanese is missing: %s", error->message);
@@ -107,7 +114,6 @@ template_bytes (const char *name)
   g_autofree char *path = g_strconcat (RESOURCE, name, NULL);
   GBytes *bytes;
 
-  g_resources_register (sd_web_get_resource ());
   bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   g_assert (bytes != NULL);  /* built in */
   return bytes;
@@ -370,6 +376,13 @@ sd_safety_web_form_page (SdSafetyWeb *web,
   g_autoptr(GHashTable) markup = new_markup ();
   const char *note = posted != NULL ? g_hash_table_lookup (posted, "location_note") : NULL;
   const char *message = posted != NULL ? g_hash_table_lookup (posted, "message") : NULL;
+
+  /* Given back to be corrected, but only as text that is text: escaping
+   * needs valid UTF-8, and bytes that are not were refused anyway. */
+  if (note != NULL && !g_utf8_validate (note, -1, NULL))
+    note = NULL;
+  if (message != NULL && !g_utf8_validate (message, -1, NULL))
+    message = NULL;
 
   g_hash_table_insert (values, "csrf", g_strdup (csrf));
   g_hash_table_insert (values, "rollcall_id", g_strdup (sd_rollcall_get_id (rollcall)));
