@@ -9,7 +9,22 @@
 #include "sd-sync-private.h"
 #include "sd-sync-protocol.h"
 
+#include <libsoup/soup.h>
+
 G_BEGIN_DECLS
+
+/* Seconds a busy receiver asks a client to wait. */
+#define SD_SYNC_RETRY_AFTER_S "5"
+
+/* Answers MSG as the receiver answers everything, the sync protocol and
+ * the staff safety form alike: one request a connection, never cached,
+ * Retry-After when busy; BODY (may be NULL) of CONTENT_TYPE. */
+void      _sd_sync_respond      (SoupServerMessage *msg,
+                                 guint              status,
+                                 const char        *content_type,
+                                 GBytes            *body);
+/* The reason phrase of STATUS (429 too, which libsoup 3.2 lacks). */
+const char *_sd_sync_phrase     (guint              status);
 
 /* The texts signed (docs/sync-protocol.md): a kiosk's request for its
  * batch, and HQ's acknowledgement of a batch it received.  HOLDS is the

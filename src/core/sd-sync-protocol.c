@@ -17,6 +17,34 @@
 #include <string.h>
 
 const char *
+_sd_sync_phrase (guint status)
+{
+  return status == SD_SYNC_STATUS_TOO_MANY_REQUESTS ? "Too Many Requests" : soup_status_get_phrase (status);
+}
+
+void
+_sd_sync_respond (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *content_type,
+                  GBytes            *body)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_status (msg, status, _sd_sync_phrase (status));
+  soup_message_headers_replace (headers, "Connection", "close");
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  if (status == SD_SYNC_STATUS_TOO_MANY_REQUESTS || status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    soup_message_headers_replace (headers, "Retry-After", SD_SYNC_RETRY_AFTER_S);
+  if (status == SOUP_STATUS_METHOD_NOT_ALLOWED)
+    soup_message_headers_replace (headers, "Allow", "GET, POST");
+  if (body != NULL)
+    {
+      soup_message_headers_set_content_type (headers, content_type, NULL);
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
+    }
+}
+
+const char *
 sd_sync_error_reason (const GError *error)
 {
   /* In the order of SdSyncError and SdBatchError. */

@@ -72,7 +72,6 @@
 #define MIN_RATE                    (16 * 1024)   /* bytes a second, on the whole of a body or answer */
 #define LINGER_US                   (G_USEC_PER_SEC)
 #define SWEEP_INTERVAL_MS           250
-#define RETRY_AFTER_S               "5"
 #define MAX_WEB_JOBS                256    /* web form requests at the store or verifying */
 #define VERIFY_THREADS              2      /* Argon2id checks at once */
 
@@ -362,34 +361,6 @@ refusal_bytes (const char *reason,
   return json_bytes (json_pack ("{s:s, s:s, s:s}", "result", "refused", "reason", reason, "message", message));
 }
 
-static const char *
-phrase_of (guint status)
-{
-  return status == SD_SYNC_STATUS_TOO_MANY_REQUESTS ? "Too Many Requests" : soup_status_get_phrase (status);
-}
-
-static void
-respond (SoupServerMessage *msg,
-         guint              status,
-         const char        *content_type,
-         GBytes            *body)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-
-  soup_server_message_set_status (msg, status, phrase_of (status));
-  soup_message_headers_replace (headers, "Connection", "close");
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  if (status == SD_SYNC_STATUS_TOO_MANY_REQUESTS || status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    soup_message_headers_replace (headers, "Retry-After", RETRY_AFTER_S);
-  if (status == SOUP_STATUS_METHOD_NOT_ALLOWED)
-    soup_message_headers_replace (headers, "Allow", "GET, POST");
-  if (body != NULL)
-    {
-      soup_message_headers_set_content_type (headers, content_type, NULL);
-      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
-    }
-}
-
 static void
 respond_refusal (SoupServerMessage *msg,
                  guint              status,
@@ -399,7 +370,7 @@ respond_refusal (SoupServerMessage *msg,
   g_autoptr(GBytes) body = refusal_bytes (reason, message);
 
   g_debug ("Refused a request: %u %s", status, reason);
-  respond (msg, status, "application/json", body);
+  _sd_sync_respond (msg, status, "application/json", body);
 }
 
 /* The whole answer as bytes, for a connection taken from libsoup. */
@@ -413,9 +384,9 @@ raw_refusal (guint       status,
 
   g_string_append_printf (out, "HTTP/1.1 %u %s\r\nContent-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
                           "\r\nConnection: close\r\nCache-Control: no-store\r\n",
-                          status, phrase_of (status), g_bytes_get_size (body));
+                          status, _sd_sync_phrase (status), g_bytes_get_size (body));
   if (status == SD_SYNC_STATUS_TOO_MANY_REQUESTS || status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    g_string_append (out, "Retry-After: " RETRY_AFTER_S "\r\n");
+    g_string_append (out, "Retry-After: " SD_SYNC_RETRY_AFTER_S "\r\n");
   if (status == SOUP_STATUS_METHOD_NOT_ALLOWED)
     g_string_append (out, "Allow: GET, POST\r\n");
   g_string_append (out, "\r\n");
@@ -831,7 +802,9 @@ queue_job (SdSyncServer *self,
   GTask *task;
   gboolean web = job->kind == JOB_WEB;
 
-  if (web ? self->web_jobs >= MAX_WEB_JOBS : (self->jobs >= MAX_QUEUED_JOBS && job->kind != JOB_UNSEND))
+  /* The web form's requests are counted apart, and handle_safety() checks
+   * their room before it queues one. */
+  if (!web && self->jobs >= MAX_QUEUED_JOBS && job->kind != JOB_UNSEND)
     {
       job_free (job);
       return FALSE;
@@ -911,7 +884,7 @@ job_done_cb (GObject      *source,
                    (gint64) g_bytes_get_size (job->answer));
   if (job->reason != NULL)
     g_debug ("%s: refused, %s", job->kind == JOB_IMPORT ? "A batch" : "A request for HQ’s batch", job->reason);
-  respond (conn->msg, job->status, job->content_type, job->answer);
+  _sd_sync_respond (conn->msg, job->status, job->content_type, job->answer);
   set_phase (conn, PHASE_ANSWERING,
              transfer_seconds (self, job->answer != NULL ? g_bytes_get_size (job->answer) : 0));
   soup_server_message_unpause (conn->msg);
@@ -1050,8 +1023,6 @@ route_of (SdSyncServer *self,
           const char  **site)
 {
   *site = NULL;
-  if (self->safety_only && !g_str_has_prefix (path, "/safety"))
-    return ROUTE_NONE;
   switch (sd_safety_service_route (path))
     {
     case SD_SAFETY_ROUTE_PAGE:
@@ -1062,6 +1033,8 @@ route_of (SdSyncServer *self,
     default:
       break;
     }
+  if (self->safety_only)
+    return ROUTE_NONE;
   if (g_strcmp0 (path, SD_SYNC_PATH_HELLO) == 0)
     return ROUTE_HELLO;
   if (g_strcmp0 (path, SD_SYNC_PATH_BATCHES) == 0)
@@ -1277,7 +1250,7 @@ handle_hello (SdSyncServer      *self,
   body = json_bytes (json_pack ("{s:s, s:i, s:s, s:s, s:s}", "service", SD_SYNC_SERVICE,
                                 "protocol", SD_SYNC_PROTOCOL_VERSION, "deployment", self->deployment_id,
                                 "site", self->site_id, "challenge", challenge));
-  respond (msg, SOUP_STATUS_OK, "application/json", body);
+  _sd_sync_respond (msg, SOUP_STATUS_OK, "application/json", body);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "sd-error.h"
 #include "sd-safety-web.h"
 #include "sd-staff-private.h"
+#include "sd-sync-protocol-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <sodium.h>
@@ -26,7 +27,6 @@
 #define SESSION_LIFETIME_US  (30 * 60 * G_USEC_PER_SEC)
 #define SESSION_COOKIE       "sd_safety"
 #define WEB_PAGE_TYPE        "text/html; charset=utf-8"
-#define RETRY_AFTER_S        "5"
 
 typedef enum {
   ROUTE_SAFETY,          /* GET: the sign-in page or the form */
@@ -103,28 +103,6 @@ sd_safety_service_route (const char *path)
     case ROUTE_OTHER:
     default:
       return SD_SAFETY_ROUTE_NONE;
-    }
-}
-
-/* As the receiver answers everything: one request a connection, never cached. */
-static void
-respond (SoupServerMessage *msg,
-         guint              status,
-         const char        *content_type,
-         GBytes            *body)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-
-  soup_server_message_set_status (msg, status,
-                                  status == 429 ? "Too Many Requests" : soup_status_get_phrase (status));
-  soup_message_headers_replace (headers, "Connection", "close");
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  if (status == 429 || status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    soup_message_headers_replace (headers, "Retry-After", RETRY_AFTER_S);
-  if (body != NULL)
-    {
-      soup_message_headers_set_content_type (headers, content_type, NULL);
-      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
     }
 }
 
@@ -221,7 +199,7 @@ respond_page (SoupServerMessage *msg,
   g_autoptr(GBytes) body = g_bytes_new_take (html, strlen (html));
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  respond (msg, status, WEB_PAGE_TYPE, body);
+  _sd_sync_respond (msg, status, WEB_PAGE_TYPE, body);
   /* No script, no frame, no form sent anywhere else. */
   soup_message_headers_replace (headers, "Content-Security-Policy",
                                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
@@ -233,7 +211,7 @@ respond_page (SoupServerMessage *msg,
 static void
 redirect_to_form (SoupServerMessage *msg)
 {
-  respond (msg, SOUP_STATUS_SEE_OTHER, NULL, NULL);
+  _sd_sync_respond (msg, SOUP_STATUS_SEE_OTHER, NULL, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", "/safety");
 }
 
@@ -278,7 +256,7 @@ sd_safety_service_answer (SdSafetyService   *service,
 
           g_debug ("Web form: a sign-in refused (%s)", locked ? "locked" : "auth");
           text = sd_safety_web_error_text (service->web, lang, job->web_error, job->wait_s);
-          respond_signin (service, msg, locked ? 429 : SOUP_STATUS_UNAUTHORIZED, lang,
+          respond_signin (service, msg, locked ? SD_SYNC_STATUS_TOO_MANY_REQUESTS : SOUP_STATUS_UNAUTHORIZED, lang,
                           job->staff_no, text);
         }
       else
@@ -286,7 +264,6 @@ sd_safety_service_answer (SdSafetyService   *service,
           Session *session = g_new0 (Session, 1);
           char *token = random_token (32);
 
-          sessions_sweep (service);
           session->staff_no = g_strdup (sd_staff_get_staff_no (job->staff));
           session->csrf = random_token (16);
           session->expires = g_get_monotonic_time () + SESSION_LIFETIME_US;

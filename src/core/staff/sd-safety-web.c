@@ -22,10 +22,24 @@
 
 #define RESOURCE "/io/github/shelterdesk/ShelterDesk/web/"
 
+typedef struct {
+  const char *value;   /* the stored code */
+  const char *msgid;   /* the label, as the desk says it */
+} Choice;
+
 struct _SdSafetyWeb
 {
   SdCatalog *ja;   /* NULL when the catalogue is missing: the pages are then in English */
+  /* The core's questions (sd-safety.h), none left out, each ended by { NULL } */
+  Choice     safety[SD_N_SAFETY + 1];
+  Choice     where[SD_N_WHERE + 1];
+  Choice     means[SD_N_MEANS];
+  Choice     arrival[SD_N_ARRIVAL];
 };
+
+/* Can they come: the web form's own question, a yes or a no. */
+static const Choice report_choices[] = {
+  { "yes", N_("Yes, I can come") }, { "no", N_("No, I cannot") }, { NULL, NULL } };
 
 SdSafetyWeb *
 sd_safety_web_new (void)
@@ -40,6 +54,14 @@ sd_safety_web_new (void)
       g_resources_register (sd_web_get_resource ());
       g_once_init_leave (&registered, 1);
     }
+  for (guint v = 0; v < SD_N_SAFETY; v++)
+    web->safety[v] = (Choice) { sd_safety_to_string (v), sd_safety_msgid (v) };
+  for (guint v = 0; v < SD_N_WHERE; v++)
+    web->where[v] = (Choice) { sd_where_to_string (v), sd_where_msgid (v) };
+  for (guint v = SD_MEANS_NONE + 1; v < SD_N_MEANS; v++)
+    web->means[v - 1] = (Choice) { sd_means_to_string (v), sd_means_msgid (v) };
+  for (guint v = SD_ARRIVAL_NONE + 1; v < SD_N_ARRIVAL; v++)
+    web->arrival[v - 1] = (Choice) { sd_arrival_to_string (v), sd_arrival_msgid (v) };
   web->ja = sd_catalog_load ("ja", &error);
   if (web->ja == NULL)
     g_debug ("The web form's Japanese is missing: %s", error->message);
@@ -295,34 +317,6 @@ sd_safety_web_message_page (SdSafetyWeb *web,
 
 /* ---- the questions ---- */
 
-typedef struct {
-  const char *value;   /* the stored code */
-  const char *msgid;   /* the label, as the desk says it */
-} Choice;
-
-static const Choice safety_choices[] = {
-  { "unhurt", N_("Unhurt") }, { "minor", N_("Minor injury") }, { "serious", N_("Serious injury") }, { NULL, NULL } };
-static const Choice where_choices[] = {
-  { "home", N_("At home") }, { "work", N_("At the workplace") }, { "other", N_("Elsewhere") }, { NULL, NULL } };
-static const Choice report_choices[] = {
-  { "yes", N_("Yes, I can come") }, { "no", N_("No, I cannot") }, { NULL, NULL } };
-static const Choice means_choices[] = {
-  { "walk", N_("On foot") }, { "bicycle", N_("Bicycle") }, { "car", N_("Car") }, { "bus", N_("Bus") },
-  { "train", N_("Train") }, { "other", N_("Other means") }, { NULL, NULL } };
-static const Choice arrival_choices[] = {
-  { "within_30m", N_("Within 30 min") }, { "within_1h", N_("30 min to 1 h") }, { "within_2h", N_("1 to 2 h") },
-  { "within_3h", N_("2 to 3 h") }, { "over_3h", N_("Over 3 h") }, { NULL, NULL } };
-
-static const char *
-label_of (const Choice *choices,
-          const char   *value)
-{
-  for (guint i = 0; choices[i].value != NULL; i++)
-    if (g_strcmp0 (choices[i].value, value) == 0)
-      return choices[i].msgid;
-  return NULL;
-}
-
 /* The radio buttons of NAME, the one POSTED chose checked. */
 static char *
 choices_markup (SdSafetyWeb  *web,
@@ -390,11 +384,11 @@ sd_safety_web_form_page (SdSafetyWeb *web,
   g_hash_table_insert (values, "location_note", g_strdup (note != NULL ? note : ""));
   g_hash_table_insert (values, "message", g_strdup (message != NULL ? message : ""));
   g_hash_table_insert (markup, "notice", alert (notice));
-  g_hash_table_insert (markup, "safety_choices", choices_markup (web, lang, "safety", safety_choices, posted));
-  g_hash_table_insert (markup, "where_choices", choices_markup (web, lang, "location", where_choices, posted));
+  g_hash_table_insert (markup, "safety_choices", choices_markup (web, lang, "safety", web->safety, posted));
+  g_hash_table_insert (markup, "where_choices", choices_markup (web, lang, "location", web->where, posted));
   g_hash_table_insert (markup, "report_choices", choices_markup (web, lang, "can_report", report_choices, posted));
-  g_hash_table_insert (markup, "means_choices", choices_markup (web, lang, "means", means_choices, posted));
-  g_hash_table_insert (markup, "arrival_choices", choices_markup (web, lang, "arrival", arrival_choices, posted));
+  g_hash_table_insert (markup, "means_choices", choices_markup (web, lang, "means", web->means, posted));
+  g_hash_table_insert (markup, "arrival_choices", choices_markup (web, lang, "arrival", web->arrival, posted));
   return page (web, lang, rollcall, "safety-form.html", values, markup);
 }
 
@@ -427,20 +421,20 @@ sd_safety_web_done_page (SdSafetyWeb              *web,
 
 #define T(msgid) sd_safety_web_text (web, lang, msgid)
   where = spec->where == SD_WHERE_OTHER && spec->where_note != NULL
-            ? g_strdup_printf ("%s: %s", T (label_of (where_choices, sd_where_to_string (spec->where))),
+            ? g_strdup_printf ("%s: %s", T (sd_where_msgid (spec->where)),
                                spec->where_note)
-            : g_strdup (T (label_of (where_choices, sd_where_to_string (spec->where))));
+            : g_strdup (T (sd_where_msgid (spec->where)));
   summary_row (summary, T (N_("Who")), who);
   summary_row (summary, T (N_("Time")), time);
-  summary_row (summary, T (N_("Are you hurt?")), T (label_of (safety_choices, sd_safety_to_string (spec->safety))));
+  summary_row (summary, T (N_("Are you hurt?")), T (sd_safety_msgid (spec->safety)));
   summary_row (summary, T (N_("Where are you now?")), where);
   summary_row (summary, T (N_("Can you report for duty?")),
-               T (label_of (report_choices, spec->can_report ? "yes" : "no")));
+               T (report_choices[spec->can_report ? 0 : 1].msgid));
   if (spec->can_report)
     {
-      summary_row (summary, T (N_("How would you come?")), T (label_of (means_choices, sd_means_to_string (spec->means))));
+      summary_row (summary, T (N_("How would you come?")), T (sd_means_msgid (spec->means)));
       summary_row (summary, T (N_("How soon could you be at your post?")),
-                   T (label_of (arrival_choices, sd_arrival_to_string (spec->arrival))));
+                   T (sd_arrival_msgid (spec->arrival)));
     }
   if (spec->message != NULL && *spec->message != '\0')
     summary_row (summary, T (N_("Message (optional)")), spec->message);
@@ -483,17 +477,25 @@ sd_safety_web_error_text (SdSafetyWeb  *web,
 
 /* ---- reading a posted answer ---- */
 
+/* Whether TEXT is a value of the question, by the core's own parsers. */
+static gboolean is_safety (const char *text) { return sd_safety_from_string (text, NULL); }
+static gboolean is_where (const char *text) { return sd_where_from_string (text, NULL); }
+static gboolean is_means (const char *text) { return sd_means_from_string (text, NULL); }
+static gboolean is_arrival (const char *text) { return sd_arrival_from_string (text, NULL); }
+static gboolean is_report (const char *text) { return g_str_equal (text, "yes") || g_str_equal (text, "no"); }
+
+/* FALSE when NAME is not answered; *CHANGED when its value is none of IS's. */
 static gboolean
 read_choice (GHashTable   *form,
              const char   *name,
-             const Choice *choices,
+             gboolean    (*is) (const char *text),
              const char  **value,
              gboolean     *changed)
 {
   *value = g_hash_table_lookup (form, name);
   if (*value == NULL || **value == '\0')
     return FALSE;
-  if (label_of (choices, *value) == NULL)
+  if (!is (*value))
     *changed = TRUE;
   return TRUE;
 }
@@ -503,22 +505,22 @@ sd_safety_web_read_answer (GHashTable          *form,
                            SdSafetyAnswerSpec  *spec,
                            const char         **problem)
 {
-  const char *safety, *where, *report, *means = NULL, *arrival = NULL;
+  const char *safety = NULL, *where = NULL, *report = NULL, *means = NULL, *arrival = NULL;
   const char *note = g_hash_table_lookup (form, "location_note");
   const char *message = g_hash_table_lookup (form, "message");
   gboolean changed = FALSE;
 
   memset (spec, 0, sizeof *spec);
   *problem = NULL;
-  if (!read_choice (form, "safety", safety_choices, &safety, &changed))
+  if (!read_choice (form, "safety", is_safety, &safety, &changed))
     *problem = N_("Choose whether you are unhurt, slightly hurt or seriously hurt.");
-  else if (!read_choice (form, "location", where_choices, &where, &changed))
+  else if (!read_choice (form, "location", is_where, &where, &changed))
     *problem = N_("Choose where you are now: at home, at the workplace or elsewhere.");
-  else if (!read_choice (form, "can_report", report_choices, &report, &changed))
+  else if (!read_choice (form, "can_report", is_report, &report, &changed))
     *problem = N_("Choose whether you can report for duty.");
-  else if (g_str_equal (report, "yes") && !read_choice (form, "means", means_choices, &means, &changed))
+  else if (g_str_equal (report, "yes") && !read_choice (form, "means", is_means, &means, &changed))
     *problem = N_("Choose how you would come: on foot, by bicycle, car, bus, train or other means.");
-  else if (g_str_equal (report, "yes") && !read_choice (form, "arrival", arrival_choices, &arrival, &changed))
+  else if (g_str_equal (report, "yes") && !read_choice (form, "arrival", is_arrival, &arrival, &changed))
     *problem = N_("Choose how long it would take you to come.");
   else if (g_str_equal (where, "other") && (note == NULL || *g_strstrip ((char *) note) == '\0'))
     *problem = N_("Write where you are now, since it is neither home nor the workplace.");

@@ -86,64 +86,40 @@ sd_rollcall_kind_to_string (SdRollcallKind kind)
   return kind == SD_ROLLCALL_DRILL ? "drill" : "real";
 }
 
-const char *
-sd_safety_label (SdSafety safety)
+/* What a person reads, untranslated: the forms show them in the
+ * process's language (_()), the web form in each phone's. */
+static const char *const safety_msgids[] = { N_("Unhurt"), N_("Minor injury"), N_("Serious injury"), NULL };
+static const char *const where_msgids[] = { N_("At home"), N_("At the workplace"), N_("Elsewhere"), NULL };
+static const char *const means_msgids[] = {
+  "", N_("On foot"), N_("Bicycle"), N_("Car"), N_("Bus"), N_("Train"), N_("Other means"), NULL };
+static const char *const arrival_msgids[] = {
+  "", N_("Within 30 min"), N_("30 min to 1 h"), N_("1 to 2 h"), N_("2 to 3 h"), N_("Over 3 h"), NULL };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (safety_msgids) == SD_N_SAFETY + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (where_msgids) == SD_N_WHERE + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (means_msgids) == SD_N_MEANS + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (arrival_msgids) == SD_N_ARRIVAL + 1);
+
+static const char *
+msgid_of (const char *const *msgids,
+          guint              n,
+          guint              value)
 {
-  switch (safety)
-    {
-    case SD_SAFETY_UNHURT: return _("Unhurt");
-    case SD_SAFETY_MINOR: return _("Minor injury");
-    case SD_SAFETY_SERIOUS: return _("Serious injury");
-    case SD_N_SAFETY: break;
-    }
-  return "";
+  return value < n ? msgids[value] : "";
 }
 
-const char *
-sd_where_label (SdWhere where)
-{
-  switch (where)
-    {
-    case SD_WHERE_HOME: return _("At home");
-    case SD_WHERE_WORK: return _("At the workplace");
-    case SD_WHERE_OTHER: return _("Elsewhere");
-    case SD_N_WHERE: break;
-    }
-  return "";
-}
+#define LABEL_FUNCS(name, Type, msgids, n) \
+  const char *sd_##name##_msgid (Type value) { return msgid_of (msgids, n, value); } \
+  const char *sd_##name##_label (Type value) \
+  { \
+    const char *msgid = msgid_of (msgids, n, value); \
+    return *msgid != '\0' ? _(msgid) : ""; \
+  }
 
-const char *
-sd_means_label (SdMeans means)
-{
-  switch (means)
-    {
-    case SD_MEANS_WALK: return _("On foot");
-    case SD_MEANS_BICYCLE: return _("Bicycle");
-    case SD_MEANS_CAR: return _("Car");
-    case SD_MEANS_BUS: return _("Bus");
-    case SD_MEANS_TRAIN: return _("Train");
-    case SD_MEANS_OTHER: return _("Other means");
-    case SD_MEANS_NONE:
-    case SD_N_MEANS: break;
-    }
-  return "";
-}
-
-const char *
-sd_arrival_label (SdArrival arrival)
-{
-  switch (arrival)
-    {
-    case SD_ARRIVAL_WITHIN_30M: return _("Within 30 min");
-    case SD_ARRIVAL_WITHIN_1H: return _("30 min to 1 h");
-    case SD_ARRIVAL_WITHIN_2H: return _("1 to 2 h");
-    case SD_ARRIVAL_WITHIN_3H: return _("2 to 3 h");
-    case SD_ARRIVAL_OVER_3H: return _("Over 3 h");
-    case SD_ARRIVAL_NONE:
-    case SD_N_ARRIVAL: break;
-    }
-  return "";
-}
+LABEL_FUNCS (safety, SdSafety, safety_msgids, SD_N_SAFETY)
+LABEL_FUNCS (where, SdWhere, where_msgids, SD_N_WHERE)
+LABEL_FUNCS (means, SdMeans, means_msgids, SD_N_MEANS)
+LABEL_FUNCS (arrival, SdArrival, arrival_msgids, SD_N_ARRIVAL)
 
 const char *
 sd_answer_via_label (SdAnswerVia via)

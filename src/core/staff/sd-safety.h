@@ -96,6 +96,13 @@ const char *sd_where_label            (SdWhere         where);
 const char *sd_means_label            (SdMeans         means);
 const char *sd_arrival_label          (SdArrival       arrival);
 const char *sd_answer_via_label       (SdAnswerVia     via);
+/* The same untranslated (the msgids), for text in another language than
+ * the process's: the web form answers each phone in its own.  "" for
+ * none. */
+const char *sd_safety_msgid           (SdSafety        safety);
+const char *sd_where_msgid            (SdWhere         where);
+const char *sd_means_msgid            (SdMeans         means);
+const char *sd_arrival_msgid          (SdArrival       arrival);
 
 /* ---- roll-calls ---- */
 
