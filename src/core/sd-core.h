@@ -28,6 +28,8 @@
 #include "sd-private-file.h"
 #include "sd-rescue.h"
 #include "sd-store.h"
+#include "sd-address.h"
 #include "sd-support.h"
+#include "sd-support-import.h"
 #include "sd-text.h"
 #include "sd-uuid.h"

@@ -186,6 +186,18 @@ static const char safety_state_sql[] =
   "WHERE (excluded.answered_at, excluded.hlc, excluded.answer_id) "
   "  > (safety_state.answered_at, safety_state.hlc, safety_state.answer_id)";
 
+/* Each listed person's newest status report, as support_state_follow
+ * keeps it, the same way. */
+static const char support_state_sql[] =
+  "INSERT INTO support_state (support_person_id, report_id, status, shelter_id, reported_at, hlc) "
+  "SELECT r.support_person_id, r.id, r.status, r.shelter_id, r.reported_at, r.hlc "
+  "FROM temp.sync_touched t JOIN support_reports r ON r.id = sd_row_id (t.row_id) "
+  "WHERE t.tbl = " TABLE_N ("support_reports") " "
+  "ON CONFLICT (support_person_id) DO UPDATE SET report_id = excluded.report_id, status = excluded.status, "
+  "  shelter_id = excluded.shelter_id, reported_at = excluded.reported_at, hlc = excluded.hlc "
+  "WHERE (excluded.reported_at, excluded.hlc, excluded.report_id) "
+  "  > (support_state.reported_at, support_state.hlc, support_state.report_id)";
+
 /* What the sets count in each kept table, times SIGN, into its delta. */
 static gboolean
 take_contributions (SdDerive  *d,
@@ -649,6 +661,7 @@ _sd_derive_end (SdDerive  *d,
 
   if (!run (d, state_sql, 0, error) ||
       !run (d, safety_state_sql, 0, error) ||
+      !run (d, support_state_sql, 0, error) ||
       !take_contributions (d, 1, error))
     return FALSE;
   for (guint i = 0; (table = _sd_aggregate_contribution (i, &contribution)) != NULL; i++)

@@ -29,6 +29,7 @@ typedef enum {
   SD_STORE_ERROR_TAMPERED,        /* written outside ShelterDesk: op-log capture bypassed */
   SD_STORE_ERROR_PERMISSIONS,     /* other users of the computer can read or write the file */
   SD_STORE_ERROR_FAILED,          /* anything else SQLite reported */
+  SD_STORE_ERROR_CHANGED,         /* the data changed since it was shown: look again */
 } SdStoreError;
 
 typedef enum {

@@ -1613,6 +1613,27 @@ migrate_checks_as_comparisons (sqlite3  *db,
   return TRUE;
 }
 
+/* New synced TABLES: their numbers, their fields' numbers and their
+ * capture triggers, onto SQL. */
+static void
+add_oplog_tables (GString          *sql,
+                  const OplogTable *tables,
+                  guint             n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      const OplogTable *spec = &tables[i];
+      g_autofree char *capture = capture_sql_v7 (spec);
+
+      g_string_append_printf (sql, "INSERT INTO oplog_tables (n, name) VALUES (%u, '%s');", spec->number,
+                              spec->table);
+      for (guint f = 0; spec->fields[f] != NULL; f++)
+        g_string_append_printf (sql, "INSERT INTO oplog_fields (tbl, n, name, retired) VALUES (%u, %u, '%s', 0);",
+                                spec->number, f + 1, spec->fields[f]);
+      g_string_append (sql, capture);
+    }
+}
+
 /* ---- version 14: staff safety confirmation ---- */
 
 /* A roll-call (安否確認) is opened by HQ for one incident, real or a
@@ -1715,18 +1736,7 @@ migrate_to_14 (sqlite3  *db,
   GString *sql = g_string_new (schema_v14);
   gboolean ok;
 
-  for (guint i = 0; i < G_N_ELEMENTS (oplog_tables_v14); i++)
-    {
-      const OplogTable *spec = &oplog_tables_v14[i];
-      g_autofree char *capture = capture_sql_v7 (spec);
-
-      g_string_append_printf (sql, "INSERT INTO oplog_tables (n, name) VALUES (%u, '%s');", spec->number,
-                              spec->table);
-      for (guint f = 0; spec->fields[f] != NULL; f++)
-        g_string_append_printf (sql, "INSERT INTO oplog_fields (tbl, n, name, retired) VALUES (%u, %u, '%s', 0);",
-                                spec->number, f + 1, spec->fields[f]);
-      g_string_append (sql, capture);
-    }
+  add_oplog_tables (sql, oplog_tables_v14, G_N_ELEMENTS (oplog_tables_v14));
   {
     g_autofree char *capture = capture_sql_v7 (&staff_table_v14);
 
@@ -1735,6 +1745,136 @@ migrate_to_14 (sqlite3  *db,
   ok = exec_sql (db, sql->str, error);
   g_string_free (sql, TRUE);
   return ok;
+}
+
+/* ---- version 15: the evacuation-support list desk ---- */
+
+/* The list (避難行動要支援者名簿) as welfare systems keep it, and what a
+ * disaster adds to it.
+ *
+ * A person's row gains the district (町丁目, from the address, so that
+ * HQ can group and hand out visit lists), the care level and disability
+ * as the welfare system states them, and the individual evacuation plan
+ * (個別避難計画), one per person: the destination shelter, the route, what
+ * to bring and how to assist.  A person a later import no longer lists
+ * is marked (listed = 0, left_at), never deleted: their plan, contacts
+ * and reports stay as history, and they come back if listed again.
+ *
+ * Emergency contacts and supporters (避難支援等実施者) are rows of one
+ * table by kind, any number a person, edited and synced like any row.
+ *
+ * Status reports are facts over time like safety answers: never changed,
+ * the newest by the time it was reported, then (HLC, id), is the status;
+ * support_state keeps it, by a trigger and by its twin in sd-derive.c,
+ * derived and local.  A person with no report is unconfirmed.
+ *
+ * support_import_maps remembers, on this desk only, how the columns of a
+ * welfare system's file were read, by the file's header, for its next
+ * export. */
+static const char *const support_persons_v15[] = {
+  "external_id", "name", "kana", "sex", "birth_date", "address", "phone", "reason",
+  "consent_share", "created_at", "district", "care_level", "disability", "listed", "left_at", "updated_at",
+  "plan_shelter_id", "plan_route", "plan_bring", "plan_assist", "plan_note", NULL };
+static const char *const support_contacts_v15[] = {
+  "support_person_id", "kind", "name", "kana", "relation", "phone", "postal_code", "address", "position", NULL };
+static const char *const support_reports_v15[] = {
+  "support_person_id", "status", "shelter_id", "note", "reported_at", "hlc", "reported_by", "via", NULL };
+
+static const OplogTable support_persons_table_v15 = { 7, "support_persons", support_persons_v15, none, FALSE };
+static const OplogTable oplog_tables_v15[] = {
+  { 11, "support_contacts", support_contacts_v15, none, FALSE },
+  { 12, "support_reports", support_reports_v15, none, TRUE },
+};
+
+#define SUPPORT_STATUS_CHECK_V15(column) \
+  "CHECK (" column " = 'unconfirmed' OR " column " = 'safe_home' OR " column " = 'evacuated' OR " \
+  column " = 'helping' OR " column " = 'injured' OR " column " = 'missing')"
+
+static const char schema_v15[] =
+  "ALTER TABLE support_persons ADD COLUMN district TEXT CHECK (length (district) <= 100);"
+  "ALTER TABLE support_persons ADD COLUMN care_level TEXT CHECK (length (care_level) <= 100);"
+  "ALTER TABLE support_persons ADD COLUMN disability TEXT CHECK (length (disability) <= 200);"
+  "ALTER TABLE support_persons ADD COLUMN listed INTEGER NOT NULL DEFAULT 1 CHECK (listed IN (0, 1));"
+  "ALTER TABLE support_persons ADD COLUMN left_at INTEGER;"
+  "ALTER TABLE support_persons ADD COLUMN updated_at INTEGER;"
+  "ALTER TABLE support_persons ADD COLUMN plan_shelter_id TEXT;"
+  "ALTER TABLE support_persons ADD COLUMN plan_route TEXT CHECK (length (plan_route) <= 1000);"
+  "ALTER TABLE support_persons ADD COLUMN plan_bring TEXT CHECK (length (plan_bring) <= 1000);"
+  "ALTER TABLE support_persons ADD COLUMN plan_assist TEXT CHECK (length (plan_assist) <= 200);"
+  "ALTER TABLE support_persons ADD COLUMN plan_note TEXT CHECK (length (plan_note) <= 2000);"
+  "CREATE INDEX support_persons_district ON support_persons (district);"
+  "CREATE INDEX support_persons_external ON support_persons (external_id);"
+
+  "CREATE TABLE support_contacts ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  /* No REFERENCES: a contact that arrives before its person waits in
+   * sync's replay like any child row, and a person is never deleted. */
+  "  support_person_id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind = 'emergency' OR kind = 'supporter'),"
+  "  name TEXT NOT NULL CHECK (length (name) BETWEEN 1 AND 100),"
+  "  kana TEXT CHECK (length (kana) <= 100),"
+  "  relation TEXT CHECK (length (relation) <= 100),"
+  "  phone TEXT CHECK (length (phone) <= 30),"
+  "  postal_code TEXT CHECK (length (postal_code) <= 10),"
+  "  address TEXT CHECK (length (address) <= 200),"
+  "  position INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX support_contacts_person ON support_contacts (support_person_id, kind, position);"
+
+  "CREATE TABLE support_reports ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  support_person_id TEXT NOT NULL,"
+  "  status TEXT NOT NULL " SUPPORT_STATUS_CHECK_V15 ("status") ","
+  "  shelter_id TEXT,"
+  "  note TEXT CHECK (length (note) <= 1000),"
+  "  reported_at INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL,"
+  "  reported_by TEXT,"
+  "  via TEXT NOT NULL CHECK (via = 'desk' OR via = 'checkin' OR via = 'cli' OR via = 'import')"
+  ");"
+  "CREATE INDEX support_reports_person ON support_reports (support_person_id, hlc);"
+
+  "CREATE TABLE support_state ("
+  "  support_person_id TEXT PRIMARY KEY NOT NULL,"
+  "  report_id TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  shelter_id TEXT,"
+  "  reported_at INTEGER NOT NULL,"
+  "  hlc INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX support_state_status ON support_state (status);"
+  "CREATE TRIGGER support_state_follow AFTER INSERT ON support_reports BEGIN"
+  "  INSERT INTO support_state (support_person_id, report_id, status, shelter_id, reported_at, hlc)"
+  "    VALUES (NEW.support_person_id, NEW.id, NEW.status, NEW.shelter_id, NEW.reported_at, NEW.hlc)"
+  "  ON CONFLICT (support_person_id) DO UPDATE SET report_id = excluded.report_id, status = excluded.status,"
+  "    shelter_id = excluded.shelter_id, reported_at = excluded.reported_at, hlc = excluded.hlc"
+  "  WHERE (excluded.reported_at, excluded.hlc, excluded.report_id)"
+  "    > (support_state.reported_at, support_state.hlc, support_state.report_id);"
+  "END;"
+
+  "CREATE TABLE support_import_maps ("
+  "  signature TEXT PRIMARY KEY NOT NULL,"
+  "  columns TEXT NOT NULL,"
+  "  used_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;";
+
+static gboolean
+migrate_to_15 (sqlite3  *db,
+               GError  **error)
+{
+  g_autoptr(GString) sql = g_string_new (schema_v15);
+  g_autofree char *capture = capture_sql_v7 (&support_persons_table_v15);
+
+  /* The district of the rows there already, as the list's importer
+   * reads it, is left to their next edit or import: a migration must not
+   * depend on the address reader of one build. */
+  for (guint f = 0; support_persons_v15[f] != NULL; f++)
+    if (f >= 10)
+      g_string_append_printf (sql, "INSERT INTO oplog_fields (tbl, n, name, retired) VALUES (7, %u, '%s', 0);",
+                              f + 1, support_persons_v15[f]);
+  g_string_append (sql, capture);
+  add_oplog_tables (sql, oplog_tables_v15, G_N_ELEMENTS (oplog_tables_v15));
+  return exec_sql (db, sql->str, error);
 }
 
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
@@ -1755,6 +1895,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_12,
   migrate_checks_as_comparisons,
   migrate_to_14,
+  migrate_to_15,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);
@@ -1929,7 +2070,10 @@ _sd_synced_table (guint index)
   if (index < n_oplog_latest)
     return oplog_latest[index].table;
   index -= n_oplog_latest;
-  return index < G_N_ELEMENTS (oplog_tables_v14) ? oplog_tables_v14[index].table : NULL;
+  if (index < G_N_ELEMENTS (oplog_tables_v14))
+    return oplog_tables_v14[index].table;
+  index -= G_N_ELEMENTS (oplog_tables_v14);
+  return index < G_N_ELEMENTS (oplog_tables_v15) ? oplog_tables_v15[index].table : NULL;
 }
 
 gboolean
@@ -1941,6 +2085,9 @@ _sd_synced_table_is_append_only (const char *table)
   for (guint i = 0; i < G_N_ELEMENTS (oplog_tables_v14); i++)
     if (g_str_equal (oplog_tables_v14[i].table, table))
       return oplog_tables_v14[i].append_only;
+  for (guint i = 0; i < G_N_ELEMENTS (oplog_tables_v15); i++)
+    if (g_str_equal (oplog_tables_v15[i].table, table))
+      return oplog_tables_v15[i].append_only;
   return FALSE;
 }
 

@@ -42,6 +42,7 @@
 #include "sd-staff.h"
 #include "sd-store-private.h"
 #include "sd-support.h"
+#include "sd-support-import.h"
 #include "sd-text.h"
 
 #define SEED_FORMAT   1
@@ -308,59 +309,8 @@ seed_table_get_line (SeedTable *table)
 
 /* ---- values ---- */
 
-/* ISO 5218 codes as our own files write them, and 男/女 as welfare systems
- * do.  TEXT is already tidied (full-width digits are ASCII). */
-static gboolean
-parse_sex (const char  *text,
-           const char  *label,
-           SdSex       *out_sex,
-           GError     **error)
-{
-  static const struct { const char *text; SdSex sex; } names[] = {
-    { "0", SD_SEX_UNKNOWN }, { "不明", SD_SEX_UNKNOWN },
-    { "1", SD_SEX_MALE }, { "男", SD_SEX_MALE }, { "男性", SD_SEX_MALE },
-    { "2", SD_SEX_FEMALE }, { "女", SD_SEX_FEMALE }, { "女性", SD_SEX_FEMALE },
-    { "9", SD_SEX_NOT_APPLICABLE },
-  };
-
-  *out_sex = SD_SEX_UNKNOWN;
-  if (text == NULL)
-    return TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (text, names[i].text))
-      {
-        *out_sex = names[i].sex;
-        return TRUE;
-      }
-  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-               _("“%s” in the “%s” field is not a sex: write 1 or 男, 2 or 女, 9, or 0 when unknown"),
-               text, label);
-  return FALSE;
-}
-
-/* 1/0 as our files write it, 有/無 as welfare systems do; empty is no
- * consent, since consent is never assumed. */
-static gboolean
-parse_consent (const char  *text,
-               const char  *label,
-               gboolean    *out_consent,
-               GError     **error)
-{
-  static const char *const yes[] = { "1", "有", "あり", "同意", "true", NULL };
-  static const char *const no[] = { "0", "無", "なし", "不同意", "false", NULL };
-
-  *out_consent = FALSE;
-  if (text == NULL || g_strv_contains (no, text))
-    return TRUE;
-  if (g_strv_contains (yes, text))
-    {
-      *out_consent = TRUE;
-      return TRUE;
-    }
-  g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-               _("“%s” in the “%s” field is neither 1 (有) nor 0 (無)"), text, label);
-  return FALSE;
-}
+/* Sex and consent are read as a welfare system's export is
+ * (sd_support_parse_sex, sd_support_parse_consent). */
 
 /* A birth date in any form sd_date_parse_iso() reads; NULL when empty
  * (unknown), or NULL with ERROR set. */
@@ -583,9 +533,9 @@ load_support_row (SeedLoad   *load,
   SdSupportPersonSpec spec = { 0 };
 
   if ((name = seed_table_required (t, SUPPORT_NAME, error)) == NULL ||
-      !parse_sex (sex, t->header[SUPPORT_SEX], &spec.sex, error) ||
+      !sd_support_parse_sex (sex, t->header[SUPPORT_SEX], &spec.sex, error) ||
       !parse_birth_date (load, birth_text, t->header[SUPPORT_BIRTH_DATE], &birth_date, error) ||
-      !parse_consent (consent, t->header[SUPPORT_CONSENT_SHARE], &spec.consent_share, error))
+      !sd_support_parse_consent (consent, t->header[SUPPORT_CONSENT_SHARE], &spec.consent_share, error))
     return FALSE;
 
   spec.external_id = external_id;

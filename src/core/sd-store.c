@@ -1393,7 +1393,7 @@ count_of (SdStore    *self,
 
 /* What is derived from the synced tables, recomputed from them and
  * compared both ways: where each person is, each staff member's newest
- * safety answer.  (The search keys take
+ * safety answer, each listed person's newest status report.  (The search keys take
  * seconds to recompute for a city, so only the deep check's replay
  * compares them.) */
 static const struct {
@@ -1422,6 +1422,18 @@ static const struct {
     "  FROM safety_state))"
     " + (SELECT count (*) FROM ("
     "  SELECT rollcall_id, staff_id, answer_id, answered_at, hlc, safety, can_report, arrival FROM safety_state"
+    "  EXCEPT SELECT * FROM r))" },
+  { "support_state",
+    "WITH r AS MATERIALIZED ("
+    "  SELECT support_person_id, id, status, shelter_id, reported_at, hlc FROM ("
+    "    SELECT r.*, row_number () OVER (PARTITION BY support_person_id"
+    "      ORDER BY reported_at DESC, hlc DESC, id DESC) AS n"
+    "    FROM support_reports r) WHERE n = 1) "
+    "SELECT (SELECT count (*) FROM ("
+    "  SELECT * FROM r EXCEPT SELECT support_person_id, report_id, status, shelter_id, reported_at, hlc"
+    "  FROM support_state))"
+    " + (SELECT count (*) FROM ("
+    "  SELECT support_person_id, report_id, status, shelter_id, reported_at, hlc FROM support_state"
     "  EXCEPT SELECT * FROM r))" },
 };
 

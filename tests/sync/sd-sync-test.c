@@ -236,6 +236,7 @@ sd_sync_test_dump (SdStore *store)
     }
   dump_query (out, db, "person_state", "SELECT * FROM person_state ORDER BY person_id");
   dump_query (out, db, "safety_state", "SELECT * FROM safety_state ORDER BY rollcall_id, staff_id");
+  dump_query (out, db, "support_state", "SELECT * FROM support_state ORDER BY support_person_id");
   dump_query (out, db, "oplog",
               "SELECT s.site_id, o.seq, o.txn, o.hlc, o.kind, t.name, o.row_id, o.fields FROM oplog o "
               "JOIN oplog_sites s ON s.n = o.site JOIN oplog_tables t ON t.n = o.tbl ORDER BY s.site_id, o.seq");

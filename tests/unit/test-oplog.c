@@ -38,7 +38,8 @@
 static const char *const local_tables[] = {
   "site", "oplog", "oplog_sites", "oplog_tables", "oplog_fields", "oplog_gaps", "peer_acks", "signin_state",
   "person_state", "person_keys", "card_keys", "staff_pins", "table_counts", "shelter_occupancy",
-  "shelter_households", "staying_totals", "staying_by_birth", "safety_state",
+  "shelter_households", "staying_totals", "staying_by_birth", "safety_state", "support_state",
+  "support_import_maps",
   /* sync's own bookkeeping (schema 11) */
   "sync_self", "sync_peers", "sync_batches", "sync_clock_flags", "sync_waiting", "sync_conflicts",
   "sync_duplicates", NULL };
@@ -373,8 +374,8 @@ write_one_of_everything (Fixture *f)
   SdStaffSpec staff_spec = { "1990", "港 一郎", "みなと いちろう", "総務部", "危機管理課", "主任", SD_ROLE_LEAD,
                              "090-0000-1990" };
   SdSupportPersonSpec support_spec = {
-    "W-9001", "川辺 はな", "かわべ はな", SD_SEX_FEMALE, "1938-04-01", "みなと川市北町3-4",
-    "0120-000-111", "要介護3", TRUE };
+    "W-9001", "川辺 はな", "かわべ はな", SD_SEX_FEMALE, "1938-04-01", "みなと川市北町3丁目4-5",
+    "0120-000-111", "独居", TRUE, "要介護3", "身体障害者手帳2級" };
   SdHouseholdSpec household = {
     .shelter_id = f->shelter_id,
     .stay = SD_STAY_VEHICLE,
@@ -424,6 +425,27 @@ write_one_of_everything (Fixture *f)
   g_assert_no_error (error);
   condition_id = sd_store_record_shelter_condition (f->store, &condition, &error);
   g_assert_no_error (error);
+
+  /* The support list: a plan, a contact and a supporter, a status
+   * report.  (Leaving the list is its own write below.) */
+  {
+    static const char *const assist[] = { "wheelchair", "oxygen", NULL };
+    SdSupportPlanSpec plan = { "S90", "北町公園を通って西へ", "酸素ボンベ、薬", assist, "夜間は長女に連絡" };
+    SdSupportContactSpec contact = { SD_SUPPORT_CONTACT_EMERGENCY, "川辺 一郎", "かわべ いちろう", "長男",
+                                     "090-0000-9001", "123-4567", "みなと川市南町1-2" };
+    SdSupportContactSpec supporter = { SD_SUPPORT_CONTACT_SUPPORTER, "北町 民夫", NULL, "民生委員", "090-0000-9002" };
+    g_autofree char *contact_id = NULL, *supporter_id = NULL, *report_id = NULL;
+
+    g_assert_true (sd_store_set_support_plan (f->store, support_id, &plan, &error));
+    g_assert_no_error (error);
+    contact_id = sd_store_add_support_contact (f->store, support_id, &contact, &error);
+    g_assert_no_error (error);
+    supporter_id = sd_store_add_support_contact (f->store, support_id, &supporter, &error);
+    g_assert_no_error (error);
+    report_id = sd_store_report_support_status (f->store, support_id, SD_SUPPORT_EVACUATED, "S90", "長男が同行",
+                                                f->staff_id, SD_SUPPORT_VIA_DESK, &error);
+    g_assert_no_error (error);
+  }
 
   /* A roll-call closed after one answer taken by phone, every field of both filled. */
   {
@@ -537,6 +559,26 @@ test_every_column_of_every_write (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   opened = snapshot (f->db);
   g_assert_cmpuint (assert_entries_match_changes (f, written, opened, seq), ==, 2);
+
+  /* A person who leaves the support list is marked: listed and left_at. */
+  {
+    g_autoptr(GHashTable) left = NULL;
+    g_autofree char *support_id = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (f->db, "SELECT id FROM support_persons WHERE external_id = 'W-9001'", -1,
+                                         &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    support_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    seq = last_seq (f);
+    g_assert_true (sd_store_set_support_listed (f->store, support_id, FALSE, &error));
+    g_assert_no_error (error);
+    left = snapshot (f->db);
+    g_assert_cmpuint (assert_entries_match_changes (f, opened, left, seq), ==, 2);
+    g_hash_table_unref (opened);
+    opened = g_steal_pointer (&left);
+  }
 
   assert_every_column_written (seeded, opened);
   assert_newest_entries_are_current (f, TRUE);

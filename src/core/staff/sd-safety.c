@@ -15,6 +15,7 @@
  * kind "drill": its answers are its own, so they never count towards a
  * real one.
  */
+#include "sd-codes.h"
 #include "sd-safety.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
@@ -42,43 +43,11 @@ G_STATIC_ASSERT (G_N_ELEMENTS (means_codes) == SD_N_MEANS + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (arrival_codes) == SD_N_ARRIVAL + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (via_codes) == SD_N_ANSWER_VIA + 1);
 
-/* The index of TEXT in CODES, or -1.  The empty code (none) is never
- * matched by text: NULL stands for it in the database. */
-static int
-code_index (const char *const *codes,
-            const char        *text)
-{
-  if (text == NULL || *text == '\0')
-    return -1;
-  for (int i = 0; codes[i] != NULL; i++)
-    if (strcmp (codes[i], text) == 0)
-      return i;
-  return -1;
-}
-
-static const char *
-code_text (const char *const *codes,
-           guint              n,
-           guint              value)
-{
-  return value < n && *codes[value] != '\0' ? codes[value] : NULL;
-}
-
-#define CODE_FUNCS(name, Type, codes, n) \
-  const char *sd_##name##_to_string (Type value) { return code_text (codes, n, value); } \
-  gboolean sd_##name##_from_string (const char *text, Type *out) \
-  { \
-    int i = code_index (codes, text); \
-    if (i < 0) return FALSE; \
-    if (out != NULL) *out = (Type) i; \
-    return TRUE; \
-  }
-
-CODE_FUNCS (safety, SdSafety, safety_codes, SD_N_SAFETY)
-CODE_FUNCS (where, SdWhere, where_codes, SD_N_WHERE)
-CODE_FUNCS (means, SdMeans, means_codes, SD_N_MEANS)
-CODE_FUNCS (arrival, SdArrival, arrival_codes, SD_N_ARRIVAL)
-CODE_FUNCS (answer_via, SdAnswerVia, via_codes, SD_N_ANSWER_VIA)
+SD_CODE_FUNCS (safety, SdSafety, safety_codes, SD_N_SAFETY)
+SD_CODE_FUNCS (where, SdWhere, where_codes, SD_N_WHERE)
+SD_CODE_FUNCS (means, SdMeans, means_codes, SD_N_MEANS)
+SD_CODE_FUNCS (arrival, SdArrival, arrival_codes, SD_N_ARRIVAL)
+SD_CODE_FUNCS (answer_via, SdAnswerVia, via_codes, SD_N_ANSWER_VIA)
 
 const char *
 sd_rollcall_kind_to_string (SdRollcallKind kind)
