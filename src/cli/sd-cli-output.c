@@ -194,6 +194,16 @@ sd_cli_read_all (const char  *path,
   }
 }
 
+GBytes *
+sd_cli_read_bytes (const char  *path,
+                   GError     **error)
+{
+  gsize length = 0;
+  char *text = sd_cli_read_all (path, &length, error);
+
+  return text != NULL ? g_bytes_new_take (text, length) : NULL;
+}
+
 /* Unix ms as ISO 8601 local time, or NULL for 0: when there is none. */
 char *
 sd_cli_format_iso (gint64 at_ms)

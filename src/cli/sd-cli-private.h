@@ -111,6 +111,12 @@ gboolean  sd_cli_run_duplicates_keep_apart (SdCli *cli, GStrv *args, GError **er
 gboolean  sd_cli_run_duplicates_merge (SdCli *cli, GStrv *args, GError **error);
 
 /* sd-cli-safety.c */
+gboolean  sd_cli_run_support_import (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_support_list (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_support_show (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_support_status (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_support_summary (SdCli *cli, GStrv *args, GError **error);
+
 gboolean  sd_cli_run_safety_open  (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_close (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_rollcalls (SdCli *cli, GStrv *args, GError **error);
@@ -155,6 +161,9 @@ const char *sd_cli_yes_no           (gboolean     value);
 /* PATH's contents, or standard input's for NULL or "-". */
 char       *sd_cli_read_all         (const char  *path,
                                      gsize       *length,
+                                     GError     **error);
+/* The same, as bytes (a CSV file's). */
+GBytes     *sd_cli_read_bytes       (const char  *path,
                                      GError     **error);
 /* Unix ms as ISO 8601 local time, or NULL for 0. */
 char       *sd_cli_format_iso       (gint64       at_ms);

@@ -279,11 +279,9 @@ sd_cli_run_safety_import (SdCli   *cli,
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdRollcall) rollcall = NULL;
   g_autoptr(GBytes) csv = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *id = NULL;
   g_autofree char *encoding = NULL;
   gboolean json = FALSE;
-  gsize length = 0;
   SdSafetyImport result;
   const GOptionEntry entries[] = {
     { "rollcall", 0, 0, G_OPTION_ARG_STRING, &id, N_("The roll-call (default: the newest open one)"), N_("ID") },
@@ -293,12 +291,9 @@ sd_cli_run_safety_import (SdCli   *cli,
     G_OPTION_ENTRY_NULL
   };
 
-  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error))
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
+      (csv = sd_cli_read_bytes ((*args)[1], error)) == NULL)
     return FALSE;
-  text = sd_cli_read_all ((*args)[1], &length, error);
-  if (text == NULL)
-    return FALSE;
-  csv = g_bytes_new_take (g_steal_pointer (&text), length);
   if ((store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
       (rollcall = pick_rollcall (store, id, TRUE, error)) == NULL ||
       !sd_store_import_safety_csv (store, sd_rollcall_get_id (rollcall), csv, encoding, &result, error))

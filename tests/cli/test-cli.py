@@ -971,6 +971,87 @@ def test_safety_import(tmp):
     ok(cli('check', db=db), 'check after the refusals')
 
 
+WELFARE_CSV = (
+    '管理番号,氏名,ﾌﾘｶﾞﾅ,性別,生年月日,住所,電話番号,要介護度,同意,緊急連絡先,続柄,緊急連絡先電話番号\r\n'
+    '30000,田中　美代子,ﾀﾅｶ ﾐﾖｺ,女,昭和21年4月20日,みなと川市北町３丁目１７－６,070-0000-0004,要介護４,有,'
+    '田中 一郎,長男,090-0000-1111\r\n'
+    '99999,新規　太郎,ｼﾝｷ ﾀﾛｳ,男,S20.1.1,みなと川市本町１丁目１－１,090-0000-9999,,無,,,\r\n'
+)
+
+
+def support_rows(db, where='1'):
+    with sqlite3.connect(db) as c:
+        return c.execute(f'SELECT external_id, listed, district, care_level FROM support_persons WHERE {where} '
+                         'ORDER BY external_id').fetchall()
+
+
+def test_support_import(tmp):
+    db = seeded(tmp)
+    sjis = os.path.join(tmp, 'welfare.csv')
+    with open(sjis, 'wb') as f:
+        f.write(WELFARE_CSV.encode('cp932'))
+    listed = len(support_rows(db, 'listed = 1'))
+    # The preview writes nothing and says what would happen.
+    before = support_rows(db)
+    preview = json.loads(ok(cli('support', 'import', sjis, '--preview', '--json', db=db), 'preview').out)
+    assert preview['encoding'] == 'CP932' and not preview['applied'], preview
+    assert (preview['new'], preview['changed'], preview['left']) == (1, 1, listed - 1), preview
+    tanaka = [c for c in preview['changes'] if c['external_id'] == '30000'][0]
+    assert [f['field'] for f in tanaka['fields']] == ['care_level', 'contact_name', 'contact_relation',
+                                                       'contact_phone'], tanaka
+    assert support_rows(db) == before, 'the preview wrote'
+    # Applied: one transaction; the people not in the file are marked, not deleted.
+    done = json.loads(ok(cli('support', 'import', sjis, '--json', db=db), 'import').out)
+    assert done['applied'] and done['new'] == 1, done
+    assert support_rows(db, "external_id IN ('30000', '99999')") == [
+        ('30000', 1, '北町3丁目', '要介護4'), ('99999', 1, '本町1丁目', None)], support_rows(db)
+    assert len(support_rows(db)) == len(before) + 1
+    assert len(support_rows(db, 'listed = 1')) == 2
+    # The same file again: nothing to do.
+    again = json.loads(ok(cli('support', 'import', sjis, '--json', db=db), 'again').out)
+    assert (again['new'], again['changed'], again['left'], again['same']) == (0, 0, 0, 2), again
+    # A bad row refuses the file, naming the line; nothing is written.
+    bad = WELFARE_CSV + '12345,誰か,,女,昭和99年1月1日,,,,,,,\r\n'
+    r = fails(cli('support', 'import', '-', db=db, stdin=bad.encode('cp932')), 1, 'a bad date')
+    assert 'Line 4' in r.err, r.err
+    assert len(support_rows(db)) == len(before) + 1
+    # Said to be UTF-8 but in Shift_JIS: refused.
+    fails(cli('support', 'import', sjis, '--encoding', 'UTF-8', db=db), 1, 'a wrong label')
+    # A column named by hand.
+    other = '番号X,対象者名\r\nZ1,別名 花子\r\n'
+    fails(cli('support', 'import', '-', db=db, stdin=other.encode()), 1, 'no name column')
+    mapped = json.loads(ok(cli('support', 'import', '-', '--preview', '--json', '--column', '番号X=external_id',
+                               '--column', '対象者名=name', db=db, stdin=other.encode()), 'by hand').out)
+    assert mapped['new'] == 1, mapped
+    ok(cli('check', db=db), 'check after the imports')
+
+
+def test_support_status(tmp):
+    db = seeded(tmp)
+    summary = json.loads(ok(cli('support', 'summary', '--json', db=db), 'summary').out)
+    total = summary['listed']
+    assert summary['statuses']['unconfirmed'] == total, summary
+    [first] = support_rows(db, "external_id = 'M001200'")
+    fails(cli('support', 'status', 'M001200', '--set', 'evacuated', db=db), 1, 'evacuated without a shelter')
+    fails(cli('support', 'status', 'M001200', '--set', 'gone', db=db), 2, 'not a status')
+    fails(cli('support', 'status', 'NOBODY', '--set', 'safe_home', db=db), 1, 'nobody')
+    report = ok(cli('support', 'status', 'M001200', '--set', 'evacuated', '--shelter', 'S01', '--by', '1003',
+                    '--note', '長男と', db=db), 'evacuated').out.strip()
+    # A double press: the same report.
+    assert ok(cli('support', 'status', 'M001200', '--set', 'evacuated', '--shelter', 'S01', '--by', '1003',
+                  db=db), 'again').out.strip() == report
+    summary = json.loads(ok(cli('support', 'summary', '--json', db=db), 'summary').out)
+    assert summary['statuses'] == dict(summary['statuses'], unconfirmed=total - 1, evacuated=1), summary
+    unconfirmed = json.loads(ok(cli('support', 'list', '--status', 'unconfirmed', '--json', db=db), 'list').out)
+    assert len(unconfirmed) == total - 1 and all(p['status'] == 'unconfirmed' for p in unconfirmed)
+    person = json.loads(ok(cli('support', 'show', 'M001200', db=db), 'show').out)
+    assert person['status'] == 'evacuated' and person['shelter_code'] == 'S01', person
+    assert person['reports'][0]['reported_by'] == '石田 浩' and person['reports'][0]['note'] == '長男と', person
+    districts = [d['district'] for d in summary['districts']]
+    assert districts == sorted(districts, key=lambda d: (d is None, d)), districts
+    ok(cli('check', db=db), 'check')
+
+
 def test_staff_set_pin(tmp):
     db = os.path.join(tmp, 'site.db')
     init(db)
@@ -1331,6 +1412,8 @@ TESTS = [
     ('safety: roll-call, answers, double press, history, summary, missing CSV, close', test_safety_rollcall),
     ('safety: bad answers refused with a message, nothing half-stored', test_safety_bad_input),
     ('safety import: a service’s CSV in Shift_JIS, once only, bad rows refuse the file', test_safety_import),
+    ('support import: CP932 welfare export, preview, apply, leavers marked, bad rows refused', test_support_import),
+    ('support status: reports, double press, summary, unconfirmed list', test_support_status),
 ]
 
 

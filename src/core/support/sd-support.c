@@ -655,6 +655,33 @@ sd_store_report_support_status (SdStore          *store,
 
 /* ---- reads ---- */
 
+char *
+sd_store_find_support_person (SdStore     *store,
+                              const char  *key,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char *id = NULL;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  stmt = _sd_store_prepare (store, "SELECT id FROM support_persons WHERE id = ?1 OR external_id = ?1 "
+                                   "ORDER BY id = ?1 DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  _sd_bind_text (stmt, 1, key);
+  rc = _sd_store_step (store, stmt, _("find the person"), error);
+  if (rc == SQLITE_ROW)
+    id = g_strdup (_sd_column_text (stmt, 0));
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND,
+                 _("Nobody on the support list has the id or number “%s”."), key);
+  sqlite3_reset (stmt);
+  return id;
+}
+
 /* The first column of the one row of STMT as a new string, or NULL with
  * ERROR set (WHAT names the action). */
 static char *

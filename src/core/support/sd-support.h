@@ -138,6 +138,12 @@ char    *sd_store_report_support_status  (SdStore          *store,
                                           SdSupportVia      via,
                                           GError          **error);
 
+/* The id of the person KEY names: their id, or the welfare system's
+ * number.  NULL with SD_STORE_ERROR_NOT_FOUND for nobody. */
+char    *sd_store_find_support_person    (SdStore     *store,
+                                          const char  *key,
+                                          GError     **error);
+
 /* Which people a list shows.  Unset fields do not filter. */
 typedef struct {
   gboolean           by_status;   /* TRUE: only STATUS */
