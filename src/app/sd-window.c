@@ -24,6 +24,7 @@
 #include "sd-safety-page.h"
 #include "sd-scan-catcher.h"
 #include "sd-shelters-page.h"
+#include "sd-support-page.h"
 #include "sd-sync-page.h"
 #include "sd-sync-pusher.h"
 #include "sd-sync.h"
@@ -63,6 +64,7 @@ struct _SdWindow
   SdEnquiryPage        *enquiry_page;
   SdReportPage         *report_page;
   SdSafetyPage         *safety_page;
+  SdSupportPage        *support_page;
   SdSyncPage           *sync_page;
 
   /* Owned References */
@@ -296,6 +298,8 @@ focus_desk (SdWindow *self)
     sd_enquiry_page_focus (self->enquiry_page);
   else if (g_str_equal (desk, "staff-safety"))
     sd_safety_page_focus (self->safety_page);
+  else if (g_str_equal (desk, "support"))
+    sd_support_page_focus (self->support_page);
   else
     gtk_widget_child_focus (gtk_stack_get_visible_child (self->desk_stack), GTK_DIR_TAB_FORWARD);
 }
@@ -442,6 +446,7 @@ sd_window_sign_in (SdWindow *self,
   sd_checkin_page_set_staff (self->checkin_page, staff);
   sd_report_page_set_staff (self->report_page, staff);
   sd_safety_page_set_staff (self->safety_page, staff);
+  sd_support_page_set_staff (self->support_page, staff);
   sd_sync_page_set_staff (self->sync_page, staff);
   apply_role (self);
   update_header (self);
@@ -485,6 +490,7 @@ reset (SdWindow *self)
   sd_report_page_set_staff (self->report_page, NULL);
   sd_report_page_reset (self->report_page);
   sd_safety_page_reset (self->safety_page);
+  sd_support_page_reset (self->support_page);
   sd_sync_page_set_staff (self->sync_page, NULL);
   sd_sync_page_reset (self->sync_page);
   sd_intake_page_reset (self->intake_page);
@@ -784,6 +790,7 @@ sd_window_constructed (GObject *object)
   sd_enquiry_page_set_store (self->enquiry_page, self->store);
   sd_report_page_set_store (self->report_page, self->store);
   sd_safety_page_set_store (self->safety_page, self->store);
+  sd_support_page_set_store (self->support_page, self->store);
   sd_sync_page_set_store (self->sync_page, self->store);
   apply_role (self);
   update_header (self);
@@ -923,6 +930,7 @@ sd_window_class_init (SdWindowClass *klass)
   g_type_ensure (SD_TYPE_ENQUIRY_PAGE);
   g_type_ensure (SD_TYPE_REPORT_PAGE);
   g_type_ensure (SD_TYPE_SAFETY_PAGE);
+  g_type_ensure (SD_TYPE_SUPPORT_PAGE);
   g_type_ensure (SD_TYPE_SYNC_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
@@ -945,6 +953,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, enquiry_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, report_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, safety_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, support_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, sync_page);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, desk_changed_cb);

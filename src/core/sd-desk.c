@@ -115,3 +115,9 @@ sd_role_can_open_rollcall (SdRole role)
 {
   return role == SD_ROLE_HQ;
 }
+
+gboolean
+sd_role_can_import_support_list (SdRole role)
+{
+  return role == SD_ROLE_HQ;
+}

@@ -48,5 +48,7 @@ gboolean    sd_role_can_leave_kiosk (SdRole  role);
  * and closes roll-calls. */
 gboolean    sd_role_can_review_safety (SdRole role);
 gboolean    sd_role_can_open_rollcall (SdRole role);
+/* Replacing the support list from a welfare system's export is HQ's. */
+gboolean    sd_role_can_import_support_list (SdRole role);
 
 G_END_DECLS

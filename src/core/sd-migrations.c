@@ -1770,7 +1770,8 @@ migrate_to_14 (sqlite3  *db,
  *
  * support_import_maps remembers, on this desk only, how the columns of a
  * welfare system's file were read, by the file's header, for its next
- * export. */
+ * export; support_not_same, the check-ins a person here said were not a
+ * listed person's. */
 static const char *const support_persons_v15[] = {
   "external_id", "name", "kana", "sex", "birth_date", "address", "phone", "reason",
   "consent_share", "created_at", "district", "care_level", "disability", "listed", "left_at", "updated_at",
@@ -1856,6 +1857,13 @@ static const char schema_v15[] =
   "  signature TEXT PRIMARY KEY NOT NULL,"
   "  columns TEXT NOT NULL,"
   "  used_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  /* A listed person and an evacuee a person at this desk said are not
+   * the same, so the check-in is not proposed for them again. */
+  "CREATE TABLE support_not_same ("
+  "  support_person_id TEXT NOT NULL,"
+  "  person_id TEXT NOT NULL,"
+  "  PRIMARY KEY (support_person_id, person_id)"
   ") WITHOUT ROWID;";
 
 static gboolean

@@ -235,6 +235,74 @@ test_status_reports (Fixture *f, gconstpointer data)
   assert_check (f);
 }
 
+/* ---- check-ins ---- */
+
+static void
+check_in (Fixture *f, const char *name, const char *kana, const char *birth, const char *address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdShelter) s03 = sd_store_find_shelter (f->store, "S03", &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *household = NULL;
+  SdHouseholdSpec spec = { .shelter_id = sd_shelter_get_id (s03), .address = address, .check_in = TRUE,
+                           .staff_id = f->staff_id };
+  SdPersonSpec member = { .name = name, .kana = kana, .birth_date = birth };
+
+  household = sd_store_add_household (f->store, &spec, &member, 1, ids, &error);
+  g_assert_no_error (error);
+}
+
+/* A listed person who checks in is proposed, never applied; confirming
+ * records it and the proposal goes; "not the same" keeps it away. */
+static void
+test_checkin_proposed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hana = add_person (f, "W1", "川辺 はな", "みなと川市北町3丁目4-5");
+  g_autofree char *taro = NULL, *report = NULL;
+  SdSupportPersonSpec spec = { "W2", "山田 太郎", "ヤマダ タロウ", SD_SEX_MALE, "1940-01-02", "みなと川市本町1丁目2-3",
+                               NULL, "独居", TRUE, NULL, NULL };
+  g_autoptr(json_t) matches = NULL;
+  guint counts[SD_N_SUPPORT_STATUSES];
+
+  taro = sd_store_add_support_person (f->store, &spec, &error);
+  g_assert_no_error (error);
+  matches = parse (sd_support_checkin_matches_json (f->store, &error));
+  g_assert_cmpuint (json_array_size (matches), ==, 0);
+
+  /* The same name written with an ideographic space; the same kana in
+   * hiragana at the same address written another way; a namesake born
+   * on another day. */
+  check_in (f, "川辺　はな", NULL, "1940-01-02", NULL);
+  check_in (f, "山田 太朗", "やまだ たろう", "1940-01-02", "みなと川市本町一丁目2番3号");
+  check_in (f, "川辺 はな", NULL, "1950-05-05", NULL);
+  g_clear_pointer (&matches, json_decref);
+  matches = parse (sd_support_checkin_matches_json (f->store, &error));
+  g_assert_cmpuint (json_array_size (matches), ==, 2);
+  g_assert_cmpstr (json_string_value (json_object_get (json_array_get (matches, 0), "support_person_id")), ==, hana);
+  g_assert_cmpstr (json_string_value (json_object_get (json_array_get (matches, 0), "by")), ==, "name");
+  g_assert_cmpstr (json_string_value (json_object_get (json_array_get (matches, 1), "by")), ==, "kana_address");
+  g_assert_cmpstr (json_string_value (json_object_get (json_array_get (matches, 1), "shelter_code")), ==, "S03");
+  /* Nothing was recorded by itself. */
+  g_assert_cmpint (count (f, "SELECT count (*) FROM support_reports"), ==, 0);
+
+  f->now += 60 * 1000;
+  report = sd_store_report_support_status (f->store, hana, SD_SUPPORT_EVACUATED, "S03", NULL, f->staff_id,
+                                           SD_SUPPORT_VIA_CHECKIN, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_store_support_not_same (f->store, taro,
+                                            json_string_value (json_object_get (json_array_get (matches, 1),
+                                                                                "person_id")), &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&matches, json_decref);
+  matches = parse (sd_support_checkin_matches_json (f->store, &error));
+  g_assert_cmpuint (json_array_size (matches), ==, 0);
+  g_assert_true (sd_support_count_statuses (f->store, counts, &error));
+  g_assert_cmpuint (counts[SD_SUPPORT_UNCONFIRMED], ==, 1);
+  g_assert_cmpuint (counts[SD_SUPPORT_EVACUATED], ==, 1);
+  assert_check (f);
+}
+
 /* ---- import ---- */
 
 static GBytes *
@@ -549,6 +617,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/support/record-and-plan", test_record_and_plan);
   ADD ("/support/status-reports", test_status_reports);
+  ADD ("/support/checkin-proposed", test_checkin_proposed);
   ADD ("/support/import/cp932", test_import_cp932);
   ADD ("/support/import/diff", test_import_diff);
   ADD ("/support/import/bad-rows", test_import_bad_rows);

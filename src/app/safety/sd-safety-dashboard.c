@@ -15,12 +15,12 @@
 #include "sd-safety-dashboard.h"
 #include "sd-safety-chart.h"
 #include "sd-reflow-box.h"
+#include "sd-live-refresh.h"
 #include "sd-save-folder.h"
+#include "sd-text-column.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-
-#define POLL_SECONDS 2
 
 struct _SdSafetyDashboard
 {
@@ -54,16 +54,13 @@ struct _SdSafetyDashboard
   GtkStringList   *sections;         /* [0] every section */
   char            *department;       /* NULL: everyone */
   char            *section;
-  gint64           data_version;
-  guint            poll_source;
+  SdLiveRefresh   *live;
   gboolean         filling;          /* the dropdowns are being refilled */
 };
 
 G_DEFINE_FINAL_TYPE (SdSafetyDashboard, sd_safety_dashboard, GTK_TYPE_WIDGET)
 
 /* ---- columns ---- */
-
-typedef char *(*CellText) (gpointer item);
 
 static char *
 answered_at_text (gpointer item)
@@ -111,63 +108,29 @@ static char *staff_section (gpointer item) { return g_strdup (sd_staff_get_secti
 static char *staff_rank (gpointer item) { return g_strdup (sd_staff_get_rank (item)); }
 static char *staff_phone (gpointer item) { return g_strdup (sd_staff_get_phone (item)); }
 
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item)
-{
-  CellText text = g_object_get_data (G_OBJECT (factory), "text");
-  g_autofree char *value = text (gtk_list_item_get_item (item));
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), value != NULL ? value : "");
-}
-
 /* A column of text from TEXT, sorted by the item's property SORT_BY
  * (string or number), or not sortable when NULL. */
 static void
 add_column (GtkColumnView *view,
             GType          item_type,
             const char    *title,
-            CellText       text,
+            SdCellText     text,
             const char    *sort_by,
             int            width)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) column = NULL;
+  GtkSorter *sorter = NULL;
 
-  g_object_set_data (G_OBJECT (factory), "text", text);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), NULL);
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  /* 0: takes what is left (the message); else wide enough for its text. */
-  gtk_column_view_column_set_expand (column, width == 0);
-  if (width > 0)
-    gtk_column_view_column_set_fixed_width (column, width);
   if (sort_by != NULL)
     {
       gpointer klass = g_type_class_ref (item_type);
       GParamSpec *pspec = g_object_class_find_property (klass, sort_by);
       GtkExpression *expression = gtk_property_expression_new (item_type, NULL, sort_by);
-      GtkSorter *sorter = pspec->value_type == G_TYPE_STRING
-                          ? GTK_SORTER (gtk_string_sorter_new (expression))
-                          : GTK_SORTER (gtk_numeric_sorter_new (expression));
 
-      gtk_column_view_column_set_sorter (column, sorter);
-      g_object_unref (sorter);
+      sorter = pspec->value_type == G_TYPE_STRING ? GTK_SORTER (gtk_string_sorter_new (expression))
+                                                  : GTK_SORTER (gtk_numeric_sorter_new (expression));
       g_type_class_unref (klass);
     }
-  gtk_column_view_append_column (view, column);
+  sd_column_view_add_text (view, title, text, sorter, width);
 }
 
 /* ---- filtering ---- */
@@ -335,7 +298,7 @@ sd_safety_dashboard_refresh (SdSafetyDashboard *self)
     {
       const char *id = sd_rollcall_get_id (self->rollcall);
 
-      self->data_version = sd_store_get_data_version (self->store);
+      sd_live_refresh_reading (self->live);
       self->count = sd_store_count_safety (self->store, id, &error);
       if (self->count != NULL)
         answers = sd_store_list_safety_answers (self->store, id, &error);
@@ -360,43 +323,6 @@ sd_safety_dashboard_refresh (SdSafetyDashboard *self)
   else
     updated = g_strdup_printf (_("Updated at %s"), time);
   gtk_label_set_text (self->updated_label, updated);
-}
-
-static void
-store_changed_cb (SdSafetyDashboard *self)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sd_safety_dashboard_refresh (self);
-}
-
-static gboolean
-poll_cb (gpointer user_data)
-{
-  SdSafetyDashboard *self = user_data;
-
-  if (self->store != NULL && sd_store_get_data_version (self->store) != self->data_version)
-    sd_safety_dashboard_refresh (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-sd_safety_dashboard_map (GtkWidget *widget)
-{
-  SdSafetyDashboard *self = SD_SAFETY_DASHBOARD (widget);
-
-  GTK_WIDGET_CLASS (sd_safety_dashboard_parent_class)->map (widget);
-  sd_safety_dashboard_refresh (self);
-  if (self->poll_source == 0)
-    self->poll_source = g_timeout_add_seconds (POLL_SECONDS, poll_cb, self);
-}
-
-static void
-sd_safety_dashboard_unmap (GtkWidget *widget)
-{
-  SdSafetyDashboard *self = SD_SAFETY_DASHBOARD (widget);
-
-  g_clear_handle_id (&self->poll_source, g_source_remove);
-  GTK_WIDGET_CLASS (sd_safety_dashboard_parent_class)->unmap (widget);
 }
 
 /* ---- one person's history ---- */
@@ -606,15 +532,8 @@ sd_safety_dashboard_set_store (SdSafetyDashboard *self,
 {
   g_return_if_fail (SD_IS_SAFETY_DASHBOARD (self));
 
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
-  if (store != NULL)
-    {
-      g_signal_connect_swapped (store, "changed::safety_answers", G_CALLBACK (store_changed_cb), self);
-      g_signal_connect_swapped (store, "changed::rollcalls", G_CALLBACK (store_changed_cb), self);
-      g_signal_connect_swapped (store, "changed::staff", G_CALLBACK (store_changed_cb), self);
-    }
+  sd_live_refresh_set_store (self->live, store);
 }
 
 void
@@ -698,9 +617,7 @@ sd_safety_dashboard_dispose (GObject *object)
   SdSafetyDashboard *self = SD_SAFETY_DASHBOARD (object);
   GtkWidget *child;
 
-  g_clear_handle_id (&self->poll_source, g_source_remove);
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_pointer (&self->live, sd_live_refresh_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SAFETY_DASHBOARD);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -733,8 +650,6 @@ sd_safety_dashboard_class_init (SdSafetyDashboardClass *klass)
 
   object_class->dispose = sd_safety_dashboard_dispose;
   object_class->finalize = sd_safety_dashboard_finalize;
-  widget_class->map = sd_safety_dashboard_map;
-  widget_class->unmap = sd_safety_dashboard_unmap;
 
   g_type_ensure (SD_TYPE_REFLOW_BOX);
   g_type_ensure (SD_TYPE_SAFETY_CHART);
@@ -765,7 +680,10 @@ sd_safety_dashboard_init (SdSafetyDashboard *self)
   g_autoptr(GtkSelectionModel) missing_selection = NULL;
   GtkSorter *sorter;
 
+  static const char *const tables[] = { "safety_answers", "rollcalls", "staff", NULL };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->live = sd_live_refresh_new (GTK_WIDGET (self), G_CALLBACK (sd_safety_dashboard_refresh), tables);
   self->answers = g_list_store_new (SD_TYPE_SAFETY_ANSWER);
   self->missing = g_list_store_new (SD_TYPE_STAFF);
   self->answers_filter = GTK_FILTER (gtk_custom_filter_new (answer_matches, self, NULL));

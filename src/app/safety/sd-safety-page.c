@@ -11,6 +11,7 @@
  * roll-call has, on both views.
  */
 #include "sd-safety-page.h"
+#include "sd-open-csv.h"
 #include "sd-safety-import.h"
 
 #include <adwaita.h>
@@ -360,17 +361,10 @@ sd_safety_page_import (SdSafetyPage *self,
 }
 
 static void
-import_chosen_cb (GtkNativeDialog *chooser,
-                  int              response,
-                  SdSafetyPage    *self)
+import_chosen (GtkWidget *widget,
+               GFile     *file)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      sd_safety_page_import (self, file);
-    }
-  g_object_unref (chooser);
+  sd_safety_page_import (SD_SAFETY_PAGE (widget), file);
 }
 
 static void
@@ -378,20 +372,7 @@ import_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  SdSafetyPage *self = SD_SAFETY_PAGE (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  chooser = gtk_file_chooser_native_new (_("Import answers from a safety service"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Import"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_suffix (filter, "CSV");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (import_chosen_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  sd_open_csv (widget, _("Import answers from a safety service"), _("_Import"), import_chosen);
 }
 
 /* ---- public ---- */

@@ -23,7 +23,7 @@ static const char *const field_codes[] = {
   "disability", "consent_share", "contact_name", "contact_kana", "contact_relation", "contact_phone",
   "contact_address", NULL };
 static const char *const field_msgids[] = {
-  N_("Not read"), N_("Welfare system number"), N_("Name"), N_("Kana"), N_("Sex"), N_("Date of birth"),
+  N_("Not read"), N_("Welfare system number"), N_("Full name"), N_("Kana"), N_("Sex"), N_("Date of birth"),
   N_("Address"), N_("Phone"), N_("Reason for support"), N_("Care level"), N_("Disability"),
   N_("Consent to share"), N_("Emergency contact"), N_("Emergency contact (kana)"),
   N_("Emergency contact's relation"), N_("Emergency contact's phone"), N_("Emergency contact's address"), NULL };
@@ -613,6 +613,15 @@ list_mark (SdStore  *store,
   return TRUE;
 }
 
+static int
+compare_numbers (gconstpointer a,
+                 gconstpointer b)
+{
+  const Current *x = *(const Current *const *) a, *y = *(const Current *const *) b;
+
+  return g_strcmp0 (x->values[SD_SUPPORT_FIELD_EXTERNAL_ID], y->values[SD_SUPPORT_FIELD_EXTERNAL_ID]);
+}
+
 gboolean
 sd_support_import_compare (SdSupportImport  *self,
                            SdStore          *store,
@@ -741,14 +750,19 @@ sd_support_import_compare (SdSupportImport  *self,
    * differently there, not gone: nobody is marked. */
   if (by_number)
     {
+      g_autoptr(GPtrArray) left = g_ptr_array_new ();
+
       g_hash_table_iter_init (&iter, current);
       while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (!((Current *) value)->matched && ((Current *) value)->listed)
+          g_ptr_array_add (left, value);
+      /* In the welfare system's order, for a person reading the preview. */
+      g_ptr_array_sort (left, compare_numbers);
+      for (guint i = 0; i < left->len; i++)
         {
-          Current *c = value;
+          Current *c = g_ptr_array_index (left, i);
           Entry e = { .change = SD_SUPPORT_CHANGE_LEFT };
 
-          if (c->matched || !c->listed)
-            continue;
           e.id = g_strdup (c->id);
           e.external_id = g_strdup (c->values[SD_SUPPORT_FIELD_EXTERNAL_ID]);
           e.name = g_strdup (c->values[SD_SUPPORT_FIELD_NAME]);

@@ -10,6 +10,7 @@
 #include "sd-address.h"
 #include "sd-codes.h"
 #include "sd-date.h"
+#include "sd-json.h"
 #include "sd-shelter.h"
 #include "sd-store-private.h"
 #include "sd-support.h"
@@ -850,4 +851,106 @@ sd_support_districts_json (SdStore  *store,
   if (stmt == NULL)
     return NULL;
   return read_text (store, stmt, _("read the districts"), error);
+}
+
+/* ---- check-ins that may be a listed person ---- */
+
+/* Names compared as the search folds them: no spaces, kana in katakana. */
+static gboolean
+same_folded (const char *a,
+             const char *b)
+{
+  g_autofree char *x = sd_text_fold (a), *y = sd_text_fold (b);
+
+  return x != NULL && y != NULL && g_str_equal (x, y);
+}
+
+static gboolean
+same_address (const char *a,
+              const char *b)
+{
+  g_autofree char *x = sd_address_normalize (a), *y = sd_address_normalize (b);
+
+  return x != NULL && y != NULL && *x != '\0' && g_str_equal (x, y);
+}
+
+char *
+sd_support_checkin_matches_json (SdStore  *store,
+                                 GError  **error)
+{
+  g_autoptr(json_t) matches = json_array ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  /* The date of birth narrows it to a few candidates each; the names,
+   * kana and addresses are compared here as the search folds them. */
+  stmt = _sd_store_prepare (store,
+                            "SELECT sp.id, sp.name, sp.kana, sp.address, sp.district, p.id, p.name, p.kana, "
+                            "  coalesce (p.address, h.address), s.code, s.name, ps.at "
+                            "FROM support_persons sp "
+                            "JOIN persons p ON p.birth_date = sp.birth_date "
+                            "JOIN households h ON h.id = p.household_id "
+                            "JOIN person_state ps ON ps.person_id = p.id AND ps.kind != 'leave' "
+                            "JOIN shelters s ON s.id = ps.shelter_id "
+                            "LEFT JOIN support_state st ON st.support_person_id = sp.id "
+                            "WHERE sp.listed = 1 AND sp.birth_date IS NOT NULL "
+                            "  AND NOT (st.status IS 'evacuated' AND st.shelter_id IS ps.shelter_id) "
+                            "  AND (st.reported_at IS NULL OR st.reported_at < ps.at) "
+                            "  AND NOT EXISTS (SELECT 1 FROM support_not_same n "
+                            "    WHERE n.support_person_id = sp.id AND n.person_id = p.id) "
+                            "ORDER BY ps.at, sp.id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = _sd_store_step (store, stmt, _("read the check-ins"), error)) == SQLITE_ROW)
+    {
+      const char *by = NULL;
+
+      if (same_folded (_sd_column_text (stmt, 1), _sd_column_text (stmt, 6)))
+        by = "name";
+      else if (same_folded (_sd_column_text (stmt, 2), _sd_column_text (stmt, 7)) &&
+               same_address (_sd_column_text (stmt, 3), _sd_column_text (stmt, 8)))
+        by = "kana_address";
+      if (by == NULL)
+        continue;
+      json_array_append_new (matches,
+                             json_pack ("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:I, s:s}",
+                                        "support_person_id", _sd_column_text (stmt, 0),
+                                        "name", _sd_column_text (stmt, 1), "kana", _sd_column_text (stmt, 2),
+                                        "district", _sd_column_text (stmt, 4), "person_id", _sd_column_text (stmt, 5),
+                                        "evacuee_name", _sd_column_text (stmt, 6),
+                                        "shelter_code", _sd_column_text (stmt, 9),
+                                        "shelter_name", _sd_column_text (stmt, 10),
+                                        "at", (json_int_t) sqlite3_column_int64 (stmt, 11), "by", by));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return sd_json_to_compact (matches);
+}
+
+gboolean
+sd_store_support_not_same (SdStore     *store,
+                           const char  *support_person_id,
+                           const char  *person_id,
+                           GError     **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (support_person_id != NULL && person_id != NULL, FALSE);
+
+  txn = _sd_store_begin (store, error);
+  if (txn == NULL || !support_person_exists (store, support_person_id, error))
+    return FALSE;
+  stmt = _sd_store_prepare (store, "INSERT OR IGNORE INTO support_not_same (support_person_id, person_id) "
+                                   "VALUES (?1, ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  _sd_bind_text (stmt, 1, support_person_id);
+  _sd_bind_text (stmt, 2, person_id);
+  return _sd_store_exec (store, stmt, _("save the person"), error) &&
+         _sd_txn_commit (g_steal_pointer (&txn), error);
 }

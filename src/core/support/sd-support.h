@@ -180,4 +180,19 @@ gboolean sd_support_count_statuses       (SdStore     *store,
 char    *sd_support_districts_json       (SdStore     *store,
                                           GError     **error);
 
+/* Listed people who look like an evacuee now at a shelter (the same name
+ * and date of birth, or the same kana, date of birth and address) and
+ * whose newest report does not say so already: proposals for a person
+ * to confirm, never applied by themselves.  A JSON array of
+ * {support_person_id, name, kana, district, person_id, evacuee_name,
+ * shelter_code, shelter_name, at, by: "name" or "kana_address"}. */
+char    *sd_support_checkin_matches_json (SdStore     *store,
+                                          GError     **error);
+/* The evacuee PERSON_ID is not the listed SUPPORT_PERSON_ID: not
+ * proposed again on this desk. */
+gboolean sd_store_support_not_same       (SdStore     *store,
+                                          const char  *support_person_id,
+                                          const char  *person_id,
+                                          GError     **error);
+
 G_END_DECLS
