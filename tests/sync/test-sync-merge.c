@@ -27,6 +27,7 @@
 static char *template_dir;
 static guint merges_made;  /* by merge_at_hq, across the property's runs */
 static guint answers_made;  /* by safety_step: superseding answers from several sites */
+static guint reports_made;  /* by support_step: status reports on the support list from several sites */
 
 typedef struct {
   char    *dir;
@@ -439,6 +440,50 @@ safety_step (Run   *run,
   answers_made++;
 }
 
+/* The support list during a disaster: any site reports a listed
+ * person's status (the same person often reported at several sites,
+ * evacuated to one shelter or another), adds a supporter or removes a
+ * contact, while the list's rows are edited and deleted elsewhere. */
+static void
+support_step (Run   *run,
+              guint  site)
+{
+  static const char *const codes[] = { "S01", "S02", "S03" };
+  g_autofree char *person = pick_row (run, site, "support_persons");
+  g_autoptr(GError) error = NULL;
+  int what = g_rand_int_range (run->rand, 0, 10);
+
+  if (person == NULL)
+    return;
+  if (what < 7)
+    {
+      SdSupportStatus status = g_rand_int_range (run->rand, 0, SD_N_SUPPORT_STATUSES);
+      g_autofree char *report = NULL;
+
+      report = sd_store_report_support_status (run->sites[site], person, status,
+                                               status == SD_SUPPORT_EVACUATED ? pick (run, codes, 3) : NULL, NULL,
+                                               NULL, SD_SUPPORT_VIA_DESK, &error);
+      g_assert_no_error (error);
+      reports_made++;
+    }
+  else if (what < 9)
+    {
+      SdSupportContactSpec supporter = { SD_SUPPORT_CONTACT_SUPPORTER, pick (run, names, G_N_ELEMENTS (names)), NULL,
+                                         "民生委員", pick (run, phones, G_N_ELEMENTS (phones) - 1) };
+      g_autofree char *contact = sd_store_add_support_contact (run->sites[site], person, &supporter, &error);
+
+      g_assert_no_error (error);
+    }
+  else
+    {
+      g_autofree char *contact = pick_row (run, site, "support_contacts");
+
+      if (contact != NULL)
+        g_assert_true (sd_store_remove_support_contact (run->sites[site], contact, &error));
+      g_assert_no_error (error);
+    }
+}
+
 static void
 random_step (Run *run)
 {
@@ -466,8 +511,10 @@ random_step (Run *run)
     edit_or_delete_leaf (run, site);
   else if (what < 62)
     merge_at_hq (run);
-  else if (what < 70)
+  else if (what < 67)
     safety_step (run, site);
+  else if (what < 72)
+    support_step (run, site);
   else if (what < 86)
     {
       /* A batch by a random path: kiosk to HQ, HQ to kiosk, kiosk to kiosk. */
@@ -584,8 +631,9 @@ test_property (void)
         }
       run_close (&run);
     }
-  g_test_message ("%u seeded runs converged, with %u merges at HQ and %u safety answers", runs, merges_made,
-                  answers_made);
+  g_test_message ("%u seeded runs converged, with %u merges at HQ, %u safety answers and %u support reports", runs,
+                  merges_made, answers_made, reports_made);
+  g_assert_true (runs < 50 || reports_made > 0);
   g_assert_true (runs < 50 || merges_made > 0);
   g_assert_true (runs < 50 || answers_made > 0);
 }
