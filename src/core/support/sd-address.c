@@ -161,13 +161,18 @@ sd_address_split (const char *address)
       g_match_info_fetch_pos (match, 0, NULL, &end);
       p += end;
     }
-  else if (g_regex_match (regex_once (&town, "^([^0-9 ]+) ?"), p, 0, &match))
+  else
     {
-      gint end;
+      /* A match info comes back even when nothing matched. */
+      g_clear_pointer (&match, g_match_info_free);
+      if (g_regex_match (regex_once (&town, "^([^0-9 ]+) ?"), p, 0, &match))
+        {
+          gint end;
 
-      out->town = g_match_info_fetch (match, 1);
-      g_match_info_fetch_pos (match, 0, NULL, &end);
-      p += end;
+          out->town = g_match_info_fetch (match, 1);
+          g_match_info_fetch_pos (match, 0, NULL, &end);
+          p += end;
+        }
     }
   g_clear_pointer (&match, g_match_info_free);
   if (out->town != NULL && *out->town == '\0')

@@ -495,7 +495,10 @@ read_row (SdSupportImport  *self,
       const char *text = cell_of (cells, i);
       char *value = NULL;
 
-      if (field == SD_SUPPORT_FIELD_NONE || text == NULL)
+      /* An empty sex is unknown and an empty consent is none, as the
+       * list stores them: compared as such, not as "no value". */
+      if (field == SD_SUPPORT_FIELD_NONE ||
+          (text == NULL && field != SD_SUPPORT_FIELD_SEX && field != SD_SUPPORT_FIELD_CONSENT))
         continue;
       switch (field)
         {
