@@ -116,6 +116,7 @@ gboolean  sd_cli_run_support_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_support_show (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_support_status (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_support_summary (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_support_sheet (SdCli *cli, GStrv *args, GError **error);
 
 gboolean  sd_cli_run_safety_open  (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_safety_close (SdCli *cli, GStrv *args, GError **error);

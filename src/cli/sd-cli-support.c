@@ -170,6 +170,25 @@ sd_cli_run_support_import (SdCli   *cli,
 
 /* ---- support list ---- */
 
+/* --status STATUS into FILTER (none: every status). */
+static gboolean
+status_filter (const char       *status,
+               SdSupportFilter  *filter,
+               GError          **error)
+{
+  if (status == NULL)
+    return TRUE;
+  if (!sd_support_status_from_string (status, &filter->status))
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("“%s” is not a status: write unconfirmed, safe_home, evacuated, helping, injured or missing"),
+                   status);
+      return FALSE;
+    }
+  filter->by_status = TRUE;
+  return TRUE;
+}
+
 gboolean
 sd_cli_run_support_list (SdCli   *cli,
                          GStrv   *args,
@@ -195,19 +214,8 @@ sd_cli_run_support_list (SdCli   *cli,
     _("District"), _("No."), _("Name"), _("Address"), _("Phone"), _("Reason"), _("Status"), NULL };
   g_autoptr(SdCliTable) table = sd_cli_table_new (7, headings);
 
-  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error))
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) || !status_filter (status, &filter, error))
     return FALSE;
-  if (status != NULL)
-    {
-      if (!sd_support_status_from_string (status, &filter.status))
-        {
-          g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                       _("“%s” is not a status: write unconfirmed, safe_home, evacuated, helping, injured or "
-                         "missing"), status);
-          return FALSE;
-        }
-      filter.by_status = TRUE;
-    }
   filter.district = district;
   filter.reason = reason;
   filter.supporter = supporter;
@@ -286,12 +294,7 @@ sd_cli_run_support_status (SdCli   *cli,
   if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) || !sd_cli_require_option (set, "--set", error))
     return FALSE;
   if (!sd_support_status_from_string (set, &status))
-    {
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                   _("“%s” is not a status: write unconfirmed, safe_home, evacuated, helping, injured or missing"),
-                   set);
-      return FALSE;
-    }
+    return status_filter (set, &(SdSupportFilter) { 0 }, error);
   if ((store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
       (id = sd_store_find_support_person (store, (*args)[1], error)) == NULL)
     return FALSE;
@@ -357,4 +360,67 @@ sd_cli_run_support_summary (SdCli   *cli,
     }
   sd_cli_table_print (table);
   return TRUE;
+}
+
+/* ---- support sheet ---- */
+
+gboolean
+sd_cli_run_support_sheet (SdCli   *cli,
+                          GStrv   *args,
+                          GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *status = NULL, *district = NULL, *supporter = NULL, *by = NULL, *pdf = NULL;
+  gboolean as_csv = FALSE, by_supporter;
+  SdSupportFilter filter = { 0 };
+  guint people = 0;
+  const GOptionEntry entries[] = {
+    { "district", 0, 0, G_OPTION_ARG_STRING, &district, N_("Only this district (町丁目)"), N_("DISTRICT") },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status,
+      N_("Only this status: unconfirmed, safe_home, evacuated, helping, injured, missing"), N_("STATUS") },
+    { "supporter", 0, 0, G_OPTION_ARG_STRING, &supporter,
+      N_("Only people with a supporter whose name or role contains WORD"), N_("WORD") },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &by, N_("A list a district (district, the default) or a supporter (supporter)"),
+      N_("GROUP") },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write visit lists to a PDF file, a page per group"), N_("FILE") },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &as_csv, N_("Write CSV for Excel (UTF-8 with a BOM)"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) || !status_filter (status, &filter, error))
+    return FALSE;
+  if (by != NULL && !g_str_equal (by, "district") && !g_str_equal (by, "supporter"))
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("--by is district or supporter"));
+      return FALSE;
+    }
+  if ((pdf == NULL) == !as_csv)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("Say --pdf FILE or --csv (one of them)"));
+      return FALSE;
+    }
+  by_supporter = g_strcmp0 (by, "supporter") == 0;
+  filter.district = district;
+  filter.supporter = supporter;
+  if ((store = sd_cli_open_store (cli, FALSE, error)) == NULL)
+    return FALSE;
+  if (pdf != NULL)
+    {
+      if (!sd_support_write_visit_lists (store, &filter, by_supporter, sd_store_get_site_name (store),
+                                         sd_store_now_ms (store), pdf, &people, error))
+        return FALSE;
+      g_print (g_dngettext (NULL, "Wrote the visit lists of %u person to %s.\n",
+                            "Wrote the visit lists of %u people to %s.\n", people), people, pdf);
+      return TRUE;
+    }
+  {
+    g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+    if (!sd_support_write_visit_csv (store, &filter, by_supporter, out, NULL, error) ||
+        !g_output_stream_close (out, NULL, error))
+      return FALSE;
+    fwrite (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), 1,
+            g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)), stdout);
+    return fflush (stdout) == 0;
+  }
 }

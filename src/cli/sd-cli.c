@@ -51,6 +51,7 @@ static const SdCliCommand commands[] = {
   { "support", "list", NULL, N_("List the support list: by district, with each person’s status"), sd_cli_run_support_list },
   { "support", "show", N_("PERSON"), N_("Show a person of the support list: plan, contacts, reports (JSON)"), sd_cli_run_support_show },
   { "support", "status", N_("PERSON"), N_("Record a status report for a person of the support list"), sd_cli_run_support_status },
+  { "support", "sheet", NULL, N_("Print visit lists of the support list by district or supporter (PDF or CSV)"), sd_cli_run_support_sheet },
   { "support", "summary", NULL, N_("Count the support list by status, and who is unconfirmed by district"), sd_cli_run_support_summary },
   { "evacuee", "add", N_("[FILE|-]"), N_("Register a household from JSON (a file, or standard input)"), sd_cli_run_evacuee_add },
   { "evacuee", "search", N_("TEXT"), N_("Find people by name, kana, phone or birth date"), sd_cli_run_evacuee_search },

@@ -31,5 +31,6 @@
 #include "sd-address.h"
 #include "sd-support.h"
 #include "sd-support-import.h"
+#include "sd-support-sheets.h"
 #include "sd-text.h"
 #include "sd-uuid.h"

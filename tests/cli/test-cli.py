@@ -1052,6 +1052,37 @@ def test_support_status(tmp):
     ok(cli('check', db=db), 'check')
 
 
+def test_support_sheet(tmp):
+    db = seeded(tmp)
+    listed = json.loads(ok(cli('support', 'list', '--json', db=db), 'list').out)
+    district = listed[0]['district']
+    in_district = [p for p in listed if p['district'] == district]
+    districts = sorted({p['district'] for p in listed})
+    pdf = os.path.join(tmp, 'visits.pdf')
+    r = ok(cli('support', 'sheet', '--pdf', pdf, db=db), 'visit lists of everyone')
+    assert f'{len(listed)} people' in r.out, r.out
+    pages = int(re.search(r'Pages:\s+(\d+)', subprocess.run(['pdfinfo', pdf], capture_output=True, check=True,
+                                                             text=True).stdout).group(1))
+    assert pages >= len(districts), (pages, len(districts))  # a page (or more) a district
+    text = subprocess.run(['pdftotext', pdf, '-'], capture_output=True, check=True).stdout.decode()
+    for p in listed[:5]:
+        assert p['name'] in text and p['address'][:8] in text, p
+    # One district, as CSV: a row each, with a BOM for Excel.
+    out = ok(cli('support', 'sheet', '--csv', '--district', district, db=db), 'one district as CSV').out
+    rows = list(csv.reader(out.lstrip('\ufeff').splitlines()))
+    assert len(rows) == len(in_district) + 1, (len(rows), len(in_district))
+    assert {r[1] for r in rows[1:]} == {p['external_id'] for p in in_district}
+    # By supporter: a person appears on their supporter's list.
+    ok(cli('support', 'status', listed[0]['external_id'], '--set', 'helping', db=db), 'a report')
+    helping = ok(cli('support', 'sheet', '--csv', '--status', 'helping', db=db), 'only helping').out
+    assert len(list(csv.reader(helping.lstrip('\ufeff').splitlines()))) == 2, helping
+    fails(cli('support', 'sheet', db=db), 2, 'neither --pdf nor --csv')
+    fails(cli('support', 'sheet', '--csv', '--by', 'street', db=db), 2, 'a wrong --by')
+    nobody = os.path.join(tmp, 'nobody.pdf')
+    r = fails(cli('support', 'sheet', '--pdf', nobody, '--district', 'どこにもない町', db=db), 1, 'nobody matches')
+    assert not os.path.exists(nobody) and not os.path.exists(nobody + '.part')
+
+
 def test_staff_set_pin(tmp):
     db = os.path.join(tmp, 'site.db')
     init(db)
@@ -1414,6 +1445,7 @@ TESTS = [
     ('safety import: a service’s CSV in Shift_JIS, once only, bad rows refuse the file', test_safety_import),
     ('support import: CP932 welfare export, preview, apply, leavers marked, bad rows refused', test_support_import),
     ('support status: reports, double press, summary, unconfirmed list', test_support_status),
+    ('support sheet: visit lists by district as PDF and CSV', test_support_sheet),
 ]
 
 

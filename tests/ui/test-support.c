@@ -259,6 +259,54 @@ test_checkin_proposed (void)
   close_window (window);
 }
 
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_support_page_save_finish (SD_SUPPORT_PAGE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* The visit lists of what is shown: the unconfirmed, as PDF and CSV. */
+static void
+test_visit_lists (void)
+{
+  SdWindow *window = new_window (1366, 768, "1003", "999999");
+  SdSupportPage *page = show_support (window);
+  g_autofree char *pdf_path = g_build_filename (dir, "visits.pdf", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "visits.csv", NULL);
+  g_autoptr(GFile) pdf = g_file_new_for_path (pdf_path);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autofree char *text = NULL, *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean done = FALSE;
+  const char *argv[] = { "pdftotext", pdf_path, "-", NULL };
+
+  sd_support_page_show_status (page, SD_SUPPORT_UNCONFIRMED);
+  sd_support_page_save_async (page, pdf, TRUE, NULL, saved_cb, &done);
+  sd_ui_wait_for (flag_set, &done);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &text, NULL, NULL, NULL));
+  g_assert_nonnull (strstr (text, "未確認"));
+  done = FALSE;
+  sd_support_page_save_async (page, csv, FALSE, NULL, saved_cb, &done);
+  sd_ui_wait_for (flag_set, &done);
+  g_assert_true (g_file_get_contents (csv_path, &contents, NULL, NULL));
+  lines = g_strsplit (g_strchomp (contents), "\r\n", -1);
+  g_assert_cmpint (g_strv_length (lines) - 1, ==, sql_count (UNCONFIRMED_SQL));
+  close_window (window);
+}
+
 static char *
 write_cp932 (const char *name,
              const char *utf8)
@@ -375,6 +423,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/support/hq-desk", test_hq_desk);
   g_test_add_func ("/ui/support/report-status", test_report_status);
   g_test_add_func ("/ui/support/checkin-proposed", test_checkin_proposed);
+  g_test_add_func ("/ui/support/visit-lists", test_visit_lists);
   g_test_add_func ("/ui/support/import", test_import);
   g_test_add_func ("/ui/support/lead-cannot-import", test_lead_cannot_import);
   rc = g_test_run ();

@@ -16,6 +16,7 @@
 #include "sd-json-item.h"
 #include "sd-live-refresh.h"
 #include "sd-open-csv.h"
+#include "sd-save-folder.h"
 #include "sd-reflow-box.h"
 #include "sd-support-import-dialog.h"
 #include "sd-support-page.h"
@@ -31,7 +32,6 @@ struct _SdSupportPage
 
   /* Template Widgets */
   GtkLabel           *updated_label;
-  GtkWidget          *import_button;
   GtkFlowBox         *status_box;
   GtkExpander        *matches_expander;
   GtkListBox         *matches_list;
@@ -529,6 +529,162 @@ import_action (GtkWidget  *widget,
   sd_open_csv (widget, _("Import the support list from a welfare system"), _("_Open"), import_chosen);
 }
 
+/* ---- visit lists ---- */
+
+typedef struct {
+  char            *db_path;
+  char            *site_name;
+  char            *district;
+  SdSupportFilter  filter;
+  char            *path;
+  gboolean         pdf;
+  guint            people;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->site_name);
+  g_free (job->district);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  SaveJob *job = data;
+  g_autoptr(SdStore) store = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  store = sd_store_open (job->db_path, SD_STORE_OPEN_DEFAULT, &error);
+  if (store != NULL && job->pdf)
+    ok = sd_support_write_visit_lists (store, &job->filter, FALSE, job->site_name, sd_store_now_ms (store),
+                                       job->path, &job->people, &error);
+  else if (store != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (job->path);
+      g_autoptr(GFileOutputStream) out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable,
+                                                         &error);
+
+      ok = out != NULL &&
+           sd_support_write_visit_csv (store, &job->filter, FALSE, G_OUTPUT_STREAM (out), cancellable, &error) &&
+           g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, &error);
+    }
+  else
+    ok = FALSE;
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sd_support_page_save_async (SdSupportPage       *self,
+                            GFile               *file,
+                            gboolean             pdf,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveJob *job;
+
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_support_page_save_async);
+  if (self->store == NULL || g_file_peek_path (file) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Choose a file on this computer."));
+      return;
+    }
+  job = g_new0 (SaveJob, 1);
+  job->db_path = g_strdup (sd_store_get_path (self->store));
+  job->site_name = g_strdup (sd_store_get_site_name (self->store));
+  job->district = g_strdup (self->district);
+  job->filter.by_status = self->status >= 0;
+  job->filter.status = self->status >= 0 ? (SdSupportStatus) self->status : SD_SUPPORT_UNCONFIRMED;
+  job->filter.district = job->district;
+  job->path = g_file_get_path (file);
+  job->pdf = pdf;
+  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+sd_support_page_save_finish (SdSupportPage  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  SdSupportPage *self = SD_SUPPORT_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_support_page_save_finish (self, result, &error))
+    gtk_label_set_text (self->shown_label, error->message);
+  else
+    {
+      SaveJob *job = g_task_get_task_data (G_TASK (result));
+      g_autoptr(GFile) file = g_file_new_for_path (job->path);
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *text = g_strdup_printf (_("Saved %s."), name);
+
+      sd_save_folder_remember (file);
+      gtk_label_set_text (self->shown_label, text);
+    }
+}
+
+static void
+save_chosen_cb (GtkNativeDialog *chooser,
+                int              response,
+                SdSupportPage   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      sd_support_page_save_async (self, file, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "pdf")), NULL,
+                                  saved_cb, NULL);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  gboolean pdf = g_str_equal (g_variant_get_string (parameter, NULL), "pdf");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M");
+  g_autofree char *name = g_strdup_printf ("visit-lists-%s.%s", stamp, pdf ? "pdf" : "csv");
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (pdf ? _("Save the visit lists") : _("Save the people shown as CSV"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  sd_save_folder_apply (GTK_FILE_CHOOSER (chooser));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "pdf", GINT_TO_POINTER (pdf));
+  g_signal_connect (chooser, "response", G_CALLBACK (save_chosen_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* ---- public ---- */
 
 static void
@@ -538,7 +694,6 @@ update_actions (SdSupportPage *self)
                  sd_role_can_import_support_list (sd_staff_get_role (self->staff));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "support.import", can);
-  gtk_widget_set_visible (self->import_button, can);
 }
 
 void
@@ -644,7 +799,6 @@ sd_support_page_class_init (SdSupportPageClass *klass)
   g_type_ensure (SD_TYPE_REFLOW_BOX);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-support-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, updated_label);
-  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, import_button);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, status_box);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, matches_expander);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, matches_list);
@@ -655,6 +809,7 @@ sd_support_page_class_init (SdSupportPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, person_activated_cb);
   gtk_widget_class_install_action (widget_class, "support.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "support.save", "s", save_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

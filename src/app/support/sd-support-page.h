@@ -43,4 +43,17 @@ GtkWindow  *sd_support_page_open_person (SdSupportPage *self,
 GtkWindow  *sd_support_page_import    (SdSupportPage *self,
                                        GFile         *file);
 
+/* Saves the visit lists of the people the status and district shown
+ * select, as a PDF (a page per district) or CSV, in a thread with its
+ * own connection; what Visit lists… and CSV… do after their chooser. */
+void        sd_support_page_save_async  (SdSupportPage       *self,
+                                         GFile               *file,
+                                         gboolean             pdf,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean    sd_support_page_save_finish (SdSupportPage       *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+
 G_END_DECLS

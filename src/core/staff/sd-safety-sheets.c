@@ -10,12 +10,9 @@
  */
 #include "sd-safety-sheets.h"
 #include "sd-csv.h"
-#include "sd-page-text.h"
-#include "sd-private-file.h"
+#include "sd-sheet.h"
 
-#include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 gboolean
 sd_safety_write_missing_csv (GListModel     *missing,
@@ -40,38 +37,10 @@ sd_safety_write_missing_csv (GListModel     *missing,
   return sd_csv_writer_write (csv, out, cancellable, error);
 }
 
-#define A4_WIDTH 595.0
-#define A4_HEIGHT 842.0
-#define MARGIN 36.0
+#define A4_WIDTH SD_SHEET_WIDTH
+#define A4_HEIGHT SD_SHEET_HEIGHT
+#define MARGIN SD_SHEET_MARGIN
 #define ROW_HEIGHT 34.0
-
-typedef struct {
-  cairo_t     *cr;
-  PangoLayout *layout;
-  double       y;
-  guint        page;
-} Sheet;
-
-static void
-text_at (Sheet      *sheet,
-         double      x,
-         double      y,
-         double      width,
-         const char *text,
-         double      size,
-         gboolean    bold)
-{
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Noto Sans CJK JP");
-
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (sheet->layout, font);
-  pango_layout_set_width (sheet->layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_ellipsize (sheet->layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_text (sheet->layout, text != NULL ? text : "", -1);
-  cairo_move_to (sheet->cr, x, y);
-  pango_cairo_show_layout (sheet->cr, sheet->layout);
-}
 
 /* Name, section and rank, phone, then three boxes to write in. */
 static const struct { double x; double width; } columns[] = {
@@ -80,7 +49,7 @@ static const struct { double x; double width; } columns[] = {
 };
 
 static void
-page_head (Sheet      *sheet,
+page_head (SdSheet    *sheet,
            SdRollcall *rollcall,
            const char *department,
            const char *site_name,
@@ -93,30 +62,20 @@ page_head (Sheet      *sheet,
                              _("Note") };
 
   cairo_set_source_rgb (sheet->cr, 0, 0, 0);
+  /* A drill's sheets must never be taken for a real incident's. */
   if (sd_rollcall_get_is_drill (rollcall))
-    {
-      /* A drill's sheets must never be taken for a real incident's. */
-      cairo_rectangle (sheet->cr, 0, 0, A4_WIDTH, 22);
-      cairo_set_source_rgb (sheet->cr, 0.55, 0.23, 0.65);
-      cairo_fill (sheet->cr);
-      cairo_set_source_rgb (sheet->cr, 1, 1, 1);
-      text_at (sheet, MARGIN, 3, A4_WIDTH - 2 * MARGIN, _("DRILL — not a real incident"), 12, TRUE);
-      cairo_set_source_rgb (sheet->cr, 0, 0, 0);
-    }
-  text_at (sheet, MARGIN, 30, A4_WIDTH - 2 * MARGIN, title, 18, TRUE);
-  text_at (sheet, MARGIN, 56, A4_WIDTH - 2 * MARGIN, line, 9, FALSE);
+    sd_sheet_band (sheet, _("DRILL — not a real incident"));
+  sd_sheet_text (sheet, MARGIN, 30, A4_WIDTH - 2 * MARGIN, title, 18, TRUE);
+  sd_sheet_text (sheet, MARGIN, 56, A4_WIDTH - 2 * MARGIN, line, 9, FALSE);
   sheet->y = 78;
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    text_at (sheet, columns[c].x + 2, sheet->y, columns[c].width - 4, headings[c], 9, TRUE);
+    sd_sheet_text (sheet, columns[c].x + 2, sheet->y, columns[c].width - 4, headings[c], 9, TRUE);
   sheet->y += 16;
-  cairo_set_line_width (sheet->cr, 1);
-  cairo_move_to (sheet->cr, MARGIN, sheet->y);
-  cairo_line_to (sheet->cr, A4_WIDTH - MARGIN, sheet->y);
-  cairo_stroke (sheet->cr);
+  sd_sheet_rule (sheet, sheet->y, 1);
 }
 
 static void
-person_row (Sheet   *sheet,
+person_row (SdSheet *sheet,
             SdStaff *staff)
 {
   g_autofree char *post = g_strdup_printf ("%s %s", sd_staff_get_section (staff) ? sd_staff_get_section (staff) : "",
@@ -124,18 +83,15 @@ person_row (Sheet   *sheet,
   g_autofree char *who = g_strdup_printf ("%s  %s", sd_staff_get_staff_no (staff), sd_staff_get_kana (staff) ?
                                           sd_staff_get_kana (staff) : "");
 
-  text_at (sheet, columns[0].x + 2, sheet->y + 3, columns[0].width - 4, sd_staff_get_name (staff), 12, TRUE);
-  text_at (sheet, columns[0].x + 2, sheet->y + 20, columns[0].width - 4, who, 7, FALSE);
-  text_at (sheet, columns[1].x + 2, sheet->y + 8, columns[1].width - 4, post, 9, FALSE);
-  text_at (sheet, columns[2].x + 2, sheet->y + 7, columns[2].width - 4,
+  sd_sheet_text (sheet, columns[0].x + 2, sheet->y + 3, columns[0].width - 4, sd_staff_get_name (staff), 12, TRUE);
+  sd_sheet_text (sheet, columns[0].x + 2, sheet->y + 20, columns[0].width - 4, who, 7, FALSE);
+  sd_sheet_text (sheet, columns[1].x + 2, sheet->y + 8, columns[1].width - 4, post, 9, FALSE);
+  sd_sheet_text (sheet, columns[2].x + 2, sheet->y + 7, columns[2].width - 4,
            sd_staff_get_phone (staff) != NULL ? sd_staff_get_phone (staff) : _("(no phone)"), 12, TRUE);
   /* The boxes to write in. */
-  cairo_set_line_width (sheet->cr, 0.5);
   for (guint c = 3; c < G_N_ELEMENTS (columns); c++)
-    cairo_rectangle (sheet->cr, columns[c].x + 2, sheet->y + 4, columns[c].width - 4, ROW_HEIGHT - 8);
-  cairo_move_to (sheet->cr, MARGIN, sheet->y + ROW_HEIGHT);
-  cairo_line_to (sheet->cr, A4_WIDTH - MARGIN, sheet->y + ROW_HEIGHT);
-  cairo_stroke (sheet->cr);
+    sd_sheet_box (sheet, columns[c].x + 2, sheet->y + 4, columns[c].width - 4, ROW_HEIGHT - 8);
+  sd_sheet_rule (sheet, sheet->y + ROW_HEIGHT, 0.5);
   sheet->y += ROW_HEIGHT;
 }
 
@@ -147,36 +103,25 @@ sd_safety_write_call_sheets (SdRollcall     *rollcall,
                              const char     *path,
                              GError        **error)
 {
-  g_autofree char *partial = NULL;
-  g_autofree char *dir = NULL;
   g_autofree char *department = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (now_ms / 1000);
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M");
-  g_autoptr(PangoLayout) layout = NULL;
-  cairo_surface_t *surface;
-  cairo_status_t result;
-  Sheet sheet = { 0 };
+  SdSheet *sheet;
   guint n;
 
   g_return_val_if_fail (SD_IS_ROLLCALL (rollcall), FALSE);
   g_return_val_if_fail (G_IS_LIST_MODEL (missing), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  dir = g_path_get_dirname (path);
-  partial = g_strconcat (path, ".part", NULL);
-  if (!sd_private_file_create (partial, error))
+  sheet = sd_sheet_new (path, error);
+  if (sheet == NULL)
     return FALSE;
-  surface = cairo_pdf_surface_create (partial, A4_WIDTH, A4_HEIGHT);
-  sheet.cr = cairo_create (surface);
-  layout = sd_page_layout_new (sheet.cr);
-  sheet.layout = layout;
-
   n = g_list_model_get_n_items (missing);
   if (n == 0)
     {
-      sheet.page = 1;
-      page_head (&sheet, rollcall, _("everyone"), site_name, when);
-      text_at (&sheet, MARGIN, sheet.y + 12, A4_WIDTH - 2 * MARGIN, _("Everyone has answered."), 14, FALSE);
+      sheet->page = 1;
+      page_head (sheet, rollcall, _("everyone"), site_name, when);
+      sd_sheet_text (sheet, MARGIN, sheet->y + 12, A4_WIDTH - 2 * MARGIN, _("Everyone has answered."), 14, FALSE);
     }
   for (guint i = 0; i < n; i++)
     {
@@ -184,30 +129,16 @@ sd_safety_write_call_sheets (SdRollcall     *rollcall,
       const char *d = sd_staff_get_department (staff) != NULL ? sd_staff_get_department (staff) : "";
 
       /* A new department starts a new page, and so does a full one. */
-      if (sheet.page == 0 || g_strcmp0 (d, department) != 0 || sheet.y + ROW_HEIGHT > A4_HEIGHT - MARGIN)
+      if (sheet->page == 0 || g_strcmp0 (d, department) != 0 || sheet->y + ROW_HEIGHT > A4_HEIGHT - MARGIN)
         {
-          if (sheet.page > 0)
-            cairo_show_page (sheet.cr);
-          sheet.page = g_strcmp0 (d, department) != 0 ? 1 : sheet.page + 1;
+          if (sheet->page > 0)
+            sd_sheet_page_done (sheet);
+          sheet->page = g_strcmp0 (d, department) != 0 ? 1 : sheet->page + 1;
           g_free (department);
           department = g_strdup (d);
-          page_head (&sheet, rollcall, *d != '\0' ? d : _("(no department)"), site_name, when);
+          page_head (sheet, rollcall, *d != '\0' ? d : _("(no department)"), site_name, when);
         }
-      person_row (&sheet, staff);
+      person_row (sheet, staff);
     }
-  cairo_show_page (sheet.cr);
-  g_clear_object (&layout);
-  cairo_destroy (sheet.cr);
-  cairo_surface_finish (surface);
-  result = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (result != CAIRO_STATUS_SUCCESS || g_rename (partial, path) != 0)
-    {
-      g_remove (partial);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("Could not save the call sheets in “%s”: the folder cannot be written or the disk is full."),
-                   dir);
-      return FALSE;
-    }
-  return TRUE;
+  return sd_sheet_finish (sheet, _("the call sheets"), error);
 }
