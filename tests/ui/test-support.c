@@ -140,6 +140,18 @@ test_hq_desk (void)
 }
 
 static gboolean
+is_scrolled_window (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_SCROLLED_WINDOW (widget);
+}
+
+static gboolean
+is_expander (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_EXPANDER (widget);
+}
+
+static gboolean
 dialog_step_is (gpointer dialog)
 {
   return g_strcmp0 (sd_support_import_dialog_get_step (dialog), g_object_get_data (dialog, "want")) == 0;
@@ -190,6 +202,45 @@ test_report_status (void)
   g_assert_cmpint (sql_count (UNCONFIRMED_SQL), ==, before - 1);
   g_assert_cmpint (g_list_model_get_n_items (shown), ==, before - 1);
   check_screen (GTK_WIDGET (dialog), 760, 600, "person-reported");
+
+  /* The plan and the contacts, edited where they are shown. */
+  {
+    static const char *const assist[] = { "wheelchair", "oxygen", NULL };
+    SdSupportPersonDialog *person = SD_SUPPORT_PERSON_DIALOG (dialog);
+    g_autofree char *plan_sql = g_strdup_printf ("SELECT count (*) FROM support_persons p JOIN shelters s "
+                                                 "ON s.id = p.plan_shelter_id WHERE p.id = '%s' AND s.code = 'S02' "
+                                                 "AND p.plan_route = '北町公園経由' AND p.plan_bring = '酸素ボンベ' "
+                                                 "AND p.plan_assist = 'wheelchair oxygen'", id);
+    g_autofree char *contacts_sql = g_strdup_printf ("SELECT count (*) FROM support_contacts "
+                                                     "WHERE support_person_id = '%s'", id);
+    g_autofree char *supporter_sql = g_strdup_printf ("SELECT count (*) FROM support_contacts WHERE "
+                                                      "support_person_id = '%s' AND kind = 'supporter' "
+                                                      "AND relation = '民生委員'", id);
+
+    g_assert_true (sd_support_person_dialog_edit_plan (person, "S02", "北町公園経由", "酸素ボンベ", assist, NULL));
+    g_assert_cmpint (sql_count (plan_sql), ==, 1);
+    g_assert_true (sd_support_person_dialog_add_contact (person, SD_SUPPORT_CONTACT_SUPPORTER, "北町 民夫", "民生委員",
+                                                         "090-0000-7777"));
+    g_assert_cmpint (sql_count (supporter_sql), ==, 1);
+    /* A contact needs a name: said, nothing added. */
+    g_assert_false (sd_support_person_dialog_add_contact (person, SD_SUPPORT_CONTACT_EMERGENCY, "", "長女",
+                                                          "090-0000-8888"));
+    g_assert_cmpint (sql_count (contacts_sql), ==, 1);
+    check_screen (GTK_WIDGET (dialog), 760, 600, "person-edited");
+    {
+      GtkWidget *scrolled = sd_ui_find (GTK_WIDGET (dialog), is_scrolled_window, NULL);
+      GtkWidget *expander = sd_ui_find (GTK_WIDGET (dialog), is_expander, NULL);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      /* The plan's form open, and the page scrolled to it and below. */
+      gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
+      sd_ui_run_for (300);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      check_screen (GTK_WIDGET (dialog), 760, 600, "person-edited-below");
+    }
+    g_assert_true (sd_support_person_dialog_remove_contact (person, 0));
+    g_assert_cmpint (sql_count (contacts_sql), ==, 0);
+  }
   gtk_window_destroy (dialog);
   close_window (window);
 }

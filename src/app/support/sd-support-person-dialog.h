@@ -26,4 +26,20 @@ gboolean   sd_support_person_dialog_report (SdSupportPersonDialog *self,
                                             const char            *shelter_code,
                                             const char            *note);
 
+/* For the tests, as a person fills the plan's fields and presses Save;
+ * adds a contact as the Add form does; removes the INDEX-th contact. */
+gboolean   sd_support_person_dialog_edit_plan      (SdSupportPersonDialog *self,
+                                                    const char            *shelter_code,
+                                                    const char            *route,
+                                                    const char            *bring,
+                                                    const char *const     *assist,
+                                                    const char            *note);
+gboolean   sd_support_person_dialog_add_contact    (SdSupportPersonDialog *self,
+                                                    SdSupportContactKind   kind,
+                                                    const char            *name,
+                                                    const char            *relation,
+                                                    const char            *phone);
+gboolean   sd_support_person_dialog_remove_contact (SdSupportPersonDialog *self,
+                                                    guint                  index);
+
 G_END_DECLS
