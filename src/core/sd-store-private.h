@@ -124,6 +124,14 @@ char         *_sd_person_search_keys (const char  *name,
                                       const char  *phone,
                                       const char  *birth_date);
 
+/* A person of the support list whose SPEC the import has checked and
+ * tidied already (sd-support-import.c): inserted in the caller's
+ * transaction, with no second check; the new id. */
+struct _SdSupportPersonSpec;
+char         *_sd_support_insert_checked (SdStore                           *store,
+                                          const struct _SdSupportPersonSpec *spec,
+                                          GError                           **error);
+
 /* The synced (captured) tables of the newest schema; NULL past the last. */
 const char   *_sd_synced_table       (guint        index);
 /* Whether the synced TABLE only ever gains rows (events, answers). */

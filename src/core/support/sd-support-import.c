@@ -957,7 +957,9 @@ apply_entry (SdSupportImport  *self,
     spec_of (values, &spec);
   if (ok && e->change == SD_SUPPORT_CHANGE_NEW)
     {
-      new_id = sd_store_add_support_person (store, &spec, &local);
+      /* Checked and tidied by the comparison, and its number new:
+       * inserted straight into the import's transaction. */
+      new_id = _sd_support_insert_checked (store, &spec, &local);
       ok = new_id != NULL &&
            (values[SD_SUPPORT_FIELD_CONTACT_NAME] == NULL || apply_contact (store, new_id, values, &local));
     }

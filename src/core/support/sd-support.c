@@ -191,6 +191,31 @@ bind_tidy (sqlite3_stmt              *stmt,
   _sd_bind_text (stmt, 14, t->disability);
 }
 
+/* The row of T (SPEC for its sex and consent), in the caller's
+ * transaction; its new id. */
+static char *
+insert_person (SdStore                   *store,
+               const Tidy                *t,
+               const SdSupportPersonSpec *spec,
+               GError                   **error)
+{
+  g_autofree char *id = _sd_store_new_id (store);
+  sqlite3_stmt *stmt = _sd_store_prepare (store,
+                                          "INSERT INTO support_persons (id, external_id, name, kana, sex, birth_date, "
+                                          "address, phone, reason, consent_share, created_at, district, care_level, "
+                                          "disability) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                          error);
+
+  if (stmt == NULL)
+    return NULL;
+  _sd_bind_text (stmt, 1, id);
+  bind_tidy (stmt, t, spec);
+  sqlite3_bind_int64 (stmt, 11, sd_store_now_ms (store));
+  if (!_sd_store_exec (store, stmt, _("save the person"), error))
+    return NULL;
+  return g_steal_pointer (&id);
+}
+
 char *
 sd_store_add_support_person (SdStore                    *store,
                              const SdSupportPersonSpec  *spec,
@@ -199,7 +224,6 @@ sd_store_add_support_person (SdStore                    *store,
   g_autoptr(SdTxn) txn = NULL;
   g_autofree char *id = NULL;
   g_auto(Tidy) t = { 0 };
-  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (spec != NULL, NULL);
@@ -207,23 +231,27 @@ sd_store_add_support_person (SdStore                    *store,
   if (!tidy_spec (spec, &t, error))
     return NULL;
   txn = _sd_store_begin (store, error);
-  if (txn == NULL || !external_id_free (store, t.external_id, NULL, error))
-    return NULL;
-
-  id = _sd_store_new_id (store);
-  stmt = _sd_store_prepare (store,
-                            "INSERT INTO support_persons (id, external_id, name, kana, sex, birth_date, "
-                            "address, phone, reason, consent_share, created_at, district, care_level, disability) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", error);
-  if (stmt == NULL)
-    return NULL;
-  _sd_bind_text (stmt, 1, id);
-  bind_tidy (stmt, &t, spec);
-  sqlite3_bind_int64 (stmt, 11, sd_store_now_ms (store));
-  if (!_sd_store_exec (store, stmt, _("save the person"), error) ||
+  if (txn == NULL || !external_id_free (store, t.external_id, NULL, error) ||
+      (id = insert_person (store, &t, spec, error)) == NULL ||
       !_sd_txn_commit (g_steal_pointer (&txn), error))
     return NULL;
   return g_steal_pointer (&id);
+}
+
+char *
+_sd_support_insert_checked (SdStore                    *store,
+                            const SdSupportPersonSpec  *spec,
+                            GError                    **error)
+{
+  Tidy t = {
+    .external_id = (char *) spec->external_id, .name = (char *) spec->name, .kana = (char *) spec->kana,
+    .birth_date = (char *) spec->birth_date, .address = (char *) spec->address, .phone = (char *) spec->phone,
+    .reason = (char *) spec->reason, .care_level = (char *) spec->care_level, .disability = (char *) spec->disability,
+  };
+  g_autofree char *district = sd_address_district (spec->address);
+
+  t.district = district;
+  return insert_person (store, &t, spec, error);
 }
 
 /* Whether ID is a person of the support list (an error naming it if not). */

@@ -45,7 +45,7 @@ const char *sd_support_via_to_string   (SdSupportVia  via);
 gboolean    sd_support_via_from_string (const char   *text,
                                         SdSupportVia *out);
 
-typedef struct {
+typedef struct _SdSupportPersonSpec {
   const char *external_id;   /* the welfare system's own id, may be NULL */
   const char *name;          /* required */
   const char *kana;
