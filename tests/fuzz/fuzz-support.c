@@ -121,6 +121,10 @@ fuzz_address (const uint8_t *data,
     }
   if (district != NULL && !g_utf8_validate (district, -1, NULL))
     __builtin_trap ();
+  /* A district is the town and its 丁目, never more. */
+  if (split != NULL && district != NULL &&
+      (split->town == NULL || !g_str_has_prefix (district, split->town)))
+    __builtin_trap ();
 }
 
 int

@@ -63,7 +63,10 @@ check_screen (GtkWidget  *widget,
               const char *name)
 {
   g_autoptr(GPtrArray) outside = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *shot = g_strdup_printf ("support-%dx%d-%s", width, height, name);
+  const char *lang = g_getenv ("LANGUAGE");
+  g_autofree char *shot = g_strdup_printf ("support-%s-%dx%d-%s",
+                                           lang != NULL && g_str_has_prefix (lang, "en") ? "en" : "ja",
+                                           width, height, name);
 
   sd_ui_run_for (600);
   sd_ui_report_wide (widget, width, 0);
@@ -348,7 +351,7 @@ test_visit_lists (void)
   sd_ui_wait_for (flag_set, &done);
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
                                NULL, &text, NULL, NULL, NULL));
-  g_assert_nonnull (strstr (text, "未確認"));
+  g_assert_nonnull (strstr (text, sd_support_status_label (SD_SUPPORT_UNCONFIRMED)));
   done = FALSE;
   sd_support_page_save_async (page, csv, FALSE, NULL, saved_cb, &done);
   sd_ui_wait_for (flag_set, &done);
