@@ -111,6 +111,7 @@ gboolean  sd_cli_run_duplicates_keep_apart (SdCli *cli, GStrv *args, GError **er
 gboolean  sd_cli_run_duplicates_merge (SdCli *cli, GStrv *args, GError **error);
 
 /* sd-cli-safety.c */
+gboolean  sd_cli_run_map_import_tiles (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_support_import (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_support_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_support_show (SdCli *cli, GStrv *args, GError **error);

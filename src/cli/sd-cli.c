@@ -47,6 +47,7 @@ static const SdCliCommand commands[] = {
   { "safety", "list", NULL, N_("List each staff member’s newest answer to a roll-call"), sd_cli_run_safety_list },
   { "safety", "summary", NULL, N_("Count a roll-call’s answers: safety, who can report and how soon"), sd_cli_run_safety_summary },
   { "safety", "missing", NULL, N_("List the staff who have not answered, with their phone numbers"), sd_cli_run_safety_missing },
+  { "map", "import-tiles", N_("DIR"), N_("Pack a Z/X/Y.png folder of map tiles into one MBTiles file for the desk’s map"), sd_cli_run_map_import_tiles },
   { "support", "import", N_("FILE|-"), N_("Compare a welfare system’s CSV of the support list with it, and apply it"), sd_cli_run_support_import },
   { "support", "list", NULL, N_("List the support list: by district, with each person’s status"), sd_cli_run_support_list },
   { "support", "show", N_("PERSON"), N_("Show a person of the support list: plan, contacts, reports (JSON)"), sd_cli_run_support_show },

@@ -29,6 +29,7 @@
 #include "sd-rescue.h"
 #include "sd-store.h"
 #include "sd-address.h"
+#include "sd-mbtiles.h"
 #include "sd-support.h"
 #include "sd-support-import.h"
 #include "sd-support-sheets.h"

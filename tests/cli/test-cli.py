@@ -1083,6 +1083,47 @@ def test_support_sheet(tmp):
     assert not os.path.exists(nobody) and not os.path.exists(nobody + '.part')
 
 
+def png_bytes(width=4, height=4, rgb=(40, 120, 200)):
+    """A small valid PNG, made with zlib alone."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
+    raw = b''.join(b'\x00' + bytes(rgb) * width for _ in range(height))
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
+            + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+
+
+def test_map_import_tiles(tmp):
+    tiles = os.path.join(tmp, 'tiles')
+    for z, x, y in [(0, 0, 0), (1, 0, 1), (1, 1, 1), (2, 3, 2)]:
+        os.makedirs(os.path.join(tiles, str(z), str(x)), exist_ok=True)
+        with open(os.path.join(tiles, str(z), str(x), f'{y}.png'), 'wb') as f:
+            f.write(png_bytes(rgb=(z * 60, x * 60, y * 60)))
+    out = os.path.join(tmp, 'map.mbtiles')
+    r = ok(cli('map', 'import-tiles', tiles, '--out', out, '--attribution', '© みなと川市'), 'pack')
+    assert 'Packed 4 tiles (zoom 0 to 2)' in r.out, r.out
+    with sqlite3.connect(out) as c:
+        meta = dict(c.execute('SELECT name, value FROM metadata'))
+        # TMS rows: web row 2 at zoom 2 is row 1 counted from the south.
+        [data] = c.execute('SELECT tile_data FROM tiles WHERE zoom_level = 2 AND tile_column = 3 AND tile_row = 1'
+                           ).fetchone()
+    assert meta['format'] == 'png' and meta['minzoom'] == '0' and meta['maxzoom'] == '2', meta
+    assert meta['attribution'] == '© みなと川市' and meta['name'] == 'tiles', meta
+    assert data == png_bytes(rgb=(120, 180, 120))
+    # A broken tile refuses the folder, naming it; nothing is left at --out.
+    broken = os.path.join(tiles, '1', '1', '0.png')
+    with open(broken, 'wb') as f:
+        f.write(png_bytes()[:30])
+    again = os.path.join(tmp, 'again.mbtiles')
+    r = fails(cli('map', 'import-tiles', tiles, '--out', again), 1, 'a broken tile')
+    assert broken in r.err, r.err
+    assert not os.path.exists(again) and not os.path.exists(again + '.part')
+    fails(cli('map', 'import-tiles', tiles), 2, 'no --out')
+    fails(cli('map', 'import-tiles', os.path.join(tmp, 'nowhere'), '--out', again), 1, 'no such folder')
+
+
 def test_staff_set_pin(tmp):
     db = os.path.join(tmp, 'site.db')
     init(db)
@@ -1446,6 +1487,7 @@ TESTS = [
     ('support import: CP932 welfare export, preview, apply, leavers marked, bad rows refused', test_support_import),
     ('support status: reports, double press, summary, unconfirmed list', test_support_status),
     ('support sheet: visit lists by district as PDF and CSV', test_support_sheet),
+    ('map import-tiles: a z/x/y.png folder packed into MBTiles; a broken tile refused', test_map_import_tiles),
 ]
 
 
