@@ -469,9 +469,31 @@ signed_in_cb (SdWindow *self,
 
 /* Back to the start, with nothing of the last person left on screen:
  * what they were typing on Intake is kept aside for them alone. */
+/* Every window a desk opened over this one (a record, a duplicate to
+ * compare, a card, a history): they show the last person's work. */
+static void
+close_transients (SdWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *window = g_list_model_get_item (toplevels, i);
+
+      if (window != GTK_WINDOW (self) && gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        g_ptr_array_add (open, window);
+      else
+        g_object_unref (window);
+    }
+  for (guint i = 0; i < open->len; i++)
+    gtk_window_destroy (g_ptr_array_index (open, i));
+}
+
 static void
 reset (SdWindow *self)
 {
+  close_transients (self);
   if (self->staff != NULL)
     {
       SdIntakeDraft *draft = sd_intake_page_take_draft (self->intake_page);
