@@ -101,7 +101,7 @@ sd_address_normalize (const char *address)
   /* Every dash people type between numbers: hyphens, minus, bars. */
   a = replace (&dashes, "[\\x{2010}-\\x{2015}\\x{2212}\\x{2500}\\x{30FC}\\x{FF70}]", nfkc, "-");
   /* …but the long vowel mark stays in words: only after a digit is it a dash. */
-  b = replace (&dash_after_digit, "(?<![0-9])-(?=[^0-9 ]|$)", a, "ー");
+  b = replace (&dash_after_digit, "(?<![0-9])-(?=[^0-9]|$)", a, "ー");
   /* 三丁目, 十七番地, 六号 in kanji numbers. */
   c = g_regex_replace_eval (regex_once (&kanji, "([〇一二三四五六七八九十]+)(丁目|番地|番|号)"), b, -1, 0, 0,
                             kanji_number_cb, NULL, NULL);
