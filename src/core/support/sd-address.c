@@ -98,10 +98,11 @@ sd_address_normalize (const char *address)
   nfkc = g_utf8_normalize (address, -1, G_NORMALIZE_NFKC);
   if (nfkc == NULL)
     return NULL;
-  /* Every dash people type between numbers: hyphens, minus, bars. */
-  a = replace (&dashes, "[\\x{2010}-\\x{2015}\\x{2212}\\x{2500}\\x{30FC}\\x{FF70}]", nfkc, "-");
-  /* …but the long vowel mark stays in words: only after a digit is it a dash. */
-  b = replace (&dash_after_digit, "(?<![0-9])-(?=[^0-9]|$)", a, "ー");
+  /* One space at most, none at the ends, and none inside the place
+   * itself (after the city, the town's 丁目, or before a number that
+   * does not follow one): only the building stays apart. */
+  a = replace (&space, "\\s+", nfkc, " ");
+  b = g_strstrip (replace (&joins, "(?<=[都道府県市区郡町村目]) |(?<![0-9\\-ー]) (?=[0-9])", a, ""));
   /* 三丁目, 十七番地, 六号 in kanji numbers. */
   c = g_regex_replace_eval (regex_once (&kanji, "([〇一二三四五六七八九十]+)(丁目|番地|番|号)"), b, -1, 0, 0,
                             kanji_number_cb, NULL, NULL);
@@ -109,11 +110,12 @@ sd_address_normalize (const char *address)
   d = replace (&banchi_go, "([0-9]+)(?:番地の|番地|番の|番)([0-9]+)(?:号)?", c, "\\1-\\2");
   e = replace (&banchi_end, "([0-9]+)(?:番地|番)(?![0-9])", d, "\\1");
   f = replace (&no_between, "([0-9]+)の([0-9]+)", e, "\\1-\\2");
-  /* One space at most, none at the ends, and none inside the place
-   * itself (after the city, the town's 丁目, or before a number): only
-   * the building stays apart. */
-  g = replace (&space, "\\s+", f, " ");
-  return g_strstrip (replace (&joins, "(?<=[都道府県市区郡町村目]) |(?<![0-9-]) (?=[0-9])", g, ""));
+  /* Last, so that nothing after it moves a digit beside a dash: every
+   * dash people type between numbers (hyphens, minus, bars) is a
+   * hyphen, but the long vowel mark stays in words: a dash neither
+   * after nor before a digit is one. */
+  g = replace (&dashes, "[\\x{2010}-\\x{2015}\\x{2212}\\x{2500}\\x{30FC}\\x{FF70}]", f, "-");
+  return replace (&dash_after_digit, "(?<![0-9])-(?=[^0-9]|$)", g, "ー");
 }
 
 SdAddress *
