@@ -170,6 +170,19 @@ sd_cli_run_support_import (SdCli   *cli,
 
 /* ---- support list ---- */
 
+/* A status given on the command line. */
+static gboolean
+parse_status (const char       *text,
+              SdSupportStatus  *out,
+              GError          **error)
+{
+  if (sd_support_status_from_string (text, out))
+    return TRUE;
+  g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+               _("“%s” is not a status: write unconfirmed, safe_home, evacuated, helping, injured or missing"), text);
+  return FALSE;
+}
+
 /* --status STATUS into FILTER (none: every status). */
 static gboolean
 status_filter (const char       *status,
@@ -178,15 +191,8 @@ status_filter (const char       *status,
 {
   if (status == NULL)
     return TRUE;
-  if (!sd_support_status_from_string (status, &filter->status))
-    {
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                   _("“%s” is not a status: write unconfirmed, safe_home, evacuated, helping, injured or missing"),
-                   status);
-      return FALSE;
-    }
-  filter->by_status = TRUE;
-  return TRUE;
+  filter->by_status = parse_status (status, &filter->status, error);
+  return filter->by_status;
 }
 
 gboolean
@@ -293,8 +299,8 @@ sd_cli_run_support_status (SdCli   *cli,
 
   if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) || !sd_cli_require_option (set, "--set", error))
     return FALSE;
-  if (!sd_support_status_from_string (set, &status))
-    return status_filter (set, &(SdSupportFilter) { 0 }, error);
+  if (!parse_status (set, &status, error))
+    return FALSE;
   if ((store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
       (id = sd_store_find_support_person (store, (*args)[1], error)) == NULL)
     return FALSE;

@@ -45,7 +45,6 @@ struct _SdSupportPage
   SdStaff            *staff;
   GListStore         *people;         /* SdJsonItem, every listed person */
   json_t             *proposals;      /* sd_support_checkin_matches_json () */
-  GPtrArray          *dialogs;        /* GtkWindow*, open over this page: closed at sign-out */
   GtkFilter          *filter;
   GtkFilterListModel *filtered;
   GtkSortListModel   *sorted;
@@ -467,36 +466,6 @@ sd_support_page_refresh (SdSupportPage *self)
 
 /* ---- a person ---- */
 
-static void
-dialog_destroyed_cb (GtkWidget     *dialog,
-                     SdSupportPage *self)
-{
-  g_ptr_array_remove (self->dialogs, dialog);
-}
-
-/* DIALOG shows people's data: it goes when the desk signs out, so the
- * next person at the kiosk never sees it. */
-static void
-track_dialog (SdSupportPage *self,
-              GtkWindow     *dialog)
-{
-  g_ptr_array_add (self->dialogs, dialog);
-  g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self, 0);
-}
-
-static void
-close_dialogs (SdSupportPage *self)
-{
-  while (self->dialogs->len > 0)
-    {
-      GtkWindow *dialog = g_ptr_array_index (self->dialogs, self->dialogs->len - 1);
-
-      g_signal_handlers_disconnect_by_data (dialog, self);
-      g_ptr_array_remove_index (self->dialogs, self->dialogs->len - 1);
-      gtk_window_destroy (dialog);
-    }
-}
-
 GtkWindow *
 sd_support_page_open_person (SdSupportPage *self,
                              const char    *id)
@@ -510,7 +479,6 @@ sd_support_page_open_person (SdSupportPage *self,
     return NULL;
   dialog = GTK_WINDOW (sd_support_person_dialog_new (self->store, self->staff, id));
   gtk_window_set_transient_for (dialog, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  track_dialog (self, dialog);
   gtk_window_present (dialog);
   return dialog;
 }
@@ -542,7 +510,6 @@ sd_support_page_import (SdSupportPage *self,
   dialog = GTK_WINDOW (sd_support_import_dialog_new (sd_store_get_path (self->store), file));
   gtk_window_set_transient_for (dialog, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   g_signal_connect_object (dialog, "applied", G_CALLBACK (sd_support_page_refresh), self, G_CONNECT_SWAPPED);
-  track_dialog (self, dialog);
   gtk_window_present (dialog);
   return dialog;
 }
@@ -757,7 +724,6 @@ sd_support_page_reset (SdSupportPage *self)
 {
   g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
 
-  close_dialogs (self);
   g_list_store_remove_all (self->people);
   g_clear_pointer (&self->proposals, json_decref);
   show_proposals (self);
@@ -809,9 +775,6 @@ sd_support_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_pointer (&self->live, sd_live_refresh_free);
-  if (self->dialogs != NULL)
-    close_dialogs (self);
-  g_clear_pointer (&self->dialogs, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->staff);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SUPPORT_PAGE);
@@ -861,7 +824,6 @@ sd_support_page_init (SdSupportPage *self)
 
   self->live = sd_live_refresh_new (GTK_WIDGET (self), G_CALLBACK (sd_support_page_refresh), tables);
   self->status = -1;
-  self->dialogs = g_ptr_array_new ();
   self->people = g_list_store_new (SD_TYPE_JSON_ITEM);
   self->filter = GTK_FILTER (gtk_custom_filter_new (person_matches, self, NULL));
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (self->people), self->filter);
