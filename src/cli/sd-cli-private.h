@@ -110,8 +110,13 @@ gboolean  sd_cli_run_duplicates_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_duplicates_keep_apart (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_duplicates_merge (SdCli *cli, GStrv *args, GError **error);
 
-/* sd-cli-safety.c */
+/* sd-cli-map.c */
 gboolean  sd_cli_run_map_import_tiles (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_map_use_tiles (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_map_import_addresses (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_map_geocode (SdCli *cli, GStrv *args, GError **error);
+
+/* sd-cli-support.c */
 gboolean  sd_cli_run_support_import (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_support_list (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_support_show (SdCli *cli, GStrv *args, GError **error);

@@ -314,7 +314,9 @@ build_summary_json (const SdSeedSummary *summary)
   ADD_COUNT (households)
   ADD_COUNT (persons)
   ADD_COUNT (events)
+  ADD_COUNT (map_blocks)
 #undef ADD_COUNT
+  json_object_set_new (root, "map_tiles", json_boolean (summary->map_tiles));
   return root;
 }
 
@@ -337,6 +339,10 @@ sd_cli_print_seed_summary (const char          *dir,
   add_count_row (table, _("Households:"), summary->households);
   add_count_row (table, _("Persons:"), summary->persons);
   add_count_row (table, _("Events:"), summary->events);
+  if (summary->map_blocks > 0)
+    add_count_row (table, _("Address blocks:"), summary->map_blocks);
+  if (summary->map_tiles)
+    sd_cli_table_add_row (table, _("Base map:"), _("set"), NULL);
   sd_cli_table_print (table);
 }
 

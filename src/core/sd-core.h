@@ -29,6 +29,8 @@
 #include "sd-rescue.h"
 #include "sd-store.h"
 #include "sd-address.h"
+#include "sd-geocode.h"
+#include "sd-map-people.h"
 #include "sd-mbtiles.h"
 #include "sd-support.h"
 #include "sd-support-import.h"

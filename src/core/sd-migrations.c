@@ -1885,6 +1885,41 @@ migrate_to_15 (sqlite3  *db,
   return exec_sql (db, sql->str, error);
 }
 
+/* Version 16: the offline map's own data, this desk's alone (not synced:
+ * it is public reference data each desk loads from a file).
+ *
+ * map_addresses is the national address reference (MLIT 位置参照情報,
+ * 街区レベル): one point per block (街区), keyed by the town as the
+ * address reader normalises it, its 丁目 and the block number.  A
+ * municipality's file replaces the rows of the cities it covers.
+ *
+ * map_base names the MBTiles file the desk draws its base map from; the
+ * file stays where the municipality keeps it (it may be large). */
+static const char schema_v16[] =
+  "CREATE TABLE map_addresses ("
+  "  town TEXT NOT NULL CHECK (length (town) BETWEEN 1 AND 100),"
+  "  chome INTEGER NOT NULL CHECK (chome BETWEEN 0 AND 99),"
+  "  block INTEGER NOT NULL CHECK (block BETWEEN 1 AND 99999),"
+  "  city TEXT NOT NULL CHECK (length (city) BETWEEN 1 AND 100),"
+  "  prefecture TEXT NOT NULL CHECK (length (prefecture) <= 20),"
+  "  lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),"
+  "  lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),"
+  "  PRIMARY KEY (town, chome, block, city)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX map_addresses_city ON map_addresses (city);"
+  "CREATE TABLE map_base ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  path TEXT NOT NULL CHECK (length (path) BETWEEN 1 AND 4096),"
+  "  set_at INTEGER NOT NULL"
+  ");";
+
+static gboolean
+migrate_to_16 (sqlite3  *db,
+               GError  **error)
+{
+  return exec_sql (db, schema_v16, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -1904,6 +1939,7 @@ static const MigrationFunc migrations[] = {
   migrate_checks_as_comparisons,
   migrate_to_14,
   migrate_to_15,
+  migrate_to_16,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);

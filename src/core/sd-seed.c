@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "sd-csv.h"
+#include "sd-geocode.h"
 #include "sd-date.h"
 #include "sd-intake-input.h"
 #include "sd-json.h"
@@ -610,15 +611,14 @@ load_csv (SeedLoad           *load,
 
 /* ---- evacuees.json ---- */
 
-static json_t *
-load_json_file (const char  *path,
+/* The whole of a seed file, or NULL with an error naming FILE. */
+static GBytes *
+read_seed_file (const char  *path,
                 const char  *file,
-                gsize        flags,
                 GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  g_autoptr(json_t) root = NULL;
+  char *contents = NULL;
   gsize length = 0;
 
   if (!g_file_get_contents (path, &contents, &length, &local_error))
@@ -631,6 +631,24 @@ load_json_file (const char  *path,
                      "%s: %s", file, local_error->message);
       return NULL;
     }
+  return g_bytes_new_take (contents, length);
+}
+
+static json_t *
+load_json_file (const char  *path,
+                const char  *file,
+                gsize        flags,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = read_seed_file (path, file, error);
+  g_autoptr(json_t) root = NULL;
+  const char *contents;
+  gsize length = 0;
+
+  if (bytes == NULL)
+    return NULL;
+  contents = g_bytes_get_data (bytes, &length);
   root = sd_json_parse (contents, length, flags, &local_error);
   if (root == NULL)
     {
@@ -1135,9 +1153,37 @@ load_entry (SeedLoad    *load,
       return path != NULL && load_safety (load, path, file, error);
     }
 
+  /* The offline map: the base map is used where it lies (it may be
+   * large), the address reference is loaded into the database. */
+  if (g_str_equal (kind, "map-tiles"))
+    {
+      path = resolve_path (load, file, index, error);
+      if (path == NULL || !sd_store_set_map_tiles (load->store, path, error))
+        return FALSE;
+      load->summary.map_tiles = TRUE;
+      return TRUE;
+    }
+  if (g_str_equal (kind, "addresses"))
+    {
+      g_autoptr(GBytes) csv = NULL;
+      SdAddressImportResult result = { 0 };
+
+      path = resolve_path (load, file, index, error);
+      if (path == NULL || (csv = read_seed_file (path, file, error)) == NULL)
+        return FALSE;
+      if (!sd_store_import_addresses (load->store, csv, encoding, &result, error))
+        {
+          g_prefix_error (error, "%s: ", file);
+          return FALSE;
+        }
+      load->summary.map_blocks += result.rows;
+      sd_address_import_result_clear (&result);
+      return TRUE;
+    }
+
   g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-               _("%s, file %u: “%s” is not a kind of seed file: write shelters, staff, safety, support or "
-                 "evacuees"),
+               _("%s, file %u: “%s” is not a kind of seed file: write shelters, staff, safety, support, "
+                 "evacuees, map-tiles or addresses"),
                MANIFEST_NAME, index, kind);
   return FALSE;
 }

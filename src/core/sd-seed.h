@@ -23,6 +23,8 @@ typedef struct {
   guint households;
   guint persons;
   guint events;
+  guint map_blocks;   /* blocks of the address reference */
+  gboolean map_tiles; /* a base map was set */
 } SdSeedSummary;
 
 gboolean sd_seed_load (SdStore       *store,

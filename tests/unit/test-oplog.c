@@ -39,7 +39,7 @@ static const char *const local_tables[] = {
   "site", "oplog", "oplog_sites", "oplog_tables", "oplog_fields", "oplog_gaps", "peer_acks", "signin_state",
   "person_state", "person_keys", "card_keys", "staff_pins", "table_counts", "shelter_occupancy",
   "shelter_households", "staying_totals", "staying_by_birth", "safety_state", "support_state",
-  "support_import_maps", "support_not_same",
+  "support_import_maps", "support_not_same", "map_addresses", "map_base",
   /* sync's own bookkeeping (schema 11) */
   "sync_self", "sync_peers", "sync_batches", "sync_clock_flags", "sync_waiting", "sync_conflicts",
   "sync_duplicates", NULL };
