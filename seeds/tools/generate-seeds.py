@@ -20,9 +20,14 @@ import csv
 import datetime
 import io
 import json
+import math
 import os
 import random
+import re
+import sqlite3
+import struct
 import unicodedata
+import zlib
 
 SEED = 20260117
 
@@ -569,6 +574,631 @@ def write_evacuees(out, g):
     return len(households), persons, events
 
 
+# ---------------------------------------------------------------- base map and address reference
+#
+# map.mbtiles is a base map of the city, drawn here (MBTiles 1.3: 256 × 256
+# PNG tiles in SQLite, rows numbered from the south as TMS does), and
+# address-reference.sjis.csv the city's blocks (街区) in the format of the
+# national address reference (MLIT 位置参照情報, 街区レベル).  Both are
+# invented: the city lies in the open Pacific around 32.50 °N, 141.50 °E,
+# where there is nothing to draw over.  Flat colours, no anti-aliasing, no
+# text:
+#
+#     water (sea and river)   #9ecae8
+#     land                    #f2eee3
+#     road                    #ffffff
+#     road casing             #bcae98
+#     district (町丁目) line   #a08eb4
+#     park                    #c3e0a5
+#
+# Bounding box (the "bounds" metadata; every tile that touches it is drawn
+# at zoom 12 to 16): west 141.455, south 32.467, east 141.545, north 32.533.
+#
+# Sample points for UI tests, (lat, lon), checked against the zoom-15 and
+# zoom-16 tiles that hold them (and by this generator, which stops if a
+# change to the drawing moves them):
+#
+#     sea    (32.472948, 141.489359)  water #9ecae8: 600 m out from the
+#                                     south coast, 3 km from the piers
+#     river  (32.498151, 141.500393)  water #9ecae8: the middle of 大川,
+#                                     which is 90 m wide there (45 m to
+#                                     either bank), 660 m from the
+#                                     nearest bridge
+#     land   (32.518621, 141.520643)  land #f2eee3: open ground in the
+#                                     north-east, 300 m from the nearest
+#                                     road or district line, further
+#                                     from any park, river or coast
+#
+# The plan is drawn in metres east (x) and north (y) of 32.50 °N, 141.50 °E:
+# a grid of 丁目, one cell each, split into 30 blocks (6 × 5) by local
+# streets; a river corridor between the fourth and fifth column; main roads
+# on some of the grid lines and along the coast.
+
+MAP_ORIGIN = (32.50, 141.50)
+MAP_BOUNDS = (141.455, 32.467, 141.545, 32.533)  # west, south, east, north
+MAP_ZOOMS = range(12, 17)
+MAP_SAMPLES = {  # name: ((lat, lon), palette index expected)
+    "sea": ((32.472948, 141.489359), 1),
+    "river": ((32.498151, 141.500393), 1),
+    "land": ((32.518621, 141.520643), 0),
+}
+
+LAND, WATER, ROAD, CASING, DISTRICT, PARK = range(6)
+PALETTE = [(0xf2, 0xee, 0xe3), (0x9e, 0xca, 0xe8), (0xff, 0xff, 0xff),
+           (0xbc, 0xae, 0x98), (0xa0, 0x8e, 0xb4), (0xc3, 0xe0, 0xa5)]
+
+# Widths in pixels by zoom: (core, casing) of main and local roads (local
+# streets are not drawn below zoom 14, nor cased at 14); district lines are
+# 1 pixel.
+MAIN_ROAD_PX = {12: (2, 4), 13: (3, 5), 14: (4, 6), 15: (6, 8), 16: (10, 14)}
+LOCAL_ROAD_PX = {14: (2, 0), 15: (3, 5), 16: (5, 7)}
+
+# The grid: column widths west to east (the river's corridor lies between
+# the fourth and the fifth), row heights from the coast northwards.
+COLUMN_WIDTHS = (660, 720, 680, 640, 640, 700, 680, 660)
+RIVER_CORRIDOR = 500
+ROW_HEIGHTS = (620, 660, 640, 680, 640, 660, 620)
+CITY_WEST, CITY_SOUTH = -2940, -2145
+
+# Which 丁目 lies in which cell, north row first: town letter and 丁目;
+# "..": open land, "##": park, "~~": sea.
+TOWN_LETTERS = {"H": "東町", "W": "西町", "S": "南町", "N": "北町", "M": "港町", "K": "川口町",
+                "Z": "桜台", "G": "緑ヶ丘", "C": "中央", "T": "本町", "Y": "若葉台", "P": "松原",
+                "O": "汐見", "B": "浜通", "R": "大川"}
+TOWN_PLAN = [
+    ".. Y3 N3 N2 R2 R4 .. H4",
+    "Y2 Y1 Z3 N1 R1 R3 H2 H3",
+    "G3 G1 Z2 T2 C3 ## O3 H1",
+    "G4 G2 Z1 T1 C1 M4 O1 O2",
+    "W2 W1 S2 S1 C2 M3 ~~ ~~",
+    "W3 S5 S4 S3 K2 M2 ~~ ~~",
+    "P2 P1 B2 B1 K1 M1 ~~ ~~",
+]
+BLOCK_COLUMNS, BLOCK_ROWS = 6, 5
+
+# The coast: its distance from the cells next to it, and the coast road's.
+COAST_OFFSET, COAST_ROAD_OFFSET = 250, 100
+FAR = 30000  # metres: beyond the edge of any tile drawn
+
+KANJI_NUMERALS = "〇一二三四五六七八九"
+
+
+def m_per_degree(lat):
+    phi = math.radians(lat)
+    return (111132.954 - 559.822 * math.cos(2 * phi) + 1.175 * math.cos(4 * phi),
+            111412.84 * math.cos(phi) - 93.5 * math.cos(3 * phi) + 0.118 * math.cos(5 * phi))
+
+
+M_PER_DEG_LAT, M_PER_DEG_LON = m_per_degree(MAP_ORIGIN[0])
+
+
+def m_to_latlon(x, y):
+    return MAP_ORIGIN[0] + y / M_PER_DEG_LAT, MAP_ORIGIN[1] + x / M_PER_DEG_LON
+
+
+def world_pixel(lat, lon, z):
+    """Web-mercator pixel of (LAT, LON) at zoom Z, from the north-west corner."""
+    n = 256 << z
+    return ((lon + 180.0) / 360.0 * n,
+            (1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
+
+
+def tile_range(z):
+    """The tiles (x0, y0, x1, y1, inclusive, XYZ) that touch MAP_BOUNDS."""
+    west, south, east, north = MAP_BOUNDS
+    x0, y0 = world_pixel(north, west, z)
+    x1, y1 = world_pixel(south, east, z)
+    return int(x0 // 256), int(y0 // 256), int(x1 // 256), int(y1 // 256)
+
+
+def plane_rectangular(lat, lon, lat0, lon0):
+    """Japan Plane Rectangular Coordinates (GRS80, m0 0.9999; GSI's series):
+    X north and Y east of the origin (LAT0, LON0), in metres."""
+    a, f, m0 = 6378137.0, 1 / 298.257222101, 0.9999
+    n = f / (2 - f)
+    big_a = (1 + n ** 2 / 4 + n ** 4 / 64, -1.5 * (n - n ** 3 / 8 - n ** 5 / 64),
+             15 / 16 * (n ** 2 - n ** 4 / 4), -35 / 48 * (n ** 3 - 5 / 16 * n ** 5),
+             315 / 512 * n ** 4, -693 / 1280 * n ** 5)
+    alpha = (0, n / 2 - 2 / 3 * n ** 2 + 5 / 16 * n ** 3 + 41 / 180 * n ** 4 - 127 / 288 * n ** 5,
+             13 / 48 * n ** 2 - 3 / 5 * n ** 3 + 557 / 1440 * n ** 4 + 281 / 630 * n ** 5,
+             61 / 240 * n ** 3 - 103 / 140 * n ** 4 + 15061 / 26880 * n ** 5,
+             49561 / 161280 * n ** 4 - 179 / 168 * n ** 5, 34729 / 80640 * n ** 5)
+    phi0 = math.radians(lat0)
+    scale = m0 * a / (1 + n)
+    s_phi0 = scale * (big_a[0] * phi0 + sum(big_a[j] * math.sin(2 * j * phi0) for j in range(1, 6)))
+    phi, dl = math.radians(lat), math.radians(lon - lon0)
+    k = 2 * math.sqrt(n) / (1 + n)
+    t = math.sinh(math.atanh(math.sin(phi)) - k * math.atanh(k * math.sin(phi)))
+    xi = math.atan2(t, math.cos(dl))
+    eta = math.atanh(math.sin(dl) / math.sqrt(1 + t * t))
+    x = scale * big_a[0] * (xi + sum(alpha[j] * math.sin(2 * j * xi) * math.cosh(2 * j * eta)
+                                     for j in range(1, 6))) - s_phi0
+    y = scale * big_a[0] * (eta + sum(alpha[j] * math.cos(2 * j * xi) * math.sinh(2 * j * eta)
+                                      for j in range(1, 6)))
+    return x, y
+
+
+# The address reference gives plane coordinates in 系 IX (origin 36°N,
+# 139°50′E), the system of the Izu islands, the nearest land.
+PLANE_SYSTEM = ("9", 36.0, 139.0 + 50 / 60)
+
+
+class CityPlan:
+    """Everything drawn, in metres: cells, blocks, parks, roads, river, coast."""
+
+    def __init__(self, r):
+        self.r = r
+        self.grid()
+        self.blocks_and_streets()
+        self.coast()
+        self.river()
+        self.roads_and_parks()
+
+    # -- the grid of 丁目
+    def grid(self):
+        xs, x = [], CITY_WEST
+        for i, w in enumerate(COLUMN_WIDTHS):
+            if i == 4:
+                self.corridor = (x, x + RIVER_CORRIDOR)
+                x += RIVER_CORRIDOR
+            xs.append((x, x + w))
+            x += w
+        ys, y = [], CITY_SOUTH
+        for h in ROW_HEIGHTS:
+            ys.append((y, y + h))
+            y += h
+        self.columns, self.rows = xs, ys
+        self.city_east, self.city_north = x, y
+        self.cells = {}      # (town, chome): (x0, y0, x1, y1)
+        self.cell_at = {}    # (column, row): (town, chome)
+        self.sea_cells = []
+        self.other_cells = {}  # (col, row): ".." or "##"
+        for n, line in enumerate(TOWN_PLAN):
+            row = len(TOWN_PLAN) - 1 - n
+            for col, token in enumerate(line.split()):
+                rect = (xs[col][0], ys[row][0], xs[col][1], ys[row][1])
+                if token == "~~":
+                    self.sea_cells.append((col, row))
+                elif token in ("..", "##"):
+                    self.other_cells[(col, row)] = (token, rect)
+                else:
+                    key = (TOWN_LETTERS[token[0]], int(token[1:]))
+                    assert key not in self.cells, key
+                    self.cells[key] = rect
+                    self.cell_at[(col, row)] = key
+        for town, chome in TOWNS:
+            got = sorted(c for t, c in self.cells if t == town)
+            assert got == list(range(1, chome + 1)), (town, got)
+            # A town is one piece: every cell of it reachable from its first.
+            mine = {cr for cr, key in self.cell_at.items() if key[0] == town}
+            seen, todo = set(), [min(mine)]
+            while todo:
+                c, r = todo.pop()
+                if (c, r) in seen:
+                    continue
+                seen.add((c, r))
+                todo += [n for n in ((c + 1, r), (c - 1, r), (c, r + 1), (c, r - 1)) if n in mine]
+            assert seen == mine, town
+        assert len(self.cells) == sum(n for _, n in TOWNS)
+        # The sea's corner: east of the fifth column's east edge, south of the
+        # fourth row's south edge (the grid above checks this).
+        self.coast_x = xs[5][1]
+        self.bay_y = ys[3][0]
+        for col, row in self.sea_cells:
+            assert xs[col][0] >= self.coast_x and ys[row][1] <= self.bay_y
+
+    # -- 30 blocks a 丁目, numbered from the corner nearest the city centre,
+    #    row by row and back again, as 住居表示 numbers them
+    def blocks_and_streets(self):
+        r = self.r
+        self.blocks = {}          # (town, chome, block): (x, y) of its point
+        self.block_rects = {}     # (town, chome, block): (x0, y0, x1, y1)
+        self.cell_grids = {}      # (town, chome): (x edges, y edges)
+        for key in sorted(self.cells, key=lambda k: (self.cells[k][1], self.cells[k][0])):
+            x0, y0, x1, y1 = self.cells[key]
+            bw, bh = (x1 - x0) / BLOCK_COLUMNS, (y1 - y0) / BLOCK_ROWS
+            xe = [x0] + [x0 + i * bw + r.uniform(-0.12, 0.12) * bw for i in range(1, BLOCK_COLUMNS)] + [x1]
+            ye = [y0] + [y0 + j * bh + r.uniform(-0.12, 0.12) * bh for j in range(1, BLOCK_ROWS)] + [y1]
+            self.cell_grids[key] = (xe, ye)
+            from_east = abs(x1) < abs(x0)
+            from_north = abs(y1) < abs(y0)
+            number = 0
+            for j in range(BLOCK_ROWS):
+                jj = BLOCK_ROWS - 1 - j if from_north else j
+                order = list(range(BLOCK_COLUMNS))
+                if from_east != (j % 2 == 1):
+                    order.reverse()
+                for ii in order:
+                    number += 1
+                    rect = (xe[ii], ye[jj], xe[ii + 1], ye[jj + 1])
+                    self.block_rects[key + (number,)] = rect
+                    self.blocks[key + (number,)] = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+
+    def park_blocks(self, town, chome, numbers):
+        rects = [self.block_rects[(town, chome, n)] for n in numbers]
+        return (min(r[0] for r in rects), min(r[1] for r in rects),
+                max(r[2] for r in rects), max(r[3] for r in rects))
+
+    # -- the coast: south of the first row, east of the sixth column up to the
+    #    fourth row, then east along it; rounded corners, and waves
+    def stair_line(self, offset, step=8.0):
+        # The corners are arcs about fixed centres, so that the coast and the
+        # coast road run parallel: radius A + OFFSET round the headland, B -
+        # OFFSET in the bay.
+        a, b = 150.0, 520.0
+        xe, ys, yn = self.coast_x, CITY_SOUTH, self.bay_y
+        c1, c2 = (xe - a, ys + a), (xe + b, yn - b)
+        pts = []
+
+        def line(p, q):
+            n = max(1, int(math.hypot(q[0] - p[0], q[1] - p[1]) / step))
+            pts.extend((p[0] + (q[0] - p[0]) * i / n, p[1] + (q[1] - p[1]) * i / n) for i in range(n))
+
+        def arc(c, radius, t0, t1):
+            n = max(2, int(abs(t1 - t0) * radius / step))
+            pts.extend((c[0] + radius * math.cos(t0 + (t1 - t0) * i / n),
+                        c[1] + radius * math.sin(t0 + (t1 - t0) * i / n)) for i in range(n))
+
+        line((-FAR, ys - offset), (c1[0], ys - offset))
+        arc(c1, a + offset, -math.pi / 2, 0.0)
+        line((xe + offset, c1[1]), (xe + offset, c2[1]))
+        arc(c2, b - offset, math.pi, math.pi / 2)
+        line((c2[0], yn - offset), (FAR, yn - offset))
+        pts.append((FAR, yn - offset))
+        return pts
+
+    def coast(self):
+        r = self.r
+        waves = [(30.0, 1150.0, r.uniform(0, 2 * math.pi)), (16.0, 430.0, r.uniform(0, 2 * math.pi)),
+                 (7.0, 170.0, r.uniform(0, 2 * math.pi))]
+        base = self.stair_line(COAST_OFFSET)
+        coast, s = [], 0.0
+        for i, (x, y) in enumerate(base):
+            if i:
+                s += math.hypot(x - base[i - 1][0], y - base[i - 1][1])
+            p, q = base[max(i - 1, 0)], base[min(i + 1, len(base) - 1)]
+            d = math.hypot(q[0] - p[0], q[1] - p[1])
+            nx, ny = (q[1] - p[1]) / d, -(q[0] - p[0]) / d  # to the right: the sea
+            w = sum(amp * math.sin(2 * math.pi * s / length + phase) for amp, length, phase in waves)
+            coast.append((x + nx * w, y + ny * w))
+        self.coastline = coast
+        self.sea = coast + [(FAR, -FAR), (-FAR, -FAR)]
+        # The port: two piers and a breakwater off 港町.
+        xe = self.coast_x
+        self.piers = [(xe + 175, -1480, xe + 640, -1400),
+                      (xe + 175, -1220, xe + 560, -1150),
+                      (xe + 800, -1780, xe + 830, -1060)]
+
+    # -- 大川: from the north edge through its corridor to the sea, 60 m wide
+    #    north of the city and 115 m at its mouth
+    def river(self):
+        r = self.r
+        mid = (self.corridor[0] + self.corridor[1]) / 2
+        p1, p2 = r.uniform(0, 2 * math.pi), r.uniform(0, 2 * math.pi)
+
+        def centre(y):
+            return mid + 80 * math.sin(2 * math.pi * y / 1700 + p1) + 28 * math.sin(2 * math.pi * y / 640 + p2)
+
+        def width(y):
+            t = min(1.0, max(0.0, (self.city_north - y) / (self.city_north - CITY_SOUTH)))
+            return 60 + 55 * t
+
+        self.river_centre, self.river_width = centre, width
+        top, bottom = FAR, CITY_SOUTH - COAST_OFFSET - 600
+        ys = []
+        y = top
+        while y > bottom:
+            ys.append(y)
+            y -= 500 if y > 16000 else 10
+        ys.append(bottom)
+        left, right = [], []
+        for i, y in enumerate(ys):
+            ya, yb = ys[max(i - 1, 0)], ys[min(i + 1, len(ys) - 1)]
+            dx, dy = centre(yb) - centre(ya), yb - ya
+            d = math.hypot(dx, dy)
+            nx, ny = dy / d, -dx / d
+            h = width(y) / 2
+            c = centre(y)
+            left.append((c + nx * h, y + ny * h))
+            right.append((c - nx * h, y - ny * h))
+        self.river_polygon = left + right[::-1]
+        # The corridor leaves the river room: no cell touches it.
+        for y in range(int(CITY_SOUTH), int(self.city_north) + 1, 5):
+            assert self.corridor[0] + 60 < centre(y) - width(y) / 2
+            assert centre(y) + width(y) / 2 < self.corridor[1] - 60
+
+    # -- roads and parks
+    def roads_and_parks(self):
+        cx, cy = self.columns, self.rows
+        ys = CITY_SOUTH - COAST_ROAD_OFFSET
+        self.coast_road = self.stair_line(COAST_ROAD_OFFSET, step=10.0)
+        bay_road = self.bay_y - COAST_ROAD_OFFSET
+        # Main roads: ("v", x, y0, y1) and ("h", y, x0, x1).
+        self.main_roads = [
+            ("v", cx[0][0], ys, FAR),
+            ("v", cx[1][1], ys, FAR),
+            ("v", cx[4][1], ys, FAR),
+            ("v", cx[6][1], bay_road, FAR),
+            ("h", cy[1][1], -FAR, self.coast_x + COAST_ROAD_OFFSET),
+            ("h", cy[3][1], -FAR, FAR),
+            ("h", cy[5][1], -FAR, FAR),
+        ]
+        # Local streets along the river, and between the blocks of each 丁目.
+        self.local_roads = [("v", self.corridor[0], ys, FAR), ("v", self.corridor[1], ys, FAR)]
+        # Parks: the pine belt of 松原 behind the beach, the park of 桜台 (桜台中央公園,
+        # 桜台3丁目1), 川辺公園 by the river (大川2丁目22), and the big park in the middle.
+        r2 = self.cells[("大川", 2)]
+        kawabe = self.park_blocks("大川", 2, (22, 23, 24))
+        self.parks = [
+            (-FAR, CITY_SOUTH - COAST_OFFSET - 200, cx[2][1], ys),
+            self.park_blocks("桜台", 3, (1, 2, 11, 12)),
+            ((self.corridor[0] + self.corridor[1]) / 2, r2[1], r2[0], r2[3]),
+            (self.corridor[1], kawabe[1], kawabe[2], kawabe[3]),
+        ]
+        for (col, row), (token, rect) in sorted(self.other_cells.items()):
+            if token == "##":
+                self.parks.append(rect)
+        in_park = set()
+        for key, rect in self.block_rects.items():
+            bx, by = self.blocks[key]
+            if any(p[0] <= bx <= p[2] and p[1] <= by <= p[3] for p in self.parks):
+                in_park.add(rect)
+        for key in sorted(self.cells):
+            xe, ye = self.cell_grids[key]
+            for i in range(1, BLOCK_COLUMNS):
+                for j in range(BLOCK_ROWS):
+                    a, b = (xe[i - 1], ye[j], xe[i], ye[j + 1]), (xe[i], ye[j], xe[i + 1], ye[j + 1])
+                    if not (a in in_park and b in in_park):
+                        self.local_roads.append(("v", xe[i], ye[j], ye[j + 1]))
+            for j in range(1, BLOCK_ROWS):
+                for i in range(BLOCK_COLUMNS):
+                    a, b = (xe[i], ye[j - 1], xe[i + 1], ye[j]), (xe[i], ye[j], xe[i + 1], ye[j + 1])
+                    if not (a in in_park and b in in_park):
+                        self.local_roads.append(("h", ye[j], xe[i], xe[i + 1]))
+
+
+class Raster:
+    """Palette indices, one byte a pixel, drawn with the pixel centre rule."""
+
+    def __init__(self, z):
+        self.z = z
+        self.tx0, self.ty0, tx1, ty1 = tile_range(z)
+        self.tiles_x, self.tiles_y = tx1 - self.tx0 + 1, ty1 - self.ty0 + 1
+        self.w, self.h = self.tiles_x * 256, self.tiles_y * 256
+        self.buf = bytearray(self.w * self.h)  # LAND
+
+    def px(self, x, y):
+        """Pixel of a point given in metres."""
+        lat, lon = m_to_latlon(x, y)
+        wx, wy = world_pixel(lat, lon, self.z)
+        return wx - self.tx0 * 256, wy - self.ty0 * 256
+
+    def at(self, lat, lon):
+        wx, wy = world_pixel(lat, lon, self.z)
+        return self.buf[int(wy - self.ty0 * 256) * self.w + int(wx - self.tx0 * 256)]
+
+    def fill_rect(self, x0, y0, x1, y1, colour):
+        i0, i1 = max(0, math.ceil(x0 - 0.5)), min(self.w, math.ceil(x1 - 0.5))
+        j0, j1 = max(0, math.ceil(y0 - 0.5)), min(self.h, math.ceil(y1 - 0.5))
+        if i0 >= i1 or j0 >= j1:
+            return
+        run, w, buf = bytes((colour,)) * (i1 - i0), self.w, self.buf
+        for j in range(j0 * w, j1 * w, w):
+            buf[j + i0:j + i1] = run
+
+    def rect_m(self, rect, colour):
+        x0, y1 = self.px(rect[0], rect[1])
+        x1, y0 = self.px(rect[2], rect[3])
+        self.fill_rect(x0, y0, x1, y1, colour)
+
+    def line_m(self, road, width, colour, extend=0.0):
+        """An axis-parallel road or line WIDTH pixels wide."""
+        kind, at, a, b = road
+        half = width / 2
+        if kind == "v":
+            x, y1 = self.px(at, a)
+            _, y0 = self.px(at, b)
+            self.fill_rect(x - half, y0 - extend, x + half, y1 + extend, colour)
+        else:
+            x0, y = self.px(a, at)
+            x1, _ = self.px(b, at)
+            self.fill_rect(x0 - extend, y - half, x1 + extend, y + half, colour)
+
+    def polygon(self, pts, colour):
+        """Fills the polygon PTS (pixels), even-odd."""
+        edges = []
+        n = len(pts)
+        for k in range(n):
+            (xa, ya), (xb, yb) = pts[k], pts[(k + 1) % n]
+            if ya == yb:
+                continue
+            if ya > yb:
+                xa, ya, xb, yb = xb, yb, xa, ya
+            j0, j1 = max(0, math.ceil(ya - 0.5)), min(self.h, math.ceil(yb - 0.5))
+            if j0 >= j1:
+                continue
+            slope = (xb - xa) / (yb - ya)
+            edges.append((j0, j1, xa + (j0 + 0.5 - ya) * slope, slope))
+        if not edges:
+            return
+        edges.sort()
+        w, buf, active, e = self.w, self.buf, [], 0
+        run = bytes((colour,)) * w
+        for j in range(edges[0][0], max(ed[1] for ed in edges)):
+            while e < len(edges) and edges[e][0] == j:
+                active.append([edges[e][1], edges[e][2], edges[e][3]])
+                e += 1
+            active = [a for a in active if a[0] > j]
+            xs = sorted(a[1] for a in active)
+            for k in range(0, len(xs) - 1, 2):
+                i0, i1 = max(0, math.ceil(xs[k] - 0.5)), min(w, math.ceil(xs[k + 1] - 0.5))
+                if i0 < i1:
+                    buf[j * w + i0:j * w + i1] = run[:i1 - i0]
+            for a in active:
+                a[1] += a[2]
+
+    def polygon_m(self, pts, colour):
+        self.polygon([self.px(x, y) for x, y in pts], colour)
+
+    def polyline_m(self, pts, width, colour):
+        """A road along PTS (metres), WIDTH pixels wide."""
+        p = [self.px(x, y) for x, y in pts]
+        half, left, right = width / 2, [], []
+        for k, (x, y) in enumerate(p):
+            (xa, ya), (xb, yb) = p[max(k - 1, 0)], p[min(k + 1, len(p) - 1)]
+            d = math.hypot(xb - xa, yb - ya)
+            nx, ny = -(yb - ya) / d * half, (xb - xa) / d * half
+            left.append((x + nx, y + ny))
+            right.append((x - nx, y - ny))
+        self.polygon(left + right[::-1], colour)
+
+
+def draw_zoom(plan, z):
+    r = Raster(z)
+    local = LOCAL_ROAD_PX.get(z)
+    main_core, main_casing = MAIN_ROAD_PX[z]
+    for rect in plan.parks:
+        r.rect_m(rect, PARK)
+    if local:
+        for road in plan.local_roads:
+            r.line_m(road, local[1], CASING)  # nothing when 0
+        for road in plan.local_roads:
+            r.line_m(road, local[0], ROAD)
+    for key in sorted(plan.cells):
+        x0, y0, x1, y1 = plan.cells[key]
+        for edge in (("h", y0, x0, x1), ("h", y1, x0, x1), ("v", x0, y0, y1), ("v", x1, y0, y1)):
+            r.line_m(edge, 1, DISTRICT)
+    r.polygon_m(plan.river_polygon, WATER)
+    r.polyline_m(plan.coast_road, main_casing, CASING)
+    for road in plan.main_roads:
+        r.line_m(road, main_casing, CASING, extend=main_core / 2)
+    r.polyline_m(plan.coast_road, main_core, ROAD)
+    for road in plan.main_roads:
+        r.line_m(road, main_core, ROAD, extend=main_core / 2)
+    r.polygon_m(plan.sea, WATER)
+    for rect in plan.piers:
+        r.rect_m(rect, LAND)
+    return r
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+RGB_TABLES = [bytes(PALETTE[i][c] if i < len(PALETTE) else 0 for i in range(256)) for c in range(3)]
+
+
+def tile_png(r, tx, ty):
+    """The PNG of one tile of R (RGB, 8 bits; a row the same as the one above
+    is written with the Up filter, which makes it all zeros)."""
+    rows, previous = [], None
+    zero = b"\x02" + bytes(768)
+    for j in range(256):
+        o = (ty * 256 + j) * r.w + tx * 256
+        index = bytes(r.buf[o:o + 256])
+        if index == previous:
+            rows.append(zero)
+            continue
+        rgb = bytearray(768)
+        for c in range(3):
+            rgb[c::3] = index.translate(RGB_TABLES[c])
+        rows.append(b"\x00" + rgb)
+        previous = index
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0))
+            + png_chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + png_chunk(b"IEND", b""))
+
+
+def check_drawing(plan, r):
+    """Stops the generator when a change to the drawing puts a 丁目 or a block
+    in the water, or moves a sample point off its colour."""
+    for key, (x0, y0, x1, y1) in plan.cells.items():
+        (i0, j1), (i1, j0) = r.px(x0, y0), r.px(x1, y1)
+        for j in range(int(j0), int(j1) + 1):
+            assert WATER not in r.buf[j * r.w + int(i0):j * r.w + int(i1) + 1], key
+    for key, (x, y) in plan.blocks.items():
+        lat, lon = (float("%.6f" % v) for v in m_to_latlon(x, y))
+        assert r.at(lat, lon) in (LAND, PARK), key
+    if r.z >= 15:
+        for name, ((lat, lon), colour) in MAP_SAMPLES.items():
+            assert r.at(lat, lon) == colour, (name, r.z, r.at(lat, lon))
+
+
+def write_map(out, plan):
+    tiles, counts = [], {}
+    for z in MAP_ZOOMS:
+        r = draw_zoom(plan, z)
+        if z >= 15:
+            check_drawing(plan, r)
+        for tx in range(r.tiles_x):
+            for ty in range(r.tiles_y):
+                x, y = r.tx0 + tx, r.ty0 + ty
+                tiles.append((z, x, (1 << z) - 1 - y, tile_png(r, tx, ty)))
+        counts[z] = r.tiles_x * r.tiles_y
+        del r
+    west, south, east, north = MAP_BOUNDS
+    metadata = [
+        ("name", "みなと川市 デモ地図"),
+        ("format", "png"),
+        ("type", "baselayer"),
+        ("version", "1"),
+        ("description", "架空の都市みなと川市の背景地図（デモ用）。海岸線、大川、道路、町丁目界、公園を "
+                        "generate-seeds.py が描いたもので、実在の場所ではない。 / Base map of a city that "
+                        "does not exist, drawn by generate-seeds.py."),
+        ("bounds", "%.6f,%.6f,%.6f,%.6f" % (west, south, east, north)),
+        ("center", "%.6f,%.6f,14" % (MAP_ORIGIN[1], MAP_ORIGIN[0])),
+        ("minzoom", str(MAP_ZOOMS[0])),
+        ("maxzoom", str(MAP_ZOOMS[-1])),
+        ("attribution", "架空の地図（みなと川市デモ）/ Fictional demo map"),
+    ]
+    path = os.path.join(out, "map.mbtiles")
+    partial = path + ".part"
+    for p in (partial, partial + "-journal"):
+        if os.path.exists(p):
+            os.remove(p)
+    db = sqlite3.connect(partial, isolation_level=None)
+    db.execute("PRAGMA application_id = 1297105496")  # "MPBX", as MBTiles 1.3 suggests
+    db.execute("BEGIN")
+    db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+    db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
+    db.execute("CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row)")
+    db.executemany("INSERT INTO metadata (name, value) VALUES (?, ?)", metadata)
+    db.executemany("INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)",
+                   tiles)
+    db.execute("COMMIT")
+    db.execute("VACUUM")
+    db.close()
+    os.replace(partial, path)
+    return counts
+
+
+ADDRESS_HEADER = ["都道府県名", "市区町村名", "大字・丁目名", "小字・通称名", "街区符号・地番", "座標系番号",
+                  "Ｘ座標", "Ｙ座標", "緯度", "経度", "住居表示フラグ", "代表フラグ", "更新前履歴フラグ",
+                  "更新後履歴フラグ"]
+
+
+def write_address_reference(out, plan):
+    system, lat0, lon0 = PLANE_SYSTEM
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    w.writerow(ADDRESS_HEADER)
+    n = 0
+    for town, chome_count in TOWNS:
+        for chome in range(1, chome_count + 1):
+            for block in range(1, BLOCK_COLUMNS * BLOCK_ROWS + 1):
+                lat, lon = m_to_latlon(*plan.blocks[(town, chome, block)])
+                x, y = plane_rectangular(lat, lon, lat0, lon0)
+                w.writerow(["みなと県", CITY, "%s%s丁目" % (town, KANJI_NUMERALS[chome]), "", str(block), system,
+                            "%.1f" % x, "%.1f" % y, "%.6f" % lat, "%.6f" % lon, "1", "1", "0", "0"])
+                n += 1
+    # Every shelter's address is a block of the reference.
+    for code, _, _, _, address in SHELTERS:
+        m = re.fullmatch(r"(.+?)(\d+)丁目(\d+)(?:-\d+)?", address)
+        assert m and (m.group(1), int(m.group(2)), int(m.group(3))) in plan.blocks, (code, address)
+    with open(os.path.join(out, "address-reference.sjis.csv"), "wb") as f:
+        f.write(buf.getvalue().encode("cp932"))
+    return n
+
+
 # ---------------------------------------------------------------- output
 
 def write_csv_utf8(out, filename, header, rows):
@@ -592,6 +1222,8 @@ def write_manifest(out):
             {"kind": "support", "path": "support-list-welfare.sjis.csv", "encoding": "CP932",
              "columns": {h: field for h, field in WELFARE_COLUMNS}},
             {"kind": "evacuees", "path": "evacuees.json"},
+            {"kind": "map-tiles", "path": "map.mbtiles"},
+            {"kind": "addresses", "path": "address-reference.sjis.csv", "encoding": "CP932"},
         ],
     }
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8", newline="\n") as f:
@@ -619,9 +1251,16 @@ def main():
     n_support = write_support(args.out, support_gen)
     n_welfare = write_welfare(args.out, support_gen)
     n_households, n_persons, n_events = write_evacuees(args.out, Gen(SEED + 3))
+    # The map and the address reference draw from a generator of their own,
+    # after everything else, so the files above stay as they were.
+    plan = CityPlan(random.Random(SEED + 9))
+    tiles = write_map(args.out, plan)
+    n_blocks = write_address_reference(args.out, plan)
 
     print("shelters %d, staff %d, safety answers %d, support %d + %d (CP932), households %d, persons %d, "
           "events %d" % (n_shelters, n_staff, n_answers, n_support, n_welfare, n_households, n_persons, n_events))
+    print("map tiles %d (%s), address blocks %d"
+          % (sum(tiles.values()), ", ".join("z%d %d" % zn for zn in sorted(tiles.items())), n_blocks))
 
 
 if __name__ == "__main__":

@@ -10,13 +10,16 @@
  */
 #include "sd-application.h"
 #include "sd-json-item.h"
+#include "sd-people-layer.h"
 #include "sd-support-import-dialog.h"
+#include "sd-support-map.h"
 #include "sd-support-page.h"
 #include "sd-support-person-dialog.h"
 #include "sd-ui-test.h"
 #include "sd-window.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <sqlite3.h>
 
 static char *dir;
@@ -471,6 +474,255 @@ test_lead_cannot_import (void)
   close_window (window);
 }
 
+/* ---- the map ---- */
+
+/* Points of the demo map whose colour is known (seeds/tools/generate-seeds.py
+ * draws them): well inside the sea, in the middle of the river, on plain
+ * land away from roads. */
+typedef struct {
+  const char *what;
+  double      lat, lon;
+  guint8      rgb[3];
+} Sample;
+
+static const Sample samples[] = {
+  { "sea", 32.472948, 141.489359, { 0x9e, 0xca, 0xe8 } },
+  { "river", 32.498151, 141.500393, { 0x9e, 0xca, 0xe8 } },
+  { "land", 32.518621, 141.520643, { 0xf2, 0xee, 0xe3 } },
+};
+
+static gboolean
+map_loaded (gpointer data)
+{
+  SdSupportMap *map = data;
+  SdPeopleLayer *layer = SD_PEOPLE_LAYER (sd_support_map_get_layer (map));
+
+  return sd_people_layer_get_people (layer) != NULL;
+}
+
+/* What the window shows now, as pixels. */
+typedef struct {
+  guchar *pixels;
+  gsize   stride;
+  int     width, height;
+} Frame;
+
+static Frame
+grab (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  int w = gtk_widget_get_width (GTK_WIDGET (native)), h = gtk_widget_get_height (GTK_WIDGET (native));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (native));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  Frame frame = { NULL, 0, w, h };
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  frame.stride = (gsize) w * 4;
+  frame.pixels = g_malloc (frame.stride * (gsize) h);
+  gdk_texture_download (texture, frame.pixels, frame.stride);
+  return frame;
+}
+
+/* The colour at X, Y of the window (gdk_texture_download gives B, G, R, A). */
+static void
+pixel (const Frame *frame,
+       double       x,
+       double       y,
+       guint8      *rgb)
+{
+  const guchar *p;
+
+  g_assert_cmpfloat (x, >=, 0);
+  g_assert_cmpfloat (y, >=, 0);
+  g_assert_cmpfloat (x, <, frame->width);
+  g_assert_cmpfloat (y, <, frame->height);
+  p = frame->pixels + (gsize) y * frame->stride + (gsize) x * 4;
+  rgb[0] = p[2];
+  rgb[1] = p[1];
+  rgb[2] = p[0];
+}
+
+static gboolean
+close_to (const guint8 *a,
+          const guint8 *b,
+          int           tolerance)
+{
+  for (int i = 0; i < 3; i++)
+    if (ABS ((int) a[i] - (int) b[i]) > tolerance)
+      return FALSE;
+  return TRUE;
+}
+
+/* Where LAT, LON is in the window, by the map's own viewport. */
+static void
+window_point (SdSupportMap *map,
+              GtkWidget    *window,
+              double        lat,
+              double        lon,
+              double       *x,
+              double       *y)
+{
+  ShumateMap *shumate = sd_support_map_get_map (map);
+  double mx = 0, my = 0;
+
+  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (shumate), GTK_WIDGET (shumate), lat, lon,
+                                              &mx, &my);
+  g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (shumate), window, mx, my, x, y));
+}
+
+static gboolean
+dialog_open (gpointer data)
+{
+  SdWindow *window = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) top = g_list_model_get_item (toplevels, i);
+
+      if (SD_IS_SUPPORT_PERSON_DIALOG (top) && gtk_window_get_transient_for (GTK_WINDOW (top)) == GTK_WINDOW (window))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+close_person_dialogs (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr(GObject) top = g_list_model_get_item (toplevels, i - 1);
+
+      if (SD_IS_SUPPORT_PERSON_DIALOG (top))
+        gtk_window_destroy (GTK_WINDOW (top));
+    }
+  sd_ui_run_for (200);
+}
+
+/* The demo map at every kiosk size: its tiles drawn (sea, river and land
+ * where the generator drew them), every listed person with an address in
+ * the reference on it at their block, in the colour of their status, a
+ * touch on one opening their record; the legend counts what the list
+ * counts. */
+static void
+test_map (void)
+{
+  static const int sizes[][2] = { { 1366, 768 }, { 1024, 600 }, { 800, 1280 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      SdWindow *window = new_window (sizes[s][0], sizes[s][1], "1003", "999999");
+      SdSupportPage *page = show_support (window);
+      SdSupportMap *map = sd_support_page_get_map (page);
+      SdPeopleLayer *layer = SD_PEOPLE_LAYER (sd_support_map_get_layer (map));
+      ShumateViewport *viewport = shumate_map_get_viewport (sd_support_map_get_map (map));
+      g_autoptr(GHashTable) nobody = g_hash_table_new (g_str_hash, g_str_equal);
+      SdMapPeople *people;
+      guint counts[SD_N_MARKER_KINDS], placed = 0;
+      const SdMapPerson *target = NULL;
+      SdMapPoint target_at;
+      Frame frame;
+
+      sd_support_page_show_map (page, TRUE);
+      sd_ui_wait_for (map_loaded, map);
+      people = sd_people_layer_get_people (layer);
+      g_assert_cmpint (people->people->len, ==, sql_count ("SELECT count (*) FROM support_persons WHERE listed = 1"));
+      /* Every demo address is in the demo's reference. */
+      g_assert_cmpuint (people->placed, ==, people->people->len);
+      g_assert_cmpuint (sd_support_map_get_n_unplaced (map), ==, 0);
+      sd_people_layer_count (layer, counts);
+      for (int k = 0; k < SD_N_MARKER_KINDS; k++)
+        placed += counts[k];
+      g_assert_cmpuint (placed, ==, people->placed);
+      check_screen (GTK_WIDGET (window), sizes[s][0], sizes[s][1], "map");
+
+      /* The tiles, with the people hidden so that no marker covers a sample. */
+      shumate_viewport_set_zoom_level (viewport, 15);
+      sd_support_map_set_shown (map, nobody);
+      for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+        {
+          guint8 rgb[3] = { 0 };
+          double x, y;
+
+          shumate_map_center_on (sd_support_map_get_map (map), samples[i].lat, samples[i].lon);
+          sd_ui_run_for (1200);   /* the tiles come from a thread */
+          window_point (map, GTK_WIDGET (window), samples[i].lat, samples[i].lon, &x, &y);
+          frame = grab (GTK_WIDGET (window));
+          pixel (&frame, x, y, rgb);
+          g_free (frame.pixels);
+          g_test_message ("%s at %.0f,%.0f: #%02x%02x%02x", samples[i].what, x, y, rgb[0], rgb[1], rgb[2]);
+          g_assert_true (close_to (rgb, samples[i].rgb, 6));
+        }
+      sd_support_map_set_shown (map, NULL);
+
+      /* An unconfirmed person: their marker is red, at their block.  (The
+       * map may have been read again meanwhile: take its people now.) */
+      people = sd_people_layer_get_people (layer);
+      for (guint i = 0; i < people->people->len && target == NULL; i++)
+        if (g_array_index (people->people, SdMapPerson, i).status == SD_SUPPORT_UNCONFIRMED)
+          target = &g_array_index (people->people, SdMapPerson, i);
+      g_assert_nonnull (target);
+      target_at = target->at;
+      shumate_viewport_set_zoom_level (viewport, 16);
+      shumate_map_center_on (sd_support_map_get_map (map), target_at.lat, target_at.lon);
+      sd_ui_run_for (1200);
+      people = sd_people_layer_get_people (layer);
+      {
+        static const guint8 red[3] = { 0xd4, 0x1f, 0x1f };
+        double x, y, lx, ly, sx, sy;
+        guint8 rgb[3];
+        int found;
+
+        window_point (map, GTK_WIDGET (window), target_at.lat, target_at.lon, &x, &y);
+        sd_people_layer_locate (layer, target_at.lat, target_at.lon, &lx, &ly);
+        g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (layer), GTK_WIDGET (window), lx, ly, &sx, &sy));
+        g_assert_cmpfloat (fabs (sx - x), <, 1.0);
+        g_assert_cmpfloat (fabs (sy - y), <, 1.0);
+        frame = grab (GTK_WIDGET (window));
+        pixel (&frame, x, y, rgb);
+        g_free (frame.pixels);
+        g_test_message ("marker at %.0f,%.0f: #%02x%02x%02x", x, y, rgb[0], rgb[1], rgb[2]);
+        g_assert_true (close_to (rgb, red, 8));
+        found = sd_people_layer_person_at (layer, lx, ly);
+        g_assert_cmpint (found, >=, 0);
+        g_assert_cmpint (g_array_index (people->people, SdMapPerson, found).status, ==, SD_SUPPORT_UNCONFIRMED);
+
+        /* A real click, where the marker is on the screen. */
+        {
+          double ox = 0, oy = 0;
+          g_autofree char *cx = NULL, *cy = NULL;
+
+          gtk_native_get_surface_transform (gtk_widget_get_native (GTK_WIDGET (window)), &ox, &oy);
+          cx = g_strdup_printf ("%d", (int) (x + ox));
+          cy = g_strdup_printf ("%d", (int) (y + oy));
+          {
+            const char *argv[] = { "xdotool", "mousemove", cx, cy, "click", "1", NULL };
+
+            sd_ui_xdotool (argv);
+          }
+          sd_ui_wait_for (dialog_open, window);
+          close_person_dialogs ();
+        }
+      }
+      check_screen (GTK_WIDGET (window), sizes[s][0], sizes[s][1], "map-zoomed");
+
+      /* The status filter reaches the map: only the unconfirmed are counted. */
+      sd_support_page_show_status (page, SD_SUPPORT_UNCONFIRMED);
+      sd_ui_run_for (100);
+      sd_people_layer_count (layer, counts);
+      g_assert_cmpint (counts[SD_MARKER_UNCONFIRMED], ==, sql_count (UNCONFIRMED_SQL));
+      g_assert_cmpuint (counts[SD_MARKER_HELPING] + counts[SD_MARKER_CONFIRMED], ==, 0);
+      close_window (window);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -496,6 +748,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/support/visit-lists", test_visit_lists);
   g_test_add_func ("/ui/support/import", test_import);
   g_test_add_func ("/ui/support/lead-cannot-import", test_lead_cannot_import);
+  g_test_add_func ("/ui/support/map", test_map);
   rc = g_test_run ();
   g_free (db_path);
   g_free (dir);

@@ -39,6 +39,10 @@ struct _SdSupportPage
   GtkSearchEntry     *search_entry;
   GtkColumnView      *people_view;
   GtkLabel           *shown_label;
+  GtkStack           *view_stack;
+  GtkToggleButton    *list_button;
+  GtkToggleButton    *map_button;
+  SdSupportMap       *support_map;
 
   /* Owned References */
   SdStore            *store;
@@ -182,11 +186,63 @@ show_counts (SdSupportPage *self)
   gtk_label_set_text (self->shown_label, text);
 }
 
+/* The map shows the people the list shows: the same filter. */
+static void
+show_on_map (SdSupportPage *self)
+{
+  g_autoptr(GHashTable) shown = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  if (n < g_list_model_get_n_items (G_LIST_MODEL (self->people)))
+    {
+      shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(SdJsonItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
+
+          g_hash_table_add (shown, g_strdup (sd_json_item_get_string (item, "id")));
+        }
+    }
+  sd_support_map_set_shown (self->support_map, shown);
+}
+
 static void
 apply_filter (SdSupportPage *self)
 {
   gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
   show_counts (self);
+  show_on_map (self);
+}
+
+static gboolean
+showing_map (SdSupportPage *self)
+{
+  return gtk_toggle_button_get_active (self->map_button);
+}
+
+static void
+view_toggled_cb (SdSupportPage *self)
+{
+  gboolean map = showing_map (self);
+
+  gtk_stack_set_visible_child_name (self->view_stack, map ? "map" : "list");
+  if (map && self->store != NULL)
+    sd_support_map_reload (self->support_map);
+}
+
+void
+sd_support_page_show_map (SdSupportPage *self,
+                          gboolean       map)
+{
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+  gtk_toggle_button_set_active (map ? self->map_button : self->list_button, TRUE);
+}
+
+SdSupportMap *
+sd_support_page_get_map (SdSupportPage *self)
+{
+  g_return_val_if_fail (SD_IS_SUPPORT_PAGE (self), NULL);
+  return self->support_map;
 }
 
 static void
@@ -456,6 +512,8 @@ sd_support_page_refresh (SdSupportPage *self)
   fill_districts (self, districts);
   show_status_counts (self, counts);
   apply_filter (self);
+  if (showing_map (self))
+    sd_support_map_reload (self->support_map);
 
   if (error != NULL)
     updated = g_strdup (error->message);
@@ -481,6 +539,13 @@ sd_support_page_open_person (SdSupportPage *self,
   gtk_window_set_transient_for (dialog, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_present (dialog);
   return dialog;
+}
+
+static void
+map_person_activated_cb (SdSupportPage *self,
+                         const char    *id)
+{
+  sd_support_page_open_person (self, id);
 }
 
 static void
@@ -704,6 +769,7 @@ sd_support_page_set_store (SdSupportPage *self,
 
   g_set_object (&self->store, store);
   sd_live_refresh_set_store (self->live, store);
+  sd_support_map_set_store (self->support_map, store);
   update_actions (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     sd_support_page_refresh (self);
@@ -730,6 +796,7 @@ sd_support_page_reset (SdSupportPage *self)
   g_clear_pointer (&self->district, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   sd_support_page_show_status (self, -1);
+  sd_support_page_show_map (self, FALSE);
   show_counts (self);
 }
 
@@ -797,6 +864,7 @@ sd_support_page_class_init (SdSupportPageClass *klass)
   object_class->dispose = sd_support_page_dispose;
 
   g_type_ensure (SD_TYPE_REFLOW_BOX);
+  g_type_ensure (SD_TYPE_SUPPORT_MAP);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-support-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, updated_label);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, status_box);
@@ -808,6 +876,12 @@ sd_support_page_class_init (SdSupportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, shown_label);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, person_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, map_person_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_toggled_cb);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, list_button);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, map_button);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, support_map);
   gtk_widget_class_install_action (widget_class, "support.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "support.save", "s", save_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

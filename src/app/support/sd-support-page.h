@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-core.h"
+#include "sd-support-map.h"
 
 G_BEGIN_DECLS
 
@@ -55,5 +56,11 @@ void        sd_support_page_save_async  (SdSupportPage       *self,
 gboolean    sd_support_page_save_finish (SdSupportPage       *self,
                                          GAsyncResult        *result,
                                          GError             **error);
+
+/* The people as a list (FALSE) or on the map (TRUE), as the List and
+ * Map buttons choose. */
+void          sd_support_page_show_map  (SdSupportPage *self,
+                                         gboolean       map);
+SdSupportMap *sd_support_page_get_map   (SdSupportPage *self);
 
 G_END_DECLS
