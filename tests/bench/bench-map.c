@@ -258,7 +258,9 @@ pan_frames (SdSupportMap *map,
       snapshot = gtk_snapshot_new ();
       gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
       node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      /* Nothing drawn yet (the tiles still coming): a snapshot alone. */
+      if (node != NULL)
+        texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
       times[f] = ms_since (t0);
     }
 }
