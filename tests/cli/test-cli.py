@@ -1124,6 +1124,75 @@ def test_map_import_tiles(tmp):
     fails(cli('map', 'import-tiles', os.path.join(tmp, 'nowhere'), '--out', again), 1, 'no such folder')
 
 
+MLIT_HEADER = ('"都道府県名","市区町村名","大字・丁目名","小字・通称名","街区符号・地番","座標系番号","Ｘ座標","Ｙ座標",'
+               '"緯度","経度","住居表示フラグ","代表フラグ","更新前履歴フラグ","更新後履歴フラグ"\r\n')
+
+
+def mlit_row(town, block, lat, lon, city='みなと川市'):
+    return f'"みなと県","{city}","{town}","","{block}","9","0.0","0.0","{lat}","{lon}","1","1","0","0"\r\n'
+
+
+def test_map_addresses_and_geocode(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    ref = os.path.join(tmp, 'ref.csv')
+    with open(ref, 'wb') as f:
+        f.write((MLIT_HEADER + mlit_row('東町二丁目', 5, '32.501000', '141.502000')
+                 + mlit_row('東町二丁目', '甲3', '32.5', '141.5')).encode('cp932'))
+    # Before any reference: every address says so.
+    r = fails(cli('map', 'geocode', 'みなと川市東町2丁目5-1', db=db), 1, 'no reference yet')
+    assert 'No address reference' in r.err, r.err
+    r = ok(cli('map', 'import-addresses', ref, db=db), 'import-addresses')
+    assert 'Imported 1 block' in r.out and 'CP932' in r.out and '1 row was left out' in r.out, r.out
+    for written in ('みなと川市東町2丁目5-1', '東町二丁目５番地１', 'みなと川市東町2-5-1 みなと川ハイツ101号室'):
+        r = ok(cli('map', 'geocode', written, db=db), written)
+        assert r.out.split('\t')[1:] == ['32.501000', '141.502000\n'], r.out
+    j = json.loads(ok(cli('map', 'geocode', '--json', 'みなと川市東町2丁目6-1', db=db), 'json').out)
+    assert j['result'] == 'unknown_block' and 'lat' not in j and j['reason'], j
+    j = json.loads(ok(cli('map', 'geocode', '--json', '東町二丁目5番地', db=db), 'json').out)
+    assert j['result'] == 'found' and abs(j['lat'] - 32.501) < 1e-9, j
+    # Bad coordinates refuse the file with its line; what was there stays.
+    bad = os.path.join(tmp, 'bad.csv')
+    with open(bad, 'wb') as f:
+        f.write((MLIT_HEADER + mlit_row('東町二丁目', 6, '32.5', '141.5') + mlit_row('東町二丁目', 7, '141.5', '32.5'))
+                .encode('cp932'))
+    r = fails(cli('map', 'import-addresses', bad, db=db), 1, 'swapped coordinates')
+    assert bad in r.err and 'Line 3' in r.err, r.err
+    ok(cli('map', 'geocode', '東町2丁目5-1', db=db), 'still there')
+    fails(cli('map', 'geocode', '東町2丁目6-1', db=db), 1, 'nothing of the bad file')
+    # A file that is not a reference at all.
+    other = os.path.join(tmp, 'other.csv')
+    with open(other, 'w', encoding='utf-8') as f:
+        f.write('氏名,住所\n山田,東町2-5-1\n')
+    r = fails(cli('map', 'import-addresses', other, db=db), 1, 'not a reference')
+    assert '大字・丁目名' in r.err or '都道府県名' in r.err, r.err
+
+
+def test_map_use_tiles(tmp):
+    db = os.path.join(tmp, 'site.db')
+    init(db)
+    # Not a map: refused, and no map is set.
+    r = fails(cli('map', 'use-tiles', db, db=db), 1, 'a database that is not a map')
+    assert 'not a base map' in r.err, r.err
+    r = ok(cli('map', 'use-tiles', os.path.join(SEEDS, 'map.mbtiles'), db=db), 'use-tiles')
+    assert 'zoom 12 to 16' in r.out, r.out
+    with sqlite3.connect(db) as c:
+        [path] = c.execute('SELECT path FROM map_base').fetchone()
+    assert os.path.isabs(path) and path.endswith('map.mbtiles'), path
+
+
+def test_seed_loads_the_map(tmp):
+    db = seeded(tmp)
+    with sqlite3.connect(db) as c:
+        [blocks] = c.execute('SELECT count(*) FROM map_addresses').fetchone()
+        [path] = c.execute('SELECT path FROM map_base').fetchone()
+        addresses = [a for (a,) in c.execute('SELECT address FROM support_persons WHERE listed = 1')]
+    assert blocks == 1410 and path.endswith('seeds/map.mbtiles'), (blocks, path)
+    # Every demo address is on the demo map.
+    for a in addresses[:40]:
+        ok(cli('map', 'geocode', a, db=db), a)
+
+
 def test_staff_set_pin(tmp):
     db = os.path.join(tmp, 'site.db')
     init(db)
@@ -1488,6 +1557,10 @@ TESTS = [
     ('support status: reports, double press, summary, unconfirmed list', test_support_status),
     ('support sheet: visit lists by district as PDF and CSV', test_support_sheet),
     ('map import-tiles: a z/x/y.png folder packed into MBTiles; a broken tile refused', test_map_import_tiles),
+    ('map import-addresses and geocode: CP932 reference, addresses written many ways, bad rows refused',
+     test_map_addresses_and_geocode),
+    ('map use-tiles: a real MBTiles file remembered, anything else refused', test_map_use_tiles),
+    ('seed load: the demo’s map and address reference, every demo address placed', test_seed_loads_the_map),
 ]
 
 
