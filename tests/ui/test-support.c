@@ -710,6 +710,27 @@ test_map (void)
           sd_ui_wait_for (dialog_open, window);
           close_person_dialogs ();
         }
+
+        /* By keyboard: an arrow moves the map east, Enter opens the
+         * person ringed nearest the cross. */
+        {
+          ShumateLocation *where = SHUMATE_LOCATION (viewport);
+          double before;
+          const char *right[] = { "xdotool", "key", "Right", NULL };
+          const char *enter[] = { "xdotool", "key", "Return", NULL };
+
+          gtk_widget_grab_focus (GTK_WIDGET (sd_support_map_get_map (map)));
+          sd_ui_run_for (200);
+          g_assert_true (gtk_widget_has_focus (GTK_WIDGET (sd_support_map_get_map (map))));
+          before = shumate_location_get_longitude (where);
+          sd_ui_xdotool (right);
+          sd_ui_run_for (300);
+          g_assert_cmpfloat (shumate_location_get_longitude (where), >, before);
+          g_assert_cmpint (sd_people_layer_person_near_centre (layer), >=, 0);
+          sd_ui_xdotool (enter);
+          sd_ui_wait_for (dialog_open, window);
+          close_person_dialogs ();
+        }
       }
       check_screen (GTK_WIDGET (window), sizes[s][0], sizes[s][1], "map-zoomed");
 

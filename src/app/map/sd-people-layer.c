@@ -37,6 +37,7 @@ struct _SdPeopleLayer {
   double        cache_x, cache_y;   /* its top left, world pixels at CACHE_ZOOM */
   int           cache_width, cache_height;
   guint         redraw_id;
+  gboolean      keyboard;           /* show the cross and whom Enter opens */
 };
 
 G_DEFINE_FINAL_TYPE (SdPeopleLayer, sd_people_layer, SHUMATE_TYPE_LAYER)
@@ -60,6 +61,7 @@ sd_marker_kind_for_status (SdSupportStatus status)
 }
 
 static void forget_cache (SdPeopleLayer *self);
+static int  nearest      (SdPeopleLayer *self, gboolean shelters, double x, double y, double reach);
 
 static Projected
 project (double lat,
@@ -376,6 +378,27 @@ sd_people_layer_snapshot (GtkWidget   *widget,
       gtk_snapshot_restore (snapshot);
     }
   g_clear_object (&layout);
+
+  if (self->keyboard)
+    {
+      GdkRGBA ink = { 0.05, 0.05, 0.05, 0.9 };
+      double cx = width / 2.0, cy = height / 2.0;
+      int target = nearest (self, FALSE, cx, cy, MAX (width, height));
+
+      gtk_snapshot_append_color (snapshot, &ink, &GRAPHENE_RECT_INIT (cx - 12, cy - 1, 24, 2));
+      gtk_snapshot_append_color (snapshot, &ink, &GRAPHENE_RECT_INIT (cx - 1, cy - 12, 2, 24));
+      if (target >= 0)
+        {
+          GskRoundedRect ring;
+          double x, y;
+          const float widths[4] = { 3, 3, 3, 3 };
+          const GdkRGBA colours[4] = { ink, ink, ink, ink };
+
+          to_widget (self, view.centre, view.world, view.cos_r, view.sin_r, self->person_at[target], &x, &y);
+          gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT (x - 15, y - 15, 30, 30), 15);
+          gtk_snapshot_append_border (snapshot, &ring, widths, colours);
+        }
+    }
 }
 
 /* ---- finding a marker ---- */
@@ -384,9 +407,10 @@ static int
 nearest (SdPeopleLayer *self,
          gboolean       shelters,
          double         x,
-         double         y)
+         double         y,
+         double         reach)
 {
-  double best = REACH * REACH;
+  double best = reach * reach;
   int found = -1;
   View view;
   guint n;
@@ -420,7 +444,7 @@ sd_people_layer_person_at (SdPeopleLayer *self,
                            double         y)
 {
   g_return_val_if_fail (SD_IS_PEOPLE_LAYER (self), -1);
-  return nearest (self, FALSE, x, y);
+  return nearest (self, FALSE, x, y, REACH);
 }
 
 int
@@ -429,7 +453,7 @@ sd_people_layer_shelter_at (SdPeopleLayer *self,
                             double         y)
 {
   g_return_val_if_fail (SD_IS_PEOPLE_LAYER (self), -1);
-  return nearest (self, TRUE, x, y);
+  return nearest (self, TRUE, x, y, REACH);
 }
 
 /* ---- the data ---- */
@@ -580,6 +604,24 @@ sd_people_layer_new (ShumateViewport *viewport)
 {
   g_return_val_if_fail (SHUMATE_IS_VIEWPORT (viewport), NULL);
   return g_object_new (SD_TYPE_PEOPLE_LAYER, "viewport", viewport, NULL);
+}
+
+void
+sd_people_layer_set_keyboard (SdPeopleLayer *self,
+                              gboolean       keyboard)
+{
+  g_return_if_fail (SD_IS_PEOPLE_LAYER (self));
+  self->keyboard = keyboard;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+sd_people_layer_person_near_centre (SdPeopleLayer *self)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  g_return_val_if_fail (SD_IS_PEOPLE_LAYER (self), -1);
+  return nearest (self, FALSE, width / 2.0, height / 2.0, MAX (width, height));
 }
 
 /* A swatch of KIND for the legend, as the map draws it. */

@@ -56,6 +56,13 @@ int            sd_people_layer_shelter_at (SdPeopleLayer   *self,
                                            double           x,
                                            double           y);
 
+/* With KEYBOARD, a cross at the middle and a ring round the person
+ * nearest to it: whom Enter opens. */
+void           sd_people_layer_set_keyboard (SdPeopleLayer *self,
+                                             gboolean       keyboard);
+/* The shown person nearest to the middle of the view, -1 for none. */
+int            sd_people_layer_person_near_centre (SdPeopleLayer *self);
+
 /* Where the point LAT, LON is in the layer. */
 void           sd_people_layer_locate     (SdPeopleLayer   *self,
                                            double           lat,

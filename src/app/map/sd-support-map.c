@@ -217,8 +217,9 @@ sd_support_map_show_whole (SdSupportMap *self)
       return;
     }
   /* The deepest zoom at which the whole box fits the widget. */
-  width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 320);
-  height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 240);
+  /* A margin so the outermost markers and shelter codes show whole. */
+  width = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)) - 64, 256);
+  height = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)) - 64, 192);
   zoom = shumate_viewport_get_max_zoom_level (viewport);
   while (zoom > shumate_viewport_get_min_zoom_level (viewport))
     {
@@ -434,6 +435,68 @@ released_cb (GtkGestureClick *gesture,
   sd_support_map_activate_at (self, lx, ly);
 }
 
+/* ---- the keyboard ---- */
+
+/* Moves the view by DX, DY parts of its size. */
+static void
+pan (SdSupportMap *self,
+     double        dx,
+     double        dy)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (self->map);
+  double w = gtk_widget_get_width (GTK_WIDGET (self->map)), h = gtk_widget_get_height (GTK_WIDGET (self->map));
+  double lat = 0, lon = 0;
+
+  shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), w / 2.0 + dx * w, h / 2.0 + dy * h,
+                                              &lat, &lon);
+  shumate_map_center_on (self->map, lat, lon);
+}
+
+gboolean
+sd_support_map_activate_centre (SdSupportMap *self)
+{
+  SdMapPeople *people;
+  int i;
+
+  g_return_val_if_fail (SD_IS_SUPPORT_MAP (self), FALSE);
+
+  people = sd_people_layer_get_people (self->layer);
+  i = sd_people_layer_person_near_centre (self->layer);
+  if (people == NULL || i < 0)
+    return FALSE;
+  g_signal_emit (self, signals[PERSON_ACTIVATED], 0, g_array_index (people->people, SdMapPerson, i).id);
+  return TRUE;
+}
+
+/* Arrows move the map an eighth of its size, + and − zoom, Home shows
+ * the whole area, Enter opens the person ringed nearest the cross. */
+static gboolean
+key_pressed_cb (GtkEventControllerKey *keys,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                SdSupportMap          *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Left: case GDK_KEY_KP_Left: pan (self, -0.125, 0); return TRUE;
+    case GDK_KEY_Right: case GDK_KEY_KP_Right: pan (self, 0.125, 0); return TRUE;
+    case GDK_KEY_Up: case GDK_KEY_KP_Up: pan (self, 0, -0.125); return TRUE;
+    case GDK_KEY_Down: case GDK_KEY_KP_Down: pan (self, 0, 0.125); return TRUE;
+    case GDK_KEY_plus: case GDK_KEY_equal: case GDK_KEY_KP_Add: shumate_map_zoom_in (self->map); return TRUE;
+    case GDK_KEY_minus: case GDK_KEY_KP_Subtract: shumate_map_zoom_out (self->map); return TRUE;
+    case GDK_KEY_Home: case GDK_KEY_KP_Home: sd_support_map_show_whole (self); return TRUE;
+    case GDK_KEY_Return: case GDK_KEY_KP_Enter: case GDK_KEY_space: return sd_support_map_activate_centre (self);
+    default: return FALSE;
+    }
+}
+
+static void
+focus_changed_cb (SdSupportMap *self)
+{
+  sd_people_layer_set_keyboard (self->layer, gtk_widget_has_focus (GTK_WIDGET (self->map)));
+}
+
 ShumateMap *
 sd_support_map_get_map (SdSupportMap *self)
 {
@@ -514,6 +577,7 @@ sd_support_map_init (SdSupportMap *self)
 {
   ShumateViewport *viewport;
   ShumateScale *scale;
+  GtkEventController *keys, *focus;
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -527,6 +591,14 @@ sd_support_map_init (SdSupportMap *self)
   add_legend_row (self, SD_MARKER_HELPING, _("Being helped or injured"));
   add_legend_row (self, SD_MARKER_CONFIRMED, _("Safe at home or evacuated"));
   add_legend_row (self, SD_N_MARKER_KINDS, _("Shelter"));
+  gtk_widget_set_focusable (GTK_WIDGET (self->map), TRUE);
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->map), keys);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "enter", G_CALLBACK (focus_changed_cb), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (focus_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->map), focus);
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->map), GTK_EVENT_CONTROLLER (click));

@@ -41,6 +41,9 @@ gboolean    sd_support_map_activate_at (SdSupportMap *self,
                                         double        x,
                                         double        y);
 
+/* Enter on the map: opens the person nearest the middle (TRUE). */
+gboolean    sd_support_map_activate_centre (SdSupportMap *self);
+
 /* For the tests and the benchmark. */
 ShumateMap *sd_support_map_get_map    (SdSupportMap *self);
 GtkWidget  *sd_support_map_get_layer  (SdSupportMap *self);
