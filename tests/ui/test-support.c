@@ -591,6 +591,21 @@ dialog_open (gpointer data)
   return FALSE;
 }
 
+static guint
+count_person_dialogs (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) top = g_list_model_get_item (toplevels, i);
+
+      n += SD_IS_SUPPORT_PERSON_DIALOG (top);
+    }
+  return n;
+}
+
 static void
 close_person_dialogs (void)
 {
@@ -708,6 +723,10 @@ test_map (void)
             sd_ui_xdotool (argv);
           }
           sd_ui_wait_for (dialog_open, window);
+          /* A second touch on the same marker brings that record forward. */
+          g_assert_true (sd_support_map_activate_at (map, lx, ly));
+          sd_ui_run_for (300);
+          g_assert_cmpuint (count_person_dialogs (), ==, 1);
           close_person_dialogs ();
         }
 

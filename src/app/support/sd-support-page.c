@@ -535,6 +535,23 @@ sd_support_page_open_person (SdSupportPage *self,
 
   if (self->store == NULL)
     return NULL;
+  /* A second touch (a double tap, the list and then the map) brings the
+   * person's open record forward rather than opening another to edit. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) top = g_list_model_get_item (toplevels, i);
+
+        if (SD_IS_SUPPORT_PERSON_DIALOG (top) &&
+            g_strcmp0 (sd_support_person_dialog_get_person_id (SD_SUPPORT_PERSON_DIALOG (top)), id) == 0)
+          {
+            gtk_window_present (GTK_WINDOW (top));
+            return GTK_WINDOW (top);
+          }
+      }
+  }
   dialog = GTK_WINDOW (sd_support_person_dialog_new (self->store, self->staff, id));
   gtk_window_set_transient_for (dialog, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_present (dialog);

@@ -550,3 +550,10 @@ sd_support_person_dialog_init (SdSupportPersonDialog *self)
   labels[SD_N_SUPPORT_STATUSES] = NULL;
   sd_choice_group_set_choices (self->status_choice, labels);
 }
+
+const char *
+sd_support_person_dialog_get_person_id (SdSupportPersonDialog *self)
+{
+  g_return_val_if_fail (SD_IS_SUPPORT_PERSON_DIALOG (self), NULL);
+  return self->id;
+}

@@ -42,4 +42,7 @@ gboolean   sd_support_person_dialog_add_contact    (SdSupportPersonDialog *self,
 gboolean   sd_support_person_dialog_remove_contact (SdSupportPersonDialog *self,
                                                     guint                  index);
 
+/* The id of the person the dialog shows. */
+const char *sd_support_person_dialog_get_person_id (SdSupportPersonDialog *self);
+
 G_END_DECLS
