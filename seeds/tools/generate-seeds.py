@@ -396,17 +396,83 @@ def support_person(g):
             "phone": phone, "reasons": reasons, "consent": consent}
 
 
-def write_support(out, g):
+def write_support(out, g, listed=None):
     rows = []
     for i in range(120):
         p = support_person(g)
         rows.append(["M%06d" % (1200 + i * 7), p["name"], p["kana"], p["sex"],
                      p["birth"].isoformat(), p["address"], p["phone"],
                      "、".join(p["reasons"]), p["consent"]])
+        if listed is not None:
+            listed.append(dict(p, external_id=rows[-1][0]))
     write_csv_utf8(out, "support-list.csv",
                    ["external_id", "name", "kana", "sex", "birth_date", "address", "phone",
                     "reason", "consent_share"], rows)
     return len(rows)
+
+
+# Individual evacuation plans (個別避難計画) of most people on the list:
+# where to go, what to bring, how to help, their family to call and the
+# neighbours, 民生委員 and 自主防災組織 members who go to them.
+RELATIONS_FAMILY = ["長女", "長男", "次女", "次男", "妻", "夫", "姉", "弟", "甥", "姪"]
+SUPPORTER_ROLES = ["民生委員", "自主防災組織", "近隣住民", "町会長", "ケアマネジャー"]
+
+
+def plan_for(p, g, shelters):
+    reasons = "、".join(p["reasons"])
+    town = p["address"].replace(CITY, "").split("丁目")[0].rstrip("0123456789")
+    heavy = any(level in reasons for level in ("要介護3", "要介護4", "要介護5", "人工呼吸器", "医療的ケア児"))
+    shelter = "S09" if heavy else next((code for code, t in shelters if t == town), "S08")
+    bring, assist = ["常備薬", "お薬手帳"], []
+    if "酸素" in reasons:
+        bring.append("酸素ボンベ")
+        assist.append("oxygen")
+    if "人工呼吸器" in reasons:
+        bring.append("人工呼吸器の予備バッテリー")
+        assist += ["stretcher", "vehicle"]
+    if "視覚障害" in reasons:
+        bring.append("白杖")
+        assist.append("guide")
+    if "聴覚障害" in reasons:
+        bring.append("補聴器、筆談ボード")
+        assist.append("sign_language")
+    if "車いす" in reasons or "要介護4" in reasons or "要介護5" in reasons:
+        assist.append("wheelchair")
+    if "要介護" in reasons:
+        bring.append("紙おむつ")
+    if not assist:
+        assist.append("walking_aid" if p["birth"].year < 1950 else "vehicle")
+    family = p["name"].split(" ")[0]
+    family_kana = p["kana"].split(" ")[0]
+    contacts = []
+    if g.chance(0.85):
+        name, kana = g.name(g.pick(("1", "2")), p["birth"].year + 30, (family, family_kana))
+        contacts.append({"kind": "emergency", "name": name, "kana": kana,
+                         "relation": g.pick(RELATIONS_FAMILY), "phone": g.phone()})
+    for role in g.r.sample(SUPPORTER_ROLES, g.weighted([(1, 5), (2, 4), (3, 1)])):
+        name, kana = g.name(g.pick(("1", "2")), g.r.randint(1945, 1990))
+        contacts.append({"kind": "supporter", "name": name, "kana": kana, "relation": role, "phone": g.phone()})
+    plan = {"person": p["external_id"], "shelter": shelter,
+            "route": g.pick(("大通りを通って%sへ。狭い路地は通らない", "川沿いを避け、高台側の道で%sへ",
+                             "近所の集合場所（%s町会の掲示板前）で合流してから%%sへ" % town)) % shelter,
+            "bring": "、".join(bring), "assist": sorted(set(assist)), "contacts": contacts}
+    if heavy:
+        plan["note"] = "福祉避難所へ直接。車両の手配を要する"
+    return plan
+
+
+def write_support_plans(out, g, listed):
+    shelters = []
+    with open(os.path.join(out, "shelters.csv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            code, _name, _kind, _cap, address = line.rstrip("\n").split(",")
+            shelters.append((code, address.replace(CITY, "").split("丁目")[0].rstrip("0123456789")))
+    plans = [plan_for(p, g, shelters) for p in listed if g.chance(0.7)]
+    with open(os.path.join(out, "support-plans.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump({"plans": plans}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    return len(plans), sum(len(p["contacts"]) for p in plans)
 
 
 # The welfare system's export: Excel CSV in CP932.
@@ -1224,6 +1290,7 @@ def write_manifest(out):
             {"kind": "evacuees", "path": "evacuees.json"},
             {"kind": "map-tiles", "path": "map.mbtiles"},
             {"kind": "addresses", "path": "address-reference.sjis.csv", "encoding": "CP932"},
+            {"kind": "support-plans", "path": "support-plans.json"},
         ],
     }
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8", newline="\n") as f:
@@ -1248,7 +1315,8 @@ def main():
     n_staff = len(staff_rows)
     n_answers = write_safety(args.out, Gen(SEED + 5), staff_rows)
     support_gen = Gen(SEED + 2)
-    n_support = write_support(args.out, support_gen)
+    listed = []
+    n_support = write_support(args.out, support_gen, listed)
     n_welfare = write_welfare(args.out, support_gen)
     n_households, n_persons, n_events = write_evacuees(args.out, Gen(SEED + 3))
     # The map and the address reference draw from a generator of their own,
@@ -1256,9 +1324,12 @@ def main():
     plan = CityPlan(random.Random(SEED + 9))
     tiles = write_map(args.out, plan)
     n_blocks = write_address_reference(args.out, plan)
+    # Plans last, from their own generator, for the same reason.
+    n_plans, n_contacts = write_support_plans(args.out, Gen(SEED + 10), listed)
 
     print("shelters %d, staff %d, safety answers %d, support %d + %d (CP932), households %d, persons %d, "
           "events %d" % (n_shelters, n_staff, n_answers, n_support, n_welfare, n_households, n_persons, n_events))
+    print("support plans %d with %d contacts and supporters" % (n_plans, n_contacts))
     print("map tiles %d (%s), address blocks %d"
           % (sum(tiles.values()), ", ".join("z%d %d" % zn for zn in sorted(tiles.items())), n_blocks))
 

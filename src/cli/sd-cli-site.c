@@ -311,6 +311,8 @@ build_summary_json (const SdSeedSummary *summary)
   ADD_COUNT (rollcalls)
   ADD_COUNT (safety_answers)
   ADD_COUNT (support_persons)
+  ADD_COUNT (support_plans)
+  ADD_COUNT (support_contacts)
   ADD_COUNT (households)
   ADD_COUNT (persons)
   ADD_COUNT (events)
@@ -336,6 +338,11 @@ sd_cli_print_seed_summary (const char          *dir,
       add_count_row (table, _("Safety answers:"), summary->safety_answers);
     }
   add_count_row (table, _("Support list:"), summary->support_persons);
+  if (summary->support_plans > 0)
+    {
+      add_count_row (table, _("Evacuation plans:"), summary->support_plans);
+      add_count_row (table, _("Contacts and supporters:"), summary->support_contacts);
+    }
   add_count_row (table, _("Households:"), summary->households);
   add_count_row (table, _("Persons:"), summary->persons);
   add_count_row (table, _("Events:"), summary->events);

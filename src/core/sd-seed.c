@@ -1022,6 +1022,142 @@ load_safety (SeedLoad    *load,
   return TRUE;
 }
 
+/* ---- support-plans.json ---- */
+
+/* { "plans": [ { "person": external id, "shelter", "route", "bring",
+ *   "assist": [codes], "note", "contacts": [ { "kind": "emergency" |
+ *   "supporter", "name", "kana", "relation", "phone", "postal_code",
+ *   "address" } ] } ] }: individual evacuation plans of people already
+ * loaded from the support list, by their welfare-system number. */
+static gboolean
+load_contact (SeedLoad    *load,
+              const char  *person_id,
+              json_t      *object,
+              GError     **error)
+{
+  static const char *const known[] = { "kind", "name", "kana", "relation", "phone", "postal_code", "address", NULL };
+  g_autofree char *kind = NULL, *name = NULL, *kana = NULL, *relation = NULL, *phone = NULL, *postal = NULL;
+  g_autofree char *address = NULL, *id = NULL;
+  SdSupportContactSpec spec = { 0 };
+
+  if (!json_is_object (object))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("not a JSON object"));
+      return FALSE;
+    }
+  if (!sd_intake_input_refuse_unknown (object, _("the contact"), known, error) ||
+      !json_text (object, "kind", TRUE, &kind, error) || !json_text (object, "name", TRUE, &name, error) ||
+      !json_text (object, "kana", FALSE, &kana, error) || !json_text (object, "relation", FALSE, &relation, error) ||
+      !json_text (object, "phone", FALSE, &phone, error) ||
+      !json_text (object, "postal_code", FALSE, &postal, error) ||
+      !json_text (object, "address", FALSE, &address, error))
+    return FALSE;
+  if (!g_str_equal (kind, "emergency") && !g_str_equal (kind, "supporter"))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                   _("“%s” is not a value of “%s”: write one of %s"), kind, "kind", "emergency, supporter");
+      return FALSE;
+    }
+  spec.kind = g_str_equal (kind, "emergency") ? SD_SUPPORT_CONTACT_EMERGENCY : SD_SUPPORT_CONTACT_SUPPORTER;
+  spec.name = name;
+  spec.kana = kana;
+  spec.relation = relation;
+  spec.phone = phone;
+  spec.postal_code = postal;
+  spec.address = address;
+  id = sd_store_add_support_contact (load->store, person_id, &spec, error);
+  if (id == NULL)
+    return FALSE;
+  load->summary.support_contacts++;
+  return TRUE;
+}
+
+static gboolean
+load_plan (SeedLoad  *load,
+           json_t    *object,
+           GError   **error)
+{
+  static const char *const known[] = { "person", "shelter", "route", "bring", "assist", "note", "contacts", NULL };
+  g_autofree char *person = NULL, *shelter = NULL, *route = NULL, *bring = NULL, *note = NULL, *id = NULL;
+  g_autoptr(GPtrArray) assist = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  json_t *codes = NULL, *contacts = NULL;
+  SdSupportPlanSpec plan = { 0 };
+
+  if (!json_is_object (object))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("not a JSON object"));
+      return FALSE;
+    }
+  if (!sd_intake_input_refuse_unknown (object, _("the plan"), known, error) ||
+      !json_text (object, "person", TRUE, &person, error) || !json_text (object, "shelter", FALSE, &shelter, error) ||
+      !json_text (object, "route", FALSE, &route, error) || !json_text (object, "bring", FALSE, &bring, error) ||
+      !json_text (object, "note", FALSE, &note, error) || !json_list (object, "assist", FALSE, &codes, error) ||
+      !json_list (object, "contacts", FALSE, &contacts, error))
+    return FALSE;
+  for (guint i = 0; codes != NULL && i < json_array_size (codes); i++)
+    {
+      json_t *code = json_array_get (codes, i);
+
+      if (!json_is_string (code))
+        {
+          g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE, _("“%s” must be a list of text"), "assist");
+          return FALSE;
+        }
+      g_ptr_array_add (assist, g_strdup (json_string_value (code)));
+    }
+  g_ptr_array_add (assist, NULL);
+  id = sd_store_find_support_person (load->store, person, error);
+  if (id == NULL)
+    return FALSE;
+  plan.shelter_code = shelter;
+  plan.route = route;
+  plan.bring = bring;
+  plan.assist = (const char *const *) assist->pdata;
+  plan.note = note;
+  if (!sd_store_set_support_plan (load->store, id, &plan, error))
+    return FALSE;
+  load->summary.support_plans++;
+  for (guint i = 0; contacts != NULL && i < json_array_size (contacts); i++)
+    if (!load_contact (load, id, json_array_get (contacts, i), &local_error))
+      {
+        g_prefix_error (&local_error, _("contact %u: "), i + 1);
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+load_support_plans (SeedLoad    *load,
+                    const char  *path,
+                    const char  *file,
+                    GError     **error)
+{
+  static const char *const known[] = { "plans", NULL };
+  g_autoptr(json_t) root = load_json_file (path, file, 0, error);
+  g_autoptr(GError) local_error = NULL;
+  json_t *plans;
+
+  if (root == NULL)
+    return FALSE;
+  if (!sd_intake_input_refuse_unknown (root, _("the file"), known, &local_error) ||
+      !json_list (root, "plans", TRUE, &plans, &local_error))
+    {
+      g_prefix_error (&local_error, _("%s: "), file);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_size (plans); i++)
+    if (!load_plan (load, json_array_get (plans, i), &local_error))
+      {
+        g_prefix_error (&local_error, _("%s, plan %u: "), file, i + 1);
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* ---- the manifest ---- */
 
 /* PATH with every symbolic link followed, or NULL when it does not exist. */
@@ -1153,6 +1289,12 @@ load_entry (SeedLoad    *load,
       return path != NULL && load_safety (load, path, file, error);
     }
 
+  if (g_str_equal (kind, "support-plans"))
+    {
+      path = resolve_path (load, file, index, error);
+      return path != NULL && load_support_plans (load, path, file, error);
+    }
+
   /* The offline map: the base map is used where it lies (it may be
    * large), the address reference is loaded into the database. */
   if (g_str_equal (kind, "map-tiles"))
@@ -1183,7 +1325,7 @@ load_entry (SeedLoad    *load,
 
   g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                _("%s, file %u: “%s” is not a kind of seed file: write shelters, staff, safety, support, "
-                 "evacuees, map-tiles or addresses"),
+                 "support-plans, evacuees, map-tiles or addresses"),
                MANIFEST_NAME, index, kind);
   return FALSE;
 }

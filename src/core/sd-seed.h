@@ -20,6 +20,8 @@ typedef struct {
   guint rollcalls;
   guint safety_answers;
   guint support_persons;
+  guint support_plans;
+  guint support_contacts;
   guint households;
   guint persons;
   guint events;

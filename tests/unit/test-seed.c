@@ -797,6 +797,63 @@ test_shelter_from_database (Fixture       *f,
   g_assert_cmpuint (summary.events, ==, 4);
 }
 
+/* Plans: the demo's are all loaded (every plan and contact in the file);
+ * a plan for a number not on the list, an unknown assist code or
+ * contact kind refuses the folder, naming the file and the plan. */
+static void
+test_support_plans (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char manifest[] =
+    "{\"format\": 1, \"files\": ["
+    "  {\"kind\": \"shelters\", \"path\": \"shelters.csv\"},"
+    "  {\"kind\": \"support\", \"path\": \"support.csv\"},"
+    "  {\"kind\": \"support-plans\", \"path\": \"plans.json\"}]}";
+  static const char support[] =
+    "external_id,name,kana,sex,birth_date,address\n"
+    "W1,山田 花子,ヤマダ ハナコ,2,1940-02-03,みなと川市北町1丁目2-3\n";
+  static const struct { const char *plans; const char *says; } bad[] = {
+    { "{\"plans\": [{\"person\": \"W9\"}]}", "plans.json, plan 1: " },
+    { "{\"plans\": [{\"person\": \"W1\", \"assist\": [\"jetpack\"]}]}", "plans.json, plan 1: " },
+    { "{\"plans\": [{\"person\": \"W1\", \"shelter\": \"Z99\"}]}", "plans.json, plan 1: " },
+    { "{\"plans\": [{\"person\": \"W1\", \"contacts\": [{\"kind\": \"friend\", \"name\": \"A\"}]}]}",
+      "plans.json, plan 1: contact 1: " },
+    { "{\"plans\": [{\"person\": \"W1\", \"colour\": \"red\"}]}", "plans.json, plan 1: " },
+  };
+  g_autofree char *demo = demo_seeds_dir ();
+  g_autofree char *plans_path = g_build_filename (demo, "support-plans.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  SdSeedSummary summary = { 0 };
+  guint plans = 0, contacts = 0;
+
+  load_demo (f, &summary);
+  /* As many as the file holds: count its plans and contact names. */
+  g_assert_true (g_file_get_contents (plans_path, &text, NULL, &error));
+  for (const char *p = text; (p = strstr (p, "\"person\"")) != NULL; p++)
+    plans++;
+  for (const char *p = text; (p = strstr (p, "\"kind\"")) != NULL; p++)
+    contacts++;
+  g_assert_cmpuint (summary.support_plans, ==, plans);
+  g_assert_cmpuint (summary.support_contacts, ==, contacts);
+  g_assert_cmpuint (plans, >, 50);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bad-plan-%u", i);
+      g_autofree char *dir = write_seed_dir (f, name, "manifest.json", manifest, "shelters.csv", good_shelters,
+                                             "support.csv", support, "plans.json", bad[i].plans, NULL);
+      g_autoptr(GError) local = NULL;
+      SdStoreCounts before = get_counts (f->store);
+
+      g_assert_false (sd_seed_load (f->store, dir, NULL, &local));
+      g_assert_nonnull (local);
+      g_test_message ("bad plan %u: %s", i, local->message);
+      g_assert_true (g_str_has_prefix (local->message, bad[i].says));
+      g_assert_cmpuint (get_counts (f->store).oplog, ==, before.oplog);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -810,6 +867,7 @@ main (int   argc,
   ADD ("/seed/demo/shelters", test_demo_shelters);
   ADD ("/seed/demo/welfare-export", test_demo_welfare_export);
   ADD ("/seed/demo/sign-in", test_demo_sign_in);
+  ADD ("/seed/demo/support-plans", test_support_plans);
   ADD ("/seed/error/bad-date", test_bad_date);
   ADD ("/seed/error/bad-date-cp932", test_bad_date_cp932);
   ADD ("/seed/error/missing-manifest", test_missing_manifest);
