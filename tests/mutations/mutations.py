@@ -526,4 +526,22 @@ MUTATIONS = [
         "suites": ["unit"],
         "caught_by": ["test-support"],
     },
+    {
+        "name": "geocode-guesses-the-town",
+        "file": "src/core/map/sd-geocode.c",
+        "find": "  n = lookup (store, key, split->chome, 0, split->city, NULL, NULL, error);\n  if (n > 0)\n    return SD_GEOCODE_UNKNOWN_BLOCK;",
+        "replace": "  n = lookup (store, key, split->chome, 0, split->city, lat, lon, error);\n  if (n > 0)\n    return SD_GEOCODE_FOUND;",
+        "breaks": "a person whose block the reference does not have is put on the map at some other block of their town: a guessed spot (issue 16)",
+        "suites": ["unit", "cli"],
+        "caught_by": ["test-geocode", "cli"],
+    },
+    {
+        "name": "geocode-ignores-the-city",
+        "file": "src/core/map/sd-geocode.c",
+        "find": "\"WHERE town = ?1 AND chome = ?2 AND block = ?3 AND (?4 IS NULL OR city = ?4) \"",
+        "replace": "\"WHERE town = ?1 AND chome = ?2 AND block = ?3 AND (?4 IS NULL OR 1) \"",
+        "breaks": "an address in another city is placed at the same-named town of the first city found (issue 16)",
+        "suites": ["unit"],
+        "caught_by": ["test-geocode"],
+    },
 ]
