@@ -491,6 +491,15 @@ key_pressed_cb (GtkEventControllerKey *keys,
     }
 }
 
+/* North stays up: a map read at arm's length by people who know the town
+ * by it (and the markers are drawn fastest that way). */
+static void
+rotation_changed_cb (ShumateViewport *viewport)
+{
+  if (shumate_viewport_get_rotation (viewport) != 0.0)
+    shumate_viewport_set_rotation (viewport, 0.0);
+}
+
 static void
 focus_changed_cb (SdSupportMap *self)
 {
@@ -591,6 +600,7 @@ sd_support_map_init (SdSupportMap *self)
   add_legend_row (self, SD_MARKER_HELPING, _("Being helped or injured"));
   add_legend_row (self, SD_MARKER_CONFIRMED, _("Safe at home or evacuated"));
   add_legend_row (self, SD_N_MARKER_KINDS, _("Shelter"));
+  g_signal_connect (viewport, "notify::rotation", G_CALLBACK (rotation_changed_cb), NULL);
   gtk_widget_set_focusable (GTK_WIDGET (self->map), TRUE);
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
