@@ -550,7 +550,7 @@ insert_keys (SdDerive  *d,
   KeyRows rows = { NULL, NULL };
   sqlite3_stmt *read = NULL, *insert = NULL;
   KeyRow *scratch;
-  gint64 n_persons = 0;
+  gint64 n_persons = 0, t_keys = g_get_monotonic_time ();
   int rc;
 
   /* Room for what a person takes, some ten keys and their id, at once:
@@ -583,12 +583,15 @@ insert_keys (SdDerive  *d,
       rc = SQLITE_OK;
     }
   sqlite3_finalize (read);
+  g_debug ("derive: search keys computed in %.0f ms", (g_get_monotonic_time () - t_keys) / 1000.0);
   /* Offsets are 32 bits. */
   if (rows.arena->len > G_MAXUINT32)
     rc = SQLITE_TOOBIG;
+  t_keys = g_get_monotonic_time ();
   scratch = g_new (KeyRow, MAX (rows.rows->len, 1));
   sort_key_rows ((KeyRow *) rows.rows->data, scratch, rows.rows->len, 0, rows.arena->str);
   g_free (scratch);
+  g_debug ("derive: search keys sorted in %.0f ms", (g_get_monotonic_time () - t_keys) / 1000.0);
   /* Registered here, again at each merge (a module of the same name is
    * replaced), so that nothing outside this file can read it. */
   if (rc == SQLITE_DONE)
