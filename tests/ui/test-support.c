@@ -513,13 +513,20 @@ grab (GtkWidget *widget)
   GtkNative *native = gtk_widget_get_native (widget);
   int w = gtk_widget_get_width (GTK_WIDGET (native)), h = gtk_widget_get_height (GTK_WIDGET (native));
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (native));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   Frame frame = { NULL, 0, w, h };
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* Between frames there may be nothing drawn yet: try for a moment. */
+  for (int i = 0; i < 40 && node == NULL; i++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        sd_ui_run_for (50);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   frame.stride = (gsize) w * 4;
@@ -573,6 +580,21 @@ window_point (SdSupportMap *map,
   shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (shumate), GTK_WIDGET (shumate), lat, lon,
                                               &mx, &my);
   g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (shumate), window, mx, my, x, y));
+}
+
+typedef struct {
+  SdPeopleLayer *layer;
+  guint          before;
+} ConfirmedWait;
+
+static gboolean
+confirmed_grew (gpointer data)
+{
+  ConfirmedWait *w = data;
+  guint counts[SD_N_MARKER_KINDS];
+
+  sd_people_layer_count (w->layer, counts);
+  return counts[SD_MARKER_CONFIRMED] > w->before;
 }
 
 static gboolean
@@ -680,9 +702,21 @@ test_map (void)
       /* An unconfirmed person: their marker is red, at their block.  (The
        * map may have been read again meanwhile: take its people now.) */
       people = sd_people_layer_get_people (layer);
+      /* One alone at their block, so no other marker covers theirs. */
       for (guint i = 0; i < people->people->len && target == NULL; i++)
-        if (g_array_index (people->people, SdMapPerson, i).status == SD_SUPPORT_UNCONFIRMED)
-          target = &g_array_index (people->people, SdMapPerson, i);
+        {
+          const SdMapPerson *p = &g_array_index (people->people, SdMapPerson, i);
+          gboolean alone = p->status == SD_SUPPORT_UNCONFIRMED;
+
+          for (guint k = 0; k < people->people->len && alone; k++)
+            alone = k == i || fabs (g_array_index (people->people, SdMapPerson, k).at.lat - p->at.lat) > 0.0003 ||
+                    fabs (g_array_index (people->people, SdMapPerson, k).at.lon - p->at.lon) > 0.0003;
+          for (guint k = 0; k < people->shelters->len && alone; k++)
+            alone = fabs (g_array_index (people->shelters, SdMapShelter, k).at.lat - p->at.lat) > 0.0006 ||
+                    fabs (g_array_index (people->shelters, SdMapShelter, k).at.lon - p->at.lon) > 0.0006;
+          if (alone)
+            target = p;
+        }
       g_assert_nonnull (target);
       target_at = target->at;
       shumate_viewport_set_zoom_level (viewport, 16);
@@ -753,6 +787,40 @@ test_map (void)
       }
       check_screen (GTK_WIDGET (window), sizes[s][0], sizes[s][1], "map-zoomed");
 
+      /* Someone at another desk finds them safe at home: the map turns
+       * their marker green without a touch here, and the counts follow. */
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(SdStore) other = sd_store_open (db_path, SD_STORE_OPEN_DEFAULT, &error);
+        g_autofree char *report = NULL;
+        static const guint8 green[3] = { 0x2e, 0x7d, 0x33 };
+        guint confirmed_before;
+        const char *target_id = NULL;
+        double x, y;
+        guint8 rgb[3];
+
+        g_assert_no_error (error);
+        people = sd_people_layer_get_people (layer);
+        sd_people_layer_count (layer, counts);
+        confirmed_before = counts[SD_MARKER_CONFIRMED];
+        for (guint i = 0; i < people->people->len && target_id == NULL; i++)
+          if (g_array_index (people->people, SdMapPerson, i).at.lat == target_at.lat &&
+              g_array_index (people->people, SdMapPerson, i).at.lon == target_at.lon &&
+              g_array_index (people->people, SdMapPerson, i).status == SD_SUPPORT_UNCONFIRMED)
+            target_id = g_array_index (people->people, SdMapPerson, i).id;
+        g_assert_nonnull (target_id);
+        report = sd_store_report_support_status (other, target_id, SD_SUPPORT_SAFE_HOME, NULL, NULL, NULL,
+                                                 SD_SUPPORT_VIA_DESK, &error);
+        g_assert_no_error (error);
+        sd_ui_wait_for (confirmed_grew, &(ConfirmedWait) { layer, confirmed_before });
+        window_point (map, GTK_WIDGET (window), target_at.lat, target_at.lon, &x, &y);
+        frame = grab (GTK_WIDGET (window));
+        pixel (&frame, x, y, rgb);
+        g_free (frame.pixels);
+        g_test_message ("reported safe: #%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
+        g_assert_true (close_to (rgb, green, 8));
+      }
+
       /* The status filter reaches the map: only the unconfirmed are counted. */
       sd_support_page_show_status (page, SD_SUPPORT_UNCONFIRMED);
       sd_ui_run_for (100);
@@ -783,12 +851,13 @@ main (int argc, char *argv[])
   g_clear_object (&store);
 
   g_test_add_func ("/ui/support/hq-desk", test_hq_desk);
+  /* Before the import, which leaves a list of two. */
+  g_test_add_func ("/ui/support/map", test_map);
   g_test_add_func ("/ui/support/report-status", test_report_status);
   g_test_add_func ("/ui/support/checkin-proposed", test_checkin_proposed);
   g_test_add_func ("/ui/support/visit-lists", test_visit_lists);
   g_test_add_func ("/ui/support/import", test_import);
   g_test_add_func ("/ui/support/lead-cannot-import", test_lead_cannot_import);
-  g_test_add_func ("/ui/support/map", test_map);
   rc = g_test_run ();
   g_free (db_path);
   g_free (dir);
