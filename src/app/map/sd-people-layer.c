@@ -321,13 +321,48 @@ snapshot_people (SdPeopleLayer *self,
                                &GRAPHENE_RECT_INIT (left, top, self->cache_width * s, self->cache_height * s));
 }
 
+/* The shelters in view: their houses, or (LABELS) their codes. */
+static void
+snapshot_shelters (SdPeopleLayer *self,
+                   GtkSnapshot   *snapshot,
+                   const View    *view,
+                   gboolean       labels)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
+  g_autoptr(PangoLayout) layout = labels ? gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL) : NULL;
+  GdkRGBA ink = { 0.05, 0.20, 0.45, 1.0 };
+
+  for (guint i = 0; i < self->people->shelters->len; i++)
+    {
+      const SdMapShelter *shelter = &g_array_index (self->people->shelters, SdMapShelter, i);
+      double x, y;
+
+      if (shelter->at.placed != SD_GEOCODE_FOUND)
+        continue;
+      to_widget (self, view->centre, view->world, view->cos_r, view->sin_r, self->shelter_at[i], &x, &y);
+      if (x < -100 || y < -SHELTER_SIZE || x > width + SHELTER_SIZE || y > height + SHELTER_SIZE)
+        continue;
+      if (!labels)
+        {
+          gtk_snapshot_append_texture (snapshot, self->textures[SD_N_MARKER_KINDS],
+                                       &GRAPHENE_RECT_INIT (x - SHELTER_SIZE / 2.0, y - SHELTER_SIZE / 2.0,
+                                                            SHELTER_SIZE, SHELTER_SIZE));
+          continue;
+        }
+      pango_layout_set_text (layout, shelter->code, -1);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + SHELTER_SIZE / 2.0 + 2, y - 9));
+      gtk_snapshot_append_layout (snapshot, layout, &ink);
+      gtk_snapshot_restore (snapshot);
+    }
+}
+
 static void
 sd_people_layer_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   SdPeopleLayer *self = SD_PEOPLE_LAYER (widget);
   double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  PangoLayout *layout = NULL;
   View view;
 
   if (self->people == NULL || width <= 0 || height <= 0)
@@ -335,6 +370,8 @@ sd_people_layer_snapshot (GtkWidget   *widget,
   ensure_textures (self);
   view = current_view (self);
 
+  /* The houses under the people: a person at a shelter's block shows. */
+  snapshot_shelters (self, snapshot, &view, FALSE);
   if (view.sin_r == 0.0)
     snapshot_people (self, snapshot, &view);
   else
@@ -355,29 +392,8 @@ sd_people_layer_snapshot (GtkWidget   *widget,
                                                             MARKER_SIZE, MARKER_SIZE));
         }
 
-  for (guint i = 0; i < self->people->shelters->len; i++)
-    {
-      const SdMapShelter *shelter = &g_array_index (self->people->shelters, SdMapShelter, i);
-      GdkRGBA ink = { 0.05, 0.20, 0.45, 1.0 };
-      double x, y;
-
-      if (shelter->at.placed != SD_GEOCODE_FOUND)
-        continue;
-      to_widget (self, view.centre, view.world, view.cos_r, view.sin_r, self->shelter_at[i], &x, &y);
-      if (x < -100 || y < -SHELTER_SIZE || x > width + SHELTER_SIZE || y > height + SHELTER_SIZE)
-        continue;
-      gtk_snapshot_append_texture (snapshot, self->textures[SD_N_MARKER_KINDS],
-                                   &GRAPHENE_RECT_INIT (x - SHELTER_SIZE / 2.0, y - SHELTER_SIZE / 2.0,
-                                                        SHELTER_SIZE, SHELTER_SIZE));
-      if (layout == NULL)
-        layout = gtk_widget_create_pango_layout (widget, NULL);
-      pango_layout_set_text (layout, shelter->code, -1);
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + SHELTER_SIZE / 2.0 + 2, y - 9));
-      gtk_snapshot_append_layout (snapshot, layout, &ink);
-      gtk_snapshot_restore (snapshot);
-    }
-  g_clear_object (&layout);
+  /* Shelters' codes above everything, so they stay legible. */
+  snapshot_shelters (self, snapshot, &view, TRUE);
 
   if (self->keyboard)
     {

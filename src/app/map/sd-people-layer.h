@@ -5,11 +5,13 @@
  *
  * Twenty thousand people are twenty thousand markers: as widgets they
  * would take seconds to lay out, so this layer keeps them as points
- * (projected once) and draws only those in view, each from one small
- * texture per kind, in a single snapshot.  Colour and shape both say
+ * (projected once) and paints them once into one picture around the
+ * view, at its zoom: a pan moves that picture, a zoom scales it until it
+ * is painted again when the zoom settles.  Colour and shape both say
  * the status: unconfirmed (and missing) a red circle, being helped (and
  * injured) an amber diamond, confirmed (safe at home, evacuated) a
- * green square; shelters a blue house with their code.
+ * green square; shelters a blue house with their code, under the people
+ * (a person at a shelter's block stays visible) and their codes on top.
  */
 #pragma once
 
