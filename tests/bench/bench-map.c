@@ -302,6 +302,7 @@ main (int    argc,
   gtk_window_set_child (GTK_WINDOW (window), map_widget);
   gtk_window_present (GTK_WINDOW (window));
   sd_support_map_set_store (SD_SUPPORT_MAP (map_widget), store);
+  sd_support_map_reload (SD_SUPPORT_MAP (map_widget));
   while (!map_loaded (map_widget))
     g_main_context_iteration (NULL, TRUE);
   run_for (500);

@@ -137,6 +137,32 @@ import (SdStore *store,
   return ms_since (t0);
 }
 
+/* Row I of the floors, as the export's row I reads once checked. */
+static void
+bind_row (sqlite3_stmt *stmt,
+          guint         i,
+          const char   *id)
+{
+  g_autofree char *no = g_strdup_printf ("%u", 100000 + i);
+  g_autofree char *name = g_strdup_printf ("%s %s", family[i % 10], given[(i / 10) % 10]);
+  g_autofree char *address = g_strdup_printf ("みなと川市%s%u丁目%u-%u", towns[i % 8], 1 + i % 4, 1 + i % 30,
+                                              1 + i % 20);
+  g_autofree char *district = g_strdup_printf ("%s%u丁目", towns[i % 8], 1 + i % 4);
+
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, no, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, "サトウ ハナコ", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, i % 2 ? "male" : "female", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, "1940-01-02", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, address, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, "090-0000-0000", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, reasons[i % 5], -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 10, i % 3 != 0);
+  sqlite3_bind_int64 (stmt, 11, 1800000000000);
+  sqlite3_bind_text (stmt, 12, district, -1, SQLITE_TRANSIENT);
+}
+
 /* The floor: bare SQLite, the same rows into a table of the same
  * columns, one transaction, durable. */
 static double
@@ -160,24 +186,8 @@ bare_insert (const char *dir,
   for (guint i = 0; i < rows; i++)
     {
       g_autofree char *id = g_uuid_string_random ();
-      g_autofree char *no = g_strdup_printf ("%u", 100000 + i);
-      g_autofree char *name = g_strdup_printf ("%s %s", family[i % 10], given[(i / 10) % 10]);
-      g_autofree char *address = g_strdup_printf ("みなと川市%s%u丁目%u-%u", towns[i % 8], 1 + i % 4, 1 + i % 30,
-                                                  1 + i % 20);
-      g_autofree char *district = g_strdup_printf ("%s%u丁目", towns[i % 8], 1 + i % 4);
 
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, no, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, "サトウ ハナコ", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, i % 2 ? "male" : "female", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, "1940-01-02", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, address, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 8, "090-0000-0000", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 9, reasons[i % 5], -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 10, i % 3 != 0);
-      sqlite3_bind_int64 (stmt, 11, 1800000000000);
-      sqlite3_bind_text (stmt, 12, district, -1, SQLITE_TRANSIENT);
+      bind_row (stmt, i, id);
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
       sqlite3_reset (stmt);
     }
@@ -217,24 +227,8 @@ schema_insert (const char *dir,
   for (guint i = 0; i < rows; i++)
     {
       g_autofree char *id = _sd_store_new_id (store);
-      g_autofree char *no = g_strdup_printf ("%u", 100000 + i);
-      g_autofree char *name = g_strdup_printf ("%s %s", family[i % 10], given[(i / 10) % 10]);
-      g_autofree char *address = g_strdup_printf ("みなと川市%s%u丁目%u-%u", towns[i % 8], 1 + i % 4, 1 + i % 30,
-                                                  1 + i % 20);
-      g_autofree char *district = g_strdup_printf ("%s%u丁目", towns[i % 8], 1 + i % 4);
 
-      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, no, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, "サトウ ハナコ", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, i % 2 ? "male" : "female", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, "1940-01-02", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, address, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 8, "090-0000-0000", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 9, reasons[i % 5], -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 10, i % 3 != 0);
-      sqlite3_bind_int64 (stmt, 11, 1800000000000);
-      sqlite3_bind_text (stmt, 12, district, -1, SQLITE_TRANSIENT);
+      bind_row (stmt, i, id);
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
       sqlite3_reset (stmt);
     }

@@ -74,6 +74,29 @@ sd_ui_xdotool (const char *const *argv)
   sd_ui_wait_for (sd_ui_flag_set, &done);
 }
 
+/* What WIDGET's window shows now, rendered by its own renderer.  The
+ * first frame may not be drawn yet: it tries again for a moment. */
+static inline GdkTexture *
+sd_ui_render (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  int w = gtk_widget_get_width (GTK_WIDGET (native)), h = gtk_widget_get_height (GTK_WIDGET (native));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (native));
+  g_autoptr(GskRenderNode) node = NULL;
+
+  for (int i = 0; i < 40 && node == NULL; i++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        sd_ui_run_for (50);
+    }
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (native), node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+}
+
 /* Saves what WIDGET's window shows as SD_SCREENSHOT_DIR/NAME.png, so a
  * person can look at every screen the tests reached. */
 static inline void
@@ -81,9 +104,6 @@ sd_ui_screenshot (GtkWidget  *widget,
                   const char *name)
 {
   const char *dir = g_getenv ("SD_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
   GtkNative *native;
@@ -106,19 +126,7 @@ sd_ui_screenshot (GtkWidget  *widget,
     g_assert_cmpint (w, <=, 800);
   g_assert_cmpint (w, <=, 1366);
   g_assert_cmpint (h, <=, 1280);
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (native));
-  /* The first frame may not be drawn yet: try again for a moment. */
-  for (int i = 0; i < 40 && node == NULL; i++)
-    {
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node == NULL)
-        sd_ui_run_for (50);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  texture = sd_ui_render (widget);
   path = g_strdup_printf ("%s/%s.png", dir, name);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);

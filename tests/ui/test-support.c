@@ -510,27 +510,11 @@ typedef struct {
 static Frame
 grab (GtkWidget *widget)
 {
-  GtkNative *native = gtk_widget_get_native (widget);
-  int w = gtk_widget_get_width (GTK_WIDGET (native)), h = gtk_widget_get_height (GTK_WIDGET (native));
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (native));
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  Frame frame = { NULL, 0, w, h };
+  g_autoptr(GdkTexture) texture = sd_ui_render (widget);
+  Frame frame = { NULL, 0, gdk_texture_get_width (texture), gdk_texture_get_height (texture) };
 
-  /* Between frames there may be nothing drawn yet: try for a moment. */
-  for (int i = 0; i < 40 && node == NULL; i++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node == NULL)
-        sd_ui_run_for (50);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  frame.stride = (gsize) w * 4;
-  frame.pixels = g_malloc (frame.stride * (gsize) h);
+  frame.stride = (gsize) frame.width * 4;
+  frame.pixels = g_malloc (frame.stride * (gsize) frame.height);
   gdk_texture_download (texture, frame.pixels, frame.stride);
   return frame;
 }

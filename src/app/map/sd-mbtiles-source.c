@@ -18,8 +18,16 @@ struct _SdMbtilesSource {
 G_DEFINE_FINAL_TYPE (SdMbtilesSource, sd_mbtiles_source, SHUMATE_TYPE_MAP_SOURCE)
 
 typedef struct {
-  int x, y, z;
+  ShumateTile *tile;
+  int          x, y, z;
 } TileJob;
+
+static void
+tile_job_free (TileJob *job)
+{
+  g_object_unref (job->tile);
+  g_free (job);
+}
 
 static void
 read_tile_thread (GTask        *task,
@@ -49,55 +57,40 @@ read_tile_thread (GTask        *task,
 }
 
 static void
-tile_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) outer = user_data;
-  ShumateTile *tile = g_task_get_task_data (outer);
-  g_autoptr(GdkTexture) texture = NULL;
-  GError *error = NULL;
-
-  texture = g_task_propagate_pointer (G_TASK (result), &error);
-  if (texture == NULL)
-    {
-      g_task_return_error (outer, error);
-      return;
-    }
-  shumate_tile_set_paintable (tile, GDK_PAINTABLE (texture));
-  shumate_tile_set_fade_in (tile, FALSE);
-  shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
-  g_task_return_boolean (outer, TRUE);
-}
-
-static void
 sd_mbtiles_source_fill_tile_async (ShumateMapSource    *source,
                                    ShumateTile         *tile,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  SdMbtilesSource *self = SD_MBTILES_SOURCE (source);
-  GTask *outer = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GTask) inner = NULL;
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
   TileJob *job = g_new0 (TileJob, 1);
 
-  g_task_set_source_tag (outer, sd_mbtiles_source_fill_tile_async);
-  g_task_set_task_data (outer, g_object_ref (tile), g_object_unref);
+  g_task_set_source_tag (task, sd_mbtiles_source_fill_tile_async);
+  job->tile = g_object_ref (tile);
   job->x = (int) shumate_tile_get_x (tile);
   job->y = (int) shumate_tile_get_y (tile);
   job->z = (int) shumate_tile_get_zoom_level (tile);
-  inner = g_task_new (self, cancellable, tile_read_cb, outer);
-  g_task_set_task_data (inner, job, g_free);
-  g_task_run_in_thread (inner, read_tile_thread);
+  g_task_set_task_data (task, job, (GDestroyNotify) tile_job_free);
+  g_task_run_in_thread (task, read_tile_thread);
 }
 
+/* Back on the main loop: the tile gets its picture here, where the
+ * map layer that asked for it reads the result. */
 static gboolean
 sd_mbtiles_source_fill_tile_finish (ShumateMapSource  *source,
                                     GAsyncResult      *result,
                                     GError           **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  TileJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (texture == NULL)
+    return FALSE;
+  shumate_tile_set_paintable (job->tile, GDK_PAINTABLE (texture));
+  shumate_tile_set_fade_in (job->tile, FALSE);
+  shumate_tile_set_state (job->tile, SHUMATE_STATE_DONE);
+  return TRUE;
 }
 
 static void

@@ -26,7 +26,7 @@ struct _SdPeopleLayer {
   Projected    *person_at;     /* one per person (unused when not placed) */
   Projected    *shelter_at;
   GHashTable   *shown;
-  GdkTexture   *textures[SD_N_MARKER_KINDS + 1];  /* the last: a shelter */
+  GdkTexture   *shelter;          /* a shelter's house, at TEXTURE_SCALE */
   int           texture_scale;
 
   /* The people's markers drawn once into one picture around the view, at
@@ -198,17 +198,14 @@ marker_texture (int kind,
 }
 
 static void
-ensure_textures (SdPeopleLayer *self)
+ensure_shelter_texture (SdPeopleLayer *self)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
 
-  if (self->texture_scale == scale && self->textures[0] != NULL)
+  if (self->texture_scale == scale && self->shelter != NULL)
     return;
-  for (int k = 0; k <= SD_N_MARKER_KINDS; k++)
-    {
-      g_clear_object (&self->textures[k]);
-      self->textures[k] = marker_texture (k, k == SD_N_MARKER_KINDS ? SHELTER_SIZE : MARKER_SIZE, scale);
-    }
+  g_clear_object (&self->shelter);
+  self->shelter = marker_texture (SD_N_MARKER_KINDS, SHELTER_SIZE, scale);
   self->texture_scale = scale;
 }
 
@@ -344,7 +341,7 @@ snapshot_shelters (SdPeopleLayer *self,
         continue;
       if (!labels)
         {
-          gtk_snapshot_append_texture (snapshot, self->textures[SD_N_MARKER_KINDS],
+          gtk_snapshot_append_texture (snapshot, self->shelter,
                                        &GRAPHENE_RECT_INIT (x - SHELTER_SIZE / 2.0, y - SHELTER_SIZE / 2.0,
                                                             SHELTER_SIZE, SHELTER_SIZE));
           continue;
@@ -367,31 +364,13 @@ sd_people_layer_snapshot (GtkWidget   *widget,
 
   if (self->people == NULL || width <= 0 || height <= 0)
     return;
-  ensure_textures (self);
+  ensure_shelter_texture (self);
   view = current_view (self);
 
-  /* The houses under the people: a person at a shelter's block shows. */
+  /* The houses under the people: a person at a shelter's block shows.
+   * (The map keeps north up, so the people's picture is never turned.) */
   snapshot_shelters (self, snapshot, &view, FALSE);
-  if (view.sin_r == 0.0)
-    snapshot_people (self, snapshot, &view);
-  else
-    /* Turned (a two-finger twist): each marker where it is now. */
-    for (int kind = SD_MARKER_CONFIRMED; kind >= SD_MARKER_UNCONFIRMED; kind--)
-      for (guint i = 0; i < self->people->people->len; i++)
-        {
-          const SdMapPerson *person = &g_array_index (self->people->people, SdMapPerson, i);
-          double x, y;
-
-          if ((int) sd_marker_kind_for_status (person->status) != kind || !person_shown (self, person))
-            continue;
-          to_widget (self, view.centre, view.world, view.cos_r, view.sin_r, self->person_at[i], &x, &y);
-          if (x < -MARKER_SIZE || y < -MARKER_SIZE || x > width + MARKER_SIZE || y > height + MARKER_SIZE)
-            continue;
-          gtk_snapshot_append_texture (snapshot, self->textures[kind],
-                                       &GRAPHENE_RECT_INIT (x - MARKER_SIZE / 2.0, y - MARKER_SIZE / 2.0,
-                                                            MARKER_SIZE, MARKER_SIZE));
-        }
-
+  snapshot_people (self, snapshot, &view);
   /* Shelters' codes above everything, so they stay legible. */
   snapshot_shelters (self, snapshot, &view, TRUE);
 
@@ -591,8 +570,7 @@ sd_people_layer_finalize (GObject *object)
   g_clear_pointer (&self->person_at, g_free);
   g_clear_pointer (&self->shelter_at, g_free);
   g_clear_pointer (&self->shown, g_hash_table_unref);
-  for (int k = 0; k <= SD_N_MARKER_KINDS; k++)
-    g_clear_object (&self->textures[k]);
+  g_clear_object (&self->shelter);
   g_clear_object (&self->cache);
   g_clear_handle_id (&self->redraw_id, g_source_remove);
   G_OBJECT_CLASS (sd_people_layer_parent_class)->finalize (object);

@@ -56,23 +56,17 @@ static void
 show_legend (SdSupportMap *self)
 {
   SdMapPeople *people = sd_people_layer_get_people (self->layer);
-  guint counts[SD_N_MARKER_KINDS] = { 0 };
-  guint shelters = 0;
+  guint counts[SD_N_MARKER_KINDS + 1] = { 0 };  /* the last: shelters */
 
   sd_people_layer_count (self->layer, counts);
-  for (int k = 0; k < SD_N_MARKER_KINDS; k++)
+  for (guint i = 0; people != NULL && i < people->shelters->len; i++)
+    counts[SD_N_MARKER_KINDS] += g_array_index (people->shelters, SdMapShelter, i).at.placed == SD_GEOCODE_FOUND;
+  for (int k = 0; k <= SD_N_MARKER_KINDS; k++)
     {
       g_autofree char *text = g_strdup_printf ("%u", counts[k]);
 
       gtk_label_set_text (self->legend_counts[k], text);
     }
-  for (guint i = 0; people != NULL && i < people->shelters->len; i++)
-    shelters += g_array_index (people->shelters, SdMapShelter, i).at.placed == SD_GEOCODE_FOUND;
-  {
-    g_autofree char *text = g_strdup_printf ("%u", shelters);
-
-    gtk_label_set_text (self->legend_counts[SD_N_MARKER_KINDS], text);
-  }
 }
 
 static void
@@ -386,8 +380,6 @@ sd_support_map_set_store (SdSupportMap *self,
   sd_people_layer_set_people (self->layer, NULL);
   set_tiles (self);
   show_message (self);
-  if (store != NULL)
-    sd_support_map_reload (self);
 }
 
 void

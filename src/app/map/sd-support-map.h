@@ -28,7 +28,9 @@ GtkWidget  *sd_support_map_new        (void);
 
 void        sd_support_map_set_store  (SdSupportMap *self,
                                        SdStore      *store);
-/* Reads the people and shelters again (in a thread); "loaded" follows. */
+/* Reads the people and shelters (again), in a thread; "loaded" follows.
+ * Nothing is read until this is called: the map costs nothing until it
+ * is shown. */
 void        sd_support_map_reload     (SdSupportMap *self);
 /* Only the people whose ids are in SHOWN (NULL: everyone listed). */
 void        sd_support_map_set_shown  (SdSupportMap *self,

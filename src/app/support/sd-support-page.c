@@ -206,18 +206,19 @@ show_on_map (SdSupportPage *self)
   sd_support_map_set_shown (self->support_map, shown);
 }
 
+static gboolean
+showing_map (SdSupportPage *self)
+{
+  return gtk_toggle_button_get_active (self->map_button);
+}
+
 static void
 apply_filter (SdSupportPage *self)
 {
   gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
   show_counts (self);
-  show_on_map (self);
-}
-
-static gboolean
-showing_map (SdSupportPage *self)
-{
-  return gtk_toggle_button_get_active (self->map_button);
+  if (showing_map (self))
+    show_on_map (self);
 }
 
 static void
@@ -227,7 +228,10 @@ view_toggled_cb (SdSupportPage *self)
 
   gtk_stack_set_visible_child_name (self->view_stack, map ? "map" : "list");
   if (map && self->store != NULL)
-    sd_support_map_reload (self->support_map);
+    {
+      show_on_map (self);
+      sd_support_map_reload (self->support_map);
+    }
 }
 
 void

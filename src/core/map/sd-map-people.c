@@ -35,33 +35,22 @@ sd_map_people_free (SdMapPeople *self)
   g_free (self);
 }
 
-/* Geocodes ADDRESSES[i] into the SdMapPoint at OFFSET in the I-th
- * element (of SIZE bytes) of ARRAY; returns how many were placed, or -1
- * with ERROR set. */
-static int
-place_all (SdStore    *store,
-           GArray     *array,
-           gsize       size,
-           gsize       offset,
-           GPtrArray  *addresses,
-           GError    **error)
+/* Places ADDRESS at *AT (or says why not); FALSE on a failed read. */
+static gboolean
+place (SdStore     *store,
+       const char  *address,
+       SdMapPoint  *at,
+       GError     **error)
 {
-  int placed = 0;
+  GError *local = NULL;
 
-  for (guint i = 0; i < array->len; i++)
+  at->placed = sd_store_geocode (store, address, &at->lat, &at->lon, &local);
+  if (local != NULL)
     {
-      SdMapPoint *where = (SdMapPoint *) (void *) ((guint8 *) array->data + i * size + offset);
-      GError *local = NULL;
-
-      where->placed = sd_store_geocode (store, g_ptr_array_index (addresses, i), &where->lat, &where->lon, &local);
-      if (local != NULL)
-        {
-          g_propagate_error (error, local);
-          return -1;
-        }
-      placed += where->placed == SD_GEOCODE_FOUND;
+      g_propagate_error (error, local);
+      return FALSE;
     }
-  return placed;
+  return TRUE;
 }
 
 /* Reads only: no transaction, so a desk saving a status meanwhile never
@@ -74,7 +63,7 @@ sd_map_people_read (SdStore  *store,
   g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) shelter_addresses = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
-  int rc, placed;
+  int rc;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
 
@@ -124,11 +113,17 @@ sd_map_people_read (SdStore  *store,
   if (rc != SQLITE_DONE)
     return NULL;
 
-  placed = place_all (store, self->people, sizeof (SdMapPerson), G_STRUCT_OFFSET (SdMapPerson, at), addresses,
-                      error);
-  if (placed < 0 || place_all (store, self->shelters, sizeof (SdMapShelter), G_STRUCT_OFFSET (SdMapShelter, at),
-                               shelter_addresses, error) < 0)
-    return NULL;
-  self->placed = (guint) placed;
+  for (guint i = 0; i < self->people->len; i++)
+    {
+      SdMapPerson *person = &g_array_index (self->people, SdMapPerson, i);
+
+      if (!place (store, g_ptr_array_index (addresses, i), &person->at, error))
+        return NULL;
+      self->placed += person->at.placed == SD_GEOCODE_FOUND;
+    }
+  for (guint i = 0; i < self->shelters->len; i++)
+    if (!place (store, g_ptr_array_index (shelter_addresses, i),
+                &g_array_index (self->shelters, SdMapShelter, i).at, error))
+      return NULL;
   return g_steal_pointer (&self);
 }
