@@ -101,6 +101,7 @@ build_info_json (SdStore             *store,
   json_object_set_new (root, "site_name", sd_json_text (sd_store_get_site_name (store)));
   json_object_set_new (root, "schema_version", json_integer (sd_store_get_schema_version (store)));
   json_object_set_new (root, "is_demo", json_boolean (sd_store_get_is_demo (store)));
+  json_object_set_new (root, "is_exercise", json_boolean (sd_store_get_is_exercise (store)));
   json_object_set_new (root, "hlc", sd_json_text (hlc));
   json_object_set_new (root, "counts", c);
 #define ADD_COUNT(field) \
@@ -138,6 +139,7 @@ print_info_text (SdStore             *store,
   sd_cli_table_add_row (table, _("Site name:"), sd_store_get_site_name (store));
   sd_cli_table_add_row (table, _("Schema version:"), version);
   sd_cli_table_add_row (table, _("Demo data:"), sd_cli_yes_no (sd_store_get_is_demo (store)));
+  sd_cli_table_add_row (table, _("Exercise:"), sd_cli_yes_no (sd_store_get_is_exercise (store)));
   sd_cli_table_add_row (table, _("Clock (HLC):"), hlc);
   add_count_row (table, _("Shelters:"), counts->shelters);
   add_count_row (table, _("Households:"), counts->households);

@@ -1920,6 +1920,80 @@ migrate_to_16 (sqlite3  *db,
   return exec_sql (db, schema_v16, error);
 }
 
+/* ---- version 17: tabletop exercises ---- */
+
+/* site.is_exercise marks a database made for an exercise (docs/exercises.md):
+ * set once, when the file is made, and never unset; batches and bundles
+ * carry it, and an exercise's are refused by a live database and the
+ * reverse.  The exercise_* tables are local, as the facilitator's console
+ * and the headless engine keep them; they are empty anywhere else.
+ *
+ * Exercise time is milliseconds after T+0 (the scenario's start);
+ * exercise_run.start_at is T+0 as a Unix time in the exercise's world,
+ * which stamps every record the exercise writes. */
+static const char schema_v17[] =
+  "ALTER TABLE site ADD COLUMN is_exercise INTEGER NOT NULL DEFAULT 0 CHECK (is_exercise IN (0, 1));"
+  "CREATE TRIGGER site_exercise_stays BEFORE UPDATE OF is_exercise ON site "
+  "  WHEN OLD.is_exercise = 1 AND NEW.is_exercise IS NOT 1 BEGIN "
+  "  SELECT RAISE (ABORT, 'an exercise database stays an exercise'); END;"
+  "CREATE TABLE exercise_run ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  scenario_name TEXT NOT NULL CHECK (length (scenario_name) BETWEEN 1 AND 200),"
+  "  scenario_sha256 TEXT NOT NULL CHECK (length (scenario_sha256) = 64),"
+  "  seed INTEGER NOT NULL,"
+  "  start_at INTEGER NOT NULL,"
+  "  state TEXT NOT NULL CHECK (state = 'ready' OR state = 'running' OR state = 'paused' OR state = 'ended'),"
+  /* Exercise time reached; while running, at wall clock wall_at. */
+  "  clock_ms INTEGER NOT NULL DEFAULT 0 CHECK (clock_ms >= 0),"
+  "  wall_at INTEGER,"
+  /* 0 is as fast as possible. */
+  "  speed INTEGER NOT NULL DEFAULT 1 CHECK (speed >= 0)"
+  ");"
+  "CREATE TABLE exercise_injects ("
+  "  serial TEXT PRIMARY KEY NOT NULL CHECK (length (serial) BETWEEN 1 AND 20),"
+  "  line INTEGER NOT NULL,"
+  "  planned_ms INTEGER NOT NULL CHECK (planned_ms >= 0),"
+  "  due_ms INTEGER NOT NULL CHECK (due_ms >= 0),"
+  "  type TEXT NOT NULL,"
+  "  method TEXT NOT NULL,"
+  "  sender TEXT NOT NULL,"
+  "  recipient TEXT NOT NULL,"
+  "  description TEXT NOT NULL,"
+  "  expected TEXT NOT NULL,"
+  "  action TEXT NOT NULL DEFAULT '',"
+  "  state TEXT NOT NULL DEFAULT 'pending' "
+  "    CHECK (state = 'pending' OR state = 'delivered' OR state = 'acknowledged' OR state = 'done' "
+  "      OR state = 'skipped'),"
+  "  delivered_ms INTEGER,"
+  "  acknowledged_ms INTEGER,"
+  "  done_ms INTEGER,"
+  "  done_by TEXT CHECK (done_by = 'player' OR done_by = 'facilitator' OR done_by = 'machine')"
+  ");"
+  "CREATE INDEX exercise_injects_due ON exercise_injects (due_ms, serial);"
+  "CREATE TABLE exercise_observations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at_ms INTEGER NOT NULL CHECK (at_ms >= 0),"
+  "  serial TEXT REFERENCES exercise_injects (serial),"
+  "  text TEXT NOT NULL CHECK (length (text) BETWEEN 1 AND 2000),"
+  "  written_at INTEGER NOT NULL"
+  ");"
+  /* Faults the scenario plays: the network down (sync pushes fail) or a
+   * card reader failing, at one shelter or everywhere, for a while. */
+  "CREATE TABLE exercise_faults ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind = 'network' OR kind = 'reader'),"
+  "  shelter_id TEXT,"
+  "  from_ms INTEGER NOT NULL CHECK (from_ms >= 0),"
+  "  until_ms INTEGER CHECK (until_ms IS NULL OR until_ms > from_ms)"
+  ");";
+
+static gboolean
+migrate_to_17 (sqlite3  *db,
+               GError  **error)
+{
+  return exec_sql (db, schema_v17, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -1940,6 +2014,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_14,
   migrate_to_15,
   migrate_to_16,
+  migrate_to_17,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);

@@ -537,6 +537,14 @@ rescue_site_settings (sqlite3 *src,
     }
   sqlite3_finalize (read);
   sqlite3_finalize (write);
+  read = write = NULL;
+  /* An exercise stays one (a file from before version 17 has no mark). */
+  if (sqlite3_prepare_v2 (src, "SELECT 1 FROM site WHERE id = 1 AND is_exercise = 1", -1, &read, NULL) == SQLITE_OK &&
+      sqlite3_step (read) == SQLITE_ROW &&
+      sqlite3_prepare_v2 (dst, "UPDATE site SET is_exercise = 1 WHERE id = 1", -1, &write, NULL) == SQLITE_OK)
+    sqlite3_step (write);
+  sqlite3_finalize (read);
+  sqlite3_finalize (write);
 }
 
 static SdRescueReport *
@@ -551,7 +559,8 @@ rescue_into (SdStore     *damaged,
   sqlite3 *src = _sd_store_get_db (damaged);
   sqlite3 *dst;
   const char *table;
-  static const char *const local_tables[] = { "card_keys", "staff_pins" };
+  static const char *const local_tables[] = { "card_keys", "staff_pins", "exercise_run", "exercise_injects",
+                                              "exercise_observations", "exercise_faults" };
 
   out = _sd_store_create_for_site (out_path, site_id, error);
   if (out == NULL)

@@ -72,6 +72,7 @@ struct _SdStore
   char        *site_id;
   char        *site_name;
   gboolean     is_demo;
+  gboolean     is_exercise;
   gboolean     read_only;
   gboolean     immutable;  /* on read-only media: no locks, no -wal or -shm */
   char        *new_site_id;  /* the id a new database takes (rescue), or NULL for a new one */
@@ -685,7 +686,7 @@ reload_site (SdStore *self)
 {
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT site_id, site_name, is_demo FROM site WHERE id = 1",
+  if (sqlite3_prepare_v2 (self->db, "SELECT site_id, site_name, is_demo, is_exercise FROM site WHERE id = 1",
                           -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -694,6 +695,7 @@ reload_site (SdStore *self)
       g_free (self->site_name);
       self->site_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       self->is_demo = sqlite3_column_int (stmt, 2);
+      self->is_exercise = sqlite3_column_int (stmt, 3);
     }
   sqlite3_finalize (stmt);
 }
@@ -893,7 +895,7 @@ load_or_create_site (SdStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = _sd_store_prepare (self, "SELECT site_id, site_name, is_demo FROM site WHERE id = 1", error);
+  stmt = _sd_store_prepare (self, "SELECT site_id, site_name, is_demo, is_exercise FROM site WHERE id = 1", error);
   if (stmt == NULL)
     return FALSE;
   rc = _sd_store_step (self, stmt, _("read the site identity"), error);
@@ -902,6 +904,7 @@ load_or_create_site (SdStore  *self,
       self->site_id = g_strdup (_sd_column_text (stmt, 0));
       self->site_name = g_strdup (_sd_column_text (stmt, 1));
       self->is_demo = sqlite3_column_int (stmt, 2);
+      self->is_exercise = sqlite3_column_int (stmt, 3);
       sqlite3_reset (stmt);
       return TRUE;
     }
@@ -1325,6 +1328,55 @@ sd_store_set_is_demo (SdStore   *self,
   if (!update_site (self, "UPDATE site SET is_demo = ?1 WHERE id = 1", NULL, !!is_demo, error))
     return FALSE;
   self->is_demo = !!is_demo;
+  return TRUE;
+}
+
+gboolean
+sd_store_get_is_exercise (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  return self->is_exercise;
+}
+
+/* Only a blank database becomes an exercise: one that holds no person,
+ * event, staff member or support-list person, and belongs to no
+ * deployment yet.  Then nothing live can ever be in it. */
+gboolean
+sd_store_mark_exercise (SdStore  *self,
+                        GError  **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+
+  if (self->is_exercise)
+    return TRUE;
+  txn = _sd_store_begin (self, error);
+  if (txn == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (self, "SELECT EXISTS (SELECT 1 FROM persons) OR EXISTS (SELECT 1 FROM person_events) "
+                                  "OR EXISTS (SELECT 1 FROM staff) OR EXISTS (SELECT 1 FROM support_persons) "
+                                  "OR EXISTS (SELECT 1 FROM sync_self)", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = _sd_store_step (self, stmt, _("save the site settings"), error);
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  if (sqlite3_column_int (stmt, 0))
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID,
+                   _("Only a new, empty database can be made an exercise: this one already holds data."));
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  stmt = _sd_store_prepare (self, "UPDATE site SET is_exercise = 1 WHERE id = 1", error);
+  if (stmt == NULL || !_sd_store_exec (self, stmt, _("save the site settings"), error) ||
+      !_sd_txn_commit (g_steal_pointer (&txn), error))
+    return FALSE;
+  self->is_exercise = TRUE;
   return TRUE;
 }
 

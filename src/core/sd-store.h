@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 /* PRAGMA user_version of the newest schema this build knows */
-#define SD_SCHEMA_VERSION 16
+#define SD_SCHEMA_VERSION 17
 
 /* PRAGMA application_id of every ShelterDesk database: "SDK1" */
 #define SD_APPLICATION_ID 0x53444B31
@@ -61,6 +61,11 @@ gboolean     sd_store_set_site_name      (SdStore          *self,
 gboolean     sd_store_get_is_demo        (SdStore          *self);
 gboolean     sd_store_set_is_demo        (SdStore          *self,
                                           gboolean          is_demo,
+                                          GError          **error);
+/* An exercise database (docs/exercises.md): marked once, when it is made
+ * blank, and never unmarked. */
+gboolean     sd_store_get_is_exercise    (SdStore          *self);
+gboolean     sd_store_mark_exercise      (SdStore          *self,
                                           GError          **error);
 int          sd_store_get_schema_version (SdStore          *self);
 gboolean     sd_store_get_counts         (SdStore          *self,

@@ -42,7 +42,9 @@ static const char *const local_tables[] = {
   "support_import_maps", "support_not_same", "map_addresses", "map_base",
   /* sync's own bookkeeping (schema 11) */
   "sync_self", "sync_peers", "sync_batches", "sync_clock_flags", "sync_waiting", "sync_conflicts",
-  "sync_duplicates", NULL };
+  "sync_duplicates",
+  /* a tabletop exercise's console and engine (schema 17) */
+  "exercise_run", "exercise_injects", "exercise_observations", "exercise_faults", NULL };
 
 typedef struct {
   char *dir;

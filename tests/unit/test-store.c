@@ -1238,6 +1238,58 @@ test_bad_input_saves_nothing (Fixture *f, gconstpointer data)
   g_assert_cmpuint (counts.persons, ==, 0);
 }
 
+/* ---- an exercise database ---- */
+
+/* A blank database is marked once and stays marked; one that holds
+ * people is never marked, so nothing live ends up in an exercise. */
+static void
+test_exercise_mark (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other = g_build_filename (f->dir, "live.sqlite", NULL);
+  sqlite3 *db;
+
+  {
+    g_autoptr(SdStore) store = open_new (f);
+    g_autoptr(SdShelter) shelter = add_shelter (store, "S01");
+
+    g_assert_false (sd_store_get_is_exercise (store));
+    g_assert_true (sd_store_mark_exercise (store, &error));
+    g_assert_no_error (error);
+    g_assert_true (sd_store_get_is_exercise (store));
+    /* Twice is the same. */
+    g_assert_true (sd_store_mark_exercise (store, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(SdStore) store = sd_store_open (f->path, SD_STORE_OPEN_DEFAULT, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (sd_store_get_is_exercise (store));
+  }
+  /* Not even SQL takes the mark away. */
+  db = raw_open (f->path);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE site SET is_exercise = 0", NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (raw_int (db, "SELECT is_exercise FROM site"), ==, 1);
+  sqlite3_close (db);
+
+  {
+    g_autoptr(SdStore) store = sd_store_open (other, SD_STORE_OPEN_CREATE, &error);
+    g_autoptr(SdShelter) shelter = add_shelter (store, "S01");
+    SdHouseholdSpec h = { sd_shelter_get_id (shelter), SD_STAY_SHELTER, NULL, "みなと川市東町1-2-3" };
+    SdPersonSpec member = { "山田 太郎", "ヤマダ タロウ", "1950-01-06", SD_SEX_MALE };
+    g_autofree char *household = sd_store_add_household (store, &h, &member, 1, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (sd_store_mark_exercise (store, &error));
+    g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID);
+    g_assert_false (sd_store_get_is_exercise (store));
+  }
+  db = raw_open (other);
+  g_assert_cmpint (raw_int (db, "SELECT is_exercise FROM site"), ==, 0);
+  sqlite3_close (db);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1245,6 +1297,7 @@ main (int argc, char *argv[])
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/store/create-and-reopen", test_create_and_reopen);
+  ADD ("/store/exercise-mark", test_exercise_mark);
   ADD ("/store/pragmas", test_pragmas);
   ADD ("/store/missing-file", test_missing_file);
   ADD ("/store/not-a-database", test_not_a_database);
