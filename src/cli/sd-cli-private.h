@@ -99,6 +99,10 @@ gboolean  sd_cli_run_card_read    (SdCli *cli, GStrv *args, GError **error);
 
 /* sd-cli-sync.c */
 gboolean  sd_cli_run_deploy_bundle (SdCli *cli, GStrv *args, GError **error);
+/* sd-cli-exercise.c */
+gboolean  sd_cli_run_exercise_new (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_exercise_check (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_exercise_run (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_deploy_enrol (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_deploy_revoke (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_batch_export (SdCli *cli, GStrv *args, GError **error);

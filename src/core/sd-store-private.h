@@ -65,6 +65,10 @@ void          _sd_store_set_error    (SdStore     *self,
 
 /* A new UUIDv7 made from the store's clock. */
 char         *_sd_store_new_id       (SdStore     *self);
+/* From now on, ids come from a stream SEED decides (with the store's
+ * clock): the same seed, clock and writes make the same ids. */
+void          _sd_store_set_id_seed  (SdStore     *self,
+                                      guint64      seed);
 
 /* Up to which file size the check at open reads the whole file; for the
  * tests, which cannot make a 64 MiB file for each case.  -1: the default. */

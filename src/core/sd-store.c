@@ -73,6 +73,14 @@ struct _SdStore
   char        *site_name;
   gboolean     is_demo;
   gboolean     is_exercise;
+
+  /* Ids from a seeded stream instead of the random source (an exercise's
+   * engine): _sd_store_set_id_seed (). */
+  gboolean     id_seeded;
+  guint8       id_seed[32];
+  guint64      id_count;
+  gint64       id_last_ms;
+  guint        id_seq;
   gboolean     read_only;
   gboolean     immutable;  /* on read-only media: no locks, no -wal or -shm */
   char        *new_site_id;  /* the id a new database takes (rescue), or NULL for a new one */
@@ -1939,7 +1947,47 @@ sd_store_get_hlc (SdStore *self)
 char *
 _sd_store_new_id (SdStore *self)
 {
-  return sd_uuid7_new (sd_store_now_ms (self));
+  gint64 now = sd_store_now_ms (self);
+  guint8 counter[8], random[16];
+
+  if (!self->id_seeded)
+    return sd_uuid7_new (now);
+  /* The next id of the seeded stream: the same seed, clock and writes
+   * give the same ids (an exercise replayed from its seed), still
+   * strictly increasing. */
+  if (now <= self->id_last_ms)
+    {
+      now = self->id_last_ms;
+      if (++self->id_seq > 0xfff)
+        {
+          now++;
+          self->id_seq = 0;
+        }
+    }
+  else
+    self->id_seq = 0;
+  self->id_last_ms = now;
+  for (int i = 0; i < 8; i++)
+    counter[i] = (guint8) (self->id_count >> (8 * i));
+  self->id_count++;
+  crypto_generichash (random, sizeof random, counter, sizeof counter, self->id_seed, sizeof self->id_seed);
+  return sd_uuid7_format (now, self->id_seq, random);
+}
+
+void
+_sd_store_set_id_seed (SdStore *self,
+                       guint64  seed)
+{
+  guint8 material[8];
+
+  for (int i = 0; i < 8; i++)
+    material[i] = (guint8) (seed >> (8 * i));
+  crypto_generichash (self->id_seed, sizeof self->id_seed, material, sizeof material,
+                      (const guint8 *) "shelterdesk-exercise-ids", 24);
+  self->id_seeded = TRUE;
+  self->id_count = 0;
+  self->id_last_ms = -1;
+  self->id_seq = 0;
 }
 
 void

@@ -45,9 +45,20 @@ sd_uuid7_new (gint64 unix_ms)
   last_seq = seq;
   G_UNLOCK (last_uuid);
 
+  return sd_uuid7_format (unix_ms, seq, b);
+}
+
+char *
+sd_uuid7_format (gint64        unix_ms,
+                 guint         seq,
+                 const guint8  random[16])
+{
+  guint8 b[16];
+
+  memcpy (b, random, sizeof b);
   for (int i = 0; i < 6; i++)
     b[i] = (guint8) (unix_ms >> (40 - 8 * i));
-  b[6] = 0x70 | (guint8) (seq >> 8);
+  b[6] = 0x70 | (guint8) ((seq >> 8) & 0x0f);
   b[7] = (guint8) seq;
   b[8] = 0x80 | (b[8] & 0x3f);
 

@@ -1,0 +1,1186 @@
+/* sd-exercise.c: tabletop exercises: an exercise database made from a deployment, and the engine that plays a scenario on it.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The engine is a discrete-event simulation in exercise time.  Each
+ * inject is delivered at its T+, and its machine action is cut into
+ * units (a household arriving, one person going out, one staff answer)
+ * spread evenly over the action's "over"; all units of all injects are
+ * played in time order, so overlapping waves interleave as they would.
+ * Each unit draws its fictional data from a generator seeded by the
+ * exercise seed, the inject's serial and the unit's number, and picks
+ * whom it acts on from the database as it is then: the same file,
+ * scenario and seed give the same records, ids included
+ * (_sd_store_set_id_seed ()), whatever else changes.
+ */
+#include "sd-exercise.h"
+
+#include "sd-error.h"
+#include "sd-person.h"
+#include "sd-report.h"
+#include "sd-safety.h"
+#include "sd-shelter.h"
+#include "sd-store-private.h"
+#include "sd-support.h"
+#include "sd-sync.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a new exercise database ---- */
+
+/* What is copied from the deployment, in an order that keeps references
+ * whole.  Shelters start closed: the scenario opens them. */
+static const char *const copied_tables[] = {
+  "shelters", "staff", "staff_pins", "support_persons", "support_contacts", "map_base", "map_addresses",
+};
+
+static GPtrArray *
+table_columns (sqlite3    *db,
+               const char *schema,
+               const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA \"%s\".table_info (\"%s\")", schema, table);
+  GPtrArray *columns = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (columns, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+  return columns;
+}
+
+static gboolean
+exec_plain (SdStore     *store,
+            const char  *sql,
+            GError     **error)
+{
+  sqlite3 *db = _sd_store_get_db (store);
+
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not make the exercise database: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Copies TABLE from the attached deployment, the columns both have, in
+ * the caller's transaction: captured, so the exercise's kiosks get them. */
+static gboolean
+copy_table (SdStore     *store,
+            const char  *table,
+            GError     **error)
+{
+  sqlite3 *db = _sd_store_get_db (store);
+  g_autoptr(GPtrArray) mine = table_columns (db, "main", table);
+  g_autoptr(GPtrArray) theirs = table_columns (db, "deployment", table);
+  g_autoptr(GString) names = g_string_new (NULL), values = g_string_new (NULL);
+  g_autofree char *sql = NULL;
+
+  for (guint i = 0; i < mine->len; i++)
+    {
+      const char *column = g_ptr_array_index (mine, i);
+      gboolean present = FALSE;
+
+      for (guint j = 0; j < theirs->len && !present; j++)
+        present = g_str_equal (column, g_ptr_array_index (theirs, j));
+      if (!present)
+        continue;
+      g_string_append_printf (names, "%s\"%s\"", names->len > 0 ? ", " : "", column);
+      if (g_str_equal (table, "shelters") && g_str_equal (column, "is_open"))
+        g_string_append_printf (values, "%s0", values->len > 0 ? ", " : "");
+      else if (g_str_equal (table, "shelters") && g_str_equal (column, "opened_at"))
+        g_string_append_printf (values, "%sNULL", values->len > 0 ? ", " : "");
+      else
+        g_string_append_printf (values, "%s\"%s\"", values->len > 0 ? ", " : "", column);
+    }
+  if (names->len == 0)
+    return TRUE;
+  /* Table and column names are ShelterDesk's own. */
+  sql = g_strdup_printf ("INSERT INTO main.\"%s\" (%s) SELECT %s FROM deployment.\"%s\"", table, names->str,
+                         values->str, table);
+  return exec_plain (store, sql, error);
+}
+
+gboolean
+sd_exercise_new (const char  *from_path,
+                 const char  *out_path,
+                 GError     **error)
+{
+  g_autoptr(SdStore) from = NULL;
+  g_autoptr(SdStore) out = NULL;
+  g_autofree char *deployment = NULL, *name = NULL, *attach = NULL, *uri = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (from_path != NULL && out_path != NULL, FALSE);
+
+  if (g_file_test (out_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                   _("“%s” already exists: an exercise is always made as a new file. Choose another name."),
+                   out_path);
+      return FALSE;
+    }
+  from = sd_store_open (from_path, SD_STORE_OPEN_READ_ONLY, error);
+  if (from == NULL)
+    return FALSE;
+  if (sd_store_get_is_exercise (from))
+    {
+      /* A copy of an exercise is an exercise: allowed, it holds nothing real. */
+    }
+  deployment = sd_sync_get_deployment_name (from);
+  /* TRANSLATORS: the site name of an exercise database: 訓練: みなと川市 災害対策本部 */
+  name = g_strdup_printf (_("Exercise: %s"), deployment != NULL ? deployment : sd_store_get_site_name (from));
+  g_clear_object (&from);
+
+  out = sd_store_open (out_path, SD_STORE_OPEN_CREATE, error);
+  if (out == NULL)
+    return FALSE;
+  if (!sd_store_mark_exercise (out, error) || !sd_store_set_site_name (out, name, error))
+    goto failed;
+
+  uri = g_filename_to_uri (from_path[0] == '/' ? from_path : g_canonicalize_filename (from_path, NULL), NULL, error);
+  if (uri == NULL)
+    goto failed;
+  {
+    /* Read only: the deployment is never written. */
+    sqlite3_stmt *stmt = NULL;
+    sqlite3 *db = _sd_store_get_db (out);
+    g_autofree char *ro = g_strconcat (uri, "?mode=ro", NULL);
+
+    sqlite3_prepare_v2 (db, "ATTACH DATABASE ?1 AS deployment", -1, &stmt, NULL);
+    sqlite3_bind_text (stmt, 1, ro, -1, SQLITE_TRANSIENT);
+    ok = sqlite3_step (stmt) == SQLITE_DONE;
+    sqlite3_finalize (stmt);
+    if (!ok)
+      {
+        g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read “%s”: %s"), from_path,
+                     sqlite3_errmsg (db));
+        goto failed;
+      }
+  }
+  {
+    g_autoptr(SdTxn) txn = _sd_store_begin (out, error);
+
+    ok = txn != NULL;
+    for (guint i = 0; ok && i < G_N_ELEMENTS (copied_tables); i++)
+      ok = copy_table (out, copied_tables[i], error);
+    ok = ok && _sd_txn_commit (g_steal_pointer (&txn), error);
+  }
+  sqlite3_exec (_sd_store_get_db (out), "DETACH DATABASE deployment", NULL, NULL, NULL);
+  if (!ok || !sd_sync_init_hq (out, name, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  {
+    g_autofree char *wal = g_strconcat (out_path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (out_path, "-shm", NULL);
+
+    g_clear_object (&out);
+    g_unlink (out_path);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  return FALSE;
+}
+
+/* ---- fictional people ---- */
+
+typedef struct { const char *kanji, *kana; } Name;
+
+static const Name surnames[] = {
+  { "佐藤", "サトウ" }, { "鈴木", "スズキ" }, { "高橋", "タカハシ" }, { "田中", "タナカ" }, { "伊藤", "イトウ" },
+  { "渡辺", "ワタナベ" }, { "山本", "ヤマモト" }, { "中村", "ナカムラ" }, { "小林", "コバヤシ" }, { "加藤", "カトウ" },
+  { "吉田", "ヨシダ" }, { "山田", "ヤマダ" }, { "佐々木", "ササキ" }, { "山口", "ヤマグチ" }, { "松本", "マツモト" },
+  { "井上", "イノウエ" }, { "木村", "キムラ" }, { "林", "ハヤシ" }, { "斎藤", "サイトウ" }, { "清水", "シミズ" },
+  { "山崎", "ヤマザキ" }, { "森", "モリ" }, { "池田", "イケダ" }, { "橋本", "ハシモト" }, { "阿部", "アベ" },
+  { "石川", "イシカワ" }, { "前田", "マエダ" }, { "藤田", "フジタ" }, { "小川", "オガワ" }, { "岡田", "オカダ" },
+  { "後藤", "ゴトウ" }, { "長谷川", "ハセガワ" }, { "村上", "ムラカミ" }, { "近藤", "コンドウ" }, { "石井", "イシイ" },
+  { "坂本", "サカモト" }, { "遠藤", "エンドウ" }, { "青木", "アオキ" }, { "藤井", "フジイ" }, { "西村", "ニシムラ" },
+};
+static const Name male_names[] = {
+  { "翔太", "ショウタ" }, { "大輔", "ダイスケ" }, { "健一", "ケンイチ" }, { "誠", "マコト" }, { "浩", "ヒロシ" },
+  { "隆", "タカシ" }, { "蓮", "レン" }, { "悠真", "ユウマ" }, { "陽翔", "ハルト" }, { "湊", "ミナト" },
+  { "和夫", "カズオ" }, { "茂", "シゲル" }, { "清", "キヨシ" }, { "拓也", "タクヤ" }, { "直樹", "ナオキ" },
+  { "修", "オサム" }, { "勇気", "ユウキ" }, { "大和", "ヤマト" }, { "正雄", "マサオ" }, { "博之", "ヒロユキ" },
+};
+static const Name female_names[] = {
+  { "陽菜", "ヒナ" }, { "結衣", "ユイ" }, { "美咲", "ミサキ" }, { "さくら", "サクラ" }, { "葵", "アオイ" },
+  { "恵子", "ケイコ" }, { "幸子", "サチコ" }, { "和子", "カズコ" }, { "裕子", "ユウコ" }, { "久美子", "クミコ" },
+  { "芽依", "メイ" }, { "凛", "リン" }, { "真由美", "マユミ" }, { "直美", "ナオミ" }, { "明美", "アケミ" },
+  { "節子", "セツコ" }, { "由美", "ユミ" }, { "愛", "アイ" }, { "千尋", "チヒロ" }, { "花子", "ハナコ" },
+};
+static const char *const allergies[] = { "卵", "小麦", "そば", "えび・かに", "乳" };
+static const char *const illnesses[] = { "高血圧（服薬中）", "糖尿病（インスリン使用）", "喘息", "心臓病（服薬中）",
+                                         "人工透析（週3回）" };
+static const char *const disabilities[] = { "視覚障害", "聴覚障害", "肢体不自由", "知的障害", "精神障害" };
+static const char *const mobility[] = { "車いす", "杖", "歩行器" };
+static const char *const languages[] = { "vi", "zh", "pt-BR", "ne", "tl", "ko", "en", "id" };
+static const char *const pets[] = { "犬", "猫", "小鳥" };
+
+#define PICK(rand, list) ((list)[g_rand_int_range ((rand), 0, G_N_ELEMENTS (list))])
+
+/* A birth date for an age drawn as a town's evacuees are: more old
+ * people than the census, as in every shelter. */
+static char *
+birth_date (GRand  *rand,
+            gint64  at_ms,
+            gboolean adult)
+{
+  static const int bands[][3] = {
+    /* share %, from age, to age */
+    { 5, 0, 5 }, { 9, 6, 14 }, { 50, 15, 64 }, { 17, 65, 74 }, { 19, 75, 99 },
+  };
+  GDateTime *now = g_date_time_new_from_unix_utc (at_ms / 1000);
+  g_autoptr(GDateTime) born = NULL;
+  int roll = g_rand_int_range (rand, 0, 100), age = 40;
+
+  for (guint i = 0, sum = 0; i < G_N_ELEMENTS (bands); i++)
+    {
+      sum += bands[i][0];
+      if (roll < (int) sum)
+        {
+          age = g_rand_int_range (rand, bands[i][1], bands[i][2] + 1);
+          break;
+        }
+    }
+  if (adult && age < 18)
+    age = g_rand_int_range (rand, 25, 80);
+  born = g_date_time_add_days (now, -(age * 365 + g_rand_int_range (rand, 0, 365)));
+  g_date_time_unref (now);
+  return g_date_time_format (born, "%Y-%m-%d");
+}
+
+static int
+age_of (const char *iso,
+        gint64      at_ms)
+{
+  int year = atoi (iso);
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc (at_ms / 1000);
+
+  return g_date_time_get_year (now) - year;
+}
+
+/* Members' specs with their strings, freed together. */
+typedef struct {
+  GPtrArray    *strings;
+  SdPersonSpec  members[8];
+  guint         n;
+  SdHouseholdSpec household;
+  gboolean      card;
+} Household;
+
+static const char *
+keep (Household *h,
+      char      *text)
+{
+  g_ptr_array_add (h->strings, text);
+  return text;
+}
+
+/* The address part of a shelter's address before its numbers: people
+ * live in the shelter's town. */
+static char *
+town_of (const char *address)
+{
+  const char *p = address != NULL ? address : "";
+  const char *end = p;
+
+  for (const char *q = p; *q != '\0'; q = g_utf8_next_char (q))
+    {
+      gunichar c = g_utf8_get_char (q);
+
+      if (g_unichar_isdigit (c) || c == '-' || c == 0x2212 || c == 0xFF0D || c == 0x4E01 /* 丁 */)
+        break;
+      end = g_utf8_next_char (q);
+    }
+  return g_strndup (p, end - p);
+}
+
+static void
+make_household (Household   *h,
+                GRand       *rand,
+                guint        size,
+                const char  *shelter_id,
+                const char  *shelter_address,
+                gint64       at_ms,
+                double       cards,
+                double       elsewhere)
+{
+  const Name *surname = &PICK (rand, surnames);
+  g_autofree char *town = town_of (shelter_address);
+  const char *address = keep (h, g_strdup_printf ("%s%d丁目%d-%d", town, g_rand_int_range (rand, 1, 6),
+                                                  g_rand_int_range (rand, 1, 30), g_rand_int_range (rand, 1, 20)));
+  double where = g_rand_double (rand);
+
+  h->n = MIN (size, G_N_ELEMENTS (h->members));
+  h->card = g_rand_double (rand) < cards;
+  h->household = (SdHouseholdSpec) { .shelter_id = shelter_id, .stay = SD_STAY_SHELTER, .address = address,
+                                     .house_damage = SD_DAMAGE_UNKNOWN, .check_in = TRUE };
+  if (where < elsewhere)
+    {
+      /* At home or in a car: registered at the shelter, not checked in. */
+      h->household.stay = g_rand_double (rand) < 0.6 ? SD_STAY_HOME : SD_STAY_VEHICLE;
+      h->household.check_in = FALSE;
+      if (h->household.stay == SD_STAY_VEHICLE)
+        h->household.vehicle_plate = keep (h, g_strdup_printf ("みなと川 %d さ %02d-%02d",
+                                                               g_rand_int_range (rand, 300, 600),
+                                                               g_rand_int_range (rand, 10, 99),
+                                                               g_rand_int_range (rand, 10, 99)));
+    }
+  if (g_rand_double (rand) < 0.5)
+    h->household.phone = keep (h, g_strdup_printf ("090-0000-%04d", g_rand_int_range (rand, 0, 10000)));
+  if (g_rand_double (rand) < 0.08)
+    {
+      h->household.pets = PICK (rand, pets);
+      h->household.pets_count = g_rand_int_range (rand, 1, 3);
+    }
+  h->household.house_damage = (SdHouseDamage) g_rand_int_range (rand, SD_DAMAGE_UNKNOWN, SD_DAMAGE_TOTAL + 1);
+
+  for (guint i = 0; i < h->n; i++)
+    {
+      SdPersonSpec *p = &h->members[i];
+      gboolean male = g_rand_boolean (rand);
+      const Name *given = male ? &PICK (rand, male_names) : &PICK (rand, female_names);
+      char *born = birth_date (rand, at_ms, i == 0);
+      int age = age_of (born, at_ms);
+
+      keep (h, born);
+      p->name = keep (h, g_strdup_printf ("%s %s", surname->kanji, given->kanji));
+      /* A My Number card gives the four basic facts: no reading. */
+      p->kana = h->card ? NULL : keep (h, g_strdup_printf ("%s %s", surname->kana, given->kana));
+      p->birth_date = born;
+      p->sex = male ? SD_SEX_MALE : SD_SEX_FEMALE;
+      p->address = address;
+      p->consent_disclose = g_rand_double (rand) < 0.8;
+      if (g_rand_double (rand) < 0.04)
+        p->allergies = PICK (rand, allergies);
+      if (g_rand_double (rand) < (age >= 65 ? 0.3 : 0.05))
+        p->illness = PICK (rand, illnesses);
+      p->pregnant = !male && age >= 20 && age <= 40 && g_rand_double (rand) < 0.05;
+      if (g_rand_double (rand) < 0.03)
+        p->disability = PICK (rand, disabilities);
+      if (age >= 75 && g_rand_double (rand) < 0.25)
+        p->care_level = (SdCareLevel) g_rand_int_range (rand, SD_CARE_SUPPORT_1, SD_CARE_5 + 1);
+      if (age >= 70 && g_rand_double (rand) < 0.1)
+        p->mobility = PICK (rand, mobility);
+      if (g_rand_double (rand) < 0.02)
+        p->language = PICK (rand, languages);
+    }
+}
+
+/* ---- the engine ---- */
+
+typedef struct {
+  gint64  at_ms;
+  guint   inject;   /* index in the scenario */
+  gint    unit;     /* -1: the inject's delivery */
+} Step;
+
+typedef struct {
+  const SdInject *inject;
+  char           *shelter_id;
+  char           *shelter_address;
+  GArray         *sizes;        /* arrivals: each household's size */
+  guint           units;
+  guint           played;
+} Play;
+
+struct _SdExerciseEngine {
+  SdStore          *store;
+  SdScenario       *scenario;
+  guint64           seed;
+  gint64            start_at;
+  gint64            clock;      /* exercise time now, ms after T+0 */
+  gint64            end;
+  GArray           *steps;      /* Step, in time order */
+  guint             next;       /* the next step to play */
+  Play             *plays;      /* one per inject */
+  GHashTable       *rollcalls;  /* title → id */
+  char             *last_rollcall;
+  SdExerciseTotals  totals;
+};
+
+static gint64
+engine_clock (gpointer data)
+{
+  SdExerciseEngine *engine = data;
+
+  return engine->start_at + engine->clock;
+}
+
+static guint32
+serial_hash (const char *serial)
+{
+  guint32 h = 2166136261u;
+
+  for (const char *p = serial; *p != '\0'; p++)
+    h = (h ^ (guint8) *p) * 16777619u;
+  return h;
+}
+
+/* The generator of one unit (or, with UNIT -1, of the inject's plan). */
+static GRand *
+unit_rand (SdExerciseEngine *engine,
+           const SdInject   *inject,
+           gint              unit)
+{
+  guint32 seed[4] = { (guint32) engine->seed, (guint32) (engine->seed >> 32), serial_hash (inject->serial),
+                      (guint32) unit };
+
+  return g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
+}
+
+static gint64
+count_of (SdStore     *store,
+          const char  *sql,
+          const char  *text)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = 0;
+
+  if (sqlite3_prepare_v2 (_sd_store_get_db (store), sql, -1, &stmt, NULL) != SQLITE_OK)
+    return 0;
+  if (text != NULL)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static int
+compare_steps (gconstpointer a,
+               gconstpointer b)
+{
+  const Step *x = a, *y = b;
+
+  if (x->at_ms != y->at_ms)
+    return x->at_ms < y->at_ms ? -1 : 1;
+  if (x->inject != y->inject)
+    return x->inject < y->inject ? -1 : 1;
+  return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+/* How many units each inject's action takes, and when each is played. */
+static void
+plan (SdExerciseEngine *engine)
+{
+  guint n = sd_scenario_get_n_injects (engine->scenario);
+  gint64 staff = count_of (engine->store, "SELECT count (*) FROM staff WHERE active = 1", NULL);
+
+  engine->plays = g_new0 (Play, n);
+  engine->steps = g_array_new (FALSE, FALSE, sizeof (Step));
+  for (guint i = 0; i < n; i++)
+    {
+      const SdInject *inject = sd_scenario_get_inject (engine->scenario, i);
+      const SdAction *action = &inject->action;
+      Play *play = &engine->plays[i];
+      Step delivery = { inject->at_ms, i, -1 };
+
+      play->inject = inject;
+      g_array_append_val (engine->steps, delivery);
+      switch (action->kind)
+        {
+        case SD_ACTION_NONE:
+          play->units = 0;
+          break;
+        case SD_ACTION_ARRIVALS:
+          {
+            g_autoptr(GRand) rand = unit_rand (engine, inject, -1);
+            static const int size_share[] = { 35, 30, 15, 13, 7 };  /* 1 … 5 people */
+            guint left = action->people;
+
+            play->sizes = g_array_new (FALSE, FALSE, sizeof (guint));
+            while (left > 0)
+              {
+                int roll = g_rand_int_range (rand, 0, 100);
+                guint size = 1, sum = 0;
+
+                for (guint s = 0; s < G_N_ELEMENTS (size_share); s++)
+                  if (roll < (int) (sum += size_share[s]))
+                    {
+                      size = s + 1;
+                      break;
+                    }
+                size = MIN (size, left);
+                g_array_append_val (play->sizes, size);
+                left -= size;
+              }
+            play->units = play->sizes->len;
+          }
+          break;
+        case SD_ACTION_CHECKOUTS:
+        case SD_ACTION_GOINGS_OUT:
+        case SD_ACTION_RETURNS:
+        case SD_ACTION_SUPPLY_PICKUPS:
+          play->units = action->people;
+          break;
+        case SD_ACTION_SAFETY_ANSWERS:
+          play->units = (guint) (action->share * staff + 0.5);
+          break;
+        case SD_ACTION_SUPPORT_STATUS:
+          play->units = (guint) (action->share *
+                                 count_of (engine->store,
+                                           "SELECT count (*) FROM support_persons WHERE listed = 1 AND "
+                                           "(?1 IS NULL OR coalesce (district, '') LIKE ?1 || '%' "
+                                           "  OR coalesce (address, '') LIKE '%' || ?1 || '%')",
+                                           action->district) + 0.5);
+          break;
+        default:
+          play->units = 1;
+          break;
+        }
+      for (guint u = 0; u < play->units; u++)
+        {
+          Step step = { inject->at_ms + (action->over_ms * u) / MAX (play->units, 1), i, (gint) u };
+
+          g_array_append_val (engine->steps, step);
+        }
+      engine->end = MAX (engine->end, inject->at_ms + (play->units > 0 ? action->over_ms : 0));
+    }
+  g_array_sort (engine->steps, compare_steps);
+}
+
+static gboolean
+write_injects (SdExerciseEngine  *engine,
+               GError           **error)
+{
+  SdStore *store = engine->store;
+  g_autoptr(SdTxn) txn = _sd_store_begin (store, error);
+  sqlite3_stmt *stmt;
+
+  if (txn == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (store, "SELECT state FROM exercise_run WHERE id = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (_sd_store_step (store, stmt, _("start the exercise"), error) == SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                   _("This exercise database has run a scenario already. Make a new one with "
+                     "“exercise new” for another run."));
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  stmt = _sd_store_prepare (store, "INSERT INTO exercise_run (id, scenario_name, scenario_sha256, seed, start_at, "
+                                   "  state, clock_ms, wall_at, speed) VALUES (1, ?1, ?2, ?3, ?4, 'running', 0, ?5, 0)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, sd_scenario_get_name (engine->scenario), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, sd_scenario_get_sha256 (engine->scenario), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, (gint64) engine->seed);
+  sqlite3_bind_int64 (stmt, 4, engine->start_at);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / 1000);
+  if (!_sd_store_exec (store, stmt, _("start the exercise"), error))
+    return FALSE;
+  for (guint i = 0; i < sd_scenario_get_n_injects (engine->scenario); i++)
+    {
+      const SdInject *inject = sd_scenario_get_inject (engine->scenario, i);
+
+      stmt = _sd_store_prepare (store, "INSERT INTO exercise_injects (serial, line, planned_ms, due_ms, type, method, "
+                                       "  sender, recipient, description, expected, action) "
+                                       "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, inject->serial, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, (int) inject->line);
+      sqlite3_bind_int64 (stmt, 3, inject->at_ms);
+      sqlite3_bind_text (stmt, 4, inject->type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, inject->method, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, inject->sender, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, inject->recipient, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 8, inject->description, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 9, inject->expected, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 10, inject->action_text, -1, SQLITE_STATIC);
+      if (!_sd_store_exec (store, stmt, _("start the exercise"), error))
+        return FALSE;
+    }
+  return _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
+SdExerciseEngine *
+sd_exercise_engine_new (SdStore     *store,
+                        SdScenario  *scenario,
+                        guint64      seed,
+                        gint64       start_at,
+                        GError     **error)
+{
+  g_autoptr(SdExerciseEngine) engine = NULL;
+  guint n;
+
+  g_return_val_if_fail (SD_IS_STORE (store) && scenario != NULL, NULL);
+
+  if (!sd_scenario_check_against (scenario, store, error))
+    return NULL;
+  engine = g_new0 (SdExerciseEngine, 1);
+  engine->store = g_object_ref (store);
+  engine->scenario = scenario;
+  engine->seed = seed;
+  engine->start_at = start_at > 0 ? start_at : g_get_real_time () / 1000;
+  engine->rollcalls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  plan (engine);
+  n = sd_scenario_get_n_injects (scenario);
+  for (guint i = 0; i < n; i++)
+    {
+      Play *play = &engine->plays[i];
+      const char *code = play->inject->action.shelter;
+
+      if (code != NULL)
+        {
+          g_autoptr(SdShelter) shelter = sd_store_find_shelter (store, code, error);
+
+          if (shelter == NULL)
+            return NULL;
+          play->shelter_id = g_strdup (sd_shelter_get_id (shelter));
+          play->shelter_address = g_strdup (sd_shelter_get_address (shelter));
+        }
+    }
+  if (!write_injects (engine, error))
+    return NULL;
+  sd_store_set_clock (store, engine_clock, engine);
+  _sd_store_set_id_seed (store, seed);
+  return g_steal_pointer (&engine);
+}
+
+void
+sd_exercise_engine_free (SdExerciseEngine *engine)
+{
+  if (engine == NULL)
+    return;
+  if (engine->plays != NULL)
+    {
+      sd_store_set_clock (engine->store, NULL, NULL);
+      for (guint i = 0; i < sd_scenario_get_n_injects (engine->scenario); i++)
+        {
+          g_free (engine->plays[i].shelter_id);
+          g_free (engine->plays[i].shelter_address);
+          if (engine->plays[i].sizes != NULL)
+            g_array_unref (engine->plays[i].sizes);
+        }
+      g_free (engine->plays);
+    }
+  if (engine->steps != NULL)
+    g_array_unref (engine->steps);
+  g_clear_pointer (&engine->rollcalls, g_hash_table_unref);
+  g_free (engine->last_rollcall);
+  g_clear_object (&engine->store);
+  g_free (engine);
+}
+
+/* A unit that found nothing to act on, or that the desk itself would
+ * refuse (a closed shelter, a double press): counted, not fatal. */
+static gboolean
+skip_or_fail (SdExerciseEngine  *engine,
+              GError            *local,
+              GError           **error)
+{
+  if (local == NULL)
+    return TRUE;
+  if (local->domain == SD_STORE_ERROR &&
+      (local->code == SD_STORE_ERROR_INVALID || local->code == SD_STORE_ERROR_NOT_FOUND ||
+       local->code == SD_STORE_ERROR_EXISTS || local->code == SD_STORE_ERROR_CHANGED))
+    {
+      g_debug ("exercise: a unit skipped: %s", local->message);
+      engine->totals.skipped++;
+      g_error_free (local);
+      return TRUE;
+    }
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
+/* The id in row OFFSET (mod the count) of what COUNT_SQL counts and
+ * PICK_SQL lists, both bound to TEXT; NULL when there is none. */
+static char *
+pick_one (SdStore     *store,
+          const char  *count_sql,
+          const char  *pick_sql,
+          const char  *text,
+          GRand       *rand)
+{
+  gint64 n = count_of (store, count_sql, text);
+  sqlite3_stmt *stmt = NULL;
+  char *id = NULL;
+
+  if (n <= 0 || sqlite3_prepare_v2 (_sd_store_get_db (store), pick_sql, -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  if (text != NULL)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, g_rand_int_range (rand, 0, (gint32) MIN (n, G_MAXINT32)));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return id;
+}
+
+static gboolean
+play_arrival (SdExerciseEngine  *engine,
+              Play              *play,
+              GRand             *rand,
+              guint              unit,
+              GError           **error)
+{
+  const SdAction *action = &play->inject->action;
+  Household h = { g_ptr_array_new_with_free_func (g_free) };
+  guint size = g_array_index (play->sizes, guint, unit);
+  GError *local = NULL;
+
+  make_household (&h, rand, size, play->shelter_id, play->shelter_address, engine_clock (engine), action->cards,
+                  action->elsewhere);
+  /* Someone registered before, at another shelter or gone home: the
+   * desk's duplicate check finds them, and they are checked in as the
+   * same person. */
+  if (h.n == 1 && g_rand_double (rand) < action->duplicates * 2.5)
+    {
+      g_autofree char *known = pick_one (engine->store,
+        "SELECT count (*) FROM persons p LEFT JOIN person_state s ON s.person_id = p.id "
+        "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1)",
+        "SELECT p.id FROM persons p LEFT JOIN person_state s ON s.person_id = p.id "
+        "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1) "
+        "ORDER BY p.id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
+      g_autoptr(SdPerson) person = known != NULL ? sd_store_get_person (engine->store, known, NULL) : NULL;
+
+      if (person != NULL)
+        {
+          SdPersonSpec spec = { .name = sd_person_get_name (person), .kana = sd_person_get_kana (person),
+                                .birth_date = sd_person_get_birth_date (person),
+                                .sex = sd_person_get_sex (person) };
+          g_autoptr(GListModel) found = sd_store_find_duplicates (engine->store, &spec,
+                                                                  sd_person_get_address (person), NULL, &local);
+
+          if (found != NULL && g_list_model_get_n_items (found) > 0)
+            {
+              g_autoptr(SdPerson) same = g_list_model_get_item (found, 0);
+              g_autofree char *event = sd_store_record_event (engine->store, sd_person_get_id (same),
+                                                              SD_EVENT_ARRIVE, play->shelter_id, NULL, &local);
+
+              if (event != NULL)
+                engine->totals.returning++;
+              g_ptr_array_unref (h.strings);
+              return skip_or_fail (engine, local, error);
+            }
+          g_clear_error (&local);
+        }
+    }
+  {
+    g_autofree char *household = sd_store_add_household (engine->store, &h.household, h.members, h.n, NULL, &local);
+
+    if (household != NULL)
+      {
+        engine->totals.households++;
+        engine->totals.persons += h.n;
+        engine->totals.card_intakes += h.card ? h.n : 0;
+      }
+  }
+  g_ptr_array_unref (h.strings);
+  return skip_or_fail (engine, local, error);
+}
+
+static gboolean
+play_movement (SdExerciseEngine  *engine,
+               Play              *play,
+               GRand             *rand,
+               GError           **error)
+{
+  SdActionKind kind = play->inject->action.kind;
+  g_autofree char *person = NULL;
+  SdEventKind event_kind;
+  GError *local = NULL;
+
+  switch (kind)
+    {
+    case SD_ACTION_CHECKOUTS:
+    case SD_ACTION_GOINGS_OUT:
+      event_kind = kind == SD_ACTION_CHECKOUTS ? SD_EVENT_LEAVE : SD_EVENT_GO_OUT;
+      person = pick_one (engine->store,
+        "SELECT count (*) FROM person_state WHERE shelter_id = ?1 AND (kind = 'arrive' OR kind = 'return')",
+        "SELECT person_id FROM person_state WHERE shelter_id = ?1 AND (kind = 'arrive' OR kind = 'return') "
+        "ORDER BY person_id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
+      break;
+    case SD_ACTION_RETURNS:
+      event_kind = SD_EVENT_RETURN;
+      person = pick_one (engine->store,
+        "SELECT count (*) FROM person_state WHERE shelter_id = ?1 AND kind = 'go_out'",
+        "SELECT person_id FROM person_state WHERE shelter_id = ?1 AND kind = 'go_out' "
+        "ORDER BY person_id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
+      break;
+    default:
+      /* Supplies: for those in the shelter and those registered there who
+       * stay at home or in a car. */
+      event_kind = SD_EVENT_SUPPLY;
+      person = pick_one (engine->store,
+        "SELECT count (*) FROM persons p JOIN households h ON h.id = p.household_id "
+        "LEFT JOIN person_state s ON s.person_id = p.id WHERE p.merged_into IS NULL AND "
+        "((s.shelter_id = ?1 AND (s.kind = 'arrive' OR s.kind = 'return')) OR "
+        " (s.kind IS NULL AND h.shelter_id = ?1 AND h.stay != 'shelter'))",
+        "SELECT p.id FROM persons p JOIN households h ON h.id = p.household_id "
+        "LEFT JOIN person_state s ON s.person_id = p.id WHERE p.merged_into IS NULL AND "
+        "((s.shelter_id = ?1 AND (s.kind = 'arrive' OR s.kind = 'return')) OR "
+        " (s.kind IS NULL AND h.shelter_id = ?1 AND h.stay != 'shelter')) "
+        "ORDER BY p.id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
+      break;
+    }
+  if (person == NULL)
+    {
+      engine->totals.skipped++;
+      return TRUE;
+    }
+  {
+    g_autofree char *event = sd_store_record_event (engine->store, person, event_kind, play->shelter_id, NULL,
+                                                    &local);
+    if (event != NULL)
+      engine->totals.events++;
+  }
+  return skip_or_fail (engine, local, error);
+}
+
+static gboolean
+play_safety_answer (SdExerciseEngine  *engine,
+                    Play              *play,
+                    GRand             *rand,
+                    GError           **error)
+{
+  const SdAction *action = &play->inject->action;
+  const char *rollcall = action->title != NULL ? g_hash_table_lookup (engine->rollcalls, action->title)
+                                               : engine->last_rollcall;
+  g_autofree char *staff_no = NULL;
+  SdSafetyAnswerSpec spec = { 0 };
+  double roll = g_rand_double (rand);
+  GError *local = NULL;
+
+  if (rollcall == NULL)
+    {
+      engine->totals.skipped++;
+      return TRUE;
+    }
+  /* Who has not answered first; when everyone has, a second answer
+   * (they can come in now). */
+  staff_no = pick_one (engine->store,
+    "SELECT count (*) FROM staff s WHERE s.active = 1 AND NOT EXISTS "
+    "  (SELECT 1 FROM safety_state a WHERE a.rollcall_id = ?1 AND a.staff_id = s.id)",
+    "SELECT s.staff_no FROM staff s WHERE s.active = 1 AND NOT EXISTS "
+    "  (SELECT 1 FROM safety_state a WHERE a.rollcall_id = ?1 AND a.staff_id = s.id) "
+    "ORDER BY s.staff_no LIMIT 1 OFFSET ?2", rollcall, rand);
+  if (staff_no == NULL)
+    staff_no = pick_one (engine->store, "SELECT count (*) FROM staff WHERE active = 1 AND ?1 IS NOT NULL",
+                         "SELECT staff_no FROM staff WHERE active = 1 AND ?1 IS NOT NULL "
+                         "ORDER BY staff_no LIMIT 1 OFFSET ?2", rollcall, rand);
+  if (staff_no == NULL)
+    {
+      engine->totals.skipped++;
+      return TRUE;
+    }
+  spec.staff_no = staff_no;
+  spec.safety = roll < 0.9 ? SD_SAFETY_UNHURT : roll < 0.98 ? SD_SAFETY_MINOR : SD_SAFETY_SERIOUS;
+  roll = g_rand_double (rand);
+  spec.where = roll < 0.7 ? SD_WHERE_HOME : roll < 0.9 ? SD_WHERE_WORK : SD_WHERE_OTHER;
+  if (spec.where == SD_WHERE_OTHER)
+    spec.where_note = "避難所";
+  spec.can_report = spec.safety != SD_SAFETY_SERIOUS && g_rand_double (rand) < 0.85;
+  if (spec.can_report)
+    {
+      spec.means = (SdMeans) g_rand_int_range (rand, SD_MEANS_WALK, SD_MEANS_OTHER);
+      spec.arrival = (SdArrival) g_rand_int_range (rand, SD_ARRIVAL_WITHIN_30M, SD_ARRIVAL_OVER_3H + 1);
+    }
+  spec.via = SD_ANSWER_VIA_WEB;
+  {
+    g_autofree char *answer = sd_store_record_safety_answer (engine->store, rollcall, &spec, &local);
+
+    if (answer != NULL)
+      engine->totals.safety_answers++;
+  }
+  return skip_or_fail (engine, local, error);
+}
+
+static gboolean
+play_support_report (SdExerciseEngine  *engine,
+                     Play              *play,
+                     GRand             *rand,
+                     GError           **error)
+{
+  const SdAction *action = &play->inject->action;
+  g_autofree char *person = NULL, *shelter = NULL;
+  SdSupportStatus status;
+  double roll = g_rand_double (rand);
+  GError *local = NULL;
+
+  person = pick_one (engine->store,
+    "SELECT count (*) FROM support_persons p LEFT JOIN support_state s ON s.support_person_id = p.id "
+    "WHERE p.listed = 1 AND (s.status IS NULL OR s.status = 'unconfirmed') AND (?1 IS NULL OR "
+    "  coalesce (p.district, '') LIKE ?1 || '%' OR coalesce (p.address, '') LIKE '%' || ?1 || '%')",
+    "SELECT p.id FROM support_persons p LEFT JOIN support_state s ON s.support_person_id = p.id "
+    "WHERE p.listed = 1 AND (s.status IS NULL OR s.status = 'unconfirmed') AND (?1 IS NULL OR "
+    "  coalesce (p.district, '') LIKE ?1 || '%' OR coalesce (p.address, '') LIKE '%' || ?1 || '%') "
+    "ORDER BY p.id LIMIT 1 OFFSET ?2", action->district, rand);
+  if (person == NULL)
+    {
+      engine->totals.skipped++;
+      return TRUE;
+    }
+  status = roll < 0.6 ? SD_SUPPORT_SAFE_HOME : roll < 0.9 ? SD_SUPPORT_EVACUATED
+           : roll < 0.96 ? SD_SUPPORT_HELPING : SD_SUPPORT_INJURED;
+  if (status == SD_SUPPORT_EVACUATED)
+    {
+      shelter = pick_one (engine->store, "SELECT count (*) FROM shelters WHERE is_open = 1 AND ?1 IS NULL",
+                          "SELECT code FROM shelters WHERE is_open = 1 AND ?1 IS NULL "
+                          "ORDER BY code LIMIT 1 OFFSET ?2", NULL, rand);
+      if (shelter == NULL)
+        status = SD_SUPPORT_SAFE_HOME;
+    }
+  {
+    g_autofree char *report = sd_store_report_support_status (engine->store, person, status, shelter, NULL, NULL,
+                                                              SD_SUPPORT_VIA_DESK, &local);
+    if (report != NULL)
+      engine->totals.support_reports++;
+  }
+  return skip_or_fail (engine, local, error);
+}
+
+static gboolean
+play_condition (SdExerciseEngine  *engine,
+                Play              *play,
+                GError           **error)
+{
+  const SdAction *action = &play->inject->action;
+  SdShelterConditionSpec spec = { .shelter_id = play->shelter_id };
+  SdShelterStatus *now = sd_store_compute_shelter_status (engine->store, play->shelter_id, error);
+  g_autofree char *id = NULL;
+
+  if (now == NULL)
+    return FALSE;
+  /* What the inject does not name stays as it was. */
+  for (guint i = 0; i < SD_N_LIFELINES; i++)
+    spec.lifelines[i] = action->lifelines[i] != SD_LIFELINE_STATE_UNKNOWN ? action->lifelines[i]
+                                                                          : now->lifelines[i];
+  sd_shelter_status_free (now);
+  id = sd_store_record_shelter_condition (engine->store, &spec, error);
+  if (id == NULL)
+    return FALSE;
+  engine->totals.conditions++;
+  return TRUE;
+}
+
+static gboolean
+play_fault (SdExerciseEngine  *engine,
+            Play              *play,
+            GError           **error)
+{
+  const SdAction *action = &play->inject->action;
+  sqlite3_stmt *stmt = _sd_store_prepare (engine->store,
+                                          "INSERT INTO exercise_faults (kind, shelter_id, from_ms, until_ms) "
+                                          "VALUES (?1, ?2, ?3, ?4)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, action->kind == SD_ACTION_NETWORK_DOWN ? "network" : "reader", -1, SQLITE_STATIC);
+  if (play->shelter_id != NULL)
+    sqlite3_bind_text (stmt, 2, play->shelter_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, engine->clock);
+  if (action->for_ms > 0)
+    sqlite3_bind_int64 (stmt, 4, engine->clock + action->for_ms);
+  if (!_sd_store_exec (engine->store, stmt, _("record the exercise"), error))
+    return FALSE;
+  engine->totals.faults++;
+  return TRUE;
+}
+
+static gboolean
+play_rollcall (SdExerciseEngine  *engine,
+               Play              *play,
+               GError           **error)
+{
+  const char *title = play->inject->action.title;
+  g_autoptr(SdRollcall) rollcall = sd_store_open_rollcall (engine->store, title, SD_ROLLCALL_DRILL, 0, NULL, error);
+
+  if (rollcall == NULL)
+    return FALSE;
+  g_hash_table_replace (engine->rollcalls, g_strdup (title), g_strdup (sd_rollcall_get_id (rollcall)));
+  g_free (engine->last_rollcall);
+  engine->last_rollcall = g_strdup (sd_rollcall_get_id (rollcall));
+  return TRUE;
+}
+
+/* The inject's row: delivered now; a machine inject for nobody is done
+ * when its last unit is. */
+static gboolean
+mark_inject (SdExerciseEngine  *engine,
+             Play              *play,
+             gboolean           delivered,
+             GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (delivered)
+    stmt = _sd_store_prepare (engine->store, "UPDATE exercise_injects SET state = 'delivered', delivered_ms = ?2 "
+                                             "WHERE serial = ?1 AND state = 'pending'", error);
+  else
+    stmt = _sd_store_prepare (engine->store, "UPDATE exercise_injects SET state = 'done', done_ms = ?2, "
+                                             "  done_by = 'machine' WHERE serial = ?1 AND state = 'delivered'",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, play->inject->serial, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, engine->clock);
+  return _sd_store_exec (engine->store, stmt, _("record the exercise"), error);
+}
+
+static gboolean
+play_step (SdExerciseEngine  *engine,
+           const Step        *step,
+           GError           **error)
+{
+  Play *play = &engine->plays[step->inject];
+  const SdInject *inject = play->inject;
+  g_autoptr(GRand) rand = NULL;
+  gboolean ok;
+
+  engine->clock = step->at_ms;
+  if (step->unit < 0)
+    {
+      engine->totals.injects++;
+      if (!mark_inject (engine, play, TRUE, error))
+        return FALSE;
+      ok = TRUE;
+    }
+  else
+    {
+      rand = unit_rand (engine, inject, step->unit);
+      switch (inject->action.kind)
+        {
+        case SD_ACTION_SHELTER_OPEN:
+        case SD_ACTION_SHELTER_CLOSE:
+          ok = sd_store_set_shelter_open (engine->store, play->shelter_id,
+                                          inject->action.kind == SD_ACTION_SHELTER_OPEN, error);
+          break;
+        case SD_ACTION_ARRIVALS:
+          ok = play_arrival (engine, play, rand, (guint) step->unit, error);
+          break;
+        case SD_ACTION_CHECKOUTS:
+        case SD_ACTION_GOINGS_OUT:
+        case SD_ACTION_RETURNS:
+        case SD_ACTION_SUPPLY_PICKUPS:
+          ok = play_movement (engine, play, rand, error);
+          break;
+        case SD_ACTION_ROLLCALL:
+          ok = play_rollcall (engine, play, error);
+          break;
+        case SD_ACTION_SAFETY_ANSWERS:
+          ok = play_safety_answer (engine, play, rand, error);
+          break;
+        case SD_ACTION_SUPPORT_STATUS:
+          ok = play_support_report (engine, play, rand, error);
+          break;
+        case SD_ACTION_SHELTER_CONDITION:
+          ok = play_condition (engine, play, error);
+          break;
+        case SD_ACTION_NETWORK_DOWN:
+        case SD_ACTION_READER_FAILS:
+          ok = play_fault (engine, play, error);
+          break;
+        case SD_ACTION_NONE:
+        default:
+          ok = TRUE;
+          break;
+        }
+      play->played++;
+    }
+  if (!ok)
+    {
+      g_prefix_error (error, _("Inject %s (line %u): "), inject->serial, inject->line);
+      return FALSE;
+    }
+  /* Nobody to act but the machine: done with its last unit. */
+  if (*inject->recipient == '\0' && inject->action.kind != SD_ACTION_NONE && play->played == play->units)
+    return mark_inject (engine, play, FALSE, error);
+  return TRUE;
+}
+
+static gboolean
+save_clock (SdExerciseEngine  *engine,
+            gboolean           ended,
+            GError           **error)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (engine->store,
+                                          "UPDATE exercise_run SET clock_ms = ?1, wall_at = ?2, "
+                                          "  state = CASE WHEN ?3 THEN 'ended' ELSE state END WHERE id = 1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, engine->clock);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / 1000);
+  sqlite3_bind_int (stmt, 3, ended);
+  return _sd_store_exec (engine->store, stmt, _("record the exercise"), error);
+}
+
+gboolean
+sd_exercise_engine_run_until (SdExerciseEngine  *engine,
+                              gint64             until_ms,
+                              gboolean           batch,
+                              GError           **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+
+  g_return_val_if_fail (engine != NULL, FALSE);
+
+  if (batch)
+    {
+      txn = _sd_store_begin (engine->store, error);
+      if (txn == NULL)
+        return FALSE;
+    }
+  while (engine->next < engine->steps->len)
+    {
+      const Step *step = &g_array_index (engine->steps, Step, engine->next);
+
+      if (step->at_ms > until_ms)
+        break;
+      if (!play_step (engine, step, error))
+        return FALSE;
+      engine->next++;
+    }
+  engine->clock = MAX (engine->clock, MIN (until_ms, MAX (engine->end, engine->clock)));
+  if (!save_clock (engine, sd_exercise_engine_is_done (engine), error))
+    return FALSE;
+  return txn == NULL || _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
+gboolean
+sd_exercise_engine_run_all (SdExerciseEngine  *engine,
+                            GError           **error)
+{
+  return sd_exercise_engine_run_until (engine, G_MAXINT64, TRUE, error);
+}
+
+gint64
+sd_exercise_engine_get_clock (SdExerciseEngine *engine)
+{
+  return engine->clock;
+}
+
+gint64
+sd_exercise_engine_get_end (SdExerciseEngine *engine)
+{
+  return engine->end;
+}
+
+gboolean
+sd_exercise_engine_is_done (SdExerciseEngine *engine)
+{
+  return engine->next >= engine->steps->len;
+}
+
+const SdExerciseTotals *
+sd_exercise_engine_get_totals (SdExerciseEngine *engine)
+{
+  return &engine->totals;
+}

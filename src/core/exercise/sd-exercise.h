@@ -1,0 +1,78 @@
+/* sd-exercise.h: tabletop exercises: an exercise database made from a deployment, and the engine that plays a scenario on it.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * docs/exercises.md.  An exercise database is marked as one for good
+ * (sd_store_mark_exercise ()): it holds a copy of a deployment's
+ * shelters, roster and support list, and never an evacuee of a real day.
+ *
+ * The engine plays a scenario's machine actions through the core API,
+ * as desks would, with every record stamped in exercise time (T+0 is
+ * START_AT).  Everything it makes up is fictional and comes from SEED:
+ * the same exercise file, scenario and seed give the same database.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-scenario.h"
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+/* Makes OUT_PATH (which must not exist) an exercise of the deployment at
+ * FROM_PATH: its shelters (closed), staff roster with PINs, support list
+ * with plans and contacts, and map; no evacuee, no event, no status
+ * report, no QR card key (cards printed in an exercise never work in
+ * the live desk).  OUT_PATH becomes the HQ of a deployment of its own,
+ * so exercise kiosks can be enrolled from it. */
+gboolean sd_exercise_new (const char  *from_path,
+                          const char  *out_path,
+                          GError     **error);
+
+typedef struct _SdExerciseEngine SdExerciseEngine;
+
+/* What a run did, for the facilitator and the tests. */
+typedef struct {
+  guint households;       /* registered by arrivals */
+  guint persons;          /* new persons registered */
+  guint returning;        /* arrivals who were registered before (duplicates, checked in as the same person) */
+  guint card_intakes;     /* arrivals whose facts came as a My Number card gives them */
+  guint events;           /* check-outs, goings-out, returns and supply pickups recorded */
+  guint safety_answers;
+  guint support_reports;
+  guint conditions;
+  guint faults;
+  guint skipped;          /* units with nobody left to act on (nobody out to return, …) */
+  guint injects;          /* delivered */
+} SdExerciseTotals;
+
+/* Checks SCENARIO against STORE (an exercise that has not run) and
+ * writes its injects there.  START_AT: T+0 as Unix ms (0: now). */
+SdExerciseEngine *sd_exercise_engine_new   (SdStore           *store,
+                                            SdScenario        *scenario,
+                                            guint64            seed,
+                                            gint64             start_at,
+                                            GError           **error);
+void              sd_exercise_engine_free  (SdExerciseEngine  *engine);
+
+/* Plays everything due up to UNTIL_MS of exercise time, in time order,
+ * in one transaction when BATCH (as fast as possible), else each
+ * record in its own (desks watch it fill). */
+gboolean          sd_exercise_engine_run_until (SdExerciseEngine *engine,
+                                                gint64            until_ms,
+                                                gboolean          batch,
+                                                GError          **error);
+/* Everything, as fast as possible; the run is then ended. */
+gboolean          sd_exercise_engine_run_all   (SdExerciseEngine *engine,
+                                                GError          **error);
+/* Exercise time reached, ms after T+0. */
+gint64            sd_exercise_engine_get_clock (SdExerciseEngine *engine);
+gint64            sd_exercise_engine_get_end   (SdExerciseEngine *engine);
+gboolean          sd_exercise_engine_is_done   (SdExerciseEngine *engine);
+const SdExerciseTotals *sd_exercise_engine_get_totals (SdExerciseEngine *engine);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdExerciseEngine, sd_exercise_engine_free)
+
+G_END_DECLS
