@@ -1,0 +1,314 @@
+/* test-exercise.c: an exercise database made from the demo, and the engine playing the demo's 24-hour earthquake on it.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "../sync/sd-sync-test.h"
+#include "sd-exercise.h"
+#include "sd-scenario.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* 2026-12-05 05:46 JST, T+0 of the demo's earthquake. */
+#define START_AT G_GINT64_CONSTANT (1764881160000)
+
+typedef struct {
+  char *dir;
+  char *live;      /* the demo deployment */
+  char *exercise;  /* made from it, never run */
+} Fixture;
+
+static gint64
+count (SdStore    *store,
+       const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) live = NULL;
+
+  f->dir = g_dir_make_tmp ("sd-exercise-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->live = g_build_filename (f->dir, "demo.sqlite", NULL);
+  f->exercise = g_build_filename (f->dir, "exercise.sqlite", NULL);
+  live = sd_store_open (f->live, SD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_seed_load (live, g_getenv ("SD_SEEDS_DIR"), NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&live);
+  g_assert_true (sd_exercise_new (f->live, f->exercise, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (f->dir, name, NULL);
+      g_remove (p);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->live);
+  g_free (f->exercise);
+}
+
+static char *
+copy_of (Fixture    *f,
+         const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) from = g_file_new_for_path (f->exercise);
+  char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GFile) to = g_file_new_for_path (path);
+
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static SdScenario *
+demo_scenario (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_getenv ("SD_SEEDS_DIR"), "scenarios", name, NULL);
+  SdScenario *scenario = sd_scenario_load (path, &error);
+
+  g_assert_no_error (error);
+  return scenario;
+}
+
+/* The exercise holds the deployment's shelters (closed), roster with
+ * PINs, support list and map, and nothing of anyone's real day. */
+static void
+test_new (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) live = sd_store_open (f->live, SD_STORE_OPEN_READ_ONLY, &error);
+  g_autoptr(SdStore) ex = sd_store_open (f->exercise, SD_STORE_OPEN_DEFAULT, &error);
+  g_autofree char *sha = sd_sync_test_file_sha256 (f->live);
+  g_autofree char *again = g_build_filename (f->dir, "again.sqlite", NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (sd_store_get_is_exercise (ex));
+  g_assert_false (sd_store_get_is_exercise (live));
+  g_assert_cmpint (count (live, "SELECT count (*) FROM persons"), >, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM persons"), ==, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM households"), ==, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM person_events"), ==, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM support_reports"), ==, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM card_keys"), ==, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM shelters"), ==, count (live, "SELECT count (*) FROM shelters"));
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM shelters WHERE is_open = 1"), ==, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM staff"), ==, count (live, "SELECT count (*) FROM staff"));
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM staff_pins"), ==,
+                   count (live, "SELECT count (*) FROM staff_pins"));
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM support_persons"), ==,
+                   count (live, "SELECT count (*) FROM support_persons"));
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM support_contacts"), ==,
+                   count (live, "SELECT count (*) FROM support_contacts"));
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM map_addresses"), ==,
+                   count (live, "SELECT count (*) FROM map_addresses"));
+  /* Copied through the op-log, so the exercise's kiosks get them; the
+   * exercise is an HQ of its own. */
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM oplog"), >, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM sync_self WHERE role = 'hq'"), ==, 1);
+  g_assert_true (sd_store_check (ex, &error));
+  g_assert_no_error (error);
+
+  /* Never over a file that exists; the deployment is never written. */
+  g_assert_false (sd_exercise_new (f->live, f->exercise, &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_clear_object (&live);
+  {
+    g_autofree char *after = sd_sync_test_file_sha256 (f->live);
+
+    g_assert_cmpstr (after, ==, sha);
+  }
+  g_assert_false (sd_exercise_new (again, again, &error));
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (again, G_FILE_TEST_EXISTS));
+}
+
+/* A scenario never runs in a database that is not an exercise. */
+static void
+test_refuses_live (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdScenario) scenario = demo_scenario ("m7-day1.csv");
+  g_autofree char *before = sd_sync_test_file_sha256 (f->live);
+  g_autoptr(SdStore) live = sd_store_open (f->live, SD_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(SdExerciseEngine) engine = NULL;
+
+  g_assert_no_error (error);
+  engine = sd_exercise_engine_new (live, scenario, 7, START_AT, &error);
+  g_assert_null (engine);
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "not an exercise"));
+  g_clear_object (&live);
+  {
+    g_autofree char *after = sd_sync_test_file_sha256 (f->live);
+
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
+/* What the database must name before anything runs. */
+static void
+test_check_against (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) ex = sd_store_open (f->exercise, SD_STORE_OPEN_DEFAULT, &error);
+  struct { const char *csv; const char *says; } cases[] = {
+    { "serial,time,description,action\n1,T+0,x,shelter-open S99\n", "x.csv, line 2: inject 1 names the shelter S99" },
+    { "serial,time,description,action\n1,T+0,x,safety-answers share=0.5\n", "x.csv, line 2: inject 1 has staff" },
+    { "serial,time,description,action\n1,T+0,x,\"rollcall title=\"\"A\"\"\"\n2,T+1,y,\"safety-answers "
+      "share=0.5 rollcall=B\"\n", "x.csv, line 3: " },
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (cases[i].csv, strlen (cases[i].csv));
+      g_autoptr(SdScenario) scenario = sd_scenario_parse (bytes, "x.csv", FALSE, &error);
+      g_autoptr(SdExerciseEngine) engine = NULL;
+
+      g_assert_no_error (error);
+      engine = sd_exercise_engine_new (ex, scenario, 1, START_AT, &error);
+      g_assert_null (engine);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, cases[i].says));
+      g_clear_error (&error);
+    }
+  /* Nothing was started. */
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM exercise_run"), ==, 0);
+  g_assert_cmpint (count (ex, "SELECT count (*) FROM exercise_injects"), ==, 0);
+}
+
+static char *
+play (const char *path,
+      guint64     seed,
+      SdExerciseTotals *out_totals)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdScenario) scenario = demo_scenario ("m7-day1.csv");
+  g_autoptr(SdStore) store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(SdExerciseEngine) engine = NULL;
+
+  g_assert_no_error (error);
+  engine = sd_exercise_engine_new (store, scenario, seed, START_AT, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_exercise_engine_run_all (engine, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_exercise_engine_is_done (engine));
+  *out_totals = *sd_exercise_engine_get_totals (engine);
+  g_clear_pointer (&engine, sd_exercise_engine_free);
+  /* Its own clock again: a second run is refused, and says why. */
+  engine = sd_exercise_engine_new (store, scenario, seed, START_AT, &error);
+  g_assert_null (engine);
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS);
+  return sd_sync_test_dump (store);
+}
+
+/* The same exercise file, scenario and seed give byte-identical data,
+ * ids and op-log included; the day ends with the counts the scenario
+ * makes. */
+static void
+test_deterministic (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a_path = copy_of (f, "a.sqlite"), *b_path = copy_of (f, "b.sqlite"), *c_path = copy_of (f, "c.sqlite");
+  g_autoptr(SdScenario) scenario = demo_scenario ("m7-day1.csv");
+  SdExerciseTotals a = { 0 }, b = { 0 }, c = { 0 };
+  g_autofree char *dump_a = play (a_path, 7, &a);
+  g_autofree char *dump_b = play (b_path, 7, &b);
+  g_autofree char *dump_c = play (c_path, 8, &c);
+  g_autoptr(SdStore) store = sd_store_open (a_path, SD_STORE_OPEN_DEFAULT, &error);
+  guint arriving = 0, staff, answers = 0, injects_for_people = 0, machine_injects = 0, open = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (strcmp (dump_a, dump_b) == 0);
+  g_assert_cmpint (memcmp (&a, &b, sizeof a), ==, 0);
+  g_assert_true (strcmp (dump_a, dump_c) != 0);
+
+  /* The counts the scenario decides. */
+  staff = (guint) count (store, "SELECT count (*) FROM staff WHERE active = 1");
+  for (guint i = 0; i < sd_scenario_get_n_injects (scenario); i++)
+    {
+      const SdInject *inject = sd_scenario_get_inject (scenario, i);
+
+      if (inject->action.kind == SD_ACTION_ARRIVALS)
+        arriving += inject->action.people;
+      if (inject->action.kind == SD_ACTION_SAFETY_ANSWERS)
+        answers += (guint) (inject->action.share * staff + 0.5);
+      if (inject->action.kind == SD_ACTION_SHELTER_OPEN)
+        open++;
+      if (*inject->recipient != '\0')
+        injects_for_people++;
+      else if (inject->action.kind != SD_ACTION_NONE)
+        machine_injects++;
+    }
+  g_test_message ("%u arriving: %u new, %u known; %u events, %u answers, %u skipped", arriving, a.persons,
+                  a.returning, a.events, a.safety_answers, a.skipped);
+  g_assert_cmpuint (arriving, >=, 4000);
+  g_assert_cmpuint (a.persons + a.returning, ==, arriving);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM persons"), ==, a.persons);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM households"), ==, a.households);
+  g_assert_cmpuint (a.returning, >, 0);
+  g_assert_cmpuint (a.card_intakes, >, 0);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM persons WHERE kana IS NULL"), ==, a.card_intakes);
+  g_assert_cmpuint (a.safety_answers, ==, answers);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM safety_answers"), ==, answers);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM rollcalls"), ==, 2);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM shelters WHERE is_open = 1"), ==, open);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM person_events WHERE kind != 'arrive'"), ==, a.events);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM support_reports"), ==, a.support_reports);
+  g_assert_cmpuint (a.support_reports, >, 0);
+  g_assert_cmpuint (a.conditions, ==, 2);
+  g_assert_cmpuint (a.faults, ==, 2);
+  g_assert_cmpuint (a.injects, ==, sd_scenario_get_n_injects (scenario));
+  /* Every record is stamped in the exercise's day, not today. */
+  g_assert_cmpint (count (store, "SELECT min (at) FROM person_events"), >=, START_AT);
+  g_assert_cmpint (count (store, "SELECT max (at) FROM person_events"), <=, START_AT + 24 * 3600000LL);
+  /* Injects for nobody but the machine are done; those for people wait
+   * for them to acknowledge. */
+  g_assert_cmpint (count (store, "SELECT count (*) FROM exercise_injects WHERE state = 'done' AND done_by = 'machine'"),
+                   ==, machine_injects);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM exercise_injects WHERE state = 'delivered'"), ==,
+                   injects_for_people);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM exercise_run WHERE state = 'ended'"), ==, 1);
+  /* The counts kept as people come and go equal a recount. */
+  g_assert_true (sd_store_check (store, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/exercise/new", test_new);
+  ADD ("/exercise/refuses-live", test_refuses_live);
+  ADD ("/exercise/check-against", test_check_against);
+  ADD ("/exercise/deterministic", test_deterministic);
+  return g_test_run ();
+}
