@@ -737,40 +737,54 @@ play_arrival (SdExerciseEngine  *engine,
 
   make_household (&h, rand, size, play->shelter_id, play->shelter_address, engine_clock (engine), action->cards,
                   action->elsewhere);
-  /* Someone registered before, at another shelter or gone home: the
-   * desk's duplicate check finds them, and they are checked in as the
-   * same person. */
-  if (h.n == 1 && g_rand_double (rand) < action->duplicates * 2.5)
+  /* People registered before, at another shelter or gone home: the
+   * desk's duplicate check finds each, and they are checked in as the
+   * same person.  Whom the check does not find is registered anew. */
+  if (g_rand_double (rand) < action->duplicates)
     {
-      g_autofree char *known = pick_one (engine->store,
-        "SELECT count (*) FROM persons p LEFT JOIN person_state s ON s.person_id = p.id "
-        "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1)",
-        "SELECT p.id FROM persons p LEFT JOIN person_state s ON s.person_id = p.id "
-        "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1) "
-        "ORDER BY p.id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
-      g_autoptr(SdPerson) person = known != NULL ? sd_store_get_person (engine->store, known, NULL) : NULL;
+      guint found_all = 0;
 
-      if (person != NULL)
+      for (guint k = 0; k < h.n; k++)
         {
-          SdPersonSpec spec = { .name = sd_person_get_name (person), .kana = sd_person_get_kana (person),
-                                .birth_date = sd_person_get_birth_date (person),
-                                .sex = sd_person_get_sex (person) };
-          g_autoptr(GListModel) found = sd_store_find_duplicates (engine->store, &spec,
-                                                                  sd_person_get_address (person), NULL, &local);
+          g_autofree char *known = pick_one (engine->store,
+            "SELECT count (*) FROM persons p LEFT JOIN person_state s ON s.person_id = p.id "
+            "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1)",
+            "SELECT p.id FROM persons p LEFT JOIN person_state s ON s.person_id = p.id "
+            "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1) "
+            "ORDER BY p.id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
+          g_autoptr(SdPerson) person = known != NULL ? sd_store_get_person (engine->store, known, NULL) : NULL;
+          SdPersonSpec spec;
+          g_autoptr(GListModel) found = NULL;
+          g_autoptr(SdPerson) same = NULL;
+          g_autofree char *event = NULL;
 
-          if (found != NULL && g_list_model_get_n_items (found) > 0)
+          if (person == NULL)
+            break;
+          spec = (SdPersonSpec) { .name = sd_person_get_name (person), .kana = sd_person_get_kana (person),
+                                  .birth_date = sd_person_get_birth_date (person),
+                                  .sex = sd_person_get_sex (person) };
+          found = sd_store_find_duplicates (engine->store, &spec, sd_person_get_address (person), NULL, &local);
+          if (found == NULL || g_list_model_get_n_items (found) == 0)
             {
-              g_autoptr(SdPerson) same = g_list_model_get_item (found, 0);
-              g_autofree char *event = sd_store_record_event (engine->store, sd_person_get_id (same),
-                                                              SD_EVENT_ARRIVE, play->shelter_id, NULL, &local);
-
-              if (event != NULL)
-                engine->totals.returning++;
-              g_ptr_array_unref (h.strings);
-              return skip_or_fail (engine, local, error);
+              g_clear_error (&local);
+              break;
             }
-          g_clear_error (&local);
+          same = g_list_model_get_item (found, 0);
+          event = sd_store_record_event (engine->store, sd_person_get_id (same), SD_EVENT_ARRIVE,
+                                         play->shelter_id, NULL, &local);
+          if (event == NULL)
+            break;
+          engine->totals.returning++;
+          found_all++;
         }
+      if (local != NULL || found_all == h.n)
+        {
+          g_ptr_array_unref (h.strings);
+          return skip_or_fail (engine, local, error);
+        }
+      /* The rest of the group is new here. */
+      memmove (h.members, h.members + found_all, (h.n - found_all) * sizeof h.members[0]);
+      h.n -= found_all;
     }
   {
     g_autofree char *household = sd_store_add_household (engine->store, &h.household, h.members, h.n, NULL, &local);

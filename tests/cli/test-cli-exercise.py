@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+# test-cli-exercise.py: tabletop exercises from the command line: exercise new, check and run.
+#
+# Copyright 2026 The ShelterDesk authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli-exercise.py PATH/TO/shelterdesk-cli PATH/TO/seeds
+# Shares its helpers with test-cli.py.
+
+import hashlib
+import importlib.util
+import json
+import os
+import sqlite3
+import sys
+
+_spec = importlib.util.spec_from_file_location(
+    'sdcli', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'test-cli.py'))
+sdcli = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sdcli)
+
+cli, ok, fails, info, seeded, SEEDS = sdcli.cli, sdcli.ok, sdcli.fails, sdcli.info, sdcli.seeded, sdcli.SEEDS
+
+M7 = os.path.join(SEEDS, 'scenarios', 'm7-day1.csv')
+FLOOD = os.path.join(SEEDS, 'scenarios', 'river-flood.csv')
+START = '2026-12-05T05:46:00+09:00'
+
+
+def sha256(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def exercise_of(tmp):
+    live = seeded(tmp)
+    ex = os.path.join(tmp, 'exercise.db')
+    r = ok(cli('exercise', 'new', '--from', live, '--out', ex), 'exercise new')
+    assert '訓練 EXERCISE' in r.out, r.out
+    return live, ex
+
+
+def test_new(tmp):
+    live, ex = exercise_of(tmp)
+    data = info(ex)
+    assert data['is_exercise'] is True and info(live)['is_exercise'] is False, data
+    counts = data['counts']
+    assert counts['persons'] == 0 and counts['events'] == 0 and counts['households'] == 0, counts
+    assert counts['shelters'] == info(live)['counts']['shelters'], counts
+    assert counts['staff'] == info(live)['counts']['staff'], counts
+    assert counts['support_persons'] == info(live)['counts']['support_persons'], counts
+    ok(cli('check', db=ex), 'check of the exercise')
+    # Never over an existing file, and never without both files named.
+    r = fails(cli('exercise', 'new', '--from', live, '--out', ex), 1, 'over an existing file')
+    assert 'already exists' in r.err, r.err
+    fails(cli('exercise', 'new', '--out', os.path.join(tmp, 'x.db')), 2, 'no --from')
+    r = fails(cli('exercise', 'new', '--from', os.path.join(tmp, 'none.db'), '--out', os.path.join(tmp, 'y.db')),
+              1, 'a deployment that is not there')
+    assert not os.path.exists(os.path.join(tmp, 'y.db'))
+
+
+def test_check(tmp):
+    r = ok(cli('exercise', 'check', M7), 'check m7')
+    assert 'It can run' in r.out and 'T+23:30' in r.out, r.out
+    bad = os.path.join(tmp, 'bad.csv')
+    with open(bad, 'w', encoding='utf-8') as f:
+        f.write('番号,時刻,内容,機械動作\n1,T+00:00,地震,\n2,T+25:99,余震,\n')
+    r = fails(cli('exercise', 'check', bad), 1, 'a bad time')
+    assert 'bad.csv, line 3: ' in r.err and 'T+25:99' in r.err, r.err
+    with open(bad, 'w', encoding='utf-8') as f:
+        f.write('serial,time,description,action\n1,T+0,x,arrivals shelter=S77 people=3\n')
+    ok(cli('exercise', 'check', bad), 'no database: shelters not checked')
+    _, ex = exercise_of(tmp)
+    r = fails(cli('exercise', 'check', bad, db=ex), 1, 'an unknown shelter')
+    assert 'line 2' in r.err and 'S77' in r.err, r.err
+
+
+def test_run(tmp):
+    live, ex = exercise_of(tmp)
+    before = sha256(live)
+    # Never in a live database; nothing written there.
+    r = fails(cli('exercise', 'run', FLOOD, '--seed', '3', db=live), 1, 'run on a live database')
+    assert 'not an exercise database' in r.err, r.err
+    assert sha256(live) == before
+    fails(cli('exercise', 'run', FLOOD, '--speed', 'fast', db=ex), 2, 'a bad speed')
+    fails(cli('exercise', 'run', FLOOD, '--start', 'yesterday', db=ex), 2, 'a bad start')
+    r = ok(cli('exercise', 'run', FLOOD, '--seed', '3', '--start', START, '--json', db=ex), 'run the flood')
+    totals = json.loads(r.out)
+    assert totals['injects'] == 26 and totals['persons'] + totals['returning'] == 1000, totals
+    assert totals['support_reports'] > 0 and totals['safety_answers'] > 0, totals
+    assert info(ex)['counts']['persons'] == totals['persons']
+    ok(cli('check', db=ex), 'check after the run')
+    # The desks' reports read the exercise's day.
+    report = os.path.join(tmp, 'status.csv')
+    ok(cli('report', 'shelter-status', '--all', '--format', 'csv', '--out', report, db=ex), 'report')
+    assert os.path.getsize(report) > 0
+    # A second run in the same file is refused.
+    r = fails(cli('exercise', 'run', FLOOD, db=ex), 1, 'a second run')
+    assert 'exercise new' in r.err, r.err
+    with sqlite3.connect(ex) as c:
+        states = dict(c.execute('SELECT state, count(*) FROM exercise_injects GROUP BY state').fetchall())
+    assert states.get('pending', 0) == 0 and states['done'] > 0 and states['delivered'] > 0, states
+
+
+TESTS = [
+    ('exercise new: the deployment without its evacuees, marked, never over a file', test_new),
+    ('exercise check: a scenario refused by line, shelters checked against the exercise', test_check),
+    ('exercise run: the river flood headless, never in a live database, once per file', test_run),
+]
+
+
+if __name__ == '__main__':
+    sdcli.TESTS = TESTS
+    sys.exit(sdcli.main())
