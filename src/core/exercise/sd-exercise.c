@@ -404,6 +404,7 @@ struct _SdExerciseEngine {
   guint             next;       /* the next step to play */
   Play             *plays;      /* one per inject */
   GHashTable       *rollcalls;  /* title → id */
+  gint64            spent_us[SD_ACTION_READER_FAILS + 1];  /* per action, for the debug log */
   char             *last_rollcall;
   SdExerciseTotals  totals;
 };
@@ -832,16 +833,14 @@ play_movement (SdExerciseEngine  *engine,
       /* Supplies: for those in the shelter and those registered there who
        * stay at home or in a car. */
       event_kind = SD_EVENT_SUPPLY;
-      person = pick_one (engine->store,
-        "SELECT count (*) FROM persons p JOIN households h ON h.id = p.household_id "
-        "LEFT JOIN person_state s ON s.person_id = p.id WHERE p.merged_into IS NULL AND "
-        "((s.shelter_id = ?1 AND (s.kind = 'arrive' OR s.kind = 'return')) OR "
-        " (s.kind IS NULL AND h.shelter_id = ?1 AND h.stay != 'shelter'))",
-        "SELECT p.id FROM persons p JOIN households h ON h.id = p.household_id "
-        "LEFT JOIN person_state s ON s.person_id = p.id WHERE p.merged_into IS NULL AND "
-        "((s.shelter_id = ?1 AND (s.kind = 'arrive' OR s.kind = 'return')) OR "
-        " (s.kind IS NULL AND h.shelter_id = ?1 AND h.stay != 'shelter')) "
-        "ORDER BY p.id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
+#define SUPPLIED \
+  "SELECT person_id AS id FROM person_state WHERE shelter_id = ?1 AND (kind = 'arrive' OR kind = 'return') " \
+  "UNION ALL SELECT p.id FROM households h JOIN persons p ON p.household_id = h.id " \
+  "WHERE h.shelter_id = ?1 AND h.stay != 'shelter' AND p.merged_into IS NULL " \
+  "  AND NOT EXISTS (SELECT 1 FROM person_state s WHERE s.person_id = p.id)"
+      person = pick_one (engine->store, "SELECT count (*) FROM (" SUPPLIED ")",
+                         "SELECT id FROM (" SUPPLIED ") ORDER BY id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
+#undef SUPPLIED
       break;
     }
   if (person == NULL)
@@ -1068,6 +1067,8 @@ play_step (SdExerciseEngine  *engine,
     }
   else
     {
+      gint64 t0 = g_get_monotonic_time ();
+
       rand = unit_rand (engine, inject, step->unit);
       switch (inject->action.kind)
         {
@@ -1107,6 +1108,7 @@ play_step (SdExerciseEngine  *engine,
           break;
         }
       play->played++;
+      engine->spent_us[inject->action.kind] += g_get_monotonic_time () - t0;
     }
   if (!ok)
     {
@@ -1163,6 +1165,9 @@ sd_exercise_engine_run_until (SdExerciseEngine  *engine,
       engine->next++;
     }
   engine->clock = MAX (engine->clock, MIN (until_ms, MAX (engine->end, engine->clock)));
+  for (guint k = 0; k < G_N_ELEMENTS (engine->spent_us); k++)
+    if (engine->spent_us[k] > 0)
+      g_debug ("exercise: %s: %.0f ms so far", sd_exercise_action_verb ((SdActionKind) k), engine->spent_us[k] / 1000.0);
   if (!save_clock (engine, sd_exercise_engine_is_done (engine), error))
     return FALSE;
   return txn == NULL || _sd_txn_commit (g_steal_pointer (&txn), error);
