@@ -103,9 +103,10 @@ open_new (const char *dir,
   return store;
 }
 
-void
-sd_sync_test_make_deployment (const char *dir,
-                              guint       n_kiosks)
+static void
+make_deployment (const char *dir,
+                 guint       n_kiosks,
+                 gboolean    exercise)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) hq = open_new (dir, "hq.sqlite", "本部");
@@ -114,6 +115,11 @@ sd_sync_test_make_deployment (const char *dir,
   g_autofree char *passphrase = NULL;
   GPtrArray *kiosks = g_ptr_array_new_with_free_func (g_object_unref);
 
+  if (exercise)
+    {
+      g_assert_true (sd_store_mark_exercise (hq, &error));
+      g_assert_no_error (error);
+    }
   sd_sync_test_write (hq,
     "INSERT INTO shelters (id, code, name, kind, capacity, is_open) VALUES "
     "('00000000-0000-7000-8000-000000000001', 'S01', '東小学校', 'designated', 300, 1),"
@@ -153,6 +159,7 @@ sd_sync_test_make_deployment (const char *dir,
 
       g_assert_true (sd_sync_enrol (kiosk, in, passphrase, NULL, &error));
       g_assert_no_error (error);
+      g_assert_cmpint (sd_store_get_is_exercise (kiosk), ==, exercise);
       hello = sd_sync_test_export (kiosk, "hq");
       fingerprint = sd_sync_get_fingerprint (kiosk);
       g_assert_true (sd_sync_import_bytes (hq, hello, fingerprint, &result, NULL, &error));
@@ -170,6 +177,20 @@ sd_sync_test_make_deployment (const char *dir,
       sd_sync_test_import (kiosk, answer, NULL);
     }
   g_ptr_array_unref (kiosks);
+}
+
+void
+sd_sync_test_make_deployment (const char *dir,
+                              guint       n_kiosks)
+{
+  make_deployment (dir, n_kiosks, FALSE);
+}
+
+void
+sd_sync_test_make_exercise (const char *dir,
+                            guint       n_kiosks)
+{
+  make_deployment (dir, n_kiosks, TRUE);
 }
 
 static void

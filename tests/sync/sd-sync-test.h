@@ -20,6 +20,10 @@ G_BEGIN_DECLS
  * passphrase stay in DIR as "bundle.sdbundle" and "passphrase.txt". */
 void      sd_sync_test_make_deployment (const char   *dir,
                                         guint         n_kiosks);
+/* The same for a tabletop exercise: HQ marked an exercise while blank,
+ * so its bundle marks every kiosk enrolled from it. */
+void      sd_sync_test_make_exercise   (const char   *dir,
+                                        guint         n_kiosks);
 
 /* The sites of a deployment of two kiosks in DIR, open: the sync
  * tests' fixture. */
