@@ -267,6 +267,16 @@ refused (Exchange     *ex,
                    _("The batch (%s) is larger than HQ’s receiver takes. Take it to HQ on a USB stick (“batch "
                      "export --to hq”), or ask HQ to raise the limit."), size);
     }
+  else if (g_str_equal (reason, "exercise"))
+    g_set_error (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_REFUSED,
+                 sd_store_get_is_exercise (ex->store)
+                 ? _("The receiver at %s is the HQ of real data and this kiosk is a tabletop exercise (訓練): "
+                     "it refused the batch, so that exercise records never mix with real ones. Check the "
+                     "address (“sync set-url”).")
+                 : _("The receiver at %s is the HQ of a tabletop exercise (訓練) and this kiosk holds real data: "
+                     "it refused the batch, so that exercise records never mix with real ones. Check the "
+                     "address (“sync set-url”)."),
+                 ex->url);
   else if (g_str_equal (reason, "other-deployment") || g_str_equal (reason, "not-for-us") ||
            g_str_equal (reason, "not-addressed"))
     g_set_error (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_REFUSED,

@@ -11,6 +11,9 @@
  * kiosk: it makes its own keys, trusts HQ's, and shows its fingerprint;
  * its first batch to HQ carries its public keys, and HQ enrols it when a
  * person has compared the fingerprint on both screens (docs/sync.md).
+ * The bundle says whether the deployment is a tabletop exercise: a
+ * kiosk enrolled from an exercise's is marked one, and a database made
+ * for an exercise is never enrolled into a real deployment.
  *
  * The bundle file: "SDBUNDL" 0x01, 16 bytes of salt, then a batch
  * (docs/batch-format.md) sealed to the key pair crypto_box_seed_keypair
@@ -602,7 +605,7 @@ sd_sync_enrol (SdStore       *store,
   const char *hq_site, *deployment;
   gsize got = 0;
   sqlite3_stmt *stmt;
-  gboolean ok;
+  gboolean ok, exercise;
 
   if (sodium_init () < 0)
     g_error ("libsodium could not start");
@@ -665,8 +668,22 @@ sd_sync_enrol (SdStore       *store,
       return FALSE;
     }
 
+  /* A real deployment never takes in a database made for an exercise;
+   * an exercise's bundle makes its kiosk an exercise, marked in the
+   * enrolment's transaction (before sync_self, which a mark needs absent),
+   * so that a failed enrolment leaves no mark either. */
+  exercise = _sd_sync_header_is_exercise (header);
+  if (!exercise && sd_store_get_is_exercise (store))
+    {
+      g_set_error_literal (error, SD_SYNC_ERROR, SD_SYNC_ERROR_EXERCISE,
+                           _("This bundle is of a real deployment and this database was made for a tabletop "
+                             "exercise (訓練): it is refused, so that exercise records never mix with real ones. "
+                             "Make a new database with “init” for real use, or enrol this one from the "
+                             "exercise HQ’s bundle."));
+      return FALSE;
+    }
   txn = _sd_store_begin (store, error);
-  if (txn == NULL)
+  if (txn == NULL || (exercise && !sd_store_mark_exercise (store, error)))
     return FALSE;
   self.role = SD_SYNC_ROLE_KIOSK;
   self.deployment_id = g_strdup (deployment);

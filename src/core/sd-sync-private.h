@@ -56,6 +56,11 @@ gboolean  _sd_sync_write_batch    (SdStore       *store,
                                    GCancellable  *cancellable,
                                    GError       **error);
 
+/* Whether the batch or bundle whose header is HEADER comes from an
+ * exercise database (its "exercise" member; one made before the member
+ * is live). */
+gboolean  _sd_sync_header_is_exercise (const json_t *header);
+
 /* Stores and folds the operations of READER, whose header has been
  * checked and whose sender is FROM_SITE, in the caller's transaction. */
 gboolean  _sd_sync_merge          (SdStore       *store,

@@ -51,7 +51,7 @@ sd_sync_error_reason (const GError *error)
   static const char *const sync_codes[] = {
     "not-enrolled", "already-enrolled", "not-blank", "bad-passphrase", "unknown-sender", "revoked",
     "other-deployment", "not-addressed", "cloned-site", "too-new", "bad-operation", "unknown-peer",
-    "fingerprint" };
+    "fingerprint", "not-mergeable", "exercise" };
   static const char *const batch_codes[] = { "not-a-batch", "not-for-us", "damaged", "bad-signature", "too-new" };
 
   g_return_val_if_fail (error != NULL, "failed");

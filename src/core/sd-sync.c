@@ -9,8 +9,9 @@
  *
  * Import, in this order, before anything is written: the file is sealed
  * to this site, its signature holds, its signer is an enrolled site of
- * this deployment that was not revoked, the batch is addressed here and
- * its schema is one this build knows.  Then, in one BEGIN IMMEDIATE
+ * this deployment that was not revoked, the batch is addressed here,
+ * its schema is one this build knows, and it comes from an exercise
+ * exactly when this database is one.  Then, in one BEGIN IMMEDIATE
  * transaction: every change keyed by (origin, seq) that is new is stored
  * as it came (capture off: nothing is recorded again as this site's),
  * one already held must be the very same (a different one is a cloned
@@ -391,6 +392,7 @@ _sd_sync_write_batch (SdStore          *store,
     }
   json_object_set_new (header, "origin", json_string (sd_store_get_site_id (store)));
   json_object_set_new (header, "schema", json_integer (SD_SCHEMA_VERSION));
+  json_object_set_new (header, "exercise", json_boolean (sd_store_get_is_exercise (store)));
   json_object_set_new (header, "deployment", json_string (self->deployment_id));
   json_object_set_new (header, "deployment_name", json_string (self->deployment_name));
   json_object_set_new (header, "made_at", json_string (made_at));
@@ -1723,6 +1725,13 @@ out:
 
 /* ---- import ---- */
 
+gboolean
+_sd_sync_header_is_exercise (const json_t *header)
+{
+  /* Only true is an exercise: a batch from before the member is live. */
+  return json_is_true (json_object_get (header, "exercise"));
+}
+
 static gboolean
 find_sender (SdStore           *store,
              const SdSyncSelf  *self,
@@ -1932,6 +1941,21 @@ import_stream (SdStore       *store,
                    g_strcmp0 (kind, "bundle") == 0
                    ? _("This is a deployment bundle, not a batch: a new kiosk is enrolled with it.")
                    : _("This batch cannot be read: its header is not one ShelterDesk writes."));
+      return FALSE;
+    }
+  /* Before the deployment, so that a mix is named for what it is.  The
+   * sites of one deployment share the mark (an enrolment takes it from
+   * the bundle) and another deployment's batch does not open here: this
+   * refuses what got past both, a site whose mark is not its
+   * deployment's. */
+  if (_sd_sync_header_is_exercise (header) != sd_store_get_is_exercise (store))
+    {
+      g_set_error_literal (error, SD_SYNC_ERROR, SD_SYNC_ERROR_EXERCISE,
+                           sd_store_get_is_exercise (store)
+                           ? _("This batch holds real data and this database is a tabletop exercise (訓練): it is "
+                               "refused, so that exercise records never mix with real ones.")
+                           : _("This batch comes from a tabletop exercise (訓練) and this database holds real data: "
+                               "it is refused, so that exercise records never mix with real ones."));
       return FALSE;
     }
   if (g_strcmp0 (json_string_value (json_object_get (header, "deployment")), self.deployment_id) != 0)

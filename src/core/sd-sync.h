@@ -28,7 +28,7 @@ typedef enum {
   SD_SYNC_ERROR_BAD_PASSPHRASE,    /* a bundle's passphrase does not open it */
   SD_SYNC_ERROR_UNKNOWN_SENDER,    /* signed by a key this site does not know */
   SD_SYNC_ERROR_REVOKED,           /* signed by a site HQ revoked */
-  SD_SYNC_ERROR_OTHER_DEPLOYMENT,  /* from another deployment, or an exercise into a live one */
+  SD_SYNC_ERROR_OTHER_DEPLOYMENT,  /* from another deployment */
   SD_SYNC_ERROR_NOT_ADDRESSED,     /* made for another site of this deployment */
   SD_SYNC_ERROR_CLONED_SITE,       /* one site id with two histories: a copied disk */
   SD_SYNC_ERROR_TOO_NEW,           /* a schema this ShelterDesk does not know yet */
@@ -36,6 +36,7 @@ typedef enum {
   SD_SYNC_ERROR_UNKNOWN_PEER,      /* export to a site that is not enrolled */
   SD_SYNC_ERROR_FINGERPRINT,       /* the fingerprint typed is not the kiosk's */
   SD_SYNC_ERROR_NOT_MERGEABLE,     /* two records that cannot be merged (the same, already merged…) */
+  SD_SYNC_ERROR_EXERCISE,          /* an exercise's batch or bundle into a live database, or the reverse */
 } SdSyncError;
 
 /* How far ahead of this site's clock a change may be before its clock is

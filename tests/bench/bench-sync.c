@@ -45,18 +45,6 @@ median (double *v, guint n)
   return v[n / 2];
 }
 
-static SdStore *
-open_site (const char *dir,
-           const char *file)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  SdStore *store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 /* Households of four, checked in: 9 operations each. */
 static void
 register_households (SdStore *store,
@@ -362,9 +350,9 @@ main (int    argc,
 
         copy_file (from, to);
       }
-      hq = open_site (run_dir, "hq.sqlite");
-      kiosk = open_site (run_dir, "k0.sqlite");
-      other = open_site (run_dir, "k1.sqlite");
+      hq = sd_sync_test_open (run_dir, "hq.sqlite");
+      kiosk = sd_sync_test_open (run_dir, "k0.sqlite");
+      other = sd_sync_test_open (run_dir, "k1.sqlite");
 
       if (run == 0)
         {

@@ -1506,6 +1506,54 @@ def test_kiosk_setup(tmp):
     assert not any(os.path.exists(db3 + s) for s in ('', '-wal', '-shm', '.setup')), os.listdir(tmp)
 
 
+def mark_exercise(db):
+    """Marks DB a tabletop exercise in its file, as ShelterDesk does for a blank one; for a
+    database that belongs to a deployment, only a changed file can."""
+    con = sqlite3.connect(db)
+    try:
+        con.execute('UPDATE site SET is_exercise = 1 WHERE id = 1')
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_batch_import_exercise(tmp):
+    """Exercise and live data never mix: the JSON summary shows the batch refused and why."""
+    hq, kiosk = os.path.join(tmp, 'hq.sqlite'), os.path.join(tmp, 'kiosk.sqlite')
+    init(hq, '--site-name', 'HQ')
+    bundle = os.path.join(tmp, 'deploy.sdbundle')
+    made = json.loads(ok(cli('deploy', 'bundle', '--out', bundle, '--json', db=hq), 'deploy bundle').out)
+    init(kiosk, '--site-name', 'K1')
+    enrolled = json.loads(ok(cli('deploy', 'enrol', bundle, '--passphrase', made['passphrase'], '--json',
+                                 db=kiosk), 'deploy enrol').out)
+    mark_exercise(kiosk)
+    stick = os.path.join(tmp, 'stick')
+    os.mkdir(stick)
+    batch = json.loads(ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=kiosk),
+                          'batch export').out)['file']
+    before = read_bytes(hq)
+    r = fails(cli('batch', 'import', '--enrol', enrolled['fingerprint'], batch, db=hq), 1,
+              'an exercise\'s batch into a live HQ')
+    summary = json.loads(r.out)
+    assert summary['refused'] == 1 and summary['applied'] == 0, summary
+    refused = summary['files'][0]
+    assert refused['result'] == 'refused' and refused['reason'] == 'exercise', refused
+    assert 'comes from a tabletop exercise (訓練) and this database holds real data' in refused['message'], refused
+    assert '1 batch was refused' in r.err, r
+    assert read_bytes(hq) == before
+    assert json.loads(ok(cli('sync', 'status', '--json', db=hq), 'sync status').out)['peers'] == []
+
+    # A database made for an exercise is not enrolled from a real deployment's bundle.
+    exercise = os.path.join(tmp, 'exercise.sqlite')
+    init(exercise, '--site-name', 'K2')
+    mark_exercise(exercise)
+    before = read_bytes(exercise)
+    r = fails(cli('deploy', 'enrol', bundle, '--passphrase', made['passphrase'], db=exercise), 1,
+              'a live bundle into an exercise database')
+    assert 'bundle is of a real deployment and this database was made for a tabletop exercise' in r.err, r
+    assert read_bytes(exercise) == before
+
+
 TESTS = [
     ('kiosk setup', test_kiosk_setup),
     ('init and info --json', test_init_info),
@@ -1560,6 +1608,7 @@ TESTS = [
     ('map import-addresses and geocode: CP932 reference, addresses written many ways, bad rows refused',
      test_map_addresses_and_geocode),
     ('map use-tiles: a real MBTiles file remembered, anything else refused', test_map_use_tiles),
+    ('batch import: an exercise\'s batch into a live database is refused, and says why', test_batch_import_exercise),
     ('seed load: the demo’s map and address reference, every demo address placed', test_seed_loads_the_map),
 ]
 

@@ -103,9 +103,10 @@ open_new (const char *dir,
   return store;
 }
 
-void
-sd_sync_test_make_deployment (const char *dir,
-                              guint       n_kiosks)
+static void
+make_deployment (const char *dir,
+                 guint       n_kiosks,
+                 gboolean    exercise)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) hq = open_new (dir, "hq.sqlite", "本部");
@@ -114,6 +115,11 @@ sd_sync_test_make_deployment (const char *dir,
   g_autofree char *passphrase = NULL;
   GPtrArray *kiosks = g_ptr_array_new_with_free_func (g_object_unref);
 
+  if (exercise)
+    {
+      g_assert_true (sd_store_mark_exercise (hq, &error));
+      g_assert_no_error (error);
+    }
   sd_sync_test_write (hq,
     "INSERT INTO shelters (id, code, name, kind, capacity, is_open) VALUES "
     "('00000000-0000-7000-8000-000000000001', 'S01', '東小学校', 'designated', 300, 1),"
@@ -153,6 +159,7 @@ sd_sync_test_make_deployment (const char *dir,
 
       g_assert_true (sd_sync_enrol (kiosk, in, passphrase, NULL, &error));
       g_assert_no_error (error);
+      g_assert_cmpint (sd_store_get_is_exercise (kiosk), ==, exercise);
       hello = sd_sync_test_export (kiosk, "hq");
       fingerprint = sd_sync_get_fingerprint (kiosk);
       g_assert_true (sd_sync_import_bytes (hq, hello, fingerprint, &result, NULL, &error));
@@ -170,6 +177,20 @@ sd_sync_test_make_deployment (const char *dir,
       sd_sync_test_import (kiosk, answer, NULL);
     }
   g_ptr_array_unref (kiosks);
+}
+
+void
+sd_sync_test_make_deployment (const char *dir,
+                              guint       n_kiosks)
+{
+  make_deployment (dir, n_kiosks, FALSE);
+}
+
+void
+sd_sync_test_make_exercise (const char *dir,
+                            guint       n_kiosks)
+{
+  make_deployment (dir, n_kiosks, TRUE);
 }
 
 static void
@@ -270,4 +291,78 @@ sd_sync_test_file_sha256 (const char *path)
   crypto_hash_sha256 (hash, (const guint8 *) contents, length);
   sodium_bin2hex (hex, sizeof hex, hash, sizeof hash);
   return g_strdup (hex);
+}
+
+char *
+sd_sync_test_store_sha256 (SdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_store_checkpoint (store, &error));
+  g_assert_no_error (error);
+  return sd_sync_test_file_sha256 (sd_store_get_path (store));
+}
+
+SdStore *
+sd_sync_test_open (const char *dir,
+                   const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  SdStore *store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+void
+sd_sync_test_remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        sd_sync_test_remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+void
+sd_sync_test_register_person (SdStore    *store,
+                              const char *name)
+{
+  g_autofree char *household = g_uuid_string_random ();
+  g_autofree char *person = g_uuid_string_random ();
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO households (id, shelter_id, stay, created_at) VALUES ('%s', "
+    "  '00000000-0000-7000-8000-000000000001', 'shelter', 1);"
+    "INSERT INTO persons (id, household_id, name, created_at) VALUES ('%s', '%s', '%s', 1);",
+    household, person, household, name);
+
+  sd_sync_test_write (store, sql);
+}
+
+void
+sd_sync_test_sites_open (SdSyncTestSites *sites)
+{
+  sites->hq = sd_sync_test_open (sites->dir, "hq.sqlite");
+  sites->k0 = sd_sync_test_open (sites->dir, "k0.sqlite");
+  sites->k1 = sd_sync_test_open (sites->dir, "k1.sqlite");
+}
+
+void
+sd_sync_test_sites_tear_down (SdSyncTestSites *sites,
+                              gconstpointer    data)
+{
+  g_clear_object (&sites->hq);
+  g_clear_object (&sites->k0);
+  g_clear_object (&sites->k1);
+  sd_sync_test_remove_tree (sites->dir);
+  g_clear_pointer (&sites->dir, g_free);
 }

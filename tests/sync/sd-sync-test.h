@@ -20,6 +20,26 @@ G_BEGIN_DECLS
  * passphrase stay in DIR as "bundle.sdbundle" and "passphrase.txt". */
 void      sd_sync_test_make_deployment (const char   *dir,
                                         guint         n_kiosks);
+/* The same for a tabletop exercise: HQ marked an exercise while blank,
+ * so its bundle marks every kiosk enrolled from it. */
+void      sd_sync_test_make_exercise   (const char   *dir,
+                                        guint         n_kiosks);
+
+/* The sites of a deployment of two kiosks in DIR, open: the sync
+ * tests' fixture. */
+typedef struct {
+  char    *dir;
+  SdStore *hq;
+  SdStore *k0;
+  SdStore *k1;
+} SdSyncTestSites;
+
+/* Opens "hq.sqlite", "k0.sqlite" and "k1.sqlite" in SITES->dir. */
+void      sd_sync_test_sites_open      (SdSyncTestSites *sites);
+/* Closes them and deletes SITES->dir, everything in it: a fixture's
+ * tear-down for g_test_add (). */
+void      sd_sync_test_sites_tear_down (SdSyncTestSites *sites,
+                                        gconstpointer    data);
 
 /* A batch from FROM for TO ("hq" or a site id), in memory. */
 GBytes   *sd_sync_test_export          (SdStore      *from,
@@ -49,5 +69,19 @@ void      sd_sync_test_remove          (SdStore     **store,
 
 /* The SHA-256 of the file at PATH, hex. */
 char     *sd_sync_test_file_sha256     (const char   *path);
+/* The same of STORE's file, with every committed change in it. */
+char     *sd_sync_test_store_sha256    (SdStore      *store);
+
+/* Opens FILE in DIR, which must exist. */
+SdStore  *sd_sync_test_open            (const char   *dir,
+                                        const char   *file);
+
+/* Deletes DIR and everything in it. */
+void      sd_sync_test_remove_tree     (const char   *dir);
+
+/* A household of one, NAME, staying at the deployment's first shelter:
+ * written through the store, so the op-log captures it. */
+void      sd_sync_test_register_person (SdStore      *store,
+                                        const char   *name);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 # started and ended by pid.  Python's standard library only (openssl for
 # the TLS test).
 
+import hashlib
 import http.client
 import json
 import os
@@ -670,6 +671,64 @@ def test_other_deployment(tmp):
     server.stop()
 
 
+def mark_exercise(db):
+    """Marks DB a tabletop exercise in its file, behind ShelterDesk, which marks only blank databases:
+    the sites of one deployment share the mark, so only a changed file reaches the check."""
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        con.execute('UPDATE site SET is_exercise = 1 WHERE id = 1')
+        con.commit()
+    finally:
+        con.close()
+
+
+def file_sha256(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def test_exercise(tmp):
+    # An exercise HQ: a live kiosk's batch is refused, and HQ's file is as it was.
+    hq, k1, _ = copy_deployment(tmp)
+    mark_exercise(hq)
+    add_households(k1, 1, 10)
+    before = file_sha256(hq)
+    server = start(Receiver(hq))
+    r = fails(cli('sync', 'push', '--url', server.url, '--json', db=k1), 'a live kiosk to an exercise HQ')
+    assert json.loads(r.out)['reason'] == 'exercise', r
+    assert 'HQ of a tabletop exercise (訓練) and this kiosk holds real data' in r.err, r
+    assert any('refused: exercise' in l for l in server.lines), server.lines
+    server.stop()
+    server.check_clean()
+    assert file_sha256(hq) == before
+    assert status(k1)['waiting'] > 0
+
+    # A live HQ and a kiosk that is an exercise: HQ's batch is refused at the kiosk,
+    # and the kiosk's refused at HQ; neither file changes.
+    live = os.path.join(tmp, 'live')
+    os.mkdir(live)
+    hq, k1, _ = copy_deployment(live)
+    server = start(Receiver(hq))
+    ok(cli('sync', 'push', '--url', server.url, db=k1), 'push while both are live')
+    mark_exercise(k1)
+    add_households(hq, 1, 11)
+    persons_before = query(k1, 'SELECT count (*) FROM persons')
+    r = fails(cli('sync', 'push', '--url', server.url, '--json', db=k1), 'a live HQ\'s batch to an exercise kiosk')
+    assert json.loads(r.out)['reason'] == 'exercise', r
+    assert 'holds real data and this database is a tabletop exercise (訓練)' in r.err, r
+    assert query(k1, 'SELECT count (*) FROM persons') == persons_before
+    add_households(k1, 1, 12)
+    server.stop()
+    before = file_sha256(hq)
+    server = start(Receiver(hq))
+    r = fails(cli('sync', 'push', '--url', server.url, '--json', db=k1), 'an exercise kiosk to a live HQ')
+    assert json.loads(r.out)['reason'] == 'exercise', r
+    assert 'HQ of real data and this kiosk is a tabletop exercise (訓練)' in r.err, r
+    server.stop()
+    server.check_clean()
+    assert file_sha256(hq) == before
+
+
 def test_tls(tmp):
     if shutil.which('openssl') is None:
         raise Skip('no openssl')
@@ -710,6 +769,7 @@ TESTS = [
     ('requests per address and minute are bounded', test_rate_limit),
     ('a kiosk HQ never enrolled, and a revoked one, are refused and told why', test_refused),
     ('another deployment\'s HQ, nobody, and a bad address', test_other_deployment),
+    ('exercise and live never mix: refused at HQ and at the kiosk, both ways, nothing written', test_exercise),
     ('HTTPS with a self-signed certificate', test_tls),
 ]
 

@@ -17,24 +17,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-typedef struct {
-  char    *dir;
-  SdStore *hq;
-  SdStore *k0;
-  SdStore *k1;
-} Fixture;
-
-static SdStore *
-open_site (const char *dir,
-           const char *file)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  SdStore *store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
+typedef SdSyncTestSites Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
@@ -42,64 +25,14 @@ fixture_set_up (Fixture       *f,
 {
   f->dir = g_dir_make_tmp ("sd-sync-refused-XXXXXX", NULL);
   sd_sync_test_make_deployment (f->dir, 2);
-  f->hq = open_site (f->dir, "hq.sqlite");
-  f->k0 = open_site (f->dir, "k0.sqlite");
-  f->k1 = open_site (f->dir, "k1.sqlite");
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_clear_object (&f->hq);
-  g_clear_object (&f->k0);
-  g_clear_object (&f->k1);
-  remove_tree (f->dir);
-  g_free (f->dir);
+  sd_sync_test_sites_open (f);
 }
 
 /* The HQ file's hash, every committed change in it. */
 static char *
 hq_sha (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (sd_store_checkpoint (f->hq, &error));
-  g_assert_no_error (error);
-  return sd_sync_test_file_sha256 (sd_store_get_path (f->hq));
-}
-
-static void
-register_person (SdStore    *store,
-                 const char *name)
-{
-  g_autofree char *household = g_uuid_string_random ();
-  g_autofree char *person = g_uuid_string_random ();
-  g_autofree char *sql = g_strdup_printf (
-    "INSERT INTO households (id, shelter_id, stay, created_at) VALUES ('%s', "
-    "  '00000000-0000-7000-8000-000000000001', 'shelter', 1);"
-    "INSERT INTO persons (id, household_id, name, created_at) VALUES ('%s', '%s', '%s', 1);",
-    household, person, household, name);
-
-  sd_sync_test_write (store, sql);
+  return sd_sync_test_store_sha256 (f->hq);
 }
 
 /* Imports BYTES at HQ, which must refuse them with DOMAIN and CODE and
@@ -144,7 +77,7 @@ test_reimport (Fixture *f, gconstpointer data)
   g_autofree char *before = NULL, *after = NULL;
   SdSyncImport result = { 0 };
 
-  register_person (f->k0, "再送 一郎");
+  sd_sync_test_register_person (f->k0, "再送 一郎");
   batch = sd_sync_test_export (f->k0, "hq");
   sd_sync_test_import (f->hq, batch, &result);
   g_assert_cmpint (result.applied, >, 0);
@@ -172,7 +105,7 @@ test_damaged (Fixture *f, gconstpointer data)
   gsize cuts[] = { 0, 7, 60, 111, 200, 0, 0 };
 
   for (int i = 0; i < 300; i++)
-    register_person (f->k0, i % 2 ? "損傷 花子" : "損傷 太郎");
+    sd_sync_test_register_person (f->k0, i % 2 ? "損傷 花子" : "損傷 太郎");
   batch = sd_sync_test_export (f->k0, "hq");
   bytes = g_bytes_get_data (batch, &size);
   g_assert_cmpuint (size, >, 2000);
@@ -232,7 +165,7 @@ test_unenrolled_and_fingerprint (Fixture *f, gconstpointer data)
   g_assert_true (g_file_get_contents (passphrase_path, &passphrase, NULL, NULL));
   g_assert_true (sd_sync_enrol (stranger, G_INPUT_STREAM (in), passphrase, NULL, &error));
   g_assert_no_error (error);
-  register_person (stranger, "未登録 三郎");
+  sd_sync_test_register_person (stranger, "未登録 三郎");
   batch = sd_sync_test_export (stranger, "hq");
   assert_refused (f, batch, SD_SYNC_ERROR, SD_SYNC_ERROR_UNKNOWN_SENDER);
 
@@ -250,13 +183,13 @@ test_revoked (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) before_revoke = NULL, after_revoke = NULL, to_k1 = NULL;
 
-  register_person (f->k0, "失くし 物男");
+  sd_sync_test_register_person (f->k0, "失くし 物男");
   before_revoke = sd_sync_test_export (f->k0, "hq");
   sd_sync_test_import (f->hq, before_revoke, NULL);
   g_assert_true (sd_sync_revoke (f->hq, sd_store_get_site_name (f->k0), &error));
   g_assert_no_error (error);
 
-  register_person (f->k0, "盗まれ 後子");
+  sd_sync_test_register_person (f->k0, "盗まれ 後子");
   after_revoke = sd_sync_test_export (f->k0, "hq");
   assert_refused (f, after_revoke, SD_SYNC_ERROR, SD_SYNC_ERROR_REVOKED);
   /* What it sent before stays. */
@@ -284,8 +217,8 @@ test_other_hq (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
   sd_sync_test_make_deployment (other, 1);
-  their_kiosk = open_site (other, "k0.sqlite");
-  register_person (their_kiosk, "他市 民子");
+  their_kiosk = sd_sync_test_open (other, "k0.sqlite");
+  sd_sync_test_register_person (their_kiosk, "他市 民子");
   batch = sd_sync_test_export (their_kiosk, "hq");
   assert_refused (f, batch, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_FOR_US);
 }
@@ -374,10 +307,10 @@ test_cloned_site (Fixture *f, gconstpointer data)
   g_assert_true (sd_store_checkpoint (f->k0, &error));
   g_assert_true (g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  clone = open_site (f->dir, "clone.sqlite");
+  clone = sd_sync_test_open (f->dir, "clone.sqlite");
   g_assert_cmpstr (sd_store_get_site_id (clone), ==, sd_store_get_site_id (f->k0));
-  register_person (f->k0, "本物 一");
-  register_person (clone, "複製 二");
+  sd_sync_test_register_person (f->k0, "本物 一");
+  sd_sync_test_register_person (clone, "複製 二");
   original = sd_sync_test_export (f->k0, "hq");
   copied = sd_sync_test_export (clone, "hq");
   sd_sync_test_import (f->hq, original, NULL);
@@ -401,7 +334,7 @@ test_chunks (Fixture *f, gconstpointer data)
   char *hlc;
 
   for (int i = 0; i < 80; i++)
-    register_person (f->k0, "塊 一");
+    sd_sync_test_register_person (f->k0, "塊 一");
   lines = op_lines (f->k0, held);
   total = (int) lines->len;
   g_assert_cmpint (total, >, 150);
@@ -435,8 +368,8 @@ test_chunks (Fixture *f, gconstpointer data)
   /* In one chunk: a held change, the same again but with another HLC
    * (the forgery, refused), then new changes (stored by the chunk's
    * statement, and undone with the rest). */
-  register_person (f->k0, "塊 二");
-  register_person (f->k0, "塊 二");
+  sd_sync_test_register_person (f->k0, "塊 二");
+  sd_sync_test_register_person (f->k0, "塊 二");
   more = op_lines (f->k0, held + total);
   g_assert_cmpint (more->len, >=, 2);
   line = g_strdup (g_ptr_array_index (lines, 40));
@@ -465,8 +398,8 @@ test_gap (Fixture *f, gconstpointer data)
   SdSyncStatus status;
   g_autoptr(GError) error = NULL;
 
-  register_person (f->k0, "欠番 一");
-  register_person (f->k0, "欠番 二");
+  sd_sync_test_register_person (f->k0, "欠番 一");
+  sd_sync_test_register_person (f->k0, "欠番 二");
   sql = g_strdup_printf ("UPDATE peer_acks SET acked_seq = acked_seq + 2 WHERE peer_site_id = '%s' "
                          "AND origin = sd_site ()", sd_store_get_site_id (f->hq));
   sd_sync_test_write (f->k0, sql);
@@ -505,7 +438,7 @@ test_clock_ahead (Fixture *f, gconstpointer data)
   gint64 now_ms = g_get_real_time () / 1000;
 
   sd_store_set_clock (f->k0, an_hour_ahead, NULL);
-  register_person (f->k0, "未来 時子");
+  sd_sync_test_register_person (f->k0, "未来 時子");
   batch = sd_sync_test_export (f->k0, "hq");
   sd_sync_test_import (f->hq, batch, &result);
   g_assert_cmpint (result.applied, >, 0);
@@ -519,7 +452,7 @@ test_clock_ahead (Fixture *f, gconstpointer data)
   /* Nor does it after a restart, which reads the clock from the op-log. */
   {
     g_clear_object (&f->hq);
-    f->hq = open_site (f->dir, "hq.sqlite");
+    f->hq = sd_sync_test_open (f->dir, "hq.sqlite");
     g_assert_cmpint (sd_hlc_get_wall_ms (sd_store_get_hlc (f->hq)), <=,
                      g_get_real_time () / 1000 + SD_SYNC_MAX_AHEAD_MS + 60 * 1000);
   }
@@ -669,7 +602,8 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, func) g_test_add ("/sync/refused/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) \
+  g_test_add ("/sync/refused/" path, Fixture, NULL, fixture_set_up, func, sd_sync_test_sites_tear_down)
   ADD ("reimport", test_reimport);
   ADD ("damaged", test_damaged);
   ADD ("unenrolled-and-fingerprint", test_unenrolled_and_fingerprint);
