@@ -1967,7 +1967,9 @@ static const char schema_v17[] =
   "  delivered_ms INTEGER,"
   "  acknowledged_ms INTEGER,"
   "  done_ms INTEGER,"
-  "  done_by TEXT CHECK (done_by = 'player' OR done_by = 'facilitator' OR done_by = 'machine')"
+  "  done_by TEXT CHECK (done_by = 'player' OR done_by = 'facilitator' OR done_by = 'machine'),"
+  /* Units of its machine action played so far (the engine resumes there). */
+  "  played INTEGER NOT NULL DEFAULT 0 CHECK (played >= 0)"
   ");"
   "CREATE INDEX exercise_injects_due ON exercise_injects (due_ms, serial);"
   "CREATE TABLE exercise_observations ("

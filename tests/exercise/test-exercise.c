@@ -5,6 +5,7 @@
  */
 #include "../sync/sd-sync-test.h"
 #include "sd-exercise.h"
+#include "sd-exercise-live.h"
 #include "sd-scenario.h"
 
 #include <glib/gstdio.h>
@@ -300,6 +301,181 @@ test_deterministic (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+static SdScenario *
+scenario_text (const char *csv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (csv, strlen (csv));
+  SdScenario *scenario = sd_scenario_parse (bytes, "live.csv", FALSE, &error);
+
+  g_assert_no_error (error);
+  return scenario;
+}
+
+static const char *
+state_of (SdStore    *store,
+          const char *serial)
+{
+  static char state[32];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) injects = sd_exercise_list_injects (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (injects); i++)
+    {
+      g_autoptr(SdExerciseInject) inject = g_list_model_get_item (injects, i);
+
+      if (g_str_equal (sd_exercise_inject_get_serial (inject), serial))
+        {
+          g_strlcpy (state, sd_exercise_inject_get_state (inject), sizeof state);
+          return state;
+        }
+    }
+  return "none";
+}
+
+/* Ticks ENGINE until the shared clock passes UNTIL_MS (at most 20 s). */
+static void
+tick_until (SdStore          *store,
+            SdExerciseEngine *engine,
+            gint64            until_ms)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 give_up = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      SdExerciseClock clock;
+      gint64 now;
+
+      g_assert_true (sd_exercise_engine_tick (engine, &error));
+      g_assert_no_error (error);
+      g_assert_true (sd_exercise_get_clock (store, &clock, &error));
+      now = sd_exercise_clock_now (&clock, g_get_real_time () / 1000);
+      sd_exercise_clock_clear (&clock);
+      if (now > until_ms || g_get_monotonic_time () > give_up)
+        break;
+      g_usleep (20000);
+    }
+}
+
+/* The facilitator's controls and the players' timers, on the shared
+ * clock; the engine restarted half-way goes on where it was. */
+static void
+test_live (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (f->exercise, SD_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(SdScenario) scenario = scenario_text (
+    "serial,time,to,description,expected,action\n"
+    "1,T+00:00,,S01 opens,,shelter-open S01\n"
+    "2,T+00:10,S01 受付,Many people at the door,Set up a second desk,\n"
+    "3,T+00:20,本部,A report is due,Send the report,\n"
+    "4,T+00:30,,People arrive,,arrivals shelter=S01 people=40 over=20m\n"
+    "5,T+05:00,全員,Late inject,Nothing,\n"
+    "6,T+06:00,全員,Skipped inject,Nothing,\n");
+  g_autoptr(SdExerciseEngine) engine = NULL;
+  g_autoptr(GListModel) open = NULL;
+  SdExerciseClock clock;
+
+  g_assert_no_error (error);
+  engine = sd_exercise_engine_new (store, scenario, 5, START_AT, &error);
+  g_assert_no_error (error);
+  /* Ready, not running: a tick plays nothing. */
+  g_assert_true (sd_exercise_engine_tick (engine, &error));
+  g_assert_cmpstr (state_of (store, "1"), ==, "pending");
+
+  /* An hour a second. */
+  g_assert_true (sd_exercise_set_speed (store, 3600, &error));
+  g_assert_true (sd_exercise_resume (store, &error));
+  g_assert_no_error (error);
+  tick_until (store, engine, 15 * 60000);
+  g_assert_cmpstr (state_of (store, "2"), ==, "delivered");
+  g_assert_cmpint (count (store, "SELECT count (*) FROM shelters WHERE is_open = 1"), ==, 1);
+
+  /* Whose it is. */
+  open = sd_exercise_list_open_injects (store, "S01", &error);
+  g_assert_cmpuint (g_list_model_get_n_items (open), ==, 1);
+  g_clear_object (&open);
+  open = sd_exercise_list_open_injects (store, "S02", &error);
+  g_assert_cmpuint (g_list_model_get_n_items (open), ==, 0);
+  g_clear_object (&open);
+
+  /* The player acknowledges, twice (a double press): the second says so. */
+  g_assert_true (sd_exercise_acknowledge (store, "2", &error));
+  g_assert_no_error (error);
+  g_assert_false (sd_exercise_acknowledge (store, "2", &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (sd_exercise_add_observation (store, "2", "二つ目の受付を15分で開設", &error));
+  g_assert_no_error (error);
+  g_assert_false (sd_exercise_add_observation (store, "99", "no such inject", &error));
+  g_clear_error (&error);
+  g_assert_true (sd_exercise_mark_done (store, "2", "player", &error));
+  g_assert_cmpstr (state_of (store, "2"), ==, "done");
+  g_assert_cmpint (count (store, "SELECT count (*) FROM exercise_injects WHERE serial = '2' AND "
+                                 "delivered_ms <= acknowledged_ms AND acknowledged_ms <= done_ms"), ==, 1);
+  g_assert_cmpint (count (store, "SELECT count (*) FROM exercise_observations WHERE serial = '2' AND at_ms > 0"), ==, 1);
+
+  /* The facilitator: skip 6, deliver 5 now, pause. */
+  g_assert_true (sd_exercise_skip (store, "6", &error));
+  g_assert_true (sd_exercise_deliver_now (store, "5", &error));
+  g_assert_no_error (error);
+  tick_until (store, engine, 25 * 60000);
+  g_assert_cmpstr (state_of (store, "5"), ==, "delivered");
+  g_assert_false (sd_exercise_skip (store, "5", &error));
+  g_clear_error (&error);
+  g_assert_false (sd_exercise_retime (store, "5", 60000, &error));
+  g_clear_error (&error);
+
+  /* Half-way through the arrivals the console closes; another takes over. */
+  tick_until (store, engine, 40 * 60000);
+  g_assert_true (sd_exercise_pause (store, &error));
+  g_assert_true (sd_exercise_engine_tick (engine, &error));
+  g_clear_pointer (&engine, sd_exercise_engine_free);
+  {
+    gint64 persons = count (store, "SELECT count (*) FROM persons");
+    gint64 paused_at;
+
+    g_assert_true (sd_exercise_get_clock (store, &clock, &error));
+    g_assert_cmpint (clock.state, ==, SD_EXERCISE_PAUSED);
+    paused_at = clock.clock_ms;
+    sd_exercise_clock_clear (&clock);
+    g_assert_cmpint (persons, >, 0);
+    g_assert_cmpint (persons, <, 40);
+    engine = sd_exercise_engine_new (store, scenario, 5, START_AT, &error);
+    g_assert_no_error (error);
+    /* Paused: nothing moves. */
+    g_usleep (200000);
+    g_assert_true (sd_exercise_engine_tick (engine, &error));
+    g_assert_cmpint (count (store, "SELECT count (*) FROM persons"), ==, persons);
+    g_assert_true (sd_exercise_get_clock (store, &clock, &error));
+    g_assert_cmpint (clock.clock_ms, ==, paused_at);
+    sd_exercise_clock_clear (&clock);
+  }
+  /* As fast as possible to the end. */
+  g_assert_true (sd_exercise_set_speed (store, 0, &error));
+  g_assert_true (sd_exercise_resume (store, &error));
+  while (!sd_exercise_engine_is_done (engine))
+    {
+      g_assert_true (sd_exercise_engine_tick (engine, &error));
+      g_assert_no_error (error);
+    }
+  /* Every arrival exactly once, across the two engines. */
+  g_assert_cmpint (count (store, "SELECT sum (played) FROM exercise_injects WHERE serial = '4'"), ==,
+                   count (store, "SELECT count (*) FROM households"));
+  g_assert_cmpint (count (store, "SELECT count (*) FROM persons"), ==, 40);
+  g_assert_cmpstr (state_of (store, "6"), ==, "skipped");
+  g_assert_cmpstr (state_of (store, "3"), ==, "delivered");
+  g_assert_true (sd_exercise_get_clock (store, &clock, &error));
+  g_assert_cmpint (clock.state, ==, SD_EXERCISE_ENDED);
+  sd_exercise_clock_clear (&clock);
+  g_assert_false (sd_exercise_resume (store, &error));
+  g_clear_error (&error);
+  g_assert_true (sd_store_check (store, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -310,5 +486,6 @@ main (int argc, char *argv[])
   ADD ("/exercise/refuses-live", test_refuses_live);
   ADD ("/exercise/check-against", test_check_against);
   ADD ("/exercise/deterministic", test_deterministic);
+  ADD ("/exercise/live", test_live);
   return g_test_run ();
 }

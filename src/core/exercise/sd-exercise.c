@@ -16,6 +16,8 @@
  */
 #include "sd-exercise.h"
 
+#include "sd-exercise-live.h"
+
 #include "sd-error.h"
 #include "sd-person.h"
 #include "sd-report.h"
@@ -390,7 +392,10 @@ typedef struct {
   char           *shelter_address;
   GArray         *sizes;        /* arrivals: each household's size */
   guint           units;
-  guint           played;
+  guint           played;       /* units played, as exercise_injects.played keeps it */
+  gint64          due;          /* T+ of its delivery: the scenario's, or as the facilitator re-timed it */
+  gboolean        delivered;
+  gboolean        skipped;
 } Play;
 
 struct _SdExerciseEngine {
@@ -406,6 +411,7 @@ struct _SdExerciseEngine {
   GHashTable       *rollcalls;  /* title → id */
   gint64            spent_us[SD_ACTION_READER_FAILS + 1];  /* per action, for the debug log */
   char             *last_rollcall;
+  gboolean          resumed;
   SdExerciseTotals  totals;
 };
 
@@ -484,10 +490,9 @@ plan (SdExerciseEngine *engine)
       const SdInject *inject = sd_scenario_get_inject (engine->scenario, i);
       const SdAction *action = &inject->action;
       Play *play = &engine->plays[i];
-      Step delivery = { inject->at_ms, i, -1 };
 
       play->inject = inject;
-      g_array_append_val (engine->steps, delivery);
+      play->due = inject->at_ms;
       switch (action->kind)
         {
         case SD_ACTION_NONE:
@@ -539,15 +544,89 @@ plan (SdExerciseEngine *engine)
           play->units = 1;
           break;
         }
-      for (guint u = 0; u < play->units; u++)
+    }
+}
+
+/* What is left to play, in time order: each inject not skipped, its
+ * delivery if it is still due, and its units not played yet at their
+ * times after its due time (a re-timed inject takes its units along). */
+static void
+rebuild_steps (SdExerciseEngine *engine)
+{
+  guint n = sd_scenario_get_n_injects (engine->scenario);
+
+  g_array_set_size (engine->steps, 0);
+  engine->next = 0;
+  engine->end = engine->clock;
+  for (guint i = 0; i < n; i++)
+    {
+      const Play *play = &engine->plays[i];
+      gint64 over = play->inject->action.over_ms;
+
+      if (play->skipped)
+        continue;
+      if (!play->delivered)
         {
-          Step step = { inject->at_ms + (action->over_ms * u) / MAX (play->units, 1), i, (gint) u };
+          Step delivery = { play->due, i, -1 };
+
+          g_array_append_val (engine->steps, delivery);
+        }
+      for (guint u = play->played; u < play->units; u++)
+        {
+          Step step = { play->due + (over * u) / MAX (play->units, 1), i, (gint) u };
 
           g_array_append_val (engine->steps, step);
         }
-      engine->end = MAX (engine->end, inject->at_ms + (play->units > 0 ? action->over_ms : 0));
+      engine->end = MAX (engine->end, play->due + (play->units > 0 ? over : 0));
     }
   g_array_sort (engine->steps, compare_steps);
+}
+
+/* The injects as the file has them now: the facilitator may have
+ * re-timed, delivered or skipped some, and a run before this one played
+ * units already.  Steps are made again when anything moved. */
+static gboolean
+follow_file (SdExerciseEngine  *engine,
+             gboolean           force,
+             GError           **error)
+{
+  guint n = sd_scenario_get_n_injects (engine->scenario);
+  gboolean changed = force;
+  sqlite3_stmt *stmt = _sd_store_prepare (engine->store,
+                                          "SELECT due_ms, state, played FROM exercise_injects WHERE serial = ?1",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      Play *play = &engine->plays[i];
+      int rc;
+
+      sqlite3_bind_text (stmt, 1, play->inject->serial, -1, SQLITE_STATIC);
+      rc = _sd_store_step (engine->store, stmt, _("read the exercise"), error);
+      if (rc == SQLITE_ROW)
+        {
+          gint64 due = sqlite3_column_int64 (stmt, 0);
+          const char *state = _sd_column_text (stmt, 1);
+          gboolean skipped = g_strcmp0 (state, "skipped") == 0;
+          gboolean delivered = !skipped && g_strcmp0 (state, "pending") != 0;
+          guint played = (guint) MIN (sqlite3_column_int64 (stmt, 2), (gint64) play->units);
+
+          changed |= due != play->due || skipped != play->skipped || delivered != play->delivered ||
+                     played != play->played;
+          play->due = due;
+          play->skipped = skipped;
+          play->delivered = delivered;
+          play->played = played;
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return FALSE;
+    }
+  if (changed)
+    rebuild_steps (engine);
+  return TRUE;
 }
 
 static gboolean
@@ -560,20 +639,8 @@ write_injects (SdExerciseEngine  *engine,
 
   if (txn == NULL)
     return FALSE;
-  stmt = _sd_store_prepare (store, "SELECT state FROM exercise_run WHERE id = 1", error);
-  if (stmt == NULL)
-    return FALSE;
-  if (_sd_store_step (store, stmt, _("start the exercise"), error) == SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
-                   _("This exercise database has run a scenario already. Make a new one with "
-                     "“exercise new” for another run."));
-      return FALSE;
-    }
-  sqlite3_reset (stmt);
   stmt = _sd_store_prepare (store, "INSERT INTO exercise_run (id, scenario_name, scenario_sha256, seed, start_at, "
-                                   "  state, clock_ms, wall_at, speed) VALUES (1, ?1, ?2, ?3, ?4, 'running', 0, ?5, 0)",
+                                   "  state, clock_ms, wall_at, speed) VALUES (1, ?1, ?2, ?3, ?4, 'ready', 0, ?5, 0)",
                             error);
   if (stmt == NULL)
     return FALSE;
@@ -629,6 +696,36 @@ sd_exercise_engine_new (SdStore     *store,
   engine->seed = seed;
   engine->start_at = start_at > 0 ? start_at : g_get_real_time () / 1000;
   engine->rollcalls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  {
+    SdExerciseClock clock;
+    g_autoptr(GError) local = NULL;
+
+    if (sd_exercise_get_clock (store, &clock, &local))
+      {
+        /* Started before: the same scenario goes on where it was (the
+         * console restarted), anything else is refused. */
+        gboolean same = g_strcmp0 (clock.scenario_sha256, sd_scenario_get_sha256 (scenario)) == 0 &&
+                        clock.state != SD_EXERCISE_ENDED;
+
+        engine->resumed = TRUE;
+        engine->seed = clock.seed;
+        engine->start_at = clock.start_at;
+        engine->clock = clock.clock_ms;
+        sd_exercise_clock_clear (&clock);
+        if (!same)
+          {
+            g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS,
+                         _("This exercise database has run a scenario already. Make a new one with "
+                           "“exercise new” for another run."));
+            return NULL;
+          }
+      }
+    else if (!g_error_matches (local, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND))
+      {
+        g_propagate_error (error, g_steal_pointer (&local));
+        return NULL;
+      }
+  }
   plan (engine);
   n = sd_scenario_get_n_injects (scenario);
   for (guint i = 0; i < n; i++)
@@ -646,10 +743,31 @@ sd_exercise_engine_new (SdStore     *store,
           play->shelter_address = g_strdup (sd_shelter_get_address (shelter));
         }
     }
-  if (!write_injects (engine, error))
+  if (!engine->resumed && !write_injects (engine, error))
     return NULL;
+  if (!follow_file (engine, TRUE, error))
+    return NULL;
+  /* Rebuild the roll-calls the engine opened, by title, for answers to come. */
+  {
+    sqlite3_stmt *stmt = _sd_store_prepare (store, "SELECT title, id FROM rollcalls ORDER BY started_at, id", error);
+    int rc;
+
+    if (stmt == NULL)
+      return NULL;
+    while ((rc = _sd_store_step (store, stmt, _("read the exercise"), error)) == SQLITE_ROW)
+      {
+        g_hash_table_replace (engine->rollcalls, g_strdup (_sd_column_text (stmt, 0)),
+                              g_strdup (_sd_column_text (stmt, 1)));
+        g_free (engine->last_rollcall);
+        engine->last_rollcall = g_strdup (_sd_column_text (stmt, 1));
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      return NULL;
+  }
   sd_store_set_clock (store, engine_clock, engine);
-  _sd_store_set_id_seed (store, seed);
+  /* A resumed run draws its ids from another part of the stream. */
+  _sd_store_set_id_seed (store, engine->seed ^ ((guint64) engine->clock * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)));
   return g_steal_pointer (&engine);
 }
 
@@ -1063,6 +1181,7 @@ play_step (SdExerciseEngine  *engine,
       engine->totals.injects++;
       if (!mark_inject (engine, play, TRUE, error))
         return FALSE;
+      play->delivered = TRUE;
       ok = TRUE;
     }
   else
@@ -1109,6 +1228,17 @@ play_step (SdExerciseEngine  *engine,
         }
       play->played++;
       engine->spent_us[inject->action.kind] += g_get_monotonic_time () - t0;
+      if (ok)
+        {
+          sqlite3_stmt *stmt = _sd_store_prepare (engine->store, "UPDATE exercise_injects SET played = ?2 "
+                                                                 "WHERE serial = ?1", error);
+
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_text (stmt, 1, inject->serial, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, play->played);
+          ok = _sd_store_exec (engine->store, stmt, _("record the exercise"), error);
+        }
     }
   if (!ok)
     {
@@ -1121,13 +1251,18 @@ play_step (SdExerciseEngine  *engine,
   return TRUE;
 }
 
+/* As fast as possible (ANCHOR), exercise time is where the engine is;
+ * at a pace, the facilitator's clock decides and is left alone. */
 static gboolean
 save_clock (SdExerciseEngine  *engine,
             gboolean           ended,
+            gboolean           anchor,
             GError           **error)
 {
   sqlite3_stmt *stmt = _sd_store_prepare (engine->store,
-                                          "UPDATE exercise_run SET clock_ms = ?1, wall_at = ?2, "
+                                          "UPDATE exercise_run SET "
+                                          "  clock_ms = CASE WHEN ?4 OR ?3 THEN ?1 ELSE clock_ms END, "
+                                          "  wall_at = CASE WHEN ?4 OR ?3 THEN ?2 ELSE wall_at END, "
                                           "  state = CASE WHEN ?3 THEN 'ended' ELSE state END WHERE id = 1", error);
 
   if (stmt == NULL)
@@ -1135,6 +1270,7 @@ save_clock (SdExerciseEngine  *engine,
   sqlite3_bind_int64 (stmt, 1, engine->clock);
   sqlite3_bind_int64 (stmt, 2, g_get_real_time () / 1000);
   sqlite3_bind_int (stmt, 3, ended);
+  sqlite3_bind_int (stmt, 4, anchor);
   return _sd_store_exec (engine->store, stmt, _("record the exercise"), error);
 }
 
@@ -1148,6 +1284,8 @@ sd_exercise_engine_run_until (SdExerciseEngine  *engine,
 
   g_return_val_if_fail (engine != NULL, FALSE);
 
+  if (!batch && !follow_file (engine, FALSE, error))
+    return FALSE;
   if (batch)
     {
       txn = _sd_store_begin (engine->store, error);
@@ -1157,10 +1295,17 @@ sd_exercise_engine_run_until (SdExerciseEngine  *engine,
   while (engine->next < engine->steps->len)
     {
       const Step *step = &g_array_index (engine->steps, Step, engine->next);
+      g_autoptr(SdTxn) one = NULL;
 
       if (step->at_ms > until_ms)
         break;
+      /* Each unit with its progress, in one transaction: a power cut
+       * never plays a unit twice or loses one. */
+      if (!batch && (one = _sd_store_begin (engine->store, error)) == NULL)
+        return FALSE;
       if (!play_step (engine, step, error))
+        return FALSE;
+      if (one != NULL && !_sd_txn_commit (g_steal_pointer (&one), error))
         return FALSE;
       engine->next++;
     }
@@ -1168,7 +1313,7 @@ sd_exercise_engine_run_until (SdExerciseEngine  *engine,
   for (guint k = 0; k < G_N_ELEMENTS (engine->spent_us); k++)
     if (engine->spent_us[k] > 0)
       g_debug ("exercise: %s: %.0f ms so far", sd_exercise_action_verb ((SdActionKind) k), engine->spent_us[k] / 1000.0);
-  if (!save_clock (engine, sd_exercise_engine_is_done (engine), error))
+  if (!save_clock (engine, sd_exercise_engine_is_done (engine), batch, error))
     return FALSE;
   return txn == NULL || _sd_txn_commit (g_steal_pointer (&txn), error);
 }
@@ -1178,6 +1323,40 @@ sd_exercise_engine_run_all (SdExerciseEngine  *engine,
                             GError           **error)
 {
   return sd_exercise_engine_run_until (engine, G_MAXINT64, TRUE, error);
+}
+
+gboolean
+sd_exercise_engine_tick (SdExerciseEngine  *engine,
+                         GError           **error)
+{
+  SdExerciseClock clock;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (engine != NULL, FALSE);
+
+  if (!sd_exercise_get_clock (engine->store, &clock, error))
+    return FALSE;
+  if (clock.state == SD_EXERCISE_RUNNING && !sd_exercise_engine_is_done (engine))
+    {
+      if (clock.speed == 0)
+        {
+          /* A slice, so desks watching see it fill and the facilitator
+           * can pause. */
+          ok = follow_file (engine, FALSE, error);
+          if (ok)
+            {
+              guint last = MIN (engine->next + 200, engine->steps->len) - 1;
+
+              ok = sd_exercise_engine_run_until (engine, g_array_index (engine->steps, Step, last).at_ms, TRUE,
+                                                 error);
+            }
+        }
+      else
+        ok = sd_exercise_engine_run_until (engine, sd_exercise_clock_now (&clock, g_get_real_time () / 1000),
+                                           FALSE, error);
+    }
+  sd_exercise_clock_clear (&clock);
+  return ok;
 }
 
 gint64

@@ -48,8 +48,11 @@ typedef struct {
   guint injects;          /* delivered */
 } SdExerciseTotals;
 
-/* Checks SCENARIO against STORE (an exercise that has not run) and
- * writes its injects there.  START_AT: T+0 as Unix ms (0: now). */
+/* Checks SCENARIO against STORE (an exercise) and writes its injects
+ * there.  START_AT: T+0 as Unix ms (0: now).  When STORE started this
+ * very scenario before and it has not ended, the engine goes on where
+ * it was (SEED and START_AT are then the first run's); another scenario,
+ * or an ended one, is refused. */
 SdExerciseEngine *sd_exercise_engine_new   (SdStore           *store,
                                             SdScenario        *scenario,
                                             guint64            seed,
@@ -66,6 +69,11 @@ gboolean          sd_exercise_engine_run_until (SdExerciseEngine *engine,
                                                 GError          **error);
 /* Everything, as fast as possible; the run is then ended. */
 gboolean          sd_exercise_engine_run_all   (SdExerciseEngine *engine,
+                                                GError          **error);
+/* With desks open: plays what the shared clock (sd-exercise-live.h) has
+ * reached, honouring pause, speed, and injects the facilitator re-timed,
+ * delivered now or skipped.  Call it a few times a second. */
+gboolean          sd_exercise_engine_tick      (SdExerciseEngine *engine,
                                                 GError          **error);
 /* Exercise time reached, ms after T+0. */
 gint64            sd_exercise_engine_get_clock (SdExerciseEngine *engine);
