@@ -154,6 +154,62 @@ sd_exercise_resume (SdStore  *store,
                               "WHERE id = 1 AND state != 'ended' AND ?3 = 0", 0, error);
 }
 
+typedef struct {
+  SdStore *store;         /* not a reference: the clock belongs to it */
+  gint64   read_at;       /* monotonic µs of the last read */
+  gboolean known;
+  SdExerciseClock clock;
+} FollowedClock;
+
+static gint64
+followed_clock (gpointer data)
+{
+  FollowedClock *followed = data;
+  gint64 mono = g_get_monotonic_time ();
+
+  if (mono - followed->read_at > 200 * 1000 || followed->read_at == 0)
+    {
+      sqlite3_stmt *stmt = NULL;
+      sqlite3 *db = _sd_store_get_db (followed->store);
+
+      followed->read_at = mono;
+      followed->known = FALSE;
+      /* Its own statement: the clock is read inside the store's own
+       * statements' transactions, and must not reset one of theirs. */
+      if (sqlite3_prepare_v2 (db, "SELECT state, clock_ms, coalesce (wall_at, 0), speed, start_at "
+                                  "FROM exercise_run WHERE id = 1", -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *state = (const char *) sqlite3_column_text (stmt, 0);
+
+          followed->known = TRUE;
+          followed->clock.state = g_strcmp0 (state, "running") == 0 ? SD_EXERCISE_RUNNING
+                                  : g_strcmp0 (state, "ended") == 0 ? SD_EXERCISE_ENDED : SD_EXERCISE_PAUSED;
+          followed->clock.clock_ms = sqlite3_column_int64 (stmt, 1);
+          followed->clock.wall_at = sqlite3_column_int64 (stmt, 2);
+          followed->clock.speed = sqlite3_column_int (stmt, 3);
+          followed->clock.start_at = sqlite3_column_int64 (stmt, 4);
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (!followed->known)
+    return g_get_real_time () / 1000;
+  return followed->clock.start_at + sd_exercise_clock_now (&followed->clock, g_get_real_time () / 1000);
+}
+
+void
+sd_exercise_follow_clock (SdStore *store)
+{
+  FollowedClock *followed;
+
+  g_return_if_fail (SD_IS_STORE (store));
+
+  followed = g_new0 (FollowedClock, 1);
+  followed->store = store;
+  g_object_set_data_full (G_OBJECT (store), "sd-exercise-followed-clock", followed, g_free);
+  sd_store_set_clock (store, followed_clock, followed);
+}
+
 /* ---- injects ---- */
 
 struct _SdExerciseInject {

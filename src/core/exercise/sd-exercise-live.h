@@ -47,6 +47,13 @@ void        sd_exercise_clock_clear  (SdExerciseClock  *clock);
 gint64      sd_exercise_clock_now    (const SdExerciseClock *clock,
                                       gint64            wall_ms);
 
+/* From now on STORE stamps what it writes in the exercise's world: T+0
+ * (start_at) plus exercise time now, read from the file a few times a
+ * second; the wall clock while no scenario is loaded.  Every desk that
+ * opens an exercise does this, so a volunteer's check-in during the
+ * exercise is stamped at its exercise time, like the engine's. */
+void        sd_exercise_follow_clock (SdStore          *store);
+
 /* The facilitator: SPEED 0 is as fast as possible; pause and resume keep
  * exercise time where it is. */
 gboolean    sd_exercise_set_speed    (SdStore          *store,
