@@ -6,6 +6,7 @@
 #include "../sync/sd-sync-test.h"
 #include "sd-exercise.h"
 #include "sd-exercise-live.h"
+#include "sd-exercise-snapshot.h"
 #include "sd-scenario.h"
 
 #include <glib/gstdio.h>
@@ -476,6 +477,84 @@ test_live (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* The snapshot of the finished day at T equals what the desks held at
+ * T, read from a second copy played only up to T through the kept
+ * counts (the status report, safety_state, support_state): two ways
+ * that share no code. */
+static void
+test_snapshot (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *whole_path = copy_of (f, "whole.sqlite"), *part_path = copy_of (f, "part.sqlite");
+  g_autoptr(SdScenario) scenario = demo_scenario ("m7-day1.csv");
+  g_autoptr(SdStore) whole = sd_store_open (whole_path, SD_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(SdStore) part = sd_store_open (part_path, SD_STORE_OPEN_DEFAULT, &error);
+  g_autoptr(SdExerciseEngine) engine = NULL;
+  const gint64 moments[] = { 0, 30 * 60000, 65 * 60000, 3 * 3600000, 6 * 3600000 + 30 * 60000, 12 * 3600000 + 45 * 60000,
+                             15 * 3600000 + 1, 23 * 3600000 + 30 * 60000 };
+
+  g_assert_no_error (error);
+  engine = sd_exercise_engine_new (whole, scenario, 7, START_AT, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_exercise_engine_run_all (engine, &error));
+  g_clear_pointer (&engine, sd_exercise_engine_free);
+  engine = sd_exercise_engine_new (part, scenario, 7, START_AT, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (moments); i++)
+    {
+      g_autoptr(SdShelterStatus) status = NULL;
+      g_autoptr(SdExerciseSnapshot) snapshot = NULL;
+      gint64 t0;
+
+      g_assert_true (sd_exercise_engine_run_until (engine, moments[i], TRUE, &error));
+      g_assert_no_error (error);
+      status = sd_store_compute_shelter_status (part, NULL, &error);
+      g_assert_no_error (error);
+      t0 = g_get_monotonic_time ();
+      snapshot = sd_exercise_snapshot_at (whole, START_AT + moments[i], &error);
+      g_assert_no_error (error);
+      g_test_message ("T+%" G_GINT64_FORMAT " min: %u staying, %u answered, %u unconfirmed (%.1f ms)",
+                      moments[i] / 60000, snapshot->staying, snapshot->answered, snapshot->support_unconfirmed,
+                      (g_get_monotonic_time () - t0) / 1000.0);
+      g_assert_cmpuint (snapshot->staying, ==, status->persons);
+      g_assert_cmpuint (snapshot->households, ==, status->households);
+      for (guint n = 0; n < SD_N_NEEDS; n++)
+        if (n != SD_NEED_INFANT)  /* the report counts infants on the real today */
+          g_assert_cmpuint (snapshot->needs[n], ==, status->needs[n]);
+      g_assert_cmpint (snapshot->out_now, ==,
+                       count (part, "SELECT count (*) FROM person_state WHERE kind = 'go_out'"));
+      for (guint s = 0; s < snapshot->shelters->len; s++)
+        {
+          const SdExerciseShelterSnapshot *shelter = &g_array_index (snapshot->shelters, SdExerciseShelterSnapshot, s);
+          g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM person_state ps JOIN shelters sh ON "
+                                                  "sh.id = ps.shelter_id WHERE sh.code = '%s' AND "
+                                                  "(ps.kind = 'arrive' OR ps.kind = 'return')", shelter->code);
+
+          g_assert_cmpint (shelter->in_shelter, ==, count (part, sql));
+        }
+      g_assert_cmpint (snapshot->answered, ==,
+                       count (part, "SELECT count (*) FROM safety_state WHERE rollcall_id = "
+                                    "(SELECT id FROM rollcalls ORDER BY started_at DESC, id DESC LIMIT 1)"));
+      g_assert_cmpint (snapshot->unhurt, ==,
+                       count (part, "SELECT count (*) FROM safety_state WHERE safety = 'unhurt' AND rollcall_id = "
+                                    "(SELECT id FROM rollcalls ORDER BY started_at DESC, id DESC LIMIT 1)"));
+      g_assert_cmpint (snapshot->support_unconfirmed, ==,
+                       count (part, "SELECT count (*) FROM support_persons p LEFT JOIN support_state s ON "
+                                    "s.support_person_id = p.id WHERE p.listed = 1 AND "
+                                    "(s.status IS NULL OR s.status = 'unconfirmed')"));
+    }
+  /* The day did move. */
+  {
+    g_autoptr(SdExerciseSnapshot) start = sd_exercise_snapshot_at (whole, START_AT, &error);
+    g_autoptr(SdExerciseSnapshot) end = sd_exercise_snapshot_at (whole, START_AT + 24 * 3600000LL, &error);
+
+    g_assert_cmpuint (start->staying, ==, 0);
+    g_assert_cmpuint (end->staying, >, 3000);
+    g_assert_cmpuint (end->support_unconfirmed, <, start->support_unconfirmed);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -487,5 +566,6 @@ main (int argc, char *argv[])
   ADD ("/exercise/check-against", test_check_against);
   ADD ("/exercise/deterministic", test_deterministic);
   ADD ("/exercise/live", test_live);
+  ADD ("/exercise/snapshot", test_snapshot);
   return g_test_run ();
 }
