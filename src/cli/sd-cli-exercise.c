@@ -6,6 +6,7 @@
 #include "sd-cli-private.h"
 
 #include "sd-exercise.h"
+#include "sd-exercise-review.h"
 #include "sd-json.h"
 #include "sd-scenario.h"
 
@@ -203,5 +204,56 @@ sd_cli_run_exercise_run (SdCli   *cli,
                  t->support_reports, t->conditions, t->faults, t->skipped);
       }
   }
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_exercise_report (SdCli   *cli,
+                            GStrv   *args,
+                            GError **error)
+{
+  g_autofree char *pdf = NULL, *csv = NULL, *series = NULL;
+  g_autoptr(SdStore) store = NULL;
+  gint64 step = 15;
+  const GOptionEntry entries[] = {
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the review as a PDF (A4)"), N_("FILE") },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write each inject’s times and the observations as CSV"),
+      N_("FILE") },
+    { "series", 0, 0, G_OPTION_ARG_FILENAME, &series, N_("Write the desks’ counts over time as CSV"), N_("FILE") },
+    { "step", 0, 0, G_OPTION_ARG_INT64, &step, N_("Minutes between two rows of --series (default 15)"), N_("MIN") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error))
+    return FALSE;
+  if (pdf == NULL && csv == NULL && series == NULL)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("Say what to write: --pdf, --csv or --series FILE."));
+      return FALSE;
+    }
+  if (step < 1 || step > 24 * 60)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("--step is 1 to 1440 minutes."));
+      return FALSE;
+    }
+  if ((store = sd_cli_open_store (cli, FALSE, error)) == NULL)
+    return FALSE;
+  if (!sd_store_get_is_exercise (store))
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
+                   _("“%s” is not an exercise database: there is no exercise to review."),
+                   sd_cli_get_db_path (cli));
+      return FALSE;
+    }
+  if ((pdf != NULL && !sd_exercise_write_review_pdf (store, pdf, error)) ||
+      (csv != NULL && !sd_exercise_write_review_csv (store, csv, error)) ||
+      (series != NULL && !sd_exercise_write_series_csv (store, series, step * 60000, error)))
+    return FALSE;
+  if (pdf != NULL)
+    g_print (_("Wrote the after-action review to “%s”.\n"), pdf);
+  if (csv != NULL)
+    g_print (_("Wrote the injects’ times and the observations to “%s”.\n"), csv);
+  if (series != NULL)
+    g_print (_("Wrote the counts over time to “%s”.\n"), series);
   return TRUE;
 }

@@ -7,11 +7,13 @@
 # Usage: test-cli-exercise.py PATH/TO/shelterdesk-cli PATH/TO/seeds
 # Shares its helpers with test-cli.py.
 
+import csv as csvmod
 import hashlib
 import importlib.util
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 
 _spec = importlib.util.spec_from_file_location(
@@ -101,10 +103,58 @@ def test_run(tmp):
     assert states.get('pending', 0) == 0 and states['done'] > 0 and states['delivered'] > 0, states
 
 
+def ppm_pixels(path):
+    """The pixels of a binary PPM (P6) as (width, height, bytes)."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    parts = data.split(maxsplit=4)
+    assert parts[0] == b'P6', parts[0]
+    return int(parts[1]), int(parts[2]), parts[4]
+
+
+def test_report(tmp):
+    live, ex = exercise_of(tmp)
+    r = fails(cli('exercise', 'report', '--pdf', os.path.join(tmp, 'x.pdf'), db=live), 1, 'review of a live database')
+    assert 'not an exercise' in r.err, r.err
+    fails(cli('exercise', 'report', db=ex), 2, 'nothing asked')
+    r = fails(cli('exercise', 'report', '--pdf', os.path.join(tmp, 'x.pdf'), db=ex), 1, 'review before any run')
+    assert 'No scenario' in r.err, r.err
+    ok(cli('exercise', 'run', M7, '--seed', '7', '--start', START, db=ex), 'run the earthquake')
+    pdf, csv, series = (os.path.join(tmp, n) for n in ('review.pdf', 'review.csv', 'series.csv'))
+    ok(cli('exercise', 'report', '--pdf', pdf, '--csv', csv, '--series', series, '--step', '30', db=ex), 'report')
+    # Every page says it is an exercise; the injects and their times are there.
+    pages = int(next(line.split()[1] for line in
+                     subprocess.run(['pdfinfo', pdf], capture_output=True, text=True, check=True).stdout.splitlines()
+                     if line.startswith('Pages:')))
+    assert pages >= 2, pages
+    for page in range(1, pages + 1):
+        text = subprocess.run(['pdftotext', '-f', str(page), '-l', str(page), pdf, '-'],
+                              capture_output=True, text=True, check=True).stdout
+        assert '訓練 EXERCISE' in text, (page, text[:200])
+    text = subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True, check=True).stdout
+    assert 'm7-day1' in text and '05:46' in text and '福祉避難所' in text, text[:400]
+    # The chart is drawn: the staying line's blue on the first page.
+    subprocess.run(['pdftoppm', '-r', '50', '-f', '1', '-l', '1', pdf, os.path.join(tmp, 'page')], check=True)
+    width, height, pixels = ppm_pixels(os.path.join(tmp, 'page-1.ppm'))
+    blue = sum(1 for i in range(0, len(pixels), 3)
+               if abs(pixels[i] - 26) < 30 and abs(pixels[i + 1] - 89) < 30 and abs(pixels[i + 2] - 179) < 30)
+    assert blue > 100, blue
+    with open(csv, encoding='utf-8-sig') as f:
+        rows = list(csvmod.reader(f))
+    assert rows[0][0] == '訓練 EXERCISE', rows[0]
+    injects = [r for r in rows[2:] if r[0] == 'inject']
+    assert len(injects) == 58 and all(r[3] for r in injects), injects[:2]
+    with open(series, encoding='utf-8-sig') as f:
+        samples = list(csvmod.reader(f))[2:]
+    assert samples[0][0] == 'T+00:00' and samples[0][1] == '0', samples[0]
+    assert int(samples[-1][1]) > 3000 and len(samples) == 48, (len(samples), samples[-1])
+
+
 TESTS = [
     ('exercise new: the deployment without its evacuees, marked, never over a file', test_new),
     ('exercise check: a scenario refused by line, shelters checked against the exercise', test_check),
     ('exercise run: the river flood headless, never in a live database, once per file', test_run),
+    ('exercise report: the review as PDF with its charts, CSV of the injects and of the counts', test_report),
 ]
 
 
