@@ -6,6 +6,7 @@
 #include "sd-cli-private.h"
 
 #include "sd-exercise.h"
+#include "sd-exercise-replay.h"
 #include "sd-exercise-review.h"
 #include "sd-json.h"
 #include "sd-scenario.h"
@@ -255,5 +256,58 @@ sd_cli_run_exercise_report (SdCli   *cli,
     g_print (_("Wrote the injects’ times and the observations to “%s”.\n"), csv);
   if (series != NULL)
     g_print (_("Wrote the counts over time to “%s”.\n"), series);
+  return TRUE;
+}
+
+static void
+print_replay_progress (const SdExerciseReplayProgress *progress,
+                       gpointer                        user_data)
+{
+  g_autofree char *at = sd_scenario_format_time (progress->day_ms);
+
+  g_printerr ("\r%s  %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, at, progress->operations, progress->total);
+  if (*(gboolean *) user_data)
+    g_printerr (_("  (%.1f s behind)"), progress->lag_ms / 1000.0);
+}
+
+gboolean
+sd_cli_run_exercise_replay (SdCli   *cli,
+                            GStrv   *args,
+                            GError **error)
+{
+  g_autofree char *out = NULL, *speed_text = NULL;
+  gint64 speed = 0, t0 = g_get_monotonic_time ();
+  gboolean paced;
+  const GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The exercise database to make (a new file)"), N_("FILE") },
+    { "speed", 0, 0, G_OPTION_ARG_STRING, &speed_text,
+      N_("max (the default), or 1 to 3600: recorded seconds a second (60 plays an hour a minute)"), N_("SPEED") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
+      !sd_cli_require_option (out, "--out", error))
+    return FALSE;
+  if (speed_text != NULL && !g_str_equal (speed_text, "max"))
+    {
+      char *end = NULL;
+
+      speed = g_ascii_strtoll (speed_text, &end, 10);
+      if (end == speed_text || *end != '\0' || speed < 1 || speed > 3600)
+        {
+          g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                       _("“%s” is not a speed: write max, or a number from 1 to 3600."), speed_text);
+          return FALSE;
+        }
+    }
+  paced = speed > 0;
+  if (!sd_exercise_replay ((*args)[1], out, (guint) speed, print_replay_progress, &paced, NULL, error))
+    {
+      g_printerr ("\n");
+      return FALSE;
+    }
+  g_printerr ("\n");
+  g_print (_("Replayed “%s” into the exercise database “%s” in %.1f s.\n"), (*args)[1], out,
+           (g_get_monotonic_time () - t0) / 1e6);
   return TRUE;
 }

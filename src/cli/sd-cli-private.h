@@ -104,6 +104,7 @@ gboolean  sd_cli_run_exercise_new (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_exercise_check (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_exercise_run (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_exercise_report (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_exercise_replay (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_deploy_enrol (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_deploy_revoke (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_batch_export (SdCli *cli, GStrv *args, GError **error);

@@ -8,6 +8,8 @@
 #include "sd-batch.h"
 #include "sd-sync.h"
 
+#include <sqlite3.h>
+
 G_BEGIN_DECLS
 
 /* This site in its deployment (sync_self). */
@@ -68,6 +70,19 @@ gboolean  _sd_sync_merge          (SdStore       *store,
                                    const char    *from_site,
                                    SdSyncImport  *result,
                                    GCancellable  *cancellable,
+                                   GError       **error);
+
+/* Folds into STORE, as an import from FROM_SITE would (not captured,
+ * last-writer-wins, waiting children, derived state), the changes the
+ * op-log of another database SOURCE holds with an HLC in (AFTER, UNTIL],
+ * in HLC order: a recorded day replayed (sd-exercise-replay.c).  In the
+ * caller's transaction; RESULT adds them up. */
+gboolean  _sd_sync_replay         (SdStore       *store,
+                                   sqlite3       *source,
+                                   const char    *from_site,
+                                   SdHlc          after,
+                                   SdHlc          until,
+                                   SdSyncImport  *result,
                                    GError       **error);
 
 /* Marks decided ('merged') every undecided possible duplicate one of

@@ -1723,6 +1723,78 @@ out:
   return ok;
 }
 
+/* ---- replay ---- */
+
+gboolean
+_sd_sync_replay (SdStore       *store,
+                 sqlite3       *source,
+                 const char    *from_site,
+                 SdHlc          after,
+                 SdHlc          until,
+                 SdSyncImport  *result,
+                 GError       **error)
+{
+  g_autoptr(GString) line = g_string_sized_new (1024);
+  sqlite3_stmt *ops = NULL;
+  gint64 index = 0;
+  gboolean ok = FALSE;
+  Merge m;
+  int rc;
+
+  if (!merge_init (&m, store, from_site, error))
+    goto out;
+  _sd_store_set_capture (store, FALSE);
+  /* In HLC order: each origin's changes in their sequence, the origins
+   * interleaved as they happened. */
+  if (sqlite3_prepare_v2 (source, "SELECT o.seq, o.txn, o.hlc, o.kind, t.name, o.row_id, o.fields, s.site_id "
+                                  "FROM oplog o JOIN oplog_tables t ON t.n = o.tbl JOIN oplog_sites s ON s.n = o.site "
+                                  "WHERE o.hlc > ?1 AND o.hlc <= ?2 ORDER BY o.hlc, o.site, o.seq",
+                          -1, &ops, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the recorded day: %s"),
+                   sqlite3_errmsg (source));
+      goto out;
+    }
+  sqlite3_bind_int64 (ops, 1, (gint64) after);
+  sqlite3_bind_int64 (ops, 2, (gint64) until);
+  while ((rc = sqlite3_step (ops)) == SQLITE_ROW)
+    {
+      const char *origin = (const char *) sqlite3_column_text (ops, 7);
+      g_autofree char *packed = NULL;
+      g_autoptr(json_t) json = NULL;
+      gboolean stored;
+      SdSyncOp op;
+
+      ++index;
+      if (operation_line (line, ops, origin) && _sd_sync_op_parse (line->str, line->len, &op))
+        stored = merge_operation (&m, &op, index, result, error);
+      else
+        stored = (json = operation_json (ops, origin)) != NULL && _sd_sync_op_from_json (json, &op, &packed)
+                 ? merge_operation (&m, &op, index, result, error) : bad_operation (error, index);
+      if (!stored)
+        {
+          flush_before_error (&m, result, error);
+          goto out;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the recorded day: %s"),
+                   sqlite3_errmsg (source));
+      goto out;
+    }
+  if (!flush_pending (&m, result, error) || !note_runs (&m, error))
+    goto out;
+  result->operations += index;
+  ok = merge_findings (&m, NULL, result, error) && merge_fold (&m, result, error);
+
+out:
+  sqlite3_finalize (ops);
+  _sd_store_set_capture (store, TRUE);
+  merge_clear (&m);
+  return ok;
+}
+
 /* ---- import ---- */
 
 gboolean

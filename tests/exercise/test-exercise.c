@@ -6,6 +6,7 @@
 #include "../sync/sd-sync-test.h"
 #include "sd-exercise.h"
 #include "sd-exercise-live.h"
+#include "sd-exercise-replay.h"
 #include "sd-exercise-snapshot.h"
 #include "sd-scenario.h"
 
@@ -555,6 +556,114 @@ test_snapshot (Fixture *f, gconstpointer data)
   }
 }
 
+/* Every synced table and kept state as text (the op-log apart: the
+ * replay adds its own first change, its name). */
+static char *
+tables_dump (SdStore *store)
+{
+  g_autofree char *all = sd_sync_test_dump (store);
+  char *oplog = strstr (all, "== oplog");
+
+  g_assert_nonnull (oplog);
+  return g_strndup (all, oplog - all);
+}
+
+/* The source's op-log rows, as the replay must hold them too. */
+static char *
+origin_ops (SdStore    *store,
+            const char *site_id)
+{
+  GString *out = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (store),
+                   "SELECT o.seq, o.txn, o.hlc, o.kind, t.name, quote (o.row_id), o.fields FROM oplog o "
+                   "JOIN oplog_tables t ON t.n = o.tbl JOIN oplog_sites s ON s.n = o.site "
+                   "WHERE s.site_id = ?1 ORDER BY o.seq", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < 7; c++)
+      g_string_append_printf (out, "%s%c", sqlite3_column_text (stmt, c) ? (const char *) sqlite3_column_text (stmt, c)
+                                                                         : "NULL", c == 6 ? '\n' : '|');
+  sqlite3_finalize (stmt);
+  return g_string_free (out, FALSE);
+}
+
+static void
+count_progress (const SdExerciseReplayProgress *progress,
+                gpointer                        user_data)
+{
+  *(gint64 *) user_data = progress->operations;
+}
+
+/* A played exercise and a live day (the demo, with its evacuees), each
+ * replayed: the replay holds the source's tables exactly, marked an
+ * exercise, and its snapshots are the source's. */
+static void
+test_replay (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *played = copy_of (f, "played.sqlite");
+  g_autoptr(SdScenario) scenario = demo_scenario ("river-flood.csv");
+  const char *sources[] = { played, f->live };
+
+  {
+    g_autoptr(SdStore) store = sd_store_open (played, SD_STORE_OPEN_DEFAULT, &error);
+    g_autoptr(SdExerciseEngine) engine = sd_exercise_engine_new (store, scenario, 11, START_AT, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (sd_exercise_engine_run_all (engine, &error));
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/replay-%u.sqlite", f->dir, i);
+      g_autofree char *before = sd_sync_test_file_sha256 (sources[i]);
+      g_autofree char *after = NULL;
+      g_autoptr(SdStore) source = NULL;
+      g_autoptr(SdStore) replay = NULL;
+      g_autofree char *a = NULL, *b = NULL, *ops_a = NULL, *ops_b = NULL;
+      gint64 operations = 0;
+
+      g_assert_true (sd_exercise_replay (sources[i], out, 0, count_progress, &operations, NULL, &error));
+      g_assert_no_error (error);
+      after = sd_sync_test_file_sha256 (sources[i]);
+      g_assert_cmpstr (after, ==, before);
+      source = sd_store_open (sources[i], SD_STORE_OPEN_READ_ONLY, &error);
+      replay = sd_store_open (out, SD_STORE_OPEN_DEFAULT, &error);
+      g_assert_no_error (error);
+      g_assert_true (sd_store_get_is_exercise (replay));
+      g_assert_cmpint (operations, ==, count (source, "SELECT count (*) FROM oplog"));
+      a = tables_dump (source);
+      b = tables_dump (replay);
+      g_assert_cmpuint (strlen (a), >, 10000);
+      g_assert_true (strcmp (a, b) == 0);
+      ops_a = origin_ops (source, sd_store_get_site_id (source));
+      ops_b = origin_ops (replay, sd_store_get_site_id (source));
+      g_assert_true (strcmp (ops_a, ops_b) == 0);
+      g_assert_cmpint (count (replay, "SELECT count (*) FROM staff_pins"), ==,
+                       count (source, "SELECT count (*) FROM staff_pins"));
+      g_assert_true (sd_store_check (replay, &error));
+      g_assert_no_error (error);
+      /* The scrubber reads both alike, at any moment. */
+      for (gint64 t = START_AT - 3600000; i == 0 && t <= START_AT + 13 * 3600000LL; t += 3 * 3600000LL)
+        {
+          g_autoptr(SdExerciseSnapshot) x = sd_exercise_snapshot_at (source, t, &error);
+          g_autoptr(SdExerciseSnapshot) y = sd_exercise_snapshot_at (replay, t, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (x->staying, ==, y->staying);
+          g_assert_cmpuint (x->answered, ==, y->answered);
+          g_assert_cmpuint (x->support_unconfirmed, ==, y->support_unconfirmed);
+          g_assert_cmpmem (x->needs, sizeof x->needs, y->needs, sizeof y->needs);
+        }
+      /* Never over a file that exists. */
+      g_assert_false (sd_exercise_replay (sources[i], out, 0, NULL, NULL, NULL, &error));
+      g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_EXISTS);
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -567,5 +676,6 @@ main (int argc, char *argv[])
   ADD ("/exercise/deterministic", test_deterministic);
   ADD ("/exercise/live", test_live);
   ADD ("/exercise/snapshot", test_snapshot);
+  ADD ("/exercise/replay", test_replay);
   return g_test_run ();
 }
