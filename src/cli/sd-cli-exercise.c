@@ -78,6 +78,28 @@ sd_cli_run_exercise_check (SdCli   *cli,
   return TRUE;
 }
 
+/* --speed: "max" or absent is 0, else 1 to 3600. */
+static gboolean
+parse_speed (const char  *text,
+             gint64      *out,
+             GError     **error)
+{
+  char *end = NULL;
+
+  *out = 0;
+  if (text == NULL || g_str_equal (text, "max"))
+    return TRUE;
+  *out = g_ascii_strtoll (text, &end, 10);
+  if (end == text || *end != '\0' || *out < 1 || *out > 3600)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("“%s” is not a speed: write max, or a number from 1 to 3600 (60 plays an hour a minute)."),
+                   text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static json_t *
 totals_json (SdExerciseEngine *engine,
              SdScenario       *scenario,
@@ -135,19 +157,8 @@ sd_cli_run_exercise_run (SdCli   *cli,
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("The seed is a whole number, 0 or more."));
       return FALSE;
     }
-  if (speed_text != NULL && !g_str_equal (speed_text, "max"))
-    {
-      char *end = NULL;
-
-      speed = g_ascii_strtoll (speed_text, &end, 10);
-      if (end == speed_text || *end != '\0' || speed < 1 || speed > 3600)
-        {
-          g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                       _("“%s” is not a speed: write max, or a number from 1 to 3600 (60 plays an hour a "
-                         "minute)."), speed_text);
-          return FALSE;
-        }
-    }
+  if (!parse_speed (speed_text, &speed, error))
+    return FALSE;
   if (start_text != NULL)
     {
       g_autoptr(GTimeZone) local = g_time_zone_new_local ();
@@ -259,15 +270,22 @@ sd_cli_run_exercise_report (SdCli   *cli,
   return TRUE;
 }
 
+typedef struct {
+  gboolean paced;
+  gboolean printed;
+} ReplayOutput;
+
 static void
 print_replay_progress (const SdExerciseReplayProgress *progress,
                        gpointer                        user_data)
 {
+  ReplayOutput *output = user_data;
   g_autofree char *at = sd_scenario_format_time (progress->day_ms);
 
   g_printerr ("\r%s  %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT, at, progress->operations, progress->total);
-  if (*(gboolean *) user_data)
+  if (output->paced)
     g_printerr (_("  (%.1f s behind)"), progress->lag_ms / 1000.0);
+  output->printed = TRUE;
 }
 
 gboolean
@@ -277,7 +295,7 @@ sd_cli_run_exercise_replay (SdCli   *cli,
 {
   g_autofree char *out = NULL, *speed_text = NULL;
   gint64 speed = 0, t0 = g_get_monotonic_time ();
-  gboolean paced;
+  ReplayOutput output = { FALSE, FALSE };
   const GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The exercise database to make (a new file)"), N_("FILE") },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed_text,
@@ -288,25 +306,17 @@ sd_cli_run_exercise_replay (SdCli   *cli,
   if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
       !sd_cli_require_option (out, "--out", error))
     return FALSE;
-  if (speed_text != NULL && !g_str_equal (speed_text, "max"))
+  if (!parse_speed (speed_text, &speed, error))
+    return FALSE;
+  output.paced = speed > 0;
+  if (!sd_exercise_replay ((*args)[1], out, (guint) speed, print_replay_progress, &output, NULL, error))
     {
-      char *end = NULL;
-
-      speed = g_ascii_strtoll (speed_text, &end, 10);
-      if (end == speed_text || *end != '\0' || speed < 1 || speed > 3600)
-        {
-          g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                       _("“%s” is not a speed: write max, or a number from 1 to 3600."), speed_text);
-          return FALSE;
-        }
-    }
-  paced = speed > 0;
-  if (!sd_exercise_replay ((*args)[1], out, (guint) speed, print_replay_progress, &paced, NULL, error))
-    {
-      g_printerr ("\n");
+      if (output.printed)
+        g_printerr ("\n");
       return FALSE;
     }
-  g_printerr ("\n");
+  if (output.printed)
+    g_printerr ("\n");
   g_print (_("Replayed “%s” into the exercise database “%s” in %.1f s.\n"), (*args)[1], out,
            (g_get_monotonic_time () - t0) / 1e6);
   return TRUE;

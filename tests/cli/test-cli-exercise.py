@@ -150,11 +150,30 @@ def test_report(tmp):
     assert int(samples[-1][1]) > 3000 and len(samples) == 48, (len(samples), samples[-1])
 
 
+def test_replay(tmp):
+    live, ex = exercise_of(tmp)
+    before = sha256(live)
+    out = os.path.join(tmp, 'replay.db')
+    fails(cli('exercise', 'replay', live, '--out', out, '--speed', '0'), 2, 'a speed of 0')
+    fails(cli('exercise', 'replay', live), 2, 'no --out')
+    r = ok(cli('exercise', 'replay', live, '--out', out), 'replay the demo day')
+    assert 'Replayed' in r.out, r.out
+    assert sha256(live) == before
+    data = info(out)
+    assert data['is_exercise'] is True, data
+    for what in ('persons', 'households', 'events', 'staff', 'support_persons', 'shelters'):
+        assert data['counts'][what] == info(live)['counts'][what], (what, data['counts'])
+    ok(cli('check', '--deep', db=out), 'deep check of the replay')
+    r = fails(cli('exercise', 'replay', live, '--out', out), 1, 'over an existing file')
+    assert 'already exists' in r.err, r.err
+
+
 TESTS = [
     ('exercise new: the deployment without its evacuees, marked, never over a file', test_new),
     ('exercise check: a scenario refused by line, shelters checked against the exercise', test_check),
     ('exercise run: the river flood headless, never in a live database, once per file', test_run),
     ('exercise report: the review as PDF with its charts, CSV of the injects and of the counts', test_report),
+    ('exercise replay: a live day into a new exercise, the source never written', test_replay),
 ]
 
 
