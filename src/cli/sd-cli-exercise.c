@@ -6,6 +6,7 @@
 #include "sd-cli-private.h"
 
 #include "sd-exercise.h"
+#include "sd-exercise-live.h"
 #include "sd-exercise-replay.h"
 #include "sd-exercise-review.h"
 #include "sd-json.h"
@@ -185,20 +186,22 @@ sd_cli_run_exercise_run (SdCli   *cli,
     }
   else
     {
-      /* Exercise time runs SPEED times the wall clock; each record in its
-       * own transaction, so desks watching the file see it fill. */
+      /* On the shared clock, as the console runs it: exercise time runs
+       * SPEED times the wall clock, each record in its own transaction,
+       * and desks opened on the file see it fill and stamp their own
+       * writes in the same time. */
+      if (!sd_exercise_set_speed (store, (gint) speed, error) || !sd_exercise_resume (store, error))
+        return FALSE;
       while (!sd_exercise_engine_is_done (engine))
         {
-          gint64 now = (g_get_monotonic_time () - t0) / 1000 * speed;
-
-          if (!sd_exercise_engine_run_until (engine, now, FALSE, error))
+          if (!sd_exercise_engine_tick (engine, error))
             return FALSE;
           g_usleep (50 * 1000);
         }
     }
   {
     double seconds = (g_get_monotonic_time () - t0) / 1e6;
-    g_autoptr(json_t) root = totals_json (engine, scenario, (guint64) seed, seconds);
+    g_autoptr(json_t) root = totals_json (engine, scenario, sd_exercise_engine_get_seed (engine), seconds);
 
     if (json)
       sd_cli_print_json (root);
@@ -207,8 +210,8 @@ sd_cli_run_exercise_run (SdCli   *cli,
         const SdExerciseTotals *t = sd_exercise_engine_get_totals (engine);
         g_autofree char *end = sd_scenario_format_time (sd_exercise_engine_get_clock (engine));
 
-        g_print (_("Played “%s” (seed %" G_GINT64_FORMAT ") to %s in %.1f s: %u injects delivered.\n"),
-                 sd_scenario_get_name (scenario), seed, end, seconds, t->injects);
+        g_print (_("Played “%s” (seed %" G_GUINT64_FORMAT ") to %s in %.1f s: %u injects delivered.\n"),
+                 sd_scenario_get_name (scenario), sd_exercise_engine_get_seed (engine), end, seconds, t->injects);
         g_print (_("Registered %u persons in %u households (%u with a My Number card), %u came back already "
                    "registered; %u check-outs, goings-out, returns and pickups; %u safety answers; %u support-list "
                    "reports; %u shelter conditions; %u faults; %u skipped (nobody to act on).\n"),

@@ -1284,14 +1284,16 @@ sd_exercise_engine_run_until (SdExerciseEngine  *engine,
 
   g_return_val_if_fail (engine != NULL, FALSE);
 
-  if (!batch && !follow_file (engine, FALSE, error))
-    return FALSE;
   if (batch)
     {
       txn = _sd_store_begin (engine->store, error);
       if (txn == NULL)
         return FALSE;
     }
+  /* What another engine on the file played meanwhile (two runs started
+   * together: the second finds it all played) is not played again. */
+  if (!follow_file (engine, FALSE, error))
+    return FALSE;
   while (engine->next < engine->steps->len)
     {
       const Step *step = &g_array_index (engine->steps, Step, engine->next);
@@ -1363,6 +1365,12 @@ gint64
 sd_exercise_engine_get_clock (SdExerciseEngine *engine)
 {
   return engine->clock;
+}
+
+guint64
+sd_exercise_engine_get_seed (SdExerciseEngine *engine)
+{
+  return engine->seed;
 }
 
 gint64

@@ -78,6 +78,8 @@ gboolean          sd_exercise_engine_tick      (SdExerciseEngine *engine,
 /* Exercise time reached, ms after T+0. */
 gint64            sd_exercise_engine_get_clock (SdExerciseEngine *engine);
 gint64            sd_exercise_engine_get_end   (SdExerciseEngine *engine);
+/* The seed it plays with: the first run's, when it resumed one. */
+guint64           sd_exercise_engine_get_seed  (SdExerciseEngine *engine);
 gboolean          sd_exercise_engine_is_done   (SdExerciseEngine *engine);
 const SdExerciseTotals *sd_exercise_engine_get_totals (SdExerciseEngine *engine);
 
