@@ -210,8 +210,10 @@ sd_cli_run_exercise_run (SdCli   *cli,
         const SdExerciseTotals *t = sd_exercise_engine_get_totals (engine);
         g_autofree char *end = sd_scenario_format_time (sd_exercise_engine_get_clock (engine));
 
-        g_print (_("Played “%s” (seed %" G_GUINT64_FORMAT ") to %s in %.1f s: %u injects delivered.\n"),
-                 sd_scenario_get_name (scenario), sd_exercise_engine_get_seed (engine), end, seconds, t->injects);
+        g_autofree char *seed_text = g_strdup_printf ("%" G_GUINT64_FORMAT, sd_exercise_engine_get_seed (engine));
+
+        g_print (_("Played “%s” (seed %s) to %s in %.1f s: %u injects delivered.\n"),
+                 sd_scenario_get_name (scenario), seed_text, end, seconds, t->injects);
         g_print (_("Registered %u persons in %u households (%u with a My Number card), %u came back already "
                    "registered; %u check-outs, goings-out, returns and pickups; %u safety answers; %u support-list "
                    "reports; %u shelter conditions; %u faults; %u skipped (nobody to act on).\n"),

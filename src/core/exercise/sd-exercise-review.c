@@ -304,7 +304,7 @@ sd_exercise_write_review_pdf (SdStore     *store,
   g_autoptr(GListModel) injects = NULL;
   g_autoptr(GArray) observations = NULL;
   g_autofree char *title = NULL, *summary = NULL, *start = NULL, *end_text = NULL;
-  g_autofree char *ack = NULL, *done = NULL;
+  g_autofree char *ack = NULL, *done = NULL, *seed = NULL;
   g_autoptr(GDateTime) t0 = NULL;
   SdExerciseClock clock;
   guint delivered = 0, acknowledged = 0, finished = 0;
@@ -342,9 +342,10 @@ sd_exercise_write_review_pdf (SdStore     *store,
   done = median_done >= 0 ? format_after (0, median_done) : g_strdup ("—");
 
   begin_page (sheet, title);
-  summary = g_strdup_printf (_("T+0 %s · to %s · seed %" G_GUINT64_FORMAT " · %u of %u injects delivered, %u "
-                               "acknowledged, %u done · median time to acknowledge %s, to done %s"),
-                             start, end_text, clock.seed, delivered, g_list_model_get_n_items (injects),
+  seed = g_strdup_printf ("%" G_GUINT64_FORMAT, clock.seed);
+  summary = g_strdup_printf (_("T+0 %s · to %s · seed %s · %u of %u injects delivered, %u acknowledged, %u done · "
+                               "median time to acknowledge %s, to done %s"),
+                             start, end_text, seed, delivered, g_list_model_get_n_items (injects),
                              acknowledged, finished, ack, done);
   sd_sheet_text (sheet, SD_SHEET_MARGIN, sheet->y, w, summary, 8, FALSE);
   sheet->y += 20;
