@@ -31,6 +31,7 @@ struct _SdQrDialog
   GArray          *cards;   /* SdQrSheetCard */
   SdQrMatrix      *matrix;
   guint            current;
+  gboolean         exercise;  /* printed with the exercise's mark */
 };
 
 G_DEFINE_FINAL_TYPE (SdQrDialog, sd_qr_dialog, ADW_TYPE_WINDOW)
@@ -118,7 +119,7 @@ draw_page_cb (GtkPrintOperation *op,
   double scale = gtk_print_context_get_width (context) / SD_QR_SHEET_A4_WIDTH;
 
   cairo_scale (cr, scale, scale);
-  sd_qr_sheet_draw_page (cr, (SdQrSheetCard *) self->cards->data, self->cards->len, page);
+  sd_qr_sheet_draw_page (cr, (SdQrSheetCard *) self->cards->data, self->cards->len, page, self->exercise);
 }
 
 static GtkPrintOperationResult
@@ -172,7 +173,7 @@ sd_qr_dialog_write_pdf (SdQrDialog  *self,
                         GError     **error)
 {
   g_return_val_if_fail (SD_IS_QR_DIALOG (self), FALSE);
-  return sd_qr_sheet_write_pdf ((SdQrSheetCard *) self->cards->data, self->cards->len, path, error);
+  return sd_qr_sheet_write_pdf ((SdQrSheetCard *) self->cards->data, self->cards->len, self->exercise, path, error);
 }
 
 static void
@@ -269,6 +270,7 @@ sd_qr_dialog_new (GtkWindow          *parent,
   SdQrDialog *self = g_object_new (SD_TYPE_QR_DIALOG, "transient-for", parent, NULL);
   g_autoptr(GError) error = NULL;
 
+  self->exercise = sd_store_get_is_exercise (store);
   self->cards = sd_store_issue_cards (store, NULL, person_ids, &error);
   if (self->cards == NULL)
     {

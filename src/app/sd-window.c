@@ -18,6 +18,7 @@
  */
 #include "sd-checkin-page.h"
 #include "sd-enquiry-page.h"
+#include "sd-exercise-mark.h"
 #include "sd-intake-page.h"
 #include "sd-settings.h"
 #include "sd-report-page.h"
@@ -53,6 +54,8 @@ struct _SdWindow
   GtkWidget            *desks_button;
   guint                 folded_idle;
   GtkWidget            *leave_button;
+  GtkRevealer          *exercise_banner;
+  GtkLabel             *exercise_label;
   GtkRevealer          *demo_banner;
   GtkStack             *main_stack;
   AdwStatusPage        *damaged_page;
@@ -816,6 +819,9 @@ sd_window_constructed (GObject *object)
   sd_sync_page_set_store (self->sync_page, self->store);
   apply_role (self);
   update_header (self);
+  /* Marked when the file was made and never unmarked: shown once, for
+   * the window's life. */
+  gtk_revealer_set_reveal_child (self->exercise_banner, sd_store_get_is_exercise (self->store));
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
   g_signal_connect_swapped (self->flap, "notify::folded", G_CALLBACK (folded_cb), self);
 
@@ -964,6 +970,8 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, idle_label);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, desks_button);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leave_button);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, exercise_banner);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, exercise_label);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, damaged_page);
@@ -1000,8 +1008,14 @@ sd_window_class_init (SdWindowClass *klass)
 static void
 sd_window_init (SdWindow *self)
 {
+  g_autofree char *exercise = sd_exercise_mark_text ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->last_activity = g_get_monotonic_time ();
+  /* The same words as on paper and in the CSV files; a screen reader
+   * meets them as the window's banner. */
+  gtk_label_set_text (self->exercise_label, exercise);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->exercise_label), GTK_ACCESSIBLE_PROPERTY_LABEL, exercise, -1);
 }
 
 SdWindow *
@@ -1061,6 +1075,14 @@ sd_window_get_desk_page (SdWindow   *self,
 {
   g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
   return gtk_stack_get_child_by_name (self->desk_stack, desk);
+}
+
+/* The band that says the database is an exercise's: revealed only then. */
+GtkWidget *
+sd_window_get_exercise_band (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return gtk_revealer_get_reveal_child (self->exercise_banner) ? GTK_WIDGET (self->exercise_label) : NULL;
 }
 
 const char *

@@ -26,6 +26,8 @@ const char   *sd_window_get_visible_desk (SdWindow      *self);
 const char   *sd_window_get_idle_warning (SdWindow      *self);
 /* "signin", "desks", or "damaged" when the database file is damaged. */
 const char   *sd_window_get_visible_page (SdWindow      *self);
+/* The 訓練 EXERCISE band, or NULL when the database is not an exercise's. */
+GtkWidget    *sd_window_get_exercise_band (SdWindow     *self);
 SdSigninPage *sd_window_get_signin_page  (SdWindow      *self);
 GtkWidget    *sd_window_get_desk_page    (SdWindow      *self,
                                           const char    *desk);

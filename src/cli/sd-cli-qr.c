@@ -205,7 +205,8 @@ sd_cli_run_qr_sheet (SdCli   *cli,
                    _("Nobody to print: no one registered through %s is still staying."), code);
       return FALSE;
     }
-  if (!sd_qr_sheet_write_pdf ((const SdQrSheetCard *) cards->data, cards->len, pdf, error))
+  if (!sd_qr_sheet_write_pdf ((const SdQrSheetCard *) cards->data, cards->len,
+                              sd_store_get_is_exercise (store), pdf, error))
     return FALSE;
 
   n_pages = sd_qr_sheet_n_pages (cards->len);

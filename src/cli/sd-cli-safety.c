@@ -491,6 +491,8 @@ sd_cli_run_safety_summary (SdCli   *cli,
     {
       g_autoptr(json_t) root = json_object ();
 
+      /* First, where a person reading the report meets it first. */
+      json_object_set_new (root, "is_exercise", json_boolean (sd_store_get_is_exercise (store)));
       json_object_set_new (root, "rollcall", rollcall_json (rollcall));
       json_object_set_new (root, "all", totals_json (&all));
       json_object_set (root, "departments", departments);
@@ -548,8 +550,8 @@ sd_cli_run_safety_missing (SdCli   *cli,
     }
   if (pdf != NULL)
     {
-      if (!sd_safety_write_call_sheets (rollcall, G_LIST_MODEL (shown), sd_store_get_site_name (store),
-                                        sd_store_now_ms (store), pdf, error))
+      if (!sd_safety_write_call_sheets (rollcall, G_LIST_MODEL (shown), sd_store_get_is_exercise (store),
+                                        sd_store_get_site_name (store), sd_store_now_ms (store), pdf, error))
         return FALSE;
       g_print (_("Wrote the call sheets to %s.\n"), pdf);
       return TRUE;
@@ -558,7 +560,7 @@ sd_cli_run_safety_missing (SdCli   *cli,
     {
       g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
 
-      if (!sd_safety_write_missing_csv (G_LIST_MODEL (shown), out, NULL, error) ||
+      if (!sd_safety_write_missing_csv (G_LIST_MODEL (shown), sd_store_get_is_exercise (store), out, NULL, error) ||
           !g_output_stream_close (out, NULL, error))
         return FALSE;
       fwrite (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), 1,

@@ -346,8 +346,9 @@ sd_cli_run_support_summary (SdCli   *cli,
     }
   if (json)
     {
-      g_autoptr(json_t) root = json_pack ("{s:i, s:O, s:O}", "listed", total, "statuses", counts_json,
-                                          "districts", districts);
+      /* is_exercise first, where a person reading the report meets it first. */
+      g_autoptr(json_t) root = json_pack ("{s:b, s:i, s:O, s:O}", "is_exercise", sd_store_get_is_exercise (store),
+                                          "listed", total, "statuses", counts_json, "districts", districts);
 
       sd_cli_print_json (root);
       return TRUE;

@@ -9,6 +9,7 @@
 #include "sd-date.h"
 #include "sd-desk.h"
 #include "sd-error.h"
+#include "sd-exercise-mark.h"
 #include "sd-hlc.h"
 #include "sd-intake-input.h"
 #include "sd-paths.h"

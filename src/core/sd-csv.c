@@ -44,6 +44,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sd-error.h"
+#include "sd-exercise-mark.h"
 
 struct _SdCsvReader
 {
@@ -537,6 +538,8 @@ struct _SdCsvWriter
 {
   GString  *text;
   gboolean  row_started;
+  gboolean  exercise;  /* every row starts with the exercise's mark */
+  guint     rows;      /* ended so far */
 };
 
 SdCsvWriter *
@@ -558,12 +561,13 @@ sd_csv_writer_free (SdCsvWriter *writer)
   g_free (writer);
 }
 
-static void
-start_cell (SdCsvWriter *writer)
+void
+sd_csv_writer_mark_exercise (SdCsvWriter *writer)
 {
-  if (writer->row_started)
-    g_string_append_c (writer->text, ',');
-  writer->row_started = TRUE;
+  g_return_if_fail (writer != NULL);
+  g_return_if_fail (writer->rows == 0 && !writer->row_started);
+
+  writer->exercise = TRUE;
 }
 
 static gboolean
@@ -572,15 +576,10 @@ starts_formula (const char *text)
   return text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL;
 }
 
-void
-sd_csv_writer_add_text (SdCsvWriter *writer,
-                        const char  *text)
+static void
+append_quoted (SdCsvWriter *writer,
+               const char  *text)
 {
-  g_return_if_fail (writer != NULL);
-
-  if (text == NULL)
-    text = "";
-  start_cell (writer);
   g_string_append_c (writer->text, '"');
   if (starts_formula (text))
     g_string_append_c (writer->text, '\'');
@@ -591,6 +590,39 @@ sd_csv_writer_add_text (SdCsvWriter *writer,
       g_string_append_c (writer->text, *c);
     }
   g_string_append_c (writer->text, '"');
+}
+
+/* The first cell of an exercise's row: the whole sentence on the first
+ * row, where a person opening the file looks, the words on the others. */
+static void
+append_exercise_cell (SdCsvWriter *writer)
+{
+  g_autofree char *text = writer->rows == 0 ? sd_exercise_mark_text () : g_strdup (SD_EXERCISE_WORD);
+
+  append_quoted (writer, text);
+}
+
+static void
+start_cell (SdCsvWriter *writer)
+{
+  if (!writer->row_started)
+    {
+      writer->row_started = TRUE;
+      if (!writer->exercise)
+        return;
+      append_exercise_cell (writer);
+    }
+  g_string_append_c (writer->text, ',');
+}
+
+void
+sd_csv_writer_add_text (SdCsvWriter *writer,
+                        const char  *text)
+{
+  g_return_if_fail (writer != NULL);
+
+  start_cell (writer);
+  append_quoted (writer, text != NULL ? text : "");
 }
 
 void
@@ -608,8 +640,11 @@ sd_csv_writer_end_row (SdCsvWriter *writer)
 {
   g_return_if_fail (writer != NULL);
 
+  if (!writer->row_started && writer->exercise)
+    append_exercise_cell (writer);
   g_string_append (writer->text, "\r\n");
   writer->row_started = FALSE;
+  writer->rows++;
 }
 
 void

@@ -50,6 +50,13 @@ typedef struct _SdCsvWriter SdCsvWriter;
 SdCsvWriter *sd_csv_writer_new            (void);
 void         sd_csv_writer_free           (SdCsvWriter  *writer);
 
+/* Marks the file an exercise's (sd-exercise-mark.h), before its first
+ * row: every row then starts with a cell that says so, the first row's
+ * "訓練 EXERCISE — not real data" (A1, where a person opening the file
+ * looks first), every other row's "訓練 EXERCISE", so that a row sorted,
+ * filtered or copied into another sheet still says where it came from. */
+void         sd_csv_writer_mark_exercise  (SdCsvWriter  *writer);
+
 /* A cell of text (NULL is an empty cell): a person's or our own words. */
 void         sd_csv_writer_add_text       (SdCsvWriter  *writer,
                                            const char   *text);

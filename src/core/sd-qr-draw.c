@@ -7,6 +7,7 @@
  * desk's printing (GtkPrintOperation), so what is printed is what was
  * tested with zbarimg.
  */
+#include "sd-exercise-mark.h"
 #include "sd-page-text.h"
 #include "sd-private-file.h"
 #include "sd-qr.h"
@@ -154,6 +155,8 @@ sd_qr_write_png (const char  *text,
 #define ROWS 5
 #define QR_SIDE (47 * MM)
 #define PAD (3 * MM)
+/* An exercise's card: a strip along its top edge, above the code. */
+#define STRIP (3.5 * MM)
 
 guint
 sd_qr_sheet_n_pages (guint n_cards)
@@ -202,6 +205,7 @@ both_languages (const char *english,
 static void
 draw_card (cairo_t             *cr,
            const SdQrSheetCard *card,
+           gboolean             exercise,
            double               x,
            double               y)
 {
@@ -213,7 +217,7 @@ draw_card (cairo_t             *cr,
   g_autofree char *hint = both_languages (N_("Show this card at the shelter desk."), "\n");
   double tx = x + QR_SIDE + PAD;
   double tw = CARD_W - QR_SIDE - 2 * PAD;
-  double ty = y + PAD;
+  double ty = y + (exercise ? STRIP + 1 * MM : PAD);
   double h;
 
   /* Cut lines. */
@@ -228,6 +232,8 @@ draw_card (cairo_t             *cr,
   cairo_stroke (cr);
   cairo_restore (cr);
 
+  if (exercise)
+    sd_exercise_mark_draw_band (cr, x, y, CARD_W, STRIP, SD_EXERCISE_WORD, 7);
   if (matrix != NULL)
     sd_qr_matrix_draw (matrix, cr, x + PAD / 2, y + (CARD_H - QR_SIDE) / 2, QR_SIDE);
 
@@ -246,10 +252,15 @@ void
 sd_qr_sheet_draw_page (cairo_t             *cr,
                        const SdQrSheetCard *cards,
                        guint                n_cards,
-                       guint                page)
+                       guint                page,
+                       gboolean             exercise)
 {
   double x0 = (SD_QR_SHEET_A4_WIDTH - COLS * CARD_W) / 2;
   double y0 = (SD_QR_SHEET_A4_HEIGHT - ROWS * CARD_H) / 2;
+
+  /* The band fits above the cards (y0 is 11 mm). */
+  if (exercise)
+    sd_exercise_mark_draw_page (cr, SD_QR_SHEET_A4_WIDTH, SD_QR_SHEET_A4_HEIGHT);
 
   for (guint i = 0; i < SD_QR_SHEET_PER_PAGE; i++)
     {
@@ -257,13 +268,14 @@ sd_qr_sheet_draw_page (cairo_t             *cr,
 
       if (index >= n_cards)
         break;
-      draw_card (cr, &cards[index], x0 + (i % COLS) * CARD_W, y0 + (i / COLS) * CARD_H);
+      draw_card (cr, &cards[index], exercise, x0 + (i % COLS) * CARD_W, y0 + (i / COLS) * CARD_H);
     }
 }
 
 gboolean
 sd_qr_sheet_write_pdf (const SdQrSheetCard *cards,
                        guint                n_cards,
+                       gboolean             exercise,
                        const char          *path,
                        GError             **error)
 {
@@ -284,7 +296,7 @@ sd_qr_sheet_write_pdf (const SdQrSheetCard *cards,
       cr = cairo_create (surface);
       for (guint page = 0; page < sd_qr_sheet_n_pages (n_cards); page++)
         {
-          sd_qr_sheet_draw_page (cr, cards, n_cards, page);
+          sd_qr_sheet_draw_page (cr, cards, n_cards, page, exercise);
           cairo_show_page (cr);
         }
       cairo_destroy (cr);

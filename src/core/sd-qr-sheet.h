@@ -35,13 +35,18 @@ GArray   *sd_store_issue_cards      (SdStore             *store,
                                      GError             **error);
 
 guint     sd_qr_sheet_n_pages       (guint                n_cards);
-/* Draws PAGE in points, origin at the top left of the A4 page. */
+/* Draws PAGE in points, origin at the top left of the A4 page.
+ * EXERCISE: the cards are an exercise's (sd_store_get_is_exercise): the
+ * page carries the exercise's mark, and so does each card, which is cut
+ * out and goes home on its own. */
 void      sd_qr_sheet_draw_page     (cairo_t             *cr,
                                      const SdQrSheetCard *cards,
                                      guint                n_cards,
-                                     guint                page);
+                                     guint                page,
+                                     gboolean             exercise);
 gboolean  sd_qr_sheet_write_pdf     (const SdQrSheetCard *cards,
                                      guint                n_cards,
+                                     gboolean             exercise,
                                      const char          *path,
                                      GError             **error);
 

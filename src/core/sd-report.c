@@ -15,6 +15,7 @@
  * (sd_shelter_status_draw_page).
  */
 #include "sd-csv.h"
+#include "sd-exercise-mark.h"
 #include "sd-private-file.h"
 #include "sd-page-text.h"
 #include "sd-report.h"
@@ -474,6 +475,7 @@ sd_store_compute_shelter_status (SdStore     *store,
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
 
   status->site_name = g_strdup (sd_store_get_site_name (store));
+  status->is_exercise = sd_store_get_is_exercise (store);
   status->generated_at = sd_store_now_ms (store);
 
   if (!read_shelters (store, shelter_id, status, error) ||
@@ -573,6 +575,8 @@ sd_shelter_status_write_csv (const SdShelterStatus  *status,
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   when = format_time (status->generated_at);
+  if (status->is_exercise)
+    sd_csv_writer_mark_exercise (csv);
   sd_csv_writer_add_row (csv, _("Shelter status report"), NULL);
   sd_csv_writer_add_text (csv, _("Site"));
   sd_csv_writer_add_text (csv, status->site_name);
@@ -744,6 +748,9 @@ sd_shelter_status_draw_page (const SdShelterStatus *status,
   g_return_if_fail (cr != NULL);
 
   cairo_save (cr);
+  /* Under the report, and its band above the title (36 points down). */
+  if (status->is_exercise)
+    sd_exercise_mark_draw_page (cr, width, height);
   cairo_set_source_rgb (cr, 0, 0, 0);
   layout = sd_page_layout_new (cr);
   page = (Page) { cr, layout, 40, 36, width - 80 };

@@ -65,6 +65,7 @@ typedef struct {
 
 typedef struct {
   char            *site_name;
+  gboolean         is_exercise;      /* the CSV, the PDF and the page say so */
   char            *shelter_code;     /* NULL for the report of all shelters */
   char            *shelter_name;
   gint64           generated_at;     /* Unix ms */

@@ -3,6 +3,7 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "sd-exercise-mark.h"
 #include "sd-page-text.h"
 #include "sd-private-file.h"
 #include "sd-sheet.h"
@@ -11,8 +12,18 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+/* The mark goes first, so that the page's own lines are drawn over it. */
+static void
+begin_page (SdSheet *sheet)
+{
+  if (sheet->exercise)
+    sd_exercise_mark_draw_page (sheet->cr, SD_SHEET_WIDTH, SD_SHEET_HEIGHT);
+  sheet->top = sheet->exercise ? SD_EXERCISE_BAND_HEIGHT : 0;
+}
+
 SdSheet *
 sd_sheet_new (const char  *path,
+              gboolean     exercise,
               GError     **error)
 {
   SdSheet *sheet;
@@ -29,6 +40,8 @@ sd_sheet_new (const char  *path,
   sheet->surface = cairo_pdf_surface_create (sheet->partial, SD_SHEET_WIDTH, SD_SHEET_HEIGHT);
   sheet->cr = cairo_create (sheet->surface);
   sheet->layout = sd_page_layout_new (sheet->cr);
+  sheet->exercise = exercise;
+  begin_page (sheet);
   return sheet;
 }
 
@@ -57,11 +70,11 @@ void
 sd_sheet_band (SdSheet    *sheet,
                const char *text)
 {
-  cairo_rectangle (sheet->cr, 0, 0, SD_SHEET_WIDTH, 22);
+  cairo_rectangle (sheet->cr, 0, sheet->top, SD_SHEET_WIDTH, 22);
   cairo_set_source_rgb (sheet->cr, 0.55, 0.23, 0.65);
   cairo_fill (sheet->cr);
   cairo_set_source_rgb (sheet->cr, 1, 1, 1);
-  sd_sheet_text (sheet, SD_SHEET_MARGIN, 3, SD_SHEET_WIDTH - 2 * SD_SHEET_MARGIN, text, 12, TRUE);
+  sd_sheet_text (sheet, SD_SHEET_MARGIN, sheet->top + 3, SD_SHEET_WIDTH - 2 * SD_SHEET_MARGIN, text, 12, TRUE);
   cairo_set_source_rgb (sheet->cr, 0, 0, 0);
 }
 
@@ -92,6 +105,7 @@ void
 sd_sheet_page_done (SdSheet *sheet)
 {
   cairo_show_page (sheet->cr);
+  begin_page (sheet);
 }
 
 static void

@@ -5,7 +5,9 @@
  *
  * Written beside PATH and renamed when finished, so a failure never
  * leaves half a PDF under the name asked for.  Text is set in Noto Sans
- * CJK JP, the size in points; Y grows down the page.
+ * CJK JP, the size in points; Y grows down the page.  An exercise's
+ * sheet has the exercise's mark (sd-exercise-mark.h) under every page,
+ * drawn as the page begins.
  */
 #pragma once
 
@@ -23,13 +25,16 @@ typedef struct {
   PangoLayout *layout;
   double       y;      /* where the next row goes */
   guint        page;   /* of the current group, from 1 */
+  double       top;    /* what the exercise's band takes at the top, or 0 */
   /* private */
+  gboolean         exercise;
   cairo_surface_t *surface;
   char            *path;
   char            *partial;
 } SdSheet;
 
 SdSheet  *sd_sheet_new    (const char  *path,
+                           gboolean     exercise,
                            GError     **error);
 /* One line of TEXT at X, Y, WIDTH wide, ellipsized. */
 void      sd_sheet_text   (SdSheet     *sheet,
@@ -39,7 +44,8 @@ void      sd_sheet_text   (SdSheet     *sheet,
                            const char  *text,
                            double       size,
                            gboolean     bold);
-/* A coloured band across the top with TEXT in white: a drill, an exercise. */
+/* A violet band across the top, under the exercise's if there is one,
+ * with TEXT in white: a staff safety drill. */
 void      sd_sheet_band   (SdSheet     *sheet,
                            const char  *text);
 /* A rule across the page at Y. */
@@ -52,7 +58,7 @@ void      sd_sheet_box    (SdSheet     *sheet,
                            double       y,
                            double       width,
                            double       height);
-/* Ends the page (if one was begun). */
+/* Ends the page; the next one begins. */
 void      sd_sheet_page_done (SdSheet  *sheet);
 /* Ends the last page and puts the file in place; frees SHEET either way.
  * WHAT says what it was ("the call sheets") for the message. */

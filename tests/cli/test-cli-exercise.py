@@ -139,13 +139,16 @@ def test_report(tmp):
     blue = sum(1 for i in range(0, len(pixels), 3)
                if abs(pixels[i] - 26) < 30 and abs(pixels[i + 1] - 89) < 30 and abs(pixels[i + 2] - 179) < 30)
     assert blue > 100, blue
+    # Every row of both files says it is an exercise, in its first cell.
     with open(csv, encoding='utf-8-sig') as f:
         rows = list(csvmod.reader(f))
-    assert rows[0][0] == '訓練 EXERCISE', rows[0]
-    injects = [r for r in rows[2:] if r[0] == 'inject']
+    assert rows[0][0].startswith('訓練 EXERCISE') and all(r[0] == '訓練 EXERCISE' for r in rows[1:]), rows[:2]
+    injects = [r[1:] for r in rows[1:] if r[1] == 'inject']
     assert len(injects) == 58 and all(r[3] for r in injects), injects[:2]
     with open(series, encoding='utf-8-sig') as f:
-        samples = list(csvmod.reader(f))[2:]
+        rows = list(csvmod.reader(f))
+    assert all(r[0].startswith('訓練 EXERCISE') for r in rows), rows[:2]
+    samples = [r[1:] for r in rows[1:]]
     assert samples[0][0] == 'T+00:00' and samples[0][1] == '0', samples[0]
     assert int(samples[-1][1]) > 3000 and len(samples) == 48, (len(samples), samples[-1])
 

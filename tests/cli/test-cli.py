@@ -22,6 +22,9 @@ import traceback
 
 CLI = os.path.abspath(sys.argv[1])
 SEEDS = os.path.abspath(sys.argv[2])
+# make-exercise-db FILE SEEDS: an exercise's database, made through the
+# core (the CLI cannot make one).
+MAKE_EXERCISE_DB = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
 
 
 class Skip(Exception):
@@ -1083,6 +1086,86 @@ def test_support_sheet(tmp):
     assert not os.path.exists(nobody) and not os.path.exists(nobody + '.part')
 
 
+# ---- an exercise's printouts and files say so ----
+
+EXERCISE_MARK = '訓練 EXERCISE — not real data'
+
+
+def pdf_pages(path):
+    """The text of each page of the PDF at PATH, as pdftotext reads it."""
+    text = subprocess.run(['pdftotext', '-layout', path, '-'], capture_output=True, check=True).stdout.decode()
+    pages = text.split('\f')
+    if pages and not pages[-1].strip():
+        pages.pop()   # after the last page's form feed
+    return pages
+
+
+def printouts(db, tmp, name):
+    """Every PDF a person can print from DB, by the CLI: the status report,
+    the evacuee cards of S01, the safety call sheets, the visit lists."""
+    paths = {kind: os.path.join(tmp, f'{name}-{kind}.pdf') for kind in ('report', 'cards', 'calls', 'visits')}
+    ok(cli('report', 'shelter-status', '--all', '--format', 'pdf', '--out', paths['report'], db=db), 'report pdf')
+    ok(cli('qr', 'sheet', '--shelter', 'S01', '--pdf', paths['cards'], db=db), 'qr sheet')
+    ok(cli('safety', 'missing', '--pdf', paths['calls'], db=db), 'call sheets')
+    ok(cli('support', 'sheet', '--pdf', paths['visits'], db=db), 'visit lists')
+    return paths
+
+
+def exports(db, tmp, name):
+    """Every CSV a person can take away from DB, by the CLI, as rows."""
+    report = os.path.join(tmp, f'{name}-report.csv')
+    ok(cli('report', 'shelter-status', '--all', '--format', 'csv', '--out', report, db=db), 'report csv')
+    found = {'report': read_csv(report)}
+    for kind, args in (('missing', ('safety', 'missing', '--csv')), ('visits', ('support', 'sheet', '--csv'))):
+        out = ok(cli(*args, db=db), ' '.join(args)).out
+        assert out.startswith('\ufeff'), out[:20]
+        found[kind] = list(csv.reader(out[1:].splitlines()))
+    return found
+
+
+def test_exercise_marks(tmp):
+    if MAKE_EXERCISE_DB is None:
+        raise Skip('no make-exercise-db')
+    exercise = os.path.join(tmp, 'exercise.db')
+    r = subprocess.run([MAKE_EXERCISE_DB, exercise, SEEDS], capture_output=True, timeout=120)
+    assert r.returncode == 0, r
+    assert info(exercise)['is_exercise'] is True and info(exercise)['is_demo'] is False
+    live = seeded(tmp)
+    assert info(live)['is_exercise'] is False
+
+    # Every page of every printout carries the band, in words a PDF search finds.
+    for kind, path in printouts(exercise, tmp, 'exercise').items():
+        pages = pdf_pages(path)
+        assert pages, kind
+        unmarked = [n for n, page in enumerate(pages, 1) if EXERCISE_MARK not in page]
+        assert not unmarked, f'{kind}: pages {unmarked} of {len(pages)} say nothing of the exercise'
+    for kind, path in printouts(live, tmp, 'live').items():
+        assert not any('EXERCISE' in page or '訓練 EXERCISE' in page for page in pdf_pages(path)), kind
+
+    # The cards still scan under the mark, each with its own strip.
+    cards = os.path.join(tmp, 'exercise-cards.pdf')
+    subprocess.run(['pdftoppm', '-r', '300', '-gray', '-png', cards, os.path.join(tmp, 'card')],
+                   check=True, capture_output=True, timeout=120)
+    pngs = sorted(f for f in os.listdir(tmp) if f.startswith('card') and f.endswith('.png'))
+    texts = [t for png in pngs for t in zbar(os.path.join(tmp, png))]
+    n_cards = sum(page.count('訓練 EXERCISE') - 1 for page in pdf_pages(cards))  # less the page's band
+    assert len(texts) == n_cards == 30, (len(texts), n_cards)
+
+    # Each CSV row starts with the mark, the first row's the whole sentence.
+    for kind, rows in exports(exercise, tmp, 'exercise').items():
+        assert rows[0][0] == EXERCISE_MARK, (kind, rows[0])
+        assert all(row[0] == '訓練 EXERCISE' for row in rows[1:]), (kind, [r for r in rows if r[0] != '訓練 EXERCISE'])
+        assert len(rows) > 2, kind
+    for kind, rows in exports(live, tmp, 'live').items():
+        assert not any('EXERCISE' in cell for row in rows for cell in row), kind
+
+    # The JSON reports say which they are, first.
+    for args in (('safety', 'summary', '--json'), ('support', 'summary', '--json')):
+        for db, expected in ((exercise, True), (live, False)):
+            report = json.loads(ok(cli(*args, db=db), ' '.join(args)).out)
+            assert next(iter(report)) == 'is_exercise' and report['is_exercise'] is expected, (args, report)
+
+
 def png_bytes(width=4, height=4, rgb=(40, 120, 200)):
     """A small valid PNG, made with zlib alone."""
     import struct
@@ -1604,6 +1687,8 @@ TESTS = [
     ('support import: CP932 welfare export, preview, apply, leavers marked, bad rows refused', test_support_import),
     ('support status: reports, double press, summary, unconfirmed list', test_support_status),
     ('support sheet: visit lists by district as PDF and CSV', test_support_sheet),
+    ('an exercise: every printed page, CSV row and JSON report says so; a live database’s never',
+     test_exercise_marks),
     ('map import-tiles: a z/x/y.png folder packed into MBTiles; a broken tile refused', test_map_import_tiles),
     ('map import-addresses and geocode: CP932 reference, addresses written many ways, bad rows refused',
      test_map_addresses_and_geocode),

@@ -445,7 +445,7 @@ test_sheet_pdf (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (cards->len, ==, 12);
   g_assert_cmpuint (sd_qr_sheet_n_pages (cards->len), ==, 2);
-  g_assert_true (sd_qr_sheet_write_pdf ((SdQrSheetCard *) cards->data, cards->len, pdf, &error));
+  g_assert_true (sd_qr_sheet_write_pdf ((SdQrSheetCard *) cards->data, cards->len, FALSE, pdf, &error));
   g_assert_no_error (error);
 
   {

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-signin-page.h"
+#include "sd-window.h"
 
 typedef gboolean (*SdUiCondition) (gpointer user_data);
 
@@ -190,6 +191,48 @@ sd_ui_report_wide (GtkWidget *widget,
   g_test_message ("%*s%s needs %d px", depth * 2, "", gtk_widget_get_name (widget), minimum);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     sd_ui_report_wide (child, width, depth + 1);
+}
+
+static inline gboolean
+sd_ui_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/* A desk window on STORE, WIDTH × HEIGHT, shown; the test owns it. */
+static inline SdWindow *
+sd_ui_window_new (SdStore *store,
+                  int      width,
+                  int      height)
+{
+  SdWindow *window = sd_window_new (NULL, store, FALSE);
+
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* Closes WINDOW and fails the test if anything still holds it. */
+static inline void
+sd_ui_window_close (gpointer window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* The text of the PDF at PATH, as pdftotext reads it (pages apart by \f). */
+static inline char *
+sd_ui_pdf_text (const char *path)
+{
+  const char *argv[] = { "pdftotext", "-layout", path, "-", NULL };
+  char *out = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                               &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
 }
 
 typedef gboolean (*SdUiMatch) (GtkWidget *widget, gconstpointer data);

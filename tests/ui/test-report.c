@@ -39,19 +39,6 @@ export_done (gpointer page)
   return g_object_get_data (page, "done") != NULL;
 }
 
-static char *
-pdf_text (const char *path)
-{
-  const char *argv[] = { "pdftotext", "-layout", path, "-", NULL };
-  char *out = NULL;
-  int status;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
-                               &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
 static void
 export (SdReportPage *page, const char *name, SdReportFormat format, GError **error)
 {
@@ -233,7 +220,7 @@ test_record_save_print (void)
 
     g_assert_cmpstr (path, ==, dir);
   }
-  text = pdf_text (pdf);
+  text = sd_ui_pdf_text (pdf);
   g_assert_nonnull (strstr (text, "毛布 30枚"));
   g_assert_nonnull (strstr (text, "S01"));
 
@@ -278,7 +265,7 @@ test_record_save_print (void)
     g_assert_cmpint (gtk_print_operation_run (op, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, &error), ==,
                      GTK_PRINT_OPERATION_RESULT_APPLY);
     g_assert_no_error (error);
-    printed_text = pdf_text (printed);
+    printed_text = sd_ui_pdf_text (printed);
     g_assert_nonnull (strstr (printed_text, "毛布 30枚"));
   }
 

@@ -10,6 +10,7 @@
 
 #include "sd-csv.h"
 #include "sd-error.h"
+#include "sd-exercise-mark.h"
 
 static SdCsvReader *
 reader_for (const char *data,
@@ -480,6 +481,30 @@ test_write_stream (void)
                    text, length);
 }
 
+/* An exercise's file: every row, an empty one and one of numbers
+ * included, starts with the mark; the first row's is the whole sentence. */
+static void
+test_write_exercise (void)
+{
+  g_autoptr(SdCsvWriter) writer = sd_csv_writer_new ();
+  g_autoptr(SdCsvReader) reader = NULL;
+  g_autofree char *mark = sd_exercise_mark_text ();
+
+  sd_csv_writer_mark_exercise (writer);
+  sd_csv_writer_add_row (writer, "見出し", "=1", NULL);
+  sd_csv_writer_add_number (writer, 7);
+  sd_csv_writer_add_text (writer, "a");
+  sd_csv_writer_end_row (writer);
+  sd_csv_writer_end_row (writer);
+
+  g_assert_true (g_str_has_prefix (mark, SD_EXERCISE_WORD " "));
+  reader = read_back (writer);
+  ROW (reader, 1, mark, "見出し", "'=1");
+  ROW (reader, 2, SD_EXERCISE_WORD, "7", "a");
+  ROW (reader, 3, SD_EXERCISE_WORD);
+  assert_end (reader);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -501,6 +526,7 @@ main (int   argc,
   g_test_add_func ("/csv/write/round-trip", test_write_round_trip);
   g_test_add_func ("/csv/write/numbers", test_write_numbers);
   g_test_add_func ("/csv/write/stream", test_write_stream);
+  g_test_add_func ("/csv/write/exercise", test_write_exercise);
 
   return g_test_run ();
 }

@@ -375,6 +375,7 @@ typedef struct {
   char       *site_name;
   gint64      now;
   gboolean    pdf;
+  gboolean    exercise;
 } SaveJob;
 
 static void
@@ -401,7 +402,8 @@ save_thread (GTask        *task,
     {
       g_autofree char *path = g_file_get_path (job->file);
 
-      ok = sd_safety_write_call_sheets (job->rollcall, job->missing, job->site_name, job->now, path, &error);
+      ok = sd_safety_write_call_sheets (job->rollcall, job->missing, job->exercise, job->site_name, job->now, path,
+                                        &error);
     }
   else
     {
@@ -409,7 +411,8 @@ save_thread (GTask        *task,
                                                         G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                                                         cancellable, &error);
 
-      ok = out != NULL && sd_safety_write_missing_csv (job->missing, G_OUTPUT_STREAM (out), cancellable, &error) &&
+      ok = out != NULL &&
+           sd_safety_write_missing_csv (job->missing, job->exercise, G_OUTPUT_STREAM (out), cancellable, &error) &&
            g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, &error);
     }
   if (ok)
@@ -454,6 +457,7 @@ sd_safety_dashboard_save_async (SdSafetyDashboard  *self,
   job->site_name = g_strdup (sd_store_get_site_name (self->store));
   job->now = sd_store_now_ms (self->store);
   job->pdf = pdf;
+  job->exercise = sd_store_get_is_exercise (self->store);
   g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
   g_task_run_in_thread (task, save_thread);
 }

@@ -192,15 +192,12 @@ median_response (GListModel *injects,
 
 /* ---- PDF ---- */
 
-#define EXERCISE_BAND "訓練 EXERCISE"
-
+/* The exercise's mark is the sheet's own, as each page begins
+ * (sd-exercise-mark.h); the title goes under it. */
 static void
 begin_page (SdSheet    *sheet,
             const char *title)
 {
-  g_autofree char *band = g_strdup_printf ("%s — %s", EXERCISE_BAND, _("not real data"));
-
-  sd_sheet_band (sheet, band);
   sd_sheet_text (sheet, SD_SHEET_MARGIN, 30, SD_SHEET_WIDTH - 2 * SD_SHEET_MARGIN, title, 14, TRUE);
   sheet->y = 54;
 }
@@ -319,7 +316,7 @@ sd_exercise_write_review_pdf (SdStore     *store,
   series = sd_exercise_review_series (store, MAX (review_end (store, &clock) / 96, 60000), error);
   injects = series != NULL ? sd_exercise_list_injects (store, error) : NULL;
   observations = injects != NULL ? read_observations (store, error) : NULL;
-  if (observations == NULL || (sheet = sd_sheet_new (path, error)) == NULL)
+  if (observations == NULL || (sheet = sd_sheet_new (path, sd_store_get_is_exercise (store), error)) == NULL)
     {
       sd_exercise_clock_clear (&clock);
       return FALSE;
@@ -464,8 +461,8 @@ sd_exercise_write_review_csv (SdStore     *store,
 
   if (observations == NULL)
     return FALSE;
-  /* A spreadsheet user sees it first. */
-  sd_csv_writer_add_row (csv, EXERCISE_BAND, _("not real data"), NULL);
+  if (sd_store_get_is_exercise (store))
+    sd_csv_writer_mark_exercise (csv);
   sd_csv_writer_add_row (csv, _("Kind"), _("Serial"), _("Due"), _("Delivered"), _("Acknowledged"), _("Done"),
                          _("Seconds to acknowledge"), _("Seconds to done"), _("Done by"), _("State"), _("To"),
                          _("Description"), _("Expected action"), NULL);
@@ -520,7 +517,8 @@ sd_exercise_write_series_csv (SdStore     *store,
 
   if (series == NULL)
     return FALSE;
-  sd_csv_writer_add_row (csv, EXERCISE_BAND, _("not real data"), NULL);
+  if (sd_store_get_is_exercise (store))
+    sd_csv_writer_mark_exercise (csv);
   sd_csv_writer_add_row (csv, _("Time"), _("Staying"), _("In the shelter"), _("Out for now"), _("Staff answered"),
                          _("Roster"), _("Support list unconfirmed"), _("Support list"), NULL);
   for (guint i = 0; i < series->len; i++)

@@ -16,6 +16,7 @@
 
 gboolean
 sd_safety_write_missing_csv (GListModel     *missing,
+                             gboolean        exercise,
                              GOutputStream  *out,
                              GCancellable   *cancellable,
                              GError        **error)
@@ -23,6 +24,9 @@ sd_safety_write_missing_csv (GListModel     *missing,
   g_autoptr(SdCsvWriter) csv = sd_csv_writer_new ();
 
   g_return_val_if_fail (G_IS_LIST_MODEL (missing), FALSE);
+
+  if (exercise)
+    sd_csv_writer_mark_exercise (csv);
 
   sd_csv_writer_add_row (csv, _("No."), _("Name"), _("Kana"), _("Department"), _("Section"), _("Rank"),
                          _("Phone"), NULL);
@@ -62,12 +66,13 @@ page_head (SdSheet    *sheet,
                              _("Note") };
 
   cairo_set_source_rgb (sheet->cr, 0, 0, 0);
-  /* A drill's sheets must never be taken for a real incident's. */
+  /* A drill's sheets must never be taken for a real incident's; the
+   * drill's band goes under an exercise's (sheet->top). */
   if (sd_rollcall_get_is_drill (rollcall))
     sd_sheet_band (sheet, _("DRILL — not a real incident"));
-  sd_sheet_text (sheet, MARGIN, 30, A4_WIDTH - 2 * MARGIN, title, 18, TRUE);
-  sd_sheet_text (sheet, MARGIN, 56, A4_WIDTH - 2 * MARGIN, line, 9, FALSE);
-  sheet->y = 78;
+  sd_sheet_text (sheet, MARGIN, sheet->top + 30, A4_WIDTH - 2 * MARGIN, title, 18, TRUE);
+  sd_sheet_text (sheet, MARGIN, sheet->top + 56, A4_WIDTH - 2 * MARGIN, line, 9, FALSE);
+  sheet->y = sheet->top + 78;
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
     sd_sheet_text (sheet, columns[c].x + 2, sheet->y, columns[c].width - 4, headings[c], 9, TRUE);
   sheet->y += 16;
@@ -98,6 +103,7 @@ person_row (SdSheet *sheet,
 gboolean
 sd_safety_write_call_sheets (SdRollcall     *rollcall,
                              GListModel     *missing,
+                             gboolean        exercise,
                              const char     *site_name,
                              gint64          now_ms,
                              const char     *path,
@@ -113,7 +119,7 @@ sd_safety_write_call_sheets (SdRollcall     *rollcall,
   g_return_val_if_fail (G_IS_LIST_MODEL (missing), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  sheet = sd_sheet_new (path, error);
+  sheet = sd_sheet_new (path, exercise, error);
   if (sheet == NULL)
     return FALSE;
   n = g_list_model_get_n_items (missing);

@@ -13,8 +13,10 @@ G_BEGIN_DECLS
 
 /* MISSING: SdStaff, as sd_store_list_safety_missing() gives them.  One
  * CSV row each (staff number, name, kana, department, section, rank,
- * phone), for Excel in Japan (sd-csv.h). */
+ * phone), for Excel in Japan (sd-csv.h).  EXERCISE: the database is an
+ * exercise's (sd_store_get_is_exercise), and every row says so. */
 gboolean sd_safety_write_missing_csv (GListModel     *missing,
+                                      gboolean        exercise,
                                       GOutputStream  *out,
                                       GCancellable   *cancellable,
                                       GError        **error);
@@ -22,10 +24,12 @@ gboolean sd_safety_write_missing_csv (GListModel     *missing,
 /* Call sheets on A4: a page (or more) per department, each person with
  * their phone and empty boxes for the caller to write when they called,
  * whether they reached them and what they said.  A drill's sheets say
- * so on every page.  Written beside PATH and renamed, so a failure
- * never leaves half a PDF under the name asked for. */
+ * so on every page, and so do an exercise's (EXERCISE).  Written beside
+ * PATH and renamed, so a failure never leaves half a PDF under the name
+ * asked for. */
 gboolean sd_safety_write_call_sheets (SdRollcall     *rollcall,
                                       GListModel     *missing,
+                                      gboolean        exercise,
                                       const char     *site_name,
                                       gint64          now_ms,
                                       const char     *path,

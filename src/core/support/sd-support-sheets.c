@@ -213,7 +213,7 @@ sd_support_write_visit_lists (SdStore                *store,
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_MISSING, _("Nobody on the support list matches: nothing to print."));
       return FALSE;
     }
-  sheet = sd_sheet_new (path, error);
+  sheet = sd_sheet_new (path, sd_store_get_is_exercise (store), error);
   if (sheet == NULL)
     return FALSE;
   for (guint i = 0; i < rows->len; i++)
@@ -261,6 +261,8 @@ sd_support_write_visit_csv (SdStore                *store,
   rows = rows_of (store, filter, by_supporter, &list, error);
   if (rows == NULL)
     return FALSE;
+  if (sd_store_get_is_exercise (store))
+    sd_csv_writer_mark_exercise (csv);
   sd_csv_writer_add_row (csv, by_supporter ? _("Supporter") : _("District"), _("No."), _("Full name"), _("Kana"),
                          _("Age"), _("Address"), _("Phone"), _("Reason"), _("Care level"), _("Disability"),
                          _("What to bring"), _("Emergency contact"), _("Status"), NULL);

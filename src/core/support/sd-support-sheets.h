@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 /* A4, large type: a page (or more) a group, each person with the
  * address, phone, reason, what to bring and the emergency contact, and
  * boxes to tick (visited at, one box a status) and write in.  Written
- * beside PATH and renamed.  *OUT_PEOPLE: how many rows were printed. */
+ * beside PATH and renamed.  *OUT_PEOPLE: how many rows were printed.
+ * An exercise's lists carry its mark on every page. */
 gboolean sd_support_write_visit_lists (SdStore                *store,
                                        const SdSupportFilter  *filter,
                                        gboolean                by_supporter,
@@ -30,7 +31,8 @@ gboolean sd_support_write_visit_lists (SdStore                *store,
 
 /* The same rows as CSV for Excel in Japan (sd-csv.h): group, number,
  * name, kana, age, address, phone, reason, care level, disability, what
- * to bring, emergency contact, status. */
+ * to bring, emergency contact, status.  An exercise's rows each start
+ * with a cell that says so (sd_csv_writer_mark_exercise). */
 gboolean sd_support_write_visit_csv   (SdStore                *store,
                                        const SdSupportFilter  *filter,
                                        gboolean                by_supporter,
