@@ -373,6 +373,7 @@ test_live (Fixture *f, gconstpointer data)
     "1,T+00:00,,S01 opens,,shelter-open S01\n"
     "2,T+00:10,S01 受付,Many people at the door,Set up a second desk,\n"
     "3,T+00:20,本部,A report is due,Send the report,\n"
+    "3b,T+00:20,,The reader at S01 fails,,reader fails at=S01 for=20m\n"
     "4,T+00:30,,People arrive,,arrivals shelter=S01 people=40 over=20m\n"
     "5,T+05:00,全員,Late inject,Nothing,\n"
     "6,T+06:00,全員,Skipped inject,Nothing,\n");
@@ -430,6 +431,12 @@ test_live (Fixture *f, gconstpointer data)
   g_assert_false (sd_exercise_retime (store, "5", 60000, &error));
   g_clear_error (&error);
 
+  /* The reader at S01 fails from T+00:20 for 20 minutes; elsewhere,
+   * readers work, and the network is up. */
+  g_assert_true (sd_exercise_fault_now (store, "reader", "S01"));
+  g_assert_false (sd_exercise_fault_now (store, "reader", "S02"));
+  g_assert_false (sd_exercise_fault_now (store, "network", "S01"));
+
   /* Half-way through the arrivals the console closes; another takes over. */
   tick_until (store, engine, 40 * 60000);
   g_assert_true (sd_exercise_pause (store, &error));
@@ -442,6 +449,8 @@ test_live (Fixture *f, gconstpointer data)
     g_assert_true (sd_exercise_get_clock (store, &clock, &error));
     g_assert_cmpint (clock.state, ==, SD_EXERCISE_PAUSED);
     paused_at = clock.clock_ms;
+    /* Past T+00:40 the reader works again. */
+    g_assert_false (sd_exercise_fault_now (store, "reader", "S01"));
     sd_exercise_clock_clear (&clock);
     g_assert_cmpint (persons, >, 0);
     g_assert_cmpint (persons, <, 40);

@@ -521,3 +521,34 @@ sd_exercise_add_observation (SdStore     *store,
     }
   return _sd_txn_commit (g_steal_pointer (&txn), error);
 }
+
+gboolean
+sd_exercise_fault_now (SdStore    *store,
+                       const char *kind,
+                       const char *shelter_code)
+{
+  sqlite3_stmt *stmt;
+  gint64 now;
+  gboolean failing;
+
+  g_return_val_if_fail (SD_IS_STORE (store) && kind != NULL, FALSE);
+
+  if (!sd_store_get_is_exercise (store))
+    return FALSE;
+  now = now_of (store, NULL);
+  if (now < 0)
+    return FALSE;
+  stmt = _sd_store_prepare (store, "SELECT EXISTS (SELECT 1 FROM exercise_faults f LEFT JOIN shelters s "
+                                   "  ON s.id = f.shelter_id WHERE f.kind = ?1 AND f.from_ms <= ?2 "
+                                   "  AND (f.until_ms IS NULL OR f.until_ms > ?2) "
+                                   "  AND (f.shelter_id IS NULL OR s.code = ?3))", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (shelter_code != NULL)
+    sqlite3_bind_text (stmt, 3, shelter_code, -1, SQLITE_TRANSIENT);
+  failing = _sd_store_step (store, stmt, _("read the exercise"), NULL) == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return failing;
+}

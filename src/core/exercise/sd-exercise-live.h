@@ -124,4 +124,12 @@ gboolean    sd_exercise_add_observation (SdStore       *store,
                                          const char    *text,
                                          GError       **error);
 
+/* Whether the scenario has KIND ("network" or "reader") failing now, at
+ * SHELTER_CODE or everywhere (a network outage, a card reader that does
+ * not answer): the desk then behaves as it would.  FALSE on a database
+ * that is not an exercise, or when nothing fails. */
+gboolean    sd_exercise_fault_now    (SdStore          *store,
+                                      const char       *kind,
+                                      const char       *shelter_code);
+
 G_END_DECLS
