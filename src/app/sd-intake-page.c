@@ -16,6 +16,7 @@
 #include "sd-application.h"
 #include "sd-card-dialog.h"
 #include "sd-duplicate-dialog.h"
+#include "sd-exercise-live.h"
 #include "sd-intake-page.h"
 #include "sd-toast.h"
 #include "sd-qr-dialog.h"
@@ -250,6 +251,19 @@ read_card_action (GtkWidget  *widget,
   const char *demo_card = g_getenv ("SD_DEMO_CARD");
   SdCardDialog *dialog;
 
+  /* A scenario's "reader fails" at this shelter: the reader does not
+   * answer, as a real one would not, and the volunteer goes on by hand. */
+  if (self->store != NULL && sd_store_get_is_exercise (self->store))
+    {
+      g_autoptr(SdShelter) shelter = sd_shelter_picker_get_shelter (self->shelter_picker);
+
+      if (sd_exercise_fault_now (self->store, "reader", shelter != NULL ? sd_shelter_get_code (shelter) : NULL))
+        {
+          set_message (self, _("The card reader does not answer (exercise). Register this household by hand, "
+                               "or scan their QR code."), TRUE);
+          return;
+        }
+    }
   /* The sample card is offered on the demo database only. */
   if (self->store == NULL || !sd_store_get_is_demo (self->store) ||
       demo_card == NULL || !g_file_test (demo_card, G_FILE_TEST_IS_EXECUTABLE))

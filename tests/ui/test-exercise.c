@@ -13,6 +13,9 @@
  * no band.  Each screen is saved as exercise-WxH-PAGE.png.
  */
 #include "sd-application.h"
+#include "sd-exercise.h"
+#include "sd-intake-page.h"
+#include "sd-shelter-picker.h"
 #include "sd-qr-dialog.h"
 #include "sd-report-page.h"
 #include "sd-ui-test.h"
@@ -276,6 +279,82 @@ test_no_band_elsewhere (void)
     }
 }
 
+static char *make_database (const char *folder, const char *name, gboolean exercise, gboolean seeded);
+
+static gboolean
+label_says (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), data) != NULL;
+}
+
+/* A scenario's "reader fails at=S01": the intake desk of S01 says the
+ * reader does not answer and opens no card dialog; at S02 it reads. */
+static void
+test_reader_fails (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = make_database (dir, "reader.sqlite", TRUE, TRUE);
+  const char *csv = "serial,time,description,action\n1,T+00:00,The reader at S01 fails,reader fails at=S01\n";
+  g_autoptr(GBytes) bytes = g_bytes_new (csv, strlen (csv));
+  g_autoptr(SdScenario) scenario = sd_scenario_parse (bytes, "reader.csv", FALSE, &error);
+  SdWindow *window;
+  GtkWidget *page;
+  SdShelterPicker *picker;
+  const char *says = "does not answer";
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(SdStore) store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+    g_autoptr(SdExerciseEngine) engine = sd_exercise_engine_new (store, scenario, 1, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (sd_exercise_engine_run_all (engine, &error));
+    g_assert_no_error (error);
+  }
+  window = open_window (path, 1366, 768);
+  sign_in (sd_window_get_signin_page (window), "1001", "123456");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "intake"));
+  page = sd_window_get_desk_page (window, "intake");
+  picker = sd_intake_page_get_shelter_picker (SD_INTAKE_PAGE (page));
+  {
+    g_autoptr(GListModel) shelters = NULL;
+    g_autoptr(SdStore) store = sd_store_open (path, SD_STORE_OPEN_READ_ONLY, &error);
+    g_autoptr(SdShelter) s01 = sd_store_find_shelter (store, "S01", &error);
+    g_autoptr(SdShelter) s02 = sd_store_find_shelter (store, "S02", &error);
+
+    g_assert_no_error (error);
+    sd_shelter_picker_set_shelter_id (picker, sd_shelter_get_id (s01));
+    sd_ui_run_for (200);
+    g_assert_true (gtk_widget_activate_action (page, "intake.read-card", NULL));
+    sd_ui_run_for (300);
+    g_assert_nonnull (sd_ui_find (page, label_says, says));
+    /* No card dialog: the window is the only one up. */
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 1);
+    sd_ui_screenshot (GTK_WIDGET (window), "exercise-reader-fails-1366x768");
+
+    sd_shelter_picker_set_shelter_id (picker, sd_shelter_get_id (s02));
+    sd_ui_run_for (200);
+    g_assert_true (gtk_widget_activate_action (page, "intake.read-card", NULL));
+    sd_ui_run_for (300);
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 2);
+  }
+  /* Close the card dialog, then the window. */
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i - 1);
+
+        if (w != GTK_WINDOW (window))
+          gtk_window_destroy (w);
+      }
+  }
+  sd_ui_window_close (window);
+}
+
 static char *
 make_database (const char *folder,
                const char *name,
@@ -323,6 +402,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/exercise/band-accessible", test_band_accessible);
   g_test_add_func ("/ui/exercise/no-band-elsewhere", test_no_band_elsewhere);
   g_test_add_func ("/ui/exercise/printing-says-so", test_printing_says_so);
+  g_test_add_func ("/ui/exercise/reader-fails", test_reader_fails);
   rc = g_test_run ();
 
   g_free (exercise_path);
