@@ -14,6 +14,9 @@
  */
 #include "sd-application.h"
 #include "sd-exercise.h"
+#include "sd-exercise-live.h"
+#include "sd-exercise-scrubber.h"
+#include "sd-exercise-snapshot.h"
 #include "sd-intake-page.h"
 #include "sd-shelter-picker.h"
 #include "sd-qr-dialog.h"
@@ -355,6 +358,65 @@ test_reader_fails (void)
   sd_ui_window_close (window);
 }
 
+static gboolean
+scrubber_showed (gpointer data)
+{
+  return sd_exercise_scrubber_get_summary (data) != NULL;
+}
+
+/* The scrubber on the demo's M7 day: at T+06:00 it shows what the
+ * snapshot of that moment holds, computed in its worker. */
+static void
+test_scrubber (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = make_database (dir, "scrubber.sqlite", TRUE, TRUE);
+  g_autofree char *scenario_path = g_build_filename (g_getenv ("SD_SEEDS_DIR"), "scenarios", "m7-day1.csv", NULL);
+  g_autoptr(SdScenario) scenario = sd_scenario_load (scenario_path, &error);
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdExerciseSnapshot) expected = NULL;
+  g_autofree char *expected_text = NULL;
+  GtkWidget *window, *scrubber;
+
+  g_assert_no_error (error);
+  store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(SdExerciseEngine) engine = sd_exercise_engine_new (store, scenario, 7, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (sd_exercise_engine_run_all (engine, &error));
+  }
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 600);
+  scrubber = sd_exercise_scrubber_new ();
+  gtk_widget_set_margin_start (scrubber, 24);
+  gtk_widget_set_margin_end (scrubber, 24);
+  gtk_widget_set_margin_top (scrubber, 24);
+  gtk_window_set_child (GTK_WINDOW (window), scrubber);
+  gtk_window_present (GTK_WINDOW (window));
+  sd_exercise_scrubber_set_store (SD_EXERCISE_SCRUBBER (scrubber), store);
+  sd_exercise_scrubber_set_time (SD_EXERCISE_SCRUBBER (scrubber), 6 * 3600000);
+  g_assert_cmpint (sd_exercise_scrubber_get_time (SD_EXERCISE_SCRUBBER (scrubber)), ==, 6 * 3600000);
+  sd_ui_wait_for (scrubber_showed, scrubber);
+  sd_ui_run_for (500);
+  {
+    SdExerciseClock clock;
+
+    g_assert_true (sd_exercise_get_clock (store, &clock, &error));
+    expected = sd_exercise_snapshot_at (store, clock.start_at + 6 * 3600000, &error);
+    sd_exercise_clock_clear (&clock);
+  }
+  g_assert_no_error (error);
+  expected_text = g_strdup_printf ("%u %u %u %u", expected->staying, expected->in_shelter, expected->out_now,
+                                   expected->households);
+  g_test_message ("scrubber: %s", sd_exercise_scrubber_get_summary (SD_EXERCISE_SCRUBBER (scrubber)));
+  g_assert_true (g_str_has_prefix (sd_exercise_scrubber_get_summary (SD_EXERCISE_SCRUBBER (scrubber)), expected_text));
+  g_assert_cmpuint (expected->staying, >, 1000);
+  sd_ui_screenshot (window, "exercise-scrubber-1024x600");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static char *
 make_database (const char *folder,
                const char *name,
@@ -403,6 +465,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/exercise/no-band-elsewhere", test_no_band_elsewhere);
   g_test_add_func ("/ui/exercise/printing-says-so", test_printing_says_so);
   g_test_add_func ("/ui/exercise/reader-fails", test_reader_fails);
+  g_test_add_func ("/ui/exercise/scrubber", test_scrubber);
   rc = g_test_run ();
 
   g_free (exercise_path);
