@@ -305,7 +305,8 @@ test_reader_fails (void)
   SdWindow *window;
   GtkWidget *page;
   SdShelterPicker *picker;
-  const char *says = "does not answer";
+  const char *says = g_dgettext (GETTEXT_PACKAGE, "The card reader does not answer (exercise). Register this "
+                                                  "household by hand, or scan their QR code.");
 
   g_assert_no_error (error);
   {
