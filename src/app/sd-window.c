@@ -18,6 +18,8 @@
  */
 #include "sd-checkin-page.h"
 #include "sd-enquiry-page.h"
+#include "sd-exercise-live.h"
+#include "sd-exercise-page.h"
 #include "sd-intake-page.h"
 #include "sd-settings.h"
 #include "sd-report-page.h"
@@ -65,6 +67,7 @@ struct _SdWindow
   SdReportPage         *report_page;
   SdSafetyPage         *safety_page;
   SdSupportPage        *support_page;
+  SdExercisePage       *exercise_page;
   SdSyncPage           *sync_page;
 
   /* Owned References */
@@ -98,13 +101,23 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- desks ---- */
 
+/* Whether this file has DESK at all: the exercise console is for an
+ * exercise database alone. */
+static gboolean
+desk_exists (SdWindow *self,
+             SdDesk    desk)
+{
+  return desk != SD_DESK_EXERCISE || (self->store != NULL && sd_store_get_is_exercise (self->store));
+}
+
 static void
 apply_role (SdWindow *self)
 {
   for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
     {
       GtkWidget *child = gtk_stack_get_child_by_name (self->desk_stack, sd_desk_to_string (desk));
-      gboolean allowed = self->staff != NULL && sd_role_allows_desk (sd_staff_get_role (self->staff), desk);
+      gboolean allowed = self->staff != NULL && sd_role_allows_desk (sd_staff_get_role (self->staff), desk) &&
+                         desk_exists (self, desk);
 
       if (child != NULL)  /* a desk not built yet has no page */
         gtk_stack_page_set_visible (gtk_stack_get_page (self->desk_stack, child), allowed);
@@ -122,7 +135,7 @@ desk_allowed (SdWindow   *self,
   if (g_strcmp0 (name, "home") == 0)
     return TRUE;
   return sd_desk_from_string (name, &desk) && sd_role_allows_desk (sd_staff_get_role (self->staff), desk) &&
-         gtk_stack_get_child_by_name (self->desk_stack, name) != NULL;
+         desk_exists (self, desk) && gtk_stack_get_child_by_name (self->desk_stack, name) != NULL;
 }
 
 /* Shows desk NAME.  The focus leaves the old desk first: the stack would
@@ -153,7 +166,13 @@ show_desk_action (GtkWidget  *widget,
     {
       if (self->staff != NULL)
         {
-          AdwToast *toast = adw_toast_new (_("Your role cannot use this desk."));
+          SdDesk desk;
+          gboolean role_allows = sd_desk_from_string (name, &desk) &&
+                                 sd_role_allows_desk (sd_staff_get_role (self->staff), desk);
+          AdwToast *toast = adw_toast_new (role_allows && !desk_exists (self, desk)
+                                           ? _("The Exercise desk is for an exercise database "
+                                               "(shelterdesk-cli exercise new).")
+                                           : _("Your role cannot use this desk."));
 
           /* Short-lived, so it is gone before the next person signs in.
            * (Dismissing it by hand while libadwaita 1.2 still animates it
@@ -300,6 +319,8 @@ focus_desk (SdWindow *self)
     sd_safety_page_focus (self->safety_page);
   else if (g_str_equal (desk, "support"))
     sd_support_page_focus (self->support_page);
+  else if (g_str_equal (desk, "exercise"))
+    sd_exercise_page_focus (self->exercise_page);
   else
     gtk_widget_child_focus (gtk_stack_get_visible_child (self->desk_stack), GTK_DIR_TAB_FORWARD);
 }
@@ -814,6 +835,13 @@ sd_window_constructed (GObject *object)
   sd_safety_page_set_store (self->safety_page, self->store);
   sd_support_page_set_store (self->support_page, self->store);
   sd_sync_page_set_store (self->sync_page, self->store);
+  /* An exercise: what this desk writes is stamped in exercise time, as
+   * the engine's records are; the facilitator's console is offered. */
+  if (sd_store_get_is_exercise (self->store))
+    {
+      sd_exercise_follow_clock (self->store);
+      sd_exercise_page_set_store (self->exercise_page, self->store);
+    }
   apply_role (self);
   update_header (self);
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
@@ -953,6 +981,7 @@ sd_window_class_init (SdWindowClass *klass)
   g_type_ensure (SD_TYPE_REPORT_PAGE);
   g_type_ensure (SD_TYPE_SAFETY_PAGE);
   g_type_ensure (SD_TYPE_SUPPORT_PAGE);
+  g_type_ensure (SD_TYPE_EXERCISE_PAGE);
   g_type_ensure (SD_TYPE_SYNC_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
@@ -976,6 +1005,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, report_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, safety_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, support_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, exercise_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, sync_page);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, desk_changed_cb);
