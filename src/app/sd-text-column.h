@@ -21,4 +21,11 @@ void sd_column_view_add_text (GtkColumnView *view,
                               GtkSorter     *sorter,
                               int            width);
 
+/* The same, the cells showing the string property PROPERTY of the item
+ * and following it when it changes (a timer, a state). */
+void sd_column_view_add_property (GtkColumnView *view,
+                                  const char    *title,
+                                  const char    *property,
+                                  int            width);
+
 G_END_DECLS

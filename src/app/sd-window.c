@@ -19,6 +19,9 @@
 #include "sd-checkin-page.h"
 #include "sd-enquiry-page.h"
 #include "sd-exercise-mark.h"
+#include "sd-exercise-live.h"
+#include "sd-exercise-page.h"
+#include "sd-inject-strip.h"
 #include "sd-intake-page.h"
 #include "sd-settings.h"
 #include "sd-report-page.h"
@@ -68,7 +71,9 @@ struct _SdWindow
   SdReportPage         *report_page;
   SdSafetyPage         *safety_page;
   SdSupportPage        *support_page;
+  SdExercisePage       *exercise_page;
   SdSyncPage           *sync_page;
+  SdInjectStrip        *inject_strip;
 
   /* Owned References */
   SdStore              *store;
@@ -101,13 +106,23 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- desks ---- */
 
+/* Whether this file has DESK at all: the exercise console is for an
+ * exercise database alone. */
+static gboolean
+desk_exists (SdWindow *self,
+             SdDesk    desk)
+{
+  return desk != SD_DESK_EXERCISE || (self->store != NULL && sd_store_get_is_exercise (self->store));
+}
+
 static void
 apply_role (SdWindow *self)
 {
   for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
     {
       GtkWidget *child = gtk_stack_get_child_by_name (self->desk_stack, sd_desk_to_string (desk));
-      gboolean allowed = self->staff != NULL && sd_role_allows_desk (sd_staff_get_role (self->staff), desk);
+      gboolean allowed = self->staff != NULL && sd_role_allows_desk (sd_staff_get_role (self->staff), desk) &&
+                         desk_exists (self, desk);
 
       if (child != NULL)  /* a desk not built yet has no page */
         gtk_stack_page_set_visible (gtk_stack_get_page (self->desk_stack, child), allowed);
@@ -125,7 +140,7 @@ desk_allowed (SdWindow   *self,
   if (g_strcmp0 (name, "home") == 0)
     return TRUE;
   return sd_desk_from_string (name, &desk) && sd_role_allows_desk (sd_staff_get_role (self->staff), desk) &&
-         gtk_stack_get_child_by_name (self->desk_stack, name) != NULL;
+         desk_exists (self, desk) && gtk_stack_get_child_by_name (self->desk_stack, name) != NULL;
 }
 
 /* Shows desk NAME.  The focus leaves the old desk first: the stack would
@@ -156,7 +171,13 @@ show_desk_action (GtkWidget  *widget,
     {
       if (self->staff != NULL)
         {
-          AdwToast *toast = adw_toast_new (_("Your role cannot use this desk."));
+          SdDesk desk;
+          gboolean role_allows = sd_desk_from_string (name, &desk) &&
+                                 sd_role_allows_desk (sd_staff_get_role (self->staff), desk);
+          AdwToast *toast = adw_toast_new (role_allows && !desk_exists (self, desk)
+                                           ? _("The Exercise desk is for an exercise database "
+                                               "(shelterdesk-cli exercise new).")
+                                           : _("Your role cannot use this desk."));
 
           /* Short-lived, so it is gone before the next person signs in.
            * (Dismissing it by hand while libadwaita 1.2 still animates it
@@ -303,6 +324,8 @@ focus_desk (SdWindow *self)
     sd_safety_page_focus (self->safety_page);
   else if (g_str_equal (desk, "support"))
     sd_support_page_focus (self->support_page);
+  else if (g_str_equal (desk, "exercise"))
+    sd_exercise_page_focus (self->exercise_page);
   else
     gtk_widget_child_focus (gtk_stack_get_visible_child (self->desk_stack), GTK_DIR_TAB_FORWARD);
 }
@@ -353,11 +376,44 @@ folded_cb (SdWindow *self)
     self->folded_idle = g_idle_add (folded_idle_cb, self);
 }
 
+/* ---- an exercise's players ---- */
+
+/* Whom the desk on screen plays for in an exercise: a shelter's desks
+ * (intake, check-in, its report) for the shelter they work for; HQ's
+ * staff elsewhere for HQ; a shelter's staff elsewhere for the shelter
+ * their check-in desk works for (the kiosk's shelter at sign-in); the
+ * facilitator's console for nobody. */
+static void
+update_players (SdWindow *self)
+{
+  const char *desk = gtk_stack_get_visible_child_name (self->desk_stack);
+  SdShelterPicker *picker = NULL;
+  g_autoptr(SdShelter) shelter = NULL;
+
+  if (self->staff == NULL || g_strcmp0 (desk, "exercise") == 0)
+    {
+      sd_inject_strip_show_none (self->inject_strip);
+      return;
+    }
+  if (g_strcmp0 (desk, "intake") == 0)
+    picker = sd_intake_page_get_shelter_picker (self->intake_page);
+  else if (g_strcmp0 (desk, "report") == 0)
+    picker = sd_report_page_get_shelter_picker (self->report_page);
+  else if (g_strcmp0 (desk, "checkin") == 0 || sd_staff_get_role (self->staff) != SD_ROLE_HQ)
+    picker = sd_checkin_page_get_shelter_picker (self->checkin_page);
+  shelter = picker != NULL ? sd_shelter_picker_get_shelter (picker) : NULL;
+  if (picker != NULL && shelter == NULL)
+    sd_inject_strip_show_none (self->inject_strip);
+  else
+    sd_inject_strip_show_for (self->inject_strip, shelter != NULL ? sd_shelter_get_code (shelter) : NULL);
+}
+
 static void
 desk_changed_cb (SdWindow *self)
 {
   if (adw_flap_get_folded (self->flap))
     adw_flap_set_reveal_flap (self->flap, FALSE);
+  update_players (self);
   update_scan_catcher (self);
   focus_desk (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
@@ -454,6 +510,7 @@ sd_window_sign_in (SdWindow *self,
   apply_role (self);
   update_header (self);
   gtk_stack_set_visible_child_name (self->desk_stack, restored && desk_allowed (self, "intake") ? "intake" : "home");
+  update_players (self);
   show_main (self, "desks");
   focus_desk (self);
   if (restored)
@@ -525,6 +582,7 @@ reset (SdWindow *self)
   update_header (self);
   sd_signin_page_reset (self->signin_page);
   gtk_stack_set_visible_child_name (self->desk_stack, "home");
+  update_players (self);
   show_main (self, "signin");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_DESK]);
@@ -817,6 +875,24 @@ sd_window_constructed (GObject *object)
   sd_safety_page_set_store (self->safety_page, self->store);
   sd_support_page_set_store (self->support_page, self->store);
   sd_sync_page_set_store (self->sync_page, self->store);
+  /* An exercise: what this desk writes is stamped in exercise time, as
+   * the engine's records are; the facilitator's console and the
+   * players' strip are shown. */
+  if (sd_store_get_is_exercise (self->store))
+    {
+      sd_exercise_follow_clock (self->store);
+      sd_exercise_page_set_store (self->exercise_page, self->store);
+    }
+  sd_inject_strip_set_store (self->inject_strip, self->store);
+  {
+    SdShelterPicker *pickers[] = { sd_intake_page_get_shelter_picker (self->intake_page),
+                                   sd_checkin_page_get_shelter_picker (self->checkin_page),
+                                   sd_report_page_get_shelter_picker (self->report_page) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pickers); i++)
+      g_signal_connect_object (pickers[i], "notify::shelter-id", G_CALLBACK (update_players), self,
+                               G_CONNECT_SWAPPED);
+  }
   apply_role (self);
   update_header (self);
   /* Marked when the file was made and never unmarked: shown once, for
@@ -876,6 +952,14 @@ sd_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  /* The desks' shelter pickers say when they change; not to a window
+   * half gone. */
+  if (self->intake_page != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (sd_intake_page_get_shelter_picker (self->intake_page), self);
+      g_signal_handlers_disconnect_by_data (sd_checkin_page_get_shelter_picker (self->checkin_page), self);
+      g_signal_handlers_disconnect_by_data (sd_report_page_get_shelter_picker (self->report_page), self);
+    }
   g_clear_object (&self->scan_catcher);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
@@ -959,7 +1043,9 @@ sd_window_class_init (SdWindowClass *klass)
   g_type_ensure (SD_TYPE_REPORT_PAGE);
   g_type_ensure (SD_TYPE_SAFETY_PAGE);
   g_type_ensure (SD_TYPE_SUPPORT_PAGE);
+  g_type_ensure (SD_TYPE_EXERCISE_PAGE);
   g_type_ensure (SD_TYPE_SYNC_PAGE);
+  g_type_ensure (SD_TYPE_INJECT_STRIP);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, window_title);
@@ -984,7 +1070,9 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, report_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, safety_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, support_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, exercise_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, inject_strip);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, desk_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activity_cb);

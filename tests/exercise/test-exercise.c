@@ -414,6 +414,36 @@ test_live (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_false (sd_exercise_add_observation (store, "99", "no such inject", &error));
   g_clear_error (&error);
+  g_assert_true (sd_exercise_add_observation (store, NULL, "受付の列が道路まで", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GListModel) observations = sd_exercise_list_observations (store, &error);
+    g_autoptr(SdExerciseObservation) first = NULL, second = NULL;
+    gint64 at;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (observations), ==, 2);
+    first = g_list_model_get_item (observations, 0);
+    second = g_list_model_get_item (observations, 1);
+    g_assert_cmpstr (sd_exercise_observation_get_serial (first), ==, "2");
+    g_assert_cmpstr (sd_exercise_observation_get_text (first), ==, "二つ目の受付を15分で開設");
+    g_assert_null (sd_exercise_observation_get_serial (second));
+    at = sd_exercise_observation_get_at (first);
+    g_assert_cmpint (at, >, 0);
+    g_assert_cmpint (sd_exercise_observation_get_at (second), >=, at);
+  }
+  {
+    gint64 ms = -1;
+
+    g_assert_true (sd_scenario_parse_offset ("T+01:30", &ms));
+    g_assert_cmpint (ms, ==, 5400000);
+    g_assert_true (sd_scenario_parse_offset ("０：０５", &ms));
+    g_assert_cmpint (ms, ==, 300000);
+    g_assert_true (sd_scenario_parse_offset ("t+90", &ms));
+    g_assert_cmpint (ms, ==, 5400000);
+    g_assert_false (sd_scenario_parse_offset ("T+1:75", &ms));
+    g_assert_false (sd_scenario_parse_offset ("soon", &ms));
+  }
   g_assert_true (sd_exercise_mark_done (store, "2", "player", &error));
   g_assert_cmpstr (state_of (store, "2"), ==, "done");
   g_assert_cmpint (count (store, "SELECT count (*) FROM exercise_injects WHERE serial = '2' AND "

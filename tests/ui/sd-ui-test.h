@@ -5,8 +5,11 @@
  */
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
+#include <sqlite3.h>
 
+#include "sd-application.h"
 #include "sd-signin-page.h"
 #include "sd-window.h"
 
@@ -283,3 +286,96 @@ sign_in (SdSigninPage *page,
   sd_ui_wait_for (page_idle, page);
 }
 
+
+/* The start every UI test makes, as the desk's own: its languages (Japanese
+ * first), GTK and libadwaita, its style. */
+static inline void
+sd_ui_init (int    *argc,
+            char ***argv)
+{
+  sd_application_setup_i18n ();
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  sd_application_load_style ();
+}
+
+static inline gboolean
+sd_ui_window_mapped (gpointer window)
+{
+  return gtk_widget_get_mapped (window);
+}
+
+/* A desk window on the database at DB_PATH, on a store of its own (as
+ * another process would open it), WIDTH × HEIGHT, shown, and signed in
+ * as STAFF_NO with PIN.  sd_ui_close_window () ends it. */
+static inline SdWindow *
+sd_ui_open_window (const char *db_path,
+                   int         width,
+                   int         height,
+                   const char *staff_no,
+                   const char *pin)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (db_path, SD_STORE_OPEN_DEFAULT, &error);
+  SdWindow *window;
+
+  g_assert_no_error (error);
+  window = sd_window_new (NULL, store, FALSE);
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  sd_ui_wait_for (sd_ui_window_mapped, window);
+  sign_in (sd_window_get_signin_page (window), staff_no, pin);
+  g_assert_nonnull (sd_window_get_staff (window));
+  return window;
+}
+
+/* Closes WINDOW; a reference left anywhere fails the test. */
+static inline void
+sd_ui_close_window (SdWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* Keeps what WIDGET's window shows as screenshot NAME, then checks that
+ * it fits WIDTH × HEIGHT with every control inside (or in a scrolled
+ * area's reach); a screen too large is kept too, to be looked at. */
+static inline void
+sd_ui_check_screen (GtkWidget  *widget,
+                    int         width,
+                    int         height,
+                    const char *name)
+{
+  g_autoptr(GPtrArray) outside = g_ptr_array_new_with_free_func (g_free);
+
+  sd_ui_run_for (600);
+  sd_ui_screenshot (widget, name);
+  sd_ui_report_wide (widget, width, 0);
+  g_assert_cmpint (gtk_widget_get_width (widget), <=, width);
+  g_assert_cmpint (gtk_widget_get_height (widget), <=, height);
+  sd_ui_collect_outside (widget, widget, width, height, outside);
+  for (guint i = 0; i < outside->len; i++)
+    g_test_message ("%s: %s", name, (char *) g_ptr_array_index (outside, i));
+  g_assert_cmpuint (outside->len, ==, 0);
+}
+
+/* The first column of the first row SQL gives on the file at DB_PATH,
+ * read on a connection of its own, as text; NULL when there is no row. */
+static inline char *
+sd_ui_sql_text (const char *db_path,
+                const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}

@@ -25,38 +25,19 @@
 static char *dir;
 static char *db_path;
 
-static gboolean
-window_mapped (gpointer window)
-{
-  return gtk_widget_get_mapped (window);
-}
-
 static SdWindow *
 new_window (int         width,
             int         height,
             const char *staff_no,
             const char *pin)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdStore) store = sd_store_open (db_path, SD_STORE_OPEN_DEFAULT, &error);
-  SdWindow *window;
-
-  g_assert_no_error (error);
-  window = sd_window_new (NULL, store, FALSE);
-  g_object_ref_sink (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  sd_ui_wait_for (window_mapped, window);
-  sign_in (sd_window_get_signin_page (window), staff_no, pin);
-  g_assert_nonnull (sd_window_get_staff (window));
-  return window;
+  return sd_ui_open_window (db_path, width, height, staff_no, pin);
 }
 
 static void
 close_window (SdWindow *window)
 {
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  sd_ui_close_window (window);
 }
 
 static void
@@ -196,7 +177,7 @@ test_report_status (void)
   first = g_list_model_get_item (shown, 0);
   id = g_strdup (sd_json_item_get_string (first, "id"));
   dialog = sd_support_page_open_person (page, id);
-  sd_ui_wait_for (window_mapped, dialog);
+  sd_ui_wait_for (sd_ui_window_mapped, dialog);
   check_screen (GTK_WIDGET (dialog), 760, 600, "person");
 
   /* Evacuated without a shelter chosen is the first shelter; a wrong

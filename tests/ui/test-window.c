@@ -92,14 +92,23 @@ test_sign_in_wrong_then_right (void)
   close_window (window);
 }
 
-/* The desks built so far have a page; the others (staff safety, the
- * support list, HQ, exercises, sync) are not offered at all. */
+/* Whether the window has DESK for this file: built (HQ's is not yet),
+ * and the exercise console on an exercise database only. */
+static gboolean
+desk_exists (SdWindow *window,
+             SdDesk    desk)
+{
+  return sd_window_get_desk_page (window, sd_desk_to_string (desk)) != NULL &&
+         (desk != SD_DESK_EXERCISE || sd_store_get_is_exercise (sd_window_get_store (window)));
+}
+
+/* The desks built so far have a page; the others are not offered at all. */
 static gboolean
 desk_offered (SdWindow *window,
               SdRole    role,
               SdDesk    desk)
 {
-  return sd_role_allows_desk (role, desk) && sd_window_get_desk_page (window, sd_desk_to_string (desk)) != NULL;
+  return sd_role_allows_desk (role, desk) && desk_exists (window, desk);
 }
 
 static void
@@ -115,10 +124,15 @@ check_desks (SdWindow *window,
 
       gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "home");
       gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", name);
-      if (sd_window_get_desk_page (window, name) == NULL)
+      if (!desk_exists (window, desk))
         {
-          /* Not built yet: no placeholder in the sidebar, no shortcut. */
+          /* Not built yet, or not for this file: no placeholder in the
+           * sidebar, no shortcut. */
           g_assert_cmpstr (sd_window_get_visible_desk (window), ==, "home");
+          if (sd_window_get_desk_page (window, name) != NULL)
+            g_assert_false (gtk_stack_page_get_visible (
+              gtk_stack_get_page (GTK_STACK (gtk_widget_get_parent (sd_window_get_desk_page (window, name))),
+                                  sd_window_get_desk_page (window, name))));
           continue;
         }
       if (sd_role_allows_desk (role, desk))

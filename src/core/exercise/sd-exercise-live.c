@@ -552,3 +552,67 @@ sd_exercise_fault_now (SdStore    *store,
   sqlite3_reset (stmt);
   return failing;
 }
+
+/* ---- observations ---- */
+
+struct _SdExerciseObservation {
+  GObject parent_instance;
+  gint64  at;
+  char   *serial, *text;
+};
+
+G_DEFINE_FINAL_TYPE (SdExerciseObservation, sd_exercise_observation, G_TYPE_OBJECT)
+
+static void
+sd_exercise_observation_finalize (GObject *object)
+{
+  SdExerciseObservation *self = SD_EXERCISE_OBSERVATION (object);
+
+  g_free (self->serial);
+  g_free (self->text);
+  G_OBJECT_CLASS (sd_exercise_observation_parent_class)->finalize (object);
+}
+
+static void
+sd_exercise_observation_class_init (SdExerciseObservationClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sd_exercise_observation_finalize;
+}
+
+static void
+sd_exercise_observation_init (SdExerciseObservation *self)
+{
+}
+
+gint64 sd_exercise_observation_get_at (SdExerciseObservation *self) { return self->at; }
+const char *sd_exercise_observation_get_serial (SdExerciseObservation *self) { return self->serial; }
+const char *sd_exercise_observation_get_text (SdExerciseObservation *self) { return self->text; }
+
+GListModel *
+sd_exercise_list_observations (SdStore  *store,
+                               GError  **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_EXERCISE_OBSERVATION);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (store), NULL);
+
+  stmt = _sd_store_prepare (store, "SELECT at_ms, serial, text FROM exercise_observations ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = _sd_store_step (store, stmt, _("read the exercise"), error)) == SQLITE_ROW)
+    {
+      g_autoptr(SdExerciseObservation) observation = g_object_new (SD_TYPE_EXERCISE_OBSERVATION, NULL);
+
+      observation->at = sqlite3_column_int64 (stmt, 0);
+      /* NULL stays NULL: an observation about no inject. */
+      observation->serial = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      observation->text = g_strdup (_sd_column_text (stmt, 2));
+      g_list_store_append (list, observation);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}

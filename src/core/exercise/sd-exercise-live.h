@@ -131,5 +131,17 @@ gboolean    sd_exercise_add_observation (SdStore       *store,
 gboolean    sd_exercise_fault_now    (SdStore          *store,
                                       const char       *kind,
                                       const char       *shelter_code);
+#define SD_TYPE_EXERCISE_OBSERVATION (sd_exercise_observation_get_type ())
+G_DECLARE_FINAL_TYPE (SdExerciseObservation, sd_exercise_observation, SD, EXERCISE_OBSERVATION, GObject)
+
+/* Exercise time it was written at. */
+gint64      sd_exercise_observation_get_at     (SdExerciseObservation *self);
+/* The inject it is about, or NULL. */
+const char *sd_exercise_observation_get_serial (SdExerciseObservation *self);
+const char *sd_exercise_observation_get_text   (SdExerciseObservation *self);
+
+/* Every observation, in the order they were written. */
+GListModel *sd_exercise_list_observations (SdStore     *store,
+                                           GError     **error);
 
 G_END_DECLS

@@ -125,6 +125,19 @@ parse_offset (const char *text,
   return *out_ms <= 7 * 24 * 3600000LL;
 }
 
+gboolean
+sd_scenario_parse_offset (const char *text,
+                          gint64     *out_ms)
+{
+  g_autofree char *tidied = tidy (text);
+  g_autofree char *lower = g_ascii_strdown (tidied, -1);
+  const char *offset = g_str_has_prefix (lower, "t+") ? lower + 2 : lower;
+
+  g_return_val_if_fail (out_ms != NULL, FALSE);
+
+  return parse_offset (g_strstrip ((char *) offset), out_ms);
+}
+
 /* "T+01:30", or "after 12 +00:10" / "after 12". */
 static gboolean
 parse_time (SdInject    *inject,

@@ -74,6 +74,12 @@ gboolean        sd_scenario_check_against (SdScenario *scenario,
 /* "T+01:30" for 5 400 000 ms. */
 char           *sd_scenario_format_time (gint64        ms);
 
+/* What a person types for a time after T+0, as the time column reads
+ * it: "T+01:30", "01:30", "1:30:15", "T+90" (minutes).  FALSE for
+ * anything else, or for more than a week. */
+gboolean        sd_scenario_parse_offset (const char *text,
+                                          gint64     *out_ms);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdScenario, sd_scenario_free)
 
 G_END_DECLS
