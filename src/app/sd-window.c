@@ -378,6 +378,16 @@ folded_cb (SdWindow *self)
 
 /* ---- an exercise's players ---- */
 
+/* On an exercise database the band is on every page; while the players'
+ * strip shows, the strip's striped tag stands for it (one bar, not two:
+ * a 1024×600 kiosk has no room for both over the desk). */
+static void
+update_exercise_band (SdWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->exercise_banner, sd_store_get_is_exercise (self->store)
+                                                          && !sd_inject_strip_get_showing (self->inject_strip));
+}
+
 /* Whom the desk on screen plays for in an exercise: a shelter's desks
  * (intake, check-in, its report) for the shelter they work for; HQ's
  * staff elsewhere for HQ; a shelter's staff elsewhere for the shelter
@@ -897,7 +907,9 @@ sd_window_constructed (GObject *object)
   update_header (self);
   /* Marked when the file was made and never unmarked: shown once, for
    * the window's life. */
-  gtk_revealer_set_reveal_child (self->exercise_banner, sd_store_get_is_exercise (self->store));
+  update_exercise_band (self);
+  g_signal_connect_object (self->inject_strip, "notify::showing", G_CALLBACK (update_exercise_band), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
   g_signal_connect_swapped (self->flap, "notify::folded", G_CALLBACK (folded_cb), self);
 
@@ -1165,11 +1177,14 @@ sd_window_get_desk_page (SdWindow   *self,
   return gtk_stack_get_child_by_name (self->desk_stack, desk);
 }
 
-/* The band that says the database is an exercise's: revealed only then. */
+/* The band that says the database is an exercise's (the players' strip's
+ * tag while it shows): NULL on a live database. */
 GtkWidget *
 sd_window_get_exercise_band (SdWindow *self)
 {
   g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  if (sd_inject_strip_get_showing (self->inject_strip))
+    return sd_inject_strip_get_band (self->inject_strip);
   return gtk_revealer_get_reveal_child (self->exercise_banner) ? GTK_WIDGET (self->exercise_label) : NULL;
 }
 

@@ -15,8 +15,11 @@
 #include "sd-exercise-live.h"
 #include "sd-exercise-page.h"
 #include "sd-exercise-row.h"
+#include "sd-exercise-snapshot.h"
 #include "sd-inject-strip.h"
 #include "sd-ui-test.h"
+
+#include <string.h>
 
 static char *dir;
 static char *demo_path;
@@ -133,6 +136,31 @@ strip_button (SdWindow   *window,
   ButtonWanted wanted = { action, serial };
 
   return sd_ui_find (GTK_WIDGET (strip_of (window)), is_button_for, &wanted);
+}
+
+static gboolean
+is_switch_to (GtkWidget *widget, gconstpointer data)
+{
+  GtkWidget *child;
+
+  if (!GTK_IS_TOGGLE_BUTTON (widget) || !gtk_widget_get_mapped (widget))
+    return FALSE;
+  child = gtk_button_get_child (GTK_BUTTON (widget));
+  return GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), data) == 0;
+}
+
+static gboolean
+is_column_view (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_COLUMN_VIEW (widget);
+}
+
+static gboolean
+scrubber_showed (gpointer page)
+{
+  SdExerciseScrubber *scrubber = sd_exercise_page_get_scrubber (page);
+
+  return gtk_widget_get_mapped (GTK_WIDGET (scrubber)) && sd_exercise_scrubber_get_summary (scrubber) != NULL;
 }
 
 /* A real click in the middle of WIDGET (its window is on top, at 0,0:
@@ -367,6 +395,15 @@ test_run (void)
   sd_ui_run_for (2500);
   g_assert_true (strip_shows (&(StripWait) { player, "3", NULL }));
   check_screen (GTK_WIDGET (player), 1024, 600, "checkin-strip");
+  /* One bar, not two: while the strip shows, its striped tag is the
+   * exercise band. */
+  {
+    GtkWidget *band = sd_window_get_exercise_band (player);
+
+    g_assert_true (band == sd_inject_strip_get_band (strip_of (player)));
+    g_assert_true (gtk_widget_get_mapped (band));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (band)), "EXERCISE"));
+  }
 
   /* 確認, a real click: stamped in the file, and the strip says so. */
   click (strip_button (player, "strip.acknowledge", "2"));
@@ -399,7 +436,7 @@ test_run (void)
     g_autofree char *to_ack = row_text (page, "2", "to-acknowledged");
     g_autofree char *to_done = NULL, *to_done_later = NULL;
 
-    g_assert_cmpstr (state, ==, g_dgettext ("shelterdesk", "Acknowledged"));
+    g_assert_cmpstr (state, ==, g_dpgettext2 ("shelterdesk", "inject", "Acknowledged"));
     g_assert_cmpstr (to_ack, !=, "");
     to_done = row_text (page, "2", "to-done");
     sd_ui_run_for (1200);
@@ -496,6 +533,41 @@ test_run (void)
   sd_ui_run_for (800);
   g_assert_true (sd_exercise_page_select (page, "7"));
   check_screen (GTK_WIDGET (console), 1024, 600, "console-paused");
+
+  /* The desks over time: a real click on the console's second view,
+   * the day so far on the slider, then back to the injects. */
+  click (sd_ui_find (GTK_WIDGET (page), is_switch_to, g_dgettext ("shelterdesk", "The desks over time")));
+  sd_ui_wait_for (scrubber_showed, page);
+  {
+    SdExerciseScrubber *scrubber = sd_exercise_page_get_scrubber (page);
+
+    g_test_message ("the desks at T+%" G_GINT64_FORMAT " min: %s", sd_exercise_scrubber_get_time (scrubber) / 60000,
+                    sd_exercise_scrubber_get_summary (scrubber));
+    /* What the snapshot of that moment holds, read here on a store of
+     * its own: the latest moment, since it is shown the first time. */
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdStore) store = sd_store_open (db_path, SD_STORE_OPEN_READ_ONLY, &error);
+      g_autoptr(SdExerciseSnapshot) expected = NULL;
+      g_autofree char *expected_text = NULL;
+      SdExerciseClock clock;
+
+      g_assert_no_error (error);
+      g_assert_true (sd_exercise_get_clock (store, &clock, &error));
+      g_assert_cmpint (sd_exercise_scrubber_get_time (scrubber) / 60000, ==,
+                       sd_exercise_clock_now (&clock, g_get_real_time () / 1000) / 60000);
+      expected = sd_exercise_snapshot_at (store, clock.start_at + sd_exercise_scrubber_get_time (scrubber), &error);
+      sd_exercise_clock_clear (&clock);
+      g_assert_no_error (error);
+      expected_text = g_strdup_printf ("%u %u %u %u", expected->staying, expected->in_shelter, expected->out_now,
+                                       expected->households);
+      g_assert_true (g_str_has_prefix (sd_exercise_scrubber_get_summary (scrubber), expected_text));
+      g_assert_true (g_str_has_suffix (sd_exercise_scrubber_get_summary (scrubber), " 150"));  /* unconfirmed */
+    }
+  }
+  check_screen (GTK_WIDGET (console), 1024, 600, "console-history");
+  click (sd_ui_find (GTK_WIDGET (page), is_switch_to, g_dgettext ("shelterdesk", "Injects")));
+  g_assert_true (gtk_widget_get_mapped (sd_ui_find (GTK_WIDGET (page), is_column_view, NULL)));
 
   /* HQ's own desks show HQ's injects. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (console), "win.show-desk", "s", "home"));

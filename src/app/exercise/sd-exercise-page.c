@@ -23,6 +23,7 @@
 
 #include "sd-exercise-live.h"
 #include "sd-exercise-row.h"
+#include "sd-exercise-scrubber.h"
 #include "sd-exercise-words.h"
 #include "sd-open-csv.h"
 #include "sd-reflow-box.h"
@@ -57,6 +58,8 @@ struct _SdExercisePage
   GtkEntry           *observation_entry;
   GtkCheckButton     *about_check;
   GtkListBox         *observations_list;
+  GtkStack           *view_stack;
+  SdExerciseScrubber *scrubber;
 
   /* Owned References */
   SdStore            *store;
@@ -78,6 +81,7 @@ struct _SdExercisePage
   gboolean            dirty;          /* the injects or observations changed */
   gboolean            engine_ran;     /* the runner ticked since its last start */
   int                 speed;
+  gboolean            history_shown;  /* the scrubber was shown once */
 };
 
 G_DEFINE_FINAL_TYPE (SdExercisePage, sd_exercise_page, GTK_TYPE_WIDGET)
@@ -715,6 +719,20 @@ observation_activated_cb (SdExercisePage *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "exercise.add-observation", NULL);
 }
 
+/* The time scrubber spans the day so far: read again each time it is
+ * shown, so a running exercise's latest hours are there to drag to. */
+static void
+view_changed_cb (SdExercisePage *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "history") != 0)
+    return;
+  sd_exercise_scrubber_set_store (self->scrubber, self->store);
+  /* The first time, the latest moment: the facilitator drags back. */
+  if (!self->history_shown)
+    sd_exercise_scrubber_set_time (self->scrubber, G_MAXINT64 / 2);
+  self->history_shown = TRUE;
+}
+
 /* ---- public ---- */
 
 void
@@ -786,6 +804,13 @@ sd_exercise_page_select (SdExercisePage *self,
         }
     }
   return FALSE;
+}
+
+SdExerciseScrubber *
+sd_exercise_page_get_scrubber (SdExercisePage *self)
+{
+  g_return_val_if_fail (SD_IS_EXERCISE_PAGE (self), NULL);
+  return self->scrubber;
 }
 
 const char *
@@ -883,6 +908,7 @@ sd_exercise_page_class_init (SdExercisePageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SD_TYPE_REFLOW_BOX);
+  g_type_ensure (SD_TYPE_EXERCISE_SCRUBBER);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-exercise-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SdExercisePage, clock_label);
   gtk_widget_class_bind_template_child (widget_class, SdExercisePage, headline_label);
@@ -902,8 +928,11 @@ sd_exercise_page_class_init (SdExercisePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdExercisePage, observation_entry);
   gtk_widget_class_bind_template_child (widget_class, SdExercisePage, about_check);
   gtk_widget_class_bind_template_child (widget_class, SdExercisePage, observations_list);
+  gtk_widget_class_bind_template_child (widget_class, SdExercisePage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdExercisePage, scrubber);
   gtk_widget_class_bind_template_callback (widget_class, retime_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, observation_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "exercise.choose", NULL, choose_action);
   gtk_widget_class_install_action (widget_class, "exercise.start", NULL, start_action);

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-core.h"
+#include "sd-exercise-scrubber.h"
 #include "sd-exercise-runner.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,8 @@ gboolean          sd_exercise_page_select      (SdExercisePage *self,
                                                 const char     *serial);
 /* The clock as shown ("T+00:05:12"), and the message under the
  * controls (an error, or why nothing is delivered), or NULL. */
+/* The time scrubber, on the console's second view ("The desks over time"). */
+SdExerciseScrubber *sd_exercise_page_get_scrubber (SdExercisePage *self);
 const char       *sd_exercise_page_get_clock_text (SdExercisePage *self);
 const char       *sd_exercise_page_get_message    (SdExercisePage *self);
 /* Reads the file again now (the page does so four times a second while

@@ -9,6 +9,8 @@
  */
 #include "sd-exercise-words.h"
 
+#include "sd-exercise-live.h"
+
 #include <glib/gi18n.h>
 
 char *
@@ -35,16 +37,6 @@ const char *
 sd_exercise_state_label (const char *state,
                          const char *done_by)
 {
-  if (g_strcmp0 (state, "pending") == 0)
-    /* Translators: an exercise inject not delivered yet */
-    return _("Not delivered");
-  if (g_strcmp0 (state, "delivered") == 0)
-    /* Translators: an exercise inject delivered to its players, not yet acknowledged */
-    return _("Delivered");
-  if (g_strcmp0 (state, "acknowledged") == 0)
-    return _("Acknowledged");
-  if (g_strcmp0 (state, "skipped") == 0)
-    return _("Skipped");
   if (g_strcmp0 (state, "done") == 0)
     {
       if (g_strcmp0 (done_by, "player") == 0)
@@ -54,7 +46,6 @@ sd_exercise_state_label (const char *state,
       if (g_strcmp0 (done_by, "machine") == 0)
         /* Translators: an inject whose machine action has finished playing */
         return _("Played");
-      return _("Done");
     }
-  return state != NULL ? state : "";
+  return sd_exercise_inject_state_label (state);
 }

@@ -16,6 +16,10 @@
  * worker thread): a delivery shows here when the file says so
  * (SdLiveRefresh, at most two seconds later).  With nothing open the
  * strip takes no room.
+ *
+ * While it shows, its tag is the exercise's band: striped like it and
+ * saying 訓練 EXERCISE, so that the window hides its own band and a
+ * kiosk's 600 pixels keep room for the desk ("showing").
  */
 #include "sd-inject-strip.h"
 
@@ -46,6 +50,9 @@ struct _SdInjectStrip
 };
 
 G_DEFINE_FINAL_TYPE (SdInjectStrip, sd_inject_strip, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_SHOWING, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 static void
 set_message (SdInjectStrip *self,
@@ -184,11 +191,49 @@ sd_inject_strip_refresh (SdInjectStrip *self)
                            items->len);
       g_free (self->shown);
       self->shown = g_strdup (shown->str);
-      /* Translators: the strip's tag: "Exercise" over how many injects wait here */
-      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exercise\n%u inject", "Exercise\n%u injects", n), n);
+      /* Translators: the strip's tag, which stands for the window's
+       * exercise band while it shows: the band's words over how many
+       * injects wait here */
+      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "EXERCISE\n%u inject", "EXERCISE\n%u injects", n), n);
       gtk_label_set_text (self->heading_label, heading);
     }
-  gtk_revealer_set_reveal_child (self->revealer, n > 0);
+  if (gtk_revealer_get_reveal_child (self->revealer) != (n > 0))
+    {
+      gtk_revealer_set_reveal_child (self->revealer, n > 0);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWING]);
+    }
+}
+
+gboolean
+sd_inject_strip_get_showing (SdInjectStrip *self)
+{
+  g_return_val_if_fail (SD_IS_INJECT_STRIP (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->revealer);
+}
+
+GtkWidget *
+sd_inject_strip_get_band (SdInjectStrip *self)
+{
+  g_return_val_if_fail (SD_IS_INJECT_STRIP (self), NULL);
+  return GTK_WIDGET (self->heading_label);
+}
+
+static void
+sd_inject_strip_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  SdInjectStrip *self = SD_INJECT_STRIP (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOWING:
+      g_value_set_boolean (value, sd_inject_strip_get_showing (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 typedef gboolean (*PlayerStep) (SdStore *store, const char *serial, GError **error);
@@ -319,6 +364,12 @@ sd_inject_strip_class_init (SdInjectStripClass *klass)
 
   object_class->dispose = sd_inject_strip_dispose;
   object_class->finalize = sd_inject_strip_finalize;
+  object_class->get_property = sd_inject_strip_get_property;
+
+  /* Whether injects are shown (and the tag stands for the window's band). */
+  properties[PROP_SHOWING] = g_param_spec_boolean ("showing", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shelterdesk/ShelterDesk/sd-inject-strip.ui");
   gtk_widget_class_bind_template_child (widget_class, SdInjectStrip, revealer);

@@ -26,6 +26,11 @@ void        sd_inject_strip_show_none   (SdInjectStrip *self);
 GListModel *sd_inject_strip_get_injects (SdInjectStrip *self);
 /* Why the last 確認 or 完了 was refused, or NULL. */
 const char *sd_inject_strip_get_message (SdInjectStrip *self);
+/* Whether any inject is shown ("showing"). */
+gboolean    sd_inject_strip_get_showing (SdInjectStrip *self);
+/* The strip's tag, which says 訓練 EXERCISE like the window's band and
+ * stands for it while the strip shows. */
+GtkWidget  *sd_inject_strip_get_band    (SdInjectStrip *self);
 /* Reads the file again now (also done when it changes, here or in
  * another process). */
 void        sd_inject_strip_refresh     (SdInjectStrip *self);

@@ -522,6 +522,22 @@ sd_exercise_add_observation (SdStore     *store,
   return _sd_txn_commit (g_steal_pointer (&txn), error);
 }
 
+const char *
+sd_exercise_inject_state_label (const char *state)
+{
+  if (g_strcmp0 (state, "pending") == 0)
+    /* Translators: an exercise inject not delivered yet */
+    return C_("inject", "Not delivered");
+  if (g_strcmp0 (state, "delivered") == 0)
+    /* Translators: an exercise inject delivered to its players, not yet acknowledged */
+    return C_("inject", "Delivered");
+  if (g_strcmp0 (state, "acknowledged") == 0)
+    return C_("inject", "Acknowledged");
+  if (g_strcmp0 (state, "done") == 0)
+    return C_("inject", "Done");
+  return C_("inject", "Skipped");
+}
+
 gboolean
 sd_exercise_fault_now (SdStore    *store,
                        const char *kind,

@@ -128,6 +128,10 @@ gboolean    sd_exercise_add_observation (SdStore       *store,
  * SHELTER_CODE or everywhere (a network outage, a card reader that does
  * not answer): the desk then behaves as it would.  FALSE on a database
  * that is not an exercise, or when nothing fails. */
+/* An inject's state ("pending", "delivered", "acknowledged", "done",
+ * "skipped") in words, translated. */
+const char *sd_exercise_inject_state_label (const char *state);
+
 gboolean    sd_exercise_fault_now    (SdStore          *store,
                                       const char       *kind,
                                       const char       *shelter_code);

@@ -93,20 +93,6 @@ format_at (gint64 ms)
 }
 
 static const char *
-state_label (const char *state)
-{
-  if (g_strcmp0 (state, "pending") == 0)
-    return C_("inject", "Not delivered");
-  if (g_strcmp0 (state, "delivered") == 0)
-    return C_("inject", "Delivered");
-  if (g_strcmp0 (state, "acknowledged") == 0)
-    return C_("inject", "Acknowledged");
-  if (g_strcmp0 (state, "done") == 0)
-    return C_("inject", "Done");
-  return C_("inject", "Skipped");
-}
-
-static const char *
 done_by_label (const char *by)
 {
   if (g_strcmp0 (by, "player") == 0)
@@ -374,7 +360,7 @@ sd_exercise_write_review_pdf (SdStore     *store,
         g_autofree char *at = format_at (from);
         g_autofree char *a = format_after (from, sd_exercise_inject_get_acknowledged (inject));
         g_autofree char *d = format_after (from, sd_exercise_inject_get_done (inject));
-        g_autofree char *state = g_strdup_printf ("%s %s", state_label (sd_exercise_inject_get_state (inject)),
+        g_autofree char *state = g_strdup_printf ("%s %s", sd_exercise_inject_state_label (sd_exercise_inject_get_state (inject)),
                                                   done_by_label (sd_exercise_inject_get_done_by (inject)));
         const char *cells[] = { sd_exercise_inject_get_serial (inject), due, sd_exercise_inject_get_recipient (inject),
                                 sd_exercise_inject_get_description (inject), at, a, d, state };
