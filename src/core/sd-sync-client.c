@@ -244,7 +244,11 @@ refused (Exchange     *ex,
     message = soup_message_get_reason_phrase (msg);
   ex->result.reason = g_strdup (reason);
 
-  if (status >= 500 || status == SD_SYNC_STATUS_TOO_MANY_REQUESTS || status == SOUP_STATUS_REQUEST_TIMEOUT)
+  if (g_str_equal (reason, "exercise-network-down"))
+    /* A tabletop exercise's outage: HQ's own words say until when; sent
+     * again later, as after any failure of HQ's. */
+    g_set_error_literal (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_HQ_FAILED, message);
+  else if (status >= 500 || status == SD_SYNC_STATUS_TOO_MANY_REQUESTS || status == SOUP_STATUS_REQUEST_TIMEOUT)
     g_set_error (error, SD_SYNC_CLIENT_ERROR, SD_SYNC_CLIENT_ERROR_HQ_FAILED,
                  _("HQ could not take it now (%s: %s). It is sent again later; if this goes on, tell HQ."),
                  reason, message);

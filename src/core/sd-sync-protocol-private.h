@@ -50,6 +50,11 @@ gboolean  _sd_sync_peer_sign_key (SdStore         *store,
                                   const char      *role,
                                   guint8          *sign_pk,
                                   GError         **error);
+/* The name the deployment's site SITE_ID (or, when NULL, the site whose
+ * signing key is SIGN_PK) was enrolled under, or NULL. */
+char     *_sd_sync_peer_name     (SdStore          *store,
+                                  const char       *site_id,
+                                  const guint8     *sign_pk);
 /* HQ's site id and signing key, at a kiosk. */
 char     *_sd_sync_hq_sign_key  (SdStore          *store,
                                  guint8           *sign_pk,

@@ -149,6 +149,28 @@ _sd_sync_peer_sign_key (SdStore     *store,
 }
 
 char *
+_sd_sync_peer_name (SdStore      *store,
+                    const char   *site_id,
+                    const guint8 *sign_pk)
+{
+  sqlite3_stmt *stmt = _sd_store_prepare (store, site_id != NULL
+                                                 ? "SELECT name FROM sync_peers WHERE site_id = ?1"
+                                                 : "SELECT name FROM sync_peers WHERE sign_pk = ?2", NULL);
+  char *name = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  if (site_id != NULL)
+    sqlite3_bind_text (stmt, 1, site_id, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_blob (stmt, 2, sign_pk, crypto_sign_PUBLICKEYBYTES, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return name;
+}
+
+char *
 _sd_sync_hq_sign_key (SdStore  *store,
                       guint8   *sign_pk,
                       GError  **error)

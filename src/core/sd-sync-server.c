@@ -46,9 +46,12 @@
  */
 #include "sd-sync-server.h"
 
+#include "sd-batch.h"
+#include "sd-exercise-live.h"
 #include "sd-json.h"
 #include "sd-safety-service.h"
 #include "sd-safety-web.h"
+#include "sd-scenario.h"
 #include "sd-store.h"
 #include "sd-sync-protocol-private.h"
 
@@ -625,6 +628,52 @@ run_open (SdSyncServer *self,
     }
 }
 
+/* In a tabletop exercise whose scenario has the network down for the
+ * kiosk now (docs/exercises.md), HQ answers as an unreachable HQ would
+ * leave the kiosk: nothing taken or given, try again later, and when the
+ * network returns.  A USB stick still gets through.  SITE: the pulling
+ * kiosk, or NULL for a push, whose signer names it. */
+static gboolean
+exercise_outage (SdSyncServer *self,
+                 Job          *job,
+                 const char   *site)
+{
+  g_autoptr(SdBatchReader) reader = NULL;
+  g_autofree char *name = NULL, *back = NULL, *message = NULL;
+  gint64 until;
+
+  if (!sd_store_get_is_exercise (self->store))
+    return FALSE;
+  if (site == NULL)
+    {
+      g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (job->body);
+
+      /* A batch that does not open is refused by the import, as ever. */
+      reader = sd_batch_reader_new (in, &self->keys.receiver, NULL, NULL);
+      if (reader == NULL)
+        return FALSE;
+      name = _sd_sync_peer_name (self->store, NULL, sd_batch_reader_get_signer (reader));
+    }
+  else
+    name = _sd_sync_peer_name (self->store, site, NULL);
+  if (!sd_exercise_network_down_for (self->store, name, &until))
+    return FALSE;
+  if (until >= 0)
+    {
+      back = sd_scenario_format_time (until);
+      message = g_strdup_printf (_("Tabletop exercise (訓練): the scenario has the network down for this kiosk "
+                                   "until %s. Nothing was sent; it is sent again when the network returns, or "
+                                   "take a batch to HQ on a USB stick."), back);
+    }
+  else
+    message = g_strdup (_("Tabletop exercise (訓練): the scenario has the network down for this kiosk. Nothing "
+                          "was sent; it is sent again when the network returns, or take a batch to HQ on a USB "
+                          "stick."));
+  job->result = "refused";
+  job_refuse_with (job, SOUP_STATUS_SERVICE_UNAVAILABLE, "exercise-network-down", message);
+  return TRUE;
+}
+
 static void
 run_import (SdSyncServer *self,
             Job          *job)
@@ -633,6 +682,8 @@ run_import (SdSyncServer *self,
   g_autofree char *holds = NULL, *text = NULL, *signature = NULL;
   SdSyncImport result = { 0 };
 
+  if (exercise_outage (self, job, NULL))
+    return;
   if (!sd_sync_import_bytes (self->store, job->body, NULL, &result, NULL, &error) ||
       (holds = sd_sync_get_holds (self->store, &error)) == NULL)
     {
@@ -682,6 +733,8 @@ run_pull (SdSyncServer *self,
                        _("The request is not signed by the kiosk it names."));
       return;
     }
+  if (exercise_outage (self, job, job->site))
+    return;
   if (job->holds != NULL && !sd_sync_set_peer_holds (self->store, job->site, job->holds, &error))
     {
       job_refuse_with (job, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);

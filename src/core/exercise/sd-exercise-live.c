@@ -286,6 +286,16 @@ gint64 sd_exercise_inject_get_acknowledged (SdExerciseInject *self) { return sel
 gint64 sd_exercise_inject_get_done (SdExerciseInject *self) { return self->done; }
 const char *sd_exercise_inject_get_done_by (SdExerciseInject *self) { return self->done_by; }
 
+/* "S01 受付", "S01": TEXT names CODE as a word of its own. */
+static gboolean
+names_code (const char *text,
+            const char *code)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " 　,、/", -1);
+
+  return g_strv_contains ((const char *const *) words, code);
+}
+
 gboolean
 sd_exercise_inject_is_for (SdExerciseInject *self,
                            const char       *shelter_code)
@@ -310,12 +320,7 @@ sd_exercise_inject_is_for (SdExerciseInject *self,
   for (guint i = 0; shelters[i] != NULL; i++)
     if (g_str_has_prefix (to, shelters[i]))
       return TRUE;
-  /* "S01 受付", "S01": the code as a word of its own. */
-  {
-    g_auto(GStrv) words = g_strsplit_set (to, " 　,、/", -1);
-
-    return g_strv_contains ((const char *const *) words, shelter_code);
-  }
+  return names_code (to, shelter_code);
 }
 
 static GListModel *
@@ -631,4 +636,43 @@ sd_exercise_list_observations (SdStore  *store,
   if (rc != SQLITE_DONE)
     return NULL;
   return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+gboolean
+sd_exercise_network_down_for (SdStore    *store,
+                              const char *site_name,
+                              gint64     *until_ms)
+{
+  sqlite3_stmt *stmt;
+  gboolean down = FALSE;
+  gint64 now, until = 0;
+
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+
+  if (!sd_store_get_is_exercise (store) || (now = now_of (store, NULL)) < 0)
+    return FALSE;
+  stmt = _sd_store_prepare (store, "SELECT f.until_ms, s.code FROM exercise_faults f LEFT JOIN shelters s "
+                                   "  ON s.id = f.shelter_id WHERE f.kind = 'network' AND f.from_ms <= ?1 "
+                                   "  AND (f.until_ms IS NULL OR f.until_ms > ?1)", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  while (_sd_store_step (store, stmt, _("read the exercise"), NULL) == SQLITE_ROW)
+    {
+      const char *code = (const char *) sqlite3_column_text (stmt, 1);
+
+      if (code != NULL && (site_name == NULL || !names_code (site_name, code)))
+        continue;
+      down = TRUE;
+      /* The latest return of the outages that hold: the network is back
+       * when every one of them is over. */
+      if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+        until = -1;
+      else if (until >= 0)
+        until = MAX (until, sqlite3_column_int64 (stmt, 0));
+    }
+  sqlite3_reset (stmt);
+  if (until_ms != NULL)
+    *until_ms = down ? until : 0;
+  return down;
 }

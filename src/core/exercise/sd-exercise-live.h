@@ -124,17 +124,26 @@ gboolean    sd_exercise_add_observation (SdStore       *store,
                                          const char    *text,
                                          GError       **error);
 
-/* Whether the scenario has KIND ("network" or "reader") failing now, at
- * SHELTER_CODE or everywhere (a network outage, a card reader that does
- * not answer): the desk then behaves as it would.  FALSE on a database
- * that is not an exercise, or when nothing fails. */
 /* An inject's state ("pending", "delivered", "acknowledged", "done",
  * "skipped") in words, translated. */
 const char *sd_exercise_inject_state_label (const char *state);
 
+/* Whether the scenario has KIND ("network" or "reader") failing now, at
+ * SHELTER_CODE or everywhere (a network outage, a card reader that does
+ * not answer): the desk then behaves as it would.  FALSE on a database
+ * that is not an exercise, or when nothing fails. */
 gboolean    sd_exercise_fault_now    (SdStore          *store,
                                       const char       *kind,
                                       const char       *shelter_code);
+/* Whether the scenario has the network down now for the site of the
+ * deployment enrolled as SITE_NAME: an outage everywhere, or at a
+ * shelter whose code SITE_NAME names as a word of its own (a kiosk
+ * enrolled as "S02 受付" is at S02).  *UNTIL_MS: the exercise time it
+ * returns at, or -1 when the scenario gives no end.  FALSE on a
+ * database that is not an exercise. */
+gboolean    sd_exercise_network_down_for (SdStore      *store,
+                                          const char   *site_name,
+                                          gint64       *until_ms);
 #define SD_TYPE_EXERCISE_OBSERVATION (sd_exercise_observation_get_type ())
 G_DECLARE_FINAL_TYPE (SdExerciseObservation, sd_exercise_observation, SD, EXERCISE_OBSERVATION, GObject)
 
