@@ -571,4 +571,22 @@ MUTATIONS = [
         "suites": ["exercise"],
         "caught_by": ["test-exercise"],
     },
+    {
+        "name": "exercise-outage-everywhere",
+        "file": "src/core/exercise/sd-exercise-live.c",
+        "find": "      if (code != NULL && (site_name == NULL || !names_code (site_name, code)))\n        continue;",
+        "replace": "      if (code != NULL && site_name == NULL)\n        continue;",
+        "breaks": "an exercise's network outage at one shelter cuts every kiosk off from HQ (issue 17)",
+        "suites": ["sync"],
+        "caught_by": ["sync-net"],
+    },
+    {
+        "name": "exercise-strip-for-everyone",
+        "file": "src/core/exercise/sd-exercise-live.c",
+        "find": "  return names_code (to, shelter_code);",
+        "replace": "  return TRUE;",
+        "breaks": "every shelter's desk shows every shelter's injects to its players (issue 17)",
+        "suites": ["ui"],
+        "caught_by": ["ui-exercise-console"],
+    },
 ]
