@@ -337,8 +337,11 @@ sd_cli_run_exercise_replay (SdCli   *cli,
   if (!parse_speed (speed_text, &speed, error))
     return FALSE;
   sources = (const char *const *) &(*args)[1];
-  /* One database is a recorded day; anything else is batch files. */
-  batches = sources[1] != NULL || !is_database (sources[0]);
+  /* One database is a recorded day; anything else is batch files.  One
+   * file that is not there, with no --receiver, is a database missing
+   * (as before batches were replayed), not a batch. */
+  batches = sources[1] != NULL ||
+            (!is_database (sources[0]) && (receiver != NULL || g_file_test (sources[0], G_FILE_TEST_EXISTS)));
   if (batches && receiver == NULL)
     {
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
