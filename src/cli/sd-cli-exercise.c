@@ -13,6 +13,8 @@
 #include "sd-scenario.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 gboolean
 sd_cli_run_exercise_new (SdCli   *cli,
@@ -293,36 +295,81 @@ print_replay_progress (const SdExerciseReplayProgress *progress,
   output->printed = TRUE;
 }
 
+/* Whether the file at PATH is an SQLite database (its header), rather
+ * than a batch. */
+static gboolean
+is_database (const char *path)
+{
+  static const char header[16] = "SQLite format 3";
+  char head[sizeof header] = { 0 };
+  FILE *f = g_fopen (path, "rb");
+  gboolean is;
+
+  if (f == NULL)
+    return FALSE;
+  is = fread (head, 1, sizeof head, f) == sizeof head && memcmp (head, header, sizeof header) == 0;
+  fclose (f);
+  return is;
+}
+
 gboolean
 sd_cli_run_exercise_replay (SdCli   *cli,
                             GStrv   *args,
                             GError **error)
 {
-  g_autofree char *out = NULL, *speed_text = NULL;
+  g_autofree char *out = NULL, *speed_text = NULL, *receiver = NULL;
   gint64 speed = 0, t0 = g_get_monotonic_time ();
   ReplayOutput output = { FALSE, FALSE };
+  const char *const *sources;
+  gboolean batches, ok;
   const GOptionEntry entries[] = {
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The exercise database to make (a new file)"), N_("FILE") },
     { "speed", 0, 0, G_OPTION_ARG_STRING, &speed_text,
       N_("max (the default), or 1 to 3600: recorded seconds a second (60 plays an hour a minute)"), N_("SPEED") },
+    { "receiver", 0, 0, G_OPTION_ARG_FILENAME, &receiver,
+      N_("With batch files: the database of the site they were sent to (only read)"), N_("FILE") },
     G_OPTION_ENTRY_NULL
   };
 
-  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
+  if (!sd_cli_parse_args (cli, entries, args, 1, G_MAXUINT, error) ||
       !sd_cli_require_option (out, "--out", error))
     return FALSE;
   if (!parse_speed (speed_text, &speed, error))
     return FALSE;
-  output.paced = speed > 0;
-  if (!sd_exercise_replay ((*args)[1], out, (guint) speed, print_replay_progress, &output, NULL, error))
+  sources = (const char *const *) &(*args)[1];
+  /* One database is a recorded day; anything else is batch files.  One
+   * file that is not there, with no --receiver, is a database missing
+   * (as before batches were replayed), not a batch. */
+  batches = sources[1] != NULL ||
+            (!is_database (sources[0]) && (receiver != NULL || g_file_test (sources[0], G_FILE_TEST_EXISTS)));
+  if (batches && receiver == NULL)
     {
-      if (output.printed)
-        g_printerr ("\n");
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("Batch files are sealed to the site they were sent to: give that site’s database with "
+                     "--receiver FILE (it is only read)."));
       return FALSE;
     }
+  if (!batches && receiver != NULL)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("--receiver is for batch files; “%s” is a database, replayed on its own."), sources[0]);
+      return FALSE;
+    }
+  output.paced = speed > 0;
+  ok = batches ? sd_exercise_replay_batches (receiver, sources, out, (guint) speed, print_replay_progress, &output,
+                                             NULL, error)
+               : sd_exercise_replay (sources[0], out, (guint) speed, print_replay_progress, &output, NULL, error);
   if (output.printed)
     g_printerr ("\n");
-  g_print (_("Replayed “%s” into the exercise database “%s” in %.1f s.\n"), (*args)[1], out,
-           (g_get_monotonic_time () - t0) / 1e6);
+  if (!ok)
+    return FALSE;
+  if (batches)
+    g_print (g_dngettext (NULL, "Replayed %u batch to “%s” into the exercise database “%s” in %.1f s.\n",
+                          "Replayed %u batches to “%s” into the exercise database “%s” in %.1f s.\n",
+                          g_strv_length ((GStrv) sources)),
+             g_strv_length ((GStrv) sources), receiver, out, (g_get_monotonic_time () - t0) / 1e6);
+  else
+    g_print (_("Replayed “%s” into the exercise database “%s” in %.1f s.\n"), sources[0], out,
+             (g_get_monotonic_time () - t0) / 1e6);
   return TRUE;
 }

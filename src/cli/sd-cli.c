@@ -81,7 +81,7 @@ static const SdCliCommand commands[] = {
   { "exercise", "new", NULL, N_("Make a tabletop exercise’s database from a deployment: shelters, roster, support list, no evacuees"), sd_cli_run_exercise_new },
   { "exercise", "check", N_("SCENARIO"), N_("Read a scenario (CSV or JSON) and say what is wrong with it, by line"), sd_cli_run_exercise_check },
   { "exercise", "run", N_("SCENARIO"), N_("Play a scenario’s machine actions on an exercise database, with no desk"), sd_cli_run_exercise_run },
-  { "exercise", "replay", N_("SOURCE"), N_("Replay a recorded day (any database) into a new exercise database, at a chosen speed"), sd_cli_run_exercise_replay },
+  { "exercise", "replay", N_("SOURCE|BATCH…"), N_("Replay a recorded day (any database, or batch files with --receiver) into a new exercise database, at a chosen speed"), sd_cli_run_exercise_replay },
   { "exercise", "report", NULL, N_("Write an exercise’s after-action review: PDF, CSV of the injects, counts over time"), sd_cli_run_exercise_report },
   { "deploy", "bundle", NULL, N_("At HQ: write the deployment bundle a new kiosk is enrolled from"), sd_cli_run_deploy_bundle },
   { "deploy", "enrol", N_("FILE"), N_("Make this new, empty database a kiosk of HQ’s deployment"), sd_cli_run_deploy_enrol },

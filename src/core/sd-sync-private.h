@@ -85,6 +85,20 @@ gboolean  _sd_sync_replay         (SdStore       *store,
                                    SdSyncImport  *result,
                                    GError       **error);
 
+/* Gathers into SCRATCH (an empty database; its tables oplog,
+ * oplog_tables and oplog_sites made as _sd_sync_replay () reads them)
+ * the changes of the batch files PATHS (NULL-ended), sent to RECEIVER
+ * and opened with its keys: each batch checked as an import checks it
+ * before it writes anything (the exercise mark apart), each change of
+ * an origin once however many batches bring it.  A batch refused, or
+ * one whose payload does not prove whole, refuses them all, named.
+ * Nothing is written at RECEIVER. */
+gboolean  _sd_sync_batches_to_oplog (SdStore            *receiver,
+                                     const char *const  *paths,
+                                     sqlite3            *scratch,
+                                     GCancellable       *cancellable,
+                                     GError            **error);
+
 /* Marks decided ('merged') every undecided possible duplicate one of
  * whose records is merged into another (sd-sync-duplicates.c): a merge
  * made here or one that arrived in a batch.  In the caller's transaction. */

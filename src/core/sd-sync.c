@@ -1650,6 +1650,33 @@ merge_fold (Merge         *m,
   return _sd_sync_settle_merged (m->store, error) && _sd_sync_close_merged_pairs (m->store, m->now, error);
 }
 
+/* Reads the next operation of READER, its INDEX-th, into *OP: in place
+ * when it is in the layout this program writes, else by jansson (*JSON
+ * then holds its strings and *PACKED its fields, for the caller to
+ * free).  FALSE at the end, with *ERROR unset, or for an error.  The
+ * merge and the replay of batch files read batches alike through it. */
+static gboolean
+next_operation (SdBatchReader  *reader,
+                gint64          index,
+                SdSyncOp       *op,
+                json_t        **json,
+                char          **packed,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  gsize length = 0;
+  char *line = sd_batch_reader_next_line (reader, &length, cancellable, error);
+
+  if (line == NULL)
+    return FALSE;
+  if (_sd_sync_op_parse (line, length, op))
+    return TRUE;
+  *json = sd_batch_reader_parse_line (reader, line, length, error);
+  if (*json == NULL)
+    return FALSE;
+  return _sd_sync_op_from_json (*json, op, packed) || bad_operation (error, index);
+}
+
 gboolean
 _sd_sync_merge (SdStore        *store,
                 SdBatchReader  *reader,
@@ -1664,34 +1691,20 @@ _sd_sync_merge (SdStore        *store,
   gint64 index = 0, t0 = g_get_monotonic_time ();
   clock_t c0 = clock ();
   g_autoptr(GError) local = NULL;
-  char *line;
-  gsize length = 0;
 
   if (!merge_init (&m, store, from_site, error))
     goto out;
   _sd_store_set_capture (store, FALSE);
-  while ((line = sd_batch_reader_next_line (reader, &length, cancellable, &local)) != NULL)
+  for (;;)
     {
+      g_autoptr(json_t) json = NULL;
       g_autofree char *packed = NULL;
-      gboolean stored;
       SdSyncOp op;
 
+      if (!next_operation (reader, index + 1, &op, &json, &packed, cancellable, &local))
+        break;
       ++index;
-      if (_sd_sync_op_parse (line, length, &op))
-        stored = merge_operation (&m, &op, index, result, error);
-      else
-        {
-          g_autoptr(json_t) json = sd_batch_reader_parse_line (reader, line, length, error);
-
-          if (json == NULL)
-            {
-              flush_before_error (&m, result, error);
-              goto out;
-            }
-          stored = _sd_sync_op_from_json (json, &op, &packed) ? merge_operation (&m, &op, index, result, error)
-                                                    : bad_operation (error, index);
-        }
-      if (!stored)
+      if (!merge_operation (&m, &op, index, result, error))
         {
           flush_before_error (&m, result, error);
           goto out;
@@ -1972,31 +1985,21 @@ already_imported (SdStore      *store,
   return TRUE;
 }
 
+/* What a batch's HEADER must say before anything of it is read for
+ * STORE (SELF): a batch of a schema this build knows, of this deployment,
+ * addressed to this site; and, with CHECK_MARK, from an exercise exactly
+ * when STORE is one.  Both the import and the replay of batch files
+ * (_sd_sync_batches_to_oplog ()) ask it here, so the two cannot drift. */
 static gboolean
-import_stream (SdStore       *store,
-               GInputStream  *in,
-               const char    *enrol,
-               SdSyncImport  *result,
-               GCancellable  *cancellable,
-               GError       **error)
+check_header (SdStore           *store,
+              const SdSyncSelf  *self,
+              const json_t      *header,
+              gboolean           check_mark,
+              GError           **error)
 {
-  g_auto(SdSyncSelf) self = { 0 };
-  g_autoptr(SdBatchReader) reader = NULL;
-  g_autoptr(SdTxn) txn = NULL;
-  const json_t *header;
   const char *kind, *to;
   json_int_t schema;
-  gboolean ok;
 
-  if (!_sd_sync_load_self (store, &self, error) || !already_imported (store, result, error))
-    return FALSE;
-  if (result->already_imported)
-    return TRUE;
-
-  reader = sd_batch_reader_new (in, &self.receiver, cancellable, error);
-  if (reader == NULL)
-    return FALSE;
-  header = sd_batch_reader_get_header (reader);
   kind = json_string_value (json_object_get (header, "kind"));
   to = json_string_value (json_object_get (header, "to"));
   schema = json_integer_value (json_object_get (header, "schema"));
@@ -2020,7 +2023,7 @@ import_stream (SdStore       *store,
    * the bundle) and another deployment's batch does not open here: this
    * refuses what got past both, a site whose mark is not its
    * deployment's. */
-  if (_sd_sync_header_is_exercise (header) != sd_store_get_is_exercise (store))
+  if (check_mark && _sd_sync_header_is_exercise (header) != sd_store_get_is_exercise (store))
     {
       g_set_error_literal (error, SD_SYNC_ERROR, SD_SYNC_ERROR_EXERCISE,
                            sd_store_get_is_exercise (store)
@@ -2030,11 +2033,11 @@ import_stream (SdStore       *store,
                                "it is refused, so that exercise records never mix with real ones."));
       return FALSE;
     }
-  if (g_strcmp0 (json_string_value (json_object_get (header, "deployment")), self.deployment_id) != 0)
+  if (g_strcmp0 (json_string_value (json_object_get (header, "deployment")), self->deployment_id) != 0)
     {
       g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_OTHER_DEPLOYMENT,
                    _("This batch belongs to another deployment (“%s”), not to “%s”: it is refused."),
-                   json_string_value (json_object_get (header, "deployment_name")) ?: "?", self.deployment_name);
+                   json_string_value (json_object_get (header, "deployment_name")) ?: "?", self->deployment_name);
       return FALSE;
     }
   if (g_strcmp0 (to, sd_store_get_site_id (store)) != 0)
@@ -2043,6 +2046,34 @@ import_stream (SdStore       *store,
                    _("This batch was made for another site of the deployment: import it there."));
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+import_stream (SdStore       *store,
+               GInputStream  *in,
+               const char    *enrol,
+               SdSyncImport  *result,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_auto(SdSyncSelf) self = { 0 };
+  g_autoptr(SdBatchReader) reader = NULL;
+  g_autoptr(SdTxn) txn = NULL;
+  const json_t *header;
+  gboolean ok;
+
+  if (!_sd_sync_load_self (store, &self, error) || !already_imported (store, result, error))
+    return FALSE;
+  if (result->already_imported)
+    return TRUE;
+
+  reader = sd_batch_reader_new (in, &self.receiver, cancellable, error);
+  if (reader == NULL)
+    return FALSE;
+  header = sd_batch_reader_get_header (reader);
+  if (!check_header (store, &self, header, TRUE, error))
+    return FALSE;
 
   /* A day's batch writes more pages than the desk's cache holds: spilled
    * mid-transaction into the WAL, each is written there again and again.
@@ -2127,6 +2158,190 @@ sd_sync_import_file (SdStore       *store,
   ok = import_stream (store, G_INPUT_STREAM (in), enrol, result, cancellable, error);
   if (!ok)
     g_prefix_error (error, "%s: ", name);
+  return ok;
+}
+
+/* ---- batch files, for a replay ---- */
+
+/* The scratch database's op-log: the columns _sd_sync_replay () reads,
+ * each change of an origin once. */
+static const char scratch_schema[] =
+  "CREATE TABLE IF NOT EXISTS oplog_sites (n INTEGER PRIMARY KEY, site_id TEXT NOT NULL UNIQUE);"
+  "CREATE TABLE IF NOT EXISTS oplog_tables (n INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+  "CREATE TABLE IF NOT EXISTS oplog (site INTEGER NOT NULL, seq INTEGER NOT NULL, txn INTEGER NOT NULL, "
+  "  hlc INTEGER NOT NULL, kind INTEGER NOT NULL, tbl INTEGER NOT NULL, row_id NOT NULL, fields TEXT, "
+  "  PRIMARY KEY (site, seq)) WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS oplog_hlc ON oplog (hlc);";
+
+typedef struct {
+  sqlite3      *db;
+  sqlite3_stmt *site, *table, *op;
+} Scratch;
+
+static gboolean
+scratch_failed (Scratch  *s,
+                GError  **error)
+{
+  g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not gather the batches’ changes: %s"),
+               sqlite3_errmsg (s->db));
+  return FALSE;
+}
+
+/* OP, once: a change a second batch brings again (relayed, or the same
+ * file twice) is the one already kept. */
+static gboolean
+scratch_add (Scratch         *s,
+             const SdSyncOp  *op,
+             GError         **error)
+{
+  sqlite3_bind_text (s->site, 1, op->site, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s->table, 1, op->tbl, -1, SQLITE_STATIC);
+  if (sqlite3_step (s->site) != SQLITE_DONE || sqlite3_step (s->table) != SQLITE_DONE)
+    {
+      sqlite3_reset (s->site);
+      sqlite3_reset (s->table);
+      return scratch_failed (s, error);
+    }
+  sqlite3_reset (s->site);
+  sqlite3_reset (s->table);
+  sqlite3_bind_text (s->op, 1, op->site, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s->op, 2, op->seq);
+  sqlite3_bind_int64 (s->op, 3, op->txn);
+  sqlite3_bind_int64 (s->op, 4, op->hlc);
+  sqlite3_bind_int64 (s->op, 5, op->kind);
+  sqlite3_bind_text (s->op, 6, op->tbl, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s->op, 7, op->row_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s->op, 8, op->packed, -1, SQLITE_STATIC);  /* NULL for a deletion */
+  if (sqlite3_step (s->op) != SQLITE_DONE)
+    {
+      sqlite3_reset (s->op);
+      return scratch_failed (s, error);
+    }
+  sqlite3_reset (s->op);
+  return TRUE;
+}
+
+/* A batch that does not open with RECEIVER's keys, or is not addressed
+ * to it: the replay was given another site's database. */
+static void
+not_sent_to (SdStore  *receiver,
+             GError  **error)
+{
+  g_clear_error (error);
+  g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_ADDRESSED,
+               _("It was not sent to “%s”, the receiver given (or it is damaged at its start): give the database "
+                 "of the site it was sent to."), sd_store_get_site_name (receiver));
+}
+
+/* Reads the batch at PATH with the checks an import makes before it
+ * writes anything (the exercise mark apart) and adds its changes to S. */
+static gboolean
+batch_to_scratch (SdStore           *receiver,
+                  const SdSyncSelf  *self,
+                  const char        *path,
+                  Scratch           *s,
+                  GCancellable      *cancellable,
+                  GError           **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, cancellable, error);
+  g_autoptr(SdBatchReader) reader = NULL;
+  g_autoptr(GError) local = NULL;
+  SdSyncImport sender = { 0 };
+  const json_t *header;
+  gint64 index = 0;
+  gboolean ok;
+
+  if (in == NULL)
+    return FALSE;
+  reader = sd_batch_reader_new (G_INPUT_STREAM (in), &self->receiver, cancellable, &local);
+  /* Not the exercise mark: the replay is always an exercise, so a real
+   * day replayed never flows back into live data. */
+  if (reader == NULL || !check_header (receiver, self, (header = sd_batch_reader_get_header (reader)), FALSE, &local))
+    {
+      if (g_error_matches (local, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_FOR_US) ||
+          g_error_matches (local, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_ADDRESSED))
+        not_sent_to (receiver, &local);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* With no fingerprint typed, the sender is only looked up: nothing is
+   * written at the receiver. */
+  ok = find_sender (receiver, self, sd_batch_reader_get_signer (reader), header, NULL, &sender, error);
+  sd_sync_import_clear (&sender);
+  if (!ok)
+    return FALSE;
+
+  for (;;)
+    {
+      g_autoptr(json_t) json = NULL;
+      g_autofree char *packed = NULL;
+      SdSyncOp op;
+
+      if (!next_operation (reader, index + 1, &op, &json, &packed, cancellable, &local))
+        break;
+      ++index;
+      /* The replay's merge checks the rest, as an import's does; what
+       * the scratch op-log could not even hold is refused here. */
+      if (op.site == NULL || op.tbl == NULL || op.row_id == NULL || op.deletion != (op.packed == NULL))
+        return bad_operation (error, index);
+      if (!scratch_add (s, &op, error))
+        return FALSE;
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_sd_sync_batches_to_oplog (SdStore            *receiver,
+                           const char *const  *paths,
+                           sqlite3            *scratch,
+                           GCancellable       *cancellable,
+                           GError            **error)
+{
+  g_auto(SdSyncSelf) self = { 0 };
+  Scratch s = { scratch, NULL, NULL, NULL };
+  gboolean ok = TRUE;
+
+  if (!_sd_sync_load_self (receiver, &self, error))
+    return FALSE;
+  if (sqlite3_exec (scratch, scratch_schema, NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (scratch, "INSERT OR IGNORE INTO oplog_sites (site_id) VALUES (?1)", -1, &s.site,
+                          NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (scratch, "INSERT OR IGNORE INTO oplog_tables (name) VALUES (?1)", -1, &s.table,
+                          NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (scratch, "INSERT OR IGNORE INTO oplog (site, seq, txn, hlc, kind, tbl, row_id, fields) "
+                                   "VALUES ((SELECT n FROM oplog_sites WHERE site_id = ?1), ?2, ?3, ?4, ?5, "
+                                   "(SELECT n FROM oplog_tables WHERE name = ?6), ?7, ?8)",
+                          -1, &s.op, NULL) != SQLITE_OK)
+    ok = scratch_failed (&s, error);
+
+  for (guint i = 0; ok && paths[i] != NULL; i++)
+    {
+      g_autofree char *name = g_path_get_basename (paths[i]);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        ok = FALSE;
+      /* The reader proves a payload only at its end: a batch's changes
+       * are kept once it has, and a damaged one leaves none. */
+      else if (sqlite3_exec (scratch, "SAVEPOINT batch", NULL, NULL, NULL) != SQLITE_OK)
+        ok = scratch_failed (&s, error);
+      else if (batch_to_scratch (receiver, &self, paths[i], &s, cancellable, error))
+        ok = sqlite3_exec (scratch, "RELEASE batch", NULL, NULL, NULL) == SQLITE_OK || scratch_failed (&s, error);
+      else
+        {
+          sqlite3_exec (scratch, "ROLLBACK TO batch; RELEASE batch", NULL, NULL, NULL);
+          g_prefix_error (error, "%s: ", name);
+          ok = FALSE;
+        }
+    }
+  sqlite3_finalize (s.site);
+  sqlite3_finalize (s.table);
+  sqlite3_finalize (s.op);
   return ok;
 }
 

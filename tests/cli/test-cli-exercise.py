@@ -171,12 +171,47 @@ def test_replay(tmp):
     assert 'already exists' in r.err, r.err
 
 
+def test_replay_batches(tmp):
+    hq = seeded(tmp)
+    kiosk = os.path.join(tmp, 'kiosk.db')
+    bundle = os.path.join(tmp, 'deploy.sdbundle')
+    made = json.loads(ok(cli('deploy', 'bundle', '--out', bundle, '--json', db=hq), 'deploy bundle').out)
+    sdcli.init(kiosk, '--site-name', 'K1')
+    enrolled = json.loads(ok(cli('deploy', 'enrol', bundle, '--passphrase', made['passphrase'], '--json',
+                                 db=kiosk), 'deploy enrol').out)
+    ok(sdcli.add_household(kiosk, sdcli.YAMADA), 'a household at the kiosk')
+    stick = os.path.join(tmp, 'stick')
+    os.mkdir(stick)
+    batch = json.loads(ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=kiosk),
+                          'batch export').out)['file']
+    ok(cli('batch', 'import', '--enrol', enrolled['fingerprint'], batch, db=hq), 'batch import at HQ')
+    out = os.path.join(tmp, 'replay.db')
+
+    # Sealed to HQ: without HQ's database, nothing can open them.
+    r = fails(cli('exercise', 'replay', batch, '--out', out), 2, 'batches without --receiver')
+    assert 'sealed to the site they were sent to' in r.err and '--receiver' in r.err, r.err
+    r = fails(cli('exercise', 'replay', batch, '--receiver', kiosk, '--out', out), 1, 'the kiosk as the receiver')
+    assert os.path.basename(batch) in r.err and 'not sent to' in r.err, r.err
+    assert not os.path.exists(out)
+
+    before = sha256(hq)
+    r = ok(cli('exercise', 'replay', batch, batch, '--receiver', hq, '--out', out), 'replay the batches')
+    assert 'Replayed 2 batches' in r.out, r.out
+    assert sha256(hq) == before
+    data = info(out)
+    assert data['is_exercise'] is True and data['site_name'].startswith('Replay: '), data
+    for what in ('persons', 'households', 'events', 'staff', 'support_persons', 'shelters'):
+        assert data['counts'][what] == info(hq)['counts'][what], (what, data['counts'])
+    ok(cli('check', '--deep', db=out), 'deep check of the replay')
+
+
 TESTS = [
     ('exercise new: the deployment without its evacuees, marked, never over a file', test_new),
     ('exercise check: a scenario refused by line, shelters checked against the exercise', test_check),
     ('exercise run: the river flood headless, never in a live database, once per file', test_run),
     ('exercise report: the review as PDF with its charts, CSV of the injects and of the counts', test_report),
     ('exercise replay: a live day into a new exercise, the source never written', test_replay),
+    ('exercise replay: batch files with the database they were sent to, which is only read', test_replay_batches),
 ]
 
 

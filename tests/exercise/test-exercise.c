@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "../sync/sd-sync-test.h"
+#include "sd-batch.h"
 #include "sd-exercise.h"
 #include "sd-exercise-live.h"
 #include "sd-exercise-replay.h"
@@ -703,6 +704,158 @@ test_replay (Fixture *f, gconstpointer data)
     }
 }
 
+static char *
+write_batch (const char *dir,
+             const char *file,
+             GBytes     *bytes)
+{
+  char *path = g_build_filename (dir, file, NULL);
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), NULL));
+  return path;
+}
+
+/* A day at two kiosks, its batches to HQ replayed from their files in
+ * any order, one of them twice and one carrying the other kiosk's
+ * changes too, from where HQ stood before them: the replay holds what
+ * HQ holds once it has imported them, each change once, marked an
+ * exercise; HQ is only read.
+ * A damaged batch, a file that is not a batch and another site's
+ * database as the receiver are refused, named, with nothing made. */
+static void
+test_replay_batches (void)
+{
+  g_autoptr(GError) error = NULL;
+  SdSyncTestSites sites = { g_dir_make_tmp ("sd-replay-batches-XXXXXX", &error) };
+  g_autofree char *hq = g_build_filename (sites.dir, "hq.sqlite", NULL);
+  g_autofree char *k0 = g_build_filename (sites.dir, "k0.sqlite", NULL);
+  g_autofree char *out = g_build_filename (sites.dir, "replay.sqlite", NULL);
+  g_autofree char *b1 = NULL, *b2 = NULL, *b3 = NULL, *cut = NULL, *before = NULL, *after = NULL;
+  g_autofree char *person = NULL, *update = NULL;
+  g_autoptr(GBytes) bytes1 = NULL, bytes2 = NULL, bytes3 = NULL;
+  g_autoptr(SdStore) replay = NULL;
+  g_autofree char *a = NULL, *b = NULL;
+  gint64 operations = 0;
+
+  g_assert_no_error (error);
+  sd_sync_test_make_deployment (sites.dir, 2);
+  sd_sync_test_sites_open (&sites);
+
+  sd_sync_test_register_person (sites.k0, "青木 一郎");
+  sd_sync_test_register_person (sites.k0, "青木 花子");
+  sd_sync_test_register_person (sites.k1, "石田 三郎");
+  bytes1 = sd_sync_test_export (sites.k0, "hq");
+  /* k0's day reaches k1, which corrects it: k1's batch carries both. */
+  {
+    g_autoptr(GBytes) relay = sd_sync_test_export (sites.k0, sd_store_get_site_id (sites.k1));
+
+    sd_sync_test_import (sites.k1, relay, NULL);
+  }
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (sites.k1), "SELECT id FROM persons WHERE name = '青木 花子'",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    person = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  update = g_strdup_printf ("UPDATE persons SET phone = '090-1111-2222' WHERE id = '%s'", person);
+  sd_sync_test_write (sites.k1, update);
+  sd_sync_test_register_person (sites.k1, "石田 四郎");
+  bytes2 = sd_sync_test_export (sites.k1, "hq");
+  sd_sync_test_register_person (sites.k0, "青木 五郎");
+  bytes3 = sd_sync_test_export (sites.k0, "hq");
+  b1 = write_batch (sites.dir, "k0-1.sdbatch", bytes1);
+  b2 = write_batch (sites.dir, "k1-1.sdbatch", bytes2);
+  b3 = write_batch (sites.dir, "k0-2.sdbatch", bytes3);
+
+  /* The replay, before HQ has imported anything: HQ is only read. */
+  g_clear_object (&sites.hq);
+  before = sd_sync_test_file_sha256 (hq);
+  {
+    const char *const shuffled[] = { b3, b1, b2, b1, NULL };
+
+    g_assert_true (sd_exercise_replay_batches (hq, shuffled, out, 0, count_progress, &operations, NULL, &error));
+    g_assert_no_error (error);
+  }
+  after = sd_sync_test_file_sha256 (hq);
+  g_assert_cmpstr (after, ==, before);
+
+  sites.hq = sd_sync_test_open (sites.dir, "hq.sqlite");
+  sd_sync_test_import (sites.hq, bytes1, NULL);
+  sd_sync_test_import (sites.hq, bytes2, NULL);
+  sd_sync_test_import (sites.hq, bytes3, NULL);
+  replay = sd_store_open (out, SD_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_store_get_is_exercise (replay));
+  g_assert_cmpstr (sd_store_get_site_name (replay), ==, "Replay: 本部");
+  g_assert_cmpint (operations, ==, count (sites.hq, "SELECT count (*) FROM oplog"));
+  g_assert_cmpint (count (replay, "SELECT count (*) FROM persons"), ==, 5);
+  g_assert_cmpint (count (replay, "SELECT count (*) FROM persons WHERE phone = '090-1111-2222'"), ==, 1);
+  a = tables_dump (sites.hq);
+  b = tables_dump (replay);
+  g_assert_cmpstr (a, ==, b);
+  {
+    SdStore *origins[] = { sites.hq, sites.k0, sites.k1 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (origins); i++)
+      {
+        g_autofree char *ops_a = origin_ops (sites.hq, sd_store_get_site_id (origins[i]));
+        g_autofree char *ops_b = origin_ops (replay, sd_store_get_site_id (origins[i]));
+
+        g_assert_cmpstr (ops_a, ==, ops_b);
+      }
+  }
+  g_assert_cmpint (count (replay, "SELECT count (*) FROM staff_pins"), ==,
+                   count (sites.hq, "SELECT count (*) FROM staff_pins"));
+  g_assert_true (sd_store_check (replay, &error));
+  g_assert_no_error (error);
+  g_clear_object (&replay);
+  sd_database_files_remove (out);
+
+  /* A batch cut short is refused as a whole, named; nothing is made. */
+  {
+    g_autoptr(GBytes) half = g_bytes_new_from_bytes (bytes2, 0, g_bytes_get_size (bytes2) * 3 / 4);
+    const char *const damaged[] = { b1, NULL, NULL };
+
+    cut = write_batch (sites.dir, "cut.sdbatch", half);
+    ((const char **) damaged)[1] = cut;
+    g_assert_false (sd_exercise_replay_batches (hq, damaged, out, 0, NULL, NULL, NULL, &error));
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "cut.sdbatch"));
+    g_clear_error (&error);
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  }
+  /* A kiosk's database cannot open what was sent to HQ. */
+  {
+    const char *const batches[] = { b1, NULL };
+
+    g_assert_false (sd_exercise_replay_batches (k0, batches, out, 0, NULL, NULL, NULL, &error));
+    g_assert_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_ADDRESSED);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "k0-1.sdbatch"));
+    g_clear_error (&error);
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  }
+  /* A database given as a batch, and no batch at all. */
+  {
+    const char *const batches[] = { b1, k0, NULL };
+    const char *const none[] = { NULL };
+
+    g_assert_false (sd_exercise_replay_batches (hq, batches, out, 0, NULL, NULL, NULL, &error));
+    g_assert_error (error, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_A_BATCH);
+    g_assert_nonnull (strstr (error->message, "k0.sqlite"));
+    g_clear_error (&error);
+    g_assert_false (sd_exercise_replay_batches (hq, none, out, 0, NULL, NULL, NULL, &error));
+    g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  }
+  sd_sync_test_sites_tear_down (&sites, NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -716,5 +869,6 @@ main (int argc, char *argv[])
   ADD ("/exercise/live", test_live);
   ADD ("/exercise/snapshot", test_snapshot);
   ADD ("/exercise/replay", test_replay);
+  g_test_add_func ("/exercise/replay-batches", test_replay_batches);
   return g_test_run ();
 }

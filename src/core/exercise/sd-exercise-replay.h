@@ -37,4 +37,19 @@ gboolean sd_exercise_replay (const char            *source_path,
                              GCancellable          *cancellable,
                              GError               **error);
 
+/* The same from BATCH_PATHS (NULL-ended), batch files sent to the site
+ * whose database is RECEIVER_PATH and opened with its keys (it is only
+ * read): each change once, however many of the batches bring it; T+0 is
+ * the first change.  Every batch is checked as an import checks it, and
+ * one refused (not a batch, sent to another site, damaged) refuses the
+ * replay, named. */
+gboolean sd_exercise_replay_batches (const char            *receiver_path,
+                                     const char *const     *batch_paths,
+                                     const char            *out_path,
+                                     guint                  speed,
+                                     SdExerciseReplayFunc   progress,
+                                     gpointer               user_data,
+                                     GCancellable          *cancellable,
+                                     GError               **error);
+
 G_END_DECLS
