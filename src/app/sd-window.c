@@ -905,8 +905,8 @@ sd_window_constructed (GObject *object)
   }
   apply_role (self);
   update_header (self);
-  /* Marked when the file was made and never unmarked: shown once, for
-   * the window's life. */
+  /* The file's mark never changes; the band steps aside only while the
+   * players' strip stands for it. */
   update_exercise_band (self);
   g_signal_connect_object (self->inject_strip, "notify::showing", G_CALLBACK (update_exercise_band), self,
                            G_CONNECT_SWAPPED);

@@ -574,8 +574,8 @@ MUTATIONS = [
     {
         "name": "exercise-outage-everywhere",
         "file": "src/core/exercise/sd-exercise-live.c",
-        "find": "      if (code != NULL && (site_name == NULL || !names_code (site_name, code)))\n        continue;",
-        "replace": "      if (code != NULL && site_name == NULL)\n        continue;",
+        "find": "  return site_name != NULL && names_code (site_name, code);",
+        "replace": "  return site_name != NULL;",
         "breaks": "an exercise's network outage at one shelter cuts every kiosk off from HQ (issue 17)",
         "suites": ["sync"],
         "caught_by": ["sync-net"],

@@ -52,7 +52,7 @@ timer_text (gint64 delivered,
             gint64 end,
             gint64 now)
 {
-  return sd_exercise_format_duration ((end >= 0 ? end : now) - delivered);
+  return sd_scenario_format_duration ((end >= 0 ? end : now) - delivered);
 }
 
 static void

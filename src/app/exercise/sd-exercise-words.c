@@ -22,17 +22,6 @@ sd_exercise_format_clock (gint64 ms)
                           s / 3600, (s / 60) % 60, s % 60);
 }
 
-char *
-sd_exercise_format_duration (gint64 ms)
-{
-  gint64 s = MAX (ms, 0) / 1000;
-
-  if (s >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT,
-                            s / 3600, (s / 60) % 60, s % 60);
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, s / 60, s % 60);
-}
-
 const char *
 sd_exercise_state_label (const char *state,
                          const char *done_by)

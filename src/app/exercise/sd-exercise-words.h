@@ -11,8 +11,6 @@ G_BEGIN_DECLS
 
 /* "T+01:02:03": exercise time to the second, as the console's clock shows it. */
 char       *sd_exercise_format_clock    (gint64      ms);
-/* "4:05" or "1:04:05": how long a timer ran (never negative). */
-char       *sd_exercise_format_duration (gint64      ms);
 /* An inject's state (sd_exercise_inject_get_state ()) in words; DONE_BY
  * says who finished a done one. */
 const char *sd_exercise_state_label     (const char *state,

@@ -543,37 +543,6 @@ sd_exercise_inject_state_label (const char *state)
   return C_("inject", "Skipped");
 }
 
-gboolean
-sd_exercise_fault_now (SdStore    *store,
-                       const char *kind,
-                       const char *shelter_code)
-{
-  sqlite3_stmt *stmt;
-  gint64 now;
-  gboolean failing;
-
-  g_return_val_if_fail (SD_IS_STORE (store) && kind != NULL, FALSE);
-
-  if (!sd_store_get_is_exercise (store))
-    return FALSE;
-  now = now_of (store, NULL);
-  if (now < 0)
-    return FALSE;
-  stmt = _sd_store_prepare (store, "SELECT EXISTS (SELECT 1 FROM exercise_faults f LEFT JOIN shelters s "
-                                   "  ON s.id = f.shelter_id WHERE f.kind = ?1 AND f.from_ms <= ?2 "
-                                   "  AND (f.until_ms IS NULL OR f.until_ms > ?2) "
-                                   "  AND (f.shelter_id IS NULL OR s.code = ?3))", NULL);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now);
-  if (shelter_code != NULL)
-    sqlite3_bind_text (stmt, 3, shelter_code, -1, SQLITE_TRANSIENT);
-  failing = _sd_store_step (store, stmt, _("read the exercise"), NULL) == SQLITE_ROW && sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  return failing;
-}
-
 /* ---- observations ---- */
 
 struct _SdExerciseObservation {
@@ -638,34 +607,49 @@ sd_exercise_list_observations (SdStore  *store,
   return G_LIST_MODEL (g_steal_pointer (&list));
 }
 
-gboolean
-sd_exercise_network_down_for (SdStore    *store,
-                              const char *site_name,
-                              gint64     *until_ms)
+/* Whether a fault whose shelter has CODE (NULL: everywhere) acts at
+ * SHELTER_CODE, or else at the site enrolled as SITE_NAME. */
+static gboolean
+fault_is_here (const char *code,
+               const char *shelter_code,
+               const char *site_name)
+{
+  if (code == NULL)
+    return TRUE;
+  if (shelter_code != NULL)
+    return g_str_equal (code, shelter_code);
+  return site_name != NULL && names_code (site_name, code);
+}
+
+/* Whether a fault of KIND holds now where fault_is_here () says; in
+ * *UNTIL_MS the exercise time the last of them ends, -1 for never. */
+static gboolean
+fault_holds (SdStore    *store,
+             const char *kind,
+             const char *shelter_code,
+             const char *site_name,
+             gint64     *until_ms)
 {
   sqlite3_stmt *stmt;
-  gboolean down = FALSE;
+  gboolean holds = FALSE;
   gint64 now, until = 0;
-
-  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
 
   if (!sd_store_get_is_exercise (store) || (now = now_of (store, NULL)) < 0)
     return FALSE;
   stmt = _sd_store_prepare (store, "SELECT f.until_ms, s.code FROM exercise_faults f LEFT JOIN shelters s "
-                                   "  ON s.id = f.shelter_id WHERE f.kind = 'network' AND f.from_ms <= ?1 "
-                                   "  AND (f.until_ms IS NULL OR f.until_ms > ?1)", NULL);
+                                   "  ON s.id = f.shelter_id WHERE f.kind = ?1 AND f.from_ms <= ?2 "
+                                   "  AND (f.until_ms IS NULL OR f.until_ms > ?2)", NULL);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
   while (_sd_store_step (store, stmt, _("read the exercise"), NULL) == SQLITE_ROW)
     {
-      const char *code = (const char *) sqlite3_column_text (stmt, 1);
-
-      if (code != NULL && (site_name == NULL || !names_code (site_name, code)))
+      if (!fault_is_here ((const char *) sqlite3_column_text (stmt, 1), shelter_code, site_name))
         continue;
-      down = TRUE;
-      /* The latest return of the outages that hold: the network is back
-       * when every one of them is over. */
+      holds = TRUE;
+      /* The latest end of the faults that hold: it is over when every
+       * one of them is. */
       if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
         until = -1;
       else if (until >= 0)
@@ -673,6 +657,26 @@ sd_exercise_network_down_for (SdStore    *store,
     }
   sqlite3_reset (stmt);
   if (until_ms != NULL)
-    *until_ms = down ? until : 0;
-  return down;
+    *until_ms = holds ? until : 0;
+  return holds;
+}
+
+gboolean
+sd_exercise_fault_now (SdStore    *store,
+                       const char *kind,
+                       const char *shelter_code)
+{
+  g_return_val_if_fail (SD_IS_STORE (store) && kind != NULL, FALSE);
+
+  return fault_holds (store, kind, shelter_code, NULL, NULL);
+}
+
+gboolean
+sd_exercise_network_down_for (SdStore    *store,
+                              const char *site_name,
+                              gint64     *until_ms)
+{
+  g_return_val_if_fail (SD_IS_STORE (store), FALSE);
+
+  return fault_holds (store, "network", NULL, site_name, until_ms);
 }

@@ -75,15 +75,12 @@ static char *
 format_after (gint64 from,
               gint64 to)
 {
-  gint64 s;
+  g_autofree char *duration = NULL;
 
   if (from < 0 || to < 0)
     return g_strdup ("");
-  s = (to - from) / 1000;
-  if (s >= 3600)
-    return g_strdup_printf ("+%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, s / 3600,
-                            (s / 60) % 60, s % 60);
-  return g_strdup_printf ("+%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, s / 60, s % 60);
+  duration = sd_scenario_format_duration (to - from);
+  return g_strconcat ("+", duration, NULL);
 }
 
 static char *

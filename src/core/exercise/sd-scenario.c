@@ -96,6 +96,17 @@ sd_scenario_format_time (gint64 ms)
   return g_strdup_printf ("T+%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, minutes / 60, minutes % 60);
 }
 
+char *
+sd_scenario_format_duration (gint64 ms)
+{
+  gint64 s = MAX (ms, 0) / 1000;
+
+  if (s >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT,
+                            s / 3600, (s / 60) % 60, s % 60);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, s / 60, s % 60);
+}
+
 /* "01:30" or "1:30:15" or "90" (minutes), after the "T+" or "+". */
 static gboolean
 parse_offset (const char *text,

@@ -73,6 +73,9 @@ gboolean        sd_scenario_check_against (SdScenario *scenario,
 
 /* "T+01:30" for 5 400 000 ms. */
 char           *sd_scenario_format_time (gint64        ms);
+/* "4:05" or "1:04:05": how long something took (never negative), as
+ * the console's timers and the review's response times show it. */
+char           *sd_scenario_format_duration (gint64    ms);
 
 /* What a person types for a time after T+0, as the time column reads
  * it: "T+01:30", "01:30", "1:30:15", "T+90" (minutes).  FALSE for
