@@ -82,8 +82,8 @@ sd_cli_run_exercise_check (SdCli   *cli,
 }
 
 /* --speed: "max" or absent is 0, else 1 to 3600. */
-static gboolean
-parse_speed (const char  *text,
+gboolean
+sd_cli_parse_speed (const char  *text,
              gint64      *out,
              GError     **error)
 {
@@ -100,6 +100,25 @@ parse_speed (const char  *text,
                    text);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* --start: an ISO 8601 date and time, in Unix ms. */
+gboolean
+sd_cli_parse_start (const char  *text,
+                    gint64      *out,
+                    GError     **error)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (text, local);
+
+  if (at == NULL)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("“%s” is not a date and time: write it as 2026-12-05T05:46:00+09:00."), text);
+      return FALSE;
+    }
+  *out = g_date_time_to_unix (at) * 1000;
   return TRUE;
 }
 
@@ -160,21 +179,10 @@ sd_cli_run_exercise_run (SdCli   *cli,
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("The seed is a whole number, 0 or more."));
       return FALSE;
     }
-  if (!parse_speed (speed_text, &speed, error))
+  if (!sd_cli_parse_speed (speed_text, &speed, error))
     return FALSE;
-  if (start_text != NULL)
-    {
-      g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (start_text, local);
-
-      if (at == NULL)
-        {
-          g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
-                       _("“%s” is not a date and time: write it as 2026-12-05T05:46:00+09:00."), start_text);
-          return FALSE;
-        }
-      start_at = g_date_time_to_unix (at) * 1000;
-    }
+  if (start_text != NULL && !sd_cli_parse_start (start_text, &start_at, error))
+    return FALSE;
   if ((scenario = sd_scenario_load ((*args)[1], error)) == NULL ||
       (store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
       (engine = sd_exercise_engine_new (store, scenario, (guint64) seed, start_at, error)) == NULL)
@@ -334,7 +342,7 @@ sd_cli_run_exercise_replay (SdCli   *cli,
   if (!sd_cli_parse_args (cli, entries, args, 1, G_MAXUINT, error) ||
       !sd_cli_require_option (out, "--out", error))
     return FALSE;
-  if (!parse_speed (speed_text, &speed, error))
+  if (!sd_cli_parse_speed (speed_text, &speed, error))
     return FALSE;
   sources = (const char *const *) &(*args)[1];
   /* One database is a recorded day; anything else is batch files.  One

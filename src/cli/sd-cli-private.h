@@ -105,6 +105,12 @@ gboolean  sd_cli_run_exercise_check (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_exercise_run (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_exercise_report (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_exercise_replay (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_parse_speed (const char *text, gint64 *out, GError **error);
+gboolean  sd_cli_parse_start (const char *text, gint64 *out, GError **error);
+
+/* sd-cli-drill.c */
+gboolean  sd_cli_run_drill_run (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_drill_step (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_deploy_enrol (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_deploy_revoke (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_batch_export (SdCli *cli, GStrv *args, GError **error);

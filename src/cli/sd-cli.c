@@ -83,6 +83,8 @@ static const SdCliCommand commands[] = {
   { "exercise", "run", N_("SCENARIO"), N_("Play a scenario’s machine actions on an exercise database, with no desk"), sd_cli_run_exercise_run },
   { "exercise", "replay", N_("SOURCE|BATCH…"), N_("Replay a recorded day (any database, or batch files with --receiver) into a new exercise database, at a chosen speed"), sd_cli_run_exercise_replay },
   { "exercise", "report", NULL, N_("Write an exercise’s after-action review: PDF, CSV of the injects, counts over time"), sd_cli_run_exercise_report },
+  { "drill", "run", NULL, N_("Play a whole day on HQ and kiosks, carried by USB stick and network, and prove HQ's figures"), sd_cli_run_drill_run },
+  { "drill", "step", N_("DIR"), N_("Play one kiosk of a drill up to a time (the drill runs it, to kill it)"), sd_cli_run_drill_step },
   { "deploy", "bundle", NULL, N_("At HQ: write the deployment bundle a new kiosk is enrolled from"), sd_cli_run_deploy_bundle },
   { "deploy", "enrol", N_("FILE"), N_("Make this new, empty database a kiosk of HQ’s deployment"), sd_cli_run_deploy_enrol },
   { "deploy", "revoke", N_("SITE"), N_("At HQ: refuse a lost kiosk’s batches from now on"), sd_cli_run_deploy_revoke },

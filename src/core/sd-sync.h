@@ -197,6 +197,12 @@ gboolean    sd_sync_set_peer_holds    (SdStore      *store,
                                        const char   *holds_json,
                                        GError      **error);
 
+/* Every synced table, the state derived from the events and the op-log,
+ * as text in a fixed order (sd-sync-dump.c): two sites holding the same
+ * changes give the same text, byte for byte. */
+char       *sd_sync_canonical_dump    (SdStore      *store,
+                                       GError      **error);
+
 /* ---- what people review (sd-sync.c) ---- */
 
 typedef struct {

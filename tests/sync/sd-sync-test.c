@@ -193,75 +193,14 @@ sd_sync_test_make_exercise (const char *dir,
   make_deployment (dir, n_kiosks, TRUE);
 }
 
-static void
-append_value (GString      *out,
-              sqlite3_stmt *stmt,
-              int           column)
-{
-  switch (sqlite3_column_type (stmt, column))
-    {
-    case SQLITE_NULL:
-      g_string_append (out, "∅");
-      break;
-    case SQLITE_INTEGER:
-      g_string_append_printf (out, "i%lld", (long long) sqlite3_column_int64 (stmt, column));
-      break;
-    case SQLITE_FLOAT:
-      g_string_append_printf (out, "r%.17g", sqlite3_column_double (stmt, column));
-      break;
-    case SQLITE_BLOB:
-      g_string_append_c (out, 'x');
-      for (int i = 0; i < sqlite3_column_bytes (stmt, column); i++)
-        g_string_append_printf (out, "%02x", ((const guint8 *) sqlite3_column_blob (stmt, column))[i]);
-      break;
-    default:
-      g_string_append_printf (out, "t%s", sqlite3_column_text (stmt, column));
-    }
-}
-
-static void
-dump_query (GString    *out,
-            sqlite3    *db,
-            const char *title,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_string_append_printf (out, "== %s\n", title);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      for (int c = 0; c < sqlite3_column_count (stmt); c++)
-        {
-          if (c > 0)
-            g_string_append_c (out, '|');
-          append_value (out, stmt, c);
-        }
-      g_string_append_c (out, '\n');
-    }
-  sqlite3_finalize (stmt);
-}
-
 char *
 sd_sync_test_dump (SdStore *store)
 {
-  sqlite3 *db = _sd_store_get_db (store);
-  GString *out = g_string_new (NULL);
-  const char *table;
+  g_autoptr(GError) error = NULL;
+  char *dump = sd_sync_canonical_dump (store, &error);
 
-  for (guint i = 0; (table = _sd_synced_table (i)) != NULL; i++)
-    {
-      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY id", table);
-
-      dump_query (out, db, table, sql);
-    }
-  dump_query (out, db, "person_state", "SELECT * FROM person_state ORDER BY person_id");
-  dump_query (out, db, "safety_state", "SELECT * FROM safety_state ORDER BY rollcall_id, staff_id");
-  dump_query (out, db, "support_state", "SELECT * FROM support_state ORDER BY support_person_id");
-  dump_query (out, db, "oplog",
-              "SELECT s.site_id, o.seq, o.txn, o.hlc, o.kind, t.name, o.row_id, o.fields FROM oplog o "
-              "JOIN oplog_sites s ON s.n = o.site JOIN oplog_tables t ON t.n = o.tbl ORDER BY s.site_id, o.seq");
-  return g_string_free (out, FALSE);
+  g_assert_no_error (error);
+  return dump;
 }
 
 void

@@ -36,7 +36,19 @@ static const Verb verbs[] = {
   { SD_ACTION_SHELTER_CONDITION, "shelter-condition", "electricity water gas communications toilets", TRUE },
   { SD_ACTION_NETWORK_DOWN, "network", "down at", FALSE },
   { SD_ACTION_READER_FAILS, "reader", "fails at for", FALSE },
+  { SD_ACTION_DRILL, "drill", "at by", FALSE },
 };
+
+static const char *const drill_faults[] = {
+  NULL, "kiosk-killed", "receiver-killed", "import-cut", "stick-pulled", "stick-truncated", "batch-replayed",
+  "clock-ahead",
+};
+
+const char *
+sd_drill_fault_to_string (SdDrillFault fault)
+{
+  return fault > 0 && fault < G_N_ELEMENTS (drill_faults) ? drill_faults[fault] : "";
+}
 
 static const char *const lifeline_keys[SD_N_LIFELINES] = {
   "electricity", "water", "gas", "communications", "toilets",
@@ -235,7 +247,7 @@ read_key (const Verb  *verb,
     }
   if (g_str_equal (key, "over") || g_str_equal (key, "within"))
     return read_duration (verb, key, value, &action->over_ms, error);
-  if (g_str_equal (key, "down") || g_str_equal (key, "for"))
+  if (g_str_equal (key, "down") || g_str_equal (key, "for") || g_str_equal (key, "by"))
     return read_duration (verb, key, value, &action->for_ms, error);
   if (g_str_equal (key, "share") || g_str_equal (key, "confirmed"))
     return read_share (verb, key, value, &action->share, error);
@@ -316,6 +328,12 @@ check_complete (const Verb  *verb,
     case SD_ACTION_READER_FAILS:
       missing = !saw_fails ? "fails" : NULL;
       break;
+    case SD_ACTION_DRILL:
+      missing = action->drill == 0 ? "kiosk-killed"
+                : action->drill == SD_DRILL_CLOCK_AHEAD && action->for_ms <= 0 ? "by"
+                : action->shelter == NULL && action->drill != SD_DRILL_RECEIVER_KILLED &&
+                  action->drill != SD_DRILL_IMPORT_CUT ? "at" : NULL;
+      break;
     case SD_ACTION_NONE:
       break;
     }
@@ -327,6 +345,7 @@ check_complete (const Verb  *verb,
                    action->kind == SD_ACTION_SHELTER_CONDITION ? "shelter-condition S02 water=out"
                    : action->kind == SD_ACTION_NETWORK_DOWN ? "network down=2h at=S01"
                    : action->kind == SD_ACTION_READER_FAILS ? "reader fails at=S01 for=1h"
+                   : action->kind == SD_ACTION_DRILL ? "drill kiosk-killed at=S01, drill clock-ahead at=S03 by=2h"
                    : action->kind == SD_ACTION_ROLLCALL ? "rollcall title=\"地震 職員安否確認\""
                    : action->kind == SD_ACTION_SAFETY_ANSWERS ? "safety-answers share=0.6 within=1h"
                    : action->kind == SD_ACTION_SUPPORT_STATUS ? "support-status district=東町 confirmed=0.3"
@@ -363,7 +382,7 @@ sd_exercise_action_parse (const char  *text,
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
                    _("“%s” is not an action ShelterDesk knows. The actions are: shelter-open, shelter-close, "
                      "arrivals, checkouts, goings-out, returns, supply-pickups, rollcall, safety-answers, "
-                     "support-status, shelter-condition, network, reader (docs/scenario-format.md)."),
+                     "support-status, shelter-condition, network, reader, drill (docs/scenario-format.md)."),
                    (const char *) g_ptr_array_index (words, 0));
       return FALSE;
     }
@@ -385,6 +404,19 @@ sd_exercise_action_parse (const char  *text,
         }
       else if (eq == NULL && action->kind == SD_ACTION_READER_FAILS && g_str_equal (word, "fails"))
         saw_fails = TRUE;
+      else if (eq == NULL && action->kind == SD_ACTION_DRILL && action->drill == 0)
+        {
+          for (guint f = 1; f < G_N_ELEMENTS (drill_faults); f++)
+            if (g_str_equal (word, drill_faults[f]))
+              action->drill = (SdDrillFault) f;
+          if (action->drill == 0)
+            {
+              g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
+                           _("“drill %s” is not a fault a drill plays. They are: kiosk-killed, receiver-killed, "
+                             "import-cut, stick-pulled, stick-truncated, batch-replayed, clock-ahead."), word);
+              goto failed;
+            }
+        }
       else if (eq == NULL)
         {
           g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX,

@@ -36,7 +36,20 @@ typedef enum {
   SD_ACTION_SHELTER_CONDITION,  /* shelter-condition S02 water=out [electricity= gas= communications= toilets=] */
   SD_ACTION_NETWORK_DOWN,       /* network down=2h [at=S01] */
   SD_ACTION_READER_FAILS,       /* reader fails at=S01 [for=1h] */
+  SD_ACTION_DRILL,              /* drill kiosk-killed at=S01: a fault only a drill plays (sd-drill.h) */
 } SdActionKind;
+
+/* The faults a drill (shelterdesk-cli drill run) plays on its desks and
+ * their batches; an exercise on one database passes them by. */
+typedef enum {
+  SD_DRILL_KIOSK_KILLED = 1,    /* the kiosk at= is killed mid-write and restarted */
+  SD_DRILL_RECEIVER_KILLED,     /* HQ's receiver is killed while a kiosk sends, and restarted */
+  SD_DRILL_IMPORT_CUT,          /* HQ's power fails while it imports a stick */
+  SD_DRILL_STICK_PULLED,        /* the stick is pulled out while the kiosk at= writes it */
+  SD_DRILL_STICK_TRUNCATED,     /* the kiosk at='s next stick reaches HQ cut short */
+  SD_DRILL_BATCH_REPLAYED,      /* the kiosk at='s next stick is imported at HQ twice */
+  SD_DRILL_CLOCK_AHEAD,         /* the kiosk at='s clock runs by= ahead, from the start */
+} SdDrillFault;
 
 typedef struct {
   SdActionKind     kind;
@@ -51,6 +64,7 @@ typedef struct {
   char            *title;       /* rollcall: its title; safety-answers: which one (NULL: the open one) */
   char            *district;    /* support-status: 町丁目 the address starts with; NULL: everyone */
   SdLifelineState  lifelines[SD_N_LIFELINES];  /* unknown where not given */
+  SdDrillFault     drill;       /* drill: which fault (by= is in for_ms) */
 } SdAction;
 
 /* Reads TEXT (empty or NULL: SD_ACTION_NONE).  The error says what is
@@ -62,6 +76,9 @@ gboolean     sd_exercise_action_parse (const char  *text,
 void         sd_exercise_action_clear (SdAction    *action);
 /* The verb as written ("arrivals"). */
 const char  *sd_exercise_action_verb  (SdActionKind kind);
+
+/* "kiosk-killed", …, as a scenario writes it. */
+const char  *sd_drill_fault_to_string (SdDrillFault fault);
 
 /* "30m", "2h", "1h30m", "45s", "90m": FALSE for anything else. */
 gboolean     sd_exercise_parse_duration (const char *text,

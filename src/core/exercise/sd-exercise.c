@@ -8,11 +8,20 @@
  * units (a household arriving, one person going out, one staff answer)
  * spread evenly over the action's "over"; all units of all injects are
  * played in time order, so overlapping waves interleave as they would.
- * Each unit draws its fictional data from a generator seeded by the
+ * Each unit draws its fictional data, and the ids of the records it
+ * makes (_sd_store_set_id_seed ()), from generators seeded by the
  * exercise seed, the inject's serial and the unit's number, and picks
  * whom it acts on from the database as it is then: the same file,
- * scenario and seed give the same records, ids included
- * (_sd_store_set_id_seed ()), whatever else changes.
+ * scenario and seed give the same records, ids included, whatever else
+ * changes.
+ *
+ * A drill splits one scenario among desks (sd_exercise_engine_set_part):
+ * each kiosk plays the units at its own shelters, HQ the rest.  A unit
+ * then picks only among the records of its own kiosk's shelters, and the
+ * shelters a report may name come from the scenario, not from what has
+ * reached the desk: so each part plays the very same records whenever
+ * the others' batches arrive, and the whole played on one database is
+ * the scenario's reference day.
  */
 #include "sd-exercise.h"
 
@@ -391,6 +400,7 @@ typedef struct {
   char           *shelter_id;
   char           *shelter_address;
   GArray         *sizes;        /* arrivals: each household's size */
+  int             group;        /* the kiosk whose shelter it acts at, or SD_EXERCISE_PART_HQ */
   guint           units;
   guint           played;       /* units played, as exercise_injects.played keeps it */
   gint64          due;          /* T+ of its delivery: the scenario's, or as the facilitator re-timed it */
@@ -409,8 +419,11 @@ struct _SdExerciseEngine {
   guint             next;       /* the next step to play */
   Play             *plays;      /* one per inject */
   GHashTable       *rollcalls;  /* title → id */
-  gint64            spent_us[SD_ACTION_READER_FAILS + 1];  /* per action, for the debug log */
+  gint64            spent_us[SD_ACTION_DRILL + 1];  /* per action, for the debug log */
   char             *last_rollcall;
+  GPtrArray        *groups;     /* per kiosk: a JSON array of its shelters' ids, or NULL */
+  int               part;       /* what this engine plays: SD_EXERCISE_PART_* or a kiosk */
+  gint64            ahead_ms;   /* this desk's clock runs ahead by */
   gboolean          resumed;
   SdExerciseTotals  totals;
 };
@@ -420,7 +433,7 @@ engine_clock (gpointer data)
 {
   SdExerciseEngine *engine = data;
 
-  return engine->start_at + engine->clock;
+  return engine->start_at + engine->clock + engine->ahead_ms;
 }
 
 static guint32
@@ -446,9 +459,10 @@ unit_rand (SdExerciseEngine *engine,
 }
 
 static gint64
-count_of (SdStore     *store,
+count_in (SdStore     *store,
           const char  *sql,
-          const char  *text)
+          const char  *text,
+          const char  *group)
 {
   sqlite3_stmt *stmt = NULL;
   gint64 n = 0;
@@ -457,10 +471,20 @@ count_of (SdStore     *store,
     return 0;
   if (text != NULL)
     sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  if (group != NULL)
+    sqlite3_bind_text (stmt, 3, group, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   return n;
+}
+
+static gint64
+count_of (SdStore     *store,
+          const char  *sql,
+          const char  *text)
+{
+  return count_in (store, sql, text, NULL);
 }
 
 static int
@@ -547,6 +571,15 @@ plan (SdExerciseEngine *engine)
     }
 }
 
+/* Whether this engine plays PLAY's units: all of them, or those of its
+ * part of a drill (the units at a kiosk's shelters, or the rest at HQ). */
+static gboolean
+owns (SdExerciseEngine *engine,
+      const Play       *play)
+{
+  return engine->part == SD_EXERCISE_PART_ALL || engine->part == play->group;
+}
+
 /* What is left to play, in time order: each inject not skipped, its
  * delivery if it is still due, and its units not played yet at their
  * times after its due time (a re-timed inject takes its units along). */
@@ -571,7 +604,7 @@ rebuild_steps (SdExerciseEngine *engine)
 
           g_array_append_val (engine->steps, delivery);
         }
-      for (guint u = play->played; u < play->units; u++)
+      for (guint u = play->played; u < play->units && owns (engine, play); u++)
         {
           Step step = { play->due + (over * u) / MAX (play->units, 1), i, (gint) u };
 
@@ -696,6 +729,8 @@ sd_exercise_engine_new (SdStore     *store,
   engine->seed = seed;
   engine->start_at = start_at > 0 ? start_at : g_get_real_time () / 1000;
   engine->rollcalls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  engine->groups = g_ptr_array_new_with_free_func (g_free);
+  engine->part = SD_EXERCISE_PART_ALL;
   {
     SdExerciseClock clock;
     g_autoptr(GError) local = NULL;
@@ -733,6 +768,7 @@ sd_exercise_engine_new (SdStore     *store,
       Play *play = &engine->plays[i];
       const char *code = play->inject->action.shelter;
 
+      play->group = SD_EXERCISE_PART_HQ;
       if (code != NULL)
         {
           g_autoptr(SdShelter) shelter = sd_store_find_shelter (store, code, error);
@@ -791,9 +827,136 @@ sd_exercise_engine_free (SdExerciseEngine *engine)
   if (engine->steps != NULL)
     g_array_unref (engine->steps);
   g_clear_pointer (&engine->rollcalls, g_hash_table_unref);
+  g_clear_pointer (&engine->groups, g_ptr_array_unref);
   g_free (engine->last_rollcall);
   g_clear_object (&engine->store);
   g_free (engine);
+}
+
+/* The kiosk (index in GROUPS) whose shelters include the one with CODE,
+ * or SD_EXERCISE_PART_HQ. */
+static int
+group_of (const char *const *groups,
+          const char        *code)
+{
+  for (guint g = 0; groups != NULL && groups[g] != NULL; g++)
+    {
+      g_auto(GStrv) codes = g_strsplit (groups[g], ",", -1);
+
+      if (g_strv_contains ((const char *const *) codes, code))
+        return (int) g;
+    }
+  return SD_EXERCISE_PART_HQ;
+}
+
+static gboolean
+acts_at_shelter (SdActionKind kind)
+{
+  switch (kind)
+    {
+    case SD_ACTION_SHELTER_OPEN:
+    case SD_ACTION_SHELTER_CLOSE:
+    case SD_ACTION_ARRIVALS:
+    case SD_ACTION_CHECKOUTS:
+    case SD_ACTION_GOINGS_OUT:
+    case SD_ACTION_RETURNS:
+    case SD_ACTION_SUPPLY_PICKUPS:
+    case SD_ACTION_SHELTER_CONDITION:
+      return TRUE;
+    default:
+      /* Roll-calls, answers, the support list and the faults the HQ
+       * receiver plays are HQ's. */
+      return FALSE;
+    }
+}
+
+gboolean
+sd_exercise_engine_set_part (SdExerciseEngine   *engine,
+                             const char *const  *groups,
+                             int                 part,
+                             GError            **error)
+{
+  guint n_groups = groups != NULL ? g_strv_length ((GStrv) groups) : 0;
+
+  g_return_val_if_fail (engine != NULL, FALSE);
+  g_return_val_if_fail (part >= SD_EXERCISE_PART_HQ && part < (int) n_groups, FALSE);
+
+  g_ptr_array_set_size (engine->groups, 0);
+  for (guint g = 0; g < n_groups; g++)
+    {
+      g_auto(GStrv) codes = g_strsplit (groups[g], ",", -1);
+      g_autoptr(GString) ids = g_string_new ("[");
+
+      for (guint c = 0; codes[c] != NULL; c++)
+        {
+          g_autoptr(SdShelter) shelter = sd_store_find_shelter (engine->store, codes[c], error);
+
+          if (shelter == NULL)
+            return FALSE;
+          g_string_append_printf (ids, "%s\"%s\"", c > 0 ? "," : "", sd_shelter_get_id (shelter));
+        }
+      g_string_append_c (ids, ']');
+      g_ptr_array_add (engine->groups, g_string_free (g_steal_pointer (&ids), FALSE));
+    }
+  for (guint i = 0; i < sd_scenario_get_n_injects (engine->scenario); i++)
+    {
+      Play *play = &engine->plays[i];
+      const SdAction *action = &play->inject->action;
+
+      play->group = action->shelter != NULL && acts_at_shelter (action->kind) ? group_of (groups, action->shelter)
+                                                                             : SD_EXERCISE_PART_HQ;
+    }
+  engine->part = part;
+  rebuild_steps (engine);
+  return TRUE;
+}
+
+void
+sd_exercise_engine_set_clock_ahead (SdExerciseEngine *engine,
+                                    gint64            ahead_ms)
+{
+  g_return_if_fail (engine != NULL);
+
+  engine->ahead_ms = ahead_ms;
+}
+
+/* The shelters the scenario has opened by now and not closed, by code:
+ * where a support-list report may say a person went, whichever desks'
+ * batches have reached this one. */
+static int
+compare_codes (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static GPtrArray *
+opened_shelters (SdExerciseEngine *engine)
+{
+  g_autoptr(GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);  /* code → its newest Play */
+  GPtrArray *codes = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer code, value;
+
+  for (guint i = 0; i < sd_scenario_get_n_injects (engine->scenario); i++)
+    {
+      Play *play = &engine->plays[i];
+      SdActionKind kind = play->inject->action.kind;
+      const Play *before;
+
+      if ((kind != SD_ACTION_SHELTER_OPEN && kind != SD_ACTION_SHELTER_CLOSE) || play->skipped ||
+          play->due > engine->clock)
+        continue;
+      before = g_hash_table_lookup (last, play->inject->action.shelter);
+      if (before == NULL || before->due <= play->due)
+        g_hash_table_insert (last, (gpointer) play->inject->action.shelter, play);
+    }
+  g_hash_table_iter_init (&iter, last);
+  while (g_hash_table_iter_next (&iter, &code, &value))
+    if (((const Play *) value)->inject->action.kind == SD_ACTION_SHELTER_OPEN)
+      g_ptr_array_add (codes, code);
+  g_ptr_array_sort (codes, compare_codes);
+  return codes;
 }
 
 /* A unit that found nothing to act on, or that the desk itself would
@@ -819,15 +982,17 @@ skip_or_fail (SdExerciseEngine  *engine,
 }
 
 /* The id in row OFFSET (mod the count) of what COUNT_SQL counts and
- * PICK_SQL lists, both bound to TEXT; NULL when there is none. */
+ * PICK_SQL lists, both bound to TEXT (?1) and GROUP (?3, when not NULL);
+ * NULL when there is none. */
 static char *
-pick_one (SdStore     *store,
-          const char  *count_sql,
-          const char  *pick_sql,
-          const char  *text,
-          GRand       *rand)
+pick_in (SdStore     *store,
+         const char  *count_sql,
+         const char  *pick_sql,
+         const char  *text,
+         const char  *group,
+         GRand       *rand)
 {
-  gint64 n = count_of (store, count_sql, text);
+  gint64 n = count_in (store, count_sql, text, group);
   sqlite3_stmt *stmt = NULL;
   char *id = NULL;
 
@@ -836,10 +1001,22 @@ pick_one (SdStore     *store,
   if (text != NULL)
     sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, g_rand_int_range (rand, 0, (gint32) MIN (n, G_MAXINT32)));
+  if (group != NULL)
+    sqlite3_bind_text (stmt, 3, group, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
   return id;
+}
+
+static char *
+pick_one (SdStore     *store,
+          const char  *count_sql,
+          const char  *pick_sql,
+          const char  *text,
+          GRand       *rand)
+{
+  return pick_in (store, count_sql, pick_sql, text, NULL, rand);
 }
 
 static gboolean
@@ -854,7 +1031,10 @@ play_arrival (SdExerciseEngine  *engine,
   guint size = g_array_index (play->sizes, guint, unit);
   GError *local = NULL;
 
-  make_household (&h, rand, size, play->shelter_id, play->shelter_address, engine_clock (engine), action->cards,
+  /* Ages from the true exercise time: a desk's clock set wrong stamps
+   * its records so, but does not change who comes through the door. */
+  make_household (&h, rand, size, play->shelter_id, play->shelter_address, engine->start_at + engine->clock,
+                  action->cards,
                   action->elsewhere);
   /* People registered before, at another shelter or gone home: the
    * desk's duplicate check finds each, and they are checked in as the
@@ -865,12 +1045,20 @@ play_arrival (SdExerciseEngine  *engine,
 
       for (guint k = 0; k < h.n; k++)
         {
-          g_autofree char *known = pick_one (engine->store,
+          /* In a drill, among those of this kiosk's shelters only: the
+           * same people whenever other kiosks' batches arrive. */
+          g_autofree char *known = pick_in (engine->store,
             "SELECT count (*) FROM persons p LEFT JOIN person_state s ON s.person_id = p.id "
-            "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1)",
+            "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1) "
+            "  AND (?3 IS NULL OR p.household_id IN (SELECT id FROM households WHERE shelter_id IN "
+            "    (SELECT value FROM json_each (?3))))",
             "SELECT p.id FROM persons p LEFT JOIN person_state s ON s.person_id = p.id "
             "WHERE p.merged_into IS NULL AND (s.kind IS NULL OR s.kind = 'leave' OR s.shelter_id IS NOT ?1) "
-            "ORDER BY p.id LIMIT 1 OFFSET ?2", play->shelter_id, rand);
+            "  AND (?3 IS NULL OR p.household_id IN (SELECT id FROM households WHERE shelter_id IN "
+            "    (SELECT value FROM json_each (?3)))) "
+            "ORDER BY p.id LIMIT 1 OFFSET ?2", play->shelter_id,
+            play->group >= 0 && (guint) play->group < engine->groups->len ? g_ptr_array_index (engine->groups, play->group)
+                                                                          : NULL, rand);
           g_autoptr(SdPerson) person = known != NULL ? sd_store_get_person (engine->store, known, NULL) : NULL;
           SdPersonSpec spec;
           g_autoptr(GListModel) found = NULL;
@@ -888,7 +1076,17 @@ play_arrival (SdExerciseEngine  *engine,
               g_clear_error (&local);
               break;
             }
-          same = g_list_model_get_item (found, 0);
+          /* The one the desk's list offers that is this person (a
+           * namesake registered elsewhere may come first). */
+          for (guint f = 0; same == NULL && f < g_list_model_get_n_items (found); f++)
+            {
+              g_autoptr(SdPerson) item = g_list_model_get_item (found, f);
+
+              if (g_str_equal (sd_person_get_id (item), known))
+                same = g_steal_pointer (&item);
+            }
+          if (same == NULL)
+            break;
           event = sd_store_record_event (engine->store, sd_person_get_id (same), SD_EVENT_ARRIVE,
                                          play->shelter_id, NULL, &local);
           if (event == NULL)
@@ -1062,10 +1260,11 @@ play_support_report (SdExerciseEngine  *engine,
            : roll < 0.96 ? SD_SUPPORT_HELPING : SD_SUPPORT_INJURED;
   if (status == SD_SUPPORT_EVACUATED)
     {
-      shelter = pick_one (engine->store, "SELECT count (*) FROM shelters WHERE is_open = 1 AND ?1 IS NULL",
-                          "SELECT code FROM shelters WHERE is_open = 1 AND ?1 IS NULL "
-                          "ORDER BY code LIMIT 1 OFFSET ?2", NULL, rand);
-      if (shelter == NULL)
+      g_autoptr(GPtrArray) open = opened_shelters (engine);
+
+      if (open->len > 0)
+        shelter = g_strdup (g_ptr_array_index (open, g_rand_int_range (rand, 0, (gint32) open->len)));
+      else
         status = SD_SUPPORT_SAFE_HOME;
     }
   {
@@ -1189,6 +1388,13 @@ play_step (SdExerciseEngine  *engine,
       gint64 t0 = g_get_monotonic_time ();
 
       rand = unit_rand (engine, inject, step->unit);
+      /* The unit's records' ids from its own stream: the same in a drill's
+       * kiosk as on one database, and never one another unit made. */
+      {
+        guint64 high = g_rand_int (rand);
+
+        _sd_store_set_id_seed (engine->store, (high << 32) | g_rand_int (rand));
+      }
       switch (inject->action.kind)
         {
         case SD_ACTION_SHELTER_OPEN:

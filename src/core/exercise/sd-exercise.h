@@ -60,6 +60,27 @@ SdExerciseEngine *sd_exercise_engine_new   (SdStore           *store,
                                             GError           **error);
 void              sd_exercise_engine_free  (SdExerciseEngine  *engine);
 
+/* A drill: the scenario split among desks.  GROUPS holds one string per
+ * kiosk, its shelters' codes separated by commas ("S01,S04"); PART is
+ * what this engine plays: a kiosk's index in GROUPS (the units at its
+ * shelters), SD_EXERCISE_PART_HQ (the rest: roll-calls, answers, the
+ * support list, faults, and the shelters of no kiosk) or
+ * SD_EXERCISE_PART_ALL (everything, on one database: the scenario's
+ * reference day).  Every part delivers every inject.  A unit at a kiosk's
+ * shelter picks among the records of that kiosk's shelters only, so the
+ * parts played on their own desks make the records the whole makes on
+ * one.  Before the first run. */
+#define SD_EXERCISE_PART_ALL (-1)
+#define SD_EXERCISE_PART_HQ  (-2)
+gboolean          sd_exercise_engine_set_part  (SdExerciseEngine  *engine,
+                                                const char *const *groups,
+                                                int                part,
+                                                GError           **error);
+/* This desk's clock runs AHEAD_MS ahead of exercise time (a kiosk whose
+ * clock was set wrong): its records are stamped so. */
+void              sd_exercise_engine_set_clock_ahead (SdExerciseEngine *engine,
+                                                      gint64            ahead_ms);
+
 /* Plays everything due up to UNTIL_MS of exercise time, in time order,
  * in one transaction when BATCH (as fast as possible), else each
  * record in its own (desks watch it fill). */
