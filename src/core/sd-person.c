@@ -281,10 +281,12 @@ tidy_person_clear (TidyPerson *p)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TidyPerson, tidy_person_clear)
 
+/* The day it is by the store's clock (an exercise's day in an exercise),
+ * here. */
 static GDate *
-today (void)
+today (gint64 now_ms)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (now_ms / 1000);
 
   return g_date_new_dmy (g_date_time_get_day_of_month (now),
                          g_date_time_get_month (now),
@@ -308,6 +310,7 @@ language_is_valid (const char *tag)
 static gboolean
 tidy_person (const SdPersonSpec  *spec,
              guint                index,
+             gint64               now_ms,
              TidyPerson          *out,
              GError             **error)
 {
@@ -339,7 +342,7 @@ tidy_person (const SdPersonSpec  *spec,
     }
   if (spec->birth_date != NULL && *spec->birth_date != '\0')
     {
-      g_autoptr(GDate) latest = today ();
+      g_autoptr(GDate) latest = today (now_ms);
 
       out->birth_date = sd_date_parse_iso (spec->birth_date, latest, error);
       if (out->birth_date == NULL)
@@ -637,7 +640,7 @@ sd_store_add_household (SdStore                *store,
       g_auto(TidyPerson) p = { 0 };
       const SdPersonSpec *spec = &members[i];
 
-      if (!tidy_person (spec, i, &p, error))
+      if (!tidy_person (spec, i, now, &p, error))
         return NULL;
       if (spec->existing_id != NULL
           ? !merge_person (store, household_id, &p, spec, error)

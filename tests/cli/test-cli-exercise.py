@@ -144,7 +144,7 @@ def test_report(tmp):
         rows = list(csvmod.reader(f))
     assert rows[0][0].startswith('訓練 EXERCISE') and all(r[0] == '訓練 EXERCISE' for r in rows[1:]), rows[:2]
     injects = [r[1:] for r in rows[1:] if r[1] == 'inject']
-    assert len(injects) == 58 and all(r[3] for r in injects), injects[:2]
+    assert len(injects) == 66 and all(r[3] for r in injects), injects[:2]
     with open(series, encoding='utf-8-sig') as f:
         rows = list(csvmod.reader(f))
     assert all(r[0].startswith('訓練 EXERCISE') for r in rows), rows[:2]

@@ -589,4 +589,13 @@ MUTATIONS = [
         "suites": ["ui"],
         "caught_by": ["ui-exercise-console"],
     },
+    {
+        "name": "drill-duplicates-from-anywhere",
+        "file": "src/core/exercise/sd-exercise.c",
+        "find": "            play->group >= 0 && (guint) play->group < engine->groups->len",
+        "replace": "            FALSE && (guint) play->group < engine->groups->len",
+        "breaks": "a kiosk finds a returning evacuee among everyone it has heard of, not its own shelters': the day depends on when batches arrived (issue 18)",
+        "suites": ["drill"],
+        "caught_by": ["drill"],
+    },
 ]

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+# test-drill.py: the drill suite (issue 18). The demo's M7 day-1 scenario,
+# whole, on HQ and three kiosks at max speed, for three seeds: the drill's
+# own proof must hold, and this test checks the same things again through
+# the CLI's ordinary commands, apart from the drill's code: every database
+# passes `check`; HQ's staff safety and support-list summaries and its
+# counts equal those of the reference day; every kiosk holds what HQ holds;
+# each fault of the scenario was played and said so. Then wrong use.
+#
+# Usage: test-drill.py SHELTERDESK_CLI SEEDS_DIR
+# SPDX-License-Identifier: GPL-3.0-or-later
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+CLI, SEEDS = sys.argv[1], sys.argv[2]
+SCENARIO = os.path.join(SEEDS, 'scenarios', 'm7-day1.csv')
+SEEDS_TO_RUN = [int(s) for s in os.environ.get('SD_DRILL_SEEDS', '11 12 13').split()]
+FAULTS = {'kiosk-killed', 'receiver-killed', 'import-cut', 'stick-pulled', 'stick-truncated', 'batch-replayed'}
+n = 0
+
+
+def ok(cond, name, detail=''):
+    global n
+    n += 1
+    print(('ok %d - %s' % (n, name)) if cond else ('not ok %d - %s # %s' % (n, name, str(detail)[:2000])))
+    sys.stdout.flush()
+    return cond
+
+
+def cli(*args, check=True):
+    r = subprocess.run([CLI] + list(args), capture_output=True, text=True, timeout=600)
+    if check and r.returncode != 0:
+        raise RuntimeError('%s: %d: %s' % (' '.join(args), r.returncode, r.stderr))
+    return r
+
+
+def summary(db, *what):
+    return json.loads(cli('--db', db, *what, '--json').stdout)
+
+
+def rollcall_ids(db):
+    out = json.loads(cli('--db', db, 'safety', 'rollcalls', '--json').stdout)
+    return {r['title']: r['id'] for r in out}
+
+
+def one_seed(seed, top):
+    out = os.path.join(top, 'seed-%d' % seed)
+    r = cli('drill', 'run', '--scenario', SCENARIO, '--kiosks', '3', '--speed', 'max', '--seed', str(seed),
+            '--out', out, '--json', check=False)
+    if not ok(r.returncode == 0, 'seed %d: the drill ran and its proof holds' % seed,
+              'replay with --seed %d: %s %s' % (seed, r.stderr, r.stdout[-3000:])):
+        return
+    result = json.loads(r.stdout)
+    proof = result['proof']
+    ok(proof['figures_equal'] and proof['dumps_equal'] and proof['checks_pass'] and proof['unexpected'] == 0,
+       'seed %d: figures exact, dumps identical, checks pass, nothing refused unexpectedly' % seed, proof)
+    played = {e['kind'] for e in result['events'] if e['expected']}
+    ok(FAULTS <= played, 'seed %d: every fault of the scenario was played' % seed, sorted(FAULTS - played))
+    ok(all(f['flagged_ahead_ms'] >= 7_000_000 for f in proof['clocks_flagged']) and proof['clocks_flagged'],
+       'seed %d: HQ flagged the kiosk whose clock ran two hours ahead' % seed, proof['clocks_flagged'])
+    ok(result['changes_by_stick'] > 0 and result['changes_by_network'] > 0 and result['runners'] >= 3,
+       'seed %d: data went by stick and by network' % seed, result)
+    ok(all(a['kiosk'] and a['changes'] > 0 for a in result['arrivals']) and
+       {k['name'] for k in result['kiosks']} == {a['kiosk'] for a in result['arrivals']},
+       'seed %d: every kiosk\'s data reached HQ, with the delay of each transfer' % seed)
+    ok(result['seconds']['total'] < 600, 'seed %d: the whole day ran (%.1f s)' % (seed, result['seconds']['total']))
+
+    # Apart from the drill's code: the CLI's own commands on the files.
+    hq, ref = os.path.join(out, 'hq.sqlite'), os.path.join(out, 'reference.sqlite')
+    kiosks = [os.path.join(out, 'kiosk-%d.sqlite' % (k + 1)) for k in range(3)]
+    checks = [cli('--db', db, 'check', check=False) for db in [hq, ref] + kiosks]
+    ok(all(c.returncode == 0 for c in checks), 'seed %d: check passes on HQ, the reference and every kiosk' % seed,
+       [c.stderr for c in checks if c.returncode])
+    ok(summary(hq, 'support', 'summary') == summary(ref, 'support', 'summary'),
+       'seed %d: the support list\'s summary at HQ equals the reference day\'s' % seed)
+    hq_calls, ref_calls = rollcall_ids(hq), rollcall_ids(ref)
+    same = sorted(hq_calls) == sorted(ref_calls) and len(hq_calls) == 2
+    for title in hq_calls if same else []:
+        a = summary(hq, 'safety', 'summary', '--rollcall', hq_calls[title])
+        b = summary(ref, 'safety', 'summary', '--rollcall', ref_calls[title])
+        a.pop('rollcall'), b.pop('rollcall')
+        same &= a == b
+    ok(same, 'seed %d: both roll-calls\' safety summaries at HQ equal the reference day\'s' % seed)
+    info = [json.loads(cli('--db', db, 'info', '--json').stdout) for db in [hq, ref]]
+    keys = ('persons', 'households', 'events')
+    ok(all(info[0]['counts'][k] == info[1]['counts'][k] for k in keys),
+       'seed %d: HQ holds as many persons, households and events as the reference day' % seed,
+       [{k: i['counts'][k] for k in keys} for i in info])
+    status = [json.loads(cli('--db', db, 'sync', 'status', '--json').stdout) for db in kiosks]
+    ok(all(s.get('waiting', 0) == 0 for s in status), 'seed %d: no kiosk has anything HQ has not acknowledged' % seed,
+       [s.get('waiting') for s in status])
+
+
+def main():
+    print('1..%d' % (len(SEEDS_TO_RUN) * 11 + 6))
+    with tempfile.TemporaryDirectory(prefix='sd-drill-') as top:
+        for seed in SEEDS_TO_RUN:
+            one_seed(seed, top)
+
+        # Wrong use: a clear message, nothing written.
+        busy = os.path.join(top, 'seed-%d' % SEEDS_TO_RUN[0])
+        r = cli('drill', 'run', '--scenario', SCENARIO, '--seed', '1', '--out', busy, check=False)
+        ok(r.returncode == 1 and 'not empty' in r.stderr, 'a folder that is not empty is refused', r.stderr)
+        r = cli('drill', 'run', '--scenario', SCENARIO, '--kiosks', '0', '--out', os.path.join(top, 'x'),
+                check=False)
+        ok(r.returncode == 2 and not os.path.exists(os.path.join(top, 'x')), '--kiosks 0 is refused', r.stderr)
+        r = cli('drill', 'run', '--out', os.path.join(top, 'y'), check=False)
+        ok(r.returncode == 2 and '--scenario' in r.stderr, 'no scenario: it says so', r.stderr)
+        bad = os.path.join(top, 'bad.csv')
+        with open(bad, 'w', encoding='utf-8') as f:
+            f.write('番号,時刻,内容,機械動作\n1,T+00:00,地震,drill kiosk-exploded at=S01\n')
+        r = cli('drill', 'run', '--scenario', bad, '--out', os.path.join(top, 'z'), check=False)
+        ok(r.returncode == 1 and 'kiosk-exploded' in r.stderr and 'line 2' in r.stderr,
+           'a fault the drill does not know is refused, by line', r.stderr)
+        r = cli('drill', 'step', os.path.join(top, 'nowhere'), '--kiosk', '0', '--until', 'T+01:00', check=False)
+        ok(r.returncode != 0 and r.stderr.strip() != '', 'a step without a drill says so', r.stderr)
+
+
+main()
