@@ -39,6 +39,14 @@ desk_path (const char *cli)
   return found != NULL ? found : g_find_program_in_path ("shelterdesk");
 }
 
+/* A whole number of OBJECT's, as text for a translated sentence. */
+static char *
+number_of (json_t     *object,
+           const char *member)
+{
+  return g_strdup_printf ("%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (object, member)));
+}
+
 static const char *
 yes_no (json_t *value)
 {
@@ -83,12 +91,14 @@ print_result (json_t *result)
                           ? json_string_value (json_object_get (kiosk, "first_at_hq")) : "—",
                         stick_text, network_text, yes_no (json_object_get (kiosk, "same_as_hq")));
     }
-  g_print (_("Drill of “%s”, seed %" JSON_INTEGER_FORMAT ": %" JSON_INTEGER_FORMAT " runners with USB sticks, "
-             "%" JSON_INTEGER_FORMAT " changes reached HQ by stick, %" JSON_INTEGER_FORMAT " by network.\n"),
-           json_string_value (json_object_get (result, "scenario")), json_integer_value (json_object_get (result, "seed")),
-           json_integer_value (json_object_get (result, "runners")),
-           json_integer_value (json_object_get (result, "changes_by_stick")),
-           json_integer_value (json_object_get (result, "changes_by_network")));
+  {
+    g_autofree char *seed = number_of (result, "seed"), *runners = number_of (result, "runners");
+    g_autofree char *by_stick = number_of (result, "changes_by_stick");
+    g_autofree char *by_network = number_of (result, "changes_by_network");
+
+    g_print (_("Drill of “%s”, seed %s: %s runners with USB sticks, %s changes reached HQ by stick, %s by network.\n"),
+             json_string_value (json_object_get (result, "scenario")), seed, runners, by_stick, by_network);
+  }
   sd_cli_table_print (table);
   for (gsize e = 0; e < json_array_size (events); e++)
     {
@@ -98,10 +108,14 @@ print_result (json_t *result)
                json_string_value (json_object_get (event, "at")), json_string_value (json_object_get (event, "kind")),
                json_string_value (json_object_get (event, "what")));
     }
-  g_print (_("HQ's figures equal the scenario's: %s. Every kiosk the same as HQ: %s. Every database checks: %s. "
-             "Unexpected refusals: %" JSON_INTEGER_FORMAT ".\n"),
-           yes_no (json_object_get (proof, "figures_equal")), yes_no (json_object_get (proof, "dumps_equal")),
-           yes_no (json_object_get (proof, "checks_pass")), json_integer_value (json_object_get (proof, "unexpected")));
+  {
+    g_autofree char *unexpected = number_of (proof, "unexpected");
+
+    g_print (_("HQ's figures equal the scenario's: %s. Every kiosk the same as HQ: %s. Every database checks: %s. "
+               "Unexpected refusals: %s.\n"),
+             yes_no (json_object_get (proof, "figures_equal")), yes_no (json_object_get (proof, "dumps_equal")),
+             yes_no (json_object_get (proof, "checks_pass")), unexpected);
+  }
   g_print (_("Time: the whole day %.1f s (setup %.1f s, the reference day %.1f s, the day %.1f s, the last round trip "
              "%.1f s).\n"),
            json_real_value (json_object_get (seconds, "total")), json_real_value (json_object_get (seconds, "setup")),
@@ -167,11 +181,13 @@ sd_cli_run_drill_run (SdCli   *cli,
     print_result (result);
   if (!json_is_true (json_object_get (json_object_get (result, "proof"), "holds")))
     {
+      g_autofree char *seed_text = g_strdup_printf ("%" G_GINT64_FORMAT, seed);
+      g_autofree char *kiosks_text = g_strdup_printf ("%" G_GINT64_FORMAT, kiosks);
+
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
-                   _("The proof does not hold for seed %" G_GINT64_FORMAT " (%s/result.json says why). Run it again "
-                     "with: shelterdesk-cli drill run --scenario %s --kiosks %" G_GINT64_FORMAT " --seed %"
-                     G_GINT64_FORMAT " --out NEW_FOLDER"),
-                   seed, out, scenario, kiosks, seed);
+                   _("The proof does not hold for seed %s (%s/result.json says why). Run it again with: "
+                     "shelterdesk-cli drill run --scenario %s --kiosks %s --seed %s --out NEW_FOLDER"),
+                   seed_text, out, scenario, kiosks_text, seed_text);
       return FALSE;
     }
   return TRUE;

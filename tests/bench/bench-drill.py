@@ -46,6 +46,9 @@ with tempfile.TemporaryDirectory(prefix='sd-bench-drill-') as top:
                      result['changes_by_network'], result['runners'], proof['figures_equal'], proof['dumps_equal']))
         if r.returncode != 0 or not proof['holds']:
             failed.append(seed)
+            print('       seed %d: the proof does not hold: %s; not meant: %s' % (
+                seed, {k: v for k, v in proof.items() if k != 'clocks_flagged'},
+                [e['what'] for e in result['events'] if not e['expected']]))
         print('%5d %9.1f %9.1f %9.2f %10.2f s %8d %8d %7d %7s %6s' % (
             rows[-1][0], rows[-1][1], rows[-1][2], rows[-1][3], rows[-1][4], rows[-1][5], rows[-1][6], rows[-1][7],
             'yes' if rows[-1][8] else 'NO', 'yes' if rows[-1][9] else 'NO'))

@@ -9,6 +9,7 @@
 #
 # Usage: test-drill.py SHELTERDESK_CLI SEEDS_DIR
 # SPDX-License-Identifier: GPL-3.0-or-later
+import csv as csvmod
 import json
 import os
 import subprocess
@@ -25,7 +26,8 @@ n = 0
 def ok(cond, name, detail=''):
     global n
     n += 1
-    print(('ok %d - %s' % (n, name)) if cond else ('not ok %d - %s # %s' % (n, name, str(detail)[:2000])))
+    detail = str(detail).replace('\n', ' ')[:3000]
+    print(('ok %d - %s' % (n, name)) if cond else ('not ok %d - %s # %s' % (n, name, detail)))
     sys.stdout.flush()
     return cond
 
@@ -50,10 +52,16 @@ def one_seed(seed, top):
     out = os.path.join(top, 'seed-%d' % seed)
     r = cli('drill', 'run', '--scenario', SCENARIO, '--kiosks', '3', '--speed', 'max', '--seed', str(seed),
             '--out', out, '--json', check=False)
-    if not ok(r.returncode == 0, 'seed %d: the drill ran and its proof holds' % seed,
-              'replay with --seed %d: %s %s' % (seed, r.stderr, r.stdout[-3000:])):
+    why = r.stderr.strip()
+    try:
+        result = json.loads(r.stdout)
+        why += ' proof: %s; not meant: %s' % (json.dumps(result['proof'], ensure_ascii=False),
+                                             [e['what'] for e in result['events'] if not e['expected']])
+    except (ValueError, KeyError):
+        result = None
+    if not ok(r.returncode == 0 and result is not None, 'seed %d: the drill ran and its proof holds' % seed,
+              'replay with --seed %d: %s' % (seed, why.replace('\n', ' '))):
         return
-    result = json.loads(r.stdout)
     proof = result['proof']
     ok(proof['figures_equal'] and proof['dumps_equal'] and proof['checks_pass'] and proof['unexpected'] == 0,
        'seed %d: figures exact, dumps identical, checks pass, nothing refused unexpectedly' % seed, proof)
@@ -89,13 +97,24 @@ def one_seed(seed, top):
     ok(all(info[0]['counts'][k] == info[1]['counts'][k] for k in keys),
        'seed %d: HQ holds as many persons, households and events as the reference day' % seed,
        [{k: i['counts'][k] for k in keys} for i in info])
+    # The after-action review says when each kiosk's data reached HQ.
+    pdf, csv_path = os.path.join(out, 'review.pdf'), os.path.join(out, 'review.csv')
+    cli('--db', hq, 'exercise', 'report', '--pdf', pdf, '--csv', csv_path)
+    with open(csv_path, encoding='utf-8-sig') as f:
+        batches = [r for r in csvmod.reader(f) if len(r) > 1 and r[1] == 'batch']
+    names = {k['name'] for k in result['kiosks']}
+    text = subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True, check=True).stdout
+    ok({r[11] for r in batches} == names and all(r[4].startswith('T+') for r in batches) and
+       all(('%s: first at T+' % name) in text for name in names),
+       'seed %d: the review lists each kiosk\'s batches reaching HQ, and when the first and last came' % seed,
+       (sorted({r[11] for r in batches}), text[:500]))
     status = [json.loads(cli('--db', db, 'sync', 'status', '--json').stdout) for db in kiosks]
     ok(all(s.get('waiting', 0) == 0 for s in status), 'seed %d: no kiosk has anything HQ has not acknowledged' % seed,
        [s.get('waiting') for s in status])
 
 
 def main():
-    print('1..%d' % (len(SEEDS_TO_RUN) * 11 + 6))
+    print('1..%d' % (len(SEEDS_TO_RUN) * 13 + 5))
     with tempfile.TemporaryDirectory(prefix='sd-drill-') as top:
         for seed in SEEDS_TO_RUN:
             one_seed(seed, top)

@@ -87,6 +87,13 @@ copy_of (Fixture    *f,
   return path;
 }
 
+static int
+sd_test_compare_strings (gconstpointer a,
+                         gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static SdScenario *
 demo_scenario (const char *name)
 {
@@ -856,6 +863,113 @@ test_replay_batches (void)
   sd_sync_test_sites_tear_down (&sites, NULL);
 }
 
+/* The ids of TABLE's rows in the database at PATH, one a line, sorted. */
+static char *
+ids_of (const char *path,
+        const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = sd_store_open (path, SD_STORE_OPEN_DEFAULT, &error);
+  GString *out = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (out, "%s\n", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return g_string_free (out, FALSE);
+}
+
+/* TEXT's lines, sorted, and how many (in *N). */
+static char *
+sorted_lines (const char *text,
+              guint      *n)
+{
+  g_auto(GStrv) split = g_strsplit (text, "\n", -1);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; split[i] != NULL; i++)
+    if (*split[i] != '\0')
+      g_ptr_array_add (lines, split[i]);
+  g_ptr_array_sort (lines, (GCompareFunc) sd_test_compare_strings);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (out, "%s\n", (char *) g_ptr_array_index (lines, i));
+  *n = lines->len;
+  return g_string_free (out, FALSE);
+}
+
+/* A drill's split (issue 18): each part played on a database of its own,
+ * with nothing exchanged, makes exactly the records of the reference day
+ * (the whole on one database), ids, names and events included; a part
+ * plays nothing of another's. */
+static void
+test_parts (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(SdScenario) scenario = demo_scenario ("m7-day1.csv");
+  const char *const groups[] = { "S01,S04,S07,S10", "S02,S05,S08,S11", "S03,S06,S09,S12", NULL };
+  const int parts[] = { SD_EXERCISE_PART_ALL, 0, 1, 2, SD_EXERCISE_PART_HQ };
+  g_autofree char *paths[G_N_ELEMENTS (parts)] = { NULL };
+  static const char *const queries[] = {
+    "SELECT id || ' ' || name || ' ' || coalesce (birth_date, '') FROM persons ORDER BY id",
+    "SELECT id || ' ' || kind || ' ' || person_id || ' ' || coalesce (shelter_id, '') FROM person_events "
+    "ORDER BY id",
+    "SELECT id || ' ' || staff_id || ' ' || safety FROM safety_answers ORDER BY id",
+    "SELECT id || ' ' || support_person_id || ' ' || status FROM support_reports ORDER BY id",
+  };
+
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("part-%u.sqlite", p);
+      g_autoptr(SdStore) store = NULL;
+      g_autoptr(SdExerciseEngine) engine = NULL;
+
+      paths[p] = copy_of (f, name);
+      store = sd_store_open (paths[p], SD_STORE_OPEN_DEFAULT, &error);
+      g_assert_no_error (error);
+      engine = sd_exercise_engine_new (store, scenario, 7, START_AT, &error);
+      g_assert_no_error (error);
+      g_assert_true (sd_exercise_engine_set_part (engine, groups, parts[p], &error));
+      g_assert_no_error (error);
+      sd_exercise_engine_set_scans (engine, parts[p] != SD_EXERCISE_PART_HQ);
+      g_assert_true (sd_exercise_engine_run_all (engine, &error));
+      g_assert_no_error (error);
+    }
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autofree char *whole = ids_of (paths[0], queries[q]);
+      g_autoptr(GString) parts_text = g_string_new (NULL);
+      g_autofree char *expected = NULL, *got = NULL;
+      guint n_expected, n_got;
+
+      for (guint p = 1; p < G_N_ELEMENTS (parts); p++)
+        {
+          g_autofree char *text = ids_of (paths[p], queries[q]);
+
+          g_string_append (parts_text, text);
+        }
+      expected = sorted_lines (whole, &n_expected);
+      got = sorted_lines (parts_text->str, &n_got);
+      g_assert_cmpuint (n_expected, >, 100);
+      g_assert_cmpuint (n_got, ==, n_expected);
+      g_assert_true (g_str_equal (got, expected));
+    }
+  /* HQ's part made no person, a kiosk no staff answer. */
+  g_assert_cmpstr (ids_of (paths[4], queries[0]), ==, "");
+  g_assert_cmpstr (ids_of (paths[1], queries[2]), ==, "");
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    {
+      g_autofree char *wal = g_strconcat (paths[p], "-wal", NULL);
+      g_autofree char *shm = g_strconcat (paths[p], "-shm", NULL);
+
+      g_remove (wal);
+      g_remove (shm);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -869,6 +983,7 @@ main (int argc, char *argv[])
   ADD ("/exercise/live", test_live);
   ADD ("/exercise/snapshot", test_snapshot);
   ADD ("/exercise/replay", test_replay);
+  ADD ("/exercise/parts", test_parts);
   g_test_add_func ("/exercise/replay-batches", test_replay_batches);
   return g_test_run ();
 }

@@ -595,7 +595,7 @@ MUTATIONS = [
         "find": "            play->group >= 0 && (guint) play->group < engine->groups->len",
         "replace": "            FALSE && (guint) play->group < engine->groups->len",
         "breaks": "a kiosk finds a returning evacuee among everyone it has heard of, not its own shelters': the day depends on when batches arrived (issue 18)",
-        "suites": ["drill"],
-        "caught_by": ["drill"],
+        "suites": ["exercise", "drill"],
+        "caught_by": ["test-exercise", "drill"],
     },
 ]

@@ -281,7 +281,7 @@ sd_drill_prove (SdDrill  *drill,
   if (!sd_store_check (drill->hq, &local))
     {
       checks_ok = FALSE;
-      sd_drill_note (drill, "check", FALSE, "HQ's database fails its check: %s", local->message);
+      sd_drill_note (drill, "check", FALSE, _("HQ's database fails its check: %s"), local->message);
       g_clear_error (&local);
     }
   for (guint k = 0; k < drill->n_kiosks; k++)
@@ -298,7 +298,7 @@ sd_drill_prove (SdDrill  *drill,
       check = sd_store_check (kiosk->store, &local);
       checks_ok &= check;
       if (!check)
-        sd_drill_note (drill, "check", FALSE, "%s's database fails its check: %s", kiosk->name, local->message);
+        sd_drill_note (drill, "check", FALSE, _("%s's database fails its check: %s"), kiosk->name, local->message);
       g_clear_error (&local);
       first = kiosk->first_at_hq >= 0 ? sd_scenario_format_time (kiosk->first_at_hq) : NULL;
       json_array_append_new (kiosks, json_pack ("{s:s, s:s, s:I, s:s?, s:b, s:s?, s:b}", "name", kiosk->name,

@@ -332,9 +332,9 @@ deliver_stick (SdDrill       *drill,
           g_file_set_contents (cut, contents, rand_between (drill, 1, (gint64) length - 1), NULL))
         {
           if (sd_sync_import_file (store, cut, NULL, &result, NULL, &local))
-            sd_drill_note (drill, "stick-truncated", FALSE, "HQ took a batch cut short from %s", from);
+            sd_drill_note (drill, "stick-truncated", FALSE, _("HQ took a batch cut short from %s"), from);
           else
-            sd_drill_note (drill, "stick-truncated", TRUE, "HQ refused the stick from %s, cut short: %s", from,
+            sd_drill_note (drill, "stick-truncated", TRUE, _("HQ refused the stick from %s, cut short: %s"), from,
                            local->message);
           sd_sync_import_clear (&result);
           g_clear_error (&local);
@@ -352,14 +352,18 @@ deliver_stick (SdDrill       *drill,
       killed = run_cli (drill, after, 0, error, "--db", drill->hq_path, "batch", "import", stick->path, NULL);
       if (error != NULL && *error != NULL)
         return FALSE;
-      sd_drill_note (drill, "import-cut", TRUE,
-                     killed ? "HQ's power failed %" G_GINT64_FORMAT " ms into importing the stick from %s"
-                            : "HQ's power failed %" G_GINT64_FORMAT " ms after it had imported the stick from %s",
-                     after, from);
+      {
+        g_autofree char *ms = g_strdup_printf ("%" G_GINT64_FORMAT, after);
+
+        sd_drill_note (drill, "import-cut", TRUE,
+                       killed ? _("HQ's power failed %s ms into importing the stick from %s")
+                              : _("HQ's power failed %s ms after it had imported the stick from %s"),
+                       ms, from);
+      }
     }
   if (!sd_sync_import_file (store, stick->path, NULL, &result, NULL, &local))
     {
-      sd_drill_note (drill, "stick", FALSE, "%s refused the stick from %s: %s", to, from, local->message);
+      sd_drill_note (drill, "stick", FALSE, _("%s refused the stick from %s: %s"), to, from, local->message);
       return TRUE;
     }
   if (stick->to < 0)
@@ -370,13 +374,13 @@ deliver_stick (SdDrill       *drill,
     {
       drill->pending[SD_DRILL_BATCH_REPLAYED] = 0;
       if (!sd_sync_import_file (store, stick->path, NULL, &result, NULL, &local))
-        sd_drill_note (drill, "batch-replayed", FALSE, "HQ refused the stick from %s the second time: %s", from,
+        sd_drill_note (drill, "batch-replayed", FALSE, _("HQ refused the stick from %s the second time: %s"), from,
                        local->message);
       else
         sd_drill_note (drill, "batch-replayed", result.already_imported && result.applied == 0,
-                       result.already_imported ? "HQ was given the stick from %s again: already imported, nothing "
-                                                 "changed"
-                                               : "HQ imported the stick from %s twice", from);
+                       result.already_imported ? _("HQ was given the stick from %s again: already imported, "
+                                                   "nothing changed")
+                                               : _("HQ imported the stick from %s twice"), from);
       sd_sync_import_clear (&result);
     }
   /* A runner at HQ goes back with HQ's batch for the kiosk. */
@@ -473,8 +477,8 @@ exchange (SdDrill  *drill,
   while (!ex.done)
     {
       /* Killed while the batch comes in: once the receiver has read
-       * 64 KiB of it, KILL_AFTER_MS later. */
-      if (kill_after_ms > 0 && !killed && upload_started < 0 && io_of (drill->receiver, "rchar") - read0 > 64 * 1024)
+       * 16 KiB of it, KILL_AFTER_MS later. */
+      if (kill_after_ms > 0 && !killed && upload_started < 0 && io_of (drill->receiver, "rchar") - read0 > 16 * 1024)
         upload_started = g_get_monotonic_time ();
       if (kill_after_ms > 0 && !killed && upload_started >= 0 &&
           g_get_monotonic_time () - upload_started >= kill_after_ms * 1000)
@@ -490,14 +494,16 @@ exchange (SdDrill  *drill,
   kiosk->last_exchange_ms = (g_get_monotonic_time () - t0) / 1000.0;
   if (killed)
     {
+      g_autofree char *ms = g_strdup_printf ("%" G_GINT64_FORMAT, kill_after_ms);
+      g_autofree char *kib = g_strdup_printf ("%" G_GINT64_FORMAT, kill_read / 1024);
+
       if (ex.ok)
         sd_drill_note (drill, "receiver-killed", FALSE,
-                       "HQ's receiver was killed after %s's exchange had ended (%" G_GINT64_FORMAT " bytes read)",
-                       kiosk->name, kill_read);
+                       _("HQ's receiver was killed after %s's exchange had ended (%s KiB read)"), kiosk->name, kib);
       else
-        sd_drill_note (drill, "receiver-killed", TRUE,
-                       "HQ's receiver was killed %" G_GINT64_FORMAT " ms into taking %s's batch (%" G_GINT64_FORMAT
-                       " KiB read): %s", kill_after_ms, kiosk->name, kill_read / 1024, ex.error->message);
+        sd_drill_note (drill, "receiver-killed", TRUE, _("HQ's receiver was killed %s ms into taking %s's batch "
+                                                         "(%s KiB read): %s"),
+                       ms, kiosk->name, kib, ex.error->message);
       if (!start_receiver (drill, error))
         {
           sd_sync_client_result_clear (&ex.result);
@@ -515,7 +521,7 @@ exchange (SdDrill  *drill,
   else if (g_strcmp0 (ex.result.reason, "exercise-network-down") == 0)
     kiosk->online = FALSE;
   else if (!killed)
-    sd_drill_note (drill, "network", FALSE, "%s could not exchange with HQ: %s", kiosk->name, ex.error->message);
+    sd_drill_note (drill, "network", FALSE, _("%s could not exchange with HQ: %s"), kiosk->name, ex.error->message);
   sd_sync_client_result_clear (&ex.result);
   g_clear_error (&ex.error);
   return TRUE;
@@ -539,6 +545,7 @@ open_kiosk_engine (SdDrill      *drill,
       !sd_exercise_engine_set_part (kiosk->engine, (const char *const *) drill->groups, (int) kiosk->index, error))
     return FALSE;
   sd_exercise_engine_set_clock_ahead (kiosk->engine, kiosk->ahead_ms);
+  sd_exercise_engine_set_scans (kiosk->engine, TRUE);
   return TRUE;
 }
 
@@ -551,7 +558,8 @@ kill_kiosk (SdDrill       *drill,
 {
   g_autofree char *index = g_strdup_printf ("%u", kiosk->index);
   g_autofree char *until = sd_scenario_format_time (drill->now + 3 * 3600000);
-  gint64 written = rand_between (drill, 256 * 1024, 2 * 1024 * 1024);
+  gint64 written = rand_between (drill, 128 * 1024, 1024 * 1024);
+  g_autofree char *kib = g_strdup_printf ("%" G_GINT64_FORMAT, written / 1024);
   gboolean killed;
   g_autoptr(GError) local = NULL;
 
@@ -564,15 +572,15 @@ kill_kiosk (SdDrill       *drill,
   if (!open_kiosk_engine (drill, kiosk, error))
     return FALSE;
   if (!sd_store_check (kiosk->store, &local))
-    sd_drill_note (drill, "kiosk-killed", FALSE, "%s's database is damaged after the kill: %s", kiosk->name,
+    sd_drill_note (drill, "kiosk-killed", FALSE, _("%s's database is damaged after the kill: %s"), kiosk->name,
                    local->message);
   else if (killed)
-    sd_drill_note (drill, "kiosk-killed", TRUE,
-                   "%s was killed after writing %" G_GINT64_FORMAT " KiB on its way to %s, and restarted",
-                   kiosk->name, written / 1024, until);
+    sd_drill_note (drill, "kiosk-killed", TRUE, _("%s was killed after writing %s KiB on its way to %s, and restarted"),
+                   kiosk->name, kib, until);
   else
-    sd_drill_note (drill, "kiosk-killed", FALSE, "%s finished playing to %s before it had written %" G_GINT64_FORMAT
-                   " KiB, when it was to be killed", kiosk->name, until, written / 1024);
+    sd_drill_note (drill, "kiosk-killed", FALSE,
+                   _("%s finished playing to %s before it had written %s KiB, when it was to be killed"), kiosk->name,
+                   until, kib);
   return TRUE;
 }
 
@@ -585,6 +593,7 @@ pull_stick (SdDrill       *drill,
   g_autofree char *name = g_strdup_printf ("sticks/%03u-pulled", ++drill->n_sticks);
   g_autofree char *folder = path_in (drill, name);
   gint64 after = rand_between (drill, 20, 120);
+  g_autofree char *ms = g_strdup_printf ("%" G_GINT64_FORMAT, after), *bad = NULL;
   g_autoptr(GDir) dir = NULL;
   const char *file;
   guint batches = 0;
@@ -599,14 +608,29 @@ pull_stick (SdDrill       *drill,
     return FALSE;
   dir = g_dir_open (folder, 0, NULL);
   while (dir != NULL && (file = g_dir_read_name (dir)) != NULL)
-    batches += g_str_has_suffix (file, ".part") ? 0 : 1;
-  if (killed && batches > 0)
-    sd_drill_note (drill, "stick-pulled", FALSE, "a batch was left on %s's stick pulled out mid-write", kiosk->name);
+    if (!g_str_has_suffix (file, ".part"))
+      {
+        g_autofree char *path = g_build_filename (folder, file, NULL);
+        g_autoptr(GError) local = NULL;
+        SdSyncImport result = { 0 };
+
+        /* Pulled after the rename: the batch on it must be whole, and
+         * the runner takes it to HQ. */
+        if (!sd_sync_import_file (drill->hq, path, NULL, &result, NULL, &local))
+          bad = g_strdup (local->message);
+        batches++;
+        sd_sync_import_clear (&result);
+      }
+  if (bad != NULL)
+    sd_drill_note (drill, "stick-pulled", FALSE, _("the batch left on %s's stick pulled out mid-write is refused: %s"),
+                   kiosk->name, bad);
+  else if (killed && batches == 0)
+    sd_drill_note (drill, "stick-pulled", TRUE, _("%s's stick was pulled out %s ms into writing: no batch on it"),
+                   kiosk->name, ms);
   else
     sd_drill_note (drill, "stick-pulled", TRUE,
-                   killed ? "%s's stick was pulled out %" G_GINT64_FORMAT " ms into writing: no batch on it"
-                          : "%s's stick was pulled out %" G_GINT64_FORMAT " ms in, after the batch was written",
-                   kiosk->name, after);
+                   _("%s's stick was pulled out %s ms in, after the batch was written: HQ took it whole"), kiosk->name,
+                   ms);
   return TRUE;
 }
 
@@ -818,7 +842,7 @@ arm_faults (SdDrill *drill,
       drill->pending[action->drill] = action->shelter != NULL ? kiosk_at (drill, action->shelter) + 1 : 1;
       if (drill->pending[action->drill] == 0)
         sd_drill_note (drill, sd_drill_fault_to_string (action->drill), FALSE,
-                       "inject %s: no kiosk has shelter %s", inject->serial, action->shelter);
+                       _("inject %s: no kiosk has shelter %s"), inject->serial, action->shelter);
     }
 }
 
@@ -856,6 +880,11 @@ play_slice (SdDrill  *drill,
 
       /* The receiver is killed under the first kiosk that comes back
        * with hours of changes to send. */
+      /* A stick fault armed for it: a runner goes now, straight to HQ,
+       * network or not (a stick always works), with what the kiosk made
+       * since its last exchange. */
+      if (stick_fault_for (drill, k) && !send_runner (drill, kiosk, error))
+        return FALSE;
       if (drill->pending[SD_DRILL_RECEIVER_KILLED] && !was_online)
         kill = rand_between (drill, 0, 30);
       if (!exchange (drill, k, kill, error))
@@ -876,12 +905,8 @@ play_slice (SdDrill  *drill,
         }
       if (!kiosk->online && kiosk->cut_off_since < 0)
         kiosk->cut_off_since = drill->now;
-      /* A stick fault armed for it: a runner goes now, straight to HQ,
-       * network or not (a stick always works). */
-      if (stick_fault_for (drill, k) ||
-          (!kiosk->online && drill->now - kiosk->last_stick_at >= STICK_EVERY_MS))
-        if (!send_runner (drill, kiosk, error))
-          return FALSE;
+      if (!kiosk->online && drill->now - kiosk->last_stick_at >= STICK_EVERY_MS && !send_runner (drill, kiosk, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -950,7 +975,7 @@ open_desks (SdDrill *drill)
       GSubprocess *desk = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &local);
 
       if (desk == NULL)
-        sd_drill_note (drill, "desk", FALSE, "the desk on %s did not open: %s", argv[2], local->message);
+        sd_drill_note (drill, "desk", FALSE, _("the desk on %s did not open: %s"), argv[2], local->message);
       else
         g_ptr_array_add (drill->desks, desk);
     }
@@ -1016,8 +1041,10 @@ sd_drill_run (const SdDrillOptions  *options,
 
     if (store == NULL ||
         (engine = sd_exercise_engine_new (store, drill->scenario, options->seed, options->start_at, error)) == NULL ||
-        !sd_exercise_engine_set_part (engine, (const char *const *) drill->groups, SD_EXERCISE_PART_ALL, error) ||
-        !sd_exercise_engine_run_all (engine, error))
+        !sd_exercise_engine_set_part (engine, (const char *const *) drill->groups, SD_EXERCISE_PART_ALL, error))
+      return FALSE;
+    sd_exercise_engine_set_scans (engine, TRUE);
+    if (!sd_exercise_engine_run_all (engine, error))
       return FALSE;
     drill->reference_s = (g_get_monotonic_time () - r0) / 1e6;
   }
@@ -1119,6 +1146,7 @@ sd_drill_step (const char  *dir,
       !sd_exercise_engine_set_part (engine, (const char *const *) groups, (int) kiosk, error))
     return FALSE;
   sd_exercise_engine_set_clock_ahead (engine, json_integer_value (json_object_get (me, "ahead_ms")));
+  sd_exercise_engine_set_scans (engine, TRUE);
   /* Unit by unit, as a desk writes: a kill lands between two, or in one. */
   return sd_exercise_engine_run_until (engine, until_ms, FALSE, error);
 }

@@ -139,6 +139,47 @@ read_observations (SdStore  *store,
   return rc == SQLITE_DONE ? g_steal_pointer (&list) : NULL;
 }
 
+/* A batch that reached this site (HQ) during the exercise: from whom,
+ * when, how many changes and how many of them were new. */
+typedef struct {
+  gint64  at;          /* exercise time, ms after T+0 */
+  char   *from;        /* the sending site's name */
+  gint64  changes, applied;
+} Arrival;
+
+static void
+arrival_clear (gpointer data)
+{
+  g_free (((Arrival *) data)->from);
+}
+
+static GArray *
+read_arrivals (SdStore  *store,
+               gint64    start_at,
+               GError  **error)
+{
+  g_autoptr(GArray) list = g_array_new (FALSE, TRUE, sizeof (Arrival));
+  sqlite3_stmt *stmt = _sd_store_prepare (store, "SELECT b.received_at, coalesce (p.name, b.from_site), b.operations, "
+                                                 "  b.applied FROM sync_batches b LEFT JOIN sync_peers p "
+                                                 "  ON p.site_id = b.from_site WHERE b.received_at >= ?1 "
+                                                 "ORDER BY b.received_at, b.sha256", error);
+  int rc;
+
+  g_array_set_clear_func (list, arrival_clear);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, start_at);
+  while ((rc = _sd_store_step (store, stmt, _("read the exercise"), error)) == SQLITE_ROW)
+    {
+      Arrival a = { sqlite3_column_int64 (stmt, 0) - start_at, g_strdup (_sd_column_text (stmt, 1)),
+                    sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
+
+      g_array_append_val (list, a);
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? g_steal_pointer (&list) : NULL;
+}
+
 /* The median of the delivered-to-TO seconds over the injects that have
  * both (TO: 0 acknowledged, 1 done); -1 when none. */
 static gint64
@@ -282,7 +323,7 @@ sd_exercise_write_review_pdf (SdStore     *store,
   g_autoptr(SdSheet) sheet = NULL;
   g_autoptr(GArray) series = NULL;
   g_autoptr(GListModel) injects = NULL;
-  g_autoptr(GArray) observations = NULL;
+  g_autoptr(GArray) observations = NULL, arrivals = NULL;
   g_autofree char *title = NULL, *summary = NULL, *start = NULL, *end_text = NULL;
   g_autofree char *ack = NULL, *done = NULL, *seed = NULL;
   g_autoptr(GDateTime) t0 = NULL;
@@ -299,7 +340,8 @@ sd_exercise_write_review_pdf (SdStore     *store,
   series = sd_exercise_review_series (store, MAX (review_end (store, &clock) / 96, 60000), error);
   injects = series != NULL ? sd_exercise_list_injects (store, error) : NULL;
   observations = injects != NULL ? read_observations (store, error) : NULL;
-  if (observations == NULL || (sheet = sd_sheet_new (path, sd_store_get_is_exercise (store), error)) == NULL)
+  arrivals = observations != NULL ? read_arrivals (store, clock.start_at, error) : NULL;
+  if (arrivals == NULL || (sheet = sd_sheet_new (path, sd_store_get_is_exercise (store), error)) == NULL)
     {
       sd_exercise_clock_clear (&clock);
       return FALSE;
@@ -377,6 +419,84 @@ sd_exercise_write_review_pdf (SdStore     *store,
       }
   }
 
+  /* When each site's data reached this one (a drill's HQ, or an
+   * exercise's HQ with kiosks): per site, then batch by batch. */
+  if (arrivals->len > 0)
+    {
+      g_autoptr(GPtrArray) sites = g_ptr_array_new ();
+      static const double col[] = { 0, 60, 260, 330 };
+
+      next_page_if (sheet, 80, _("Data reaching this site"));
+      sheet->y += 10;
+      sd_sheet_text (sheet, SD_SHEET_MARGIN, sheet->y, w, _("Data reaching this site"), 11, TRUE);
+      sheet->y += 16;
+      for (guint i = 0; i < arrivals->len; i++)
+        {
+          const char *from = g_array_index (arrivals, Arrival, i).from;
+
+          if (!g_ptr_array_find_with_equal_func (sites, from, g_str_equal, NULL))
+            g_ptr_array_add (sites, (gpointer) from);
+        }
+      for (guint k = 0; k < sites->len; k++)
+        {
+          gint64 first = -1, last = -1, gap = 0, changes = 0, applied = 0, previous = -1;
+          guint batches = 0;
+          g_autofree char *line = NULL, *first_text = NULL, *last_text = NULL, *gap_text = NULL;
+          g_autofree char *batches_text = NULL, *changes_text = NULL, *applied_text = NULL;
+
+          for (guint i = 0; i < arrivals->len; i++)
+            {
+              const Arrival *a = &g_array_index (arrivals, Arrival, i);
+
+              if (!g_str_equal (a->from, g_ptr_array_index (sites, k)))
+                continue;
+              first = first < 0 ? a->at : first;
+              last = a->at;
+              gap = previous >= 0 ? MAX (gap, a->at - previous) : gap;
+              previous = a->at;
+              changes += a->changes;
+              applied += a->applied;
+              batches++;
+            }
+          first_text = sd_scenario_format_time (first);
+          last_text = sd_scenario_format_time (last);
+          gap_text = sd_scenario_format_duration (gap);
+          batches_text = g_strdup_printf ("%u", batches);
+          changes_text = g_strdup_printf ("%" G_GINT64_FORMAT, changes);
+          applied_text = g_strdup_printf ("%" G_GINT64_FORMAT, applied);
+          line = g_strdup_printf (_("%s: first at %s, last at %s; %s batches, %s changes, %s of them new here; "
+                                    "longest time with nothing from it: %s"),
+                                  (const char *) g_ptr_array_index (sites, k), first_text, last_text, batches_text,
+                                  changes_text, applied_text, gap_text);
+          next_page_if (sheet, 14, _("Data reaching this site"));
+          sd_sheet_text (sheet, SD_SHEET_MARGIN, sheet->y, w, line, 8, FALSE);
+          sheet->y += 12;
+        }
+      sheet->y += 6;
+      {
+        const char *heads[] = { _("Time"), _("From"), _("Changes"), _("New here") };
+
+        for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
+          sd_sheet_text (sheet, SD_SHEET_MARGIN + col[c], sheet->y, 120, heads[c], 7, TRUE);
+        sheet->y += 12;
+        sd_sheet_rule (sheet, sheet->y, 0.5);
+        sheet->y += 3;
+      }
+      for (guint i = 0; i < arrivals->len; i++)
+        {
+          const Arrival *a = &g_array_index (arrivals, Arrival, i);
+          g_autofree char *at = sd_scenario_format_time (a->at);
+          g_autofree char *changes = g_strdup_printf ("%" G_GINT64_FORMAT, a->changes);
+          g_autofree char *applied = g_strdup_printf ("%" G_GINT64_FORMAT, a->applied);
+          const char *cells[] = { at, a->from, changes, applied };
+
+          next_page_if (sheet, 12, _("Data reaching this site"));
+          for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+            sd_sheet_text (sheet, SD_SHEET_MARGIN + col[c], sheet->y, c == 1 ? 195 : 60, cells[c], 7, FALSE);
+          sheet->y += 10;
+        }
+    }
+
   /* Observations, by exercise time. */
   next_page_if (sheet, 60, _("Observations"));
   sheet->y += 10;
@@ -441,8 +561,14 @@ sd_exercise_write_review_csv (SdStore     *store,
   g_autoptr(SdCsvWriter) csv = sd_csv_writer_new ();
   g_autoptr(GListModel) injects = sd_exercise_list_injects (store, error);
   g_autoptr(GArray) observations = injects != NULL ? read_observations (store, error) : NULL;
+  g_autoptr(GArray) arrivals = NULL;
+  SdExerciseClock clock;
 
-  if (observations == NULL)
+  if (observations == NULL || !sd_exercise_get_clock (store, &clock, error))
+    return FALSE;
+  arrivals = read_arrivals (store, clock.start_at, error);
+  sd_exercise_clock_clear (&clock);
+  if (arrivals == NULL)
     return FALSE;
   if (sd_store_get_is_exercise (store))
     sd_csv_writer_mark_exercise (csv);
@@ -485,6 +611,17 @@ sd_exercise_write_review_csv (SdStore     *store,
 
       sd_csv_writer_add_row (csv, _("observation"), o->serial != NULL ? o->serial : "", when, "", "", "", "", "", "",
                              "", "", o->text, "", NULL);
+    }
+  /* A batch that reached this site: when (Delivered), from whom (To),
+   * its changes (Description) and how many were new (Expected action). */
+  for (guint i = 0; i < arrivals->len; i++)
+    {
+      const Arrival *a = &g_array_index (arrivals, Arrival, i);
+      g_autofree char *when = sd_scenario_format_time (a->at);
+      g_autofree char *changes = g_strdup_printf ("%" G_GINT64_FORMAT, a->changes);
+      g_autofree char *applied = g_strdup_printf ("%" G_GINT64_FORMAT, a->applied);
+
+      sd_csv_writer_add_row (csv, _("batch"), "", "", when, "", "", "", "", "", "", a->from, changes, applied, NULL);
     }
   return write_private (csv, path, error);
 }

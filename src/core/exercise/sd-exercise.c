@@ -30,6 +30,7 @@
 #include "sd-error.h"
 #include "sd-person.h"
 #include "sd-report.h"
+#include "sd-scan.h"
 #include "sd-safety.h"
 #include "sd-shelter.h"
 #include "sd-store-private.h"
@@ -424,6 +425,7 @@ struct _SdExerciseEngine {
   GPtrArray        *groups;     /* per kiosk: a JSON array of its shelters' ids, or NULL */
   int               part;       /* what this engine plays: SD_EXERCISE_PART_* or a kiosk */
   gint64            ahead_ms;   /* this desk's clock runs ahead by */
+  gboolean          scans;      /* movements go through the scan path */
   gboolean          resumed;
   SdExerciseTotals  totals;
 };
@@ -920,6 +922,15 @@ sd_exercise_engine_set_clock_ahead (SdExerciseEngine *engine,
   engine->ahead_ms = ahead_ms;
 }
 
+void
+sd_exercise_engine_set_scans (SdExerciseEngine *engine,
+                              gboolean          scans)
+{
+  g_return_if_fail (engine != NULL);
+
+  engine->scans = scans;
+}
+
 /* The shelters the scenario has opened by now and not closed, by code:
  * where a support-list report may say a person went, whichever desks'
  * batches have reached this one. */
@@ -1163,6 +1174,23 @@ play_movement (SdExerciseEngine  *engine,
     {
       engine->totals.skipped++;
       return TRUE;
+    }
+  if (engine->scans)
+    {
+      /* As a volunteer with a scanner does: the person's evacuee card,
+       * read by the desk's scan path in the mode of the movement. */
+      g_autofree char *card = sd_store_issue_card (engine->store, person, &local);
+      SdScanSettings settings = { .mode = event_kind, .shelter_id = play->shelter_id };
+      g_autoptr(SdScanResult) result = card != NULL ? sd_store_scan (engine->store, card, &settings, &local) : NULL;
+
+      if (result != NULL && result->outcome == SD_SCAN_RECORDED)
+        engine->totals.events++;
+      else if (result != NULL)
+        {
+          g_debug ("exercise: a scan refused: %s", result->message != NULL ? result->message : "");
+          engine->totals.skipped++;
+        }
+      return skip_or_fail (engine, local, error);
     }
   {
     g_autofree char *event = sd_store_record_event (engine->store, person, event_kind, play->shelter_id, NULL,

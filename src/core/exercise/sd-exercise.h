@@ -81,6 +81,12 @@ gboolean          sd_exercise_engine_set_part  (SdExerciseEngine  *engine,
 void              sd_exercise_engine_set_clock_ahead (SdExerciseEngine *engine,
                                                       gint64            ahead_ms);
 
+/* Goings-out, returns, check-outs and supply pickups are recorded as a
+ * desk's scan of the person's QR evacuee card (sd_store_scan), as a
+ * volunteer with a scanner records them, instead of straight as events. */
+void              sd_exercise_engine_set_scans (SdExerciseEngine *engine,
+                                                gboolean          scans);
+
 /* Plays everything due up to UNTIL_MS of exercise time, in time order,
  * in one transaction when BATCH (as fast as possible), else each
  * record in its own (desks watch it fill). */
