@@ -972,7 +972,10 @@ open_desks (SdDrill *drill)
     {
       const char *argv[] = { drill->options->desk, "--db", k < 0 ? drill->hq_path : drill->kiosks[k].path, NULL };
       g_autoptr(GError) local = NULL;
-      GSubprocess *desk = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &local);
+      /* Not on the drill's own output: the desks outlive it, for the
+       * review, and a reader of its result must see it end. */
+      GSubprocess *desk = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                             &local);
 
       if (desk == NULL)
         sd_drill_note (drill, "desk", FALSE, _("the desk on %s did not open: %s"), argv[2], local->message);
