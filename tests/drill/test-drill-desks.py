@@ -16,18 +16,10 @@ import sys
 import tempfile
 import time
 
+from drill_tap import ok
+
 CLI, SEEDS = sys.argv[1], sys.argv[2]
 SCENARIO = os.path.join(SEEDS, 'scenarios', 'm7-day1.csv')
-n = 0
-
-
-def ok(cond, name, detail=''):
-    global n
-    n += 1
-    detail = str(detail).replace('\n', ' ')[:3000]
-    print(('ok %d - %s' % (n, name)) if cond else ('not ok %d - %s # %s' % (n, name, detail)))
-    sys.stdout.flush()
-    return cond
 
 
 def desks_of(out):

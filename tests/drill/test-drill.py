@@ -16,20 +16,12 @@ import subprocess
 import sys
 import tempfile
 
+from drill_tap import ok
+
 CLI, SEEDS = sys.argv[1], sys.argv[2]
 SCENARIO = os.path.join(SEEDS, 'scenarios', 'm7-day1.csv')
 SEEDS_TO_RUN = [int(s) for s in os.environ.get('SD_DRILL_SEEDS', '11 12 13').split()]
 FAULTS = {'kiosk-killed', 'receiver-killed', 'import-cut', 'stick-pulled', 'stick-truncated', 'batch-replayed'}
-n = 0
-
-
-def ok(cond, name, detail=''):
-    global n
-    n += 1
-    detail = str(detail).replace('\n', ' ')[:3000]
-    print(('ok %d - %s' % (n, name)) if cond else ('not ok %d - %s # %s' % (n, name, detail)))
-    sys.stdout.flush()
-    return cond
 
 
 def cli(*args, check=True):

@@ -756,7 +756,6 @@ static void
 make_groups (SdDrill *drill)
 {
   g_autoptr(GPtrArray) codes = g_ptr_array_new ();
-  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
 
   for (guint i = 0; i < sd_scenario_get_n_injects (drill->scenario); i++)
     {
