@@ -38,6 +38,7 @@ struct _SdSupportMap {
   GtkLabel          *legend_counts[SD_N_MARKER_KINDS + 1];
   char              *tiles_problem;   /* why there is no base map, or NULL */
   gboolean           placed_once;     /* the view was fitted to the data */
+  guint              fit_idle;        /* fitting it, once it has a size */
 };
 
 G_DEFINE_FINAL_TYPE (SdSupportMap, sd_support_map, GTK_TYPE_WIDGET)
@@ -49,6 +50,22 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* ---- the first view ---- */
+
+/* Fits the view to the people once, when they are read and the map is on
+ * the screen with a size, whichever comes last (they are often read while
+ * the list is shown).  Never again by a reload: the view a user chose
+ * stays when another desk's report comes in. */
+static void
+fit_once (SdSupportMap *self)
+{
+  if (self->placed_once || sd_people_layer_get_people (self->layer) == NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)) || gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    return;
+  self->placed_once = TRUE;
+  sd_support_map_show_whole (self);
+}
 
 /* ---- the legend and the people not on the map ---- */
 
@@ -339,12 +356,7 @@ read_done_cb (GObject      *object,
   show_legend (self);
   show_unplaced (self);
   show_message (self);
-  /* Fitted once it has a size (it is read while the list is shown). */
-  if (!self->placed_once && gtk_widget_get_width (GTK_WIDGET (self)) > 0)
-    {
-      self->placed_once = TRUE;
-      sd_support_map_show_whole (self);
-    }
+  fit_once (self);
   g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -524,6 +536,57 @@ sd_support_map_get_n_unplaced (SdSupportMap *self)
 
 /* ---- the widget ---- */
 
+static gboolean
+fit_idle_cb (gpointer data)
+{
+  SdSupportMap *self = data;
+
+  self->fit_idle = 0;
+  fit_once (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The map fills the widget; this does the bin layout itself, so that a
+ * new size can also fit the view if that is still to be done (after this
+ * allocation rather than inside it). */
+static void
+sd_support_map_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  SdSupportMap *self = SD_SUPPORT_MAP (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->overlay), orientation, for_size, minimum, natural, minimum_baseline,
+                      natural_baseline);
+}
+
+static void
+sd_support_map_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  SdSupportMap *self = SD_SUPPORT_MAP (widget);
+
+  gtk_widget_allocate (GTK_WIDGET (self->overlay), width, height, baseline, NULL);
+  if (!self->placed_once && self->fit_idle == 0)
+    self->fit_idle = g_idle_add (fit_idle_cb, self);
+}
+
+static void
+sd_support_map_map (GtkWidget *widget)
+{
+  SdSupportMap *self = SD_SUPPORT_MAP (widget);
+
+  GTK_WIDGET_CLASS (sd_support_map_parent_class)->map (widget);
+  if (!self->placed_once && self->fit_idle == 0)
+    self->fit_idle = g_idle_add (fit_idle_cb, self);
+}
+
 static void
 sd_support_map_dispose (GObject *object)
 {
@@ -532,6 +595,7 @@ sd_support_map_dispose (GObject *object)
   if (self->loading != NULL)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
+  g_clear_handle_id (&self->fit_idle, g_source_remove);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SUPPORT_MAP);
   g_clear_object (&self->source);
@@ -546,6 +610,9 @@ sd_support_map_class_init (SdSupportMapClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sd_support_map_dispose;
+  widget_class->measure = sd_support_map_measure;
+  widget_class->size_allocate = sd_support_map_size_allocate;
+  widget_class->map = sd_support_map_map;
 
   /* "person-activated" (id): a touch on a listed person's marker, or
    * on their name among the people not on the map. */
@@ -569,7 +636,6 @@ sd_support_map_class_init (SdSupportMapClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, zoom_out_cb);
   gtk_widget_class_bind_template_callback (widget_class, whole_cb);
   gtk_widget_class_bind_template_callback (widget_class, unplaced_activated_cb);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
