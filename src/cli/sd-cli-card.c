@@ -7,12 +7,11 @@
  * environment, which other users can see) and wiped after use.  The
  * facts print as JSON with the field names `evacuee add` takes.
  */
+#include "sd-cli-card.h"
 #include "sd-cli-private.h"
 
 #include <glib/gi18n.h>
 #include <sodium.h>
-
-#include "sd-card-reader.h"
 
 gboolean
 sd_cli_run_card_readers (SdCli   *cli,
@@ -59,37 +58,48 @@ done (GObject      *source,
 }
 
 static GAsyncResult *
-wait_for (Wait *wait)
+wait_for (GMainContext *context,
+          Wait         *wait)
 {
   while (wait->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+    g_main_context_iteration (context, TRUE);
   return wait->result;
 }
 
-static SdCardFacts *
-read_card (SdCardReader       *reader,
-           SdMynumberPinKind   kind,
-           const char         *pin,
-           guint               timeout_s,
-           GError            **error)
+SdCardFacts *
+sd_cli_read_card (SdCardReader       *reader,
+                  SdMynumberPinKind   kind,
+                  const char         *pin,
+                  guint               timeout_s,
+                  gboolean            quiet,
+                  GError            **error)
 {
+  /* Its own context: nothing else the caller has waiting runs meanwhile. */
+  g_autoptr(GMainContext) context = g_main_context_new ();
   Wait probe = { 0 }, read = { 0 };
   g_autoptr(GAsyncResult) probed = NULL, got = NULL;
+  SdCardFacts *facts;
   int tries;
 
+  g_main_context_push_thread_default (context);
   sd_card_reader_probe_async (reader, kind, timeout_s * 1000, NULL, done, &probe);
-  probed = wait_for (&probe);
+  probed = wait_for (context, &probe);
   tries = sd_card_reader_probe_finish (reader, probed, NULL, error);
   if (tries < 0)
-    return NULL;
+    {
+      g_main_context_pop_thread_default (context);
+      return NULL;
+    }
   /* A blocked card is refused without a VERIFY by the read itself; a last
    * try is said out loud. */
-  if (tries == 1)
+  if (tries == 1 && !quiet)
     g_printerr ("%s\n", _("Warning: this is the last PIN try before the card locks."));
 
   sd_card_reader_read_async (reader, kind, pin, NULL, done, &read);
-  got = wait_for (&read);
-  return sd_card_reader_read_finish (reader, got, NULL, NULL, NULL, error);
+  got = wait_for (context, &read);
+  facts = sd_card_reader_read_finish (reader, got, NULL, NULL, NULL, error);
+  g_main_context_pop_thread_default (context);
+  return facts;
 }
 
 gboolean
@@ -134,7 +144,7 @@ sd_cli_run_card_read (SdCli   *cli,
 
   if (!sd_cli_read_pin (pin, FALSE, error))
     return FALSE;
-  facts = read_card (reader, pin_b ? SD_MYNUMBER_PIN_B : SD_MYNUMBER_PIN, pin, (guint) timeout_s, error);
+  facts = sd_cli_read_card (reader, pin_b ? SD_MYNUMBER_PIN_B : SD_MYNUMBER_PIN, pin, (guint) timeout_s, FALSE, error);
   sodium_memzero (pin, sizeof pin);
   if (facts == NULL)
     return FALSE;

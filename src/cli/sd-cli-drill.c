@@ -62,15 +62,16 @@ print_result (json_t *result)
   json_t *arrivals = json_object_get (result, "arrivals");
   json_t *events = json_object_get (result, "events");
   const char *const headings[] = { _("Kiosk"), _("Shelters"), _("First at HQ"), _("Longest wait, stick"),
-                                   _("Longest wait, network"), _("Same as HQ"), NULL };
-  g_autoptr(SdCliTable) table = sd_cli_table_new (6, headings);
+                                   _("Longest wait, network"), _("Staff answers (on paper)"),
+                                   _("Listed people found here"), _("Same as HQ"), NULL };
+  g_autoptr(SdCliTable) table = sd_cli_table_new (8, headings);
 
   for (gsize k = 0; k < json_array_size (kiosks); k++)
     {
       json_t *kiosk = json_array_get (kiosks, k);
       const char *name = json_string_value (json_object_get (kiosk, "name"));
       json_int_t stick = -1, network = -1;
-      g_autofree char *stick_text = NULL, *network_text = NULL;
+      g_autofree char *stick_text = NULL, *network_text = NULL, *answers = NULL, *found = NULL;
 
       for (gsize a = 0; a < json_array_size (arrivals); a++)
         {
@@ -86,10 +87,14 @@ print_result (json_t *result)
         }
       stick_text = stick >= 0 ? sd_scenario_format_duration (stick * 60000) : g_strdup ("—");
       network_text = network >= 0 ? sd_scenario_format_duration (network * 60000) : g_strdup ("—");
+      answers = g_strdup_printf ("%" JSON_INTEGER_FORMAT " (%" JSON_INTEGER_FORMAT ")",
+                                 json_integer_value (json_object_get (kiosk, "staff_answers")),
+                                 json_integer_value (json_object_get (kiosk, "answers_on_paper")));
+      found = number_of (kiosk, "support_confirmed");
       sd_cli_table_add_row (table, name, json_string_value (json_object_get (kiosk, "shelters")),
                         json_string_value (json_object_get (kiosk, "first_at_hq")) != NULL
                           ? json_string_value (json_object_get (kiosk, "first_at_hq")) : "—",
-                        stick_text, network_text, yes_no (json_object_get (kiosk, "same_as_hq")));
+                        stick_text, network_text, answers, found, yes_no (json_object_get (kiosk, "same_as_hq")));
     }
   {
     g_autofree char *seed = number_of (result, "seed"), *runners = number_of (result, "runners");
@@ -116,6 +121,16 @@ print_result (json_t *result)
              yes_no (json_object_get (proof, "figures_equal")), yes_no (json_object_get (proof, "dumps_equal")),
              yes_no (json_object_get (proof, "checks_pass")), unexpected);
   }
+  if (json_is_object (json_object_get (proof, "cards")))
+    {
+      json_t *cards = json_object_get (proof, "cards");
+      g_autofree char *intakes = number_of (cards, "intakes"), *read = number_of (cards, "read");
+      g_autofree char *by_hand = number_of (cards, "by_hand");
+
+      g_print (_("Card holders: %s, of whom %s had their card read on the reader (%.1f s) and %s were typed while "
+                 "the reader had failed.\n"),
+               intakes, read, json_real_value (json_object_get (cards, "read_seconds")), by_hand);
+    }
   g_print (_("Time: the whole day %.1f s (setup %.1f s, the reference day %.1f s, the day %.1f s, the last round trip "
              "%.1f s).\n"),
            json_real_value (json_object_get (seconds, "total")), json_real_value (json_object_get (seconds, "setup")),
@@ -129,7 +144,7 @@ sd_cli_run_drill_run (SdCli   *cli,
                       GError **error)
 {
   g_autofree char *scenario = NULL, *out = NULL, *seeds = NULL, *speed_text = NULL, *start_text = NULL;
-  g_autofree char *cli_path = own_path (), *desk = NULL;
+  g_autofree char *cli_path = own_path (), *desk = NULL, *card_reader = NULL, *card_emulator = NULL;
   gint64 kiosks = 3, seed = 1, speed = 0, start_at = 0;
   gboolean json = FALSE, desks = FALSE;
   const GOptionEntry entries[] = {
@@ -146,6 +161,10 @@ sd_cli_run_drill_run (SdCli   *cli,
       N_("DIR") },
     { "seeds", 0, 0, G_OPTION_ARG_FILENAME, &seeds, N_("The deployment's seed folder (default: seeds)"), N_("DIR") },
     { "desks", 0, 0, G_OPTION_ARG_NONE, &desks, N_("Open a desk on HQ and on each kiosk, for people to play"), NULL },
+    { "card-reader", 0, 0, G_OPTION_ARG_STRING, &card_reader,
+      N_("Read card holders' My Number cards on this PC/SC reader (with --card-emulator)"), N_("NAME") },
+    { "card-emulator", 0, 0, G_OPTION_ARG_STRING, &card_emulator,
+      N_("The command that puts the emulated card on that reader, such as \"vpcd-card 35963\""), N_("COMMAND") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -163,6 +182,11 @@ sd_cli_run_drill_run (SdCli   *cli,
                    _("--kiosks takes 1 to 12, and --seed a whole number, 0 or more."));
       return FALSE;
     }
+  if ((card_reader == NULL) != (card_emulator == NULL))
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("Give --card-reader and --card-emulator together."));
+      return FALSE;
+    }
   if (desks && (desk = desk_path (cli_path)) == NULL)
     {
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE, _("--desks: the desk (shelterdesk) is not installed."));
@@ -172,7 +196,8 @@ sd_cli_run_drill_run (SdCli   *cli,
                                .seeds = seeds != NULL ? seeds : g_getenv ("SD_SEEDS_DIR") != NULL
                                                                 ? g_getenv ("SD_SEEDS_DIR") : "seeds",
                                .kiosks = (guint) kiosks, .seed = (guint64) seed, .speed = (gint) speed,
-                               .start_at = start_at };
+                               .start_at = start_at, .card_reader = card_reader,
+                               .card_emulator = card_emulator };
   if (!sd_drill_run (&options, &result, error))
     return FALSE;
   if (json)

@@ -39,14 +39,13 @@ tlv (GByteArray *out, guint tag, const void *value, gsize len)
   g_byte_array_append (out, value, len);
 }
 
-SdCardEmulator *
-sd_card_emulator_new (const char *name,
-                      const char *address,
-                      const char *birth,
-                      const char *sex,
-                      const char *pin)
+void
+sd_card_emulator_set_facts (SdCardEmulator *emu,
+                            const char     *name,
+                            const char     *address,
+                            const char     *birth,
+                            const char     *sex)
 {
-  SdCardEmulator *emu = g_new0 (SdCardEmulator, 1);
   g_autoptr(GByteArray) inner = g_byte_array_new ();
   static const guint8 header[] = { 0x00, 0x01, 0x02 };
 
@@ -55,9 +54,21 @@ sd_card_emulator_new (const char *name,
   tlv (inner, 0xDF23, address, strlen (address));
   tlv (inner, 0xDF24, birth, strlen (birth));
   tlv (inner, 0xDF25, sex, strlen (sex));
+  g_clear_pointer (&emu->facts, g_byte_array_unref);
   emu->facts = g_byte_array_new ();
   tlv (emu->facts, 0xFF20, inner->data, inner->len);
+}
 
+SdCardEmulator *
+sd_card_emulator_new (const char *name,
+                      const char *address,
+                      const char *birth,
+                      const char *sex,
+                      const char *pin)
+{
+  SdCardEmulator *emu = g_new0 (SdCardEmulator, 1);
+
+  sd_card_emulator_set_facts (emu, name, address, birth, sex);
   emu->number = g_strdup (SD_CARD_EMULATOR_NUMBER);
   emu->pin = g_strdup (pin);
   emu->pin_b = g_strdup_printf ("%.6s%s%s", birth + 2, "2034", "1234");

@@ -35,6 +35,13 @@ SdCardEmulator *sd_card_emulator_new     (const char *name,
                                           const char *birth_yyyymmdd,
                                           const char *sex,
                                           const char *pin);
+/* Another person's card in its place (birth YYYYMMDD, sex "1" male,
+ * "2" female, "9" not applicable): the PIN and its tries stay. */
+void            sd_card_emulator_set_facts (SdCardEmulator *emu,
+                                            const char     *name,
+                                            const char     *address,
+                                            const char     *birth,
+                                            const char     *sex);
 /* For the emulator programs (vpcd-card, pn532-card): a card from the
  * command line options --name --address --birth --sex --pin --tries
  * --long-address --pull-out-after --log; removes what it parsed. */

@@ -9,13 +9,22 @@
  * length and the payload; one-byte messages from the reader are controls
  * (00 power off, 01 power on, 02 reset, 04 send the ATR), longer ones are
  * APDUs.  Closing the socket is the card taken away; SIGTERM does that.
+ *
+ * With --swap (the drill's card station), the card stays on the reader
+ * and becomes another person's card whenever a line comes on standard
+ * input: NAME, ADDRESS, BIRTH (YYYYMMDD) and SEX (1, 2 or 9) separated by
+ * tabs.  It answers "ok" on standard output once the new card is in
+ * place; the end of standard input ends it.
  */
 #include "sd-card-emulator.h"
 
 #include <gio/gio.h>
+#include <gio/gunixinputstream.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Any ATR will do: the desk recognises the card by its application. */
 static const guint8 atr[] = { 0x3B, 0x80, 0x80, 0x01, 0x01 };
@@ -33,16 +42,48 @@ send_message (GOutputStream *out, const guint8 *data, gsize len)
   return g_output_stream_write_all (out, message->data, message->len, NULL, NULL, NULL);
 }
 
+/* One line from the drill: the next person's card.  FALSE at the end
+ * of input or on a line that is not four fields. */
+static gboolean
+swap_card (SdCardEmulator   *emu,
+           GDataInputStream *lines)
+{
+  g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL);
+  g_auto(GStrv) fields = line != NULL ? g_strsplit (line, "\t", -1) : NULL;
+
+  if (fields == NULL || g_strv_length (fields) != 4)
+    return FALSE;
+  sd_card_emulator_set_facts (emu, fields[0], fields[1], fields[2], fields[3]);
+  sd_card_emulator_reset (emu);
+  g_ptr_array_set_size (emu->log, 0);
+  g_print ("ok\n");
+  fflush (stdout);
+  return TRUE;
+}
+
 int
 main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) conn = NULL;
-  g_autoptr(SdCardEmulator) emu = sd_card_emulator_new_from_args (&argc, &argv, &error);
+  g_autoptr(SdCardEmulator) emu = NULL;
+  g_autoptr(GInputStream) stdin_stream = g_unix_input_stream_new (0, FALSE);
+  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (stdin_stream);
+  gboolean swap = FALSE;
   GInputStream *in;
   GOutputStream *out;
   GSocket *socket;
+
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--swap"))
+      {
+        swap = TRUE;
+        memmove (argv + i, argv + i + 1, (argc - i) * sizeof *argv);
+        argc--;
+        break;
+      }
+  emu = sd_card_emulator_new_from_args (&argc, &argv, &error);
 
   if (emu == NULL || argc != 2)
     {
@@ -73,6 +114,18 @@ main (int argc, char *argv[])
        * side and delayed ACKs on ours, each APDU would wait ~40 ms for
        * nothing.  Quick ACKs are what a reader on a USB bus behaves like.
        * (Linux forgets TCP_QUICKACK after a while: set it every time.) */
+      /* The drill's next card, or the reader's next message. */
+      while (swap)
+        {
+          struct pollfd fds[2] = { { g_socket_get_fd (socket), POLLIN, 0 }, { 0, POLLIN, 0 } };
+
+          if (poll (fds, 2, -1) < 0)
+            continue;
+          if (fds[1].revents != 0 && !swap_card (emu, lines))
+            return 0;
+          if (fds[0].revents != 0)
+            break;
+        }
       g_socket_set_option (socket, IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
       if (!g_input_stream_read_all (in, head, 2, &got, NULL, NULL) || got != 2)
         break;

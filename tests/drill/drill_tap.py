@@ -5,6 +5,13 @@ import sys
 _count = 0
 
 
+def next_number():
+    """The number of a TAP line printed by hand (a skip)."""
+    global _count
+    _count += 1
+    return _count
+
+
 def ok(cond, name, detail=''):
     """One TAP line; the detail of a failure on the same line, so TAP stays whole."""
     global _count

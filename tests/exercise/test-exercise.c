@@ -912,11 +912,13 @@ test_parts (Fixture       *f,
   const char *const groups[] = { "S01,S04,S07,S10", "S02,S05,S08,S11", "S03,S06,S09,S12", NULL };
   const int parts[] = { SD_EXERCISE_PART_ALL, 0, 1, 2, SD_EXERCISE_PART_HQ };
   g_autofree char *paths[G_N_ELEMENTS (parts)] = { NULL };
+  guint waiting = 0;
   static const char *const queries[] = {
     "SELECT id || ' ' || name || ' ' || coalesce (birth_date, '') FROM persons ORDER BY id",
     "SELECT id || ' ' || kind || ' ' || person_id || ' ' || coalesce (shelter_id, '') FROM person_events "
     "ORDER BY id",
-    "SELECT id || ' ' || staff_id || ' ' || safety FROM safety_answers ORDER BY id",
+    /* Answers on the web (HQ's); those at a kiosk wait for its roll-call. */
+    "SELECT id || ' ' || staff_id || ' ' || safety FROM safety_answers WHERE via = 'web' ORDER BY id",
     "SELECT id || ' ' || support_person_id || ' ' || status FROM support_reports ORDER BY id",
   };
 
@@ -937,7 +939,22 @@ test_parts (Fixture       *f,
       sd_exercise_engine_set_scans (engine, parts[p] != SD_EXERCISE_PART_HQ);
       g_assert_true (sd_exercise_engine_run_all (engine, &error));
       g_assert_no_error (error);
+      /* With nothing exchanged, a kiosk never gets HQ's roll-calls: the
+       * answers given at its desk stay on paper, and it is not done. */
+      waiting += sd_exercise_engine_get_n_waiting (engine);
+      g_assert_true (sd_exercise_engine_is_done (engine) == (sd_exercise_engine_get_n_waiting (engine) == 0));
+      if (parts[p] < 0)
+        g_assert_cmpuint (sd_exercise_engine_get_n_waiting (engine), ==, 0);
     }
+  /* As many as the whole day had answered at a desk. */
+  {
+    g_autofree char *at_desks = ids_of (paths[0], "SELECT id FROM safety_answers WHERE via = 'kiosk'");
+    guint n_at_desks;
+    g_autofree char *sorted = sorted_lines (at_desks, &n_at_desks);
+
+    g_assert_cmpuint (n_at_desks, >, 50);
+    g_assert_cmpuint (waiting, ==, n_at_desks);
+  }
   for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
     {
       g_autofree char *whole = ids_of (paths[0], queries[q]);
@@ -957,9 +974,11 @@ test_parts (Fixture       *f,
       g_assert_cmpuint (n_got, ==, n_expected);
       g_assert_true (g_str_equal (got, expected));
     }
-  /* HQ's part made no person, a kiosk no staff answer. */
+  /* HQ's part made no person; a kiosk made support-list reports (people
+   * found evacuated at its shelters), and no answer without a roll-call. */
   g_assert_cmpstr (ids_of (paths[4], queries[0]), ==, "");
-  g_assert_cmpstr (ids_of (paths[1], queries[2]), ==, "");
+  g_assert_cmpstr (ids_of (paths[1], "SELECT id FROM safety_answers"), ==, "");
+  g_assert_cmpstr (ids_of (paths[1], queries[3]), !=, "");
   for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
     {
       g_autofree char *wal = g_strconcat (paths[p], "-wal", NULL);

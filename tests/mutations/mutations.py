@@ -598,4 +598,22 @@ MUTATIONS = [
         "suites": ["exercise", "drill"],
         "caught_by": ["test-exercise", "drill"],
     },
+    {
+        "name": "drill-paper-answers-dropped",
+        "file": "src/core/exercise/sd-exercise.c",
+        "find": "          g_array_append_val (engine->waiting, paper);\n          engine->totals.answers_on_paper++;",
+        "replace": "          engine->totals.answers_on_paper++;",
+        "breaks": "a kiosk that HQ's roll-call has not reached drops the answers staff give at its desk instead of keeping them on paper (issue 18)",
+        "suites": ["exercise", "drill"],
+        "caught_by": ["test-exercise", "drill"],
+    },
+    {
+        "name": "drill-cards-not-read",
+        "file": "src/core/exercise/sd-exercise.c",
+        "find": "      if (!engine->card_read (p, engine->card_read_data, error))",
+        "replace": "      if (FALSE && !engine->card_read (p, engine->card_read_data, error))",
+        "breaks": "the drill's kiosks record card holders without reading their card on the reader (issue 18)",
+        "suites": ["drill"],
+        "caught_by": ["drill"],
+    },
 ]

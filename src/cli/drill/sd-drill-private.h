@@ -6,6 +6,7 @@
 #pragma once
 
 #include "sd-drill.h"
+#include "sd-drill-cards.h"
 
 #include "sd-exercise-action.h"
 #include "sd-exercise.h"
@@ -29,6 +30,11 @@ typedef struct {
   gint64             last_stick_at;   /* its last runner left */
   gint64             first_at_hq;     /* its first change reached HQ, -1 before */
   double             last_exchange_ms;
+  guint              card_intakes;    /* its engines' card holders, read or typed */
+  guint              card_by_hand;    /* of those, typed: the scenario had failed the reader */
+  guint              answers;         /* staff answers taken at its desk */
+  guint              answers_on_paper; /* of those, taken before HQ's roll-call had reached it */
+  guint              support_reports; /* support-list people confirmed evacuated at its shelters */
 } SdDrillKiosk;
 
 typedef struct {
@@ -55,6 +61,7 @@ typedef struct {
   GPtrArray            *sticks;        /* SdDrillStick on the road */
   GPtrArray            *desks;         /* GSubprocess: desks opened for people */
   guint                 n_sticks, n_runners;
+  SdDrillCards         *cards;         /* the card station, or NULL */
   GRand                *rand;          /* the drill's own choices: which stick goes where, when faults strike */
   gint64                now;           /* exercise ms */
   int                   pending[SD_DRILL_CLOCK_AHEAD + 1];  /* a fault armed: its kiosk + 1 (1 for HQ's) */
@@ -74,6 +81,8 @@ void     sd_drill_note   (SdDrill     *drill,
                           ...) G_GNUC_PRINTF (4, 5);
 int      sd_drill_compare_strings (gconstpointer a,
                                    gconstpointer b);
+/* Ends KIOSK's engine (if any), keeping its card counts. */
+void     sd_drill_close_kiosk_engine (SdDrillKiosk *kiosk);
 /* The end: HQ's figures against the scenario's, every kiosk's dump
  * against HQ's, each database checked, the faults all played; the
  * result, also written to OUT/result.json. */

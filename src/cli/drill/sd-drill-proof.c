@@ -194,6 +194,33 @@ write_text (SdDrill     *drill,
   return g_file_set_contents (path, text, -1, error);
 }
 
+/* With a card station, every card holder the kiosks registered went
+ * through the reader, but where the scenario had failed it (typed by
+ * hand there).  NULL without a station. */
+static json_t *
+cards_read (SdDrill  *drill,
+            gboolean *ok)
+{
+  guint intakes = 0, by_hand = 0, reads;
+  double seconds;
+
+  *ok = TRUE;
+  if (drill->cards == NULL)
+    return json_null ();
+  for (guint k = 0; k < drill->n_kiosks; k++)
+    {
+      intakes += drill->kiosks[k].card_intakes;
+      by_hand += drill->kiosks[k].card_by_hand;
+    }
+  reads = sd_drill_cards_get_reads (drill->cards, &seconds);
+  *ok = reads > 0 && reads + by_hand == intakes;
+  if (!*ok)
+    sd_drill_note (drill, "cards", FALSE, _("%u card holders were registered at the kiosks, %u cards were read and %u "
+                                            "typed by hand."), intakes, reads, by_hand);
+  return json_pack ("{s:i, s:i, s:i, s:f, s:b}", "intakes", (int) intakes, "read", (int) reads, "by_hand",
+                    (int) by_hand, "read_seconds", seconds, "all_read", *ok);
+}
+
 /* Every fault the scenario names was played, as the design says. */
 static json_t *
 faults_missing (SdDrill *drill)
@@ -261,9 +288,9 @@ sd_drill_prove (SdDrill  *drill,
   g_autoptr(SdStore) reference = sd_store_open (reference_path, SD_STORE_OPEN_DEFAULT, error);
   g_autofree char *expected = NULL, *got = NULL, *hq_dump = NULL, *figures_diff = NULL;
   g_autoptr(json_t) result = json_object ();
-  json_t *kiosks = json_array (), *proof = json_object (), *missing, *flags;
+  json_t *kiosks = json_array (), *proof = json_object (), *missing, *flags, *cards;
   gint64 at = drill->options->start_at + sd_scenario_get_end_ms (drill->scenario);
-  gboolean dumps_equal = TRUE, checks_ok = TRUE, flagged, holds;
+  gboolean dumps_equal = TRUE, checks_ok = TRUE, flagged, cards_ok, holds;
   g_autoptr(GError) local = NULL;
   g_autofree char *text = NULL, *result_path = NULL;
 
@@ -290,7 +317,7 @@ sd_drill_prove (SdDrill  *drill,
       g_autofree char *dump = NULL, *diff = NULL, *first = NULL;
       gboolean check;
 
-      g_clear_pointer (&kiosk->engine, sd_exercise_engine_free);
+      sd_drill_close_kiosk_engine (kiosk);
       if ((dump = sd_sync_canonical_dump (kiosk->store, error)) == NULL)
         return FALSE;
       diff = first_difference (hq_dump, dump);
@@ -301,15 +328,19 @@ sd_drill_prove (SdDrill  *drill,
         sd_drill_note (drill, "check", FALSE, _("%s's database fails its check: %s"), kiosk->name, local->message);
       g_clear_error (&local);
       first = kiosk->first_at_hq >= 0 ? sd_scenario_format_time (kiosk->first_at_hq) : NULL;
-      json_array_append_new (kiosks, json_pack ("{s:s, s:s, s:I, s:s?, s:b, s:s?, s:b}", "name", kiosk->name,
-                                                "shelters", drill->groups[k], "ahead_ms",
+      json_array_append_new (kiosks, json_pack ("{s:s, s:s, s:I, s:s?, s:b, s:s?, s:b, s:i, s:i, s:i}", "name",
+                                                kiosk->name, "shelters", drill->groups[k], "ahead_ms",
                                                 (json_int_t) kiosk->ahead_ms, "first_at_hq", first, "same_as_hq",
-                                                diff == NULL, "difference", diff, "check", check));
+                                                diff == NULL, "difference", diff, "check", check,
+                                                "staff_answers", (int) kiosk->answers, "answers_on_paper",
+                                                (int) kiosk->answers_on_paper, "support_confirmed",
+                                                (int) kiosk->support_reports));
     }
   missing = faults_missing (drill);
   flags = clocks_flagged (drill, &flagged);
+  cards = cards_read (drill, &cards_ok);
   holds = figures_diff == NULL && dumps_equal && checks_ok && drill->unexpected == 0 && json_array_size (missing) == 0 &&
-          flagged;
+          flagged && cards_ok;
 
   json_object_set_new (proof, "holds", json_boolean (holds));
   json_object_set_new (proof, "figures_equal", json_boolean (figures_diff == NULL));
@@ -319,6 +350,7 @@ sd_drill_prove (SdDrill  *drill,
   json_object_set_new (proof, "unexpected", json_integer (drill->unexpected));
   json_object_set_new (proof, "faults_not_played", missing);
   json_object_set_new (proof, "clocks_flagged", flags);
+  json_object_set_new (proof, "cards", cards);
 
   json_object_set_new (result, "scenario", json_string (sd_scenario_get_name (drill->scenario)));
   json_object_set_new (result, "seed", json_integer ((json_int_t) drill->options->seed));

@@ -529,12 +529,28 @@ exchange (SdDrill  *drill,
 
 /* ---- the kiosks ---- */
 
+void
+sd_drill_close_kiosk_engine (SdDrillKiosk *kiosk)
+{
+  const SdExerciseTotals *totals;
+
+  if (kiosk->engine == NULL)
+    return;
+  totals = sd_exercise_engine_get_totals (kiosk->engine);
+  kiosk->card_intakes += totals->card_intakes;
+  kiosk->card_by_hand += totals->card_by_hand;
+  kiosk->answers += totals->safety_answers;
+  kiosk->answers_on_paper += totals->answers_on_paper;
+  kiosk->support_reports += totals->support_reports;
+  g_clear_pointer (&kiosk->engine, sd_exercise_engine_free);
+}
+
 static gboolean
 open_kiosk_engine (SdDrill      *drill,
                    SdDrillKiosk *kiosk,
                    GError      **error)
 {
-  g_clear_pointer (&kiosk->engine, sd_exercise_engine_free);
+  sd_drill_close_kiosk_engine (kiosk);
   g_clear_object (&kiosk->store);
   kiosk->store = sd_store_open (kiosk->path, SD_STORE_OPEN_DEFAULT, error);
   if (kiosk->store == NULL)
@@ -546,6 +562,8 @@ open_kiosk_engine (SdDrill      *drill,
     return FALSE;
   sd_exercise_engine_set_clock_ahead (kiosk->engine, kiosk->ahead_ms);
   sd_exercise_engine_set_scans (kiosk->engine, TRUE);
+  if (drill->cards != NULL)
+    sd_exercise_engine_set_card_reader (kiosk->engine, sd_drill_cards_read, drill->cards);
   return TRUE;
 }
 
@@ -563,7 +581,7 @@ kill_kiosk (SdDrill       *drill,
   gboolean killed;
   g_autoptr(GError) local = NULL;
 
-  g_clear_pointer (&kiosk->engine, sd_exercise_engine_free);
+  sd_drill_close_kiosk_engine (kiosk);
   g_clear_object (&kiosk->store);
   killed = run_cli (drill, 0, written, error, "drill", "step", drill->options->out, "--kiosk", index, "--until", until,
                     NULL);
@@ -601,7 +619,7 @@ pull_stick (SdDrill       *drill,
 
   g_mkdir_with_parents (folder, 0700);
   g_clear_object (&kiosk->store);
-  g_clear_pointer (&kiosk->engine, sd_exercise_engine_free);
+  sd_drill_close_kiosk_engine (kiosk);
   killed = run_cli (drill, after, 0, error, "--db", kiosk->path, "batch", "export", "--to", "hq", "--out", folder,
                     NULL);
   if ((error != NULL && *error != NULL) || !open_kiosk_engine (drill, kiosk, error))
@@ -937,6 +955,7 @@ drill_free (SdDrill *drill)
   g_free (drill->url);
   g_free (drill->hq_path);
   g_ptr_array_unref (drill->desks);
+  g_clear_pointer (&drill->cards, sd_drill_cards_free);
   g_free (drill);
 }
 
@@ -1056,6 +1075,10 @@ sd_drill_run (const SdDrillOptions  *options,
       !sd_exercise_engine_set_part (drill->hq_engine, (const char *const *) drill->groups, SD_EXERCISE_PART_HQ,
                                     error))
     return FALSE;
+  /* Card holders' cards on the reader, as the desks read them. */
+  if (options->card_reader != NULL &&
+      (drill->cards = sd_drill_cards_new (options->card_reader, options->card_emulator, error)) == NULL)
+    return FALSE;
   for (guint k = 0; k < drill->n_kiosks; k++)
     if (!open_kiosk_engine (drill, &drill->kiosks[k], error))
       return FALSE;
@@ -1102,6 +1125,23 @@ sd_drill_run (const SdDrillOptions  *options,
       for (guint k = 0; k < drill->n_kiosks; k++)
         if (!exchange (drill, k, 0, error))
           return FALSE;
+    /* Answers a kiosk took on paper whose roll-call came only now are
+     * entered, and go round too. */
+    {
+      gboolean entered = FALSE;
+
+      for (guint k = 0; k < drill->n_kiosks; k++)
+        if (drill->kiosks[k].engine != NULL && sd_exercise_engine_get_n_waiting (drill->kiosks[k].engine) > 0)
+          {
+            if (!sd_exercise_engine_run_until (drill->kiosks[k].engine, drill->now, TRUE, error))
+              return FALSE;
+            entered = TRUE;
+          }
+      for (guint round = 0; entered && round < 2; round++)
+        for (guint k = 0; k < drill->n_kiosks; k++)
+          if (!exchange (drill, k, 0, error))
+            return FALSE;
+    }
     drill->final_s = (g_get_monotonic_time () - f0) / 1e6;
   }
   drill->total_s = (g_get_monotonic_time () - t0) / 1e6;

@@ -24,6 +24,8 @@ typedef struct {
   guint64     seed;
   gint        speed;      /* 0: as fast as possible; else exercise minutes a wall minute */
   gint64      start_at;   /* T+0, Unix ms */
+  const char *card_reader;    /* card holders' cards read on this PC/SC reader (NULL: no reader) */
+  const char *card_emulator;  /* the card emulator's command line for it (docs/drill.md) */
 } SdDrillOptions;
 
 /* Runs the drill.  The result (what happened and the proof, as

@@ -127,7 +127,7 @@ sd_exercise_new (const char  *from_path,
 {
   g_autoptr(SdStore) from = NULL;
   g_autoptr(SdStore) out = NULL;
-  g_autofree char *deployment = NULL, *name = NULL, *attach = NULL, *uri = NULL;
+  g_autofree char *deployment = NULL, *name = NULL, *uri = NULL, *absolute = NULL;
   gboolean ok;
 
   g_return_val_if_fail (from_path != NULL && out_path != NULL, FALSE);
@@ -157,7 +157,8 @@ sd_exercise_new (const char  *from_path,
   if (!sd_store_mark_exercise (out, error) || !sd_store_set_site_name (out, name, error))
     goto failed;
 
-  uri = g_filename_to_uri (from_path[0] == '/' ? from_path : g_canonicalize_filename (from_path, NULL), NULL, error);
+  absolute = g_canonicalize_filename (from_path, NULL);
+  uri = g_filename_to_uri (absolute, NULL, error);
   if (uri == NULL)
     goto failed;
   {
@@ -404,6 +405,11 @@ typedef struct {
   int             group;        /* the kiosk whose shelter it acts at, or SD_EXERCISE_PART_HQ */
   guint           units;
   guint           played;       /* units played, as exercise_injects.played keeps it */
+  GPtrArray      *targets;      /* answers: each unit's staff number; support reports: each unit's person */
+  char           *rollcall;     /* answers: the title of the roll-call they answer */
+  guint           first;        /* answers: the place of its first unit in the roll-call's order of staff */
+  guint           pool;         /* answers: the staff in that order */
+  guint           pool_units;   /* answers: the units of every answers inject to that roll-call */
   gint64          due;          /* T+ of its delivery: the scenario's, or as the facilitator re-timed it */
   gboolean        delivered;
   gboolean        skipped;
@@ -421,11 +427,14 @@ struct _SdExerciseEngine {
   Play             *plays;      /* one per inject */
   GHashTable       *rollcalls;  /* title → id */
   gint64            spent_us[SD_ACTION_DRILL + 1];  /* per action, for the debug log */
-  char             *last_rollcall;
   GPtrArray        *groups;     /* per kiosk: a JSON array of its shelters' ids, or NULL */
+  char            **group_codes; /* per kiosk: its shelters' codes, "S01,S04" */
   int               part;       /* what this engine plays: SD_EXERCISE_PART_* or a kiosk */
   gint64            ahead_ms;   /* this desk's clock runs ahead by */
   gboolean          scans;      /* movements go through the scan path */
+  GArray           *waiting;    /* Step: answers given on paper at a kiosk that has not the roll-call yet */
+  SdExerciseCardReadFunc card_read;
+  gpointer          card_read_data;
   gboolean          resumed;
   SdExerciseTotals  totals;
 };
@@ -502,6 +511,152 @@ compare_steps (gconstpointer a,
   return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
+/* The texts in the first column SQL gives, in its order. */
+static GPtrArray *
+column_of (SdStore    *store,
+           const char *sql)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (_sd_store_get_db (store), sql, -1, &stmt, NULL) != SQLITE_OK)
+    return texts;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (texts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  return texts;
+}
+
+/* TEXTS in an order drawn from the engine's seed and SALT. */
+static void
+shuffle (SdExerciseEngine *engine,
+         GPtrArray        *texts,
+         guint32           salt)
+{
+  guint32 seed[3] = { (guint32) engine->seed, (guint32) (engine->seed >> 32), salt };
+  g_autoptr(GRand) rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
+
+  for (guint i = texts->len; i > 1; i--)
+    {
+      guint j = (guint) g_rand_int_range (rand, 0, (gint32) i);
+      gpointer t = texts->pdata[i - 1];
+
+      texts->pdata[i - 1] = texts->pdata[j];
+      texts->pdata[j] = t;
+    }
+}
+
+static int
+compare_plays_by_time (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      data)
+{
+  const Play *plays = data;
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  if (plays[x].due != plays[y].due)
+    return plays[x].due < plays[y].due ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
+/* Who each answer and each support-list report is about, fixed by the
+ * scenario, the seed and the roster alone, not by what a desk has heard
+ * so far: the same on every desk of a drill, so that any desk can play
+ * any unit.  The answers to a roll-call go through its staff in an order
+ * drawn from the seed (who has not answered first, then second answers).
+ * The reports go through the listed people in an order drawn from the
+ * seed, each inject taking those of its district that no earlier inject
+ * reported on. */
+static void
+plan_targets (SdExerciseEngine *engine)
+{
+  guint n = sd_scenario_get_n_injects (engine->scenario);
+  g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  g_autoptr(GPtrArray) staff = column_of (engine->store, "SELECT staff_no FROM staff WHERE active = 1 ORDER BY staff_no");
+  g_autoptr(GPtrArray) listed = column_of (engine->store, "SELECT id FROM support_persons WHERE listed = 1 ORDER BY id");
+  g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);   /* title → units so far */
+  g_autoptr(GHashTable) units = g_hash_table_new (g_str_hash, g_str_equal);   /* title → all its units */
+  g_autoptr(GHashTable) reported = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *title = NULL;
+
+  for (guint i = 0; i < n; i++)
+    g_array_append_val (order, i);
+  g_array_sort_with_data (order, compare_plays_by_time, engine->plays);
+  /* Which roll-call each answers inject answers: the one it names, else
+   * the latest opened before it. */
+  for (guint k = 0; k < n; k++)
+    {
+      Play *play = &engine->plays[g_array_index (order, guint, k)];
+      const SdAction *action = &play->inject->action;
+
+      if (action->kind == SD_ACTION_ROLLCALL)
+        title = action->title;
+      else if (action->kind == SD_ACTION_SAFETY_ANSWERS && (action->title != NULL || title != NULL))
+        {
+          play->rollcall = g_strdup (action->title != NULL ? action->title : title);
+          g_hash_table_insert (units, play->rollcall,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (units, play->rollcall)) +
+                                                 play->units));
+        }
+    }
+  shuffle (engine, listed, 0x73757070u /* "supp" */);
+  for (guint k = 0; k < n; k++)
+    {
+      Play *play = &engine->plays[g_array_index (order, guint, k)];
+      const SdAction *action = &play->inject->action;
+
+      if (action->kind == SD_ACTION_SAFETY_ANSWERS && play->rollcall != NULL)
+        {
+          GPtrArray *staff_order = g_hash_table_lookup (orders, play->rollcall);
+
+          if (staff_order == NULL)
+            {
+              staff_order = g_ptr_array_new ();
+              for (guint i = 0; i < staff->len; i++)
+                g_ptr_array_add (staff_order, staff->pdata[i]);
+              shuffle (engine, staff_order, serial_hash (play->rollcall));
+              g_hash_table_insert (orders, play->rollcall, staff_order);
+            }
+          play->first = GPOINTER_TO_UINT (g_hash_table_lookup (taken, play->rollcall));
+          play->pool = staff_order->len;
+          play->pool_units = GPOINTER_TO_UINT (g_hash_table_lookup (units, play->rollcall));
+          play->targets = g_ptr_array_new_with_free_func (g_free);
+          for (guint u = 0; u < play->units && play->pool > 0; u++)
+            g_ptr_array_add (play->targets, g_strdup (staff_order->pdata[(play->first + u) % play->pool]));
+          g_hash_table_insert (taken, play->rollcall, GUINT_TO_POINTER (play->first + play->units));
+        }
+      else if (action->kind == SD_ACTION_SUPPORT_STATUS)
+        {
+          g_autoptr(GHashTable) in_district = NULL;
+
+          if (action->district != NULL)
+            {
+              g_autoptr(GPtrArray) ids = NULL;
+              g_autofree char *sql = NULL;
+              char *quoted = sqlite3_mprintf ("%q", action->district);
+
+              sql = g_strdup_printf ("SELECT id FROM support_persons WHERE listed = 1 AND ("
+                                     "coalesce (district, '') LIKE '%s' || '%%' "
+                                     "OR coalesce (address, '') LIKE '%%' || '%s' || '%%')", quoted, quoted);
+              sqlite3_free (quoted);
+              ids = column_of (engine->store, sql);
+              in_district = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+              for (guint i = 0; i < ids->len; i++)
+                g_hash_table_add (in_district, g_strdup (ids->pdata[i]));
+            }
+          play->targets = g_ptr_array_new_with_free_func (g_free);
+          for (guint i = 0; i < listed->len && play->targets->len < play->units; i++)
+            if (!g_hash_table_contains (reported, listed->pdata[i]) &&
+                (in_district == NULL || g_hash_table_contains (in_district, listed->pdata[i])))
+              {
+                g_hash_table_add (reported, listed->pdata[i]);
+                g_ptr_array_add (play->targets, g_strdup (listed->pdata[i]));
+              }
+        }
+    }
+}
+
 /* How many units each inject's action takes, and when each is played. */
 static void
 plan (SdExerciseEngine *engine)
@@ -573,13 +728,128 @@ plan (SdExerciseEngine *engine)
     }
 }
 
-/* Whether this engine plays PLAY's units: all of them, or those of its
+static GPtrArray *opened_shelters_at (SdExerciseEngine *engine,
+                                      gint64            at_ms);
+
+/* When UNIT of PLAY is due. */
+static gint64
+unit_due (const Play *play,
+          guint       unit)
+{
+  return play->due + (play->inject->action.over_ms * unit) / MAX (play->units, 1);
+}
+
+/* The share of staff who answer at a shelter's desk (they are working
+ * there) rather than on the web form. */
+#define DESK_SHARE 0.25
+
+/* Where the staff member of answers UNIT answers: -1 on the web form,
+ * else at a shelter desk (the number, modulo the kiosks, says which).
+ * Only a first answer that no later one replaces is given at a desk: a
+ * desk may enter it late, and it must not win over a newer answer. */
+static int
+desk_of (SdExerciseEngine *engine,
+         const Play       *play,
+         guint             unit)
+{
+  guint32 seed[4] = { (guint32) engine->seed, (guint32) (engine->seed >> 32),
+                      serial_hash (play->inject->serial) ^ 0x6465736bu /* "desk" */, unit };
+  g_autoptr(GRand) rand = NULL;
+  guint place = play->first + unit;
+
+  if (play->pool == 0 || place >= play->pool || place + play->pool < play->pool_units)
+    return -1;
+  rand = g_rand_new_with_seed_array (seed, G_N_ELEMENTS (seed));
+  if (g_rand_double (rand) >= DESK_SHARE)
+    return -1;
+  return g_rand_int_range (rand, 0, 12);
+}
+
+/* What support-list report UNIT says, from the unit's own generator as
+ * play_step hands it over: the status and, for the evacuated, the code
+ * of the shelter (one the scenario has opened by then). */
+static SdSupportStatus
+support_outcome (SdExerciseEngine  *engine,
+                 const Play        *play,
+                 guint              unit,
+                 const char       **shelter_code)
+{
+  g_autoptr(GRand) rand = unit_rand (engine, play->inject, (gint) unit);
+  SdSupportStatus status;
+  double roll;
+
+  g_rand_int (rand);   /* the unit's id seed */
+  g_rand_int (rand);
+  roll = g_rand_double (rand);
+  status = roll < 0.6 ? SD_SUPPORT_SAFE_HOME : roll < 0.9 ? SD_SUPPORT_EVACUATED
+           : roll < 0.96 ? SD_SUPPORT_HELPING : SD_SUPPORT_INJURED;
+  *shelter_code = NULL;
+  if (status == SD_SUPPORT_EVACUATED)
+    {
+      g_autoptr(GPtrArray) open = opened_shelters_at (engine, unit_due (play, unit));
+
+      if (open->len > 0)
+        *shelter_code = g_ptr_array_index (open, g_rand_int_range (rand, 0, (gint32) open->len));
+      else
+        status = SD_SUPPORT_SAFE_HOME;
+    }
+  return status;
+}
+
+/* The kiosk (index in ENGINE's groups) whose shelters include CODE, or
+ * SD_EXERCISE_PART_HQ. */
+static int
+group_of_code (SdExerciseEngine *engine,
+               const char       *code)
+{
+  for (guint g = 0; engine->group_codes != NULL && engine->group_codes[g] != NULL; g++)
+    {
+      g_auto(GStrv) codes = g_strsplit (engine->group_codes[g], ",", -1);
+
+      if (g_strv_contains ((const char *const *) codes, code))
+        return (int) g;
+    }
+  return SD_EXERCISE_PART_HQ;
+}
+
+/* Who in a drill plays UNIT of PLAY: the kiosk of the shelter it acts at
+ * (a support-list person found evacuated at a shelter is confirmed by
+ * its desk; a staff member working at a shelter answers at its desk), or
+ * HQ for the rest. */
+static int
+unit_group (SdExerciseEngine *engine,
+            const Play       *play,
+            guint             unit)
+{
+  switch (play->inject->action.kind)
+    {
+    case SD_ACTION_SAFETY_ANSWERS:
+      {
+        int desk = desk_of (engine, play, unit);
+        guint n = engine->group_codes != NULL ? g_strv_length (engine->group_codes) : 0;
+
+        return desk < 0 || n == 0 ? SD_EXERCISE_PART_HQ : desk % (int) n;
+      }
+    case SD_ACTION_SUPPORT_STATUS:
+      {
+        const char *code = NULL;
+
+        return support_outcome (engine, play, unit, &code) == SD_SUPPORT_EVACUATED && code != NULL
+               ? group_of_code (engine, code) : SD_EXERCISE_PART_HQ;
+      }
+    default:
+      return play->group;
+    }
+}
+
+/* Whether this engine plays UNIT of PLAY: every unit, or those of its
  * part of a drill (the units at a kiosk's shelters, or the rest at HQ). */
 static gboolean
-owns (SdExerciseEngine *engine,
-      const Play       *play)
+owns_unit (SdExerciseEngine *engine,
+           const Play       *play,
+           guint             unit)
 {
-  return engine->part == SD_EXERCISE_PART_ALL || engine->part == play->group;
+  return engine->part == SD_EXERCISE_PART_ALL || engine->part == unit_group (engine, play, unit);
 }
 
 /* What is left to play, in time order: each inject not skipped, its
@@ -606,12 +876,13 @@ rebuild_steps (SdExerciseEngine *engine)
 
           g_array_append_val (engine->steps, delivery);
         }
-      for (guint u = play->played; u < play->units && owns (engine, play); u++)
-        {
-          Step step = { play->due + (over * u) / MAX (play->units, 1), i, (gint) u };
+      for (guint u = play->played; u < play->units; u++)
+        if (owns_unit (engine, play, u))
+          {
+            Step step = { unit_due (play, u), i, (gint) u };
 
-          g_array_append_val (engine->steps, step);
-        }
+            g_array_append_val (engine->steps, step);
+          }
       engine->end = MAX (engine->end, play->due + (play->units > 0 ? over : 0));
     }
   g_array_sort (engine->steps, compare_steps);
@@ -764,6 +1035,8 @@ sd_exercise_engine_new (SdStore     *store,
       }
   }
   plan (engine);
+  plan_targets (engine);
+  engine->waiting = g_array_new (FALSE, FALSE, sizeof (Step));
   n = sd_scenario_get_n_injects (scenario);
   for (guint i = 0; i < n; i++)
     {
@@ -796,8 +1069,6 @@ sd_exercise_engine_new (SdStore     *store,
       {
         g_hash_table_replace (engine->rollcalls, g_strdup (_sd_column_text (stmt, 0)),
                               g_strdup (_sd_column_text (stmt, 1)));
-        g_free (engine->last_rollcall);
-        engine->last_rollcall = g_strdup (_sd_column_text (stmt, 1));
       }
     sqlite3_reset (stmt);
     if (rc != SQLITE_DONE)
@@ -823,6 +1094,8 @@ sd_exercise_engine_free (SdExerciseEngine *engine)
           g_free (engine->plays[i].shelter_address);
           if (engine->plays[i].sizes != NULL)
             g_array_unref (engine->plays[i].sizes);
+          g_clear_pointer (&engine->plays[i].targets, g_ptr_array_unref);
+          g_free (engine->plays[i].rollcall);
         }
       g_free (engine->plays);
     }
@@ -830,7 +1103,8 @@ sd_exercise_engine_free (SdExerciseEngine *engine)
     g_array_unref (engine->steps);
   g_clear_pointer (&engine->rollcalls, g_hash_table_unref);
   g_clear_pointer (&engine->groups, g_ptr_array_unref);
-  g_free (engine->last_rollcall);
+  g_clear_pointer (&engine->group_codes, g_strfreev);
+  g_clear_pointer (&engine->waiting, g_array_unref);
   g_clear_object (&engine->store);
   g_free (engine);
 }
@@ -864,12 +1138,55 @@ acts_at_shelter (SdActionKind kind)
     case SD_ACTION_RETURNS:
     case SD_ACTION_SUPPLY_PICKUPS:
     case SD_ACTION_SHELTER_CONDITION:
+    case SD_ACTION_READER_FAILS:   /* the reader is the shelter desk's */
       return TRUE;
     default:
       /* Roll-calls, answers, the support list and the faults the HQ
        * receiver plays are HQ's. */
       return FALSE;
     }
+}
+
+/* A kiosk restarted: its answers taken on paper before, not entered yet
+ * (its own answers are the only ones of their staff to their roll-call). */
+static gboolean
+find_waiting (SdExerciseEngine  *engine,
+              GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_array_set_size (engine->waiting, 0);
+  if (engine->part < 0)
+    return TRUE;
+  stmt = _sd_store_prepare (engine->store, "SELECT 1 FROM safety_state a JOIN staff s ON s.id = a.staff_id "
+                                           "JOIN rollcalls r ON r.id = a.rollcall_id "
+                                           "WHERE r.title = ?1 AND s.staff_no = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < sd_scenario_get_n_injects (engine->scenario); i++)
+    {
+      const Play *play = &engine->plays[i];
+
+      if (play->inject->action.kind != SD_ACTION_SAFETY_ANSWERS || play->targets == NULL)
+        continue;
+      for (guint u = 0; u < play->played && u < play->targets->len; u++)
+        {
+          Step paper = { unit_due (play, u), i, (gint) u };
+          int rc;
+
+          if (unit_group (engine, play, u) != engine->part)
+            continue;
+          sqlite3_bind_text (stmt, 1, play->rollcall, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, g_ptr_array_index (play->targets, u), -1, SQLITE_STATIC);
+          rc = _sd_store_step (engine->store, stmt, _("read the exercise"), error);
+          sqlite3_reset (stmt);
+          if (rc == SQLITE_DONE)
+            g_array_append_val (engine->waiting, paper);
+          else if (rc != SQLITE_ROW)
+            return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 gboolean
@@ -908,9 +1225,11 @@ sd_exercise_engine_set_part (SdExerciseEngine   *engine,
       play->group = action->shelter != NULL && acts_at_shelter (action->kind) ? group_of (groups, action->shelter)
                                                                              : SD_EXERCISE_PART_HQ;
     }
+  g_strfreev (engine->group_codes);
+  engine->group_codes = g_strdupv ((GStrv) groups);
   engine->part = part;
   rebuild_steps (engine);
-  return TRUE;
+  return find_waiting (engine, error);
 }
 
 void
@@ -920,6 +1239,17 @@ sd_exercise_engine_set_clock_ahead (SdExerciseEngine *engine,
   g_return_if_fail (engine != NULL);
 
   engine->ahead_ms = ahead_ms;
+}
+
+void
+sd_exercise_engine_set_card_reader (SdExerciseEngine       *engine,
+                                    SdExerciseCardReadFunc  read,
+                                    gpointer                user_data)
+{
+  g_return_if_fail (engine != NULL);
+
+  engine->card_read = read;
+  engine->card_read_data = user_data;
 }
 
 void
@@ -942,7 +1272,8 @@ compare_codes (gconstpointer a,
 }
 
 static GPtrArray *
-opened_shelters (SdExerciseEngine *engine)
+opened_shelters_at (SdExerciseEngine *engine,
+                    gint64            at_ms)
 {
   g_autoptr(GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);  /* code → its newest Play */
   GPtrArray *codes = g_ptr_array_new ();
@@ -956,7 +1287,7 @@ opened_shelters (SdExerciseEngine *engine)
       const Play *before;
 
       if ((kind != SD_ACTION_SHELTER_OPEN && kind != SD_ACTION_SHELTER_CLOSE) || play->skipped ||
-          play->due > engine->clock)
+          play->due > at_ms)
         continue;
       before = g_hash_table_lookup (last, play->inject->action.shelter);
       if (before == NULL || before->due <= play->due)
@@ -1028,6 +1359,34 @@ pick_one (SdStore     *store,
           GRand       *rand)
 {
   return pick_in (store, count_sql, pick_sql, text, NULL, rand);
+}
+
+/* Each card holder's card through the desk's reader, unless the
+ * scenario has failed the reader here: then the facts are typed. */
+static gboolean
+read_cards (SdExerciseEngine  *engine,
+            Play              *play,
+            Household         *h,
+            GError           **error)
+{
+  if (sd_exercise_fault_now (engine->store, "reader", play->inject->action.shelter))
+    {
+      engine->totals.card_by_hand += h->n;
+      return TRUE;
+    }
+  for (guint i = 0; i < h->n; i++)
+    {
+      SdPersonSpec *p = &h->members[i];
+
+      if (!engine->card_read (p, engine->card_read_data, error))
+        return FALSE;
+      /* Kept with the household's strings: the reader's are its own. */
+      p->name = keep (h, g_strdup (p->name));
+      p->address = keep (h, g_strdup (p->address));
+      p->birth_date = keep (h, g_strdup (p->birth_date));
+      engine->totals.card_reads++;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1113,6 +1472,11 @@ play_arrival (SdExerciseEngine  *engine,
       /* The rest of the group is new here. */
       memmove (h.members, h.members + found_all, (h.n - found_all) * sizeof h.members[0]);
       h.n -= found_all;
+    }
+  if (h.card && engine->card_read != NULL && !read_cards (engine, play, &h, error))
+    {
+      g_ptr_array_unref (h.strings);
+      return FALSE;
     }
   {
     g_autofree char *household = sd_store_add_household (engine->store, &h.household, h.members, h.n, NULL, &local);
@@ -1201,40 +1565,66 @@ play_movement (SdExerciseEngine  *engine,
   return skip_or_fail (engine, local, error);
 }
 
+/* The id of the roll-call titled TITLE: opened by this engine, or reached
+ * this desk from HQ.  NULL while this desk does not know it. */
+static const char *
+rollcall_id (SdExerciseEngine *engine,
+             const char       *title)
+{
+  const char *id;
+  sqlite3_stmt *stmt;
+
+  if (title == NULL)
+    return NULL;
+  if ((id = g_hash_table_lookup (engine->rollcalls, title)) != NULL)
+    return id;
+  stmt = _sd_store_prepare (engine->store, "SELECT id FROM rollcalls WHERE title = ?1 ORDER BY started_at DESC, id "
+                                           "LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, title, -1, SQLITE_STATIC);
+  if (_sd_store_step (engine->store, stmt, _("read the exercise"), NULL) == SQLITE_ROW)
+    {
+      id = g_strdup (_sd_column_text (stmt, 0));
+      g_hash_table_replace (engine->rollcalls, g_strdup (title), (gpointer) id);
+    }
+  sqlite3_reset (stmt);
+  return id;
+}
+
 static gboolean
 play_safety_answer (SdExerciseEngine  *engine,
                     Play              *play,
                     GRand             *rand,
+                    guint              unit,
+                    gboolean           may_wait,
                     GError           **error)
 {
-  const SdAction *action = &play->inject->action;
-  const char *rollcall = action->title != NULL ? g_hash_table_lookup (engine->rollcalls, action->title)
-                                               : engine->last_rollcall;
-  g_autofree char *staff_no = NULL;
+  const char *rollcall = rollcall_id (engine, play->rollcall);
+  const char *staff_no = play->targets != NULL && unit < play->targets->len ? g_ptr_array_index (play->targets, unit)
+                                                                            : NULL;
   SdSafetyAnswerSpec spec = { 0 };
   double roll = g_rand_double (rand);
   GError *local = NULL;
 
-  if (rollcall == NULL)
+  if (staff_no == NULL)
     {
       engine->totals.skipped++;
       return TRUE;
     }
-  /* Who has not answered first; when everyone has, a second answer
-   * (they can come in now). */
-  staff_no = pick_one (engine->store,
-    "SELECT count (*) FROM staff s WHERE s.active = 1 AND NOT EXISTS "
-    "  (SELECT 1 FROM safety_state a WHERE a.rollcall_id = ?1 AND a.staff_id = s.id)",
-    "SELECT s.staff_no FROM staff s WHERE s.active = 1 AND NOT EXISTS "
-    "  (SELECT 1 FROM safety_state a WHERE a.rollcall_id = ?1 AND a.staff_id = s.id) "
-    "ORDER BY s.staff_no LIMIT 1 OFFSET ?2", rollcall, rand);
-  if (staff_no == NULL)
-    staff_no = pick_one (engine->store, "SELECT count (*) FROM staff WHERE active = 1 AND ?1 IS NOT NULL",
-                         "SELECT staff_no FROM staff WHERE active = 1 AND ?1 IS NOT NULL "
-                         "ORDER BY staff_no LIMIT 1 OFFSET ?2", rollcall, rand);
-  if (staff_no == NULL)
+  if (rollcall == NULL)
     {
-      engine->totals.skipped++;
+      /* A kiosk HQ's roll-call has not reached: the staff member's answer
+       * waits on paper, to be entered when it comes. */
+      if (may_wait && engine->part >= 0)
+        {
+          Step paper = { engine->clock, (guint) (play - engine->plays), (gint) unit };
+
+          g_array_append_val (engine->waiting, paper);
+          engine->totals.answers_on_paper++;
+        }
+      else if (may_wait)
+        engine->totals.skipped++;
       return TRUE;
     }
   spec.staff_no = staff_no;
@@ -1249,7 +1639,7 @@ play_safety_answer (SdExerciseEngine  *engine,
       spec.means = (SdMeans) g_rand_int_range (rand, SD_MEANS_WALK, SD_MEANS_OTHER);
       spec.arrival = (SdArrival) g_rand_int_range (rand, SD_ARRIVAL_WITHIN_30M, SD_ARRIVAL_OVER_3H + 1);
     }
-  spec.via = SD_ANSWER_VIA_WEB;
+  spec.via = desk_of (engine, play, unit) >= 0 ? SD_ANSWER_VIA_KIOSK : SD_ANSWER_VIA_WEB;
   {
     g_autofree char *answer = sd_store_record_safety_answer (engine->store, rollcall, &spec, &local);
 
@@ -1262,39 +1652,21 @@ play_safety_answer (SdExerciseEngine  *engine,
 static gboolean
 play_support_report (SdExerciseEngine  *engine,
                      Play              *play,
-                     GRand             *rand,
+                     guint              unit,
                      GError           **error)
 {
-  const SdAction *action = &play->inject->action;
-  g_autofree char *person = NULL, *shelter = NULL;
+  const char *person = play->targets != NULL && unit < play->targets->len ? g_ptr_array_index (play->targets, unit)
+                                                                          : NULL;
+  const char *shelter = NULL;
   SdSupportStatus status;
-  double roll = g_rand_double (rand);
   GError *local = NULL;
 
-  person = pick_one (engine->store,
-    "SELECT count (*) FROM support_persons p LEFT JOIN support_state s ON s.support_person_id = p.id "
-    "WHERE p.listed = 1 AND (s.status IS NULL OR s.status = 'unconfirmed') AND (?1 IS NULL OR "
-    "  coalesce (p.district, '') LIKE ?1 || '%' OR coalesce (p.address, '') LIKE '%' || ?1 || '%')",
-    "SELECT p.id FROM support_persons p LEFT JOIN support_state s ON s.support_person_id = p.id "
-    "WHERE p.listed = 1 AND (s.status IS NULL OR s.status = 'unconfirmed') AND (?1 IS NULL OR "
-    "  coalesce (p.district, '') LIKE ?1 || '%' OR coalesce (p.address, '') LIKE '%' || ?1 || '%') "
-    "ORDER BY p.id LIMIT 1 OFFSET ?2", action->district, rand);
   if (person == NULL)
     {
       engine->totals.skipped++;
       return TRUE;
     }
-  status = roll < 0.6 ? SD_SUPPORT_SAFE_HOME : roll < 0.9 ? SD_SUPPORT_EVACUATED
-           : roll < 0.96 ? SD_SUPPORT_HELPING : SD_SUPPORT_INJURED;
-  if (status == SD_SUPPORT_EVACUATED)
-    {
-      g_autoptr(GPtrArray) open = opened_shelters (engine);
-
-      if (open->len > 0)
-        shelter = g_strdup (g_ptr_array_index (open, g_rand_int_range (rand, 0, (gint32) open->len)));
-      else
-        status = SD_SUPPORT_SAFE_HOME;
-    }
+  status = support_outcome (engine, play, unit, &shelter);
   {
     g_autofree char *report = sd_store_report_support_status (engine->store, person, status, shelter, NULL, NULL,
                                                               SD_SUPPORT_VIA_DESK, &local);
@@ -1363,8 +1735,6 @@ play_rollcall (SdExerciseEngine  *engine,
   if (rollcall == NULL)
     return FALSE;
   g_hash_table_replace (engine->rollcalls, g_strdup (title), g_strdup (sd_rollcall_get_id (rollcall)));
-  g_free (engine->last_rollcall);
-  engine->last_rollcall = g_strdup (sd_rollcall_get_id (rollcall));
   return TRUE;
 }
 
@@ -1392,6 +1762,49 @@ mark_inject (SdExerciseEngine  *engine,
   return _sd_store_exec (engine->store, stmt, _("record the exercise"), error);
 }
 
+/* The unit's generator, its records' ids drawn first from it: the same
+ * in a drill's kiosk as on one database, and never those another unit
+ * made. */
+static GRand *
+start_unit (SdExerciseEngine *engine,
+            const SdInject   *inject,
+            gint              unit)
+{
+  GRand *rand = unit_rand (engine, inject, unit);
+  guint64 high = g_rand_int (rand);
+
+  _sd_store_set_id_seed (engine->store, (high << 32) | g_rand_int (rand));
+  return rand;
+}
+
+/* The answers a kiosk took on paper, entered once HQ's roll-call has
+ * reached it, as they were given. */
+static gboolean
+enter_waiting (SdExerciseEngine  *engine,
+               GError           **error)
+{
+  for (guint w = 0; w < engine->waiting->len;)
+    {
+      Step *paper = &g_array_index (engine->waiting, Step, w);
+      Play *play = &engine->plays[paper->inject];
+      g_autoptr(GRand) rand = NULL;
+
+      if (rollcall_id (engine, play->rollcall) == NULL)
+        {
+          w++;
+          continue;
+        }
+      rand = start_unit (engine, play->inject, paper->unit);
+      if (!play_safety_answer (engine, play, rand, (guint) paper->unit, FALSE, error))
+        {
+          g_prefix_error (error, _("Inject %s (line %u): "), play->inject->serial, play->inject->line);
+          return FALSE;
+        }
+      g_array_remove_index (engine->waiting, w);
+    }
+  return TRUE;
+}
+
 static gboolean
 play_step (SdExerciseEngine  *engine,
            const Step        *step,
@@ -1415,14 +1828,7 @@ play_step (SdExerciseEngine  *engine,
     {
       gint64 t0 = g_get_monotonic_time ();
 
-      rand = unit_rand (engine, inject, step->unit);
-      /* The unit's records' ids from its own stream: the same in a drill's
-       * kiosk as on one database, and never one another unit made. */
-      {
-        guint64 high = g_rand_int (rand);
-
-        _sd_store_set_id_seed (engine->store, (high << 32) | g_rand_int (rand));
-      }
+      rand = start_unit (engine, inject, step->unit);
       switch (inject->action.kind)
         {
         case SD_ACTION_SHELTER_OPEN:
@@ -1443,10 +1849,10 @@ play_step (SdExerciseEngine  *engine,
           ok = play_rollcall (engine, play, error);
           break;
         case SD_ACTION_SAFETY_ANSWERS:
-          ok = play_safety_answer (engine, play, rand, error);
+          ok = play_safety_answer (engine, play, rand, (guint) step->unit, TRUE, error);
           break;
         case SD_ACTION_SUPPORT_STATUS:
-          ok = play_support_report (engine, play, rand, error);
+          ok = play_support_report (engine, play, (guint) step->unit, error);
           break;
         case SD_ACTION_SHELTER_CONDITION:
           ok = play_condition (engine, play, error);
@@ -1460,7 +1866,8 @@ play_step (SdExerciseEngine  *engine,
           ok = TRUE;
           break;
         }
-      play->played++;
+      /* Units before it are played, or another desk's in a drill. */
+      play->played = (guint) step->unit + 1;
       engine->spent_us[inject->action.kind] += g_get_monotonic_time () - t0;
       if (ok)
         {
@@ -1526,7 +1933,7 @@ sd_exercise_engine_run_until (SdExerciseEngine  *engine,
     }
   /* What another engine on the file played meanwhile (two runs started
    * together: the second finds it all played) is not played again. */
-  if (!follow_file (engine, FALSE, error))
+  if (!follow_file (engine, FALSE, error) || !enter_waiting (engine, error))
     return FALSE;
   while (engine->next < engine->steps->len)
     {
@@ -1616,7 +2023,14 @@ sd_exercise_engine_get_end (SdExerciseEngine *engine)
 gboolean
 sd_exercise_engine_is_done (SdExerciseEngine *engine)
 {
-  return engine->next >= engine->steps->len;
+  return engine->next >= engine->steps->len && engine->waiting->len == 0;
+}
+
+guint
+sd_exercise_engine_get_n_waiting (SdExerciseEngine *engine)
+{
+  g_return_val_if_fail (engine != NULL, 0);
+  return engine->waiting->len;
 }
 
 const SdExerciseTotals *

@@ -39,8 +39,11 @@ typedef struct {
   guint persons;          /* new persons registered */
   guint returning;        /* arrivals who were registered before (duplicates, checked in as the same person) */
   guint card_intakes;     /* arrivals whose facts came as a My Number card gives them */
+  guint card_reads;       /* of those, read through the desk's card reader */
+  guint card_by_hand;     /* of those, typed by hand: the scenario had failed the reader */
   guint events;           /* check-outs, goings-out, returns and supply pickups recorded */
   guint safety_answers;
+  guint answers_on_paper; /* answers a kiosk took before HQ's roll-call reached it, entered when it did */
   guint support_reports;
   guint conditions;
   guint faults;
@@ -87,6 +90,22 @@ void              sd_exercise_engine_set_clock_ahead (SdExerciseEngine *engine,
 void              sd_exercise_engine_set_scans (SdExerciseEngine *engine,
                                                 gboolean          scans);
 
+/* Reads the My Number card of PERSON, a card holder at this desk: puts
+ * a card with PERSON's four facts (name, address, birth date, sex) on a
+ * reader and reads them back as the intake desk does.  On success the
+ * facts read replace PERSON's (strings the reader keeps until its next
+ * call); a failed read fails the unit with its error. */
+typedef gboolean (*SdExerciseCardReadFunc) (SdPersonSpec  *person,
+                                            gpointer       user_data,
+                                            GError       **error);
+
+/* Card holders' facts go through READ (NULL: they are recorded as a card
+ * gives them, with no reader), except at a shelter whose reader the
+ * scenario has failed ("reader fails"): there they are typed by hand. */
+void              sd_exercise_engine_set_card_reader (SdExerciseEngine       *engine,
+                                                      SdExerciseCardReadFunc  read,
+                                                      gpointer                user_data);
+
 /* Plays everything due up to UNTIL_MS of exercise time, in time order,
  * in one transaction when BATCH (as fast as possible), else each
  * record in its own (desks watch it fill). */
@@ -109,6 +128,9 @@ gint64            sd_exercise_engine_get_end   (SdExerciseEngine *engine);
 guint64           sd_exercise_engine_get_seed  (SdExerciseEngine *engine);
 gboolean          sd_exercise_engine_is_done   (SdExerciseEngine *engine);
 const SdExerciseTotals *sd_exercise_engine_get_totals (SdExerciseEngine *engine);
+/* Answers this kiosk holds on paper until HQ's roll-call reaches it
+ * (entered by the next run once it has). */
+guint             sd_exercise_engine_get_n_waiting (SdExerciseEngine *engine);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdExerciseEngine, sd_exercise_engine_free)
 
