@@ -145,6 +145,8 @@ sd_cli_run_drill_run (SdCli   *cli,
 {
   g_autofree char *scenario = NULL, *out = NULL, *seeds = NULL, *speed_text = NULL, *start_text = NULL;
   g_autofree char *cli_path = own_path (), *desk = NULL, *card_reader = NULL, *card_emulator = NULL;
+  g_autofree char *players_text = NULL;
+  g_auto(GStrv) players = NULL;
   gint64 kiosks = 3, seed = 1, speed = 0, start_at = 0;
   gboolean json = FALSE, desks = FALSE;
   const GOptionEntry entries[] = {
@@ -161,6 +163,8 @@ sd_cli_run_drill_run (SdCli   *cli,
       N_("DIR") },
     { "seeds", 0, 0, G_OPTION_ARG_FILENAME, &seeds, N_("The deployment's seed folder (default: seeds)"), N_("DIR") },
     { "desks", 0, 0, G_OPTION_ARG_NONE, &desks, N_("Open a desk on HQ and on each kiosk, for people to play"), NULL },
+    { "players", 0, 0, G_OPTION_ARG_STRING, &players_text,
+      N_("Staff numbers, comma-separated, who sign in at the kiosks' desks with their own PINs"), N_("STAFF_NO,…") },
     { "card-reader", 0, 0, G_OPTION_ARG_STRING, &card_reader,
       N_("Read card holders' My Number cards on this PC/SC reader (with --card-emulator)"), N_("NAME") },
     { "card-emulator", 0, 0, G_OPTION_ARG_STRING, &card_emulator,
@@ -198,6 +202,8 @@ sd_cli_run_drill_run (SdCli   *cli,
                                .kiosks = (guint) kiosks, .seed = (guint64) seed, .speed = (gint) speed,
                                .start_at = start_at, .card_reader = card_reader,
                                .card_emulator = card_emulator };
+  if (players_text != NULL)
+    options.players = (const char *const *) (players = g_strsplit (players_text, ",", -1));
   if (!sd_drill_run (&options, &result, error))
     return FALSE;
   if (json)

@@ -453,6 +453,40 @@ sd_store_set_staff_pin (SdStore     *store,
   return _sd_txn_commit (g_steal_pointer (&txn), error);
 }
 
+gboolean
+sd_store_copy_staff_pin (SdStore     *from,
+                         SdStore     *to,
+                         const char  *staff_no,
+                         GError     **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  g_autoptr(SdStaff) there = NULL, here = NULL;
+  g_autofree char *hash = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_STORE (from) && SD_IS_STORE (to) && staff_no != NULL, FALSE);
+
+  if ((there = sd_store_find_staff (from, staff_no, error)) == NULL)
+    return FALSE;
+  stmt = _sd_store_prepare (from, "SELECT pin_hash FROM staff_pins WHERE staff_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _sd_bind_text (stmt, 1, there->id);
+  if (_sd_store_step (from, stmt, _("read the PIN"), error) == SQLITE_ROW)
+    hash = g_strdup (_sd_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (hash == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, SD_AUTH_ERROR, SD_AUTH_ERROR_NO_PIN, _("Staff member %s has no PIN to copy."), staff_no);
+      return FALSE;
+    }
+  if ((txn = _sd_store_begin (to, error)) == NULL || (here = sd_store_find_staff (to, staff_no, error)) == NULL ||
+      !save_pin_hash (to, here->id, hash, error))
+    return FALSE;
+  return _sd_txn_commit (g_steal_pointer (&txn), error);
+}
+
 /* ---- signing in ---- */
 
 struct _SdSignIn {

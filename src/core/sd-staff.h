@@ -57,6 +57,14 @@ gboolean    sd_store_set_staff_pin  (SdStore           *store,
                                      const char        *staff_no,
                                      const char        *pin,
                                      GError           **error);
+/* STAFF_NO's PIN as FROM holds it (its hash: the PIN itself is never
+ * known), set on TO: a player in a drill signs in at its kiosks with
+ * their own PIN.  Each site still holds only the hashes of the people
+ * who sign in there. */
+gboolean    sd_store_copy_staff_pin (SdStore           *from,
+                                     SdStore           *to,
+                                     const char        *staff_no,
+                                     GError           **error);
 SdStaff    *sd_store_find_staff     (SdStore           *store,
                                      const char        *staff_no,
                                      GError           **error);

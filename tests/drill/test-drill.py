@@ -135,7 +135,7 @@ def one_seed(seed, top, station):
 
 
 def main():
-    print('1..%d' % (len(SEEDS_TO_RUN) * 15 + 6))
+    print('1..%d' % (len(SEEDS_TO_RUN) * 15 + 7))
     with tempfile.TemporaryDirectory(prefix='sd-drill-') as top, CardStation(CLI, top) as station:
         for seed in SEEDS_TO_RUN:
             one_seed(seed, top, station)
@@ -159,6 +159,10 @@ def main():
                 os.path.join(top, 'w'), check=False)
         ok(r.returncode == 2 and '--card-emulator' in r.stderr and not os.path.exists(os.path.join(top, 'w')),
            'a card reader without its emulator is refused', r.stderr)
+        r = cli('drill', 'run', '--scenario', SCENARIO, '--players', '1002,9999', '--out', os.path.join(top, 'v'),
+                check=False)
+        ok(r.returncode == 1 and '9999' in r.stderr, 'a player who is not on the roster is refused, by number',
+           r.stderr)
         r = cli('drill', 'step', os.path.join(top, 'nowhere'), '--kiosk', '0', '--until', 'T+01:00', check=False)
         ok(r.returncode != 0 and r.stderr.strip() != '', 'a step without a drill says so', r.stderr)
 

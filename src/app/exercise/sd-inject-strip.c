@@ -68,7 +68,10 @@ button_for (const char *label,
             const char *action,
             const char *serial)
 {
-  GtkWidget *button = gtk_button_new_with_label (label);
+  /* With a mnemonic: Alt and the letter acknowledges (or finishes) the
+   * inject; with several in the strip, it goes from one to the next and
+   * Enter presses the one it is on. */
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", serial);
@@ -149,8 +152,8 @@ inject_row (gpointer item,
       gtk_box_append (GTK_BOX (box), state);
     }
   else
-    gtk_box_append (GTK_BOX (box), button_for (_("Acknowledge"), ack_name, "strip.acknowledge", serial));
-  gtk_box_append (GTK_BOX (box), button_for (_("Done"), done_name, "strip.done", serial));
+    gtk_box_append (GTK_BOX (box), button_for (_("_Acknowledge"), ack_name, "strip.acknowledge", serial));
+  gtk_box_append (GTK_BOX (box), button_for (_("_Done"), done_name, "strip.done", serial));
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;
 }

@@ -24,6 +24,7 @@
 #include "sd-hlc.h"
 #include "sd-json.h"
 #include "sd-seed.h"
+#include "sd-staff.h"
 #include "sd-store.h"
 #include "sd-sync-client.h"
 #include "sd-sync.h"
@@ -765,6 +766,11 @@ make_deployment (SdDrill  *drill,
         return FALSE;
       sd_sync_export_clear (&sent);
       sd_sync_import_clear (&got);
+      /* The players sign in here with their own PINs: their hashes, and
+       * only theirs, as a lead would set them at the site. */
+      for (guint p = 0; drill->options->players != NULL && drill->options->players[p] != NULL; p++)
+        if (!sd_store_copy_staff_pin (drill->hq, store, drill->options->players[p], error))
+          return FALSE;
     }
   return TRUE;
 }

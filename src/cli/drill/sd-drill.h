@@ -26,6 +26,7 @@ typedef struct {
   gint64      start_at;   /* T+0, Unix ms */
   const char *card_reader;    /* card holders' cards read on this PC/SC reader (NULL: no reader) */
   const char *card_emulator;  /* the card emulator's command line for it (docs/drill.md) */
+  const char *const *players; /* staff numbers who sign in at the kiosks' desks with their own PINs (NULL: none) */
 } SdDrillOptions;
 
 /* Runs the drill.  The result (what happened and the proof, as
