@@ -139,9 +139,9 @@ recipe_sqlite3 () {
     -DSQLITE_MAX_VARIABLE_NUMBER=250000 -o "$stage/bin/libsqlite3-0.dll" native/sqlite3.c \
     -Wl,--out-implib,"$stage/lib/libsqlite3.dll.a"
   cp native/sqlite3.h src/sqlite3ext.h "$stage/include/"
-  version=$(sed -n 's/^#define SQLITE_VERSION *"\(.*\)"/\1/p' native/sqlite3.h)
+  sqlite_version=$(sed -n 's/^#define SQLITE_VERSION *"\(.*\)"/\1/p' native/sqlite3.h)
   printf '%s\n' "prefix=$stage" 'libdir=${prefix}/lib' 'includedir=${prefix}/include' '' 'Name: SQLite' \
-    'Description: SQL database engine' "Version: $version" 'Libs: -L${libdir} -lsqlite3' 'Cflags: -I${includedir}' \
+    'Description: SQL database engine' "Version: $sqlite_version" 'Libs: -L${libdir} -lsqlite3' 'Cflags: -I${includedir}' \
     > "$stage/lib/pkgconfig/sqlite3.pc"
 }
 # Debian's source of libsodium has no configure: made here.
