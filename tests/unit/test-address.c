@@ -95,8 +95,22 @@ test_same_place (void)
       g_autofree char *a = sd_address_normalize (ways[0]);
       g_autofree char *b = sd_address_normalize (ways[i]);
 
+      g_autofree char *again = sd_address_normalize (b);
+
       g_assert_cmpstr (b, ==, a);
+      g_assert_cmpstr (again, ==, b);
     }
+  /* A space before a 丁目 in kanji goes as before one in digits, and
+   * normalizing again changes nothing (the fuzzer found "… 一丁目" kept
+   * its space, then lost it when normalized again). */
+  {
+    g_autofree char *kanji = sd_address_normalize ("みなと川市港町東 三丁目17-6");
+    g_autofree char *digits = sd_address_normalize ("みなと川市港町東 3丁目17-6");
+    g_autofree char *again = sd_address_normalize (kanji);
+
+    g_assert_cmpstr (kanji, ==, digits);
+    g_assert_cmpstr (again, ==, kanji);
+  }
 }
 
 static void

@@ -102,10 +102,12 @@ sd_address_normalize (const char *address)
    * itself (after the city, the town's 丁目, or before a number that
    * does not follow one): only the building stays apart. */
   a = replace (&space, "\\s+", nfkc, " ");
-  b = g_strstrip (replace (&joins, "(?<=[都道府県市区郡町村目]) |(?<![0-9\\-ー]) (?=[0-9])", a, ""));
-  /* 三丁目, 十七番地, 六号 in kanji numbers. */
-  c = g_regex_replace_eval (regex_once (&kanji, "([〇一二三四五六七八九十]+)(丁目|番地|番|号)"), b, -1, 0, 0,
+  /* 三丁目, 十七番地, 六号 in kanji numbers: before the spaces are
+   * joined, so that a space before 一丁目 goes as before 1丁目 would
+   * (else the result, normalized again, loses it). */
+  b = g_regex_replace_eval (regex_once (&kanji, "([〇一二三四五六七八九十]+)(丁目|番地|番|号)"), a, -1, 0, 0,
                             kanji_number_cb, NULL, NULL);
+  c = g_strstrip (replace (&joins, "(?<=[都道府県市区郡町村目]) |(?<![0-9\\-ー]) (?=[0-9])", b, ""));
   /* 17番地6号, 17番6号, 17番地の6, 17番地6 → 17-6; a 番地 at the end goes. */
   d = replace (&banchi_go, "([0-9]+)(?:番地の|番地|番の|番)([0-9]+)(?:号)?", c, "\\1-\\2");
   e = replace (&banchi_end, "([0-9]+)(?:番地|番)(?![0-9])", d, "\\1");
