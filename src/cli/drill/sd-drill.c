@@ -34,6 +34,9 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #define SLICE_MS      (10 * 60 * 1000)     /* exercise time between two rounds of moves */
 #define TRY_EVERY_MS  (30 * 60 * 1000)     /* a kiosk tries HQ's receiver */
@@ -96,6 +99,30 @@ io_of (GSubprocess *process,
   return g_ascii_strtoll (line + strlen (key), NULL, 10);
 }
 
+/* ---- the drill's own processes ---- */
+
+static void
+die_with_drill (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+/* The receiver and the faults' processes end with the drill: a drill
+ * stopped with Ctrl+C or killed leaves no receiver listening.  (The
+ * desks it opens for people are not tied: they stay for the review.) */
+static GSubprocess *
+spawn_tied (const char *const *argv,
+            GSubprocessFlags   flags,
+            GError           **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_drill, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
+}
+
 /* Runs the CLI with ARGS and kills it KILL_AFTER_MS after it starts (0:
  * lets it finish).  TRUE when it was killed before it finished. */
 static gboolean
@@ -116,8 +143,8 @@ run_cli (SdDrill     *drill,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  child = g_subprocess_newv ((const char *const *) argv->pdata,
-                             G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, error);
+  child = spawn_tied ((const char *const *) argv->pdata,
+                      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, error);
   if (child == NULL)
     return FALSE;
   if (kill_after_written > 0)
@@ -154,7 +181,7 @@ start_receiver (SdDrill  *drill,
   g_autofree char *line = NULL;
   g_autoptr(json_t) root = NULL;
 
-  drill->receiver = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+  drill->receiver = spawn_tied (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
   if (drill->receiver == NULL)
     return FALSE;
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (drill->receiver));
