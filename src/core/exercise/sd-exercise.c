@@ -511,16 +511,23 @@ compare_steps (gconstpointer a,
   return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-/* The texts in the first column SQL gives, in its order. */
+/* A listed person of district ?1 (the district or the address starts
+ * with or contains it), or of any when ?1 is NULL. */
+#define IN_DISTRICT "listed = 1 AND (?1 IS NULL OR coalesce (district, '') LIKE ?1 || '%' " \
+                    "  OR coalesce (address, '') LIKE '%' || ?1 || '%')"
+
+/* The texts in the first column SQL gives (with TEXT as ?1), in its order. */
 static GPtrArray *
 column_of (SdStore    *store,
-           const char *sql)
+           const char *sql,
+           const char *text)
 {
   GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = NULL;
 
   if (sqlite3_prepare_v2 (_sd_store_get_db (store), sql, -1, &stmt, NULL) != SQLITE_OK)
     return texts;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (texts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   sqlite3_finalize (stmt);
@@ -572,8 +579,8 @@ plan_targets (SdExerciseEngine *engine)
 {
   guint n = sd_scenario_get_n_injects (engine->scenario);
   g_autoptr(GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
-  g_autoptr(GPtrArray) staff = column_of (engine->store, "SELECT staff_no FROM staff WHERE active = 1 ORDER BY staff_no");
-  g_autoptr(GPtrArray) listed = column_of (engine->store, "SELECT id FROM support_persons WHERE listed = 1 ORDER BY id");
+  g_autoptr(GPtrArray) staff = column_of (engine->store, "SELECT staff_no FROM staff WHERE active = 1 ORDER BY staff_no", NULL);
+  g_autoptr(GPtrArray) listed = column_of (engine->store, "SELECT id FROM support_persons WHERE listed = 1 ORDER BY id", NULL);
   g_autoptr(GHashTable) orders = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);   /* title → units so far */
   g_autoptr(GHashTable) units = g_hash_table_new (g_str_hash, g_str_equal);   /* title → all its units */
@@ -632,15 +639,8 @@ plan_targets (SdExerciseEngine *engine)
 
           if (action->district != NULL)
             {
-              g_autoptr(GPtrArray) ids = NULL;
-              g_autofree char *sql = NULL;
-              char *quoted = sqlite3_mprintf ("%q", action->district);
-
-              sql = g_strdup_printf ("SELECT id FROM support_persons WHERE listed = 1 AND ("
-                                     "coalesce (district, '') LIKE '%s' || '%%' "
-                                     "OR coalesce (address, '') LIKE '%%' || '%s' || '%%')", quoted, quoted);
-              sqlite3_free (quoted);
-              ids = column_of (engine->store, sql);
+              g_autoptr(GPtrArray) ids = column_of (engine->store, "SELECT id FROM support_persons WHERE " IN_DISTRICT,
+                                                    action->district);
               in_district = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
               for (guint i = 0; i < ids->len; i++)
                 g_hash_table_add (in_district, g_strdup (ids->pdata[i]));
@@ -715,10 +715,7 @@ plan (SdExerciseEngine *engine)
           break;
         case SD_ACTION_SUPPORT_STATUS:
           play->units = (guint) (action->share *
-                                 count_of (engine->store,
-                                           "SELECT count (*) FROM support_persons WHERE listed = 1 AND "
-                                           "(?1 IS NULL OR coalesce (district, '') LIKE ?1 || '%' "
-                                           "  OR coalesce (address, '') LIKE '%' || ?1 || '%')",
+                                 count_of (engine->store, "SELECT count (*) FROM support_persons WHERE " IN_DISTRICT,
                                            action->district) + 0.5);
           break;
         default:
@@ -796,15 +793,15 @@ support_outcome (SdExerciseEngine  *engine,
   return status;
 }
 
-/* The kiosk (index in ENGINE's groups) whose shelters include CODE, or
- * SD_EXERCISE_PART_HQ. */
+/* The kiosk (index in GROUPS) whose shelters include the one with CODE,
+ * or SD_EXERCISE_PART_HQ. */
 static int
-group_of_code (SdExerciseEngine *engine,
-               const char       *code)
+group_of (const char *const *groups,
+          const char        *code)
 {
-  for (guint g = 0; engine->group_codes != NULL && engine->group_codes[g] != NULL; g++)
+  for (guint g = 0; groups != NULL && groups[g] != NULL; g++)
     {
-      g_auto(GStrv) codes = g_strsplit (engine->group_codes[g], ",", -1);
+      g_auto(GStrv) codes = g_strsplit (groups[g], ",", -1);
 
       if (g_strv_contains ((const char *const *) codes, code))
         return (int) g;
@@ -835,7 +832,7 @@ unit_group (SdExerciseEngine *engine,
         const char *code = NULL;
 
         return support_outcome (engine, play, unit, &code) == SD_SUPPORT_EVACUATED && code != NULL
-               ? group_of_code (engine, code) : SD_EXERCISE_PART_HQ;
+               ? group_of ((const char *const *) engine->group_codes, code) : SD_EXERCISE_PART_HQ;
       }
     default:
       return play->group;
@@ -1109,21 +1106,6 @@ sd_exercise_engine_free (SdExerciseEngine *engine)
   g_free (engine);
 }
 
-/* The kiosk (index in GROUPS) whose shelters include the one with CODE,
- * or SD_EXERCISE_PART_HQ. */
-static int
-group_of (const char *const *groups,
-          const char        *code)
-{
-  for (guint g = 0; groups != NULL && groups[g] != NULL; g++)
-    {
-      g_auto(GStrv) codes = g_strsplit (groups[g], ",", -1);
-
-      if (g_strv_contains ((const char *const *) codes, code))
-        return (int) g;
-    }
-  return SD_EXERCISE_PART_HQ;
-}
 
 static gboolean
 acts_at_shelter (SdActionKind kind)
