@@ -19,12 +19,10 @@
 #include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
-#else
-#include <io.h>
-#define close _close
 #endif
 
 #include "sd-cli-private.h"
+#include "sd-platform.h"
 
 #define KIOSK_USER "shelterdesk"
 
@@ -140,11 +138,8 @@ setup (const char    *path,
       return FALSE;
     }
   g_clear_object (&store);  /* closed: the log is folded into the file */
-  if (g_chmod (path, 0600) != 0)
+  if (!sd_platform_make_private (path, error))
     {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not make “%s” private: %s"), path,
-                   g_strerror (saved));
       remove_database (path);
       return FALSE;
     }
@@ -160,6 +155,7 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
   g_autofree char *user = NULL;
   g_autofree char *lock = NULL;
   g_autofree char *folder = NULL;
+  g_autofree char *default_path = NULL;
   const char *path = sd_cli_get_db_path (cli);
   SdSeedSummary summary = { 0 };
   Identity was = { 0 };
@@ -177,7 +173,12 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
     return FALSE;
   dir = (*args)[1];
   if (path == NULL)
-    path = SD_KIOSK_DB;
+    {
+      g_autofree char *site_dir = sd_platform_get_site_dir (SD_LOCALSTATEDIR);
+
+      default_path = g_build_filename (site_dir, "site.sqlite", NULL);
+      path = default_path;
+    }
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED, _("“%s” is not a folder."), dir);
@@ -210,7 +211,7 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
                      g_strerror (saved));
       return FALSE;
     }
-  close (fd);
+  g_close (fd, NULL);
   done = setup (path, dir, site_name, &summary, error);
   g_unlink (lock);
   become_again (&was);

@@ -33,12 +33,6 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#ifdef G_OS_WIN32
-#include <io.h>
-#define close _close
-#else
-#include <unistd.h>
-#endif
 
 #define MAGIC "SDBATCH\x01"
 #define MAGIC_LEN 8
@@ -114,7 +108,7 @@ sd_batch_writer_new (const SdBatchSigner *signer,
                      g_get_user_runtime_dir (), g_strerror (saved));
         return NULL;
       }
-    close (fd);
+    g_close (fd, NULL);
     tmp = g_file_new_for_path (pattern);
     io = g_file_open_readwrite (tmp, NULL, error);
     if (io == NULL)

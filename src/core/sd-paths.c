@@ -13,10 +13,9 @@
  */
 #include "sd-paths.h"
 
+#include "sd-platform.h"
+
 #include <gio/gio.h>
-#ifdef G_OS_WIN32
-#include <windows.h>
-#endif
 
 /**
  * sd_paths_get_exe_dir:
@@ -26,19 +25,7 @@
 char *
 sd_paths_get_exe_dir (void)
 {
-#ifdef G_OS_WIN32
-  /* The executable's own folder (GLib's package directory would drop a
-   * trailing "bin", and ../share is relative to bin). */
-  wchar_t path[MAX_PATH];
-  DWORD len = GetModuleFileNameW (NULL, path, G_N_ELEMENTS (path));
-  g_autofree char *exe = len > 0 && len < G_N_ELEMENTS (path) ? g_utf16_to_utf8 (path, len, NULL, NULL, NULL) : NULL;
-
-  return exe != NULL ? g_path_get_dirname (exe) : NULL;
-#else
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-
-  return exe != NULL ? g_path_get_dirname (exe) : NULL;
-#endif
+  return sd_platform_get_exe_dir ();
 }
 
 /**

@@ -10,8 +10,9 @@
  * that others can read or write is refused until its owner makes it
  * private again (the message says how).
  *
- * On Windows files inherit the ACL of their folder (the user's profile is
- * private), so these are no-ops there.
+ * On Windows "private" is an ACL for the owner, SYSTEM and the
+ * Administrators only (sd-platform.h), and the message names the icacls
+ * command instead of chmod.
  */
 #pragma once
 

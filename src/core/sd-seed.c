@@ -23,8 +23,6 @@
  *    it, and no symbolic link may lead out of it.
  *  - A folder marked demo goes only into a new or demo database.
  */
-/* realpath() is POSIX (XSI), not C17. */
-#define _XOPEN_SOURCE 700
 
 #include "sd-seed.h"
 
@@ -38,6 +36,7 @@
 #include "sd-intake-input.h"
 #include "sd-json.h"
 #include "sd-person.h"
+#include "sd-platform.h"
 #include "sd-shelter.h"
 #include "sd-safety-input.h"
 #include "sd-staff.h"
@@ -1160,29 +1159,12 @@ load_support_plans (SeedLoad    *load,
 
 /* ---- the manifest ---- */
 
-/* PATH with every symbolic link followed, or NULL when it does not exist. */
-static char *
-real_path (const char *path)
-{
-#ifdef G_OS_UNIX
-  char *real = realpath (path, NULL);
-  char *copy = g_strdup (real);
-
-  free (real);
-  return copy;
-#else
-  /* Links on Windows need an administrator to make; the path's own
-   * checks (no "..", not absolute) are what keeps a seed inside there. */
-  return g_canonicalize_filename (path, NULL);
-#endif
-}
-
 /* Whether PATH, links followed, is inside the seed folder. */
 static gboolean
 is_inside (SeedLoad   *load,
            const char *path)
 {
-  g_autofree char *real = real_path (path);
+  g_autofree char *real = sd_platform_real_path (path);
   gsize n = load->real_dir != NULL ? strlen (load->real_dir) : 0;
 
   return real != NULL && n > 0 && strncmp (real, load->real_dir, n) == 0 &&
@@ -1344,7 +1326,7 @@ load_manifest (SeedLoad  *load,
                    _("There is no %s in the seed folder “%s”"), MANIFEST_NAME, load->dir);
       return NULL;
     }
-  load->real_dir = real_path (load->dir);
+  load->real_dir = sd_platform_real_path (load->dir);
   if (!is_inside (load, path))
     {
       g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,

@@ -29,18 +29,13 @@
 #include "sd-replay.h"
 #include "sd-store-private.h"
 #include "sd-sync-private.h"
+#include "sd-platform.h"
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
-
-#ifdef G_OS_UNIX
-#include <fcntl.h>
-#include <gio/gfiledescriptorbased.h>
-#include <unistd.h>
-#endif
 
 #define TBL_SITE 1
 #define IMPORT_CACHE_KIB 262144
@@ -515,38 +510,6 @@ file_name_part (const char *name)
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-sync_to_disk (GOutputStream  *out,
-              const char     *what,
-              GError        **error)
-{
-#ifdef G_OS_UNIX
-  if (G_IS_FILE_DESCRIPTOR_BASED (out) && fsync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (out))) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not finish writing “%s”: %s"), what, g_strerror (saved));
-      return FALSE;
-    }
-#endif
-  return TRUE;
-}
-
-static void
-sync_folder (const char *folder)
-{
-#ifdef G_OS_UNIX
-  int fd = open (folder, O_RDONLY);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
-#endif
-}
-
 gboolean
 sd_sync_export_to_folder (SdStore       *store,
                           const char    *to,
@@ -575,7 +538,7 @@ sd_sync_export_to_folder (SdStore       *store,
    * a batch that is cut short (which import would refuse anyway). */
   ok = sd_sync_export (store, to, G_OUTPUT_STREAM (out), result, cancellable, error) &&
        g_output_stream_flush (G_OUTPUT_STREAM (out), cancellable, error) &&
-       sync_to_disk (G_OUTPUT_STREAM (out), partial, error);
+       sd_platform_sync_file (partial, error);
   ok = g_output_stream_close (G_OUTPUT_STREAM (out), NULL, ok ? error : NULL) && ok;
   if (ok)
     {
@@ -595,7 +558,7 @@ sd_sync_export_to_folder (SdStore       *store,
       sd_sync_export_clear (result);
       return FALSE;
     }
-  sync_folder (folder);
+  sd_platform_sync_folder (folder);
   {
     GStatBuf st;
 

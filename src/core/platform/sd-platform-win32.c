@@ -1,0 +1,262 @@
+/* sd-platform-win32.c: sd-platform.h on Windows.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A private file's DACL is protected (nothing inherited from the folder)
+ * and grants full control to the file's owner, SYSTEM and the
+ * Administrators group only: the same people who can read any file on the
+ * machine anyway, and nobody else.  It is written in SDDL, "D:P" followed
+ * by one allow entry for each of them.
+ */
+#include "sd-platform-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <io.h>
+#include <windows.h>
+#include <aclapi.h>
+#include <sddl.h>
+
+static void
+set_win32_error (GError          **error,
+                 DWORD             code,
+                 SdPlatformDoing   doing,
+                 const char       *path)
+{
+  g_autofree char *message = g_win32_error_message (code);
+  GIOErrorEnum io = code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND ? G_IO_ERROR_NOT_FOUND :
+                    code == ERROR_ACCESS_DENIED ? G_IO_ERROR_PERMISSION_DENIED : G_IO_ERROR_FAILED;
+
+  _sd_platform_set_error (error, G_IO_ERROR, io, doing, path, message);
+}
+
+/* The running user's SID, as SDDL ("S-1-5-21-…"); NULL if unknown. */
+static char *
+user_sid_string (void)
+{
+  HANDLE token = NULL;
+  DWORD size = 0;
+  g_autofree TOKEN_USER *user = NULL;
+  wchar_t *text = NULL;
+  char *result = NULL;
+
+  if (!OpenProcessToken (GetCurrentProcess (), TOKEN_QUERY, &token))
+    return NULL;
+  GetTokenInformation (token, TokenUser, NULL, 0, &size);
+  user = g_malloc0 (size > 0 ? size : 1);
+  if (size > 0 && GetTokenInformation (token, TokenUser, user, size, &size) &&
+      ConvertSidToStringSidW (user->User.Sid, &text))
+    {
+      result = g_utf16_to_utf8 (text, -1, NULL, NULL, NULL);
+      LocalFree (text);
+    }
+  CloseHandle (token);
+  return result;
+}
+
+gboolean
+sd_platform_make_private (const char  *path,
+                          GError     **error)
+{
+  g_autofree char *sid = user_sid_string ();
+  g_autofree gunichar2 *wpath = g_utf8_to_utf16 (path, -1, NULL, NULL, NULL);
+  g_autofree char *sddl = NULL;
+  g_autofree gunichar2 *wsddl = NULL;
+  PSECURITY_DESCRIPTOR sd = NULL;
+  PACL dacl = NULL;
+  BOOL present = FALSE, defaulted = FALSE;
+  DWORD attributes, status;
+
+  if (wpath == NULL || sid == NULL)
+    {
+      set_win32_error (error, ERROR_INVALID_PARAMETER, SD_PLATFORM_WRITING, path);
+      return FALSE;
+    }
+  attributes = GetFileAttributesW (wpath);
+  if (attributes == INVALID_FILE_ATTRIBUTES)
+    {
+      set_win32_error (error, GetLastError (), SD_PLATFORM_WRITING, path);
+      return FALSE;
+    }
+  /* A folder's entries are inherited by what is made in it (OICI). */
+  sddl = (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0
+           ? g_strdup_printf ("D:P(A;OICI;FA;;;%s)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)", sid)
+           : g_strdup_printf ("D:P(A;;FA;;;%s)(A;;FA;;;SY)(A;;FA;;;BA)", sid);
+  wsddl = g_utf8_to_utf16 (sddl, -1, NULL, NULL, NULL);
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW (wsddl, SDDL_REVISION_1, &sd, NULL) ||
+      !GetSecurityDescriptorDacl (sd, &present, &dacl, &defaulted))
+    {
+      DWORD code = GetLastError ();
+
+      if (sd != NULL)
+        LocalFree (sd);
+      set_win32_error (error, code, SD_PLATFORM_WRITING, path);
+      return FALSE;
+    }
+  status = SetNamedSecurityInfoW (wpath, SE_FILE_OBJECT,
+                                  DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                                  NULL, NULL, dacl, NULL);
+  LocalFree (sd);
+  if (status != ERROR_SUCCESS)
+    {
+      set_win32_error (error, status, SD_PLATFORM_WRITING, path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sd_platform_create_private (const char  *path,
+                            gboolean     exclusive,
+                            GError     **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_BINARY | (exclusive ? O_EXCL : O_TRUNC), 0600);
+
+  if (fd < 0)
+    {
+      _sd_platform_set_file_error (error, errno, path);
+      return FALSE;
+    }
+  _close (fd);
+  return sd_platform_make_private (path, error);
+}
+
+gboolean
+sd_platform_create_private_dir (const char  *dir,
+                                GError     **error)
+{
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      _sd_platform_set_file_error (error, errno, dir);
+      return FALSE;
+    }
+  /* Folders such as %PROGRAMDATA% let every user read what is made in
+   * them: this one does not. */
+  return sd_platform_make_private (dir, error);
+}
+
+/* Whether SID is one of those a private file may grant. */
+static gboolean
+is_allowed_sid (PSID sid,
+                PSID owner)
+{
+  static const WELL_KNOWN_SID_TYPE trusted[] = { WinLocalSystemSid, WinBuiltinAdministratorsSid,
+                                                 WinCreatorOwnerSid };
+
+  if (owner != NULL && EqualSid (sid, owner))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (trusted); i++)
+    {
+      BYTE buffer[SECURITY_MAX_SID_SIZE];
+      DWORD size = sizeof buffer;
+
+      if (CreateWellKnownSid (trusted[i], NULL, buffer, &size) && EqualSid (sid, buffer))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+sd_platform_is_shared (const char  *path,
+                       gboolean    *shared,
+                       GError     **error)
+{
+  g_autofree gunichar2 *wpath = g_utf8_to_utf16 (path, -1, NULL, NULL, NULL);
+  PSECURITY_DESCRIPTOR sd = NULL;
+  PACL dacl = NULL;
+  PSID owner = NULL;
+  DWORD status;
+
+  status = wpath == NULL ? ERROR_INVALID_PARAMETER
+                         : GetNamedSecurityInfoW (wpath, SE_FILE_OBJECT,
+                                                  OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                                                  &owner, NULL, &dacl, NULL, &sd);
+  if (status != ERROR_SUCCESS)
+    {
+      set_win32_error (error, status, SD_PLATFORM_READING, path);
+      return FALSE;
+    }
+  /* No DACL at all: everyone may do anything. */
+  *shared = dacl == NULL;
+  for (DWORD i = 0; dacl != NULL && i < dacl->AceCount && !*shared; i++)
+    {
+      ACE_HEADER *ace = NULL;
+
+      if (!GetAce (dacl, i, (void **) &ace) || ace->AceType != ACCESS_ALLOWED_ACE_TYPE ||
+          (ace->AceFlags & INHERIT_ONLY_ACE) != 0)
+        continue;
+      if (!is_allowed_sid ((PSID) &((ACCESS_ALLOWED_ACE *) ace)->SidStart, owner))
+        *shared = TRUE;
+    }
+  LocalFree (sd);
+  return TRUE;
+}
+
+char *
+sd_platform_private_fix_command (const char *path)
+{
+  /* SYSTEM and Administrators by SID: their names are translated. */
+  return g_strdup_printf ("icacls “%s” /inheritance:r /grant:r “%%USERNAME%%:F” *S-1-5-18:F *S-1-5-32-544:F", path);
+}
+
+gboolean
+sd_platform_sync_file (const char  *path,
+                       GError     **error)
+{
+  g_autofree gunichar2 *wpath = g_utf8_to_utf16 (path, -1, NULL, NULL, NULL);
+  HANDLE file = wpath == NULL ? INVALID_HANDLE_VALUE
+                              : CreateFileW (wpath, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                             NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+  DWORD code;
+
+  if (file != INVALID_HANDLE_VALUE && FlushFileBuffers (file))
+    {
+      CloseHandle (file);
+      return TRUE;
+    }
+  code = GetLastError ();
+  if (file != INVALID_HANDLE_VALUE)
+    CloseHandle (file);
+  set_win32_error (error, code, SD_PLATFORM_FINISHING, path);
+  return FALSE;
+}
+
+void
+sd_platform_sync_folder (const char *folder)
+{
+  /* NTFS journals a rename itself; there is nothing to ask. */
+}
+
+char *
+sd_platform_get_exe_dir (void)
+{
+  /* The executable's own folder (GLib's package directory would drop a
+   * trailing "bin", and ../share is relative to bin). */
+  wchar_t path[MAX_PATH];
+  DWORD len = GetModuleFileNameW (NULL, path, G_N_ELEMENTS (path));
+  g_autofree char *exe = len > 0 && len < G_N_ELEMENTS (path) ? g_utf16_to_utf8 (path, len, NULL, NULL, NULL) : NULL;
+
+  return exe != NULL ? g_path_get_dirname (exe) : NULL;
+}
+
+char *
+sd_platform_get_site_dir (const char *localstatedir)
+{
+  const char *programdata = g_getenv ("PROGRAMDATA");
+
+  return g_build_filename (programdata != NULL ? programdata : "C:\\ProgramData", "ShelterDesk", NULL);
+}
+
+char *
+sd_platform_real_path (const char *path)
+{
+  /* Links on Windows need an administrator to make; the path's own
+   * checks (no "..", not absolute) are what keeps a seed inside there. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return NULL;
+  return g_canonicalize_filename (path, NULL);
+}
