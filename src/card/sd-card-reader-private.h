@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 SdCardReader *_sd_pcsc_reader_new (const char *name);
 gboolean      _sd_pcsc_list       (GPtrArray  *specs,
                                    GError    **error);
+/* PC/SC's return code RC as an SdCardError (TRUE for success). */
+gboolean      _sd_pcsc_set_error  (long        rc,
+                                   GError    **error);
 
 /* CONNSTRING NULL: the first device libnfc finds. */
 SdCardReader *_sd_nfc_reader_new  (const char *connstring);

@@ -34,11 +34,16 @@ struct _SdPcscReader
 G_DECLARE_FINAL_TYPE (SdPcscReader, sd_pcsc_reader, SD, PCSC_READER, SdCardReader)
 G_DEFINE_FINAL_TYPE (SdPcscReader, sd_pcsc_reader, SD_TYPE_CARD_READER)
 
-static gboolean
-set_error (LONG     rc,
-           GError **error)
+/* PC/SC's answer RC as a GError a volunteer can act on.  pcsc-lite and
+ * WinSCard share the codes; Windows adds a few of its own: the smart card
+ * service stops when the last reader is unplugged (the handle is then
+ * invalid, or the pipe to the service broken), and the My Number card
+ * software of the municipality may hold the card for itself. */
+gboolean
+_sd_pcsc_set_error (long     rc,
+                    GError **error)
 {
-  switch (rc)
+  switch ((LONG) rc)
     {
     case SCARD_S_SUCCESS:
       return TRUE;
@@ -46,6 +51,11 @@ set_error (LONG     rc,
     case SCARD_E_SERVICE_STOPPED:
     case SCARD_E_NO_READERS_AVAILABLE:
     case SCARD_E_UNKNOWN_READER:
+    case SCARD_E_INVALID_HANDLE:
+#ifdef G_OS_WIN32
+    case (LONG) 0x8007006DL:  /* HRESULT_FROM_WIN32 (ERROR_BROKEN_PIPE) */
+    case ERROR_BROKEN_PIPE:
+#endif
       g_set_error (error, SD_CARD_ERROR, SD_CARD_ERROR_NO_READER,
                    _("No card reader is ready. Check that it is plugged in, or type the details by hand."));
       break;
@@ -68,6 +78,11 @@ set_error (LONG     rc,
       break;
     case SCARD_E_CANCELLED:
       g_set_error (error, SD_CARD_ERROR, SD_CARD_ERROR_CANCELLED, _("Reading the card was cancelled."));
+      break;
+    case SCARD_E_SHARING_VIOLATION:
+      g_set_error (error, SD_CARD_ERROR, SD_CARD_ERROR_NO_READER,
+                   _("Another program is using the card reader. Close it (for example the My Number card "
+                     "software) and try again, or type the details by hand."));
       break;
     default:
       g_set_error (error, SD_CARD_ERROR, SD_CARD_ERROR_PROTOCOL,
@@ -95,7 +110,7 @@ list_names (SCARDCONTEXT   context,
       names = g_malloc0 (len + 1);
       rc = SCardListReaders (context, NULL, names, &len);
     }
-  if (rc != SCARD_E_NO_READERS_AVAILABLE && !set_error (rc, error))
+  if (rc != SCARD_E_NO_READERS_AVAILABLE && !_sd_pcsc_set_error (rc, error))
     return FALSE;
   /* A multi-string: names separated by NUL, ended by an empty one. */
   for (const char *p = names; rc == SCARD_S_SUCCESS && p != NULL && *p; p += strlen (p) + 1)
@@ -112,7 +127,7 @@ _sd_pcsc_list (GPtrArray  *specs,
   g_auto(GStrv) names = NULL;
   gboolean ok;
 
-  if (!set_error (SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &context), error))
+  if (!_sd_pcsc_set_error (SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &context), error))
     return FALSE;
   ok = list_names (context, &names, error);
   SCardReleaseContext (context);
@@ -146,7 +161,7 @@ ensure_context (SdPcscReader  *self,
         return TRUE;
       SCardReleaseContext (self->context);
     }
-  self->have_context = set_error (SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &self->context), error);
+  self->have_context = _sd_pcsc_set_error (SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &self->context), error);
   return self->have_context;
 }
 
@@ -281,12 +296,12 @@ pcsc_connect (SdCardReader  *reader,
   if (found)
     return TRUE;
   if (rc == SCARD_E_CANCELLED || g_cancellable_is_cancelled (cancellable))
-    return set_error (SCARD_E_CANCELLED, error);
+    return _sd_pcsc_set_error (SCARD_E_CANCELLED, error);
   if (error != NULL && *error != NULL)
     return FALSE;
   if (rc == SCARD_E_TIMEOUT && n_readers == 0)
     rc = SCARD_E_NO_READERS_AVAILABLE;
-  return set_error (rc == SCARD_S_SUCCESS ? SCARD_E_TIMEOUT : rc, error);
+  return _sd_pcsc_set_error (rc == SCARD_S_SUCCESS ? SCARD_E_TIMEOUT : rc, error);
 }
 
 static gboolean
@@ -304,7 +319,7 @@ pcsc_transmit (SdCardReader  *reader,
 
   if (rc != SCARD_S_SUCCESS)
     self->broken = TRUE;
-  if (!set_error (rc, error))
+  if (!_sd_pcsc_set_error (rc, error))
     return FALSE;
   /* No status word: the exchange broke off, which is what vpcd and some
    * readers report when the card leaves mid-command, before PC/SC's
@@ -312,7 +327,7 @@ pcsc_transmit (SdCardReader  *reader,
   if (got < 2)
     {
       self->broken = TRUE;
-      return set_error (SCARD_W_REMOVED_CARD, error);
+      return _sd_pcsc_set_error (SCARD_W_REMOVED_CARD, error);
     }
   g_byte_array_append (response, buffer, got);
   return TRUE;
