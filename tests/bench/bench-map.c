@@ -20,7 +20,7 @@
 #include "sd-bench.h"
 #include "sd-core.h"
 #include "sd-people-layer.h"
-#include "sd-support-map.h"
+#include "sd-support-map-shumate.h"
 
 #include <glib/gstdio.h>
 #include <math.h>

@@ -12,7 +12,7 @@
 #include "sd-json-item.h"
 #include "sd-people-layer.h"
 #include "sd-support-import-dialog.h"
-#include "sd-support-map.h"
+#include "sd-support-map-shumate.h"
 #include "sd-support-page.h"
 #include "sd-support-person-dialog.h"
 #include "sd-ui-test.h"

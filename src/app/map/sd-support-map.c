@@ -3,7 +3,7 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include "sd-support-map.h"
+#include "sd-support-map-shumate.h"
 
 #include <glib/gi18n.h>
 #include <math.h>

@@ -11,11 +11,15 @@
  * (or on a name in that list) emits "person-activated" with their id.
  * Without tiles the markers still show, on a plain background, with a
  * message that says how to add the map.
+ *
+ * Built with libshumate (sd-support-map.c) where it is available; a build
+ * without it (Windows: Debian's mirror has lost libshumate's sources) has
+ * the stand-in of sd-support-map-none.c, which says the map is not in
+ * this build and leaves the list to do the work.
  */
 #pragma once
 
 #include <gtk/gtk.h>
-#include <shumate/shumate.h>
 
 #include "sd-store.h"
 
@@ -46,9 +50,8 @@ gboolean    sd_support_map_activate_at (SdSupportMap *self,
 /* Enter on the map: opens the person nearest the middle (TRUE). */
 gboolean    sd_support_map_activate_centre (SdSupportMap *self);
 
-/* For the tests and the benchmark. */
-ShumateMap *sd_support_map_get_map    (SdSupportMap *self);
-GtkWidget  *sd_support_map_get_layer  (SdSupportMap *self);
+/* For the tests and the benchmark (the getters of the map itself are in
+ * sd-support-map-shumate.h). */
 guint       sd_support_map_get_n_unplaced (SdSupportMap *self);
 
 G_END_DECLS
