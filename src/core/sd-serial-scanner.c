@@ -3,11 +3,12 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The port is opened non-blocking and watched with a GUnixFDSource on the
- * context that was thread-default when sd_serial_scanner_start() ran;
- * each wake-up reads what is there and splits it into lines here, so a
+ * The port (platform/sd-serial-port.h: a terminal, or a Windows COM port)
+ * is watched by its source on the context that was thread-default when
+ * sd_serial_scanner_start() ran; each wake-up hands over what arrived,
+ * which is split into lines here, so a
  * line that arrives in pieces is joined and one that stops half-way can
- * be dropped by its own timer.  Everything (watch, timers, fd) is torn
+ * be dropped by its own timer.  Everything (watch, timers, port) is torn
  * down synchronously by sd_serial_scanner_stop() and dispose.
  *
  * Privacy: a code can carry a person's details, so its text is never
@@ -17,20 +18,11 @@
  * scanner.  self->serial changes whenever the port is closed or opened,
  * and the reading loop stops as soon as it sees that.
  */
-#define _GNU_SOURCE  /* cfmakeraw, O_CLOEXEC */
 #include "sd-serial-scanner.h"
+#include "sd-serial-port.h"
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-
-#ifdef G_OS_UNIX
-#include <errno.h>
-#include <fcntl.h>
-#include <glib-unix.h>
-#include <sys/stat.h>
-#include <termios.h>
-#include <unistd.h>
-#endif
+#include <string.h>
 
 /* Longest code kept; a QR code holds at most 7089 characters. */
 #define MAX_LINE_BYTES     8192
@@ -48,8 +40,8 @@ struct _SdSerialScanner
   gboolean      connected;
   guint         serial;          /* changes at each open and close */
 
-  int           fd;              /* -1 when closed */
-  GSource      *fd_source;
+  SdSerialPort *port;            /* NULL when closed */
+  GSource      *port_source;
   GSource      *partial_source;  /* drops the partial line when it fires */
   GSource      *retry_source;    /* tries to open the port again */
 
@@ -121,8 +113,6 @@ take_partial (SdSerialScanner *self)
 
   return (guint) MIN (n, G_MAXUINT);
 }
-
-#ifdef G_OS_UNIX
 
 static gboolean
 partial_timeout_cb (gpointer user_data)
@@ -219,12 +209,8 @@ static void
 close_device (SdSerialScanner *self)
 {
   self->serial++;
-  clear_source (&self->fd_source);
-  if (self->fd >= 0)
-    {
-      g_close (self->fd, NULL);
-      self->fd = -1;
-    }
+  clear_source (&self->port_source);
+  g_clear_pointer (&self->port, sd_serial_port_close);
 }
 
 static gboolean retry_cb (gpointer user_data);
@@ -244,13 +230,12 @@ schedule_retry (SdSerialScanner *self)
 /* The port went away (read error or end of file): unplugged. */
 static void
 lose_device (SdSerialScanner *self,
-             int              errsv)
+             const char      *why)
 {
   guint serial;
   guint n;
 
-  g_debug ("Lost the barcode scanner on %s: %s", self->device_path,
-           errsv != 0 ? g_strerror (errsv) : "end of file");
+  g_debug ("Lost the barcode scanner on %s: %s", self->device_path, why);
 
   close_device (self);
   serial = self->serial;
@@ -267,105 +252,36 @@ lose_device (SdSerialScanner *self,
 }
 
 static gboolean
-fd_ready_cb (int          fd,
-             GIOCondition condition,
-             gpointer     user_data)
+bytes_cb (const guint8 *bytes,
+          gsize         n,
+          const char   *lost,
+          gpointer      user_data)
 {
   SdSerialScanner *self = user_data;
   G_GNUC_UNUSED g_autoptr(SdSerialScanner) hold = g_object_ref (self);  /* handlers may drop theirs */
-  guint8 buffer[4096];
-  gssize n;
-  int errsv;
-
-  n = read (fd, buffer, sizeof buffer);
-  errsv = errno;
 
   if (n > 0)
     {
-      process_bytes (self, buffer, (gsize) n);
+      process_bytes (self, bytes, n);
       return G_SOURCE_CONTINUE;
     }
-
-  if (n < 0 && errsv == EINTR)
-    return G_SOURCE_CONTINUE;
-  if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) &&
-      (condition & (G_IO_HUP | G_IO_ERR)) == 0)
-    return G_SOURCE_CONTINUE;
-
-  /* 0 (end of file), EIO (a pty whose other side closed, a USB device
-   * that went away) or a hang-up. */
-  lose_device (self, n < 0 ? errsv : 0);
-
+  lose_device (self, lost);
   return G_SOURCE_REMOVE;
-}
-
-/* Opens the port in raw mode; -1 (after a debug line) if it cannot be. */
-static int
-open_port (const char *path)
-{
-  struct stat st;
-  int fd;
-
-  fd = g_open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int errsv = errno;
-
-      g_debug ("Could not open the barcode scanner on %s: %s", path, g_strerror (errsv));
-      return -1;
-    }
-
-  if (isatty (fd))
-    {
-      struct termios tio;
-
-      if (tcgetattr (fd, &tio) == 0)
-        {
-          /* 8N1, no echo, no CR/LF translation, bytes as they come.  The
-           * speed means nothing to a USB-CDC device but must be valid. */
-          cfmakeraw (&tio);
-          tio.c_cflag |= CLOCAL | CREAD;
-          tio.c_cc[VMIN] = 1;
-          tio.c_cc[VTIME] = 0;
-          cfsetispeed (&tio, B9600);
-          cfsetospeed (&tio, B9600);
-          if (tcsetattr (fd, TCSANOW, &tio) != 0)
-            {
-              int errsv = errno;
-
-              g_debug ("Could not set raw mode on %s: %s", path, g_strerror (errsv));
-            }
-        }
-      /* What a port held while nobody read it is stale: a code scanned
-       * then was meant for another screen. */
-      tcflush (fd, TCIFLUSH);
-    }
-  else if (fstat (fd, &st) != 0 || !(S_ISCHR (st.st_mode) || S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode)))
-    {
-      /* A regular file would be read again at each retry. */
-      g_debug ("Not using %s as a barcode scanner: it is not a device", path);
-      g_close (fd, NULL);
-      return -1;
-    }
-
-  return fd;
 }
 
 static gboolean
 try_open (SdSerialScanner *self)
 {
-  int fd = open_port (self->device_path);
+  SdSerialPort *port = sd_serial_port_open (self->device_path);
 
-  if (fd < 0)
+  if (port == NULL)
     return FALSE;
 
   close_device (self);
   take_partial (self);
-  self->fd = fd;
-  self->fd_source = g_unix_fd_source_new (fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
-  g_source_set_static_name (self->fd_source, "[shelterdesk] scanner port");
-  g_source_set_callback (self->fd_source, G_SOURCE_FUNC (fd_ready_cb), self, NULL);
-  g_source_attach (self->fd_source, self->context);
+  self->port = port;
+  self->port_source = sd_serial_port_create_source (port, bytes_cb, self);
+  g_source_attach (self->port_source, self->context);
 
   g_debug ("Opened the barcode scanner on %s", self->device_path);
   set_connected (self, TRUE, TRUE);
@@ -386,8 +302,6 @@ retry_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-#endif /* G_OS_UNIX */
-
 static void
 stop_internal (SdSerialScanner *self,
                gboolean         emit)
@@ -396,10 +310,7 @@ stop_internal (SdSerialScanner *self,
   self->serial++;
   clear_source (&self->retry_source);
   clear_source (&self->partial_source);
-  clear_source (&self->fd_source);
-#ifdef G_OS_UNIX
   close_device (self);
-#endif
   if (self->line != NULL)
     take_partial (self);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -526,7 +437,6 @@ sd_serial_scanner_class_init (SdSerialScannerClass *klass)
 static void
 sd_serial_scanner_init (SdSerialScanner *self)
 {
-  self->fd = -1;
   self->line = g_byte_array_sized_new (256);
 }
 
@@ -566,15 +476,8 @@ sd_serial_scanner_start (SdSerialScanner *self)
   self->started = TRUE;
   self->context = g_main_context_ref_thread_default ();
 
-#ifdef G_OS_UNIX
   if (!try_open (self))
     schedule_retry (self);
-#else
-  /* Windows COM ports (CreateFile on "\\\\.\\COMn", overlapped reads) are
-   * future work: the scanner stays disconnected and emits nothing. */
-  g_debug ("Serial barcode scanners are not supported on this platform");
-  set_connected (self, FALSE, FALSE);
-#endif
 }
 
 void
