@@ -15,12 +15,11 @@
 #include "sd-card-dialog.h"
 
 #include <glib/gi18n.h>
-#include <signal.h>
 #include <sodium.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "sd-pin-pad.h"
+#include "sd-platform.h"
 
 struct _SdCardDialog
 {
@@ -44,7 +43,7 @@ struct _SdCardDialog
   int                tries;
   char              *kept_pin;     /* for the retry after the card left before VERIFY */
   char              *demo_card;
-  GPid               demo_pid;
+  GSubprocess       *demo;  /* the demo card on the virtual reader, while it runs */
 };
 
 G_DEFINE_FINAL_TYPE (SdCardDialog, sd_card_dialog, ADW_TYPE_WINDOW)
@@ -249,10 +248,10 @@ demo_clicked_cb (SdCardDialog *self)
                          "--address", "みなと川市港町3丁目8-14", "--birth", "19850412",
                          "--sex", "2", "--pin", "1234", NULL };
 
-  if (self->demo_pid > 0)
+  if (self->demo != NULL)
     return;
-  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                      NULL, NULL, &self->demo_pid, &error))
+  self->demo = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  if (self->demo == NULL)
     show_error (self, error->message);
   gtk_widget_set_sensitive (GTK_WIDGET (self->demo_button), FALSE);
 }
@@ -260,12 +259,11 @@ demo_clicked_cb (SdCardDialog *self)
 static void
 stop_demo_card (SdCardDialog *self)
 {
-  if (self->demo_pid > 0)
+  if (self->demo != NULL)
     {
-      kill (self->demo_pid, SIGTERM);
-      waitpid (self->demo_pid, NULL, 0);
-      g_spawn_close_pid (self->demo_pid);
-      self->demo_pid = 0;
+      sd_platform_stop_process (self->demo);
+      g_subprocess_wait (self->demo, NULL, NULL);
+      g_clear_object (&self->demo);
     }
 }
 

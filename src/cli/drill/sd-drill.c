@@ -25,18 +25,15 @@
 #include "sd-json.h"
 #include "sd-seed.h"
 #include "sd-staff.h"
+#include "sd-platform.h"
 #include "sd-store.h"
 #include "sd-sync-client.h"
 #include "sd-sync.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #define SLICE_MS      (10 * 60 * 1000)     /* exercise time between two rounds of moves */
 #define TRY_EVERY_MS  (30 * 60 * 1000)     /* a kiosk tries HQ's receiver */
@@ -81,47 +78,7 @@ rand_between (SdDrill *drill,
   return low + (gint64) (g_rand_double (drill->rand) * (double) (high - low));
 }
 
-/* What PROCESS has read ("rchar") or written ("wchar") so far, in bytes
- * (Linux: /proc), to strike in the middle of it; 0 where that cannot be
- * known. */
-static gint64
-io_of (GSubprocess *process,
-       const char  *field)
-{
-  g_autofree char *path = NULL, *text = NULL, *key = g_strdup_printf ("%s: ", field);
-  const char *line;
-
-  if (process == NULL || g_subprocess_get_identifier (process) == NULL)
-    return 0;
-  path = g_strdup_printf ("/proc/%s/io", g_subprocess_get_identifier (process));
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, key)) == NULL)
-    return 0;
-  return g_ascii_strtoll (line + strlen (key), NULL, 10);
-}
-
 /* ---- the drill's own processes ---- */
-
-static void
-die_with_drill (gpointer data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
-/* The receiver and the faults' processes end with the drill: a drill
- * stopped with Ctrl+C or killed leaves no receiver listening.  (The
- * desks it opens for people are not tied: they stay for the review.) */
-static GSubprocess *
-spawn_tied (const char *const *argv,
-            GSubprocessFlags   flags,
-            GError           **error)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_drill, NULL, NULL);
-  return g_subprocess_launcher_spawnv (launcher, argv, error);
-}
 
 /* Runs the CLI with ARGS and kills it KILL_AFTER_MS after it starts (0:
  * lets it finish).  TRUE when it was killed before it finished. */
@@ -143,8 +100,8 @@ run_cli (SdDrill     *drill,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  child = spawn_tied ((const char *const *) argv->pdata,
-                      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, error);
+  child = sd_platform_spawn_tied ((const char *const *) argv->pdata,
+                                  G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, error);
   if (child == NULL)
     return FALSE;
   if (kill_after_written > 0)
@@ -152,15 +109,16 @@ run_cli (SdDrill     *drill,
       /* Once it has written that much, wherever it is in its work. */
       gint64 t0 = g_get_monotonic_time ();
 
-      while (g_subprocess_get_identifier (child) != NULL && io_of (child, "wchar") < kill_after_written &&
+      while (g_subprocess_get_identifier (child) != NULL &&
+             sd_platform_process_io (child, TRUE) < kill_after_written &&
              g_get_monotonic_time () - t0 < 30 * G_USEC_PER_SEC)
         g_usleep (500);
-      g_subprocess_send_signal (child, SIGKILL);
+      sd_platform_kill_process (child);
     }
   else if (kill_after_ms > 0)
     {
       g_usleep (kill_after_ms * 1000);
-      g_subprocess_send_signal (child, SIGKILL);
+      sd_platform_kill_process (child);
     }
   if (!g_subprocess_wait (child, NULL, error))
     return FALSE;
@@ -181,7 +139,10 @@ start_receiver (SdDrill  *drill,
   g_autofree char *line = NULL;
   g_autoptr(json_t) root = NULL;
 
-  drill->receiver = spawn_tied (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+  /* Tied: a drill stopped with Ctrl+C or killed leaves no receiver
+   * listening.  (The desks it opens for people are not: they stay for
+   * the review.) */
+  drill->receiver = sd_platform_spawn_tied (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
   if (drill->receiver == NULL)
     return FALSE;
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (drill->receiver));
@@ -201,13 +162,17 @@ start_receiver (SdDrill  *drill,
   return TRUE;
 }
 
+/* Stops HQ's receiver: asked to, or (CRASH) as a power cut would. */
 static void
-stop_receiver (SdDrill *drill,
-               int      signal_number)
+stop_receiver (SdDrill  *drill,
+               gboolean  crash)
 {
   if (drill->receiver == NULL)
     return;
-  g_subprocess_send_signal (drill->receiver, signal_number);
+  if (crash)
+    sd_platform_kill_process (drill->receiver);
+  else
+    sd_platform_stop_process (drill->receiver);
   g_subprocess_wait (drill->receiver, NULL, NULL);
   g_clear_object (&drill->receiver);
 }
@@ -494,7 +459,7 @@ exchange (SdDrill  *drill,
   g_autoptr(GHashTable) before = hq_holds (drill);
   Exchange ex = { 0 };
   gint64 t0 = g_get_monotonic_time (), upload_started = -1;
-  gint64 read0 = kill_after_ms > 0 ? io_of (drill->receiver, "rchar") : 0, kill_read = 0;
+  gint64 read0 = kill_after_ms > 0 ? sd_platform_process_io (drill->receiver, FALSE) : 0, kill_read = 0;
   gboolean killed = FALSE;
 
   if (client == NULL)
@@ -506,13 +471,13 @@ exchange (SdDrill  *drill,
     {
       /* Killed while the batch comes in: once the receiver has read
        * 16 KiB of it, KILL_AFTER_MS later. */
-      if (kill_after_ms > 0 && !killed && upload_started < 0 && io_of (drill->receiver, "rchar") - read0 > 16 * 1024)
+      if (kill_after_ms > 0 && !killed && upload_started < 0 && sd_platform_process_io (drill->receiver, FALSE) - read0 > 16 * 1024)
         upload_started = g_get_monotonic_time ();
       if (kill_after_ms > 0 && !killed && upload_started >= 0 &&
           g_get_monotonic_time () - upload_started >= kill_after_ms * 1000)
         {
-          kill_read = io_of (drill->receiver, "rchar") - read0;
-          stop_receiver (drill, SIGKILL);
+          kill_read = sd_platform_process_io (drill->receiver, FALSE) - read0;
+          stop_receiver (drill, TRUE);
           killed = TRUE;
         }
       if (kill_after_ms > 0 && !killed)
@@ -964,7 +929,7 @@ play_slice (SdDrill  *drill,
 static void
 drill_free (SdDrill *drill)
 {
-  stop_receiver (drill, SIGTERM);
+  stop_receiver (drill, FALSE);
   for (guint k = 0; drill->kiosks != NULL && k < drill->n_kiosks; k++)
     {
       g_clear_pointer (&drill->kiosks[k].engine, sd_exercise_engine_free);
@@ -1178,7 +1143,7 @@ sd_drill_run (const SdDrillOptions  *options,
     drill->final_s = (g_get_monotonic_time () - f0) / 1e6;
   }
   drill->total_s = (g_get_monotonic_time () - t0) / 1e6;
-  stop_receiver (drill, SIGTERM);
+  stop_receiver (drill, FALSE);
   return sd_drill_prove (drill, out_result, error);
 }
 

@@ -12,8 +12,13 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 gboolean
 sd_platform_create_private (const char  *path,
@@ -138,6 +143,12 @@ sd_platform_get_site_dir (const char *localstatedir)
   return g_build_filename (localstatedir, "lib", "shelterdesk", NULL);
 }
 
+guint
+sd_platform_add_fonts (const char *dir)
+{
+  return 0;
+}
+
 char *
 sd_platform_real_path (const char *path)
 {
@@ -146,4 +157,51 @@ sd_platform_real_path (const char *path)
 
   free (real);
   return copy;
+}
+
+static void
+die_with_parent (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+GSubprocess *
+sd_platform_spawn_tied (const char *const  *argv,
+                        GSubprocessFlags    flags,
+                        GError            **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
+}
+
+void
+sd_platform_stop_process (GSubprocess *process)
+{
+  g_subprocess_send_signal (process, SIGTERM);
+}
+
+void
+sd_platform_kill_process (GSubprocess *process)
+{
+  g_subprocess_send_signal (process, SIGKILL);
+}
+
+gint64
+sd_platform_process_io (GSubprocess *process,
+                        gboolean     written)
+{
+  g_autofree char *path = NULL, *text = NULL;
+  const char *key = written ? "wchar: " : "rchar: ";
+  const char *line;
+
+  if (process == NULL || g_subprocess_get_identifier (process) == NULL)
+    return 0;
+  path = g_strdup_printf ("/proc/%s/io", g_subprocess_get_identifier (process));
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, key)) == NULL)
+    return 0;
+  return g_ascii_strtoll (line + strlen (key), NULL, 10);
 }

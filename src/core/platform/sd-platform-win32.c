@@ -251,6 +251,29 @@ sd_platform_get_site_dir (const char *localstatedir)
   return g_build_filename (programdata != NULL ? programdata : "C:\\ProgramData", "ShelterDesk", NULL);
 }
 
+guint
+sd_platform_add_fonts (const char *dir)
+{
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint added = 0;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (name, -1);
+      g_autofree char *path = NULL;
+      g_autofree gunichar2 *wpath = NULL;
+
+      if (!g_str_has_suffix (lower, ".ttf") && !g_str_has_suffix (lower, ".otf") && !g_str_has_suffix (lower, ".ttc"))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      wpath = g_utf8_to_utf16 (path, -1, NULL, NULL, NULL);
+      if (wpath != NULL && AddFontResourceExW (wpath, FR_PRIVATE, NULL) > 0)
+        added++;
+    }
+  return added;
+}
+
 char *
 sd_platform_real_path (const char *path)
 {
@@ -259,4 +282,78 @@ sd_platform_real_path (const char *path)
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return NULL;
   return g_canonicalize_filename (path, NULL);
+}
+
+/* The job every tied child is put in; never closed by hand, so Windows
+ * closes it (and ends them) when this process ends. */
+static HANDLE
+tied_job (void)
+{
+  static gsize job = 0;
+
+  if (g_once_init_enter (&job))
+    {
+      HANDLE handle = CreateJobObjectW (NULL, NULL);
+      JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = { 0 };
+
+      limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+      if (handle != NULL)
+        SetInformationJobObject (handle, JobObjectExtendedLimitInformation, &limits, sizeof limits);
+      g_once_init_leave (&job, (gsize) handle + 1);
+    }
+  return (HANDLE) (job - 1);
+}
+
+static HANDLE
+open_process (GSubprocess *process,
+              DWORD        access)
+{
+  const char *id = process != NULL ? g_subprocess_get_identifier (process) : NULL;
+
+  return id != NULL ? OpenProcess (access, FALSE, (DWORD) g_ascii_strtoull (id, NULL, 10)) : NULL;
+}
+
+GSubprocess *
+sd_platform_spawn_tied (const char *const  *argv,
+                        GSubprocessFlags    flags,
+                        GError            **error)
+{
+  GSubprocess *child = g_subprocess_newv (argv, flags, error);
+  HANDLE job = tied_job ();
+  HANDLE handle;
+
+  if (child != NULL && job != NULL && (handle = open_process (child, PROCESS_SET_QUOTA | PROCESS_TERMINATE)) != NULL)
+    {
+      AssignProcessToJobObject (job, handle);
+      CloseHandle (handle);
+    }
+  return child;
+}
+
+void
+sd_platform_stop_process (GSubprocess *process)
+{
+  g_subprocess_force_exit (process);
+}
+
+void
+sd_platform_kill_process (GSubprocess *process)
+{
+  g_subprocess_force_exit (process);
+}
+
+gint64
+sd_platform_process_io (GSubprocess *process,
+                        gboolean     written)
+{
+  HANDLE handle = open_process (process, PROCESS_QUERY_LIMITED_INFORMATION);
+  IO_COUNTERS counters = { 0 };
+  gint64 bytes = 0;
+
+  if (handle == NULL)
+    return 0;
+  if (GetProcessIoCounters (handle, &counters))
+    bytes = (gint64) (written ? counters.WriteTransferCount : counters.ReadTransferCount);
+  CloseHandle (handle);
+  return bytes;
 }

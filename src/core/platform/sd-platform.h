@@ -16,7 +16,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -61,6 +61,33 @@ char     *sd_platform_get_exe_dir    (void);
  * /var/lib/shelterdesk under the install prefix (LOCALSTATEDIR), or
  * %PROGRAMDATA%\ShelterDesk on Windows. */
 char     *sd_platform_get_site_dir   (const char  *localstatedir);
+
+/* Makes the font files (.ttf, .otf, .ttc) in DIR usable by this process
+ * alone, and returns how many were added.  Windows: GDI's private fonts,
+ * which pango lists like installed ones (so a kiosk whose Windows has no
+ * Japanese fonts, or Wine, still draws Japanese).  POSIX: 0 (fontconfig
+ * finds the system's fonts; the package depends on them). */
+guint     sd_platform_add_fonts      (const char  *dir);
+
+/* Starts ARGV as a child that ends when this process ends, however this
+ * one ends (Linux: PR_SET_PDEATHSIG; Windows: a job object that kills its
+ * processes when the last handle to it closes). */
+GSubprocess *sd_platform_spawn_tied  (const char *const  *argv,
+                                      GSubprocessFlags    flags,
+                                      GError            **error);
+
+/* Asks PROCESS to stop (SIGTERM); Windows has no such request for a
+ * console program that is not attached to ours: it is ended. */
+void      sd_platform_stop_process   (GSubprocess *process);
+
+/* Ends PROCESS at once, as a crash or a power cut would (SIGKILL,
+ * TerminateProcess). */
+void      sd_platform_kill_process   (GSubprocess *process);
+
+/* What PROCESS has read (or, with WRITTEN, written) so far, in bytes
+ * (Linux: /proc/PID/io; Windows: its I/O counters); 0 if unknown. */
+gint64    sd_platform_process_io     (GSubprocess *process,
+                                      gboolean     written);
 
 /* PATH with every link followed; NULL when it does not exist. */
 char     *sd_platform_real_path      (const char  *path);
