@@ -13,6 +13,7 @@
 #include "sd-application.h"
 #include "sd-card.h"
 #include "sd-paths.h"
+#include "sd-platform.h"
 #include "sd-settings.h"
 #include "sd-window.h"
 
@@ -244,10 +245,38 @@ sd_application_load_style (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/* The fonts shipped with the desk (the Windows build ships Noto Sans CJK
+ * in share/shelterdesk/fonts): made available, and named as the desk's
+ * font, so that Japanese is drawn on a Windows without Japanese fonts.
+ * A Linux package uses the system's fonts (fonts-noto-cjk). */
+static void
+use_shipped_fonts (void)
+{
+  static const char *const relative[] = { "../share/shelterdesk/fonts", "../../data", NULL };
+  g_autofree char *dir = sd_paths_find_data_dir (NULL, relative, "fonts.txt");
+  g_autofree char *family = NULL;
+  g_autofree char *listed = NULL;
+  g_autofree char *list = NULL;
+
+  if (dir == NULL || sd_platform_add_fonts (dir) == 0)
+    return;
+  /* fonts.txt names the family to use, on its first line. */
+  list = g_build_filename (dir, "fonts.txt", NULL);
+  if (g_file_get_contents (list, &listed, NULL, NULL))
+    family = g_strstrip (g_strdup (g_strdelimit (listed, "\r\n", '\0')));
+  if (family != NULL && *family != '\0')
+    {
+      g_autofree char *font = g_strdup_printf ("%s 11", family);
+
+      g_object_set (gtk_settings_get_default (), "gtk-font-name", font, NULL);
+    }
+}
+
 static void
 sd_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
+  use_shipped_fonts ();
   sd_application_load_style ();
 }
 

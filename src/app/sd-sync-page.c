@@ -163,7 +163,7 @@ format_value (const json_t *value)
   if (json_is_string (value))
     return *json_string_value (value) ? g_strdup (json_string_value (value)) : g_strdup (_("(empty)"));
   if (json_is_integer (value))
-    return g_strdup_printf ("%" JSON_INTEGER_FORMAT, json_integer_value (value));
+    return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_integer_value (value));
   if (json_is_real (value))
     return g_strdup_printf ("%g", json_real_value (value));
   if (json_is_boolean (value))

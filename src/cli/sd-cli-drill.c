@@ -44,7 +44,7 @@ static char *
 number_of (json_t     *object,
            const char *member)
 {
-  return g_strdup_printf ("%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (object, member)));
+  return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_integer_value (json_object_get (object, member)));
 }
 
 static const char *
@@ -87,9 +87,9 @@ print_result (json_t *result)
         }
       stick_text = stick >= 0 ? sd_scenario_format_duration (stick * 60000) : g_strdup ("—");
       network_text = network >= 0 ? sd_scenario_format_duration (network * 60000) : g_strdup ("—");
-      answers = g_strdup_printf ("%" JSON_INTEGER_FORMAT " (%" JSON_INTEGER_FORMAT ")",
-                                 json_integer_value (json_object_get (kiosk, "staff_answers")),
-                                 json_integer_value (json_object_get (kiosk, "answers_on_paper")));
+      answers = g_strdup_printf ("%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT ")",
+                                 (gint64) json_integer_value (json_object_get (kiosk, "staff_answers")),
+                                 (gint64) json_integer_value (json_object_get (kiosk, "answers_on_paper")));
       found = number_of (kiosk, "support_confirmed");
       sd_cli_table_add_row (table, name, json_string_value (json_object_get (kiosk, "shelters")),
                         json_string_value (json_object_get (kiosk, "first_at_hq")) != NULL

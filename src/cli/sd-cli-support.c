@@ -359,9 +359,9 @@ sd_cli_run_support_summary (SdCli   *cli,
   for (guint i = 0; i < json_array_size (districts); i++)
     {
       json_t *d = json_array_get (districts, i);
-      g_autofree char *n = g_strdup_printf ("%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (d, "listed")));
-      g_autofree char *u = g_strdup_printf ("%" JSON_INTEGER_FORMAT,
-                                            json_integer_value (json_object_get (d, "unconfirmed")));
+      g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_integer_value (json_object_get (d, "listed")));
+      g_autofree char *u = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                            (gint64) json_integer_value (json_object_get (d, "unconfirmed")));
 
       sd_cli_table_add_row (table, json_string_value (json_object_get (d, "district")) ?: _("(no district)"), n, u);
     }

@@ -392,7 +392,7 @@ read_json (SdScenario  *scenario,
           json_t *v = json_object_get (item, column_keys[c]);
 
           if (c == COL_SERIAL && json_is_integer (v))
-            values[c] = serial = g_strdup_printf ("%" JSON_INTEGER_FORMAT, json_integer_value (v));
+            values[c] = serial = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) json_integer_value (v));
           else if (v == NULL || json_is_null (v))
             values[c] = NULL;
           else if (json_is_string (v))
