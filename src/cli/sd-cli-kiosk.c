@@ -10,84 +10,16 @@
  * touches a database that exists: a kiosk's records are not replaced by a
  * set-up run twice.
  */
-#define _GNU_SOURCE  /* setegid, seteuid, setgroups under -std=c17 */
+#define _DEFAULT_SOURCE  /* lstat under -std=c17 */
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#ifndef G_OS_WIN32
-#include <grp.h>
-#include <pwd.h>
-#include <unistd.h>
-#endif
 
 #include "sd-cli-private.h"
 #include "sd-platform.h"
 
 #define KIOSK_USER "shelterdesk"
-
-/* Run as root (sudo), the set-up works as the kiosk's user: the files are
- * theirs from the start, and nothing that user could have planted in
- * their own folder (a symbolic link to /etc, say) is followed by root.
- * Returns FALSE with ERROR when that user does not exist. */
-typedef struct {
-  gboolean switched;
-#ifndef G_OS_WIN32
-  uid_t    uid;
-  gid_t    gid;
-  gid_t    groups[256];
-  int      n_groups;
-#endif
-} Identity;
-
-static gboolean
-become_kiosk_user (const char *name,
-                   Identity   *was,
-                   GError    **error)
-{
-#ifndef G_OS_WIN32
-  struct passwd *user;
-
-  was->switched = FALSE;
-  if (geteuid () != 0)
-    return TRUE;
-  user = getpwnam (name);
-  if (user == NULL)
-    {
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
-                   _("There is no “%s” user on this computer: install the shelterdesk package first, "
-                     "or run the set-up as the user the kiosk runs as."), name);
-      return FALSE;
-    }
-  if (user->pw_uid == 0)
-    return TRUE;  /* asked for root itself */
-  was->uid = geteuid ();
-  was->gid = getegid ();
-  was->n_groups = getgroups (G_N_ELEMENTS (was->groups), was->groups);
-  if (was->n_groups < 0 || setgroups (0, NULL) != 0 || setegid (user->pw_gid) != 0 ||
-      seteuid (user->pw_uid) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED, _("Could not work as the user “%s”: %s"),
-                   name, g_strerror (saved));
-      return FALSE;
-    }
-  was->switched = TRUE;
-#endif
-  return TRUE;
-}
-
-static void
-become_again (Identity *was)
-{
-#ifndef G_OS_WIN32
-  if (!was->switched)
-    return;
-  if (seteuid (was->uid) != 0 || setegid (was->gid) != 0 || setgroups ((size_t) was->n_groups, was->groups) != 0)
-    g_error ("could not return to the user that ran the set-up");
-  was->switched = FALSE;
-#endif
-}
 
 /* Nothing at PATH, not even a dangling symbolic link. */
 static gboolean
@@ -158,7 +90,7 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
   g_autofree char *default_path = NULL;
   const char *path = sd_cli_get_db_path (cli);
   SdSeedSummary summary = { 0 };
-  Identity was = { 0 };
+  g_autoptr(SdPlatformIdentity) was = NULL;
   gboolean done;
   const char *dir;
   int fd;
@@ -192,7 +124,7 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
       return FALSE;
     }
 
-  if (!become_kiosk_user (user != NULL ? user : KIOSK_USER, &was, error))
+  if (!sd_platform_become_user (user, KIOSK_USER, &was, error))
     return FALSE;
   /* Two set-ups at once (two terminals, Enter pressed twice) would both
    * find no file: the one that makes the lock does the work. */
@@ -202,7 +134,7 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
     {
       int saved = errno;
 
-      become_again (&was);
+      g_clear_pointer (&was, sd_platform_identity_restore);
       if (saved == EEXIST)
         g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
                      _("Another set-up of “%s” is running (if one was interrupted, remove “%s”)."), path, lock);
@@ -214,7 +146,7 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
   g_close (fd, NULL);
   done = setup (path, dir, site_name, &summary, error);
   g_unlink (lock);
-  become_again (&was);
+  g_clear_pointer (&was, sd_platform_identity_restore);
   if (!done)
     return FALSE;
 

@@ -8,97 +8,17 @@
  * their history.  It is read from file descriptor 0 one byte at a time,
  * past stdio, so that no buffer we cannot wipe ever holds it; the caller
  * wipes the one buffer that does.  At a terminal, echo is switched off
- * and switched back on even if the reading is cut short by Ctrl-C.
- *
- * This is the one file of the CLI with platform calls.
+ * and switched back on even if the reading is cut short by Ctrl-C
+ * (sd-platform.h: termios, or the Windows console).
  */
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 #include <sodium.h>
 
-#ifdef G_OS_UNIX
-# include <termios.h>
-# include <unistd.h>
-#else
-# include <io.h>
-# include <windows.h>
-# define isatty _isatty
-# define read _read
-# define STDIN_FILENO 0
-#endif
-
 #include "sd-cli-private.h"
-
-/* ---- echo off at a terminal ---- */
-
-#ifdef G_OS_UNIX
-static struct termios saved_termios;
-static volatile sig_atomic_t echo_is_off;
-
-static void
-restore_echo (void)
-{
-  if (echo_is_off)
-    {
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
-      echo_is_off = 0;
-    }
-}
-
-static void
-restore_echo_and_die (int signum)
-{
-  /* Only async-signal-safe calls here. */
-  restore_echo ();
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
-
-static gboolean
-set_echo (gboolean on)
-{
-  struct termios quiet;
-
-  if (on)
-    {
-      restore_echo ();
-      signal (SIGINT, SIG_DFL);
-      signal (SIGTERM, SIG_DFL);
-      signal (SIGHUP, SIG_DFL);
-      return TRUE;
-    }
-
-  if (tcgetattr (STDIN_FILENO, &saved_termios) != 0)
-    return FALSE;
-  quiet = saved_termios;
-  quiet.c_lflag &= ~(ECHO | ECHONL);
-  quiet.c_lflag |= ICANON;
-  signal (SIGINT, restore_echo_and_die);
-  signal (SIGTERM, restore_echo_and_die);
-  signal (SIGHUP, restore_echo_and_die);
-  if (tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
-    return FALSE;
-  echo_is_off = 1;
-  return TRUE;
-}
-#else
-static DWORD saved_console_mode;
-
-static gboolean
-set_echo (gboolean on)
-{
-  HANDLE input = GetStdHandle (STD_INPUT_HANDLE);
-
-  if (on)
-    return SetConsoleMode (input, saved_console_mode);
-  if (!GetConsoleMode (input, &saved_console_mode))
-    return FALSE;
-  return SetConsoleMode (input, (saved_console_mode & ~ENABLE_ECHO_INPUT) | ENABLE_LINE_INPUT);
-}
-#endif
+#include "sd-platform.h"
 
 /* ---- reading ---- */
 
@@ -117,7 +37,7 @@ read_line (char     *buffer,
   for (;;)
     {
       char c;
-      gssize n = read (STDIN_FILENO, &c, 1);
+      gssize n = sd_platform_read_stdin_byte (&c);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -150,7 +70,7 @@ rest_is_blank (void)
   for (guint i = 0; i < 256; i++)
     {
       char c;
-      gssize n = read (STDIN_FILENO, &c, 1);
+      gssize n = sd_platform_read_stdin_byte (&c);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -177,7 +97,7 @@ read_one (char        *buffer,
   if (at_terminal)
     {
       g_printerr ("%s", prompt);
-      if (!set_echo (FALSE))
+      if (!sd_platform_set_stdin_echo (FALSE))
         {
           g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
                        _("Could not hide what is typed at this terminal, so the PIN was not asked for. "
@@ -188,7 +108,7 @@ read_one (char        *buffer,
   ok = read_line (buffer, SD_CLI_PIN_BUFFER_SIZE, &too_long, error);
   if (at_terminal)
     {
-      set_echo (TRUE);
+      sd_platform_set_stdin_echo (TRUE);
       g_printerr ("\n");
     }
   if (!ok)
@@ -214,7 +134,7 @@ sd_cli_read_pin (char      *buffer,
                  gboolean   confirm,
                  GError   **error)
 {
-  gboolean at_terminal = isatty (STDIN_FILENO);
+  gboolean at_terminal = sd_platform_stdin_is_terminal ();
   char again[SD_CLI_PIN_BUFFER_SIZE];
   gboolean same;
 

@@ -3,7 +3,7 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE  /* O_CLOEXEC, realpath */
+#define _GNU_SOURCE  /* O_CLOEXEC, realpath, setegid, seteuid, setgroups */
 #include "sd-platform-private.h"
 
 #include <errno.h>
@@ -12,9 +12,12 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -204,4 +207,124 @@ sd_platform_process_io (GSubprocess *process,
   if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, key)) == NULL)
     return 0;
   return g_ascii_strtoll (line + strlen (key), NULL, 10);
+}
+
+struct _SdPlatformIdentity
+{
+  uid_t uid;
+  gid_t gid;
+  gid_t groups[256];
+  int   n_groups;
+};
+
+gboolean
+sd_platform_become_user (const char          *name,
+                         const char          *default_name,
+                         SdPlatformIdentity **was,
+                         GError             **error)
+{
+  g_autofree SdPlatformIdentity *old = NULL;
+  struct passwd *user;
+
+  *was = NULL;
+  if (name == NULL)
+    name = default_name;
+  if (geteuid () != 0)
+    return TRUE;
+  user = getpwnam (name);
+  if (user == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("There is no “%s” user on this computer: install the shelterdesk package first, "
+                     "or run the set-up as the user the kiosk runs as."), name);
+      return FALSE;
+    }
+  if (user->pw_uid == 0)
+    return TRUE;  /* asked for root itself */
+  old = g_new0 (SdPlatformIdentity, 1);
+  old->uid = geteuid ();
+  old->gid = getegid ();
+  old->n_groups = getgroups (G_N_ELEMENTS (old->groups), old->groups);
+  if (old->n_groups < 0 || setgroups (0, NULL) != 0 || setegid (user->pw_gid) != 0 ||
+      seteuid (user->pw_uid) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not work as the user “%s”: %s"),
+                   name, g_strerror (saved));
+      return FALSE;
+    }
+  *was = g_steal_pointer (&old);
+  return TRUE;
+}
+
+void
+sd_platform_identity_restore (SdPlatformIdentity *was)
+{
+  if (was == NULL)
+    return;
+  if (seteuid (was->uid) != 0 || setegid (was->gid) != 0 || setgroups ((size_t) was->n_groups, was->groups) != 0)
+    g_error ("could not return to the user that ran the set-up");
+  g_free (was);
+}
+
+static struct termios saved_termios;
+static volatile sig_atomic_t echo_is_off;
+
+static void
+restore_echo (void)
+{
+  if (echo_is_off)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
+      echo_is_off = 0;
+    }
+}
+
+static void
+restore_echo_and_die (int signum)
+{
+  /* Only async-signal-safe calls here. */
+  restore_echo ();
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+gboolean
+sd_platform_stdin_is_terminal (void)
+{
+  return isatty (STDIN_FILENO);
+}
+
+gboolean
+sd_platform_set_stdin_echo (gboolean on)
+{
+  struct termios quiet;
+
+  if (on)
+    {
+      restore_echo ();
+      signal (SIGINT, SIG_DFL);
+      signal (SIGTERM, SIG_DFL);
+      signal (SIGHUP, SIG_DFL);
+      return TRUE;
+    }
+
+  if (tcgetattr (STDIN_FILENO, &saved_termios) != 0)
+    return FALSE;
+  quiet = saved_termios;
+  quiet.c_lflag &= ~(ECHO | ECHONL);
+  quiet.c_lflag |= ICANON;
+  signal (SIGINT, restore_echo_and_die);
+  signal (SIGTERM, restore_echo_and_die);
+  signal (SIGHUP, restore_echo_and_die);
+  if (tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
+    return FALSE;
+  echo_is_off = 1;
+  return TRUE;
+}
+
+gssize
+sd_platform_read_stdin_byte (char *c)
+{
+  return read (STDIN_FILENO, c, 1);
 }

@@ -357,3 +357,75 @@ sd_platform_process_io (GSubprocess *process,
   CloseHandle (handle);
   return bytes;
 }
+
+struct _SdPlatformIdentity
+{
+  int unused;
+};
+
+gboolean
+sd_platform_become_user (const char          *name,
+                         const char          *default_name,
+                         SdPlatformIdentity **was,
+                         GError             **error)
+{
+  *was = NULL;
+  if (name != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("On Windows the set-up cannot switch to another account: sign in as “%s” and run it "
+                     "there (docs/deploy-windows.md)."), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+sd_platform_identity_restore (SdPlatformIdentity *was)
+{
+  g_free (was);
+}
+
+static DWORD saved_console_mode;
+static volatile LONG echo_is_off;
+
+/* Ctrl+C at the PIN prompt: the console's echo comes back before the
+ * default handler ends the program. */
+static BOOL WINAPI
+restore_echo_on_break (DWORD type)
+{
+  if (InterlockedExchange (&echo_is_off, 0))
+    SetConsoleMode (GetStdHandle (STD_INPUT_HANDLE), saved_console_mode);
+  return FALSE;
+}
+
+gboolean
+sd_platform_stdin_is_terminal (void)
+{
+  return _isatty (0);
+}
+
+gboolean
+sd_platform_set_stdin_echo (gboolean on)
+{
+  HANDLE input = GetStdHandle (STD_INPUT_HANDLE);
+
+  if (on)
+    {
+      SetConsoleCtrlHandler (restore_echo_on_break, FALSE);
+      if (InterlockedExchange (&echo_is_off, 0))
+        return SetConsoleMode (input, saved_console_mode);
+      return TRUE;
+    }
+  if (!GetConsoleMode (input, &saved_console_mode))
+    return FALSE;
+  SetConsoleCtrlHandler (restore_echo_on_break, TRUE);
+  InterlockedExchange (&echo_is_off, 1);
+  return SetConsoleMode (input, (saved_console_mode & ~ENABLE_ECHO_INPUT) | ENABLE_LINE_INPUT);
+}
+
+gssize
+sd_platform_read_stdin_byte (char *c)
+{
+  return _read (0, c, 1);
+}

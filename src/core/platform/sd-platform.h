@@ -89,6 +89,37 @@ void      sd_platform_kill_process   (GSubprocess *process);
 gint64    sd_platform_process_io     (GSubprocess *process,
                                       gboolean     written);
 
+/* Whether standard input is a terminal (a console). */
+gboolean  sd_platform_stdin_is_terminal (void);
+
+/* Switches the echo of what is typed at the terminal off, or back on; it
+ * comes back on even when Ctrl+C cuts the reading short.  FALSE when it
+ * cannot be switched. */
+gboolean  sd_platform_set_stdin_echo (gboolean on);
+
+/* One byte of standard input, past stdio's buffers (so no copy of a PIN
+ * is left where it cannot be wiped): 1, 0 at its end, -1 with errno. */
+gssize    sd_platform_read_stdin_byte (char *c);
+
+/* Who the process was before sd_platform_become_user(). */
+typedef struct _SdPlatformIdentity SdPlatformIdentity;
+
+/* Run as root (sudo) on Linux, the kiosk set-up works as the kiosk's user
+ * NAME (DEFAULT_NAME when NULL): the files are theirs from the start, and
+ * nothing that user could have planted in their own folder (a symbolic
+ * link to /etc, say) is followed by root; *WAS is how to come back.  Not
+ * root: nothing changes.  Windows has no such switch: the set-up is run as
+ * the kiosk's account itself, and naming another is an error. */
+gboolean  sd_platform_become_user    (const char          *name,
+                                      const char          *default_name,
+                                      SdPlatformIdentity **was,
+                                      GError             **error);
+
+/* Back to who the process was, and frees WAS. */
+void      sd_platform_identity_restore (SdPlatformIdentity *was);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdPlatformIdentity, sd_platform_identity_restore)
+
 /* PATH with every link followed; NULL when it does not exist. */
 char     *sd_platform_real_path      (const char  *path);
 
