@@ -105,6 +105,43 @@ set_encoding_error (GError     **error,
                line_at (data, offset));
 }
 
+/* Where TEXT, decoded from CP932, holds a byte that is no character: glibc's
+ * CP932 refuses 0x80, 0xA0 and 0xFD to 0xFF, but Windows' table (which
+ * GLib uses there) decodes them as C1 controls (U+0080) or private-use
+ * characters (U+F8F0 to U+F8F3).  NULL when there is none. */
+static const char *
+undefined_cp932 (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c >= 0x80 && c <= 0x9F) || (c >= 0xF8F0 && c <= 0xF8F3))
+        return p;
+    }
+  return NULL;
+}
+
+/* The offset in DATA of the start of the line that holds BAD in TEXT (a
+ * newline is one byte in both, and never part of a CP932 character). */
+static gsize
+line_start_in (const char *data,
+               gsize       length,
+               const char *text,
+               const char *bad)
+{
+  gsize offset = 0;
+
+  for (const char *p = text; p < bad; p++)
+    if (*p == '\n')
+      {
+        const char *nl = memchr (data + offset, '\n', length - offset);
+
+        offset = nl != NULL ? (gsize) (nl - data) + 1 : length;
+      }
+  return offset;
+}
+
 /* Decodes LENGTH bytes of DATA from ENCODING.  Excel's "Shift_JIS" is
  * CP932: plain Shift_JIS has no 髙, ①, or NEC special characters, and
  * glibc's iconv refuses them, so every Shift_JIS name is read as CP932. */
@@ -128,6 +165,17 @@ convert (const char  *data,
    * end as success; for a whole file it is a bad character. */
   if (text != NULL && bytes_read != length)
     g_clear_pointer (&text, g_free);
+  if (text != NULL && is_cp932_name (encoding))
+    {
+      const char *bad = undefined_cp932 (text);
+
+      if (bad != NULL)
+        {
+          *bad_offset = line_start_in (data, length, text, bad);
+          g_clear_pointer (&text, g_free);
+          return NULL;
+        }
+    }
 
   if (text == NULL)
     {

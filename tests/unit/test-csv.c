@@ -238,8 +238,11 @@ assert_refused (const char *data,
 {
   g_autoptr(GBytes) bytes = g_bytes_new (data, length < 0 ? strlen (data) : (gsize) length);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SdCsvReader) reader = sd_csv_reader_new_from_bytes (bytes, encoding, &error);
+  g_autoptr(SdCsvReader) reader = NULL;
+  g_autofree char *shown = g_strescape (data, NULL);
 
+  g_test_message ("%s in %s", shown, encoding != NULL ? encoding : "whatever it looks like");
+  reader = sd_csv_reader_new_from_bytes (bytes, encoding, &error);
   g_assert_null (reader);
   g_assert_error (error, SD_DATA_ERROR, code);
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
