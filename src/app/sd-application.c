@@ -13,7 +13,6 @@
 #include "sd-application.h"
 #include "sd-card.h"
 #include "sd-paths.h"
-#include "sd-platform.h"
 #include "sd-settings.h"
 #include "sd-window.h"
 
@@ -245,26 +244,15 @@ sd_application_load_style (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
-/* The fonts shipped with the desk (the Windows build ships Noto Sans CJK
- * in share/shelterdesk/fonts): made available, and named as the desk's
- * font, so that Japanese is drawn on a Windows without Japanese fonts.
- * A Linux package uses the system's fonts (fonts-noto-cjk). */
+/* The fonts shipped with the desk (the Windows build's Noto Sans CJK):
+ * registered, and named as the desk's font, so that Japanese is drawn on a
+ * Windows without Japanese fonts.  A Linux install uses the system's. */
 static void
 use_shipped_fonts (void)
 {
-  static const char *const relative[] = { "../share/shelterdesk/fonts", "../../data", NULL };
-  g_autofree char *dir = sd_paths_find_data_dir (NULL, relative, "fonts.txt");
-  g_autofree char *family = NULL;
-  g_autofree char *listed = NULL;
-  g_autofree char *list = NULL;
+  const char *family = sd_paths_use_shipped_fonts ();
 
-  if (dir == NULL || sd_platform_add_fonts (dir) == 0)
-    return;
-  /* fonts.txt names the family to use, on its first line. */
-  list = g_build_filename (dir, "fonts.txt", NULL);
-  if (g_file_get_contents (list, &listed, NULL, NULL))
-    family = g_strstrip (g_strdup (g_strdelimit (listed, "\r\n", '\0')));
-  if (family != NULL && *family != '\0')
+  if (family != NULL)
     {
       g_autofree char *font = g_strdup_printf ("%s 11", family);
 

@@ -3,7 +3,8 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * "serve" and "sync push --watch" run until SIGINT or SIGTERM, printing
+ * "serve" and "sync push --watch" run until SIGINT or SIGTERM (Ctrl+C or
+ * Ctrl+Break on Windows), printing
  * one line as they start (serve: the address, with the port, so a script
  * that asked for port 0 learns it) and one line per batch; both lines are
  * flushed at once, for a script or a log reading the pipe.
@@ -11,11 +12,8 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-#ifdef G_OS_UNIX
-#include <glib-unix.h>
-#endif
-
 #include "sd-cli-private.h"
+#include "sd-platform.h"
 #include "sd-sync-client.h"
 #include "sd-sync-pusher.h"
 #include "sd-sync-server.h"
@@ -28,20 +26,14 @@ quit_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Runs LOOP until SIGINT or SIGTERM. */
+/* Runs LOOP until the program is asked to stop. */
 static void
 run_until_signal (GMainLoop *loop)
 {
-#ifdef G_OS_UNIX
-  guint sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
-  guint sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
-#endif
+  SdPlatformStopWatch *watch = sd_platform_watch_stop (quit_cb, loop);
 
   g_main_loop_run (loop);
-#ifdef G_OS_UNIX
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
-#endif
+  sd_platform_unwatch_stop (watch);
 }
 
 static void

@@ -91,3 +91,33 @@ sd_paths_get_locale_dir (void)
   found = sd_paths_find_data_dir (SD_LOCALEDIR, relative, "ja/LC_MESSAGES/" GETTEXT_PACKAGE ".mo");
   return found != NULL ? found : g_strdup (SD_LOCALEDIR);
 }
+
+const char *
+sd_paths_use_shipped_fonts (void)
+{
+  static const char *family = NULL;
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      static const char *const relative[] = { "../share/shelterdesk/fonts", "../../data", NULL };
+      g_autofree char *dir = sd_paths_find_data_dir (NULL, relative, "fonts.txt");
+      g_autofree char *list = NULL;
+      g_autofree char *listed = NULL;
+
+      /* fonts.txt names the family, on its first line. */
+      if (dir != NULL)
+        list = g_build_filename (dir, "fonts.txt", NULL);
+      if (list != NULL && g_file_get_contents (list, &listed, NULL, NULL))
+        {
+          g_strdelimit (listed, "\r\n", '\0');
+          g_strstrip (listed);
+        }
+      /* Registered only where the system does not have them already. */
+      if (listed != NULL && *listed != '\0' &&
+          (sd_platform_has_font_family (listed) || sd_platform_add_fonts (dir) > 0))
+        family = g_intern_string (listed);
+      g_once_init_leave (&done, 1);
+    }
+  return family;
+}

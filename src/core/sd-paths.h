@@ -16,4 +16,11 @@ char *sd_paths_find_data_dir  (const char *installed,
                                const char *probe);
 char *sd_paths_get_locale_dir (void);
 
+/* Makes the fonts shipped with the program (the Windows build's Noto Sans
+ * CJK, in share/shelterdesk/fonts) usable by this process, once; returns
+ * the family named in their fonts.txt, or NULL when there are none (a
+ * Linux install, which uses the system's fonts).  Called before anything
+ * is drawn with pango. */
+const char *sd_paths_use_shipped_fonts (void);
+
 G_END_DECLS

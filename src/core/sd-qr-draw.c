@@ -7,6 +7,7 @@
  * desk's printing (GtkPrintOperation), so what is printed is what was
  * tested with zbarimg.
  */
+#include "sd-paths.h"
 #include "sd-exercise-mark.h"
 #include "sd-page-text.h"
 #include "sd-private-file.h"
@@ -176,9 +177,11 @@ draw_text (cairo_t    *cr,
            int         max_lines,
            double     *out_height)
 {
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Noto Sans CJK JP");
+  g_autoptr(PangoFontDescription) font = NULL;
   int w, h;
 
+  sd_paths_use_shipped_fonts ();  /* the fonts a Windows install ships */
+  font = pango_font_description_from_string ("Noto Sans CJK JP");
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
   pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (layout, font);

@@ -14,6 +14,7 @@
  * the PDF and the printer draw the very same page
  * (sd_shelter_status_draw_page).
  */
+#include "sd-paths.h"
 #include "sd-csv.h"
 #include "sd-exercise-mark.h"
 #include "sd-private-file.h"
@@ -653,8 +654,10 @@ page_text (Page       *page,
            gboolean    bold,
            PangoAlignment align)
 {
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Noto Sans CJK JP");
+  g_autoptr(PangoFontDescription) font = NULL;
 
+  sd_paths_use_shipped_fonts ();  /* the fonts a Windows install ships */
+  font = pango_font_description_from_string ("Noto Sans CJK JP");
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
   pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (page->layout, font);

@@ -3,6 +3,7 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "sd-paths.h"
 #include "sd-exercise-mark.h"
 #include "sd-page-text.h"
 #include "sd-private-file.h"
@@ -54,8 +55,10 @@ sd_sheet_text (SdSheet    *sheet,
                double      size,
                gboolean    bold)
 {
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Noto Sans CJK JP");
+  g_autoptr(PangoFontDescription) font = NULL;
 
+  sd_paths_use_shipped_fonts ();  /* the fonts a Windows install ships */
+  font = pango_font_description_from_string ("Noto Sans CJK JP");
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
   pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (sheet->layout, font);

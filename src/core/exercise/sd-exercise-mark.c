@@ -13,6 +13,7 @@
  * and for a person who cannot tell the colours apart.  White on this
  * magenta is 6.5:1.
  */
+#include "sd-paths.h"
 #include "sd-exercise-mark.h"
 #include "sd-page-text.h"
 
@@ -39,8 +40,10 @@ static void
 set_font (PangoLayout *layout,
           double       size)
 {
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Noto Sans CJK JP");
+  g_autoptr(PangoFontDescription) font = NULL;
 
+  sd_paths_use_shipped_fonts ();  /* the fonts a Windows install ships */
+  font = pango_font_description_from_string ("Noto Sans CJK JP");
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
   pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
   pango_layout_set_font_description (layout, font);

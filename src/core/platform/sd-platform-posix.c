@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -150,6 +151,12 @@ guint
 sd_platform_add_fonts (const char *dir)
 {
   return 0;
+}
+
+gboolean
+sd_platform_has_font_family (const char *family)
+{
+  return TRUE;
 }
 
 char *
@@ -327,4 +334,29 @@ gssize
 sd_platform_read_stdin_byte (char *c)
 {
   return read (STDIN_FILENO, c, 1);
+}
+
+struct _SdPlatformStopWatch
+{
+  guint sigint;
+  guint sigterm;
+};
+
+SdPlatformStopWatch *
+sd_platform_watch_stop (GSourceFunc stop,
+                        gpointer    data)
+{
+  SdPlatformStopWatch *watch = g_new0 (SdPlatformStopWatch, 1);
+
+  watch->sigint = g_unix_signal_add (SIGINT, stop, data);
+  watch->sigterm = g_unix_signal_add (SIGTERM, stop, data);
+  return watch;
+}
+
+void
+sd_platform_unwatch_stop (SdPlatformStopWatch *watch)
+{
+  g_source_remove (watch->sigint);
+  g_source_remove (watch->sigterm);
+  g_free (watch);
 }

@@ -36,4 +36,11 @@ void  _sd_platform_set_file_error  (GError          **error,
                                     int               saved_errno,
                                     const char       *path);
 
+#ifdef G_OS_WIN32
+/* Whether the security descriptor SDDL (with its owner) lets anyone but the
+ * owner, SYSTEM and the Administrators in: the rule sd_platform_is_shared()
+ * applies to a file's, for the tests (Wine keeps no access lists on files). */
+gboolean  _sd_platform_sddl_is_shared (const char *sddl);
+#endif
+
 G_END_DECLS

@@ -160,6 +160,64 @@ is_allowed_sid (PSID sid,
   return FALSE;
 }
 
+/* Whether DACL lets anyone but OWNER, SYSTEM and the Administrators in. */
+static gboolean
+dacl_is_shared (PACL dacl,
+                PSID owner)
+{
+  /* No DACL at all: everyone may do anything. */
+  if (dacl == NULL)
+    return TRUE;
+  for (DWORD i = 0; i < dacl->AceCount; i++)
+    {
+      ACE_HEADER *ace = NULL;
+
+      if (!GetAce (dacl, i, (void **) &ace) || ace->AceType != ACCESS_ALLOWED_ACE_TYPE ||
+          (ace->AceFlags & INHERIT_ONLY_ACE) != 0)
+        continue;
+      if (!is_allowed_sid ((PSID) &((ACCESS_ALLOWED_ACE *) ace)->SidStart, owner))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+_sd_platform_sddl_is_shared (const char *sddl)
+{
+  g_autofree gunichar2 *wsddl = g_utf8_to_utf16 (sddl, -1, NULL, NULL, NULL);
+  PSECURITY_DESCRIPTOR sd = NULL;
+  BOOL present = FALSE, defaulted = FALSE;
+  PACL dacl = NULL;
+  PSID owner = NULL;
+  gboolean shared;
+
+  g_return_val_if_fail (wsddl != NULL, TRUE);
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW (wsddl, SDDL_REVISION_1, &sd, NULL))
+    g_return_val_if_reached (TRUE);
+  GetSecurityDescriptorDacl (sd, &present, &dacl, &defaulted);
+  GetSecurityDescriptorOwner (sd, &owner, &defaulted);
+  shared = dacl_is_shared (present ? dacl : NULL, owner);
+  LocalFree (sd);
+  return shared;
+}
+
+/* Wine maps access lists onto Unix modes and back (a file it made
+ * "private" reads back with Everyone allowed), so there is nothing to
+ * check under it: the Unix side's own modes and users protect the file. */
+static gboolean
+under_wine (void)
+{
+  static gsize answer = 0;
+
+  if (g_once_init_enter (&answer))
+    {
+      HMODULE ntdll = GetModuleHandleW (L"ntdll.dll");
+
+      g_once_init_leave (&answer, ntdll != NULL && GetProcAddress (ntdll, "wine_get_version") != NULL ? 2 : 1);
+    }
+  return answer == 2;
+}
+
 gboolean
 sd_platform_is_shared (const char  *path,
                        gboolean    *shared,
@@ -180,18 +238,7 @@ sd_platform_is_shared (const char  *path,
       set_win32_error (error, status, SD_PLATFORM_READING, path);
       return FALSE;
     }
-  /* No DACL at all: everyone may do anything. */
-  *shared = dacl == NULL;
-  for (DWORD i = 0; dacl != NULL && i < dacl->AceCount && !*shared; i++)
-    {
-      ACE_HEADER *ace = NULL;
-
-      if (!GetAce (dacl, i, (void **) &ace) || ace->AceType != ACCESS_ALLOWED_ACE_TYPE ||
-          (ace->AceFlags & INHERIT_ONLY_ACE) != 0)
-        continue;
-      if (!is_allowed_sid ((PSID) &((ACCESS_ALLOWED_ACE *) ace)->SidStart, owner))
-        *shared = TRUE;
-    }
+  *shared = !under_wine () && dacl_is_shared (dacl, owner);
   LocalFree (sd);
   return TRUE;
 }
@@ -272,6 +319,34 @@ sd_platform_add_fonts (const char *dir)
         added++;
     }
   return added;
+}
+
+static int CALLBACK
+font_found_cb (const LOGFONTW    *font,
+               const TEXTMETRICW *metrics,
+               DWORD              type,
+               LPARAM             data)
+{
+  *(gboolean *) data = TRUE;
+  return 0;  /* one is enough */
+}
+
+gboolean
+sd_platform_has_font_family (const char *family)
+{
+  g_autofree gunichar2 *wfamily = g_utf8_to_utf16 (family, -1, NULL, NULL, NULL);
+  LOGFONTW wanted = { 0 };
+  gboolean found = FALSE;
+  HDC dc;
+
+  if (wfamily == NULL || wcslen (wfamily) >= LF_FACESIZE)
+    return FALSE;
+  wcscpy (wanted.lfFaceName, wfamily);
+  wanted.lfCharSet = DEFAULT_CHARSET;
+  dc = GetDC (NULL);
+  EnumFontFamiliesExW (dc, &wanted, font_found_cb, (LPARAM) &found, 0);
+  ReleaseDC (NULL, dc);
+  return found;
 }
 
 char *
@@ -428,4 +503,48 @@ gssize
 sd_platform_read_stdin_byte (char *c)
 {
   return _read (0, c, 1);
+}
+
+struct _SdPlatformStopWatch
+{
+  GSourceFunc   stop;
+  gpointer      data;
+  GMainContext *context;
+};
+
+/* The watch the console's handler reports to (one at a time). */
+static SdPlatformStopWatch *volatile stop_watch;
+
+static BOOL WINAPI
+stop_on_break (DWORD type)
+{
+  SdPlatformStopWatch *watch = stop_watch;
+
+  if (watch == NULL || (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT && type != CTRL_CLOSE_EVENT))
+    return FALSE;
+  g_main_context_invoke (watch->context, watch->stop, watch->data);
+  return TRUE;
+}
+
+SdPlatformStopWatch *
+sd_platform_watch_stop (GSourceFunc stop,
+                        gpointer    data)
+{
+  SdPlatformStopWatch *watch = g_new0 (SdPlatformStopWatch, 1);
+
+  watch->stop = stop;
+  watch->data = data;
+  watch->context = g_main_context_ref_thread_default ();
+  stop_watch = watch;
+  SetConsoleCtrlHandler (stop_on_break, TRUE);
+  return watch;
+}
+
+void
+sd_platform_unwatch_stop (SdPlatformStopWatch *watch)
+{
+  SetConsoleCtrlHandler (stop_on_break, FALSE);
+  stop_watch = NULL;
+  g_main_context_unref (watch->context);
+  g_free (watch);
 }

@@ -69,6 +69,12 @@ char     *sd_platform_get_site_dir   (const char  *localstatedir);
  * finds the system's fonts; the package depends on them). */
 guint     sd_platform_add_fonts      (const char  *dir);
 
+/* Whether the system already has the font FAMILY (Windows: GDI's list,
+ * which under Wine includes the Unix side's fonts).  Registering a family
+ * a second time gives pango two of everything, which it does not take
+ * well; POSIX: TRUE (fontconfig's business). */
+gboolean  sd_platform_has_font_family (const char *family);
+
 /* Starts ARGV as a child that ends when this process ends, however this
  * one ends (Linux: PR_SET_PDEATHSIG; Windows: a job object that kills its
  * processes when the last handle to it closes). */
@@ -100,6 +106,16 @@ gboolean  sd_platform_set_stdin_echo (gboolean on);
 /* One byte of standard input, past stdio's buffers (so no copy of a PIN
  * is left where it cannot be wiped): 1, 0 at its end, -1 with errno. */
 gssize    sd_platform_read_stdin_byte (char *c);
+
+/* A request to stop being watched for: SIGINT and SIGTERM; Ctrl+C,
+ * Ctrl+Break and the console's closing on Windows. */
+typedef struct _SdPlatformStopWatch SdPlatformStopWatch;
+
+/* Calls STOP with DATA on the thread-default main context when the
+ * program is asked to stop, instead of ending it there and then. */
+SdPlatformStopWatch *sd_platform_watch_stop   (GSourceFunc          stop,
+                                               gpointer             data);
+void                 sd_platform_unwatch_stop (SdPlatformStopWatch *watch);
 
 /* Who the process was before sd_platform_become_user(). */
 typedef struct _SdPlatformIdentity SdPlatformIdentity;
