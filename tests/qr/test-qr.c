@@ -119,6 +119,20 @@ n_events (Fixture *f)
   return c.events;
 }
 
+/* Under Wine the Linux tools that read images and PDFs back (zbarimg,
+ * pdftoppm, pdftotext) cannot be handed a Windows program's pipes: the
+ * drawing is done and checked for errors, reading it back is left to the
+ * Linux run of the same test. */
+static gboolean
+readers_unavailable (void)
+{
+  if (g_getenv ("SD_UNDER_WINE") == NULL)
+    return FALSE;
+  g_test_skip ("Under Wine a Windows program cannot read the Linux tools' output back (zbarimg, pdftoppm, "
+               "pdftotext); the Linux run reads the same drawing.");
+  return TRUE;
+}
+
 /* zbarimg's reading of FILE, exactly as decoded ("\n" between codes). */
 static char *
 zbar (const char *file)
@@ -405,6 +419,8 @@ test_card_png (Fixture *f, gconstpointer data)
 
       g_assert_true (sd_qr_write_png (text, 4, png, &error));
       g_assert_no_error (error);
+      if (readers_unavailable ())
+        return;
       read = zbar (png);
       g_assert_cmpstr (g_strchomp (read), ==, text);
     }
@@ -447,6 +463,8 @@ test_sheet_pdf (Fixture *f, gconstpointer data)
   g_assert_cmpuint (sd_qr_sheet_n_pages (cards->len), ==, 2);
   g_assert_true (sd_qr_sheet_write_pdf ((SdQrSheetCard *) cards->data, cards->len, FALSE, pdf, &error));
   g_assert_no_error (error);
+  if (readers_unavailable ())
+    return;
 
   {
     /* At a printer's resolution: at 150 dpi zbarimg, reading a whole page
@@ -698,6 +716,8 @@ test_prereg_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpuint (strlen (text), <=, SD_QR_PREREG_MAX_TEXT);
 
   g_assert_true (sd_qr_write_png (text, 3, png, &error));
+  if (readers_unavailable ())
+    return;
   read = zbar (png);
   g_assert_cmpstr (g_strchomp (read), ==, text);
 
