@@ -1,0 +1,2 @@
+# fribidi: pango's bidirectional text.
+meson_build -Ddocs=false

@@ -1,0 +1,2 @@
+# libffi: GLib's closures.
+configure_make --disable-docs --disable-multi-os-directory

@@ -1,0 +1,2 @@
+# libpng: cairo's PNG output (QR cards, map tiles).
+configure_make

@@ -1,0 +1,2 @@
+# nghttp2: HTTP/2 for libsoup; the library only.
+cmake_build -DENABLE_LIB_ONLY=ON -DENABLE_DOC=OFF -DENABLE_FAILMALLOC=OFF -DENABLE_STATIC_LIB=OFF

@@ -1,0 +1,2 @@
+# pixman: cairo's rasterizer.
+meson_build -Dgtk=disabled -Dlibpng=disabled -Dopenmp=disabled -Dtests=disabled
