@@ -10,12 +10,18 @@
 set -u
 desk=$1 cli=$2 seeds=$3
 wine=/usr/lib/wine/wine64
+wineserver=/usr/lib/wine/wineserver
 shot=${SD_WINE_SCREENSHOT:-$PWD/desk-under-wine.png}
 tmp=$(mktemp -d)
 desk_pid=""
 trap '[ -n "$desk_pid" ] && kill "$desk_pid" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 
-echo "1..3"
+echo "1..4"
+# A Wine prefix that is new is still being filled in (its registry: GDK
+# warns, fatally here, when the keyboard layouts are not there yet):
+# finished first.
+"$wine" wineboot --update > /dev/null 2>&1
+"$wineserver" --wait 2> /dev/null
 if "$wine" "$cli" --db "$tmp/demo.sqlite" init --site-name "みなと川市 災害対策本部" > "$tmp/cli.log" 2>&1 &&
    "$wine" "$cli" --db "$tmp/demo.sqlite" seed load "$seeds" >> "$tmp/cli.log" 2>&1; then
   echo "ok 1 the Windows CLI made the demo database"
@@ -25,8 +31,9 @@ else
 fi
 
 # GL under Wine on Xvfb is software at best: the cairo renderer, as the
-# Linux UI tests use.
-GSK_RENDERER=cairo "$wine" "$desk" --db "$tmp/demo.sqlite" --demo > "$tmp/desk.log" 2>&1 &
+# Linux UI tests use.  Warnings are not fatal here (a fatal one would stop
+# the desk behind a message box); they are read from its log below.
+G_DEBUG=gc-friendly GSK_RENDERER=cairo "$wine" "$desk" --db "$tmp/demo.sqlite" --demo > "$tmp/desk.log" 2>&1 &
 desk_pid=$!
 found=""
 for _ in $(seq 180); do
@@ -50,4 +57,18 @@ if awk -v s="$spread" 'BEGIN { exit !(s > 0.05) }'; then
   echo "ok 3 the screenshot shows something (spread $spread): $shot"
 else
   echo "not ok 3 the screenshot shows something (spread $spread): $shot"
+fi
+
+# Every warning the desk gave, but those that are Wine's gaps, not the
+# desk's: its registry has no keyboard layouts and no layout DLLs, which
+# GDK looks up; it has no device node properties; and DirectWrite cannot
+# name Wine's own message font, which GDK asks pango to describe (NULL).
+grep -E "(WARNING|CRITICAL) \*\*" "$tmp/desk.log" |
+  grep -v -e "Keyboard Layout" -e "keyboard layout DLL" -e "device node property" \
+    -e "pango_font_description_to_string: assertion 'desc != NULL'" > "$tmp/warnings"
+if [ -s "$tmp/warnings" ]; then
+  sed 's/^/# /' "$tmp/warnings"
+  echo "not ok 4 the desk gave no warning"
+else
+  echo "ok 4 the desk gave no warning"
 fi
