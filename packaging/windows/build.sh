@@ -83,8 +83,9 @@ while [ -n "$queue" ]; do
 done
 
 # GLib starts child processes (the drill's, the demo card) through its
-# helpers, which nothing imports.
-cp "$prefix"/bin/gspawn-win64-helper*.exe "$tree/bin/"
+# helpers, and the session bus that keeps the desk to one window through
+# gdbus.exe: nothing imports them.
+cp "$prefix"/bin/gspawn-win64-helper*.exe "$prefix/bin/gdbus.exe" "$tree/bin/"
 
 # GLib's schemas (ShelterDesk's and GTK's), compiled here.
 mkdir -p "$tree/share/glib-2.0/schemas"
