@@ -9,6 +9,7 @@
  */
 #include "sd-core.h"
 #include "sd-json.h"
+#include "../common/sd-test-wine.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -117,20 +118,6 @@ n_events (Fixture *f)
 
   g_assert_true (sd_store_get_counts (f->store, &c, NULL));
   return c.events;
-}
-
-/* Under Wine the Linux tools that read images and PDFs back (zbarimg,
- * pdftoppm, pdftotext) cannot be handed a Windows program's pipes: the
- * drawing is done and checked for errors, reading it back is left to the
- * Linux run of the same test. */
-static gboolean
-readers_unavailable (void)
-{
-  if (g_getenv ("SD_UNDER_WINE") == NULL)
-    return FALSE;
-  g_test_skip ("Under Wine a Windows program cannot read the Linux tools' output back (zbarimg, pdftoppm, "
-               "pdftotext); the Linux run reads the same drawing.");
-  return TRUE;
 }
 
 /* zbarimg's reading of FILE, exactly as decoded ("\n" between codes). */
@@ -419,7 +406,7 @@ test_card_png (Fixture *f, gconstpointer data)
 
       g_assert_true (sd_qr_write_png (text, 4, png, &error));
       g_assert_no_error (error);
-      if (readers_unavailable ())
+      if (sd_test_readers_unavailable ())
         return;
       read = zbar (png);
       g_assert_cmpstr (g_strchomp (read), ==, text);
@@ -463,7 +450,7 @@ test_sheet_pdf (Fixture *f, gconstpointer data)
   g_assert_cmpuint (sd_qr_sheet_n_pages (cards->len), ==, 2);
   g_assert_true (sd_qr_sheet_write_pdf ((SdQrSheetCard *) cards->data, cards->len, FALSE, pdf, &error));
   g_assert_no_error (error);
-  if (readers_unavailable ())
+  if (sd_test_readers_unavailable ())
     return;
 
   {
@@ -716,7 +703,7 @@ test_prereg_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpuint (strlen (text), <=, SD_QR_PREREG_MAX_TEXT);
 
   g_assert_true (sd_qr_write_png (text, 3, png, &error));
-  if (readers_unavailable ())
+  if (sd_test_readers_unavailable ())
     return;
   read = zbar (png);
   g_assert_cmpstr (g_strchomp (read), ==, text);

@@ -5,6 +5,7 @@
  */
 #include "sd-core.h"
 #include "sd-store-private.h"
+#include "../common/sd-test-wine.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -553,20 +554,6 @@ line_with (const char *text,
   return NULL;
 }
 
-/* Under Wine the Linux tools that read images and PDFs back (zbarimg,
- * pdftoppm, pdftotext) cannot be handed a Windows program's pipes: the
- * drawing is done and checked for errors, reading it back is left to the
- * Linux run of the same test. */
-static gboolean
-readers_unavailable (void)
-{
-  if (g_getenv ("SD_UNDER_WINE") == NULL)
-    return FALSE;
-  g_test_skip ("Under Wine a Windows program cannot read the Linux tools' output back (zbarimg, pdftoppm, "
-               "pdftotext); the Linux run reads the same drawing.");
-  return TRUE;
-}
-
 static void
 test_pdf (Fixture *f, gconstpointer data)
 {
@@ -585,7 +572,7 @@ test_pdf (Fixture *f, gconstpointer data)
 
   g_assert_true (sd_shelter_status_write_pdf (s, pdf, &error));
   g_assert_no_error (error);
-  if (readers_unavailable ())
+  if (sd_test_readers_unavailable ())
     return;
 
   {
