@@ -3,9 +3,10 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Options: --db FILE (the site's database; else the "database" setting),
- * --kiosk (full screen, leaving needs a shelter lead's PIN, idle sign-out)
- * and --demo (on a database made by "seed load", sign in as its demo
+ * Options: --db FILE (the site's database; else the "database" setting;
+ * else, with --kiosk, the site database "kiosk setup" made, or the user's
+ * own), --kiosk (full screen, leaving needs a shelter lead's PIN, idle
+ * sign-out) and --demo (on a database made by "seed load", sign in as its demo
  * shelter lead so a newcomer can look round at once).  A database that
  * cannot be opened is explained in a window of its own rather than on a
  * terminal nobody at a kiosk will see.
@@ -13,6 +14,7 @@
 #include "sd-application.h"
 #include "sd-card.h"
 #include "sd-paths.h"
+#include "sd-platform.h"
 #include "sd-settings.h"
 #include "sd-window.h"
 
@@ -204,7 +206,17 @@ sd_application_activate (GApplication *app)
   path = g_strdup (self->db_path);
   if (path == NULL && self->settings != NULL)
     path = g_settings_get_string (self->settings, "database");
-  if (path == NULL || *path == '\0')
+  if ((path == NULL || *path == '\0') && self->kiosk)
+    {
+      /* The database "kiosk setup" made: /var/lib/shelterdesk, or
+       * %PROGRAMDATA%\ShelterDesk on Windows (whose kiosk modes start
+       * "shelterdesk.exe --kiosk" with nothing else to say). */
+      g_autofree char *dir = sd_platform_get_site_dir (SD_LOCALSTATEDIR);
+
+      g_free (path);
+      path = g_build_filename (dir, "site.sqlite", NULL);
+    }
+  else if (path == NULL || *path == '\0')
     {
       g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "shelterdesk", NULL);
 

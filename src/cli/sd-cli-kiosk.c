@@ -117,10 +117,11 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
       return FALSE;
     }
   folder = g_path_get_dirname (path);
+  if (default_path != NULL && !sd_platform_prepare_site_dir (folder, error))
+    return FALSE;
   if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED,
-                   _("The folder “%s” does not exist (the package makes /var/lib/shelterdesk)."), folder);
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_FAILED, _("The folder “%s” does not exist."), folder);
       return FALSE;
     }
 
@@ -151,7 +152,7 @@ sd_cli_run_kiosk_setup (SdCli   *cli,
     return FALSE;
 
   sd_cli_print_seed_summary (dir, &summary);
-  g_print (_("The kiosk’s database is “%s”. Start the kiosk with: systemctl enable --now shelterdesk-kiosk\n"),
-           path);
+  g_print (_("The kiosk’s database is “%s”."), path);
+  g_print ("\n%s\n", sd_platform_kiosk_start_hint ());
   return TRUE;
 }

@@ -147,6 +147,24 @@ sd_platform_get_site_dir (const char *localstatedir)
   return g_build_filename (localstatedir, "lib", "shelterdesk", NULL);
 }
 
+gboolean
+sd_platform_prepare_site_dir (const char  *dir,
+                              GError     **error)
+{
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+               _("The folder “%s” does not exist: the shelterdesk package makes it. Install the package, "
+                 "or name the database with --db."), dir);
+  return FALSE;
+}
+
+const char *
+sd_platform_kiosk_start_hint (void)
+{
+  return _("Start the kiosk with: sudo systemctl enable --now shelterdesk-kiosk");
+}
+
 guint
 sd_platform_add_fonts (const char *dir)
 {

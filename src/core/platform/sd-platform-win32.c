@@ -298,6 +298,24 @@ sd_platform_get_site_dir (const char *localstatedir)
   return g_build_filename (programdata != NULL ? programdata : "C:\\ProgramData", "ShelterDesk", NULL);
 }
 
+gboolean
+sd_platform_prepare_site_dir (const char  *dir,
+                              GError     **error)
+{
+  /* Every account may make a folder in ProgramData; the one made here is
+   * then the kiosk account's alone (with SYSTEM and the Administrators). */
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  return sd_platform_create_private_dir (dir, error);
+}
+
+const char *
+sd_platform_kiosk_start_hint (void)
+{
+  return _("Start the kiosk with “shelterdesk.exe --kiosk” at this account’s sign-in, with Windows’ "
+           "assigned access or Shell Launcher (docs\\deploy-windows.md, section 5).");
+}
+
 guint
 sd_platform_add_fonts (const char *dir)
 {

@@ -62,6 +62,18 @@ char     *sd_platform_get_exe_dir    (void);
  * %PROGRAMDATA%\ShelterDesk on Windows. */
 char     *sd_platform_get_site_dir   (const char  *localstatedir);
 
+/* Makes the site folder DIR (sd_platform_get_site_dir()) ready for the
+ * kiosk set-up.  POSIX: the package makes it, owned by the kiosk's user,
+ * and a missing one is an error that says so.  Windows: nothing installs
+ * it (the installer never writes the site's data), so it is made here,
+ * private to the account running the set-up (the kiosk's). */
+gboolean  sd_platform_prepare_site_dir (const char  *dir,
+                                        GError     **error);
+
+/* How a kiosk that has been set up is started, for the set-up's last
+ * message: a systemd unit, or Windows' assigned access. */
+const char *sd_platform_kiosk_start_hint (void);
+
 /* Makes the font files (.ttf, .otf, .ttc) in DIR usable by this process
  * alone, and returns how many were added.  Windows: GDI's private fonts,
  * which pango lists like installed ones (so a kiosk whose Windows has no
