@@ -17,7 +17,8 @@
  * the port is tried again every second until it is back or
  * sd_serial_scanner_stop() is called.
  *
- * Unix only for now: elsewhere the scanner never connects.
+ * DEVICE_PATH is a terminal device on Unix, a COM port ("COM3") on
+ * Windows (platform/sd-serial-port.h).
  */
 #pragma once
 
@@ -28,7 +29,7 @@ G_BEGIN_DECLS
 #define SD_TYPE_SERIAL_SCANNER (sd_serial_scanner_get_type ())
 G_DECLARE_FINAL_TYPE (SdSerialScanner, sd_serial_scanner, SD, SERIAL_SCANNER, GObject)
 
-/* DEVICE_PATH: e.g. "/dev/ttyACM0", or a udev link in /dev/serial/by-id/ */
+/* DEVICE_PATH: e.g. "/dev/ttyACM0", a udev link in /dev/serial/by-id/, or "COM3" */
 SdSerialScanner *sd_serial_scanner_new             (const char      *device_path);
 const char      *sd_serial_scanner_get_device_path (SdSerialScanner *self);
 

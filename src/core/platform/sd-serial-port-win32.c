@@ -4,9 +4,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A COM port cannot be polled like a terminal, so a thread of the port's
- * own waits in an overlapped ReadFile() (COMMTIMEOUTS make it return as
- * soon as a byte is there, or after a second with none) and appends what
- * it read to a buffer under a lock; the source it wakes with
+ * own waits in an overlapped ReadFile() of one byte, with no timeout, then
+ * reads at once whatever else has arrived (ClearCommError's count), and
+ * appends it to a buffer under a lock.  Asking for one byte with no
+ * timeout, rather than a buffer's worth with the "return what is there"
+ * timeouts, behaves the same on every implementation: Wine, for one, waits
+ * for a whole buffer under those timeouts, and loses bytes that arrive as
+ * a read times out.  The source it wakes with
  * g_source_set_ready_time() hands the bytes to the callback on the main
  * context.  Closing sets the stop event, which ends the wait, cancels the
  * read and joins the thread before the handle is closed.
@@ -16,7 +20,6 @@
 #include <windows.h>
 
 #define READ_BYTES      4096
-#define IDLE_TIMEOUT_MS 1000
 
 struct _SdSerialPort
 {
@@ -91,11 +94,8 @@ sd_serial_port_open (const char *path)
       if (!SetCommState (handle, &dcb))
         g_debug ("Could not set 9600 8N1 on %s", path);
     }
-  /* A read returns as soon as a byte is there, or after a second with
-   * none (then the thread just reads again). */
-  timeouts.ReadIntervalTimeout = MAXDWORD;
-  timeouts.ReadTotalTimeoutMultiplier = MAXDWORD;
-  timeouts.ReadTotalTimeoutConstant = IDLE_TIMEOUT_MS;
+  /* No timeouts: a read of one byte returns when it is there (a stop
+   * cancels it). */
   SetCommTimeouts (handle, &timeouts);
   PurgeComm (handle, PURGE_RXABORT | PURGE_RXCLEAR);
 
@@ -123,6 +123,37 @@ post (SdSerialPort *port,
   g_source_set_ready_time (port->source, 0);
 }
 
+/* After the first byte in BUFFER[0], reads what else is waiting in the
+ * port (no wait: it is there), adding to *GOT.  FALSE when the port went
+ * away meanwhile (posted). */
+static gboolean
+read_waiting (SdSerialPort *port,
+              OVERLAPPED   *overlapped,
+              guint8       *buffer,
+              DWORD        *got)
+{
+  COMSTAT status = { 0 };
+  DWORD errors = 0;
+  DWORD more = 0;
+  DWORD want;
+
+  if (!ClearCommError (port->handle, &errors, &status) || status.cbInQue == 0)
+    return TRUE;
+  want = MIN (status.cbInQue, READ_BYTES - *got);
+  ResetEvent (overlapped->hEvent);
+  if ((!ReadFile (port->handle, buffer + *got, want, NULL, overlapped) && GetLastError () != ERROR_IO_PENDING) ||
+      !GetOverlappedResult (port->handle, overlapped, &more, TRUE))
+    {
+      g_autofree char *why = g_win32_error_message (GetLastError ());
+
+      post (port, buffer, *got, why);
+      *got = 0;
+      return FALSE;
+    }
+  *got += more;
+  return TRUE;
+}
+
 static gpointer
 read_thread (gpointer data)
 {
@@ -137,7 +168,7 @@ read_thread (gpointer data)
       DWORD got = 0;
 
       ResetEvent (overlapped.hEvent);
-      if (!ReadFile (port->handle, buffer, sizeof buffer, NULL, &overlapped) &&
+      if (!ReadFile (port->handle, buffer, 1, NULL, &overlapped) &&
           GetLastError () != ERROR_IO_PENDING)
         {
           g_autofree char *why = g_win32_error_message (GetLastError ());
@@ -162,9 +193,11 @@ read_thread (gpointer data)
           post (port, NULL, 0, why);
           break;
         }
+      if (got > 0 && !read_waiting (port, &overlapped, buffer, &got))
+        break;
       if (got > 0)
         post (port, buffer, got, NULL);
-      /* 0 bytes: a second with nothing; read again. */
+      /* 0 bytes (a driver that times out all the same): read again. */
     }
   CloseHandle (overlapped.hEvent);
   return NULL;
