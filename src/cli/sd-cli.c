@@ -21,6 +21,7 @@
 
 #include "sd-cli-private.h"
 #include "sd-card.h"
+#include "sd-platform.h"
 
 G_DEFINE_QUARK (sd-cli-error-quark, sd_cli_error)
 
@@ -476,11 +477,8 @@ main (int   argc,
   setup_i18n ();
   g_set_prgname ("shelterdesk-cli");
 
-#ifdef G_OS_WIN32
-  args = g_win32_get_command_line ();
-#else
-  args = g_strdupv (argv);
-#endif
+  args = sd_platform_get_arguments (argv);
+  sd_platform_set_stdout_binary ();
 
   /* PIN hashing picks its fastest implementation here. */
   if (sodium_init () < 0)

@@ -35,12 +35,12 @@
  * behind.
  */
 #include "sd-oplog.h"
+#include "sd-platform.h"
 #include "sd-private-file.h"
 #include "sd-replay.h"
 #include "sd-store-private.h"
 #include "sd-uuid.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -856,9 +856,9 @@ static gboolean
 is_writable (const char *path,
              gboolean    exists)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
+  gboolean on_medium;
 
-  return (!exists || g_access (path, W_OK) == 0) && g_access (dir, W_OK) == 0;
+  return sd_platform_can_write (path, exists, &on_medium);
 }
 
 static gboolean
@@ -867,14 +867,12 @@ check_writable (const char  *path,
                 GError     **error)
 {
   g_autofree char *name = g_path_get_basename (path);
-  g_autofree char *dir = g_path_get_dirname (path);
+  gboolean medium;
 
   /* SQLite would quietly open a read-only file read-only and fail on the
    * first save, after a volunteer has typed a whole household: say it now. */
-  if (!is_writable (path, exists))
+  if (!sd_platform_can_write (path, exists, &medium))
     {
-      gboolean medium = errno == EROFS || (g_access (dir, W_OK) != 0 && errno == EROFS);
-
       g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_READ_ONLY,
                    medium ? _("The database “%s” is on a read-only medium (a write-protected stick or "
                               "disc): it can be looked at, not changed. Copy it to a writable folder "

@@ -74,6 +74,15 @@ MUTATIONS = [
         "caught_by": ["test-qr", "qr-desk", "cli"],
     },
     {
+        "name": "read-only-medium-not-named",
+        "file": "src/core/platform/sd-platform-posix.c",
+        "find": "  *on_medium = errno == EROFS || (g_access (dir, W_OK) != 0 && errno == EROFS);\n",
+        "replace": "  *on_medium = FALSE;\n",
+        "breaks": "a write-protected stick is reported as a folder this account cannot write",
+        "suites": ["cli"],
+        "caught_by": ["cli-store"],
+    },
+    {
         "name": "open-skips-damage-check",
         "file": "src/core/sd-store.c",
         "find": "check_on_open (SdStore *self,\n"

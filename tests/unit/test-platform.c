@@ -189,6 +189,42 @@ test_sync_file (Fixture *f, gconstpointer data)
   sd_platform_sync_folder (f->dir);
 }
 
+/* Whether the folder holds nothing but NAME (the file under test). */
+static gboolean
+only_file (const char *dir,
+           const char *name)
+{
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (folder != NULL && (entry = g_dir_read_name (folder)) != NULL)
+    if (g_strcmp0 (entry, name) != 0 || ++n > 1)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_can_write (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "site.sqlite", NULL);
+  g_autofree char *nowhere = g_build_filename (f->dir, "gone", "site.sqlite", NULL);
+  gboolean on_medium = TRUE;
+
+  /* A new file in a writable folder, then the file itself; the folder's
+   * test (a file made and deleted on Windows) leaves nothing behind. */
+  g_assert_true (sd_platform_can_write (path, FALSE, &on_medium));
+  g_assert_false (on_medium);
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  g_assert_true (sd_platform_can_write (path, TRUE, &on_medium));
+  g_assert_true (only_file (f->dir, "site.sqlite"));
+
+  /* A folder that is not there is not writable, and no medium is blamed. */
+  on_medium = TRUE;
+  g_assert_false (sd_platform_can_write (nowhere, FALSE, &on_medium));
+  g_assert_false (on_medium);
+}
+
 static void
 test_site_dir (void)
 {
@@ -231,6 +267,7 @@ main (int argc, char **argv)
   g_test_add ("/platform/private-file", Fixture, NULL, fixture_set_up, test_private_file, fixture_tear_down);
   g_test_add ("/platform/private-dir", Fixture, NULL, fixture_set_up, test_private_dir, fixture_tear_down);
   g_test_add ("/platform/sync-file", Fixture, NULL, fixture_set_up, test_sync_file, fixture_tear_down);
+  g_test_add ("/platform/can-write", Fixture, NULL, fixture_set_up, test_can_write, fixture_tear_down);
   g_test_add_func ("/platform/site-dir", test_site_dir);
 #ifdef G_OS_WIN32
   g_test_add_func ("/platform/access-lists", test_access_lists);

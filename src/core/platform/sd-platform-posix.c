@@ -133,6 +133,31 @@ sd_platform_sync_folder (const char *folder)
     }
 }
 
+char **
+sd_platform_get_arguments (char **argv)
+{
+  return g_strdupv (argv);
+}
+
+void
+sd_platform_set_stdout_binary (void)
+{
+}
+
+gboolean
+sd_platform_can_write (const char *path,
+                       gboolean    exists,
+                       gboolean   *on_medium)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  *on_medium = FALSE;
+  if ((!exists || g_access (path, W_OK) == 0) && g_access (dir, W_OK) == 0)
+    return TRUE;
+  *on_medium = errno == EROFS || (g_access (dir, W_OK) != 0 && errno == EROFS);
+  return FALSE;
+}
+
 char *
 sd_platform_get_exe_dir (void)
 {

@@ -278,6 +278,72 @@ sd_platform_sync_folder (const char *folder)
   /* NTFS journals a rename itself; there is nothing to ask. */
 }
 
+char **
+sd_platform_get_arguments (char **argv)
+{
+  return g_win32_get_command_line ();
+}
+
+void
+sd_platform_set_stdout_binary (void)
+{
+  fflush (stdout);
+  _setmode (_fileno (stdout), _O_BINARY);
+}
+
+/* Opens (or, with MAKE, makes and deletes on close) PATH for writing;
+ * FALSE with *ON_MEDIUM when the medium refused. */
+static gboolean
+try_write (const char *path,
+           gboolean    make,
+           gboolean   *on_medium)
+{
+  g_autofree gunichar2 *wpath = g_utf8_to_utf16 (path, -1, NULL, NULL, NULL);
+  HANDLE handle;
+  DWORD code;
+
+  if (wpath == NULL)
+    return FALSE;
+  handle = CreateFileW (wpath, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                        make ? CREATE_NEW : OPEN_EXISTING,
+                        make ? FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_HIDDEN | FILE_FLAG_DELETE_ON_CLOSE
+                             : FILE_ATTRIBUTE_NORMAL,
+                        NULL);
+  if (handle != INVALID_HANDLE_VALUE)
+    {
+      CloseHandle (handle);
+      return TRUE;
+    }
+  code = GetLastError ();
+  *on_medium = code == ERROR_WRITE_PROTECT || code == ERROR_NOT_READY;
+  return FALSE;
+}
+
+gboolean
+sd_platform_can_write (const char *path,
+                       gboolean    exists,
+                       gboolean   *on_medium)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *probe_name = g_strdup_printf (".sd-write-test-%08x%08x", g_random_int (), g_random_int ());
+  g_autofree char *probe = g_build_filename (dir, probe_name, NULL);
+
+  *on_medium = FALSE;
+  if (exists)
+    {
+      g_autofree gunichar2 *wpath = g_utf8_to_utf16 (path, -1, NULL, NULL, NULL);
+      DWORD attributes = wpath != NULL ? GetFileAttributesW (wpath) : INVALID_FILE_ATTRIBUTES;
+
+      /* The read-only attribute, which Windows enforces on a write (Wine,
+       * run as root, does not), then the open itself. */
+      if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_READONLY))
+        return FALSE;
+      if (!try_write (path, FALSE, on_medium))
+        return FALSE;
+    }
+  return try_write (probe, TRUE, on_medium);
+}
+
 char *
 sd_platform_get_exe_dir (void)
 {

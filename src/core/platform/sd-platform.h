@@ -54,6 +54,16 @@ gboolean  sd_platform_sync_file      (const char  *path,
  * system needs that asked (POSIX); best effort. */
 void      sd_platform_sync_folder    (const char  *folder);
 
+/* Whether this account can write the file PATH (when EXISTS) and make
+ * files in its folder (SQLite's -wal and -shm); when not, *ON_MEDIUM says
+ * whether the medium itself is read-only (a write-protected stick, a
+ * disc, a read-only mount).  POSIX asks access(); Windows' access() only
+ * reads the read-only attribute, so there the file is opened for writing
+ * and a file is made (and deleted on close) in the folder. */
+gboolean  sd_platform_can_write      (const char  *path,
+                                      gboolean     exists,
+                                      gboolean    *on_medium);
+
 /* The folder of the running program. */
 char     *sd_platform_get_exe_dir    (void);
 
@@ -106,6 +116,17 @@ void      sd_platform_kill_process   (GSubprocess *process);
  * (Linux: /proc/PID/io; Windows: its I/O counters); 0 if unknown. */
 gint64    sd_platform_process_io     (GSubprocess *process,
                                       gboolean     written);
+
+/* A command-line program's arguments in UTF-8: ARGV on POSIX; on Windows
+ * the UTF-16 command line (ARGV is in the ANSI code page, which cannot
+ * hold every name). */
+char    **sd_platform_get_arguments  (char **argv);
+
+/* Makes standard output carry bytes as they are written: Windows' C
+ * runtime would turn each "\n" into "\r\n", so CSV's own "\r\n" became
+ * "\r\r\n" (a blank row after each in Excel) when redirected to a file.
+ * POSIX: nothing to do. */
+void      sd_platform_set_stdout_binary (void);
 
 /* Whether standard input is a terminal (a console). */
 gboolean  sd_platform_stdin_is_terminal (void);
