@@ -6,6 +6,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 
+# Inside a run that already has its X server (packaging/windows/build.sh
+# --test, whose Wine desktop lives on it): that one.
+if [ -n "${SD_XVFB_DISPLAY:-}" ]; then
+  DISPLAY=$SD_XVFB_DISPLAY
+  export DISPLAY
+  unset WAYLAND_DISPLAY
+  exec "$@"
+fi
+
 fifo_dir=$(mktemp -d)
 trap 'kill "$xvfb_pid" 2>/dev/null; wait "$xvfb_pid" 2>/dev/null; rm -rf "$fifo_dir"' EXIT INT TERM
 mkfifo "$fifo_dir/display"
