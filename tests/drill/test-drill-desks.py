@@ -85,14 +85,26 @@ def play(pid, db):
     xdotool('windowfocus', '--sync', window)
     # With one inject in the strip Alt+A presses its 確認; with several it
     # goes to the first, and Enter presses it.
+    # The machine plays on meanwhile (a second of the day takes a
+    # millisecond), so each press is waited for, up to a deadline, rather
+    # than for a fixed second.
     for key, state in (('alt+a', 'acknowledged'), ('alt+d', 'done')):
         before = list(s01_injects(db).values()).count(state)
-        xdotool('key', key)
-        time.sleep(1)
-        if list(s01_injects(db).values()).count(state) == before:
-            xdotool('key', 'Return')
-            time.sleep(1)
+        for press in (key, 'Return'):
+            xdotool('key', press)
+            if wait_for(lambda: list(s01_injects(db).values()).count(state) > before, 5):
+                break
     return s01_injects(db)
+
+
+def wait_for(condition, seconds):
+    """Whether CONDITION held within SECONDS (asked every 0.1 s)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
 
 
 def main():
