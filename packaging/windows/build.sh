@@ -61,6 +61,7 @@ if [ "${1:-}" = --test ]; then
   # instead of 1 to 4.
   export WINEPREFIX="$build/wine" WINEDEBUG=-all SD_WINE_READY=1
   /usr/lib/wine/wineserver64 -k 2> /dev/null || true
+  mkdir -p "$WINEPREFIX"  # a fresh build's prefix: the server needs its folder, wineboot fills it
   /usr/lib/wine/wineserver64 -p < /dev/null > /dev/null 2>&1
   trap '/usr/lib/wine/wineserver64 -k' EXIT
   /usr/lib/wine/wine64 wineboot --init < /dev/null > /dev/null 2>&1
