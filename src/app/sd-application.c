@@ -206,21 +206,17 @@ sd_application_activate (GApplication *app)
   path = g_strdup (self->db_path);
   if (path == NULL && self->settings != NULL)
     path = g_settings_get_string (self->settings, "database");
-  if ((path == NULL || *path == '\0') && self->kiosk)
+  if (path == NULL || *path == '\0')
     {
-      /* The database "kiosk setup" made: /var/lib/shelterdesk, or
-       * %PROGRAMDATA%\ShelterDesk on Windows (whose kiosk modes start
-       * "shelterdesk.exe --kiosk" with nothing else to say). */
-      g_autofree char *dir = sd_platform_get_site_dir (SD_LOCALSTATEDIR);
+      /* A kiosk: the database "kiosk setup" made, in /var/lib/shelterdesk
+       * or %PROGRAMDATA%\ShelterDesk (Windows' kiosk modes start
+       * "shelterdesk.exe --kiosk" with nothing else to say).  Otherwise
+       * the user's own. */
+      g_autofree char *dir = self->kiosk ? sd_platform_get_site_dir (SD_LOCALSTATEDIR)
+                                         : g_build_filename (g_get_user_data_dir (), "shelterdesk", NULL);
 
-      g_free (path);
-      path = g_build_filename (dir, "site.sqlite", NULL);
-    }
-  else if (path == NULL || *path == '\0')
-    {
-      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "shelterdesk", NULL);
-
-      g_mkdir_with_parents (dir, 0700);
+      if (!self->kiosk)
+        g_mkdir_with_parents (dir, 0700);
       g_free (path);
       path = g_build_filename (dir, "site.sqlite", NULL);
     }

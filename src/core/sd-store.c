@@ -850,17 +850,6 @@ query_int (sqlite3     *db,
   return rc == SQLITE_OK;
 }
 
-/* Whether this account can write PATH and the folder it is in (WAL
- * makes its -wal and -shm files there). */
-static gboolean
-is_writable (const char *path,
-             gboolean    exists)
-{
-  gboolean on_medium;
-
-  return sd_platform_can_write (path, exists, &on_medium);
-}
-
 static gboolean
 check_writable (const char  *path,
                 gboolean     exists,
@@ -999,6 +988,7 @@ open_file (SdStore          *self,
 {
   g_autofree char *name = g_path_get_basename (self->path);
   gboolean exists = g_file_test (self->path, G_FILE_TEST_EXISTS);
+  gboolean on_medium;
   int sqlite_flags;
   int user_version = 0, app_id = 0, n_tables = 0;
   int rc;
@@ -1030,7 +1020,9 @@ open_file (SdStore          *self,
   if (!exists && !sd_private_file_create (self->path, error))
     return FALSE;
 
-  if (self->read_only && !is_writable (self->path, TRUE))
+  /* WAL makes its -wal and -shm files beside the file: a folder this
+   * account cannot write needs the immutable open too. */
+  if (self->read_only && !sd_platform_can_write (self->path, TRUE, &on_medium))
     {
       g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
 

@@ -24,7 +24,6 @@ main (void)
 
   if (GetDesktopWindow () == NULL || screen == NULL)
     return 1;
-  Sleep (INFINITE);
-  ReleaseDC (NULL, screen);
+  Sleep (INFINITE);  /* until the run's server ends it */
   return 0;
 }
