@@ -1574,6 +1574,29 @@ merge_fold (Merge         *m,
       result->rows_changed += changed;
       result->waiting += waiting;
     }
+  /* A parent deleted in the same batch as its children waited for them
+   * (parents come first): once more, children first, so that a person
+   * registered by mistake and removed with their household is gone at
+   * HQ too, not kept until the next batch. */
+  if (result->waiting > 0)
+    {
+      guint n = 0;
+
+      while (_sd_synced_table (n) != NULL)
+        n++;
+      result->waiting = 0;
+      while (n-- > 0)
+        {
+          gint64 changed = 0, waiting = 0;
+
+          table = _sd_synced_table (n);
+          if (!_sd_replay_apply_touched (m->store, table, _sd_synced_table_is_append_only (table), m->now,
+                                         &changed, &waiting, error))
+            return FALSE;
+          result->rows_changed += changed;
+          result->waiting += waiting;
+        }
+    }
   if (!_sd_derive_end (derive, error))
     return FALSE;
 
@@ -2065,6 +2088,81 @@ import_stream (SdStore       *store,
   return ok;
 }
 
+/* Reads the batch IN for STORE (SELF) with every check an import makes
+ * before it writes anything (CHECK_MARK: the exercise mark too), then
+ * hands each operation to FUNC.  The sender is only looked up (no
+ * fingerprint): nothing is written at STORE. */
+static gboolean
+read_batch (SdStore           *store,
+            const SdSyncSelf  *self,
+            GInputStream      *in,
+            gboolean           check_mark,
+            SdSyncImport      *result,
+            json_t           **header,
+            SdSyncOpFunc       func,
+            gpointer           user_data,
+            GCancellable      *cancellable,
+            GError           **error)
+{
+  g_autoptr(SdBatchReader) reader = sd_batch_reader_new (in, &self->receiver, cancellable, error);
+  g_autoptr(GError) local = NULL;
+  const json_t *h;
+  gint64 index = 0;
+
+  if (reader == NULL)
+    return FALSE;
+  h = sd_batch_reader_get_header (reader);
+  if (!check_header (store, self, h, check_mark, error) ||
+      !find_sender (store, self, sd_batch_reader_get_signer (reader), h, NULL, result, error))
+    return FALSE;
+  for (;;)
+    {
+      g_autoptr(json_t) json = NULL;
+      g_autofree char *packed = NULL;
+      SdSyncOp op;
+
+      if (!next_operation (reader, index + 1, &op, &json, &packed, cancellable, &local))
+        break;
+      ++index;
+      /* The merge checks the rest; what an op-log could not even hold
+       * is refused here. */
+      if (op.site == NULL || op.tbl == NULL || op.row_id == NULL || op.deletion != (op.packed == NULL))
+        return bad_operation (error, index);
+      if (!func (&op, index, user_data, error))
+        return FALSE;
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  result->operations = index;
+  if (header != NULL)
+    *header = json_incref ((json_t *) h);
+  return TRUE;
+}
+
+gboolean
+_sd_sync_read_batch (SdStore        *store,
+                     GBytes         *bytes,
+                     SdSyncImport   *result,
+                     json_t        **header,
+                     SdSyncOpFunc    func,
+                     gpointer        user_data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (bytes);
+  g_auto(SdSyncSelf) self = { 0 };
+  guint8 sha[crypto_hash_sha256_BYTES];
+
+  memset (result, 0, sizeof *result);
+  crypto_hash_sha256 (sha, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  result->sha256 = _sd_sync_hex (sha, sizeof sha);
+  return _sd_sync_load_self (store, &self, error) &&
+         read_batch (store, &self, in, TRUE, result, header, func, user_data, cancellable, error);
+}
+
 gboolean
 sd_sync_import_bytes (SdStore       *store,
                       GBytes        *bytes,
@@ -2196,6 +2294,15 @@ not_sent_to (SdStore  *receiver,
                  "of the site it was sent to."), sd_store_get_site_name (receiver));
 }
 
+static gboolean
+scratch_add_op (const SdSyncOp  *op,
+                gint64           index,
+                gpointer         user_data,
+                GError         **error)
+{
+  return scratch_add (user_data, op, error);
+}
+
 /* Reads the batch at PATH with the checks an import makes before it
  * writes anything (the exercise mark apart) and adds its changes to S. */
 static gboolean
@@ -2208,55 +2315,22 @@ batch_to_scratch (SdStore           *receiver,
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) in = g_file_read (file, cancellable, error);
-  g_autoptr(SdBatchReader) reader = NULL;
   g_autoptr(GError) local = NULL;
   SdSyncImport sender = { 0 };
-  const json_t *header;
-  gint64 index = 0;
   gboolean ok;
 
   if (in == NULL)
     return FALSE;
-  reader = sd_batch_reader_new (G_INPUT_STREAM (in), &self->receiver, cancellable, &local);
   /* Not the exercise mark: the replay is always an exercise, so a real
    * day replayed never flows back into live data. */
-  if (reader == NULL || !check_header (receiver, self, (header = sd_batch_reader_get_header (reader)), FALSE, &local))
-    {
-      if (g_error_matches (local, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_FOR_US) ||
-          g_error_matches (local, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_ADDRESSED))
-        not_sent_to (receiver, &local);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  /* With no fingerprint typed, the sender is only looked up: nothing is
-   * written at the receiver. */
-  ok = find_sender (receiver, self, sd_batch_reader_get_signer (reader), header, NULL, &sender, error);
+  ok = read_batch (receiver, self, G_INPUT_STREAM (in), FALSE, &sender, NULL, scratch_add_op, s, cancellable, &local);
   sd_sync_import_clear (&sender);
-  if (!ok)
-    return FALSE;
-
-  for (;;)
-    {
-      g_autoptr(json_t) json = NULL;
-      g_autofree char *packed = NULL;
-      SdSyncOp op;
-
-      if (!next_operation (reader, index + 1, &op, &json, &packed, cancellable, &local))
-        break;
-      ++index;
-      /* The replay's merge checks the rest, as an import's does; what
-       * the scratch op-log could not even hold is refused here. */
-      if (op.site == NULL || op.tbl == NULL || op.row_id == NULL || op.deletion != (op.packed == NULL))
-        return bad_operation (error, index);
-      if (!scratch_add (s, &op, error))
-        return FALSE;
-    }
+  if (g_error_matches (local, SD_BATCH_ERROR, SD_BATCH_ERROR_NOT_FOR_US) ||
+      g_error_matches (local, SD_SYNC_ERROR, SD_SYNC_ERROR_NOT_ADDRESSED))
+    not_sent_to (receiver, &local);
   if (local != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  return TRUE;
+    g_propagate_error (error, g_steal_pointer (&local));
+  return ok;
 }
 
 gboolean

@@ -1005,6 +1005,28 @@ test_duplicates_into_a_crowd (void)
 /* A kiosk carries another kiosk's changes to HQ, which keep their
  * origin; importing them captures nothing as HQ's own, and HQ's clock
  * moves past what it received. */
+/* A person registered by mistake and removed with their household in
+ * one batch: the household's deletion waits for its member (parents
+ * come first) and is made in the same merge, not at the next batch. */
+static void
+test_parent_deleted_with_children (void)
+{
+  g_autoptr(GError) error = NULL;
+  SdSyncStatus status;
+  Run run;
+
+  run_open (&run, 8);
+  hq_registers_a_person (&run);
+  sd_sync_test_write (run.sites[1], "DELETE FROM persons WHERE id = '" PERSON "';"
+                                    "DELETE FROM households WHERE id = '" HOUSEHOLD "'");
+  exchange (&run, 1, 0);
+  g_assert_null (value_at (&run, 0, "SELECT id FROM persons WHERE id = '" PERSON "'"));
+  g_assert_null (value_at (&run, 0, "SELECT id FROM households WHERE id = '" HOUSEHOLD "'"));
+  g_assert_true (sd_sync_get_status (run.sites[0], &status, &error));
+  g_assert_cmpuint (status.rows_waiting, ==, 0);
+  run_close (&run);
+}
+
 static void
 test_relay (void)
 {
@@ -1056,6 +1078,7 @@ main (int    argc,
   g_test_add_func ("/sync/merge/duplicates", test_duplicates);
   g_test_add_func ("/sync/merge/duplicates-into-a-crowd", test_duplicates_into_a_crowd);
   g_test_add_func ("/sync/merge/relay", test_relay);
+  g_test_add_func ("/sync/merge/parent-deleted-with-children", test_parent_deleted_with_children);
   g_test_add_func ("/sync/merge/property", test_property);
   status = g_test_run ();
   for (guint s = 0; s < N_SITES; s++)
