@@ -2095,27 +2095,43 @@ read_schema (sqlite3 *db)
   return schema;
 }
 
+sqlite3 *
+_sd_schema_reference_db (GError **error)
+{
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not open a database in memory."));
+      sqlite3_close (db);
+      return NULL;
+    }
+  /* An empty database: the functions are named, never called. */
+  sqlite3_create_function (db, "sd_search_keys", 4, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+  sqlite3_create_function (db, "sd_txn", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
+  _sd_oplog_register_functions (db);
+  if (!_sd_migrate (db, 0, SD_SCHEMA_VERSION, error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+  return db;
+}
+
 static gpointer
 build_expected_schema (gpointer data)
 {
   g_autoptr(GError) error = NULL;
   GHashTable *schema = NULL;
-  sqlite3 *db = NULL;
+  sqlite3 *db = _sd_schema_reference_db (&error);
 
-  if (sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
-    {
-      /* An empty database: the functions are named, never called. */
-      sqlite3_create_function (db, "sd_search_keys", 4, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
-      sqlite3_create_function (db, "sd_hlc", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
-      sqlite3_create_function (db, "sd_site", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
-      sqlite3_create_function (db, "sd_capture", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
-      sqlite3_create_function (db, "sd_txn", 0, SQLITE_UTF8, NULL, stub_search_keys_cb, NULL, NULL);
-      _sd_oplog_register_functions (db);
-      if (_sd_migrate (db, 0, SD_SCHEMA_VERSION, &error))
-        schema = read_schema (db);
-      else
-        g_critical ("The schema does not build: %s", error->message);
-    }
+  if (db != NULL)
+    schema = read_schema (db);
+  else
+    g_critical ("The schema does not build: %s", error->message);
   sqlite3_close (db);
   return schema;
 }

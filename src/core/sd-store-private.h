@@ -108,6 +108,10 @@ gboolean      _sd_migrate            (sqlite3     *db,
                                       int          from_version,
                                       int          to_version,
                                       GError     **error);
+/* A database in memory with this build's schema and nothing in it: the
+ * reference that check compares with and the PostgreSQL schema is made
+ * from (src/core/pg/sd-pg-schema.c).  sqlite3_close () it. */
+sqlite3      *_sd_schema_reference_db (GError    **error);
 /* Every table, index, view and trigger is exactly what this build makes. */
 gboolean      _sd_check_schema       (sqlite3     *db,
                                       GError     **error);

@@ -137,4 +137,26 @@ gboolean  _sd_sync_op_from_json   (json_t        *json,
                                    SdSyncOp      *op,
                                    char         **packed);
 
+/* One operation of a batch read by _sd_sync_read_batch (), the INDEX-th. */
+typedef gboolean (*SdSyncOpFunc) (const SdSyncOp  *op,
+                                  gint64           index,
+                                  gpointer         user_data,
+                                  GError         **error);
+
+/* Reads the batch BYTES sent to STORE's site, checked as an import checks
+ * it (sealed to this site, signed by an enrolled, unrevoked site of its
+ * deployment, a schema this build knows, the exercise mark), and hands
+ * each operation to FUNC, the payload proved whole as it goes: the
+ * receiver that stores into PostgreSQL (src/core/pg) reads batches with
+ * it.  Writes nothing at STORE; RESULT gets the hash, the sender and the
+ * count; *HEADER (when not NULL) a reference to the header. */
+gboolean  _sd_sync_read_batch     (SdStore       *store,
+                                   GBytes        *bytes,
+                                   SdSyncImport  *result,
+                                   json_t       **header,
+                                   SdSyncOpFunc   func,
+                                   gpointer       user_data,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
 G_END_DECLS

@@ -1,0 +1,78 @@
+/* sd-pg-store.h: a deployment's data in PostgreSQL, for a headquarters beyond one machine.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * docs/deploy-hq-postgres.md says how HQ runs it.  PostgreSQL holds what
+ * an HQ's SQLite file would: every site's op-log, each synced table as
+ * the op-log makes it, and the state derived from the events, so that
+ * sd_pg_store_canonical_dump () gives, byte for byte, the text
+ * sd_sync_canonical_dump () gives for a SQLite site holding the same
+ * changes.  Batches are checked with the HQ site's keys (an SdStore, its
+ * SQLite file), then streamed with COPY and merged by set-based SQL, one
+ * transaction per batch: several receivers, on one machine or many, may
+ * merge into one database at once.
+ */
+#pragma once
+
+#include "sd-store.h"
+#include "sd-sync.h"
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define SD_PG_ERROR (sd_pg_error_quark ())
+GQuark sd_pg_error_quark (void);
+
+typedef enum {
+  SD_PG_ERROR_CONNECT,         /* no connection: wrong string, server down, refused */
+  SD_PG_ERROR_SCHEMA,          /* a database of another schema version, or not ShelterDesk's */
+  SD_PG_ERROR_LOST,            /* the connection broke mid-work: nothing of it was kept; retry */
+  SD_PG_ERROR_REFUSED,         /* the batch contradicts what is held (a cloned site), or names what no table has */
+  SD_PG_ERROR_FAILED,          /* any other error of the server, with its SQLSTATE */
+} SdPgError;
+
+#define SD_TYPE_PG_STORE (sd_pg_store_get_type ())
+G_DECLARE_FINAL_TYPE (SdPgStore, sd_pg_store, SD, PG_STORE, GObject)
+
+/* Connects with CONNINFO (a libpq connection string or URI; "" takes
+ * libpq's environment and service file) and checks the schema: an empty
+ * database gets this build's, one of an older ShelterDesk is brought up
+ * to date, anything else is refused with SD_PG_ERROR_SCHEMA. */
+SdPgStore  *sd_pg_store_open             (const char     *conninfo,
+                                          GError        **error);
+
+/* "host=… dbname=…" of the connection, without its password: for messages. */
+const char *sd_pg_store_get_description  (SdPgStore      *self);
+
+/* Merges the batch BYTES, sent to IDENTITY's site (HQ's SQLite file,
+ * whose keys open it and whose enrolled sites may sign it): checked
+ * exactly as sd_sync_import_bytes () checks it, then stored in one
+ * transaction.  A batch already merged (by any receiver) changes nothing
+ * and says so.  RESULT as sd_sync_import_bytes () fills it (operations,
+ * applied, already_had, rows_changed). */
+gboolean    sd_pg_store_import_bytes     (SdPgStore      *self,
+                                          SdStore        *identity,
+                                          GBytes         *bytes,
+                                          SdSyncImport   *result,
+                                          GCancellable   *cancellable,
+                                          GError        **error);
+
+/* Merges every change of SOURCE's op-log made by ORIGIN (a site id; NULL:
+ * by any site) that PostgreSQL does not hold: HQ's own changes
+ * (roll-calls, merged records), or a whole SQLite HQ moving to
+ * PostgreSQL.  Transactions of at most 100 000 changes each; RESULT
+ * adds them up. */
+gboolean    sd_pg_store_take_oplog       (SdPgStore      *self,
+                                          SdStore        *source,
+                                          const char     *origin,
+                                          SdSyncImport   *result,
+                                          GCancellable   *cancellable,
+                                          GError        **error);
+
+/* As sd_sync_canonical_dump (). */
+char       *sd_pg_store_canonical_dump   (SdPgStore      *self,
+                                          GError        **error);
+
+G_END_DECLS
