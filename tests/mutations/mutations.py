@@ -625,4 +625,22 @@ MUTATIONS = [
         "suites": ["drill"],
         "caught_by": ["drill"],
     },
+    {
+        "name": "pg-last-writer-ignored",
+        "file": "src/core/pg/sd-pg-merge.c",
+        "find": "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id);",
+        "replace": "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id) OR TRUE;",
+        "breaks": "PostgreSQL takes whichever change of a field arrives last, not the newest by (HLC, site): HQs that merged in other orders disagree (issue 20)",
+        "suites": ["pg"],
+        "caught_by": ["sync-merge-pg", "test-pg"],
+    },
+    {
+        "name": "pg-recreated-row-keeps-old-fields",
+        "file": "src/core/pg/sd-pg-merge.c",
+        "find": "(r.deleted = '' OR lpad (c.hlc::text, 20, '0') || c.site_id >= r.created)) v ",
+        "replace": "(TRUE OR lpad (c.hlc::text, 20, '0') || c.site_id >= r.created)) v ",
+        "breaks": "a row deleted and made again in PostgreSQL keeps the fields written before its deletion (issue 20)",
+        "suites": ["pg"],
+        "caught_by": ["sync-merge-pg"],
+    },
 ]

@@ -17,6 +17,10 @@
  */
 #include "sd-sync-test.h"
 #include "sd-json.h"
+#ifdef SD_TEST_PG
+#include "sd-pg-private.h"
+#include "sd-test-pg.h"
+#endif
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -37,7 +41,138 @@ typedef struct {
   guint    seed;
   GPtrArray *in_transit;  /* Transit* */
   guint    ids;
+#ifdef SD_TEST_PG
+  /* HQ in PostgreSQL as well (suite pg): every batch HQ's file merges,
+   * queued and merged into PostgreSQL at other moments, in another order
+   * (PG_RAND, so that the histories are the sync suite's, seed for seed). */
+  SdPgStore *pg;
+  GPtrArray *pg_queue;  /* GBytes */
+  GRand     *pg_rand;
+#endif
 } Run;
+
+#ifdef SD_TEST_PG
+static SdTestPg *pg_cluster;
+static char *pg_conninfo;
+static guint pg_merges, pg_takes;
+
+static void
+pg_take_hq (Run        *run,
+            const char *origin)
+{
+  g_autoptr(GError) error = NULL;
+  SdSyncImport result = { 0 };
+
+  if (!sd_pg_store_take_oplog (run->pg, run->sites[0], origin, &result, NULL, &error))
+    g_error ("seed %u: PostgreSQL could not take HQ's changes: %s", run->seed, error->message);
+  sd_sync_import_clear (&result);
+  pg_takes++;
+}
+
+/* Merges the queued batch INDEX into PostgreSQL. */
+static void
+pg_merge_queued (Run   *run,
+                 guint  index)
+{
+  g_autoptr(GBytes) bytes = g_bytes_ref (g_ptr_array_index (run->pg_queue, index));
+  g_autoptr(GError) error = NULL;
+  SdSyncImport result = { 0 };
+
+  g_ptr_array_remove_index_fast (run->pg_queue, index);
+  if (!sd_pg_store_import_bytes (run->pg, run->sites[0], bytes, &result, NULL, &error))
+    g_error ("seed %u: PostgreSQL refused a batch HQ took: %s", run->seed, error->message);
+  sd_sync_import_clear (&result);
+  pg_merges++;
+}
+
+static void
+pg_open (Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) truncate = g_string_new ("TRUNCATE oplog, sync_cells, sync_rows, sync_batches");
+  GPtrArray *tables;
+
+  if (pg_cluster == NULL)
+    return;
+  run->pg = sd_pg_store_open (pg_conninfo, &error);
+  g_assert_no_error (error);
+  tables = _sd_pg_schema_tables (&error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < tables->len; i++)
+    g_string_append_printf (truncate, ", \"%s\"", ((SdPgTable *) g_ptr_array_index (tables, i))->name);
+  g_assert_true (_sd_pg_exec (run->pg, "empty the database", truncate->str, &error));
+  run->pg_queue = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  run->pg_rand = g_rand_new_with_seed (run->seed * 7919u);
+  /* HQ as it was when it moved to PostgreSQL: the kiosks enrolled. */
+  pg_take_hq (run, NULL);
+}
+
+/* Now and then, a queued batch or HQ's own changes reach PostgreSQL. */
+static void
+pg_step (Run *run)
+{
+  int what = g_rand_int_range (run->pg_rand, 0, 10);
+
+  if (run->pg == NULL)
+    return;
+  if (what < 3 && run->pg_queue->len > 0)
+    pg_merge_queued (run, (guint) g_rand_int_range (run->pg_rand, 0, (gint32) run->pg_queue->len));
+  else if (what == 3)
+    pg_take_hq (run, sd_store_get_site_id (run->sites[0]));
+}
+
+/* Everything queued, in a random order, and HQ's own changes: the same
+ * dump as HQ's file. */
+static void
+pg_assert_converged (Run        *run,
+                     const char *hq_dump)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dump = NULL;
+
+  if (run->pg == NULL)
+    return;
+  while (run->pg_queue->len > 0)
+    pg_merge_queued (run, (guint) g_rand_int_range (run->pg_rand, 0, (gint32) run->pg_queue->len));
+  pg_take_hq (run, sd_store_get_site_id (run->sites[0]));
+  dump = sd_pg_store_canonical_dump (run->pg, &error);
+  g_assert_no_error (error);
+  if (g_strcmp0 (dump, hq_dump) != 0)
+    {
+      g_autofree char *a = g_build_filename (g_get_tmp_dir (), "sd-sync-hq.dump", NULL);
+      g_autofree char *b = g_build_filename (g_get_tmp_dir (), "sd-sync-postgres.dump", NULL);
+
+      g_file_set_contents (a, hq_dump, -1, NULL);
+      g_file_set_contents (b, dump, -1, NULL);
+      g_error ("seed %u: PostgreSQL differs from HQ (dumps in %s and %s); replay with SD_SYNC_SEED=%u", run->seed, a, b,
+               run->seed);
+    }
+}
+
+static void
+pg_close (Run *run)
+{
+  g_clear_object (&run->pg);
+  g_clear_pointer (&run->pg_queue, g_ptr_array_unref);
+  g_clear_pointer (&run->pg_rand, g_rand_free);
+}
+#else
+static void pg_open (Run *run) { }
+static void pg_step (Run *run) { }
+static void pg_assert_converged (Run *run, const char *hq_dump) { }
+static void pg_close (Run *run) { }
+#endif
+
+/* A batch HQ's file merged, for PostgreSQL too. */
+static void
+pg_queue_batch (Run    *run,
+                GBytes *bytes)
+{
+#ifdef SD_TEST_PG
+  if (run->pg != NULL)
+    g_ptr_array_add (run->pg_queue, g_bytes_ref (bytes));
+#endif
+}
 
 typedef struct {
   guint   to;
@@ -103,11 +238,13 @@ run_open (Run   *run,
       run->clock[s] = 1893456000000 + 1000 * g_rand_int_range (run->rand, 0, 3);
       sd_store_set_clock (run->sites[s], site_clock, &run->clock[s]);
     }
+  pg_open (run);
 }
 
 static void
 run_close (Run *run)
 {
+  pg_close (run);
   for (guint s = 0; s < N_SITES; s++)
     sd_sync_test_remove (&run->sites[s], run->dir, site_file (s));
   g_rmdir (run->dir);
@@ -391,6 +528,8 @@ deliver (Run   *run,
 
   if (!sd_sync_import_bytes (run->sites[t->to], t->bytes, NULL, &result, NULL, &error))
     g_error ("seed %u: import refused: %s", run->seed, error->message);
+  if (t->to == 0)
+    pg_queue_batch (run, t->bytes);
   if (result.clamped > 0 || result.conflicts < 0)
     g_error ("seed %u: a clock was clamped", run->seed);
   sd_sync_import_clear (&result);
@@ -496,6 +635,7 @@ random_step (Run *run)
   for (guint s = 0; s < N_SITES; s++)
     run->clock[s] += g_rand_boolean (run->rand) ? 1000 * g_rand_int_range (run->rand, 0, 2)
                                                 : g_rand_int_range (run->rand, 0, 1500);
+  pg_step (run);
 
   if (what < 18)
     register_household (run, site);
@@ -559,6 +699,7 @@ assert_converged (Run *run)
     {
       g_autoptr(GBytes) b = sd_sync_test_export (run->sites[s], "hq");
       sd_sync_test_import (run->sites[0], b, NULL);
+      pg_queue_batch (run, b);
     }
   for (guint s = 1; s < N_SITES; s++)
     {
@@ -567,6 +708,7 @@ assert_converged (Run *run)
     }
 
   hq_dump = sd_sync_test_dump (run->sites[0]);
+  pg_assert_converged (run, hq_dump);
   for (guint s = 0; s < N_SITES; s++)
     {
       g_autofree char *dump = sd_sync_test_dump (run->sites[s]);
@@ -633,6 +775,11 @@ test_property (void)
     }
   g_test_message ("%u seeded runs converged, with %u merges at HQ, %u safety answers and %u support reports", runs,
                   merges_made, answers_made, reports_made);
+#ifdef SD_TEST_PG
+  g_test_message ("PostgreSQL: %u batches merged, HQ's changes taken %u times, the same dump as HQ every run",
+                  pg_merges, pg_takes);
+  g_assert_true (pg_cluster == NULL || runs < 50 || pg_merges > runs);
+#endif
   g_assert_true (runs < 50 || reports_made > 0);
   g_assert_true (runs < 50 || merges_made > 0);
   g_assert_true (runs < 50 || answers_made > 0);
@@ -1067,6 +1214,11 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+#ifdef SD_TEST_PG
+  pg_cluster = sd_test_pg_start ();
+  if (pg_cluster != NULL)
+    pg_conninfo = sd_test_pg_new_database (pg_cluster, "property");
+#endif
   template_dir = g_dir_make_tmp ("sd-sync-template-XXXXXX", NULL);
   sd_sync_test_make_deployment (template_dir, SD_SYNC_TEST_KIOSKS);
   g_test_add_func ("/sync/merge/same-hlc", test_same_hlc);
@@ -1087,5 +1239,9 @@ main (int    argc,
       g_unlink (path);
     }
   g_rmdir (template_dir);
+#ifdef SD_TEST_PG
+  sd_test_pg_stop (pg_cluster);
+  g_free (pg_conninfo);
+#endif
   return status;
 }
