@@ -632,7 +632,7 @@ MUTATIONS = [
         "replace": "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id) OR TRUE;",
         "breaks": "PostgreSQL takes whichever change of a field arrives last, not the newest by (HLC, site): HQs that merged in other orders disagree (issue 20)",
         "suites": ["pg"],
-        "caught_by": ["sync-merge-pg", "test-pg"],
+        "caught_by": ["sync-merge-pg"],
     },
     {
         "name": "pg-recreated-row-keeps-old-fields",

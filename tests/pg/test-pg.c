@@ -387,7 +387,7 @@ test_merge_refused (Fixture *f, gconstpointer data)
   pg_import (f->store, f->sites.hq, original, NULL);
   g_free (before), before = pg_dump (f->store);
   g_assert_false (sd_pg_store_import_bytes (f->store, f->sites.hq, copied, &result, NULL, &error));
-  g_assert_error (error, SD_PG_ERROR, SD_PG_ERROR_REFUSED);
+  g_assert_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE);
   g_assert_nonnull (strstr (error->message, "copied disk"));
   sd_sync_import_clear (&result);
   after = pg_dump (f->store);

@@ -89,7 +89,7 @@ static void
 pg_open (Run *run)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) truncate = g_string_new ("TRUNCATE oplog, sync_cells, sync_rows, sync_batches");
+  g_autoptr(GString) truncate = g_string_new ("TRUNCATE oplog, sync_cells, sync_rows, sync_batches, sync_holds");
   GPtrArray *tables;
 
   if (pg_cluster == NULL)

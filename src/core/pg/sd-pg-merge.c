@@ -234,7 +234,7 @@ check_staged (SdPgStore  *pg,
   if (bad != 0)
     {
       if (bad > 0)
-        g_set_error (error, SD_PG_ERROR, SD_PG_ERROR_REFUSED,
+        g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
                      _("%lld changes of the batch name a table or field this ShelterDesk does not have, although "
                        "the batch is signed: nothing was merged; keep the file for HQ."), (long long) bad);
       return FALSE;
@@ -254,7 +254,7 @@ check_contradictions (SdPgStore  *pg,
   if (n != 0)
     {
       if (n > 0)
-        g_set_error (error, SD_PG_ERROR, SD_PG_ERROR_REFUSED,
+        g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_CLONED_SITE,
                      _("This batch holds %lld changes whose numbers another change of the same site already has: "
                        "two kiosks share one identity (a copied disk?). Nothing was merged; give one of them a new "
                        "identity (docs/sync.md)."), (long long) n);
@@ -383,6 +383,21 @@ merge_staged (SdPgStore     *pg,
                            "INSERT INTO sd_new SELECT * FROM ins", error);
   if (applied < 0 || !check_contradictions (pg, error))
     return FALSE;
+  /* What is held of each origin without a hole moves on from where it
+   * was, along the changes now held (never past a hole).  Two receivers
+   * at once may leave it short: it is only ever too low, which a kiosk
+   * answers by sending again, and the next batch moves it on. */
+  if (applied > 0 &&
+      !_sd_pg_exec (pg, _("merge the batch"),
+                    "INSERT INTO sync_holds (site_id, seq) SELECT DISTINCT site_id, 0 FROM sd_new "
+                    "  ORDER BY site_id ON CONFLICT DO NOTHING;"
+                    "UPDATE sync_holds h SET seq = (SELECT min (o.seq) FROM oplog o WHERE o.site_id = h.site_id "
+                    "    AND o.seq > h.seq AND NOT EXISTS (SELECT 1 FROM oplog p WHERE p.site_id = o.site_id "
+                    "      AND p.seq = o.seq + 1)) "
+                    "  WHERE h.site_id IN (SELECT site_id FROM sd_new) "
+                    "    AND EXISTS (SELECT 1 FROM oplog o WHERE o.site_id = h.site_id AND o.seq = h.seq + 1)",
+                    error))
+    return FALSE;
   result->applied += applied;
   result->already_had += count_of (pg, _("merge the batch"), "SELECT count (*) FROM sd_stage", error) - applied;
   if (applied == 0)
@@ -426,6 +441,20 @@ merge_staged (SdPgStore     *pg,
         return FALSE;
     }
   return _sd_pg_exec (pg, _("merge the batch"), states_sql, error);
+}
+
+char *
+sd_pg_store_get_holds (SdPgStore  *self,
+                       GError    **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), NULL);
+
+  res = _sd_pg_query (self, _("read what is held"),
+                      "SELECT coalesce (json_object_agg (site_id, seq ORDER BY site_id), '{}')::text "
+                      "FROM sync_holds WHERE seq > 0", 0, NULL, error);
+  return res != NULL ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
 }
 
 /* ---- one transaction, tried again when two receivers collide ---- */

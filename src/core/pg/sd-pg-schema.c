@@ -268,6 +268,10 @@ static const char common_sql[] =
   "  created text COLLATE \"C\" NOT NULL,"
   "  deleted text COLLATE \"C\" NOT NULL,"
   "  PRIMARY KEY (tbl, row_id));\n"
+  /* Per origin, the highest sequence number below the first hole. */
+  "CREATE TABLE IF NOT EXISTS sync_holds ("
+  "  site_id text COLLATE \"C\" PRIMARY KEY,"
+  "  seq bigint NOT NULL);\n"
   "CREATE TABLE IF NOT EXISTS sync_batches ("
   "  sha256 text COLLATE \"C\" PRIMARY KEY,"
   "  from_site text COLLATE \"C\" NOT NULL,"

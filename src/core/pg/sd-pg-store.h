@@ -29,7 +29,6 @@ typedef enum {
   SD_PG_ERROR_CONNECT,         /* no connection: wrong string, server down, refused */
   SD_PG_ERROR_SCHEMA,          /* a database of another schema version, or not ShelterDesk's */
   SD_PG_ERROR_LOST,            /* the connection broke mid-work: nothing of it was kept; retry */
-  SD_PG_ERROR_REFUSED,         /* the batch contradicts what is held (a cloned site), or names what no table has */
   SD_PG_ERROR_FAILED,          /* any other error of the server, with its SQLSTATE */
 } SdPgError;
 
@@ -50,7 +49,8 @@ const char *sd_pg_store_get_description  (SdPgStore      *self);
  * whose keys open it and whose enrolled sites may sign it): checked
  * exactly as sd_sync_import_bytes () checks it, then stored in one
  * transaction.  A batch already merged (by any receiver) changes nothing
- * and says so.  RESULT as sd_sync_import_bytes () fills it (operations,
+ * and says so.  Refused as an import refuses it (SD_SYNC_ERROR,
+ * SD_BATCH_ERROR: a cloned site, a change no table has), or SD_PG_ERROR.  RESULT as sd_sync_import_bytes () fills it (operations,
  * applied, already_had, rows_changed). */
 gboolean    sd_pg_store_import_bytes     (SdPgStore      *self,
                                           SdStore        *identity,
@@ -69,6 +69,12 @@ gboolean    sd_pg_store_take_oplog       (SdPgStore      *self,
                                           const char     *origin,
                                           SdSyncImport   *result,
                                           GCancellable   *cancellable,
+                                          GError        **error);
+
+/* What PostgreSQL holds of each origin without a hole, as
+ * sd_sync_get_holds () says it of a SQLite site: a JSON object, site id
+ * → the highest sequence number below the first hole. */
+char       *sd_pg_store_get_holds        (SdPgStore      *self,
                                           GError        **error);
 
 /* As sd_sync_canonical_dump (). */
