@@ -13,6 +13,7 @@
 
 #include "sd-core.h"
 #include "sd-json.h"
+#include "sd-sync-server.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +71,19 @@ SdStore  *sd_cli_open_damaged_store (SdCli        *cli,
                                      GError      **error);
 
 /* sd-cli-site.c, sd-cli-shelter.c, sd-cli-staff.c */
+/* HQ in PostgreSQL (sd-cli-pg.c; sd-cli-pg-none.c in a build without
+ * libpq refuses with a message): the store, a batch file merged into it
+ * with HQ's own changes, and the receiver storing into it. */
+GObject  *sd_cli_pg_open          (const char    *conninfo,
+                                   GError       **error);
+gboolean  sd_cli_pg_import_file   (GObject       *pg,
+                                   SdStore       *hq,
+                                   const char    *path,
+                                   SdSyncImport  *result,
+                                   GError       **error);
+void      sd_cli_pg_serve         (GObject       *pg,
+                                   SdSyncServer  *server);
+
 gboolean  sd_cli_run_init         (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_info         (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_check        (SdCli *cli, GStrv *args, GError **error);

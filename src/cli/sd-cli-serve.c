@@ -117,7 +117,8 @@ sd_cli_run_serve (SdCli   *cli,
 {
   g_autoptr(SdSyncServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *url = NULL;
+  g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *url = NULL, *conninfo = NULL;
+  g_autoptr(GObject) pg = NULL;
   gint64 max_bytes = 0, max_requests = 0, timeout = 0;
   gboolean json = FALSE, safety_only = FALSE;
   const char *path;
@@ -134,6 +135,9 @@ sd_cli_run_serve (SdCli   *cli,
       N_("Seconds a client may wait without sending before it is dropped (default 15)"), N_("SECONDS") },
     { "safety-only", 0, 0, G_OPTION_ARG_NONE, &safety_only,
       N_("Serve only the staff safety form (/safety), from any site’s database: a shelter’s own LAN"), NULL },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo,
+      N_("Store the batches in this PostgreSQL database (a connection string, or “service=NAME”); the database "
+         "given stays HQ’s keys and its desk"), N_("CONNINFO") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -159,8 +163,21 @@ sd_cli_run_serve (SdCli   *cli,
       return FALSE;
     }
 
+  if (conninfo != NULL && safety_only)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("--pg stores batches; --safety-only receives none. Give one or the other."));
+      return FALSE;
+    }
+  /* Opened now, so that a wrong connection string or schema is said at
+   * once, not at the first batch. */
+  if (conninfo != NULL && (pg = sd_cli_pg_open (conninfo, error)) == NULL)
+    return FALSE;
+
   server = sd_sync_server_new (path);
   sd_sync_server_set_safety_only (server, safety_only);
+  if (pg != NULL)
+    sd_cli_pg_serve (pg, server);
   if (max_bytes > 0)
     sd_sync_server_set_max_bytes (server, (guint64) max_bytes);
   if (max_requests > 0)

@@ -183,18 +183,30 @@ sd_cli_run_batch_import (SdCli   *cli,
                          GError **error)
 {
   g_autoptr(SdStore) store = NULL;
-  g_autofree char *enrol = NULL;
+  g_autofree char *enrol = NULL, *conninfo = NULL;
+  g_autoptr(GObject) pg = NULL;
   g_autoptr(json_t) root = NULL;
   json_t *files;
   gint64 applied = 0, refused = 0;
   const GOptionEntry entries[] = {
     { "enrol", 0, 0, G_OPTION_ARG_STRING, &enrol,
       N_("At HQ: enrol the new kiosk whose screen shows this key fingerprint"), N_("FINGERPRINT") },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo,
+      N_("At HQ: merge into this PostgreSQL database, HQ’s database giving the keys"), N_("CONNINFO") },
     G_OPTION_ENTRY_NULL
   };
 
-  if (!sd_cli_parse_args (cli, entries, args, 1, G_MAXUINT, error) ||
-      (store = sd_cli_open_store (cli, TRUE, error)) == NULL)
+  if (!sd_cli_parse_args (cli, entries, args, 1, G_MAXUINT, error))
+    return FALSE;
+  if (conninfo != NULL && enrol != NULL)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("Enrol a kiosk into HQ’s own database first (without --pg): PostgreSQL takes batches from "
+                     "enrolled kiosks only."));
+      return FALSE;
+    }
+  if ((store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
+      (conninfo != NULL && (pg = sd_cli_pg_open (conninfo, error)) == NULL))
     return FALSE;
   files = json_array ();
   root = json_pack ("{s:o}", "files", files);
@@ -204,7 +216,8 @@ sd_cli_run_batch_import (SdCli   *cli,
       SdSyncImport result = { 0 };
       json_t *entry;
 
-      if (sd_sync_import_file (store, (*args)[i], enrol, &result, NULL, &local))
+      if (pg != NULL ? sd_cli_pg_import_file (pg, store, (*args)[i], &result, &local)
+                     : sd_sync_import_file (store, (*args)[i], enrol, &result, NULL, &local))
         {
           entry = json_pack ("{s:s, s:s, s:s, s:s?, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}",
                              "file", (*args)[i], "result", result.already_imported ? "already-imported" : "imported",

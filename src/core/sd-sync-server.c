@@ -303,6 +303,9 @@ struct _SdSyncServer
   guint            timeout;
   GTlsCertificate *certificate;
   gboolean         safety_only;     /* the web form alone, on any site */
+  SdSyncServerImportFunc import_func;  /* NULL: HQ's file */
+  gpointer         import_data;
+  GDestroyNotify   import_destroy;
 
   /* The listening side (the thread that started it) */
   GSocketService  *service;
@@ -690,8 +693,10 @@ run_import (SdSyncServer *self,
 
   if (exercise_outage (self, job, NULL))
     return;
-  if (!sd_sync_import_bytes (self->store, job->body, NULL, &result, NULL, &error) ||
-      (holds = sd_sync_get_holds (self->store, &error)) == NULL)
+  if (self->import_func != NULL
+      ? !self->import_func (self->store, job->body, &result, &holds, self->import_data, &error)
+      : (!sd_sync_import_bytes (self->store, job->body, NULL, &result, NULL, &error) ||
+         (holds = sd_sync_get_holds (self->store, &error)) == NULL))
     {
       job->result = "refused";
       job->from_site = g_strdup (result.from_site);
@@ -1651,6 +1656,22 @@ sd_sync_server_get_safety_only (SdSyncServer *self)
 }
 
 void
+sd_sync_server_set_import_func (SdSyncServer           *self,
+                                SdSyncServerImportFunc  func,
+                                gpointer                user_data,
+                                GDestroyNotify          destroy)
+{
+  g_return_if_fail (SD_IS_SYNC_SERVER (self));
+  g_return_if_fail (self->pool == NULL);
+
+  if (self->import_destroy != NULL)
+    self->import_destroy (self->import_data);
+  self->import_func = func;
+  self->import_data = user_data;
+  self->import_destroy = destroy;
+}
+
+void
 sd_sync_server_set_timeout (SdSyncServer *self,
                             guint         seconds)
 {
@@ -1895,6 +1916,8 @@ sd_sync_server_finalize (GObject *object)
   SdSyncServer *self = SD_SYNC_SERVER (object);
 
   g_free (self->db_path);
+  if (self->import_destroy != NULL)
+    self->import_destroy (self->import_data);
   g_clear_object (&self->certificate);
   g_clear_object (&self->listen_address);
   g_ptr_array_unref (self->conns);

@@ -9,6 +9,9 @@
  */
 #pragma once
 
+#include "sd-store.h"
+#include "sd-sync.h"
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -50,6 +53,23 @@ guint         sd_sync_server_get_timeout     (SdSyncServer  *self);
 void          sd_sync_server_set_safety_only (SdSyncServer  *self,
                                               gboolean       safety_only);
 gboolean      sd_sync_server_get_safety_only (SdSyncServer  *self);
+/* How the receiver stores a batch, in its worker thread: into HQ's
+ * SQLite file (by default), or elsewhere (PostgreSQL, src/core/pg).  HQ
+ * is HQ's database, whose keys open and check the batch.  FALSE with
+ * ERROR refuses it (an error of SD_SYNC_ERROR or SD_BATCH_ERROR gets its
+ * reason and status; any other is a failure the kiosk sends again
+ * later); else *HOLDS is what the store holds of each origin without a
+ * hole (a JSON object), for the answer.  Set before start. */
+typedef gboolean (*SdSyncServerImportFunc) (SdStore       *hq,
+                                            GBytes        *batch,
+                                            SdSyncImport  *result,
+                                            char         **holds,
+                                            gpointer       user_data,
+                                            GError       **error);
+void          sd_sync_server_set_import_func (SdSyncServer           *self,
+                                              SdSyncServerImportFunc  func,
+                                              gpointer                user_data,
+                                              GDestroyNotify          destroy);
 /* HTTPS with the certificate (PEM, its chain after it) and key in these files. */
 gboolean      sd_sync_server_set_tls_files   (SdSyncServer  *self,
                                               const char    *cert_file,

@@ -1,0 +1,35 @@
+/* sd-cli-pg-none.c: a build without PostgreSQL's client library (the Windows build) says so.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gi18n.h>
+
+#include "sd-cli-private.h"
+
+GObject *
+sd_cli_pg_open (const char  *conninfo,
+                GError     **error)
+{
+  g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+               _("This build of ShelterDesk has no PostgreSQL: an HQ on PostgreSQL runs ShelterDesk on Debian "
+                 "(docs/deploy-hq-postgres.md)."));
+  return NULL;
+}
+
+gboolean
+sd_cli_pg_import_file (GObject       *pg,
+                       SdStore       *hq,
+                       const char    *path,
+                       SdSyncImport  *result,
+                       GError       **error)
+{
+  g_return_val_if_reached (FALSE);
+}
+
+void
+sd_cli_pg_serve (GObject      *pg,
+                 SdSyncServer *server)
+{
+  g_return_if_reached ();
+}

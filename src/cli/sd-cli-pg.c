@@ -1,0 +1,84 @@
+/* sd-cli-pg.c: HQ in PostgreSQL from the command line: serve --pg and batch import --pg.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * HQ's SQLite file stays HQ's identity (its keys open the batches, its
+ * enrolled kiosks may sign them) and its desk's own changes (roll-calls,
+ * merged records); PostgreSQL holds the deployment.  After each batch,
+ * the changes HQ's own desk made since are taken in too, so that they
+ * reach PostgreSQL without a batch of their own.  docs/deploy-hq-postgres.md.
+ */
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sd-cli-private.h"
+#include "sd-pg-store.h"
+
+GObject *
+sd_cli_pg_open (const char  *conninfo,
+                GError     **error)
+{
+  return G_OBJECT (sd_pg_store_open (conninfo, error));
+}
+
+/* Merges BATCH, then HQ's own changes made since. */
+static gboolean
+import_and_take (SdPgStore     *pg,
+                 SdStore       *hq,
+                 GBytes        *batch,
+                 SdSyncImport  *result,
+                 GError       **error)
+{
+  g_autoptr(GError) local = NULL;
+  SdSyncImport own = { 0 };
+
+  if (!sd_pg_store_import_bytes (pg, hq, batch, result, NULL, error))
+    return FALSE;
+  /* The batch is in; HQ's own changes come again with the next one. */
+  if (!sd_pg_store_take_oplog (pg, hq, sd_store_get_site_id (hq), &own, NULL, &local))
+    g_debug ("HQ's own changes wait for the next batch: %s", local->message);
+  sd_sync_import_clear (&own);
+  return TRUE;
+}
+
+gboolean
+sd_cli_pg_import_file (GObject       *pg,
+                       SdStore       *hq,
+                       const char    *path,
+                       SdSyncImport  *result,
+                       GError       **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, error);
+  g_autofree char *name = g_path_get_basename (path);
+
+  memset (result, 0, sizeof *result);
+  if (bytes == NULL || !import_and_take (SD_PG_STORE (pg), hq, bytes, result, error))
+    {
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+serve_import (SdStore       *hq,
+              GBytes        *batch,
+              SdSyncImport  *result,
+              char         **holds,
+              gpointer       user_data,
+              GError       **error)
+{
+  SdPgStore *pg = user_data;
+
+  return import_and_take (pg, hq, batch, result, error) && (*holds = sd_pg_store_get_holds (pg, error)) != NULL;
+}
+
+void
+sd_cli_pg_serve (GObject      *pg,
+                 SdSyncServer *server)
+{
+  /* The connection is the receiver's worker thread's from now on. */
+  sd_sync_server_set_import_func (server, serve_import, g_object_ref (pg), g_object_unref);
+}
