@@ -33,3 +33,11 @@ sd_cli_pg_serve (GObject      *pg,
 {
   g_return_if_reached ();
 }
+
+gboolean
+sd_cli_run_pg_load (SdCli   *cli,
+                    GStrv   *args,
+                    GError **error)
+{
+  return sd_cli_pg_open (NULL, error) != NULL;
+}

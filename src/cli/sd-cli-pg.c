@@ -82,3 +82,41 @@ sd_cli_pg_serve (GObject      *pg,
   /* The connection is the receiver's worker thread's from now on. */
   sd_sync_server_set_import_func (server, serve_import, g_object_ref (pg), g_object_unref);
 }
+
+gboolean
+sd_cli_run_pg_load (SdCli   *cli,
+                    GStrv   *args,
+                    GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdPgStore) pg = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(json_t) root = NULL;
+  SdSyncImport result = { 0 };
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo, N_("The PostgreSQL database (a connection string)"),
+      N_("CONNINFO") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) || !sd_cli_require_option (conninfo, "--pg", error) ||
+      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
+      (pg = sd_pg_store_open (conninfo, error)) == NULL ||
+      !sd_pg_store_take_oplog (pg, store, NULL, &result, NULL, error))
+    return FALSE;
+  if (json)
+    {
+      root = json_pack ("{s:s, s:I, s:I, s:I}", "database", sd_pg_store_get_description (pg),
+                        "operations", (json_int_t) result.operations, "applied", (json_int_t) result.applied,
+                        "rows_waiting", (json_int_t) result.waiting);
+      sd_cli_print_json (root);
+    }
+  else
+    /* Translators: a count of changes, then a database's name */
+    g_print (_("%lld changes taken into %s (%lld were there already).\n"), (long long) result.applied,
+             sd_pg_store_get_description (pg), (long long) (result.operations - result.applied));
+  sd_sync_import_clear (&result);
+  return TRUE;
+}

@@ -83,6 +83,7 @@ gboolean  sd_cli_pg_import_file   (GObject       *pg,
                                    GError       **error);
 void      sd_cli_pg_serve         (GObject       *pg,
                                    SdSyncServer  *server);
+gboolean  sd_cli_run_pg_load      (SdCli *cli, GStrv *args, GError **error);
 
 gboolean  sd_cli_run_init         (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_info         (SdCli *cli, GStrv *args, GError **error);

@@ -32,6 +32,7 @@
  */
 #include "sd-pg-private.h"
 
+#include "sd-json.h"
 #include "sd-store-private.h"
 #include "sd-sync-private.h"
 
@@ -448,13 +449,19 @@ sd_pg_store_get_holds (SdPgStore  *self,
                        GError    **error)
 {
   g_autoptr(PGresult) res = NULL;
+  g_autoptr(json_t) holds = json_object ();
 
   g_return_val_if_fail (SD_IS_PG_STORE (self), NULL);
 
-  res = _sd_pg_query (self, _("read what is held"),
-                      "SELECT coalesce (json_object_agg (site_id, seq ORDER BY site_id), '{}')::text "
-                      "FROM sync_holds WHERE seq > 0", 0, NULL, error);
-  return res != NULL ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
+  res = _sd_pg_query (self, _("read what is held"), "SELECT site_id, seq FROM sync_holds WHERE seq > 0", 0, NULL,
+                      error);
+  if (res == NULL)
+    return NULL;
+  for (int i = 0; i < PQntuples (res); i++)
+    json_object_set_new (holds, PQgetvalue (res, i, 0), json_integer (g_ascii_strtoll (PQgetvalue (res, i, 1),
+                                                                                        NULL, 10)));
+  /* As sd_sync_get_holds () writes it: HQ signs this very text. */
+  return json_dumps (holds, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
 /* ---- one transaction, tried again when two receivers collide ---- */
@@ -628,6 +635,42 @@ stage_text (SdPgStore     *pg,
   return copy_flush (copy, error);
 }
 
+static gboolean
+take_batches (SdPgStore  *self,
+              SdStore    *source,
+              GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (_sd_store_get_db (source), "SELECT sha256, from_site, operations, applied FROM sync_batches",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the database: %s"),
+                   sqlite3_errmsg (_sd_store_get_db (source)));
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *params[] = { (const char *) sqlite3_column_text (stmt, 0),
+                               (const char *) sqlite3_column_text (stmt, 1),
+                               (const char *) sqlite3_column_text (stmt, 2),
+                               (const char *) sqlite3_column_text (stmt, 3) };
+      g_autoptr(PGresult) res = _sd_pg_query (self, _("record the batch merged"),
+                                              "INSERT INTO sync_batches (sha256, from_site, operations, applied, "
+                                              "  chain_broken) VALUES ($1::text, $2::text, $3::bigint, $4::bigint, "
+                                              "  false) ON CONFLICT (sha256) DO NOTHING", 4, params, error);
+
+      if (res == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
 gboolean
 sd_pg_store_take_oplog (SdPgStore      *self,
                         SdStore        *source,
@@ -700,5 +743,9 @@ sd_pg_store_take_oplog (SdPgStore      *self,
         }
     }
   sqlite3_finalize (ops);
-  return rc == SQLITE_DONE;
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  /* The whole of HQ's file: the batches it merged too, so that a kiosk's
+   * next batch, which names its last one, is not taken for a broken chain. */
+  return origin != NULL || take_batches (self, source, error);
 }

@@ -1,0 +1,335 @@
+#!/usr/bin/env python3
+# test-pg-cli.py: HQ on PostgreSQL as people run it: serve --pg and batch import --pg, processes and all.
+#
+# Copyright 2026 The ShelterDesk authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-pg-cli.py CLI SEEDS_DIR PG_BINDIR.  A real PostgreSQL 15 in
+# a folder of its own (Unix socket only; as the user nobody when run as
+# root), a real deployment made with the CLI (HQ, kiosks K1 and K2), the
+# receiver on 127.0.0.1.  TAP on standard output.
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+CLI = os.path.abspath(sys.argv[1])
+SEEDS = os.path.abspath(sys.argv[2])
+PG_BIN = sys.argv[3]
+LOOPBACK = '127.0.0.1'
+
+
+def env():
+    e = dict(os.environ)
+    e.pop('SHELTERDESK_DB', None)
+    e['LANGUAGE'] = 'C'
+    e.setdefault('LC_ALL', 'C.UTF-8')
+    return e
+
+
+class Result:
+    def __init__(self, proc):
+        self.status = proc.returncode
+        self.out = proc.stdout.decode('utf-8')
+        self.err = proc.stderr.decode('utf-8', errors='replace')
+
+    def json(self):
+        return json.loads(self.out)
+
+    def __repr__(self):
+        return f'exit {self.status}\nstdout: {self.out[:2000]!r}\nstderr: {self.err[:2000]!r}'
+
+
+def cli(*args, db=None, stdin=b'', timeout=300):
+    argv = [CLI] + (['--db', db] if db else []) + list(args)
+    return Result(subprocess.run(argv, input=stdin, capture_output=True, env=env(), timeout=timeout))
+
+
+def ok(result, what):
+    assert result.status == 0, f'{what} failed: {result!r}'
+    return result
+
+
+# ---- a PostgreSQL of the test's own ----
+
+class Cluster:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='sd-pg-cli-')
+        self.as_nobody = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'] \
+            if os.geteuid() == 0 else []
+        if os.geteuid() == 0:
+            os.chown(self.dir, 65534, 65534)
+        data = os.path.join(self.dir, 'data')
+        self.run(os.path.join(PG_BIN, 'initdb'), '-D', data, '-A', 'trust', '-U', 'shelterdesk', '-E', 'UTF8',
+                 '--locale=C', '--no-sync')
+        self.run(os.path.join(PG_BIN, 'pg_ctl'), '-D', data, '-l', os.path.join(self.dir, 'log'), '-w', 'start',
+                 '-o', f'-k {self.dir} -p 5432 -c listen_addresses= -c fsync=off')
+        self.data = data
+
+    def run(self, *argv):
+        subprocess.run(self.as_nobody + list(argv), check=True, capture_output=True, cwd=self.dir, timeout=120)
+
+    def conninfo(self, db):
+        return f'host={self.dir} port=5432 user=shelterdesk dbname={db}'
+
+    def psql(self, db, sql):
+        r = subprocess.run(['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', self.conninfo(db),
+                            '-c', sql], capture_output=True, timeout=120)
+        assert r.returncode == 0, r.stderr.decode()
+        return r.stdout.decode().strip()
+
+    def new_database(self, name):
+        self.psql('postgres', f'CREATE DATABASE {name}')
+        return self.conninfo(name)
+
+    def stop(self):
+        try:
+            self.run(os.path.join(PG_BIN, 'pg_ctl'), '-D', self.data, '-m', 'immediate', '-w', 'stop')
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+PG = None
+DEPLOYMENT = None
+
+
+def make_deployment():
+    """HQ on the demo city, K1 and K2 enrolled at HQ by their first batches."""
+    d = tempfile.mkdtemp(prefix='sd-pg-cli-deploy-')
+    hq, k1, k2 = (os.path.join(d, n) for n in ('hq.sqlite', 'k1.sqlite', 'k2.sqlite'))
+    ok(cli('init', '--site-name', 'HQ', db=hq), 'init hq')
+    ok(cli('seed', 'load', SEEDS, db=hq), 'seed load')
+    bundle = os.path.join(d, 'deploy.sdbundle')
+    made = ok(cli('deploy', 'bundle', '--out', bundle, '--json', db=hq), 'deploy bundle').json()
+    stick = os.path.join(d, 'stick')
+    os.mkdir(stick)
+    for name, db in (('K1', k1), ('K2', k2)):
+        ok(cli('init', '--site-name', name, db=db), f'init {name}')
+        enrolled = ok(cli('deploy', 'enrol', bundle, '--passphrase', made['passphrase'], '--json', db=db),
+                      f'enrol {name}').json()
+        first = ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=db), 'first batch').json()
+        ok(cli('batch', 'import', '--enrol', enrolled['fingerprint'], first['file'], db=hq), f'enrol {name} at HQ')
+    shutil.rmtree(stick)
+    return d
+
+
+def copy_deployment(tmp):
+    for name in os.listdir(DEPLOYMENT):
+        shutil.copy(os.path.join(DEPLOYMENT, name), tmp)
+    return tuple(os.path.join(tmp, n) for n in ('hq.sqlite', 'k1.sqlite', 'k2.sqlite'))
+
+
+DATABASES = 0
+
+
+def new_pg_for(hq):
+    """A new database, with everything HQ's file holds taken in (HQ moving to PostgreSQL)."""
+    global DATABASES
+    DATABASES += 1
+    conninfo = PG.new_database(f'd{DATABASES}')
+    ok(cli('pg', 'load', '--pg', conninfo, db=hq), 'pg load')
+    return conninfo, f'd{DATABASES}'
+
+
+def support_csv(path, n, prefix):
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('external_id,name,kana,sex,birth_date,address,phone,reason,consent_share\r\n')
+        for i in range(n):
+            f.write(f'{prefix}{i:06d},試験 {prefix}{i},シケン,{1 + i % 2},19{40 + i % 50}-0{1 + i % 9}-1{i % 9},'
+                    f'みなと川市松原{i % 9 + 1}丁目{i % 30 + 1}-{i % 20 + 1},080-0000-{i % 10000:04d},要介護{1 + i % 5},1\r\n')
+
+
+class Receiver:
+    """serve --pg on 127.0.0.1, any free port."""
+
+    def __init__(self, hq, conninfo):
+        self.proc = subprocess.Popen([CLI, '--db', hq, 'serve', '--listen', f'{LOOPBACK}:0', '--pg', conninfo,
+                                      '--json'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+        line = self.proc.stdout.readline().decode()
+        assert line, self.proc.stderr.read().decode()
+        self.url = json.loads(line)['url']
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=60)
+
+
+def table_sums(db):
+    """Each table of PostgreSQL's deployment as one hash, and the op-log's count."""
+    sums = {}
+    for table in ('shelters', 'households', 'persons', 'person_events', 'staff', 'support_persons',
+                  'support_contacts', 'support_reports', 'person_state', 'support_state'):
+        key = 'person_id' if table == 'person_state' else 'support_person_id' if table == 'support_state' else 'id'
+        sums[table] = PG.psql(db, f'SELECT count (*) || md5 (coalesce (string_agg (t::text, \'|\' ORDER BY {key}), \'\')) '
+                                  f'FROM {table} t')
+    sums['oplog'] = PG.psql(db, 'SELECT count (*) || md5 (string_agg (site_id || seq || coalesce (fields, \'\'), '
+                                '\'|\' ORDER BY site_id, seq)) FROM oplog')
+    return sums
+
+
+# ---- the cases ----
+
+def test_refusals(tmp):
+    hq, k1, k2 = copy_deployment(tmp)
+    started = time.monotonic()
+    r = cli('serve', '--listen', f'{LOOPBACK}:0', '--pg', f'host={tmp}/none port=5432 dbname=x', db=hq, timeout=60)
+    assert r.status == 1 and 'Could not connect to PostgreSQL' in r.err, r
+    assert time.monotonic() - started < 30, 'a wrong connection string must be said at once'
+    r = cli('serve', '--listen', f'{LOOPBACK}:0', '--pg', PG.conninfo('postgres'), '--safety-only', db=hq)
+    assert r.status != 0 and '--safety-only' in r.err, r
+    # A database of a newer ShelterDesk: refused, said so.
+    conninfo, db = new_pg_for(hq)
+    PG.psql(db, 'UPDATE shelterdesk_schema SET version = 999')
+    r = cli('batch', 'import', '--pg', conninfo, os.path.join(tmp, 'nothing.sdbatch'), db=hq)
+    assert r.status == 1 and 'newer ShelterDesk' in r.err, r
+
+
+def test_serve_push(tmp):
+    hq, k1, k2 = copy_deployment(tmp)
+    conninfo, db = new_pg_for(hq)
+    before = int(PG.psql(db, 'SELECT count (*) FROM oplog'))
+    receiver = Receiver(hq, conninfo)
+    try:
+        support = os.path.join(tmp, 'support.csv')
+        support_csv(support, 50, 'P')
+        ok(cli('support', 'import', support, db=k1), 'support import at K1')
+        ok(cli('sync', 'set-url', receiver.url, db=k1), 'set-url')
+        pushed = ok(cli('sync', 'push', '--json', db=k1), 'push').json()
+        assert int(PG.psql(db, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 P%'")) == 50
+        assert int(PG.psql(db, 'SELECT count (*) FROM oplog')) >= before + 50
+        # HQ's answer told K1 what PostgreSQL holds: nothing waits.
+        status = ok(cli('sync', 'status', '--json', db=k1), 'status').json()
+        assert status['waiting'] == 0, (pushed, status)
+        # The same again: nothing new.
+        again = ok(cli('sync', 'push', '--json', db=k1), 'push again').json()
+        assert int(PG.psql(db, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 P%'")) == 50, again
+        # HQ's own desk changes reach PostgreSQL with the next batch.
+        ok(cli('shelter', 'close', 'S03', db=hq), 'close S03 at HQ')
+        support_csv(support, 5, 'Q')
+        ok(cli('support', 'import', support, db=k1), 'more at K1')
+        ok(cli('sync', 'push', db=k1), 'push more')
+        assert PG.psql(db, "SELECT is_open FROM shelters WHERE code = 'S03'") == '0'
+    finally:
+        receiver.stop()
+
+
+def test_two_receivers(tmp):
+    """Two receivers (processes) on one database, both kiosks pushing to both
+    at once: the state one receiver makes of the same batches."""
+    hq, k1, k2 = copy_deployment(tmp)
+    conninfo, db = new_pg_for(hq)
+    files = []
+    stick = os.path.join(tmp, 'stick')
+    os.mkdir(stick)
+    for round in range(3):
+        for name, kiosk in (('A', k1), ('B', k2)):
+            support = os.path.join(tmp, f'{name}{round}.csv')
+            support_csv(support, 300, f'{name}{round}')
+            ok(cli('support', 'import', support, db=kiosk), 'support import')
+            files.append(ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=kiosk),
+                            'export').json()['file'])
+    # Each file imported by both receivers at once, in opposite orders.
+    procs = [subprocess.Popen([CLI, '--db', hq, 'batch', 'import', '--pg', conninfo] + order,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+             for order in (files, files[::-1])]
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err.decode()
+    together = table_sums(db)
+    single, single_db = new_pg_for(hq)
+    ok(cli('batch', 'import', '--pg', single, *files, db=hq), 'one receiver')
+    alone = table_sums(single_db)
+    assert together == alone, (together, alone)
+    assert int(PG.psql(db, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 A%' "
+                           "OR name LIKE '試験 B%'")) == 1800, together
+
+
+def test_killed_mid_copy(tmp):
+    """The receiver killed while its COPY streams in: nothing of the batch is
+    kept; the batch again lands every change once."""
+    hq, k1, k2 = copy_deployment(tmp)
+    conninfo, db = new_pg_for(hq)
+    support = os.path.join(tmp, 'big.csv')
+    support_csv(support, 40000, 'K')
+    ok(cli('support', 'import', support, db=k1, timeout=900), 'a big support list at K1')
+    stick = os.path.join(tmp, 'stick')
+    os.mkdir(stick)
+    batch = ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=k1), 'export').json()
+    before = table_sums(db)
+    killed_in = None
+    for attempt in range(5):
+        p = subprocess.Popen([CLI, '--db', hq, 'batch', 'import', '--pg', conninfo, batch['file']],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+        deadline = time.monotonic() + 120
+        while p.poll() is None and time.monotonic() < deadline:
+            if PG.psql(db, "SELECT count (*) FROM pg_stat_activity WHERE query LIKE 'COPY sd_stage%' "
+                           "AND state = 'active'") == '1':
+                p.kill()
+                killed_in = 'COPY'
+                break
+        p.communicate(timeout=60)
+        if killed_in:
+            break
+        # Too quick to catch: what it merged is undone for the next try.
+        assert p.returncode == 0
+        conninfo, db = new_pg_for(hq)
+        before = table_sums(db)
+    assert killed_in == 'COPY', 'the COPY was never caught'
+    # The server ends the transaction of a client gone: wait for it.
+    for _ in range(100):
+        if PG.psql(db, "SELECT count (*) FROM pg_stat_activity WHERE query LIKE 'COPY sd_stage%'") == '0':
+            break
+        time.sleep(0.1)
+    assert table_sums(db) == before, 'a killed receiver left part of its batch'
+    done = ok(cli('batch', 'import', '--pg', conninfo, batch['file'], db=hq), 'the batch again').json()
+    entry = done['files'][0]
+    # Every change of the batch but K1's enrolment, which HQ had.
+    assert entry['result'] == 'imported' and entry['applied'] == entry['operations'] - entry['already_had'], entry
+    assert entry['applied'] >= 40000 and not entry['chain_broken'], entry
+    assert int(PG.psql(db, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 K%'")) == 40000
+    again = ok(cli('batch', 'import', '--pg', conninfo, batch['file'], db=hq), 'once more').json()
+    assert again['files'][0]['result'] == 'already-imported', again
+
+
+TESTS = [
+    ('a wrong connection string, --safety-only with --pg, a newer schema: refused and said', test_refusals),
+    ('serve --pg: a kiosk pushes, PostgreSQL holds it, the answer acknowledges it, HQ\'s own changes follow',
+     test_serve_push),
+    ('two receivers (processes) on one database at once: the state one receiver makes', test_two_receivers),
+    ('a receiver killed mid-COPY: nothing half-merged, the retry lands every change once', test_killed_mid_copy),
+]
+
+
+def main():
+    global PG, DEPLOYMENT
+    print(f'1..{len(TESTS)}', flush=True)
+    failed = 0
+    PG = Cluster()
+    try:
+        DEPLOYMENT = make_deployment()
+        for n, (name, func) in enumerate(TESTS, 1):
+            tmp = tempfile.mkdtemp(prefix='sd-pg-cli-case-')
+            try:
+                func(tmp)
+                print(f'ok {n} - {name}', flush=True)
+            except Exception:
+                failed += 1
+                print(f'not ok {n} - {name}')
+                print('\n'.join('# ' + line for line in traceback.format_exc().rstrip().split('\n')), flush=True)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        PG.stop()
+        if DEPLOYMENT:
+            shutil.rmtree(DEPLOYMENT, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
