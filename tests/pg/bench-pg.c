@@ -1,0 +1,191 @@
+/* bench-pg.c: 1 000 000 operations from 100 kiosks merged into PostgreSQL, against a bare COPY and one upsert.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A deployment of 100 enrolled kiosks (real SQLite sites), each with
+ * 10 000 changes of its own (2 000 households, 6 000 persons, 2 000
+ * edits), exported to HQ as one batch each.  Then, in the same run and
+ * the same PostgreSQL of the benchmark's own (tests/common/sd-test-pg.c):
+ *
+ *   merge      the 100 batches through sd_pg_store_import_bytes (), as
+ *              the receiver does: opened, checked, COPY, set-based merge;
+ *   floor      the same 1 000 000 rows by a bare COPY into a table and
+ *              one set-based upsert of every field (INSERT … SELECT
+ *              DISTINCT ON … ON CONFLICT DO UPDATE): the least any merge
+ *              into PostgreSQL can cost;
+ *   SQLite     the same 100 batches into HQ's SQLite file, for comparison.
+ *
+ * Targets (issue 20): the merge under 20 s and at most 3× the floor.
+ * Prints a table; asserts nothing on time.  Sizes: SD_BENCH_KIOSKS,
+ * SD_BENCH_OPS (per kiosk).
+ */
+#include "sd-pg-private.h"
+#include "sd-sync-test.h"
+#include "sd-test-pg.h"
+
+#include <stdlib.h>
+
+static double
+seconds_since (gint64 t0)
+{
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+/* N_OPS changes at KIOSK K: households, four persons each where room, edits. */
+static void
+kiosk_writes (SdStore *kiosk,
+              guint    k,
+              guint    n_ops)
+{
+  guint households = n_ops / 5, persons = households * 3, edits = n_ops - households - persons;
+  /* SQLite's printf () makes the ids: K is bound as ?1 by text. */
+  g_autofree char *sql = g_strdup_printf (
+    "WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %u) "
+    "INSERT INTO households (id, shelter_id, stay, address, phone, created_at) "
+    "  SELECT printf ('%%08x-%%04x-7000-8000-000000000000', %u, i), '00000000-0000-7000-8000-000000000001', "
+    "    'shelter', '東京都みなと川市東町' || (i %% 9 + 1) || '丁目' || i, printf ('090-%%04d-%%04d', %u, i), 1 FROM n;"
+    "WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %u) "
+    "INSERT INTO persons (id, household_id, name, kana, birth_date, created_at) "
+    "  SELECT printf ('%%08x-%%04x-7000-9000-%%012x', %u, i / 3, i %% 3), "
+    "    printf ('%%08x-%%04x-7000-8000-000000000000', %u, i / 3), '試験 ' || i, 'シケン', "
+    "    printf ('19%%02d-0%%d-1%%d', 40 + i %% 60, 1 + i %% 9, i %% 9), 1 FROM n;"
+    "UPDATE persons SET phone = '080-' || substr (id, 1, 8) WHERE rowid IN "
+    "  (SELECT rowid FROM persons WHERE id LIKE printf ('%%08x-%%%%', %u) ORDER BY rowid LIMIT %u);",
+    households, k, k, persons, k, k, k, edits);
+
+  sd_sync_test_write (kiosk, sql);
+}
+
+/* COPY of SQL's rows out of CONN into TABLE, in the same database. */
+static gint64
+copy_rows (PGconn     *conn,
+           const char *out_sql,
+           const char *in_sql)
+{
+  PGconn *in = PQconnectdb (PQdb (conn) != NULL ? g_getenv ("SD_BENCH_CONNINFO") : "");
+  PGresult *res;
+  char *buffer = NULL;
+  gint64 rows = 0;
+  int n;
+
+  g_assert_cmpint (PQstatus (in), ==, CONNECTION_OK);
+  res = PQexec (conn, out_sql);
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_COPY_OUT);
+  PQclear (res);
+  res = PQexec (in, in_sql);
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_COPY_IN);
+  PQclear (res);
+  while ((n = PQgetCopyData (conn, &buffer, 0)) > 0)
+    {
+      g_assert_cmpint (PQputCopyData (in, buffer, n), ==, 1);
+      PQfreemem (buffer);
+      rows++;
+    }
+  PQclear (PQgetResult (conn));
+  g_assert_cmpint (PQputCopyEnd (in, NULL), ==, 1);
+  res = PQgetResult (in);
+  g_assert_cmpint (PQresultStatus (res), ==, PGRES_COMMAND_OK);
+  PQclear (res);
+  PQfinish (in);
+  return rows;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  guint n_kiosks = g_getenv ("SD_BENCH_KIOSKS") != NULL ? (guint) atoi (g_getenv ("SD_BENCH_KIOSKS")) : 100;
+  guint n_ops = g_getenv ("SD_BENCH_OPS") != NULL ? (guint) atoi (g_getenv ("SD_BENCH_OPS")) : 10000;
+  g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdPgStore) pg = NULL;
+  g_autoptr(SdStore) hq = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sd-bench-pg-XXXXXX", NULL);
+  g_autofree char *conninfo = NULL;
+  SdTestPg *cluster = sd_test_pg_start ();
+  double t_made, t_merge, t_copy, t_upsert, t_sqlite;
+  gint64 operations = 0, copied;
+  SdSyncImport result = { 0 };
+  gint64 t0;
+
+  if (cluster == NULL)
+    {
+      g_print ("PostgreSQL's programs are not installed (SD_PG_BINDIR): nothing measured.\n");
+      return 77;
+    }
+  t0 = g_get_monotonic_time ();
+  sd_sync_test_make_deployment (dir, n_kiosks);
+  for (guint k = 0; k < n_kiosks; k++)
+    {
+      g_autofree char *file = g_strdup_printf ("k%u.sqlite", k);
+      g_autoptr(SdStore) kiosk = sd_sync_test_open (dir, file);
+
+      kiosk_writes (kiosk, k, n_ops);
+      g_ptr_array_add (batches, sd_sync_test_export (kiosk, "hq"));
+    }
+  t_made = seconds_since (t0);
+  hq = sd_sync_test_open (dir, "hq.sqlite");
+
+  /* The merge, as the receiver runs it. */
+  conninfo = sd_test_pg_new_database (cluster, "bench");
+  g_setenv ("SD_BENCH_CONNINFO", conninfo, TRUE);
+  pg = sd_pg_store_open (conninfo, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_pg_store_take_oplog (pg, hq, NULL, &result, NULL, &error));
+  sd_sync_import_clear (&result);
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < batches->len; i++)
+    {
+      if (!sd_pg_store_import_bytes (pg, hq, g_ptr_array_index (batches, i), &result, NULL, &error))
+        g_error ("batch %u refused: %s", i, error->message);
+      operations += result.applied;
+      sd_sync_import_clear (&result);
+    }
+  t_merge = seconds_since (t0);
+
+  /* The floor: the same rows, a bare COPY and one upsert. */
+  g_assert_true (_sd_pg_exec (pg, "floor",
+                              "CREATE TABLE floor_stage (LIKE oplog); "
+                              "CREATE TABLE floor_cells (LIKE sync_cells INCLUDING ALL)", &error));
+  t0 = g_get_monotonic_time ();
+  copied = copy_rows (_sd_pg_store_get_conn (pg),
+                      "COPY (SELECT o.* FROM oplog o JOIN sync_batches b ON b.from_site = o.site_id "
+                      "  WHERE b.operations > 1000) TO STDOUT", "COPY floor_stage FROM STDIN");
+  t_copy = seconds_since (t0);
+  t0 = g_get_monotonic_time ();
+  g_assert_true (_sd_pg_exec (pg, "floor",
+                              "INSERT INTO floor_cells AS c (tbl, row_id, field, hlc, site_id, value) "
+                              "  SELECT DISTINCT ON (n.tbl, n.row_id, f.key::integer) n.tbl, n.row_id, "
+                              "    f.key::integer, n.hlc, n.site_id, f.value "
+                              "  FROM floor_stage n CROSS JOIN LATERAL jsonb_each (n.fields::jsonb) f "
+                              "  WHERE n.fields IS NOT NULL "
+                              "  ORDER BY n.tbl, n.row_id, f.key::integer, n.hlc DESC, n.site_id DESC "
+                              "  ON CONFLICT (tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc, "
+                              "    site_id = excluded.site_id, value = excluded.value "
+                              "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id)", &error));
+  t_upsert = seconds_since (t0);
+
+  /* SQLite, the same batches into HQ's file. */
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < batches->len; i++)
+    sd_sync_test_import (hq, g_ptr_array_index (batches, i), NULL);
+  t_sqlite = seconds_since (t0);
+
+  g_print ("\n%u kiosks, %" G_GINT64_FORMAT " operations merged (%" G_GINT64_FORMAT " rows in the floor); "
+           "deployment and batches made in %.0f s\n\n", n_kiosks, operations, copied, t_made);
+  g_print ("| work | seconds | operations/s | target |\n|---|---:|---:|---|\n");
+  g_print ("| merge into PostgreSQL (receiver's path) | %.1f | %.0f | < 20 s, <= 3x floor: %s |\n", t_merge,
+           operations / t_merge, t_merge < 20 && t_merge <= 3 * (t_copy + t_upsert) ? "met" : "NOT met");
+  g_print ("| floor: bare COPY + one set-based upsert | %.1f (%.1f + %.1f) | %.0f | |\n", t_copy + t_upsert, t_copy,
+           t_upsert, copied / (t_copy + t_upsert));
+  g_print ("| merge / floor | %.2fx | | <= 3x |\n", t_merge / (t_copy + t_upsert));
+  g_print ("| the same batches into HQ's SQLite file | %.1f | %.0f | for comparison |\n", t_sqlite,
+           operations / t_sqlite);
+
+  g_clear_object (&pg);
+  g_clear_object (&hq);
+  sd_test_pg_stop (cluster);
+  sd_sync_test_remove_tree (dir);
+  return 0;
+}
