@@ -693,8 +693,7 @@ sd_pg_store_take_oplog (SdPgStore      *self,
   /* What PostgreSQL holds of each origin without a hole: only the
    * changes above it are read (site ids are hex: no quoting needed). */
   held = _sd_pg_query (self, _("read what is held"),
-                       "SELECT site_id, max (seq) FROM oplog WHERE site_id ~ '^[0-9a-f-]+$' GROUP BY site_id "
-                       "HAVING count (*) = max (seq)", 0, NULL, error);
+                       "SELECT site_id, seq FROM sync_holds WHERE site_id ~ '^[0-9a-f-]+$'", 0, NULL, error);
   if (held == NULL)
     return FALSE;
   g_string_append (sql, "WITH held (site_id, seq) AS (VALUES ('', 0)");
