@@ -432,13 +432,16 @@ sd_cli_run_report_status (SdCli   *cli,
   g_autoptr(SdShelterStatus) status = NULL;
   g_autofree char *code = NULL;
   g_autofree char *format = NULL;
-  g_autofree char *out = NULL;
+  g_autofree char *out = NULL, *conninfo = NULL;
+  g_autoptr(GObject) pg = NULL;
   gboolean all = FALSE;
   const GOptionEntry entries[] = {
     { "shelter", 0, 0, G_OPTION_ARG_STRING, &code, N_("The shelter"), N_("CODE") },
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("All shelters together"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv or pdf"), N_("FORMAT") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The file to write"), N_("FILE") },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo,
+      N_("At HQ on PostgreSQL: count from this database (HQ’s database gives the site’s name)"), N_("CONNINFO") },
     G_OPTION_ENTRY_NULL
   };
 
@@ -457,9 +460,13 @@ sd_cli_run_report_status (SdCli   *cli,
       return FALSE;
     }
   store = sd_cli_open_store (cli, FALSE, error);
-  if (store == NULL || (code != NULL && (shelter = sd_store_find_shelter (store, code, error)) == NULL))
+  if (store == NULL)
     return FALSE;
-  status = sd_store_compute_shelter_status (store, shelter ? sd_shelter_get_id (shelter) : NULL, error);
+  if (conninfo != NULL)
+    status = (pg = sd_cli_pg_open (conninfo, error)) != NULL ? sd_cli_pg_shelter_status (pg, store, code, error)
+                                                             : NULL;
+  else if (code == NULL || (shelter = sd_store_find_shelter (store, code, error)) != NULL)
+    status = sd_store_compute_shelter_status (store, shelter ? sd_shelter_get_id (shelter) : NULL, error);
   if (status == NULL)
     return FALSE;
 

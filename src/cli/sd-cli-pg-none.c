@@ -41,3 +41,12 @@ sd_cli_run_pg_load (SdCli   *cli,
 {
   return sd_cli_pg_open (NULL, error) != NULL;
 }
+
+SdShelterStatus *
+sd_cli_pg_shelter_status (GObject     *pg,
+                          SdStore     *hq,
+                          const char  *shelter_code,
+                          GError     **error)
+{
+  g_return_val_if_reached (NULL);
+}

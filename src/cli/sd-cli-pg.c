@@ -120,3 +120,20 @@ sd_cli_run_pg_load (SdCli   *cli,
   sd_sync_import_clear (&result);
   return TRUE;
 }
+
+SdShelterStatus *
+sd_cli_pg_shelter_status (GObject     *pg,
+                          SdStore     *hq,
+                          const char  *shelter_code,
+                          GError     **error)
+{
+  SdShelterStatus *status = sd_pg_store_compute_shelter_status (SD_PG_STORE (pg), shelter_code, error);
+
+  if (status != NULL)
+    {
+      status->site_name = g_strdup (sd_store_get_site_name (hq));
+      status->is_exercise = sd_store_get_is_exercise (hq);
+      status->generated_at = sd_store_now_ms (hq);
+    }
+  return status;
+}

@@ -83,6 +83,11 @@ gboolean  sd_cli_pg_import_file   (GObject       *pg,
                                    GError       **error);
 void      sd_cli_pg_serve         (GObject       *pg,
                                    SdSyncServer  *server);
+/* The shelter status report from PostgreSQL, named and timed by HQ's file. */
+SdShelterStatus *sd_cli_pg_shelter_status (GObject     *pg,
+                                           SdStore     *hq,
+                                           const char  *shelter_code,
+                                           GError     **error);
 gboolean  sd_cli_run_pg_load      (SdCli *cli, GStrv *args, GError **error);
 
 gboolean  sd_cli_run_init         (SdCli *cli, GStrv *args, GError **error);

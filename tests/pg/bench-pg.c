@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A deployment of 100 enrolled kiosks (real SQLite sites), each with
- * 10 000 changes of its own (2 000 households, 6 000 persons, 2 000
- * edits), exported to HQ as one batch each.  Then, in the same run and
+ * 10 000 changes of its own (2 000 households, 6 000 persons, each name
+ * its own, 2 000 edits), exported to HQ as one batch each.  Then, in the same run and
  * the same PostgreSQL of the benchmark's own (tests/common/sd-test-pg.c):
  *
  *   merge      the 100 batches through sd_pg_store_import_bytes (), as
@@ -48,11 +48,11 @@ kiosk_writes (SdStore *kiosk,
     "WITH RECURSIVE n (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %u) "
     "INSERT INTO persons (id, household_id, name, kana, birth_date, created_at) "
     "  SELECT printf ('%%08x-%%04x-7000-9000-%%012x', %u, i / 3, i %% 3), "
-    "    printf ('%%08x-%%04x-7000-8000-000000000000', %u, i / 3), '試験 ' || i, 'シケン', "
+    "    printf ('%%08x-%%04x-7000-8000-000000000000', %u, i / 3), '試験 ' || %u || '-' || i, 'シケン', "
     "    printf ('19%%02d-0%%d-1%%d', 40 + i %% 60, 1 + i %% 9, i %% 9), 1 FROM n;"
     "UPDATE persons SET phone = '080-' || substr (id, 1, 8) WHERE rowid IN "
     "  (SELECT rowid FROM persons WHERE id LIKE printf ('%%08x-%%%%', %u) ORDER BY rowid LIMIT %u);",
-    households, k, k, persons, k, k, k, edits);
+    households, k, k, persons, k, k, k, k, edits);
 
   sd_sync_test_write (kiosk, sql);
 }

@@ -297,12 +297,57 @@ def test_killed_mid_copy(tmp):
     assert again['files'][0]['result'] == 'already-imported', again
 
 
+def report_rows(db, conninfo, where):
+    """The status report's CSV rows, from HQ's file or from PostgreSQL, but its time."""
+    out = os.path.join(tempfile.mkdtemp(prefix='sd-pg-cli-report-'), 'report.csv')
+    extra = ['--pg', conninfo] if conninfo else []
+    ok(cli('report', 'shelter-status', *where, '--format', 'csv', '--out', out, *extra, db=db), 'report')
+    with open(out, encoding='utf-8-sig') as f:
+        rows = [line for line in f.read().splitlines() if not line.startswith('"Made at"')]
+    shutil.rmtree(os.path.dirname(out))
+    return rows
+
+
+def test_report(tmp):
+    """The shelter status report read from PostgreSQL says what HQ's file says,
+    for all shelters and for each, after the demo city and a kiosk's day."""
+    hq, k1, k2 = copy_deployment(tmp)
+    conninfo, db = new_pg_for(hq)
+    households = []
+    for i in range(12):
+        households.append({'shelter': 'S02' if i % 3 else 'S01', 'stay': ['shelter', 'home', 'vehicle'][i % 3],
+                           'pets': 'いぬ' if i % 4 == 0 else None,
+                           'members': [{'name': f'報告 {i}-{m}', 'birth_date': f'{1930 + 7 * m + i}-0{1 + m}-15',
+                                        'sex': ['male', 'female', 'unknown'][m % 3],
+                                        'allergies': 'そば' if m == 1 else None, 'language': 'vi' if i == 5 else None}
+                                       for m in range(3)]})
+    for h in households:
+        ok(cli('evacuee', 'add', '--json', '--allow-duplicates', db=k1,
+               stdin=json.dumps({k: v for k, v in h.items() if v is not None}, ensure_ascii=False).encode()),
+           'evacuee add')
+    stick = os.path.join(tmp, 'stick')
+    os.mkdir(stick)
+    batch = ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=k1), 'export').json()['file']
+    ok(cli('batch', 'import', batch, db=hq), 'into HQ\'s file')
+    ok(cli('batch', 'import', '--pg', conninfo, batch, db=hq), 'into PostgreSQL')
+    for where in (['--all'], ['--shelter', 'S01'], ['--shelter', 'S02'], ['--shelter', 'S03']):
+        sqlite_rows, pg_rows = report_rows(hq, None, where), report_rows(hq, conninfo, where)
+        assert sqlite_rows == pg_rows, (where, sqlite_rows, pg_rows)
+    everyone = report_rows(hq, conninfo, ['--all'])
+    staying = [int(row.split(',')[1]) for row in everyone if row.startswith('"People staying",')]
+    assert staying and staying[0] > 12, everyone
+    r = cli('report', 'shelter-status', '--shelter', 'NOPE', '--format', 'csv', '--out', os.path.join(tmp, 'x.csv'),
+            '--pg', conninfo, db=hq)
+    assert r.status == 1 and 'no such shelter' in r.err, r
+
+
 TESTS = [
     ('a wrong connection string, --safety-only with --pg, a newer schema: refused and said', test_refusals),
     ('serve --pg: a kiosk pushes, PostgreSQL holds it, the answer acknowledges it, HQ\'s own changes follow',
      test_serve_push),
     ('two receivers (processes) on one database at once: the state one receiver makes', test_two_receivers),
     ('a receiver killed mid-COPY: nothing half-merged, the retry lands every change once', test_killed_mid_copy),
+    ('report shelter-status --pg: the same report as HQ\'s file, all shelters and each', test_report),
 ]
 
 

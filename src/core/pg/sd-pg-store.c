@@ -128,9 +128,16 @@ _sd_pg_query (SdPgStore          *self,
               const char *const  *params,
               GError            **error)
 {
-  PGresult *res = n_params > 0 ? PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0)
-                               : PQexec (self->conn, sql);
-  ExecStatusType status = PQresultStatus (res);
+  /* Every parameter is text (25, TEXTOID), cast where it is used:
+   * declared so, a query need not use them all. */
+  static const Oid text_types[16] = { 25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 25 };
+  PGresult *res;
+  ExecStatusType status;
+
+  g_return_val_if_fail (n_params <= (int) G_N_ELEMENTS (text_types), NULL);
+  res = n_params > 0 ? PQexecParams (self->conn, sql, n_params, text_types, params, NULL, NULL, 0)
+                     : PQexec (self->conn, sql);
+  status = PQresultStatus (res);
 
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN)
     return res;

@@ -15,6 +15,7 @@
  */
 #pragma once
 
+#include "sd-report.h"
 #include "sd-store.h"
 #include "sd-sync.h"
 
@@ -76,6 +77,14 @@ gboolean    sd_pg_store_take_oplog       (SdPgStore      *self,
  * → the highest sequence number below the first hole. */
 char       *sd_pg_store_get_holds        (SdPgStore      *self,
                                           GError        **error);
+
+/* The shelter status report of the shelter SHELTER_CODE, or of all
+ * (NULL), as sd_store_compute_shelter_status () makes it at a SQLite
+ * HQ; the caller fills in the site's name, the exercise mark and the
+ * time from HQ's file. */
+SdShelterStatus *sd_pg_store_compute_shelter_status (SdPgStore   *self,
+                                                     const char  *shelter_code,
+                                                     GError     **error);
 
 /* As sd_sync_canonical_dump (). */
 char       *sd_pg_store_canonical_dump   (SdPgStore      *self,

@@ -1,0 +1,193 @@
+/* sd-pg-report.c: the shelter status report read from PostgreSQL.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The same numbers sd-report.c reads from a SQLite HQ's kept counts
+ * (sd-migrations.c: shelter_occupancy, staying_totals, staying_by_birth,
+ * whose recounts are written here in PostgreSQL's words), counted from
+ * the rows in one snapshot: who is staying (person_state: arrived,
+ * returned or gone out for now), by sex and age band, their needs, their
+ * households and pets, and those registered through a shelter who stay
+ * at home, in a vehicle or at relatives'.  Age bands are ranges of the
+ * birth date as text, as there: a birth date that age_from_iso () would
+ * not read is unknown.  The pg suite compares the report with SQLite's.
+ */
+#include "sd-pg-private.h"
+
+#include "sd-store-private.h"
+
+#include <glib/gi18n-lib.h>
+
+/* A person's birth date as the range key, '0000-00-00' when it is not one. */
+#define BIRTH_KEY \
+  "CASE WHEN p.birth_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND substr (p.birth_date, 1, 4) <> '0000' " \
+  "  AND substr (p.birth_date, 6, 2) BETWEEN '01' AND '12' AND substr (p.birth_date, 9, 2) BETWEEN '01' AND '31' " \
+  "  THEN p.birth_date ELSE '0000-00-00' END"
+
+/* Everyone staying ($1: a shelter's id, or NULL for all). */
+#define STAYING \
+  "FROM person_state s JOIN persons p ON p.id = s.person_id " \
+  "WHERE s.kind IN ('arrive', 'return', 'go_out') AND ($1::text IS NULL OR s.shelter_id = $1::text)"
+
+static const char people_sql[] =
+  /* Sex (SdSex), age band (SdAgeBand) by $2…$7, today's date 75, 65, 15,
+   * 6, 0 and 1 years back; one row per pair. */
+  "SELECT CASE p.sex WHEN 'male' THEN 1 WHEN 'female' THEN 2 WHEN 'not_applicable' THEN 3 ELSE 0 END, "
+  "  CASE WHEN b <= '0000-00-00' OR b > $6::text THEN 5 WHEN b <= $2::text THEN 4 WHEN b <= $3::text THEN 3 "
+  "       WHEN b <= $4::text THEN 2 WHEN b <= $5::text THEN 1 ELSE 0 END, count (*) "
+  "FROM (SELECT p.sex, " BIRTH_KEY " AS b " STAYING ") p GROUP BY 1, 2";
+
+static const char totals_sql[] =
+  "SELECT count (*) FILTER (WHERE s.kind = 'go_out'), "
+  "  count (*) FILTER (WHERE coalesce (p.allergies, '') <> ''), "
+  "  count (*) FILTER (WHERE coalesce (p.illness, '') <> ''), "
+  "  count (*) FILTER (WHERE p.pregnant <> 0), "
+  "  count (*) FILTER (WHERE " BIRTH_KEY " > $7::text AND " BIRTH_KEY " <= $6::text), "
+  "  count (*) FILTER (WHERE coalesce (p.disability, '') <> ''), "
+  "  count (*) FILTER (WHERE p.care_level IS DISTINCT FROM 'none'), "
+  "  count (*) FILTER (WHERE coalesce (p.mobility, '') <> ''), "
+  "  count (*) FILTER (WHERE coalesce (p.language, '') <> '' AND p.language <> 'ja') "
+  STAYING;
+
+static const char households_sql[] =
+  "SELECT count (*), count (*) FILTER (WHERE h.pets IS NOT NULL OR h.pets_count > 0) "
+  "FROM (SELECT DISTINCT p.household_id " STAYING ") x LEFT JOIN households h ON h.id = x.household_id";
+
+/* Registered through the shelter ($1; all: any), staying elsewhere, not left. */
+static const char elsewhere_sql[] =
+  "SELECT count (*) FILTER (WHERE h.stay = 'home'), count (*) FILTER (WHERE h.stay = 'vehicle'), "
+  "  count (*) FILTER (WHERE h.stay = 'relatives') "
+  "FROM households h JOIN persons p ON p.household_id = h.id LEFT JOIN person_state s ON s.person_id = p.id "
+  "WHERE h.stay IN ('home', 'vehicle', 'relatives') AND s.kind IS DISTINCT FROM 'leave' "
+  "  AND ($1::text IS NULL OR h.shelter_id = $1::text)";
+
+static guint
+uint_at (PGresult *res,
+         int       row,
+         int       column)
+{
+  return (guint) g_ascii_strtoull (PQgetvalue (res, row, column), NULL, 10);
+}
+
+static gboolean
+count_people (SdPgStore        *self,
+              const char       *shelter_id,
+              SdShelterStatus  *status,
+              GError          **error)
+{
+  static const int years_back[] = { 75, 65, 15, 6, 0, 1 };
+  static const SdNeed totals[] = { SD_NEED_ALLERGY, SD_NEED_ILLNESS, SD_NEED_PREGNANT, SD_NEED_INFANT,
+                                   SD_NEED_DISABILITY, SD_NEED_CARE, SD_NEED_MOBILITY, SD_NEED_LANGUAGE };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  char born_by[G_N_ELEMENTS (years_back)][16];
+  const char *params[1 + G_N_ELEMENTS (years_back)] = { shelter_id };
+  g_autoptr(PGresult) people = NULL, total = NULL, households = NULL, elsewhere = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (years_back); i++)
+    {
+      g_snprintf (born_by[i], sizeof born_by[i], "%04d-%02d-%02d", g_date_time_get_year (now) - years_back[i],
+                  g_date_time_get_month (now), g_date_time_get_day_of_month (now));
+      params[1 + i] = born_by[i];
+    }
+  if ((people = _sd_pg_query (self, _("count the people"), people_sql, 7, params, error)) == NULL ||
+      (total = _sd_pg_query (self, _("count the people"), totals_sql, 7, params, error)) == NULL ||
+      (households = _sd_pg_query (self, _("count the people"), households_sql, 1, params, error)) == NULL ||
+      (elsewhere = _sd_pg_query (self, _("count the people"), elsewhere_sql, 1, params, error)) == NULL)
+    return FALSE;
+  for (int r = 0; r < PQntuples (people); r++)
+    {
+      guint sex = uint_at (people, r, 0), band = uint_at (people, r, 1), n = uint_at (people, r, 2);
+
+      status->by_sex_age[sex][band] += n;
+      status->persons += n;
+    }
+  status->stays.out_now = uint_at (total, 0, 0);
+  status->stays.in_shelter = status->persons - status->stays.out_now;
+  for (guint i = 0; i < G_N_ELEMENTS (totals); i++)
+    status->needs[totals[i]] = uint_at (total, 0, 1 + i);
+  status->households = uint_at (households, 0, 0);
+  status->households_with_pets = uint_at (households, 0, 1);
+  status->stays.at_home = uint_at (elsewhere, 0, 0);
+  status->stays.in_vehicle = uint_at (elsewhere, 0, 1);
+  status->stays.at_relatives = uint_at (elsewhere, 0, 2);
+  return TRUE;
+}
+
+static gboolean
+read_shelters (SdPgStore        *self,
+               const char       *code,
+               SdShelterStatus  *status,
+               char            **shelter_id,
+               GError          **error)
+{
+  const char *params[] = { code };
+  g_autoptr(PGresult) res = _sd_pg_query (self, _("look up the shelter"),
+                                          "SELECT count (*), coalesce (sum (capacity), 0), max (id), max (code), "
+                                          "  max (name) FROM shelters WHERE $1::text IS NULL OR code = $1::text",
+                                          1, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  status->shelters = uint_at (res, 0, 0);
+  status->capacity = (int) uint_at (res, 0, 1);
+  if (code == NULL)
+    {
+      status->shelter_name = g_strdup (_("All shelters"));
+      return TRUE;
+    }
+  if (status->shelters == 0)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND, _("There is no such shelter."));
+      return FALSE;
+    }
+  *shelter_id = g_strdup (PQgetvalue (res, 0, 2));
+  status->shelter_code = g_strdup (PQgetvalue (res, 0, 3));
+  status->shelter_name = g_strdup (PQgetvalue (res, 0, 4));
+  return TRUE;
+}
+
+static gboolean
+read_condition (SdPgStore        *self,
+                const char       *shelter_id,
+                SdShelterStatus  *status,
+                GError          **error)
+{
+  const char *params[] = { shelter_id };
+  g_autoptr(PGresult) res = _sd_pg_query (self, _("read the shelter's condition"),
+                                          "SELECT at, electricity, water, gas, communications, toilets, "
+                                          "  supply_requests FROM shelter_conditions WHERE shelter_id = $1::text "
+                                          "ORDER BY hlc DESC, id DESC LIMIT 1", 1, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    return TRUE;
+  status->condition_at = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  for (guint i = 0; i < SD_N_LIFELINES; i++)
+    sd_lifeline_state_from_string (PQgetvalue (res, 0, 1 + i), &status->lifelines[i]);
+  if (!PQgetisnull (res, 0, 6))
+    status->supply_requests = g_strdup (PQgetvalue (res, 0, 6));
+  return TRUE;
+}
+
+SdShelterStatus *
+sd_pg_store_compute_shelter_status (SdPgStore   *self,
+                                    const char  *shelter_code,
+                                    GError     **error)
+{
+  g_autoptr(SdShelterStatus) status = g_new0 (SdShelterStatus, 1);
+  g_autofree char *shelter_id = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), NULL);
+
+  /* Every number of one moment, while receivers merge. */
+  if (!_sd_pg_exec (self, _("read the database"), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+    return NULL;
+  ok = read_shelters (self, shelter_code, status, &shelter_id, error) &&
+       count_people (self, shelter_id, status, error) &&
+       (shelter_id == NULL || read_condition (self, shelter_id, status, error));
+  PQclear (PQexec (_sd_pg_store_get_conn (self), ok ? "COMMIT" : "ROLLBACK"));
+  return ok ? g_steal_pointer (&status) : NULL;
+}
