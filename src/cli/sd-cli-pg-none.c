@@ -50,3 +50,11 @@ sd_cli_pg_shelter_status (GObject     *pg,
 {
   g_return_val_if_reached (NULL);
 }
+
+SdSafetyCount *
+sd_cli_pg_count_safety (GObject     *pg,
+                        const char  *rollcall_id,
+                        GError     **error)
+{
+  g_return_val_if_reached (NULL);
+}

@@ -137,3 +137,11 @@ sd_cli_pg_shelter_status (GObject     *pg,
     }
   return status;
 }
+
+SdSafetyCount *
+sd_cli_pg_count_safety (GObject     *pg,
+                        const char  *rollcall_id,
+                        GError     **error)
+{
+  return sd_pg_store_count_safety (SD_PG_STORE (pg), rollcall_id, error);
+}

@@ -88,6 +88,10 @@ SdShelterStatus *sd_cli_pg_shelter_status (GObject     *pg,
                                            SdStore     *hq,
                                            const char  *shelter_code,
                                            GError     **error);
+/* A roll-call's answers counted in PostgreSQL. */
+SdSafetyCount   *sd_cli_pg_count_safety   (GObject     *pg,
+                                           const char  *rollcall_id,
+                                           GError     **error);
 gboolean  sd_cli_run_pg_load      (SdCli *cli, GStrv *args, GError **error);
 
 gboolean  sd_cli_run_init         (SdCli *cli, GStrv *args, GError **error);

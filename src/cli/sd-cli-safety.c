@@ -451,11 +451,14 @@ sd_cli_run_safety_summary (SdCli   *cli,
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdRollcall) rollcall = NULL;
   g_autoptr(SdSafetyCount) count = NULL;
-  g_autofree char *id = NULL;
+  g_autofree char *id = NULL, *conninfo = NULL;
+  g_autoptr(GObject) pg = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "rollcall", 0, 0, G_OPTION_ARG_STRING, &id, N_("The roll-call (default: the newest open one)"), N_("ID") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo,
+      N_("At HQ on PostgreSQL: count the answers there (HQ’s database gives the roll-call)"), N_("CONNINFO") },
     G_OPTION_ENTRY_NULL
   };
   const char *const headings[] = {
@@ -469,7 +472,9 @@ sd_cli_run_safety_summary (SdCli   *cli,
   if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
       (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
       (rollcall = pick_rollcall (store, id, FALSE, error)) == NULL ||
-      (count = sd_store_count_safety (store, sd_rollcall_get_id (rollcall), error)) == NULL)
+      (conninfo != NULL && (pg = sd_cli_pg_open (conninfo, error)) == NULL) ||
+      (count = pg != NULL ? sd_cli_pg_count_safety (pg, sd_rollcall_get_id (rollcall), error)
+                          : sd_store_count_safety (store, sd_rollcall_get_id (rollcall), error)) == NULL)
     return FALSE;
   for (guint i = 1; i < 11; i++)
     sd_cli_table_align_right (table, i);

@@ -336,6 +336,15 @@ def test_report(tmp):
     everyone = report_rows(hq, conninfo, ['--all'])
     staying = [int(row.split(',')[1]) for row in everyone if row.startswith('"People staying",')]
     assert staying and staying[0] > 12, everyone
+    # HQ's roll-call, answered at HQ's desk: its summary read from PostgreSQL.
+    answers = [{'staff_no': no, 'safety': s, 'location': 'home', 'can_report': s == 'unhurt',
+                'means': 'car' if s == 'unhurt' else None, 'arrival': 'within_1h' if s == 'unhurt' else None}
+               for no, s in (('1001', 'unhurt'), ('1002', 'minor'), ('1003', 'unhurt'))]
+    ok(cli('safety', 'answer', '--json', db=hq, stdin=json.dumps(answers).encode()), 'answers at HQ')
+    ok(cli('pg', 'load', '--pg', conninfo, db=hq), 'HQ\'s own changes')
+    sqlite_summary = ok(cli('safety', 'summary', '--json', db=hq), 'summary').json()
+    pg_summary = ok(cli('safety', 'summary', '--json', '--pg', conninfo, db=hq), 'summary --pg').json()
+    assert sqlite_summary == pg_summary and pg_summary['all']['answered'] > 0, (sqlite_summary, pg_summary)
     r = cli('report', 'shelter-status', '--shelter', 'NOPE', '--format', 'csv', '--out', os.path.join(tmp, 'x.csv'),
             '--pg', conninfo, db=hq)
     assert r.status == 1 and 'no such shelter' in r.err, r
@@ -347,7 +356,8 @@ TESTS = [
      test_serve_push),
     ('two receivers (processes) on one database at once: the state one receiver makes', test_two_receivers),
     ('a receiver killed mid-COPY: nothing half-merged, the retry lands every change once', test_killed_mid_copy),
-    ('report shelter-status --pg: the same report as HQ\'s file, all shelters and each', test_report),
+    ('report shelter-status --pg and safety summary --pg: what HQ\'s file says, all shelters and each',
+     test_report),
 ]
 
 

@@ -15,6 +15,7 @@
  */
 #include "sd-pg-private.h"
 
+#include "sd-safety-private.h"
 #include "sd-store-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -190,4 +191,26 @@ sd_pg_store_compute_shelter_status (SdPgStore   *self,
        (shelter_id == NULL || read_condition (self, shelter_id, status, error));
   PQclear (PQexec (_sd_pg_store_get_conn (self), ok ? "COMMIT" : "ROLLBACK"));
   return ok ? g_steal_pointer (&status) : NULL;
+}
+
+SdSafetyCount *
+sd_pg_store_count_safety (SdPgStore   *self,
+                          const char  *rollcall_id,
+                          GError     **error)
+{
+  g_autoptr(SdSafetyCount) count = _sd_safety_count_new ();
+  const char *params[] = { rollcall_id };
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), NULL);
+
+  res = _sd_pg_query (self, _("count the answers"), SD_SAFETY_COUNT_SQL ("$1::text"), 1, params, error);
+  if (res == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (res); r++)
+    _sd_safety_count_add (count, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1),
+                          PQgetisnull (res, r, 2) ? NULL : PQgetvalue (res, r, 2),
+                          !PQgetisnull (res, r, 3) && g_ascii_strtoll (PQgetvalue (res, r, 3), NULL, 10) != 0,
+                          PQgetisnull (res, r, 4) ? NULL : PQgetvalue (res, r, 4), uint_at (res, r, 5));
+  return g_steal_pointer (&count);
 }

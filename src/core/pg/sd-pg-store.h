@@ -16,6 +16,7 @@
 #pragma once
 
 #include "sd-report.h"
+#include "sd-safety.h"
 #include "sd-store.h"
 #include "sd-sync.h"
 
@@ -84,6 +85,12 @@ char       *sd_pg_store_get_holds        (SdPgStore      *self,
  * time from HQ's file. */
 SdShelterStatus *sd_pg_store_compute_shelter_status (SdPgStore   *self,
                                                      const char  *shelter_code,
+                                                     GError     **error);
+
+/* A roll-call's answers counted, as sd_store_count_safety () counts
+ * them at a SQLite HQ. */
+SdSafetyCount   *sd_pg_store_count_safety           (SdPgStore   *self,
+                                                     const char  *rollcall_id,
                                                      GError     **error);
 
 /* As sd_sync_canonical_dump (). */

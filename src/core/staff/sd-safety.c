@@ -17,6 +17,7 @@
  */
 #include "sd-codes.h"
 #include "sd-safety.h"
+#include "sd-safety-private.h"
 #include "sd-store-private.h"
 #include "sd-text.h"
 
@@ -869,47 +870,63 @@ name_index (GPtrArray  *names,
 }
 
 SdSafetyCount *
+_sd_safety_count_new (void)
+{
+  SdSafetyCount *count = g_new0 (SdSafetyCount, 1);
+
+  count->rows = g_array_new (FALSE, FALSE, sizeof (CountRow));
+  count->departments = new_names ();
+  count->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  return count;
+}
+
+void
+_sd_safety_count_add (SdSafetyCount *count,
+                      const char    *department,
+                      const char    *section,
+                      const char    *safety_text,
+                      gboolean       can_report,
+                      const char    *arrival,
+                      guint          n)
+{
+  CountRow row = { 0 };
+  SdSafety safety;
+
+  row.department = name_index (count->departments, department);
+  if (row.department >= count->sections->len)
+    g_ptr_array_add (count->sections, new_names ());
+  row.section = name_index (g_ptr_array_index (count->sections, row.department), section);
+  row.safety = sd_safety_from_string (safety_text, &safety) ? (int) safety : -1;
+  row.can_report = can_report;
+  sd_arrival_from_string (arrival, &row.arrival);
+  row.n = n;
+  g_array_append_val (count->rows, row);
+}
+
+SdSafetyCount *
 sd_store_count_safety (SdStore     *store,
                        const char  *rollcall_id,
                        GError     **error)
 {
-  g_autoptr(SdSafetyCount) count = g_new0 (SdSafetyCount, 1);
+  g_autoptr(SdSafetyCount) count = _sd_safety_count_new ();
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
 
-  count->rows = g_array_new (FALSE, FALSE, sizeof (CountRow));
-  count->departments = new_names ();
-  count->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-
   /* One row per member of the roster, with their newest answer if any:
    * grouped by what the totals tell apart, in roster order so that
-   * departments and sections come out sorted. */
-  stmt = _sd_store_prepare (store,
-                            "SELECT coalesce (s.department, ''), coalesce (s.section, ''), l.safety, "
-                            "  l.can_report, l.arrival, count (*) "
-                            "FROM staff s LEFT JOIN safety_state l ON l.rollcall_id = ?1 AND l.staff_id = s.id "
-                            "WHERE s.active = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2", error);
+   * departments and sections come out sorted.  (PostgreSQL's HQ counts
+   * by the same query: src/core/pg/sd-pg-report.c.) */
+  stmt = _sd_store_prepare (store, SD_SAFETY_COUNT_SQL ("?1"), error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, rollcall_id);
   while ((rc = _sd_store_step (store, stmt, _("count the answers"), error)) == SQLITE_ROW)
-    {
-      CountRow row = { 0 };
-      SdSafety safety;
-
-      row.department = name_index (count->departments, (const char *) sqlite3_column_text (stmt, 0));
-      if (row.department >= count->sections->len)
-        g_ptr_array_add (count->sections, new_names ());
-      row.section = name_index (g_ptr_array_index (count->sections, row.department),
-                                (const char *) sqlite3_column_text (stmt, 1));
-      row.safety = sd_safety_from_string (_sd_column_text (stmt, 2), &safety) ? (int) safety : -1;
-      row.can_report = sqlite3_column_int (stmt, 3) != 0;
-      sd_arrival_from_string (_sd_column_text (stmt, 4), &row.arrival);
-      row.n = sqlite3_column_int (stmt, 5);
-      g_array_append_val (count->rows, row);
-    }
+    _sd_safety_count_add (count, (const char *) sqlite3_column_text (stmt, 0),
+                          (const char *) sqlite3_column_text (stmt, 1), _sd_column_text (stmt, 2),
+                          sqlite3_column_int (stmt, 3) != 0, _sd_column_text (stmt, 4),
+                          (guint) sqlite3_column_int (stmt, 5));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return NULL;
