@@ -58,3 +58,18 @@ sd_cli_pg_count_safety (GObject     *pg,
 {
   g_return_val_if_reached (NULL);
 }
+
+gboolean
+sd_cli_pg_count_support (GObject  *pg,
+                         guint    *counts,
+                         GError  **error)
+{
+  g_return_val_if_reached (FALSE);
+}
+
+char *
+sd_cli_pg_support_districts_json (GObject  *pg,
+                                  GError  **error)
+{
+  g_return_val_if_reached (NULL);
+}

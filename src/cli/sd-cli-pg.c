@@ -145,3 +145,18 @@ sd_cli_pg_count_safety (GObject     *pg,
 {
   return sd_pg_store_count_safety (SD_PG_STORE (pg), rollcall_id, error);
 }
+
+gboolean
+sd_cli_pg_count_support (GObject  *pg,
+                         guint    *counts,
+                         GError  **error)
+{
+  return sd_pg_store_count_support_statuses (SD_PG_STORE (pg), counts, error);
+}
+
+char *
+sd_cli_pg_support_districts_json (GObject  *pg,
+                                  GError  **error)
+{
+  return sd_pg_store_support_districts_json (SD_PG_STORE (pg), error);
+}

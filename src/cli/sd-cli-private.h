@@ -92,6 +92,12 @@ SdShelterStatus *sd_cli_pg_shelter_status (GObject     *pg,
 SdSafetyCount   *sd_cli_pg_count_safety   (GObject     *pg,
                                            const char  *rollcall_id,
                                            GError     **error);
+/* The support list's counts in PostgreSQL. */
+gboolean  sd_cli_pg_count_support (GObject     *pg,
+                                   guint       *counts,
+                                   GError     **error);
+char     *sd_cli_pg_support_districts_json (GObject  *pg,
+                                            GError  **error);
 gboolean  sd_cli_run_pg_load      (SdCli *cli, GStrv *args, GError **error);
 
 gboolean  sd_cli_run_init         (SdCli *cli, GStrv *args, GError **error);

@@ -325,9 +325,12 @@ sd_cli_run_support_summary (SdCli   *cli,
   g_autofree char *text = NULL;
   g_autoptr(json_t) districts = NULL, counts_json = json_object ();
   guint counts[SD_N_SUPPORT_STATUSES], total = 0;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(GObject) pg = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo, N_("At HQ on PostgreSQL: count there"), N_("CONNINFO") },
     G_OPTION_ENTRY_NULL
   };
   const char *const headings[] = { _("District"), _("Listed"), _("Unconfirmed"), NULL };
@@ -335,8 +338,10 @@ sd_cli_run_support_summary (SdCli   *cli,
 
   if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
       (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
-      !sd_support_count_statuses (store, counts, error) ||
-      (text = sd_support_districts_json (store, error)) == NULL ||
+      (conninfo != NULL && (pg = sd_cli_pg_open (conninfo, error)) == NULL) ||
+      !(pg != NULL ? sd_cli_pg_count_support (pg, counts, error) : sd_support_count_statuses (store, counts, error)) ||
+      (text = pg != NULL ? sd_cli_pg_support_districts_json (pg, error)
+                         : sd_support_districts_json (store, error)) == NULL ||
       (districts = sd_json_parse (text, strlen (text), 0, error)) == NULL)
     return FALSE;
   for (guint s = 0; s < SD_N_SUPPORT_STATUSES; s++)

@@ -19,6 +19,7 @@
 #include "sd-store-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 /* A person's birth date as the range key, '0000-00-00' when it is not one. */
 #define BIRTH_KEY \
@@ -213,4 +214,48 @@ sd_pg_store_count_safety (SdPgStore   *self,
                           !PQgetisnull (res, r, 3) && g_ascii_strtoll (PQgetvalue (res, r, 3), NULL, 10) != 0,
                           PQgetisnull (res, r, 4) ? NULL : PQgetvalue (res, r, 4), uint_at (res, r, 5));
   return g_steal_pointer (&count);
+}
+
+gboolean
+sd_pg_store_count_support_statuses (SdPgStore  *self,
+                                    guint      *counts,
+                                    GError    **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), FALSE);
+
+  memset (counts, 0, SD_N_SUPPORT_STATUSES * sizeof (guint));
+  res = _sd_pg_query (self, _("count the support list"),
+                      "SELECT coalesce (s.status, 'unconfirmed'), count (*) FROM support_persons p "
+                      "LEFT JOIN support_state s ON s.support_person_id = p.id WHERE p.listed = 1 GROUP BY 1",
+                      0, NULL, error);
+  if (res == NULL)
+    return FALSE;
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      SdSupportStatus status;
+
+      if (sd_support_status_from_string (PQgetvalue (res, r, 0), &status))
+        counts[status] = uint_at (res, r, 1);
+    }
+  return TRUE;
+}
+
+char *
+sd_pg_store_support_districts_json (SdPgStore  *self,
+                                    GError    **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), NULL);
+
+  res = _sd_pg_query (self, _("read the districts"),
+                      "SELECT coalesce (json_agg (json_build_object ('district', district, 'listed', n, "
+                      "  'unconfirmed', u) ORDER BY district IS NULL, district), '[]')::text FROM ("
+                      "  SELECT p.district, count (*) AS n, "
+                      "    count (*) FILTER (WHERE coalesce (s.status, 'unconfirmed') = 'unconfirmed') AS u "
+                      "  FROM support_persons p LEFT JOIN support_state s ON s.support_person_id = p.id "
+                      "  WHERE p.listed = 1 GROUP BY p.district) d", 0, NULL, error);
+  return res != NULL ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
 }

@@ -17,6 +17,7 @@
 
 #include "sd-report.h"
 #include "sd-safety.h"
+#include "sd-support.h"
 #include "sd-store.h"
 #include "sd-sync.h"
 
@@ -91,6 +92,13 @@ SdShelterStatus *sd_pg_store_compute_shelter_status (SdPgStore   *self,
  * them at a SQLite HQ. */
 SdSafetyCount   *sd_pg_store_count_safety           (SdPgStore   *self,
                                                      const char  *rollcall_id,
+                                                     GError     **error);
+
+/* As sd_support_count_statuses () and sd_support_districts_json (). */
+gboolean         sd_pg_store_count_support_statuses (SdPgStore   *self,
+                                                     guint       *counts,
+                                                     GError     **error);
+char            *sd_pg_store_support_districts_json (SdPgStore   *self,
                                                      GError     **error);
 
 /* As sd_sync_canonical_dump (). */
