@@ -73,3 +73,12 @@ sd_cli_pg_support_districts_json (GObject  *pg,
 {
   g_return_val_if_reached (NULL);
 }
+
+GListModel *
+sd_cli_pg_safety_missing (GObject     *pg,
+                          SdStore     *hq,
+                          const char  *rollcall_id,
+                          GError     **error)
+{
+  g_return_val_if_reached (NULL);
+}

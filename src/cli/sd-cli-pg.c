@@ -160,3 +160,12 @@ sd_cli_pg_support_districts_json (GObject  *pg,
 {
   return sd_pg_store_support_districts_json (SD_PG_STORE (pg), error);
 }
+
+GListModel *
+sd_cli_pg_safety_missing (GObject     *pg,
+                          SdStore     *hq,
+                          const char  *rollcall_id,
+                          GError     **error)
+{
+  return sd_pg_store_list_safety_missing (SD_PG_STORE (pg), hq, rollcall_id, error);
+}

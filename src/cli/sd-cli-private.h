@@ -92,6 +92,11 @@ SdShelterStatus *sd_cli_pg_shelter_status (GObject     *pg,
 SdSafetyCount   *sd_cli_pg_count_safety   (GObject     *pg,
                                            const char  *rollcall_id,
                                            GError     **error);
+/* Who has not answered the roll-call, by the answers in PostgreSQL. */
+GListModel *sd_cli_pg_safety_missing (GObject     *pg,
+                                      SdStore     *hq,
+                                      const char  *rollcall_id,
+                                      GError     **error);
 /* The support list's counts in PostgreSQL. */
 gboolean  sd_cli_pg_count_support (GObject     *pg,
                                    guint       *counts,

@@ -522,11 +522,15 @@ sd_cli_run_safety_missing (SdCli   *cli,
   g_autoptr(GListStore) shown = g_list_store_new (SD_TYPE_STAFF);
   g_autofree char *id = NULL;
   g_autofree char *department = NULL;
-  g_autofree char *pdf = NULL;
+  g_autofree char *pdf = NULL, *conninfo = NULL;
+  g_autoptr(GObject) pg = NULL;
   gboolean as_csv = FALSE;
   const GOptionEntry entries[] = {
     { "rollcall", 0, 0, G_OPTION_ARG_STRING, &id, N_("The roll-call (default: the newest open one)"), N_("ID") },
     { "department", 0, 0, G_OPTION_ARG_STRING, &department, N_("Only this department"), N_("DEPARTMENT") },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo,
+      N_("At HQ on PostgreSQL: the answers there (HQ’s database gives the roll-call and the roster)"),
+      N_("CONNINFO") },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &as_csv, N_("Write CSV for Excel (UTF-8 with a BOM)"), NULL },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write call sheets to a PDF file, a page per department"),
       N_("FILE") },
@@ -540,7 +544,9 @@ sd_cli_run_safety_missing (SdCli   *cli,
   if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
       (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
       (rollcall = pick_rollcall (store, id, FALSE, error)) == NULL ||
-      (missing = sd_store_list_safety_missing (store, sd_rollcall_get_id (rollcall), error)) == NULL)
+      (conninfo != NULL && (pg = sd_cli_pg_open (conninfo, error)) == NULL) ||
+      (missing = pg != NULL ? sd_cli_pg_safety_missing (pg, store, sd_rollcall_get_id (rollcall), error)
+                            : sd_store_list_safety_missing (store, sd_rollcall_get_id (rollcall), error)) == NULL)
     return FALSE;
   for (guint i = 0; i < g_list_model_get_n_items (missing); i++)
     {

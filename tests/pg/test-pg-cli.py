@@ -345,6 +345,10 @@ def test_report(tmp):
     sqlite_summary = ok(cli('safety', 'summary', '--json', db=hq), 'summary').json()
     pg_summary = ok(cli('safety', 'summary', '--json', '--pg', conninfo, db=hq), 'summary --pg').json()
     assert sqlite_summary == pg_summary and pg_summary['all']['answered'] > 0, (sqlite_summary, pg_summary)
+    for extra in ([], ['--csv']):
+        sqlite_missing = ok(cli('safety', 'missing', *extra, db=hq), 'missing').out
+        pg_missing = ok(cli('safety', 'missing', *extra, '--pg', conninfo, db=hq), 'missing --pg').out
+        assert sqlite_missing == pg_missing and len(pg_missing.splitlines()) > 2, (sqlite_missing, pg_missing)
     sqlite_support = ok(cli('support', 'summary', '--json', db=hq), 'support summary').json()
     pg_support = ok(cli('support', 'summary', '--json', '--pg', conninfo, db=hq), 'support summary --pg').json()
     assert sqlite_support == pg_support and pg_support['listed'] > 0, (sqlite_support, pg_support)
@@ -359,7 +363,7 @@ TESTS = [
      test_serve_push),
     ('two receivers (processes) on one database at once: the state one receiver makes', test_two_receivers),
     ('a receiver killed mid-COPY: nothing half-merged, the retry lands every change once', test_killed_mid_copy),
-    ('report shelter-status, safety summary and support summary with --pg: what HQ\'s file says',
+    ('report shelter-status, safety summary and missing, support summary with --pg: what HQ\'s file says',
      test_report),
 ]
 

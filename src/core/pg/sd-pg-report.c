@@ -259,3 +259,24 @@ sd_pg_store_support_districts_json (SdPgStore  *self,
                       "  WHERE p.listed = 1 GROUP BY p.district) d", 0, NULL, error);
   return res != NULL ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
 }
+
+GListModel *
+sd_pg_store_list_safety_missing (SdPgStore   *self,
+                                 SdStore     *hq,
+                                 const char  *rollcall_id,
+                                 GError     **error)
+{
+  g_autoptr(GHashTable) answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *params[] = { rollcall_id };
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), NULL);
+
+  res = _sd_pg_query (self, _("read the answers"), "SELECT staff_id FROM safety_state WHERE rollcall_id = $1::text",
+                      1, params, error);
+  if (res == NULL)
+    return NULL;
+  for (int r = 0; r < PQntuples (res); r++)
+    g_hash_table_add (answered, g_strdup (PQgetvalue (res, r, 0)));
+  return _sd_safety_missing (hq, answered, error);
+}

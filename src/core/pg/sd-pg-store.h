@@ -94,6 +94,13 @@ SdSafetyCount   *sd_pg_store_count_safety           (SdPgStore   *self,
                                                      const char  *rollcall_id,
                                                      GError     **error);
 
+/* HQ's active roster (from HQ's file) but those whose answer to the
+ * roll-call PostgreSQL holds: as sd_store_list_safety_missing (). */
+GListModel      *sd_pg_store_list_safety_missing    (SdPgStore   *self,
+                                                     SdStore     *hq,
+                                                     const char  *rollcall_id,
+                                                     GError     **error);
+
 /* As sd_support_count_statuses () and sd_support_districts_json (). */
 gboolean         sd_pg_store_count_support_statuses (SdPgStore   *self,
                                                      guint       *counts,

@@ -28,4 +28,10 @@ void           _sd_safety_count_add (SdSafetyCount *count,
                                      const char    *arrival,
                                      guint          n);
 
+/* STORE's active roster, by department, but the staff ids in ANSWERED:
+ * who has not answered, wherever the answers were counted. */
+GListModel    *_sd_safety_missing   (SdStore       *store,
+                                     GHashTable    *answered,
+                                     GError       **error);
+
 G_END_DECLS

@@ -613,13 +613,31 @@ sd_store_list_safety_history (SdStore     *store,
 }
 
 GListModel *
+_sd_safety_missing (SdStore     *store,
+                    GHashTable  *answered,
+                    GError     **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_STAFF);
+  g_autoptr(GListModel) roster = sd_store_list_staff_by_department (store, error);
+
+  if (roster == NULL)
+    return NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (roster); i++)
+    {
+      g_autoptr(SdStaff) staff = g_list_model_get_item (roster, i);
+
+      if (!g_hash_table_contains (answered, sd_staff_get_id (staff)))
+        g_list_store_append (list, staff);
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+GListModel *
 sd_store_list_safety_missing (SdStore     *store,
                               const char  *rollcall_id,
                               GError     **error)
 {
   sqlite3_stmt *stmt;
-  g_autoptr(GListStore) list = g_list_store_new (SD_TYPE_STAFF);
-  g_autoptr(GListModel) roster = NULL;
   g_autoptr(GHashTable) answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int rc;
 
@@ -636,18 +654,7 @@ sd_store_list_safety_missing (SdStore     *store,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return NULL;
-
-  roster = sd_store_list_staff_by_department (store, error);
-  if (roster == NULL)
-    return NULL;
-  for (guint i = 0; i < g_list_model_get_n_items (roster); i++)
-    {
-      g_autoptr(SdStaff) staff = g_list_model_get_item (roster, i);
-
-      if (!g_hash_table_contains (answered, sd_staff_get_id (staff)))
-        g_list_store_append (list, staff);
-    }
-  return G_LIST_MODEL (g_steal_pointer (&list));
+  return _sd_safety_missing (store, answered, error);
 }
 
 static gboolean
