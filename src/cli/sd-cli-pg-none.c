@@ -82,3 +82,12 @@ sd_cli_pg_safety_missing (GObject     *pg,
 {
   g_return_val_if_reached (NULL);
 }
+
+gboolean
+sd_cli_pg_sync_status (GObject   *pg,
+                       SdStore   *hq,
+                       gboolean   json,
+                       GError   **error)
+{
+  g_return_val_if_reached (FALSE);
+}

@@ -169,3 +169,73 @@ sd_cli_pg_safety_missing (GObject     *pg,
 {
   return sd_pg_store_list_safety_missing (SD_PG_STORE (pg), hq, rollcall_id, error);
 }
+
+/* The site's name in HQ's list of the deployment, or its id. */
+static const char *
+peer_name (GPtrArray  *peers,
+           SdStore    *hq,
+           const char *site)
+{
+  if (g_strcmp0 (site, sd_store_get_site_id (hq)) == 0)
+    return sd_store_get_site_name (hq);
+  for (guint i = 0; peers != NULL && i < peers->len; i++)
+    {
+      SdSyncPeer *p = g_ptr_array_index (peers, i);
+
+      if (g_strcmp0 (p->site_id, site) == 0)
+        return p->name;
+    }
+  return site;
+}
+
+gboolean
+sd_cli_pg_sync_status (GObject   *pg,
+                       SdStore   *hq,
+                       gboolean   json,
+                       GError   **error)
+{
+  g_autofree char *text = sd_pg_store_sync_status_json (SD_PG_STORE (pg), error);
+  g_autoptr(GPtrArray) peers = NULL;
+  g_autoptr(json_t) root = NULL;
+  json_t *origin;
+  gsize i;
+
+  if (text == NULL || (root = sd_json_parse (text, strlen (text), 0, error)) == NULL ||
+      (peers = sd_sync_list_peers (hq, error)) == NULL)
+    return FALSE;
+  json_array_foreach (json_object_get (root, "origins"), i, origin)
+    json_object_set_new (origin, "name", json_string (peer_name (peers, hq,
+                                                                 json_string_value (json_object_get (origin, "site")))));
+  json_object_set_new (root, "database", json_string (sd_pg_store_get_description (SD_PG_STORE (pg))));
+  if (json)
+    {
+      sd_cli_print_json (root);
+      return TRUE;
+    }
+  g_print (_("PostgreSQL database: %s\n"), sd_pg_store_get_description (SD_PG_STORE (pg)));
+  g_print (_("Batches merged: %lld (%lld after a batch that never arrived)\n"),
+           (long long) json_integer_value (json_object_get (root, "batches")),
+           (long long) json_integer_value (json_object_get (root, "chain_breaks")));
+  {
+    const char *headings[] = { _("Site"), _("Changes"), _("Highest"), _("Known to be missing"), _("Last batch"),
+                               NULL };
+    g_autoptr(SdCliTable) table = sd_cli_table_new (G_N_ELEMENTS (headings) - 1, headings);
+
+    for (guint c = 1; c < 4; c++)
+      sd_cli_table_align_right (table, c);
+    json_array_foreach (json_object_get (root, "origins"), i, origin)
+      {
+        g_autofree char *changes = g_strdup_printf ("%lld", (long long) json_integer_value (json_object_get (origin, "changes")));
+        g_autofree char *highest = g_strdup_printf ("%lld", (long long) json_integer_value (json_object_get (origin, "highest")));
+        g_autofree char *missing = g_strdup_printf ("%lld", (long long) json_integer_value (json_object_get (origin, "missing")));
+        gint64 at = json_integer_value (json_object_get (origin, "last_batch_at"));
+        g_autoptr(GDateTime) when = at > 0 ? g_date_time_new_from_unix_local (at / 1000) : NULL;
+        g_autofree char *last = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup ("—");
+
+        sd_cli_table_add_row (table, json_string_value (json_object_get (origin, "name")), changes, highest, missing,
+                              last);
+      }
+    sd_cli_table_print (table);
+  }
+  return TRUE;
+}

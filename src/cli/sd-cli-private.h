@@ -97,6 +97,11 @@ GListModel *sd_cli_pg_safety_missing (GObject     *pg,
                                       SdStore     *hq,
                                       const char  *rollcall_id,
                                       GError     **error);
+/* What PostgreSQL holds of each site, printed (JSON with JSON). */
+gboolean  sd_cli_pg_sync_status   (GObject     *pg,
+                                   SdStore     *hq,
+                                   gboolean     json,
+                                   GError     **error);
 /* The support list's counts in PostgreSQL. */
 gboolean  sd_cli_pg_count_support (GObject     *pg,
                                    guint       *counts,

@@ -291,15 +291,21 @@ sd_cli_run_sync_status (SdCli   *cli,
   g_autoptr(GPtrArray) peers = NULL;
   g_autofree char *fingerprint = NULL, *deployment = NULL;
   SdSyncStatus status;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(GObject) pg = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo,
+      N_("At HQ on PostgreSQL: what the database holds of each site"), N_("CONNINFO") },
     G_OPTION_ENTRY_NULL
   };
 
   if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
       (store = sd_cli_open_store (cli, FALSE, error)) == NULL)
     return FALSE;
+  if (conninfo != NULL)
+    return (pg = sd_cli_pg_open (conninfo, error)) != NULL && sd_cli_pg_sync_status (pg, store, json, error);
   if (json)
     {
       g_autofree char *text = sd_sync_status_json (store, error);

@@ -203,6 +203,13 @@ def test_serve_push(tmp):
         pushed = ok(cli('sync', 'push', '--json', db=k1), 'push').json()
         assert int(PG.psql(db, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 P%'")) == 50
         assert int(PG.psql(db, 'SELECT count (*) FROM oplog')) >= before + 50
+        # What PostgreSQL holds of K1: every change, no hole, a batch just now.
+        status = ok(cli('sync', 'status', '--json', '--pg', conninfo, db=hq), 'sync status --pg').json()
+        k1_origin = [o for o in status['origins'] if o['name'] == 'K1']
+        assert k1_origin and k1_origin[0]['missing'] == 0 and k1_origin[0]['changes'] == k1_origin[0]['highest'] \
+            == k1_origin[0]['held_without_hole'] and k1_origin[0]['last_batch_at'] > 0, status
+        text = ok(cli('sync', 'status', '--pg', conninfo, db=hq), 'sync status --pg (text)').out
+        assert 'K1' in text and 'Batches merged' in text, text
         # HQ's answer told K1 what PostgreSQL holds: nothing waits.
         status = ok(cli('sync', 'status', '--json', db=k1), 'status').json()
         assert status['waiting'] == 0, (pushed, status)

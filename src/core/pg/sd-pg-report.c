@@ -280,3 +280,26 @@ sd_pg_store_list_safety_missing (SdPgStore   *self,
     g_hash_table_add (answered, g_strdup (PQgetvalue (res, r, 0)));
   return _sd_safety_missing (hq, answered, error);
 }
+
+char *
+sd_pg_store_sync_status_json (SdPgStore  *self,
+                              GError    **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), NULL);
+
+  /* Per origin: the changes held, the highest number, the highest below
+   * the first hole, how many below the highest are missing, and when a
+   * batch of it last came (ms). */
+  res = _sd_pg_query (self, _("read the state of sync"),
+                      "SELECT json_build_object ('batches', (SELECT count (*) FROM sync_batches), "
+                      "  'chain_breaks', (SELECT count (*) FROM sync_batches WHERE chain_broken), "
+                      "  'origins', coalesce ((SELECT json_agg (json_build_object ('site', o.site_id, "
+                      "    'changes', o.n, 'highest', o.highest, 'held_without_hole', coalesce (h.seq, 0), "
+                      "    'missing', o.highest - o.n, 'last_batch_at', (SELECT (extract (epoch FROM max (b.received_at)) "
+                      "      * 1000)::bigint FROM sync_batches b WHERE b.from_site = o.site_id)) ORDER BY o.site_id) "
+                      "  FROM (SELECT site_id, count (*) AS n, max (seq) AS highest FROM oplog GROUP BY site_id) o "
+                      "  LEFT JOIN sync_holds h ON h.site_id = o.site_id), '[]'))::text", 0, NULL, error);
+  return res != NULL ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
+}

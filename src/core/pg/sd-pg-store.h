@@ -108,6 +108,12 @@ gboolean         sd_pg_store_count_support_statuses (SdPgStore   *self,
 char            *sd_pg_store_support_districts_json (SdPgStore   *self,
                                                      GError     **error);
 
+/* What PostgreSQL holds of each origin, as JSON: {batches, chain_breaks,
+ * origins: [{site, changes, highest, held_without_hole, missing,
+ * last_batch_at}]}. */
+char            *sd_pg_store_sync_status_json       (SdPgStore   *self,
+                                                     GError     **error);
+
 /* As sd_sync_canonical_dump (). */
 char       *sd_pg_store_canonical_dump   (SdPgStore      *self,
                                           GError        **error);
