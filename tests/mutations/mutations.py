@@ -483,7 +483,7 @@ MUTATIONS = [
     },
     {
         "name": "safety-missing-counts-inactive",
-        "file": "src/core/staff/sd-safety.c",
+        "file": "src/core/staff/sd-safety-private.h",
         "find": '"WHERE s.active = 1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2"',
         "replace": '"GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2"',
         "breaks": "staff who left still count as not answered on the dashboard (issue 15)",
