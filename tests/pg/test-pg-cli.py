@@ -269,6 +269,29 @@ def test_killed_mid_copy(tmp):
     os.mkdir(stick)
     batch = ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=k1), 'export').json()
     before = table_sums(db)
+
+    # The server restarted under the receiver mid-COPY: a clear message,
+    # nothing kept, and the batch is merged whole when sent again.
+    p = subprocess.Popen([CLI, '--db', hq, 'batch', 'import', '--pg', conninfo, batch['file']],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+    restarted = False
+    deadline = time.monotonic() + 120
+    while p.poll() is None and time.monotonic() < deadline and not restarted:
+        if PG.psql(db, "SELECT count (*) FROM pg_stat_activity WHERE query LIKE 'COPY sd_stage%' "
+                       "AND state = 'active'") == '1':
+            PG.run(os.path.join(PG_BIN, 'pg_ctl'), '-D', PG.data, '-l', os.path.join(PG.dir, 'log'), '-m',
+                   'immediate', '-w', 'restart',
+                   '-o', f'-k {PG.dir} -p 5432 -c listen_addresses= -c fsync=off')
+            restarted = True
+    out, err = p.communicate(timeout=120)
+    assert restarted, 'the COPY was never caught'
+    if restarted:
+        assert p.returncode == 1, (out, err)
+        print('# the receiver said: ' + json.loads(out)['files'][0]['message'], flush=True)
+        message = json.loads(out)['files'][0]['message']
+        assert 'PostgreSQL' in message and ('lost' in message or 'SQLSTATE 57' in message or 'SQLSTATE 08' in message), message
+        assert '試験' not in message and 'K0' not in message, message
+        assert table_sums(db) == before, 'a lost connection left part of its batch'
     killed_in = None
     for attempt in range(5):
         p = subprocess.Popen([CLI, '--db', hq, 'batch', 'import', '--pg', conninfo, batch['file']],
@@ -369,7 +392,8 @@ TESTS = [
     ('serve --pg: a kiosk pushes, PostgreSQL holds it, the answer acknowledges it, HQ\'s own changes follow',
      test_serve_push),
     ('two receivers (processes) on one database at once: the state one receiver makes', test_two_receivers),
-    ('a receiver killed mid-COPY: nothing half-merged, the retry lands every change once', test_killed_mid_copy),
+    ('the server restarted under a receiver mid-COPY, a receiver killed mid-COPY: nothing half-merged, said '
+     'plainly; the batch again lands every change once', test_killed_mid_copy),
     ('report shelter-status, safety summary and missing, support summary with --pg: what HQ\'s file says',
      test_report),
 ]
