@@ -628,8 +628,8 @@ MUTATIONS = [
     {
         "name": "pg-last-writer-ignored",
         "file": "src/core/pg/sd-pg-merge.c",
-        "find": "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id);",
-        "replace": "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id) OR TRUE;",
+        "find": "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id)\", error) ||",
+        "replace": "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id) OR TRUE\", error) ||",
         "breaks": "PostgreSQL takes whichever change of a field arrives last, not the newest by (HLC, site): HQs that merged in other orders disagree (issue 20)",
         "suites": ["pg"],
         "caught_by": ["sync-merge-pg"],

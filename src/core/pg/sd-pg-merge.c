@@ -49,6 +49,9 @@ static const char stage_sql[] =
   "  site_id text COLLATE \"C\", seq bigint, txn bigint, hlc bigint, kind smallint,"
   "  tbl text COLLATE \"C\", row_id text COLLATE \"C\", fields text) ON COMMIT DELETE ROWS;"
   "CREATE TEMP TABLE IF NOT EXISTS sd_new (LIKE sd_stage) ON COMMIT DELETE ROWS;"
+  "CREATE TEMP TABLE IF NOT EXISTS sd_fields ("
+  "  tbl text COLLATE \"C\", row_id text COLLATE \"C\", key text, hlc bigint, site_id text COLLATE \"C\","
+  "  value jsonb) ON COMMIT DELETE ROWS;"
   "CREATE TEMP TABLE IF NOT EXISTS sd_touched ("
   "  tbl text COLLATE \"C\", row_id text COLLATE \"C\", PRIMARY KEY (tbl, row_id)) ON COMMIT DELETE ROWS";
 
@@ -217,30 +220,44 @@ synced_list (GPtrArray *tables)
   return list;
 }
 
-/* The staged operations name the op-log's tables and their fields only
- * (the site's own table is in the op-log, never synced: its changes are
- * kept, as SQLite keeps them, and make no row). */
 static gboolean
-check_staged (SdPgStore  *pg,
-              GError    **error)
+bad_changes (gint64   bad,
+             GError **error)
+{
+  if (bad > 0)
+    g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+                 _("%lld changes of the batch name a table or field this ShelterDesk does not have, although "
+                   "the batch is signed: nothing was merged; keep the file for HQ."), (long long) bad);
+  return bad == 0;
+}
+
+/* The new operations name the op-log's tables and their fields only (the
+ * site's own table is in the op-log, never synced: its changes are kept,
+ * as SQLite keeps them, and make no row).  Their fields are read from
+ * JSON once, into sd_fields, for the check and the merge. */
+static gboolean
+read_fields (SdPgStore  *pg,
+             GError    **error)
 {
   gint64 bad = count_of (pg, _("check the batch"),
-                         "SELECT count (*) FROM sd_stage s "
-                         "WHERE NOT EXISTS (SELECT 1 FROM oplog_fields o WHERE o.tbl = s.tbl) "
-                         "  OR (s.fields IS NOT NULL AND (jsonb_typeof (s.fields::jsonb) != 'object' OR EXISTS ("
-                         "    SELECT 1 FROM jsonb_each (s.fields::jsonb) f WHERE jsonb_typeof (f.value) "
-                         "      NOT IN ('string', 'number', 'null') OR NOT EXISTS (SELECT 1 FROM oplog_fields o "
-                         "      WHERE o.tbl = s.tbl AND o.n::text = f.key))))", error);
+                         "SELECT count (*) FROM sd_new n "
+                         "WHERE NOT EXISTS (SELECT 1 FROM oplog_fields o WHERE o.tbl = n.tbl) "
+                         "  OR (n.fields IS NOT NULL AND left (n.fields, 1) <> '{')", error);
 
   if (bad != 0)
-    {
-      if (bad > 0)
-        g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
-                     _("%lld changes of the batch name a table or field this ShelterDesk does not have, although "
-                       "the batch is signed: nothing was merged; keep the file for HQ."), (long long) bad);
-      return FALSE;
-    }
-  return TRUE;
+    return bad > 0 && bad_changes (bad, error);
+  if (!_sd_pg_exec (pg, _("check the batch"),
+                    "INSERT INTO sd_fields SELECT n.tbl, n.row_id, f.key, n.hlc, n.site_id, f.value "
+                    "FROM sd_new n CROSS JOIN LATERAL jsonb_each (n.fields::jsonb) f WHERE n.fields IS NOT NULL",
+                    error))
+    return FALSE;
+  bad = count_of (pg, _("check the batch"),
+                  /* A hash join on the field's key as text: a field
+                   * number that is not a number is no field either. */
+                  "SELECT count (*) FROM sd_fields f "
+                  "  LEFT JOIN (SELECT tbl, n::text AS key FROM oplog_fields) o USING (tbl, key) "
+                  "WHERE o.key IS NULL OR jsonb_typeof (f.value) NOT IN ('string', 'number', 'null')", error);
+  return bad >= 0 && bad_changes (bad, error);
 }
 
 static gboolean
@@ -376,13 +393,13 @@ merge_staged (SdPgStore     *pg,
   g_autofree char *sql = NULL;
   gint64 applied, touched;
 
-  if (tables == NULL || !check_staged (pg, error))
+  if (tables == NULL)
     return FALSE;
   applied = command_count (pg, _("merge the batch"),
                            "WITH ins AS (INSERT INTO oplog SELECT * FROM sd_stage ORDER BY site_id, seq "
                            "  ON CONFLICT (site_id, seq) DO NOTHING RETURNING *) "
                            "INSERT INTO sd_new SELECT * FROM ins", error);
-  if (applied < 0 || !check_contradictions (pg, error))
+  if (applied < 0 || !check_contradictions (pg, error) || !read_fields (pg, error))
     return FALSE;
   /* What is held of each origin without a hole moves on from where it
    * was, along the changes now held (never past a hole).  Two receivers
@@ -416,14 +433,14 @@ merge_staged (SdPgStore     *pg,
     return FALSE;
   if (!_sd_pg_exec (pg, _("merge the batch"),
                     "INSERT INTO sync_cells AS c (tbl, row_id, field, hlc, site_id, value)"
-                    "  SELECT DISTINCT ON (n.tbl, n.row_id, f.key::integer) n.tbl, n.row_id, f.key::integer,"
-                    "    n.hlc, n.site_id, f.value"
-                    "  FROM sd_new n CROSS JOIN LATERAL jsonb_each (n.fields::jsonb) f"
-                    "  WHERE n.fields IS NOT NULL"
-                    "  ORDER BY n.tbl, n.row_id, f.key::integer, n.hlc DESC, n.site_id DESC"
+                    "  SELECT DISTINCT ON (f.tbl, f.row_id, f.key::integer) f.tbl, f.row_id, f.key::integer,"
+                    "    f.hlc, f.site_id, f.value"
+                    "  FROM sd_fields f JOIN sd_touched t ON t.tbl = f.tbl AND t.row_id = f.row_id"
+                    "  ORDER BY f.tbl, f.row_id, f.key::integer, f.hlc DESC, f.site_id DESC"
                     "  ON CONFLICT (tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc,"
                     "    site_id = excluded.site_id, value = excluded.value"
-                    "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id);"
+                    "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id)", error) ||
+      !_sd_pg_exec (pg, _("merge the batch"),
                     /* Every touched row's lock, held to the commit: its
                      * making below sees every change merged before. */
                     "INSERT INTO sync_rows AS r (tbl, row_id, created, deleted)"

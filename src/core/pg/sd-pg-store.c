@@ -134,10 +134,14 @@ _sd_pg_query (SdPgStore          *self,
   PGresult *res;
   ExecStatusType status;
 
+  gint64 t0 = g_get_monotonic_time ();
+
   g_return_val_if_fail (n_params <= (int) G_N_ELEMENTS (text_types), NULL);
   res = n_params > 0 ? PQexecParams (self->conn, sql, n_params, text_types, params, NULL, NULL, 0)
                      : PQexec (self->conn, sql);
   status = PQresultStatus (res);
+  /* The statement's start is ShelterDesk's own text, never a value. */
+  g_debug ("pg: %.48s… in %.0f ms", sql, (g_get_monotonic_time () - t0) / 1000.0);
 
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN)
     return res;
