@@ -14,7 +14,11 @@
  *   sd_stage     the batch's operations, streamed in with COPY;
  *   oplog        the new ones, keyed by (site, seq): INSERT … ON CONFLICT
  *                DO NOTHING, so each change is new in exactly one
- *                transaction however many receivers hold its batch;
+ *                transaction however many receivers hold its batch; a
+ *                different change under a held number is a cloned site;
+ *   sd_fields    the new changes' fields, read from JSON once: checked
+ *                against the op-log's field numbers, then merged;
+ *   sync_holds   per origin, the highest number below the first hole;
  *   sync_cells   per (table, row, field) the newest value: INSERT …
  *                SELECT DISTINCT ON … ON CONFLICT DO UPDATE … WHERE
  *                (excluded.hlc, excluded.site_id) > (current ones);
