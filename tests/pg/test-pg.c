@@ -11,10 +11,12 @@
  * run against PostgreSQL in test-sync-merge (suite pg).
  */
 #include "sd-batch.h"
+#include "sd-sync-private.h"
 #include "sd-pg-store.h"
 #include "sd-sync-test.h"
 #include "sd-test-pg.h"
 
+#include <sodium.h>
 #include <string.h>
 
 static SdTestPg *pg;
@@ -394,6 +396,83 @@ test_merge_refused (Fixture *f, gconstpointer data)
   g_assert_cmpstr (before, ==, after);
 }
 
+/* A batch signed by K0 whose last change names a field no table has:
+ * made by a ShelterDesk with an error, or by another program. */
+static GBytes *
+forged_batch (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(SdSyncSelf) self = { 0 };
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(SdBatchWriter) writer = NULL;
+  g_autoptr(GBytes) sha = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  guint8 hq_box[crypto_box_PUBLICKEYBYTES];
+  sqlite3_stmt *stmt = NULL;
+  json_t *header;
+
+  sd_sync_test_register_person (f->sites.k0, "偽造 一");
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (f->sites.k0),
+    "SELECT json_object ('site', s.site_id, 'seq', o.seq, 'txn', o.txn, 'hlc', o.hlc, 'kind', o.kind, "
+    "  'tbl', t.name, 'row_id', sd_row_id (o.row_id), 'fields', json (o.fields)) "
+    "FROM oplog o JOIN oplog_sites s ON s.n = o.site JOIN oplog_tables t ON t.n = o.tbl "
+    "WHERE s.site_id = (SELECT site_id FROM site) ORDER BY o.seq", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (lines, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  {
+    char **last = (char **) &g_ptr_array_index (lines, lines->len - 1);
+    g_auto(GStrv) parts = g_strsplit (*last, "\"fields\":{", 2);
+
+    g_assert_nonnull (parts[1]);
+    g_free (*last);
+    *last = g_strconcat (parts[0], "\"fields\":{\"99\":\"x\",", parts[1], NULL);
+  }
+  g_assert_true (_sd_sync_load_self (f->sites.k0, &self, &error));
+  g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (f->sites.k0), "SELECT box_pk FROM sync_peers "
+                                       "WHERE role = 'hq'", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  memcpy (hq_box, sqlite3_column_blob (stmt, 0), sizeof hq_box);
+  sqlite3_finalize (stmt);
+  writer = sd_batch_writer_new (&self.signer, hq_box, &error);
+  for (guint i = 0; i < lines->len; i++)
+    g_assert_true (sd_batch_writer_add_line (writer, g_ptr_array_index (lines, i),
+                                             strlen (g_ptr_array_index (lines, i)), &error));
+  header = json_pack ("{s:s, s:s, s:i, s:s, s:s, s:s, s:{}, s:{s:s, s:s}}",
+                      "kind", "batch", "origin", sd_store_get_site_id (f->sites.k0), "schema", SD_SCHEMA_VERSION,
+                      "deployment", self.deployment_id, "deployment_name", self.deployment_name,
+                      "to", sd_store_get_site_id (f->sites.hq), "holds", "sender", "name", "k0", "role", "kiosk");
+  sha = sd_batch_writer_finish (writer, header, out, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, NULL);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* Signed, but naming a field no table has: refused by PostgreSQL as by
+ * HQ's file, with the same reason, nothing kept. */
+static void
+test_merge_forged_field (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) forged = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  SdSyncImport result = { 0 };
+
+  if (f->sites.dir == NULL)
+    return;
+  forged = forged_batch (f);
+  before = pg_dump (f->store);
+  g_assert_false (sd_pg_store_import_bytes (f->store, f->sites.hq, forged, &result, NULL, &error));
+  g_assert_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION);
+  g_clear_error (&error);
+  sd_sync_import_clear (&result);
+  after = pg_dump (f->store);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (sd_sync_import_bytes (f->sites.hq, forged, NULL, &result, NULL, &error));
+  g_assert_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION);
+  sd_sync_import_clear (&result);
+}
+
 /* ---- two receivers at once ---- */
 
 typedef struct {
@@ -497,6 +576,7 @@ main (int    argc,
   ADD ("open/refused", test_open_refused);
   ADD ("merge/same-as-sqlite", test_merge_same_as_sqlite);
   ADD ("merge/refused", test_merge_refused);
+  ADD ("merge/forged-field", test_merge_forged_field);
   ADD ("merge/two-receivers", test_concurrent);
   status = g_test_run ();
   sd_test_pg_stop (pg);
