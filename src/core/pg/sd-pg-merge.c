@@ -41,7 +41,6 @@
 #include "sd-sync-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <jansson.h>
 #include <string.h>
 
 #define COPY_CHUNK (1 << 20)

@@ -11,7 +11,6 @@
 #include "sd-pg-private.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 struct _SdPgStore {
   GObject  parent_instance;
@@ -107,8 +106,10 @@ _sd_pg_set_error (SdPgStore   *self,
     }
   if (table != NULL)
     where = column != NULL ? g_strdup_printf (" (%s.%s)", table, column) : g_strdup_printf (" (%s)", table);
-  g_set_error (error, SD_PG_ERROR, state != NULL && g_str_has_prefix (state, "08") ? SD_PG_ERROR_LOST
-                                                                                 : SD_PG_ERROR_FAILED,
+  g_set_error (error, SD_PG_ERROR,
+               g_strcmp0 (state, "40P01") == 0 || g_strcmp0 (state, "40001") == 0 ? SD_PG_ERROR_COLLIDED
+               : state != NULL && g_str_has_prefix (state, "08") ? SD_PG_ERROR_LOST
+               : SD_PG_ERROR_FAILED,
                _("PostgreSQL could not %s: %s (SQLSTATE %s)%s."), what, explain_sqlstate (state),
                state != NULL ? state : "?????", where != NULL ? where : "");
 }
@@ -116,8 +117,7 @@ _sd_pg_set_error (SdPgStore   *self,
 gboolean
 _sd_pg_error_is_retry (const GError *error)
 {
-  return error != NULL && error->domain == SD_PG_ERROR && error->code == SD_PG_ERROR_FAILED &&
-         (strstr (error->message, "SQLSTATE 40P01") != NULL || strstr (error->message, "SQLSTATE 40001") != NULL);
+  return g_error_matches (error, SD_PG_ERROR, SD_PG_ERROR_COLLIDED);
 }
 
 PGresult *

@@ -32,6 +32,7 @@ typedef enum {
   SD_PG_ERROR_CONNECT,         /* no connection: wrong string, server down, refused */
   SD_PG_ERROR_SCHEMA,          /* a database of another schema version, or not ShelterDesk's */
   SD_PG_ERROR_LOST,            /* the connection broke mid-work: nothing of it was kept; retry */
+  SD_PG_ERROR_COLLIDED,        /* two receivers waited on each other (40P01, 40001): run it again */
   SD_PG_ERROR_FAILED,          /* any other error of the server, with its SQLSTATE */
 } SdPgError;
 
