@@ -35,6 +35,17 @@ sd_cli_pg_serve (GObject      *pg,
 }
 
 gboolean
+sd_cli_pg_export_to_folder (GObject       *pg,
+                            SdStore       *hq,
+                            const char    *to,
+                            const char    *folder,
+                            SdSyncExport  *result,
+                            GError       **error)
+{
+  g_return_val_if_reached (FALSE);
+}
+
+gboolean
 sd_cli_run_pg_load (SdCli   *cli,
                     GStrv   *args,
                     GError **error)

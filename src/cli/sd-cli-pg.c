@@ -1,4 +1,4 @@
-/* sd-cli-pg.c: HQ in PostgreSQL from the command line: serve --pg and batch import --pg.
+/* sd-cli-pg.c: HQ in PostgreSQL from the command line: serve --pg, batch import and export --pg.
  *
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -75,12 +75,41 @@ serve_import (SdStore       *hq,
   return import_and_take (pg, hq, batch, result, error) && (*holds = sd_pg_store_get_holds (pg, error)) != NULL;
 }
 
+/* A kiosk's pull: what it holds taken, and the batch of what it lacks. */
+static gboolean
+serve_export (SdStore        *hq,
+              const char     *site,
+              const char     *holds,
+              GOutputStream  *out,
+              SdSyncExport   *result,
+              gpointer        user_data,
+              GError        **error)
+{
+  SdPgStore *pg = user_data;
+
+  return (holds == NULL || sd_pg_store_set_peer_holds (pg, site, holds, error)) &&
+         sd_pg_store_export (pg, hq, site, out, result, NULL, error);
+}
+
 void
 sd_cli_pg_serve (GObject      *pg,
                  SdSyncServer *server)
 {
+  static const SdSyncServerStorage storage = { serve_import, serve_export };
+
   /* The connection is the receiver's worker thread's from now on. */
-  sd_sync_server_set_import_func (server, serve_import, g_object_ref (pg), g_object_unref);
+  sd_sync_server_set_storage (server, &storage, g_object_ref (pg), g_object_unref);
+}
+
+gboolean
+sd_cli_pg_export_to_folder (GObject       *pg,
+                            SdStore       *hq,
+                            const char    *to,
+                            const char    *folder,
+                            SdSyncExport  *result,
+                            GError       **error)
+{
+  return sd_pg_store_export_to_folder (SD_PG_STORE (pg), hq, to, folder, result, NULL, error);
 }
 
 gboolean

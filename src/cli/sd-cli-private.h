@@ -73,7 +73,8 @@ SdStore  *sd_cli_open_damaged_store (SdCli        *cli,
 /* sd-cli-site.c, sd-cli-shelter.c, sd-cli-staff.c */
 /* HQ in PostgreSQL (sd-cli-pg.c; sd-cli-pg-none.c in a build without
  * libpq refuses with a message): the store, a batch file merged into it
- * with HQ's own changes, and the receiver storing into it. */
+ * with HQ's own changes, and the receiver storing into it and answering
+ * kiosks' pulls from it. */
 GObject  *sd_cli_pg_open          (const char    *conninfo,
                                    GError       **error);
 gboolean  sd_cli_pg_import_file   (GObject       *pg,
@@ -83,6 +84,13 @@ gboolean  sd_cli_pg_import_file   (GObject       *pg,
                                    GError       **error);
 void      sd_cli_pg_serve         (GObject       *pg,
                                    SdSyncServer  *server);
+/* HQ's batch for the kiosk TO, from PostgreSQL, into FOLDER. */
+gboolean  sd_cli_pg_export_to_folder (GObject      *pg,
+                                      SdStore      *hq,
+                                      const char   *to,
+                                      const char   *folder,
+                                      SdSyncExport *result,
+                                      GError      **error);
 /* The shelter status report from PostgreSQL, named and timed by HQ's file. */
 SdShelterStatus *sd_cli_pg_shelter_status (GObject     *pg,
                                            SdStore     *hq,

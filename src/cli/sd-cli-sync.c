@@ -146,13 +146,16 @@ sd_cli_run_batch_export (SdCli   *cli,
                          GError **error)
 {
   g_autoptr(SdStore) store = NULL;
-  g_autofree char *to = NULL, *dir = NULL;
+  g_autoptr(GObject) pg = NULL;
+  g_autofree char *to = NULL, *dir = NULL, *conninfo = NULL;
   SdSyncExport result = { 0 };
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The receiving site: “hq”, a kiosk’s name or its site id"),
       N_("SITE") },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &dir, N_("The folder (a USB stick) to write the batch into"), N_("DIR") },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo,
+      N_("At HQ: the changes of this PostgreSQL database, HQ’s database giving the keys"), N_("CONNINFO") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -161,7 +164,9 @@ sd_cli_run_batch_export (SdCli   *cli,
       !sd_cli_require_option (to, "--to", error) ||
       !sd_cli_require_option (dir, "--out", error) ||
       (store = sd_cli_open_store (cli, TRUE, error)) == NULL ||
-      !sd_sync_export_to_folder (store, to, dir, &result, NULL, error))
+      (conninfo != NULL && (pg = sd_cli_pg_open (conninfo, error)) == NULL) ||
+      !(pg != NULL ? sd_cli_pg_export_to_folder (pg, store, to, dir, &result, error)
+                   : sd_sync_export_to_folder (store, to, dir, &result, NULL, error)))
     return FALSE;
   if (json)
     {

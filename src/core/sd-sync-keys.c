@@ -577,7 +577,7 @@ sd_sync_write_bundle (SdStore        *store,
                       "sign_pk", sign, "box_pk", box,
                       "peers", _sd_sync_peers_json (store),
                       "card_keys", card_keys_json (store));
-  ok = _sd_sync_write_batch (store, &self, bundle.box_pk, NULL, header, out, &result, cancellable, error);
+  ok = _sd_sync_write_batch (store, &self, NULL, bundle.box_pk, NULL, header, out, &result, cancellable, error);
   sd_sync_export_clear (&result);
   sodium_memzero (&bundle, sizeof bundle);
   if (ok && out_passphrase != NULL)

@@ -44,15 +44,66 @@ gboolean  _sd_sync_learn_peers    (SdStore       *store,
                                    const json_t  *peers,
                                    GError       **error);
 
-/* Writes a batch of every change of every origin but TO_SITE above what
- * TO_SITE acknowledged (TO_SITE NULL: every change), signed by SELF and
+/* FALSE with SD_SYNC_ERROR_BAD_OPERATION unless HOLDS (a batch header's
+ * or a pull's "holds"; NULL is none) is an object of site id → a
+ * sequence number ≥ 0. */
+gboolean  _sd_sync_check_holds    (const json_t  *holds,
+                                   GError       **error);
+
+/* One change of an op-log as a batch carries it: the row id as text,
+ * FIELDS the packed fields (NULL for a deletion). */
+typedef struct {
+  const char *site, *tbl, *row_id, *fields;
+  gint64      seq, txn, hlc;
+  int         kind;
+} SdSyncOpRow;
+
+/* Adds OP's line to WRITER in the very bytes every ShelterDesk writes it,
+ * whichever store it comes from (HQ's file, a kiosk's, PostgreSQL). */
+gboolean  _sd_sync_write_op       (SdBatchWriter *writer,
+                                   GString       *scratch,
+                                   const SdSyncOpRow *op,
+                                   GError       **error);
+
+/* Where a batch's changes come from.  ADD_CHANGES adds to WRITER, with
+ * _sd_sync_write_op (), every change of every origin but TO_SITE above
+ * what TO_SITE acknowledged (TO_SITE NULL: every change), origins in
+ * the order of their site ids ("C" collation), each in sequence order;
+ * sets RANGES[origin] = [first, last] and adds to *COUNT.  HOLDS: what
+ * the store holds of each origin without a hole, as holds_json () says
+ * it.  NULL for a source: the site's own file. */
+typedef struct {
+  gboolean (*add_changes) (gpointer        data,
+                           const char     *to_site,
+                           SdBatchWriter  *writer,
+                           json_t         *ranges,
+                           gint64         *count,
+                           GCancellable   *cancellable,
+                           GError        **error);
+  json_t  *(*holds)       (gpointer        data,
+                           GError        **error);
+  gpointer data;
+} SdSyncSource;
+
+/* Writes a batch of SOURCE's changes for TO_SITE, signed by SELF and
  * sealed to RECEIVER_PK; HEADER (stolen) gets the members of
- * docs/batch-format.md.  Records it as sent to TO_SITE when it is one. */
+ * docs/batch-format.md, from STORE but the ranges and holds.  Records it
+ * as sent to TO_SITE when it is one. */
 gboolean  _sd_sync_write_batch    (SdStore       *store,
                                    const SdSyncSelf *self,
+                                   const SdSyncSource *source,
                                    const guint8  *receiver_pk,
                                    const char    *to_site,
                                    json_t        *header,
+                                   GOutputStream *out,
+                                   SdSyncExport  *result,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
+/* sd_sync_export () of SOURCE's changes (NULL: STORE's own). */
+gboolean  _sd_sync_export_from    (SdStore       *store,
+                                   const SdSyncSource *source,
+                                   const char    *to,
                                    GOutputStream *out,
                                    SdSyncExport  *result,
                                    GCancellable  *cancellable,
@@ -136,6 +187,15 @@ gboolean  _sd_sync_op_parse       (char          *line,
 gboolean  _sd_sync_op_from_json   (json_t        *json,
                                    SdSyncOp      *op,
                                    char         **packed);
+
+/* sd_sync_export_to_folder () of SOURCE's changes (NULL: STORE's own). */
+gboolean  _sd_sync_export_to_folder_from (SdStore       *store,
+                                          const SdSyncSource *source,
+                                          const char    *to,
+                                          const char    *folder,
+                                          SdSyncExport  *result,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
 
 /* One operation of a batch read by _sd_sync_read_batch (), the INDEX-th. */
 typedef gboolean (*SdSyncOpFunc) (const SdSyncOp  *op,

@@ -303,9 +303,9 @@ struct _SdSyncServer
   guint            timeout;
   GTlsCertificate *certificate;
   gboolean         safety_only;     /* the web form alone, on any site */
-  SdSyncServerImportFunc import_func;  /* NULL: HQ's file */
-  gpointer         import_data;
-  GDestroyNotify   import_destroy;
+  const SdSyncServerStorage *storage;  /* NULL: HQ's file */
+  gpointer         storage_data;
+  GDestroyNotify   storage_destroy;
 
   /* The listening side (the thread that started it) */
   GSocketService  *service;
@@ -693,8 +693,8 @@ run_import (SdSyncServer *self,
 
   if (exercise_outage (self, job, NULL))
     return;
-  if (self->import_func != NULL
-      ? !self->import_func (self->store, job->body, &result, &holds, self->import_data, &error)
+  if (self->storage != NULL
+      ? !self->storage->import (self->store, job->body, &result, &holds, self->storage_data, &error)
       : (!sd_sync_import_bytes (self->store, job->body, NULL, &result, NULL, &error) ||
          (holds = sd_sync_get_holds (self->store, &error)) == NULL))
     {
@@ -746,17 +746,23 @@ run_pull (SdSyncServer *self,
     }
   if (exercise_outage (self, job, job->site))
     return;
-  if (job->holds != NULL && !sd_sync_set_peer_holds (self->store, job->site, job->holds, &error))
+  if (self->storage == NULL && job->holds != NULL &&
+      !sd_sync_set_peer_holds (self->store, job->site, job->holds, &error))
     {
       job_refuse_with (job, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
       return;
     }
   out = g_memory_output_stream_new_resizable ();
   if (!_sd_sync_get_sent (self->store, job->site, &job->sent_before, &error) ||
-      !sd_sync_export (self->store, job->site, out, &result, NULL, &error) ||
+      (self->storage != NULL
+       ? !self->storage->export (self->store, job->site, job->holds, out, &result, self->storage_data, &error)
+       : !sd_sync_export (self->store, job->site, out, &result, NULL, &error)) ||
       !g_output_stream_close (out, NULL, &error))
     {
-      job_refuse (job, error);
+      if (g_error_matches (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION))
+        job_refuse_with (job, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
+      else
+        job_refuse (job, error);
       sd_sync_export_clear (&result);
       return;
     }
@@ -1656,19 +1662,19 @@ sd_sync_server_get_safety_only (SdSyncServer *self)
 }
 
 void
-sd_sync_server_set_import_func (SdSyncServer           *self,
-                                SdSyncServerImportFunc  func,
-                                gpointer                user_data,
-                                GDestroyNotify          destroy)
+sd_sync_server_set_storage (SdSyncServer               *self,
+                            const SdSyncServerStorage  *storage,
+                            gpointer                    user_data,
+                            GDestroyNotify              destroy)
 {
   g_return_if_fail (SD_IS_SYNC_SERVER (self));
   g_return_if_fail (self->pool == NULL);
 
-  if (self->import_destroy != NULL)
-    self->import_destroy (self->import_data);
-  self->import_func = func;
-  self->import_data = user_data;
-  self->import_destroy = destroy;
+  if (self->storage_destroy != NULL)
+    self->storage_destroy (self->storage_data);
+  self->storage = storage;
+  self->storage_data = user_data;
+  self->storage_destroy = destroy;
 }
 
 void
@@ -1916,8 +1922,8 @@ sd_sync_server_finalize (GObject *object)
   SdSyncServer *self = SD_SYNC_SERVER (object);
 
   g_free (self->db_path);
-  if (self->import_destroy != NULL)
-    self->import_destroy (self->import_data);
+  if (self->storage_destroy != NULL)
+    self->storage_destroy (self->storage_data);
   g_clear_object (&self->certificate);
   g_clear_object (&self->listen_address);
   g_ptr_array_unref (self->conns);

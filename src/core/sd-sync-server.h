@@ -53,23 +53,36 @@ guint         sd_sync_server_get_timeout     (SdSyncServer  *self);
 void          sd_sync_server_set_safety_only (SdSyncServer  *self,
                                               gboolean       safety_only);
 gboolean      sd_sync_server_get_safety_only (SdSyncServer  *self);
-/* How the receiver stores a batch, in its worker thread: into HQ's
+/* Where the receiver keeps the deployment, in its worker thread: HQ's
  * SQLite file (by default), or elsewhere (PostgreSQL, src/core/pg).  HQ
- * is HQ's database, whose keys open and check the batch.  FALSE with
- * ERROR refuses it (an error of SD_SYNC_ERROR or SD_BATCH_ERROR gets its
- * reason and status; any other is a failure the kiosk sends again
- * later); else *HOLDS is what the store holds of each origin without a
- * hole (a JSON object), for the answer.  Set before start. */
-typedef gboolean (*SdSyncServerImportFunc) (SdStore       *hq,
-                                            GBytes        *batch,
-                                            SdSyncImport  *result,
-                                            char         **holds,
-                                            gpointer       user_data,
-                                            GError       **error);
-void          sd_sync_server_set_import_func (SdSyncServer           *self,
-                                              SdSyncServerImportFunc  func,
-                                              gpointer                user_data,
-                                              GDestroyNotify          destroy);
+ * is HQ's database, whose keys open and check a batch and sign the
+ * answers.  IMPORT stores a batch: FALSE with ERROR refuses it (an error
+ * of SD_SYNC_ERROR or SD_BATCH_ERROR gets its reason and status; any
+ * other is a failure the kiosk sends again later); else *HOLDS is what
+ * the store holds of each origin without a hole (a JSON object), for the
+ * answer.  EXPORT answers a kiosk's pull: takes HOLDS, what the kiosk
+ * SITE says it holds (a JSON object, or NULL; malformed:
+ * SD_SYNC_ERROR_BAD_OPERATION), and writes to OUT the batch of what it
+ * lacks, as sd_sync_export () does.  Set before start. */
+typedef struct {
+  gboolean (*import) (SdStore        *hq,
+                      GBytes         *batch,
+                      SdSyncImport   *result,
+                      char          **holds,
+                      gpointer        user_data,
+                      GError        **error);
+  gboolean (*export) (SdStore        *hq,
+                      const char     *site,
+                      const char     *holds,
+                      GOutputStream  *out,
+                      SdSyncExport   *result,
+                      gpointer        user_data,
+                      GError        **error);
+} SdSyncServerStorage;
+void          sd_sync_server_set_storage     (SdSyncServer               *self,
+                                              const SdSyncServerStorage  *storage,
+                                              gpointer                    user_data,
+                                              GDestroyNotify              destroy);
 /* HTTPS with the certificate (PEM, its chain after it) and key in these files. */
 gboolean      sd_sync_server_set_tls_files   (SdSyncServer  *self,
                                               const char    *cert_file,

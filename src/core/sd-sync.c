@@ -140,6 +140,26 @@ sd_sync_get_holds (SdStore  *store,
   return text;
 }
 
+gboolean
+_sd_sync_check_holds (const json_t  *holds,
+                      GError       **error)
+{
+  const char *origin;
+  json_t *seq;
+
+  if (holds != NULL && !json_is_object (holds))
+    goto bad;
+  json_object_foreach ((json_t *) holds, origin, seq)
+    if (!is_site_id (origin) || !json_is_integer (seq) || json_integer_value (seq) < 0)
+      goto bad;
+  return TRUE;
+
+bad:
+  g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+               _("What the other site says it holds cannot be read."));
+  return FALSE;
+}
+
 static gboolean
 take_holds (SdStore       *store,
             const char    *peer,
@@ -149,22 +169,12 @@ take_holds (SdStore       *store,
   const char *origin;
   json_t *seq;
 
-  if (holds != NULL && !json_is_object (holds))
-    {
-      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
-                   _("What the other site says it holds cannot be read."));
-      return FALSE;
-    }
+  if (!_sd_sync_check_holds (holds, error))
+    return FALSE;
   json_object_foreach ((json_t *) holds, origin, seq)
     {
       sqlite3_stmt *stmt;
 
-      if (!is_site_id (origin) || !json_is_integer (seq) || json_integer_value (seq) < 0)
-        {
-          g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
-                       _("What the other site says it holds cannot be read."));
-          return FALSE;
-        }
       /* Only what this site has: an acknowledgement of an origin it never
        * saw can wait until it does. */
       stmt = _sd_store_prepare (store,
@@ -209,20 +219,15 @@ sd_sync_set_peer_holds (SdStore     *store,
 /* ---- export ---- */
 
 static json_t *
-operation_json (sqlite3_stmt *op,
-                const char   *origin)
+operation_json (const SdSyncOpRow *op)
 {
-  g_autofree char *row_id = _sd_oplog_row_id_text (sqlite3_column_value (op, 5));
-  json_t *fields = sqlite3_column_type (op, 6) == SQLITE_NULL
-                   ? json_null ()
-                   : json_loads ((const char *) sqlite3_column_text (op, 6), JSON_DECODE_ANY, NULL);
+  json_t *fields = op->fields == NULL ? json_null () : json_loads (op->fields, JSON_DECODE_ANY, NULL);
 
   if (fields == NULL)
     return NULL;
   return json_pack ("{s:s, s:I, s:I, s:I, s:i, s:s, s:s, s:o}",
-                    "site", origin, "seq", (json_int_t) sqlite3_column_int64 (op, 0),
-                    "txn", (json_int_t) sqlite3_column_int64 (op, 1), "hlc", (json_int_t) sqlite3_column_int64 (op, 2),
-                    "kind", sqlite3_column_int (op, 3), "tbl", sqlite3_column_text (op, 4), "row_id", row_id,
+                    "site", op->site, "seq", (json_int_t) op->seq, "txn", (json_int_t) op->txn,
+                    "hlc", (json_int_t) op->hlc, "kind", op->kind, "tbl", op->tbl, "row_id", op->row_id,
                     "fields", fields);
 }
 
@@ -232,94 +237,85 @@ operation_json (sqlite3_stmt *op,
  * importer reads it and must give the very same values, else FALSE
  * (jansson writes it). */
 static gboolean
-operation_line (GString      *line,
-                sqlite3_stmt *op,
-                const char   *origin)
+operation_line (GString           *line,
+                const SdSyncOpRow *op)
 {
-  static const char hex[] = "0123456789abcdef";
-  const char *tbl = (const char *) sqlite3_column_text (op, 4);
-  const char *fields = (const char *) sqlite3_column_text (op, 6);
-  sqlite3_value *row = sqlite3_column_value (op, 5);
-  gsize row_at, row_len;
   g_autofree char *copy = NULL;
   SdSyncOp back;
 
+  if (op->site == NULL || op->tbl == NULL || op->row_id == NULL)
+    return FALSE;
   g_string_truncate (line, 0);
   g_string_append_printf (line, "{\"site\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"txn\":%" G_GINT64_FORMAT
-                          ",\"hlc\":%" G_GINT64_FORMAT ",\"kind\":%d,\"tbl\":\"%s\",\"row_id\":\"", origin,
-                          (gint64) sqlite3_column_int64 (op, 0), (gint64) sqlite3_column_int64 (op, 1),
-                          (gint64) sqlite3_column_int64 (op, 2), sqlite3_column_int (op, 3), tbl != NULL ? tbl : "");
-  row_at = line->len;
-  if (sqlite3_value_type (row) == SQLITE_BLOB && sqlite3_value_bytes (row) == 16)
-    {
-      const guint8 *b = sqlite3_value_blob (row);
-
-      for (int i = 0; i < 16; i++)
-        {
-          if (i == 4 || i == 6 || i == 8 || i == 10)
-            g_string_append_c (line, '-');
-          g_string_append_c (line, hex[b[i] >> 4]);
-          g_string_append_c (line, hex[b[i] & 15]);
-        }
-    }
-  else if (sqlite3_value_type (row) == SQLITE_TEXT)
-    g_string_append_len (line, (const char *) sqlite3_value_text (row), sqlite3_value_bytes (row));
-  else
-    return FALSE;
-  row_len = line->len - row_at;
-  g_string_append (line, "\",\"fields\":");
-  g_string_append (line, fields != NULL ? fields : "null");
-  g_string_append_c (line, '}');
-
+                          ",\"hlc\":%" G_GINT64_FORMAT ",\"kind\":%d,\"tbl\":\"%s\",\"row_id\":\"%s\",\"fields\":%s}",
+                          op->site, op->seq, op->txn, op->hlc, op->kind, op->tbl, op->row_id,
+                          op->fields != NULL ? op->fields : "null");
   copy = g_strndup (line->str, line->len);
-  return _sd_sync_op_parse (copy, line->len, &back) && g_str_equal (back.site, origin) &&
-         back.seq == sqlite3_column_int64 (op, 0) && back.txn == sqlite3_column_int64 (op, 1) &&
-         back.hlc == sqlite3_column_int64 (op, 2) && back.kind == sqlite3_column_int (op, 3) &&
-         tbl != NULL && g_str_equal (back.tbl, tbl) && strlen (back.row_id) == row_len &&
-         memcmp (back.row_id, line->str + row_at, row_len) == 0 &&
-         (fields == NULL ? back.deletion : back.packed != NULL && g_str_equal (back.packed, fields));
+  return _sd_sync_op_parse (copy, line->len, &back) && g_str_equal (back.site, op->site) &&
+         back.seq == op->seq && back.txn == op->txn && back.hlc == op->hlc && back.kind == op->kind &&
+         g_str_equal (back.tbl, op->tbl) && g_str_equal (back.row_id, op->row_id) &&
+         (op->fields == NULL ? back.deletion : back.packed != NULL && g_str_equal (back.packed, op->fields));
 }
 
 gboolean
-_sd_sync_write_batch (SdStore          *store,
-                      const SdSyncSelf *self,
-                      const guint8     *receiver_pk,
-                      const char       *to_site,
-                      json_t           *header,
-                      GOutputStream    *out,
-                      SdSyncExport     *result,
-                      GCancellable     *cancellable,
-                      GError          **error)
+_sd_sync_write_op (SdBatchWriter     *writer,
+                   GString           *line,
+                   const SdSyncOpRow *op,
+                   GError           **error)
 {
-  g_autoptr(SdBatchWriter) writer = NULL;
-  g_autoptr(GBytes) sha = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *made_at = g_date_time_format_iso8601 (now);
-  g_autofree char *box = _sd_sync_hex (self->receiver.box_pk, sizeof self->receiver.box_pk);
-  json_t *ranges = json_object (), *holds;
-  g_autoptr(GString) line = g_string_sized_new (1024);
-  sqlite3_stmt *origins, *ops = NULL, *prev;
-  gint64 count = 0;
-  int rc;
+  json_t *json;
+  gboolean added;
 
-  memset (result, 0, sizeof *result);
-  if (header == NULL)
-    header = json_object ();
-  json_object_set_new (header, "ranges", ranges);
-  writer = sd_batch_writer_new (&self->signer, receiver_pk, error);
-  if (writer == NULL)
+  if (operation_line (line, op))
+    return sd_batch_writer_add_line (writer, line->str, line->len, error);
+  if ((json = operation_json (op)) == NULL)
     {
-      json_decref (header);
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
+                   _("The record of changes holds a change that cannot be read: it was changed outside "
+                     "ShelterDesk. Run “check”, and ask HQ for help."));
       return FALSE;
     }
+  added = sd_batch_writer_add (writer, json, error);
+  json_decref (json);
+  return added;
+}
+
+/* The change at OPS (seq, txn, hlc, kind, table name, row_id, fields),
+ * made by ORIGIN; *ROW_ID owns its row id as text. */
+static SdSyncOpRow
+op_row (sqlite3_stmt  *ops,
+        const char    *origin,
+        char         **row_id)
+{
+  *row_id = _sd_oplog_row_id_text (sqlite3_column_value (ops, 5));
+  return (SdSyncOpRow) {
+    .site = origin, .seq = sqlite3_column_int64 (ops, 0), .txn = sqlite3_column_int64 (ops, 1),
+    .hlc = sqlite3_column_int64 (ops, 2), .kind = sqlite3_column_int (ops, 3),
+    .tbl = (const char *) sqlite3_column_text (ops, 4), .row_id = *row_id,
+    .fields = (const char *) sqlite3_column_text (ops, 6),
+  };
+}
+
+/* The changes of HQ's or a kiosk's own file. */
+static gboolean
+file_add_changes (gpointer        data,
+                  const char     *to_site,
+                  SdBatchWriter  *writer,
+                  json_t         *ranges,
+                  gint64         *count,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  SdStore *store = data;
+  g_autoptr(GString) line = g_string_sized_new (1024);
+  sqlite3_stmt *origins, *ops = NULL;
+  int rc;
+
   origins = _sd_store_prepare (store, "SELECT s.n, s.site_id, coalesce ((SELECT acked_seq FROM peer_acks a "
                                       "WHERE a.peer_site_id = ?1 AND a.origin = s.n), 0) "
                                       "FROM oplog_sites s WHERE s.site_id IS NOT ?1 ORDER BY s.site_id", error);
   if (origins == NULL)
-    {
-      json_decref (header);
-      return FALSE;
-    }
+    return FALSE;
   sqlite3_bind_text (origins, 1, to_site, -1, SQLITE_TRANSIENT);
   /* Every origin's changes the receiver lacks, in sequence order. */
   if (sqlite3_prepare_v2 (_sd_store_get_db (store),
@@ -329,7 +325,6 @@ _sd_sync_write_batch (SdStore          *store,
     {
       _sd_store_set_error (store, sqlite3_errcode (_sd_store_get_db (store)), _("read the record of changes"), error);
       sqlite3_reset (origins);
-      json_decref (header);
       return FALSE;
     }
   while ((rc = sqlite3_step (origins)) == SQLITE_ROW)
@@ -341,27 +336,16 @@ _sd_sync_write_batch (SdStore          *store,
       sqlite3_bind_int64 (ops, 2, sqlite3_column_int64 (origins, 2));
       while ((rc = sqlite3_step (ops)) == SQLITE_ROW)
         {
-          json_t *op = NULL;
-          gboolean added;
+          g_autofree char *row_id = NULL;
+          SdSyncOpRow op = op_row (ops, origin, &row_id);
 
-          if (operation_line (line, ops, origin))
-            added = sd_batch_writer_add_line (writer, line->str, line->len, error);
-          else if ((op = operation_json (ops, origin)) == NULL)
-            {
-              g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TAMPERED,
-                           _("The record of changes holds a change that cannot be read: it was changed outside "
-                             "ShelterDesk. Run “check”, and ask HQ for help."));
-              break;
-            }
-          else
-            added = sd_batch_writer_add (writer, op, error);
-          g_clear_pointer (&op, json_decref);
-          if (!added || g_cancellable_set_error_if_cancelled (cancellable, error))
+          if (!_sd_sync_write_op (writer, line, &op, error) ||
+              g_cancellable_set_error_if_cancelled (cancellable, error))
             break;
-          last = sqlite3_column_int64 (ops, 0);
+          last = op.seq;
           if (first == 0)
             first = last;
-          count++;
+          (*count)++;
         }
       sqlite3_reset (ops);
       if (rc != SQLITE_DONE)
@@ -375,12 +359,49 @@ _sd_sync_write_batch (SdStore          *store,
     {
       if (error != NULL && *error == NULL)
         _sd_store_set_error (store, rc, _("read the record of changes"), error);
-      json_decref (header);
       return FALSE;
     }
+  return TRUE;
+}
 
-  holds = holds_json (store, error);
-  if (holds == NULL)
+static json_t *
+file_holds (gpointer   data,
+            GError   **error)
+{
+  return holds_json (data, error);
+}
+
+gboolean
+_sd_sync_write_batch (SdStore            *store,
+                      const SdSyncSelf   *self,
+                      const SdSyncSource *source,
+                      const guint8       *receiver_pk,
+                      const char         *to_site,
+                      json_t             *header,
+                      GOutputStream      *out,
+                      SdSyncExport       *result,
+                      GCancellable       *cancellable,
+                      GError            **error)
+{
+  const SdSyncSource file = { file_add_changes, file_holds, store };
+  g_autoptr(SdBatchWriter) writer = NULL;
+  g_autoptr(GBytes) sha = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *made_at = g_date_time_format_iso8601 (now);
+  g_autofree char *box = _sd_sync_hex (self->receiver.box_pk, sizeof self->receiver.box_pk);
+  json_t *ranges = json_object (), *holds;
+  sqlite3_stmt *prev;
+  gint64 count = 0;
+
+  memset (result, 0, sizeof *result);
+  if (source == NULL)
+    source = &file;
+  if (header == NULL)
+    header = json_object ();
+  json_object_set_new (header, "ranges", ranges);
+  writer = sd_batch_writer_new (&self->signer, receiver_pk, error);
+  if (writer == NULL || !source->add_changes (source->data, to_site, writer, ranges, &count, cancellable, error) ||
+      (holds = source->holds (source->data, error)) == NULL)
     {
       json_decref (header);
       return FALSE;
@@ -469,6 +490,18 @@ sd_sync_export (SdStore        *store,
                 GCancellable   *cancellable,
                 GError        **error)
 {
+  return _sd_sync_export_from (store, NULL, to, out, result, cancellable, error);
+}
+
+gboolean
+_sd_sync_export_from (SdStore            *store,
+                      const SdSyncSource *source,
+                      const char         *to,
+                      GOutputStream      *out,
+                      SdSyncExport       *result,
+                      GCancellable       *cancellable,
+                      GError            **error)
+{
   g_auto(SdSyncSelf) self = { 0 };
   g_autoptr(SdTxn) txn = NULL;
   g_autofree char *to_site = NULL;
@@ -489,7 +522,7 @@ sd_sync_export (SdStore        *store,
                    _("“%s” was revoked by HQ: nothing is sent to it any more."), to != NULL ? to : "hq");
       return FALSE;
     }
-  return _sd_sync_write_batch (store, &self, box_pk, to_site, NULL, out, result, cancellable, error) &&
+  return _sd_sync_write_batch (store, &self, source, box_pk, to_site, NULL, out, result, cancellable, error) &&
          _sd_txn_commit (g_steal_pointer (&txn), error);
 }
 
@@ -518,6 +551,18 @@ sd_sync_export_to_folder (SdStore       *store,
                           GCancellable  *cancellable,
                           GError       **error)
 {
+  return _sd_sync_export_to_folder_from (store, NULL, to, folder, result, cancellable, error);
+}
+
+gboolean
+_sd_sync_export_to_folder_from (SdStore            *store,
+                                const SdSyncSource *source,
+                                const char         *to,
+                                const char         *folder,
+                                SdSyncExport       *result,
+                                GCancellable       *cancellable,
+                                GError            **error)
+{
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *from = file_name_part (sd_store_get_site_name (store));
@@ -536,7 +581,7 @@ sd_sync_export_to_folder (SdStore       *store,
   /* Written whole, to disk, under a name that is not a batch's, then
    * renamed: a stick pulled out mid-write leaves a ".part" file, never
    * a batch that is cut short (which import would refuse anyway). */
-  ok = sd_sync_export (store, to, G_OUTPUT_STREAM (out), result, cancellable, error) &&
+  ok = _sd_sync_export_from (store, source, to, G_OUTPUT_STREAM (out), result, cancellable, error) &&
        g_output_stream_flush (G_OUTPUT_STREAM (out), cancellable, error) &&
        sd_platform_sync_file (partial, error);
   ok = g_output_stream_close (G_OUTPUT_STREAM (out), NULL, ok ? error : NULL) && ok;
@@ -1758,17 +1803,17 @@ _sd_sync_replay (SdStore       *store,
   sqlite3_bind_int64 (ops, 2, (gint64) until);
   while ((rc = sqlite3_step (ops)) == SQLITE_ROW)
     {
-      const char *origin = (const char *) sqlite3_column_text (ops, 7);
-      g_autofree char *packed = NULL;
+      g_autofree char *packed = NULL, *row_id = NULL;
       g_autoptr(json_t) json = NULL;
+      SdSyncOpRow row = op_row (ops, (const char *) sqlite3_column_text (ops, 7), &row_id);
       gboolean stored;
       SdSyncOp op;
 
       ++index;
-      if (operation_line (line, ops, origin) && _sd_sync_op_parse (line->str, line->len, &op))
+      if (operation_line (line, &row) && _sd_sync_op_parse (line->str, line->len, &op))
         stored = merge_operation (&m, &op, index, result, error);
       else
-        stored = (json = operation_json (ops, origin)) != NULL && _sd_sync_op_from_json (json, &op, &packed)
+        stored = (json = operation_json (&row)) != NULL && _sd_sync_op_from_json (json, &op, &packed)
                  ? merge_operation (&m, &op, index, result, error) : bad_operation (error, index);
       if (!stored)
         {

@@ -643,4 +643,22 @@ MUTATIONS = [
         "suites": ["pg"],
         "caught_by": ["sync-merge-pg"],
     },
+    {
+        "name": "pg-export-ignores-acks",
+        "file": "src/core/pg/sd-pg-export.c",
+        "find": "\"SELECT h.site_id, coalesce (a.acked_seq, 0) FROM sync_holds h \"",
+        "replace": "\"SELECT h.site_id, 0 * coalesce (a.acked_seq, 0) FROM sync_holds h \"",
+        "breaks": "HQ's batch from PostgreSQL sends a kiosk everything again, whatever it acknowledged (issue 20)",
+        "suites": ["pg"],
+        "caught_by": ["sync-merge-pg"],
+    },
+    {
+        "name": "pg-pull-forgets-holds",
+        "file": "src/cli/sd-cli-pg.c",
+        "find": "  return (holds == NULL || sd_pg_store_set_peer_holds (pg, site, holds, error)) &&",
+        "replace": "  return (holds == NULL || holds != NULL) &&",
+        "breaks": "a kiosk's pull from HQ on PostgreSQL does not record what it holds (issue 20)",
+        "suites": ["pg"],
+        "caught_by": ["pg-cli"],
+    },
 ]

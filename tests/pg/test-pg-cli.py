@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,12 @@ def ok(result, what):
 
 
 # ---- a PostgreSQL of the test's own ----
+
+def count(db, sql):
+    """One number read from a site's file, read-only."""
+    with sqlite3.connect(f'file:{db}?mode=ro', uri=True) as conn:
+        return conn.execute(sql).fetchone()[0]
+
 
 class Cluster:
     def __init__(self):
@@ -226,6 +233,51 @@ def test_serve_push(tmp):
         receiver.stop()
 
 
+def test_serve_pull(tmp):
+    """Kiosks fetch HQ's batch from PostgreSQL: the changes of the other kiosks, which HQ's file never saw."""
+    hq, k1, k2 = copy_deployment(tmp)
+    conninfo, db = new_pg_for(hq)
+    receiver = Receiver(hq, conninfo)
+    try:
+        support = os.path.join(tmp, 'support.csv')
+        support_csv(support, 40, 'R')
+        ok(cli('support', 'import', support, db=k1), 'support import at K1')
+        for db_ in (k1, k2):
+            ok(cli('sync', 'set-url', receiver.url, db=db_), 'set-url')
+        ok(cli('sync', 'push', db=k1), 'K1 pushes')
+        # HQ's file has none of K1's people: K2 gets them from PostgreSQL.
+        assert count(hq, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 R%'") == 0
+        got = ok(cli('sync', 'push', '--json', db=k2), 'K2 exchanges').json()
+        assert got['received'] and got['received']['applied'] >= 40, got
+        assert count(k2, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 R%'") == 40
+        # K2's pull said what it holds: the next has nothing for it.
+        again = ok(cli('sync', 'push', '--json', db=k2), 'K2 again').json()
+        assert again['received'] is None or again['received']['operations'] == 0, again
+        # K1 gets nothing of its own back, but HQ's desk change, made since.
+        ok(cli('shelter', 'close', 'S04', db=hq), 'close S04 at HQ')
+        back = ok(cli('sync', 'push', '--json', db=k1), 'K1 fetches').json()
+        assert back['received'] and 0 < back['received']['operations'] < 40, back
+        assert count(k1, "SELECT is_open FROM shelters WHERE code = 'S04'") == 0
+        # By USB stick: HQ's batch for K2 from PostgreSQL, imported at K2.
+        support_csv(support, 6, 'T')
+        ok(cli('support', 'import', support, db=k1), 'more at K1')
+        ok(cli('sync', 'push', db=k1), 'K1 pushes more')
+    finally:
+        receiver.stop()
+    stick = os.path.join(tmp, 'stick')
+    os.mkdir(stick)
+    made = ok(cli('batch', 'export', '--pg', conninfo, '--to', 'K2', '--out', stick, '--json', db=hq),
+              'batch export --pg').json()
+    assert made['operations'] >= 6 and os.path.exists(made['file']), made
+    ok(cli('batch', 'import', made['file'], db=k2), 'K2 imports the stick')
+    assert count(k2, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 T%'") == 6
+    assert count(k2, "SELECT is_open FROM shelters WHERE code = 'S04'") == 0
+    # A kiosk that is not of the deployment: said, nothing written.
+    r = cli('batch', 'export', '--pg', conninfo, '--to', 'K9', '--out', stick, db=hq)
+    assert r.status == 1 and 'K9' in r.err, r
+    assert sorted(os.listdir(stick)) == [os.path.basename(made['file'])], os.listdir(stick)
+
+
 def test_two_receivers(tmp):
     """Two receivers (processes) on one database, both kiosks pushing to both
     at once: the state one receiver makes of the same batches."""
@@ -391,6 +443,8 @@ TESTS = [
     ('a wrong connection string, --safety-only with --pg, a newer schema: refused and said', test_refusals),
     ('serve --pg: a kiosk pushes, PostgreSQL holds it, the answer acknowledges it, HQ\'s own changes follow',
      test_serve_push),
+    ('serve --pg answers pulls and batch export --pg writes a stick: the other kiosks\' changes, from PostgreSQL',
+     test_serve_pull),
     ('two receivers (processes) on one database at once: the state one receiver makes', test_two_receivers),
     ('the server restarted under a receiver mid-COPY, a receiver killed mid-COPY: nothing half-merged, said '
      'plainly; the batch again lands every change once', test_killed_mid_copy),

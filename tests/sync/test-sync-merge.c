@@ -20,6 +20,7 @@
 #ifdef SD_TEST_PG
 #include "sd-pg-private.h"
 #include "sd-test-pg.h"
+#include "sd-test-pg-export.h"
 #endif
 
 #include <glib/gstdio.h>
@@ -55,6 +56,7 @@ typedef struct {
 static SdTestPg *pg_cluster;
 static char *pg_conninfo;
 static guint pg_merges, pg_takes;
+static gint64 pg_exported;  /* changes in the batches to kiosks compared */
 
 static void
 pg_take_hq (Run        *run,
@@ -89,7 +91,7 @@ static void
 pg_open (Run *run)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) truncate = g_string_new ("TRUNCATE oplog, sync_cells, sync_rows, sync_batches, sync_holds");
+  g_autoptr(GString) truncate = g_string_new ("TRUNCATE oplog, sync_cells, sync_rows, sync_batches, sync_holds, sync_acks");
   GPtrArray *tables;
 
   if (pg_cluster == NULL)
@@ -146,6 +148,15 @@ pg_assert_converged (Run        *run,
       g_file_set_contents (b, dump, -1, NULL);
       g_error ("seed %u: PostgreSQL differs from HQ (dumps in %s and %s); replay with SD_SYNC_SEED=%u", run->seed, a, b,
                run->seed);
+    }
+  /* And each kiosk's next batch from HQ: made from PostgreSQL, the one
+   * HQ's file makes. */
+  for (guint k = 1; k < N_SITES; k++)
+    {
+      gint64 operations = 0;
+      g_autoptr(GBytes) batch = sd_test_pg_assert_same_export (run->pg, run->sites[0], run->sites[k], &operations);
+
+      pg_exported += operations;
     }
 }
 
@@ -776,9 +787,11 @@ test_property (void)
   g_test_message ("%u seeded runs converged, with %u merges at HQ, %u safety answers and %u support reports", runs,
                   merges_made, answers_made, reports_made);
 #ifdef SD_TEST_PG
-  g_test_message ("PostgreSQL: %u batches merged, HQ's changes taken %u times, the same dump as HQ every run",
-                  pg_merges, pg_takes);
+  g_test_message ("PostgreSQL: %u batches merged, HQ's changes taken %u times, the same dump as HQ every run; "
+                  "batches to kiosks the same as HQ's file's (%" G_GINT64_FORMAT " changes)", pg_merges, pg_takes,
+                  pg_exported);
   g_assert_true (pg_cluster == NULL || runs < 50 || pg_merges > runs);
+  g_assert_true (pg_cluster == NULL || runs < 50 || pg_exported > 0);
 #endif
   g_assert_true (runs < 50 || reports_made > 0);
   g_assert_true (runs < 50 || merges_made > 0);

@@ -593,7 +593,8 @@ record_batch (SdPgStore     *pg,
   if (res == NULL)
     return FALSE;
   result->chain_broken = PQntuples (res) > 0 && g_str_equal (PQgetvalue (res, 0, 0), "t");
-  return TRUE;
+  /* What the sender holds: HQ's next batch to it starts above. */
+  return _sd_pg_take_acks (pg, result->from_site, json_object_get (b->header, "holds"), error);
 }
 
 gboolean

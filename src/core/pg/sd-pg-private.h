@@ -7,6 +7,7 @@
 
 #include "sd-pg-store.h"
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 G_BEGIN_DECLS
@@ -63,6 +64,14 @@ void        _sd_pg_set_error       (SdPgStore   *self,
 /* Whether ERROR is one a transaction run again can get past (a deadlock
  * between two receivers, a serialization failure). */
 gboolean    _sd_pg_error_is_retry  (const GError *error);
+
+/* Records HOLDS (a batch header's or a pull's) as what PEER
+ * acknowledged, in the caller's transaction (sd-pg-export.c); malformed:
+ * SD_SYNC_ERROR_BAD_OPERATION. */
+gboolean    _sd_pg_take_acks       (SdPgStore     *self,
+                                    const char    *peer,
+                                    const json_t  *holds,
+                                    GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 

@@ -272,6 +272,13 @@ static const char common_sql[] =
   "CREATE TABLE IF NOT EXISTS sync_holds ("
   "  site_id text COLLATE \"C\" PRIMARY KEY,"
   "  seq bigint NOT NULL);\n"
+  /* Per kiosk (peer) and origin, the highest number it said it holds. */
+  "CREATE TABLE IF NOT EXISTS sync_acks ("
+  "  peer_site_id text COLLATE \"C\" NOT NULL,"
+  "  origin text COLLATE \"C\" NOT NULL,"
+  "  acked_seq bigint NOT NULL,"
+  "  acked_at timestamptz NOT NULL DEFAULT now (),"
+  "  PRIMARY KEY (peer_site_id, origin));\n"
   "CREATE TABLE IF NOT EXISTS sync_batches ("
   "  sha256 text COLLATE \"C\" PRIMARY KEY,"
   "  from_site text COLLATE \"C\" NOT NULL,"

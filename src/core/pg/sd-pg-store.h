@@ -81,6 +81,35 @@ gboolean    sd_pg_store_take_oplog       (SdPgStore      *self,
 char       *sd_pg_store_get_holds        (SdPgStore      *self,
                                           GError        **error);
 
+/* Writes to OUT the batch for the site TO (a site id or name; NULL or
+ * "hq" is not one: HQ sends to kiosks) of every change PostgreSQL holds
+ * that TO has not acknowledged, as sd_sync_export () writes it from HQ's
+ * file: the same header and lines, signed with IDENTITY's keys and
+ * recorded there as sent.  HQ's own changes made since are taken in
+ * first.  Read in one snapshot. */
+gboolean    sd_pg_store_export           (SdPgStore      *self,
+                                          SdStore        *identity,
+                                          const char     *to,
+                                          GOutputStream  *out,
+                                          SdSyncExport   *result,
+                                          GCancellable   *cancellable,
+                                          GError        **error);
+/* The same into FOLDER, as sd_sync_export_to_folder () (a USB stick). */
+gboolean    sd_pg_store_export_to_folder (SdPgStore      *self,
+                                          SdStore        *identity,
+                                          const char     *to,
+                                          const char     *folder,
+                                          SdSyncExport   *result,
+                                          GCancellable   *cancellable,
+                                          GError        **error);
+
+/* Records what PEER says it holds (a JSON object, as a pull sends it):
+ * its next batch starts above it.  As sd_sync_set_peer_holds (). */
+gboolean    sd_pg_store_set_peer_holds   (SdPgStore      *self,
+                                          const char     *peer,
+                                          const char     *holds_text,
+                                          GError        **error);
+
 /* The shelter status report of the shelter SHELTER_CODE, or of all
  * (NULL), as sd_store_compute_shelter_status () makes it at a SQLite
  * HQ; the caller fills in the site's name, the exercise mark and the

@@ -1,0 +1,231 @@
+/* sd-pg-export.c: HQ's batches to kiosks, made from PostgreSQL.
+ *
+ * Copyright 2026 The ShelterDesk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A kiosk gets from HQ every change of the deployment it has not
+ * acknowledged.  With HQ in PostgreSQL, those changes are PostgreSQL's
+ * op-log, and what each kiosk acknowledged (the "holds" of its batches
+ * and of its pulls) is PostgreSQL's too (sync_acks), so that any
+ * receiver, on any machine, sends a kiosk what it lacks.  The batch is
+ * written by the very code HQ's file uses (_sd_sync_write_batch ()): the
+ * same header, the same lines byte for byte (_sd_sync_write_op ()),
+ * signed with HQ's keys from HQ's file; only the changes, their ranges
+ * and what is held come from PostgreSQL, all read in one snapshot.
+ * HQ's own changes made since the last batch are taken in first.
+ */
+#include "sd-pg-private.h"
+
+#include "sd-json.h"
+#include "sd-store-private.h"
+#include "sd-sync-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* Changes read at a time: an origin's are read by its key, a page at a time. */
+#define PAGE "10000"
+
+gboolean
+_sd_pg_take_acks (SdPgStore     *self,
+                  const char    *peer,
+                  const json_t  *holds,
+                  GError       **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(PGresult) res = NULL;
+  const char *params[2];
+
+  if (!_sd_sync_check_holds (holds, error))
+    return FALSE;
+  if (holds == NULL || json_object_size (holds) == 0)
+    return TRUE;
+  text = json_dumps (holds, JSON_COMPACT);
+  params[0] = peer, params[1] = text;
+  /* Only of origins PostgreSQL has, as HQ's file takes them: an
+   * acknowledgement of one it never saw comes again with the next. */
+  res = _sd_pg_query (self, _("record what the other site holds"),
+                      "INSERT INTO sync_acks AS a (peer_site_id, origin, acked_seq) "
+                      "SELECT $1::text, h.key, h.value::bigint FROM json_each_text ($2::json) h "
+                      "WHERE EXISTS (SELECT 1 FROM sync_holds s WHERE s.site_id = h.key) ORDER BY h.key "
+                      "ON CONFLICT (peer_site_id, origin) DO UPDATE SET acked_seq = excluded.acked_seq, "
+                      "  acked_at = now () WHERE excluded.acked_seq > a.acked_seq", 2, params, error);
+  return res != NULL;
+}
+
+gboolean
+sd_pg_store_set_peer_holds (SdPgStore   *self,
+                            const char  *peer,
+                            const char  *holds_text,
+                            GError     **error)
+{
+  g_autoptr(json_t) holds = NULL;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), FALSE);
+
+  holds = json_loads (holds_text, 0, NULL);
+  if (holds == NULL)
+    {
+      g_set_error (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION,
+                   _("What the other site says it holds cannot be read."));
+      return FALSE;
+    }
+  return _sd_pg_take_acks (self, peer, holds, error);
+}
+
+/* One origin's changes above AFTER, by pages of its key (site_id, seq). */
+static gboolean
+add_origin (SdPgStore      *pg,
+            const char     *origin,
+            gint64          after,
+            SdBatchWriter  *writer,
+            GString        *line,
+            json_t         *ranges,
+            gint64         *count,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  gint64 first = 0, last = after;
+  int rows;
+
+  do
+    {
+      g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, last);
+      const char *params[] = { origin, from };
+      g_autoptr(PGresult) res = _sd_pg_query (pg, _("read the record of changes"),
+                                              "SELECT seq, txn, hlc, kind, tbl, row_id, fields FROM oplog "
+                                              "WHERE site_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT " PAGE,
+                                              2, params, error);
+
+      if (res == NULL)
+        return FALSE;
+      rows = PQntuples (res);
+      for (int i = 0; i < rows; i++)
+        {
+          SdSyncOpRow op = {
+            .site = origin, .seq = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10),
+            .txn = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10),
+            .hlc = g_ascii_strtoll (PQgetvalue (res, i, 2), NULL, 10),
+            .kind = (int) g_ascii_strtoll (PQgetvalue (res, i, 3), NULL, 10),
+            .tbl = PQgetvalue (res, i, 4), .row_id = PQgetvalue (res, i, 5),
+            .fields = PQgetisnull (res, i, 6) ? NULL : PQgetvalue (res, i, 6),
+          };
+
+          if (!_sd_sync_write_op (writer, line, &op, error) ||
+              g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          last = op.seq;
+          if (first == 0)
+            first = last;
+          (*count)++;
+        }
+    }
+  while (rows == atoi (PAGE));
+  if (first > 0)
+    json_object_set_new (ranges, origin, json_pack ("[I, I]", (json_int_t) first, (json_int_t) last));
+  return TRUE;
+}
+
+static gboolean
+pg_add_changes (gpointer        data,
+                const char     *to_site,
+                SdBatchWriter  *writer,
+                json_t         *ranges,
+                gint64         *count,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  SdPgStore *pg = data;
+  g_autoptr(GString) line = g_string_sized_new (1024);
+  g_autoptr(PGresult) origins = NULL;
+  const char *params[] = { to_site };
+
+  /* Every origin PostgreSQL holds changes of, in the order of their site
+   * ids, and what TO_SITE acknowledged of each. */
+  origins = _sd_pg_query (pg, _("read the record of changes"),
+                          "SELECT h.site_id, coalesce (a.acked_seq, 0) FROM sync_holds h "
+                          "LEFT JOIN sync_acks a ON a.peer_site_id = $1 AND a.origin = h.site_id "
+                          "WHERE h.site_id IS DISTINCT FROM $1 ORDER BY h.site_id", 1, params, error);
+  if (origins == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (origins); i++)
+    if (!add_origin (pg, PQgetvalue (origins, i, 0), g_ascii_strtoll (PQgetvalue (origins, i, 1), NULL, 10),
+                     writer, line, ranges, count, cancellable, error))
+      return FALSE;
+  return TRUE;
+}
+
+static json_t *
+pg_holds (gpointer   data,
+          GError   **error)
+{
+  g_autofree char *text = sd_pg_store_get_holds (data, error);
+
+  return text != NULL ? json_loads (text, 0, NULL) : NULL;
+}
+
+typedef struct {
+  const char    *folder;  /* NULL: to OUT */
+  GOutputStream *out;
+} Target;
+
+static gboolean
+export (SdPgStore     *self,
+        SdStore       *identity,
+        const char    *to,
+        const Target  *target,
+        SdSyncExport  *result,
+        GCancellable  *cancellable,
+        GError       **error)
+{
+  const SdSyncSource source = { pg_add_changes, pg_holds, self };
+  SdSyncImport own = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), FALSE);
+  g_return_val_if_fail (SD_IS_STORE (identity), FALSE);
+
+  memset (result, 0, sizeof *result);
+  if (PQstatus (_sd_pg_store_get_conn (self)) != CONNECTION_OK)
+    PQreset (_sd_pg_store_get_conn (self));
+  /* HQ's own changes made since its last batch go too. */
+  ok = sd_pg_store_take_oplog (self, identity, sd_store_get_site_id (identity), &own, cancellable, error);
+  sd_sync_import_clear (&own);
+  if (!ok || !_sd_pg_exec (self, _("begin a transaction"), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+    return FALSE;
+  ok = target->folder != NULL
+       ? _sd_sync_export_to_folder_from (identity, &source, to, target->folder, result, cancellable, error)
+       : _sd_sync_export_from (identity, &source, to, target->out, result, cancellable, error);
+  ok = ok && _sd_pg_exec (self, _("read the record of changes"), "COMMIT", error);
+  if (!ok)
+    PQclear (PQexec (_sd_pg_store_get_conn (self), "ROLLBACK"));
+  return ok;
+}
+
+gboolean
+sd_pg_store_export (SdPgStore      *self,
+                    SdStore        *identity,
+                    const char     *to,
+                    GOutputStream  *out,
+                    SdSyncExport   *result,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  const Target target = { NULL, out };
+
+  return export (self, identity, to, &target, result, cancellable, error);
+}
+
+gboolean
+sd_pg_store_export_to_folder (SdPgStore      *self,
+                              SdStore        *identity,
+                              const char     *to,
+                              const char     *folder,
+                              SdSyncExport   *result,
+                              GCancellable   *cancellable,
+                              GError        **error)
+{
+  const Target target = { folder, NULL };
+
+  return export (self, identity, to, &target, result, cancellable, error);
+}
