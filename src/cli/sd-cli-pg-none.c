@@ -53,6 +53,14 @@ sd_cli_run_pg_load (SdCli   *cli,
   return sd_cli_pg_open (NULL, error) != NULL;
 }
 
+gboolean
+sd_cli_run_pg_fetch (SdCli   *cli,
+                     GStrv   *args,
+                     GError **error)
+{
+  return sd_cli_pg_open (NULL, error) != NULL;
+}
+
 SdShelterStatus *
 sd_cli_pg_shelter_status (GObject     *pg,
                           SdStore     *hq,

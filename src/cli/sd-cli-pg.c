@@ -112,6 +112,30 @@ sd_cli_pg_export_to_folder (GObject       *pg,
   return sd_pg_store_export_to_folder (SD_PG_STORE (pg), hq, to, folder, result, NULL, error);
 }
 
+/* "pg load" and "pg fetch": --pg CONNINFO and --json, HQ's file (WRITABLE
+ * when HQ's file is written) and the database opened. */
+static gboolean
+open_both (SdCli       *cli,
+           GStrv       *args,
+           gboolean     writable,
+           SdStore    **store,
+           SdPgStore  **pg,
+           gboolean    *json,
+           GError     **error)
+{
+  g_autofree char *conninfo = NULL;
+  const GOptionEntry entries[] = {
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo, N_("The PostgreSQL database (a connection string)"),
+      N_("CONNINFO") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  return sd_cli_parse_args (cli, entries, args, 0, 0, error) && sd_cli_require_option (conninfo, "--pg", error) &&
+         (*store = sd_cli_open_store (cli, writable, error)) != NULL &&
+         (*pg = sd_pg_store_open (conninfo, error)) != NULL;
+}
+
 gboolean
 sd_cli_run_pg_load (SdCli   *cli,
                     GStrv   *args,
@@ -119,20 +143,11 @@ sd_cli_run_pg_load (SdCli   *cli,
 {
   g_autoptr(SdStore) store = NULL;
   g_autoptr(SdPgStore) pg = NULL;
-  g_autofree char *conninfo = NULL;
   g_autoptr(json_t) root = NULL;
   SdSyncImport result = { 0 };
   gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "pg", 0, 0, G_OPTION_ARG_STRING, &conninfo, N_("The PostgreSQL database (a connection string)"),
-      N_("CONNINFO") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
 
-  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) || !sd_cli_require_option (conninfo, "--pg", error) ||
-      (store = sd_cli_open_store (cli, FALSE, error)) == NULL ||
-      (pg = sd_pg_store_open (conninfo, error)) == NULL ||
+  if (!open_both (cli, args, FALSE, &store, &pg, &json, error) ||
       !sd_pg_store_take_oplog (pg, store, NULL, &result, NULL, error))
     return FALSE;
   if (json)
@@ -146,6 +161,44 @@ sd_cli_run_pg_load (SdCli   *cli,
     /* Translators: a count of changes, then a database's name */
     g_print (_("%lld changes taken into %s (%lld were there already).\n"), (long long) result.applied,
              sd_pg_store_get_description (pg), (long long) (result.operations - result.applied));
+  sd_sync_import_clear (&result);
+  return TRUE;
+}
+
+gboolean
+sd_cli_run_pg_fetch (SdCli   *cli,
+                     GStrv   *args,
+                     GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdPgStore) pg = NULL;
+  SdSyncImport result = { 0 };
+  gboolean json = FALSE;
+
+  if (!open_both (cli, args, TRUE, &store, &pg, &json, error) ||
+      !sd_pg_store_fetch_into (pg, store, &result, NULL, error))
+    return FALSE;
+  if (json)
+    {
+      g_autoptr(json_t) root = json_pack ("{s:s, s:I, s:I, s:I, s:I, s:I}", "database",
+                                          sd_pg_store_get_description (pg),
+                                          "operations", (json_int_t) result.operations,
+                                          "applied", (json_int_t) result.applied,
+                                          "rows_waiting", (json_int_t) result.waiting,
+                                          "conflicts", (json_int_t) result.conflicts,
+                                          "duplicates", (json_int_t) result.duplicates);
+      sd_cli_print_json (root);
+    }
+  else
+    {
+      /* Translators: a count of changes, then a database's name */
+      g_print (_("%lld changes taken from %s into HQ’s database.\n"), (long long) result.applied,
+               sd_pg_store_get_description (pg));
+      if (result.duplicates > 0)
+        g_print (g_dngettext (NULL, "%lld possible duplicate to review: the desk’s Sync page and “duplicates list” show it.\n",
+                              "%lld possible duplicates to review: the desk’s Sync page and “duplicates list” show them.\n",
+                              (gulong) result.duplicates), (long long) result.duplicates);
+    }
   sd_sync_import_clear (&result);
   return TRUE;
 }

@@ -117,6 +117,7 @@ gboolean  sd_cli_pg_count_support (GObject     *pg,
 char     *sd_cli_pg_support_districts_json (GObject  *pg,
                                             GError  **error);
 gboolean  sd_cli_run_pg_load      (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_pg_fetch     (SdCli *cli, GStrv *args, GError **error);
 
 gboolean  sd_cli_run_init         (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_info         (SdCli *cli, GStrv *args, GError **error);

@@ -95,6 +95,7 @@ static const SdCliCommand commands[] = {
   { "sync", "set-url", N_("URL"), N_("At a kiosk: store the address of HQ’s receiver"), sd_cli_run_sync_set_url },
   { "sync", "push", NULL, N_("At a kiosk: send HQ what it lacks over the network and fetch HQ’s batch"), sd_cli_run_sync_push },
   { "pg", "load", NULL, N_("At HQ: take into PostgreSQL (--pg) every change HQ’s database holds that it lacks: HQ moving to PostgreSQL"), sd_cli_run_pg_load },
+  { "pg", "fetch", NULL, N_("At HQ’s desk: take into HQ’s database every change PostgreSQL (--pg) holds that it lacks"), sd_cli_run_pg_fetch },
   { NULL, "serve", NULL, N_("At HQ: receive the kiosks’ batches, and serve the staff safety form, until stopped"), sd_cli_run_serve },
   { "conflicts", "list", NULL, N_("List fields two sites changed at once (JSON)"), sd_cli_run_conflicts_list },
   { "conflicts", "resolve", N_("ID"), N_("Keep the value applied, or write the other one again"), sd_cli_run_conflicts_resolve },

@@ -136,6 +136,23 @@ gboolean  _sd_sync_replay         (SdStore       *store,
                                    SdSyncImport  *result,
                                    GError       **error);
 
+/* Hands out the next change in *ROW (its strings valid until the next
+ * call); FALSE at the end, or with ERROR set. */
+typedef gboolean (*SdSyncRowFunc) (gpointer      data,
+                                   SdSyncOpRow  *row,
+                                   GError      **error);
+
+/* Folds into STORE, as an import from FROM_SITE would (not captured,
+ * last-writer-wins, waiting children, derived state, holes, conflicts
+ * and possible duplicates listed), every change NEXT hands out, in any
+ * order; in the caller's transaction.  RESULT adds them up. */
+gboolean  _sd_sync_fold_rows      (SdStore       *store,
+                                   const char    *from_site,
+                                   SdSyncRowFunc  next,
+                                   gpointer       data,
+                                   SdSyncImport  *result,
+                                   GError       **error);
+
 /* Gathers into SCRATCH (an empty database; its tables oplog,
  * oplog_tables and oplog_sites made as _sd_sync_replay () reads them)
  * the changes of the batch files PATHS (NULL-ended), sent to RECEIVER

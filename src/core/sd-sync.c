@@ -1770,42 +1770,27 @@ out:
 /* ---- replay ---- */
 
 gboolean
-_sd_sync_replay (SdStore       *store,
-                 sqlite3       *source,
-                 const char    *from_site,
-                 SdHlc          after,
-                 SdHlc          until,
-                 SdSyncImport  *result,
-                 GError       **error)
+_sd_sync_fold_rows (SdStore        *store,
+                    const char     *from_site,
+                    SdSyncRowFunc   next,
+                    gpointer        data,
+                    SdSyncImport   *result,
+                    GError        **error)
 {
   g_autoptr(GString) line = g_string_sized_new (1024);
-  sqlite3_stmt *ops = NULL;
+  g_autoptr(GError) local = NULL;
+  SdSyncOpRow row;
   gint64 index = 0;
   gboolean ok = FALSE;
   Merge m;
-  int rc;
 
   if (!merge_init (&m, store, from_site, error))
     goto out;
   _sd_store_set_capture (store, FALSE);
-  /* In HLC order: each origin's changes in their sequence, the origins
-   * interleaved as they happened. */
-  if (sqlite3_prepare_v2 (source, "SELECT o.seq, o.txn, o.hlc, o.kind, t.name, o.row_id, o.fields, s.site_id "
-                                  "FROM oplog o JOIN oplog_tables t ON t.n = o.tbl JOIN oplog_sites s ON s.n = o.site "
-                                  "WHERE o.hlc > ?1 AND o.hlc <= ?2 ORDER BY o.hlc, o.site, o.seq",
-                          -1, &ops, NULL) != SQLITE_OK)
+  while (next (data, &row, &local))
     {
-      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the recorded day: %s"),
-                   sqlite3_errmsg (source));
-      goto out;
-    }
-  sqlite3_bind_int64 (ops, 1, (gint64) after);
-  sqlite3_bind_int64 (ops, 2, (gint64) until);
-  while ((rc = sqlite3_step (ops)) == SQLITE_ROW)
-    {
-      g_autofree char *packed = NULL, *row_id = NULL;
+      g_autofree char *packed = NULL;
       g_autoptr(json_t) json = NULL;
-      SdSyncOpRow row = op_row (ops, (const char *) sqlite3_column_text (ops, 7), &row_id);
       gboolean stored;
       SdSyncOp op;
 
@@ -1821,10 +1806,9 @@ _sd_sync_replay (SdStore       *store,
           goto out;
         }
     }
-  if (rc != SQLITE_DONE)
+  if (local != NULL)
     {
-      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the recorded day: %s"),
-                   sqlite3_errmsg (source));
+      g_propagate_error (error, g_steal_pointer (&local));
       goto out;
     }
   if (!flush_pending (&m, result, error) || !note_runs (&m, error))
@@ -1833,9 +1817,66 @@ _sd_sync_replay (SdStore       *store,
   ok = merge_findings (&m, NULL, result, error) && merge_fold (&m, result, error);
 
 out:
-  sqlite3_finalize (ops);
   _sd_store_set_capture (store, TRUE);
   merge_clear (&m);
+  return ok;
+}
+
+/* A recorded day's changes in HLC order, for _sd_sync_fold_rows (). */
+typedef struct {
+  sqlite3      *source;
+  sqlite3_stmt *ops;
+  char         *row_id;
+} DayRows;
+
+static gboolean
+next_day_row (gpointer      data,
+              SdSyncOpRow  *row,
+              GError      **error)
+{
+  DayRows *d = data;
+  int rc = sqlite3_step (d->ops);
+
+  g_clear_pointer (&d->row_id, g_free);
+  if (rc == SQLITE_ROW)
+    {
+      *row = op_row (d->ops, (const char *) sqlite3_column_text (d->ops, 7), &d->row_id);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the recorded day: %s"),
+                 sqlite3_errmsg (d->source));
+  return FALSE;
+}
+
+gboolean
+_sd_sync_replay (SdStore       *store,
+                 sqlite3       *source,
+                 const char    *from_site,
+                 SdHlc          after,
+                 SdHlc          until,
+                 SdSyncImport  *result,
+                 GError       **error)
+{
+  DayRows day = { source, NULL, NULL };
+  gboolean ok;
+
+  /* In HLC order: each origin's changes in their sequence, the origins
+   * interleaved as they happened. */
+  if (sqlite3_prepare_v2 (source, "SELECT o.seq, o.txn, o.hlc, o.kind, t.name, o.row_id, o.fields, s.site_id "
+                                  "FROM oplog o JOIN oplog_tables t ON t.n = o.tbl JOIN oplog_sites s ON s.n = o.site "
+                                  "WHERE o.hlc > ?1 AND o.hlc <= ?2 ORDER BY o.hlc, o.site, o.seq",
+                          -1, &day.ops, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the recorded day: %s"),
+                   sqlite3_errmsg (source));
+      return FALSE;
+    }
+  sqlite3_bind_int64 (day.ops, 1, (gint64) after);
+  sqlite3_bind_int64 (day.ops, 2, (gint64) until);
+  ok = _sd_sync_fold_rows (store, from_site, next_day_row, &day, result, error);
+  sqlite3_finalize (day.ops);
+  g_free (day.row_id);
   return ok;
 }
 

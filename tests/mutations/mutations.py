@@ -661,4 +661,13 @@ MUTATIONS = [
         "suites": ["pg"],
         "caught_by": ["pg-cli"],
     },
+    {
+        "name": "pg-fetch-takes-everything",
+        "file": "src/core/pg/sd-pg-export.c",
+        "find": "          f->after = json_integer_value (json_object_get (f->holds, origin));",
+        "replace": "          f->after = 0 * json_integer_value (json_object_get (f->holds, origin));",
+        "breaks": "pg fetch reads every change PostgreSQL holds again, whatever HQ's file holds (issue 20)",
+        "suites": ["pg"],
+        "caught_by": ["test-pg", "pg-cli"],
+    },
 ]

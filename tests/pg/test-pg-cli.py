@@ -276,6 +276,16 @@ def test_serve_pull(tmp):
     r = cli('batch', 'export', '--pg', conninfo, '--to', 'K9', '--out', stick, db=hq)
     assert r.status == 1 and 'K9' in r.err, r
     assert sorted(os.listdir(stick)) == [os.path.basename(made['file'])], os.listdir(stick)
+    # HQ's desk, on HQ's file, takes what PostgreSQL holds: then again, nothing.
+    assert count(hq, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 R%'") == 0
+    fetched = ok(cli('pg', 'fetch', '--pg', conninfo, '--json', db=hq), 'pg fetch').json()
+    assert fetched['applied'] >= 46 and fetched['applied'] == fetched['operations'], fetched
+    assert count(hq, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 R%'") == 40
+    assert count(hq, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 T%'") == 6
+    again = ok(cli('pg', 'fetch', '--pg', conninfo, '--json', db=hq), 'pg fetch again').json()
+    assert again['operations'] == 0, again
+    text = ok(cli('pg', 'fetch', '--pg', conninfo, db=hq), 'pg fetch (text)').out
+    assert 'changes taken from' in text, text
 
 
 def test_two_receivers(tmp):
@@ -443,7 +453,8 @@ TESTS = [
     ('a wrong connection string, --safety-only with --pg, a newer schema: refused and said', test_refusals),
     ('serve --pg: a kiosk pushes, PostgreSQL holds it, the answer acknowledges it, HQ\'s own changes follow',
      test_serve_push),
-    ('serve --pg answers pulls and batch export --pg writes a stick: the other kiosks\' changes, from PostgreSQL',
+    ('serve --pg answers pulls, batch export --pg writes a stick, pg fetch feeds HQ\'s desk: the other kiosks\' '
+     'changes, from PostgreSQL',
      test_serve_pull),
     ('two receivers (processes) on one database at once: the state one receiver makes', test_two_receivers),
     ('the server restarted under a receiver mid-COPY, a receiver killed mid-COPY: nothing half-merged, said '

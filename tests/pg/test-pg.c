@@ -14,6 +14,7 @@
 #include "sd-sync-private.h"
 #include "sd-pg-store.h"
 #include "sd-sync-test.h"
+#include "sd-json.h"
 #include "sd-test-pg.h"
 
 #include <sodium.h>
@@ -563,6 +564,86 @@ test_concurrent (Fixture *f, gconstpointer data)
   }
 }
 
+/* ---- the HQ desk's data: from PostgreSQL into HQ's file ---- */
+
+static void
+fetch (Fixture      *f,
+       SdSyncImport *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_pg_store_fetch_into (f->store, f->sites.hq, out, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The kiosks' batches reach PostgreSQL only (receivers on other
+ * machines); HQ's desk works on its file meanwhile.  Fetched, HQ's file
+ * holds what PostgreSQL holds, lists the man both kiosks registered as a
+ * possible duplicate for HQ's people, and its decision reaches
+ * PostgreSQL; fetched again, only what is new comes. */
+static void
+test_fetch_into_hq (Fixture *f, gconstpointer data)
+{
+  static const SdPersonSpec man = { .name = "山田 太郎", .kana = "やまだ たろう", .birth_date = "1950-01-06" };
+  SdHouseholdSpec spec = { .shelter_id = "00000000-0000-7000-8000-000000000001", .stay = SD_STAY_SHELTER,
+                           .check_in = TRUE };
+  g_autoptr(GBytes) b0 = NULL, b1 = NULL, b0_again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRollcall) rollcall = NULL;
+  g_autofree char *hq = NULL, *postgres = NULL, *list = NULL;
+  g_autoptr(json_t) pairs = NULL;
+  SdSyncImport result = { 0 };
+
+  if (f->sites.dir == NULL)
+    return;
+  kiosk_day (f->sites.k0, "川上", 20);
+  kiosk_day (f->sites.k1, "山下", 20);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *household = sd_store_add_household (k == 0 ? f->sites.k0 : f->sites.k1, &spec, &man, 1, ids,
+                                                           &error);
+
+      g_assert_no_error (error);
+    }
+  b0 = sd_sync_test_export (f->sites.k0, "hq");
+  b1 = sd_sync_test_export (f->sites.k1, "hq");
+  pg_import (f->store, f->sites.hq, b1, NULL);
+  pg_import (f->store, f->sites.hq, b0, NULL);
+  rollcall = sd_store_open_rollcall (f->sites.hq, "地震", TRUE, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  fetch (f, &result);
+  g_assert_cmpint (result.applied, >, 100);
+  g_assert_cmpint (result.applied, ==, result.operations);
+  g_assert_cmpint (result.duplicates, ==, 1);
+  sd_sync_import_clear (&result);
+  take_hq (f);
+  hq = sd_sync_test_dump (f->sites.hq);
+  postgres = pg_dump (f->store);
+  assert_same_dump (hq, postgres);
+  list = sd_sync_list_duplicates_json (f->sites.hq, FALSE, &error);
+  g_assert_no_error (error);
+  pairs = json_loads (list, 0, NULL);
+  g_assert_cmpint (json_array_size (pairs), ==, 1);
+
+  /* Nothing new: nothing comes.  Then only K0's next changes. */
+  fetch (f, &result);
+  g_assert_cmpint (result.operations, ==, 0);
+  sd_sync_import_clear (&result);
+  sd_sync_test_write (f->sites.k0, "UPDATE persons SET phone = '080-1111-2222' WHERE rowid = 2;");
+  b0_again = sd_sync_test_export (f->sites.k0, "hq");
+  pg_import (f->store, f->sites.hq, b0_again, NULL);
+  fetch (f, &result);
+  g_assert_cmpint (result.applied, ==, 1);
+  g_assert_cmpint (result.operations, ==, 1);
+  sd_sync_import_clear (&result);
+  take_hq (f);
+  g_free (hq), hq = sd_sync_test_dump (f->sites.hq);
+  g_free (postgres), postgres = pg_dump (f->store);
+  assert_same_dump (hq, postgres);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -578,6 +659,7 @@ main (int    argc,
   ADD ("merge/refused", test_merge_refused);
   ADD ("merge/forged-field", test_merge_forged_field);
   ADD ("merge/two-receivers", test_concurrent);
+  ADD ("fetch/into-hq", test_fetch_into_hq);
   status = g_test_run ();
   sd_test_pg_stop (pg);
   return status;

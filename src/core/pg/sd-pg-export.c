@@ -25,6 +25,9 @@
 
 /* Changes read at a time: an origin's are read by its key, a page at a time. */
 #define PAGE "10000"
+#define PAGE_SQL \
+  "SELECT seq, txn, hlc, kind, tbl, row_id, fields FROM oplog WHERE site_id = $1 AND seq > $2::bigint " \
+  "ORDER BY seq LIMIT " PAGE
 
 gboolean
 _sd_pg_take_acks (SdPgStore     *self,
@@ -73,6 +76,23 @@ sd_pg_store_set_peer_holds (SdPgStore   *self,
   return _sd_pg_take_acks (self, peer, holds, error);
 }
 
+/* The change in row I of a page of ORIGIN's op-log (seq, txn, hlc, kind,
+ * tbl, row_id, fields): its strings are the page's. */
+static SdSyncOpRow
+page_row (PGresult    *page,
+          int          i,
+          const char  *origin)
+{
+  return (SdSyncOpRow) {
+    .site = origin, .seq = g_ascii_strtoll (PQgetvalue (page, i, 0), NULL, 10),
+    .txn = g_ascii_strtoll (PQgetvalue (page, i, 1), NULL, 10),
+    .hlc = g_ascii_strtoll (PQgetvalue (page, i, 2), NULL, 10),
+    .kind = (int) g_ascii_strtoll (PQgetvalue (page, i, 3), NULL, 10),
+    .tbl = PQgetvalue (page, i, 4), .row_id = PQgetvalue (page, i, 5),
+    .fields = PQgetisnull (page, i, 6) ? NULL : PQgetvalue (page, i, 6),
+  };
+}
+
 /* One origin's changes above AFTER, by pages of its key (site_id, seq). */
 static gboolean
 add_origin (SdPgStore      *pg,
@@ -93,8 +113,7 @@ add_origin (SdPgStore      *pg,
       g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, last);
       const char *params[] = { origin, from };
       g_autoptr(PGresult) res = _sd_pg_query (pg, _("read the record of changes"),
-                                              "SELECT seq, txn, hlc, kind, tbl, row_id, fields FROM oplog "
-                                              "WHERE site_id = $1 AND seq > $2::bigint ORDER BY seq LIMIT " PAGE,
+                                              PAGE_SQL,
                                               2, params, error);
 
       if (res == NULL)
@@ -102,14 +121,7 @@ add_origin (SdPgStore      *pg,
       rows = PQntuples (res);
       for (int i = 0; i < rows; i++)
         {
-          SdSyncOpRow op = {
-            .site = origin, .seq = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10),
-            .txn = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10),
-            .hlc = g_ascii_strtoll (PQgetvalue (res, i, 2), NULL, 10),
-            .kind = (int) g_ascii_strtoll (PQgetvalue (res, i, 3), NULL, 10),
-            .tbl = PQgetvalue (res, i, 4), .row_id = PQgetvalue (res, i, 5),
-            .fields = PQgetisnull (res, i, 6) ? NULL : PQgetvalue (res, i, 6),
-          };
+          SdSyncOpRow op = page_row (res, i, origin);
 
           if (!_sd_sync_write_op (writer, line, &op, error) ||
               g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -228,4 +240,99 @@ sd_pg_store_export_to_folder (SdPgStore      *self,
   const Target target = { folder, NULL };
 
   return export (self, identity, to, &target, result, cancellable, error);
+}
+
+/* ---- into HQ's file: the HQ desk's data ---- */
+
+/* Every change PostgreSQL holds above what HQ's file holds, origin by
+ * origin, a page at a time, for _sd_sync_fold_rows (). */
+typedef struct {
+  SdPgStore *pg;
+  json_t    *holds;    /* HQ's file's */
+  PGresult  *origins;
+  int        origin;   /* the one being read */
+  PGresult  *page;
+  int        row;      /* the next of PAGE */
+  gint64     after;    /* the last sequence number read of ORIGIN */
+} Fetch;
+
+static gboolean
+next_fetched (gpointer      data,
+              SdSyncOpRow  *op,
+              GError      **error)
+{
+  Fetch *f = data;
+
+  while (f->page == NULL || f->row >= PQntuples (f->page))
+    {
+      const char *origin;
+      g_autofree char *from = NULL;
+      const char *params[2];
+
+      /* A full page: the origin may have more. */
+      if (f->page == NULL || PQntuples (f->page) < atoi (PAGE))
+        {
+          if (f->page != NULL)
+            f->origin++;
+          if (f->origin >= PQntuples (f->origins))
+            return FALSE;
+          origin = PQgetvalue (f->origins, f->origin, 0);
+          f->after = json_integer_value (json_object_get (f->holds, origin));
+        }
+      origin = PQgetvalue (f->origins, f->origin, 0);
+      g_clear_pointer (&f->page, PQclear);
+      from = g_strdup_printf ("%" G_GINT64_FORMAT, f->after);
+      params[0] = origin, params[1] = from;
+      f->page = _sd_pg_query (f->pg, _("read the record of changes"),
+                              PAGE_SQL, 2, params, error);
+      f->row = 0;
+      if (f->page == NULL)
+        return FALSE;
+    }
+  *op = page_row (f->page, f->row, PQgetvalue (f->origins, f->origin, 0));
+  f->after = op->seq;
+  f->row++;
+  return TRUE;
+}
+
+gboolean
+sd_pg_store_fetch_into (SdPgStore      *self,
+                        SdStore        *hq,
+                        SdSyncImport   *result,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  g_autoptr(SdTxn) txn = NULL;
+  g_autofree char *holds = NULL;
+  const char *params[1];
+  Fetch f = { self };
+  gboolean ok;
+
+  g_return_val_if_fail (SD_IS_PG_STORE (self), FALSE);
+  g_return_val_if_fail (SD_IS_STORE (hq), FALSE);
+
+  memset (result, 0, sizeof *result);
+  if (PQstatus (_sd_pg_store_get_conn (self)) != CONNECTION_OK)
+    PQreset (_sd_pg_store_get_conn (self));
+  params[0] = sd_store_get_site_id (hq);
+  /* HQ's file is written by its desk meanwhile: its transaction first,
+   * so that what it holds is read inside it. */
+  txn = _sd_store_begin (hq, error);
+  if (txn == NULL || (holds = sd_sync_get_holds (hq, error)) == NULL)
+    return FALSE;
+  f.holds = json_loads (holds, 0, NULL);
+  ok = _sd_pg_exec (self, _("begin a transaction"), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error) &&
+       (f.origins = _sd_pg_query (self, _("read the record of changes"),
+                                  "SELECT site_id FROM sync_holds WHERE site_id IS DISTINCT FROM $1 ORDER BY site_id",
+                                  1, params, error)) != NULL &&
+       _sd_sync_fold_rows (hq, sd_store_get_site_id (hq), next_fetched, &f, result, error) &&
+       !g_cancellable_set_error_if_cancelled (cancellable, error) &&
+       _sd_pg_exec (self, _("read the record of changes"), "COMMIT", error) &&
+       _sd_txn_commit (g_steal_pointer (&txn), error);
+  if (!ok)
+    PQclear (PQexec (_sd_pg_store_get_conn (self), "ROLLBACK"));
+  g_clear_pointer (&f.page, PQclear);
+  g_clear_pointer (&f.origins, PQclear);
+  json_decref (f.holds);
+  return ok;
 }

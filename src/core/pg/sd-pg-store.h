@@ -103,6 +103,16 @@ gboolean    sd_pg_store_export_to_folder (SdPgStore      *self,
                                           GCancellable   *cancellable,
                                           GError        **error);
 
+/* Folds into HQ's file every change PostgreSQL holds that the file
+ * lacks, as an import would (last-writer-wins, possible duplicates
+ * listed for HQ's people): the HQ desk's data, from PostgreSQL.  One
+ * transaction in each; RESULT as an import fills it. */
+gboolean    sd_pg_store_fetch_into       (SdPgStore      *self,
+                                          SdStore        *hq,
+                                          SdSyncImport   *result,
+                                          GCancellable   *cancellable,
+                                          GError        **error);
+
 /* Records what PEER says it holds (a JSON object, as a pull sends it):
  * its next batch starts above it.  As sd_sync_set_peer_holds (). */
 gboolean    sd_pg_store_set_peer_holds   (SdPgStore      *self,
