@@ -644,6 +644,48 @@ test_fetch_into_hq (Fixture *f, gconstpointer data)
   assert_same_dump (hq, postgres);
 }
 
+/* An HQ moving to PostgreSQL takes what each kiosk acknowledged along:
+ * its first batch to a kiosk from PostgreSQL holds what HQ's file's
+ * would, not everything again. */
+static void
+test_load_keeps_acks (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) b0 = NULL, b1 = NULL, to_k0 = NULL, b0_again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) file_out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) pg_out = g_memory_output_stream_new_resizable ();
+  SdSyncExport file_result = { 0 }, pg_result = { 0 };
+  SdSyncImport result = { 0 };
+
+  if (f->sites.dir == NULL)
+    return;
+  kiosk_day (f->sites.k0, "川上", 10);
+  kiosk_day (f->sites.k1, "山下", 10);
+  b0 = sd_sync_test_export (f->sites.k0, "hq");
+  b1 = sd_sync_test_export (f->sites.k1, "hq");
+  sd_sync_test_import (f->sites.hq, b0, NULL);
+  sd_sync_test_import (f->sites.hq, b1, NULL);
+  /* K0 takes HQ's batch (K1's day) and says so in its next one. */
+  to_k0 = sd_sync_test_export (f->sites.hq, sd_store_get_site_id (f->sites.k0));
+  sd_sync_test_import (f->sites.k0, to_k0, NULL);
+  sd_sync_test_write (f->sites.k0, "UPDATE persons SET phone = '080-1111-2222' WHERE rowid = 2;");
+  b0_again = sd_sync_test_export (f->sites.k0, "hq");
+  sd_sync_test_import (f->sites.hq, b0_again, NULL);
+
+  g_assert_true (sd_pg_store_take_oplog (f->store, f->sites.hq, NULL, &result, NULL, &error));
+  g_assert_no_error (error);
+  sd_sync_import_clear (&result);
+  g_assert_true (sd_sync_export (f->sites.hq, sd_store_get_site_id (f->sites.k0), file_out, &file_result, NULL,
+                                 &error));
+  g_assert_true (sd_pg_store_export (f->store, f->sites.hq, sd_store_get_site_id (f->sites.k0), pg_out, &pg_result,
+                                     NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (file_result.operations, ==, 0);
+  g_assert_cmpint (pg_result.operations, ==, file_result.operations);
+  sd_sync_export_clear (&file_result);
+  sd_sync_export_clear (&pg_result);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -660,6 +702,7 @@ main (int    argc,
   ADD ("merge/forged-field", test_merge_forged_field);
   ADD ("merge/two-receivers", test_concurrent);
   ADD ("fetch/into-hq", test_fetch_into_hq);
+  ADD ("load/keeps-acknowledgements", test_load_keeps_acks);
   status = g_test_run ();
   sd_test_pg_stop (pg);
   return status;

@@ -692,6 +692,50 @@ take_batches (SdPgStore  *self,
   return rc == SQLITE_DONE;
 }
 
+/* What each kiosk acknowledged to the SQLite HQ moving to PostgreSQL:
+ * HQ's next batch to it, from PostgreSQL, starts above it too. */
+static gboolean
+take_peer_acks (SdPgStore  *self,
+                SdStore    *source,
+                GError    **error)
+{
+  g_autoptr(GHashTable) peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_decref);
+  sqlite3_stmt *stmt = NULL;
+  GHashTableIter iter;
+  gpointer peer, holds;
+  int rc;
+
+  if (sqlite3_prepare_v2 (_sd_store_get_db (source), "SELECT a.peer_site_id, s.site_id, a.acked_seq "
+                          "FROM peer_acks a JOIN oplog_sites s ON s.n = a.origin", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the database: %s"),
+                   sqlite3_errmsg (_sd_store_get_db (source)));
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *site = (const char *) sqlite3_column_text (stmt, 0);
+      json_t *of = g_hash_table_lookup (peers, site);
+
+      if (of == NULL)
+        g_hash_table_insert (peers, g_strdup (site), of = json_object ());
+      json_object_set_new (of, (const char *) sqlite3_column_text (stmt, 1),
+                           json_integer (sqlite3_column_int64 (stmt, 2)));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_FAILED, _("Could not read the database: %s"),
+                   sqlite3_errmsg (_sd_store_get_db (source)));
+      return FALSE;
+    }
+  g_hash_table_iter_init (&iter, peers);
+  while (g_hash_table_iter_next (&iter, &peer, &holds))
+    if (!_sd_pg_take_acks (self, peer, holds, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 sd_pg_store_take_oplog (SdPgStore      *self,
                         SdStore        *source,
@@ -767,5 +811,5 @@ sd_pg_store_take_oplog (SdPgStore      *self,
     return FALSE;
   /* The whole of HQ's file: the batches it merged too, so that a kiosk's
    * next batch, which names its last one, is not taken for a broken chain. */
-  return origin != NULL || take_batches (self, source, error);
+  return origin != NULL || (take_batches (self, source, error) && take_peer_acks (self, source, error));
 }

@@ -66,7 +66,8 @@ gboolean    sd_pg_store_import_bytes     (SdPgStore      *self,
 /* Merges every change of SOURCE's op-log made by ORIGIN (a site id; NULL:
  * by any site) that PostgreSQL does not hold: HQ's own changes
  * (roll-calls, merged records), or a whole SQLite HQ moving to
- * PostgreSQL, with the batches it merged (ORIGIN NULL).  Transactions
+ * PostgreSQL, with the batches it merged and what each kiosk
+ * acknowledged to it (ORIGIN NULL).  Transactions
  * of at most 100 000 changes each; RESULT adds them up. */
 gboolean    sd_pg_store_take_oplog       (SdPgStore      *self,
                                           SdStore        *source,
