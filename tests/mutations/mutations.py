@@ -670,4 +670,13 @@ MUTATIONS = [
         "suites": ["pg"],
         "caught_by": ["test-pg", "pg-cli"],
     },
+    {
+        "name": "pg-counts-miss-event-persons",
+        "file": "src/core/pg/sd-pg-counts.c",
+        "find": "  \"  WHERE t.tbl = 'person_events' AND o.fields IS NOT NULL) e WHERE v IS NOT NULL ON CONFLICT DO NOTHING;\"",
+        "replace": "  \"  WHERE t.tbl = 'person_events' AND o.fields IS NOT NULL AND FALSE) e WHERE v IS NOT NULL ON CONFLICT DO NOTHING;\"",
+        "breaks": "PostgreSQL's kept counts miss the people a batch's events move: the all-shelter report is wrong (issue 20)",
+        "suites": ["pg"],
+        "caught_by": ["sync-merge-pg"],
+    },
 ]

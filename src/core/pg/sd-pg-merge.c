@@ -452,7 +452,8 @@ merge_staged (SdPgStore     *pg,
                     "    coalesce (max (lpad (hlc::text, 20, '0') || site_id) FILTER (WHERE kind = 3), '')"
                     "  FROM sd_new GROUP BY tbl, row_id ORDER BY tbl, row_id"
                     "  ON CONFLICT (tbl, row_id) DO UPDATE SET created = greatest (r.created, excluded.created),"
-                    "    deleted = greatest (r.deleted, excluded.deleted)", error))
+                    "    deleted = greatest (r.deleted, excluded.deleted)", error) ||
+      !_sd_pg_counts_before (pg, error))
     return FALSE;
   for (guint i = 0; i < tables->len; i++)
     {
@@ -461,7 +462,7 @@ merge_staged (SdPgStore     *pg,
       if (t->synced && !make_rows (pg, t, result, error))
         return FALSE;
     }
-  return _sd_pg_exec (pg, _("merge the batch"), states_sql, error);
+  return _sd_pg_exec (pg, _("merge the batch"), states_sql, error) && _sd_pg_counts_after (pg, error);
 }
 
 char *

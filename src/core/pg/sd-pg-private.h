@@ -73,6 +73,24 @@ gboolean    _sd_pg_take_acks       (SdPgStore     *self,
                                     const json_t  *holds,
                                     GError       **error);
 
+/* The counts kept for the all-shelter report (sd-pg-counts.c): made, and
+ * counted from the rows when new (or on demand: a database filled
+ * otherwise, as the benchmark's); in a merge's transaction, the sets of
+ * persons and households it can move taken out before its rows are made
+ * and added after where each person is; and whether they differ from a
+ * recount (for the tests). */
+gboolean    _sd_pg_counts_ensure   (SdPgStore   *self,
+                                    GError     **error);
+gboolean    _sd_pg_counts_recount  (SdPgStore   *self,
+                                    GError     **error);
+gboolean    _sd_pg_counts_before   (SdPgStore   *self,
+                                    GError     **error);
+gboolean    _sd_pg_counts_after    (SdPgStore   *self,
+                                    GError     **error);
+gboolean    _sd_pg_counts_differ   (SdPgStore   *self,
+                                    gboolean    *differ,
+                                    GError     **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 G_END_DECLS

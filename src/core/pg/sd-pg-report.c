@@ -3,11 +3,12 @@
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The same numbers sd-report.c reads from a SQLite HQ's kept counts
- * (sd-migrations.c: shelter_occupancy, staying_totals, staying_by_birth,
- * whose recounts are written here in PostgreSQL's words), counted from
- * the rows in one snapshot: who is staying (person_state: arrived,
- * returned or gone out for now), by sex and age band, their needs, their
+ * The same numbers sd-report.c reads from a SQLite HQ: for every
+ * shelter, from the counts the merge keeps as SQLite does
+ * (sd-pg-counts.c: shelter_occupancy, staying_totals, staying_by_birth);
+ * for one shelter, counted from its rows; in one snapshot: who is
+ * staying (person_state: arrived, returned or gone out for now), by sex
+ * and age band, their needs, their
  * households and pets, and those registered through a shelter who stay
  * at home, in a vehicle or at relatives'.  Age bands are ranges of the
  * birth date as text, as there: a birth date that age_from_iso () would
@@ -72,6 +73,84 @@ uint_at (PGresult *res,
   return (guint) g_ascii_strtoull (PQgetvalue (res, row, column), NULL, 10);
 }
 
+/* Every shelter, from the counts the merge keeps (sd-pg-counts.c), as
+ * sd-report.c reads SQLite's: each age band a range of staying_by_birth's
+ * key ($1…$6: today's date 75, 65, 15, 6, 0 and 1 years back), the
+ * totals, and the stays elsewhere from shelter_occupancy; a row per day
+ * of a century at most, whatever the size of the prefecture. */
+#define BORN(tag, after, upto) \
+  "SELECT " tag ", sum (sex_unknown), sum (male), sum (female), sum (not_applicable), 0, 0, 0, 0, 0, 0 " \
+  "FROM staying_by_birth WHERE birth_date > " after " AND birth_date <= " upto " UNION ALL "
+#define TAG_INFANTS 6
+#define TAG_TOTALS 7
+#define TAG_ELSEWHERE 8
+G_STATIC_ASSERT (SD_AGE_0_5 == 0 && SD_AGE_6_14 == 1 && SD_AGE_15_64 == 2 && SD_AGE_65_74 == 3 &&
+                 SD_AGE_75_UP == 4 && SD_AGE_UNKNOWN == 5 && TAG_INFANTS == SD_N_AGE_BANDS);
+
+static const char everywhere_sql[] =
+  BORN ("5", "''", "'0000-00-00'")                  /* no date, or not a date */
+  BORN ("5", "$5::text", "'9999-12-31'")            /* born after today */
+  BORN ("4", "'0000-00-00'", "$1::text")            /* 75 and over */
+  BORN ("3", "$1::text", "$2::text")
+  BORN ("2", "$2::text", "$3::text")
+  BORN ("1", "$3::text", "$4::text")
+  BORN ("0", "$4::text", "$5::text")                /* 0 to 5 */
+  BORN ("6", "$6::text", "$5::text")                /* not yet 1 */
+  "SELECT 7, households, households_with_pets, out_now, allergy, illness, pregnant, disability, care, mobility, "
+  "  language FROM staying_totals UNION ALL "
+  "SELECT 8, sum (at_home), sum (in_vehicle), sum (at_relatives), 0, 0, 0, 0, 0, 0, 0 FROM shelter_occupancy";
+
+static gboolean
+count_people_everywhere (SdPgStore        *self,
+                         const char      **born_by,
+                         SdShelterStatus  *status,
+                         GError          **error)
+{
+  /* The needs kept, in the order of staying_totals' columns. */
+  static const SdNeed kept[] = { SD_NEED_ALLERGY, SD_NEED_ILLNESS, SD_NEED_PREGNANT, SD_NEED_DISABILITY,
+                                 SD_NEED_CARE, SD_NEED_MOBILITY, SD_NEED_LANGUAGE };
+  g_autoptr(PGresult) res = _sd_pg_query (self, _("count the people"), everywhere_sql, 6, born_by, error);
+
+  if (res == NULL)
+    return FALSE;
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      guint tag = uint_at (res, r, 0);
+
+      if (tag == TAG_TOTALS)
+        {
+          status->households = uint_at (res, r, 1);
+          status->households_with_pets = uint_at (res, r, 2);
+          status->stays.out_now = uint_at (res, r, 3);
+          for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+            status->needs[kept[i]] = uint_at (res, r, 4 + i);
+        }
+      else if (tag == TAG_ELSEWHERE)
+        {
+          status->stays.at_home = uint_at (res, r, 1);
+          status->stays.in_vehicle = uint_at (res, r, 2);
+          status->stays.at_relatives = uint_at (res, r, 3);
+        }
+      else
+        for (SdSex s = SD_SEX_UNKNOWN; s <= SD_SEX_NOT_APPLICABLE; s++)
+          {
+            guint n = uint_at (res, r, 1 + s);
+
+            if (tag == TAG_INFANTS)
+              status->needs[SD_NEED_INFANT] += n;
+            else
+              {
+                status->by_sex_age[s][tag] += n;
+                status->persons += n;
+              }
+          }
+    }
+  status->stays.in_shelter = status->persons - status->stays.out_now;
+  return TRUE;
+}
+
+#undef BORN
+
 static gboolean
 count_people (SdPgStore        *self,
               const char       *shelter_id,
@@ -92,6 +171,8 @@ count_people (SdPgStore        *self,
                   g_date_time_get_month (now), g_date_time_get_day_of_month (now));
       params[1 + i] = born_by[i];
     }
+  if (shelter_id == NULL)
+    return count_people_everywhere (self, params + 1, status, error);
   if ((people = _sd_pg_query (self, _("count the people"), people_sql, 7, params, error)) == NULL ||
       (total = _sd_pg_query (self, _("count the people"), totals_sql, 7, params, error)) == NULL ||
       (households = _sd_pg_query (self, _("count the people"), households_sql, 1, params, error)) == NULL ||

@@ -363,8 +363,10 @@ _sd_pg_schema_ensure (SdPgStore  *self,
                    SD_SCHEMA_VERSION);
       return FALSE;
     }
+  /* What ShelterDesk keeps beside the tables is made where it is missing
+   * whatever the version, and the kept counts counted once. */
   if (version == SD_SCHEMA_VERSION)
-    return TRUE;
+    return _sd_pg_exec (self, _("make the schema"), common_sql, error) && _sd_pg_counts_ensure (self, error);
 
   for (guint i = 0; i < tables->len; i++)
     append_table (sql, g_ptr_array_index (tables, i));
@@ -372,5 +374,5 @@ _sd_pg_schema_ensure (SdPgStore  *self,
   version_sql = g_strdup_printf ("DELETE FROM shelterdesk_schema; INSERT INTO shelterdesk_schema (version) "
                                  "VALUES (%d)", SD_SCHEMA_VERSION);
   return _sd_pg_exec (self, _("make the schema"), sql->str, error) && fill_fields (self, error) &&
-         _sd_pg_exec (self, _("make the schema"), version_sql, error);
+         _sd_pg_counts_ensure (self, error) && _sd_pg_exec (self, _("make the schema"), version_sql, error);
 }
