@@ -673,8 +673,8 @@ MUTATIONS = [
     {
         "name": "pg-counts-miss-event-persons",
         "file": "src/core/pg/sd-pg-counts.c",
-        "find": "  \"  WHERE t.tbl = 'person_events' AND o.fields IS NOT NULL) e WHERE v IS NOT NULL ON CONFLICT DO NOTHING;\"",
-        "replace": "  \"  WHERE t.tbl = 'person_events' AND o.fields IS NOT NULL AND FALSE) e WHERE v IS NOT NULL ON CONFLICT DO NOTHING;\"",
+        "find": "  \"  WHERE f.tbl = 'person_events' AND f.key = \" FIELD_OF (\"person_events\", \"person_id\")",
+        "replace": "  \"  WHERE FALSE AND f.tbl = 'person_events' AND f.key = \" FIELD_OF (\"person_events\", \"person_id\")",
         "breaks": "PostgreSQL's kept counts miss the people a batch's events move: the all-shelter report is wrong (issue 20)",
         "suites": ["pg"],
         "caught_by": ["sync-merge-pg"],

@@ -12,10 +12,10 @@
  *
  *   the sets   the persons the batch can move (those it touches, the
  *              members of the households it touches, the person of
- *              each of its events, from the events' changes: a new event
- *              is not in its table yet) and the households (those it
- *              touches, those its persons belong to, and every
- *              household its persons' changes name);
+ *              each of its events, as the event is and as its changes
+ *              say: a new event is not in its table yet) and the
+ *              households (those it touches, those its persons belong
+ *              to, and every household its persons' changes name);
  *   before     what those sets count is taken out, before the rows are
  *              made again;
  *   after      what they count once the rows and where each person is
@@ -149,25 +149,31 @@ static const char recount_sql[] =
   "INSERT INTO staying_by_birth " BIRTHS ("1", "persons p");
 
 /* The persons and households a batch can move, from the touched rows
- * (sd_touched) and their changes in the op-log. */
+ * (sd_touched) as they are before it and from its changes' fields
+ * (sd_fields, read from JSON once): a field's value after the merge is
+ * the one before it, one of the batch's, or none, so these name every
+ * person an event can be of and every household a person can be in. */
+#define FIELD_OF(table, field) "(SELECT n::text FROM oplog_fields WHERE tbl = '" table "' AND name = '" field "')"
 static const char sets_sql[] =
   "CREATE TEMP TABLE IF NOT EXISTS sd_derive_persons (id text COLLATE \"C\" PRIMARY KEY) ON COMMIT DELETE ROWS;"
   "CREATE TEMP TABLE IF NOT EXISTS sd_derive_households (id text COLLATE \"C\" PRIMARY KEY) ON COMMIT DELETE ROWS;"
   "INSERT INTO sd_derive_persons SELECT row_id FROM sd_touched WHERE tbl = 'persons' ON CONFLICT DO NOTHING;"
   "INSERT INTO sd_derive_persons SELECT p.id FROM sd_touched t JOIN persons p ON p.household_id = t.row_id "
   "  WHERE t.tbl = 'households' ON CONFLICT DO NOTHING;"
-  "INSERT INTO sd_derive_persons SELECT DISTINCT v FROM ("
-  "  SELECT o.fields::json ->> (SELECT n::text FROM oplog_fields WHERE tbl = 'person_events' AND name = 'person_id')"
-  "    AS v FROM sd_touched t JOIN oplog o ON o.tbl = t.tbl AND o.row_id = t.row_id"
-  "  WHERE t.tbl = 'person_events' AND o.fields IS NOT NULL) e WHERE v IS NOT NULL ON CONFLICT DO NOTHING;"
+  "INSERT INTO sd_derive_persons SELECT e.person_id FROM sd_touched t JOIN person_events e ON e.id = t.row_id "
+  "  WHERE t.tbl = 'person_events' ON CONFLICT DO NOTHING;"
+  "INSERT INTO sd_derive_persons SELECT DISTINCT f.value #>> '{}' FROM sd_fields f "
+  "  WHERE f.tbl = 'person_events' AND f.key = " FIELD_OF ("person_events", "person_id")
+  "    AND jsonb_typeof (f.value) = 'string' ON CONFLICT DO NOTHING;"
   "INSERT INTO sd_derive_households SELECT row_id FROM sd_touched WHERE tbl = 'households' "
   "  ON CONFLICT DO NOTHING;"
   "INSERT INTO sd_derive_households SELECT DISTINCT p.household_id FROM sd_derive_persons d "
   "  JOIN persons p ON p.id = d.id WHERE p.household_id IS NOT NULL ON CONFLICT DO NOTHING;"
-  "INSERT INTO sd_derive_households SELECT DISTINCT v FROM ("
-  "  SELECT o.fields::json ->> (SELECT n::text FROM oplog_fields WHERE tbl = 'persons' AND name = 'household_id')"
-  "    AS v FROM sd_touched t JOIN oplog o ON o.tbl = t.tbl AND o.row_id = t.row_id"
-  "  WHERE t.tbl = 'persons' AND o.fields IS NOT NULL) e WHERE v IS NOT NULL ON CONFLICT DO NOTHING";
+  "INSERT INTO sd_derive_households SELECT DISTINCT f.value #>> '{}' FROM sd_fields f "
+  "  WHERE f.tbl = 'persons' AND f.key = " FIELD_OF ("persons", "household_id")
+  "    AND jsonb_typeof (f.value) = 'string' ON CONFLICT DO NOTHING;"
+  /* Their sizes, for the plans of the counts below. */
+  "ANALYZE sd_derive_persons; ANALYZE sd_derive_households";
 
 gboolean
 _sd_pg_counts_ensure (SdPgStore  *self,
@@ -215,8 +221,9 @@ gboolean
 _sd_pg_counts_after (SdPgStore  *self,
                      GError    **error)
 {
-  return apply (self, "1", error) && _sd_pg_exec (self, _("merge the batch"), prune_sql, error) &&
-         _sd_pg_exec (self, _("merge the batch"), "TRUNCATE sd_derive_persons, sd_derive_households", error);
+  /* The sets empty themselves at the commit, or the rollback before a
+   * merge is run again. */
+  return apply (self, "1", error) && _sd_pg_exec (self, _("merge the batch"), prune_sql, error);
 }
 
 gboolean

@@ -394,15 +394,21 @@ merge_staged (SdPgStore     *pg,
 {
   GPtrArray *tables = _sd_pg_schema_tables (error);
   g_autofree char *sql = NULL;
-  gint64 applied, touched;
+  g_autoptr(PGresult) touched_tables = NULL;
+  gint64 applied, staged, touched;
 
   if (tables == NULL)
     return FALSE;
+
   applied = command_count (pg, _("merge the batch"),
                            "WITH ins AS (INSERT INTO oplog SELECT * FROM sd_stage ORDER BY site_id, seq "
                            "  ON CONFLICT (site_id, seq) DO NOTHING RETURNING *) "
                            "INSERT INTO sd_new SELECT * FROM ins", error);
-  if (applied < 0 || !check_contradictions (pg, error) || !read_fields (pg, error))
+  if (applied < 0)
+    return FALSE;
+  staged = count_of (pg, _("merge the batch"), "SELECT count (*) FROM sd_stage", error);
+  /* Every change new: none can contradict one held. */
+  if (staged < 0 || (applied < staged && !check_contradictions (pg, error)) || !read_fields (pg, error))
     return FALSE;
   /* What is held of each origin without a hole moves on from where it
    * was, along the changes now held (never past a hole).  Two receivers
@@ -420,7 +426,7 @@ merge_staged (SdPgStore     *pg,
                     error))
     return FALSE;
   result->applied += applied;
-  result->already_had += count_of (pg, _("merge the batch"), "SELECT count (*) FROM sd_stage", error) - applied;
+  result->already_had += staged - applied;
   if (applied == 0)
     return TRUE;
 
@@ -455,11 +461,18 @@ merge_staged (SdPgStore     *pg,
                     "    deleted = greatest (r.deleted, excluded.deleted)", error) ||
       !_sd_pg_counts_before (pg, error))
     return FALSE;
+  /* Only the tables the batch touched (most batches touch a few). */
+  touched_tables = _sd_pg_query (pg, _("merge the batch"), "SELECT DISTINCT tbl FROM sd_touched", 0, NULL, error);
+  if (touched_tables == NULL)
+    return FALSE;
   for (guint i = 0; i < tables->len; i++)
     {
       const SdPgTable *t = g_ptr_array_index (tables, i);
+      gboolean touched_here = FALSE;
 
-      if (t->synced && !make_rows (pg, t, result, error))
+      for (int r = 0; r < PQntuples (touched_tables) && !touched_here; r++)
+        touched_here = g_str_equal (PQgetvalue (touched_tables, r, 0), t->name);
+      if (t->synced && touched_here && !make_rows (pg, t, result, error))
         return FALSE;
     }
   return _sd_pg_exec (pg, _("merge the batch"), states_sql, error) && _sd_pg_counts_after (pg, error);
