@@ -304,6 +304,7 @@ make_rows (SdPgStore        *pg,
            GError          **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(PGresult) res = NULL;
   g_autofree char *remove = NULL;
   gint64 made, present;
 
@@ -312,10 +313,10 @@ make_rows (SdPgStore        *pg,
   if (command_count (pg, _("merge the batch"), remove, error) < 0)
     return FALSE;
 
-  g_string_append_printf (sql, "INSERT INTO \"%s\" (", t->name);
-  for (guint i = 0; i < t->columns->len; i++)
-    g_string_append_printf (sql, "%s\"%s\"", i > 0 ? ", " : "", ((SdPgColumn *) g_ptr_array_index (t->columns, i))->name);
-  g_string_append (sql, ") SELECT * FROM (SELECT r.row_id");
+  /* The rows present (created, not deleted since) with their newest
+   * values, made in one statement that also says how many there were:
+   * those it could not make wait. */
+  g_string_append (sql, "WITH m AS MATERIALIZED (SELECT r.row_id");
   for (guint i = 1; i < t->columns->len; i++)
     {
       g_string_append (sql, ", ");
@@ -331,7 +332,11 @@ make_rows (SdPgStore        *pg,
    * written from then on. */
   g_string_append_printf (sql, " FROM sync_cells c WHERE c.tbl = r.tbl AND c.row_id = r.row_id AND "
                                "(r.deleted = '' OR lpad (c.hlc::text, 20, '0') || c.site_id >= r.created)) v "
-                               "WHERE t.tbl = '%s' AND (r.deleted = '' OR r.created > r.deleted)) m", t->name);
+                               "WHERE t.tbl = '%s' AND (r.deleted = '' OR r.created > r.deleted)), ", t->name);
+  g_string_append_printf (sql, "made AS (INSERT INTO \"%s\" (", t->name);
+  for (guint i = 0; i < t->columns->len; i++)
+    g_string_append_printf (sql, "%s\"%s\"", i > 0 ? ", " : "", ((SdPgColumn *) g_ptr_array_index (t->columns, i))->name);
+  g_string_append (sql, ") SELECT * FROM m");
   /* A row missing a value its table requires waits for the change
    * that brings it, as SQLite's does. */
   for (guint i = 1, first = TRUE; i < t->columns->len; i++)
@@ -340,15 +345,12 @@ make_rows (SdPgStore        *pg,
         g_string_append_printf (sql, " %s c%u IS NOT NULL", first ? "WHERE" : "AND", i);
         first = FALSE;
       }
-  made = command_count (pg, _("merge the batch"), sql->str, error);
-  if (made < 0)
+  g_string_append (sql, " RETURNING 1) SELECT (SELECT count (*) FROM m), (SELECT count (*) FROM made)");
+  res = _sd_pg_query (pg, _("merge the batch"), sql->str, 0, NULL, error);
+  if (res == NULL)
     return FALSE;
-  g_free (remove);
-  remove = g_strdup_printf ("SELECT count (*) FROM sd_touched t JOIN sync_rows r USING (tbl, row_id) "
-                            "WHERE t.tbl = '%s' AND (r.deleted = '' OR r.created > r.deleted)", t->name);
-  present = count_of (pg, _("merge the batch"), remove, error);
-  if (present < 0)
-    return FALSE;
+  present = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  made = g_ascii_strtoll (PQgetvalue (res, 0, 1), NULL, 10);
   result->waiting += present - made;
   return TRUE;
 }
