@@ -303,7 +303,7 @@ struct _SdSyncServer
   guint            timeout;
   GTlsCertificate *certificate;
   gboolean         safety_only;     /* the web form alone, on any site */
-  const SdSyncServerStorage *storage;  /* NULL: HQ's file */
+  const SdSyncServerStorage *storage;  /* file_storage: HQ's file */
   gpointer         storage_data;
   GDestroyNotify   storage_destroy;
 
@@ -683,6 +683,34 @@ exercise_outage (SdSyncServer *self,
   return TRUE;
 }
 
+/* HQ's own file: the storage of a receiver that was given none. */
+static gboolean
+file_import (SdStore       *hq,
+             GBytes        *batch,
+             SdSyncImport  *result,
+             char         **holds,
+             gpointer       user_data,
+             GError       **error)
+{
+  return sd_sync_import_bytes (hq, batch, NULL, result, NULL, error) &&
+         (*holds = sd_sync_get_holds (hq, error)) != NULL;
+}
+
+static gboolean
+file_export (SdStore        *hq,
+             const char     *site,
+             const char     *holds,
+             GOutputStream  *out,
+             SdSyncExport   *result,
+             gpointer        user_data,
+             GError        **error)
+{
+  return (holds == NULL || sd_sync_set_peer_holds (hq, site, holds, error)) &&
+         sd_sync_export (hq, site, out, result, NULL, error);
+}
+
+static const SdSyncServerStorage file_storage = { file_import, file_export };
+
 static void
 run_import (SdSyncServer *self,
             Job          *job)
@@ -693,10 +721,7 @@ run_import (SdSyncServer *self,
 
   if (exercise_outage (self, job, NULL))
     return;
-  if (self->storage != NULL
-      ? !self->storage->import (self->store, job->body, &result, &holds, self->storage_data, &error)
-      : (!sd_sync_import_bytes (self->store, job->body, NULL, &result, NULL, &error) ||
-         (holds = sd_sync_get_holds (self->store, &error)) == NULL))
+  if (!self->storage->import (self->store, job->body, &result, &holds, self->storage_data, &error))
     {
       job->result = "refused";
       job->from_site = g_strdup (result.from_site);
@@ -746,19 +771,12 @@ run_pull (SdSyncServer *self,
     }
   if (exercise_outage (self, job, job->site))
     return;
-  if (self->storage == NULL && job->holds != NULL &&
-      !sd_sync_set_peer_holds (self->store, job->site, job->holds, &error))
-    {
-      job_refuse_with (job, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
-      return;
-    }
   out = g_memory_output_stream_new_resizable ();
   if (!_sd_sync_get_sent (self->store, job->site, &job->sent_before, &error) ||
-      (self->storage != NULL
-       ? !self->storage->export (self->store, job->site, job->holds, out, &result, self->storage_data, &error)
-       : !sd_sync_export (self->store, job->site, out, &result, NULL, &error)) ||
+      !self->storage->export (self->store, job->site, job->holds, out, &result, self->storage_data, &error) ||
       !g_output_stream_close (out, NULL, &error))
     {
+      /* What the kiosk says it holds could not be read. */
       if (g_error_matches (error, SD_SYNC_ERROR, SD_SYNC_ERROR_BAD_OPERATION))
         job_refuse_with (job, SOUP_STATUS_BAD_REQUEST, "bad-request", error->message);
       else
@@ -1672,7 +1690,7 @@ sd_sync_server_set_storage (SdSyncServer               *self,
 
   if (self->storage_destroy != NULL)
     self->storage_destroy (self->storage_data);
-  self->storage = storage;
+  self->storage = storage != NULL ? storage : &file_storage;
   self->storage_data = user_data;
   self->storage_destroy = destroy;
 }
@@ -1973,6 +1991,7 @@ sd_sync_server_init (SdSyncServer *self)
   self->max_bytes = SD_SYNC_SERVER_DEFAULT_MAX_BYTES;
   self->max_requests = SD_SYNC_SERVER_DEFAULT_MAX_REQUESTS;
   self->timeout = SD_SYNC_SERVER_DEFAULT_TIMEOUT;
+  self->storage = &file_storage;
   self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_unref);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->challenges = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

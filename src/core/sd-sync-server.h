@@ -63,7 +63,8 @@ gboolean      sd_sync_server_get_safety_only (SdSyncServer  *self);
  * answer.  EXPORT answers a kiosk's pull: takes HOLDS, what the kiosk
  * SITE says it holds (a JSON object, or NULL; malformed:
  * SD_SYNC_ERROR_BAD_OPERATION), and writes to OUT the batch of what it
- * lacks, as sd_sync_export () does.  Set before start. */
+ * lacks, as sd_sync_export () does.  NULL: HQ's file again.  Set
+ * before start. */
 typedef struct {
   gboolean (*import) (SdStore        *hq,
                       GBytes         *batch,

@@ -664,8 +664,8 @@ MUTATIONS = [
     {
         "name": "pg-fetch-takes-everything",
         "file": "src/core/pg/sd-pg-export.c",
-        "find": "          f->after = json_integer_value (json_object_get (f->holds, origin));",
-        "replace": "          f->after = 0 * json_integer_value (json_object_get (f->holds, origin));",
+        "find": "\"SELECT site_id, coalesce (($2::json ->> site_id)::bigint, 0) \"",
+        "replace": "\"SELECT site_id, 0 * coalesce (($2::json ->> site_id)::bigint, 0) \"",
         "breaks": "pg fetch reads every change PostgreSQL holds again, whatever HQ's file holds (issue 20)",
         "suites": ["pg"],
         "caught_by": ["test-pg", "pg-cli"],

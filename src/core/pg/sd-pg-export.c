@@ -93,48 +93,60 @@ page_row (PGresult    *page,
   };
 }
 
-/* One origin's changes above AFTER, by pages of its key (site_id, seq). */
-static gboolean
-add_origin (SdPgStore      *pg,
-            const char     *origin,
-            gint64          after,
-            SdBatchWriter  *writer,
-            GString        *line,
-            json_t         *ranges,
-            gint64         *count,
-            GCancellable   *cancellable,
-            GError        **error)
+/* The changes of each origin ORIGINS names (rows of site_id and the
+ * number above which to read), in that order, each origin's a page of
+ * its key (site_id, seq) at a time: for a batch to a kiosk and for HQ's
+ * file alike. */
+typedef struct {
+  SdPgStore *pg;
+  PGresult  *origins;
+  int        origin;   /* the one being read */
+  PGresult  *page;
+  int        row;      /* the next of PAGE */
+  gint64     after;    /* the last sequence number read of ORIGIN */
+} Changes;
+
+static void
+changes_clear (Changes *c)
 {
-  gint64 first = 0, last = after;
-  int rows;
+  g_clear_pointer (&c->page, PQclear);
+  g_clear_pointer (&c->origins, PQclear);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Changes, changes_clear)
 
-  do
+/* As SdSyncRowFunc: the next change, FALSE at the end or with ERROR. */
+static gboolean
+changes_next (gpointer      data,
+              SdSyncOpRow  *op,
+              GError      **error)
+{
+  Changes *c = data;
+
+  while (c->page == NULL || c->row >= PQntuples (c->page))
     {
-      g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, last);
-      const char *params[] = { origin, from };
-      g_autoptr(PGresult) res = _sd_pg_query (pg, _("read the record of changes"),
-                                              PAGE_SQL,
-                                              2, params, error);
+      g_autofree char *from = NULL;
+      const char *params[2];
 
-      if (res == NULL)
-        return FALSE;
-      rows = PQntuples (res);
-      for (int i = 0; i < rows; i++)
+      /* A page not full: the origin has no more. */
+      if (c->page == NULL || PQntuples (c->page) < atoi (PAGE))
         {
-          SdSyncOpRow op = page_row (res, i, origin);
-
-          if (!_sd_sync_write_op (writer, line, &op, error) ||
-              g_cancellable_set_error_if_cancelled (cancellable, error))
+          if (c->page != NULL)
+            c->origin++;
+          if (c->origin >= PQntuples (c->origins))
             return FALSE;
-          last = op.seq;
-          if (first == 0)
-            first = last;
-          (*count)++;
+          c->after = g_ascii_strtoll (PQgetvalue (c->origins, c->origin, 1), NULL, 10);
         }
+      g_clear_pointer (&c->page, PQclear);
+      from = g_strdup_printf ("%" G_GINT64_FORMAT, c->after);
+      params[0] = PQgetvalue (c->origins, c->origin, 0), params[1] = from;
+      c->page = _sd_pg_query (c->pg, _("read the record of changes"), PAGE_SQL, 2, params, error);
+      c->row = 0;
+      if (c->page == NULL)
+        return FALSE;
     }
-  while (rows == atoi (PAGE));
-  if (first > 0)
-    json_object_set_new (ranges, origin, json_pack ("[I, I]", (json_int_t) first, (json_int_t) last));
+  *op = page_row (c->page, c->row, PQgetvalue (c->origins, c->origin, 0));
+  c->after = op->seq;
+  c->row++;
   return TRUE;
 }
 
@@ -147,23 +159,44 @@ pg_add_changes (gpointer        data,
                 GCancellable   *cancellable,
                 GError        **error)
 {
-  SdPgStore *pg = data;
+  g_auto(Changes) changes = { data };
   g_autoptr(GString) line = g_string_sized_new (1024);
-  g_autoptr(PGresult) origins = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *origin = NULL;
   const char *params[] = { to_site };
+  gint64 first = 0, last = 0;
+  SdSyncOpRow op;
 
   /* Every origin PostgreSQL holds changes of, in the order of their site
    * ids, and what TO_SITE acknowledged of each. */
-  origins = _sd_pg_query (pg, _("read the record of changes"),
-                          "SELECT h.site_id, coalesce (a.acked_seq, 0) FROM sync_holds h "
-                          "LEFT JOIN sync_acks a ON a.peer_site_id = $1 AND a.origin = h.site_id "
-                          "WHERE h.site_id IS DISTINCT FROM $1 ORDER BY h.site_id", 1, params, error);
-  if (origins == NULL)
+  changes.origins = _sd_pg_query (data, _("read the record of changes"),
+                                  "SELECT h.site_id, coalesce (a.acked_seq, 0) FROM sync_holds h "
+                                  "LEFT JOIN sync_acks a ON a.peer_site_id = $1 AND a.origin = h.site_id "
+                                  "WHERE h.site_id IS DISTINCT FROM $1 ORDER BY h.site_id", 1, params, error);
+  if (changes.origins == NULL)
     return FALSE;
-  for (int i = 0; i < PQntuples (origins); i++)
-    if (!add_origin (pg, PQgetvalue (origins, i, 0), g_ascii_strtoll (PQgetvalue (origins, i, 1), NULL, 10),
-                     writer, line, ranges, count, cancellable, error))
+  while (changes_next (&changes, &op, &local))
+    {
+      if (!_sd_sync_write_op (writer, line, &op, error) || g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      /* Each origin's range, from its first change to its last. */
+      if (g_strcmp0 (origin, op.site) != 0)
+        {
+          if (origin != NULL)
+            json_object_set_new (ranges, origin, json_pack ("[I, I]", (json_int_t) first, (json_int_t) last));
+          g_free (origin), origin = g_strdup (op.site);
+          first = op.seq;
+        }
+      last = op.seq;
+      (*count)++;
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
+    }
+  if (origin != NULL)
+    json_object_set_new (ranges, origin, json_pack ("[I, I]", (json_int_t) first, (json_int_t) last));
   return TRUE;
 }
 
@@ -244,57 +277,6 @@ sd_pg_store_export_to_folder (SdPgStore      *self,
 
 /* ---- into HQ's file: the HQ desk's data ---- */
 
-/* Every change PostgreSQL holds above what HQ's file holds, origin by
- * origin, a page at a time, for _sd_sync_fold_rows (). */
-typedef struct {
-  SdPgStore *pg;
-  json_t    *holds;    /* HQ's file's */
-  PGresult  *origins;
-  int        origin;   /* the one being read */
-  PGresult  *page;
-  int        row;      /* the next of PAGE */
-  gint64     after;    /* the last sequence number read of ORIGIN */
-} Fetch;
-
-static gboolean
-next_fetched (gpointer      data,
-              SdSyncOpRow  *op,
-              GError      **error)
-{
-  Fetch *f = data;
-
-  while (f->page == NULL || f->row >= PQntuples (f->page))
-    {
-      const char *origin;
-      g_autofree char *from = NULL;
-      const char *params[2];
-
-      /* A full page: the origin may have more. */
-      if (f->page == NULL || PQntuples (f->page) < atoi (PAGE))
-        {
-          if (f->page != NULL)
-            f->origin++;
-          if (f->origin >= PQntuples (f->origins))
-            return FALSE;
-          origin = PQgetvalue (f->origins, f->origin, 0);
-          f->after = json_integer_value (json_object_get (f->holds, origin));
-        }
-      origin = PQgetvalue (f->origins, f->origin, 0);
-      g_clear_pointer (&f->page, PQclear);
-      from = g_strdup_printf ("%" G_GINT64_FORMAT, f->after);
-      params[0] = origin, params[1] = from;
-      f->page = _sd_pg_query (f->pg, _("read the record of changes"),
-                              PAGE_SQL, 2, params, error);
-      f->row = 0;
-      if (f->page == NULL)
-        return FALSE;
-    }
-  *op = page_row (f->page, f->row, PQgetvalue (f->origins, f->origin, 0));
-  f->after = op->seq;
-  f->row++;
-  return TRUE;
-}
-
 gboolean
 sd_pg_store_fetch_into (SdPgStore      *self,
                         SdStore        *hq,
@@ -302,10 +284,10 @@ sd_pg_store_fetch_into (SdPgStore      *self,
                         GCancellable   *cancellable,
                         GError        **error)
 {
+  g_auto(Changes) changes = { self };
   g_autoptr(SdTxn) txn = NULL;
   g_autofree char *holds = NULL;
-  const char *params[1];
-  Fetch f = { self };
+  const char *params[2];
   gboolean ok;
 
   g_return_val_if_fail (SD_IS_PG_STORE (self), FALSE);
@@ -314,25 +296,23 @@ sd_pg_store_fetch_into (SdPgStore      *self,
   memset (result, 0, sizeof *result);
   if (PQstatus (_sd_pg_store_get_conn (self)) != CONNECTION_OK)
     PQreset (_sd_pg_store_get_conn (self));
-  params[0] = sd_store_get_site_id (hq);
   /* HQ's file is written by its desk meanwhile: its transaction first,
    * so that what it holds is read inside it. */
   txn = _sd_store_begin (hq, error);
   if (txn == NULL || (holds = sd_sync_get_holds (hq, error)) == NULL)
     return FALSE;
-  f.holds = json_loads (holds, 0, NULL);
+  params[0] = sd_store_get_site_id (hq), params[1] = holds;
+  /* Every origin but HQ, each above what HQ's file holds of it. */
   ok = _sd_pg_exec (self, _("begin a transaction"), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error) &&
-       (f.origins = _sd_pg_query (self, _("read the record of changes"),
-                                  "SELECT site_id FROM sync_holds WHERE site_id IS DISTINCT FROM $1 ORDER BY site_id",
-                                  1, params, error)) != NULL &&
-       _sd_sync_fold_rows (hq, sd_store_get_site_id (hq), next_fetched, &f, result, error) &&
+       (changes.origins = _sd_pg_query (self, _("read the record of changes"),
+                                        "SELECT site_id, coalesce (($2::json ->> site_id)::bigint, 0) "
+                                        "FROM sync_holds WHERE site_id IS DISTINCT FROM $1 ORDER BY site_id",
+                                        2, params, error)) != NULL &&
+       _sd_sync_fold_rows (hq, sd_store_get_site_id (hq), changes_next, &changes, result, error) &&
        !g_cancellable_set_error_if_cancelled (cancellable, error) &&
        _sd_pg_exec (self, _("read the record of changes"), "COMMIT", error) &&
        _sd_txn_commit (g_steal_pointer (&txn), error);
   if (!ok)
     PQclear (PQexec (_sd_pg_store_get_conn (self), "ROLLBACK"));
-  g_clear_pointer (&f.page, PQclear);
-  g_clear_pointer (&f.origins, PQclear);
-  json_decref (f.holds);
   return ok;
 }
