@@ -74,8 +74,11 @@ sd_test_pg_start (void)
   pg_ctl = program (pg, "pg_ctl");
   data = g_build_filename (pg->dir, "data", NULL);
   log = g_build_filename (pg->dir, "log", NULL);
-  /* Unix socket in the folder, no TCP; fsync off: a test cluster. */
-  options = g_strdup_printf ("-k %s -p 5432 -c listen_addresses= -c fsync=off -c max_connections=40", pg->dir);
+  /* Unix socket in the folder, no TCP; fsync off: a test cluster;
+   * random_page_cost as docs/deploy-hq-postgres.md sets it for HQ's
+   * server (SSD); SD_TEST_PG_OPTIONS adds more (auto_explain, say). */
+  options = g_strdup_printf ("-k %s -p 5432 -c listen_addresses= -c fsync=off -c max_connections=40 -c random_page_cost=1.1 %s", pg->dir,
+                             g_getenv ("SD_TEST_PG_OPTIONS") != NULL ? g_getenv ("SD_TEST_PG_OPTIONS") : "");
   {
     const char *make[] = { initdb, "-D", data, "-A", "trust", "-U", "shelterdesk", "-E", "UTF8", "--locale=C",
                            "--no-sync", NULL };

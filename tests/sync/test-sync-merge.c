@@ -91,7 +91,7 @@ static void
 pg_open (Run *run)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) truncate = g_string_new ("TRUNCATE oplog, sync_cells, sync_rows, sync_batches, sync_holds, "
+  g_autoptr(GString) truncate = g_string_new ("TRUNCATE oplog, sync_rows, sync_batches, sync_holds, "
                                               "sync_acks, shelter_occupancy, staying_by_birth");
   GPtrArray *tables;
 

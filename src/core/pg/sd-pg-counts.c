@@ -69,7 +69,10 @@ static const char tables_sql[] =
   "  birth_date text COLLATE \"C\" PRIMARY KEY,"
   "  sex_unknown bigint NOT NULL, male bigint NOT NULL, female bigint NOT NULL, not_applicable bigint NOT NULL);"
   /* What the sets and the recounts look up. */
-  "CREATE INDEX IF NOT EXISTS persons_household ON persons (household_id);";
+  "CREATE INDEX IF NOT EXISTS persons_household ON persons (household_id);"
+  /* The households away from the shelters (a few, or none at all): found
+   * without reading every household. */
+  "CREATE INDEX IF NOT EXISTS households_away ON households (id) WHERE stay IN ('home', 'vehicle', 'relatives');";
 
 /* Each table's rows for the persons and households of FROM_PERSONS and
  * FROM_HOUSEHOLDS (FROM clauses naming persons p, households x), times

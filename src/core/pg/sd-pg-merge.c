@@ -16,16 +16,20 @@
  *                DO NOTHING, so each change is new in exactly one
  *                transaction however many receivers hold its batch; a
  *                different change under a held number is a cloned site;
- *   sd_fields    the new changes' fields, read from JSON once: checked
- *                against the op-log's field numbers, then merged;
+ *   sd_fields    the new changes' fields, read from JSON once, checked
+ *                against the op-log's field numbers;
  *   sync_holds   per origin, the highest number below the first hole;
- *   sync_cells   per (table, row, field) the newest value: INSERT …
- *                SELECT DISTINCT ON … ON CONFLICT DO UPDATE … WHERE
- *                (excluded.hlc, excluded.site_id) > (current ones);
- *   sync_rows    per row the newest creation and deletion; its upsert
- *                also locks the row, so that two receivers never make
- *                the same row at once;
- *   the tables   the touched rows made again from those;
+ *   sync_rows    per row the newest creation and deletion, as an upsert
+ *                … ON CONFLICT DO UPDATE SET created = greatest (…); it
+ *                also locks the row to the commit, so that two receivers
+ *                never make the same row at once, and the second sees
+ *                the first's changes;
+ *   the tables   the touched rows made again from the op-log: per field
+ *                the value of the row's change with the greatest (hlc,
+ *                site id), by SELECT DISTINCT ON over the op-log's index
+ *                of each row's changes (a row has a few; keeping the
+ *                newest value of every field in a table of its own cost
+ *                an upsert per field, more than the rest of the merge);
  *   the states   where each person is, each answer and report, by the
  *                upserts SQLite's triggers run (sd-migrations.c).
  *
@@ -284,19 +288,18 @@ check_contradictions (SdPgStore  *pg,
   return TRUE;
 }
 
-/* The value of column C from the newest change V (jsonb; NULL when no
- * change named it). */
+/* The value of column C from V, the row's newest value of each field
+ * (jsonb; a field no change named is absent). */
 static void
 append_value (GString          *sql,
-              const SdPgColumn *c,
-              guint             v)
+              const SdPgColumn *c)
 {
-  g_string_append_printf (sql, "CASE WHEN v.v%u IS NULL THEN %s%s ELSE (v.v%u #>> '{}')%s END", v,
-                          c->dflt != NULL ? c->dflt : "NULL", c->integer ? "::bigint" : "::text", v,
+  g_string_append_printf (sql, "CASE WHEN v.v -> '%u' IS NULL THEN %s%s ELSE (v.v -> '%u' #>> '{}')%s END", c->field,
+                          c->dflt != NULL ? c->dflt : "NULL", c->integer ? "::bigint" : "::text", c->field,
                           c->integer ? "::bigint" : "");
 }
 
-/* Makes the touched rows of T again from the newest changes. */
+/* Makes the touched rows of T again from their changes in the op-log. */
 static gboolean
 make_rows (SdPgStore        *pg,
            const SdPgTable  *t,
@@ -315,23 +318,23 @@ make_rows (SdPgStore        *pg,
 
   /* The rows present (created, not deleted since) with their newest
    * values, made in one statement that also says how many there were:
-   * those it could not make wait. */
+   * those it could not make wait.  Per field, the newest of the row's
+   * changes by (hlc, site id); after a deletion, a creation newer than
+   * it keeps only what was written from then on. */
   g_string_append (sql, "WITH m AS MATERIALIZED (SELECT r.row_id");
   for (guint i = 1; i < t->columns->len; i++)
     {
       g_string_append (sql, ", ");
-      append_value (sql, g_ptr_array_index (t->columns, i), i);
+      append_value (sql, g_ptr_array_index (t->columns, i));
       g_string_append_printf (sql, " AS c%u", i);
     }
-  g_string_append (sql, " FROM sd_touched t JOIN sync_rows r ON r.tbl = t.tbl AND r.row_id = t.row_id "
-                        "CROSS JOIN LATERAL (SELECT ");
-  for (guint i = 1; i < t->columns->len; i++)
-    g_string_append_printf (sql, "%s(array_agg (c.value) FILTER (WHERE c.field = %u))[1] AS v%u", i > 1 ? ", " : "",
-                            ((SdPgColumn *) g_ptr_array_index (t->columns, i))->field, i);
-  /* After a deletion, a creation newer than it keeps only what was
-   * written from then on. */
-  g_string_append_printf (sql, " FROM sync_cells c WHERE c.tbl = r.tbl AND c.row_id = r.row_id AND "
-                               "(r.deleted = '' OR lpad (c.hlc::text, 20, '0') || c.site_id >= r.created)) v "
+  g_string_append_printf (sql, " FROM sd_touched t JOIN sync_rows r ON r.tbl = t.tbl AND r.row_id = t.row_id "
+                               "CROSS JOIN LATERAL (SELECT jsonb_object_agg (n.key, n.value) AS v FROM ("
+                               "  SELECT DISTINCT ON (f.key) f.key, f.value"
+                               "  FROM oplog o CROSS JOIN LATERAL jsonb_each (o.fields::jsonb) f"
+                               "  WHERE o.tbl = r.tbl AND o.row_id = r.row_id AND o.fields IS NOT NULL"
+                               "    AND (r.deleted = '' OR lpad (o.hlc::text, 20, '0') || o.site_id >= r.created)"
+                               "  ORDER BY f.key, o.hlc DESC, o.site_id DESC, o.seq DESC) n) v "
                                "WHERE t.tbl = '%s' AND (r.deleted = '' OR r.created > r.deleted)), ", t->name);
   g_string_append_printf (sql, "made AS (INSERT INTO \"%s\" (", t->name);
   for (guint i = 0; i < t->columns->len; i++)
@@ -442,16 +445,7 @@ merge_staged (SdPgStore     *pg,
   result->rows_changed += touched;
   if (touched > 1000 && !_sd_pg_exec (pg, _("merge the batch"), "ANALYZE sd_new; ANALYZE sd_touched", error))
     return FALSE;
-  if (!_sd_pg_exec (pg, _("merge the batch"),
-                    "INSERT INTO sync_cells AS c (tbl, row_id, field, hlc, site_id, value)"
-                    "  SELECT DISTINCT ON (f.tbl, f.row_id, f.key::integer) f.tbl, f.row_id, f.key::integer,"
-                    "    f.hlc, f.site_id, f.value"
-                    "  FROM sd_fields f JOIN sd_touched t ON t.tbl = f.tbl AND t.row_id = f.row_id"
-                    "  ORDER BY f.tbl, f.row_id, f.key::integer, f.hlc DESC, f.site_id DESC"
-                    "  ON CONFLICT (tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc,"
-                    "    site_id = excluded.site_id, value = excluded.value"
-                    "  WHERE (excluded.hlc, excluded.site_id) > (c.hlc, c.site_id)", error) ||
-      !_sd_pg_exec (pg, _("merge the batch"),
+  if (      !_sd_pg_exec (pg, _("merge the batch"),
                     /* Every touched row's lock, held to the commit: its
                      * making below sees every change merged before. */
                     "INSERT INTO sync_rows AS r (tbl, row_id, created, deleted)"
@@ -529,6 +523,34 @@ run_once (SdPgStore     *pg,
   return ok;
 }
 
+/* A table that has grown past twice its size since it was last analysed
+ * is analysed now, after the commit: the plans of the next merges drive
+ * from the batch's rows into the big tables' indexes only if PostgreSQL
+ * knows the tables are big.  Autovacuum would, a minute or more later;
+ * from an empty database on the first day, a minute of batches planned
+ * for tables a hundredth of their size costs more than the analyses.
+ * Best effort: the merge is committed whatever happens here. */
+static void
+refresh_statistics (SdPgStore *pg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) grown = NULL;
+
+  grown = _sd_pg_query (pg, _("merge the batch"),
+                        "SELECT quote_ident (relname) FROM pg_stat_user_tables "
+                        "WHERE schemaname = current_schema () AND n_mod_since_analyze > 2000 AND 2 * n_mod_since_analyze > n_live_tup",
+                        0, NULL, &error);
+  for (int i = 0; grown != NULL && i < PQntuples (grown); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("ANALYZE %s", PQgetvalue (grown, i, 0));
+
+      if (!_sd_pg_exec (pg, _("merge the batch"), sql, &error))
+        break;
+    }
+  if (error != NULL)
+    g_debug ("pg: statistics not refreshed: %s", error->message);
+}
+
 static gboolean
 run_merge (SdPgStore     *pg,
            const Work    *work,
@@ -544,7 +566,10 @@ run_merge (SdPgStore     *pg,
       g_autoptr(GError) local = NULL;
 
       if (run_once (pg, work, result, &local))
-        return TRUE;
+        {
+          refresh_statistics (pg);
+          return TRUE;
+        }
       /* Nothing of the failed attempt was kept: nor are its counts. */
       result->operations = before.operations, result->applied = before.applied;
       result->already_had = before.already_had, result->rows_changed = before.rows_changed;

@@ -226,9 +226,8 @@ append_table (GString         *sql,
 }
 
 /* What ShelterDesk keeps beside the tables: the op-log as batches carry
- * it (site ids and row ids as text), each field's newest value and each
- * row's newest creation and deletion (the merge's state, sd-pg-merge.c),
- * and the batches merged. */
+ * it (site ids and row ids as text), each row's newest creation and
+ * deletion (the merge's state, sd-pg-merge.c), and the batches merged. */
 static const char common_sql[] =
   "CREATE TABLE IF NOT EXISTS shelterdesk_schema ("
   "  version integer NOT NULL,"
@@ -250,15 +249,9 @@ static const char common_sql[] =
   "  fields text CHECK ((kind = 3) = (fields IS NULL)),"
   "  PRIMARY KEY (site_id, seq));\n"
   "CREATE INDEX IF NOT EXISTS oplog_row ON oplog (tbl, row_id);\n"
-  /* (hlc, site_id) of the change that wrote VALUE, a JSON scalar. */
-  "CREATE TABLE IF NOT EXISTS sync_cells ("
-  "  tbl text COLLATE \"C\" NOT NULL,"
-  "  row_id text COLLATE \"C\" NOT NULL,"
-  "  field integer NOT NULL,"
-  "  hlc bigint NOT NULL,"
-  "  site_id text COLLATE \"C\" NOT NULL,"
-  "  value jsonb NOT NULL,"
-  "  PRIMARY KEY (tbl, row_id, field));\n"
+  /* Development builds kept each field's newest value in a table of
+   * its own; the merge takes it from the op-log now. */
+  "DROP TABLE IF EXISTS sync_cells;\n"
   /* CREATED and DELETED: the newest creation and deletion as
    * lpad (hlc, 20, '0') || site id, which sort as (hlc, site id) do;
    * '' for none. */
