@@ -679,4 +679,22 @@ MUTATIONS = [
         "suites": ["pg"],
         "caught_by": ["sync-merge-pg"],
     },
+    {
+        "name": "pg-peers-not-learnt",
+        "file": "src/core/pg/sd-pg-peers.c",
+        "find": "  if (!learn)\n    return TRUE;",
+        "replace": "  if (TRUE)\n    return TRUE;",
+        "breaks": "a receiver never learns the kiosks enrolled at another receiver's copy of HQ's file: their batches are refused there (issue 20)",
+        "suites": ["pg"],
+        "caught_by": ["pg-cli"],
+    },
+    {
+        "name": "pg-peers-revocation-not-shared",
+        "file": "src/core/pg/sd-pg-peers.c",
+        "find": "DO UPDATE SET revoked_at = least (s.revoked_at, excluded.revoked_at)",
+        "replace": "DO UPDATE SET revoked_at = s.revoked_at",
+        "breaks": "a kiosk revoked at one receiver's copy of HQ's file is still taken by the others (issue 20)",
+        "suites": ["pg"],
+        "caught_by": ["pg-cli"],
+    },
 ]

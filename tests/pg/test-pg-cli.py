@@ -319,6 +319,61 @@ def test_two_receivers(tmp):
                            "OR name LIKE '試験 B%'")) == 1800, together
 
 
+def test_receivers_share_enrolments(tmp):
+    """Two receiver machines, each with its copy of HQ's file: a kiosk enrolled
+    at one is taken at the other, and a revocation at one is kept by both."""
+    hq_a, k1, k2 = copy_deployment(tmp)
+    hq_b = os.path.join(tmp, 'hq-b.sqlite')
+    shutil.copy(hq_a, hq_b)
+    conninfo, db = new_pg_for(hq_a)
+    # K3 enrolled at A, after B's copy was made.
+    k3 = os.path.join(tmp, 'k3.sqlite')
+    bundle = os.path.join(tmp, 'deploy.sdbundle')
+    made = ok(cli('deploy', 'bundle', '--out', bundle, '--json', db=hq_a), 'deploy bundle').json()
+    ok(cli('init', '--site-name', 'K3', db=k3), 'init K3')
+    enrolled = ok(cli('deploy', 'enrol', bundle, '--passphrase', made['passphrase'], '--json', db=k3), 'enrol').json()
+    stick = os.path.join(tmp, 'stick')
+    os.mkdir(stick)
+    first = ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=k3), 'first batch').json()
+    ok(cli('batch', 'import', '--enrol', enrolled['fingerprint'], first['file'], db=hq_a), 'enrol K3 at A')
+    support = os.path.join(tmp, 'support.csv')
+    support_csv(support, 12, 'E')
+    ok(cli('support', 'import', support, db=k3), 'support import at K3')
+    batch = ok(cli('batch', 'export', '--to', 'hq', '--out', stick, '--json', db=k3), 'K3 batch').json()['file']
+    # B has not heard of K3 yet: refused, nothing written.
+    r = cli('batch', 'import', '--pg', conninfo, batch, db=hq_b)
+    assert r.status == 1 and 'not enrolled' in r.out + r.err, r
+    assert int(PG.psql(db, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 E%'")) == 0
+    # A's desk fetches from PostgreSQL (its timer): K3 is shared on the way.
+    ok(cli('pg', 'fetch', '--pg', conninfo, db=hq_a), 'pg fetch at A')
+    receiver = Receiver(hq_b, conninfo)
+    try:
+        ok(cli('sync', 'set-url', receiver.url, db=k3), 'K3 to B')
+        ok(cli('sync', 'push', db=k3), 'K3 pushes to B')
+        assert int(PG.psql(db, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 E%'")) == 12
+        assert count(hq_b, "SELECT count (*) FROM sync_peers WHERE name = 'K3' AND revoked_at IS NULL") == 1
+        # K1's pull from B: HQ's batch lists K3 for it, and brings K3's people.
+        ok(cli('sync', 'set-url', receiver.url, db=k1), 'K1 to B')
+        ok(cli('sync', 'push', db=k1), 'K1 pulls from B')
+        assert count(k1, "SELECT count (*) FROM sync_peers WHERE name = 'K3'") == 1
+        assert count(k1, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 E%'") == 12
+        # K2 lost: revoked at A; shared with the next fetch; B refuses it.
+        ok(cli('deploy', 'revoke', 'K2', db=hq_a), 'revoke K2 at A')
+        ok(cli('pg', 'fetch', '--pg', conninfo, db=hq_a), 'pg fetch at A again')
+        support_csv(support, 3, 'L')
+        ok(cli('support', 'import', support, db=k2), 'support import at K2')
+        ok(cli('sync', 'set-url', receiver.url, db=k2), 'K2 to B')
+        r = cli('sync', 'push', db=k2)
+        assert r.status != 0 and 'revoked' in r.out + r.err, r
+        assert int(PG.psql(db, "SELECT count (*) FROM support_persons WHERE name LIKE '試験 L%'")) == 0
+        assert count(hq_b, "SELECT count (*) FROM sync_peers WHERE name = 'K2' AND revoked_at IS NOT NULL") == 1
+        # A revocation is never undone by a copy that has not heard of it.
+        assert PG.psql(db, "SELECT count (*) FROM sync_peers WHERE peer ->> 'name' = 'K2' "
+                           "AND revoked_at IS NOT NULL") == '1'
+    finally:
+        receiver.stop()
+
+
 def test_killed_mid_copy(tmp):
     """The receiver killed while its COPY streams in: nothing of the batch is
     kept; the batch again lands every change once."""
@@ -457,6 +512,8 @@ TESTS = [
      'changes, from PostgreSQL',
      test_serve_pull),
     ('two receivers (processes) on one database at once: the state one receiver makes', test_two_receivers),
+    ('receivers on two machines share the enrolled kiosks through PostgreSQL: a kiosk enrolled at one is taken '
+     'at the other, a revocation at one is kept by both', test_receivers_share_enrolments),
     ('the server restarted under a receiver mid-COPY, a receiver killed mid-COPY: nothing half-merged, said '
      'plainly; the batch again lands every change once', test_killed_mid_copy),
     ('report shelter-status, safety summary and missing, support summary with --pg: what HQ\'s file says',

@@ -233,8 +233,10 @@ export (SdPgStore     *self,
   memset (result, 0, sizeof *result);
   if (PQstatus (_sd_pg_store_get_conn (self)) != CONNECTION_OK)
     PQreset (_sd_pg_store_get_conn (self));
-  /* HQ's own changes made since its last batch go too. */
-  ok = sd_pg_store_take_oplog (self, identity, sd_store_get_site_id (identity), &own, cancellable, error);
+  /* HQ's own changes made since its last batch go too, and the list of
+   * sites names those enrolled at other receivers. */
+  ok = _sd_pg_share_peers (self, identity, TRUE, error) &&
+       sd_pg_store_take_oplog (self, identity, sd_store_get_site_id (identity), &own, cancellable, error);
   sd_sync_import_clear (&own);
   if (!ok || !_sd_pg_exec (self, _("begin a transaction"), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     return FALSE;
@@ -296,6 +298,9 @@ sd_pg_store_fetch_into (SdPgStore      *self,
   memset (result, 0, sizeof *result);
   if (PQstatus (_sd_pg_store_get_conn (self)) != CONNECTION_OK)
     PQreset (_sd_pg_store_get_conn (self));
+  /* HQ's desk enrols kiosks: the receivers learn them here. */
+  if (!_sd_pg_share_peers (self, hq, TRUE, error))
+    return FALSE;
   /* HQ's file is written by its desk meanwhile: its transaction first,
    * so that what it holds is read inside it. */
   txn = _sd_store_begin (hq, error);

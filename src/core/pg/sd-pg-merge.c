@@ -677,7 +677,9 @@ sd_pg_store_import_bytes (SdPgStore      *self,
       result->operations = result->already_had = g_ascii_strtoll (PQgetvalue (res, 0, 1), NULL, 10);
       return TRUE;
     }
-  ok = run_merge (self, &work, result, error);
+  /* Kiosks enrolled at another receiver's copy of HQ's file sign
+   * batches this copy then knows. */
+  ok = _sd_pg_share_peers (self, identity, TRUE, error) && run_merge (self, &work, result, error);
   g_clear_pointer (&batch.header, json_decref);
   return ok;
 }
@@ -852,5 +854,6 @@ sd_pg_store_take_oplog (SdPgStore      *self,
     return FALSE;
   /* The whole of HQ's file: the batches it merged too, so that a kiosk's
    * next batch, which names its last one, is not taken for a broken chain. */
-  return origin != NULL || (take_batches (self, source, error) && take_peer_acks (self, source, error));
+  return origin != NULL || (take_batches (self, source, error) && take_peer_acks (self, source, error) &&
+                            _sd_pg_share_peers (self, source, FALSE, error));
 }

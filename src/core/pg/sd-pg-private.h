@@ -79,6 +79,13 @@ gboolean    _sd_pg_take_acks       (SdPgStore     *self,
  * persons and households it can move taken out before its rows are made
  * and added after where each person is; and whether they differ from a
  * recount (for the tests). */
+/* Shares IDENTITY's enrolled sites with the database's, both ways when
+ * LEARN (IDENTITY written): sd-pg-peers.c. */
+gboolean    _sd_pg_share_peers     (SdPgStore   *self,
+                                    SdStore     *identity,
+                                    gboolean     learn,
+                                    GError     **error);
+
 gboolean    _sd_pg_counts_ensure   (SdPgStore   *self,
                                     GError     **error);
 gboolean    _sd_pg_counts_recount  (SdPgStore   *self,

@@ -227,7 +227,8 @@ append_table (GString         *sql,
 
 /* What ShelterDesk keeps beside the tables: the op-log as batches carry
  * it (site ids and row ids as text), each row's newest creation and
- * deletion (the merge's state, sd-pg-merge.c), and the batches merged. */
+ * deletion (the merge's state, sd-pg-merge.c), what each kiosk holds, the
+ * enrolled sites, and the batches merged. */
 static const char common_sql[] =
   "CREATE TABLE IF NOT EXISTS shelterdesk_schema ("
   "  version integer NOT NULL,"
@@ -272,6 +273,13 @@ static const char common_sql[] =
   "  acked_seq bigint NOT NULL,"
   "  acked_at timestamptz NOT NULL DEFAULT now (),"
   "  PRIMARY KEY (peer_site_id, origin));\n"
+  /* The deployment's enrolled sites, shared by the receivers'
+   * copies of HQ's file (sd-pg-peers.c): PEER as a batch's header
+   * lists it, without its revocation, which is REVOKED_AT. */
+  "CREATE TABLE IF NOT EXISTS sync_peers ("
+  "  site_id text COLLATE \"C\" PRIMARY KEY,"
+  "  peer jsonb NOT NULL,"
+  "  revoked_at bigint);\n"
   "CREATE TABLE IF NOT EXISTS sync_batches ("
   "  sha256 text COLLATE \"C\" PRIMARY KEY,"
   "  from_site text COLLATE \"C\" NOT NULL,"
