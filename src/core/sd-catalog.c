@@ -6,10 +6,11 @@
  * The .mo format (GNU gettext manual, "The Format of GNU MO Files"): a
  * magic number that also tells the byte order, the number of strings,
  * and two tables of (length, offset) pairs, originals and translations,
- * in the same order.  A plural entry holds its forms separated by NULs;
- * this catalogue keeps the first (the form for one), which is all the
- * web form's strings need.  Every length and offset is checked against
- * the file's size, so a damaged file is refused, never read past.
+ * in the same order.  A plural entry holds its forms separated by NULs,
+ * each found by sd_catalog_get_form (); the header (the translation of
+ * "") says how many forms the language has.  Every length and offset is
+ * checked against the file's size, so a damaged file is refused, never
+ * read past.
  */
 #include "sd-catalog.h"
 #include "sd-paths.h"
@@ -23,6 +24,8 @@ struct _SdCatalog
 {
   GBytes     *data;
   GHashTable *strings;  /* msgid → translation, both inside DATA */
+  GHashTable *lengths;  /* msgid → the translation's length, its forms and NULs */
+  int         n_plurals;
 };
 
 static guint32
@@ -57,21 +60,22 @@ entry (const guint8 *data,
 }
 
 SdCatalog *
-sd_catalog_load_file (const char  *path,
-                      GError     **error)
+sd_catalog_load_bytes (GBytes      *bytes,
+                       const char  *name,
+                       GError     **error)
 {
   g_autoptr(SdCatalog) catalog = g_new0 (SdCatalog, 1);
-  g_autofree char *contents = NULL;
   const guint8 *data;
   gsize size = 0;
   gboolean swapped;
   guint32 n, originals, translations;
 
-  if (!g_file_get_contents (path, &contents, &size, error))
-    return NULL;
-  catalog->data = g_bytes_new_take (g_steal_pointer (&contents), size);
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  catalog->data = g_bytes_ref (bytes);
   catalog->strings = g_hash_table_new (g_str_hash, g_str_equal);
-  data = g_bytes_get_data (catalog->data, NULL);
+  catalog->lengths = g_hash_table_new (g_str_hash, g_str_equal);
+  data = g_bytes_get_data (catalog->data, &size);
   if (size < 20 || (read_u32 (data, FALSE) != MO_MAGIC && read_u32 (data, TRUE) != MO_MAGIC))
     goto damaged;
   swapped = read_u32 (data, FALSE) != MO_MAGIC;
@@ -85,15 +89,39 @@ sd_catalog_load_file (const char  *path,
 
       if (msgid == NULL || msgstr == NULL)
         goto damaged;
-      if (*msgid != '\0' && *msgstr != '\0')
-        g_hash_table_insert (catalog->strings, (gpointer) msgid, (gpointer) msgstr);
+      if (*msgid == '\0')
+        {
+          const char *plurals = strstr (msgstr, "nplurals=");
+
+          catalog->n_plurals = plurals != NULL ? (int) g_ascii_strtoll (plurals + 9, NULL, 10) : 0;
+        }
+      else if (*msgstr != '\0')
+        {
+          g_hash_table_insert (catalog->strings, (gpointer) msgid, (gpointer) msgstr);
+          g_hash_table_insert (catalog->lengths, (gpointer) msgid,
+                               GUINT_TO_POINTER (read_u32 (data + translations + (gsize) i * 8, swapped)));
+        }
     }
   return g_steal_pointer (&catalog);
 
 damaged:
   g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-               _("The translations in “%s” are damaged; reinstall ShelterDesk."), path);
+               _("The translations in “%s” are damaged; reinstall ShelterDesk."), name);
   return NULL;
+}
+
+SdCatalog *
+sd_catalog_load_file (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size = 0;
+
+  if (!g_file_get_contents (path, &contents, &size, error))
+    return NULL;
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), size);
+  return sd_catalog_load_bytes (bytes, path, error);
 }
 
 SdCatalog *
@@ -121,12 +149,51 @@ sd_catalog_get (SdCatalog  *catalog,
   return found != NULL ? found : msgid;
 }
 
+const char *
+sd_catalog_get_form (SdCatalog  *catalog,
+                     const char *msgid,
+                     guint       form)
+{
+  const char *found, *end;
+
+  if (catalog == NULL || msgid == NULL || (found = g_hash_table_lookup (catalog->strings, msgid)) == NULL)
+    return NULL;
+  /* The forms lie one after another up to the translation's length. */
+  end = found + GPOINTER_TO_UINT (g_hash_table_lookup (catalog->lengths, msgid));
+  for (; form > 0 && found < end; form--)
+    found += strlen (found) + 1;
+  return form == 0 && found <= end && *found != '\0' ? found : NULL;
+}
+
+int
+sd_catalog_get_n_plurals (SdCatalog *catalog)
+{
+  return catalog != NULL ? catalog->n_plurals : 0;
+}
+
+GStrv
+sd_catalog_dup_msgids (SdCatalog *catalog)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GHashTableIter iter;
+  gpointer msgid;
+
+  if (catalog != NULL)
+    {
+      g_hash_table_iter_init (&iter, catalog->strings);
+      while (g_hash_table_iter_next (&iter, &msgid, NULL))
+        g_strv_builder_add (builder, msgid);
+    }
+  return g_strv_builder_end (builder);
+}
+
 void
 sd_catalog_free (SdCatalog *catalog)
 {
   if (catalog == NULL)
     return;
   g_clear_pointer (&catalog->strings, g_hash_table_unref);
+  g_clear_pointer (&catalog->lengths, g_hash_table_unref);
   g_clear_pointer (&catalog->data, g_bytes_unref);
   g_free (catalog);
 }

@@ -4,6 +4,11 @@
 import pathlib
 import re
 import sys
+import os
+
+# tap.py, beside this file
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
 
 root = pathlib.Path(sys.argv[1])
 listed = set()
@@ -28,9 +33,4 @@ for f in sorted(found):
 for f in sorted(listed):
     checks.append(((root / f).exists(), f"{f} (listed) exists"))
 
-print(f"1..{len(checks)}")
-failed = 0
-for i, (ok, name) in enumerate(checks, 1):
-    print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-    failed += not ok
-sys.exit(1 if failed else 0)
+tap.report(checks)
