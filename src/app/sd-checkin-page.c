@@ -16,7 +16,9 @@
  * was recorded, or why nothing was.
  */
 #include "sd-checkin-page.h"
+
 #include "sd-application.h"
+#include "sd-evacuee-text.h"
 #include "sd-qr-dialog.h"
 #include "sd-reflow-box.h"
 #include "sd-shelter-picker.h"
@@ -50,6 +52,7 @@ struct _SdCheckinPage
   GtkWidget       *scan_box;
   GtkImage        *scan_icon;
   GtkLabel        *scan_headline;
+  GtkLabel        *scan_evacuee;
   GtkLabel        *scan_name;
   GtkLabel        *scan_kana;
   GtkLabel        *scan_status;
@@ -656,13 +659,62 @@ sd_checkin_page_set_answer_seconds (SdCheckinPage *self,
 }
 
 /* The big answer on the right: OUTCOME picks the colour. */
+/* The answer to the person whose card was scanned, in their language
+ * (their record's): an EN_ message; NULL for a card of nobody. */
+static const char *
+evacuee_answer (SdScanOutcome outcome,
+                SdEventKind   kind)
+{
+  if (outcome == SD_SCAN_REPEATED)
+    return EN_("Already recorded. You do not need to scan again.");
+  if (outcome != SD_SCAN_RECORDED)
+    return EN_("Please see the desk.");
+  switch (kind)
+    {
+    case SD_EVENT_ARRIVE: return EN_("Checked in. Welcome.");
+    case SD_EVENT_GO_OUT: return EN_("Going out is recorded. Scan your card again when you come back.");
+    case SD_EVENT_RETURN: return EN_("Welcome back.");
+    case SD_EVENT_LEAVE: return EN_("Leaving is recorded. Take care.");
+    case SD_EVENT_SUPPLY: return EN_("Please take your supplies.");
+    default: return EN_("Please see the desk.");
+    }
+}
+
+/* ANSWER in PERSON's language under the desk's headline, when the desk
+ * does not speak it: in their script, with the glyphs of their language
+ * (Chinese is not drawn with Japanese forms). */
+static void
+show_evacuee_answer (SdCheckinPage *self,
+                     SdPerson      *person,
+                     const char    *answer)
+{
+  const char *tag = person != NULL ? sd_person_get_language (person) : NULL;
+  const SdEvacueeLanguage *theirs = sd_evacuee_language_resolve (tag);
+  g_autofree char *text = NULL;
+  g_autoptr(PangoAttrList) attrs = NULL;
+
+  if (person == NULL || answer == NULL || theirs == sd_evacuee_language_of_desk ())
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->scan_evacuee), FALSE);
+      return;
+    }
+  text = sd_evacuee_text (tag, answer);
+  attrs = pango_attr_list_new ();
+  pango_attr_list_insert (attrs, pango_attr_language_new (pango_language_from_string (theirs != NULL
+                                                                                        ? theirs->font_lang : "ja")));
+  gtk_label_set_attributes (self->scan_evacuee, attrs);
+  gtk_label_set_text (self->scan_evacuee, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->scan_evacuee), TRUE);
+}
+
 static void
 show_scan (SdCheckinPage *self,
            const char    *css,
            const char    *icon,
            const char    *headline,
            SdPerson      *person,
-           const char    *message)
+           const char    *message,
+           const char    *answer)
 {
   g_autofree char *status = NULL;
 
@@ -672,6 +724,7 @@ show_scan (SdCheckinPage *self,
   gtk_widget_add_css_class (self->scan_box, css);
   gtk_image_set_from_icon_name (self->scan_icon, icon);
   gtk_label_set_text (self->scan_headline, headline);
+  show_evacuee_answer (self, person, answer);
   g_set_object (&self->scanned, person);
   gtk_label_set_text (self->scan_name, person ? sd_person_get_name (person) : "");
   gtk_label_set_text (self->scan_kana, person && sd_person_get_kana (person) ? sd_person_get_kana (person) : "");
@@ -718,7 +771,7 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
       sd_qr_kind_of (text) == SD_QR_KIND_CARD)
     {
       show_scan (self, "refused", "dialog-warning-symbolic", _("Not recorded"), NULL,
-                 _("Choose this desk’s shelter first (top left), then scan again."));
+                 _("Choose this desk’s shelter first (top left), then scan again."), NULL);
       return;
     }
 
@@ -727,7 +780,7 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
     {
       /* Never the scanned text in the log: it may be a person's data. */
       g_debug ("scan refused: %s", error->message);
-      show_scan (self, "refused", "dialog-error-symbolic", _("Not recorded"), NULL, error->message);
+      show_scan (self, "refused", "dialog-error-symbolic", _("Not recorded"), NULL, error->message, NULL);
       return;
     }
 
@@ -745,7 +798,8 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
         if (shelter != NULL && sd_shelter_get_over_capacity (shelter))
           warn = g_strdup_printf (_("This shelter is now over its capacity (%u of %d). Tell the shelter lead."),
                                   sd_shelter_get_occupancy (shelter), sd_shelter_get_capacity (shelter));
-        show_scan (self, "recorded", "object-select-symbolic", mode_phrase (result->kind), result->person, warn);
+        show_scan (self, "recorded", "object-select-symbolic", mode_phrase (result->kind), result->person, warn,
+                   evacuee_answer (result->outcome, result->kind));
       }
       break;
     case SD_SCAN_REPEATED:
@@ -757,7 +811,8 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
         g_autofree char *message = g_strdup_printf (_("“%s” was already recorded for them at %s. This scan "
                                                       "was ignored: nothing more was recorded."),
                                                     event_phrase (result->kind), when);
-        show_scan (self, "repeated", "dialog-information-symbolic", _("Already recorded"), result->person, message);
+        show_scan (self, "repeated", "dialog-information-symbolic", _("Already recorded"), result->person, message,
+                   evacuee_answer (result->outcome, result->kind));
       }
       break;
     case SD_SCAN_REFUSED:
@@ -766,7 +821,8 @@ sd_checkin_page_handle_scan (SdCheckinPage *self,
         /* Translators: when a person left the shelter */
         g_autofree char *left = when ? g_strdup_printf (_("(Left at %s.)"), when) : NULL;
         g_autofree char *message = g_strjoin (" ", result->message, left, NULL);
-        show_scan (self, "refused", "dialog-warning-symbolic", _("Not recorded"), result->person, message);
+        show_scan (self, "refused", "dialog-warning-symbolic", _("Not recorded"), result->person, message,
+                   evacuee_answer (result->outcome, result->kind));
         gtk_widget_set_visible (self->readmit_button, result->has_left && result->kind == SD_EVENT_ARRIVE);
       }
       break;
@@ -1036,6 +1092,7 @@ sd_checkin_page_class_init (SdCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_box);
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_icon);
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_headline);
+  gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_evacuee);
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_name);
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_kana);
   gtk_widget_class_bind_template_child (widget_class, SdCheckinPage, scan_status);
@@ -1201,6 +1258,14 @@ sd_checkin_page_dup_scan_text (SdCheckinPage *self)
 {
   g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
   return g_strdup_printf ("%s\n%s", gtk_label_get_text (self->scan_headline), gtk_label_get_text (self->scan_message));
+}
+
+char *
+sd_checkin_page_dup_evacuee_text (SdCheckinPage *self)
+{
+  g_return_val_if_fail (SD_IS_CHECKIN_PAGE (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->scan_evacuee)) ? g_strdup (gtk_label_get_text (self->scan_evacuee))
+                                                                   : NULL;
 }
 
 guint

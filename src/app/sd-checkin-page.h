@@ -35,6 +35,9 @@ void          sd_checkin_page_set_serial_device (SdCheckinPage *self,
                                                  const char    *path);
 SdEventKind   sd_checkin_page_get_scan_mode     (SdCheckinPage *self);
 char         *sd_checkin_page_dup_scan_text     (SdCheckinPage *self);
+/* The last scan's answer in the scanned person's language; NULL when it
+ * was not shown (the desk speaks their language, or nobody's card). */
+char         *sd_checkin_page_dup_evacuee_text  (SdCheckinPage *self);
 guint         sd_checkin_page_get_scan_count    (SdCheckinPage *self);
 GtkWidget    *sd_checkin_page_get_search_entry  (SdCheckinPage *self);
 

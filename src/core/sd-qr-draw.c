@@ -8,6 +8,7 @@
  * tested with zbarimg.
  */
 #include "sd-paths.h"
+#include "sd-evacuee-text.h"
 #include "sd-exercise-mark.h"
 #include "sd-page-text.h"
 #include "sd-private-file.h"
@@ -169,6 +170,7 @@ static void
 draw_text (cairo_t    *cr,
            PangoLayout *layout,
            const char *text,
+           PangoAttrList *attrs,
            double      size,
            gboolean    bold,
            double      x,
@@ -190,19 +192,41 @@ draw_text (cairo_t    *cr,
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_text (layout, text ? text : "", -1);
+  pango_layout_set_attributes (layout, attrs);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
   pango_layout_get_size (layout, &w, &h);
   *out_height = (double) h / PANGO_SCALE;
 }
 
+/* ENGLISH in the desk's language and in the card holder's (LANGUAGE, a
+ * record's BCP 47 tag): English for a Japanese holder, since residents
+ * who read no Japanese may have no language on their record; one of them
+ * alone when the two are the same. */
 static char *
-both_languages (const char *english,
-                const char *separator)
+both_languages (const char     *english,
+                const char     *language,
+                const char     *separator,
+                PangoAttrList **out_attrs)
 {
   const char *local = _(english);
+  const SdEvacueeLanguage *theirs = sd_evacuee_language_resolve (language);
+  g_autofree char *other = NULL;
+  PangoAttribute *glyphs;
 
-  return g_strcmp0 (local, english) == 0 ? g_strdup (english) : g_strconcat (local, separator, english, NULL);
+  if (theirs == NULL || g_str_equal (theirs->code, "ja"))
+    other = g_strdup (english);
+  else
+    other = sd_evacuee_text (language, english);
+  *out_attrs = pango_attr_list_new ();
+  if (g_strcmp0 (local, other) == 0)
+    return g_steal_pointer (&other);
+  /* Their part with their language's glyphs (Chinese is not drawn with
+   * the Japanese forms of the card's font). */
+  glyphs = pango_attr_language_new (pango_language_from_string (theirs != NULL ? theirs->font_lang : "en"));
+  glyphs->start_index = (guint) (strlen (local) + strlen (separator));
+  pango_attr_list_insert (*out_attrs, glyphs);
+  return g_strconcat (local, separator, other, NULL);
 }
 
 static void
@@ -214,10 +238,12 @@ draw_card (cairo_t             *cr,
 {
   g_autoptr(PangoLayout) layout = sd_page_layout_new (cr);
   g_autoptr(SdQrMatrix) matrix = sd_qr_matrix_new (card->text, NULL);
-  /* The card goes home with the evacuee: in the desk's language and,
-   * for residents who read no Japanese, in English too. */
-  g_autofree char *title = both_languages (N_("Evacuee card"), "  ");
-  g_autofree char *hint = both_languages (N_("Show this card at the shelter desk."), "\n");
+  /* The card goes home with the evacuee: in the desk's language and in
+   * theirs (po/evacuee/), or English. */
+  g_autoptr(PangoAttrList) title_attrs = NULL, hint_attrs = NULL;
+  g_autofree char *title = both_languages (EN_("Evacuee card"), card->language, "  ", &title_attrs);
+  g_autofree char *hint = both_languages (EN_("Show this card at the shelter desk."), card->language, "\n",
+                                          &hint_attrs);
   double tx = x + QR_SIDE + PAD;
   double tw = CARD_W - QR_SIDE - 2 * PAD;
   double ty = y + (exercise ? STRIP + 1 * MM : PAD);
@@ -241,14 +267,14 @@ draw_card (cairo_t             *cr,
     sd_qr_matrix_draw (matrix, cr, x + PAD / 2, y + (CARD_H - QR_SIDE) / 2, QR_SIDE);
 
   cairo_set_source_rgb (cr, 0, 0, 0);
-  draw_text (cr, layout, title, 8, TRUE, tx, ty, tw, 1, &h);
+  draw_text (cr, layout, title, title_attrs, 8, TRUE, tx, ty, tw, 1, &h);
   ty += h + 4;
-  draw_text (cr, layout, card->kana, 8, FALSE, tx, ty, tw, 2, &h);
+  draw_text (cr, layout, card->kana, NULL, 8, FALSE, tx, ty, tw, 2, &h);
   ty += h;
-  draw_text (cr, layout, card->name, 15, TRUE, tx, ty, tw, 2, &h);
+  draw_text (cr, layout, card->name, NULL, 15, TRUE, tx, ty, tw, 2, &h);
   ty += h + 6;
-  draw_text (cr, layout, card->shelter, 9, FALSE, tx, ty, tw, 3, &h);
-  draw_text (cr, layout, hint, 6.5, FALSE, tx, y + CARD_H - PAD - 28, tw, 3, &h);
+  draw_text (cr, layout, card->shelter, NULL, 9, FALSE, tx, ty, tw, 3, &h);
+  draw_text (cr, layout, hint, hint_attrs, 6.5, FALSE, tx, y + CARD_H - PAD - 28, tw, 3, &h);
 }
 
 void

@@ -19,6 +19,7 @@ clear_card (gpointer data)
   g_free (card->name);
   g_free (card->kana);
   g_free (card->shelter);
+  g_free (card->language);
 }
 
 static gboolean
@@ -36,6 +37,7 @@ append_card (SdStore   *store,
   card.name = g_strdup (sd_person_get_name (person));
   card.kana = g_strdup (sd_person_get_kana (person));
   card.shelter = g_strdup (sd_person_get_shelter_name (person));
+  card.language = g_strdup (sd_person_get_language (person));
   g_array_append_val (cards, card);
   return TRUE;
 }

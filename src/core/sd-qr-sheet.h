@@ -24,6 +24,7 @@ typedef struct {
   char *name;
   char *kana;     /* may be NULL */
   char *shelter;  /* the shelter's name, may be NULL */
+  char *language; /* the person's (BCP 47), NULL for Japanese */
 } SdQrSheetCard;
 
 /* Issues a card for each person: those in PERSON_IDS (NULL-terminated),

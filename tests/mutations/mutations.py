@@ -697,4 +697,22 @@ MUTATIONS = [
         "suites": ["pg"],
         "caught_by": ["pg-cli"],
     },
+    {
+        "name": "evacuee-answer-in-desk-language",
+        "file": "src/app/sd-checkin-page.c",
+        "find": "  text = sd_evacuee_text (tag, answer);",
+        "replace": "  text = sd_evacuee_text (NULL, answer);",
+        "breaks": "the scan's answer meant for a foreign resident is said in the desk's Japanese, not in their language (issue 21)",
+        "suites": ["qr"],
+        "caught_by": ["qr-desk"],
+    },
+    {
+        "name": "evacuee-unknown-language-blank",
+        "file": "src/core/i18n/sd-evacuee-text.c",
+        "find": "  return g_strconcat (sd_evacuee_gettext (\"ja-x-easy\", msgid), \"\\n\", msgid, NULL);",
+        "replace": "  return g_strdup (\"\");",
+        "breaks": "a person whose language ShelterDesk does not offer reads a blank instead of やさしい日本語 and English (issue 21)",
+        "suites": ["unit", "qr"],
+        "caught_by": ["test-evacuee-text", "qr-desk"],
+    },
 ]

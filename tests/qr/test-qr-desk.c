@@ -35,8 +35,11 @@ typedef struct {
   GArray        *cards;   /* SdQrSheetCard of the shelter's people */
 } Desk;
 
+/* The desk at WIDTH × HEIGHT (0: its own size), signed in, on Check-in. */
 static void
-desk_open (Desk *d)
+desk_open_sized (Desk *d,
+                 int   width,
+                 int   height)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdStore) store = sd_store_open (db_path, SD_STORE_OPEN_DEFAULT, &error);
@@ -45,6 +48,8 @@ desk_open (Desk *d)
   g_assert_no_error (error);
   d->window = sd_window_new (NULL, store, FALSE);
   g_object_ref_sink (d->window);
+  if (width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (d->window), width, height);
   gtk_window_present (GTK_WINDOW (d->window));
   sign_in (sd_window_get_signin_page (d->window), "1002", "1111");
   g_assert_nonnull (sd_window_get_staff (d->window));
@@ -70,6 +75,12 @@ desk_open (Desk *d)
     g_assert_no_error (error);
   }
   sd_ui_run_for (200);
+}
+
+static void
+desk_open (Desk *d)
+{
+  desk_open_sized (d, 0, 0);
 }
 
 static void
@@ -279,6 +290,96 @@ test_keyboard_wedge (void)
     g_assert_no_error (error);
   }
 
+  desk_close (&d);
+}
+
+/* Issue 21: the answer to each evacuee in their language, from their
+ * record, under the desk's own: Vietnamese for a Vietnamese resident,
+ * やさしい日本語 and English for a language ShelterDesk does not offer,
+ * nothing more for a Japanese one; on a 1024×600 kiosk, every control
+ * still on the screen.  Screenshots of each. */
+static void
+test_answer_in_their_language (void)
+{
+  static const struct { const char *name, *language, *shot; } people[] = {
+    { "グエン ティ ラン", "vi", "scan-evacuee-vi" },
+    { "ソムチャイ ジャイディー", "th", "scan-evacuee-unknown" },
+    { "ラム ビスタ", "ne-NP", "scan-evacuee-ne" },
+    { "キム ミンジュン", "ko", "scan-evacuee-ko" },
+    { "王 芳", "zh-CN", "scan-evacuee-zh" },
+    { "言語 花子", NULL, NULL },
+  };
+  Desk d = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) cards = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) outside = g_ptr_array_new_with_free_func (g_free);
+  SdPersonSpec m[G_N_ELEMENTS (people)] = { { 0 } };
+  SdHouseholdSpec h = { .stay = SD_STAY_SHELTER, .address = "みなと川市南町9-1" };
+  g_autofree char *hh = NULL;
+
+  /* The smallest kiosk screen: the answer in two languages still fits. */
+  desk_open_sized (&d, 1024, 600);
+  h.shelter_id = sd_shelter_picker_get_shelter_id (sd_checkin_page_get_shelter_picker (d.page));
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    m[i] = (SdPersonSpec) { .name = people[i].name, .birth_date = "1990-04-05", .language = people[i].language };
+  hh = sd_store_add_household (d.store, &h, m, G_N_ELEMENTS (m), ids, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (ids, NULL);
+  cards = sd_store_issue_cards (d.store, NULL, (const char *const *) ids->pdata, &error);
+  g_assert_no_error (error);
+  set_mode (&d, "arrive");
+  focus_field (&d);
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autofree char *theirs = NULL;
+
+      wedge_scan (&d, g_array_index (cards, SdQrSheetCard, i).text);
+      g_assert_true (answered (&d, _("Checked in")));
+      theirs = sd_checkin_page_dup_evacuee_text (d.page);
+      g_test_message ("%s: %s", people[i].language ? people[i].language : "ja", theirs ? theirs : "(none)");
+      if (people[i].shot != NULL)
+        sd_ui_screenshot (GTK_WIDGET (d.window), people[i].shot);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (d.window)), <=, 1024);
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (d.window)), <=, 600);
+      sd_ui_collect_outside (GTK_WIDGET (d.window), GTK_WIDGET (d.window), 1024, 600, outside);
+      if (g_strcmp0 (people[i].language, "vi") == 0)
+        g_assert_cmpstr (theirs, ==, "Đã tiếp nhận. Chào mừng bạn.");
+      else if (g_strcmp0 (people[i].language, "th") == 0)
+        g_assert_cmpstr (theirs, ==, "うけつけ しました。ようこそ。\nChecked in. Welcome.");
+      else if (g_strcmp0 (people[i].language, "ne-NP") == 0)
+        g_assert_cmpstr (theirs, ==, "दर्ता भयो। स्वागत छ।");
+      else if (g_strcmp0 (people[i].language, "ko") == 0)
+        g_assert_cmpstr (theirs, ==, "접수되었습니다. 환영합니다.");
+      else if (g_strcmp0 (people[i].language, "zh-CN") == 0)
+        g_assert_cmpstr (theirs, ==, "已登记入住。欢迎。");
+      else
+        g_assert_null (theirs);
+    }
+
+  for (guint i = 0; i < outside->len; i++)
+    g_test_message ("outside: %s", (char *) g_ptr_array_index (outside, i));
+  g_assert_cmpuint (outside->len, ==, 0);
+
+  /* The same card again: "already recorded", in their words too. */
+  wedge_scan (&d, g_array_index (cards, SdQrSheetCard, 0).text);
+  g_assert_true (answered (&d, _("Already recorded")));
+  {
+    g_autofree char *theirs = sd_checkin_page_dup_evacuee_text (d.page);
+
+    g_assert_cmpstr (theirs, ==, "Đã được ghi nhận rồi. Bạn không cần quét lại.");
+  }
+  /* A forged card is nobody's: no language to answer in. */
+  {
+    g_autofree char *forged = g_strdup (g_array_index (cards, SdQrSheetCard, 1).text);
+    g_autofree char *theirs = NULL;
+
+    forged[90] = forged[90] == 'Q' ? 'R' : 'Q';
+    wedge_scan (&d, forged);
+    theirs = sd_checkin_page_dup_evacuee_text (d.page);
+    g_assert_null (theirs);
+  }
   desk_close (&d);
 }
 
@@ -543,6 +644,7 @@ main (int argc, char *argv[])
     g_settings_set_uint (settings, "scan-key-gap", 150);
   }
   g_test_add_func ("/qr/desk/keyboard-wedge", test_keyboard_wedge);
+  g_test_add_func ("/qr/desk/answer-in-their-language", test_answer_in_their_language);
   g_test_add_func ("/qr/desk/person-typing", test_person_typing);
   g_test_add_func ("/qr/desk/serial-scanner", test_serial_scanner);
   g_test_add_func ("/qr/desk/prereg-and-cards", test_prereg_and_cards);

@@ -11,6 +11,7 @@
 #include "sd-json.h"
 #include "../common/sd-test-wine.h"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -542,6 +543,73 @@ expect_outcome (Fixture *f, const char *text, SdEventKind mode, SdScanOutcome ou
   f->now_ms += 61 * 1000;
 }
 
+/* Issue 21: a card speaks the desk's language and its holder's, from the
+ * record, with English for a Japanese holder or a language not offered;
+ * the PDF's text says so (pdftotext). */
+static void
+test_sheet_languages (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *name, *language, *title, *hint; } people[] = {
+    { "グエン ラン", "vi", "Thẻ người sơ tán", "Vui lòng xuất trình thẻ này" },
+    { "王 芳", "zh-Hans", "避难者卡", "请在避难所服务台出示此卡" },
+    { "ソム チャイ", "th", "Evacuee card", "Show this card at the shelter desk." },
+    { "カード 花子", NULL, "Evacuee card", "Show this card at the shelter desk." },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) cards = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *pdf = g_build_filename (f->dir, "languages.pdf", NULL);
+  g_autofree char *text = NULL;
+  SdHouseholdSpec h = { .shelter_id = sd_shelter_get_id (f->shelter), .stay = SD_STAY_SHELTER };
+  SdPersonSpec m[G_N_ELEMENTS (people)];
+  g_autofree char *hh = NULL;
+  int status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    m[i] = (SdPersonSpec) { .name = people[i].name, .language = people[i].language };
+  hh = sd_store_add_household (f->store, &h, m, G_N_ELEMENTS (m), ids, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (ids, NULL);
+  cards = sd_store_issue_cards (f->store, NULL, (const char *const *) ids->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cards->len, ==, G_N_ELEMENTS (people));
+  g_assert_true (sd_qr_sheet_write_pdf ((SdQrSheetCard *) cards->data, cards->len, FALSE, pdf, &error));
+  g_assert_no_error (error);
+  {
+    const char *argv[] = { "pdftotext", "-raw", "-enc", "UTF-8", pdf, "-", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &text, NULL,
+                                 &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  {
+    /* Card by card, in the order drawn: a card's title comes before its
+     * holder's name, its hint after it, before the next card's title. */
+    const char *at = text;
+
+    for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+      {
+        const char *name = strstr (at, people[i].name);
+        const char *next;
+        g_autofree char *before = NULL, *after = NULL;
+
+        g_assert_nonnull (name);
+        next = i + 1 < G_N_ELEMENTS (people) ? strstr (name, people[i + 1].name) : name + strlen (name);
+        g_assert_nonnull (next);
+        before = g_strdelimit (g_strndup (at, (gsize) (name - at)), "\n", ' ');
+        after = g_strdelimit (g_strndup (name, (gsize) (next - name)), "\n", ' ');
+        g_test_message ("%s: %s | %s", people[i].language ? people[i].language : "ja", before, after);
+        /* The desk's language first (this test's is C: English). */
+        g_assert_nonnull (strstr (before, _("Evacuee card")));
+        g_assert_nonnull (strstr (before, people[i].title));
+        g_assert_nonnull (strstr (after, _("Show this card at the shelter desk.")));
+        g_assert_nonnull (strstr (after, people[i].hint));
+        at = name + strlen (people[i].name);
+      }
+  }
+}
+
 static void
 test_scan_modes (Fixture *f, gconstpointer data)
 {
@@ -840,6 +908,7 @@ main (int argc, char *argv[])
   ADD ("/qr/card/key-rotation", test_card_key_rotation);
   ADD ("/qr/card/png", test_card_png);
   ADD ("/qr/sheet/pdf", test_sheet_pdf);
+  ADD ("/qr/sheet/languages", test_sheet_languages);
   ADD ("/qr/scan/modes", test_scan_modes);
   ADD ("/qr/scan/repeat", test_scan_repeat);
   ADD ("/qr/scan/bad-codes", test_scan_bad_codes);
