@@ -560,6 +560,7 @@ record (SdCheckinPage *self,
 
 enum {
   PREREG_SCANNED,
+  ANSWERED,
   N_SIGNALS
 };
 
@@ -725,6 +726,7 @@ show_scan (SdCheckinPage *self,
   gtk_image_set_from_icon_name (self->scan_icon, icon);
   gtk_label_set_text (self->scan_headline, headline);
   show_evacuee_answer (self, person, answer);
+  g_signal_emit (self, signals[ANSWERED], 0, css, person, answer);
   g_set_object (&self->scanned, person);
   gtk_label_set_text (self->scan_name, person ? sd_person_get_name (person) : "");
   gtk_label_set_text (self->scan_kana, person && sd_person_get_kana (person) ? sd_person_get_kana (person) : "");
@@ -1123,6 +1125,16 @@ sd_checkin_page_class_init (SdCheckinPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "checkin.scan-mode", "s", "supply");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q, GDK_CONTROL_MASK, "checkin.show-card", NULL);
 
+  /**
+   * SdCheckinPage::answered:
+   * @css: "recorded", "repeated" or "refused"
+   * @person: (nullable): whose card it was; NULL for a card of nobody
+   * @answer: (nullable): the answer for the person, an EN_ message
+   *
+   * A scan was answered (for a kiosk that faces evacuees).
+   */
+  signals[ANSWERED] = g_signal_new ("answered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 3, G_TYPE_STRING, SD_TYPE_PERSON, G_TYPE_STRING);
   /* A pre-registration code was scanned: the window opens intake with it. */
   signals[PREREG_SCANNED] = g_signal_new ("prereg-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);

@@ -27,6 +27,7 @@
 #include "sd-report-page.h"
 #include "sd-safety-page.h"
 #include "sd-scan-catcher.h"
+#include "sd-self-service-page.h"
 #include "sd-shelters-page.h"
 #include "sd-support-page.h"
 #include "sd-sync-page.h"
@@ -42,6 +43,8 @@
 struct _SdWindow
 {
   AdwApplicationWindow  parent_instance;
+
+  SdSelfServicePage    *self_service;   /* the kiosk facing evacuees (main_stack's "self-service") */
 
   /* Template Widgets */
   AdwToastOverlay      *toast_overlay;
@@ -220,6 +223,12 @@ show_main (SdWindow   *self,
 
 /* ---- scanned codes ---- */
 
+static gboolean
+self_service_shown (SdWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "self-service") == 0;
+}
+
 static void
 update_scan_catcher (SdWindow *self)
 {
@@ -231,7 +240,8 @@ update_scan_catcher (SdWindow *self)
       sd_scan_catcher_set_enabled (self->scan_catcher,
                                    self->staff != NULL && !sd_store_get_damaged (self->store) &&
                                    (g_strcmp0 (desk, "checkin") == 0 || g_strcmp0 (desk, "intake") == 0));
-      sd_scan_catcher_set_fallback (self->scan_catcher, g_strcmp0 (desk, "checkin") == 0
+      /* Facing evacuees, what is typed goes nowhere: only scans count. */
+      sd_scan_catcher_set_fallback (self->scan_catcher, g_strcmp0 (desk, "checkin") == 0 && !self_service_shown (self)
                                     ? sd_checkin_page_get_search_entry (self->checkin_page) : NULL);
     }
 }
@@ -281,6 +291,43 @@ scanned_cb (SdWindow   *self,
   show_toast (self, sd_qr_kind_of (text) == SD_QR_KIND_CARD
                     ? _("An evacuee card: open the check-in desk (Ctrl+2) to record arrivals, returns and supplies.")
                     : _("That code is not a ShelterDesk code."));
+}
+
+/* ---- self-service check-in ---- */
+
+static void update_header (SdWindow *self);
+
+static void
+answered_cb (SdWindow   *self,
+             const char *css,
+             SdPerson   *person,
+             const char *answer)
+{
+  if (self_service_shown (self))
+    sd_self_service_page_show_answer (self->self_service, css, person, answer);
+}
+
+/* Turns the check-in desk to face evacuees: its shelter and mode stay;
+ * the way back is signing in again. */
+static void
+self_service_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->staff == NULL || !desk_allowed (self, "checkin"))
+    return;
+  if (sd_shelter_picker_get_shelter_id (sd_checkin_page_get_shelter_picker (self->checkin_page)) == NULL)
+    {
+      show_toast (self, _("Choose this desk’s shelter first (top left), then start self-service."));
+      return;
+    }
+  switch_desk (self, "checkin");
+  sd_self_service_page_reset (self->self_service);
+  show_main (self, "self-service");
+  update_header (self);
+  update_scan_catcher (self);
 }
 
 static void
@@ -341,8 +388,6 @@ mapped_cb (SdWindow *self)
   else
     focus_desk (self);
 }
-
-static void update_header (SdWindow *self);
 
 /* On a small screen the sidebar is folded away: F10 or the header's
  * button shows it over the desk, and choosing a desk hides it again. */
@@ -441,7 +486,8 @@ update_header (SdWindow *self)
 
   /* Who is signed in goes under the site's name, centred, where a small
    * screen still has room for it (beside the buttons it was cut off). */
-  if (signed_in)
+  /* Facing evacuees, the screen names nobody, the volunteer included. */
+  if (signed_in && !self_service_shown (self))
     staff = g_strdup_printf (_("%s (%s)"), sd_staff_get_name (self->staff),
                              sd_role_get_label (sd_staff_get_role (self->staff)));
   if (self->kiosk && staff != NULL)
@@ -459,7 +505,8 @@ update_header (SdWindow *self)
   adw_window_title_set_title (self->window_title, sd_store_get_site_name (self->store));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_widget_set_visible (self->sign_out_button, signed_in);
-  gtk_widget_set_visible (self->desks_button, signed_in && adw_flap_get_folded (self->flap));
+  gtk_widget_set_visible (self->desks_button, signed_in && adw_flap_get_folded (self->flap) &&
+                          !self_service_shown (self));
   gtk_revealer_set_reveal_child (self->demo_banner, sd_store_get_is_demo (self->store));
 }
 
@@ -708,8 +755,10 @@ idle_check_cb (gpointer user_data)
 {
   SdWindow *self = user_data;
   gint64 idle_s = (g_get_monotonic_time () - self->last_activity) / G_USEC_PER_SEC;
-  gboolean showing_something = self->staff != NULL ||
-                               g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "signin") != 0;
+  /* Facing evacuees, the desk waits for cards however long it takes. */
+  gboolean showing_something = (self->staff != NULL ||
+                                g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "signin") != 0) &&
+                               !self_service_shown (self);
   gint64 left = (gint64) self->idle_timeout - idle_s;
 
   if (showing_something && left <= 0)
@@ -718,7 +767,7 @@ idle_check_cb (gpointer user_data)
       gtk_revealer_set_reveal_child (self->idle_banner, FALSE);
       reset (self);
     }
-  else if (self->staff != NULL && left <= (gint64) idle_warning_seconds (self))
+  else if (self->staff != NULL && !self_service_shown (self) && left <= (gint64) idle_warning_seconds (self))
     {
       /* A countdown first: what is on screen is not thrown away unseen. */
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -922,6 +971,9 @@ sd_window_constructed (GObject *object)
   self->scan_catcher = sd_scan_catcher_new (GTK_WIDGET (self));
   g_signal_connect_swapped (self->scan_catcher, "scanned", G_CALLBACK (scanned_cb), self);
   g_signal_connect_swapped (self->checkin_page, "prereg-scanned", G_CALLBACK (prereg_scanned_cb), self);
+  g_signal_connect_swapped (self->checkin_page, "answered", G_CALLBACK (answered_cb), self);
+  self->self_service = sd_self_service_page_new ();
+  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->self_service), "self-service");
   g_signal_connect_swapped (self->settings, "changed::serial-scanner", G_CALLBACK (settings_changed_cb), self);
   g_signal_connect_swapped (self->settings, "changed::scan-key-gap", G_CALLBACK (settings_changed_cb), self);
   settings_changed_cb (self);
@@ -1092,6 +1144,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-desk", "s", show_desk_action);
   gtk_widget_class_install_action (widget_class, "win.show-desk-number", "i", show_desk_number_action);
   gtk_widget_class_install_action (widget_class, "win.demo-scan", "s", demo_scan_action);
+  gtk_widget_class_install_action (widget_class, "win.self-service", NULL, self_service_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.leave-kiosk", NULL, leave_kiosk_action);
 
@@ -1167,6 +1220,13 @@ sd_window_get_signin_page (SdWindow *self)
 {
   g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
   return self->signin_page;
+}
+
+GtkWidget *
+sd_window_get_self_service (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->self_service);
 }
 
 GtkWidget *

@@ -24,11 +24,13 @@ SdStaff      *sd_window_get_staff        (SdWindow      *self);
 gboolean      sd_window_get_kiosk        (SdWindow      *self);
 const char   *sd_window_get_visible_desk (SdWindow      *self);
 const char   *sd_window_get_idle_warning (SdWindow      *self);
-/* "signin", "desks", or "damaged" when the database file is damaged. */
+/* "signin", "desks", "self-service" (Check-in facing evacuees), or
+ * "damaged" when the database file is damaged. */
 const char   *sd_window_get_visible_page (SdWindow      *self);
 /* The 訓練 EXERCISE band, or NULL when the database is not an exercise's. */
 GtkWidget    *sd_window_get_exercise_band (SdWindow     *self);
 SdSigninPage *sd_window_get_signin_page  (SdWindow      *self);
+GtkWidget    *sd_window_get_self_service (SdWindow      *self);
 GtkWidget    *sd_window_get_desk_page    (SdWindow      *self,
                                           const char    *desk);
 void          sd_window_sign_in          (SdWindow      *self,

@@ -715,4 +715,13 @@ MUTATIONS = [
         "suites": ["unit", "qr"],
         "caught_by": ["test-evacuee-text", "qr-desk"],
     },
+    {
+        "name": "self-service-keeps-last-person",
+        "file": "src/app/sd-self-service-page.c",
+        "find": "  gtk_label_set_text (self->answer_label, \"\");\n  gtk_label_set_text (self->name_label, \"\");",
+        "replace": "  gtk_label_set_text (self->answer_label, \"\");",
+        "breaks": "the self-service screen, idle again, still holds the last evacuee's name for the next one to read (issue 21)",
+        "suites": ["qr"],
+        "caught_by": ["qr-desk"],
+    },
 ]

@@ -16,6 +16,7 @@
 #include "sd-checkin-page.h"
 #include "sd-intake-page.h"
 #include "sd-qr-dialog.h"
+#include "sd-self-service-page.h"
 #include "sd-ui-test.h"
 #include "sd-window.h"
 
@@ -383,6 +384,118 @@ test_answer_in_their_language (void)
   desk_close (&d);
 }
 
+static gboolean
+self_service_idle (gpointer page)
+{
+  return !sd_self_service_page_get_answer_shown (page);
+}
+
+/* Issue 21: the kiosk turned to face evacuees.  They scan their own
+ * card and read the answer, with their name, in their language (the
+ * record's, or the one they tap), on a 1024×600 screen; nothing of the
+ * last person stays once it is idle again; typing reaches no field; the
+ * desk never signs itself out while it waits; the way back is a staff
+ * sign-in. */
+static void
+test_self_service (void)
+{
+  static const SdPersonSpec people[] = {
+    { .name = "グエン ラン", .birth_date = "1991-04-05", .language = "vi" },
+    { .name = "自助 太郎", .birth_date = "1950-01-02" },
+  };
+  Desk d = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) cards = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) outside = g_ptr_array_new_with_free_func (g_free);
+  SdHouseholdSpec h = { .stay = SD_STAY_SHELTER, .address = "みなと川市南町9-2" };
+  SdSelfServicePage *page;
+  g_autofree char *hh = NULL;
+  g_autofree char *said = NULL;
+  guint before;
+
+  desk_open_sized (&d, 1024, 600);
+  h.shelter_id = sd_shelter_picker_get_shelter_id (sd_checkin_page_get_shelter_picker (d.page));
+  hh = sd_store_add_household (d.store, &h, people, G_N_ELEMENTS (people), ids, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (ids, NULL);
+  cards = sd_store_issue_cards (d.store, NULL, (const char *const *) ids->pdata, &error);
+  g_assert_no_error (error);
+  set_mode (&d, "arrive");
+  page = SD_SELF_SERVICE_PAGE (sd_window_get_self_service (d.window));
+  sd_window_set_idle_timeout (d.window, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (d.window), "win.self-service", NULL));
+  g_assert_cmpstr (sd_window_get_visible_page (d.window), ==, "self-service");
+  said = sd_self_service_page_dup_text (page);
+  g_assert_true (g_str_has_prefix (said, "カードを読み取ってください。"));
+  g_assert_nonnull (strstr (said, "Vui lòng quét thẻ của bạn."));
+  sd_ui_screenshot (GTK_WIDGET (d.window), "self-service-idle");
+  sd_ui_collect_outside (GTK_WIDGET (d.window), GTK_WIDGET (d.window), 1024, 600, outside);
+
+  /* The Vietnamese resident's card: their words, their name. */
+  before = n_events (&d);
+  wedge_scan (&d, g_array_index (cards, SdQrSheetCard, 0).text);
+  g_assert_cmpuint (n_events (&d), ==, before + 1);
+  g_assert_true (sd_self_service_page_get_answer_shown (page));
+  g_clear_pointer (&said, g_free);
+  said = sd_self_service_page_dup_text (page);
+  g_assert_cmpstr (said, ==, "Đã tiếp nhận. Chào mừng bạn.\nグエン ラン");
+  g_assert_cmpstr (field_text (&d), ==, "");
+  sd_ui_screenshot (GTK_WIDGET (d.window), "self-service-vi");
+  sd_ui_collect_outside (GTK_WIDGET (d.window), GTK_WIDGET (d.window), 1024, 600, outside);
+
+  /* It goes after a while, with everything of them; and the desk waited
+   * past its idle sign-out (2 s here) without signing out. */
+  sd_self_service_page_set_answer_seconds (page, 1);
+  wedge_scan (&d, g_array_index (cards, SdQrSheetCard, 0).text);
+  sd_ui_wait_for (self_service_idle, page);
+  sd_ui_run_for (2500);
+  g_assert_cmpstr (sd_window_get_visible_page (d.window), ==, "self-service");
+  g_assert_nonnull (sd_window_get_staff (d.window));
+  g_clear_pointer (&said, g_free);
+  said = sd_self_service_page_dup_text (page);
+  g_assert_null (strstr (said, "グエン"));
+
+  /* A Japanese man who reads Korean better taps 한국어, then scans. */
+  sd_self_service_page_set_answer_seconds (page, 30);
+  sd_self_service_page_choose_language (page, "ko");
+  g_clear_pointer (&said, g_free);
+  said = sd_self_service_page_dup_text (page);
+  g_assert_true (g_str_has_prefix (said, "카드를 스캔해 주세요."));
+  wedge_scan (&d, g_array_index (cards, SdQrSheetCard, 1).text);
+  g_clear_pointer (&said, g_free);
+  said = sd_self_service_page_dup_text (page);
+  g_assert_cmpstr (said, ==, "접수되었습니다. 환영합니다.\n自助 太郎");
+  sd_ui_screenshot (GTK_WIDGET (d.window), "self-service-ko");
+
+  /* A forged card is nobody's: "see the desk", no name, nothing recorded. */
+  {
+    g_autofree char *forged = g_strdup (g_array_index (cards, SdQrSheetCard, 1).text);
+
+    before = n_events (&d);
+    forged[90] = forged[90] == 'Q' ? 'R' : 'Q';
+    wedge_scan (&d, forged);
+    g_assert_cmpuint (n_events (&d), ==, before);
+    g_clear_pointer (&said, g_free);
+    said = sd_self_service_page_dup_text (page);
+    g_assert_cmpstr (said, ==, "うけつけの 人（ひと）に 話（はな）して ください。\nPlease see the desk.\n");
+    sd_ui_screenshot (GTK_WIDGET (d.window), "self-service-refused");
+    sd_ui_collect_outside (GTK_WIDGET (d.window), GTK_WIDGET (d.window), 1024, 600, outside);
+  }
+  for (guint i = 0; i < outside->len; i++)
+    g_test_message ("outside: %s", (char *) g_ptr_array_index (outside, i));
+  g_assert_cmpuint (outside->len, ==, 0);
+
+  /* Back to the desk: a staff sign-in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (d.window), "win.sign-out", NULL));
+  g_assert_cmpstr (sd_window_get_visible_page (d.window), ==, "signin");
+  sign_in (sd_window_get_signin_page (d.window), "1002", "1111");
+  g_assert_cmpstr (sd_window_get_visible_page (d.window), ==, "desks");
+  sd_window_set_idle_timeout (d.window, 600);
+  desk_close (&d);
+}
+
 typedef struct {
   Desk       *desk;
   const char *text;
@@ -645,6 +758,7 @@ main (int argc, char *argv[])
   }
   g_test_add_func ("/qr/desk/keyboard-wedge", test_keyboard_wedge);
   g_test_add_func ("/qr/desk/answer-in-their-language", test_answer_in_their_language);
+  g_test_add_func ("/qr/desk/self-service", test_self_service);
   g_test_add_func ("/qr/desk/person-typing", test_person_typing);
   g_test_add_func ("/qr/desk/serial-scanner", test_serial_scanner);
   g_test_add_func ("/qr/desk/prereg-and-cards", test_prereg_and_cards);
