@@ -575,6 +575,8 @@ test_sheet_languages (Fixture *f, gconstpointer data)
   g_assert_cmpuint (cards->len, ==, G_N_ELEMENTS (people));
   g_assert_true (sd_qr_sheet_write_pdf ((SdQrSheetCard *) cards->data, cards->len, FALSE, pdf, &error));
   g_assert_no_error (error);
+  if (sd_test_readers_unavailable ())
+    return;
   {
     const char *argv[] = { "pdftotext", "-raw", "-enc", "UTF-8", pdf, "-", NULL };
 
