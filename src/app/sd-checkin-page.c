@@ -1250,6 +1250,18 @@ sd_checkin_page_reset (SdCheckinPage *self)
   set_message (self, NULL, NULL);
 }
 
+void
+sd_checkin_page_withdraw_undo (SdCheckinPage *self)
+{
+  g_return_if_fail (SD_IS_CHECKIN_PAGE (self));
+
+  /* Offered at a button press moments before, never while it is still
+   * animating in (dismissing it then is a use-after-free in libadwaita
+   * 1.2): its name and its Undo go. */
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+}
+
 SdShelterPicker *
 sd_checkin_page_get_shelter_picker (SdCheckinPage *self)
 {

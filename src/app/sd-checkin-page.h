@@ -42,6 +42,9 @@ guint         sd_checkin_page_get_scan_count    (SdCheckinPage *self);
 GtkWidget    *sd_checkin_page_get_search_entry  (SdCheckinPage *self);
 
 void           sd_checkin_page_focus (SdCheckinPage *self);
+/* The offer to undo the last event, taken back (the screen is about to
+ * face someone else). */
+void           sd_checkin_page_withdraw_undo (SdCheckinPage *self);
 void           sd_checkin_page_set_answer_seconds (SdCheckinPage *self,
                                                    guint          seconds);
 gboolean       sd_checkin_page_get_answer_shown   (SdCheckinPage *self);

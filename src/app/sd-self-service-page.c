@@ -12,7 +12,7 @@
  * mark, a word such as "Welcome back", their name, and "Please see the
  * desk" for anything a person must sort out.  Nothing else of anyone is
  * ever on it; after a few seconds it is idle again.  A language tapped
- * is for the one card scanned after it.  Leaving it signs the volunteer out: the desk needs
+ * is for the one card scanned after it, or for 20 s.  Leaving it signs the volunteer out: the desk needs
  * a staff PIN again (docs in the README, "Self-service check-in").
  */
 #include "sd-self-service-page.h"
@@ -22,6 +22,8 @@
 #include <glib/gi18n.h>
 
 #define ANSWER_SECONDS 6
+/* A language tapped and no card scanned after it: the person went away. */
+#define LANGUAGE_SECONDS 20
 
 struct _SdSelfServicePage
 {
@@ -36,9 +38,10 @@ struct _SdSelfServicePage
   GtkLabel   *name_label;
   GtkFlowBox *language_box;
 
-  char       *language;  /* tapped, until the next answer goes */
+  char       *language;  /* tapped, for the next card scanned */
   guint       answer_seconds;
   guint       answer_timeout;
+  guint       language_timeout;
 };
 
 G_DEFINE_FINAL_TYPE (SdSelfServicePage, sd_self_service_page, GTK_TYPE_WIDGET)
@@ -107,8 +110,21 @@ sd_self_service_page_reset (SdSelfServicePage *self)
   g_return_if_fail (SD_IS_SELF_SERVICE_PAGE (self));
 
   g_clear_handle_id (&self->answer_timeout, g_source_remove);
+  g_clear_handle_id (&self->language_timeout, g_source_remove);
   g_clear_pointer (&self->language, g_free);
   show_idle (self);
+}
+
+static gboolean
+language_expired_cb (gpointer data)
+{
+  SdSelfServicePage *self = data;
+
+  self->language_timeout = 0;
+  g_clear_pointer (&self->language, g_free);
+  if (!sd_self_service_page_get_answer_shown (self))
+    show_idle (self);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -135,6 +151,7 @@ sd_self_service_page_show_answer (SdSelfServicePage *self,
   gtk_label_set_text (self->answer_label, text);
   set_glyphs (self->answer_label, tag);
   /* A language tapped is for the one card scanned after it. */
+  g_clear_handle_id (&self->language_timeout, g_source_remove);
   g_clear_pointer (&self->language, g_free);
   gtk_label_set_text (self->name_label, person != NULL ? sd_person_get_name (person) : "");
   gtk_stack_set_visible_child_name (self->stack, "answer");
@@ -152,6 +169,8 @@ sd_self_service_page_choose_language (SdSelfServicePage *self,
 
   g_free (self->language);
   self->language = g_strdup (language);
+  g_clear_handle_id (&self->language_timeout, g_source_remove);
+  self->language_timeout = g_timeout_add_seconds (LANGUAGE_SECONDS, language_expired_cb, self);
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "idle") == 0)
     show_idle (self);
 }
@@ -199,6 +218,7 @@ sd_self_service_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->answer_timeout, g_source_remove);
+  g_clear_handle_id (&self->language_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SELF_SERVICE_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);

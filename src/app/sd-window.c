@@ -18,6 +18,7 @@
  */
 #include "sd-checkin-page.h"
 #include "sd-enquiry-page.h"
+#include "sd-evacuee-text.h"
 #include "sd-exercise-mark.h"
 #include "sd-exercise-live.h"
 #include "sd-exercise-page.h"
@@ -162,6 +163,8 @@ switch_desk (SdWindow   *self,
   gtk_stack_set_visible_child_name (self->desk_stack, name);
 }
 
+static gboolean self_service_shown (SdWindow *self);
+
 static void
 show_desk_action (GtkWidget  *widget,
                   const char *action_name,
@@ -169,6 +172,11 @@ show_desk_action (GtkWidget  *widget,
 {
   SdWindow *self = SD_WINDOW (widget);
   const char *name = g_variant_get_string (parameter, NULL);
+
+  /* Facing evacuees, no key changes the desk behind the screen: the way
+   * back is a staff sign-in. */
+  if (self_service_shown (self))
+    return;
 
   if (!desk_allowed (self, name))
     {
@@ -203,6 +211,9 @@ show_desk_number_action (GtkWidget  *widget,
   SdWindow *self = SD_WINDOW (widget);
   int n = g_variant_get_int32 (parameter), seen = 0;
 
+  /* Facing evacuees, as show_desk_action. */
+  if (self_service_shown (self))
+    return;
   for (SdDesk desk = 0; desk < SD_N_DESKS; desk++)
     if (desk_allowed (self, sd_desk_to_string (desk)) && ++seen == n)
       {
@@ -257,6 +268,13 @@ static void
 prereg_scanned_cb (SdWindow *self,
                    SdPrereg *prereg)
 {
+  /* Facing evacuees, a pre-registration is a person's to sort out: the
+   * intake form behind the screen is not filled. */
+  if (self_service_shown (self))
+    {
+      sd_self_service_page_show_answer (self->self_service, "refused", NULL, EN_("Please see the desk."));
+      return;
+    }
   if (!desk_allowed (self, "intake"))
     {
       show_toast (self, _("A pre-registration code: ask a volunteer at the intake desk to register this household."));
@@ -296,6 +314,7 @@ scanned_cb (SdWindow   *self,
 /* ---- self-service check-in ---- */
 
 static void update_header (SdWindow *self);
+static void close_transients (SdWindow *self);
 
 static void
 answered_cb (SdWindow   *self,
@@ -323,6 +342,11 @@ self_service_action (GtkWidget  *widget,
       show_toast (self, _("Choose this desk’s shelter first (top left), then start self-service."));
       return;
     }
+  /* Nothing of the last person over it: a record or card window, the
+   * check-in page's person, the offer to undo their event. */
+  close_transients (self);
+  sd_checkin_page_reset (self->checkin_page);
+  sd_checkin_page_withdraw_undo (self->checkin_page);
   switch_desk (self, "checkin");
   sd_self_service_page_reset (self->self_service);
   show_main (self, "self-service");
@@ -359,7 +383,7 @@ focus_desk (SdWindow *self)
 {
   const char *desk = gtk_stack_get_visible_child_name (self->desk_stack);
 
-  if (self->staff == NULL || desk == NULL)
+  if (self->staff == NULL || desk == NULL || self_service_shown (self))
     return;
   if (g_str_equal (desk, "intake"))
     sd_intake_page_focus (self->intake_page);
@@ -398,7 +422,7 @@ toggle_desks_action (GtkWidget  *widget,
 {
   SdWindow *self = SD_WINDOW (widget);
 
-  if (self->staff != NULL && adw_flap_get_folded (self->flap))
+  if (self->staff != NULL && !self_service_shown (self) && adw_flap_get_folded (self->flap))
     adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 

@@ -724,4 +724,22 @@ MUTATIONS = [
         "suites": ["qr"],
         "caught_by": ["qr-desk"],
     },
+    {
+        "name": "self-service-idle-signs-out",
+        "file": "src/app/sd-window.c",
+        "find": "                                g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), \"signin\") != 0) &&\n                               !self_service_shown (self);",
+        "replace": "                                g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), \"signin\") != 0);",
+        "breaks": "a kiosk left facing evacuees signs itself out when nobody has scanned for a while: cards are no longer heard (issue 21)",
+        "suites": ["qr"],
+        "caught_by": ["qr-desk"],
+    },
+    {
+        "name": "self-service-desk-keys",
+        "file": "src/app/sd-window.c",
+        "find": "  /* Facing evacuees, as show_desk_action. */\n  if (self_service_shown (self))\n    return;",
+        "replace": "",
+        "breaks": "a desk key pressed at the self-service kiosk changes the desk behind it: the cards evacuees scan are no longer recorded (issue 21)",
+        "suites": ["qr"],
+        "caught_by": ["qr-desk"],
+    },
 ]

@@ -64,8 +64,11 @@ test_resolve (void)
     { "zh_CN", "zh-Hans" }, { "zh-Hans", "zh-Hans" }, { "pt", "pt-BR" }, { "pt-BR", "pt-BR" },
     { "pt_br", "pt-BR" }, { "fil", "tl" }, { "tl", "tl" }, { "ne-NP", "ne" }, { "id", "id" },
     { "ko", "ko" }, { "en-GB", "en" }, { "ja-x-easy", "ja-x-easy" }, { " vi ", "vi" },
+    /* A region not listed: the language alone. */
+    { "en-AU", "en" }, { "en-PH", "en" }, { "pt-AO", "pt-BR" }, { "ko-KP", "ko" }, { "ne-IN", "ne" },
     /* Not offered: Traditional Chinese is not Simplified. */
-    { "zh-TW", NULL }, { "zh-Hant", NULL }, { "xx", NULL }, { "my", NULL }, { "th", NULL },
+    { "zh-TW", NULL }, { "zh-Hant", NULL }, { "zh-HK", NULL }, { "xx", NULL }, { "my", NULL }, { "th", NULL },
+    { "th-TH", NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

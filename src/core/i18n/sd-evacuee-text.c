@@ -95,14 +95,23 @@ sd_evacuee_language_resolve (const char *tag)
     return &offered[0];
   if ((found = find (tag)) >= 0)
     return &offered[found];
-  lower = g_ascii_strdown (g_strstrip (g_strdup (tag)), -1);
+  lower = g_strstrip (g_ascii_strdown (tag, -1));
   g_strdelimit (lower, "_", '-');
-  for (guint i = 0; i < G_N_ELEMENTS (offered); i++)
+  for (int pass = 0; pass < 2; pass++)
     {
-      g_auto(GStrv) aliases = g_strsplit (rules[i].aliases, ";", -1);
+      for (guint i = 0; i < G_N_ELEMENTS (offered); i++)
+        {
+          g_auto(GStrv) aliases = g_strsplit (rules[i].aliases, ";", -1);
 
-      if (g_ascii_strcasecmp (offered[i].code, lower) == 0 || g_strv_contains ((const char *const *) aliases, lower))
-        return &offered[i];
+          if (g_ascii_strcasecmp (offered[i].code, lower) == 0 ||
+              g_strv_contains ((const char *const *) aliases, lower))
+            return &offered[i];
+        }
+      /* Then the language without its region ("en-AU", "pt-AO"), but
+       * not Chinese: its script decides, and only Simplified is offered. */
+      if (strchr (lower, '-') == NULL || g_str_has_prefix (lower, "zh-"))
+        break;
+      *strchr (lower, '-') = '\0';
     }
   return NULL;
 }
@@ -118,8 +127,9 @@ sd_evacuee_language_of_desk (void)
       g_autofree char *tag = g_strndup (names[i], strcspn (names[i], ".@"));
       const SdEvacueeLanguage *found;
 
+      /* No language: gettext shows the messages themselves, English. */
       if (g_str_equal (tag, "C") || g_str_equal (tag, "POSIX"))
-        break;
+        return &offered[find ("en")];
       if ((found = sd_evacuee_language_resolve (tag)) != NULL)
         return found;
     }

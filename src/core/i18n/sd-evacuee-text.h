@@ -36,12 +36,15 @@ typedef struct {
 const SdEvacueeLanguage *sd_evacuee_languages          (guint       *n_languages);
 
 /* TAG (a record's language, BCP 47, any case) as one of the languages
- * offered: "pt" and "pt-PT" are Português (Brasil), "ja-JP" Japanese, NULL
- * or "" Japanese (a record without a language); NULL when none fits. */
+ * offered: "pt" and "pt-PT" are Português (Brasil), "ja-JP" Japanese,
+ * "en-AU" English (a region is dropped, but a Chinese tag's script is
+ * kept: "zh-TW" is none), NULL or "" Japanese (a record without a
+ * language); NULL when none fits. */
 const SdEvacueeLanguage *sd_evacuee_language_resolve   (const char  *tag);
 
 /* The language the desk speaks to its staff (gettext's, from LANGUAGE or
- * the locale), as one of those offered; Japanese when none fits. */
+ * the locale), as one of those offered; English under the C locale
+ * (untranslated), Japanese when none fits. */
 const SdEvacueeLanguage *sd_evacuee_language_of_desk   (void);
 
 /* MSGID in LANGUAGE (a code of sd_evacuee_languages ()); MSGID itself in
