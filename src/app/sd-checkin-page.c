@@ -701,8 +701,7 @@ show_evacuee_answer (SdCheckinPage *self,
     }
   text = sd_evacuee_text (tag, answer);
   attrs = pango_attr_list_new ();
-  pango_attr_list_insert (attrs, pango_attr_language_new (pango_language_from_string (theirs != NULL
-                                                                                        ? theirs->font_lang : "ja")));
+  pango_attr_list_insert (attrs, pango_attr_language_new (pango_language_from_string (sd_evacuee_font_language (tag))));
   gtk_label_set_attributes (self->scan_evacuee, attrs);
   gtk_label_set_text (self->scan_evacuee, text);
   gtk_widget_set_visible (GTK_WIDGET (self->scan_evacuee), TRUE);

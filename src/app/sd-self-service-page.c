@@ -46,16 +46,14 @@ struct _SdSelfServicePage
 
 G_DEFINE_FINAL_TYPE (SdSelfServicePage, sd_self_service_page, GTK_TYPE_WIDGET)
 
-/* LABEL drawn with LANGUAGE's glyphs (a code of sd_evacuee_languages ()). */
+/* LABEL drawn with the glyphs of TAG's language. */
 static void
 set_glyphs (GtkLabel   *label,
-            const char *language)
+            const char *tag)
 {
-  const SdEvacueeLanguage *found = sd_evacuee_language_resolve (language);
   g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
 
-  pango_attr_list_insert (attrs, pango_attr_language_new (pango_language_from_string (found ? found->font_lang
-                                                                                            : "ja")));
+  pango_attr_list_insert (attrs, pango_attr_language_new (pango_language_from_string (sd_evacuee_font_language (tag))));
   gtk_label_set_attributes (label, attrs);
 }
 
@@ -145,9 +143,6 @@ sd_self_service_page_show_answer (SdSelfServicePage *self,
   gtk_image_set_from_icon_name (self->answer_icon, g_strcmp0 (css, "recorded") == 0 ? "object-select-symbolic"
                                                    : g_strcmp0 (css, "repeated") == 0 ? "dialog-information-symbolic"
                                                    : "dialog-warning-symbolic");
-  for (const char *const *c = (const char *const[]) { "recorded", "repeated", "refused", NULL }; *c; c++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->answer_label), *c);
-  gtk_widget_add_css_class (GTK_WIDGET (self->answer_label), css != NULL ? css : "refused");
   gtk_label_set_text (self->answer_label, text);
   set_glyphs (self->answer_label, tag);
   /* A language tapped is for the one card scanned after it. */

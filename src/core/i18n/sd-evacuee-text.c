@@ -116,6 +116,14 @@ sd_evacuee_language_resolve (const char *tag)
   return NULL;
 }
 
+const char *
+sd_evacuee_font_language (const char *tag)
+{
+  const SdEvacueeLanguage *found = sd_evacuee_language_resolve (tag);
+
+  return found != NULL ? found->font_lang : offered[0].font_lang;
+}
+
 const SdEvacueeLanguage *
 sd_evacuee_language_of_desk (void)
 {

@@ -42,6 +42,11 @@ const SdEvacueeLanguage *sd_evacuee_languages          (guint       *n_languages
  * language); NULL when none fits. */
 const SdEvacueeLanguage *sd_evacuee_language_resolve   (const char  *tag);
 
+/* Which glyphs text for TAG is drawn with (Pango's language, as
+ * SdEvacueeLanguage.font_lang): Japanese's for a language not offered,
+ * whose text begins in やさしい日本語 (sd_evacuee_text ()). */
+const char *sd_evacuee_font_language (const char *tag);
+
 /* The language the desk speaks to its staff (gettext's, from LANGUAGE or
  * the locale), as one of those offered; English under the C locale
  * (untranslated), Japanese when none fits. */
