@@ -11,6 +11,7 @@
  * cannot be opened is explained in a window of its own rather than on a
  * terminal nobody at a kiosk will see.
  */
+#include "sd-accessible.h"
 #include "sd-application.h"
 #include "sd-card.h"
 #include "sd-paths.h"
@@ -272,6 +273,7 @@ static void
 sd_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
+  sd_accessible_install ();
   use_shipped_fonts ();
   sd_application_load_style ();
 }

@@ -5,6 +5,8 @@
  */
 #include "sd-text-column.h"
 
+#include "sd-accessible.h"
+
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
@@ -24,6 +26,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   g_autofree char *value = text (gtk_list_item_get_item (item));
 
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), value != NULL ? value : "");
+  sd_accessible_name_row (gtk_list_item_get_child (item));
 }
 
 static void
@@ -38,6 +41,7 @@ bind_property_cb (GtkSignalListItemFactory *factory,
   /* A reference of our own: unbind_property_cb () may come after the
    * binding went with its source. */
   g_object_set_data_full (G_OBJECT (label), "binding", g_object_ref (binding), g_object_unref);
+  sd_accessible_name_row (label);
 }
 
 static void
