@@ -17,6 +17,7 @@
  * so that the compositor offers no way round the window: see the README.)
  */
 #include "sd-checkin-page.h"
+#include "sd-display.h"
 #include "sd-enquiry-page.h"
 #include "sd-evacuee-text.h"
 #include "sd-exercise-mark.h"
@@ -992,6 +993,8 @@ sd_window_constructed (GObject *object)
     self->settings = SD_IS_APPLICATION (app) ? g_object_ref (sd_application_get_settings (SD_APPLICATION (app)))
                                              : sd_settings_open ();
   }
+  sd_display_follow (self->settings);
+  sd_display_add_actions (G_ACTION_MAP (self), self->settings);
   self->scan_catcher = sd_scan_catcher_new (GTK_WIDGET (self));
   g_signal_connect_swapped (self->scan_catcher, "scanned", G_CALLBACK (scanned_cb), self);
   g_signal_connect_swapped (self->checkin_page, "prereg-scanned", G_CALLBACK (prereg_scanned_cb), self);

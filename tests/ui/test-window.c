@@ -12,9 +12,11 @@
 #include "sd-application.h"
 #include "sd-checkin-page.h"
 #include "sd-card-dialog.h"
+#include "sd-display.h"
 #include "sd-duplicate-dialog.h"
 #include "sd-intake-page.h"
 #include "sd-qr-dialog.h"
+#include "sd-settings.h"
 #include "sd-ui-test.h"
 #include "sd-unlock-dialog.h"
 #include "sd-window.h"
@@ -22,6 +24,7 @@
 #include "sd-store-private.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 
 static char *db_path;
 
@@ -969,6 +972,165 @@ test_damaged_file_stops_the_desk (void)
   g_assert_cmpmem (after, after_len, before, before_len);
 }
 
+/* WCAG's relative luminance of an sRGB byte. */
+static double
+channel_luminance (guint8 byte)
+{
+  double c = byte / 255.0;
+
+  return c <= 0.04045 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+}
+
+/* The contrast (WCAG, 1 to 21) between the text of WIDGET and what is
+ * behind it, as drawn: the darkest pixel in its bounds against the most
+ * common one (the background; the text on the desk is dark on light). */
+static double
+drawn_contrast (GtkWidget *widget)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_native (widget));
+  g_autoptr(GdkTexture) texture = sd_ui_render (widget);
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guint8 *pixels = g_malloc (stride * height);
+  graphene_rect_t bounds;
+  double darkest = 1.0;
+  guint histogram[256] = { 0 };
+  guint background = 0;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = MAX (0, (int) bounds.origin.y); y < MIN (height, (int) (bounds.origin.y + bounds.size.height)); y++)
+    for (int x = MAX (0, (int) bounds.origin.x); x < MIN (width, (int) (bounds.origin.x + bounds.size.width)); x++)
+      {
+        const guint8 *p = pixels + y * stride + x * 4;   /* B, G, R, A (cairo's ARGB32) */
+        double l = 0.2126 * channel_luminance (p[2]) + 0.7152 * channel_luminance (p[1]) +
+                   0.0722 * channel_luminance (p[0]);
+
+        darkest = MIN (darkest, l);
+        histogram[(int) (l * 255.0)]++;
+      }
+  for (int i = 1; i < 256; i++)
+    if (histogram[i] > histogram[background])
+      background = i;
+  return (background / 255.0 + 0.05) / (darkest + 0.05);
+}
+
+static gboolean
+is_dim_label (GtkWidget    *widget,
+              gconstpointer data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "dim-label") &&
+         gtk_widget_get_mapped (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0';
+}
+
+static gboolean
+dim_label_shown (gpointer window)
+{
+  return sd_ui_find (window, is_dim_label, NULL) != NULL;
+}
+
+static gboolean
+is_heading (GtkWidget    *widget,
+            gconstpointer data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title-2") && gtk_widget_get_mapped (widget);
+}
+
+static int
+natural_height (GtkWidget *widget)
+{
+  int natural = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, NULL, &natural, NULL, NULL);
+  return natural;
+}
+
+/* Issue 21: the Display menu's large text and high contrast.  Large text
+ * makes every text 1.25 times as tall, and every desk still fits a
+ * 1366×768 kiosk with every control inside or in a scrolled area's reach;
+ * faded text (a dim label) reaches 4.5:1 as drawn, and high contrast
+ * takes it to 7:1 or more.  Both are the kiosk's settings,
+ * and off again leaves the desk as it was. */
+static void
+test_display_large_text_and_high_contrast (void)
+{
+  g_autoptr(GSettings) settings = sd_settings_open ();
+  g_autoptr(GPtrArray) outside = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SdStore) store = open_demo ();
+  SdWindow *window = sd_window_new (NULL, store, FALSE);
+  GtkWidget *dim, *heading;
+  int normal_dpi = 0, large_dpi = 0, normal_height, large_height;
+  double normal_contrast, high_contrast;
+
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+  sd_ui_wait_for (window_mapped, window);
+  sd_ui_run_for (300);
+  g_assert_false (sd_display_is_large_text ());
+  g_assert_false (sd_display_is_high_contrast ());
+
+  /* Large text: the sign-in page's heading, a line 1.25 times as tall. */
+  heading = sd_ui_find (GTK_WIDGET (window), is_heading, NULL);
+  g_assert_nonnull (heading);
+  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &normal_dpi, NULL);
+  normal_height = natural_height (heading);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.large-text", NULL));
+  sd_ui_run_for (300);
+  g_assert_true (g_settings_get_boolean (settings, "large-text"));
+  g_assert_true (sd_display_is_large_text ());
+  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &large_dpi, NULL);
+  large_height = natural_height (heading);
+  g_test_message ("text: %d dpi/1024 → %d, a heading's line %d px → %d", normal_dpi, large_dpi, normal_height,
+                  large_height);
+  g_assert_cmpint (large_dpi, ==, (int) ((normal_dpi > 0 ? normal_dpi : 96 * 1024) * SD_DISPLAY_LARGE_TEXT_SCALE));
+  g_assert_cmpfloat (large_height, >=, normal_height * 1.15);
+  check_fits (window, 1366, 768, "large-text-signin", outside);
+
+  /* High contrast: faded text (the support list's "updated at"), as drawn. */
+  sign_in (sd_window_get_signin_page (window), "1001", "123456");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", "support"));
+  sd_ui_wait_for (dim_label_shown, window);
+  sd_ui_run_for (500);
+  dim = sd_ui_find (GTK_WIDGET (window), is_dim_label, NULL);
+  normal_contrast = drawn_contrast (dim);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.high-contrast", NULL));
+  sd_ui_run_for (300);
+  g_assert_true (g_settings_get_boolean (settings, "high-contrast"));
+  g_assert_true (sd_display_is_high_contrast ());
+  high_contrast = drawn_contrast (dim);
+  g_test_message ("faded text “%s”: %.1f:1, in high contrast %.1f:1", gtk_label_get_text (GTK_LABEL (dim)),
+                  normal_contrast, high_contrast);
+  g_assert_cmpfloat (normal_contrast, >=, 4.5);
+  g_assert_cmpfloat (normal_contrast, <, 7.0);
+  g_assert_cmpfloat (high_contrast, >=, 7.0);
+
+  for (SdDesk desk = 0; desk <= SD_N_DESKS; desk++)
+    {
+      const char *name = desk < SD_N_DESKS ? sd_desk_to_string (desk) : "home";
+      g_autofree char *shot = g_strdup_printf ("large-text-high-contrast-%s", name);
+
+      if (desk < SD_N_DESKS && !desk_offered (window, SD_ROLE_LEAD, desk))
+        continue;
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-desk", "s", name));
+      sd_ui_run_for (800);
+      check_fits (window, 1366, 768, shot, outside);
+    }
+  for (guint i = 0; i < outside->len; i++)
+    g_test_message ("%s", (char *) g_ptr_array_index (outside, i));
+  g_assert_cmpuint (outside->len, ==, 0);
+
+  /* Both off: the desk as it was. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.large-text", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.high-contrast", NULL));
+  sd_ui_run_for (300);
+  g_assert_false (sd_display_is_large_text ());
+  g_assert_false (sd_display_is_high_contrast ());
+  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &large_dpi, NULL);
+  g_assert_cmpint (large_dpi, ==, normal_dpi);
+  close_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -997,6 +1159,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/desks/no-mnemonic-twice", test_no_mnemonic_twice);
   g_test_add_func ("/ui/desks/focus-where-typing-goes", test_focus_where_typing_goes);
   g_test_add_func ("/ui/desks/fit-small-screens", test_desks_fit_small_screens);
+  g_test_add_func ("/ui/display/large-text-and-high-contrast", test_display_large_text_and_high_contrast);
   g_test_add_func ("/ui/sign-in/lockout-counts-down", test_lockout_counts_down);
   g_test_add_func ("/ui/kiosk/idle-and-unlock", test_kiosk_idle_returns_to_start);
   g_test_add_func ("/ui/demo-sign-in-only-on-demo", test_demo_sign_in_only_on_demo);
