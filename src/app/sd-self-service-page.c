@@ -17,6 +17,8 @@
  */
 #include "sd-self-service-page.h"
 
+#include "sd-chime.h"
+
 #include "sd-evacuee-text.h"
 
 #include <glib/gi18n.h>
@@ -38,6 +40,8 @@ struct _SdSelfServicePage
   GtkLabel   *name_label;
   GtkFlowBox *language_box;
 
+  GSettings  *settings;  /* "self-service-sound", "sound-device" */
+  GCancellable *sounding;
   char       *language;  /* tapped, for the next card scanned */
   guint       answer_seconds;
   guint       answer_timeout;
@@ -125,6 +129,47 @@ language_expired_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+played_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  static gboolean told;
+  g_autoptr(GError) error = NULL;
+
+  /* Said once: a kiosk without a speaker still checks people in. */
+  if (!sd_chime_play_finish (result, &error) && !told &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      told = TRUE;
+      g_message ("Self-service sound cues are not heard: %s", error->message);
+    }
+}
+
+/* The cue for an answer CSS: rising for a card recorded (or already
+ * recorded), falling for anything a person must see the desk about. */
+static void
+sound_answer (SdSelfServicePage *self,
+              const char        *css)
+{
+  g_autofree char *device = NULL;
+
+  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "self-service-sound"))
+    return;
+  device = g_settings_get_string (self->settings, "sound-device");
+  sd_chime_play_async (g_strcmp0 (css, "refused") == 0 ? SD_CHIME_SEE_DESK : SD_CHIME_DONE, device,
+                       self->sounding, played_cb, NULL);
+}
+
+/* SETTINGS (the kiosk's) say whether, and where, the cues sound. */
+void
+sd_self_service_page_set_settings (SdSelfServicePage *self,
+                                   GSettings         *settings)
+{
+  g_return_if_fail (SD_IS_SELF_SERVICE_PAGE (self));
+  g_set_object (&self->settings, settings);
+}
+
 void
 sd_self_service_page_show_answer (SdSelfServicePage *self,
                                   const char        *css,
@@ -154,6 +199,7 @@ sd_self_service_page_show_answer (SdSelfServicePage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->language_box), FALSE);
   g_clear_handle_id (&self->answer_timeout, g_source_remove);
   self->answer_timeout = g_timeout_add_seconds (self->answer_seconds, answer_expired_cb, self);
+  sound_answer (self, css);
 }
 
 void
@@ -214,6 +260,8 @@ sd_self_service_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->answer_timeout, g_source_remove);
   g_clear_handle_id (&self->language_timeout, g_source_remove);
+  g_cancellable_cancel (self->sounding);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SELF_SERVICE_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -226,6 +274,7 @@ sd_self_service_page_finalize (GObject *object)
   SdSelfServicePage *self = SD_SELF_SERVICE_PAGE (object);
 
   g_free (self->language);
+  g_clear_object (&self->sounding);
   G_OBJECT_CLASS (sd_self_service_page_parent_class)->finalize (object);
 }
 
@@ -258,6 +307,7 @@ sd_self_service_page_init (SdSelfServicePage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->answer_seconds = ANSWER_SECONDS;
+  self->sounding = g_cancellable_new ();
   /* A button per language, each in its own script: no flags. */
   for (guint i = 0; i < n; i++)
     {

@@ -31,6 +31,11 @@ void        sd_self_service_page_show_answer         (SdSelfServicePage *self,
 void        sd_self_service_page_choose_language     (SdSelfServicePage *self,
                                                       const char        *language);
 
+/* The kiosk's settings: whether the answer's sound cue plays
+ * ("self-service-sound") and on which output ("sound-device"). */
+void        sd_self_service_page_set_settings        (SdSelfServicePage *self,
+                                                      GSettings         *settings);
+
 /* How long an answer stays (6 s; tests shorten it). */
 void        sd_self_service_page_set_answer_seconds  (SdSelfServicePage *self,
                                                       guint              seconds);

@@ -1000,6 +1000,7 @@ sd_window_constructed (GObject *object)
   g_signal_connect_swapped (self->checkin_page, "prereg-scanned", G_CALLBACK (prereg_scanned_cb), self);
   g_signal_connect_swapped (self->checkin_page, "answered", G_CALLBACK (answered_cb), self);
   self->self_service = sd_self_service_page_new ();
+  sd_self_service_page_set_settings (self->self_service, self->settings);
   gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->self_service), "self-service");
   g_signal_connect_swapped (self->settings, "changed::serial-scanner", G_CALLBACK (settings_changed_cb), self);
   g_signal_connect_swapped (self->settings, "changed::scan-key-gap", G_CALLBACK (settings_changed_cb), self);

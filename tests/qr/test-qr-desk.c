@@ -16,6 +16,7 @@
 #include "sd-checkin-page.h"
 #include "sd-intake-page.h"
 #include "sd-qr-dialog.h"
+#include "sd-chime.h"
 #include "sd-self-service-page.h"
 #include "sd-ui-test.h"
 #include "sd-window.h"
@@ -394,6 +395,34 @@ test_answer_in_their_language (void)
   desk_close (&d);
 }
 
+/* What the kiosk's speaker played: ALSA's "default" here is its file
+ * plugin writing the samples to SOUND_PATH (main () sets it up), so the
+ * cue goes through the same ALSA calls as on a kiosk. */
+static char *sound_path;
+
+static gboolean
+sound_written (gpointer size)
+{
+  GStatBuf st;
+
+  return g_stat (sound_path, &st) == 0 && (gsize) st.st_size >= GPOINTER_TO_SIZE (size);
+}
+
+/* The cue CHIME was played, sample for sample; then forgotten. */
+static void
+assert_heard (SdChime chime)
+{
+  g_autoptr(GBytes) expected = sd_chime_samples (chime);
+  g_autofree char *played = NULL;
+  gsize length = 0;
+
+  sd_ui_wait_for (sound_written, GSIZE_TO_POINTER (g_bytes_get_size (expected)));
+  sd_ui_run_for (100);
+  g_assert_true (g_file_get_contents (sound_path, &played, &length, NULL));
+  g_assert_cmpmem (played, length, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+  g_assert_cmpint (g_unlink (sound_path), ==, 0);
+}
+
 static gboolean
 self_service_idle (gpointer page)
 {
@@ -459,6 +488,8 @@ test_self_service (void)
   said = sd_self_service_page_dup_text (page);
   g_assert_cmpstr (said, ==, "Đã tiếp nhận. Chào mừng bạn.\nグエン ラン");
   g_assert_cmpstr (field_text (&d), ==, "");
+  /* Heard too: two notes rising. */
+  assert_heard (SD_CHIME_DONE);
   sd_ui_screenshot (GTK_WIDGET (d.window), "self-service-vi");
   sd_ui_collect_outside (GTK_WIDGET (d.window), GTK_WIDGET (d.window), 1024, 600, outside);
 
@@ -515,6 +546,7 @@ test_self_service (void)
   said = sd_self_service_page_dup_text (page);
   g_assert_cmpstr (said, ==, "접수되었습니다. 환영합니다.\n自助 太郎");
   sd_ui_screenshot (GTK_WIDGET (d.window), "self-service-ko");
+  assert_heard (SD_CHIME_DONE);
 
   /* A forged card is nobody's: "see the desk", no name, nothing recorded. */
   {
@@ -527,6 +559,8 @@ test_self_service (void)
     g_clear_pointer (&said, g_free);
     said = sd_self_service_page_dup_text (page);
     g_assert_cmpstr (said, ==, "うけつけの 人（ひと）に 話（はな）して ください。\nPlease see the desk.\n");
+    /* Heard: two notes falling, lower. */
+    assert_heard (SD_CHIME_SEE_DESK);
     sd_ui_screenshot (GTK_WIDGET (d.window), "self-service-refused");
     sd_ui_collect_outside (GTK_WIDGET (d.window), GTK_WIDGET (d.window), 1024, 600, outside);
   }
@@ -792,6 +826,16 @@ main (int argc, char *argv[])
 
   dir = g_dir_make_tmp ("sd-qr-desk-XXXXXX", NULL);
   db_path = g_build_filename (dir, "demo.sqlite", NULL);
+  {
+    g_autofree char *conf = g_build_filename (dir, "asound.conf", NULL);
+    g_autofree char *text = NULL;
+
+    sound_path = g_build_filename (dir, "speaker.raw", NULL);
+    text = g_strdup_printf ("pcm.!default {\n  type file\n  slave.pcm { type null }\n  file \"%s\"\n"
+                            "  format \"raw\"\n}\n", sound_path);
+    g_assert_true (g_file_set_contents (conf, text, -1, NULL));
+    g_setenv ("ALSA_CONFIG_PATH", conf, TRUE);
+  }
   store = sd_store_open (db_path, SD_STORE_OPEN_CREATE, &error);
   g_assert_no_error (error);
   g_assert_true (sd_seed_load (store, g_getenv ("SD_SEEDS_DIR"), NULL, &error));
