@@ -7,8 +7,15 @@
  * page cannot show anyone else even by mistake.  When nobody is found
  * the answer is one sentence that is the same whether the person is not
  * here or is here without consent: the volunteer can read it out as it is.
+ *
+ * The person asking may not read Japanese: "Answer also in" shows the
+ * answer and where each person is a second time, in the language chosen
+ * (the evacuee catalogue, po/evacuee/), in its own glyphs, so the screen
+ * can be turned to them.
  */
 #include "sd-enquiry-page.h"
+
+#include "sd-evacuee-text.h"
 
 #include <glib/gi18n.h>
 
@@ -20,8 +27,10 @@ struct _SdEnquiryPage
   GtkSearchEntry *search_entry;
   GtkListBox     *results_box;
   GtkLabel       *answer_label;
+  GtkDropDown    *language_dropdown;
 
   /* Owned References */
+  GPtrArray      *codes;        /* the drop-down's languages; NULL first: none */
   SdStore        *store;
   GListModel     *results;
   char           *last_query;
@@ -29,8 +38,11 @@ struct _SdEnquiryPage
 
 G_DEFINE_FINAL_TYPE (SdEnquiryPage, sd_enquiry_page, GTK_TYPE_WIDGET)
 
+/* Where PERSON is, in LANGUAGE (a code of sd_evacuee_languages ()), or
+ * in the desk's language when NULL. */
 static char *
-whereabouts (SdPerson *person)
+whereabouts (SdPerson   *person,
+             const char *language)
 {
   const char *shelter = sd_person_get_shelter_name (person) ? sd_person_get_shelter_name (person) : "";
 
@@ -38,21 +50,35 @@ whereabouts (SdPerson *person)
     {
     case SD_PERSON_STATUS_IN:
     case SD_PERSON_STATUS_OUT:
-      return g_strdup_printf (_("Staying at %s"), shelter);
+      return g_strdup_printf (language != NULL ? sd_evacuee_gettext (language, EN_("Staying at %s"))
+                                               : _("Staying at %s"), shelter);
     case SD_PERSON_STATUS_LEFT:
-      return g_strdup_printf (_("Has left %s"), shelter);
+      return g_strdup_printf (language != NULL ? sd_evacuee_gettext (language, EN_("Has left %s"))
+                                               : _("Has left %s"), shelter);
     case SD_PERSON_STATUS_NONE:
     default:
-      return g_strdup_printf (_("Registered at %s, staying elsewhere"), shelter);
+      return g_strdup_printf (language != NULL ? sd_evacuee_gettext (language, EN_("Registered at %s, staying elsewhere"))
+                                               : _("Registered at %s, staying elsewhere"), shelter);
     }
+}
+
+/* TEXT, marked up, in LANGUAGE's glyphs. */
+static char *
+in_language (const char *language,
+             const char *text)
+{
+  return g_markup_printf_escaped ("<span lang=\"%s\">%s</span>", sd_evacuee_font_language (language), text);
 }
 
 static void
 run_enquiry (SdEnquiryPage *self)
 {
   const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  const char *language = sd_enquiry_page_get_language (self);
   GtkWidget *child;
   guint n;
+  const char *answer;
+  g_autofree char *answer_markup = NULL;
 
   g_free (self->last_query);
   self->last_query = g_strdup (query);
@@ -71,11 +97,15 @@ run_enquiry (SdEnquiryPage *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SdPerson) p = g_list_model_get_item (self->results, i);
-      g_autofree char *where = whereabouts (p);
+      g_autofree char *where = whereabouts (p, NULL);
+      g_autofree char *theirs = language != NULL ? whereabouts (p, language) : NULL;
+      g_autofree char *theirs_markup = theirs != NULL ? in_language (language, theirs) : NULL;
       g_autofree char *birth = sd_person_get_birth_date (p) ? sd_date_format_era (sd_person_get_birth_date (p)) : NULL;
-      g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>  %s  %s\n%s", sd_person_get_name (p),
-                                                         sd_person_get_kana (p) ? sd_person_get_kana (p) : "",
-                                                         birth ? birth : "", where);
+      g_autofree char *desk = g_markup_printf_escaped ("<b>%s</b>  %s  %s\n%s", sd_person_get_name (p),
+                                                       sd_person_get_kana (p) ? sd_person_get_kana (p) : "",
+                                                       birth ? birth : "", where);
+      g_autofree char *markup = theirs_markup != NULL ? g_strconcat (desk, "\n", theirs_markup, NULL)
+                                                      : g_strdup (desk);
       GtkWidget *label = gtk_label_new (NULL);
 
       gtk_label_set_markup (GTK_LABEL (label), markup);
@@ -86,9 +116,32 @@ run_enquiry (SdEnquiryPage *self)
       gtk_list_box_append (self->results_box, label);
     }
 
-  gtk_label_set_text (self->answer_label,
-                      n > 0 ? _("These people agreed that their safety may be told. Check the birth date with the person asking.")
-                            : _("No one who agreed to be found matches. We cannot tell you whether anyone else is here."));
+  answer = n > 0 ? EN_("These people agreed that we may tell you they are safe.")
+                 : EN_("No one who agreed to be found matches. We cannot tell you whether anyone else is here.");
+  answer_markup = g_markup_escape_text (_(answer), -1);
+  if (n > 0)
+    {
+      g_autofree char *check = g_markup_escape_text (_("Check the birth date with the person asking."), -1);
+      g_autofree char *both = g_strconcat (answer_markup, " ", check, NULL);
+
+      g_free (answer_markup);
+      answer_markup = g_steal_pointer (&both);
+    }
+  if (language != NULL)
+    {
+      g_autofree char *theirs = in_language (language, sd_evacuee_gettext (language, answer));
+      g_autofree char *both = g_strconcat (answer_markup, "\n", theirs, NULL);
+
+      g_free (answer_markup);
+      answer_markup = g_steal_pointer (&both);
+    }
+  gtk_label_set_markup (self->answer_label, answer_markup);
+}
+
+static void
+language_changed_cb (SdEnquiryPage *self)
+{
+  run_enquiry (self);
 }
 
 static void
@@ -109,6 +162,7 @@ sd_enquiry_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_object (&self->results);
+  g_clear_pointer (&self->codes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sd_enquiry_page_parent_class)->dispose (object);
 }
@@ -135,14 +189,69 @@ sd_enquiry_page_class_init (SdEnquiryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdEnquiryPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SdEnquiryPage, results_box);
   gtk_widget_class_bind_template_child (widget_class, SdEnquiryPage, answer_label);
+  gtk_widget_class_bind_template_child (widget_class, SdEnquiryPage, language_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+/* "Answer also in": none, then every language offered but the desk's, each
+ * in its own script. */
+static void
+fill_languages (SdEnquiryPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  const SdEvacueeLanguage *desk = sd_evacuee_language_of_desk ();
+  guint n;
+  const SdEvacueeLanguage *languages = sd_evacuee_languages (&n);
+
+  self->codes = g_ptr_array_new ();
+  gtk_string_list_append (names, _("No other language"));
+  g_ptr_array_add (self->codes, NULL);
+  for (guint i = 0; i < n; i++)
+    if (desk == NULL || g_strcmp0 (languages[i].code, desk->code) != 0)
+      {
+        gtk_string_list_append (names, languages[i].own_name);
+        g_ptr_array_add (self->codes, (gpointer) languages[i].code);
+      }
+  gtk_drop_down_set_model (self->language_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->language_dropdown, 0);
 }
 
 static void
 sd_enquiry_page_init (SdEnquiryPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  fill_languages (self);
+  g_signal_connect_swapped (self->language_dropdown, "notify::selected", G_CALLBACK (language_changed_cb), self);
+}
+
+/* The language the answer is also shown in (a code of
+ * sd_evacuee_languages ()), or NULL for none. */
+const char *
+sd_enquiry_page_get_language (SdEnquiryPage *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (SD_IS_ENQUIRY_PAGE (self), NULL);
+  selected = gtk_drop_down_get_selected (self->language_dropdown);
+  return self->codes != NULL && selected < self->codes->len ? g_ptr_array_index (self->codes, selected) : NULL;
+}
+
+/* Shows the answer also in LANGUAGE (NULL: only the desk's); FALSE when
+ * it is not one offered. */
+gboolean
+sd_enquiry_page_set_language (SdEnquiryPage *self,
+                              const char    *language)
+{
+  g_return_val_if_fail (SD_IS_ENQUIRY_PAGE (self), FALSE);
+
+  for (guint i = 0; i < self->codes->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->codes, i), language) == 0)
+      {
+        gtk_drop_down_set_selected (self->language_dropdown, i);
+        return TRUE;
+      }
+  return FALSE;
 }
 
 void
@@ -177,10 +286,12 @@ sd_enquiry_page_get_answer (SdEnquiryPage *self)
   return gtk_label_get_text (self->answer_label);
 }
 
+/* Forgets the enquiry, and the language of the person who asked. */
 void
 sd_enquiry_page_reset (SdEnquiryPage *self)
 {
   g_return_if_fail (SD_IS_ENQUIRY_PAGE (self));
+  gtk_drop_down_set_selected (self->language_dropdown, 0);
   sd_enquiry_page_set_query (self, NULL);
 }
 

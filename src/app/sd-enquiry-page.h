@@ -24,4 +24,8 @@ void        sd_enquiry_page_reset       (SdEnquiryPage *self);
 
 void           sd_enquiry_page_focus (SdEnquiryPage *self);
 
+const char *sd_enquiry_page_get_language (SdEnquiryPage *self);
+gboolean    sd_enquiry_page_set_language (SdEnquiryPage *self,
+                                          const char    *language);
+
 G_END_DECLS

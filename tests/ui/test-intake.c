@@ -12,8 +12,6 @@
 #include "sd-application.h"
 #include "sd-checkin-page.h"
 #include "sd-duplicate-dialog.h"
-
-#include <string.h>
 #include "sd-enquiry-page.h"
 #include "sd-intake-page.h"
 #include "sd-store-private.h"
@@ -22,6 +20,14 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
+
+static gboolean
+label_has (GtkWidget    *widget,
+           gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
 
 static char *db_path;
 
@@ -403,10 +409,32 @@ test_register_duplicate_find_checkin (void)
     sd_enquiry_page_set_query (enquiry, "だれでもない ひと");
     g_assert_cmpstr (sd_enquiry_page_get_answer (enquiry), ==, nobody);
     sd_ui_screenshot (GTK_WIDGET (window), "enquiry-not-disclosed");
+
+    /* Issue 21: the person asking reads Vietnamese.  The answer, and where
+     * 一郎 is, again in Vietnamese; and "not found" is still one and the
+     * same sentence, in both languages, whether or not someone is here. */
+    g_assert_true (sd_enquiry_page_set_language (enquiry, "vi"));
+    g_assert_false (sd_enquiry_page_set_language (enquiry, "xx"));
+    sd_enquiry_page_set_query (enquiry, "やまだ いちろう");
+    g_assert_cmpuint (g_list_model_get_n_items (sd_enquiry_page_get_results (enquiry)), ==, 1);
+    g_assert_nonnull (strstr (sd_enquiry_page_get_answer (enquiry),
+                              "\nNhững người này đã đồng ý cho chúng tôi báo với bạn rằng họ an toàn."));
+    g_assert_nonnull (sd_ui_find (GTK_WIDGET (enquiry), label_has, "\nĐang ở tại "));
+    sd_ui_screenshot (GTK_WIDGET (window), "enquiry-found-vi");
+    sd_enquiry_page_set_query (enquiry, "やまだ さちこ");
+    g_clear_pointer (&nobody, g_free);
+    nobody = g_strdup (sd_enquiry_page_get_answer (enquiry));
+    g_assert_true (g_str_has_prefix (nobody, "開示に同意した方の中に該当者はいません。"));
+    g_assert_nonnull (strstr (nobody, "\nKhông có ai khớp trong số những người đã đồng ý cho tìm kiếm."));
+    sd_enquiry_page_set_query (enquiry, "だれでもない ひと");
+    g_assert_cmpstr (sd_enquiry_page_get_answer (enquiry), ==, nobody);
+    sd_ui_screenshot (GTK_WIDGET (window), "enquiry-not-disclosed-vi");
   }
 
-  /* Signing out leaves nothing of this person on screen. */
+  /* Signing out leaves nothing of this person on screen, nor the
+   * language of the one who asked. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
+  g_assert_null (sd_enquiry_page_get_language (SD_ENQUIRY_PAGE (sd_window_get_desk_page (window, "enquiry"))));
   g_assert_null (sd_checkin_page_get_person (checkin));
   g_assert_cmpuint (g_list_model_get_n_items (sd_checkin_page_get_results (checkin)), ==, 0);
 
