@@ -9,6 +9,7 @@
  * as `shelterdesk-cli qr sheet` (sd-qr-sheet.h).
  */
 #include "sd-qr-dialog.h"
+#include "sd-evacuee-text.h"
 #include "sd-save-folder.h"
 
 #include <glib/gi18n.h>
@@ -23,6 +24,7 @@ struct _SdQrDialog
   GtkLabel        *kana_label;
   GtkLabel        *shelter_label;
   GtkLabel        *count_label;
+  GtkLabel        *evacuee_label;   /* to the holder, in their language */
   GtkLabel        *message_label;
   GtkWidget       *demo_button;
   GtkWidget       *print_button;
@@ -55,6 +57,36 @@ draw_code (GtkDrawingArea *area,
   sd_qr_matrix_draw (self->matrix, cr, (width - side) / 2, (height - side) / 2, side);
 }
 
+/* What the holder of CARD reads, in their language and its glyphs, when
+ * that is not the desk's: how to use the card (the desk's own line above
+ * says it to the volunteer).  Hidden for a holder who reads the desk's. */
+static void
+show_evacuee_text (SdQrDialog          *self,
+                   const SdQrSheetCard *card)
+{
+  const SdEvacueeLanguage *theirs = sd_evacuee_language_resolve (card->language);
+  const SdEvacueeLanguage *desk = sd_evacuee_language_of_desk ();
+  g_autofree char *show = NULL;
+  g_autofree char *photo = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+
+  if (theirs != NULL && desk != NULL && g_str_equal (theirs->code, desk->code))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->evacuee_label), FALSE);
+      gtk_label_set_text (self->evacuee_label, "");
+      return;
+    }
+  show = sd_evacuee_text (card->language, EN_("Show this card at the shelter desk."));
+  photo = sd_evacuee_text (card->language, EN_("You may also keep a photo of the code on your phone."));
+  text = g_strconcat (show, "\n", photo, NULL);
+  pango_attr_list_insert (attrs, pango_attr_language_new (
+                                   pango_language_from_string (sd_evacuee_font_language (card->language))));
+  gtk_label_set_text (self->evacuee_label, text);
+  gtk_label_set_attributes (self->evacuee_label, attrs);
+  gtk_widget_set_visible (GTK_WIDGET (self->evacuee_label), TRUE);
+}
+
 static void
 show_card (SdQrDialog *self)
 {
@@ -69,6 +101,7 @@ show_card (SdQrDialog *self)
   gtk_label_set_text (self->name_label, card->name);
   gtk_label_set_text (self->kana_label, card->kana ? card->kana : "");
   gtk_label_set_text (self->shelter_label, card->shelter ? card->shelter : "");
+  show_evacuee_text (self, card);
   count = g_strdup_printf (_("Card %u of %u"), self->current + 1, self->cards->len);
   gtk_label_set_text (self->count_label, count);
   gtk_widget_queue_draw (GTK_WIDGET (self->code_area));
@@ -240,6 +273,7 @@ sd_qr_dialog_class_init (SdQrDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, kana_label);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, shelter_label);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SdQrDialog, evacuee_label);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, message_label);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, demo_button);
   gtk_widget_class_bind_template_child (widget_class, SdQrDialog, print_button);
@@ -299,4 +333,24 @@ sd_qr_dialog_get_text (SdQrDialog *self)
 {
   g_return_val_if_fail (SD_IS_QR_DIALOG (self), NULL);
   return self->cards->len ? g_array_index (self->cards, SdQrSheetCard, self->current).text : NULL;
+}
+
+/* What the card's holder reads in their own language ("" when they read
+ * the desk's). */
+const char *
+sd_qr_dialog_get_evacuee_text (SdQrDialog *self)
+{
+  g_return_val_if_fail (SD_IS_QR_DIALOG (self), NULL);
+  return gtk_label_get_text (self->evacuee_label);
+}
+
+/* Shows card N (from 0). */
+void
+sd_qr_dialog_show_card (SdQrDialog *self,
+                        guint       n)
+{
+  g_return_if_fail (SD_IS_QR_DIALOG (self));
+  if (n < self->cards->len)
+    self->current = n;
+  show_card (self);
 }

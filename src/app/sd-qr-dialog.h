@@ -29,4 +29,8 @@ gboolean     sd_qr_dialog_export_print (SdQrDialog         *self,
                                         const char         *path,
                                         GError            **error);
 
+const char *sd_qr_dialog_get_evacuee_text (SdQrDialog *self);
+void        sd_qr_dialog_show_card        (SdQrDialog *self,
+                                           guint       n);
+
 G_END_DECLS

@@ -813,6 +813,52 @@ test_prereg_and_cards (void)
   desk_close (&d);
 }
 
+/* Issue 21: the card's window speaks to its holder too: a Vietnamese
+ * resident reads how to use it in Vietnamese, a Japanese one nothing more
+ * than the desk's own line, someone whose language is not offered
+ * やさしい日本語 and English. */
+static void
+test_card_window_in_their_language (void)
+{
+  static const SdPersonSpec people[] = {
+    { .name = "グエン ホア", .birth_date = "1994-02-03", .language = "vi" },
+    { .name = "窓口 花子", .birth_date = "1960-03-04" },
+    { .name = "デュポン マリ", .birth_date = "1988-05-06", .language = "fr" },
+  };
+  Desk d = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  SdHouseholdSpec h = { .stay = SD_STAY_SHELTER, .address = "みなと川市南町9-3" };
+  g_autofree char *hh = NULL;
+  SdQrDialog *dialog;
+
+  desk_open (&d);
+  h.shelter_id = sd_shelter_picker_get_shelter_id (sd_checkin_page_get_shelter_picker (d.page));
+  hh = sd_store_add_household (d.store, &h, people, G_N_ELEMENTS (people), ids, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (ids, NULL);
+  dialog = sd_qr_dialog_new (GTK_WINDOW (d.window), d.store, (const char *const *) ids->pdata);
+  gtk_window_present (GTK_WINDOW (dialog));
+  sd_ui_wait_for (sd_ui_mapped, dialog);
+  g_assert_cmpuint (sd_qr_dialog_get_n_cards (dialog), ==, 3);
+
+  sd_qr_dialog_show_card (dialog, 0);
+  g_assert_cmpstr (sd_qr_dialog_get_evacuee_text (dialog), ==,
+                   "Vui lòng xuất trình thẻ này tại quầy tiếp nhận của nơi sơ tán.\n"
+                   "Bạn cũng có thể lưu ảnh chụp mã này trong điện thoại.");
+  sd_ui_screenshot (GTK_WIDGET (dialog), "qr-dialog-vi");
+  sd_qr_dialog_show_card (dialog, 1);
+  g_assert_cmpstr (sd_qr_dialog_get_evacuee_text (dialog), ==, "");
+  sd_qr_dialog_show_card (dialog, 2);
+  g_assert_true (g_str_has_prefix (sd_qr_dialog_get_evacuee_text (dialog),
+                                   "この カードを ひなんじょの うけつけで 見（み）せて ください。\n"
+                                   "Show this card at the shelter desk.\n"));
+  sd_ui_screenshot (GTK_WIDGET (dialog), "qr-dialog-unknown-language");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  desk_close (&d);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -850,6 +896,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/qr/desk/keyboard-wedge", test_keyboard_wedge);
   g_test_add_func ("/qr/desk/answer-in-their-language", test_answer_in_their_language);
   g_test_add_func ("/qr/desk/self-service", test_self_service);
+  g_test_add_func ("/qr/desk/card-window-in-their-language", test_card_window_in_their_language);
   g_test_add_func ("/qr/desk/person-typing", test_person_typing);
   g_test_add_func ("/qr/desk/serial-scanner", test_serial_scanner);
   g_test_add_func ("/qr/desk/prereg-and-cards", test_prereg_and_cards);
