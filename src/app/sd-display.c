@@ -8,11 +8,13 @@
  *   - high contrast: libadwaita's high-contrast style, which it loads by
  *     itself when the system asks (AdwStyleManager:high-contrast) and which
  *     the desk loads over the normal one when the kiosk asks; then, either
- *     way, ShelterDesk's own high-contrast rules (style-hc.css: darker
+ *     way, ShelterDesk's own high-contrast rules (high-contrast.css: darker
  *     status colours, no faded text, a thick focus ring);
- *   - large text: every font 1.25 times the size (GtkSettings:gtk-xft-dpi,
- *     the value the system's own text scaling sets), over whatever the
- *     system's is.
+ *   - large text: every text 1.25 times its size, by the text sizes of
+ *     libadwaita's sheet and of style.css (all in points) again, scaled,
+ *     over both.  The desk
+ *     never sets the system's text resolution (gtk-xft-dpi): the system's
+ *     own text scaling, or a change to it, still applies, under this.
  *
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,19 +22,16 @@
 #include "sd-display.h"
 
 #include <adwaita.h>
-
-/* The resolution GTK draws text at when nothing sets one (96 dpi), in
- * GtkSettings' units (1024ths of a dot per inch). */
-#define DEFAULT_DPI (96 * 1024)
+#include <string.h>
 
 typedef struct
 {
   GSettings      *settings;
   GtkCssProvider *adwaita_hc;   /* libadwaita's own high-contrast sheet */
   GtkCssProvider *desk_hc;      /* ShelterDesk's high-contrast rules */
+  GtkCssProvider *large;        /* style.css with its text sizes scaled */
   gboolean        hc_on;
   gboolean        large_on;
-  int             system_dpi;   /* gtk-xft-dpi before the desk set it */
 } SdDisplay;
 
 static SdDisplay display;
@@ -69,22 +68,57 @@ apply (void)
   gboolean system_hc = adw_style_manager_get_high_contrast (style);
   gboolean kiosk_hc = g_settings_get_boolean (display.settings, "high-contrast");
   gboolean large = g_settings_get_boolean (display.settings, "large-text");
-  GtkSettings *gtk = gtk_settings_get_default ();
 
   display.hc_on = system_hc || kiosk_hc;
   /* libadwaita's high-contrast sheet over its normal one (both are whole
    * sheets of the same rules), only when libadwaita has not loaded it. */
   set_provider (display.adwaita_hc, kiosk_hc && !system_hc, GTK_STYLE_PROVIDER_PRIORITY_THEME + 1);
-  set_provider (display.desk_hc, display.hc_on, GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+  set_provider (display.desk_hc, display.hc_on, GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 2);
+  display.large_on = large;
+  set_provider (display.large, large, GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+}
 
-  if (large != display.large_on)
+/* The rules of the sheet at RESOURCE that set a text size in points, with
+ * the size SD_DISPLAY_LARGE_TEXT_SCALE times as large and nothing else. */
+static void
+append_scaled_sizes (GString    *out,
+                     const char *resource)
+{
+  g_autoptr(GBytes) css = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autoptr(GRegex) rule = g_regex_new ("([^{}]+)\\{[^{}]*?font-size:\\s*([0-9.]+)pt[^{}]*\\}", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (css != NULL);
+  text = g_strndup (g_bytes_get_data (css, NULL), g_bytes_get_size (css));
+  for (g_regex_match (rule, text, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
     {
-      display.large_on = large;
-      if (large)
-        g_object_set (gtk, "gtk-xft-dpi", (int) (display.system_dpi * SD_DISPLAY_LARGE_TEXT_SCALE), NULL);
-      else
-        gtk_settings_reset_property (gtk, "gtk-xft-dpi");
+      g_autofree char *selectors = g_match_info_fetch (match, 1);
+      g_autofree char *points = g_match_info_fetch (match, 2);
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+      const char *start = selectors;
+      const char *comment;
+
+      /* A comment before the rule ends at its "*" "/": the selectors follow. */
+      while ((comment = strstr (start, "*/")) != NULL)
+        start = comment + 2;
+      g_string_append_printf (out, "%s { font-size: %spt; }\n", g_strstrip ((char *) start),
+                              g_ascii_formatd (number, sizeof number, "%.2f",
+                                               g_ascii_strtod (points, NULL) * SD_DISPLAY_LARGE_TEXT_SCALE));
     }
+}
+
+/* Every text size of libadwaita's sheet and of style.css (all in points),
+ * SD_DISPLAY_LARGE_TEXT_SCALE times as large, in that order (style.css
+ * overrides libadwaita's); sizes relative to the window's follow it. */
+static char *
+large_text_css (void)
+{
+  GString *out = g_string_new (NULL);
+
+  append_scaled_sizes (out, "/org/gnome/Adwaita/styles/base.css");
+  append_scaled_sizes (out, "/io/github/shelterdesk/ShelterDesk/style.css");
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -97,20 +131,21 @@ changed_cb (void)
 void
 sd_display_follow (GSettings *settings)
 {
-  int dpi = -1;
+  g_autofree char *large = NULL;
 
   g_return_if_fail (G_IS_SETTINGS (settings));
   if (display.settings != NULL)
     return;
 
   display.settings = g_object_ref (settings);
-  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &dpi, NULL);
-  display.system_dpi = dpi > 0 ? dpi : DEFAULT_DPI;
+  large = large_text_css ();
+  display.large = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (display.large, large, -1);
 
   display.adwaita_hc = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (display.adwaita_hc, "/org/gnome/Adwaita/styles/base-hc.css");
   display.desk_hc = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (display.desk_hc, "/io/github/shelterdesk/ShelterDesk/style-hc.css");
+  gtk_css_provider_load_from_resource (display.desk_hc, "/io/github/shelterdesk/ShelterDesk/high-contrast.css");
 
   g_signal_connect (settings, "changed::high-contrast", G_CALLBACK (changed_cb), NULL);
   g_signal_connect (settings, "changed::large-text", G_CALLBACK (changed_cb), NULL);

@@ -291,8 +291,9 @@ void
 sd_enquiry_page_reset (SdEnquiryPage *self)
 {
   g_return_if_fail (SD_IS_ENQUIRY_PAGE (self));
-  gtk_drop_down_set_selected (self->language_dropdown, 0);
+  /* The query first: the language's change runs the enquiry again. */
   sd_enquiry_page_set_query (self, NULL);
+  gtk_drop_down_set_selected (self->language_dropdown, 0);
 }
 
 /* Focus where the first keystroke belongs: the name asked about. */

@@ -134,14 +134,17 @@ played_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      data)
 {
-  static gboolean told;
+  static gboolean failing;
   g_autoptr(GError) error = NULL;
 
-  /* Said once: a kiosk without a speaker still checks people in. */
-  if (!sd_chime_play_finish (result, &error) && !told &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Said when the cues stop being heard (not for every scan), and again
+   * after they came back and stopped again: a kiosk without a speaker
+   * still checks people in. */
+  if (sd_chime_play_finish (result, &error))
+    failing = FALSE;
+  else if (!failing)
     {
-      told = TRUE;
+      failing = TRUE;
       g_message ("Self-service sound cues are not heard: %s", error->message);
     }
 }

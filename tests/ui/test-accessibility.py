@@ -77,9 +77,10 @@ class Walk:
         if PLACE.fullmatch(name):
             where = where + (name,)
         # What is inside a control (the label in a button, the chosen item
-        # in a drop-down's button) is read as part of it: GTK never gives
-        # it the keyboard focus.
-        if not inside:
+        # in a drop-down's button) is read as part of it; but a control in
+        # a control that takes the focus itself (the button inside a
+        # drop-down or a menu button, which is what Orca reads) is checked.
+        if not inside or (role in INTERACTIVE_ROLES and "focusable" in states):
             self.nodes.append((role, name, states, where, children, trail))
         inside = inside or role in INTERACTIVE_ROLES - {"list item", "tree item"}
         if name and not CLASS_NAME.fullmatch(name) and role not in ("label",):

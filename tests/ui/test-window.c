@@ -1036,6 +1036,16 @@ is_heading (GtkWidget    *widget,
   return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "title-2") && gtk_widget_get_mapped (widget);
 }
 
+static gboolean
+is_pin_key_label (GtkWidget    *widget,
+                  gconstpointer data)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  return GTK_IS_LABEL (widget) && parent != NULL && gtk_widget_has_css_class (parent, "pinpad-key") &&
+         gtk_widget_get_mapped (widget);
+}
+
 static int
 natural_height (GtkWidget *widget)
 {
@@ -1058,8 +1068,8 @@ test_display_large_text_and_high_contrast (void)
   g_autoptr(GPtrArray) outside = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(SdStore) store = open_demo ();
   SdWindow *window = sd_window_new (NULL, store, FALSE);
-  GtkWidget *dim, *heading;
-  int normal_dpi = 0, large_dpi = 0, normal_height, large_height;
+  GtkWidget *dim, *heading, *key;
+  int normal_dpi = 0, large_dpi = 0, normal_height, large_height, normal_key, large_key;
   double normal_contrast, high_contrast;
 
   g_object_ref_sink (window);
@@ -1070,21 +1080,37 @@ test_display_large_text_and_high_contrast (void)
   g_assert_false (sd_display_is_large_text ());
   g_assert_false (sd_display_is_high_contrast ());
 
-  /* Large text: the sign-in page's heading, a line 1.25 times as tall. */
+  /* Large text: the sign-in page's heading (libadwaita's size, relative to
+   * the window's) and a PIN key (ShelterDesk's own), 1.25 times as tall;
+   * the system's text resolution left as it was. */
   heading = sd_ui_find (GTK_WIDGET (window), is_heading, NULL);
+  key = sd_ui_find (GTK_WIDGET (window), is_pin_key_label, NULL);
   g_assert_nonnull (heading);
+  g_assert_nonnull (key);
   g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &normal_dpi, NULL);
   normal_height = natural_height (heading);
+  normal_key = natural_height (key);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.large-text", NULL));
   sd_ui_run_for (300);
   g_assert_true (g_settings_get_boolean (settings, "large-text"));
   g_assert_true (sd_display_is_large_text ());
   g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &large_dpi, NULL);
   large_height = natural_height (heading);
-  g_test_message ("text: %d dpi/1024 → %d, a heading's line %d px → %d", normal_dpi, large_dpi, normal_height,
-                  large_height);
-  g_assert_cmpint (large_dpi, ==, (int) ((normal_dpi > 0 ? normal_dpi : 96 * 1024) * SD_DISPLAY_LARGE_TEXT_SCALE));
+  large_key = natural_height (key);
+  g_test_message ("large text: a heading's line %d px → %d, a PIN key's %d px → %d", normal_height, large_height,
+                  normal_key, large_key);
+  g_assert_cmpint (large_dpi, ==, normal_dpi);
   g_assert_cmpfloat (large_height, >=, normal_height * 1.15);
+  g_assert_cmpfloat (large_key, >=, normal_key * 1.15);
+  /* The system's own text scaling, changed meanwhile (as GNOME's Large
+   * Text or Windows' display scaling would): it applies under the desk's. */
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 120 * 1024, NULL);
+  sd_ui_run_for (300);
+  g_test_message ("and the system's text at 120 dpi: the heading %d px", natural_height (heading));
+  g_assert_cmpfloat (natural_height (heading), >=, large_height * 1.15);
+  gtk_settings_reset_property (gtk_settings_get_default (), "gtk-xft-dpi");
+  sd_ui_run_for (300);
+  g_assert_cmpint (natural_height (heading), ==, large_height);
   check_fits (window, 1366, 768, "large-text-signin", outside);
 
   /* High contrast: faded text (the support list's "updated at"), as drawn. */

@@ -60,6 +60,20 @@ assert_gentle (GBytes *samples)
   g_assert_cmpint (abs (sample_at (samples, n - 1)), <, 200);
 }
 
+/* Where the first note (SECONDS long) meets the second: both at silence
+ * there, so no click between them. */
+static void
+assert_no_click_between (GBytes *samples,
+                         double  seconds)
+{
+  gsize joint = (gsize) (seconds * SD_CHIME_RATE);
+  int around = 0;
+
+  for (gsize i = joint - 4; i < joint + 4; i++)
+    around = MAX (around, abs (sample_at (samples, i)));
+  g_assert_cmpint (around, <, 1500);
+}
+
 /* Recorded: two notes rising (E5, A5), half a second in all. */
 static void
 test_done (void)
@@ -70,6 +84,7 @@ test_done (void)
   assert_pitch (samples, 0.01, 0.15, 659.25);
   assert_pitch (samples, 0.17, 0.45, 880.0);
   assert_gentle (samples);
+  assert_no_click_between (samples, 0.16);
 }
 
 /* See the desk: two notes falling and lower (A4, E4), so the difference is
@@ -82,6 +97,7 @@ test_see_desk (void)
   assert_pitch (samples, 0.01, 0.21, 440.0);
   assert_pitch (samples, 0.23, 0.55, 329.63);
   assert_gentle (samples);
+  assert_no_click_between (samples, 0.22);
 }
 
 /* The WAV Windows plays: a RIFF header that says 16-bit mono at the

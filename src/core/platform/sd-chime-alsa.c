@@ -29,13 +29,17 @@ _sd_chime_play (SdChime      chime,
   snd_pcm_t *pcm = NULL;
   int code;
 
-  code = snd_pcm_open (&pcm, device != NULL ? device : "default", SND_PCM_STREAM_PLAYBACK, 0);
+  /* Opened without waiting: a device another program holds (a plughw:
+   * device is exclusive) is a cue not heard, not a thread stuck. */
+  code = snd_pcm_open (&pcm, device != NULL ? device : "default", SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK);
   if (code < 0)
     return alsa_failed (code, "No sound output", error);
+  code = snd_pcm_nonblock (pcm, 0);
   /* 16-bit mono at the cue's rate, resampled by ALSA if the card needs it;
    * 100 ms of buffer. */
-  code = snd_pcm_set_params (pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1, SD_CHIME_RATE, 1,
-                             100000);
+  if (code >= 0)
+    code = snd_pcm_set_params (pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1, SD_CHIME_RATE, 1,
+                               100000);
   while (code >= 0 && left > 0)
     {
       snd_pcm_sframes_t written = snd_pcm_writei (pcm, frames, left);
