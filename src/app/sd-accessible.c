@@ -17,8 +17,6 @@
  *     that widget;
  *   - a row of a list or a column view, a child of a flow box: named by
  *     the labels it shows, so a row is read as what it says.
- * A widget whose name the code chose itself (sd_accessible_set_label) is
- * left as chosen.
  *
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -29,7 +27,6 @@
 
 #include <string.h>
 
-#define CHOSEN_KEY "sd-accessible-chosen"
 #define WATCHED_KEY "sd-accessible-watched"
 
 /* LABEL as GTK draws it: "_Sign out" → "Sign out", "__" → "_". */
@@ -47,24 +44,6 @@ sd_accessible_strip_mnemonic (const char *label)
   return g_string_free (out, FALSE);
 }
 
-/* WIDGET's accessible name is LABEL, whatever the hook would make of it. */
-void
-sd_accessible_set_label (GtkWidget  *widget,
-                         const char *label)
-{
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-
-  g_object_set_data (G_OBJECT (widget), CHOSEN_KEY, GINT_TO_POINTER (TRUE));
-  gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-}
-
-static gboolean
-chosen (GtkWidget *widget)
-{
-  return g_object_get_data (G_OBJECT (widget), CHOSEN_KEY) != NULL;
-}
-
 /* A button's or a check button's label, as its name: GTK sets the name to
  * the label with its underscore, and a button's also lists the label child
  * the mnemonic points at. */
@@ -74,8 +53,6 @@ name_from_label (GtkWidget *widget)
   const char *label = NULL;
   gboolean underline = FALSE;
 
-  if (chosen (widget))
-    return;
   if (GTK_IS_BUTTON (widget))
     {
       label = gtk_button_get_label (GTK_BUTTON (widget));
@@ -157,8 +134,6 @@ name_by_labels (GtkWidget *row)
 {
   GList *labels = NULL;
 
-  if (chosen (row))
-    return;
   collect_labels (row, &labels);
   if (labels == NULL)
     return;
@@ -199,11 +174,8 @@ name_inner_by_outer (GtkWidget *outer,
     {
       if ((inner_type != G_TYPE_INVALID && G_TYPE_CHECK_INSTANCE_TYPE (child, inner_type)) ||
           (inner_type_name != NULL && type_is (child, inner_type_name)))
-        {
-          if (!chosen (child))
-            gtk_accessible_update_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                            outer, NULL, -1);
-        }
+        gtk_accessible_update_relation (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_RELATION_LABELLED_BY, outer, NULL,
+                                        -1);
       else
         name_inner_by_outer (child, inner_type, inner_type_name);
     }
@@ -216,7 +188,7 @@ name_expander (GtkWidget *widget)
   GtkExpander *expander = GTK_EXPANDER (widget);
   const char *label = gtk_expander_get_label (expander);
 
-  if (label == NULL || chosen (widget))
+  if (label == NULL)
     return;
 
   g_autofree char *plain = gtk_expander_get_use_underline (expander) ? sd_accessible_strip_mnemonic (label)
@@ -251,7 +223,7 @@ name_status_page (GtkWidget *widget)
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_SCROLLED_WINDOW (child) && !chosen (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       title != NULL ? title : "", -1);
 }

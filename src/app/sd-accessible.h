@@ -11,8 +11,6 @@
 G_BEGIN_DECLS
 
 void  sd_accessible_install   (void);
-void  sd_accessible_set_label (GtkWidget  *widget,
-                               const char *label);
 void  sd_accessible_name_row  (GtkWidget  *widget);
 char *sd_accessible_strip_mnemonic (const char *label);
 
