@@ -194,6 +194,93 @@ def write_shelters(out):
     return len(rows)
 
 
+# The one-page guide (避難所のご案内) of three shelters, as their leads
+# would write it: the desk prints it in every language it offers.
+SHELTER_GUIDES = [
+    {
+        "shelter": "S01",
+        "breakfast": "7:00",
+        "lunch": "12:00",
+        "dinner": "18:00",
+        "lights_out": "22:00",
+        "lights_on": "6:00",
+        "ask": "体育館入口の受付（緑のベスト）",
+        "supplies": "体育館横のピロティ",
+        "pets": "校舎北側の自転車置き場",
+        "smoking": "正門横の喫煙所",
+        "charging": "図書室（1階）",
+        "rules": [
+            "no-smoking",
+            "no-alcohol",
+            "shoes-off",
+            "pets",
+            "aisles",
+            "quiet",
+            "tell-desk",
+            "rubbish",
+            "charging",
+            "valuables",
+            "wash-hands"
+        ],
+        "note": "給水車は毎日10時と15時に校庭に来ます。入浴支援は自衛隊のテント（校庭の東側）で14時から20時までです。"
+    },
+    {
+        "shelter": "S02",
+        "breakfast": "7:30",
+        "lunch": "12:00",
+        "dinner": "17:30",
+        "lights_out": "21:30",
+        "lights_on": "6:30",
+        "ask": "職員室前の受付",
+        "supplies": "体育館ステージ前",
+        "pets": "プール横のテント",
+        "smoking": "裏門の外",
+        "charging": "職員室前の廊下",
+        "rules": [
+            "no-smoking",
+            "no-alcohol",
+            "shoes-off",
+            "pets",
+            "aisles",
+            "quiet",
+            "tell-desk",
+            "rubbish",
+            "charging",
+            "wash-hands"
+        ],
+        "note": "トイレは校舎1階と仮設トイレ（校庭）を使ってください。体育館のトイレは使えません。"
+    },
+    {
+        "shelter": "S09",
+        "breakfast": "7:30",
+        "lunch": "11:30",
+        "dinner": "17:00",
+        "lights_out": "21:00",
+        "lights_on": "6:30",
+        "ask": "1階 総合受付",
+        "supplies": "1階 多目的室",
+        "charging": "1階 ロビー",
+        "rules": [
+            "no-smoking",
+            "no-alcohol",
+            "aisles",
+            "quiet",
+            "tell-desk",
+            "valuables",
+            "wash-hands"
+        ],
+        "note": "看護師が毎日9時から17時まで1階の相談室にいます。"
+    }
+]
+
+
+def write_shelter_guides(out):
+    with open(os.path.join(out, "shelter-guides.json"), "w", encoding="utf-8", newline="\n") as f:
+        json.dump({"guides": SHELTER_GUIDES}, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    return len(SHELTER_GUIDES)
+
+
 # ---------------------------------------------------------------- staff
 
 # 部 → 課 → how many people work there (a small city of about 300 staff
@@ -1282,6 +1369,7 @@ def write_manifest(out):
         "site_name": SITE_NAME,
         "files": [
             {"kind": "shelters", "path": "shelters.csv"},
+            {"kind": "shelter-guides", "path": "shelter-guides.json"},
             {"kind": "staff", "path": "staff.csv"},
             {"kind": "safety", "path": "safety.json"},
             {"kind": "support", "path": "support-list.csv"},
@@ -1311,6 +1399,7 @@ def main():
     # others as they were.
     write_manifest(args.out)
     n_shelters = write_shelters(args.out)
+    write_shelter_guides(args.out)
     staff_rows = write_staff(args.out, Gen(SEED + 1))
     n_staff = len(staff_rows)
     n_answers = write_safety(args.out, Gen(SEED + 5), staff_rows)

@@ -1,4 +1,4 @@
-/* sd-cli-shelter.c: the shelter commands of shelterdesk-cli: list, add, open, close.
+/* sd-cli-shelter.c: the shelter commands of shelterdesk-cli: list, add, open, close, guide.
  *
  * Copyright 2026 The ShelterDesk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-cli-private.h"
+#include "sd-evacuee-text.h"
 
 /* ---- shelter list ---- */
 
@@ -184,4 +185,109 @@ sd_cli_run_shelter_close (SdCli   *cli,
                           GError **error)
 {
   return set_open (cli, args, FALSE, error);
+}
+
+/* ---- shelter guide ---- */
+
+/* The languages --language names: one code, or "all" for every language
+ * the guide is printed in. */
+static GPtrArray *
+guide_languages (const char  *language,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  guint n;
+  const SdEvacueeLanguage *languages = sd_evacuee_languages (&n);
+
+  if (language == NULL || g_str_equal (language, "all"))
+    for (guint i = 0; i < n; i++)
+      g_ptr_array_add (codes, (gpointer) languages[i].code);
+  else if (sd_evacuee_language_resolve (language) != NULL)
+    g_ptr_array_add (codes, (gpointer) sd_evacuee_language_resolve (language)->code);
+  else
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (names, "%s, ", languages[i].code);
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("The guide is not printed in “%s”: use one of %sor all."), language, names->str);
+      return NULL;
+    }
+  g_ptr_array_add (codes, NULL);
+  return g_steal_pointer (&codes);
+}
+
+gboolean
+sd_cli_run_shelter_guide (SdCli   *cli,
+                          GStrv   *args,
+                          GError **error)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdShelter) shelter = NULL;
+  g_autoptr(SdShelterGuide) guide = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autofree char *set = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *language = NULL;
+  const GOptionEntry entries[] = {
+    { "set", 0, 0, G_OPTION_ARG_FILENAME, &set,
+      N_("Change the guide: the lines in this JSON file (- for standard input); the others stay"), N_("FILE") },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the guide to print, one A4 page a language"), N_("FILE") },
+    { "language", 0, 0, G_OPTION_ARG_STRING, &language,
+      N_("The language of the printed guide (ja, ja-x-easy, en, zh-Hans, ko, vi, pt-BR, ne, tl, id), or all"),
+      N_("LANGUAGE") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
+      (pdf != NULL && (codes = guide_languages (language, error)) == NULL) ||
+      (store = sd_cli_open_store (cli, set != NULL, error)) == NULL ||
+      (shelter = sd_store_find_shelter (store, (*args)[1], error)) == NULL ||
+      (guide = sd_store_get_shelter_guide (store, sd_shelter_get_id (shelter), error)) == NULL)
+    return FALSE;
+
+  if (set != NULL)
+    {
+      g_autoptr(SdShelterGuide) edited = sd_shelter_guide_copy (guide);
+      g_autoptr(json_t) root = NULL;
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if ((contents = sd_cli_read_all (set, &length, error)) == NULL ||
+          (root = sd_json_parse (contents, length, 0, error)) == NULL ||
+          !sd_shelter_guide_read_json (edited, root, error) ||
+          !sd_store_set_shelter_guide (store, sd_shelter_get_id (shelter), guide, edited, error))
+        {
+          g_prefix_error (error, _("The guide of %s is unchanged: "), sd_shelter_get_code (shelter));
+          return FALSE;
+        }
+      sd_shelter_guide_free (g_steal_pointer (&guide));
+      guide = sd_store_get_shelter_guide (store, sd_shelter_get_id (shelter), error);
+      if (guide == NULL)
+        return FALSE;
+    }
+
+  if (pdf != NULL)
+    {
+      if (!sd_shelter_guide_write_pdf (guide, (const char *const *) codes->pdata, sd_store_get_is_exercise (store),
+                                       pdf, error))
+        return FALSE;
+      for (guint i = 0; i + 1 < codes->len; i++)
+        if (sd_shelter_guide_count_missing_glyphs (guide, g_ptr_array_index (codes, i)) > 0)
+          g_printerr (_("Warning: the page in %s has characters no font on this computer can draw: "
+                        "install the fonts (fonts-noto-core, fonts-noto-cjk) and write it again.\n"),
+                      sd_evacuee_language_resolve (g_ptr_array_index (codes, i))->own_name);
+      g_print (ngettext ("Wrote the guide of %s (%u page) to %s.\n", "Wrote the guide of %s (%u pages) to %s.\n",
+                         codes->len - 1), sd_shelter_get_code (shelter), codes->len - 1, pdf);
+      return TRUE;
+    }
+  if (set != NULL)
+    g_print (_("Saved the guide of %s.\n"), sd_shelter_get_code (shelter));
+  else
+    {
+      g_autoptr(json_t) root = sd_shelter_guide_to_json (guide);
+      sd_cli_print_json (root);
+    }
+  return TRUE;
 }

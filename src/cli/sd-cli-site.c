@@ -314,6 +314,7 @@ build_summary_json (const SdSeedSummary *summary)
   ADD_COUNT (safety_answers)
   ADD_COUNT (support_persons)
   ADD_COUNT (support_plans)
+  ADD_COUNT (shelter_guides)
   ADD_COUNT (support_contacts)
   ADD_COUNT (households)
   ADD_COUNT (persons)
@@ -333,6 +334,8 @@ sd_cli_print_seed_summary (const char          *dir,
   g_print (_("Loaded “%s”:\n"), dir);
   sd_cli_table_align_right (table, 1);
   add_count_row (table, _("Shelters:"), summary->shelters);
+  if (summary->shelter_guides > 0)
+    add_count_row (table, _("Shelter guides:"), summary->shelter_guides);
   add_count_row (table, _("Staff:"), summary->staff);
   if (summary->rollcalls > 0)
     {

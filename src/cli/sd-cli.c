@@ -36,6 +36,7 @@ static const SdCliCommand commands[] = {
   { "shelter", "add", NULL, N_("Add a shelter"), sd_cli_run_shelter_add },
   { "shelter", "open", N_("CODE"), N_("Open a shelter"), sd_cli_run_shelter_open },
   { "shelter", "close", N_("CODE"), N_("Close a shelter"), sd_cli_run_shelter_close },
+  { "shelter", "guide", N_("CODE"), N_("Show, change or print the shelter’s one-page guide, in any evacuee language"), sd_cli_run_shelter_guide },
   { "shelter", "condition", N_("CODE"), N_("Record the shelter’s lifelines and supply requests"), sd_cli_run_shelter_condition },
   { "staff", "add", NULL, N_("Add a staff member"), sd_cli_run_staff_add },
   { "staff", "list", NULL, N_("List the staff"), sd_cli_run_staff_list },

@@ -25,6 +25,7 @@
 #include "sd-seed.h"
 #include "sd-serial-scanner.h"
 #include "sd-shelter.h"
+#include "sd-shelter-guide.h"
 #include "sd-staff.h"
 #include "sd-private-file.h"
 #include "sd-rescue.h"

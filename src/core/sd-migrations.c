@@ -1996,6 +1996,61 @@ migrate_to_17 (sqlite3  *db,
   return exec_sql (db, schema_v17, error);
 }
 
+/* ---- version 18: the shelter guide ---- */
+
+/* The one-page guide a shelter posts at its entrance and hands to each
+ * household (避難所のご案内): meal times, lights out and on, where to ask
+ * and where things are, the house rules.  The lead writes it once, in
+ * Japanese, and the desk prints it in every language it offers: times
+ * are times, the rules are chosen from a list whose sentences are
+ * translated (sd-shelter-guide.c), and the places are written as the
+ * shelter's own signs say them.  It is part of the shelter's row, so
+ * HQ sees each shelter's guide and two desks that change different
+ * lines of it at once both keep theirs (per-field last-writer-wins).
+ *
+ * Times are kept as HH:MM; rules as the codes of the rules chosen, in
+ * the list's order, separated by spaces. */
+#define GUIDE_TIME_CHECK_V18(column) \
+  "CHECK (" column " IS NULL OR (length (" column ") = 5 AND " column " GLOB '[0-2][0-9]:[0-5][0-9]' " \
+  "AND substr (" column ", 1, 2) <= '23'))"
+
+static const char *const shelters_v18[] = {
+  "code", "name", "kind", "capacity", "address", "is_open", "opened_at",
+  "guide_breakfast", "guide_lunch", "guide_dinner", "guide_lights_out", "guide_lights_on",
+  "guide_ask", "guide_supplies", "guide_pets", "guide_smoking", "guide_charging",
+  "guide_rules", "guide_note", "guide_updated_at", NULL };
+
+static const OplogTable shelters_table_v18 = { 2, "shelters", shelters_v18, none, FALSE };
+
+static const char schema_v18[] =
+  "ALTER TABLE shelters ADD COLUMN guide_breakfast TEXT " GUIDE_TIME_CHECK_V18 ("guide_breakfast") ";"
+  "ALTER TABLE shelters ADD COLUMN guide_lunch TEXT " GUIDE_TIME_CHECK_V18 ("guide_lunch") ";"
+  "ALTER TABLE shelters ADD COLUMN guide_dinner TEXT " GUIDE_TIME_CHECK_V18 ("guide_dinner") ";"
+  "ALTER TABLE shelters ADD COLUMN guide_lights_out TEXT " GUIDE_TIME_CHECK_V18 ("guide_lights_out") ";"
+  "ALTER TABLE shelters ADD COLUMN guide_lights_on TEXT " GUIDE_TIME_CHECK_V18 ("guide_lights_on") ";"
+  "ALTER TABLE shelters ADD COLUMN guide_ask TEXT CHECK (length (guide_ask) <= 100);"
+  "ALTER TABLE shelters ADD COLUMN guide_supplies TEXT CHECK (length (guide_supplies) <= 100);"
+  "ALTER TABLE shelters ADD COLUMN guide_pets TEXT CHECK (length (guide_pets) <= 100);"
+  "ALTER TABLE shelters ADD COLUMN guide_smoking TEXT CHECK (length (guide_smoking) <= 100);"
+  "ALTER TABLE shelters ADD COLUMN guide_charging TEXT CHECK (length (guide_charging) <= 100);"
+  "ALTER TABLE shelters ADD COLUMN guide_rules TEXT CHECK (length (guide_rules) <= 400);"
+  "ALTER TABLE shelters ADD COLUMN guide_note TEXT CHECK (length (guide_note) <= 600);"
+  "ALTER TABLE shelters ADD COLUMN guide_updated_at INTEGER;";
+
+static gboolean
+migrate_to_18 (sqlite3  *db,
+               GError  **error)
+{
+  g_autoptr(GString) sql = g_string_new (schema_v18);
+  g_autofree char *capture = capture_sql_v7 (&shelters_table_v18);
+
+  for (guint f = G_N_ELEMENTS (shelters_v1) - 1; shelters_v18[f] != NULL; f++)
+    g_string_append_printf (sql, "INSERT INTO oplog_fields (tbl, n, name, retired) VALUES (2, %u, '%s', 0);",
+                            f + 1, shelters_v18[f]);
+  g_string_append (sql, capture);
+  return exec_sql (db, sql->str, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[N - 1] takes a database from version N - 1 to N. */
@@ -2017,6 +2072,7 @@ static const MigrationFunc migrations[] = {
   migrate_to_15,
   migrate_to_16,
   migrate_to_17,
+  migrate_to_18,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_SCHEMA_VERSION);

@@ -36,6 +36,7 @@
 #include "sd-intake-input.h"
 #include "sd-json.h"
 #include "sd-person.h"
+#include "sd-shelter-guide.h"
 #include "sd-platform.h"
 #include "sd-shelter.h"
 #include "sd-safety-input.h"
@@ -1157,6 +1158,68 @@ load_support_plans (SeedLoad    *load,
   return TRUE;
 }
 
+/* ---- shelter-guides.json ---- */
+
+/* { "guides": [ { "shelter": code, and the guide's members
+ *   (sd_shelter_guide_read_json) } ] }: each shelter's one-page guide. */
+static gboolean
+load_guide (SeedLoad  *load,
+            json_t    *object,
+            GError   **error)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(SdShelter) shelter = NULL;
+  g_autoptr(SdShelterGuide) guide = NULL;
+  g_autoptr(json_t) members = NULL;
+
+  if (!json_is_object (object))
+    {
+      g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_SYNTAX, _("not a JSON object"));
+      return FALSE;
+    }
+  if (!json_text (object, "shelter", TRUE, &code, error) ||
+      (shelter = sd_store_find_shelter (load->store, code, error)) == NULL ||
+      (guide = sd_store_get_shelter_guide (load->store, sd_shelter_get_id (shelter), error)) == NULL)
+    return FALSE;
+  members = json_deep_copy (object);
+  json_object_del (members, "shelter");
+  if (!sd_shelter_guide_read_json (guide, members, error) ||
+      !sd_store_set_shelter_guide (load->store, sd_shelter_get_id (shelter), NULL, guide, error))
+    return FALSE;
+  load->summary.shelter_guides++;
+  return TRUE;
+}
+
+static gboolean
+load_shelter_guides (SeedLoad    *load,
+                     const char  *path,
+                     const char  *file,
+                     GError     **error)
+{
+  static const char *const known[] = { "guides", NULL };
+  g_autoptr(json_t) root = load_json_file (path, file, 0, error);
+  g_autoptr(GError) local_error = NULL;
+  json_t *guides;
+
+  if (root == NULL)
+    return FALSE;
+  if (!sd_intake_input_refuse_unknown (root, _("the file"), known, &local_error) ||
+      !json_list (root, "guides", TRUE, &guides, &local_error))
+    {
+      g_prefix_error (&local_error, _("%s: "), file);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_size (guides); i++)
+    if (!load_guide (load, json_array_get (guides, i), &local_error))
+      {
+        g_prefix_error (&local_error, _("%s, guide %u: "), file, i + 1);
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+  return TRUE;
+}
+
 /* ---- the manifest ---- */
 
 /* Whether PATH, links followed, is inside the seed folder. */
@@ -1276,6 +1339,11 @@ load_entry (SeedLoad    *load,
       path = resolve_path (load, file, index, error);
       return path != NULL && load_support_plans (load, path, file, error);
     }
+  if (g_str_equal (kind, "shelter-guides"))
+    {
+      path = resolve_path (load, file, index, error);
+      return path != NULL && load_shelter_guides (load, path, file, error);
+    }
 
   /* The offline map: the base map is used where it lies (it may be
    * large), the address reference is loaded into the database. */
@@ -1306,8 +1374,8 @@ load_entry (SeedLoad    *load,
     }
 
   g_set_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE,
-               _("%s, file %u: “%s” is not a kind of seed file: write shelters, staff, safety, support, "
-                 "support-plans, evacuees, map-tiles or addresses"),
+               _("%s, file %u: “%s” is not a kind of seed file: write shelters, shelter-guides, staff, safety, "
+                 "support, support-plans, evacuees, map-tiles or addresses"),
                MANIFEST_NAME, index, kind);
   return FALSE;
 }

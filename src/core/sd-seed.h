@@ -21,6 +21,7 @@ typedef struct {
   guint safety_answers;
   guint support_persons;
   guint support_plans;
+  guint shelter_guides;
   guint support_contacts;
   guint households;
   guint persons;

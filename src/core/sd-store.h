@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 /* PRAGMA user_version of the newest schema this build knows */
-#define SD_SCHEMA_VERSION 17
+#define SD_SCHEMA_VERSION 18
 
 /* PRAGMA application_id of every ShelterDesk database: "SDK1" */
 #define SD_APPLICATION_ID 0x53444B31

@@ -415,6 +415,19 @@ write_one_of_everything (Fixture *f)
 
   shelter = sd_store_add_shelter (f->store, &shelter_spec, &error);
   g_assert_no_error (error);
+  /* Its guide, every line written. */
+  {
+    g_autoptr(SdShelterGuide) guide = sd_shelter_guide_new ();
+
+    for (guint i = 0; i < SD_N_GUIDE_TIMES; i++)
+      guide->times[i] = g_strdup_printf ("%u:30", 6 + 3 * i);
+    for (guint i = 0; i < SD_N_GUIDE_PLACES; i++)
+      guide->places[i] = g_strdup_printf ("第%u会議室", i + 1);
+    guide->rules = 1u << SD_GUIDE_RULE_QUIET | 1u << SD_GUIDE_RULE_PETS;
+    guide->note = g_strdup ("夜間の出入りは正門のみ");
+    g_assert_true (sd_store_set_shelter_guide (f->store, sd_shelter_get_id (shelter), NULL, guide, &error));
+    g_assert_no_error (error);
+  }
   staff = sd_store_add_staff (f->store, &staff_spec, "246810", &error);
   g_assert_no_error (error);
   support_id = sd_store_add_support_person (f->store, &support_spec, &error);
