@@ -280,18 +280,14 @@ exported_cb (GObject      *object,
 }
 
 static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     SdReportPage    *self)
+save_chosen_cb (GtkWidget *widget,
+                GFile     *file,
+                gboolean   pdf)
 {
-  SdReportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "format"));
+  SdReportPage *self = SD_REPORT_PAGE (widget);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      sd_report_page_export_async (self, file, format, self->cancellable, exported_cb, NULL);
-    }
-  g_object_unref (chooser);
+  sd_report_page_export_async (self, file, pdf ? SD_REPORT_FORMAT_PDF : SD_REPORT_FORMAT_CSV, self->cancellable,
+                               exported_cb, NULL);
 }
 
 static void
@@ -307,16 +303,8 @@ save_action (GtkWidget  *widget,
   g_autofree char *name = g_strdup_printf ("status-%s-%s.%s",
                                            self->status && self->status->shelter_code ? self->status->shelter_code : "all",
                                            stamp, format == SD_REPORT_FORMAT_PDF ? "pdf" : "csv");
-  GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (_("Save the status report"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  sd_save_folder_apply (GTK_FILE_CHOOSER (chooser));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data (G_OBJECT (chooser), "format", GINT_TO_POINTER (format));
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  sd_save_folder_ask (widget, _("Save the status report"), name, format == SD_REPORT_FORMAT_PDF, save_chosen_cb);
 }
 
 /* ---- printing ---- */

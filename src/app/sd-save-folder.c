@@ -9,6 +9,8 @@
  */
 #include "sd-save-folder.h"
 
+#include <glib/gi18n.h>
+
 static GFile *last_folder;
 
 /* Returns: (transfer full): the folder a save should open in. */
@@ -40,4 +42,52 @@ sd_save_folder_apply (GtkFileChooser *chooser)
   g_autoptr(GFile) folder = sd_save_folder_get ();
 
   gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
+
+typedef struct {
+  GtkWidget          *widget;
+  SdSaveFolderChosen  chosen;
+  gboolean            pdf;
+} Ask;
+
+static void
+ask_response_cb (GtkNativeDialog *chooser,
+                 int              response,
+                 Ask             *ask)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        ask->chosen (ask->widget, file, ask->pdf);
+    }
+  g_object_unref (ask->widget);
+  g_free (ask);
+  g_object_unref (chooser);
+}
+
+void
+sd_save_folder_ask (GtkWidget          *widget,
+                    const char         *title,
+                    const char         *name,
+                    gboolean            pdf,
+                    SdSaveFolderChosen  chosen)
+{
+  GtkFileChooserNative *chooser;
+  Ask *ask;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (chosen != NULL);
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  sd_save_folder_apply (GTK_FILE_CHOOSER (chooser));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  ask = g_new0 (Ask, 1);
+  ask->widget = g_object_ref (widget);
+  ask->chosen = chosen;
+  ask->pdf = pdf;
+  g_signal_connect (chooser, "response", G_CALLBACK (ask_response_cb), ask);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

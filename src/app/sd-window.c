@@ -27,6 +27,7 @@
 #include "sd-intake-page.h"
 #include "sd-settings.h"
 #include "sd-report-page.h"
+#include "sd-guide-page.h"
 #include "sd-safety-page.h"
 #include "sd-scan-catcher.h"
 #include "sd-self-service-page.h"
@@ -74,6 +75,7 @@ struct _SdWindow
   SdCheckinPage        *checkin_page;
   SdEnquiryPage        *enquiry_page;
   SdReportPage         *report_page;
+  SdGuidePage          *guide_page;
   SdSafetyPage         *safety_page;
   SdSupportPage        *support_page;
   SdExercisePage       *exercise_page;
@@ -394,6 +396,8 @@ focus_desk (SdWindow *self)
     sd_enquiry_page_focus (self->enquiry_page);
   else if (g_str_equal (desk, "staff-safety"))
     sd_safety_page_focus (self->safety_page);
+  else if (g_str_equal (desk, "guide"))
+    sd_guide_page_focus (self->guide_page);
   else if (g_str_equal (desk, "support"))
     sd_support_page_focus (self->support_page);
   else if (g_str_equal (desk, "exercise"))
@@ -560,6 +564,7 @@ start_at_kiosk_shelter (SdWindow *self)
   sd_shelter_picker_set_shelter_id (sd_intake_page_get_shelter_picker (self->intake_page), kiosk_shelter);
   sd_shelter_picker_set_shelter_id (sd_checkin_page_get_shelter_picker (self->checkin_page), kiosk_shelter);
   sd_shelter_picker_set_shelter_id (sd_report_page_get_shelter_picker (self->report_page), kiosk_shelter);
+  sd_shelter_picker_set_shelter_id (sd_guide_page_get_shelter_picker (self->guide_page), kiosk_shelter);
 }
 
 void
@@ -587,6 +592,7 @@ sd_window_sign_in (SdWindow *self,
   sd_checkin_page_set_staff (self->checkin_page, staff);
   sd_report_page_set_staff (self->report_page, staff);
   sd_safety_page_set_staff (self->safety_page, staff);
+  sd_guide_page_set_staff (self->guide_page, staff);
   sd_support_page_set_staff (self->support_page, staff);
   sd_sync_page_set_staff (self->sync_page, staff);
   apply_role (self);
@@ -654,6 +660,9 @@ reset (SdWindow *self)
   sd_report_page_set_staff (self->report_page, NULL);
   sd_report_page_reset (self->report_page);
   sd_safety_page_reset (self->safety_page);
+  /* A change to the guide not saved yet is saved for the one who typed it. */
+  sd_guide_page_set_staff (self->guide_page, NULL);
+  sd_guide_page_reset (self->guide_page);
   sd_support_page_reset (self->support_page);
   sd_sync_page_set_staff (self->sync_page, NULL);
   sd_sync_page_reset (self->sync_page);
@@ -957,6 +966,7 @@ sd_window_constructed (GObject *object)
   sd_enquiry_page_set_store (self->enquiry_page, self->store);
   sd_report_page_set_store (self->report_page, self->store);
   sd_safety_page_set_store (self->safety_page, self->store);
+  sd_guide_page_set_store (self->guide_page, self->store);
   sd_support_page_set_store (self->support_page, self->store);
   sd_sync_page_set_store (self->sync_page, self->store);
   /* An exercise: what this desk writes is stamped in exercise time, as
@@ -1134,6 +1144,7 @@ sd_window_class_init (SdWindowClass *klass)
   g_type_ensure (SD_TYPE_ENQUIRY_PAGE);
   g_type_ensure (SD_TYPE_REPORT_PAGE);
   g_type_ensure (SD_TYPE_SAFETY_PAGE);
+  g_type_ensure (SD_TYPE_GUIDE_PAGE);
   g_type_ensure (SD_TYPE_SUPPORT_PAGE);
   g_type_ensure (SD_TYPE_EXERCISE_PAGE);
   g_type_ensure (SD_TYPE_SYNC_PAGE);
@@ -1161,6 +1172,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, enquiry_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, report_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, safety_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, guide_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, support_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, exercise_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, sync_page);
@@ -1178,8 +1190,8 @@ sd_window_class_init (SdWindowClass *klass)
 
   /* Keyboard-complete: Ctrl+0 home, Ctrl+1..9 the desks in sidebar order. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.show-desk", "s", "home");
-  /* Ctrl+N is the N-th desk the sidebar shows (a lead's seventh is Sync). */
-  for (int n = 1; n <= SD_N_DESKS; n++)
+  /* Ctrl+N is the N-th desk the sidebar shows (a lead's eighth is Sync). */
+  for (int n = 1; n <= MIN (SD_N_DESKS, 9); n++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + n, GDK_CONTROL_MASK,
                                          "win.show-desk-number", "i", n);
   gtk_widget_class_install_action (widget_class, "win.toggle-desks", NULL, toggle_desks_action);

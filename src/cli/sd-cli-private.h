@@ -131,6 +131,7 @@ gboolean  sd_cli_run_shelter_add  (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_open (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_close (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_shelter_guide (SdCli *cli, GStrv *args, GError **error);
+gboolean  sd_cli_run_qr_prereg_form (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_staff_add    (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_staff_list   (SdCli *cli, GStrv *args, GError **error);
 gboolean  sd_cli_run_staff_set_pin (SdCli *cli, GStrv *args, GError **error);

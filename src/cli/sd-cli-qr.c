@@ -15,6 +15,7 @@
  * part is written only to the file asked for, readable by its owner.
  */
 #include "sd-cli-private.h"
+#include "sd-prereg-form.h"
 
 #include <glib/gi18n.h>
 #include <sodium.h>
@@ -664,5 +665,28 @@ sd_cli_run_qr_key_remove (SdCli   *cli,
       !sd_store_remove_card_key (store, (*args)[1], error))
     return FALSE;
   g_print (_("Removed. Cards signed with %s are refused here from now on.\n"), (*args)[1]);
+  return TRUE;
+}
+
+/* ---- qr prereg-form ---- */
+
+gboolean
+sd_cli_run_qr_prereg_form (SdCli   *cli,
+                           GStrv   *args,
+                           GError **error)
+{
+  g_autofree char *out = NULL;
+  const GOptionEntry entries[] = {
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("The HTML file to write"), N_("FILE") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!sd_cli_parse_args (cli, entries, args, 0, 0, error) ||
+      !sd_cli_require_option (out, "--out", error) ||
+      !sd_prereg_form_write (out, error))
+    return FALSE;
+  g_print (_("Wrote the pre-registration form to %s: one page in every evacuee language, that works without "
+             "the internet once opened and sends nothing. Put it on the municipality's web site or hand it out.\n"),
+           out);
   return TRUE;
 }

@@ -230,6 +230,7 @@ sd_cli_run_shelter_guide (SdCli   *cli,
   g_autofree char *set = NULL;
   g_autofree char *pdf = NULL;
   g_autofree char *language = NULL;
+  gboolean unchanged = FALSE;
   const GOptionEntry entries[] = {
     { "set", 0, 0, G_OPTION_ARG_FILENAME, &set,
       N_("Change the guide: the lines in this JSON file (- for standard input); the others stay"), N_("FILE") },
@@ -240,8 +241,15 @@ sd_cli_run_shelter_guide (SdCli   *cli,
     G_OPTION_ENTRY_NULL
   };
 
-  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error) ||
-      (pdf != NULL && (codes = guide_languages (language, error)) == NULL) ||
+  if (!sd_cli_parse_args (cli, entries, args, 1, 1, error))
+    return FALSE;
+  if (language != NULL && pdf == NULL)
+    {
+      g_set_error (error, SD_CLI_ERROR, SD_CLI_ERROR_USAGE,
+                   _("--language chooses the language of the PDF: give --pdf FILE with it."));
+      return FALSE;
+    }
+  if ((pdf != NULL && (codes = guide_languages (language, error)) == NULL) ||
       (store = sd_cli_open_store (cli, set != NULL, error)) == NULL ||
       (shelter = sd_store_find_shelter (store, (*args)[1], error)) == NULL ||
       (guide = sd_store_get_shelter_guide (store, sd_shelter_get_id (shelter), error)) == NULL)
@@ -254,10 +262,13 @@ sd_cli_run_shelter_guide (SdCli   *cli,
       g_autofree char *contents = NULL;
       gsize length = 0;
 
-      if ((contents = sd_cli_read_all (set, &length, error)) == NULL ||
-          (root = sd_json_parse (contents, length, 0, error)) == NULL ||
-          !sd_shelter_guide_read_json (edited, root, error) ||
-          !sd_store_set_shelter_guide (store, sd_shelter_get_id (shelter), guide, edited, error))
+      gboolean ok = (contents = sd_cli_read_all (set, &length, error)) != NULL &&
+                    (root = sd_json_parse (contents, length, 0, error)) != NULL &&
+                    sd_shelter_guide_read_json (edited, root, error);
+
+      unchanged = ok && sd_shelter_guide_equal (guide, edited);
+      if (!ok || (!unchanged && !sd_store_set_shelter_guide (store, sd_shelter_get_id (shelter), guide, edited,
+                                                             error)))
         {
           g_prefix_error (error, _("The guide of %s is unchanged: "), sd_shelter_get_code (shelter));
           return FALSE;
@@ -282,7 +293,9 @@ sd_cli_run_shelter_guide (SdCli   *cli,
                          codes->len - 1), sd_shelter_get_code (shelter), codes->len - 1, pdf);
       return TRUE;
     }
-  if (set != NULL)
+  if (set != NULL && unchanged)
+    g_print (_("The guide of %s already says that: nothing changed.\n"), sd_shelter_get_code (shelter));
+  else if (set != NULL)
     g_print (_("Saved the guide of %s.\n"), sd_shelter_get_code (shelter));
   else
     {

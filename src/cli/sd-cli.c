@@ -75,6 +75,7 @@ static const SdCliCommand commands[] = {
   { "qr", "scan", N_("TEXT|-"), N_("Record what a scanned code means in the current scan mode"), sd_cli_run_qr_scan },
   { "qr", "mode", N_("[MODE]"), N_("Show or set the scan mode, shelter and repeat interval"), sd_cli_run_qr_mode },
   { "qr", "prereg", NULL, N_("Make a pre-registration code from a household’s JSON file"), sd_cli_run_qr_prereg },
+  { "qr", "prereg-form", NULL, N_("Write the form households fill in on a phone, in their language, to make their pre-registration code"), sd_cli_run_qr_prereg_form },
   { "qr key", "show", NULL, N_("Show the id of the card key"), sd_cli_run_qr_key_show },
   { "qr key", "export", NULL, N_("Write the card key to a file, for another kiosk of this deployment"), sd_cli_run_qr_key_export },
   { "qr key", "import", N_("FILE"), N_("Add a card key exported by another kiosk"), sd_cli_run_qr_key_import },

@@ -28,6 +28,8 @@ static const struct {
   [SD_DESK_REPORT] = { "report", N_("Status report"), 0x6 },
   /* Everyone answers a roll-call; sd_role_can_review_safety() says who sees the others' answers. */
   [SD_DESK_STAFF_SAFETY] = { "staff-safety", N_("Staff safety"), 0x7 },
+  /* Everyone prints the guide; sd_role_can_edit_shelter_guide() says who writes it. */
+  [SD_DESK_GUIDE] = { "guide", N_("Shelter guide"), 0x7 },
   [SD_DESK_SUPPORT] = { "support", N_("Support list"), 0x6 },
   [SD_DESK_HQ] = { "hq", N_("HQ"), 0x4 },
   [SD_DESK_EXERCISE] = { "exercise", N_("Exercise"), 0x4 },
@@ -114,6 +116,12 @@ gboolean
 sd_role_can_open_rollcall (SdRole role)
 {
   return role == SD_ROLE_HQ;
+}
+
+gboolean
+sd_role_can_edit_shelter_guide (SdRole role)
+{
+  return role == SD_ROLE_LEAD || role == SD_ROLE_HQ;
 }
 
 gboolean

@@ -24,6 +24,7 @@ typedef enum {
   SD_DESK_ENQUIRY,
   SD_DESK_REPORT,
   SD_DESK_STAFF_SAFETY,
+  SD_DESK_GUIDE,
   SD_DESK_SUPPORT,
   SD_DESK_HQ,
   SD_DESK_EXERCISE,
@@ -48,6 +49,8 @@ gboolean    sd_role_can_leave_kiosk (SdRole  role);
  * and closes roll-calls. */
 gboolean    sd_role_can_review_safety (SdRole role);
 gboolean    sd_role_can_open_rollcall (SdRole role);
+/* The shelter guide: everyone prints it, a lead or HQ writes it. */
+gboolean    sd_role_can_edit_shelter_guide (SdRole role);
 /* Replacing the support list from a welfare system's export is HQ's. */
 gboolean    sd_role_can_import_support_list (SdRole role);
 

@@ -2009,7 +2009,10 @@ migrate_to_17 (sqlite3  *db,
  * lines of it at once both keep theirs (per-field last-writer-wins).
  *
  * Times are kept as HH:MM; rules as the codes of the rules chosen, in
- * the list's order, separated by spaces. */
+ * the list's order, separated by spaces.  When the guide was last changed
+ * is not a column: it is the newest change of a guide line in the
+ * op-log, so two desks that change different lines never "conflict" over
+ * a date. */
 #define GUIDE_TIME_CHECK_V18(column) \
   "CHECK (" column " IS NULL OR (length (" column ") = 5 AND " column " GLOB '[0-2][0-9]:[0-5][0-9]' " \
   "AND substr (" column ", 1, 2) <= '23'))"
@@ -2018,7 +2021,7 @@ static const char *const shelters_v18[] = {
   "code", "name", "kind", "capacity", "address", "is_open", "opened_at",
   "guide_breakfast", "guide_lunch", "guide_dinner", "guide_lights_out", "guide_lights_on",
   "guide_ask", "guide_supplies", "guide_pets", "guide_smoking", "guide_charging",
-  "guide_rules", "guide_note", "guide_updated_at", NULL };
+  "guide_rules", "guide_note", NULL };
 
 static const OplogTable shelters_table_v18 = { 2, "shelters", shelters_v18, none, FALSE };
 
@@ -2034,8 +2037,7 @@ static const char schema_v18[] =
   "ALTER TABLE shelters ADD COLUMN guide_smoking TEXT CHECK (length (guide_smoking) <= 100);"
   "ALTER TABLE shelters ADD COLUMN guide_charging TEXT CHECK (length (guide_charging) <= 100);"
   "ALTER TABLE shelters ADD COLUMN guide_rules TEXT CHECK (length (guide_rules) <= 400);"
-  "ALTER TABLE shelters ADD COLUMN guide_note TEXT CHECK (length (guide_note) <= 600);"
-  "ALTER TABLE shelters ADD COLUMN guide_updated_at INTEGER;";
+  "ALTER TABLE shelters ADD COLUMN guide_note TEXT CHECK (length (guide_note) <= 600);";
 
 static gboolean
 migrate_to_18 (sqlite3  *db,

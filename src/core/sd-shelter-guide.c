@@ -349,9 +349,17 @@ sd_shelter_guide_read_json (SdShelterGuide  *into,
 
 /* ---- the store ---- */
 
+/* When the guide last changed: the newest op-log change of the shelter's
+ * row that wrote a guide line (a field named guide_…), in ms. */
+#define GUIDE_UPDATED_AT \
+  "(SELECT max (o.hlc) >> 16 FROM oplog o WHERE o.tbl = t.n AND o.row_id = sd_row_key (s.id) " \
+  "   AND o.kind IN (1, 2) AND EXISTS (SELECT 1 FROM json_each (o.fields) j JOIN oplog_fields f " \
+  "     ON f.tbl = t.n AND f.n = CAST (j.key AS INTEGER) WHERE f.name GLOB 'guide_*'))"
+
 #define GUIDE_COLUMNS \
-  "name, guide_breakfast, guide_lunch, guide_dinner, guide_lights_out, guide_lights_on, " \
-  "guide_ask, guide_supplies, guide_pets, guide_smoking, guide_charging, guide_rules, guide_note, guide_updated_at"
+  "s.name, s.guide_breakfast, s.guide_lunch, s.guide_dinner, s.guide_lights_out, s.guide_lights_on, " \
+  "s.guide_ask, s.guide_supplies, s.guide_pets, s.guide_smoking, s.guide_charging, s.guide_rules, s.guide_note, " \
+  GUIDE_UPDATED_AT
 
 SdShelterGuide *
 sd_store_get_shelter_guide (SdStore     *store,
@@ -366,7 +374,8 @@ sd_store_get_shelter_guide (SdStore     *store,
   g_return_val_if_fail (SD_IS_STORE (store), NULL);
   g_return_val_if_fail (shelter_id != NULL, NULL);
 
-  stmt = _sd_store_prepare (store, "SELECT " GUIDE_COLUMNS " FROM shelters WHERE id = ?1", error);
+  stmt = _sd_store_prepare (store, "SELECT " GUIDE_COLUMNS " FROM shelters s "
+                            "JOIN oplog_tables t ON t.name = 'shelters' WHERE s.id = ?1", error);
   if (stmt == NULL)
     return NULL;
   _sd_bind_text (stmt, 1, shelter_id);
@@ -413,8 +422,8 @@ rules_text (guint set)
   return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
-static const char *
-time_label (SdGuideTime time)
+const char *
+sd_guide_time_get_label (SdGuideTime time)
 {
   switch (time)
     {
@@ -428,8 +437,8 @@ time_label (SdGuideTime time)
     }
 }
 
-static const char *
-place_label (SdGuidePlace place)
+const char *
+sd_guide_place_get_label (SdGuidePlace place)
 {
   switch (place)
     {
@@ -455,14 +464,14 @@ checked_guide (const SdShelterGuide  *guide,
     {
       char *time = NULL;
 
-      if (!sd_guide_time_parse (guide->times[i], time_label (i), &time, error))
+      if (!sd_guide_time_parse (guide->times[i], sd_guide_time_get_label (i), &time, error))
         return NULL;
       checked->times[i] = time;
     }
   for (guint i = 0; i < SD_N_GUIDE_PLACES; i++)
     {
       if (guide->places[i] != NULL &&
-          !sd_text_validate (guide->places[i], place_label (i), SD_GUIDE_PLACE_MAX_CHARS, FALSE, error))
+          !sd_text_validate (guide->places[i], sd_guide_place_get_label (i), SD_GUIDE_PLACE_MAX_CHARS, FALSE, error))
         return NULL;
       checked->places[i] = sd_text_tidy (guide->places[i]);
     }
@@ -483,6 +492,17 @@ checked_guide (const SdShelterGuide  *guide,
   return g_steal_pointer (&checked);
 }
 
+/* Appends "COLUMN = ?N" for VALUE to the UPDATE being made. */
+static void
+set_column (GString    *sql,
+            GPtrArray  *values,
+            const char *column,
+            char       *value)
+{
+  g_string_append_printf (sql, "%s%s = ?%u", values->len > 0 ? ", " : "", column, values->len + 2);
+  g_ptr_array_add (values, value);
+}
+
 gboolean
 sd_store_set_shelter_guide (SdStore              *store,
                             const char           *shelter_id,
@@ -492,7 +512,8 @@ sd_store_set_shelter_guide (SdStore              *store,
 {
   g_autoptr(SdShelterGuide) checked = NULL;
   g_autoptr(SdShelterGuide) before = NULL;
-  g_autoptr(GString) sql = g_string_new ("UPDATE shelters SET guide_updated_at = ?1");
+  g_autoptr(SdShelterGuide) now = NULL;
+  g_autoptr(GString) sql = g_string_new ("UPDATE shelters SET ");
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(SdTxn) txn = NULL;
   sqlite3_stmt *stmt;
@@ -510,54 +531,50 @@ sd_store_set_shelter_guide (SdStore              *store,
         before = sd_shelter_guide_copy (base);
     }
 
+  /* What is stored now is read in the same transaction as the write, so
+   * another process's change between the two is not lost. */
+  txn = _sd_store_begin (store, error);
+  if (txn == NULL)
+    return FALSE;
+  now = sd_store_get_shelter_guide (store, shelter_id, error);
+  if (now == NULL)
+    return FALSE;
+
   /* Only the lines the editor changed: the others may be another desk's
    * newer words. */
   for (guint i = 0; i < SD_N_GUIDE_TIMES; i++)
     if (before == NULL || !same_text (before->times[i], checked->times[i]))
-      {
-        g_string_append_printf (sql, ", %s = ?%u", time_columns[i], values->len + 3);
-        g_ptr_array_add (values, g_strdup (checked->times[i]));
-      }
+      set_column (sql, values, time_columns[i], g_strdup (checked->times[i]));
   for (guint i = 0; i < SD_N_GUIDE_PLACES; i++)
     if (before == NULL || !same_text (before->places[i], checked->places[i]))
-      {
-        g_string_append_printf (sql, ", %s = ?%u", place_columns[i], values->len + 3);
-        g_ptr_array_add (values, g_strdup (checked->places[i]));
-      }
+      set_column (sql, values, place_columns[i], g_strdup (checked->places[i]));
   if (before == NULL || before->rules != checked->rules)
     {
-      g_string_append_printf (sql, ", guide_rules = ?%u", values->len + 3);
-      g_ptr_array_add (values, rules_text (checked->rules));
+      /* Each rule is a line of its own on the page: only the ones this
+       * editor ticked or unticked change, on what is stored now, so a
+       * rule another desk ticked meanwhile stays. */
+      guint removed = before != NULL ? before->rules & ~checked->rules : 0;
+      guint added = before != NULL ? checked->rules & ~before->rules : 0;
+      guint set = before != NULL ? (now->rules & ~removed) | added : checked->rules;
+
+      if (before == NULL || set != now->rules)
+        set_column (sql, values, "guide_rules", rules_text (set));
     }
   if (before == NULL || !same_text (before->note, checked->note))
-    {
-      g_string_append_printf (sql, ", guide_note = ?%u", values->len + 3);
-      g_ptr_array_add (values, g_strdup (checked->note));
-    }
-  g_string_append (sql, " WHERE id = ?2");
+    set_column (sql, values, "guide_note", g_strdup (checked->note));
 
-  txn = _sd_store_begin (store, error);
-  if (txn == NULL)
-    return FALSE;
+  /* Nothing changed: no write (the capture writes no change for an
+   * UPDATE that changes nothing either, so the date printed stays). */
   if (values->len == 0)
-    {
-      /* Nothing changed: no write, and the date printed stays. */
-      g_autoptr(SdShelterGuide) exists = sd_store_get_shelter_guide (store, shelter_id, error);
-      return exists != NULL && _sd_txn_commit (g_steal_pointer (&txn), error);
-    }
+    return _sd_txn_commit (g_steal_pointer (&txn), error);
+  g_string_append (sql, " WHERE id = ?1");
   stmt = _sd_store_prepare (store, sql->str, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, sd_store_now_ms (store));
-  _sd_bind_text (stmt, 2, shelter_id);
+  _sd_bind_text (stmt, 1, shelter_id);
   for (guint i = 0; i < values->len; i++)
-    _sd_bind_text (stmt, (int) i + 3, g_ptr_array_index (values, i));
+    _sd_bind_text (stmt, (int) i + 2, g_ptr_array_index (values, i));
   if (!_sd_store_exec (store, stmt, _("save the shelter guide"), error))
     return FALSE;
-  if (sqlite3_changes (_sd_store_get_db (store)) == 0)
-    {
-      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_NOT_FOUND, _("There is no such shelter."));
-      return FALSE;
-    }
   return _sd_txn_commit (g_steal_pointer (&txn), error);
 }

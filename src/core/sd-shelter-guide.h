@@ -69,7 +69,8 @@ typedef struct {
   char   *places[SD_N_GUIDE_PLACES];    /* as the shelter's signs write them, or NULL */
   guint   rules;                        /* (1 << SdGuideRule) for each rule listed */
   char   *note;                         /* in Japanese, or NULL */
-  gint64  updated_at;                   /* ms since the epoch; 0: never written */
+  gint64  updated_at;                   /* when a line last changed (the op-log's newest change of one),
+                                         * ms since the epoch; 0: never written; read only */
 } SdShelterGuide;
 
 SdShelterGuide *sd_shelter_guide_new      (void);
@@ -105,6 +106,11 @@ gboolean    sd_guide_rule_from_string (const char  *text,
 const char *sd_guide_rule_text        (SdGuideRule  rule,
                                        const char  *language);
 
+/* The name of a line of the guide in the desk's language ("Breakfast",
+ * "Where to ask"), for forms and messages. */
+const char *sd_guide_time_get_label   (SdGuideTime  time);
+const char *sd_guide_place_get_label  (SdGuidePlace place);
+
 /* A time as a person types it: 7:00, 07:00, 19.30, ７：３０, 7時, 7時半,
  * 7時30分, 午後6時, 1830.  OUT gets "HH:MM", or NULL when TEXT is empty.
  * FALSE with a message naming WHAT otherwise. */
@@ -123,8 +129,10 @@ SdShelterGuide *sd_store_get_shelter_guide (SdStore              *store,
 /* Writes what GUIDE changes from BASE (the guide as it was read before it
  * was edited; NULL to write every line), so that a line another desk
  * changed meanwhile and this one did not touch keeps the other desk's
- * words.  Times must be "HH:MM" (sd_guide_time_parse); places and the
- * note are tidied and checked (SD_STORE_ERROR_INVALID). */
+ * words; each house rule counts as a line of its own.  Times are read by
+ * sd_guide_time_parse (SD_STORE_ERROR_INVALID naming the line); places
+ * are tidied (sd_text_tidy) and the note trimmed, and both checked
+ * (SD_DATA_ERROR_BAD_VALUE: too long, a control character). */
 gboolean        sd_store_set_shelter_guide (SdStore              *store,
                                             const char           *shelter_id,
                                             const SdShelterGuide *base,

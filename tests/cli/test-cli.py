@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import traceback
+import unicodedata
 
 CLI = os.path.abspath(sys.argv[1])
 SEEDS = os.path.abspath(sys.argv[2])
@@ -852,6 +853,79 @@ def test_shelter_add_open_close(tmp):
               '--capacity', '1', db=db), 2, 'a kind that does not exist')
     fails(cli('shelter', 'add', '--code', 'T01', '--name', 'x', '--kind', 'welfare',
               '--capacity', '1', db=db), 1, 'a code used twice')
+
+
+# ---- shelter guide: show, change a few lines, print in any language ----
+
+GUIDE_LANGUAGES = ['ja', 'ja-x-easy', 'en', 'zh-Hans', 'ko', 'vi', 'pt-BR', 'ne', 'tl', 'id']
+RULES_S01 = ['no-smoking', 'no-alcohol', 'shoes-off', 'pets', 'aisles', 'quiet', 'tell-desk', 'rubbish',
+             'charging', 'valuables', 'wash-hands']
+
+
+def guide(db, code):
+    return json.loads(ok(cli('shelter', 'guide', code, db=db), f'shelter guide {code}').out)
+
+
+def set_guide(db, tmp, code, lines, name='guide.json'):
+    path = os.path.join(tmp, name)
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(lines, f, ensure_ascii=False)
+    return cli('shelter', 'guide', code, '--set', path, db=db)
+
+
+def pdf_page_count(path):
+    return int(re.search(r'Pages:\s+(\d+)', subprocess.run(['pdfinfo', path], capture_output=True, check=True,
+                                                           text=True).stdout).group(1))
+
+
+def test_shelter_guide(tmp):
+    db = seeded(tmp)
+    first = guide(db, 'S01')
+    assert first['breakfast'] == '7:00' and first['lunch'] == '12:00' and first['dinner'] == '18:00', first
+    assert first['rules'] == RULES_S01, first
+    assert first['ask'].startswith('体育館入口の受付') and first['note'], first
+    # Only the lines the file names change: a time as people write it,
+    # null clears the note; breakfast, the places and the rules stay.
+    r = ok(set_guide(db, tmp, 'S01', {'lunch': '12時半', 'note': None}), 'guide --set lunch and note')
+    assert 'S01' in r.out, r
+    changed = guide(db, 'S01')
+    assert changed == dict(first, lunch='12:30', note=None), changed
+    # Refused, by name, and nothing written: not even the op-log moves.
+    oplog = info(db)['counts']['oplog']
+    for lines, named in (({'dinner': '夕方'}, '夕方'), ({'dessert': '15:00'}, 'dessert'),
+                         ({'rules': ['no-smoking', 'karaoke']}, 'karaoke')):
+        r = fails(set_guide(db, tmp, 'S01', lines), 1, f'guide --set {lines}')
+        assert named in r.err and 'unchanged' in r.err, r
+        only_the_message(r, f'guide --set {lines}')
+        assert guide(db, 'S01') == changed, lines
+    assert info(db)['counts']['oplog'] == oplog
+    # What the guide says already: said so, and nothing written.
+    r = ok(set_guide(db, tmp, 'S01', {'lunch': '12:30'}), 'guide --set the same lunch')
+    assert 'S01' in r.out and info(db)['counts']['oplog'] == oplog, r
+    # --language without --pdf is a mistake, not ignored.
+    fails(cli('shelter', 'guide', 'S01', '--language', 'vi', db=db), 2, 'guide --language without --pdf')
+    # One page in Vietnamese: its heading translated, the places as the
+    # shelter's signs write them.
+    pdf = os.path.join(tmp, 'guide-vi.pdf')
+    ok(cli('shelter', 'guide', 'S01', '--pdf', pdf, '--language', 'vi', db=db), 'guide --pdf vi')
+    assert pdf_page_count(pdf) == 1
+    [page] = pdf_pages(pdf)
+    page = unicodedata.normalize('NFC', page)
+    assert 'Hướng dẫn tại nơi sơ tán' in page and '体育館入口の受付' in page and '12:30' in page, page
+    # Every language: a page each.
+    every = os.path.join(tmp, 'guide-all.pdf')
+    ok(cli('shelter', 'guide', 'S01', '--pdf', every, '--language', 'all', db=db), 'guide --pdf all')
+    assert pdf_page_count(every) == len(GUIDE_LANGUAGES) == 10
+    # A language the guide is not printed in: a usage error naming those it is.
+    nowhere = os.path.join(tmp, 'guide-xx.pdf')
+    r = fails(cli('shelter', 'guide', 'S01', '--pdf', nowhere, '--language', 'xx', db=db), 2, 'guide --language xx')
+    offered = set(re.findall(r'[A-Za-z]+(?:-[A-Za-z]+)*', r.err.split('“xx”', 1)[-1]))
+    assert '“xx”' in r.err and set(GUIDE_LANGUAGES) | {'all'} <= offered, r
+    assert not os.path.exists(nowhere)
+    # A shelter nobody wrote a guide for: every line null, no rules.
+    empty = guide(db, 'S03')
+    assert empty['rules'] == [] and all(v is None for k, v in empty.items() if k != 'rules'), empty
+    assert set(empty) == set(first), empty
 
 
 def test_staff_add_with_pin(tmp):
@@ -1712,6 +1786,8 @@ TESTS = [
     ('seed load and counts', test_seed_load),
     ('shelter list --json', test_shelter_list),
     ('shelter add, open, close', test_shelter_add_open_close),
+    ('shelter guide: shown, changed line by line, bad lines refused by name, printed in vi and in all',
+     test_shelter_guide),
     ('staff add with a PIN on stdin', test_staff_add_with_pin),
     ('staff set-pin', test_staff_set_pin),
     ('staff add with a duplicate number', test_staff_duplicate),

@@ -55,8 +55,8 @@ MUTATIONS = [
         "file": "src/app/sd-window.c",
         "find": "  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "
                 "\"win.show-desk\", \"s\", \"home\");\n"
-                "  /* Ctrl+N is the N-th desk the sidebar shows (a lead's seventh is Sync). */\n"
-                "  for (int n = 1; n <= SD_N_DESKS; n++)\n"
+                "  /* Ctrl+N is the N-th desk the sidebar shows (a lead's eighth is Sync). */\n"
+                "  for (int n = 1; n <= MIN (SD_N_DESKS, 9); n++)\n"
                 "    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + n, GDK_CONTROL_MASK,\n"
                 "                                         \"win.show-desk-number\", \"i\", n);\n",
         "replace": "",
@@ -822,5 +822,59 @@ MUTATIONS = [
         "breaks": "the button inside every drop-down and menu button, which takes the focus, is read as \"GtkToggleButton\" (issue 21)",
         "suites": ["ui"],
         "caught_by": ["ui-accessibility"],
+    },
+    {
+        "name": "guide-save-writes-every-line",
+        "file": "src/core/sd-shelter-guide.c",
+        "find": "  if (base != NULL)\n    {\n      before = checked_guide (base, NULL);",
+        "replace": "  if (FALSE)\n    {\n      before = checked_guide (base, NULL);",
+        "breaks": "saving the shelter guide writes every line, so a line another desk changed meanwhile is undone (issue 21)",
+        "suites": ["unit", "sync"],
+        "caught_by": ["test-shelter-guide", "test-sync-merge"],
+    },
+    {
+        "name": "guide-rules-whole-set",
+        "file": "src/core/sd-shelter-guide.c",
+        "find": "      guint set = before != NULL ? (now->rules & ~removed) | added : checked->rules;",
+        "replace": "      guint set = before != NULL ? (checked->rules & ~removed) | added : checked->rules;",
+        "breaks": "a house rule another desk ticked is unticked by a desk that saved rules from an older guide (issue 21)",
+        "suites": ["sync"],
+        "caught_by": ["test-sync-merge"],
+    },
+    {
+        "name": "guide-edit-lost-at-sign-out",
+        "file": "src/app/sd-guide-page.c",
+        "find": "  if (staff != self->staff && self->dirty && !sd_guide_page_save (self))",
+        "replace": "  if (staff != self->staff && self->dirty)",
+        "breaks": "a change to the guide typed and not saved is thrown away when the lead signs out or idles out (issue 21)",
+        "suites": ["ui"],
+        "caught_by": ["ui-guide"],
+    },
+    {
+        "name": "guide-edit-lost-on-shelter-change",
+        "file": "src/app/sd-guide-page.c",
+        "find": "  if (self->dirty && !sd_guide_page_save (self))\n    {\n      g_autofree char *back",
+        "replace": "  if (FALSE)\n    {\n      g_autofree char *back",
+        "breaks": "choosing another shelter throws away what was typed for the one shown (issue 21)",
+        "suites": ["ui"],
+        "caught_by": ["ui-guide"],
+    },
+    {
+        "name": "guide-page-in-english-only",
+        "file": "src/core/sd-shelter-guide-page.c",
+        "find": "  pen.language = language != NULL && sd_evacuee_language_resolve (language) != NULL",
+        "replace": "  pen.language = FALSE && sd_evacuee_language_resolve (language) != NULL",
+        "breaks": "the shelter guide prints in English whatever language was chosen (issue 21)",
+        "suites": ["unit", "ui", "cli"],
+        "caught_by": ["test-shelter-guide", "ui-guide", "cli"],
+    },
+    {
+        "name": "prereg-form-forgets-language",
+        "file": "data/web/prereg-form.html",
+        "find": "      m.language = language;\n",
+        "replace": "",
+        "breaks": "a household registered in Vietnamese is answered at the desk in Japanese: the code no longer says the language (issue 21)",
+        "suites": ["web"],
+        "caught_by": ["prereg-browser"],
     },
 ]

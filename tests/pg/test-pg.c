@@ -686,6 +686,115 @@ test_load_keeps_acks (Fixture *f, gconstpointer data)
   sd_sync_export_clear (&pg_result);
 }
 
+/* ---- the shelter guide: lines of the shelters row ---- */
+
+#define FIRST_SHELTER "00000000-0000-7000-8000-000000000001"
+
+static SdShelterGuide *
+read_guide (SdStore *site)
+{
+  g_autoptr(GError) error = NULL;
+  SdShelterGuide *guide = sd_store_get_shelter_guide (site, FIRST_SHELTER, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (guide);
+  return guide;
+}
+
+/* PG's batch for the kiosk TO, imported there. */
+static void
+pg_to_kiosk (Fixture *f,
+             SdStore *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) bytes = NULL;
+  SdSyncExport result = { 0 };
+
+  g_assert_true (sd_pg_store_export (f->store, f->sites.hq, sd_store_get_site_id (to), out, &result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  sd_sync_export_clear (&result);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  sd_sync_test_import (to, bytes, NULL);
+}
+
+/* K0 writes the first shelter's guide, K1 meanwhile its note only (each
+ * from the guide it read, still empty): both batches merged into
+ * PostgreSQL, whose shelters row holds every line of both; PostgreSQL's
+ * batches carry them to each kiosk, and pg fetch to HQ's desk. */
+static void
+test_shelter_guide (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdShelterGuide) base0 = NULL, base1 = NULL, edit0 = NULL, edit1 = NULL, expected = NULL;
+  g_autoptr(GBytes) b0 = NULL, b1 = NULL;
+  g_autofree char *db_name = NULL, *row = NULL, *hq = NULL, *postgres = NULL;
+  SdSyncImport result = { 0 };
+
+  if (f->sites.dir == NULL)
+    return;
+  db_name = g_strdup_printf ("t%u", n_databases);
+  base0 = read_guide (f->sites.k0);
+  base1 = read_guide (f->sites.k1);
+  g_assert_true (sd_shelter_guide_is_empty (base0));
+  edit0 = sd_shelter_guide_copy (base0);
+  edit0->times[SD_GUIDE_BREAKFAST] = g_strdup ("7:00");
+  edit0->times[SD_GUIDE_LUNCH] = g_strdup ("12時半");
+  edit0->times[SD_GUIDE_DINNER] = g_strdup ("午後6時");
+  edit0->places[SD_GUIDE_ASK] = g_strdup ("体育館入口の受付");
+  edit0->places[SD_GUIDE_CHARGING] = g_strdup ("図書室（1階）");
+  edit0->rules = 1u << SD_GUIDE_RULE_NO_SMOKING | 1u << SD_GUIDE_RULE_SHOES_OFF | 1u << SD_GUIDE_RULE_QUIET;
+  g_assert_true (sd_store_set_shelter_guide (f->sites.k0, FIRST_SHELTER, base0, edit0, &error));
+  g_assert_no_error (error);
+  edit1 = sd_shelter_guide_copy (base1);
+  edit1->note = g_strdup ("給水車は毎日10時に校庭に来ます。");
+  g_assert_true (sd_store_set_shelter_guide (f->sites.k1, FIRST_SHELTER, base1, edit1, &error));
+  g_assert_no_error (error);
+
+  b0 = sd_sync_test_export (f->sites.k0, "hq");
+  b1 = sd_sync_test_export (f->sites.k1, "hq");
+  pg_import (f->store, f->sites.hq, b1, NULL);
+  pg_import (f->store, f->sites.hq, b0, NULL);
+  row = sd_test_pg_psql (pg, db_name,
+                         "SELECT guide_breakfast, guide_lunch, guide_dinner, guide_lights_out IS NULL, guide_ask, "
+                         "guide_supplies IS NULL, guide_charging, guide_rules, guide_note "
+                         "FROM shelters WHERE id = '" FIRST_SHELTER "'");
+  /* The times as HH:MM, the places tidied as stored (NFKC: full-width
+   * brackets become ASCII). */
+  g_assert_cmpstr (row, ==, "07:00|12:30|18:00|t|体育館入口の受付|t|図書室(1階)|no-smoking shoes-off quiet|"
+                            "給水車は毎日10時に校庭に来ます。\n");
+
+  /* Out again: each kiosk has the other's lines. */
+  expected = read_guide (f->sites.k0);
+  g_free (expected->note);
+  expected->note = g_strdup (edit1->note);
+  pg_to_kiosk (f, f->sites.k0);
+  pg_to_kiosk (f, f->sites.k1);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(SdShelterGuide) guide = read_guide (k == 0 ? f->sites.k0 : f->sites.k1);
+
+      g_assert_cmpstr (guide->times[SD_GUIDE_LUNCH], ==, "12:30");
+      g_assert_cmpstr (guide->note, ==, "給水車は毎日10時に校庭に来ます。");
+      g_assert_true (sd_shelter_guide_equal (guide, expected));
+    }
+
+  /* And to HQ's desk, the same as PostgreSQL. */
+  fetch (f, &result);
+  g_assert_cmpint (result.applied, >, 0);
+  sd_sync_import_clear (&result);
+  {
+    g_autoptr(SdShelterGuide) guide = read_guide (f->sites.hq);
+
+    g_assert_true (sd_shelter_guide_equal (guide, expected));
+  }
+  take_hq (f);
+  hq = sd_sync_test_dump (f->sites.hq);
+  postgres = pg_dump (f->store);
+  assert_same_dump (hq, postgres);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -703,6 +812,7 @@ main (int    argc,
   ADD ("merge/two-receivers", test_concurrent);
   ADD ("fetch/into-hq", test_fetch_into_hq);
   ADD ("load/keeps-acknowledgements", test_load_keeps_acks);
+  ADD ("merge/shelter-guide", test_shelter_guide);
   status = g_test_run ();
   sd_test_pg_stop (pg);
   return status;

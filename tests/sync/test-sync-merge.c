@@ -1234,6 +1234,262 @@ test_relay (void)
   run_close (&run);
 }
 
+/* ---- the shelter guide ---- */
+
+#define FIRST_SHELTER "00000000-0000-7000-8000-000000000001"
+
+static SdShelterGuide *
+guide_at (Run   *run,
+          guint  site)
+{
+  g_autoptr(GError) error = NULL;
+  SdShelterGuide *guide = sd_store_get_shelter_guide (run->sites[site], FIRST_SHELTER, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (guide);
+  return guide;
+}
+
+static void
+set_guide_at (Run                  *run,
+              guint                 site,
+              const SdShelterGuide *base,
+              const SdShelterGuide *guide)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_store_set_shelter_guide (run->sites[site], FIRST_SHELTER, base, guide, &error));
+  g_assert_no_error (error);
+}
+
+/* Every site's guide of the first shelter says what EXPECTED says. */
+static void
+assert_guide_everywhere (Run                  *run,
+                         const SdShelterGuide *expected)
+{
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autoptr(SdShelterGuide) guide = guide_at (run, s);
+
+      for (guint i = 0; i < SD_N_GUIDE_TIMES; i++)
+        g_assert_cmpstr (guide->times[i], ==, expected->times[i]);
+      for (guint i = 0; i < SD_N_GUIDE_PLACES; i++)
+        g_assert_cmpstr (guide->places[i], ==, expected->places[i]);
+      g_assert_cmphex (guide->rules, ==, expected->rules);
+      g_assert_cmpstr (guide->note, ==, expected->note);
+      g_assert_true (sd_shelter_guide_equal (guide, expected));
+    }
+}
+
+/* The open conflicts HQ lists on the lines of the first shelter's guide,
+ * as "field winner/loser;" each. */
+static char *
+guide_conflicts (Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = sd_sync_list_conflicts_json (run->sites[0], FALSE, &error);
+  g_autoptr(json_t) list = NULL;
+  GString *found = g_string_new (NULL);
+  json_t *conflict;
+  gsize i;
+
+  g_assert_no_error (error);
+  list = json_loads (text, 0, NULL);
+  g_assert_true (json_is_array (list));
+  json_array_foreach (list, i, conflict)
+    {
+      const char *field = json_string_value (json_object_get (conflict, "field"));
+
+      if (g_strcmp0 (json_string_value (json_object_get (conflict, "row_id")), FIRST_SHELTER) != 0 ||
+          !g_str_has_prefix (field, "guide_"))
+        continue;
+      g_string_append_printf (found, "%s %s/%s;", field,
+                              json_string_value (json_object_get (json_object_get (conflict, "winner"), "value")),
+                              json_string_value (json_object_get (json_object_get (conflict, "loser"), "value")));
+    }
+  return g_string_free (found, FALSE);
+}
+
+/* The first shelter's guide, open in an editor at two kiosks, each
+ * saving what it changed from the guide it read: the lines that differ
+ * keep both kiosks' words everywhere, even when one kiosk's change
+ * reached the other's file while its editor was open (per-field
+ * last-writer-wins on the shelter's row, and a save writes only what
+ * its editor changed); the same line changed at both kiosks unseen by
+ * the other keeps the later, whatever order the batches arrive in. */
+static void
+test_shelter_guide (void)
+{
+  g_autoptr(SdShelterGuide) written = sd_shelter_guide_new ();
+  g_autoptr(SdShelterGuide) base0 = NULL, base1 = NULL, edit0 = NULL, edit1 = NULL, expected = NULL;
+  g_autofree char *code = NULL, *conflicts = NULL;
+  Run run;
+
+  run_open (&run, 9);
+  /* The deployment's first shelter, the one households stay at. */
+  code = value_at (&run, 0, "SELECT code FROM shelters WHERE id = '" FIRST_SHELTER "'");
+  g_assert_cmpstr (code, ==, "S01");
+
+  /* HQ writes the guide; both kiosks have it. */
+  written->times[SD_GUIDE_BREAKFAST] = g_strdup ("07:00");
+  written->times[SD_GUIDE_LUNCH] = g_strdup ("12:00");
+  written->times[SD_GUIDE_DINNER] = g_strdup ("18:00");
+  written->times[SD_GUIDE_LIGHTS_OUT] = g_strdup ("22:00");
+  written->places[SD_GUIDE_ASK] = g_strdup ("体育館入口の受付");
+  written->places[SD_GUIDE_SUPPLIES] = g_strdup ("体育館横のピロティ");
+  written->rules = 1u << SD_GUIDE_RULE_NO_SMOKING | 1u << SD_GUIDE_RULE_QUIET;
+  written->note = g_strdup ("給水車は毎日10時に校庭に来ます。");
+  set_guide_at (&run, 0, NULL, written);
+  exchange (&run, 0, 1);
+  exchange (&run, 0, 2);
+
+  /* Both read it.  k0 moves lunch and adds a rule, and its batch
+   * reaches k1 through HQ; then k1, from the guide it read before, moves
+   * the desk and rewrites the note. */
+  base0 = guide_at (&run, 1);
+  base1 = guide_at (&run, 2);
+  g_assert_true (sd_shelter_guide_equal (base0, written));
+  g_assert_true (sd_shelter_guide_equal (base1, written));
+  edit0 = sd_shelter_guide_copy (base0);
+  g_free (edit0->times[SD_GUIDE_LUNCH]);
+  edit0->times[SD_GUIDE_LUNCH] = g_strdup ("12:30");
+  edit0->rules |= 1u << SD_GUIDE_RULE_SHOES_OFF;
+  edit1 = sd_shelter_guide_copy (base1);
+  g_free (edit1->places[SD_GUIDE_ASK]);
+  edit1->places[SD_GUIDE_ASK] = g_strdup ("職員室前の受付");
+  g_free (edit1->note);
+  edit1->note = g_strdup ("入浴支援は14時から20時までです。");
+  run.clock[1] += 10000;
+  set_guide_at (&run, 1, base0, edit0);
+  exchange (&run, 1, 0);
+  exchange (&run, 0, 2);
+  {
+    g_autofree char *lunch = value_at (&run, 2, "SELECT guide_lunch FROM shelters WHERE id = '" FIRST_SHELTER "'");
+
+    g_assert_cmpstr (lunch, ==, "12:30");
+  }
+  run.clock[2] += 20000;
+  set_guide_at (&run, 2, base1, edit1);
+  exchange (&run, 2, 0);
+  /* Different lines: nothing for HQ's people to decide. */
+  conflicts = guide_conflicts (&run);
+  g_assert_cmpstr (conflicts, ==, "");
+  assert_converged (&run);
+
+  expected = sd_shelter_guide_copy (written);
+  g_free (expected->times[SD_GUIDE_LUNCH]);
+  expected->times[SD_GUIDE_LUNCH] = g_strdup ("12:30");
+  expected->rules |= 1u << SD_GUIDE_RULE_SHOES_OFF;
+  g_free (expected->places[SD_GUIDE_ASK]);
+  expected->places[SD_GUIDE_ASK] = g_strdup ("職員室前の受付");
+  g_free (expected->note);
+  expected->note = g_strdup ("入浴支援は14時から20時までです。");
+  assert_guide_everywhere (&run, expected);
+
+  /* Then both move dinner: k1 at a later clock time but first, k0 at an
+   * earlier one, its batch arriving at HQ last.  The later wins. */
+  g_clear_pointer (&base0, sd_shelter_guide_free);
+  g_clear_pointer (&base1, sd_shelter_guide_free);
+  g_clear_pointer (&edit0, sd_shelter_guide_free);
+  g_clear_pointer (&edit1, sd_shelter_guide_free);
+  base0 = guide_at (&run, 1);
+  base1 = guide_at (&run, 2);
+  edit0 = sd_shelter_guide_copy (base0);
+  edit1 = sd_shelter_guide_copy (base1);
+  g_free (edit0->times[SD_GUIDE_DINNER]);
+  edit0->times[SD_GUIDE_DINNER] = g_strdup ("18:30");
+  g_free (edit1->times[SD_GUIDE_DINNER]);
+  edit1->times[SD_GUIDE_DINNER] = g_strdup ("19:00");
+  run.clock[2] += 60000;
+  set_guide_at (&run, 2, base1, edit1);
+  run.clock[1] += 30000;
+  set_guide_at (&run, 1, base0, edit0);
+  g_assert_cmpint (sd_store_get_hlc (run.sites[2]), >, sd_store_get_hlc (run.sites[1]));
+  exchange (&run, 2, 0);
+  exchange (&run, 1, 0);
+  /* HQ lists it, the later kiosk's time applied. */
+  g_free (conflicts);
+  conflicts = guide_conflicts (&run);
+  g_assert_cmpstr (conflicts, ==, "guide_dinner 19:00/18:30;");
+  assert_converged (&run);
+
+  g_free (expected->times[SD_GUIDE_DINNER]);
+  expected->times[SD_GUIDE_DINNER] = g_strdup ("19:00");
+  assert_guide_everywhere (&run, expected);
+  run_close (&run);
+}
+
+/* Two kiosks change different lines of the guide, neither having seen
+ * the other's: HQ has nothing to decide (the date printed is the op-log's,
+ * not a field both would write). */
+static void
+test_guide_no_conflict_for_different_lines (void)
+{
+  g_autoptr(SdShelterGuide) base0 = NULL, base1 = NULL, edit0 = NULL, edit1 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  Run run;
+
+  run_open (&run, 10);
+  base0 = guide_at (&run, 1);
+  base1 = guide_at (&run, 2);
+  edit0 = sd_shelter_guide_copy (base0);
+  edit0->times[SD_GUIDE_LUNCH] = g_strdup ("12:30");
+  edit1 = sd_shelter_guide_copy (base1);
+  edit1->note = g_strdup ("入浴支援は14時からです。");
+  run.clock[1] += 10000;
+  set_guide_at (&run, 1, base0, edit0);
+  run.clock[2] += 20000;
+  set_guide_at (&run, 2, base1, edit1);
+  exchange (&run, 1, 0);
+  exchange (&run, 2, 0);
+  text = sd_sync_list_conflicts_json (run.sites[0], FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "[]");
+  run_close (&run);
+}
+
+/* k0 adds a rule; its batch reaches k1's file while k1's editor is open
+ * on the guide read before; k1 removes another rule.  The rule k0 added
+ * stays: k1 did not touch it. */
+static void
+test_guide_rules_edited_from_a_stale_editor (void)
+{
+  g_autoptr(SdShelterGuide) written = sd_shelter_guide_new ();
+  g_autoptr(SdShelterGuide) base0 = NULL, base1 = NULL, edit0 = NULL, edit1 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  Run run;
+
+  run_open (&run, 11);
+  written->rules = 1u << SD_GUIDE_RULE_NO_SMOKING | 1u << SD_GUIDE_RULE_QUIET;
+  set_guide_at (&run, 0, NULL, written);
+  exchange (&run, 0, 1);
+  exchange (&run, 0, 2);
+  base0 = guide_at (&run, 1);
+  base1 = guide_at (&run, 2);
+  edit0 = sd_shelter_guide_copy (base0);
+  edit0->rules |= 1u << SD_GUIDE_RULE_SHOES_OFF;
+  edit1 = sd_shelter_guide_copy (base1);
+  edit1->rules &= ~(1u << SD_GUIDE_RULE_QUIET);
+  run.clock[1] += 10000;
+  set_guide_at (&run, 1, base0, edit0);
+  exchange (&run, 1, 0);
+  exchange (&run, 0, 2);
+  run.clock[2] += 20000;
+  set_guide_at (&run, 2, base1, edit1);
+  assert_converged (&run);
+  text = sd_sync_list_conflicts_json (run.sites[0], FALSE, &error);
+  g_test_message ("conflicts listed at HQ: %s", text);
+  for (guint s = 0; s < N_SITES; s++)
+    {
+      g_autoptr(SdShelterGuide) guide = guide_at (&run, s);
+
+      g_assert_cmphex (guide->rules, ==, 1u << SD_GUIDE_RULE_NO_SMOKING | 1u << SD_GUIDE_RULE_SHOES_OFF);
+    }
+  run_close (&run);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1258,6 +1514,9 @@ main (int    argc,
   g_test_add_func ("/sync/merge/duplicates-into-a-crowd", test_duplicates_into_a_crowd);
   g_test_add_func ("/sync/merge/relay", test_relay);
   g_test_add_func ("/sync/merge/parent-deleted-with-children", test_parent_deleted_with_children);
+  g_test_add_func ("/sync/merge/shelter-guide", test_shelter_guide);
+  g_test_add_func ("/sync/merge/shelter-guide-no-conflict-for-different-lines", test_guide_no_conflict_for_different_lines);
+  g_test_add_func ("/sync/merge/shelter-guide-rules-from-a-stale-editor", test_guide_rules_edited_from_a_stale_editor);
   g_test_add_func ("/sync/merge/property", test_property);
   status = g_test_run ();
   for (guint s = 0; s < N_SITES; s++)

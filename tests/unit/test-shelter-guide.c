@@ -5,6 +5,7 @@
  */
 #include "sd-core.h"
 #include "sd-evacuee-text.h"
+#include "../common/sd-test-wine.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -315,6 +316,26 @@ test_page_every_language (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
 
+  /* Every glyph there, on Windows too (under Wine: the fonts the
+   * installer ships, Devanagari's included). */
+  for (guint i = 0; i < n; i++)
+    {
+      g_test_message ("%s: %u missing glyphs", languages[i].code,
+                      sd_shelter_guide_count_missing_glyphs (kept, languages[i].code));
+      g_assert_cmpuint (sd_shelter_guide_count_missing_glyphs (kept, languages[i].code), ==, 0);
+    }
+  /* The check can fail: a character no font has (a private-use one) is
+   * counted. */
+  {
+    g_autoptr(SdShelterGuide) odd = sd_shelter_guide_copy (kept);
+
+    g_free (odd->note);
+    odd->note = g_strdup ("\xee\x80\x80\xee\x80\x81");  /* U+E000 U+E001 */
+    g_assert_cmpuint (sd_shelter_guide_count_missing_glyphs (odd, "vi"), ==, 2);
+  }
+  if (sd_test_readers_unavailable ())
+    return;
+
   for (guint i = 0; i < n; i++)
     {
       const char *code = languages[i].code;
@@ -323,8 +344,6 @@ test_page_every_language (Fixture *f, gconstpointer data)
       g_autofree char *rule = squeezed (sd_guide_rule_text (SD_GUIDE_RULE_TELL_DESK, code));
       g_autofree char *breakfast = squeezed (sd_evacuee_gettext (code, "Breakfast"));
 
-      g_test_message ("%s: %u missing glyphs", code, sd_shelter_guide_count_missing_glyphs (kept, code));
-      g_assert_cmpuint (sd_shelter_guide_count_missing_glyphs (kept, code), ==, 0);
       g_assert_nonnull (strstr (text, title));
       g_assert_nonnull (strstr (text, rule));
       g_assert_nonnull (strstr (text, breakfast));
@@ -341,12 +360,6 @@ test_page_every_language (Fixture *f, gconstpointer data)
       if (!g_str_equal (code, "en"))
         g_assert_cmpstr (sd_evacuee_gettext (code, "Shelter guide"), !=, "Shelter guide");
     }
-
-  /* The check can fail: a character no font has (a private-use one) is
-   * counted. */
-  g_free (kept->note);
-  kept->note = g_strdup ("\xee\x80\x80\xee\x80\x81");  /* U+E000 U+E001 */
-  g_assert_cmpuint (sd_shelter_guide_count_missing_glyphs (kept, "vi"), ==, 2);
 }
 
 /* A language not offered prints in English, never a blank page. */
@@ -365,6 +378,8 @@ test_page_unknown_language (Fixture *f, gconstpointer data)
   kept = sd_store_get_shelter_guide (f->store, sd_shelter_get_id (f->shelter), &error);
   g_assert_true (sd_shelter_guide_write_pdf (kept, languages, TRUE, pdf, &error));
   g_assert_no_error (error);
+  if (sd_test_readers_unavailable ())
+    return;
   text = pdf_text (pdf, 1);
   g_assert_nonnull (strstr (text, "Shelterguide"));
   g_assert_nonnull (strstr (text, "訓練"));  /* the exercise's mark */

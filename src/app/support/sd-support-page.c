@@ -736,18 +736,11 @@ saved_cb (GObject      *source,
 }
 
 static void
-save_chosen_cb (GtkNativeDialog *chooser,
-                int              response,
-                SdSupportPage   *self)
+save_chosen_cb (GtkWidget *widget,
+                GFile     *file,
+                gboolean   pdf)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      sd_support_page_save_async (self, file, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "pdf")), NULL,
-                                  saved_cb, NULL);
-    }
-  g_object_unref (chooser);
+  sd_support_page_save_async (SD_SUPPORT_PAGE (widget), file, pdf, NULL, saved_cb, NULL);
 }
 
 static void
@@ -759,16 +752,9 @@ save_action (GtkWidget  *widget,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M");
   g_autofree char *name = g_strdup_printf ("visit-lists-%s.%s", stamp, pdf ? "pdf" : "csv");
-  GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (pdf ? _("Save the visit lists") : _("Save the people shown as CSV"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  sd_save_folder_apply (GTK_FILE_CHOOSER (chooser));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data (G_OBJECT (chooser), "pdf", GINT_TO_POINTER (pdf));
-  g_signal_connect (chooser, "response", G_CALLBACK (save_chosen_cb), widget);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  sd_save_folder_ask (widget, pdf ? _("Save the visit lists") : _("Save the people shown as CSV"), name, pdf,
+                      save_chosen_cb);
 }
 
 /* ---- public ---- */
