@@ -132,14 +132,15 @@ cp -r /usr/share/icons/Adwaita/symbolic "$tree/share/icons/Adwaita/" 2>/dev/null
   cp -r /usr/share/icons/Adwaita/scalable "$tree/share/icons/Adwaita/"
 cp -r "$prefix/share/icons/hicolor" "$tree/share/icons/" 2>/dev/null || true
 
-# The fonts (Noto Sans CJK) are installed by the build (data/meson.build),
-# with their licence.
+# The fonts (Noto Sans CJK, Noto Sans Devanagari) are installed by the build
+# (data/meson.build), with their licences.
 cp /usr/share/doc/fonts-noto-cjk/copyright "$tree/share/shelterdesk/fonts/LICENSE-Noto-CJK.txt"
+cp /usr/share/doc/fonts-noto-core/copyright "$tree/share/shelterdesk/fonts/LICENSE-Noto.txt"
 
 # GTK's settings for this install: the Windows theme's look is not the
 # desk's; Adwaita is.
 mkdir -p "$tree/etc/gtk-4.0"
-printf '[Settings]\ngtk-theme-name=Adwaita\ngtk-font-name=Noto Sans CJK JP 11\n' > "$tree/etc/gtk-4.0/settings.ini"
+printf '[Settings]\ngtk-theme-name=Adwaita\ngtk-font-name=Noto Sans CJK JP, Noto Sans Devanagari 11\n' > "$tree/etc/gtk-4.0/settings.ini"
 
 version=$(sed -n "s/^  version: '\(.*\)',/\1/p" "$root/meson.build")
 out=$build/ShelterDesk-$version-setup.exe

@@ -95,7 +95,7 @@ sd_paths_get_locale_dir (void)
 const char *
 sd_paths_use_shipped_fonts (void)
 {
-  static const char *family = NULL;
+  static const char *families = NULL;
   static gsize done = 0;
 
   if (g_once_init_enter (&done))
@@ -104,20 +104,30 @@ sd_paths_use_shipped_fonts (void)
       g_autofree char *dir = sd_paths_find_data_dir (NULL, relative, "fonts.txt");
       g_autofree char *list = NULL;
       g_autofree char *listed = NULL;
+      g_auto(GStrv) lines = NULL;
+      g_autoptr(GStrvBuilder) named = g_strv_builder_new ();
+      g_auto(GStrv) names = NULL;
+      gboolean missing = FALSE;
 
-      /* fonts.txt names the family, on its first line. */
+      /* fonts.txt names the families, one a line, the desk's own first. */
       if (dir != NULL)
         list = g_build_filename (dir, "fonts.txt", NULL);
       if (list != NULL && g_file_get_contents (list, &listed, NULL, NULL))
+        lines = g_strsplit_set (listed, "\r\n", -1);
+      for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+        if (*g_strstrip (lines[i]) != '\0')
+          {
+            g_strv_builder_add (named, lines[i]);
+            missing |= !sd_platform_has_font_family (lines[i]);
+          }
+      names = g_strv_builder_end (named);
+      /* Registered only where the system lacks one of them. */
+      if (names[0] != NULL && (!missing || sd_platform_add_fonts (dir) > 0))
         {
-          g_strdelimit (listed, "\r\n", '\0');
-          g_strstrip (listed);
+          g_autofree char *joined = g_strjoinv (", ", names);
+          families = g_intern_string (joined);
         }
-      /* Registered only where the system does not have them already. */
-      if (listed != NULL && *listed != '\0' &&
-          (sd_platform_has_font_family (listed) || sd_platform_add_fonts (dir) > 0))
-        family = g_intern_string (listed);
       g_once_init_leave (&done, 1);
     }
-  return family;
+  return families;
 }

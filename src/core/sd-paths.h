@@ -17,10 +17,11 @@ char *sd_paths_find_data_dir  (const char *installed,
 char *sd_paths_get_locale_dir (void);
 
 /* Makes the fonts shipped with the program (the Windows build's Noto Sans
- * CJK, in share/shelterdesk/fonts) usable by this process, once; returns
- * the family named in their fonts.txt, or NULL when there are none (a
- * Linux install, which uses the system's fonts).  Called before anything
- * is drawn with pango. */
+ * CJK and Noto Sans Devanagari, in share/shelterdesk/fonts) usable by this
+ * process, once; returns the families named in their fonts.txt as a Pango
+ * family list ("Noto Sans CJK JP, Noto Sans Devanagari"), or NULL when
+ * there are none (a Linux install, which uses the system's fonts through
+ * fontconfig's fallback).  Called before anything is drawn with pango. */
 const char *sd_paths_use_shipped_fonts (void);
 
 G_END_DECLS

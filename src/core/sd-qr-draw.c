@@ -183,7 +183,7 @@ draw_text (cairo_t    *cr,
   int w, h;
 
   sd_paths_use_shipped_fonts ();  /* the fonts a Windows install ships */
-  font = pango_font_description_from_string ("Noto Sans CJK JP");
+  font = pango_font_description_from_string (SD_PAGE_FONT_FAMILIES);
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
   pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (layout, font);

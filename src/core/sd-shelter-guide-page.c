@@ -55,7 +55,7 @@ show (Pen        *pen,
       int         ja_start,
       double      grey)
 {
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Noto Sans CJK JP");
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string (SD_PAGE_FONT_FAMILIES);
   PangoAttrList *attrs = pango_attr_list_new ();
   PangoAttribute *attr;
   int height;
