@@ -29,7 +29,9 @@
 
 #define WATCHED_KEY "sd-accessible-watched"
 
-/* LABEL as GTK draws it: "_Sign out" → "Sign out", "__" → "_". */
+/* LABEL as a screen reader should say it: "_Sign out" → "Sign out",
+ * "__" → "_", and the Japanese way of showing the key, "サインアウト(_O)",
+ * → "サインアウト" (read aloud, "(O)" is only noise). */
 char *
 sd_accessible_strip_mnemonic (const char *label)
 {
@@ -37,6 +39,11 @@ sd_accessible_strip_mnemonic (const char *label)
 
   for (const char *p = label; p != NULL && *p != '\0'; p++)
     {
+      if (p[0] == '(' && p[1] == '_' && p[2] != '\0' && g_ascii_isalnum (p[2]) && p[3] == ')')
+        {
+          p += 3;
+          continue;
+        }
       if (*p == '_' && p[1] != '\0')
         p++;
       g_string_append_c (out, *p);
@@ -236,13 +243,60 @@ status_title_changed (GtkWidget  *widget,
   name_status_page (widget);
 }
 
+/* A field named by a label with a mnemonic ("職員番号(_S)"): GTK 4.8 reads
+ * the field's own name and then the label's text with its key, "職員番号
+ * 職員番号(S)".  The field is named once, by the label as shown. */
+static void
+name_mnemonic_target (GtkWidget *widget)
+{
+  GtkWidget *target = gtk_label_get_mnemonic_widget (GTK_LABEL (widget));
+  g_autofree char *plain = NULL;
+
+  if (target == NULL || !gtk_label_get_use_underline (GTK_LABEL (widget)) || GTK_IS_BUTTON (target) ||
+      GTK_IS_CHECK_BUTTON (target))
+    return;
+  plain = sd_accessible_strip_mnemonic (gtk_label_get_label (GTK_LABEL (widget)));
+  if (*g_strstrip (plain) == '\0')
+    return;
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (target), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (target), GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
+}
+
+static void
+mnemonic_label_changed (GtkWidget  *widget,
+                        GParamSpec *pspec,
+                        gpointer    data)
+{
+  name_mnemonic_target (widget);
+}
+
+/* The picture on an icon button (the PIN pad's backspace, the sidebar
+ * button, a map's zoom) says nothing the button's name does not: GTK 4.8
+ * names it after its class, and Orca read "GtkImage" before the button. */
+static void
+hide_button_image (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  if (parent != NULL && (GTK_IS_BUTTON (parent) || GTK_IS_MENU_BUTTON (parent) ||
+                         GTK_IS_BUTTON (gtk_widget_get_parent (parent))))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
 static void
 mend (GtkWidget *widget)
 {
   if (GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget))
     mend_labelled (widget);
+  else if (GTK_IS_IMAGE (widget))
+    hide_button_image (widget);
   else if (GTK_IS_EXPANDER (widget))
     name_expander (widget);
+  else if (GTK_IS_LABEL (widget) && gtk_label_get_mnemonic_widget (GTK_LABEL (widget)) != NULL)
+    {
+      name_mnemonic_target (widget);
+      watch (widget, "notify::label", G_CALLBACK (mnemonic_label_changed));
+    }
   else if (GTK_IS_LABEL (widget) && gtk_label_get_selectable (GTK_LABEL (widget)))
     {
       focus_if_text (widget);
