@@ -28,6 +28,9 @@ from gi.repository import Atspi
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
 import tap  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sd_desk_keys import wait_for, xdotool  # noqa: E402
+
 INTERACTIVE_ROLES = {
     "push button", "toggle button", "check box", "radio button", "text", "password text",
     "entry", "combo box", "spin button", "slider", "menu item", "link", "switch", "page tab",
@@ -42,20 +45,6 @@ MNEMONIC = re.compile(r"(?<![A-Za-z0-9])_[A-Za-z0-9]")
 
 DESK, CLI, SEEDS = sys.argv[1:4]
 HQ_STAFF = "石田 浩"  # seeds/staff.csv: 1003, PIN 999999
-
-
-def wait_for(what, test, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = test()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise SystemExit(f"Bail out! {what} did not happen in {seconds:.0f} s")
-
-
-def xdotool(*args):
-    subprocess.run(["xdotool", *args], check=True)
 
 
 class Walk:

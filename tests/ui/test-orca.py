@@ -28,6 +28,9 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
 import tap  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sd_desk_keys import wait_for, xdotool  # noqa: E402
+
 DESK, CLI, SEEDS = sys.argv[1:4]
 LEAD, LEAD_PIN = "1001", "123456"  # seeds/staff.csv
 SPOKEN = re.compile(r"SPEECH OUTPUT: '(.*?)'(?: voice=\S+)? ?\{")
@@ -93,7 +96,7 @@ class Orca:
                                env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.procs.append(spd)
         sock = os.path.join(self.env["XDG_RUNTIME_DIR"], "speech-dispatcher", "speechd.sock")
-        wait_for("speech-dispatcher's socket", lambda: os.path.exists(sock) or spd.poll() is not None)
+        wait_for("speech-dispatcher's socket", lambda: os.path.exists(sock) or spd.poll() is not None, 30.0)
         if spd.poll() is not None:
             raise SystemExit("Bail out! speech-dispatcher did not start")
         self.procs.append(subprocess.Popen(["orca", "--user-prefs", self.prefs, "--debug-file", self.log],
@@ -132,20 +135,6 @@ class Orca:
                 proc.wait()
 
 
-def wait_for(what, test, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = test()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise SystemExit(f"Bail out! {what} did not happen in {seconds:.0f} s")
-
-
-def xdotool(*args):
-    subprocess.run(["xdotool", *args], check=True)
-
-
 def main():
     tmp = tempfile.mkdtemp(prefix="sd-orca-")
     db = os.path.join(tmp, "demo.sqlite")
@@ -173,7 +162,7 @@ def main():
         window = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--pid", str(desk.pid)],
                                 check=True, capture_output=True, text=True).stdout.split()[0]
         orca.start()
-        wait_for("Orca's first words", lambda: len(orca.utterances()) > 0)
+        wait_for("Orca's first words", lambda: len(orca.utterances()) > 0, 30.0)
 
         def keys(*names):
             """NAMES pressed on the desk, one by one; after each, what Orca
