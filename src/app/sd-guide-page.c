@@ -103,11 +103,16 @@ note_text (SdGuidePage *self)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
-/* The guide the form says.  STRICT: a time that is not one fails with
- * the message; else it is left out (the preview while it is typed). */
+typedef enum {
+  FORM_STRICT,      /* a time that is not one fails, with the message */
+  FORM_PREVIEW,     /* it is left out (the page while it is typed) */
+  FORM_KEEP_STORED, /* it stays as stored (a sign-out saving the rest) */
+} FormMode;
+
+/* The guide the form says. */
 static SdShelterGuide *
 form_guide (SdGuidePage  *self,
-            gboolean      strict,
+            FormMode      mode,
             GError      **error)
 {
   g_autoptr(SdShelterGuide) guide = sd_shelter_guide_new ();
@@ -119,10 +124,15 @@ form_guide (SdGuidePage  *self,
     {
       const char *typed = gtk_editable_get_text (self->time_entries[i]);
       g_autoptr(GError) local_error = NULL;
-      if (!sd_guide_time_parse (typed, sd_guide_time_get_label (i), &guide->times[i], &local_error) && strict)
+      if (!sd_guide_time_parse (typed, sd_guide_time_get_label (i), &guide->times[i], &local_error))
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
+          if (mode == FORM_STRICT)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          if (mode == FORM_KEEP_STORED && self->base != NULL)
+            guide->times[i] = g_strdup (self->base->times[i]);
         }
     }
   for (guint i = 0; i < SD_N_GUIDE_PLACES; i++)
@@ -140,7 +150,7 @@ form_guide (SdGuidePage  *self,
 static void
 update_glyphs (SdGuidePage *self)
 {
-  g_autoptr(SdShelterGuide) guide = form_guide (self, FALSE, NULL);
+  g_autoptr(SdShelterGuide) guide = form_guide (self, FORM_PREVIEW, NULL);
   const SdEvacueeLanguage *language = sd_evacuee_language_resolve (language_code (self));
   guint missing = sd_shelter_guide_count_missing_glyphs (guide, language_code (self));
 
@@ -207,13 +217,12 @@ load (SdGuidePage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "guide.save-pdf", self->base != NULL);
 }
 
-gboolean
-sd_guide_page_save (SdGuidePage *self)
+static gboolean
+save (SdGuidePage *self,
+      FormMode     mode)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SdShelterGuide) edited = NULL;
-
-  g_return_val_if_fail (SD_IS_GUIDE_PAGE (self), FALSE);
 
   if (!self->dirty || self->store == NULL || self->shelter_id == NULL || self->base == NULL)
     return TRUE;
@@ -223,7 +232,7 @@ sd_guide_page_save (SdGuidePage *self)
       fill (self);
       return TRUE;
     }
-  edited = form_guide (self, TRUE, &error);
+  edited = form_guide (self, mode, &error);
   if (edited == NULL ||
       !sd_store_set_shelter_guide (self->store, self->shelter_id, self->base, edited, &error))
     {
@@ -237,6 +246,21 @@ sd_guide_page_save (SdGuidePage *self)
     set_message (self, text, FALSE);
   }
   return TRUE;
+}
+
+gboolean
+sd_guide_page_save (SdGuidePage *self)
+{
+  g_return_val_if_fail (SD_IS_GUIDE_PAGE (self), FALSE);
+  return save (self, FORM_STRICT);
+}
+
+void
+sd_guide_page_save_what_can_be (SdGuidePage *self)
+{
+  g_return_if_fail (SD_IS_GUIDE_PAGE (self));
+  if (self->dirty && !save (self, FORM_STRICT))
+    save (self, FORM_KEEP_STORED);
 }
 
 static void
@@ -319,7 +343,7 @@ draw_preview_cb (GtkDrawingArea *area,
 
   if (self->base == NULL)
     return;
-  guide = form_guide (self, FALSE, NULL);
+  guide = form_guide (self, FORM_PREVIEW, NULL);
   cairo_scale (cr, scale, scale);
   sd_shelter_guide_draw_page (guide, language_code (self), cr, A4_WIDTH, A4_HEIGHT,
                               self->store != NULL && sd_store_get_is_exercise (self->store));
@@ -711,10 +735,13 @@ sd_guide_page_set_staff (SdGuidePage *self,
 {
   g_return_if_fail (SD_IS_GUIDE_PAGE (self));
 
-  if (staff != self->staff && self->dirty && !sd_guide_page_save (self))
-    /* Could not be saved (a time that is not one): nobody may find half
-     * of someone else's edit in the form. */
-    fill (self);
+  /* Saved for the one who typed it; a time that is not one stays as it
+   * was stored, and nobody finds half of someone else's edit in the form. */
+  if (staff != self->staff && self->dirty)
+    {
+      sd_guide_page_save_what_can_be (self);
+      fill (self);
+    }
   g_set_object (&self->staff, staff);
   apply_role (self);
 }
@@ -724,8 +751,7 @@ sd_guide_page_reset (SdGuidePage *self)
 {
   g_return_if_fail (SD_IS_GUIDE_PAGE (self));
 
-  if (self->dirty)
-    sd_guide_page_save (self);
+  sd_guide_page_save_what_can_be (self);
   load (self);
   set_message (self, NULL, FALSE);
 }

@@ -19,7 +19,8 @@ void             sd_guide_page_set_store          (SdGuidePage  *self,
                                                    SdStore      *store);
 /* Who is signed in: a lead or HQ may change the guide, anyone print it.
  * A change not saved yet is saved for the one who made it before the
- * next person is set (an idle sign-out does not lose a long message). */
+ * next person is set (an idle sign-out does not lose a long message; a
+ * time that is not one stays as it was stored). */
 void             sd_guide_page_set_staff          (SdGuidePage  *self,
                                                    SdStaff      *staff);
 /* Forgets the message shown and shows the guide as stored. */
@@ -30,6 +31,9 @@ SdShelterPicker *sd_guide_page_get_shelter_picker (SdGuidePage  *self);
 /* Saves what the form changed (nothing to do is success); FALSE with the
  * message shown when a line cannot be saved. */
 gboolean         sd_guide_page_save               (SdGuidePage  *self);
+/* Saves what the form changed that can be saved: a time that is not one
+ * stays as stored, the rest is kept (a sign-out, the window closed). */
+void             sd_guide_page_save_what_can_be   (SdGuidePage  *self);
 /* Whether the form holds changes not saved yet. */
 gboolean         sd_guide_page_get_dirty          (SdGuidePage  *self);
 const char      *sd_guide_page_get_message        (SdGuidePage  *self);

@@ -82,6 +82,10 @@ sd_save_folder_ask (GtkWidget          *widget,
 
   chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  /* Modal: what is saved is what the desk showed when it asked (the
+   * guide of another shelter chosen meanwhile would be written under this
+   * one's file name). */
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   sd_save_folder_apply (GTK_FILE_CHOOSER (chooser));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   ask = g_new0 (Ask, 1);

@@ -762,6 +762,9 @@ sd_window_close_request (GtkWindow *window)
       gtk_widget_activate_action (GTK_WIDGET (self), "win.leave-kiosk", NULL);
       return TRUE;  /* stay open until a lead unlocks */
     }
+  /* A change to the shelter guide not saved yet is not lost with the window. */
+  if (self->staff != NULL)
+    sd_guide_page_save_what_can_be (self->guide_page);
   return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
 }
 

@@ -336,11 +336,10 @@ sd_shelter_guide_draw_page (const SdShelterGuide *guide,
                             double                height,
                             gboolean              exercise)
 {
-  guint unknown = draw (guide, language, cr, width, height, exercise);
-
-  /* Which characters is not logged: the note is the lead's words. */
-  if (unknown > 0)
-    g_message ("The shelter guide in %s has %u characters no font here can draw", language, unknown);
+  /* Characters without a glyph are said by the desk and the CLI before
+   * printing (sd_shelter_guide_count_missing_glyphs), not logged here at
+   * every redraw of a preview. */
+  draw (guide, language, cr, width, height, exercise);
 }
 
 guint

@@ -63,6 +63,7 @@ sd_shelter_guide_copy (const SdShelterGuide *guide)
   for (guint i = 0; i < SD_N_GUIDE_PLACES; i++)
     copy->places[i] = g_strdup (guide->places[i]);
   copy->note = g_strdup (guide->note);
+  copy->unknown_rules = g_strdup (guide->unknown_rules);
   return copy;
 }
 
@@ -77,6 +78,7 @@ sd_shelter_guide_free (SdShelterGuide *guide)
   for (guint i = 0; i < SD_N_GUIDE_PLACES; i++)
     g_free (guide->places[i]);
   g_free (guide->note);
+  g_free (guide->unknown_rules);
   g_free (guide);
 }
 
@@ -173,10 +175,22 @@ sd_guide_time_parse (const char  *text,
     return TRUE;
 
   /* 午前 / 午後 before, am / pm after; spaces anywhere. */
+  /* Any script's digits as ASCII (NFKC leaves ٧ and ७ as they are), so
+   * that what is read is what was typed, never midnight. */
   plain = g_string_new (NULL);
-  for (rest = tidy; *rest; rest++)
-    if (*rest != ' ')
-      g_string_append_c (plain, g_ascii_tolower (*rest));
+  for (rest = tidy; *rest; rest = g_utf8_next_char (rest))
+    {
+      gunichar c = g_utf8_get_char (rest);
+
+      if (c == ' ')
+        continue;
+      if (g_unichar_isdigit (c) && g_unichar_digit_value (c) >= 0)
+        g_string_append_c (plain, (char) ('0' + g_unichar_digit_value (c)));
+      else if (c < 0x80)
+        g_string_append_c (plain, g_ascii_tolower ((char) c));
+      else
+        g_string_append_unichar (plain, c);
+    }
   if (g_str_has_prefix (plain->str, "午前") || g_str_has_prefix (plain->str, "午後"))
     {
       after_noon = g_str_has_prefix (plain->str, "午後");
@@ -188,7 +202,7 @@ sd_guide_time_parse (const char  *text,
       g_string_truncate (plain, plain->len - 2);
     }
 
-  regex = g_regex_new ("^(?:(\\d{1,2})[:.](\\d{2})|(\\d{1,2})時(?:(\\d{1,2})分|(半))?|(\\d{1,2})(\\d{2})?)$",
+  regex = g_regex_new ("^(?:([0-9]{1,2})[:.]([0-9]{2})|([0-9]{1,2})時(?:([0-9]{1,2})分|(半))?|([0-9]{1,2})([0-9]{2})?)$",
                        G_REGEX_OPTIMIZE, 0, NULL);
   if (!g_regex_match (regex, plain->str, 0, &match))
     return set_not_a_time (text, what, error);
@@ -315,7 +329,9 @@ sd_shelter_guide_read_json (SdShelterGuide  *into,
   if (!read_text_member (object, "note", &into->note, error))
     return FALSE;
   list = json_object_get (object, "rules");
-  if (list != NULL)
+  if (json_is_null (list))
+    into->rules = 0;
+  else if (list != NULL)
     {
       guint set = 0;
 
@@ -397,13 +413,18 @@ sd_store_get_shelter_guide (SdStore     *store,
     /* A rule this build does not know (a newer desk's) is not printed. */
     g_auto(GStrv) codes = g_strsplit (_sd_column_text (stmt, column++) ?: "", " ", -1);
 
+    g_autoptr(GString) unknown = g_string_new (NULL);
+
     for (guint i = 0; codes[i] != NULL; i++)
       {
         SdGuideRule rule;
 
         if (sd_guide_rule_from_string (codes[i], &rule))
           guide->rules |= 1u << rule;
+        else if (*codes[i] != '\0')
+          g_string_append_printf (unknown, "%s%s", unknown->len > 0 ? " " : "", codes[i]);
       }
+    guide->unknown_rules = unknown->len > 0 ? g_strdup (unknown->str) : NULL;
   }
   guide->note = g_strdup (_sd_column_text (stmt, column++));
   guide->updated_at = sqlite3_column_int64 (stmt, column++);
@@ -470,10 +491,12 @@ checked_guide (const SdShelterGuide  *guide,
     }
   for (guint i = 0; i < SD_N_GUIDE_PLACES; i++)
     {
-      if (guide->places[i] != NULL &&
-          !sd_text_validate (guide->places[i], sd_guide_place_get_label (i), SD_GUIDE_PLACE_MAX_CHARS, FALSE, error))
-        return NULL;
+      /* Checked as it will be stored: tidying (NFKC) can make it longer (㍿ → 株式会社). */
       checked->places[i] = sd_text_tidy (guide->places[i]);
+      if (checked->places[i] != NULL &&
+          !sd_text_validate (checked->places[i], sd_guide_place_get_label (i), SD_GUIDE_PLACE_MAX_CHARS, FALSE,
+                             error))
+        return NULL;
     }
   if (guide->note != NULL)
     {
@@ -558,7 +581,15 @@ sd_store_set_shelter_guide (SdStore              *store,
       guint set = before != NULL ? (now->rules & ~removed) | added : checked->rules;
 
       if (before == NULL || set != now->rules)
-        set_column (sql, values, "guide_rules", rules_text (set));
+        {
+          g_autofree char *known = rules_text (set);
+
+          /* A rule a newer ShelterDesk wrote stays, as it was. */
+          set_column (sql, values, "guide_rules",
+                      now->unknown_rules == NULL ? g_steal_pointer (&known)
+                      : known == NULL ? g_strdup (now->unknown_rules)
+                      : g_strconcat (known, " ", now->unknown_rules, NULL));
+        }
     }
   if (before == NULL || !same_text (before->note, checked->note))
     set_column (sql, values, "guide_note", g_strdup (checked->note));
@@ -568,7 +599,10 @@ sd_store_set_shelter_guide (SdStore              *store,
   if (values->len == 0)
     return _sd_txn_commit (g_steal_pointer (&txn), error);
   g_string_append (sql, " WHERE id = ?1");
-  stmt = _sd_store_prepare (store, sql->str, error);
+  /* The store keeps prepared statements by the text's address: one
+   * interned string per set of lines changed (4096 at most), never a
+   * buffer freed on return whose address the next save could reuse. */
+  stmt = _sd_store_prepare (store, g_intern_string (sql->str), error);
   if (stmt == NULL)
     return FALSE;
   _sd_bind_text (stmt, 1, shelter_id);

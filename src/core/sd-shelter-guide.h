@@ -69,6 +69,7 @@ typedef struct {
   char   *places[SD_N_GUIDE_PLACES];    /* as the shelter's signs write them, or NULL */
   guint   rules;                        /* (1 << SdGuideRule) for each rule listed */
   char   *note;                         /* in Japanese, or NULL */
+  char   *unknown_rules;                /* codes of rules a newer ShelterDesk wrote, kept as they are */
   gint64  updated_at;                   /* when a line last changed (the op-log's newest change of one),
                                          * ms since the epoch; 0: never written; read only */
 } SdShelterGuide;

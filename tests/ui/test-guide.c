@@ -158,13 +158,18 @@ test_lead_edits_and_prints (void)
   show_shelter (page, store, "S03");
   g_assert_cmpstr (gtk_editable_get_text (sd_guide_page_get_time_entry (page, SD_GUIDE_BREAKFAST)), ==, "");
 
-  /* Typed, then signed out (as the idle sign-out does): saved for them. */
+  /* Typed, then signed out (as the idle sign-out does): saved for them,
+   * even beside a time that is not one (that line stays as stored). */
   show_shelter (page, store, "S01");
   gtk_text_buffer_set_text (sd_guide_page_get_note_buffer (page), "夜間の出入りは正門のみです。", -1);
+  gtk_editable_set_text (dinner, "夕方");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL);
   g_free (before);
   before = stored ("S01", "guide_note");
   g_assert_cmpstr (before, ==, "夜間の出入りは正門のみです。");
+  g_free (before);
+  before = stored ("S01", "guide_dinner");
+  g_assert_cmpstr (before, ==, "17:45");
 
   /* Printed in Vietnamese: the real print operation, to a file. */
   sign_in (sd_window_get_signin_page (window), "1001", "123456");
@@ -256,8 +261,16 @@ test_small_screen (void)
   SdWindow *window = sd_ui_open_window (db_path, 1024, 600, "1001", "123456");
   SdGuidePage *page = open_guide (window);
 
-  show_shelter (page, sd_window_get_store (window), "S01");
+  show_shelter (page, sd_window_get_store (window), "S02");
   sd_ui_check_screen (GTK_WIDGET (window), 1024, 600, "guide-1024x600");
+
+  /* The window closed with a change typed: saved, not lost with it. */
+  gtk_editable_set_text (sd_guide_page_get_place_entry (page, SD_GUIDE_CHARGING), "職員室前の廊下(東)");
+  gtk_window_close (GTK_WINDOW (window));
+  {
+    g_autofree char *charging = stored ("S02", "guide_charging");
+    g_assert_cmpstr (charging, ==, "職員室前の廊下(東)");
+  }
   sd_ui_close_window (window);
 }
 

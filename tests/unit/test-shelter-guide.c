@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "sd-core.h"
+#include "sd-json.h"
+#include "sd-store-private.h"
 #include "sd-evacuee-text.h"
 #include "../common/sd-test-wine.h"
 
@@ -79,6 +81,8 @@ test_times (void)
     { "7時", "07:00" }, { "7時半", "07:30" }, { "7時15分", "07:15" }, { "午後6時", "18:00" },
     { "午前0時", "00:00" }, { "午後12時", "12:00" }, { "午前12時", "00:00" }, { "6 pm", "18:00" },
     { "6:30PM", "18:30" }, { "1830", "18:30" }, { "730", "07:30" }, { "9", "09:00" }, { " 0:05 ", "00:05" },
+    /* Other scripts' digits are digits, never midnight. */
+    { "٧:٣٠", "07:30" }, { "७:३०", "07:30" },
   };
   static const char *const bad[] = { "25:00", "7:60", "朝", "7時間", "午後18時", "12345", "7:0", "-1", "7:00:00" };
 
@@ -399,6 +403,103 @@ test_pdf_unwritable (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }
 
+/* One line at a time, each a different one, many times in one process:
+ * each value lands in its own column (the store's statement cache once
+ * handed a save the statement of another line). */
+static void
+test_one_line_at_a_time (Fixture *f, gconstpointer data)
+{
+  const char *id = sd_shelter_get_id (f->shelter);
+  g_autoptr(GError) error = NULL;
+
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < SD_N_GUIDE_TIMES + SD_N_GUIDE_PLACES; i++)
+      {
+        g_autoptr(SdShelterGuide) base = sd_store_get_shelter_guide (f->store, id, &error);
+        g_autoptr(SdShelterGuide) edit = sd_shelter_guide_copy (base);
+        g_autoptr(SdShelterGuide) after = NULL;
+
+        g_assert_no_error (error);
+        if (i < SD_N_GUIDE_TIMES)
+          {
+            g_free (edit->times[i]);
+            edit->times[i] = g_strdup_printf ("%u:%02u", 6 + i, round * 10 + i);
+          }
+        else
+          {
+            g_free (edit->places[i - SD_N_GUIDE_TIMES]);
+            edit->places[i - SD_N_GUIDE_TIMES] = g_strdup_printf ("第%u会議室 %u", i, round);
+          }
+        g_assert_true (sd_store_set_shelter_guide (f->store, id, base, edit, &error));
+        g_assert_no_error (error);
+        after = sd_store_get_shelter_guide (f->store, id, &error);
+        for (guint t = 0; t < SD_N_GUIDE_TIMES; t++)
+          {
+            g_autofree char *typed = NULL;
+
+            g_assert_true (sd_guide_time_parse (edit->times[t], "", &typed, NULL));
+            g_assert_cmpstr (after->times[t], ==, typed);
+          }
+        for (guint p = 0; p < SD_N_GUIDE_PLACES; p++)
+          g_assert_cmpstr (after->places[p], ==, edit->places[p]);
+      }
+}
+
+/* A rule a newer ShelterDesk wrote (as a batch would bring it) is kept
+ * when this one saves the rules; a place is checked as it will be stored;
+ * null clears the rules in JSON. */
+static void
+test_kept_as_written (Fixture *f, gconstpointer data)
+{
+  const char *id = sd_shelter_get_id (f->shelter);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdShelterGuide) base = NULL, edit = NULL, after = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE shelters SET guide_rules = 'no-smoking karaoke-quiet quiet' "
+                                          "WHERE id = '%s'", id);
+  g_autoptr(GString) long_place = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_exec (_sd_store_get_db (f->store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  base = sd_store_get_shelter_guide (f->store, id, &error);
+  g_assert_cmpuint (base->rules, ==, 1u << SD_GUIDE_RULE_NO_SMOKING | 1u << SD_GUIDE_RULE_QUIET);
+  edit = sd_shelter_guide_copy (base);
+  edit->rules |= 1u << SD_GUIDE_RULE_PETS;
+  g_assert_true (sd_store_set_shelter_guide (f->store, id, base, edit, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *rules = NULL;
+    sqlite3_stmt *stmt;
+    g_autofree char *query = g_strdup_printf ("SELECT guide_rules FROM shelters WHERE id = '%s'", id);
+
+    g_assert_cmpint (sqlite3_prepare_v2 (_sd_store_get_db (f->store), query, -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    rules = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    g_assert_cmpstr (rules, ==, "no-smoking pets quiet karaoke-quiet");
+  }
+
+  /* 30 × ㍿ is 30 characters typed and 120 stored: refused by the
+   * desk's own message, not by SQLite's constraint. */
+  for (guint i = 0; i < 30; i++)
+    g_string_append (long_place, "㍿");
+  g_clear_pointer (&edit, sd_shelter_guide_free);
+  edit = sd_store_get_shelter_guide (f->store, id, &error);
+  edit->places[SD_GUIDE_ASK] = g_strdup (long_place->str);
+  g_assert_false (sd_store_set_shelter_guide (f->store, id, NULL, edit, &error));
+  g_assert_error (error, SD_DATA_ERROR, SD_DATA_ERROR_BAD_VALUE);
+  g_assert_null (strstr (error->message, "CHECK"));
+  g_clear_error (&error);
+
+  /* "rules": null clears them. */
+  {
+    g_autoptr(json_t) object = json_loads ("{\"rules\": null}", 0, NULL);
+
+    after = sd_store_get_shelter_guide (f->store, id, &error);
+    g_assert_true (sd_shelter_guide_read_json (after, object, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (after->rules, ==, 0);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -413,6 +514,9 @@ main (int argc, char *argv[])
               fixture_teardown);
   g_test_add ("/shelter-guide/page-unknown-language", Fixture, NULL, fixture_setup, test_page_unknown_language,
               fixture_teardown);
+  g_test_add ("/shelter-guide/one-line-at-a-time", Fixture, NULL, fixture_setup, test_one_line_at_a_time,
+              fixture_teardown);
+  g_test_add ("/shelter-guide/kept-as-written", Fixture, NULL, fixture_setup, test_kept_as_written, fixture_teardown);
   g_test_add ("/shelter-guide/pdf-unwritable", Fixture, NULL, fixture_setup, test_pdf_unwritable, fixture_teardown);
   return g_test_run ();
 }

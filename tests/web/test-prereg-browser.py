@@ -113,7 +113,8 @@ def main():
             phone.type(member(1, 'allergies'), 'đậu phộng')
             phone.js(f"document.querySelector(\"{member(1, 'consent')}\").checked = true")
             phone.js("document.getElementById('add').click()")
-            phone.type(member(2, 'name'), 'Trần Thị Bình')
+            # A copied name may carry an invisible direction mark: the desk would refuse it.
+            phone.type(member(2, 'name'), 'Trần Thị Bình\u200f')
             phone.type(member(2, 'birth_date'), '1993-11-02')
             phone.js(f"document.querySelector(\"{member(2, 'pregnant')}\").checked = true")
             check(phone.js("document.querySelector('#members .member:nth-child(2) legend').textContent") ==

@@ -142,7 +142,14 @@ sd_prereg_form_build (GError **error)
 
   data = page_data ();
   json = sd_json_to_compact (data);
-  script = g_strdup_printf ("var SD = %s;", json);
+  {
+    /* In JSON "<" is only ever inside a string, where \u003c means the
+     * same: no text of any catalogue can open or close a tag here. */
+    g_autoptr(GString) safe = g_string_new (json);
+
+    g_string_replace (safe, "<", "\\u003c", 0);
+    script = g_strdup_printf ("var SD = %s;", safe->str);
+  }
   out = g_string_sized_new (g_bytes_get_size (page) + g_bytes_get_size (encoder) + strlen (script));
   g_string_append_len (out, template, qr_mark - template);
   {
