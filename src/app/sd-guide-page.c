@@ -804,13 +804,6 @@ sd_guide_page_set_language (SdGuidePage *self,
       gtk_drop_down_set_selected (self->language_dropdown, i);
 }
 
-const char *
-sd_guide_page_get_language (SdGuidePage *self)
-{
-  g_return_val_if_fail (SD_IS_GUIDE_PAGE (self), NULL);
-  return language_code (self);
-}
-
 GtkEditable *
 sd_guide_page_get_time_entry (SdGuidePage *self,
                               SdGuideTime  time)

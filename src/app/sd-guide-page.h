@@ -41,7 +41,6 @@ const char      *sd_guide_page_get_message        (SdGuidePage  *self);
 /* The page's language (a code of sd_evacuee_languages()). */
 void             sd_guide_page_set_language       (SdGuidePage  *self,
                                                    const char   *code);
-const char      *sd_guide_page_get_language       (SdGuidePage  *self);
 
 /* The form's fields, for the tests. */
 GtkEditable     *sd_guide_page_get_time_entry     (SdGuidePage  *self,

@@ -122,8 +122,9 @@ resource (const char  *name,
   return g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 }
 
-char *
-sd_prereg_form_build (GError **error)
+/* The page, as UTF-8 text. */
+static char *
+prereg_form_build (GError **error)
 {
   g_autoptr(GBytes) page = resource ("prereg-form.html", error);
   g_autoptr(GBytes) encoder = page != NULL ? resource ("qrcode.js", error) : NULL;
@@ -171,7 +172,7 @@ sd_prereg_form_write (const char  *path,
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  page = sd_prereg_form_build (error);
+  page = prereg_form_build (error);
   if (page == NULL)
     return FALSE;
   partial = g_strconcat (path, ".part", NULL);

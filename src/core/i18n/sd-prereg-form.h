@@ -17,8 +17,6 @@
 
 G_BEGIN_DECLS
 
-/* The page, as UTF-8 text. */
-char     *sd_prereg_form_build (GError     **error);
 /* The page written to PATH: beside it first, then renamed, so a failure
  * never leaves half a page under the name asked for. */
 gboolean  sd_prereg_form_write (const char  *path,
